@@ -1,0 +1,199 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const serverDir = path.dirname(fileURLToPath(import.meta.url));
+const START_LINE =
+  /^rtc-server listening on (http:\/\/127\.0\.0\.1:(\d+)) \(PeerServer at \/peerjs, bundle at \/rtc-elements\.js\)$/m;
+
+/**
+ * Runs the CLI with `args` and collects its output.
+ * @param {import('node:test').TestContext} t
+ * @param {string[]} args
+ * @param {{ env?: Record<string, string>, cli?: string }} [options]
+ */
+function runCli(t, args, { env = {}, cli = path.join(serverDir, 'cli.js') } = {}) {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { ...process.env, PORT: '', HOST: '', npm_config_update_notifier: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk) => (output.stderr += chunk));
+  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  return {
+    child,
+    output,
+    /** Resolves with the exit code and the output once the process has ended. */
+    async exit(ms = 10000) {
+      const { code } = await within(exited, `rtc-server to exit (stderr: ${output.stderr})`, ms);
+      return { code, ...output };
+    },
+    /** Resolves with the URL and port from the start line. */
+    async started() {
+      const line = new Promise((resolve, reject) => {
+        const check = () => {
+          const match = START_LINE.exec(output.stdout);
+          if (match) resolve({ url: match[1], port: Number(match[2]) });
+        };
+        child.stdout.on('data', check);
+        check();
+        exited.then(({ code }) => reject(new Error(`rtc-server exited with ${code}: ${output.stderr}`)));
+      });
+      return /** @type {Promise<{ url: string, port: number }>} */ (
+        within(line, `the start line (stdout: ${output.stdout}, stderr: ${output.stderr})`, 20000)
+      );
+    },
+  };
+}
+
+/**
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {string} what
+ * @param {number} ms
+ * @returns {Promise<T>}
+ */
+function within(promise, what, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, deadline]).finally(() => clearTimeout(timer)));
+}
+
+/**
+ * Holds a port on 127.0.0.1, or checks that it can be held, then frees it.
+ * @param {number} [port]
+ * @returns {Promise<net.Server>}
+ */
+function occupy(port = 0) {
+  return new Promise((resolve, reject) => {
+    const blocker = net.createServer();
+    blocker.once('error', reject);
+    blocker.listen(port, '127.0.0.1', () => resolve(blocker));
+  });
+}
+
+/** @param {net.Server} server */
+const release = (server) => new Promise((resolve) => server.close(resolve));
+
+test('starts on the requested port, prints one line and stops cleanly on SIGTERM', async (t) => {
+  const cli = runCli(t, ['--port', '0', '--host', '127.0.0.1']);
+  const { url, port } = await cli.started();
+  assert.notEqual(port, 0, 'the printed port is the real one');
+
+  const description = await fetch(`${url}/peerjs/`);
+  assert.equal((await description.json()).name, 'PeerJS Server');
+
+  cli.child.kill('SIGTERM');
+  const { code, stdout, stderr } = await cli.exit();
+  assert.equal(code, 0);
+  assert.equal(stdout.split('\n').filter(Boolean).length, 1, stdout);
+  assert.equal(stderr, '');
+  await release(await occupy(port));
+});
+
+test('takes PORT and HOST from the environment and stops on SIGINT', async (t) => {
+  const cli = runCli(t, [], { env: { PORT: '0', HOST: '127.0.0.1' } });
+  const { port } = await cli.started();
+  cli.child.kill('SIGINT');
+  assert.equal((await cli.exit()).code, 0);
+  await release(await occupy(port));
+});
+
+test('a port in use gives a one-line message and exit code 1', async (t) => {
+  const blocker = await occupy();
+  t.after(() => release(blocker));
+  const { port } = /** @type {net.AddressInfo} */ (blocker.address());
+
+  const { code, stderr } = await runCli(t, ['--port', String(port), '--host', '127.0.0.1']).exit();
+  assert.equal(code, 1);
+  assert.equal(stderr, `rtc-server: port ${port} is already in use; set PORT or --port\n`);
+});
+
+test('invalid settings give a message without a stack trace and exit code 2', async (t) => {
+  const badPort = await runCli(t, ['--port', 'abc']).exit();
+  assert.equal(badPort.code, 2);
+  assert.match(badPort.stderr, /^rtc-server: Invalid port "abc" \(from --port\): expected an integer from 0 to 65535\n/);
+  assert.doesNotMatch(badPort.stderr, /\n\s+at /);
+
+  const badPath = await runCli(t, ['--path', 'peerjs'], { env: { PORT: '0' } }).exit();
+  assert.equal(badPath.code, 2);
+  assert.match(badPath.stderr, /must start with "\/"/);
+
+  const badEnv = await runCli(t, [], { env: { PORT: '99999' } }).exit();
+  assert.equal(badEnv.code, 2);
+  assert.match(badEnv.stderr, /\(from PORT\)/);
+});
+
+test('--help prints usage and exits 0', async (t) => {
+  const { code, stdout } = await runCli(t, ['--help']).exit();
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: rtc-server/);
+  assert.match(stdout, /--port/);
+});
+
+test('--build-if-stale builds only when src/ is newer than the bundle', async (t) => {
+  // A copy of the package whose build script writes a known bundle and counts its runs.
+  const root = await mkdtemp(path.join(tmpdir(), 'rtc-server-cli-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  await cp(serverDir, path.join(root, 'server'), { recursive: true, filter: (file) => !file.endsWith('.test.js') });
+  await symlink(path.join(serverDir, '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  await writeFile(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name: 'rtc-build-check', type: 'module', private: true, scripts: { build: 'node build.mjs' } }),
+  );
+  await writeFile(
+    path.join(root, 'build.mjs'),
+    `import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/rtc-elements.js', 'export const built = true;\\n');
+appendFileSync('builds.log', 'built\\n');
+`,
+  );
+  const cliPath = path.join(root, 'server', 'cli.js');
+  const builds = () => readFile(path.join(root, 'builds.log'), 'utf8').then((log) => log.split('\n').length - 1, () => 0);
+
+  /** Starts the copied CLI, fetches the bundle, stops it. */
+  const startAndFetchBundle = async () => {
+    const cli = runCli(t, ['--build-if-stale', '--port', '0', '--host', '127.0.0.1'], { cli: cliPath });
+    const { url } = await cli.started();
+    const response = await fetch(`${url}/rtc-elements.js`);
+    const body = { status: response.status, text: await response.text() };
+    cli.child.kill('SIGTERM');
+    const { code, stdout } = await cli.exit();
+    assert.equal(code, 0);
+    assert.match(stdout, /^rtc-server listening on .*\n$/, 'stdout holds only the start line');
+    return body;
+  };
+
+  // No src/ (as in an installed package): nothing to build.
+  assert.equal((await startAndFetchBundle()).status, 503);
+  assert.equal(await builds(), 0);
+
+  await mkdir(path.join(root, 'src', 'components'), { recursive: true });
+  const source = path.join(root, 'src', 'components', 'call.ts');
+  await writeFile(source, 'export {};\n');
+  assert.deepEqual(await startAndFetchBundle(), { status: 200, text: 'export const built = true;\n' });
+  assert.equal(await builds(), 1);
+
+  await startAndFetchBundle();
+  assert.equal(await builds(), 1, 'an up-to-date bundle is not rebuilt');
+
+  const later = new Date(Date.now() + 60_000);
+  await utimes(source, later, later);
+  await startAndFetchBundle();
+  assert.equal(await builds(), 2, 'a newer source file triggers a build');
+});

@@ -1,0 +1,176 @@
+// The self-hostable rtc-elements server: one HTTP port that serves the
+// script-tag bundle, the demo pages and a PeerServer for signalling.
+
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import express from 'express';
+import { ExpressPeerServer } from 'peer';
+import { resolveConfig } from './config.js';
+import { runTrackingTimeouts } from './timer-scope.js';
+
+export { defaultConfig, resolveConfig, ConfigError } from './config.js';
+
+// peer@1.0.2 needs ws 8 but may sit next to a hoisted ws 7: take the copy that
+// peer itself resolves.
+/** @type {typeof import('ws').Server} */
+const WebSocketServer = createRequire(import.meta.resolve('peer'))('ws').WebSocketServer;
+
+const BUNDLE_MISSING =
+  'rtc-elements.js has not been built yet. Run `npm run build` (or start the server with `npm start`), then reload.\n';
+
+/**
+ * Optional sink for diagnostics; `console` fits. Nothing is logged without one.
+ * @typedef {object} RtcServerLogger
+ * @property {(message: string) => void} [debug]
+ * @property {(message: string) => void} [warn]
+ */
+
+/**
+ * @typedef {object} RtcServer
+ * @property {import('express').Express} app the Express app; add routes before `listen()`
+ * @property {http.Server} httpServer
+ * @property {ReturnType<typeof ExpressPeerServer>} peerServer the PeerServer's Express app; it emits
+ *   'connection', 'disconnect', 'message' and 'error'
+ * @property {Readonly<import('./config.js').RtcServerConfig>} config
+ * @property {() => Promise<{ url: string, port: number }>} listen
+ * @property {() => Promise<void>} close closes the PeerServer, every open connection and the HTTP server
+ */
+
+/**
+ * Creates the server without starting it.
+ * @param {Partial<import('./config.js').RtcServerConfig>} [overrides] merged over `defaultConfig`
+ * @param {{ logger?: RtcServerLogger }} [options]
+ * @returns {RtcServer}
+ * @throws {import('./config.js').ConfigError} when a setting is invalid
+ */
+export function createRtcServer(overrides = {}, { logger = {} } = {}) {
+  const config = resolveConfig({ overrides });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.proxied) app.set('trust proxy', true);
+  const httpServer = http.createServer(app);
+
+  // Upgraded WebSocket connections are no longer seen by closeAllConnections(),
+  // so every socket is tracked for close().
+  /** @type {Set<import('node:net').Socket>} */
+  const sockets = new Set();
+  httpServer.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  /** @type {import('ws').Server | undefined} */
+  let webSocketServer;
+  const peerServer = ExpressPeerServer(httpServer, {
+    path: '/',
+    key: config.key,
+    alive_timeout: config.aliveTimeout,
+    expire_timeout: config.expireTimeout,
+    concurrent_limit: config.concurrentLimit,
+    allow_discovery: config.allowDiscovery,
+    proxied: config.proxied,
+    createWebSocketServer: (options) => (webSocketServer = new WebSocketServer(options)),
+  });
+  peerServer.disable('x-powered-by');
+  // The PeerServer re-emits socket errors and unparsable messages as 'error';
+  // with no listener, one misbehaving client would crash the process.
+  peerServer.on('error', (/** @type {Error} */ error) => logger.warn?.(`PeerServer: ${error.message}`));
+  peerServer.on('connection', (client) => logger.debug?.(`peer connected: ${client.getId()}`));
+  peerServer.on('disconnect', (client) => logger.debug?.(`peer disconnected: ${client.getId()}`));
+
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  // The bundle is loaded by pages on other origins as <script type="module">,
+  // which is a CORS request. no-cache: embedders revalidate (ETag) after an upgrade.
+  app.get('/rtc-elements.js', sendBuildFile(config.distDir, 'rtc-elements.js', 'text/javascript; charset=utf-8'));
+  app.get('/rtc-elements.js.map', sendBuildFile(config.distDir, 'rtc-elements.js.map', 'application/json; charset=utf-8'));
+
+  // Mounting starts the PeerServer's timers and attaches its WebSocket server.
+  const stopPeerTimers = runTrackingTimeouts(() => app.use(config.path, peerServer));
+
+  const pageHeaders = /** @param {import('express').Response} res */ (res) => {
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  };
+  app.use('/dist', express.static(config.distDir, { setHeaders: pageHeaders }));
+  app.use('/', express.static(config.demoDir, { setHeaders: pageHeaders }));
+
+  /** @type {Promise<void> | undefined} */
+  let closing;
+
+  return {
+    app,
+    httpServer,
+    peerServer,
+    config,
+
+    listen() {
+      return new Promise((resolve, reject) => {
+        const onError = (/** @type {Error} */ error) => {
+          httpServer.off('listening', onListening);
+          reject(error);
+        };
+        const onListening = () => {
+          httpServer.off('error', onError);
+          const { port } = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
+          resolve({ url: `http://${urlHost(config.host)}:${port}`, port });
+        };
+        httpServer.once('error', onError);
+        httpServer.once('listening', onListening);
+        httpServer.listen(config.port, config.host);
+      });
+    },
+
+    close() {
+      closing ??= new Promise((resolve) => {
+        stopPeerTimers();
+        for (const client of webSocketServer?.clients ?? []) client.terminate();
+        webSocketServer?.close();
+        // Settles with ERR_SERVER_NOT_RUNNING when listen() never succeeded: closed either way.
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * @param {string} distDir
+ * @param {string} fileName
+ * @param {string} contentType
+ * @returns {import('express').RequestHandler}
+ */
+function sendBuildFile(distDir, fileName, contentType) {
+  return (_req, res, next) => {
+    res.set({
+      'Access-Control-Allow-Origin': '*',
+      'Content-Type': contentType,
+      'Cache-Control': 'no-cache',
+    });
+    res.sendFile(fileName, { root: distDir, cacheControl: false }, (error) => {
+      if (!error || res.headersSent) return;
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return next(error);
+      res.removeHeader('ETag');
+      res.set('Cache-Control', 'no-store');
+      res.type('text/plain; charset=utf-8');
+      if (fileName === 'rtc-elements.js') res.status(503).send(BUNDLE_MISSING);
+      else res.status(404).send(`${fileName} not found\n`);
+    });
+  };
+}
+
+/**
+ * The host part of the URL to print: `localhost` when bound to all interfaces.
+ * @param {string | undefined} host
+ */
+function urlHost(host) {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

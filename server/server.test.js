@@ -1,0 +1,252 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { createRtcServer } from './index.js';
+
+const BUNDLE = 'export const rtcElementsTestBundle = "\u00e9t\u00e9";\n';
+const DEMO_PAGE = '<!doctype html><title>rtc-elements demo</title>\n';
+
+/**
+ * A server on 127.0.0.1 and a free port, over temporary dist/ and demo/
+ * folders that hold known files. Everything is removed when the test ends.
+ * @param {import('node:test').TestContext} t
+ * @param {Partial<import('./config.js').RtcServerConfig>} [overrides]
+ * @param {{ bundle?: boolean, logger?: import('./index.js').RtcServerLogger }} [options]
+ */
+async function startServer(t, overrides = {}, { bundle = true, logger } = {}) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rtc-server-test-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const distDir = path.join(dir, 'dist');
+  const demoDir = path.join(dir, 'demo');
+  await mkdir(distDir);
+  await mkdir(demoDir);
+  if (bundle) await writeFile(path.join(distDir, 'rtc-elements.js'), BUNDLE);
+  await writeFile(path.join(demoDir, 'index.html'), DEMO_PAGE);
+
+  const server = createRtcServer({ port: 0, host: '127.0.0.1', distDir, demoDir, ...overrides }, { logger });
+  t.after(() => server.close());
+  const { port, url } = await server.listen();
+  return { server, port, url };
+}
+
+/**
+ * Resolves with `promise`, or rejects once `ms` have passed.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
+function within(promise, what, ms = 3000) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, deadline]).finally(() => clearTimeout(timer)));
+}
+
+/**
+ * A WebSocket client speaking the PeerServer protocol, with its messages queued.
+ * @param {import('node:test').TestContext} t
+ * @param {number} port
+ * @param {{ id: string, token?: string, key?: string, path?: string }} options
+ */
+function connectPeer(t, port, { id, token = `token-${id}`, key = 'peerjs', path: mount = '/peerjs' }) {
+  const query = new URLSearchParams({ key, id, token });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${mount}/peerjs?${query}`);
+  t.after(() => socket.terminate());
+  /** @type {any[]} */
+  const received = [];
+  /** @type {((message: any) => void)[]} */
+  const waiting = [];
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    const waiter = waiting.shift();
+    if (waiter) waiter(message);
+    else received.push(message);
+  });
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  return {
+    socket,
+    closed,
+    /** @returns {Promise<any>} the next message from the server */
+    next() {
+      if (received.length > 0) return Promise.resolve(received.shift());
+      return within(new Promise((resolve) => waiting.push(resolve)), `a message for ${id}`);
+    },
+    /** @param {unknown} message */
+    send(message) {
+      socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+    },
+  };
+}
+
+test('serves the bundle to any origin as a revalidated JavaScript module', async (t) => {
+  const { url } = await startServer(t);
+  const response = await fetch(`${url}/rtc-elements.js`, { headers: { Origin: 'https://example.test' } });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.equal(response.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal(response.headers.get('cache-control'), 'no-cache');
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(await response.text(), BUNDLE);
+
+  const etag = response.headers.get('etag');
+  assert.ok(etag, 'an ETag to revalidate against');
+  // node:http rather than fetch(), which marks conditional requests no-cache.
+  const revalidated = await new Promise((resolve, reject) => {
+    http
+      .get(`${url}/rtc-elements.js`, { headers: { 'If-None-Match': etag } }, (res) => res.resume().on('end', () => resolve(res)))
+      .on('error', reject);
+  });
+  assert.equal(revalidated.statusCode, 304);
+
+  const map = await fetch(`${url}/rtc-elements.js.map`);
+  assert.equal(map.status, 404);
+});
+
+test('answers 503 with a hint to build when the bundle is missing', async (t) => {
+  const { url } = await startServer(t, {}, { bundle: false });
+  const response = await fetch(`${url}/rtc-elements.js`, { headers: { Origin: 'https://example.test' } });
+  assert.equal(response.status, 503);
+  assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
+  assert.match(await response.text(), /npm run build/);
+});
+
+test('serves the demo at / and the build under /dist/', async (t) => {
+  const { url } = await startServer(t);
+  const page = await fetch(`${url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(await page.text(), DEMO_PAGE);
+
+  const unbundled = await fetch(`${url}/dist/rtc-elements.js`);
+  assert.equal(unbundled.status, 200);
+  assert.equal(await unbundled.text(), BUNDLE);
+  assert.equal((await fetch(`${url}/no-such-page.html`)).status, 404);
+});
+
+test('the PeerServer answers over HTTP at its path', async (t) => {
+  const { url } = await startServer(t);
+  const description = await fetch(`${url}/peerjs/`);
+  assert.equal(description.status, 200);
+  assert.equal((await description.json()).name, 'PeerJS Server');
+
+  const id = await (await fetch(`${url}/peerjs/peerjs/id`)).text();
+  assert.match(id, /^[\w-]{8,}$/);
+  assert.equal((await fetch(`${url}/peerjs/peerjs/peers`)).status, 401, 'discovery is off by default');
+});
+
+test('the PeerServer opens peers, refuses a taken id and relays offers', async (t) => {
+  const { port } = await startServer(t);
+  const alice = connectPeer(t, port, { id: 'alice' });
+  const bob = connectPeer(t, port, { id: 'bob' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+
+  const impostor = connectPeer(t, port, { id: 'bob', token: 'another-token' });
+  assert.equal((await impostor.next()).type, 'ID-TAKEN');
+  await within(impostor.closed, 'the impostor to be disconnected');
+
+  const payload = { sdp: { type: 'offer', sdp: 'v=0' }, type: 'media', connectionId: 'mc_1' };
+  alice.send({ type: 'OFFER', dst: 'bob', payload });
+  assert.deepEqual(await bob.next(), { type: 'OFFER', src: 'alice', dst: 'bob', payload });
+});
+
+test('the PeerServer refuses a wrong key', async (t) => {
+  const { port } = await startServer(t);
+  const stranger = connectPeer(t, port, { id: 'carol', key: 'not-the-key' });
+  assert.deepEqual(await stranger.next(), { type: 'ERROR', payload: { msg: 'Invalid key provided' } });
+  await within(stranger.closed, 'the stranger to be disconnected');
+});
+
+test('path, key, discovery and expiry settings reach the PeerServer', async (t) => {
+  const { port, url } = await startServer(t, {
+    path: '/signal',
+    key: 'room-key',
+    allowDiscovery: true,
+    expireTimeout: 100,
+  });
+  const dave = connectPeer(t, port, { id: 'dave', key: 'room-key', path: '/signal' });
+  assert.deepEqual(await dave.next(), { type: 'OPEN' });
+  assert.deepEqual(await (await fetch(`${url}/signal/room-key/peers`)).json(), ['dave']);
+
+  // An offer to nobody comes back as EXPIRE once expireTimeout has passed.
+  dave.send({ type: 'OFFER', dst: 'nobody', payload: {} });
+  assert.deepEqual(await dave.next(), { type: 'EXPIRE', src: 'nobody', dst: 'dave' });
+});
+
+test('a malformed message does not bring the server down', async (t) => {
+  /** @type {string[]} */
+  const warnings = [];
+  const { port } = await startServer(t, {}, { logger: { warn: (message) => warnings.push(message) } });
+  const erin = connectPeer(t, port, { id: 'erin' });
+  const frank = connectPeer(t, port, { id: 'frank' });
+  assert.deepEqual(await erin.next(), { type: 'OPEN' });
+  assert.deepEqual(await frank.next(), { type: 'OPEN' });
+
+  erin.send('this is not JSON');
+  erin.send({ type: 'CANDIDATE', dst: 'frank', payload: { candidate: 'c' } });
+  assert.deepEqual(await frank.next(), {
+    type: 'CANDIDATE',
+    src: 'erin',
+    dst: 'frank',
+    payload: { candidate: 'c' },
+  });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^PeerServer: /);
+});
+
+test('close() ends open connections and frees the port', async (t) => {
+  const { server, port, url } = await startServer(t);
+  const grace = connectPeer(t, port, { id: 'grace' });
+  assert.deepEqual(await grace.next(), { type: 'OPEN' });
+  const agent = new http.Agent({ keepAlive: true });
+  t.after(() => agent.destroy());
+  await new Promise((resolve, reject) => {
+    http.get(`${url}/peerjs/`, { agent }, (response) => response.resume().on('end', resolve)).on('error', reject);
+  });
+
+  await within(server.close(), 'close()');
+  await within(grace.closed, 'the WebSocket to close');
+  assert.equal(server.httpServer.listening, false);
+  await server.close();
+
+  const successor = createRtcServer({ port, host: '127.0.0.1' });
+  t.after(() => successor.close());
+  assert.equal((await successor.listen()).port, port);
+});
+
+test('after close() nothing keeps the process alive', async () => {
+  // A separate process that starts the server, connects a peer, closes the
+  // server and must then exit on its own.
+  const script = `
+    import WebSocket from 'ws';
+    import { createRtcServer } from ${JSON.stringify(new URL('./index.js', import.meta.url).href)};
+    const server = createRtcServer({ port: 0, host: '127.0.0.1' });
+    const { port } = await server.listen();
+    const socket = new WebSocket('ws://127.0.0.1:' + port + '/peerjs/peerjs?key=peerjs&id=ivan&token=t');
+    await new Promise((resolve) => socket.once('message', resolve));
+    await server.close();
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: path.dirname(fileURLToPath(import.meta.url)),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    assert.equal(await within(exited, 'the process to exit', 8000), 0, stderr);
+  } finally {
+    child.kill();
+  }
+});

@@ -1,0 +1,119 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { rtcServer } from '../../../test/env.js';
+import { part, uniqueRoom, until } from '../../../test/helpers.js';
+import type { RtcErrorEvent } from '../../events/error.js';
+import './call.js';
+import type { RtcCall } from './call.js';
+
+describe('<rtc-call> element', () => {
+  it('waits for the visitor with a join button, and asks for no device until then', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room="lobby" server=${rtcServer}></rtc-call>`);
+    expect(el.phase).to.equal('idle');
+    expect(el.matches(':state(idle)')).to.equal(true);
+    expect(part(el, 'join-button')[0].textContent).to.contain('Join call');
+    expect(el.localStream).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  const badConfigs: [string, Record<string, string>, string][] = [
+    ['no room', { room: ' ' }, 'No room given'],
+    ['a server that is not a URL', { server: 'calls.example.com' }, 'not a URL'],
+    ['malformed ice-servers', { 'ice-servers': '[{"urls":' }, 'ice-servers is not valid JSON'],
+    ['an impossible max-participants', { 'max-participants': '1' }, 'max-participants must be'],
+  ];
+  for (const [label, attributes, text] of badConfigs) {
+    it(`shows ${label} in the element and fires rtc-error`, async () => {
+      const el = document.createElement('rtc-call');
+      el.setAttribute('room', 'r');
+      el.setAttribute('server', rtcServer);
+      for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+      const container = await fixture(html`<div></div>`);
+      container.append(el);
+      await el.updateComplete;
+      const errored = oneEvent(el, 'rtc-error') as Promise<RtcErrorEvent>;
+      const joined = el.join().then(
+        () => 'joined',
+        () => 'rejected',
+      );
+      const { detail } = await errored;
+      expect(detail).to.include({ type: 'invalid-config', fatal: true });
+      expect(detail.message).to.contain(text);
+      expect(await joined).to.equal('rejected');
+      await el.updateComplete;
+      expect(el.matches(':state(error)')).to.equal(true);
+      expect(part(el, 'error')[0].textContent).to.contain(text);
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('joins with camera and microphone, toggles them, and leaves with every track stopped', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom()} server=${rtcServer} name="Ada"></rtc-call>`);
+    const joined = oneEvent(el, 'rtc-joined');
+    part(el, 'join-button')[0].click();
+    expect((await joined).detail.id).to.match(/^rtc-/);
+    await el.updateComplete;
+    expect(el.matches(':state(in-call)')).to.equal(true);
+    const stream = el.localStream!;
+    expect(stream.getTracks().map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
+    expect(part(el, 'local-video')).to.have.length(1);
+    expect(part(el, 'status')[0].textContent).to.contain('1 in call');
+    await expect(el).to.be.accessible();
+
+    const mic = part(el, 'mic-button')[0];
+    expect(mic.getAttribute('aria-pressed')).to.equal('true');
+    mic.click();
+    await el.updateComplete;
+    expect(mic.getAttribute('aria-pressed')).to.equal('false');
+    expect(stream.getAudioTracks()[0].enabled).to.equal(false);
+    part(el, 'camera-button')[0].click();
+    await el.updateComplete;
+    expect(stream.getVideoTracks()[0].enabled).to.equal(false);
+    expect(part(el, 'local-video'), 'a placeholder replaces the preview').to.have.length(0);
+
+    const left = oneEvent(el, 'rtc-left');
+    part(el, 'leave-button')[0].click();
+    expect((await left).detail.reason).to.equal('user');
+    expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+    await el.updateComplete;
+    expect(el.matches(':state(left)')).to.equal(true);
+    expect(part(el, 'join-button')[0].textContent).to.contain('Join again');
+    await expect(el).to.be.accessible();
+
+    // And back in, with a fresh peer id.
+    const rejoined = oneEvent(el, 'rtc-joined');
+    part(el, 'join-button')[0].click();
+    await rejoined;
+    await el.leave();
+  });
+
+  it('stops the camera and leaves when removed from the page', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call autojoin room=${uniqueRoom()} server=${rtcServer}></rtc-call>`);
+    await until(() => el.phase === 'in-call', 'did not join');
+    const stream = el.localStream!;
+    const left = oneEvent(el, 'rtc-left');
+    el.remove();
+    expect((await left).detail.reason).to.equal('removed');
+    expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+  });
+
+  it('stays in the call when moved within the page', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call autojoin room=${uniqueRoom()} server=${rtcServer}></rtc-call>`);
+    await until(() => el.phase === 'in-call', 'did not join');
+    const id = el.peerId;
+    document.body.append(el);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(el.phase).to.equal('in-call');
+    expect(el.peerId).to.equal(id);
+    await el.leave();
+    el.remove();
+  });
+
+  it('joins audio-only when asked, without touching the camera', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call autojoin audio-only room=${uniqueRoom()} server=${rtcServer}></rtc-call>`);
+    await until(() => el.phase === 'in-call', 'did not join');
+    expect(el.localStream!.getTracks().map((t) => t.kind)).to.deep.equal(['audio']);
+    expect(el.cameraOn).to.equal(false);
+    expect((part(el, 'camera-button')[0] as HTMLButtonElement).disabled).to.equal(true);
+    await el.leave();
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Error types: PeerJS's own strings where one fits (`network`, `invalid-key`, `server-error`,
+ * `browser-incompatible`, `disconnected`), and ours in the same style.
+ */
+export type RtcErrorType =
+  | 'network'
+  | 'invalid-key'
+  | 'server-error'
+  | 'browser-incompatible'
+  | 'disconnected'
+  | 'room-full'
+  | 'room-unreachable'
+  | 'invalid-config'
+  | 'insecure-context'
+  | 'protocol'
+  | 'media-denied'
+  | 'media-missing'
+  | 'media-in-use'
+  | 'media-constraints'
+  | 'media-failed';
+
+export interface RtcErrorDetail {
+  /** What failed, as a stable string to switch on. */
+  type: RtcErrorType;
+  /** A sentence for people: what happened and what they can do. */
+  message: string;
+  /** True when the error ended the call; false when the call goes on (for example audio-only). */
+  fatal: boolean;
+}
+
+/** Fired when something fails; the element shows the same message. */
+export class RtcErrorEvent extends CustomEvent<RtcErrorDetail> {
+  constructor(detail: RtcErrorDetail) {
+    super('rtc-error', { detail, bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'rtc-error': RtcErrorEvent;
+  }
+}

@@ -1,0 +1,19 @@
+export interface RtcJoinedDetail {
+  /** The room joined. */
+  room: string;
+  /** This page's peer id in the room (fresh for every join). */
+  id: string;
+}
+
+/** Fired when the element has joined its room. */
+export class RtcJoinedEvent extends CustomEvent<RtcJoinedDetail> {
+  constructor(detail: RtcJoinedDetail) {
+    super('rtc-joined', { detail, bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'rtc-joined': RtcJoinedEvent;
+  }
+}

@@ -1,0 +1,64 @@
+import { expect } from '@open-wc/testing';
+import { admits, backoff, idsToDial, shouldCall, shouldDial, takeoverDelay } from './mesh.js';
+import { newMemberId } from './ids.js';
+
+const view = (selfId: string, opts: { connected?: string[]; dialing?: string[]; gone?: string[] } = {}) => ({
+  selfId,
+  connected: new Set(opts.connected ?? []),
+  dialing: new Set(opts.dialing ?? []),
+  gone: new Set(opts.gone ?? []),
+});
+
+describe('mesh decisions', () => {
+  it('lets exactly one member of every pair dial', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => newMemberId(1_700_000_000_000 + (i % 5)));
+    for (const a of ids) {
+      for (const b of ids) {
+        if (a === b) continue;
+        expect(shouldDial(a, b) !== shouldDial(b, a), `${a} / ${b}`).to.equal(true);
+      }
+    }
+  });
+
+  it('has the newcomer dial the members already there (ids sort by join time)', () => {
+    const early = newMemberId(1_700_000_000_000);
+    const late = newMemberId(1_700_000_000_001);
+    expect(shouldDial(late, early)).to.equal(true);
+    expect(shouldDial(early, late)).to.equal(false);
+  });
+
+  it('places a media call only when both sides want media, from the dialling side', () => {
+    expect(shouldCall('b', 'a', true, true)).to.equal(true);
+    expect(shouldCall('a', 'b', true, true)).to.equal(false);
+    expect(shouldCall('b', 'a', true, false), 'the other page is chat-only').to.equal(false);
+    expect(shouldCall('b', 'a', false, true), 'this page is chat-only').to.equal(false);
+  });
+
+  it('merges a roster: dials only the unknown members it is responsible for', () => {
+    const v = view('m5', { connected: ['m1'], dialing: ['m2'], gone: ['m3'] });
+    expect(idsToDial(v, ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm4'])).to.deep.equal(['m4']);
+  });
+
+  it('counts admitted newcomers towards the limit, so two knocking at once cannot both take the last place', () => {
+    // max 3: the holder plus one linked member leave one place.
+    expect(admits(1, 0, 3)).to.equal(true);
+    expect(admits(1, 1, 3)).to.equal(false);
+    expect(admits(2, 0, 3)).to.equal(false);
+    expect(admits(100, 100, 0), '0 means no limit').to.equal(true);
+  });
+
+  it('orders beacon takeover attempts by id', () => {
+    const remaining = ['m2', 'm7', 'm4'];
+    expect(takeoverDelay('m2', remaining, 250)).to.equal(0);
+    expect(takeoverDelay('m4', remaining, 250)).to.equal(250);
+    expect(takeoverDelay('m7', remaining, 250)).to.equal(500);
+  });
+
+  it('backs off exponentially with jitter, up to a cap', () => {
+    expect(backoff(0, 100, 1000, () => 0)).to.equal(50);
+    expect(backoff(0, 100, 1000, () => 1)).to.equal(100);
+    expect(backoff(3, 100, 1000, () => 1)).to.equal(800);
+    expect(backoff(10, 100, 1000, () => 1)).to.equal(1000);
+    expect(backoff(50, 100, 1000, () => 0.5)).to.equal(750);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The room protocol's decisions, as pure functions: who dials whom, who places the media call,
+ * who may enter, who tries to take over the beacon first. RoomSession applies them; the unit
+ * tests check them without any network.
+ */
+
+/**
+ * For each pair of members exactly one dials: the one whose id sorts higher. Member ids start
+ * with the join time, so a newcomer usually dials everyone it is told about, while the members
+ * already there wait to be dialled. Never both: there is no glare to resolve.
+ */
+export function shouldDial(selfId: string, otherId: string): boolean {
+  return selfId > otherId;
+}
+
+/** The same member of a pair places the media call, once both want media. */
+export function shouldCall(selfId: string, otherId: string, selfMedia: boolean, otherMedia: boolean): boolean {
+  return selfMedia && otherMedia && shouldDial(selfId, otherId);
+}
+
+export interface MeshView {
+  selfId: string;
+  /** Members with an open mesh connection that said hello. */
+  connected: ReadonlySet<string>;
+  /** Members this side is dialling now. */
+  dialing: ReadonlySet<string>;
+  /** Members known to have left (ids are never reused). */
+  gone: ReadonlySet<string>;
+}
+
+/**
+ * Given ids learnt from a welcome or a gossip frame, the ones this member must dial now.
+ * The others are either already linked, known gone, or will dial us themselves.
+ */
+export function idsToDial(view: MeshView, learnt: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const id of learnt) {
+    if (id === view.selfId || view.connected.has(id) || view.dialing.has(id) || view.gone.has(id)) continue;
+    if (shouldDial(view.selfId, id)) out.add(id);
+  }
+  return [...out];
+}
+
+/**
+ * The beacon holder's admission rule: members already linked, the holder itself and newcomers
+ * admitted but not linked yet all count, so two people knocking at once cannot both take the
+ * last place. `max` of 0 means no limit.
+ */
+export function admits(linked: number, pendingAdmits: number, max: number): boolean {
+  if (max <= 0) return true;
+  return 1 + linked + pendingAdmits < max;
+}
+
+/**
+ * When the beacon holder leaves, every remaining member may take the beacon over; to spare the
+ * server a stampede they try in id order, `step` ms apart. Returns this member's delay.
+ */
+export function takeoverDelay(selfId: string, remaining: Iterable<string>, step: number): number {
+  let rank = 0;
+  for (const id of remaining) if (id < selfId) rank++;
+  return rank * step;
+}
+
+/** Exponential backoff with full jitter, in ms. `attempt` counts from 0. */
+export function backoff(attempt: number, base: number, cap: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 16));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

@@ -1,0 +1,72 @@
+import { expect } from '@open-wc/testing';
+import { MAX_FRAME_LENGTH, encodeFrame, isValidPeerId, parseFrame } from './protocol.js';
+import { beaconIdFor, newMemberId } from './ids.js';
+
+describe('room protocol frames', () => {
+  it('round-trips every core frame', () => {
+    const frames = [
+      { t: 'join', id: 'rtc-abc', name: 'Ada' },
+      { t: 'welcome', members: [{ id: 'rtc-a', name: 'A' }] },
+      { t: 'full', max: 4 },
+      { t: 'hello', name: 'Ada', media: true, mic: true, cam: false, beacon: false, peers: ['rtc-b'] },
+      { t: 'peers', ids: ['rtc-b', 'rtc-c'] },
+      { t: 'state', media: true, mic: false, cam: true },
+      { t: 'beacon' },
+      { t: 'ping' },
+      { t: 'bye' },
+    ] as const;
+    for (const frame of frames) expect(parseFrame(encodeFrame(frame))).to.deep.equal({ core: frame });
+  });
+
+  it('drops malformed and hostile frames', () => {
+    const hostile: unknown[] = [
+      'not json',
+      '[]',
+      'null',
+      JSON.stringify({ t: 'hello' }), // no version
+      JSON.stringify({ v: 2, t: 'ping' }),
+      JSON.stringify({ v: 1, t: 'hello', name: 'x', media: 'yes', mic: true, cam: true, beacon: false, peers: [] }),
+      JSON.stringify({ v: 1, t: 'peers', ids: ['ok', '<script>'] }),
+      JSON.stringify({ v: 1, t: 'peers', ids: Array.from({ length: 300 }, (_, i) => `p${i}`) }),
+      JSON.stringify({ v: 1, t: 'join', id: '../../etc', name: 'x' }),
+      JSON.stringify({ v: 1, t: 'welcome', members: [null] }),
+      JSON.stringify({ v: 1, t: 'x'.repeat(40) }),
+      `{"v":1,"t":"ping","pad":"${'x'.repeat(MAX_FRAME_LENGTH)}"}`,
+      new ArrayBuffer(8),
+      42,
+    ];
+    for (const data of hostile) expect(parseFrame(data), String(data).slice(0, 60)).to.equal(null);
+  });
+
+  it('cleans display names: control characters out, length capped', () => {
+    const frame = parseFrame(JSON.stringify({ v: 1, t: 'join', id: 'rtc-a', name: `A\u0000\u0007b${'c'.repeat(200)}` }));
+    expect(frame && 'core' in frame && frame.core.t === 'join' && frame.core.name).to.equal(`A  b${'c'.repeat(60)}`);
+  });
+
+  it('passes frames of other types to extensions', () => {
+    expect(parseFrame(JSON.stringify({ v: 1, t: 'chat', text: 'hi' }))).to.deep.equal({ extension: { v: 1, t: 'chat', text: 'hi' } });
+  });
+});
+
+describe('peer ids', () => {
+  it('makes a fresh valid id for every join, ordered by time', () => {
+    const a = newMemberId(1_700_000_000_000);
+    const b = newMemberId(1_700_000_000_000);
+    const c = newMemberId(1_700_000_000_001);
+    expect(isValidPeerId(a) && isValidPeerId(b) && isValidPeerId(c)).to.equal(true);
+    expect(a).to.not.equal(b);
+    expect(a < c && b < c).to.equal(true);
+  });
+
+  it('maps any room name to a valid beacon id that depends on room and key', async () => {
+    const ids = await Promise.all([
+      beaconIdFor('team standup', 'peerjs'),
+      beaconIdFor('team standup', 'other-key'),
+      beaconIdFor('Team standup', 'peerjs'),
+      beaconIdFor('日本語 / 🎥 <b>', 'peerjs'),
+    ]);
+    for (const id of ids) expect(isValidPeerId(id), id).to.equal(true);
+    expect(new Set(ids).size).to.equal(4);
+    expect(await beaconIdFor('team standup', 'peerjs')).to.equal(ids[0]);
+  });
+});

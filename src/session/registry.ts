@@ -1,0 +1,49 @@
+import { RoomSession, type RoomSessionOptions } from './room-session.js';
+
+/**
+ * One session per (server, key, room) per page, shared by every element that names that room:
+ * `<rtc-chat>` beside `<rtc-call>` joins the same mesh instead of opening a second one.
+ * The session leaves the room when its last user releases it.
+ */
+const sessions = new Map<string, { session: RoomSession; users: Set<object> }>();
+
+export function sessionKey(options: Pick<RoomSessionOptions, 'server' | 'room'>): string {
+  return `${options.server.url}\n${options.server.key}\n${options.room}`;
+}
+
+/**
+ * Returns the page's live session for the room, creating it if needed. Options other than the
+ * room and server (name, ICE servers, limits) come from the user that created it.
+ */
+export function acquireSession(options: RoomSessionOptions, user: object): RoomSession {
+  const key = sessionKey(options);
+  let entry = sessions.get(key);
+  if (entry && (entry.session.phase === 'left' || entry.session.phase === 'failed')) {
+    sessions.delete(key);
+    entry = undefined;
+  }
+  if (!entry) {
+    entry = { session: new RoomSession(options), users: new Set() };
+    sessions.set(key, entry);
+  }
+  entry.users.add(user);
+  return entry.session;
+}
+
+/** Gives the session back; the last user out makes it leave the room. */
+export async function releaseSession(session: RoomSession, user: object): Promise<void> {
+  const key = sessionKey(session);
+  const entry = sessions.get(key);
+  if (!entry || entry.session !== session) return;
+  entry.users.delete(user);
+  if (entry.users.size === 0) {
+    sessions.delete(key);
+    await session.leave();
+  }
+}
+
+/** How many users share this page's session for the room (0 when there is none). */
+export function sessionUsers(session: RoomSession): number {
+  const entry = sessions.get(sessionKey(session));
+  return entry?.session === session ? entry.users.size : 0;
+}

@@ -1,0 +1,936 @@
+import type { DataConnection, MediaConnection, Peer, PeerError, PeerOptions } from 'peerjs';
+import { Emitter } from './emitter.js';
+import { beaconIdFor, newMemberId } from './ids.js';
+import { admits, backoff, idsToDial, shouldCall, takeoverDelay } from './mesh.js';
+import {
+  type CoreFrame,
+  type ExtensionFrame,
+  type HelloFrame,
+  type MemberInfo,
+  cleanName,
+  encodeFrame,
+  isConnectionMetadata,
+  isValidPeerId,
+  metadata,
+  parseFrame,
+} from './protocol.js';
+import type { ServerEndpoint } from './config.js';
+
+/** Creates PeerJS peers; injectable so unit tests can run the session over a fake network. */
+export type PeerFactory = (id: string, options: PeerOptions) => Peer;
+
+export type SessionPhase = 'idle' | 'joining' | 'joined' | 'left' | 'failed';
+
+/** Why a participant left the roster. */
+export type LeaveReason = 'left' | 'closed' | 'timeout';
+
+/** Error types: PeerJS's own strings where one fits, ours in the same style. */
+export type SessionErrorType =
+  | 'network'
+  | 'invalid-key'
+  | 'server-error'
+  | 'room-full'
+  | 'room-unreachable'
+  | 'insecure-context'
+  | 'browser-incompatible'
+  | 'disconnected'
+  | 'protocol';
+
+export class SessionError extends Error {
+  constructor(
+    readonly type: SessionErrorType,
+    message: string,
+    /** A fatal error ends the session; the others are reported and the call goes on. */
+    readonly fatal: boolean = true,
+  ) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+/** A remote member of the room, as this page sees it. */
+export interface Participant {
+  readonly id: string;
+  readonly name: string;
+  /** Whether the participant's page takes part in the call (false for a chat-only page). */
+  readonly media: boolean;
+  /** Whether the participant's microphone is on. */
+  readonly mic: boolean;
+  /** Whether the participant's camera is on. */
+  readonly cam: boolean;
+  /** Their audio and video, once it arrives; null before that and for chat-only members. */
+  readonly stream: MediaStream | null;
+  /** When this page linked up with them (ms since the epoch). */
+  readonly since: number;
+}
+
+/** The session's events; listeners are registered with `session.on(name, listener)`. */
+export interface RoomSessionEvents {
+  /** The session moved to another phase. */
+  phase: (phase: SessionPhase) => void;
+  /** A member is now linked to this page. */
+  'participant-joined': (participant: Participant) => void;
+  /** A member left, closed the page or stopped answering. */
+  'participant-left': (participant: Participant, reason: LeaveReason) => void;
+  /** A member's stream, name or media state changed. */
+  'participant-updated': (participant: Participant) => void;
+  /** Something failed; `error.fatal` says whether the session ended. */
+  error: (error: SessionError) => void;
+  /** A frame of a type the core does not handle (chat and files), from a linked member. */
+  frame: (from: Participant, frame: ExtensionFrame) => void;
+  /** A binary frame from a linked member. */
+  binary: (from: Participant, data: ArrayBuffer) => void;
+}
+
+export interface RoomSessionOptions {
+  room: string;
+  server: ServerEndpoint;
+  name?: string;
+  iceServers?: RTCIceServer[];
+  /** 0 for no limit. */
+  maxParticipants?: number;
+  peerFactory: PeerFactory;
+  /** Protocol timings, shortened by tests of timeouts. */
+  timing?: Partial<SessionTiming>;
+}
+
+export interface SessionTiming {
+  /** How long a PeerServer may take to accept a peer. */
+  openTimeout: number;
+  /** How long a whole join may take before it fails. */
+  joinTimeout: number;
+  /** How long an intro or a mesh dial may take to answer. */
+  dialTimeout: number;
+  /** Heartbeat period on mesh connections. */
+  heartbeat: number;
+  /** Silence after which a member counts as gone. */
+  silence: number;
+  /** How long an admitted newcomer holds its place before linking up. */
+  admitHold: number;
+  /** Spacing of beacon takeover attempts by id rank. */
+  takeoverStep: number;
+}
+
+const DEFAULT_TIMING: SessionTiming = {
+  openTimeout: 10_000,
+  joinTimeout: 20_000,
+  dialTimeout: 10_000,
+  heartbeat: 2_000,
+  silence: 12_000,
+  admitHold: 15_000,
+  takeoverStep: 250,
+};
+
+interface Link {
+  id: string;
+  conn: DataConnection;
+  name: string;
+  media: boolean;
+  mic: boolean;
+  cam: boolean;
+  since: number;
+  lastSeen: number;
+  beacon: boolean;
+  call: MediaConnection | null;
+  stream: MediaStream | null;
+  snapshot: Participant | null;
+}
+
+type IntroResult = { welcome: MemberInfo[]; holder: string } | { full: number };
+
+/** Raised when the PeerServer says an id is held by someone else. */
+class IdTakenError extends Error {}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One page's membership of one room: a PeerJS peer with a fresh id, the room's beacon when this
+ * page holds it, and a full mesh of data connections (plus media calls when the page wants media)
+ * to every other member. docs/protocol.md describes the protocol; this class carries it out.
+ *
+ * Session verbs follow PeerJS: `join`, `leave`, `call`, `connect`, `destroy`.
+ */
+export class RoomSession extends Emitter<RoomSessionEvents> {
+  readonly room: string;
+  readonly server: ServerEndpoint;
+  readonly name: string;
+  readonly maxParticipants: number;
+
+  private readonly factory: PeerFactory;
+  private readonly peerOptions: PeerOptions;
+  private readonly timing: SessionTiming;
+
+  private _phase: SessionPhase = 'idle';
+  private member: Peer | null = null;
+  private beacon: Peer | null = null;
+  private beaconId = '';
+  /** Member id of whoever holds the beacon, as far as this page knows. */
+  private beaconHolder: string | null = null;
+  private readonly links = new Map<string, Link>();
+  /** Open, unconfirmed mesh connections by remote id (dialled or accepted). */
+  private readonly pending = new Map<string, DataConnection>();
+  private readonly dialing = new Set<string>();
+  private readonly gone = new Set<string>();
+  /** Newcomers admitted by this page as beacon holder, with the time their place lapses. */
+  private readonly admitted = new Map<string, number>();
+  /** Calls that arrived before the caller's hello. */
+  private readonly earlyCalls = new Map<string, MediaConnection>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private takeoverRunning = false;
+  private joinPromise: Promise<void> | null = null;
+  private leavePromise: Promise<void> | null = null;
+
+  private mediaWanted = false;
+  private localStream: MediaStream | null = null;
+  private micOn = false;
+  private camOn = false;
+
+  constructor(options: RoomSessionOptions) {
+    super();
+    this.room = options.room;
+    this.server = options.server;
+    this.name = cleanName(options.name) || 'Guest';
+    this.maxParticipants = options.maxParticipants ?? 0;
+    this.factory = options.peerFactory;
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.peerOptions = {
+      host: options.server.host,
+      port: options.server.port,
+      path: options.server.path,
+      secure: options.server.secure,
+      key: options.server.key,
+      // Never PeerJS's default public STUN/TURN servers: only what the page configured.
+      config: { iceServers: options.iceServers ?? [] },
+      debug: 0,
+    };
+  }
+
+  get phase(): SessionPhase {
+    return this._phase;
+  }
+
+  /** This page's member id, once joining has begun. */
+  get id(): string | null {
+    return this.member?.id ?? null;
+  }
+
+  /** Whether this page currently holds the room's beacon (introduces newcomers). */
+  get holdsBeacon(): boolean {
+    return this.beacon !== null && this.beacon.open;
+  }
+
+  /** The other members linked to this page, in the order they linked up. */
+  get participants(): Participant[] {
+    return [...this.links.values()].map((link) => this.snapshot(link));
+  }
+
+  // ---------------------------------------------------------------- joining
+
+  /** Joins the room. Resolves once this page is a member; rejects with a SessionError. */
+  join(): Promise<void> {
+    if (this._phase === 'left' || this._phase === 'failed') {
+      return Promise.reject(new SessionError('disconnected', 'This session has ended; create a new one to join again.'));
+    }
+    this.joinPromise ??= this.runJoin();
+    return this.joinPromise;
+  }
+
+  private async runJoin(): Promise<void> {
+    this.setPhase('joining');
+    try {
+      if (!globalThis.crypto?.subtle) {
+        throw new SessionError('insecure-context', 'Calls need a secure page (https:// or http://localhost).');
+      }
+      this.beaconId = await beaconIdFor(this.room, this.server.key);
+      const member = await this.openPeer(newMemberId());
+      if (this.isOver()) {
+        member.destroy();
+        return;
+      }
+      this.member = member;
+      this.listenAsMember(member);
+      await this.enterRoom();
+      if (this.isOver()) return;
+      this.heartbeatTimer = setInterval(() => this.beat(), this.timing.heartbeat);
+      addEventListener('pagehide', this.onPageHide);
+      this.setPhase('joined');
+    } catch (err) {
+      const error = err instanceof SessionError ? err : new SessionError('network', String((err as Error)?.message ?? err));
+      if (!this.isOver()) {
+        this.setPhase('failed');
+        this.teardown();
+        this.emit('error', error);
+      }
+      throw error;
+    }
+  }
+
+  /** Claims the beacon, or else asks its holder to be let in; retries until the join deadline. */
+  private async enterRoom(): Promise<void> {
+    const deadline = Date.now() + this.timing.joinTimeout;
+    for (let attempt = 0; !this.isOver(); attempt++) {
+      if (await this.claimBeacon()) return;
+      const result = await this.introduce().catch(() => null);
+      if (result && 'full' in result) {
+        throw new SessionError('room-full', `This room is full (${result.full} people at most).`);
+      }
+      if (result) {
+        this.beaconHolder = result.holder;
+        this.learn(result.welcome.map((m) => m.id));
+        return;
+      }
+      // The holder is leaving or has vanished: its id frees up, and one of us claims it.
+      const wait = backoff(attempt, 150, 2_000);
+      if (Date.now() + wait > deadline) {
+        throw new SessionError('room-unreachable', 'Could not reach the people in this room. Try again in a moment.');
+      }
+      await sleep(wait);
+    }
+  }
+
+  /** Tries to take the room's beacon id. True when this page now holds it. */
+  private async claimBeacon(): Promise<boolean> {
+    if (this.beacon) return true;
+    let peer: Peer;
+    try {
+      peer = await this.openPeer(this.beaconId);
+    } catch (err) {
+      if (err instanceof IdTakenError) return false;
+      throw err;
+    }
+    if (this.isOver()) {
+      peer.destroy();
+      return false;
+    }
+    this.beacon = peer;
+    this.beaconHolder = this.member!.id;
+    peer.on('connection', (conn) => this.onIntroConnection(conn));
+    peer.on('disconnected', () => {
+      // Lost the server: someone else may claim the beacon meanwhile; let go of ours.
+      if (this.beacon === peer) this.dropBeacon();
+    });
+    peer.on('error', () => {});
+    this.broadcast({ t: 'beacon' });
+    return true;
+  }
+
+  private dropBeacon(): void {
+    const peer = this.beacon;
+    this.beacon = null;
+    if (this.beaconHolder === this.member?.id) this.beaconHolder = null;
+    peer?.destroy();
+  }
+
+  /** Asks the beacon holder to be let in. */
+  private introduce(): Promise<IntroResult> {
+    const member = this.member!;
+    return new Promise<IntroResult>((resolve, reject) => {
+      const conn = member.connect(this.beaconId, { serialization: 'raw', reliable: true, metadata: metadata('intro') });
+      if (!conn) {
+        reject(new Error('no connection'));
+        return;
+      }
+      let settled = false;
+      const finish = (result: IntroResult | null) => {
+        if (settled) return;
+        settled = true;
+        this.clearTimer(timer);
+        offUnavailable();
+        conn.close();
+        if (result) resolve(result);
+        else reject(new Error('intro failed'));
+      };
+      const timer = this.setTimer(() => finish(null), this.timing.dialTimeout);
+      const offUnavailable = this.onUnavailable(this.beaconId, () => finish(null));
+      conn.on('open', () => conn.send(encodeFrame({ t: 'join', id: member.id, name: this.name })));
+      conn.on('data', (data) => {
+        const parsed = parseFrame(data);
+        if (!parsed || !('core' in parsed)) return finish(null);
+        const frame = parsed.core;
+        if (frame.t === 'welcome') {
+          const holder = frame.members[0]?.id;
+          finish(holder ? { welcome: frame.members, holder } : null);
+        } else if (frame.t === 'full') finish({ full: frame.max });
+        else finish(null);
+      });
+      conn.on('close', () => finish(null));
+      conn.on('error', () => finish(null));
+    });
+  }
+
+  /** Beacon side of an intro: admit or refuse a newcomer. */
+  private onIntroConnection(conn: DataConnection): void {
+    if (!isConnectionMetadata(conn.metadata, 'intro') || !this.member) {
+      conn.close();
+      return;
+    }
+    const timer = this.setTimer(() => conn.close(), this.timing.dialTimeout);
+    conn.on('close', () => this.clearTimer(timer));
+    conn.on('data', (data) => {
+      const parsed = parseFrame(data);
+      const frame = parsed && 'core' in parsed ? parsed.core : null;
+      // The PeerServer vouches for conn.peer; a join for another id is refused.
+      if (!frame || frame.t !== 'join' || frame.id !== conn.peer || !this.member) {
+        conn.close();
+        return;
+      }
+      this.pruneAdmitted();
+      const linked = this.links.size;
+      const waiting = [...this.admitted.keys()].filter((id) => id !== frame.id && !this.links.has(id)).length;
+      if (!this.links.has(frame.id) && !admits(linked, waiting, this.maxParticipants)) {
+        conn.send(encodeFrame({ t: 'full', max: this.maxParticipants }));
+        return;
+      }
+      this.admitted.set(frame.id, Date.now() + this.timing.admitHold);
+      const members: MemberInfo[] = [
+        { id: this.member.id, name: this.name },
+        ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name })),
+        ...[...this.admitted.keys()].filter((id) => id !== frame.id && !this.links.has(id)).map((id) => ({ id, name: '' })),
+      ];
+      conn.send(encodeFrame({ t: 'welcome', members }));
+      this.learn([frame.id]);
+    });
+  }
+
+  private pruneAdmitted(): void {
+    const now = Date.now();
+    for (const [id, until] of this.admitted) if (until < now || this.links.has(id)) this.admitted.delete(id);
+  }
+
+  // ---------------------------------------------------------------- the mesh
+
+  private listenAsMember(member: Peer): void {
+    member.on('connection', (conn) => {
+      if (!isConnectionMetadata(conn.metadata, 'mesh') || this.isOver() || this.gone.has(conn.peer)) {
+        conn.close();
+        return;
+      }
+      this.attachMesh(conn);
+    });
+    member.on('call', (call) => this.onIncomingCall(call));
+    member.on('error', (err: PeerError<string>) => {
+      if (err.type === 'peer-unavailable') {
+        const id = /peer (\S+)$/.exec(err.message)?.[1];
+        if (id) this.unavailableWaiters.get(id)?.forEach((fn) => fn());
+      }
+    });
+    member.on('disconnected', () => this.onSignallingLost());
+  }
+
+  private readonly unavailableWaiters = new Map<string, Set<() => void>>();
+
+  /** Runs `fn` when the PeerServer says `id` is not connected. */
+  private onUnavailable(id: string, fn: () => void): () => void {
+    let set = this.unavailableWaiters.get(id);
+    if (!set) this.unavailableWaiters.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0) this.unavailableWaiters.delete(id);
+    };
+  }
+
+  /** Handles ids learnt from a welcome, a hello or a gossip frame. */
+  private learn(ids: Iterable<string>): void {
+    if (!this.member || this.isOver()) return;
+    const view = {
+      selfId: this.member.id,
+      connected: new Set(this.links.keys()),
+      dialing: new Set([...this.dialing, ...this.pending.keys()]),
+      gone: this.gone,
+    };
+    for (const id of idsToDial(view, ids)) this.connect(id);
+  }
+
+  /** Dials a member: one mesh data connection, which carries the protocol from then on. */
+  private connect(id: string): void {
+    const member = this.member;
+    if (!member || !isValidPeerId(id)) return;
+    const conn = member.connect(id, { serialization: 'raw', reliable: true, metadata: metadata('mesh') });
+    if (!conn) return;
+    this.dialing.add(id);
+    const done = () => {
+      this.dialing.delete(id);
+      this.clearTimer(timer);
+      offUnavailable();
+    };
+    const timer = this.setTimer(() => {
+      done();
+      if (!this.links.has(id)) conn.close();
+    }, this.timing.dialTimeout);
+    const offUnavailable = this.onUnavailable(id, () => {
+      done();
+      this.gone.add(id);
+      conn.close();
+    });
+    conn.on('open', done);
+    conn.on('close', done);
+    this.attachMesh(conn);
+  }
+
+  private attachMesh(conn: DataConnection): void {
+    const id = conn.peer;
+    const onOpen = () => {
+      if (this.isOver()) return conn.close();
+      this.pending.set(id, conn);
+      conn.send(encodeFrame(this.helloFrame()));
+    };
+    if (conn.open) onOpen();
+    else conn.on('open', onOpen);
+    conn.on('data', (data) => this.onMeshData(conn, data));
+    conn.on('close', () => this.onMeshClose(conn));
+    conn.on('error', () => {});
+  }
+
+  private helloFrame(): HelloFrame {
+    return {
+      t: 'hello',
+      name: this.name,
+      media: this.mediaWanted,
+      mic: this.micOn,
+      cam: this.camOn,
+      beacon: this.holdsBeacon,
+      peers: [...this.links.keys()],
+    };
+  }
+
+  private onMeshData(conn: DataConnection, data: unknown): void {
+    const id = conn.peer;
+    const link = this.links.get(id);
+    if (link && link.conn !== conn) return;
+    if (link) link.lastSeen = Date.now();
+    if (data instanceof ArrayBuffer) {
+      if (link) this.emit('binary', this.snapshot(link), data);
+      return;
+    }
+    const parsed = parseFrame(data);
+    if (!parsed) {
+      this.emit('error', new SessionError('protocol', `Ignored a malformed message from ${link?.name || id}.`, false));
+      return;
+    }
+    if ('extension' in parsed) {
+      if (link) this.emit('frame', this.snapshot(link), parsed.extension);
+      return;
+    }
+    const frame: CoreFrame = parsed.core;
+    if (frame.t === 'hello') return this.onHello(conn, frame);
+    if (!link) return;
+    switch (frame.t) {
+      case 'peers':
+        this.learn(frame.ids);
+        break;
+      case 'state':
+        this.updateLink(link, { media: frame.media, mic: frame.mic, cam: frame.cam });
+        this.maybeCall(link);
+        break;
+      case 'beacon':
+        link.beacon = true;
+        this.beaconHolder = id;
+        // Two holders can only mean two PeerServer sessions raced; the server keeps one.
+        break;
+      case 'bye':
+        this.removeLink(link, 'left');
+        break;
+      case 'ping':
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onHello(conn: DataConnection, frame: HelloFrame): void {
+    const id = conn.peer;
+    if (this.links.has(id) || this.isOver()) {
+      // A second connection from the same member (one that dialled twice): keep the first.
+      if (this.links.get(id)?.conn !== conn) conn.close();
+      return;
+    }
+    this.pending.delete(id);
+    this.admitted.delete(id);
+    const now = Date.now();
+    const link: Link = {
+      id,
+      conn,
+      name: frame.name || 'Guest',
+      media: frame.media,
+      mic: frame.mic,
+      cam: frame.cam,
+      since: now,
+      lastSeen: now,
+      beacon: frame.beacon,
+      call: null,
+      stream: null,
+      snapshot: null,
+    };
+    this.links.set(id, link);
+    if (frame.beacon) this.beaconHolder = id;
+    const early = this.earlyCalls.get(id);
+    if (early) {
+      this.earlyCalls.delete(id);
+      this.attachCall(link, early);
+    }
+    this.emit('participant-joined', this.snapshot(link));
+    // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
+    this.broadcast({ t: 'peers', ids: [...this.links.keys()] });
+    this.learn(frame.peers);
+    this.maybeCall(link);
+  }
+
+  private onMeshClose(conn: DataConnection): void {
+    const id = conn.peer;
+    if (this.pending.get(id) === conn) this.pending.delete(id);
+    const link = this.links.get(id);
+    if (link && link.conn === conn) this.removeLink(link, 'closed');
+  }
+
+  private removeLink(link: Link, reason: LeaveReason): void {
+    if (this.links.get(link.id) !== link) return;
+    this.links.delete(link.id);
+    this.gone.add(link.id);
+    link.conn.close();
+    link.call?.close();
+    link.call = null;
+    const snapshot = this.snapshot(link);
+    this.emit('participant-left', snapshot, reason);
+    if (this.beaconHolder === link.id) {
+      this.beaconHolder = null;
+      void this.takeOverBeacon();
+    }
+  }
+
+  /** Heartbeat: ping every member, drop the silent ones, keep the beacon held. */
+  private beat(): void {
+    const now = Date.now();
+    for (const link of [...this.links.values()]) {
+      if (now - link.lastSeen > this.timing.silence) this.removeLink(link, 'timeout');
+      else this.sendTo(link, { t: 'ping' });
+    }
+    this.pruneAdmitted();
+    if (this._phase === 'joined' && !this.beaconHolder) void this.takeOverBeacon();
+  }
+
+  /**
+   * The beacon holder is gone. Members try to claim the beacon in id order; the PeerServer lets
+   * exactly one win, and it announces itself. A member that loses without hearing that
+   * announcement has a holder outside its mesh (a newcomer took the free id meanwhile): it asks
+   * that holder to let it in, which joins the two meshes through gossip.
+   */
+  private async takeOverBeacon(): Promise<void> {
+    if (this.takeoverRunning || !this.member) return;
+    this.takeoverRunning = true;
+    try {
+      for (let attempt = 0; !this.isOver() && !this.beaconHolder; attempt++) {
+        const delay = attempt === 0 ? takeoverDelay(this.member.id, this.links.keys(), this.timing.takeoverStep) : backoff(attempt, 500, 10_000);
+        await sleep(delay);
+        if (this.isOver() || this.beaconHolder) return;
+        if (await this.claimBeacon().catch(() => false)) return;
+        // Give the winner, if it is one of ours, time to announce itself.
+        await sleep(this.timing.takeoverStep * 2);
+        if (this.isOver() || this.beaconHolder) return;
+        const result = await this.introduce().catch(() => null);
+        if (result && 'welcome' in result) {
+          this.beaconHolder = result.holder;
+          this.learn(result.welcome.map((m) => m.id));
+        }
+      }
+    } finally {
+      this.takeoverRunning = false;
+    }
+  }
+
+  private onSignallingLost(): void {
+    if (this.isOver()) return;
+    this.emit(
+      'error',
+      new SessionError('disconnected', 'Lost the connection to the call server; the call goes on, but nobody new can join until it is back.', false),
+    );
+    void this.reconnectSignalling();
+  }
+
+  private async reconnectSignalling(): Promise<void> {
+    for (let attempt = 0; !this.isOver(); attempt++) {
+      await sleep(backoff(attempt, 1_000, 30_000));
+      const member = this.member;
+      if (!member || this.isOver() || !member.disconnected) return;
+      member.reconnect();
+      const ok = await new Promise<boolean>((resolve) => {
+        const t = this.setTimer(() => resolve(false), this.timing.openTimeout);
+        member.once('open', () => {
+          this.clearTimer(t);
+          resolve(true);
+        });
+      });
+      if (ok) {
+        if (!this.beaconHolder || this.beaconHolder === member.id) void this.takeOverBeacon();
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- media
+
+  /**
+   * Takes part in the call: with `stream` (null for receive-only), and the current state of the
+   * microphone and camera. Calls are placed or answered with every member that wants media.
+   */
+  enableMedia(stream: MediaStream | null): void {
+    this.localStream = stream;
+    this.mediaWanted = true;
+    this.micOn = !!stream?.getAudioTracks().some((t) => t.enabled && t.readyState === 'live');
+    this.camOn = !!stream?.getVideoTracks().some((t) => t.enabled && t.readyState === 'live');
+    this.broadcastState();
+    for (const link of this.links.values()) this.maybeCall(link);
+  }
+
+  /** Stops taking part in the call; data connections stay. */
+  disableMedia(): void {
+    this.mediaWanted = false;
+    this.localStream = null;
+    this.micOn = this.camOn = false;
+    for (const link of this.links.values()) {
+      link.call?.close();
+      link.call = null;
+      if (link.stream) {
+        link.stream = null;
+        this.updateLink(link, {});
+      }
+    }
+    this.broadcastState();
+  }
+
+  /** Tells the others that the microphone or camera was switched on or off. */
+  setMediaState(state: { mic?: boolean; cam?: boolean }): void {
+    this.micOn = state.mic ?? this.micOn;
+    this.camOn = state.cam ?? this.camOn;
+    this.broadcastState();
+  }
+
+  private broadcastState(): void {
+    this.broadcast({ t: 'state', media: this.mediaWanted, mic: this.micOn, cam: this.camOn });
+  }
+
+  private maybeCall(link: Link): void {
+    const member = this.member;
+    if (!member || link.call || !shouldCall(member.id, link.id, this.mediaWanted, link.media)) return;
+    // PeerJS refuses a call without a stream; a receive-only member offers an empty one and
+    // asks to receive both kinds, so the other side's tracks still flow.
+    const call = member.call(link.id, this.localStream ?? new MediaStream(), {
+      metadata: metadata('media'),
+      constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
+    } as Parameters<Peer['call']>[2]);
+    if (call) this.attachCall(link, call);
+  }
+
+  private onIncomingCall(call: MediaConnection): void {
+    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(call.peer)) {
+      call.close();
+      return;
+    }
+    call.answer(this.localStream ?? undefined);
+    const link = this.links.get(call.peer);
+    if (link) {
+      link.call?.close();
+      this.attachCall(link, call);
+    } else {
+      this.earlyCalls.get(call.peer)?.close();
+      this.earlyCalls.set(call.peer, call);
+      call.on('close', () => {
+        if (this.earlyCalls.get(call.peer) === call) this.earlyCalls.delete(call.peer);
+      });
+    }
+  }
+
+  private attachCall(link: Link, call: MediaConnection): void {
+    link.call = call;
+    // PeerJS fires `stream` once per track, with the same stream: one update per new stream.
+    call.on('stream', (stream) => {
+      if (link.call !== call || link.stream === stream) return;
+      this.updateLink(link, { stream });
+    });
+    call.on('close', () => {
+      if (link.call !== call) return;
+      link.call = null;
+      if (link.stream) this.updateLink(link, { stream: null });
+    });
+    call.on('error', () => {});
+  }
+
+  private updateLink(link: Link, change: Partial<Pick<Link, 'media' | 'mic' | 'cam' | 'stream'>>): void {
+    Object.assign(link, change);
+    link.snapshot = null;
+    if (this.links.get(link.id) === link) this.emit('participant-updated', this.snapshot(link));
+  }
+
+  // ---------------------------------------------------------------- messaging for extensions
+
+  /** Sends an extension frame (not a core type) to every linked member. */
+  broadcast(frame: CoreFrame | ExtensionFrame): void {
+    for (const link of this.links.values()) this.sendTo(link, frame);
+  }
+
+  /** Sends a frame to one linked member; false when that member is not linked. */
+  send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): boolean {
+    const link = this.links.get(id);
+    if (!link) return false;
+    this.sendTo(link, frame);
+    return true;
+  }
+
+  /** The data channel to a member, for flow control of bulk transfers. */
+  channel(id: string): RTCDataChannel | null {
+    return this.links.get(id)?.conn.dataChannel ?? null;
+  }
+
+  private sendTo(link: Link, frame: CoreFrame | ExtensionFrame | ArrayBuffer): void {
+    try {
+      if (link.conn.open) link.conn.send(frame instanceof ArrayBuffer ? frame : encodeFrame(frame));
+    } catch {
+      // A channel closing under us: its close event removes the member.
+    }
+  }
+
+  // ---------------------------------------------------------------- leaving
+
+  /** Leaves the room: says goodbye, closes every connection and frees both peer ids. */
+  leave(): Promise<void> {
+    this.leavePromise ??= this.runLeave();
+    return this.leavePromise;
+  }
+
+  private async runLeave(): Promise<void> {
+    if (this._phase === 'left' || this._phase === 'failed') return;
+    const wasJoined = this._phase === 'joined';
+    this.setPhase('left');
+    // Free the beacon id first, so that whoever takes over finds it free.
+    this.dropBeacon();
+    if (wasJoined) {
+      this.broadcast({ t: 'bye' });
+      // Let the goodbyes leave the buffers before the connections close (bounded wait).
+      const until = Date.now() + 300;
+      while (Date.now() < until && [...this.links.values()].some((l) => (l.conn.dataChannel?.bufferedAmount ?? 0) > 0)) {
+        await sleep(20);
+      }
+    }
+    this.teardown();
+  }
+
+  /** Drops the session at once, for a page that is going away. */
+  destroy(): void {
+    this.dropBeacon();
+    if (this._phase === 'joined') this.broadcast({ t: 'bye' });
+    if (this._phase !== 'left' && this._phase !== 'failed') this.setPhase('left');
+    this.teardown();
+  }
+
+  /** The page is going away (or into the back/forward cache, where connections die anyway). */
+  private readonly onPageHide = () => this.destroy();
+
+  private teardown(): void {
+    removeEventListener('pagehide', this.onPageHide);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const call of this.earlyCalls.values()) call.close();
+    this.earlyCalls.clear();
+    const links = [...this.links.values()];
+    this.links.clear();
+    for (const link of links) {
+      link.call?.close();
+      link.conn.close();
+    }
+    for (const conn of this.pending.values()) conn.close();
+    this.pending.clear();
+    this.beacon?.destroy();
+    this.beacon = null;
+    this.member?.destroy();
+    this.localStream = null;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private isOver(): boolean {
+    return this._phase === 'left' || this._phase === 'failed';
+  }
+
+  private setPhase(phase: SessionPhase): void {
+    if (this._phase === phase) return;
+    this._phase = phase;
+    this.emit('phase', phase);
+  }
+
+  private setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+    return t;
+  }
+
+  private clearTimer(t: ReturnType<typeof setTimeout>): void {
+    clearTimeout(t);
+    this.timers.delete(t);
+  }
+
+  private snapshot(link: Link): Participant {
+    link.snapshot ??= Object.freeze({
+      id: link.id,
+      name: link.name,
+      media: link.media,
+      mic: link.mic,
+      cam: link.cam,
+      stream: link.stream,
+      since: link.since,
+    });
+    return link.snapshot;
+  }
+
+  /** Opens a PeerJS peer with the given id on the configured server. */
+  private openPeer(id: string): Promise<Peer> {
+    return new Promise<Peer>((resolve, reject) => {
+      let peer: Peer;
+      try {
+        peer = this.factory(id, this.peerOptions);
+      } catch (err) {
+        reject(new SessionError('browser-incompatible', `This browser cannot make calls: ${(err as Error).message}`));
+        return;
+      }
+      const fail = (error: Error) => {
+        this.clearTimer(timer);
+        peer.off('open', onOpen);
+        peer.off('error', onError);
+        peer.destroy();
+        reject(error);
+      };
+      const onOpen = () => {
+        this.clearTimer(timer);
+        peer.off('error', onError);
+        resolve(peer);
+      };
+      const onError = (err: PeerError<string>) => fail(this.mapOpenError(err));
+      const timer = this.setTimer(
+        () => fail(new SessionError('network', `The call server at ${this.server.url} did not answer within ${this.timing.openTimeout / 1000} s.`)),
+        this.timing.openTimeout,
+      );
+      peer.on('open', onOpen);
+      peer.on('error', onError);
+    });
+  }
+
+  private mapOpenError(err: PeerError<string>): Error {
+    switch (err.type) {
+      case 'unavailable-id':
+        return new IdTakenError(err.message);
+      case 'invalid-key':
+        return new SessionError('invalid-key', `The call server at ${this.server.url} refused the key "${this.server.key}".`);
+      case 'browser-incompatible':
+        return new SessionError('browser-incompatible', 'This browser does not support WebRTC calls.');
+      case 'server-error':
+        return new SessionError('server-error', `The call server at ${this.server.url} reported an error: ${err.message}`);
+      default:
+        return new SessionError('network', `Cannot reach the call server at ${this.server.url}. Check the server address and that the server is running.`);
+    }
+  }
+}

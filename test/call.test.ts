@@ -1,0 +1,125 @@
+import { expect } from '@open-wc/testing';
+import { rtcServer, stockServer } from './env.js';
+import {
+  addParticipant,
+  closeAll,
+  eventsOf,
+  namesWithVideo,
+  remoteNames,
+  sameMembers,
+  uniqueRoom,
+  until,
+  untilEveryoneSeesEveryone,
+  type TestParticipant,
+} from './helpers.js';
+
+/** Participants join one after another (each waits until it is in the call). */
+async function joinAll(room: string, server: string, names: string[]): Promise<TestParticipant[]> {
+  const people: TestParticipant[] = [];
+  for (const name of names) {
+    const p = await addParticipant({ room, server, name, autojoin: '' });
+    await until(() => p.call.phase === 'in-call', `${name} did not get into the call (phase ${p.call.phase})`);
+    people.push(p);
+  }
+  return people;
+}
+
+for (const [label, server] of [
+  ['rtc-server', rtcServer],
+  ['the stock peer server', stockServer],
+] as const) {
+  describe(`<rtc-call> rooms on ${label}`, () => {
+    afterEach(closeAll);
+
+    it('two participants see and hear each other', async () => {
+      const [ada, bob] = await joinAll(uniqueRoom(), server, ['Ada', 'Bob']);
+      await untilEveryoneSeesEveryone([ada, bob]);
+      const video = ada.call.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!;
+      const stream = video.srcObject as MediaStream;
+      expect(stream.getAudioTracks(), 'remote audio').to.have.length(1);
+      expect(video.muted, 'remote video plays its sound').to.equal(false);
+      expect(eventsOf(ada, 'rtc-participant-joined').map((e) => e.detail.participant.name)).to.deep.equal(['Bob']);
+      expect(eventsOf(bob, 'rtc-participant-joined').map((e) => e.detail.participant.name)).to.deep.equal(['Ada']);
+    });
+
+    it('three participants form a full mesh, one tile each', async () => {
+      const people = await joinAll(uniqueRoom(), server, ['Ada', 'Bob', 'Cy']);
+      await untilEveryoneSeesEveryone(people);
+      for (const p of people) expect(remoteNames(p.call), `${p.name}'s tiles`).to.have.length(2);
+    });
+
+    it('removes a participant who leaves, and one whose page goes away, within 5 s', async () => {
+      const [ada, bob, cy] = await joinAll(uniqueRoom(), server, ['Ada', 'Bob', 'Cy']);
+      await untilEveryoneSeesEveryone([ada, bob, cy]);
+
+      await cy.call.leave();
+      await until(() => sameMembers(remoteNames(ada.call), ['Bob']) && sameMembers(remoteNames(bob.call), ['Ada']), 'Cy still shown after leaving', 5_000);
+      expect(eventsOf(ada, 'rtc-participant-left').map((e) => [e.detail.participant.name, e.detail.reason])).to.deep.equal([['Cy', 'left']]);
+      expect(eventsOf(cy, 'rtc-left').map((e) => e.detail.reason)).to.deep.equal(['user']);
+
+      bob.close();
+      await until(() => remoteNames(ada.call).length === 0, 'Bob still shown after his page went away', 5_000);
+      expect(eventsOf(ada, 'rtc-participant-left').map((e) => e.detail.participant.name)).to.deep.equal(['Cy', 'Bob']);
+    });
+
+    it('two people joining at the same instant meet; after the introducer leaves a newcomer still joins', async () => {
+      const room = uniqueRoom('race');
+      const [first, second] = await Promise.all([
+        addParticipant({ room, server, name: 'Ada', autojoin: '' }),
+        addParticipant({ room, server, name: 'Bob', autojoin: '' }),
+      ]);
+      await untilEveryoneSeesEveryone([first, second]);
+      const cy = await addParticipant({ room, server, name: 'Cy', autojoin: '' });
+      await untilEveryoneSeesEveryone([first, second, cy]);
+
+      // Whoever introduced the others holds the room's beacon; it leaves.
+      const holder = [first, second, cy].find((p) => (p.frame.contentWindow as unknown as { rtcHoldsBeacon: () => boolean }).rtcHoldsBeacon());
+      expect(holder, 'someone holds the beacon').to.exist;
+      const rest = [first, second, cy].filter((p) => p !== holder);
+      holder!.close();
+      await until(() => rest.every((p) => remoteNames(p.call).length === 1), 'the introducer was not removed', 5_000);
+
+      const dee = await addParticipant({ room, server, name: 'Dee', autojoin: '' });
+      await untilEveryoneSeesEveryone([...rest, dee], 30_000);
+    });
+  });
+}
+
+describe('<rtc-call> failures', () => {
+  afterEach(closeAll);
+
+  it('refuses a participant beyond max-participants with room-full', async () => {
+    const room = uniqueRoom('full');
+    for (const name of ['Ada', 'Bob']) {
+      const p = await addParticipant({ room, server: rtcServer, name, autojoin: '', 'max-participants': '2' });
+      await until(() => p.call.phase === 'in-call', `${name} did not get in`);
+    }
+    const cy = await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '', 'max-participants': '2' });
+    await until(() => cy.call.phase === 'error', () => `Cy's phase is ${cy.call.phase}`, 20_000);
+    const [error] = eventsOf(cy, 'rtc-error');
+    expect(error.detail.type).to.equal('room-full');
+    expect(cy.call.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('This room is full');
+  });
+
+  it('reports an unreachable server in the element and as rtc-error', async () => {
+    const p = await addParticipant({ room: uniqueRoom(), server: 'http://127.0.0.1:9/peerjs', name: 'Ada', autojoin: '' });
+    await until(() => p.call.phase === 'error', () => `phase is ${p.call.phase}`, 20_000);
+    const [error] = eventsOf(p, 'rtc-error');
+    expect(error.detail).to.include({ type: 'network', fatal: true });
+    expect(p.call.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('Cannot reach the call server');
+    const stream = p.call.localStream;
+    expect(stream, 'no camera left running').to.equal(null);
+  });
+
+  it('lets a visitor with a blocked camera and microphone join receive-only, and says why', async () => {
+    const room = uniqueRoom('denied');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '', deny: '1' });
+    await until(() => bob.call.phase === 'in-call', () => `Bob's phase is ${bob.call.phase}`);
+    await until(() => sameMembers(namesWithVideo(bob.call), ['Ada']), 'Bob does not see Ada');
+    await until(() => sameMembers(remoteNames(ada.call), ['Bob']), 'Ada does not see Bob\'s tile');
+    const [error] = eventsOf(bob, 'rtc-error');
+    expect(error.detail).to.include({ type: 'media-denied', fatal: false });
+    expect(bob.call.shadowRoot!.querySelector('[part~="notice"]')!.textContent).to.contain('see and hear the others');
+  });
+});

@@ -1,0 +1,127 @@
+// A newcomer's path, end to end: rtc-server serves the built bundle and the demo; two separate
+// browser contexts (two visitors) open the demo, press Join and see each other; a page on
+// another origin embeds the bundle with one script tag and one element, and joins too.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import puppeteer from 'puppeteer-core';
+import { createRtcServer } from '../../server/index.js';
+
+const chromeArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/** What a person sees in a page's <rtc-call>: remote names with playing video, and the phase. */
+const seen = () => {
+  const call = document.querySelector('rtc-call');
+  const tiles = [...call.shadowRoot.querySelectorAll('[part~="tile"]:not([part~="local-tile"])')];
+  return {
+    phase: call.phase,
+    names: tiles.map((t) => t.querySelector('[part~="name"]').textContent.trim()).sort(),
+    withVideo: tiles
+      .filter((t) => {
+        const v = t.querySelector('video');
+        return v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused;
+      })
+      .map((t) => t.querySelector('[part~="name"]').textContent.trim())
+      .sort(),
+  };
+};
+
+async function until(page, check, what, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await page.evaluate(seen);
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${what}; the page shows ${JSON.stringify(last)}`);
+}
+
+describe('the demo, as a newcomer uses it', () => {
+  let server;
+  let base;
+  let browser;
+  let embedder;
+  let embedderUrl;
+
+  before(async () => {
+    server = createRtcServer({ host: '127.0.0.1', port: 0 });
+    ({ url: base } = await server.listen());
+    // Another website: its own origin, loading the bundle from rtc-server with a script tag.
+    embedder = http.createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><title>Embedder</title>
+        <script type="module" src="${base}/rtc-elements.js"></script>
+        <rtc-call room="e2e-embed" name="Embedded" autojoin></rtc-call></html>`);
+    });
+    embedder.listen(0, '127.0.0.1');
+    await once(embedder, 'listening');
+    embedderUrl = `http://localhost:${embedder.address().port}/`;
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: chromeArgs,
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    embedder?.close();
+    await server?.close();
+  });
+
+  async function visitor(path, name) {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error));
+    await page.evaluateOnNewDocument((n) => localStorage.setItem('rtc-demo-name', n), name);
+    await page.goto(new URL(path, `${base}/`).href);
+    return { page, context, errors };
+  }
+
+  const join = (page) =>
+    page.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="join-button"]').click());
+
+  it('two tabs of the demo join the same room and see each other; a closed tab disappears within 5 s', async () => {
+    const ada = await visitor('/?room=e2e-demo', 'Ada');
+    const bob = await visitor('/?room=e2e-demo', 'Bob');
+    assert.equal((await ada.page.evaluate(seen)).phase, 'idle', 'the demo waits for the Join button');
+    await join(ada.page);
+    await join(bob.page);
+    await until(ada.page, (s) => s.withVideo.join() === 'Bob', 'Ada does not see Bob');
+    await until(bob.page, (s) => s.withVideo.join() === 'Ada', 'Bob does not see Ada');
+
+    await bob.context.close();
+    await until(ada.page, (s) => s.names.length === 0, "Bob's tile stayed after his tab closed", 5_000);
+    assert.deepEqual([...ada.errors, ...bob.errors], []);
+    await ada.context.close();
+  });
+
+  it('a page on another origin embeds the bundle and joins with no server attribute', async () => {
+    const host = await visitor('/?room=e2e-embed', 'Host');
+    await join(host.page);
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.goto(embedderUrl);
+    await until(page, (s) => s.withVideo.join() === 'Host', 'the embedded call does not see the demo visitor');
+    await until(host.page, (s) => s.withVideo.join() === 'Embedded', 'the demo visitor does not see the embedded call');
+    await context.close();
+    await host.context.close();
+  });
+});

@@ -1,0 +1,102 @@
+import type { RtcCall } from '../src/index.js';
+
+/**
+ * Waits for a condition, checked every 50 ms, failing after `timeout` ms with `message`
+ * (a function is asked at failure time, to describe what was seen). Never a fixed sleep.
+ */
+export async function until(condition: () => boolean, message: string | (() => string), timeout = 15_000): Promise<void> {
+  const deadline = performance.now() + timeout;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(typeof message === 'function' ? message() : message);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let rooms = 0;
+/** A room name no other test uses. */
+export function uniqueRoom(label = 'room'): string {
+  return `${label} ${Date.now().toString(36)}-${rooms++}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface TestParticipant {
+  name: string;
+  frame: HTMLIFrameElement;
+  call: RtcCall;
+  /** Every rtc- event the element fired, in order. */
+  events: CustomEvent[];
+  /** Removes the participant's page, as when a tab is closed. */
+  close(): void;
+}
+
+const open = new Set<HTMLIFrameElement>();
+
+/**
+ * A participant in its own page (an iframe): its own module instance, session, peers and
+ * media, like a separate tab. Attributes go to its `<rtc-call>`.
+ */
+export async function addParticipant(attributes: Record<string, string>): Promise<TestParticipant> {
+  const frame = document.createElement('iframe');
+  frame.allow = 'camera; microphone; autoplay';
+  frame.style.cssText = 'width: 480px; height: 360px; border: 0;';
+  frame.src = `/test/fixtures/participant.html?${new URLSearchParams(attributes)}`;
+  document.body.append(frame);
+  open.add(frame);
+  await until(() => !!frame.contentDocument?.querySelector('rtc-call')?.shadowRoot, 'the participant page did not load');
+  const win = frame.contentWindow as Window & { rtcEvents: CustomEvent[] };
+  return {
+    name: attributes.name ?? '',
+    frame,
+    call: frame.contentDocument!.querySelector('rtc-call') as RtcCall,
+    events: win.rtcEvents,
+    close: () => {
+      frame.remove();
+      open.delete(frame);
+    },
+  };
+}
+
+/** Closes every participant page a test opened. */
+export function closeAll(): void {
+  for (const frame of open) frame.remove();
+  open.clear();
+}
+
+export function part(call: HTMLElement, name: string): HTMLElement[] {
+  return [...(call.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="${name}"]`) ?? [])];
+}
+
+/** The names on the remote tiles of a call, as a person reads them. */
+export function remoteNames(call: HTMLElement): string[] {
+  return part(call, 'tile')
+    .filter((tile) => !tile.matches('[part~="local-tile"]'))
+    .map((tile) => tile.querySelector('[part~="name"]')?.textContent?.trim() ?? '');
+}
+
+function playing(video: HTMLVideoElement | null): boolean {
+  return !!video && video.readyState >= 2 && video.videoWidth > 0 && !video.paused;
+}
+
+/** Names of remote participants whose video this call is showing (frames decoded, playing). */
+export function namesWithVideo(call: HTMLElement): string[] {
+  return part(call, 'tile')
+    .filter((tile) => !tile.matches('[part~="local-tile"]'))
+    .filter((tile) => playing(tile.querySelector('video')))
+    .map((tile) => tile.querySelector('[part~="name"]')?.textContent?.trim() ?? '');
+}
+
+export function sameMembers(actual: string[], expected: string[]): boolean {
+  return actual.length === expected.length && [...actual].sort().join('\n') === [...expected].sort().join('\n');
+}
+
+/** Waits until every participant sees the video of every other one, and nobody else. */
+export async function untilEveryoneSeesEveryone(people: TestParticipant[], timeout = 20_000): Promise<void> {
+  await until(
+    () => people.every((p) => sameMembers(namesWithVideo(p.call), people.filter((o) => o !== p).map((o) => o.name))),
+    () => `not everyone sees everyone: ${people.map((p) => `${p.name} sees [${namesWithVideo(p.call).join(', ')}]`).join('; ')}`,
+    timeout,
+  );
+}
+
+export function eventsOf(p: TestParticipant, type: string): CustomEvent[] {
+  return p.events.filter((e) => e.type === type);
+}

@@ -1,0 +1,122 @@
+// Browser tests: real Chromium with a fake camera and microphone, a real rtc-server and a real
+// stock PeerServer (the `peer` package's own CLI) on 127.0.0.1, real WebRTC over loopback.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { createRtcServer } from './server/index.js';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+const chromeArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  // Test pages run side by side in background tabs; keep their timers and media running.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitForPort(port, child, deadlineMs = 15000) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`stock PeerServer exited with ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`stock PeerServer did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The PeerServers' URLs, given to every test page as `globalThis.rtcTestEnv` (test/env.ts). */
+const testEnv = {};
+
+/** Starts both PeerServers for the run. */
+function peerServers() {
+  let rtc;
+  let stock;
+  return {
+    name: 'rtc-peer-servers',
+    async serverStart() {
+      rtc = createRtcServer({ host: '127.0.0.1', port: 0 });
+      const { port } = await rtc.listen();
+      const stockPort = await freePort();
+      stock = spawn(
+        process.execPath,
+        [`${root}node_modules/peer/dist/bin/peerjs.js`, '--port', String(stockPort), '--host', '127.0.0.1', '--path', '/stock'],
+        { stdio: 'ignore' },
+      );
+      await waitForPort(stockPort, stock);
+      testEnv.rtcServer = `http://127.0.0.1:${port}/peerjs`;
+      testEnv.stockServer = `http://127.0.0.1:${stockPort}/stock`;
+    },
+    async serverStop() {
+      stock?.kill();
+      await rtc?.close();
+    },
+  };
+}
+
+/**
+ * PeerJS's ES build imports the CommonJS package `sdp`, which browsers cannot load as is:
+ * bundle peerjs once into an ES module and point the bare import at it.
+ */
+function peerjsAsEsm() {
+  const out = `${root}.wtr-cache/peerjs.js`;
+  return {
+    name: 'peerjs-as-esm',
+    async serverStart() {
+      mkdirSync(`${root}.wtr-cache`, { recursive: true });
+      await build({ entryPoints: ['peerjs'], bundle: true, format: 'esm', outfile: out, logLevel: 'silent', absWorkingDir: root });
+    },
+    resolveImport({ source }) {
+      if (source === 'peerjs') return '/.wtr-cache/peerjs.js';
+    },
+  };
+}
+
+export default {
+  rootDir: root,
+  files: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['development'] },
+  concurrency: 1,
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chrome, headless: true, args: chromeArgs } })],
+  plugins: [peerjsAsEsm(), peerServers(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+    <html lang="en"><head><title>rtc-elements tests</title></head><body>
+      <script>globalThis.rtcTestEnv = ${JSON.stringify(testEnv)};</script>
+      <script type="module" src="${testFramework}"></script>
+    </body></html>`,
+  testFramework: { config: { timeout: 30000 } },
+  testsFinishTimeout: 10 * 60 * 1000,
+  browserStartTimeout: 60000,
+  filterBrowserLogs: ({ type }) => type === 'error',
+};
