@@ -44,14 +44,14 @@ async function freePort() {
 async function waitForPort(port, child, deadlineMs = 15000) {
   const until = Date.now() + deadlineMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`stock PeerServer exited with ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server process on ${port} exited`);
     const ok = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => (socket.destroy(), resolve(true)));
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > until) throw new Error(`stock PeerServer did not listen on ${port}`);
+    if (Date.now() > until) throw new Error(`server process did not listen on ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -86,6 +86,71 @@ function peerServers() {
 }
 
 /**
+ * Fault injection for the resilience tests, as test-runner commands (executeServerCommand):
+ * - `signalling-server` starts rtc-server as a child process on a fixed port, or kills it with
+ *   SIGKILL, as a crash or a deploy would;
+ * - `loopback-udp` drops or restores UDP on the loopback interface (every peer-to-peer packet,
+ *   while the PeerServer's TCP keeps working). It needs the loopback-only network namespace
+ *   that .ci/run creates (RTC_TEST_NETNS=1); elsewhere it reports itself unavailable.
+ */
+function faultInjection() {
+  let child;
+  let port;
+  let udpDropped = false;
+  const nft = (...args) =>
+    new Promise((resolve, reject) => {
+      const p = spawn('nft', args, { stdio: 'ignore' });
+      p.on('error', reject);
+      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`nft ${args.join(' ')} exited with ${code}`))));
+    });
+  const restoreUdp = async () => {
+    if (udpDropped) await nft('delete', 'table', 'inet', 'rtc_test');
+    udpDropped = false;
+  };
+  const kill = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    name: 'rtc-fault-injection',
+    async executeCommand({ command, payload }) {
+      if (command === 'signalling-server') {
+        if (payload.action === 'start') {
+          await kill();
+          port ??= await freePort();
+          child = spawn(process.execPath, [`${root}server/cli.js`, '--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
+          await waitForPort(port, child);
+          return { url: `http://127.0.0.1:${port}/peerjs` };
+        }
+        if (payload.action === 'kill') {
+          await kill();
+          return { killed: true };
+        }
+      }
+      if (command === 'loopback-udp') {
+        if (process.env.RTC_TEST_NETNS !== '1') return { available: false };
+        if (payload.action === 'drop' && !udpDropped) {
+          await nft('add', 'table', 'inet', 'rtc_test');
+          await nft('add', 'chain', 'inet', 'rtc_test', 'input', '{ type filter hook input priority 0; }');
+          await nft('add', 'rule', 'inet', 'rtc_test', 'input', 'meta', 'l4proto', 'udp', 'drop');
+          udpDropped = true;
+        } else if (payload.action === 'restore') {
+          await restoreUdp();
+        }
+        return { available: true };
+      }
+      return undefined;
+    },
+    async serverStop() {
+      await kill();
+      await restoreUdp().catch(() => {});
+    },
+  };
+}
+
+/**
  * PeerJS's ES build imports the CommonJS package `sdp`, which browsers cannot load as is:
  * bundle peerjs once into an ES module and point the bare import at it.
  */
@@ -109,7 +174,7 @@ export default {
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath: chrome, headless: true, args: chromeArgs } })],
-  plugins: [peerjsAsEsm(), peerServers(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  plugins: [peerjsAsEsm(), peerServers(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>
       <script>globalThis.rtcTestEnv = ${JSON.stringify(testEnv)};</script>

@@ -7,6 +7,7 @@ import type {
   RoomSessionEvents,
   RoomSessionOptions,
   SessionError,
+  SignallingState,
 } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';
 
@@ -14,6 +15,7 @@ export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
   participantLeft?(participant: Participant, reason: LeaveReason): void;
   error?(error: SessionError): void;
+  signalling?(state: SignallingState): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
   binary?(from: Participant, data: ArrayBuffer): void;
 }
@@ -70,6 +72,10 @@ export class RoomController implements ReactiveController {
     });
     on('participant-updated', refresh);
     on('error', (e) => this.handlers.error?.(e));
+    on('signalling', (state) => {
+      refresh();
+      this.handlers.signalling?.(state);
+    });
     on('frame', (from, frame) => this.handlers.frame?.(from, frame));
     on('binary', (from, data) => this.handlers.binary?.(from, data));
     refresh();

@@ -17,7 +17,8 @@ export type RtcErrorType =
   | 'media-missing'
   | 'media-in-use'
   | 'media-constraints'
-  | 'media-failed';
+  | 'media-failed'
+  | 'media-ended';
 
 export interface RtcErrorDetail {
   /** What failed, as a stable string to switch on. */

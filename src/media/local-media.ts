@@ -29,6 +29,9 @@ export interface LocalMedia {
 export interface MediaWish {
   audio: boolean;
   video: boolean;
+  /** A particular microphone or camera (`MediaDeviceInfo.deviceId`). */
+  audioDevice?: string;
+  videoDevice?: string;
 }
 
 type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
@@ -93,21 +96,26 @@ export async function acquireLocalMedia(
       ],
     };
   }
+  const audioConstraints: MediaTrackConstraints | boolean = wish.audioDevice ? { deviceId: { exact: wish.audioDevice } } : true;
+  const videoConstraints: MediaTrackConstraints = wish.videoDevice ? { ...VIDEO, deviceId: { exact: wish.videoDevice } } : VIDEO;
   try {
-    return { stream: await getUserMedia({ audio: wish.audio, video: wish.video ? VIDEO : false }), problems: [] };
+    return {
+      stream: await getUserMedia({ audio: wish.audio && audioConstraints, video: wish.video && videoConstraints }),
+      problems: [],
+    };
   } catch (error) {
     if (!both) return { stream: null, problems: [describeMediaError(error, device)] };
     const problems: MediaProblem[] = [];
     // Find out which device is at fault, keeping whichever one works.
     let audio: MediaStream | null = null;
     try {
-      audio = await getUserMedia({ audio: true, video: false });
+      audio = await getUserMedia({ audio: audioConstraints, video: false });
     } catch (audioError) {
       problems.push(describeMediaError(audioError, 'microphone'));
     }
     let video: MediaStream | null = null;
     try {
-      video = await getUserMedia({ audio: false, video: VIDEO });
+      video = await getUserMedia({ audio: false, video: videoConstraints });
     } catch (videoError) {
       problems.push(describeMediaError(videoError, 'camera'));
     }
@@ -118,6 +126,15 @@ export async function acquireLocalMedia(
     }
     const tracks = [...(audio?.getTracks() ?? []), ...(video?.getTracks() ?? [])];
     return { stream: tracks.length ? new MediaStream(tracks) : null, problems };
+  }
+}
+
+/** The cameras and microphones the browser reports (labels only once permission was given). */
+export async function listDevices(): Promise<MediaDeviceInfo[]> {
+  try {
+    return (await navigator.mediaDevices?.enumerateDevices()) ?? [];
+  } catch {
+    return [];
   }
 }
 

@@ -80,6 +80,10 @@ export interface PingFrame {
 export interface ByeFrame {
   t: 'bye';
 }
+/** The sender's media gained a kind the call cannot carry yet: the dialling side calls again. */
+export interface RecallFrame {
+  t: 'recall';
+}
 /**
  * A frame of a type the core does not handle, passed to extensions (the chat element).
  * Its fields are unchecked beyond being a JSON object with a string `t`.
@@ -98,11 +102,12 @@ export type CoreFrame =
   | StateFrame
   | BeaconFrame
   | PingFrame
-  | ByeFrame;
+  | ByeFrame
+  | RecallFrame;
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['join', 'welcome', 'full', 'hello', 'peers', 'state', 'beacon', 'ping', 'bye']);
+const CORE_TYPES = new Set(['join', 'welcome', 'full', 'hello', 'peers', 'state', 'beacon', 'ping', 'bye', 'recall']);
 
 /** PeerJS's own id rule (peerjs util.validateId), which the PeerServer relies on. */
 const ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -194,6 +199,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
     case 'beacon':
     case 'ping':
     case 'bye':
+    case 'recall':
       return { t: f.t };
     default:
       return null;

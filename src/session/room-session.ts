@@ -1,7 +1,7 @@
 import type { DataConnection, MediaConnection, Peer, PeerError, PeerOptions } from 'peerjs';
 import { Emitter } from './emitter.js';
 import { beaconIdFor, newMemberId } from './ids.js';
-import { admits, backoff, idsToDial, shouldCall, takeoverDelay } from './mesh.js';
+import { admits, backoff, idsToDial, shouldCall, shouldDial, takeoverDelay } from './mesh.js';
 import {
   type CoreFrame,
   type ExtensionFrame,
@@ -62,7 +62,15 @@ export interface Participant {
   readonly stream: MediaStream | null;
   /** When this page linked up with them (ms since the epoch). */
   readonly since: number;
+  /**
+   * `connected`, or `reconnecting` while the path to them is broken (nothing heard for a few
+   * seconds, or ICE disconnected) and the session tries to restore it.
+   */
+  readonly connection: 'connected' | 'reconnecting';
 }
+
+/** The state of this page's link to the PeerServer. */
+export type SignallingState = 'connected' | 'reconnecting';
 
 /** The session's events; listeners are registered with `session.on(name, listener)`. */
 export interface RoomSessionEvents {
@@ -74,6 +82,8 @@ export interface RoomSessionEvents {
   'participant-left': (participant: Participant, reason: LeaveReason) => void;
   /** A member's stream, name or media state changed. */
   'participant-updated': (participant: Participant) => void;
+  /** The PeerServer link was lost (calls go on) or is back. */
+  signalling: (state: SignallingState) => void;
   /** Something failed; `error.fatal` says whether the session ended. */
   error: (error: SessionError) => void;
   /** A frame of a type the core does not handle (chat and files), from a linked member. */
@@ -103,6 +113,10 @@ export interface SessionTiming {
   dialTimeout: number;
   /** Heartbeat period on mesh connections. */
   heartbeat: number;
+  /** Silence after which a member is shown as reconnecting. */
+  quiet: number;
+  /** How long a broken link may stay broken before the dialling side opens fresh connections. */
+  redialAfter: number;
   /** Silence after which a member counts as gone. */
   silence: number;
   /** How long an admitted newcomer holds its place before linking up. */
@@ -115,8 +129,10 @@ const DEFAULT_TIMING: SessionTiming = {
   openTimeout: 10_000,
   joinTimeout: 20_000,
   dialTimeout: 10_000,
-  heartbeat: 2_000,
-  silence: 12_000,
+  heartbeat: 1_000,
+  quiet: 3_500,
+  redialAfter: 4_000,
+  silence: 20_000,
   admitHold: 15_000,
   takeoverStep: 250,
 };
@@ -130,6 +146,14 @@ interface Link {
   cam: boolean;
   since: number;
   lastSeen: number;
+  /** Last ICE state of the mesh connection and of the media call. */
+  meshIce: RTCIceConnectionState;
+  callIce: RTCIceConnectionState;
+  /** Since when the link has looked broken (0 while healthy). */
+  brokenSince: number;
+  /** A fresh mesh connection being dialled to replace a broken one. */
+  redial: DataConnection | null;
+  redialAttempts: number;
   beacon: boolean;
   call: MediaConnection | null;
   stream: MediaStream | null;
@@ -471,6 +495,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private attachMesh(conn: DataConnection): void {
     const id = conn.peer;
+    this.watchIce(conn, (state) => {
+      const link = this.links.get(id);
+      if (link?.conn === conn) {
+        link.meshIce = state;
+        this.checkHealth(link);
+      }
+    });
     const onOpen = () => {
       if (this.isOver()) return conn.close();
       this.pending.set(id, conn);
@@ -480,7 +511,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     else conn.on('open', onOpen);
     conn.on('data', (data) => this.onMeshData(conn, data));
     conn.on('close', () => this.onMeshClose(conn));
-    conn.on('error', () => {});
+    conn.on('error', (err: { type?: string }) => {
+      // PeerJS closes a connection whose ICE failed; that is a broken path, not a departure.
+      if (err?.type === 'negotiation-failed') this.failedConns.add(conn);
+    });
+  }
+
+  /** Connections whose ICE failed: their closing starts a recovery, not a removal. */
+  private readonly failedConns = new WeakSet<DataConnection>();
+
+  /** Calls `fn` with the ICE state of a PeerJS connection's RTCPeerConnection as it changes. */
+  private watchIce(conn: DataConnection | MediaConnection, fn: (state: RTCIceConnectionState) => void): void {
+    const pc = conn.peerConnection;
+    if (!pc) return;
+    pc.addEventListener('iceconnectionstatechange', () => fn(pc.iceConnectionState));
   }
 
   private helloFrame(): HelloFrame {
@@ -498,8 +542,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private onMeshData(conn: DataConnection, data: unknown): void {
     const id = conn.peer;
     const link = this.links.get(id);
-    if (link && link.conn !== conn) return;
-    if (link) link.lastSeen = Date.now();
+    if (link && link.conn !== conn) {
+      // A fresh connection replacing a broken one says hello first; anything else on a
+      // connection that is not the link's current one is stale.
+      if (link.redial !== conn && !(typeof data === 'string' && data.includes('"hello"'))) return;
+    }
+    if (link && link.conn === conn) {
+      link.lastSeen = Date.now();
+      if (link.brokenSince) this.checkHealth(link);
+    }
     if (data instanceof ArrayBuffer) {
       if (link) this.emit('binary', this.snapshot(link), data);
       return;
@@ -532,6 +583,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       case 'bye':
         this.removeLink(link, 'left');
         break;
+      case 'recall':
+        if (this.member && shouldDial(this.member.id, link.id)) this.maybeCall(link, true);
+        break;
       case 'ping':
         break;
       default:
@@ -541,9 +595,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private onHello(conn: DataConnection, frame: HelloFrame): void {
     const id = conn.peer;
-    if (this.links.has(id) || this.isOver()) {
-      // A second connection from the same member (one that dialled twice): keep the first.
-      if (this.links.get(id)?.conn !== conn) conn.close();
+    const existing = this.links.get(id);
+    if (existing || this.isOver()) {
+      if (existing && existing.conn !== conn) this.replaceConnection(existing, conn, frame);
       return;
     }
     this.pending.delete(id);
@@ -558,6 +612,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       cam: frame.cam,
       since: now,
       lastSeen: now,
+      meshIce: conn.peerConnection?.iceConnectionState ?? 'connected',
+      callIce: 'new',
+      brokenSince: 0,
+      redial: null,
+      redialAttempts: 0,
       beacon: frame.beacon,
       call: null,
       stream: null,
@@ -577,11 +636,88 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.maybeCall(link);
   }
 
+  /**
+   * A second mesh connection from a linked member. The member whose turn it is to dial opens
+   * one when their link looks broken (a renegotiation: new ICE, new DTLS); it replaces the old
+   * one, and the media call is placed again over the new path. From the other side of the pair
+   * it is refused: exactly one side of a pair dials.
+   */
+  private replaceConnection(link: Link, conn: DataConnection, frame: HelloFrame): void {
+    const member = this.member;
+    const dialledByUs = link.redial === conn;
+    if (!member || (!dialledByUs && !shouldDial(link.id, member.id))) {
+      conn.close();
+      return;
+    }
+    const old = link.conn;
+    link.conn = conn;
+    link.redial = null;
+    link.redialAttempts = 0;
+    link.lastSeen = Date.now();
+    link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
+    this.pending.delete(link.id);
+    old.close();
+    this.updateLink(link, { name: frame.name || link.name, media: frame.media, mic: frame.mic, cam: frame.cam });
+    this.checkHealth(link);
+    link.call?.close();
+    link.call = null;
+    this.maybeCall(link);
+  }
+
   private onMeshClose(conn: DataConnection): void {
     const id = conn.peer;
     if (this.pending.get(id) === conn) this.pending.delete(id);
     const link = this.links.get(id);
-    if (link && link.conn === conn) this.removeLink(link, 'closed');
+    if (!link) return;
+    if (link.redial === conn) {
+      link.redial = null;
+      return;
+    }
+    if (link.conn !== conn) return;
+    if (this.failedConns.has(conn) || link.brokenSince) {
+      // The path broke: keep the member (shown as reconnecting) until a fresh connection
+      // works or the silence deadline passes.
+      if (!link.brokenSince) link.brokenSince = Date.now();
+      this.checkHealth(link);
+      return;
+    }
+    this.removeLink(link, 'closed');
+  }
+
+  /** Re-evaluates a link's health from silence and ICE states; starts a redial when due. */
+  private checkHealth(link: Link): void {
+    const now = Date.now();
+    const iceBroken = (s: RTCIceConnectionState) => s === 'disconnected' || s === 'failed';
+    const open = link.conn.open;
+    const broken = !open || now - link.lastSeen > this.timing.quiet || iceBroken(link.meshIce) || iceBroken(link.callIce);
+    if (broken && !link.brokenSince) link.brokenSince = now;
+    if (!broken && link.brokenSince) {
+      link.brokenSince = 0;
+      link.redialAttempts = 0;
+    }
+    const connection = link.brokenSince ? 'reconnecting' : 'connected';
+    if (this.snapshot(link).connection !== connection) this.updateLink(link, {});
+    if (link.brokenSince && now - link.brokenSince >= this.timing.redialAfter) this.redial(link);
+  }
+
+  /** Opens a fresh mesh connection to a member whose link is broken, if it is ours to dial. */
+  private redial(link: Link): void {
+    const member = this.member;
+    if (!member || member.disconnected || link.redial || !shouldDial(member.id, link.id)) return;
+    const due = link.brokenSince + this.timing.redialAfter + (link.redialAttempts ? backoff(link.redialAttempts, 1_000, 8_000, () => 0.5) : 0);
+    if (Date.now() < due) return;
+    link.redialAttempts++;
+    const conn = member.connect(link.id, { serialization: 'raw', reliable: true, metadata: metadata('mesh') });
+    if (!conn) return;
+    link.redial = conn;
+    const timer = this.setTimer(() => {
+      if (link.redial === conn) {
+        link.redial = null;
+        conn.close();
+      }
+    }, this.timing.dialTimeout);
+    conn.on('open', () => this.clearTimer(timer));
+    this.attachMesh(conn);
   }
 
   private removeLink(link: Link, reason: LeaveReason): void {
@@ -589,6 +725,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.links.delete(link.id);
     this.gone.add(link.id);
     link.conn.close();
+    link.redial?.close();
     link.call?.close();
     link.call = null;
     const snapshot = this.snapshot(link);
@@ -603,8 +740,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private beat(): void {
     const now = Date.now();
     for (const link of [...this.links.values()]) {
-      if (now - link.lastSeen > this.timing.silence) this.removeLink(link, 'timeout');
-      else this.sendTo(link, { t: 'ping' });
+      if (now - link.lastSeen > this.timing.silence) {
+        this.removeLink(link, 'timeout');
+        continue;
+      }
+      this.sendTo(link, { t: 'ping' });
+      this.checkHealth(link);
     }
     this.pruneAdmitted();
     if (this._phase === 'joined' && !this.beaconHolder) void this.takeOverBeacon();
@@ -639,13 +780,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
   }
 
+  private reconnecting = false;
+
   private onSignallingLost(): void {
-    if (this.isOver()) return;
-    this.emit(
-      'error',
-      new SessionError('disconnected', 'Lost the connection to the call server; the call goes on, but nobody new can join until it is back.', false),
-    );
-    void this.reconnectSignalling();
+    if (this.isOver() || this.reconnecting) return;
+    this.reconnecting = true;
+    this.emit('signalling', 'reconnecting');
+    void this.reconnectSignalling().finally(() => (this.reconnecting = false));
   }
 
   private async reconnectSignalling(): Promise<void> {
@@ -653,15 +794,24 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       await sleep(backoff(attempt, 1_000, 30_000));
       const member = this.member;
       if (!member || this.isOver() || !member.disconnected) return;
-      member.reconnect();
       const ok = await new Promise<boolean>((resolve) => {
-        const t = this.setTimer(() => resolve(false), this.timing.openTimeout);
-        member.once('open', () => {
+        const done = (result: boolean) => {
           this.clearTimer(t);
-          resolve(true);
-        });
+          member.off('open', onOpen);
+          member.off('disconnected', onFail);
+          resolve(result);
+        };
+        const onOpen = () => done(true);
+        const onFail = () => done(false);
+        const t = this.setTimer(onFail, this.timing.openTimeout);
+        member.on('open', onOpen);
+        // A failed attempt (server still down) ends in 'disconnected' again.
+        member.on('disconnected', onFail);
+        member.reconnect();
       });
       if (ok) {
+        this.reconnecting = false;
+        this.emit('signalling', 'connected');
         if (!this.beaconHolder || this.beaconHolder === member.id) void this.takeOverBeacon();
         return;
       }
@@ -699,6 +849,34 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.broadcastState();
   }
 
+  /**
+   * Changes the tracks this page sends: a new device, a camera switched on for the first time.
+   * A track whose kind the call already sends replaces the old one in place (replaceTrack, no
+   * renegotiation); a kind the call cannot carry yet makes the call be placed again.
+   */
+  setLocalStream(stream: MediaStream | null): void {
+    this.localStream = stream;
+    this.micOn = !!stream?.getAudioTracks().some((t) => t.enabled && t.readyState === 'live');
+    this.camOn = !!stream?.getVideoTracks().some((t) => t.enabled && t.readyState === 'live');
+    this.broadcastState();
+    if (!this.mediaWanted || !this.member) return;
+    for (const link of this.links.values()) {
+      const pc = link.call?.peerConnection;
+      if (!pc) continue;
+      let fits = true;
+      for (const track of stream?.getTracks() ?? []) {
+        const transceiver = pc
+          .getTransceivers()
+          .find((t) => t.receiver.track.kind === track.kind && (t.currentDirection === 'sendrecv' || t.currentDirection === 'sendonly'));
+        if (transceiver) void transceiver.sender.replaceTrack(track).catch(() => {});
+        else fits = false;
+      }
+      if (fits) continue;
+      if (shouldDial(this.member.id, link.id)) this.maybeCall(link, true);
+      else this.sendTo(link, { t: 'recall' });
+    }
+  }
+
   /** Tells the others that the microphone or camera was switched on or off. */
   setMediaState(state: { mic?: boolean; cam?: boolean }): void {
     this.micOn = state.mic ?? this.micOn;
@@ -710,8 +888,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.broadcast({ t: 'state', media: this.mediaWanted, mic: this.micOn, cam: this.camOn });
   }
 
-  private maybeCall(link: Link): void {
+  private maybeCall(link: Link, again = false): void {
     const member = this.member;
+    if (again && link.call) {
+      link.call.close();
+      link.call = null;
+    }
     if (!member || link.call || !shouldCall(member.id, link.id, this.mediaWanted, link.media)) return;
     // PeerJS refuses a call without a stream; a receive-only member offers an empty one and
     // asks to receive both kinds, so the other side's tracks still flow.
@@ -743,6 +925,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private attachCall(link: Link, call: MediaConnection): void {
     link.call = call;
+    link.callIce = call.peerConnection?.iceConnectionState ?? 'new';
+    this.watchIce(call, (state) => {
+      if (link.call !== call) return;
+      link.callIce = state;
+      this.checkHealth(link);
+    });
     // PeerJS fires `stream` once per track, with the same stream: one update per new stream.
     call.on('stream', (stream) => {
       if (link.call !== call || link.stream === stream) return;
@@ -756,7 +944,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     call.on('error', () => {});
   }
 
-  private updateLink(link: Link, change: Partial<Pick<Link, 'media' | 'mic' | 'cam' | 'stream'>>): void {
+  private updateLink(link: Link, change: Partial<Pick<Link, 'name' | 'media' | 'mic' | 'cam' | 'stream'>>): void {
     Object.assign(link, change);
     link.snapshot = null;
     if (this.links.get(link.id) === link) this.emit('participant-updated', this.snapshot(link));
@@ -883,6 +1071,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       cam: link.cam,
       stream: link.stream,
       since: link.since,
+      connection: link.brokenSince ? 'reconnecting' : 'connected',
     });
     return link.snapshot;
   }

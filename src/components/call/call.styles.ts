@@ -129,6 +129,15 @@ export const callStyles = css`
     font-size: 24px;
     font-weight: 600;
   }
+  [part~='tile-status'] {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    padding: 2px 8px;
+    border-radius: 4px;
+    background: #78350f;
+    color: #fff;
+  }
   .label {
     position: absolute;
     left: 8px;
@@ -161,6 +170,20 @@ export const callStyles = css`
     color: inherit;
     font: inherit;
     cursor: pointer;
+  }
+  select {
+    max-width: 14em;
+    min-height: 40px;
+    padding: 6px 10px;
+    border: 0;
+    border-radius: 999px;
+    background: #374151;
+    color: inherit;
+    font: inherit;
+  }
+  select:focus-visible {
+    outline: 3px solid var(--rtc-call-accent);
+    outline-offset: 2px;
   }
   button:hover {
     filter: brightness(1.15);

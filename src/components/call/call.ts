@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { RoomController } from '../../controllers/room-controller.js';
-import { acquireLocalMedia, stopStream } from '../../media/local-media.js';
+import { acquireLocalMedia, listDevices, stopStream } from '../../media/local-media.js';
 import {
   ConfigError,
   DEFAULT_KEY,
@@ -20,6 +20,7 @@ import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { callStyles } from './call.styles.js';
+import { VideoWatch } from './video-watch.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
 export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
@@ -52,11 +53,13 @@ function hasLiveVideo(stream: MediaStream | null): boolean {
  * @csspart video - A tile's video; also `local-video` or `remote-video`.
  * @csspart local-video - The local preview (mirrored).
  * @csspart remote-video - A remote participant's video.
- * @csspart placeholder - Shown instead of a video that is off or missing.
+ * @csspart placeholder - Shown instead of a video that is off, missing, ended or frozen.
+ * @csspart tile-status - "Reconnecting…" on a tile whose connection is being restored.
  * @csspart name - A tile's name label.
  * @csspart mic-off - The sign on a tile whose microphone is off.
  * @csspart controls - The button bar.
  * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`.
+ * @csspart device-select - A device picker (shown with two or more devices); also `microphone-select` or `camera-select`.
  *
  * @cssprop [--rtc-call-background=#101418] - Background of the element.
  * @cssprop [--rtc-call-foreground=#f3f5f7] - Text color.
@@ -118,6 +121,7 @@ export class RtcCall extends LitElement {
   @state() private _mic = false;
   @state() private _cam = false;
   @state() private _status = '';
+  @state() private _devices: MediaDeviceInfo[] = [];
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
@@ -132,10 +136,15 @@ export class RtcCall extends LitElement {
         this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
       error: (error) => this.onSessionError(error),
+      signalling: (state) => this.onSignalling(state),
     },
     () => void this.endCall('removed'),
   );
   private joining: Promise<void> | null = null;
+  /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
+  private readonly videoWatch = new VideoWatch(1_500);
+  private videoCheck: ReturnType<typeof setInterval> | null = null;
+  @state() private _stalled = new Set<string>();
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
 
@@ -188,6 +197,16 @@ export class RtcCall extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const videos = [...(this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]') ?? [])];
+    for (const video of videos) this.videoWatch.watch(video);
+    this.videoWatch.prune(videos);
+    if (this._phase === 'in-call' && !this.videoCheck) {
+      this.videoCheck = setInterval(() => this.checkVideos(), 250);
+    } else if (this._phase !== 'in-call' && this.videoCheck) {
+      clearInterval(this.videoCheck);
+      this.videoCheck = null;
+      this.videoWatch.clear();
+    }
     if (changed.has('_phase' as keyof RtcCall)) {
       const states = this.internals.states;
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
@@ -212,24 +231,97 @@ export class RtcCall extends LitElement {
     await this.endCall('user');
   }
 
-  /** Switches the microphone on or off (toggles without an argument). */
-  toggleMicrophone(on: boolean = !this._mic): void {
-    const tracks = this._localStream?.getAudioTracks() ?? [];
-    if (!tracks.length) return;
-    for (const t of tracks) t.enabled = on;
-    this._mic = on;
-    this.controller.session?.setMediaState({ mic: on });
-    this.announce(on ? 'Microphone on' : 'Microphone off');
+  /**
+   * Switches the microphone on or off (toggles without an argument). Switching on a microphone
+   * that was missing, blocked or unplugged asks for one again.
+   */
+  async toggleMicrophone(on: boolean = !this._mic): Promise<void> {
+    await this.setDeviceOn('audio', on);
   }
 
-  /** Switches the camera on or off (toggles without an argument). */
-  toggleCamera(on: boolean = !this._cam): void {
-    const tracks = this._localStream?.getVideoTracks() ?? [];
-    if (!tracks.length) return;
+  /**
+   * Switches the camera on or off (toggles without an argument). Switching on a camera that
+   * was missing, blocked or unplugged asks for one again.
+   */
+  async toggleCamera(on: boolean = !this._cam): Promise<void> {
+    await this.setDeviceOn('video', on);
+  }
+
+  /**
+   * Uses another microphone or camera, by its `deviceId` from
+   * `navigator.mediaDevices.enumerateDevices()`. The call goes on: the new track replaces the
+   * old one in every connection, without renegotiation.
+   */
+  async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+    await this.acquireTrack(kind === 'audioinput' ? 'audio' : 'video', deviceId);
+  }
+
+  private async setDeviceOn(kind: 'audio' | 'video', on: boolean): Promise<void> {
+    if (this._phase !== 'in-call') return;
+    const tracks = (this._localStream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
+    if (on && tracks.length === 0) return this.acquireTrack(kind);
     for (const t of tracks) t.enabled = on;
-    this._cam = on;
-    this.controller.session?.setMediaState({ cam: on });
-    this.announce(on ? 'Camera on' : 'Camera off');
+    this.setOn(kind, on);
+  }
+
+  private setOn(kind: 'audio' | 'video', on: boolean): void {
+    if (kind === 'audio') this._mic = on;
+    else this._cam = on;
+    this.controller.session?.setMediaState({ mic: this._mic, cam: this._cam });
+    this.announce(`${kind === 'audio' ? 'Microphone' : 'Camera'} ${on ? 'on' : 'off'}`);
+  }
+
+  /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
+  private async acquireTrack(kind: 'audio' | 'video', deviceId?: string): Promise<void> {
+    const generation = this.generation;
+    const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId } : { audio: false, video: true, videoDevice: deviceId };
+    const { stream, problems } = await acquireLocalMedia(wish);
+    if (generation !== this.generation || this._phase !== 'in-call') {
+      stopStream(stream);
+      return;
+    }
+    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false });
+    const track = stream?.getTracks()[0];
+    if (!track) return;
+    const previous = this._localStream?.getTracks() ?? [];
+    const wasOn = kind === 'audio' ? this._mic : this._cam;
+    // A device switch keeps the mute state; switching on a missing device turns it on.
+    track.enabled = deviceId && previous.some((t) => t.kind === kind) ? wasOn : true;
+    this.useLocalStream(new MediaStream([...previous.filter((t) => t.kind !== kind), track]));
+    for (const old of previous) if (old.kind === kind) old.stop();
+    this._notices = this._notices.filter((n) => !(n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera')));
+    this.setOn(kind, track.enabled);
+    void this.refreshDevices();
+  }
+
+  /** Makes `stream` the local media: preview, calls, and the watch for unplugged devices. */
+  private useLocalStream(stream: MediaStream | null): void {
+    this._localStream = stream;
+    for (const track of stream?.getTracks() ?? []) {
+      track.addEventListener('ended', () => this.onLocalTrackEnded(track), { once: true });
+    }
+    this.controller.session?.setLocalStream(stream);
+  }
+
+  /** A device was unplugged or taken by another program (not a stop() of ours: that fires no event). */
+  private onLocalTrackEnded(track: MediaStreamTrack): void {
+    const stream = this._localStream;
+    if (!stream?.getTracks().includes(track) || this._phase !== 'in-call') return;
+    const device = track.kind === 'audio' ? 'microphone' : 'camera';
+    this.useLocalStream(new MediaStream(stream.getTracks().filter((t) => t !== track)));
+    this.setOn(track.kind as 'audio' | 'video', false);
+    this.notice({
+      type: 'media-ended',
+      message: `Your ${device} stopped: it was unplugged or another program took it. Press ${device === 'camera' ? 'Camera' : 'Microphone'} to try again.`,
+      fatal: false,
+    });
+  }
+
+  private readonly onDeviceChange = () => void this.refreshDevices();
+
+  private async refreshDevices(): Promise<void> {
+    const devices = await listDevices();
+    this._devices = devices.filter((d) => d.kind === 'audioinput' || d.kind === 'videoinput');
   }
 
   private sessionOptions(): RoomSessionOptions {
@@ -269,6 +361,9 @@ export class RtcCall extends LitElement {
         return;
       }
       this._localStream = stream;
+      for (const track of stream?.getTracks() ?? []) {
+        track.addEventListener('ended', () => this.onLocalTrackEnded(track), { once: true });
+      }
       this._mic = !!stream?.getAudioTracks().length;
       this._cam = !!stream?.getVideoTracks().length;
       for (const problem of problems) {
@@ -293,12 +388,15 @@ export class RtcCall extends LitElement {
     if (generation !== this.generation) return;
     this._phase = 'in-call';
     this._status = '';
+    navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
+    void this.refreshDevices();
     this.dispatchEvent(new RtcJoinedEvent({ room: session.room, id: session.id ?? '' }));
   }
 
   private async endCall(reason: RtcLeftDetail['reason']): Promise<void> {
     const wasActive = this._phase === 'in-call' || this._phase === 'joining';
     this.generation++;
+    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     stopStream(this._localStream);
     this._localStream = null;
     this._mic = this._cam = false;
@@ -310,6 +408,19 @@ export class RtcCall extends LitElement {
     this._phase = 'left';
     this._status = 'You left the call.';
     this.dispatchEvent(new RtcLeftEvent({ room: session?.room ?? this.room, reason }));
+  }
+
+  private onSignalling(state: 'connected' | 'reconnecting'): void {
+    if (state === 'reconnecting') {
+      this.notice({
+        type: 'disconnected',
+        message: 'Lost the connection to the call server. The call goes on; reconnecting…',
+        fatal: false,
+      });
+    } else {
+      this._notices = this._notices.filter((n) => n.type !== 'disconnected');
+      this.announce('Reconnected to the call server');
+    }
   }
 
   private onSessionError(error: SessionError): void {
@@ -382,6 +493,21 @@ export class RtcCall extends LitElement {
     }
   }
 
+  private checkVideos(): void {
+    const stalled = new Set<string>();
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) {
+      const id = video.closest('[data-peer-id]')?.getAttribute('data-peer-id');
+      if (id && !this.videoWatch.isLive(video)) stalled.add(id);
+    }
+    if (stalled.size !== this._stalled.size || [...stalled].some((id) => !this._stalled.has(id))) this._stalled = stalled;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.videoCheck) clearInterval(this.videoCheck);
+    this.videoCheck = null;
+  }
+
   private renderGrid() {
     const local = this._localStream;
     return html`<ul part="grid" aria-label="Participants">
@@ -394,13 +520,14 @@ export class RtcCall extends LitElement {
       ${repeat(
         this.participants,
         (p) => p.id,
-        (p) => html`<li part="tile" data-peer-id=${p.id}>
+        (p) => html`<li part="tile" data-peer-id=${p.id} data-connection=${p.connection}>
           ${p.stream
             ? html`<video part="video remote-video" .srcObject=${p.stream} autoplay playsinline></video>`
             : nothing}
-          ${!p.stream || !p.cam || !hasLiveVideo(p.stream)
+          ${!p.stream || !p.cam || !hasLiveVideo(p.stream) || this._stalled.has(p.id)
             ? html`<div part="placeholder"><span class="avatar" aria-hidden="true">${initials(p.name)}</span></div>`
             : nothing}
+          ${p.connection === 'reconnecting' ? html`<span part="tile-status" role="status">Reconnecting…</span>` : nothing}
           <span class="label"
             ><span part="name">${p.name}</span
             >${p.media && !p.mic
@@ -412,16 +539,37 @@ export class RtcCall extends LitElement {
     </ul>`;
   }
 
+  /** A device picker, shown when there is more than one device of the kind to choose from. */
+  private renderDeviceSelect(kind: 'audioinput' | 'videoinput', label: string) {
+    const devices = this._devices.filter((d) => d.kind === kind && d.deviceId);
+    if (devices.length < 2) return nothing;
+    const current = this._localStream
+      ?.getTracks()
+      .find((t) => t.kind === (kind === 'audioinput' ? 'audio' : 'video'))
+      ?.getSettings().deviceId;
+    return html`<select
+      part="device-select ${kind === 'audioinput' ? 'microphone-select' : 'camera-select'}"
+      aria-label=${label}
+      @change=${(e: Event) => this.switchDevice(kind, (e.target as HTMLSelectElement).value)}
+    >
+      ${devices.map(
+        (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`,
+      )}
+    </select>`;
+  }
+
   private renderControls() {
-    const hasMic = !!this._localStream?.getAudioTracks().length;
-    const hasCam = !!this._localStream?.getVideoTracks().length;
+    const canMic = !!this._localStream?.getAudioTracks().length || this._devices.some((d) => d.kind === 'audioinput');
+    const canCam =
+      !this.audioOnly && (!!this._localStream?.getVideoTracks().length || this._devices.some((d) => d.kind === 'videoinput'));
     return html`<div part="controls" role="toolbar" aria-label="Call controls">
-      <button part="button mic-button" aria-pressed=${this._mic} ?disabled=${!hasMic} @click=${() => this.toggleMicrophone()}>
+      <button part="button mic-button" aria-pressed=${this._mic} ?disabled=${!canMic} @click=${() => this.toggleMicrophone()}>
         Microphone
       </button>
-      <button part="button camera-button" aria-pressed=${this._cam} ?disabled=${!hasCam} @click=${() => this.toggleCamera()}>
+      <button part="button camera-button" aria-pressed=${this._cam} ?disabled=${!canCam} @click=${() => this.toggleCamera()}>
         Camera
       </button>
+      ${this.renderDeviceSelect('audioinput', 'Microphone')} ${canCam ? this.renderDeviceSelect('videoinput', 'Camera') : nothing}
       <button part="button leave-button" class="danger" @click=${() => this.leave()}>Leave</button>
     </div>`;
   }

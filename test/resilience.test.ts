@@ -1,0 +1,179 @@
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { Peer } from 'peerjs';
+import { rtcServer } from './env.js';
+import {
+  addParticipant,
+  closeAll,
+  eventsOf,
+  namesWithVideo,
+  part,
+  remoteNames,
+  sameMembers,
+  uniqueRoom,
+  until,
+  untilEveryoneSeesEveryone,
+  type TestParticipant,
+} from './helpers.js';
+
+interface ParticipantWindow extends Window {
+  rtcControl: { denyMedia: boolean };
+  rtcPeers: Peer[];
+  rtcPendingTimers: () => number;
+}
+const win = (p: TestParticipant) => p.frame.contentWindow as unknown as ParticipantWindow;
+
+async function joinAll(room: string, server: string, names: string[], extra: Record<string, string> = {}) {
+  const people: TestParticipant[] = [];
+  for (const name of names) {
+    const p = await addParticipant({ room, server, name, autojoin: '', ...extra });
+    await until(() => p.call.phase === 'in-call', `${name} did not get into the call (phase ${p.call.phase})`);
+    people.push(p);
+  }
+  return people;
+}
+
+function tile(p: TestParticipant, name: string): HTMLElement | undefined {
+  return part(p.call, 'tile').find((t) => t.querySelector('[part~="name"]')?.textContent?.trim() === name);
+}
+
+const noticeText = (p: TestParticipant) => part(p.call, 'notice').map((n) => n.textContent ?? '').join(' | ');
+
+describe('calls that survive what breaks calls', () => {
+  afterEach(closeAll);
+
+  it('keeps the call going while the PeerServer is down, and lets newcomers in once it is back', async () => {
+    const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
+    const room = uniqueRoom('restart');
+    const [ada, bob] = await joinAll(room, url, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+
+    await executeServerCommand('signalling-server', { action: 'kill' });
+    for (const p of [ada, bob]) {
+      await until(() => noticeText(p).includes('reconnecting'), `${p.name} does not show that it is reconnecting`, 10_000);
+    }
+    expect(eventsOf(ada, 'rtc-error').map((e) => e.detail.type)).to.include('disconnected');
+    // Media goes on peer to peer: frames keep coming while the server is away.
+    const video = tile(ada, 'Bob')!.querySelector('video')!;
+    const before = video.currentTime;
+    await until(() => video.currentTime > before + 1, 'Bob\'s video stopped with the server', 10_000);
+    expect(namesWithVideo(ada.call)).to.deep.equal(['Bob']);
+
+    await executeServerCommand('signalling-server', { action: 'start' });
+    for (const p of [ada, bob]) {
+      await until(() => !noticeText(p).includes('reconnecting'), `${p.name} still shows the server as lost`, 30_000);
+    }
+    const cy = await addParticipant({ room, server: url, name: 'Cy', autojoin: '' });
+    await untilEveryoneSeesEveryone([ada, bob, cy], 30_000);
+    expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
+    await executeServerCommand('signalling-server', { action: 'kill' });
+  });
+
+  it('shows a placeholder within 2 s when a remote camera is switched off, freezes or is unplugged', async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('media'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const placeholder = () => !!tile(ada, 'Bob')?.querySelector('[part~="placeholder"]');
+
+    await bob.call.toggleCamera(false);
+    await until(placeholder, 'camera off: no placeholder', 2_000);
+    await bob.call.toggleCamera(true);
+    await until(() => !placeholder() && namesWithVideo(ada.call).includes('Bob'), 'camera back on: no video');
+
+    // Frozen: Bob's camera stops sending without a word (the track stops, no state change).
+    const camera = bob.call.localStream!.getVideoTracks()[0];
+    camera.stop();
+    await until(placeholder, 'frozen video: no placeholder', 2_000);
+
+    // Unplugged: the browser ends the track. Bob is told, and gets a camera back without leaving.
+    camera.dispatchEvent(new Event('ended'));
+    await until(() => noticeText(bob).includes('camera stopped'), 'Bob is not told his camera stopped');
+    expect(eventsOf(bob, 'rtc-error').map((e) => e.detail.type)).to.include('media-ended');
+    part(bob.call, 'camera-button')[0].click();
+    await until(() => !placeholder() && namesWithVideo(ada.call).includes('Bob'), 'the new camera does not reach Ada');
+    expect(bob.call.phase).to.equal('in-call');
+  });
+
+  it('switches microphone without renegotiating, and picks up a camera allowed during the call', async () => {
+    const room = uniqueRoom('devices');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '', deny: '1' });
+    await until(() => bob.call.phase === 'in-call', 'Bob did not join');
+    await until(() => sameMembers(remoteNames(ada.call), ['Bob']), 'Ada has no tile for Bob');
+    expect(namesWithVideo(ada.call)).to.deep.equal([]);
+
+    // Bob allows the devices (site settings) and switches the camera on: no leaving and joining.
+    win(bob).rtcControl.denyMedia = false;
+    await bob.call.toggleCamera(true);
+    await bob.call.toggleMicrophone(true);
+    await until(() => sameMembers(namesWithVideo(ada.call), ['Bob']), 'Bob\'s new camera does not reach Ada', 20_000);
+    await until(() => !!ada.call.participants[0]?.stream?.getAudioTracks().length, 'Bob\'s microphone does not reach Ada');
+
+    // Another microphone: the track is replaced in place, the connection and stream stay.
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const current = bob.call.localStream!.getAudioTracks()[0];
+    const other = devices.find((d) => d.kind === 'audioinput' && d.deviceId && d.deviceId !== current.getSettings().deviceId);
+    expect(other, 'the fake device set has a second microphone').to.exist;
+    const streamBefore = ada.call.participants[0].stream;
+    await bob.call.switchDevice('audioinput', other!.deviceId);
+    const now = bob.call.localStream!.getAudioTracks()[0];
+    expect(now.getSettings().deviceId).to.equal(other!.deviceId);
+    expect(current.readyState, 'the old microphone is released').to.equal('ended');
+    expect(ada.call.participants[0].stream, 'same stream at Ada: no new call').to.equal(streamBefore);
+    expect(namesWithVideo(ada.call)).to.deep.equal(['Bob']);
+  });
+
+  it('leaves nothing behind: tracks stopped, peers destroyed, no timer running', async () => {
+    const room = uniqueRoom('clean');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const tracks = bob.call.localStream!.getTracks();
+    await bob.call.leave();
+    expect(tracks.every((t) => t.readyState === 'ended'), 'camera and microphone released').to.equal(true);
+    expect(win(bob).rtcPeers.length).to.be.greaterThan(0);
+    expect(win(bob).rtcPeers.every((p) => p.destroyed), 'every PeerJS peer destroyed').to.equal(true);
+    await until(() => win(bob).rtcPendingTimers() === 0, () => `${win(bob).rtcPendingTimers()} timers still pending`, 3_000);
+    await until(() => remoteNames(ada.call).length === 0, 'Ada still shows Bob', 5_000);
+
+    // And back in: adding the element again joins again.
+    const el = bob.call;
+    const parent = el.parentElement!;
+    el.remove();
+    parent.append(el);
+    await until(() => el.phase === 'in-call', 'Bob did not rejoin on being added back');
+    await untilEveryoneSeesEveryone([ada, bob]);
+  });
+
+  describe('network trouble between peers (loopback packet filter)', () => {
+    let available = false;
+    before(async () => {
+      ({ available } = (await executeServerCommand('loopback-udp', { action: 'restore' })) as { available: boolean });
+    });
+    afterEach(() => executeServerCommand('loopback-udp', { action: 'restore' }));
+
+    it('shows "reconnecting" while the path is down and recovers when it returns', async function () {
+      if (!available) this.skip(); // needs the loopback-only namespace of .ci/run
+      this.timeout(60_000);
+      const [ada, bob] = await joinAll(uniqueRoom('net'), rtcServer, ['Ada', 'Bob']);
+      await untilEveryoneSeesEveryone([ada, bob]);
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      await until(() => tile(ada, 'Bob')?.dataset.connection === 'reconnecting', 'Ada does not show Bob reconnecting', 10_000);
+      expect(tile(ada, 'Bob')!.querySelector('[part~="tile-status"]')!.textContent).to.contain('Reconnecting');
+      await executeServerCommand('loopback-udp', { action: 'restore' });
+      await until(() => tile(ada, 'Bob')?.dataset.connection === 'connected', 'Bob does not come back', 20_000);
+      await untilEveryoneSeesEveryone([ada, bob], 20_000);
+      expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
+    });
+
+    it('removes a peer that stays silent, within 30 s', async function () {
+      if (!available) this.skip();
+      this.timeout(60_000);
+      const [ada, bob] = await joinAll(uniqueRoom('silent'), rtcServer, ['Ada', 'Bob']);
+      await untilEveryoneSeesEveryone([ada, bob]);
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      const start = performance.now();
+      await until(() => remoteNames(ada.call).length === 0, 'the silent peer was not removed', 30_000);
+      expect(performance.now() - start).to.be.below(30_000);
+      expect(eventsOf(ada, 'rtc-participant-left').map((e) => e.detail.reason)).to.deep.equal(['timeout']);
+    });
+  });
+});
