@@ -91,7 +91,7 @@ export async function acquireLocalMedia(
         {
           type: 'insecure-context',
           device,
-          message: 'This page cannot use a camera or microphone because it is not served over https://. You can still watch and listen.',
+          message: 'This page cannot use a camera or microphone because it is not served over https://.',
         },
       ],
     };

@@ -4,6 +4,8 @@
  * one well-known id of a room: whoever holds it introduces newcomers.
  */
 
+import { sha256 } from './sha256.js';
+
 const TIME_DIGITS = 9; // base 36: enough for dates past the year 5000
 
 function randomBase36(length: number): string {
@@ -24,7 +26,7 @@ export function newMemberId(now: number = Date.now()): string {
  */
 export async function beaconIdFor(room: string, key: string): Promise<string> {
   const data = new TextEncoder().encode(`rtc-room/1\n${key}\n${room}`);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  const digest = globalThis.crypto?.subtle ? new Uint8Array(await crypto.subtle.digest('SHA-256', data)) : sha256(data);
   let hex = '';
   for (const b of digest.subarray(0, 16)) hex += b.toString(16).padStart(2, '0');
   return `rtc-room-${hex}`;

@@ -70,3 +70,15 @@ describe('peer ids', () => {
     expect(await beaconIdFor('team standup', 'peerjs')).to.equal(ids[0]);
   });
 });
+
+describe('sha256 without WebCrypto', () => {
+  it('matches WebCrypto, so pages with and without a secure context agree on the beacon id', async () => {
+    const { sha256 } = await import('./sha256.js');
+    const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 200]) {
+      const data = crypto.getRandomValues(new Uint8Array(length));
+      expect(hex(sha256(data)), `length ${length}`).to.equal(hex(new Uint8Array(await crypto.subtle.digest('SHA-256', data))));
+    }
+    expect(hex(sha256(new TextEncoder().encode('abc')))).to.equal('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
