@@ -1,4 +1,5 @@
 /** A minimal typed event emitter: the session layer's listeners are plain callbacks. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each event has its own listener signature
 type Listener = (...args: any[]) => void;
 
 export class Emitter<Events extends { [K in keyof Events]: Listener }> {
