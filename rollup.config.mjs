@@ -3,6 +3,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
+import { peerjsSlim } from './scripts/peerjs-slim.mjs';
 
 export default {
   input: 'dist/lib/index.js',
@@ -11,8 +12,9 @@ export default {
     format: 'es',
     sourcemap: true,
   },
-  // lit's dev-mode warnings stay out of the production bundle.
+  // lit's dev-mode warnings stay out of the production bundle (the `production` condition).
   plugins: [
+    peerjsSlim(),
     nodeResolve({ browser: true, exportConditions: ['production'] }),
     // peerjs pulls in webrtc-adapter, which depends on the CommonJS package `sdp`.
     commonjs(),

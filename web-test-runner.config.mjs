@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { createRtcServer } from './server/index.js';
+import { peerjsShims } from './scripts/peerjs-slim.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -151,8 +152,8 @@ function faultInjection() {
 }
 
 /**
- * PeerJS's ES build imports the CommonJS package `sdp`, which browsers cannot load as is:
- * bundle peerjs once into an ES module and point the bare import at it.
+ * PeerJS's ES build imports the CommonJS package `sdp` (through webrtc-adapter), which browsers
+ * cannot load as is: bundle peerjs once into an ES module and point the bare import at it.
  */
 function peerjsAsEsm() {
   const out = `${root}.wtr-cache/peerjs.js`;
@@ -160,7 +161,15 @@ function peerjsAsEsm() {
     name: 'peerjs-as-esm',
     async serverStart() {
       mkdirSync(`${root}.wtr-cache`, { recursive: true });
-      await build({ entryPoints: ['peerjs'], bundle: true, format: 'esm', outfile: out, logLevel: 'silent', absWorkingDir: root });
+      await build({
+        entryPoints: ['peerjs'],
+        bundle: true,
+        format: 'esm',
+        outfile: out,
+        logLevel: 'silent',
+        absWorkingDir: root,
+        alias: peerjsShims, // the same slimmed PeerJS as the production bundle
+      });
     },
     resolveImport({ source }) {
       if (source === 'peerjs') return '/.wtr-cache/peerjs.js';
