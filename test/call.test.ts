@@ -111,6 +111,16 @@ describe('<rtc-call> failures', () => {
     expect(stream, 'no camera left running').to.equal(null);
   });
 
+  it('reports a server URL with the wrong path, and a wrong key, instead of waiting forever', async () => {
+    const wrongPath = rtcServer.replace(/\/peerjs$/, '/not-here');
+    const a = await addParticipant({ room: uniqueRoom(), server: wrongPath, name: 'Ada', autojoin: '' });
+    const b = await addParticipant({ room: uniqueRoom(), server: rtcServer, key: 'not-the-key', name: 'Bob', autojoin: '' });
+    await until(() => a.call.phase === 'error' && b.call.phase === 'error', () => `phases ${a.call.phase}, ${b.call.phase}`, 20_000);
+    expect(eventsOf(a, 'rtc-error')[0].detail.type).to.equal('network');
+    expect(eventsOf(b, 'rtc-error')[0].detail).to.include({ type: 'invalid-key', fatal: true });
+    expect(b.call.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('refused the key');
+  });
+
   it('lets a visitor with a blocked camera and microphone join receive-only, and says why', async () => {
     const room = uniqueRoom('denied');
     const [ada] = await joinAll(room, rtcServer, ['Ada']);

@@ -1106,15 +1106,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   private mapOpenError(err: PeerError<string>): Error {
-    switch (err.type) {
+    // peer 1.x answers a wrong key with a generic ERROR frame ("Invalid key provided").
+    const type = err.type === 'server-error' && /invalid key/i.test(err.message) ? 'invalid-key' : err.type;
+    switch (type) {
       case 'unavailable-id':
         return new IdTakenError(err.message);
       case 'invalid-key':
         return new SessionError('invalid-key', `The call server at ${this.server.url} refused the key "${this.server.key}".`);
-      case 'browser-incompatible':
-        return new SessionError('browser-incompatible', 'This browser does not support WebRTC calls.');
       case 'server-error':
         return new SessionError('server-error', `The call server at ${this.server.url} reported an error: ${err.message}`);
+      case 'browser-incompatible':
+        return new SessionError('browser-incompatible', 'This browser does not support WebRTC calls.');
       default:
         return new SessionError('network', `Cannot reach the call server at ${this.server.url}. Check the server address and that the server is running.`);
     }

@@ -70,6 +70,12 @@ function hasLiveVideo(stream: MediaStream | null): boolean {
  * @cssprop [--rtc-call-danger=#b91c1c] - Color of the leave button.
  * @cssprop [--rtc-call-min-tile-width=220px] - Narrowest a tile may get before the grid wraps.
  *
+ * @cssstate idle - Before joining: the join button shows.
+ * @cssstate joining - Asking for devices and connecting.
+ * @cssstate in-call - In the room.
+ * @cssstate left - After leaving: the join-again button shows.
+ * @cssstate error - The call failed; the message shows.
+ *
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`.
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`.
