@@ -10,28 +10,9 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { createRtcServer } from './server/index.js';
 import { peerjsShims } from './scripts/peerjs-slim.mjs';
+import { chromeArgs, chromePath, fakeDeviceArgs } from './test/chrome.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
-
-const chromeArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  // Test pages run side by side in background tabs; keep their timers and media running.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
-
 async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -182,7 +163,7 @@ export default {
   files: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
-  browsers: [chromeLauncher({ launchOptions: { executablePath: chrome, headless: true, args: chromeArgs } })],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] } })],
   plugins: [peerjsAsEsm(), peerServers(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>

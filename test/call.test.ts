@@ -3,6 +3,7 @@ import { rtcServer, stockServer } from './env.js';
 import {
   addParticipant,
   closeAll,
+  joinAll,
   eventsOf,
   namesWithVideo,
   remoteNames,
@@ -10,19 +11,7 @@ import {
   uniqueRoom,
   until,
   untilEveryoneSeesEveryone,
-  type TestParticipant,
 } from './helpers.js';
-
-/** Participants join one after another (each waits until it is in the call). */
-async function joinAll(room: string, server: string, names: string[]): Promise<TestParticipant[]> {
-  const people: TestParticipant[] = [];
-  for (const name of names) {
-    const p = await addParticipant({ room, server, name, autojoin: '' });
-    await until(() => p.call.phase === 'in-call', `${name} did not get into the call (phase ${p.call.phase})`);
-    people.push(p);
-  }
-  return people;
-}
 
 for (const [label, server] of [
   ['rtc-server', rtcServer],

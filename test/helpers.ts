@@ -1,4 +1,4 @@
-import type { RtcCall } from '../src/index.js';
+import type { RtcCall, RtcChat } from '../src/index.js';
 
 /**
  * Waits for a condition, checked every 50 ms, failing after `timeout` ms with `message`
@@ -99,4 +99,72 @@ export async function untilEveryoneSeesEveryone(people: TestParticipant[], timeo
 
 export function eventsOf(p: TestParticipant, type: string): CustomEvent[] {
   return p.events.filter((e) => e.type === type);
+}
+
+/** Participants join one after another, each waiting until it is in the call. */
+export async function joinAll(room: string, server: string, names: string[], extra: Record<string, string> = {}): Promise<TestParticipant[]> {
+  const people: TestParticipant[] = [];
+  for (const name of names) {
+    const p = await addParticipant({ room, server, name, autojoin: '', ...extra });
+    await until(() => p.call.phase === 'in-call', () => `${name} did not get into the call (phase ${p.call.phase})`);
+    people.push(p);
+  }
+  return people;
+}
+
+export interface ChatParticipant {
+  name: string;
+  frame: HTMLIFrameElement;
+  chat: RtcChat;
+  /** The `<rtc-call>` beside the chat, when asked for. */
+  call: RtcCall | null;
+  /** Every rtc- event the page's elements fired, in order. */
+  events: CustomEvent[];
+  /** The page's getUserMedia requests. */
+  getUserMediaCalls: MediaStreamConstraints[];
+  /** Makes a file of pseudo-random bytes in the participant's page. */
+  makeFile(size: number, name: string, seed?: number): File;
+  /** SHA-256 of a Blob, as hex. */
+  sha256(blob: Blob): Promise<string>;
+  /** Removes the participant's page, as when a tab is closed. */
+  close(): void;
+}
+
+/**
+ * A chat participant in its own page (an iframe), like a separate tab. Attributes go to its
+ * `<rtc-chat>`; `withCall` puts an auto-joining `<rtc-call>` with the same room beside it.
+ */
+export async function addChatParticipant(attributes: Record<string, string>, options: { withCall?: boolean } = {}): Promise<ChatParticipant> {
+  const frame = document.createElement('iframe');
+  frame.allow = 'camera; microphone; autoplay';
+  frame.style.cssText = 'width: 480px; height: 420px; border: 0;';
+  frame.src = `/test/fixtures/chat-participant.html?${new URLSearchParams({ ...attributes, ...(options.withCall ? { 'with-call': '' } : {}) })}`;
+  document.body.append(frame);
+  open.add(frame);
+  await until(() => !!frame.contentDocument?.querySelector('rtc-chat')?.shadowRoot, 'the chat participant page did not load');
+  const win = frame.contentWindow as Window & {
+    rtcEvents: CustomEvent[];
+    getUserMediaCalls: MediaStreamConstraints[];
+    makeFile: ChatParticipant['makeFile'];
+    sha256: ChatParticipant['sha256'];
+  };
+  return {
+    name: attributes.name ?? '',
+    frame,
+    chat: frame.contentDocument!.querySelector('rtc-chat') as RtcChat,
+    call: frame.contentDocument!.querySelector('rtc-call') as RtcCall | null,
+    events: win.rtcEvents,
+    getUserMediaCalls: win.getUserMediaCalls,
+    makeFile: win.makeFile,
+    sha256: win.sha256,
+    close: () => {
+      frame.remove();
+      open.delete(frame);
+    },
+  };
+}
+
+/** The texts of a chat's messages as shown, oldest first. */
+export function shownMessages(chat: HTMLElement): string[] {
+  return part(chat, 'message').map((m) => m.querySelector('[part~="text"]')?.textContent ?? '');
 }

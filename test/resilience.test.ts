@@ -5,6 +5,7 @@ import { rtcServer } from './env.js';
 import {
   addParticipant,
   closeAll,
+  joinAll,
   eventsOf,
   namesWithVideo,
   part,
@@ -22,16 +23,6 @@ interface ParticipantWindow extends Window {
   rtcPendingTimers: () => number;
 }
 const win = (p: TestParticipant) => p.frame.contentWindow as unknown as ParticipantWindow;
-
-async function joinAll(room: string, server: string, names: string[], extra: Record<string, string> = {}) {
-  const people: TestParticipant[] = [];
-  for (const name of names) {
-    const p = await addParticipant({ room, server, name, autojoin: '', ...extra });
-    await until(() => p.call.phase === 'in-call', `${name} did not get into the call (phase ${p.call.phase})`);
-    people.push(p);
-  }
-  return people;
-}
 
 function tile(p: TestParticipant, name: string): HTMLElement | undefined {
   return part(p.call, 'tile').find((t) => t.querySelector('[part~="name"]')?.textContent?.trim() === name);

@@ -7,50 +7,8 @@ import http from 'node:http';
 import { once } from 'node:events';
 import puppeteer from 'puppeteer-core';
 import { createRtcServer } from '../../server/index.js';
-
-const chromeArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
-
-/** What a person sees in a page's <rtc-call>: remote names with playing video, and the phase. */
-const seen = () => {
-  const call = document.querySelector('rtc-call');
-  const tiles = [...call.shadowRoot.querySelectorAll('[part~="tile"]:not([part~="local-tile"])')];
-  return {
-    phase: call.phase,
-    names: tiles.map((t) => t.querySelector('[part~="name"]').textContent.trim()).sort(),
-    withVideo: tiles
-      .filter((t) => {
-        const v = t.querySelector('video');
-        return v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused;
-      })
-      .map((t) => t.querySelector('[part~="name"]').textContent.trim())
-      .sort(),
-  };
-};
-
-async function until(page, check, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await page.evaluate(seen);
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${what}; the page shows ${JSON.stringify(last)}`);
-}
+import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
+import { pressJoin, seen, until } from './page.mjs';
 
 describe('the demo, as a newcomer uses it', () => {
   let server;
@@ -73,9 +31,9 @@ describe('the demo, as a newcomer uses it', () => {
     await once(embedder, 'listening');
     embedderUrl = `http://localhost:${embedder.address().port}/`;
     browser = await puppeteer.launch({
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      executablePath: chromePath,
       headless: true,
-      args: chromeArgs,
+      args: [...chromeArgs, ...fakeDeviceArgs],
     });
   });
 
@@ -95,15 +53,12 @@ describe('the demo, as a newcomer uses it', () => {
     return { page, context, errors };
   }
 
-  const join = (page) =>
-    page.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="join-button"]').click());
-
   it('two tabs of the demo join the same room and see each other; a closed tab disappears within 5 s', async () => {
     const ada = await visitor('/?room=e2e-demo', 'Ada');
     const bob = await visitor('/?room=e2e-demo', 'Bob');
     assert.equal((await ada.page.evaluate(seen)).phase, 'idle', 'the demo waits for the Join button');
-    await join(ada.page);
-    await join(bob.page);
+    await pressJoin(ada.page);
+    await pressJoin(bob.page);
     await until(ada.page, (s) => s.withVideo.join() === 'Bob', 'Ada does not see Bob');
     await until(bob.page, (s) => s.withVideo.join() === 'Ada', 'Bob does not see Ada');
 
@@ -115,7 +70,7 @@ describe('the demo, as a newcomer uses it', () => {
 
   it('a page on another origin embeds the bundle and joins with no server attribute', async () => {
     const host = await visitor('/?room=e2e-embed', 'Host');
-    await join(host.page);
+    await pressJoin(host.page);
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     await page.goto(embedderUrl);

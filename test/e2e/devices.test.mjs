@@ -5,49 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
 import { createRtcServer } from '../../server/index.js';
-
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
-const common = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
-const fakeDevices = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
-
-const seen = () => {
-  const call = document.querySelector('rtc-call');
-  const tiles = [...call.shadowRoot.querySelectorAll('[part~="tile"]:not([part~="local-tile"])')];
-  return {
-    phase: call.phase,
-    notices: [...call.shadowRoot.querySelectorAll('[part~="notice"]')].map((n) => n.textContent.trim()),
-    errors: (window.rtcErrors ?? []).map((e) => e.type),
-    withVideo: tiles
-      .filter((t) => {
-        const v = t.querySelector('video');
-        return v && v.readyState >= 2 && v.videoWidth > 0;
-      })
-      .map((t) => t.querySelector('[part~="name"]').textContent.trim()),
-  };
-};
-
-async function until(page, check, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await page.evaluate(seen);
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${what}; the page shows ${JSON.stringify(last)}`);
-}
+import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
+import { pressJoin, until } from './page.mjs';
 
 describe('visitors whose camera and microphone cannot be used', () => {
   let server;
@@ -64,7 +23,7 @@ describe('visitors whose camera and microphone cannot be used', () => {
   });
 
   async function open(args, url, name) {
-    const browser = await puppeteer.launch({ executablePath, headless: true, args: [...common, ...args] });
+    const browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...args] });
     browsers.push(browser);
     const page = await browser.newPage();
     await page.evaluateOnNewDocument((n) => {
@@ -73,16 +32,16 @@ describe('visitors whose camera and microphone cannot be used', () => {
       addEventListener('rtc-error', (e) => window.rtcErrors.push(e.detail), true);
     }, name);
     await page.goto(url);
-    await page.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="join-button"]').click());
+    await pressJoin(page);
     return page;
   }
 
   const cases = [
     ['has no camera or microphone', [], 'localhost', 'media-missing', 'No camera and microphone was found'],
-    ['denies the permission', [...fakeDevices.slice(0, 1), '--deny-permission-prompts'], 'localhost', 'media-denied', 'is blocked'],
+    ['denies the permission', [...fakeDeviceArgs.slice(0, 1), '--deny-permission-prompts'], 'localhost', 'media-denied', 'is blocked'],
     [
       'is on a page that is not a secure context',
-      [...fakeDevices, '--host-resolver-rules=MAP insecure.test 127.0.0.1'],
+      [...fakeDeviceArgs, '--host-resolver-rules=MAP insecure.test 127.0.0.1'],
       'insecure.test',
       'insecure-context',
       'not served over https://',
@@ -91,7 +50,7 @@ describe('visitors whose camera and microphone cannot be used', () => {
   for (const [label, args, host, type, text] of cases) {
     it(`lets a visitor who ${label} join receive-only and says why`, async () => {
       const room = `devices-${type}`;
-      const host1 = await open(fakeDevices, `http://localhost:${port}/?room=${room}`, 'Camera');
+      const host1 = await open(fakeDeviceArgs, `http://localhost:${port}/?room=${room}`, 'Camera');
       const visitor = await open(args, `http://${host}:${port}/?room=${room}`, 'Visitor');
       const state = await until(visitor, (s) => s.phase === 'in-call' && s.withVideo.includes('Camera'), 'the visitor does not see the other participant');
       assert.ok(state.errors.includes(type), `rtc-error types ${state.errors}`);
