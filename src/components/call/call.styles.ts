@@ -63,7 +63,8 @@ export const callStyles = css`
     flex: 1;
     margin: 0;
   }
-  [part~='error'] {
+  [part~='error'],
+  [part~='lobby'] {
     display: flex;
     flex: 1;
     flex-direction: column;
@@ -76,15 +77,6 @@ export const callStyles = css`
   [part~='error'] p {
     max-width: 40ch;
     margin: 0;
-  }
-  [part~='lobby'] {
-    display: flex;
-    flex: 1;
-    flex-direction: column;
-    gap: 12px;
-    align-items: center;
-    justify-content: center;
-    padding: 24px;
   }
   [part~='grid'] {
     display: grid;
