@@ -60,6 +60,22 @@ describe('calls that survive what breaks calls', () => {
     await executeServerCommand('signalling-server', { action: 'kill' });
   });
 
+  it('merges a newcomer who arrives before the others are back on the restarted PeerServer', async () => {
+    const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
+    const room = uniqueRoom('restart-race');
+    const [ada, bob] = await joinAll(room, url, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    await executeServerCommand('signalling-server', { action: 'kill' });
+    await until(() => noticeText(ada).includes('reconnecting'), 'Ada does not notice the server is gone', 10_000);
+    await executeServerCommand('signalling-server', { action: 'start' });
+    // Cy arrives at once and most likely finds the beacon free: a second group of one, which
+    // the first group merges with once it is back.
+    const cy = await addParticipant({ room, server: url, name: 'Cy', autojoin: '' });
+    await untilEveryoneSeesEveryone([ada, bob, cy], 30_000);
+    expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
+    await executeServerCommand('signalling-server', { action: 'kill' });
+  });
+
   it('shows a placeholder within 2 s when a remote camera is switched off, freezes or is unplugged', async () => {
     const [ada, bob] = await joinAll(uniqueRoom('media'), rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);

@@ -1,19 +1,17 @@
 import { expect } from '@open-wc/testing';
-import { MAX_FRAME_LENGTH, encodeFrame, isValidPeerId, parseFrame } from './protocol.js';
+import { MAX_FRAME_LENGTH, PROTOCOL, encodeFrame, isValidPeerId, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
 import { beaconIdFor, newMemberId } from './ids.js';
 
 describe('room protocol frames', () => {
   it('round-trips every core frame', () => {
     const frames = [
-      { t: 'join', id: 'rtc-abc', name: 'Ada' },
-      { t: 'welcome', members: [{ id: 'rtc-a', name: 'A' }] },
-      { t: 'full', max: 4 },
       { t: 'hello', name: 'Ada', media: true, mic: true, cam: false, beacon: false, peers: ['rtc-b'] },
       { t: 'peers', ids: ['rtc-b', 'rtc-c'] },
       { t: 'state', media: true, mic: false, cam: true },
       { t: 'beacon' },
       { t: 'ping' },
       { t: 'bye' },
+      { t: 'recall' },
     ] as const;
     for (const frame of frames) expect(parseFrame(encodeFrame(frame))).to.deep.equal({ core: frame });
   });
@@ -28,8 +26,7 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'hello', name: 'x', media: 'yes', mic: true, cam: true, beacon: false, peers: [] }),
       JSON.stringify({ v: 1, t: 'peers', ids: ['ok', '<script>'] }),
       JSON.stringify({ v: 1, t: 'peers', ids: Array.from({ length: 300 }, (_, i) => `p${i}`) }),
-      JSON.stringify({ v: 1, t: 'join', id: '../../etc', name: 'x' }),
-      JSON.stringify({ v: 1, t: 'welcome', members: [null] }),
+      JSON.stringify({ v: 1, t: 'state', media: 1, mic: true, cam: true }),
       JSON.stringify({ v: 1, t: 'x'.repeat(40) }),
       `{"v":1,"t":"ping","pad":"${'x'.repeat(MAX_FRAME_LENGTH)}"}`,
       new ArrayBuffer(8),
@@ -39,8 +36,29 @@ describe('room protocol frames', () => {
   });
 
   it('cleans display names: control characters out, length capped', () => {
-    const frame = parseFrame(JSON.stringify({ v: 1, t: 'join', id: 'rtc-a', name: `A\u0000\u0007b${'c'.repeat(200)}` }));
-    expect(frame && 'core' in frame && frame.core.t === 'join' && frame.core.name).to.equal(`A  b${'c'.repeat(60)}`);
+    const intro = parseIntro({ proto: PROTOCOL, kind: 'intro', name: `A\u0000\u0007b${'c'.repeat(200)}`, media: true });
+    expect(intro).to.deep.equal({ name: `A  b${'c'.repeat(60)}`, media: true });
+  });
+
+  it('reads introductions, welcomes and refusals from connection metadata, and nothing malformed', () => {
+    const member = { id: 'rtc-a', name: 'A', media: false };
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh', welcome: [member] })).to.deep.equal([member]);
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh' }), 'a plain mesh connection').to.equal(null);
+    expect(parseFull({ proto: PROTOCOL, kind: 'full', max: 4 })).to.equal(4);
+    const hostile: unknown[] = [
+      null,
+      'intro',
+      { proto: 'rtc-room/2', kind: 'intro', name: 'x', media: true },
+      { proto: PROTOCOL, kind: 'intro', name: 'x', media: 'yes' },
+      { proto: PROTOCOL, kind: 'mesh', welcome: [{ id: '<img>', name: 'x', media: true }] },
+      { proto: PROTOCOL, kind: 'mesh', welcome: [{ id: 'rtc-a', name: 'x' }] },
+      { proto: PROTOCOL, kind: 'mesh', welcome: Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, name: '', media: true })) },
+    ];
+    for (const value of hostile) {
+      expect(parseIntro(value), JSON.stringify(value)?.slice(0, 60)).to.equal(null);
+      expect(parseWelcome(value), JSON.stringify(value)?.slice(0, 60)).to.equal(null);
+    }
+    expect(parseFull({ proto: PROTOCOL, kind: 'mesh', max: 4 })).to.equal(null);
   });
 
   it('passes frames of other types to extensions', () => {

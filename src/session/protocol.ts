@@ -18,7 +18,7 @@ export const MAX_NAME_LENGTH = 64;
 /** The most ids a roster or gossip frame may list. */
 export const MAX_LISTED_IDS = 256;
 
-export type ConnectionKind = 'intro' | 'mesh' | 'media';
+export type ConnectionKind = 'intro' | 'mesh' | 'media' | 'full';
 
 export interface ConnectionMetadata {
   proto: typeof PROTOCOL;
@@ -28,22 +28,24 @@ export interface ConnectionMetadata {
 export interface MemberInfo {
   id: string;
   name: string;
+  /** Whether the member takes part in the call (false for a chat-only page). */
+  media: boolean;
 }
 
-/** Newcomer → beacon holder, on an intro connection. */
-export interface JoinFrame {
-  t: 'join';
-  id: string;
+/** Newcomer → beacon holder: the metadata of the intro connection, which is never opened. */
+export interface IntroMetadata extends ConnectionMetadata {
+  kind: 'intro';
   name: string;
+  media: boolean;
 }
-/** Beacon holder → newcomer: admitted; here is who is in the room. */
-export interface WelcomeFrame {
-  t: 'welcome';
-  members: MemberInfo[];
+/** Beacon holder → newcomer: the mesh connection it dials carries who is in the room. */
+export interface WelcomeMetadata extends ConnectionMetadata {
+  kind: 'mesh';
+  welcome: MemberInfo[];
 }
 /** Beacon holder → newcomer: the room is at its limit. */
-export interface FullFrame {
-  t: 'full';
+export interface FullMetadata extends ConnectionMetadata {
+  kind: 'full';
   max: number;
 }
 /** Both ends of a mesh connection, once, when it opens. */
@@ -94,9 +96,6 @@ export interface ExtensionFrame {
 }
 
 export type CoreFrame =
-  | JoinFrame
-  | WelcomeFrame
-  | FullFrame
   | HelloFrame
   | PeersFrame
   | StateFrame
@@ -107,7 +106,7 @@ export type CoreFrame =
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['join', 'welcome', 'full', 'hello', 'peers', 'state', 'beacon', 'ping', 'bye', 'recall']);
+const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'ping', 'bye', 'recall']);
 
 /** PeerJS's own id rule (peerjs util.validateId), which the PeerServer relies on. */
 const ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -143,6 +142,35 @@ export function metadata(kind: ConnectionKind): ConnectionMetadata {
   return { proto: PROTOCOL, kind };
 }
 
+/** Reads an intro connection's metadata (from a newcomer: untrusted). */
+export function parseIntro(value: unknown): { name: string; media: boolean } | null {
+  if (!isConnectionMetadata(value, 'intro')) return null;
+  const { name, media } = value as Record<string, unknown>;
+  return isBool(media) ? { name: cleanName(name), media } : null;
+}
+
+/** Reads the member list a welcoming mesh connection carries, or null if it carries none. */
+export function parseWelcome(value: unknown): MemberInfo[] | null {
+  if (!isConnectionMetadata(value, 'mesh')) return null;
+  const list = (value as Record<string, unknown>).welcome;
+  if (!Array.isArray(list) || list.length > MAX_LISTED_IDS) return null;
+  const members: MemberInfo[] = [];
+  for (const m of list as unknown[]) {
+    if (typeof m !== 'object' || m === null) return null;
+    const { id, name, media } = m as Record<string, unknown>;
+    if (!isValidPeerId(id) || !isBool(media)) return null;
+    members.push({ id, name: cleanName(name), media });
+  }
+  return members;
+}
+
+/** Reads a room-full answer's limit. */
+export function parseFull(value: unknown): number | null {
+  if (!isConnectionMetadata(value, 'full')) return null;
+  const max = (value as Record<string, unknown>).max;
+  return typeof max === 'number' && Number.isFinite(max) ? max : 0;
+}
+
 /** Serialises a frame with the protocol version. */
 export function encodeFrame(frame: CoreFrame | ExtensionFrame): string {
   return JSON.stringify({ v: 1, ...frame });
@@ -170,21 +198,6 @@ export function parseFrame(data: unknown): ParsedFrame | null {
 
 function checkCore(f: Record<string, unknown>): CoreFrame | null {
   switch (f.t) {
-    case 'join':
-      return isValidPeerId(f.id) ? { t: 'join', id: f.id, name: cleanName(f.name) } : null;
-    case 'welcome': {
-      if (!Array.isArray(f.members) || f.members.length > MAX_LISTED_IDS) return null;
-      const members: MemberInfo[] = [];
-      for (const m of f.members as unknown[]) {
-        if (typeof m !== 'object' || m === null) return null;
-        const { id, name } = m as Record<string, unknown>;
-        if (!isValidPeerId(id)) return null;
-        members.push({ id, name: cleanName(name) });
-      }
-      return { t: 'welcome', members };
-    }
-    case 'full':
-      return { t: 'full', max: typeof f.max === 'number' && Number.isFinite(f.max) ? f.max : 0 };
     case 'hello':
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;

@@ -13,6 +13,9 @@ import {
   isValidPeerId,
   metadata,
   parseFrame,
+  parseFull,
+  parseIntro,
+  parseWelcome,
 } from './protocol.js';
 import type { ServerEndpoint } from './config.js';
 
@@ -109,8 +112,10 @@ export interface SessionTiming {
   openTimeout: number;
   /** How long a whole join may take before it fails. */
   joinTimeout: number;
-  /** How long an intro or a mesh dial may take to answer. */
+  /** How long a mesh dial may take to open. */
   dialTimeout: number;
+  /** How long the beacon holder may take to answer an introduction (signalling only). */
+  introTimeout: number;
   /** Heartbeat period on mesh connections. */
   heartbeat: number;
   /** Silence after which a member is shown as reconnecting. */
@@ -129,6 +134,7 @@ const DEFAULT_TIMING: SessionTiming = {
   openTimeout: 10_000,
   joinTimeout: 20_000,
   dialTimeout: 10_000,
+  introTimeout: 4_000,
   heartbeat: 1_000,
   quiet: 3_500,
   redialAfter: 4_000,
@@ -146,21 +152,27 @@ interface Link {
   cam: boolean;
   since: number;
   lastSeen: number;
-  /** Last ICE state of the mesh connection and of the media call. */
+  /** Last ICE state of the mesh connection. */
   meshIce: RTCIceConnectionState;
-  callIce: RTCIceConnectionState;
   /** Since when the link has looked broken (0 while healthy). */
   brokenSince: number;
   /** A fresh mesh connection being dialled to replace a broken one. */
   redial: DataConnection | null;
   redialAttempts: number;
   beacon: boolean;
-  call: MediaConnection | null;
-  stream: MediaStream | null;
   snapshot: Participant | null;
 }
 
+/** A media call with a member, linked or not yet (calls may start before the mesh hello). */
+interface CallState {
+  call: MediaConnection;
+  ice: RTCIceConnectionState;
+  stream: MediaStream | null;
+}
+
 type IntroResult = { welcome: MemberInfo[]; holder: string } | { full: number };
+
+const MESH_OPTIONS = { serialization: 'raw', reliable: true } as const;
 
 /** Raised when the PeerServer says an id is held by someone else. */
 class IdTakenError extends Error {}
@@ -186,22 +198,28 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private _phase: SessionPhase = 'idle';
   private member: Peer | null = null;
+  /** This page's member id; kept here because PeerJS forgets `peer.id` while disconnected. */
+  private selfId = '';
   private beacon: Peer | null = null;
   private beaconId = '';
   /** Member id of whoever holds the beacon, as far as this page knows. */
   private beaconHolder: string | null = null;
   private readonly links = new Map<string, Link>();
-  /** Open, unconfirmed mesh connections by remote id (dialled or accepted). */
-  private readonly pending = new Map<string, DataConnection>();
-  private readonly dialing = new Set<string>();
+  /** Mesh connections not yet confirmed by a hello, dialled or accepted, by remote id. */
+  private readonly connecting = new Map<string, DataConnection>();
   private readonly gone = new Set<string>();
-  /** Newcomers admitted by this page as beacon holder, with the time their place lapses. */
-  private readonly admitted = new Map<string, number>();
-  /** Calls that arrived before the caller's hello. */
-  private readonly earlyCalls = new Map<string, MediaConnection>();
+  /** Media calls by member id, including calls that started before the member's hello. */
+  private readonly calls = new Map<string, CallState>();
+  /** Whether members not linked yet want media, as a welcome or an intro said. */
+  private readonly knownMedia = new Map<string, boolean>();
+  /** Newcomers admitted by this page as beacon holder, until they link up or their place lapses. */
+  private readonly admitted = new Map<string, { until: number; name: string; media: boolean }>();
+  /** Answer to the introduction in flight, if any. */
+  private introWaiter: ((result: IntroResult) => void) | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private takeoverRunning = false;
+  private reconnecting = false;
   private joinPromise: Promise<void> | null = null;
   private leavePromise: Promise<void> | null = null;
 
@@ -236,7 +254,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** This page's member id, once joining has begun. */
   get id(): string | null {
-    return this.member?.id ?? null;
+    return this.selfId || null;
   }
 
   /** Whether this page currently holds the room's beacon (introduces newcomers). */
@@ -262,21 +280,27 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private async runJoin(): Promise<void> {
     this.setPhase('joining');
+    let claim: Promise<Peer | null> | null = null;
     try {
       this.beaconId = await beaconIdFor(this.room, this.server.key);
+      // The member peer and the claim on the beacon open side by side: two server round trips
+      // in the time of one.
+      claim = this.openBeacon();
       const member = await this.openPeer(newMemberId());
       if (this.isOver()) {
         member.destroy();
         return;
       }
       this.member = member;
+      this.selfId = member.id;
       this.listenAsMember(member);
-      await this.enterRoom();
+      await this.enterRoom(claim);
       if (this.isOver()) return;
       this.heartbeatTimer = setInterval(() => this.beat(), this.timing.heartbeat);
       addEventListener('pagehide', this.onPageHide);
       this.setPhase('joined');
     } catch (err) {
+      void claim?.then((peer) => peer !== this.beacon && peer?.destroy(), () => {});
       const error = err instanceof SessionError ? err : new SessionError('network', String((err as Error)?.message ?? err));
       if (!this.isOver()) {
         this.setPhase('failed');
@@ -287,20 +311,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
   }
 
-  /** Claims the beacon, or else asks its holder to be let in; retries until the join deadline. */
-  private async enterRoom(): Promise<void> {
+  /** Holds the beacon, or else asks its holder to be let in; retries until the join deadline. */
+  private async enterRoom(firstClaim: Promise<Peer | null>): Promise<void> {
     const deadline = Date.now() + this.timing.joinTimeout;
     for (let attempt = 0; !this.isOver(); attempt++) {
-      if (await this.claimBeacon()) return;
+      if (this.holdBeacon(await (attempt === 0 ? firstClaim : this.openBeacon()))) return;
       const result = await this.introduce().catch(() => null);
       if (result && 'full' in result) {
         throw new SessionError('room-full', `This room is full (${result.full} people at most).`);
       }
-      if (result) {
-        this.beaconHolder = result.holder;
-        this.learn(result.welcome.map((m) => m.id));
-        return;
-      }
+      if (result) return;
       // The holder is leaving or has vanished: its id frees up, and one of us claims it.
       const wait = backoff(attempt, 150, 2_000);
       if (Date.now() + wait > deadline) {
@@ -310,22 +330,25 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
   }
 
-  /** Tries to take the room's beacon id. True when this page now holds it. */
-  private async claimBeacon(): Promise<boolean> {
-    if (this.beacon) return true;
-    let peer: Peer;
+  /** Opens a peer with the room's beacon id; null when someone else holds it. */
+  private async openBeacon(): Promise<Peer | null> {
     try {
-      peer = await this.openPeer(this.beaconId);
+      return await this.openPeer(this.beaconId);
     } catch (err) {
-      if (err instanceof IdTakenError) return false;
+      if (err instanceof IdTakenError) return null;
       throw err;
     }
-    if (this.isOver()) {
-      peer.destroy();
-      return false;
+  }
+
+  /** Takes the opened beacon peer into service and announces it; false for none. */
+  private holdBeacon(peer: Peer | null): boolean {
+    if (!peer) return false;
+    if (this.isOver() || this.beacon || !this.member) {
+      if (peer !== this.beacon) peer.destroy();
+      return !!this.beacon;
     }
     this.beacon = peer;
-    this.beaconHolder = this.member!.id;
+    this.beaconHolder = this.selfId;
     peer.on('connection', (conn) => this.onIntroConnection(conn));
     peer.on('disconnected', () => {
       // Lost the server: someone else may claim the beacon meanwhile; let go of ours.
@@ -339,96 +362,82 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private dropBeacon(): void {
     const peer = this.beacon;
     this.beacon = null;
-    if (this.beaconHolder === this.member?.id) this.beaconHolder = null;
+    if (this.beaconHolder === this.selfId) this.beaconHolder = null;
     peer?.destroy();
   }
 
-  /** Asks the beacon holder to be let in. */
+  /**
+   * Asks the beacon holder to be let in. The question travels as the metadata of a connection
+   * to the beacon id, and the answer as the metadata of a connection back: both arrive with the
+   * PeerServer's relay of the offer, before any WebRTC handshake, and the intro connection
+   * itself is never opened.
+   */
   private introduce(): Promise<IntroResult> {
     const member = this.member!;
     return new Promise<IntroResult>((resolve, reject) => {
-      const conn = member.connect(this.beaconId, { serialization: 'raw', reliable: true, metadata: metadata('intro') });
-      if (!conn) {
-        reject(new Error('no connection'));
-        return;
-      }
+      const conn = member.connect(this.beaconId, {
+        ...MESH_OPTIONS,
+        metadata: { ...metadata('intro'), name: this.name, media: this.mediaWanted },
+      });
       let settled = false;
       const finish = (result: IntroResult | null) => {
         if (settled) return;
         settled = true;
         this.clearTimer(timer);
         offUnavailable();
-        conn.close();
+        if (this.introWaiter === finish) this.introWaiter = null;
+        conn?.close();
         if (result) resolve(result);
         else reject(new Error('intro failed'));
       };
-      const timer = this.setTimer(() => finish(null), this.timing.dialTimeout);
+      const timer = this.setTimer(() => finish(null), this.timing.introTimeout);
       const offUnavailable = this.onUnavailable(this.beaconId, () => finish(null));
-      conn.on('open', () => conn.send(encodeFrame({ t: 'join', id: member.id, name: this.name })));
-      conn.on('data', (data) => {
-        const parsed = parseFrame(data);
-        if (!parsed || !('core' in parsed)) return finish(null);
-        const frame = parsed.core;
-        if (frame.t === 'welcome') {
-          const holder = frame.members[0]?.id;
-          finish(holder ? { welcome: frame.members, holder } : null);
-        } else if (frame.t === 'full') finish({ full: frame.max });
-        else finish(null);
-      });
-      conn.on('close', () => finish(null));
-      conn.on('error', () => finish(null));
+      this.introWaiter = finish;
+      if (!conn) finish(null);
     });
   }
 
-  /** Beacon side of an intro: admit or refuse a newcomer. */
+  /** Beacon side of an intro: admit the newcomer and dial it with the roster, or refuse it. */
   private onIntroConnection(conn: DataConnection): void {
-    if (!isConnectionMetadata(conn.metadata, 'intro') || !this.member) {
-      conn.close();
+    const intro = parseIntro(conn.metadata);
+    const newcomer = conn.peer;
+    conn.close();
+    const member = this.member;
+    if (!intro || !member || this.isOver() || newcomer === this.selfId || !isValidPeerId(newcomer)) return;
+    if (this.links.has(newcomer)) {
+      // One of ours looking for the holder after a takeover: tell it over the mesh.
+      this.send(newcomer, { t: 'beacon' });
       return;
     }
-    const timer = this.setTimer(() => conn.close(), this.timing.dialTimeout);
-    conn.on('close', () => this.clearTimer(timer));
-    conn.on('data', (data) => {
-      const parsed = parseFrame(data);
-      const frame = parsed && 'core' in parsed ? parsed.core : null;
-      // The PeerServer vouches for conn.peer; a join for another id is refused.
-      if (!frame || frame.t !== 'join' || frame.id !== conn.peer || !this.member) {
-        conn.close();
-        return;
-      }
-      this.pruneAdmitted();
-      const linked = this.links.size;
-      const waiting = [...this.admitted.keys()].filter((id) => id !== frame.id && !this.links.has(id)).length;
-      if (!this.links.has(frame.id) && !admits(linked, waiting, this.maxParticipants)) {
-        conn.send(encodeFrame({ t: 'full', max: this.maxParticipants }));
-        return;
-      }
-      this.admitted.set(frame.id, Date.now() + this.timing.admitHold);
-      const members: MemberInfo[] = [
-        { id: this.member.id, name: this.name },
-        ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name })),
-        ...[...this.admitted.keys()].filter((id) => id !== frame.id && !this.links.has(id)).map((id) => ({ id, name: '' })),
-      ];
-      conn.send(encodeFrame({ t: 'welcome', members }));
-      this.learn([frame.id]);
-    });
+    this.pruneAdmitted();
+    const waiting = [...this.admitted.keys()].filter((id) => id !== newcomer).length;
+    if (!admits(this.links.size, waiting, this.maxParticipants)) {
+      // Said with the metadata of a connection; it only needs to reach the newcomer.
+      const refusal = member.connect(newcomer, { ...MESH_OPTIONS, metadata: { ...metadata('full'), max: this.maxParticipants } });
+      if (refusal) this.setTimer(() => refusal.close(), this.timing.introTimeout);
+      return;
+    }
+    this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name, media: intro.media });
+    this.knownMedia.set(newcomer, intro.media);
+    const welcome: MemberInfo[] = [
+      { id: this.selfId, name: this.name, media: this.mediaWanted },
+      ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name, media: l.media })),
+      ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: a.media })),
+    ];
+    // The holder dials the newcomer whatever their ids: this connection is their mesh link.
+    if (!this.connecting.has(newcomer)) this.connect(newcomer, welcome);
+    this.maybeCall(newcomer);
   }
 
   private pruneAdmitted(): void {
     const now = Date.now();
-    for (const [id, until] of this.admitted) if (until < now || this.links.has(id)) this.admitted.delete(id);
+    for (const [id, a] of this.admitted) if (a.until < now || this.links.has(id)) this.admitted.delete(id);
   }
 
   // ---------------------------------------------------------------- the mesh
 
   private listenAsMember(member: Peer): void {
-    member.on('connection', (conn) => {
-      if (!isConnectionMetadata(conn.metadata, 'mesh') || this.isOver() || this.gone.has(conn.peer)) {
-        conn.close();
-        return;
-      }
-      this.attachMesh(conn);
-    });
+    member.on('connection', (conn) => this.onIncomingConnection(conn));
     member.on('call', (call) => this.onIncomingCall(call));
     member.on('error', (err: PeerError<string>) => {
       if (err.type === 'peer-unavailable') {
@@ -437,6 +446,34 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       }
     });
     member.on('disconnected', () => this.onSignallingLost());
+  }
+
+  private onIncomingConnection(conn: DataConnection): void {
+    const id = conn.peer;
+    const full = parseFull(conn.metadata);
+    if (full !== null) {
+      conn.close();
+      this.introWaiter?.({ full });
+      return;
+    }
+    if (!isConnectionMetadata(conn.metadata, 'mesh') || this.isOver() || this.gone.has(id)) {
+      conn.close();
+      return;
+    }
+    const welcome = parseWelcome(conn.metadata);
+    if (!this.links.has(id)) this.connecting.get(id)?.close();
+    if (!this.links.has(id)) this.connecting.set(id, conn);
+    this.attachMesh(conn);
+    if (welcome) {
+      // Let in: the holder's connection is our link to it; everyone else is dialled (or dials
+      // us) by the usual rule, and calls start at once, before any hello.
+      this.beaconHolder = id;
+      this.introWaiter?.({ welcome, holder: id });
+      for (const m of welcome) if (m.id !== id) this.knownMedia.set(m.id, m.media);
+      this.knownMedia.set(id, welcome.find((m) => m.id === id)?.media ?? true);
+      this.learn(welcome.map((m) => m.id));
+      for (const m of welcome) this.maybeCall(m.id);
+    }
   }
 
   private readonly unavailableWaiters = new Map<string, Set<() => void>>();
@@ -456,29 +493,28 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private learn(ids: Iterable<string>): void {
     if (!this.member || this.isOver()) return;
     const view = {
-      selfId: this.member.id,
+      selfId: this.selfId,
       connected: new Set(this.links.keys()),
-      dialing: new Set([...this.dialing, ...this.pending.keys()]),
+      dialing: new Set(this.connecting.keys()),
       gone: this.gone,
     };
     for (const id of idsToDial(view, ids)) this.connect(id);
   }
 
   /** Dials a member: one mesh data connection, which carries the protocol from then on. */
-  private connect(id: string): void {
+  private connect(id: string, welcome?: MemberInfo[]): void {
     const member = this.member;
     if (!member || !isValidPeerId(id)) return;
-    const conn = member.connect(id, { serialization: 'raw', reliable: true, metadata: metadata('mesh') });
+    const conn = member.connect(id, { ...MESH_OPTIONS, metadata: { ...metadata('mesh'), ...(welcome && { welcome }) } });
     if (!conn) return;
-    this.dialing.add(id);
+    this.connecting.set(id, conn);
     const done = () => {
-      this.dialing.delete(id);
       this.clearTimer(timer);
       offUnavailable();
     };
     const timer = this.setTimer(() => {
       done();
-      if (!this.links.has(id)) conn.close();
+      if (!conn.open) conn.close();
     }, this.timing.dialTimeout);
     const offUnavailable = this.onUnavailable(id, () => {
       done();
@@ -501,7 +537,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     });
     const onOpen = () => {
       if (this.isOver()) return conn.close();
-      this.pending.set(id, conn);
       conn.send(encodeFrame(this.helloFrame()));
     };
     if (conn.open) onOpen();
@@ -570,20 +605,18 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         break;
       case 'state':
         this.updateLink(link, { media: frame.media, mic: frame.mic, cam: frame.cam });
-        this.maybeCall(link);
+        if (!frame.media) this.hangUp(link.id);
+        this.maybeCall(link.id);
         break;
       case 'beacon':
         link.beacon = true;
         this.beaconHolder = id;
-        // Two holders can only mean two PeerServer sessions raced; the server keeps one.
         break;
       case 'bye':
         this.removeLink(link, 'left');
         break;
       case 'recall':
-        if (this.member && shouldDial(this.member.id, link.id)) this.maybeCall(link, true);
-        break;
-      case 'ping':
+        if (shouldDial(this.selfId, link.id)) this.maybeCall(link.id, true);
         break;
       default:
         break;
@@ -597,8 +630,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (existing && existing.conn !== conn) this.replaceConnection(existing, conn, frame);
       return;
     }
-    this.pending.delete(id);
+    if (this.connecting.get(id) === conn) this.connecting.delete(id);
     this.admitted.delete(id);
+    this.knownMedia.delete(id);
     const now = Date.now();
     const link: Link = {
       id,
@@ -610,27 +644,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       since: now,
       lastSeen: now,
       meshIce: conn.peerConnection?.iceConnectionState ?? 'connected',
-      callIce: 'new',
       brokenSince: 0,
       redial: null,
       redialAttempts: 0,
       beacon: frame.beacon,
-      call: null,
-      stream: null,
       snapshot: null,
     };
     this.links.set(id, link);
     if (frame.beacon) this.beaconHolder = id;
-    const early = this.earlyCalls.get(id);
-    if (early) {
-      this.earlyCalls.delete(id);
-      this.attachCall(link, early);
-    }
     this.emit('participant-joined', this.snapshot(link));
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.broadcast({ t: 'peers', ids: [...this.links.keys()] });
     this.learn(frame.peers);
-    this.maybeCall(link);
+    if (!frame.media) this.hangUp(id);
+    this.maybeCall(id);
   }
 
   /**
@@ -642,7 +669,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private replaceConnection(link: Link, conn: DataConnection, frame: HelloFrame): void {
     const member = this.member;
     const dialledByUs = link.redial === conn;
-    if (!member || (!dialledByUs && !shouldDial(link.id, member.id))) {
+    if (!member || (!dialledByUs && !shouldDial(link.id, this.selfId))) {
       conn.close();
       return;
     }
@@ -652,18 +679,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     link.redialAttempts = 0;
     link.lastSeen = Date.now();
     link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
-    this.pending.delete(link.id);
+    if (this.connecting.get(link.id) === conn) this.connecting.delete(link.id);
     old.close();
     this.updateLink(link, { name: frame.name || link.name, media: frame.media, mic: frame.mic, cam: frame.cam });
     this.checkHealth(link);
-    link.call?.close();
-    link.call = null;
-    this.maybeCall(link);
+    this.maybeCall(link.id, true);
   }
 
   private onMeshClose(conn: DataConnection): void {
     const id = conn.peer;
-    if (this.pending.get(id) === conn) this.pending.delete(id);
+    if (this.connecting.get(id) === conn) this.connecting.delete(id);
     const link = this.links.get(id);
     if (!link) return;
     if (link.redial === conn) {
@@ -684,9 +709,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Re-evaluates a link's health from silence and ICE states; starts a redial when due. */
   private checkHealth(link: Link): void {
     const now = Date.now();
-    const iceBroken = (s: RTCIceConnectionState) => s === 'disconnected' || s === 'failed';
-    const open = link.conn.open;
-    const broken = !open || now - link.lastSeen > this.timing.quiet || iceBroken(link.meshIce) || iceBroken(link.callIce);
+    const iceBroken = (s: RTCIceConnectionState | undefined) => s === 'disconnected' || s === 'failed';
+    const broken =
+      !link.conn.open || now - link.lastSeen > this.timing.quiet || iceBroken(link.meshIce) || iceBroken(this.calls.get(link.id)?.ice);
     if (broken && !link.brokenSince) link.brokenSince = now;
     if (!broken && link.brokenSince) {
       link.brokenSince = 0;
@@ -700,11 +725,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Opens a fresh mesh connection to a member whose link is broken, if it is ours to dial. */
   private redial(link: Link): void {
     const member = this.member;
-    if (!member || member.disconnected || link.redial || !shouldDial(member.id, link.id)) return;
+    if (!member || member.disconnected || link.redial || !shouldDial(this.selfId, link.id)) return;
     const due = link.brokenSince + this.timing.redialAfter + (link.redialAttempts ? backoff(link.redialAttempts, 1_000, 8_000, () => 0.5) : 0);
     if (Date.now() < due) return;
     link.redialAttempts++;
-    const conn = member.connect(link.id, { serialization: 'raw', reliable: true, metadata: metadata('mesh') });
+    const conn = member.connect(link.id, { ...MESH_OPTIONS, metadata: metadata('mesh') });
     if (!conn) return;
     link.redial = conn;
     const timer = this.setTimer(() => {
@@ -723,10 +748,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.gone.add(link.id);
     link.conn.close();
     link.redial?.close();
-    link.call?.close();
-    link.call = null;
-    const snapshot = this.snapshot(link);
-    this.emit('participant-left', snapshot, reason);
+    this.hangUp(link.id);
+    this.emit('participant-left', this.snapshot(link), reason);
     if (this.beaconHolder === link.id) {
       this.beaconHolder = null;
       void this.takeOverBeacon();
@@ -758,26 +781,27 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (this.takeoverRunning || !this.member) return;
     this.takeoverRunning = true;
     try {
-      for (let attempt = 0; !this.isOver() && !this.beaconHolder; attempt++) {
-        const delay = attempt === 0 ? takeoverDelay(this.member.id, this.links.keys(), this.timing.takeoverStep) : backoff(attempt, 500, 10_000);
+      for (let attempt = 0; !this.isOver() && !this.beaconHolder; ) {
+        if (this.member?.disconnected) {
+          // Nothing can be claimed without the server: wait for it, then start afresh.
+          await sleep(250);
+          attempt = 0;
+          continue;
+        }
+        const delay = attempt === 0 ? takeoverDelay(this.selfId, this.links.keys(), this.timing.takeoverStep) : backoff(attempt, 500, 10_000);
+        attempt++;
         await sleep(delay);
         if (this.isOver() || this.beaconHolder) return;
-        if (await this.claimBeacon().catch(() => false)) return;
+        if (this.holdBeacon(await this.openBeacon().catch(() => null))) return;
         // Give the winner, if it is one of ours, time to announce itself.
         await sleep(this.timing.takeoverStep * 2);
         if (this.isOver() || this.beaconHolder) return;
-        const result = await this.introduce().catch(() => null);
-        if (result && 'welcome' in result) {
-          this.beaconHolder = result.holder;
-          this.learn(result.welcome.map((m) => m.id));
-        }
+        await this.introduce().catch(() => null);
       }
     } finally {
       this.takeoverRunning = false;
     }
   }
-
-  private reconnecting = false;
 
   private onSignallingLost(): void {
     if (this.isOver() || this.reconnecting) return;
@@ -809,7 +833,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (ok) {
         this.reconnecting = false;
         this.emit('signalling', 'connected');
-        if (!this.beaconHolder || this.beaconHolder === member.id) void this.takeOverBeacon();
+        if (!this.beaconHolder || this.beaconHolder === this.selfId) void this.takeOverBeacon();
         return;
       }
     }
@@ -827,7 +851,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.micOn = !!stream?.getAudioTracks().some((t) => t.enabled && t.readyState === 'live');
     this.camOn = !!stream?.getVideoTracks().some((t) => t.enabled && t.readyState === 'live');
     this.broadcastState();
-    for (const link of this.links.values()) this.maybeCall(link);
+    for (const id of new Set([...this.links.keys(), ...this.knownMedia.keys()])) this.maybeCall(id);
   }
 
   /** Stops taking part in the call; data connections stay. */
@@ -835,14 +859,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.mediaWanted = false;
     this.localStream = null;
     this.micOn = this.camOn = false;
-    for (const link of this.links.values()) {
-      link.call?.close();
-      link.call = null;
-      if (link.stream) {
-        link.stream = null;
-        this.updateLink(link, {});
-      }
-    }
+    for (const id of [...this.calls.keys()]) this.hangUp(id);
     this.broadcastState();
   }
 
@@ -857,8 +874,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.camOn = !!stream?.getVideoTracks().some((t) => t.enabled && t.readyState === 'live');
     this.broadcastState();
     if (!this.mediaWanted || !this.member) return;
-    for (const link of this.links.values()) {
-      const pc = link.call?.peerConnection;
+    // A snapshot: placing a call again re-inserts it into the map.
+    for (const [id, { call }] of [...this.calls]) {
+      const pc = call.peerConnection;
       if (!pc) continue;
       let fits = true;
       for (const track of stream?.getTracks() ?? []) {
@@ -869,8 +887,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         else fits = false;
       }
       if (fits) continue;
-      if (shouldDial(this.member.id, link.id)) this.maybeCall(link, true);
-      else this.sendTo(link, { t: 'recall' });
+      const link = this.links.get(id);
+      if (shouldDial(this.selfId, id)) this.maybeCall(id, true);
+      else if (link) this.sendTo(link, { t: 'recall' });
     }
   }
 
@@ -885,63 +904,75 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.broadcast({ t: 'state', media: this.mediaWanted, mic: this.micOn, cam: this.camOn });
   }
 
-  private maybeCall(link: Link, again = false): void {
+  /**
+   * Places the media call to a member when it is this side's turn (see shouldCall): as soon as
+   * both are known to want media, which for a newcomer is right after the welcome.
+   */
+  private maybeCall(id: string, again = false): void {
     const member = this.member;
-    if (again && link.call) {
-      link.call.close();
-      link.call = null;
-    }
-    if (!member || link.call || !shouldCall(member.id, link.id, this.mediaWanted, link.media)) return;
+    if (again) this.hangUp(id);
+    const theirMedia = this.links.get(id)?.media ?? this.knownMedia.get(id) ?? false;
+    if (!member || this.isOver() || this.calls.has(id) || !shouldCall(this.selfId, id, this.mediaWanted, theirMedia)) return;
     // PeerJS refuses a call without a stream; a receive-only member offers an empty one and
     // asks to receive both kinds, so the other side's tracks still flow.
-    const call = member.call(link.id, this.localStream ?? new MediaStream(), {
+    const call = member.call(id, this.localStream ?? new MediaStream(), {
       metadata: metadata('media'),
       constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
     } as Parameters<Peer['call']>[2]);
-    if (call) this.attachCall(link, call);
+    if (call) this.attachCall(id, call);
   }
 
   private onIncomingCall(call: MediaConnection): void {
-    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(call.peer)) {
+    const id = call.peer;
+    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(id)) {
       call.close();
       return;
     }
     call.answer(this.localStream ?? undefined);
-    const link = this.links.get(call.peer);
-    if (link) {
-      link.call?.close();
-      this.attachCall(link, call);
-    } else {
-      this.earlyCalls.get(call.peer)?.close();
-      this.earlyCalls.set(call.peer, call);
-      call.on('close', () => {
-        if (this.earlyCalls.get(call.peer) === call) this.earlyCalls.delete(call.peer);
-      });
-    }
+    this.hangUp(id);
+    this.attachCall(id, call);
   }
 
-  private attachCall(link: Link, call: MediaConnection): void {
-    link.call = call;
-    link.callIce = call.peerConnection?.iceConnectionState ?? 'new';
-    this.watchIce(call, (state) => {
-      if (link.call !== call) return;
-      link.callIce = state;
-      this.checkHealth(link);
+  private attachCall(id: string, call: MediaConnection): void {
+    const state: CallState = { call, ice: call.peerConnection?.iceConnectionState ?? 'new', stream: null };
+    this.calls.set(id, state);
+    const current = () => this.calls.get(id) === state;
+    this.watchIce(call, (ice) => {
+      if (!current()) return;
+      state.ice = ice;
+      const link = this.links.get(id);
+      if (link) this.checkHealth(link);
     });
     // PeerJS fires `stream` once per track, with the same stream: one update per new stream.
     call.on('stream', (stream) => {
-      if (link.call !== call || link.stream === stream) return;
-      this.updateLink(link, { stream });
+      if (!current() || state.stream === stream) return;
+      state.stream = stream;
+      this.touch(id);
     });
     call.on('close', () => {
-      if (link.call !== call) return;
-      link.call = null;
-      if (link.stream) this.updateLink(link, { stream: null });
+      if (!current()) return;
+      this.calls.delete(id);
+      if (state.stream) this.touch(id);
     });
     call.on('error', () => {});
   }
 
-  private updateLink(link: Link, change: Partial<Pick<Link, 'name' | 'media' | 'mic' | 'cam' | 'stream'>>): void {
+  /** Ends the media call with a member, if any. */
+  private hangUp(id: string): void {
+    const state = this.calls.get(id);
+    if (!state) return;
+    this.calls.delete(id);
+    state.call.close();
+    if (state.stream) this.touch(id);
+  }
+
+  /** A linked member's media changed: tell the listeners. */
+  private touch(id: string): void {
+    const link = this.links.get(id);
+    if (link) this.updateLink(link, {});
+  }
+
+  private updateLink(link: Link, change: Partial<Pick<Link, 'name' | 'media' | 'mic' | 'cam'>>): void {
     Object.assign(link, change);
     link.snapshot = null;
     if (this.links.get(link.id) === link) this.emit('participant-updated', this.snapshot(link));
@@ -949,7 +980,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   // ---------------------------------------------------------------- messaging for extensions
 
-  /** Sends an extension frame (not a core type) to every linked member. */
+  /** Sends a frame to every linked member. */
   broadcast(frame: CoreFrame | ExtensionFrame): void {
     for (const link of this.links.values()) this.sendTo(link, frame);
   }
@@ -1017,16 +1048,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.heartbeatTimer = null;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const call of this.earlyCalls.values()) call.close();
-    this.earlyCalls.clear();
+    this.introWaiter = null;
+    for (const { call } of this.calls.values()) call.close();
+    this.calls.clear();
     const links = [...this.links.values()];
     this.links.clear();
     for (const link of links) {
-      link.call?.close();
       link.conn.close();
+      link.redial?.close();
     }
-    for (const conn of this.pending.values()) conn.close();
-    this.pending.clear();
+    for (const conn of this.connecting.values()) conn.close();
+    this.connecting.clear();
     this.beacon?.destroy();
     this.beacon = null;
     this.member?.destroy();
@@ -1066,7 +1098,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       media: link.media,
       mic: link.mic,
       cam: link.cam,
-      stream: link.stream,
+      stream: this.calls.get(link.id)?.stream ?? null,
       since: link.since,
       connection: link.brokenSince ? 'reconnecting' : 'connected',
     });
