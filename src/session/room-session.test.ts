@@ -1,0 +1,107 @@
+import { expect } from '@open-wc/testing';
+import { FakeNetwork } from '../../test/fakes/peerjs.js';
+import { until } from '../../test/helpers.js';
+import { parseServerUrl } from './config.js';
+import { RoomSession, SessionError } from './room-session.js';
+
+const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20, joinTimeout: 5_000 };
+
+function session(net: FakeNetwork, name: string, options: { room?: string; max?: number } = {}) {
+  return new RoomSession({
+    room: options.room ?? 'fake room',
+    server: parseServerUrl('http://fake.test/peerjs'),
+    name,
+    maxParticipants: options.max ?? 0,
+    peerFactory: net.factory,
+    timing,
+  });
+}
+
+const linked = (s: RoomSession) => s.participants.map((p) => p.name).sort();
+const fullMesh = (all: RoomSession[]) =>
+  all.every((s) => linked(s).join() === all.filter((o) => o !== s).map((o) => o.name).sort().join());
+const describeMesh = (all: RoomSession[]) => () => all.map((s) => `${s.name}: [${linked(s)}]`).join('; ');
+
+describe('RoomSession over a fake PeerServer', () => {
+  const sessions: RoomSession[] = [];
+  const make = (net: FakeNetwork, name: string, options?: { room?: string; max?: number }) => {
+    const s = session(net, name, options);
+    sessions.push(s);
+    return s;
+  };
+  afterEach(() => {
+    for (const s of sessions.splice(0)) s.destroy();
+  });
+
+  it('five people joining at the same instant end in one full mesh with one beacon holder', async () => {
+    const net = new FakeNetwork();
+    const all = ['A', 'B', 'C', 'D', 'E'].map((n) => make(net, n));
+    await Promise.all(all.map((s) => s.join()));
+    await until(() => fullMesh(all), describeMesh(all));
+    expect(all.filter((s) => s.holdsBeacon)).to.have.length(1);
+  });
+
+  it('places exactly one media call per pair, from the higher id', async () => {
+    const net = new FakeNetwork();
+    const all = ['A', 'B', 'C', 'D'].map((n) => make(net, n));
+    for (const s of all) s.enableMedia(null);
+    for (const s of all) await s.join();
+    await until(() => fullMesh(all) && all.every((s) => s.participants.every((p) => p.stream)), describeMesh(all));
+    const pairs = net.callsPlaced.map(([from, to]) => [from, to].sort().join(' '));
+    expect(new Set(pairs).size, 'no pair called twice').to.equal(pairs.length);
+    expect(pairs).to.have.length(6);
+    for (const [from, to] of net.callsPlaced) expect(from > to, `${from} called ${to}`).to.equal(true);
+  });
+
+  it('links a newcomer whose id sorts first (a slow clock): the others dial it after gossip', async () => {
+    const net = new FakeNetwork();
+    net.idQueue.push('rtc-3', 'rtc-2', 'rtc-1');
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
+    await a.join();
+    await b.join();
+    await until(() => fullMesh([a, b]), describeMesh([a, b]));
+    await c.join();
+    await until(() => fullMesh([a, b, c]), describeMesh([a, b, c]));
+  });
+
+  it('merges a newcomer who takes the beacon while its holder leaves with the members left behind', async () => {
+    const net = new FakeNetwork();
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
+    await a.join();
+    await b.join();
+    await until(() => fullMesh([a, b]), describeMesh([a, b]));
+    expect(a.holdsBeacon).to.equal(true);
+    // A leaves and frees the beacon id; C arrives in the same instant and finds it free.
+    await a.leave();
+    await c.join();
+    expect(c.holdsBeacon, 'C took the free beacon').to.equal(true);
+    await until(() => fullMesh([b, c]), describeMesh([b, c]), 5_000);
+    expect([b, c].filter((s) => s.holdsBeacon)).to.have.length(1);
+  });
+
+  it('refuses a newcomer beyond max-participants, counting one admitted but not yet linked', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', { max: 2 });
+    await a.join();
+    const b = make(net, 'B', { max: 2 });
+    const c = make(net, 'C', { max: 2 });
+    // B and C knock at the same moment: only one gets the last place.
+    const results = await Promise.allSettled([b.join(), c.join()]);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).to.have.length(1);
+    expect(((refused[0] as PromiseRejectedResult).reason as SessionError).type).to.equal('room-full');
+  });
+
+  it('ignores gossip about members that do not exist', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = ['A', 'B'].map((n) => make(net, n));
+    await a.join();
+    await b.join();
+    await until(() => fullMesh([a, b]), describeMesh([a, b]));
+    b.broadcast({ t: 'peers', ids: ['rtc-0ghost', 'rtc-zzghost'] });
+    // A dials the ghost whose id sorts above its own; the server says it is not there.
+    await until(() => net.unavailable.includes('rtc-zzghost'), 'A did not try the ghost');
+    expect(linked(a)).to.deep.equal(['B']);
+    expect(linked(b)).to.deep.equal(['A']);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * An in-memory stand-in for PeerJS and a PeerServer, for unit tests of the session's decisions
+ * (who dials, who calls, how rosters merge, who takes the beacon over) without WebRTC. It keeps
+ * the PeerServer's rules that the protocol relies on: an id is given to the first peer that
+ * claims it and refused to others until released; connecting to an absent id fails with
+ * `peer-unavailable`; metadata arrives with the connection, before it opens.
+ */
+import type { Peer, PeerOptions } from 'peerjs';
+import type { PeerFactory } from '../../src/session/room-session.js';
+
+type Handler = (...args: unknown[]) => void;
+
+class Events {
+  private handlers = new Map<string, Set<Handler>>();
+  on(event: string, fn: Handler) {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(fn);
+    return this;
+  }
+  off(event: string, fn: Handler) {
+    this.handlers.get(event)?.delete(fn);
+    return this;
+  }
+  once(event: string, fn: Handler) {
+    const wrapped: Handler = (...args) => {
+      this.off(event, wrapped);
+      fn(...args);
+    };
+    return this.on(event, wrapped);
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const fn of [...(this.handlers.get(event) ?? [])]) fn(...args);
+  }
+}
+
+/** Delivery delay of the fake network, in ms. */
+const LATENCY = 2;
+const later = (fn: () => void, ms = LATENCY) => setTimeout(fn, ms);
+
+export class FakeConnection extends Events {
+  open = false;
+  closed = false;
+  other: FakeConnection | null = null;
+  readonly peerConnection = null;
+  readonly dataChannel = { bufferedAmount: 0 };
+  constructor(
+    readonly type: 'data' | 'media',
+    readonly peer: string,
+    readonly metadata: unknown,
+    readonly owner: FakePeer,
+  ) {
+    super();
+  }
+  send(data: unknown) {
+    if (!this.open) return;
+    const other = this.other;
+    later(() => other && !other.closed && other.emit('data', data));
+  }
+  answer() {
+    const caller = this.other;
+    later(() => {
+      if (this.closed || !caller || caller.closed) return;
+      this.open = caller.open = true;
+      caller.emit('stream', this.owner.network.stream(this.owner.id));
+      this.emit('stream', this.owner.network.stream(caller.owner.id));
+    });
+  }
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.open = false;
+    this.owner.connections.delete(this);
+    this.emit('close');
+    const other = this.other;
+    if (other && !other.closed) later(() => other.close());
+  }
+}
+
+export class FakePeer extends Events {
+  open = false;
+  disconnected = false;
+  destroyed = false;
+  readonly connections = new Set<FakeConnection>();
+  constructor(
+    readonly network: FakeNetwork,
+    readonly id: string,
+  ) {
+    super();
+    later(() => {
+      if (this.destroyed) return;
+      if (network.peers.has(id)) {
+        this.emit('error', Object.assign(new Error(`ID "${id}" is taken`), { type: 'unavailable-id' }));
+        this.destroyed = true;
+        return;
+      }
+      network.peers.set(id, this);
+      this.open = true;
+      this.emit('open', id);
+    });
+  }
+
+  connect(dst: string, options: { metadata?: unknown } = {}) {
+    return this.dial('data', dst, options.metadata);
+  }
+
+  call(dst: string, _stream: MediaStream, options: { metadata?: unknown } = {}) {
+    this.network.callsPlaced.push([this.id, dst]);
+    return this.dial('media', dst, options.metadata);
+  }
+
+  private dial(type: 'data' | 'media', dst: string, metadata: unknown) {
+    const mine = new FakeConnection(type, dst, metadata, this);
+    this.connections.add(mine);
+    later(() => {
+      const target = this.network.peers.get(dst);
+      if (!target || mine.closed) {
+        if (mine.closed) return;
+        this.network.unavailable.push(dst);
+        this.emit('error', Object.assign(new Error(`Could not connect to peer ${dst}`), { type: 'peer-unavailable' }));
+        return;
+      }
+      const theirs = new FakeConnection(type, this.id, metadata, target);
+      target.connections.add(theirs);
+      mine.other = theirs;
+      theirs.other = mine;
+      target.emit(type === 'data' ? 'connection' : 'call', theirs);
+      if (type === 'data') {
+        later(() => {
+          if (mine.closed || theirs.closed) return;
+          mine.open = theirs.open = true;
+          mine.emit('open');
+          theirs.emit('open');
+        });
+      }
+    });
+    return mine;
+  }
+
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.open = false;
+    if (this.network.peers.get(this.id) === this) this.network.peers.delete(this.id);
+    for (const c of [...this.connections]) c.close();
+    this.emit('close');
+  }
+
+  reconnect() {}
+}
+
+/** One fake PeerServer with its peers, and a record of the calls placed. */
+export class FakeNetwork {
+  readonly peers = new Map<string, FakePeer>();
+  readonly callsPlaced: [string, string][] = [];
+  /** Ids that were dialled but were not there. */
+  readonly unavailable: string[] = [];
+  private readonly streams = new Map<string, MediaStream>();
+  /** Member ids to hand out instead of the session's own, in order (to force an id order). */
+  readonly idQueue: string[] = [];
+
+  stream(id: string): MediaStream {
+    if (!this.streams.has(id)) this.streams.set(id, new MediaStream());
+    return this.streams.get(id)!;
+  }
+
+  readonly factory: PeerFactory = (id: string, _options: PeerOptions) => {
+    const useId = id.startsWith('rtc-room-') ? id : (this.idQueue.shift() ?? id);
+    return new FakePeer(this, useId) as unknown as Peer;
+  };
+}
