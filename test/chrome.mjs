@@ -12,6 +12,9 @@ export const chromeArgs = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // A page without camera permission hides its host candidates behind mDNS names, which only
+  // multicast DNS resolves; the loopback-only namespace of the tests has none.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
   // Participants run side by side in background pages; keep their timers and media running.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
