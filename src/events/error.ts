@@ -18,7 +18,12 @@ export type RtcErrorType =
   | 'media-in-use'
   | 'media-constraints'
   | 'media-failed'
-  | 'media-ended';
+  | 'media-ended'
+  | 'message-too-long'
+  | 'rate-limited'
+  | 'file-too-large'
+  | 'file-corrupt'
+  | 'file-failed';
 
 export interface RtcErrorDetail {
   /** What failed, as a stable string to switch on. */

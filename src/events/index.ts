@@ -3,3 +3,8 @@ export * from './left.js';
 export * from './participant-joined.js';
 export * from './participant-left.js';
 export * from './error.js';
+export * from './message.js';
+export * from './message-send.js';
+export * from './file-offered.js';
+export * from './file-progress.js';
+export * from './file-received.js';

@@ -1,0 +1,299 @@
+import { expect } from '@open-wc/testing';
+import { until } from '../../test/helpers.js';
+import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
+import { ChatRoom, type ChatLimits, type ChatPeer, type ChatTransport } from './chat-room.js';
+import { HIGH_WATER, type ChatFile } from './transfer.js';
+
+/** The element's defaults. */
+const DEFAULT_LIMITS: ChatLimits = { maxMessageLength: 2000, maxMessageRate: 20, maxFileSize: 104857600, history: 100 };
+
+/** A data channel that counts what is queued and drains as frames are delivered. */
+class FakeChannel extends EventTarget {
+  bufferedAmount = 0;
+  bufferedAmountLowThreshold = 0;
+  readyState: RTCDataChannelState = 'open';
+  peak = 0;
+}
+
+type Data = string | ArrayBuffer;
+
+/** A room member on an in-memory network: ordered, reliable, asynchronous delivery. */
+class Member implements ChatTransport {
+  participants: ChatPeer[] = [];
+  readonly channels = new Map<string, FakeChannel>();
+  readonly room: ChatRoom;
+  readonly problems: string[] = [];
+  readonly progress: ChatFile[] = [];
+  readonly received: { file: ChatFile; blob: Blob }[] = [];
+
+  constructor(
+    private readonly net: Net,
+    readonly id: string,
+    readonly name: string,
+    limits: Partial<ChatLimits> = {},
+  ) {
+    this.room = new ChatRoom(
+      { ...DEFAULT_LIMITS, ...limits },
+      {
+        changed: () => {},
+        message: () => {},
+        progress: (f) => this.progress.push(f),
+        received: (file, blob) => this.received.push({ file, blob }),
+        problem: (type) => this.problems.push(type),
+        beforeSend: () => true,
+        acceptFile: () => true,
+      },
+    );
+  }
+
+  broadcast(frame: ExtensionFrame): void {
+    for (const p of this.participants) this.send(p.id, frame);
+  }
+
+  send(to: string, frame: ExtensionFrame | ArrayBuffer): boolean {
+    const ch = this.channels.get(to);
+    if (!ch || ch.readyState !== 'open') return false;
+    const data: Data = frame instanceof ArrayBuffer ? frame.slice(0) : encodeFrame(frame);
+    const size = typeof data === 'string' ? data.length : data.byteLength;
+    ch.bufferedAmount += size;
+    ch.peak = Math.max(ch.peak, ch.bufferedAmount);
+    setTimeout(() => {
+      const before = ch.bufferedAmount;
+      ch.bufferedAmount -= size;
+      if (before > ch.bufferedAmountLowThreshold && ch.bufferedAmount <= ch.bufferedAmountLowThreshold) {
+        ch.dispatchEvent(new Event('bufferedamountlow'));
+      }
+      if (ch.readyState === 'open') this.net.deliver(this, to, data);
+    });
+    return true;
+  }
+
+  channel(to: string): RTCDataChannel | null {
+    return (this.channels.get(to) as unknown as RTCDataChannel) ?? null;
+  }
+
+  lastFile(): ChatFile {
+    const files = this.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' ? [e.data.file] : []));
+    return files[files.length - 1];
+  }
+}
+
+class Net {
+  readonly members = new Map<string, Member>();
+  /** Sees every frame on its way; returns what to deliver (null drops it). */
+  tamper: ((from: Member, to: Member, data: Data) => Data | null) | null = null;
+  /** Called after each delivery. */
+  delivered: ((from: Member, to: Member, data: Data) => void) | null = null;
+
+  add(id: string, name: string, limits?: Partial<ChatLimits>): Member {
+    const m = new Member(this, id, name, limits);
+    this.members.set(id, m);
+    m.room.start(m);
+    return m;
+  }
+
+  link(a: Member, b: Member): void {
+    a.channels.set(b.id, new FakeChannel());
+    b.channels.set(a.id, new FakeChannel());
+    a.participants.push({ id: b.id, name: b.name });
+    b.participants.push({ id: a.id, name: a.name });
+    a.room.joined({ id: b.id, name: b.name });
+    b.room.joined({ id: a.id, name: a.name });
+  }
+
+  unlink(a: Member, b: Member): void {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      x.participants = x.participants.filter((p) => p.id !== y.id);
+      x.room.left({ id: y.id, name: y.name }, 'closed');
+      const ch = x.channels.get(y.id)!;
+      ch.readyState = 'closed';
+      ch.dispatchEvent(new Event('close'));
+    }
+  }
+
+  deliver(from: Member, toId: string, data: Data): void {
+    const to = this.members.get(toId);
+    if (!to?.channels.has(from.id)) return;
+    const d = this.tamper ? this.tamper(from, to, data) : data;
+    if (d === null) return;
+    const peer = { id: from.id, name: from.name };
+    if (d instanceof ArrayBuffer) to.room.binary(peer, d);
+    else {
+      const parsed = parseFrame(d);
+      if (parsed && 'extension' in parsed) to.room.frame(peer, parsed.extension);
+    }
+    this.delivered?.(from, to, d);
+  }
+}
+
+function randomBlob(size: number): Blob {
+  const bytes = new Uint8Array(size);
+  let x = 2463534242;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return new Blob([bytes]);
+}
+
+async function sameBytes(a: Blob, b: Blob): Promise<boolean> {
+  const [x, y] = await Promise.all([a.arrayBuffer(), b.arrayBuffer()]);
+  return x.byteLength === y.byteLength && new Uint8Array(x).every((v, i) => v === new Uint8Array(y)[i]);
+}
+
+const texts = (m: Member) => m.room.messages.map((x) => x.text);
+
+describe('ChatRoom', () => {
+  it('delivers messages, and gives a late joiner the history once, in the agreed order', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    net.link(ada, bob);
+    ada.room.send('one');
+    bob.room.send('two');
+    ada.room.send('three');
+    await until(() => texts(bob).length === 3 && texts(ada).length === 3, 'messages did not arrive');
+    expect(texts(bob)).to.deep.equal(texts(ada));
+
+    const cy = net.add('rtc-c', 'Cy');
+    net.link(ada, cy);
+    net.link(bob, cy);
+    await until(() => texts(cy).length === 3, () => `Cy has ${JSON.stringify(texts(cy))}`);
+    cy.room.send('four');
+    await until(() => [ada, bob].every((m) => texts(m).length === 4), 'Cy\'s message did not arrive');
+    for (const m of [ada, bob, cy]) expect(m.room.messages.map((x) => x.id), m.name).to.deep.equal(ada.room.messages.map((x) => x.id));
+    expect(texts(cy).at(-1)).to.equal('four');
+    expect(cy.room.messages.filter((m) => m.mine).map((m) => m.text)).to.deep.equal(['four']);
+    expect([ada, bob, cy].flatMap((m) => m.problems)).to.deep.equal([]);
+  });
+
+  it('drops unknown, malformed, over-long and flooding frames and reports each kind once', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada', { maxMessageLength: 100, maxMessageRate: 5 });
+    const eve = net.add('rtc-e', 'Eve');
+    net.link(ada, eve);
+    await until(() => ada.room.entries.length > 0, 'no join line');
+    const raw = (frame: ExtensionFrame) => eve.send(ada.id, { cv: 1, ...frame });
+    raw({ t: 'chat-what' });
+    raw({ t: 'chat-what' });
+    raw({ t: 'chat-msg', seq: 1, clock: 1, time: 0, text: 42 });
+    raw({ t: 'chat-msg', seq: 2, clock: 1, time: 0, text: 'x'.repeat(101) });
+    eve.send(ada.id, new ArrayBuffer(3));
+    for (let i = 0; i < 50; i++) raw({ t: 'chat-msg', seq: 10 + i, clock: 2 + i, time: 0, text: `flood ${i}` });
+    // Eve's chat-hello took one of the five.
+    await until(() => ada.room.messages.length === 4 && ada.problems.length === 3, () => `${ada.room.messages.length} messages, problems ${ada.problems}`);
+    expect([...ada.problems].sort()).to.deep.equal(['message-too-long', 'protocol', 'rate-limited']);
+  });
+
+  it('takes no relayed history for this page or for anyone present, only for those gone', async () => {
+    const net = new Net();
+    const [ada, bob, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
+    net.link(ada, bob);
+    net.link(ada, eve);
+    const entry = (from: string, text: string) => ({ from, name: 'X', seq: 1, clock: 1, time: 0, text });
+    eve.send(ada.id, { t: 'chat-history', cv: 1, msgs: [entry(ada.id, 'I never said this'), entry(bob.id, 'nor did Bob'), entry('rtc-z', 'Zed, gone')] });
+    await until(() => texts(ada).length === 1, 'the history of someone gone was not taken');
+    expect(ada.room.messages[0]).to.include({ from: 'rtc-z', name: 'X', text: 'Zed, gone' });
+  });
+
+  it('sends files with back-pressure, verified on arrival, to everyone present', async () => {
+    const net = new Net();
+    const [ada, bob, cy] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-c', 'Cy')];
+    net.link(ada, bob);
+    net.link(ada, cy);
+    await until(() => ada.participants.length === 2, 'not linked');
+    await new Promise((r) => setTimeout(r, 20)); // the chat hellos cross
+    const blob = randomBlob(3_000_000);
+    const sent = await ada.room.sendFile(blob, 'data.bin');
+    expect(sent!.state).to.equal('done');
+    expect(sent!.recipients.map((r) => r.state)).to.deep.equal(['done', 'done']);
+    for (const m of [bob, cy]) {
+      expect(m.received, m.name).to.have.length(1);
+      expect(await sameBytes(m.received[0].blob, blob), `${m.name}'s copy`).to.equal(true);
+      expect(m.received[0].blob.type).to.equal('application/octet-stream');
+    }
+    // The queue never held much more than the high-water mark.
+    expect(ada.channels.get(bob.id)!.peak).to.be.below(HIGH_WATER + 2 * 65_536);
+
+    const empty = await ada.room.sendFile(new Blob([]), 'empty.txt');
+    expect(empty!.state).to.equal('done');
+    await until(() => bob.received.length === 2, 'the empty file did not arrive');
+    expect(bob.received[1].blob.size).to.equal(0);
+  });
+
+  it('reports a damaged transfer and does not offer it', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    net.link(ada, bob);
+    await new Promise((r) => setTimeout(r, 20));
+    let flipped = false;
+    net.tamper = (_from, _to, data) => {
+      if (data instanceof ArrayBuffer && !flipped) {
+        flipped = true;
+        new Uint8Array(data)[100] ^= 1;
+      }
+      return data;
+    };
+    const sent = await ada.room.sendFile(randomBlob(200_000), 'x.bin');
+    expect(sent!.state).to.equal('failed');
+    expect(sent!.recipients[0].reason).to.equal('corrupt');
+    expect(bob.lastFile()).to.include({ state: 'failed', reason: 'corrupt', blob: null });
+    expect(bob.problems).to.include('file-corrupt');
+    expect(bob.received).to.have.length(0);
+  });
+
+  for (const who of ['sender', 'receiver'] as const) {
+    it(`ends a transfer canceled by the ${who} on both sides`, async () => {
+      const net = new Net();
+      const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+      net.link(ada, bob);
+      await new Promise((r) => setTimeout(r, 20));
+      net.delivered = (_from, to, data) => {
+        if (data instanceof ArrayBuffer && to === bob) {
+          net.delivered = null;
+          (who === 'sender' ? ada : bob).room.cancelFile(bob.lastFile().id);
+        }
+      };
+      const sent = await ada.room.sendFile(randomBlob(3_000_000), 'big.bin');
+      expect(sent!.state).to.equal('canceled');
+      await until(() => bob.lastFile().state === 'canceled', () => `Bob's side is ${bob.lastFile().state}`);
+      expect(bob.lastFile().reason).to.equal(who === 'sender' ? 'canceled-there' : 'canceled');
+      expect(bob.received).to.have.length(0);
+      expect([...ada.problems, ...bob.problems]).to.deep.equal([]);
+    });
+  }
+
+  it('ends the sender\'s transfer cleanly when the recipient leaves mid-way', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    net.link(ada, bob);
+    await new Promise((r) => setTimeout(r, 20));
+    net.delivered = (_from, to, data) => {
+      if (data instanceof ArrayBuffer && to === bob) {
+        net.delivered = null;
+        net.unlink(ada, bob);
+      }
+    };
+    const sent = await ada.room.sendFile(randomBlob(3_000_000), 'big.bin');
+    expect(sent).to.include({ state: 'failed', reason: 'left' });
+    expect(ada.problems).to.deep.equal(['file-failed']);
+  });
+
+  it('refuses files over the recipient\'s limit, and files when switched off', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob', { maxFileSize: 1000 })];
+    net.link(ada, bob);
+    await new Promise((r) => setTimeout(r, 20));
+    const sent = await ada.room.sendFile(randomBlob(1001), 'big.bin');
+    expect(sent!.state).to.equal('canceled');
+    expect(sent!.recipients[0].reason).to.equal('too-large');
+    expect(bob.problems).to.deep.equal(['file-too-large']);
+    ada.room.setLimits({ ...DEFAULT_LIMITS, maxFileSize: 0 });
+    expect(await ada.room.sendFile(randomBlob(10), 'x')).to.equal(null);
+    expect(ada.problems).to.deep.equal(['file-too-large']);
+  });
+});

@@ -1,0 +1,373 @@
+/**
+ * A room's chat, without UI: the message list in its agreed order, history for late joiners,
+ * file transfers, limits and the handling of hostile peers. `<rtc-chat>` renders it; the
+ * session it runs on is anything with the `ChatTransport` shape (a `RoomSession`).
+ *
+ * Internal members are `#private`: the bundle's minifier shortens those names.
+ */
+import type { ExtensionFrame } from '../session/protocol.js';
+import { formatBytes } from './format.js';
+import { RateLimiter } from './rate-limit.js';
+import { MessageStore, type ChatMessage, type Entry, type LocalEntry } from './store.js';
+import { IncomingFile, OutgoingFile, describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
+import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanText, decodeChunk, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry, type RejectReason } from './wire.js';
+
+/** A room member as the chat needs it. */
+export interface ChatPeer {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What the chat needs from the session (a `RoomSession` fits). */
+export interface ChatTransport extends TransferTransport {
+  readonly id: string | null;
+  readonly name: string;
+  readonly participants: readonly ChatPeer[];
+  /** Whether this page holds the room's beacon: right after joining, that means it came first. */
+  readonly holdsBeacon?: boolean;
+  broadcast(frame: ExtensionFrame): void;
+}
+
+export interface ChatLimits {
+  /** Longest message, in characters, sent or accepted. */
+  maxMessageLength: number;
+  /** Messages, file offers and chat restarts per 10 seconds, per peer, accepted (and messages and offers sent). */
+  maxMessageRate: number;
+  /** Largest file sent or accepted, in bytes; 0 switches files off. */
+  maxFileSize: number;
+  /** How many recent messages a late joiner is sent. */
+  history: number;
+}
+
+export type ChatProblemType = 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected';
+
+/** A line of the list that is not a chat message: a join or leave, or a file transfer. */
+export type ChatLine = { type: 'system'; event: 'joined' | 'here' | 'left' | 'lost'; name: string } | { type: 'file'; file: ChatFile };
+
+export type ChatEntry = Entry<ChatLine>;
+
+/** What the chat tells the page it runs in (`<rtc-chat>`), and asks of it. */
+export interface ChatHost {
+  /** The list, or a transfer's progress, changed. */
+  changed(): void;
+  /** A message from someone else arrived, live or (`history`) from a member's history. */
+  message(message: ChatMessage, history: boolean): void;
+  /** A transfer moved on (throttled to a few times a second, every change of state included). */
+  progress(file: ChatFile): void;
+  /** A file arrived whole and verified. */
+  received(file: ChatFile, blob: Blob): void;
+  /** Something was refused or dropped; the chat goes on. */
+  problem(type: ChatProblemType, message: string): void;
+  /** Asked before a message goes out; false keeps it back. */
+  beforeSend(text: string): boolean;
+  /** Asked when someone offers a file; false declines it. */
+  acceptFile(file: ChatFile): boolean;
+}
+
+interface PeerState {
+  /** Whether the member runs a chat (its chat-hello arrived). */
+  chat: boolean;
+  /** History entries still accepted from this member on this link. */
+  budget: number;
+}
+
+/** Most files one member may be sending this page at once. */
+const MAX_INCOMING_PER_PEER = 4;
+/** A newcomer's links formed this soon after it joined are people who were already there. */
+const ARRIVAL_QUIET = 3_000;
+/** Progress is told at most this often (ms), and at every change of state. */
+const PROGRESS_EVERY = 100;
+const NOT_JOINED = 'The chat has not joined the room yet.';
+
+export class ChatRoom {
+  readonly #store = new MessageStore<ChatLine>();
+  #transport: ChatTransport | null = null;
+  /** Every id this page has had in the room: history claiming to be from them is not taken. */
+  readonly #myIds = new Set<string>();
+  readonly #peers = new Map<string, PeerState>();
+  readonly #limiter = new RateLimiter(0);
+  /** One report per peer and kind of trouble per 10 s, so a flood cannot flood the page. */
+  readonly #reports = new RateLimiter(1);
+  #seq = 0;
+  #nextTransfer = 1;
+  /** Until when links are people who were already in the room ("is here", not "joined"). */
+  #arrivalsUntil = 0;
+  readonly #outgoing = new Map<number, OutgoingFile>();
+  /** Incoming transfers, ended ones included: their late chunks are dropped without a report. */
+  readonly #incoming = new Map<string, IncomingFile>();
+  /** Each transfer's line in the list, and when its progress was last told. */
+  readonly #lines = new Map<OutgoingFile | IncomingFile, { entry: LocalEntry<ChatLine>; at: number; state: string }>();
+  limits!: ChatLimits;
+
+  constructor(
+    limits: ChatLimits,
+    private readonly host: ChatHost,
+  ) {
+    this.setLimits(limits);
+  }
+
+  /** Every line, in the agreed order. */
+  get entries(): readonly ChatEntry[] {
+    return this.#store.entries;
+  }
+
+  /** The messages, in the agreed order. */
+  get messages(): ChatMessage[] {
+    return this.#store.messages;
+  }
+
+  setLimits(limits: ChatLimits): void {
+    this.limits = limits;
+    this.#limiter.limit = limits.maxMessageRate;
+  }
+
+  /** Starts chatting on a joined session: says hello to everyone already linked. */
+  start(transport: ChatTransport): void {
+    this.stop();
+    this.#transport = transport;
+    if (transport.id) this.#myIds.add(transport.id);
+    // The first member (it claimed the beacon) found nobody; a newcomer links up with those
+    // already there in its first moments.
+    this.#arrivalsUntil = Infinity;
+    for (const p of transport.participants) this.joined(p);
+    this.#arrivalsUntil = transport.holdsBeacon ? 0 : Date.now() + ARRIVAL_QUIET;
+  }
+
+  /** Stops: every transfer under way is canceled (the other side is told while it can hear). */
+  stop(): void {
+    for (const out of this.#outgoing.values()) out.cancel();
+    for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
+    this.#transport = null;
+    this.#peers.clear();
+  }
+
+  /** A member linked up with this page. */
+  joined(p: ChatPeer): void {
+    if (!this.#transport || this.#peers.has(p.id)) return;
+    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY });
+    this.#line(Date.now() < this.#arrivalsUntil ? 'here' : 'joined', p);
+    this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+  }
+
+  /** A member left: their transfers end, and a line says so. */
+  left(p: ChatPeer, reason: 'left' | 'closed' | 'timeout'): void {
+    if (!this.#peers.delete(p.id)) return;
+    this.#limiter.forget(p.id);
+    for (const out of this.#outgoing.values()) out.left(p.id);
+    for (const inc of this.#incoming.values()) if (inc.base.from === p.id) inc.fail('left');
+    this.#line(reason === 'left' ? 'left' : 'lost', p);
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /** Sends a message to everyone in the room; null when it was refused or kept back. */
+  send(text: string): ChatMessage | null {
+    const t = this.#transport;
+    const id = t?.id;
+    const clean = cleanText(String(text ?? ''));
+    const max = this.limits.maxMessageLength;
+    if (!t || !id) this.host.problem('disconnected', NOT_JOINED);
+    else if (clean.length > max) this.host.problem('message-too-long', `Messages can have at most ${max} characters.`);
+    else if (clean.trim() && this.#mayPost(id) && this.host.beforeSend(clean)) {
+      const seq = ++this.#seq;
+      const clock = this.#store.tick();
+      const time = Date.now();
+      const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true };
+      this.#store.add(message, clock, seq);
+      t.broadcast(chatFrame({ t: 'chat-msg', seq, clock, time, text: clean }));
+      this.host.changed();
+      return message;
+    }
+    return null;
+  }
+
+  /**
+   * Sends a file to every member (with a chat) present now. Resolves with the transfer's end
+   * state once every recipient has it or dropped out; null when it was refused outright.
+   */
+  async sendFile(file: Blob, name = (file as File).name): Promise<ChatFile | null> {
+    const t = this.#transport;
+    const id = t?.id;
+    const clean = cleanFileName(name);
+    const max = this.limits.maxFileSize;
+    const recipients = t?.participants.filter((p) => this.#peers.get(p.id)?.chat) ?? [];
+    if (!t || !id) this.host.problem('disconnected', NOT_JOINED);
+    else if (!max) this.host.problem('file-too-large', 'Sending files is switched off here.');
+    else if (file.size > max) this.host.problem('file-too-large', `"${clean}" is ${formatBytes(file.size)}; files can be at most ${formatBytes(max)}.`);
+    else if (!recipients.length) this.host.problem('file-failed', `Nobody here can receive "${clean}" yet.`);
+    else if (this.#mayPost(id)) {
+      const out = new OutgoingFile(this.#nextTransfer++, file, clean, cleanMime(file.type), { id, name: t.name }, recipients, t, (f) => this.#fileChanged(f));
+      this.#outgoing.set(out.n, out);
+      this.#addLine(out);
+      out.start();
+      await out.finished;
+      return out.snapshot();
+    }
+    return null;
+  }
+
+  /** Cancels a transfer, sent or received, by its id. */
+  cancelFile(id: string): void {
+    for (const out of this.#outgoing.values()) if (out.base.id === id) out.cancel();
+    this.#incoming.get(id)?.fail('canceled', 'canceled');
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  /** A chat frame (or any extension frame) from a member. */
+  frame(from: ChatPeer, raw: ExtensionFrame): void {
+    const state = this.#peers.get(from.id);
+    if (!state) return;
+    const parsed = parseChatFrame(raw, this.limits.maxMessageLength);
+    if ('drop' in parsed) {
+      if (parsed.drop === 'too-long') this.#report(from, 'message-too-long', `Dropped a message from ${from.name}: over ${this.limits.maxMessageLength} characters.`);
+      else this.#invalid(from);
+      return;
+    }
+    const f = parsed.frame;
+    const key = `${from.id}/${(f as { id?: number }).id}`;
+    switch (f.t) {
+      case 'chat-hello': {
+        // A hello that is not a reply comes from a chat that just started: it wants an answer
+        // and the history. A reply from a member not yet known as a chat gets the history too.
+        const known = state.chat;
+        state.chat = true;
+        if (!f.reply) {
+          // Answered with the history: counted like a message, so it cannot amplify a flood.
+          if (!this.#allow(from)) return;
+          this.#sendTo(from.id, { t: 'chat-hello', reply: true });
+        } else if (known) return;
+        return this.#sendHistory(from.id);
+      }
+      case 'chat-msg':
+        if (this.#allow(from)) this.#receive(from, [{ ...f, from: from.id, name: from.name }], false);
+        return;
+      case 'chat-history':
+        if (parsed.dropped) this.#invalid(from);
+        return this.#receive(from, f.msgs, true);
+      case 'file-offer':
+        return this.#offer(from, f, key);
+      case 'file-end':
+        void this.#incoming.get(key)?.end(f.size, f.chunks, f.sha256);
+        return;
+      case 'file-cancel':
+        return this.#incoming.get(key)?.fail('canceled-there');
+      default:
+        // Answers about a file this page sends; stale ones (after a cancel) find nothing.
+        this.#outgoing.get(f.id)?.handle(from.id, f);
+    }
+  }
+
+  /** A binary frame from a member: a file chunk. */
+  binary(from: ChatPeer, data: ArrayBuffer): void {
+    if (!this.#peers.has(from.id)) return;
+    const chunk = decodeChunk(data);
+    const inc = this.#incoming.get(`${from.id}/${chunk?.id}`);
+    if (inc) inc.chunk(chunk!.index, chunk!.payload);
+    else this.#invalid(from);
+  }
+
+  /** Takes messages, live from their author or relayed in history. */
+  #receive(from: ChatPeer, entries: HistoryEntry[], history: boolean): void {
+    const state = this.#peers.get(from.id)!;
+    const added: ChatMessage[] = [];
+    for (const e of entries) {
+      if (history && state.budget-- <= 0) {
+        this.#allow(from, true);
+        break;
+      }
+      const authored = e.from === from.id;
+      // Nobody speaks for this page, nor for someone present: their own copies come from them.
+      if (this.#myIds.has(e.from) || (!authored && this.#peers.has(e.from))) continue;
+      const message: ChatMessage = { id: `${e.from}:${e.seq}`, from: e.from, name: authored ? from.name : e.name, text: e.text, time: Math.min(e.time, Date.now()), mine: false };
+      if (this.#store.add(message, e.clock, e.seq) === 'added') added.push(message);
+    }
+    for (const m of added) this.host.message(m, history);
+    if (added.length) this.host.changed();
+  }
+
+  #offer(from: ChatPeer, f: Extract<ChatFrame, { t: 'file-offer' }>, key: string): void {
+    const reject = (reason: RejectReason) => this.#sendTo(from.id, { t: 'file-reject', id: f.id, reason });
+    const max = this.limits.maxFileSize;
+    if (this.#incoming.has(key)) return this.#invalid(from);
+    if (!this.#allow(from)) return reject('busy');
+    if (!max) return reject('declined');
+    if (f.size > max) {
+      this.#report(from, 'file-too-large', `Refused "${f.name}" from ${from.name}: ${formatBytes(f.size)}, over the ${formatBytes(max)} limit.`);
+      return reject('too-large');
+    }
+    if ([...this.#incoming.values()].filter((i) => i.base.from === from.id && i.state === 'receiving').length >= MAX_INCOMING_PER_PEER) return reject('busy');
+    const inc = new IncomingFile(f.id, from, f.name, f.size, f.type, this.#transport!, (file) => this.#fileChanged(file));
+    if (!this.host.acceptFile(inc.snapshot())) return reject('declined');
+    this.#incoming.set(key, inc);
+    this.#addLine(inc);
+    inc.accept();
+  }
+
+  #addLine(file: OutgoingFile | IncomingFile): void {
+    this.#lines.set(file, { entry: this.#store.addLocal({ type: 'file', file: file.snapshot() }), at: 0, state: file.state });
+    this.host.changed();
+  }
+
+  #fileChanged(file: OutgoingFile | IncomingFile): void {
+    const line = this.#lines.get(file);
+    const state = file.state;
+    const over = isOver(state);
+    const now = performance.now();
+    if (!line || (!over && line.state === state && now - line.at < PROGRESS_EVERY)) return;
+    const snap = file.snapshot();
+    Object.assign(line, { at: now, state });
+    line.entry.data = { type: 'file', file: snap };
+    if (over) {
+      this.#lines.delete(file);
+      if (file instanceof OutgoingFile) this.#outgoing.delete(file.n);
+    }
+    this.host.progress(snap);
+    if (snap.blob) this.host.received(snap, snap.blob);
+    if (state === 'failed') this.host.problem(snap.reason === 'corrupt' ? 'file-corrupt' : 'file-failed', `"${snap.name}" ${snap.mine ? 'not delivered' : `from ${snap.fromName}`}: ${describe(snap)}.`);
+    this.host.changed();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  #line(event: 'joined' | 'here' | 'left' | 'lost', p: ChatPeer): void {
+    this.#store.addLocal({ type: 'system', event, name: p.name });
+    this.host.changed();
+  }
+
+  #sendTo(id: string, frame: ChatFrame): void {
+    this.#transport?.send(id, chatFrame(frame));
+  }
+
+  #sendHistory(id: string): void {
+    for (const frame of historyFrames(this.#store.recent(Math.min(this.limits.history, MAX_HISTORY)))) this.#transport?.send(id, frame);
+  }
+
+  /** This page's own rate, checked before it sends a message or a file. */
+  #mayPost(id: string): boolean {
+    if (this.#limiter.allow(id)) return true;
+    this.host.problem('rate-limited', `Too fast: at most ${this.limits.maxMessageRate} messages and files per 10 seconds. Wait a moment.`);
+    return false;
+  }
+
+  /** Counts a message or offer against the sender's rate; reports (throttled) when over, or when `over`. */
+  #allow(from: ChatPeer, over = false): boolean {
+    if (!over && this.#limiter.allow(from.id)) return true;
+    this.#report(from, 'rate-limited', `${from.name} sends too much, too fast; some messages were dropped.`);
+    return false;
+  }
+
+  /** Malformed, unknown or misplaced frames: one report now and then is enough. */
+  #invalid(from: ChatPeer): void {
+    this.#report(from, 'protocol', `Ignored invalid data from ${from.name}.`);
+  }
+
+  #report(from: ChatPeer, type: ChatProblemType, message: string): void {
+    this.problemOnce(type, message, from.id);
+  }
+
+  /** Reports trouble at most once per 10 s per kind and source (by default, the message). */
+  problemOnce(type: ChatProblemType, message: string, source = message): void {
+    if (this.#reports.allow(`${source}\n${type}`)) this.host.problem(type, message);
+  }
+}

@@ -1,0 +1,35 @@
+import { expect } from '@open-wc/testing';
+import { linkify } from './linkify.js';
+
+describe('linkify', () => {
+  it('turns http and https URLs into links and leaves the rest as text', () => {
+    expect(linkify('see https://example.com/a?b=1 and http://x.org.')).to.deep.equal([
+      { text: 'see ' },
+      { text: 'https://example.com/a?b=1', href: 'https://example.com/a?b=1' },
+      { text: ' and ' },
+      { text: 'http://x.org', href: 'http://x.org/' },
+      { text: '.' },
+    ]);
+  });
+
+  it('keeps balanced brackets and drops the closing one of a sentence', () => {
+    expect(linkify('(https://en.wikipedia.org/wiki/Foo_(bar))')[1]).to.deep.equal({
+      text: 'https://en.wikipedia.org/wiki/Foo_(bar)',
+      href: 'https://en.wikipedia.org/wiki/Foo_(bar)',
+    });
+  });
+
+  it('never links other schemes or markup', () => {
+    for (const text of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      '<a href="javascript:alert(1)">x</a>',
+      'ftp://example.com/file',
+      'JaVaScRiPt:alert(1)//https://x',
+    ]) {
+      const parts = linkify(text);
+      for (const p of parts) if (p.href) expect(p.href, text).to.match(/^https?:\/\//);
+      expect(parts.map((p) => p.text).join(''), text).to.equal(text);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { expect } from '@open-wc/testing';
+import { MAX_FRAME_LENGTH, encodeFrame } from '../session/protocol.js';
+import { CHUNK_PAYLOAD, cleanFileName, decodeChunk, encodeChunk, historyFrames, parseChatFrame, type HistoryEntry } from './wire.js';
+
+const parse = (frame: Record<string, unknown>, max = 2000) => parseChatFrame({ cv: 1, ...frame } as never, max);
+const ID = 'rtc-abc123';
+
+describe('chat wire format', () => {
+  it('accepts well-formed frames and cleans what it keeps', () => {
+    expect(parse({ t: 'chat-msg', seq: 1, clock: 7, time: 1, text: 'hi\r\nthere\u0007' })).to.deep.equal({
+      frame: { t: 'chat-msg', seq: 1, clock: 7, time: 1, text: 'hi\nthere' },
+    });
+    expect(parse({ t: 'file-offer', id: 3, name: '../../etc/passwd', size: 10, type: 'text/html' })).to.deep.equal({
+      frame: { t: 'file-offer', id: 3, name: '.._.._etc_passwd', size: 10, type: 'text/html' },
+    });
+    expect(parse({ t: 'file-reject', id: 3, reason: 'something-new' })).to.deep.equal({ frame: { t: 'file-reject', id: 3, reason: 'error' } });
+    expect(parse({ t: 'chat-hello' })).to.deep.equal({ frame: { t: 'chat-hello', reply: false } });
+  });
+
+  it('drops unknown, malformed and over-long frames with the reason', () => {
+    expect(parse({ t: 'chat-nope' })).to.deep.equal({ drop: 'unknown' });
+    const malformed = [
+      { t: 'chat-msg', seq: 0, clock: 1, time: 1, text: 'x' },
+      { t: 'chat-msg', seq: 1, clock: 2 ** 60, time: 1, text: 'x' },
+      { t: 'chat-msg', seq: 1, clock: 1, time: 1, text: { toString: 'x' } },
+      { t: 'chat-msg', seq: 1, clock: 1, time: 1, text: '   ' },
+      { t: 'chat-msg', seq: '1', clock: 1, time: 1, text: 'x' },
+      { t: 'file-offer', id: 0, name: 'a', size: 1 },
+      { t: 'file-offer', id: 2 ** 32, name: 'a', size: 1 },
+      { t: 'file-offer', id: 1, name: 'a', size: -1 },
+      { t: 'file-end', id: 1, size: 1, chunks: 1, sha256: 'zz' },
+      { t: 'file-done', id: 1, ok: 'yes' },
+      { t: 'chat-history', msgs: 'no' },
+    ];
+    for (const frame of malformed) expect(parse(frame), JSON.stringify(frame)).to.deep.equal({ drop: 'malformed' });
+    expect(parseChatFrame({ t: 'chat-msg', cv: 2, seq: 1, clock: 1, time: 1, text: 'x' }, 10)).to.deep.equal({ drop: 'malformed' });
+    expect(parse({ t: 'chat-msg', seq: 1, clock: 1, time: 1, text: 'x'.repeat(11) }, 10)).to.deep.equal({ drop: 'too-long' });
+  });
+
+  it('keeps the good entries of a history frame and counts the rest', () => {
+    const good = { from: ID, name: '<b>Ada</b>', seq: 1, clock: 1, time: 5, text: 'hello' };
+    const result = parse({ t: 'chat-history', msgs: [good, { ...good, from: 'no id!' }, { ...good, text: 'x'.repeat(3000) }, null] });
+    expect(result).to.deep.equal({ frame: { t: 'chat-history', msgs: [good] }, dropped: 3 });
+  });
+
+  it('splits history into frames under the frame limit, even for text that escapes badly', () => {
+    const worst = '\ud800'.repeat(10_000); // each lone surrogate becomes a six-character escape
+    const entries: HistoryEntry[] = Array.from({ length: 30 }, (_, i) => ({ from: ID, name: 'A', seq: i + 1, clock: i, time: 0, text: i % 2 ? worst : 'short' }));
+    const frames = historyFrames(entries);
+    expect(frames.length).to.be.greaterThan(1);
+    for (const f of frames) expect(encodeFrame(f).length).to.be.at.most(MAX_FRAME_LENGTH);
+    expect(frames.flatMap((f) => (f.msgs as HistoryEntry[]).map((m) => m.seq))).to.deep.equal(entries.map((e) => e.seq));
+  });
+
+  it('round-trips chunk frames and refuses what is not one', () => {
+    const payload = new Uint8Array(CHUNK_PAYLOAD).map((_, i) => i);
+    const frame = encodeChunk(0xfffffffe, 7, payload);
+    expect(frame.byteLength).to.equal(65_536);
+    const chunk = decodeChunk(frame)!;
+    expect(chunk.id).to.equal(0xfffffffe);
+    expect(chunk.index).to.equal(7);
+    expect([...chunk.payload.subarray(0, 4)]).to.deep.equal([0, 1, 2, 3]);
+    expect(decodeChunk(new ArrayBuffer(5))).to.equal(null);
+    expect(decodeChunk(new ArrayBuffer(65_537))).to.equal(null);
+    const wrongKind = encodeChunk(1, 0, payload.subarray(0, 3));
+    new Uint8Array(wrongKind)[0] = 2;
+    expect(decodeChunk(wrongKind)).to.equal(null);
+  });
+
+  it('makes any file name safe to show and to download under', () => {
+    expect(cleanFileName('a/b\\c\u0000.txt')).to.equal('a_b_c_.txt');
+    expect(cleanFileName(' ')).to.equal('file');
+    expect(cleanFileName(undefined)).to.equal('file');
+    expect(cleanFileName('x'.repeat(300))).to.have.length(255);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * The chat protocol's wire format (`rtc-chat/1`), carried on the room's `mesh` connections:
+ * JSON text frames (room frames with `v: 1`, each with `cv: 1`) and binary file chunks.
+ * docs/protocol.md ("Chat and files") describes it for implementers of other clients.
+ *
+ * Everything from a peer is untrusted: `parseChatFrame` checks shape, types and sizes and
+ * returns a typed frame or the reason it was dropped, never a value of the wrong type.
+ */
+import { MAX_FRAME_LENGTH, cleanName, isValidPeerId, type ExtensionFrame } from '../session/protocol.js';
+
+/** Chat protocol version, carried as `cv` in every chat frame. */
+export const CHAT_VERSION = 1;
+
+/** Counters (`seq`, `clock`) at or beyond this are refused, so arithmetic on them stays exact. */
+export const MAX_COUNTER = 2 ** 48;
+
+/**
+ * Hard cap on a message's length in UTF-16 code units: even if every character needs JSON's
+ * six-character escape, a message frame stays under the 64 KiB frame limit.
+ */
+export const MAX_TEXT_LENGTH = 10_000;
+
+/** The most history entries one member accepts from another per link (and sends at most). */
+export const MAX_HISTORY = 500;
+
+/** Longest file name kept; longer names are cut. */
+export const MAX_FILE_NAME = 255;
+
+/** History frames are filled up to this many characters, leaving room under MAX_FRAME_LENGTH. */
+export const HISTORY_FRAME_BUDGET = MAX_FRAME_LENGTH - 4_096;
+
+/** Binary chunk frames: a 12-byte header, then at most CHUNK_PAYLOAD bytes of the file. */
+export const CHUNK_HEADER = 12;
+export const MAX_CHUNK_FRAME = 65_536;
+export const CHUNK_PAYLOAD = MAX_CHUNK_FRAME - CHUNK_HEADER;
+/** First byte of a chunk frame: file chunk, format 1. */
+export const CHUNK_KIND = 1;
+
+/** Largest transfer number (a u32 in the chunk header); 0 is not used. */
+export const MAX_TRANSFER_ID = 0xffff_ffff;
+
+/** Why a receiver turned a file down or stopped receiving it. */
+export type RejectReason = 'declined' | 'too-large' | 'busy' | 'canceled' | 'error';
+
+/** A message as relayed in history: the author's id and name travel with it. */
+export interface HistoryEntry {
+  from: string;
+  name: string;
+  seq: number;
+  clock: number;
+  time: number;
+  text: string;
+}
+
+export type ChatFrame =
+  | { t: 'chat-hello'; reply: boolean }
+  | { t: 'chat-msg'; seq: number; clock: number; time: number; text: string }
+  | { t: 'chat-history'; msgs: HistoryEntry[] }
+  | { t: 'file-offer'; id: number; name: string; size: number; type: string }
+  | { t: 'file-end'; id: number; size: number; chunks: number; sha256: string }
+  | { t: 'file-cancel'; id: number }
+  | { t: 'file-accept'; id: number }
+  | { t: 'file-done'; id: number; ok: boolean }
+  | { t: 'file-reject'; id: number; reason: RejectReason };
+
+/** Why a frame was dropped: not ours, of the wrong shape, or a message over the length limit. */
+export type DropReason = 'unknown' | 'malformed' | 'too-long';
+
+/** A checked frame; for history, `dropped` counts the entries left out as malformed or too long. */
+export type ParsedChatFrame = { frame: ChatFrame; dropped?: number } | { drop: DropReason };
+
+/** Frames as sent: the chat frame plus its version, ready for `session.send`. */
+export function chatFrame(frame: ChatFrame): ExtensionFrame {
+  return { ...frame, cv: CHAT_VERSION };
+}
+
+/**
+ * Message text as the chat keeps it: CR LF becomes LF, and control characters other than tab
+ * and line feed are dropped (they have no business in a chat line and can confuse terminals
+ * and logs downstream).
+ */
+export function cleanText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+/**
+ * A file name that is safe to show and to offer as a download name: no control characters,
+ * no path separators, at most MAX_FILE_NAME characters, never empty.
+ */
+export function cleanFileName(value: unknown): string {
+  return (
+    String(value ?? '')
+      .replace(/[\u0000-\u001f\u007f/\\]/g, '_')
+      .trim()
+      .slice(0, MAX_FILE_NAME) || 'file'
+  );
+}
+
+/** A declared MIME type, kept only when it looks like one: it is shown, never used to render. */
+export function cleanMime(value: unknown): string {
+  return typeof value === 'string' && /^[\w.+-]{1,63}\/[\w.+-]{1,63}$/.test(value) ? value.toLowerCase() : '';
+}
+
+type Check = (v: unknown) => boolean;
+const counter: Check = (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_COUNTER;
+const seq: Check = (v) => counter(v) && v !== 0;
+const id: Check = (v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_TRANSFER_ID;
+const size: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
+const time: Check = (v) => typeof v === 'number' && v >= 0 && v <= 8.64e15;
+const string: Check = (v) => typeof v === 'string';
+const any: Check = () => true;
+
+/** The fields each frame type must have, and what they must be; other fields are ignored. */
+const SHAPES = new Map<string, Record<string, Check>>([
+  ['chat-hello', {}],
+  ['chat-msg', { seq, clock: counter, time, text: string }],
+  ['chat-history', { msgs: (v) => Array.isArray(v) && v.length <= MAX_HISTORY }],
+  ['file-offer', { id, size, name: any }],
+  ['file-end', { id, size, chunks: size, sha256: (v) => string(v) && /^[0-9a-f]{64}$/.test(v as string) }],
+  ['file-cancel', { id }],
+  ['file-accept', { id }],
+  ['file-done', { id, ok: (v) => typeof v === 'boolean' }],
+  ['file-reject', { id }],
+]);
+const ENTRY: Record<string, Check> = { from: isValidPeerId, seq, clock: counter, time, text: string };
+const REJECT_REASONS = ['declined', 'too-large', 'busy', 'canceled', 'error'];
+
+const fits = (value: Record<string, unknown>, shape: Record<string, Check>) => Object.keys(shape).every((k) => shape[k](value[k]));
+
+/** Message text checked against `maxLength`: the cleaned text, 'too-long', or null when empty. */
+function checkText(text: string, maxLength: number): string | 'too-long' | null {
+  const clean = cleanText(text);
+  return clean.length > maxLength ? 'too-long' : clean.trim() ? clean : null;
+}
+
+/**
+ * Checks an extension frame from a peer. `maxLength` is this page's `max-message-length`.
+ * History entries are checked one by one: bad ones are left out and counted in `dropped`.
+ */
+export function parseChatFrame(f: ExtensionFrame, maxLength: number): ParsedChatFrame {
+  const shape = SHAPES.get(f.t);
+  if (!shape) return { drop: 'unknown' };
+  if (f.cv !== CHAT_VERSION || !fits(f, shape)) return { drop: 'malformed' };
+  const frame = { ...f } as ChatFrame & { cv?: number };
+  delete frame.cv;
+  switch (frame.t) {
+    case 'chat-hello':
+      frame.reply = f.reply === true;
+      break;
+    case 'chat-msg': {
+      const text = checkText(frame.text, maxLength);
+      if (!text || text === 'too-long') return { drop: text ? 'too-long' : 'malformed' };
+      frame.text = text;
+      break;
+    }
+    case 'chat-history': {
+      const msgs: HistoryEntry[] = [];
+      for (const e of frame.msgs as unknown[]) {
+        const entry = e as HistoryEntry;
+        const text = typeof e === 'object' && e && fits(entry as never, ENTRY) && checkText(entry.text, maxLength);
+        if (text && text !== 'too-long') msgs.push({ from: entry.from, name: cleanName(entry.name) || 'Guest', seq: entry.seq, clock: entry.clock, time: entry.time, text });
+      }
+      return { frame: { t: 'chat-history', msgs }, dropped: frame.msgs.length - msgs.length };
+    }
+    case 'file-offer':
+      frame.name = cleanFileName(frame.name);
+      frame.type = cleanMime(f.type);
+      break;
+    case 'file-reject':
+      // A reason this version does not know still ends the transfer.
+      if (!REJECT_REASONS.includes(frame.reason)) frame.reason = 'error';
+  }
+  return { frame };
+}
+
+/**
+ * Splits history into frames that each stay under the frame limit. Entries are measured as
+ * JSON, so even text that escapes badly cannot push a frame over.
+ */
+export function historyFrames(entries: readonly HistoryEntry[]): ExtensionFrame[] {
+  const frames: ExtensionFrame[] = [];
+  let batch: HistoryEntry[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const length = JSON.stringify(entry).length + 1;
+    if (batch.length && size + length > HISTORY_FRAME_BUDGET) {
+      frames.push(chatFrame({ t: 'chat-history', msgs: batch }));
+      batch = [];
+      size = 0;
+    }
+    batch.push(entry);
+    size += length;
+  }
+  if (batch.length) frames.push(chatFrame({ t: 'chat-history', msgs: batch }));
+  return frames;
+}
+
+/** Builds a chunk frame: kind, three reserved zero bytes, transfer id and chunk index (u32, big-endian), payload. */
+export function encodeChunk(id: number, index: number, payload: Uint8Array<ArrayBuffer>): ArrayBuffer {
+  const frame = new ArrayBuffer(CHUNK_HEADER + payload.byteLength);
+  const view = new DataView(frame);
+  view.setUint8(0, CHUNK_KIND);
+  view.setUint32(4, id);
+  view.setUint32(8, index);
+  new Uint8Array(frame, CHUNK_HEADER).set(payload);
+  return frame;
+}
+
+/** Reads a chunk frame; null when it is not one (wrong kind, too short or too long). */
+export function decodeChunk(frame: ArrayBuffer): { id: number; index: number; payload: Uint8Array<ArrayBuffer> } | null {
+  if (frame.byteLength < CHUNK_HEADER || frame.byteLength > MAX_CHUNK_FRAME) return null;
+  const view = new DataView(frame);
+  if (view.getUint8(0) !== CHUNK_KIND) return null;
+  const id = view.getUint32(4);
+  if (id === 0) return null;
+  return { id, index: view.getUint32(8), payload: new Uint8Array(frame, CHUNK_HEADER) };
+}

@@ -1,0 +1,494 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { ChatRoom, type ChatEntry, type ChatLimits, type ChatProblemType } from '../../chat/chat-room.js';
+import { formatBytes } from '../../chat/format.js';
+import { checkLimits } from '../../chat/limits.js';
+import { linkify } from '../../chat/linkify.js';
+import type { ChatMessage } from '../../chat/store.js';
+import { describe, isOver, type ChatFile } from '../../chat/transfer.js';
+import { RoomController } from '../../controllers/room-controller.js';
+import {
+  ConfigError,
+  DEFAULT_KEY,
+  checkMaxParticipants,
+  checkRoom,
+  defaultServerUrl,
+  parseIceServers,
+  parseServerUrl,
+} from '../../session/config.js';
+import { createPeer } from '../../session/peer-factory.js';
+import type { Participant, PeerFactory, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
+import { RtcFileOfferedEvent } from '../../events/file-offered.js';
+import { RtcFileProgressEvent } from '../../events/file-progress.js';
+import { RtcFileReceivedEvent } from '../../events/file-received.js';
+import { RtcMessageEvent } from '../../events/message.js';
+import { RtcMessageSendEvent } from '../../events/message-send.js';
+import { chatStyles } from './chat.styles.js';
+
+/** The phases of a chat element, also exposed as custom states (`:state(joined)`). */
+export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
+
+/** How close to the bottom (px) still counts as reading the newest messages. */
+const BOTTOM_SLACK = 40;
+
+const clock = (time: number) => new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/**
+ * A chat for the people in a named room, with file sharing, peer to peer over WebRTC data
+ * channels: no chat server and no database, only the PeerServer that introduces the browsers.
+ * Alone on a page it joins the room without camera or microphone; beside an `<rtc-call>` with
+ * the same `room` and `server` it shares that element's connections.
+ *
+ * Everything from other people is shown as text: only `http:` and `https:` links become
+ * anchors. Late joiners get the recent history from those already there. Like the room
+ * settings, the limits (`max-message-length`, `max-message-rate`, `max-file-size`, `history`)
+ * are read when the element joins its room.
+ *
+ * @summary Room chat and file sharing over WebRTC data channels.
+ * @tag rtc-chat
+ *
+ * @csspart base - The element's frame (also the drop target for files).
+ * @csspart header - The bar with the room name and the status line.
+ * @csspart status - How many people are here, or what is happening.
+ * @csspart notice - A non-fatal problem, such as a dropped message.
+ * @csspart error - The panel shown when joining failed.
+ * @csspart message-list - The scrolling list of messages (`role="log"`).
+ * @csspart message - A message; also `mine` or `theirs`.
+ * @csspart mine - A message or file sent from this page.
+ * @csspart theirs - A message or file from someone else.
+ * @csspart sender - The sender's name on a message or file.
+ * @csspart time - When a message was sent.
+ * @csspart text - A message's text.
+ * @csspart system-line - A line saying who joined or left.
+ * @csspart unread-button - Shown while messages arrived below a reader who scrolled up: how many, and a jump down to them.
+ * @csspart file - A file transfer; also `mine` or `theirs`.
+ * @csspart file-name - The name of a file not (yet) available.
+ * @csspart download - The download link of a received, verified file.
+ * @csspart file-size - A file's size.
+ * @csspart progress - A transfer's progress bar.
+ * @csspart file-status - A transfer's state in words.
+ * @csspart composer - The form for writing messages.
+ * @csspart input - The message box.
+ * @csspart button - Every button; also `send-button`, `file-button`, `cancel-button`, `unread-button`, `retry-button`, `dismiss-button`.
+ *
+ * @cssprop [--rtc-chat-background=#101418] - Background of the element.
+ * @cssprop [--rtc-chat-foreground=#f3f5f7] - Text color.
+ * @cssprop [--rtc-chat-muted=#aeb8c2] - Color of times, system lines and file states.
+ * @cssprop [--rtc-chat-theirs-background=#232a31] - Background of others' messages.
+ * @cssprop [--rtc-chat-mine-background=#1e3a8a] - Background of this page's messages.
+ * @cssprop [--rtc-chat-link=#93c5fd] - Link color.
+ * @cssprop [--rtc-chat-accent=#2563eb] - Send button, progress bars and focus rings.
+ * @cssprop [--rtc-chat-radius=10px] - Corner radius of the element and messages.
+ *
+ * @cssstate idle - Not in a room yet.
+ * @cssstate joining - Joining the room.
+ * @cssstate joined - In the room: messages can be sent.
+ * @cssstate left - Removed from the page, out of the room.
+ * @cssstate error - Joining failed; the error panel says why.
+ * @cssstate unread - Messages arrived while the reader was scrolled up.
+ * @cssstate drop-target - Files are being dragged over the element.
+ *
+ * @fires {RtcMessageEvent} rtc-message - A message from someone else arrived. `detail: { id, from, name, text, time, mine, history }`.
+ * @fires {RtcMessageSendEvent} rtc-message-send - A message is about to be sent; cancelable. `detail: { text }`.
+ * @fires {RtcFileOfferedEvent} rtc-file-offered - Someone offers a file; cancelable (declines it). `detail: { file }`.
+ * @fires {RtcFileProgressEvent} rtc-file-progress - A transfer moved on or ended. `detail: { file }`.
+ * @fires {RtcFileReceivedEvent} rtc-file-received - A file arrived whole and verified. `detail: { file, blob }`.
+ * @fires {RtcErrorEvent} rtc-error - Something failed or was refused. `detail: { type, message, fatal }`.
+ */
+export class RtcChat extends LitElement {
+  static override styles = chatStyles;
+  // Declared here rather than with decorators: per-field decorator calls cost bundle bytes that
+  // every visitor pays for. The fields below carry the documentation.
+  static override properties = {
+    room: { reflect: true },
+    server: {},
+    key: {},
+    name: {},
+    iceServers: { attribute: 'ice-servers' },
+    maxParticipants: { attribute: 'max-participants' },
+    maxMessageLength: { attribute: 'max-message-length' },
+    maxMessageRate: { attribute: 'max-message-rate' },
+    maxFileSize: { attribute: 'max-file-size' },
+    history: {},
+    peerFactory: { attribute: false },
+    _phase: { state: true, attribute: false },
+    _error: { state: true, attribute: false },
+    _notices: { state: true, attribute: false },
+    _unread: { state: true, attribute: false },
+    _dragging: { state: true, attribute: false },
+  };
+
+  /** The room to join. People in the same room on the same server chat together. */
+  room = '';
+
+  /**
+   * The PeerServer's URL, such as `https://calls.example.com/peerjs`. When empty, the
+   * server the script was loaded from (its origin plus `/peerjs`).
+   */
+  server = '';
+
+  /** The PeerServer's API key. */
+  key: string = 'peerjs';
+
+  /** The display name others see (when this element opens the room's session). */
+  name = '';
+
+  /**
+   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. Empty by
+   * default: only direct connections (same machine or network).
+   */
+  iceServers = '';
+
+  /** The most people in the room, this page included; 0 for no limit. */
+  maxParticipants: number | string = 8;
+
+  /** Longest message in characters (1 to 10,000), for sending and for accepting. */
+  maxMessageLength: number | string = 2000;
+
+  /** Messages and file offers per 10 seconds accepted from each person (and allowed to send). */
+  maxMessageRate: number | string = 20;
+
+  /** Largest file in bytes, for sending and for accepting; 0 switches files off. Default 100 MiB. */
+  maxFileSize: number | string = 104857600;
+
+  /** How many recent messages are handed to someone who joins later (0 to 500). */
+  history: number | string = 100;
+
+  /** Creates PeerJS peers; replace it to wrap or instrument PeerJS. */
+  peerFactory: PeerFactory = createPeer;
+
+  private _phase: ChatPhase = 'idle';
+  private _error: RtcErrorDetail | null = null;
+  private _notices: RtcErrorDetail[] = [];
+  private _unread = 0;
+  private _dragging = false;
+
+  // Internal members are #private: the bundle's minifier shortens those names.
+  readonly #internals = this.attachInternals();
+  #chat!: ChatRoom;
+  /** The (server, key, room) the current message list belongs to. */
+  #target = '';
+  #limits: ChatLimits = checkLimits(this);
+  #joining: Promise<void> | null = null;
+  /** Bumped by every stop, so that a join still under way knows it was overtaken. */
+  #generation = 0;
+  #stick = true;
+  #forceScroll = false;
+  readonly #urls = new Map<string, string>();
+  readonly #shownFiles = new Set<string>();
+
+  readonly #controller = new RoomController(
+    this,
+    {
+      participantJoined: (p) => this.#chat.joined(p),
+      participantLeft: (p, reason) => this.#chat.left(p, reason),
+      error: (e) => !e.fatal && this.#chat.problemOnce(e.type as ChatProblemType, e.message),
+      frame: (from, frame) => this.#chat.frame(from, frame),
+      binary: (from, data) => this.#chat.binary(from, data),
+    },
+    () => this.#stop(),
+  );
+
+  constructor() {
+    super();
+    this.#reset();
+  }
+
+  /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
+  get phase(): ChatPhase {
+    return this._phase;
+  }
+
+  /** The messages, oldest first, in the order every participant agrees on. */
+  get messages(): readonly ChatMessage[] {
+    return this.#chat.messages;
+  }
+
+  /** The other people in the room, in the order they joined. */
+  get participants(): readonly Participant[] {
+    return this.#controller.participants;
+  }
+
+  /** This page's peer id in the room, while joined. */
+  get peerId(): string | null {
+    return this._phase === 'joined' ? (this.#controller.session?.id ?? null) : null;
+  }
+
+  /**
+   * Sends a message to everyone in the room. Returns it, or null when it was not sent: empty,
+   * too long, too fast, not joined yet (each of those reported as `rtc-error`), or kept back
+   * by a listener of `rtc-message-send`.
+   */
+  send(text: string): ChatMessage | null {
+    const message = this.#chat.send(text);
+    if (message) this.#forceScroll = true;
+    return message;
+  }
+
+  /**
+   * Sends a file to everyone in the room now. Resolves when every recipient has it or dropped
+   * out, with the transfer's final state; resolves null when it was refused before starting
+   * (too large, files off, nobody to send to; reported as `rtc-error`).
+   */
+  sendFile(file: File | Blob): Promise<ChatFile | null> {
+    this.#forceScroll = true;
+    return this.#chat.sendFile(file);
+  }
+
+  /** Cancels a transfer, sent or received, by its `id`. */
+  cancelFile(id: string): void {
+    this.#chat.cancelFile(id);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // After the first update: attributes and properties set just after insertion count.
+    void this.updateComplete.then(() => {
+      if (this.isConnected && (this._phase === 'idle' || this._phase === 'left')) void this.#join();
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const moved = (['room', 'server', 'key'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
+    if (moved && this.isConnected && this._phase !== 'idle') {
+      this.#stop();
+      void this.#controller.detach().then(() => this.#join());
+    }
+    this.#stick = this.#atBottom();
+  }
+
+  protected override updated(): void {
+    const states = this.#internals.states;
+    states.clear();
+    states.add(this._phase);
+    if (this._unread) states.add('unread');
+    if (this._dragging) states.add('drop-target');
+    const list = this.#list;
+    if (list && (this.#stick || this.#forceScroll)) {
+      list.scrollTop = list.scrollHeight;
+      if (this._unread) this._unread = 0;
+    }
+    this.#forceScroll = false;
+    // Object URLs of files no longer listed go, so their memory can too.
+    for (const [id, url] of this.#urls) {
+      if (!this.#shownFiles.has(id)) {
+        URL.revokeObjectURL(url);
+        this.#urls.delete(id);
+      }
+    }
+  }
+
+  get #list(): HTMLElement | null {
+    return this.renderRoot?.querySelector('[role="log"]') ?? null;
+  }
+
+  #atBottom(): boolean {
+    const list = this.#list;
+    return !list || list.scrollHeight - list.scrollTop - list.clientHeight <= BOTTOM_SLACK;
+  }
+
+  /** A new message list for a new room; the old one's transfers are canceled. */
+  #reset(): void {
+    this.#chat?.stop();
+    this.#chat = new ChatRoom(this.#limits, {
+      changed: () => this.requestUpdate(),
+      message: (message, history) => {
+        if (!history && !this.#atBottom()) this._unread++;
+        this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
+      },
+      progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
+      received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
+      problem: (type, message) => this.#notice({ type, message, fatal: false }),
+      beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
+      acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
+    });
+    this._unread = 0;
+  }
+
+  #join(): Promise<void> {
+    return (this.#joining ??= this.#runJoin().finally(() => (this.#joining = null)));
+  }
+
+  async #runJoin(): Promise<void> {
+    const generation = this.#generation;
+    let options: RoomSessionOptions;
+    try {
+      options = {
+        room: checkRoom(this.room),
+        server: parseServerUrl(this.server || defaultServerUrl(), this.key || DEFAULT_KEY),
+        name: this.name.trim() || 'Guest',
+        iceServers: parseIceServers(this.iceServers),
+        maxParticipants: checkMaxParticipants(this.maxParticipants),
+        peerFactory: this.peerFactory,
+      };
+      this.#limits = checkLimits(this);
+    } catch (err) {
+      return this.#fail({ type: 'invalid-config', message: (err as ConfigError).message, fatal: true });
+    }
+    const target = `${options.server.url}\n${options.server.key}\n${options.room}`;
+    if (target !== this.#target) {
+      this.#target = target;
+      this.#reset();
+    }
+    this.#chat.setLimits(this.#limits);
+    this._error = null;
+    this._phase = 'joining';
+    const session = this.#controller.attach(options);
+    try {
+      // Data only: a chat never asks for camera or microphone (a call beside it may).
+      await session.join();
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      await this.#controller.detach();
+      const e = err as SessionError;
+      return this.#fail({ type: (e.type as RtcErrorType) ?? 'network', message: e.message, fatal: true });
+    }
+    if (generation !== this.#generation) return;
+    this.#chat.start(session);
+    this._phase = 'joined';
+  }
+
+  /** Out of the room: the element left the page, or moves to another room. */
+  #stop(): void {
+    this.#generation++;
+    this.#chat.stop();
+    void this.#controller.detach();
+    if (this._phase === 'joined' || this._phase === 'joining') this._phase = 'left';
+  }
+
+  #fail(detail: RtcErrorDetail): void {
+    this._phase = 'error';
+    this._error = detail;
+    this.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  #notice(detail: RtcErrorDetail): void {
+    // The latest three, each once: a burst of trouble must not bury the chat.
+    this._notices = [...this._notices.filter((n) => n.message !== detail.message), detail].slice(-3);
+    this.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  #onScroll(): void {
+    if (this._unread && this.#atBottom()) this._unread = 0;
+  }
+
+  #onKeyDown(e: KeyboardEvent): void {
+    // Enter sends, Shift+Enter is a new line; Enter that confirms an IME composition is neither.
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    this.#submit();
+  }
+
+  #submit(e?: Event): void {
+    e?.preventDefault();
+    const input = this.renderRoot.querySelector('textarea');
+    if (input && this.send(input.value)) input.value = '';
+  }
+
+  #onDrag(e: DragEvent): void {
+    const files = this._phase === 'joined' && this.#limits.maxFileSize > 0 && e.dataTransfer?.types.includes('Files');
+    // dragleave fires when moving between children too: only leaving the element counts.
+    this._dragging = !!files && (e.type === 'dragover' || (e.type === 'dragleave' && (e.currentTarget as Node).contains(e.relatedTarget as Node)));
+    if (!files) return;
+    e.preventDefault();
+    if (e.type === 'drop') for (const file of e.dataTransfer!.files) void this.sendFile(file);
+  }
+
+  #onPicked(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    for (const file of input.files ?? []) void this.sendFile(file);
+    input.value = '';
+  }
+
+  protected override render() {
+    const joined = this._phase === 'joined';
+    const count = this.participants.length + 1;
+    const unread = this._unread;
+    this.#shownFiles.clear();
+    return html`<div
+      part="base"
+      class="base"
+      role="region"
+      aria-label=${`Chat${this.room ? `: ${this.room}` : ''}`}
+      @dragover=${this.#onDrag}
+      @dragleave=${this.#onDrag}
+      @drop=${this.#onDrag}
+    >
+      <div part="header">
+        <span>${this.room}</span>
+        <span part="status" role="status">${joined ? (count > 1 ? `${count} people here` : 'Only you are here') : this._phase === 'joining' ? 'Connecting…' : ''}</span>
+      </div>
+      ${this._notices.map(
+        (n) => html`<div part="notice" role="alert">
+          <p>${n.message}</p>
+          <button part="button dismiss-button" class="small" aria-label="Dismiss" @click=${() => (this._notices = this._notices.filter((x) => x !== n))}>✕</button>
+        </div>`,
+      )}
+      ${this._phase === 'error'
+        ? html`<div part="error" role="alert">
+            <p>${this._error?.message}</p>
+            ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>Try again</button>`}
+          </div>`
+        : html`<div part="message-list" role="log" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
+              ${repeat(this.#chat.entries, (e) => e.key, (e) => this.#renderEntry(e))}
+            </div>
+            ${unread
+              ? html`<button part="button unread-button" class="small primary" @click=${() => ((this.#forceScroll = true), this.requestUpdate())}>${unread} new message${unread > 1 ? 's' : ''} ↓</button>`
+              : nothing}
+            <form part="composer" @submit=${this.#submit}>
+              <textarea part="input" aria-label="Message" placeholder="Write a message" rows="1" maxlength=${this.#limits.maxMessageLength} @keydown=${this.#onKeyDown}></textarea>
+              ${this.#limits.maxFileSize
+                ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${() => this.renderRoot.querySelector('input')!.click()}>Attach</button>
+                    <input type="file" multiple hidden @change=${this.#onPicked} />`
+                : nothing}
+              <button part="button send-button" class="primary" ?disabled=${!joined}>Send</button>
+            </form>`}
+    </div>`;
+  }
+
+  #renderEntry(e: ChatEntry) {
+    const line = e.kind === 'local' ? e.data : null;
+    if (line?.type === 'system') {
+      return html`<div part="system-line">${line.name} ${{ joined: 'joined', here: 'is here', left: 'left', lost: 'left (connection lost)' }[line.event]}</div>`;
+    }
+    const m = e.kind === 'message' ? e.message : null;
+    const f = line?.file;
+    const mine = (m ?? f)!.mine;
+    const who = mine ? 'mine' : 'theirs';
+    const going = f && !isOver(f.state);
+    if (f) this.#shownFiles.add(f.id);
+    return html`<div part="${m ? 'message' : 'file'} ${who}" class="bubble ${who}" data-id=${(m ?? f)!.id}>
+      <div class="row meta">
+        <span part="sender">${mine ? 'You' : (m?.name ?? f!.fromName)}</span>
+        <time part="time" datetime=${new Date((m ?? f)!.time).toISOString()}>${clock((m ?? f)!.time)}</time>
+      </div>
+      ${m
+        ? html`<div part="text">${linkify(m.text).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
+        : html`<div class="row">
+              ${f!.blob ? html`<a part="download" href=${this.#urlFor(f!)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
+              <span part="file-size">${formatBytes(f!.size)}</span>
+            </div>
+            ${going ? html`<progress part="progress" max=${f!.size || 1} .value=${f!.bytes} aria-label=${f!.name}></progress>` : nothing}
+            <div class="row">
+              <span part="file-status">${describe(f!)}</span>
+              ${going
+                ? html`<button part="button cancel-button" class="small" aria-label=${`Cancel ${f!.name}`} @click=${() => this.cancelFile(f!.id)}>Cancel</button>`
+                : nothing}
+            </div>`}
+    </div>`;
+  }
+
+  #urlFor(file: ChatFile): string {
+    let url = this.#urls.get(file.id);
+    if (!url) this.#urls.set(file.id, (url = URL.createObjectURL(file.blob!)));
+    return url;
+  }
+}
+
+customElements.define('rtc-chat', RtcChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-chat': RtcChat;
+  }
+}

@@ -1,0 +1,355 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { RoomSession, createPeer, parseServerUrl, type RtcChat, type RtcFileReceivedEvent } from '../src/index.js';
+import { rtcServer, stockServer } from './env.js';
+import { addChatParticipant, closeAll, part, shownMessages, uniqueRoom, until, type ChatParticipant } from './helpers.js';
+
+function eventsOfChat<T extends CustomEvent = CustomEvent>(p: ChatParticipant, type: string): T[] {
+  return p.events.filter((e) => e.type === type) as T[];
+}
+
+const ids = (p: ChatParticipant) => p.chat.messages.map((m) => m.id);
+
+/** Participants join one after another; resolves when everyone is linked to everyone. */
+async function joinChats(room: string, server: string, names: string[], attributes: Record<string, string> = {}): Promise<ChatParticipant[]> {
+  const people: ChatParticipant[] = [];
+  for (const name of names) {
+    const p = await addChatParticipant({ room, server, name, ...attributes });
+    await until(() => p.chat.phase === 'joined', () => `${name} did not join (phase ${p.chat.phase})`);
+    people.push(p);
+  }
+  await until(
+    () => people.every((p) => p.chat.participants.length === people.length - 1),
+    () => `not linked: ${people.map((p) => `${p.name} sees ${p.chat.participants.length}`).join(', ')}`,
+  );
+  return people;
+}
+
+/** Everyone says hello and hears everyone: from then on every pair knows the other runs a chat. */
+async function greet(people: ChatParticipant[]): Promise<void> {
+  const before = people.map((p) => p.chat.messages.length);
+  for (const p of people) p.chat.send(`hello from ${p.name}`);
+  await until(
+    () => people.every((p, i) => p.chat.messages.length === before[i] + people.length),
+    () => `greetings missing: ${people.map((p) => `${p.name} has ${p.chat.messages.length}`).join(', ')}`,
+  );
+}
+
+for (const [label, server] of [
+  ['rtc-server', rtcServer],
+  ['the stock peer server', stockServer],
+] as const) {
+  describe(`<rtc-chat> on ${label}`, () => {
+    afterEach(closeAll);
+
+    it('two people exchange messages, shown as mine and theirs with names and join lines', async () => {
+      const [ada, bob] = await joinChats(uniqueRoom('chat'), server, ['Ada', 'Bob']);
+      const input = part(ada.chat, 'input')[0] as HTMLTextAreaElement;
+      input.value = 'line one\nline two';
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+      bob.chat.send('hi Ada');
+      await until(() => ada.chat.messages.length === 2 && bob.chat.messages.length === 2, 'the messages did not cross');
+      expect(ids(ada)).to.deep.equal(ids(bob));
+
+      const [received] = eventsOfChat(bob, 'rtc-message');
+      expect(received.detail).to.include({ from: ada.chat.peerId, name: 'Ada', text: 'line one\nline two', mine: false, history: false });
+      expect(received.detail.time).to.be.closeTo(Date.now(), 10_000);
+      await bob.chat.updateComplete;
+      const theirs = part(bob.chat, 'theirs')[0];
+      expect(theirs.querySelector('[part~="sender"]')!.textContent).to.equal('Ada');
+      expect(theirs.querySelector('[part~="text"]')!.textContent).to.equal('line one\nline two');
+      expect(part(bob.chat, 'mine')[0].querySelector('[part~="text"]')!.textContent).to.equal('hi Ada');
+      expect(part(ada.chat, 'system-line').map((l) => l.textContent)).to.deep.equal(['Bob joined']);
+      expect(part(bob.chat, 'system-line').map((l) => l.textContent)).to.deep.equal(['Ada is here']);
+
+      bob.close();
+      await until(() => part(ada.chat, 'system-line').length === 2, 'no line for Bob leaving', 5_000);
+      expect(part(ada.chat, 'system-line')[1].textContent).to.match(/^Bob left/);
+    });
+
+    it('three people agree on one order without duplicates, and a late joiner gets the history', async () => {
+      const room = uniqueRoom('order');
+      const people = await joinChats(room, server, ['Ada', 'Bob', 'Cy']);
+      // Everyone talks at once.
+      for (let i = 0; i < 5; i++) for (const p of people) p.chat.send(`${p.name} ${i}`);
+      await until(() => people.every((p) => p.chat.messages.length === 15), () => people.map((p) => `${p.name}: ${p.chat.messages.length}`).join(', '));
+      const order = ids(people[0]);
+      expect(new Set(order).size).to.equal(15);
+      for (const p of people) expect(ids(p), `${p.name}'s order`).to.deep.equal(order);
+      for (const p of people) {
+        const own = people[0].chat.messages.filter((m) => m.name === p.name).map((m) => m.text);
+        expect(own, `${p.name}'s messages keep their order`).to.deep.equal([0, 1, 2, 3, 4].map((i) => `${p.name} ${i}`));
+      }
+
+      const dee = await addChatParticipant({ room, server, name: 'Dee' });
+      await until(
+        () => dee.chat.phase === 'joined' && [dee, ...people].every((p) => p.chat.participants.length === 3),
+        'Dee did not link up with everyone',
+      );
+      // History goes first on each link: once a later message from each member has arrived,
+      // every member's history has too.
+      for (const p of people) p.chat.send(`${p.name} again`);
+      await until(() => dee.chat.messages.length === 18, () => `Dee has ${dee.chat.messages.length} messages`);
+      await until(() => people.every((p) => p.chat.messages.length === 18), 'the later messages did not arrive');
+      expect(ids(dee)).to.deep.equal(ids(people[0]));
+      expect(ids(dee).slice(0, 15)).to.deep.equal(order);
+      const history = eventsOfChat(dee, 'rtc-message').filter((e) => e.detail.history);
+      expect(history).to.have.length(15);
+      await dee.chat.updateComplete;
+      expect(shownMessages(dee.chat)).to.deep.equal(dee.chat.messages.map((m) => m.text));
+    });
+  });
+}
+
+describe('<rtc-chat> with other people\'s data', () => {
+  afterEach(closeAll);
+
+  it('shows markup in messages, display names and file names as text', async () => {
+    const evil = '<img src=x onerror="parent.parent.pwned=1">';
+    const [ada, bob] = await joinChats(uniqueRoom('xss'), rtcServer, ['Ada', evil]);
+    await greet([ada, bob]);
+    bob.chat.send(`<script>parent.pwned=1</script> ${evil} javascript:parent.pwned=1 see https://example.com/a_(b) now`);
+    const sent = await bob.chat.sendFile(bob.makeFile(16, `${evil}.html`));
+    expect(sent!.state).to.equal('done');
+    await until(() => ada.chat.messages.length === 3, 'the message did not arrive');
+    await ada.chat.updateComplete;
+
+    const root = ada.chat.shadowRoot!;
+    expect(root.querySelectorAll('img, script, iframe, object, embed, svg')).to.have.length(0);
+    const text = part(ada.chat, 'message').find((m) => m.textContent!.includes('<script>'))!;
+    expect(text.querySelector('[part~="sender"]')!.textContent).to.equal(evil);
+    expect(text.querySelector('[part~="text"]')!.textContent).to.contain('<script>parent.pwned=1</script>').and.contain(evil);
+    const links = [...text.querySelectorAll('a')];
+    expect(links.map((a) => [a.getAttribute('href'), a.textContent, a.rel, a.target])).to.deep.equal([
+      ['https://example.com/a_(b)', 'https://example.com/a_(b)', 'noopener noreferrer', '_blank'],
+    ]);
+    const [download] = part(ada.chat, 'download') as HTMLAnchorElement[];
+    expect(download.getAttribute('download')).to.equal(`${evil}.html`);
+    expect(download.textContent).to.equal(`${evil}.html`);
+    expect(download.href).to.match(/^blob:/);
+    const [received] = eventsOfChat<RtcFileReceivedEvent>(ada, 'rtc-file-received');
+    expect(received.detail.blob.type, 'never served as a page').to.equal('application/octet-stream');
+    expect((window as { pwned?: number }).pwned).to.equal(undefined);
+  });
+
+  it('drops oversized, malformed, unknown and flooding messages, reports them, and carries on', async () => {
+    const room = uniqueRoom('hostile');
+    const [ada] = await joinChats(room, rtcServer, ['Ada']);
+    const eve = new RoomSession({ room, server: parseServerUrl(rtcServer), name: '<b>Eve</b>', peerFactory: createPeer });
+    try {
+      await eve.join();
+      await until(() => ada.chat.participants.length === 1, 'Eve did not link up');
+      const to = ada.chat.peerId!;
+      const msg = (seq: number, text: string) => ({ t: 'chat-msg', cv: 1, seq, clock: seq, time: Date.now(), text });
+      eve.send(to, { t: 'chat-nonsense', cv: 1 });
+      eve.send(to, { t: 'chat-msg', cv: 1, seq: 'one' });
+      eve.send(to, { t: 'file-end', cv: 1, id: 9, size: 1, chunks: 1, sha256: 'nope' });
+      eve.send(to, new ArrayBuffer(100));
+      eve.send(to, msg(1, 'x'.repeat(70_000))); // over the 64 KiB frame limit: the session drops it
+      for (let i = 0; i < 300; i++) eve.send(to, msg(10 + i, `<img src=x onerror="parent.parent.pwned=1"> flood ${i}`));
+      // Frames arrive in order: once this one is reported, everything before it was handled.
+      eve.send(to, msg(1_000, 'y'.repeat(2_001)));
+      await until(
+        () => eventsOfChat(ada, 'rtc-error').some((e) => e.detail.type === 'message-too-long'),
+        () => `errors so far: ${eventsOfChat(ada, 'rtc-error').map((e) => e.detail.type)}`,
+      );
+      expect(ada.chat.messages, 'only what the rate allows').to.have.length(20);
+      const types = eventsOfChat(ada, 'rtc-error').map((e) => e.detail.type);
+      expect([...new Set(types)].sort()).to.deep.equal(['message-too-long', 'protocol', 'rate-limited']);
+      expect(types.length, 'each kind reported once or twice, not per frame').to.be.at.most(6);
+      expect(eventsOfChat(ada, 'rtc-error').every((e) => !e.detail.fatal)).to.equal(true);
+      await ada.chat.updateComplete;
+      expect(ada.chat.shadowRoot!.querySelectorAll('img, b')).to.have.length(0);
+      expect(part(ada.chat, 'notice').length).to.be.within(1, 3);
+      expect(ada.chat.phase).to.equal('joined');
+      expect(ada.chat.send('still here'), 'the chat goes on').to.not.equal(null);
+      expect((window as { pwned?: number }).pwned).to.equal(undefined);
+    } finally {
+      await eve.leave();
+    }
+  });
+});
+
+describe('<rtc-chat> files', () => {
+  afterEach(closeAll);
+
+  it('sends files of 0 bytes, 1 MB and 50 MB intact, with progress on both sides', async () => {
+    const [ada, bob] = await joinChats(uniqueRoom('files'), rtcServer, ['Ada', 'Bob']);
+    await greet([ada, bob]);
+    for (const [size, name] of [
+      [0, 'empty.txt'],
+      [1_000_000, 'one.bin'],
+      [50 * 1024 * 1024, 'fifty.bin'],
+    ] as const) {
+      const file = ada.makeFile(size, name, size + 7);
+      const sent = await ada.chat.sendFile(file);
+      expect(sent, name).to.include({ state: 'done', size, name });
+      await until(() => eventsOfChat(bob, 'rtc-file-received').some((e) => e.detail.file.id === sent!.id), `${name} not received`);
+      const received = eventsOfChat<RtcFileReceivedEvent>(bob, 'rtc-file-received').find((e) => e.detail.file.id === sent!.id)!;
+      expect(received.detail.blob.size, name).to.equal(size);
+      expect(await bob.sha256(received.detail.blob), `${name} hash`).to.equal(await ada.sha256(file));
+      await bob.chat.updateComplete;
+      const entry = bob.chat.shadowRoot!.querySelector(`[data-id="${sent!.id}"]`)!;
+      expect(entry.querySelector('a[part~="download"]')!.getAttribute('download')).to.equal(name);
+      expect(entry.querySelector('[part~="file-size"]')!.textContent).to.equal(size === 0 ? '0 B' : size === 1_000_000 ? '1.0 MB' : '52 MB');
+    }
+    const progress = (p: ChatParticipant, state: string) => eventsOfChat(p, 'rtc-file-progress').filter((e) => e.detail.file.state === state);
+    expect(progress(bob, 'receiving').some((e) => e.detail.file.bytes > 0), 'receiver progress').to.equal(true);
+    expect(progress(ada, 'sending').some((e) => e.detail.file.bytes > 0), 'sender progress').to.equal(true);
+    expect(eventsOfChat(bob, 'rtc-file-offered')).to.have.length(3);
+    expect(eventsOfChat(ada, 'rtc-error').concat(eventsOfChat(bob, 'rtc-error'))).to.have.length(0);
+  });
+
+  for (const side of ['receiver', 'sender'] as const) {
+    it(`cancels a transfer from the ${side}'s side, on both sides`, async () => {
+      const [ada, bob] = await joinChats(uniqueRoom('cancel'), rtcServer, ['Ada', 'Bob']);
+      await greet([ada, bob]);
+      const canceller = side === 'sender' ? ada : bob;
+      canceller.chat.addEventListener('rtc-file-progress', (e) => {
+        const { file } = e.detail;
+        if (file.bytes > 0 && (file.state === 'sending' || file.state === 'receiving')) canceller.chat.cancelFile(file.id);
+      });
+      const sent = await ada.chat.sendFile(ada.makeFile(50 * 1024 * 1024, 'big.bin'));
+      expect(sent!.state).to.equal('canceled');
+      expect(sent!.bytes).to.be.below(sent!.size);
+      await until(() => eventsOfChat(bob, 'rtc-file-progress').some((e) => e.detail.file.state === 'canceled'), 'Bob\'s side did not end');
+      await bob.chat.updateComplete;
+      expect(part(bob.chat, 'download')).to.have.length(0);
+      expect(part(bob.chat, 'file-status')[0].textContent).to.equal(side === 'sender' ? 'Canceled by Ada' : 'Canceled');
+      expect(part(bob.chat, 'progress'), 'no progress bar left').to.have.length(0);
+      expect(eventsOfChat(bob, 'rtc-file-received')).to.have.length(0);
+      // The chat is not stuck behind the rest of the file.
+      ada.chat.send('after the file');
+      await until(() => bob.chat.messages.some((m) => m.text === 'after the file'), 'a message after the cancel did not arrive', 5_000);
+    });
+  }
+
+  it('ends a transfer cleanly on the sender when the recipient leaves mid-way', async () => {
+    const [ada, bob] = await joinChats(uniqueRoom('leaving'), rtcServer, ['Ada', 'Bob']);
+    await greet([ada, bob]);
+    bob.chat.addEventListener('rtc-file-progress', (e) => {
+      if (e.detail.file.bytes > 0) setTimeout(() => bob.close());
+    });
+    const sent = await ada.chat.sendFile(ada.makeFile(50 * 1024 * 1024, 'big.bin'));
+    expect(sent!.state).to.equal('failed');
+    expect(sent!.recipients[0].reason).to.be.oneOf(['left', 'interrupted']);
+    const [error] = eventsOfChat(ada, 'rtc-error');
+    expect(error.detail).to.include({ type: 'file-failed', fatal: false });
+    await ada.chat.updateComplete;
+    expect(part(ada.chat, 'file-status')[0].textContent).to.match(/^Bob: /);
+    expect(part(ada.chat, 'cancel-button')).to.have.length(0);
+  });
+});
+
+describe('<rtc-chat> beside <rtc-call>', () => {
+  afterEach(closeAll);
+
+  it('shares the call\'s session, and a chat-only page never asks for camera or microphone', async () => {
+    const room = uniqueRoom('beside');
+    const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada' });
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' }, { withCall: true });
+    await until(() => bob.call!.phase === 'in-call' && bob.chat.phase === 'joined', () => `Bob: call ${bob.call!.phase}, chat ${bob.chat.phase}`);
+    expect(bob.chat.peerId, 'one session for both elements').to.equal(bob.call!.peerId);
+    await until(() => ada.chat.participants.length === 1 && ada.chat.participants[0].media, 'Ada does not see Bob in the call');
+    bob.chat.send('from the call page');
+    await until(() => ada.chat.messages.length === 1, 'the message did not arrive');
+    expect(ada.chat.messages[0]).to.include({ name: 'Bob', from: bob.call!.peerId });
+    expect(bob.getUserMediaCalls.length, 'the call asked for devices').to.be.greaterThan(0);
+    expect(ada.getUserMediaCalls, 'the chat-only page asked for nothing').to.have.length(0);
+
+    // Leaving the call keeps the chat (and its session) going.
+    await bob.call!.leave();
+    ada.chat.send('still chatting');
+    await until(() => bob.chat.messages.length === 2, 'the chat stopped with the call');
+  });
+});
+
+describe('<rtc-chat> in a page, with a peer', () => {
+  afterEach(closeAll);
+
+  it('does not fight a reader who scrolled up, and marks what is unread', async () => {
+    const room = uniqueRoom('scroll');
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada" style="height: 320px"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    await until(() => el.participants.length === 1, 'Bob did not link up');
+    for (let i = 0; i < 14; i++) bob.chat.send(`message ${i} ${'with some words '.repeat(3)}`);
+    await until(() => el.messages.length === 14, () => `${el.messages.length} messages`);
+    await el.updateComplete;
+    const list = part(el, 'message-list')[0];
+    const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 2;
+    expect(list.scrollHeight, 'the list overflows').to.be.greaterThan(list.clientHeight);
+    expect(atBottom(), 'follows new messages at the bottom').to.equal(true);
+
+    list.scrollTop = 0;
+    await until(() => list.scrollTop === 0, 'could not scroll up');
+    bob.chat.send('new one');
+    bob.chat.send('new two');
+    await until(() => el.messages.length === 16, 'the new messages did not arrive');
+    await el.updateComplete;
+    expect(list.scrollTop, 'the reader stays where they are').to.equal(0);
+    expect(part(el, 'unread-button')[0].textContent).to.contain('2 new messages');
+    expect(el.matches(':state(unread)')).to.equal(true);
+    await expect(el).to.be.accessible();
+
+    part(el, 'unread-button')[0].click();
+    await until(() => part(el, 'unread-button').length === 0 && atBottom(), 'the unread button did not take the reader down');
+    expect(el.matches(':state(unread)')).to.equal(false);
+  });
+
+  it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
+    const room = uniqueRoom('ui-files');
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    await until(() => el.participants.length === 1, 'Bob did not link up');
+    bob.chat.send('hi');
+    await until(() => el.messages.length === 1, 'no hello from Bob');
+    el.send('hi Bob');
+    await until(() => bob.chat.messages.length === 2, 'no hello from Ada');
+
+    // Dropped onto the element.
+    const dropped = new DataTransfer();
+    dropped.items.add(new File(['dropped!'], 'dropped.txt', { type: 'text/plain' }));
+    const base = part(el, 'base')[0];
+    base.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    await el.updateComplete;
+    expect(el.matches(':state(drop-target)'), 'shows where to drop').to.equal(true);
+    base.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    // Picked with the file button's input.
+    const picked = new DataTransfer();
+    picked.items.add(new File(['picked!'], 'picked.txt'));
+    const input = el.renderRoot.querySelector<HTMLInputElement>('input[type="file"]')!;
+    input.files = picked.files;
+    input.dispatchEvent(new Event('change'));
+    await until(() => eventsOfChat(bob, 'rtc-file-received').length === 2, 'the files did not arrive');
+    const names = eventsOfChat<RtcFileReceivedEvent>(bob, 'rtc-file-received').map((e) => e.detail.file.name).sort();
+    expect(names).to.deep.equal(['dropped.txt', 'picked.txt']);
+    expect(el.matches(':state(drop-target)')).to.equal(false);
+
+    // A transfer held at its start (its file reads wait), to look at it while it runs.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    class SlowFile extends File {
+      override slice(start?: number, end?: number): Blob {
+        const part = super.slice(start, end);
+        return { arrayBuffer: () => gate.then(() => part.arrayBuffer()) } as Blob;
+      }
+    }
+    const sending = el.sendFile(new SlowFile([new Uint8Array(300_000)], 'slow.bin'));
+    await until(() => part(el, 'progress').length === 1 && part(el, 'file-status').some((s) => s.textContent!.startsWith('Sending')), 'no progress shown');
+    await until(() => part(bob.chat, 'progress').length === 1, 'Bob shows no progress');
+    await expect(el).to.be.accessible();
+    part(el, 'cancel-button')[0].click();
+    release();
+    expect((await sending)!.state).to.equal('canceled');
+    await until(() => part(bob.chat, 'progress').length === 0, 'Bob still shows the transfer running');
+
+    // Bob sends one back: Ada gets a download link with name and size.
+    await bob.chat.sendFile(bob.makeFile(2_000, 'report.pdf'));
+    await until(() => part(el, 'download').length === 1, 'no download link');
+    const link = part(el, 'download')[0] as HTMLAnchorElement;
+    expect(link.download).to.equal('report.pdf');
+    expect(link.closest('[part~="file"]')!.querySelector('[part~="file-size"]')!.textContent).to.equal('2.0 kB');
+    await expect(el).to.be.accessible();
+  });
+});
