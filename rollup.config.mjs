@@ -4,6 +4,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { peerjsSlim } from './scripts/peerjs-slim.mjs';
+import { minifyTemplates } from './scripts/minify-templates.mjs';
 
 export default {
   input: 'dist/lib/index.js',
@@ -15,6 +16,7 @@ export default {
   // lit's dev-mode warnings stay out of the production bundle (the `production` condition).
   plugins: [
     peerjsSlim(),
+    minifyTemplates(),
     nodeResolve({ browser: true, exportConditions: ['production'] }),
     // peerjs pulls in webrtc-adapter, which depends on the CommonJS package `sdp`.
     commonjs(),
