@@ -1,19 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { RoomController } from '../../controllers/room-controller.js';
 import { acquireLocalMedia, listDevices, stopStream } from '../../media/local-media.js';
-import {
-  ConfigError,
-  DEFAULT_KEY,
-  checkMaxParticipants,
-  checkRoom,
-  defaultServerUrl,
-  parseIceServers,
-  parseServerUrl,
-} from '../../session/config.js';
-import { createPeer } from '../../session/peer-factory.js';
-import type { Participant, PeerFactory, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import type { ConfigError } from '../../session/config.js';
+import type { Participant, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import { RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
@@ -82,52 +73,38 @@ function hasLiveVideo(stream: MediaStream | null): boolean {
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
  */
-@customElement('rtc-call')
-export class RtcCall extends LitElement {
+export class RtcCall extends RoomElement {
   static override styles = callStyles;
 
-  /** The room to join. People in the same room on the same server see each other. */
-  @property({ reflect: true }) room = '';
-
-  /**
-   * The PeerServer's URL, such as `https://calls.example.com/peerjs`. When empty, the
-   * server the script was loaded from (its origin plus `/peerjs`).
-   */
-  @property() server = '';
-
-  /** The PeerServer's API key. */
-  @property() key: string = 'peerjs';
-
-  /** The display name others see. */
-  @property() name = '';
-
-  /**
-   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. Empty by
-   * default: only direct connections (same machine or network). Calls across the internet need
-   * at least a STUN server, and a TURN server for restrictive networks.
-   */
-  @property({ attribute: 'ice-servers' }) iceServers = '';
-
-  /** The most people in the room, this page included; 0 for no limit. */
-  @property({ attribute: 'max-participants' }) maxParticipants: number | string = 8;
+  static override properties = {
+    autojoin: { type: Boolean, reflect: true },
+    audioOnly: { type: Boolean, attribute: 'audio-only' },
+    _phase: { state: true },
+    _error: { state: true },
+    _notices: { state: true },
+    _localStream: { state: true },
+    _mic: { state: true },
+    _cam: { state: true },
+    _status: { state: true },
+    _devices: { state: true },
+    _stalled: { state: true },
+  };
 
   /** Join as soon as the element is on the page, without the join button. */
-  @property({ type: Boolean, reflect: true }) autojoin = false;
+  autojoin = false;
 
   /** Join without the camera (the microphone only). */
-  @property({ type: Boolean, attribute: 'audio-only' }) audioOnly = false;
+  audioOnly = false;
 
-  /** Creates PeerJS peers; replace it to wrap or instrument PeerJS. */
-  @property({ attribute: false }) peerFactory: PeerFactory = createPeer;
-
-  @state() private _phase: CallPhase = 'idle';
-  @state() private _error: RtcErrorDetail | null = null;
-  @state() private _notices: RtcErrorDetail[] = [];
-  @state() private _localStream: MediaStream | null = null;
-  @state() private _mic = false;
-  @state() private _cam = false;
-  @state() private _status = '';
-  @state() private _devices: MediaDeviceInfo[] = [];
+  private _phase: CallPhase = 'idle';
+  private _error: RtcErrorDetail | null = null;
+  private _notices: RtcErrorDetail[] = [];
+  private _localStream: MediaStream | null = null;
+  private _mic = false;
+  private _cam = false;
+  private _status = '';
+  private _devices: MediaDeviceInfo[] = [];
+  private _stalled = new Set<string>();
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
@@ -150,7 +127,6 @@ export class RtcCall extends LitElement {
   /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
   private readonly videoWatch = new VideoWatch(1_500);
   private videoCheck: ReturnType<typeof setInterval> | null = null;
-  @state() private _stalled = new Set<string>();
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
 
@@ -196,8 +172,7 @@ export class RtcCall extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Moving to another room (or server) while in a call: leave, then join the new one.
-    const target = (['room', 'server', 'key'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
-    if (target && (this._phase === 'in-call' || this._phase === 'joining')) {
+    if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
       void this.endCall('user').then(() => this.join().catch(() => {}));
     }
   }
@@ -328,17 +303,6 @@ export class RtcCall extends LitElement {
   private async refreshDevices(): Promise<void> {
     const devices = await listDevices();
     this._devices = devices.filter((d) => d.kind === 'audioinput' || d.kind === 'videoinput');
-  }
-
-  private sessionOptions(): RoomSessionOptions {
-    return {
-      room: checkRoom(this.room),
-      server: parseServerUrl(this.server || defaultServerUrl(), this.key || DEFAULT_KEY),
-      name: this.name.trim() || 'Guest',
-      iceServers: parseIceServers(this.iceServers),
-      maxParticipants: checkMaxParticipants(this.maxParticipants),
-      peerFactory: this.peerFactory,
-    };
   }
 
   private async runJoin(): Promise<void> {
@@ -580,6 +544,8 @@ export class RtcCall extends LitElement {
     </div>`;
   }
 }
+
+customElements.define('rtc-call', RtcCall);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatRoom, type ChatEntry, type ChatLimits, type ChatProblemType } from '../../chat/chat-room.js';
 import { formatBytes } from '../../chat/format.js';
@@ -7,17 +7,9 @@ import { linkify } from '../../chat/linkify.js';
 import type { ChatMessage } from '../../chat/store.js';
 import { describe, isOver, type ChatFile } from '../../chat/transfer.js';
 import { RoomController } from '../../controllers/room-controller.js';
-import {
-  ConfigError,
-  DEFAULT_KEY,
-  checkMaxParticipants,
-  checkRoom,
-  defaultServerUrl,
-  parseIceServers,
-  parseServerUrl,
-} from '../../session/config.js';
-import { createPeer } from '../../session/peer-factory.js';
-import type { Participant, PeerFactory, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import type { ConfigError } from '../../session/config.js';
+import type { Participant, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import { RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import { RtcFileProgressEvent } from '../../events/file-progress.js';
@@ -95,52 +87,19 @@ const clock = (time: number) => new Date(time).toLocaleTimeString([], { hour: '2
  * @fires {RtcFileReceivedEvent} rtc-file-received - A file arrived whole and verified. `detail: { file, blob }`.
  * @fires {RtcErrorEvent} rtc-error - Something failed or was refused. `detail: { type, message, fatal }`.
  */
-export class RtcChat extends LitElement {
+export class RtcChat extends RoomElement {
   static override styles = chatStyles;
-  // Declared here rather than with decorators: per-field decorator calls cost bundle bytes that
-  // every visitor pays for. The fields below carry the documentation.
   static override properties = {
-    room: { reflect: true },
-    server: {},
-    key: {},
-    name: {},
-    iceServers: { attribute: 'ice-servers' },
-    maxParticipants: { attribute: 'max-participants' },
     maxMessageLength: { attribute: 'max-message-length' },
     maxMessageRate: { attribute: 'max-message-rate' },
     maxFileSize: { attribute: 'max-file-size' },
     history: {},
-    peerFactory: { attribute: false },
     _phase: { state: true, attribute: false },
     _error: { state: true, attribute: false },
     _notices: { state: true, attribute: false },
     _unread: { state: true, attribute: false },
     _dragging: { state: true, attribute: false },
   };
-
-  /** The room to join. People in the same room on the same server chat together. */
-  room = '';
-
-  /**
-   * The PeerServer's URL, such as `https://calls.example.com/peerjs`. When empty, the
-   * server the script was loaded from (its origin plus `/peerjs`).
-   */
-  server = '';
-
-  /** The PeerServer's API key. */
-  key: string = 'peerjs';
-
-  /** The display name others see (when this element opens the room's session). */
-  name = '';
-
-  /**
-   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. Empty by
-   * default: only direct connections (same machine or network).
-   */
-  iceServers = '';
-
-  /** The most people in the room, this page included; 0 for no limit. */
-  maxParticipants: number | string = 8;
 
   /** Longest message in characters (1 to 10,000), for sending and for accepting. */
   maxMessageLength: number | string = 2000;
@@ -153,9 +112,6 @@ export class RtcChat extends LitElement {
 
   /** How many recent messages are handed to someone who joins later (0 to 500). */
   history: number | string = 100;
-
-  /** Creates PeerJS peers; replace it to wrap or instrument PeerJS. */
-  peerFactory: PeerFactory = createPeer;
 
   private _phase: ChatPhase = 'idle';
   private _error: RtcErrorDetail | null = null;
@@ -249,8 +205,7 @@ export class RtcChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const moved = (['room', 'server', 'key'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
-    if (moved && this.isConnected && this._phase !== 'idle') {
+    if (this.movesRoom(changed) && this.isConnected && this._phase !== 'idle') {
       this.#stop();
       void this.#controller.detach().then(() => this.#join());
     }
@@ -313,14 +268,7 @@ export class RtcChat extends LitElement {
     const generation = this.#generation;
     let options: RoomSessionOptions;
     try {
-      options = {
-        room: checkRoom(this.room),
-        server: parseServerUrl(this.server || defaultServerUrl(), this.key || DEFAULT_KEY),
-        name: this.name.trim() || 'Guest',
-        iceServers: parseIceServers(this.iceServers),
-        maxParticipants: checkMaxParticipants(this.maxParticipants),
-        peerFactory: this.peerFactory,
-      };
+      options = this.sessionOptions();
       this.#limits = checkLimits(this);
     } catch (err) {
       return this.#fail({ type: 'invalid-config', message: (err as ConfigError).message, fatal: true });

@@ -1,0 +1,76 @@
+import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import {
+  DEFAULT_KEY,
+  checkMaxParticipants,
+  checkRoom,
+  defaultServerUrl,
+  parseIceServers,
+  parseServerUrl,
+} from '../session/config.js';
+import { createPeer } from '../session/peer-factory.js';
+import type { PeerFactory, RoomSessionOptions } from '../session/room-session.js';
+
+/**
+ * What `<rtc-call>` and `<rtc-chat>` share: the attributes that name a room on a PeerServer,
+ * and the session options they describe. Two elements of a page with the same `room`,
+ * `server` and `key` share one session.
+ *
+ * Reactive properties are declared in `static properties` rather than with decorators: each
+ * decorated field costs bundle bytes that every visitor of every embedding page pays for.
+ */
+export class RoomElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    room: { reflect: true },
+    server: {},
+    key: {},
+    name: {},
+    iceServers: { attribute: 'ice-servers' },
+    maxParticipants: { attribute: 'max-participants' },
+    peerFactory: { attribute: false },
+  };
+
+  /** The room to join. People in the same room on the same server are together. */
+  room = '';
+
+  /**
+   * The PeerServer's URL, such as `https://calls.example.com/peerjs`. When empty, the
+   * server the script was loaded from (its origin plus `/peerjs`).
+   */
+  server = '';
+
+  /** The PeerServer's API key. */
+  key: string = 'peerjs';
+
+  /** The display name others see (the first element of a page to join the room sets it). */
+  name = '';
+
+  /**
+   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. Empty by
+   * default: only direct connections (same machine or network). Calls across the internet need
+   * at least a STUN server, and a TURN server for restrictive networks.
+   */
+  iceServers = '';
+
+  /** The most people in the room, this page included; 0 for no limit. */
+  maxParticipants: number | string = 8;
+
+  /** Creates PeerJS peers; replace it to wrap or instrument PeerJS. */
+  peerFactory: PeerFactory = createPeer;
+
+  /** The session options the attributes describe; throws a ConfigError for a bad one. */
+  protected sessionOptions(): RoomSessionOptions {
+    return {
+      room: checkRoom(this.room),
+      server: parseServerUrl(this.server || defaultServerUrl(), this.key || DEFAULT_KEY),
+      name: this.name.trim() || 'Guest',
+      iceServers: parseIceServers(this.iceServers),
+      maxParticipants: checkMaxParticipants(this.maxParticipants),
+      peerFactory: this.peerFactory,
+    };
+  }
+
+  /** Whether an update moves the element to another room (or server). */
+  protected movesRoom(changed: PropertyValues): boolean {
+    return (['room', 'server', 'key'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
+  }
+}
