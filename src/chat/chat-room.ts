@@ -16,6 +16,8 @@ import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanText, decodeChun
 export interface ChatPeer {
   readonly id: string;
   readonly name: string;
+  /** False for members already in the room when this page joined ("X is here", not "X joined"). */
+  readonly arrived?: boolean;
 }
 
 /** What the chat needs from the session (a `RoomSession` fits). */
@@ -23,8 +25,6 @@ export interface ChatTransport extends TransferTransport {
   readonly id: string | null;
   readonly name: string;
   readonly participants: readonly ChatPeer[];
-  /** Whether this page holds the room's beacon: right after joining, that means it came first. */
-  readonly holdsBeacon?: boolean;
   broadcast(frame: ExtensionFrame): void;
 }
 
@@ -74,7 +74,6 @@ interface PeerState {
 /** Most files one member may be sending this page at once. */
 const MAX_INCOMING_PER_PEER = 4;
 /** A newcomer's links formed this soon after it joined are people who were already there. */
-const ARRIVAL_QUIET = 3_000;
 /** Progress is told at most this often (ms), and at every change of state. */
 const PROGRESS_EVERY = 100;
 const NOT_JOINED = 'The chat has not joined the room yet.';
@@ -91,7 +90,6 @@ export class ChatRoom {
   #seq = 0;
   #nextTransfer = 1;
   /** Until when links are people who were already in the room ("is here", not "joined"). */
-  #arrivalsUntil = 0;
   readonly #outgoing = new Map<number, OutgoingFile>();
   /** Incoming transfers, ended ones included: their late chunks are dropped without a report. */
   readonly #incoming = new Map<string, IncomingFile>();
@@ -126,11 +124,7 @@ export class ChatRoom {
     this.stop();
     this.#transport = transport;
     if (transport.id) this.#myIds.add(transport.id);
-    // The first member (it claimed the beacon) found nobody; a newcomer links up with those
-    // already there in its first moments.
-    this.#arrivalsUntil = Infinity;
     for (const p of transport.participants) this.joined(p);
-    this.#arrivalsUntil = transport.holdsBeacon ? 0 : Date.now() + ARRIVAL_QUIET;
   }
 
   /** Stops: every transfer under way is canceled (the other side is told while it can hear). */
@@ -145,8 +139,16 @@ export class ChatRoom {
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
     this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY });
-    this.#line(Date.now() < this.#arrivalsUntil ? 'here' : 'joined', p);
+    this.#line(p.arrived === false ? 'here' : 'joined', p);
     this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+  }
+
+  /**
+   * A member's connection was restored or replaced: what was sent meanwhile may be lost, so
+   * the chats greet each other again and exchange history (copies are dropped on arrival).
+   */
+  reconnected(p: ChatPeer): void {
+    if (this.#peers.has(p.id)) this.#sendTo(p.id, { t: 'chat-hello', reply: false });
   }
 
   /** A member left: their transfers end, and a line says so. */

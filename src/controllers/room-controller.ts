@@ -14,6 +14,7 @@ import type { ExtensionFrame } from '../session/protocol.js';
 export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
   participantLeft?(participant: Participant, reason: LeaveReason): void;
+  participantReconnected?(participant: Participant): void;
   error?(error: SessionError): void;
   signalling?(state: SignallingState): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
@@ -71,6 +72,10 @@ export class RoomController implements ReactiveController {
       this.handlers.participantLeft?.(p, reason);
     });
     on('participant-updated', refresh);
+    on('participant-reconnected', (p) => {
+      refresh();
+      this.handlers.participantReconnected?.(p);
+    });
     on('error', (e) => this.handlers.error?.(e));
     on('signalling', (state) => {
       refresh();

@@ -41,6 +41,20 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(all.filter((s) => s.holdsBeacon)).to.have.length(1);
   });
 
+  it('tells who was already in the room from who arrived later', async () => {
+    const net = new FakeNetwork();
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
+    await a.join();
+    await b.join();
+    await until(() => fullMesh([a, b]), describeMesh([a, b]));
+    await c.join();
+    await until(() => fullMesh([a, b, c]), describeMesh([a, b, c]));
+    const arrived = (s: RoomSession) => Object.fromEntries(s.participants.map((p) => [p.name, p.arrived]));
+    expect(arrived(a)).to.deep.equal({ B: true, C: true });
+    expect(arrived(b)).to.deep.equal({ A: false, C: true });
+    expect(arrived(c)).to.deep.equal({ A: false, B: false });
+  });
+
   it('places exactly one media call per pair, from the higher id', async () => {
     const net = new FakeNetwork();
     const all = ['A', 'B', 'C', 'D'].map((n) => make(net, n));

@@ -65,6 +65,8 @@ export interface Participant {
   readonly stream: MediaStream | null;
   /** When this page linked up with them (ms since the epoch). */
   readonly since: number;
+  /** True when they came after this page joined; false for those already in the room. */
+  readonly arrived: boolean;
   /**
    * `connected`, or `reconnecting` while the path to them is broken (nothing heard for a few
    * seconds, or ICE disconnected) and the session tries to restore it.
@@ -83,6 +85,8 @@ export interface RoomSessionEvents {
   'participant-joined': (participant: Participant) => void;
   /** A member left, closed the page or stopped answering. */
   'participant-left': (participant: Participant, reason: LeaveReason) => void;
+  /** A member whose connection was broken (or replaced) is connected again. */
+  'participant-reconnected': (participant: Participant) => void;
   /** A member's stream, name or media state changed. */
   'participant-updated': (participant: Participant) => void;
   /** The PeerServer link was lost (calls go on) or is back. */
@@ -151,6 +155,7 @@ interface Link {
   mic: boolean;
   cam: boolean;
   since: number;
+  arrived: boolean;
   lastSeen: number;
   /** Last ICE state of the mesh connection. */
   meshIce: RTCIceConnectionState;
@@ -208,6 +213,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Mesh connections not yet confirmed by a hello, dialled or accepted, by remote id. */
   private readonly connecting = new Map<string, DataConnection>();
   private readonly gone = new Set<string>();
+  /** Members that were in the room before this page joined (a welcome listed them). */
+  private readonly preexisting = new Set<string>();
   /** Media calls by member id, including calls that started before the member's hello. */
   private readonly calls = new Map<string, CallState>();
   /** Whether members not linked yet want media, as a welcome or an intro said. */
@@ -468,6 +475,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       // Let in: the holder's connection is our link to it; everyone else is dialled (or dials
       // us) by the usual rule, and calls start at once, before any hello.
       this.beaconHolder = id;
+      if (this._phase === 'joining') for (const m of welcome) this.preexisting.add(m.id);
       this.introWaiter?.({ welcome, holder: id });
       for (const m of welcome) if (m.id !== id) this.knownMedia.set(m.id, m.media);
       this.knownMedia.set(id, welcome.find((m) => m.id === id)?.media ?? true);
@@ -642,6 +650,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       mic: frame.mic,
       cam: frame.cam,
       since: now,
+      arrived: this._phase === 'joined' && !this.preexisting.has(id),
       lastSeen: now,
       meshIce: conn.peerConnection?.iceConnectionState ?? 'connected',
       brokenSince: 0,
@@ -682,8 +691,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (this.connecting.get(link.id) === conn) this.connecting.delete(link.id);
     old.close();
     this.updateLink(link, { name: frame.name || link.name, media: frame.media, mic: frame.mic, cam: frame.cam });
+    link.brokenSince = 0;
+    link.snapshot = null;
     this.checkHealth(link);
     this.maybeCall(link.id, true);
+    // Whatever was under way on the old connection (a message, a file) may be lost.
+    this.emit('participant-reconnected', this.snapshot(link));
   }
 
   private onMeshClose(conn: DataConnection): void {
@@ -713,12 +726,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const broken =
       !link.conn.open || now - link.lastSeen > this.timing.quiet || iceBroken(link.meshIce) || iceBroken(this.calls.get(link.id)?.ice);
     if (broken && !link.brokenSince) link.brokenSince = now;
-    if (!broken && link.brokenSince) {
+    const restored = !broken && link.brokenSince !== 0;
+    if (restored) {
       link.brokenSince = 0;
       link.redialAttempts = 0;
     }
     const connection = link.brokenSince ? 'reconnecting' : 'connected';
     if (this.snapshot(link).connection !== connection) this.updateLink(link, {});
+    if (restored) this.emit('participant-reconnected', this.snapshot(link));
     if (link.brokenSince && now - link.brokenSince >= this.timing.redialAfter) this.redial(link);
   }
 
@@ -1100,6 +1115,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       cam: link.cam,
       stream: this.calls.get(link.id)?.stream ?? null,
       since: link.since,
+      arrived: link.arrived,
       connection: link.brokenSince ? 'reconnecting' : 'connected',
     });
     return link.snapshot;

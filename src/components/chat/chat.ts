@@ -137,6 +137,7 @@ export class RtcChat extends RoomElement {
     this,
     {
       participantJoined: (p) => this.#chat.joined(p),
+      participantReconnected: (p) => this.#chat.reconnected(p),
       participantLeft: (p, reason) => this.#chat.left(p, reason),
       error: (e) => !e.fatal && this.#chat.problemOnce(e.type as ChatProblemType, e.message),
       frame: (from, frame) => this.#chat.frame(from, frame),
