@@ -289,7 +289,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.setPhase('joining');
     let claim: Promise<Peer | null> | null = null;
     try {
-      this.beaconId = await beaconIdFor(this.room, this.server.key);
+      this.beaconId = beaconIdFor(this.room, this.server.key);
       // The member peer and the claim on the beacon open side by side: two server round trips
       // in the time of one.
       claim = this.openBeacon();

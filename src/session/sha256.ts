@@ -1,7 +1,7 @@
 /**
- * SHA-256 (FIPS 180-4) for pages without WebCrypto's `crypto.subtle`, which browsers offer only
- * in secure contexts. A visitor on a plain-http page cannot use a camera, but can still join
- * receive-only, and needs the same beacon id as everyone else.
+ * SHA-256 (FIPS 180-4), synchronous, for the room's beacon id. WebCrypto's digest is
+ * asynchronous, slow on its first call and absent from pages that are not a secure context
+ * (where a visitor can still join receive-only).
  */
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
