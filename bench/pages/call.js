@@ -1,0 +1,86 @@
+// Joins a call two ways on the same page: with <rtc-call> (attach) or with raw PeerJS calls
+// between known ids (raw), and reports when remote video frames arrive.
+import { frames, idle, instrument, mark, peerOptions, start, timedPeer, waitFrames, watchVideo } from './common.js';
+
+instrument();
+
+const REMOTE_TILES = '[part~="tile"]:not([part~="local-tile"])';
+/** What <rtc-call> asks getUserMedia for (src/media/local-media.ts): the baseline asks the same. */
+const CONSTRAINTS = { audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } } };
+
+let call = null;
+
+/** t0: <rtc-call autojoin> is put on the page. */
+function attach({ room, name }) {
+  start();
+  call = document.createElement('rtc-call');
+  call.peerFactory = timedPeer;
+  call.setAttribute('room', room);
+  call.setAttribute('name', name);
+  call.setAttribute('autojoin', '');
+  document.body.append(call);
+  mark('attached');
+  const root = call.shadowRoot;
+  const scan = () => {
+    for (const tile of root.querySelectorAll(REMOTE_TILES)) {
+      const video = tile.querySelector('video');
+      const key = tile.getAttribute('data-peer-id') ?? tile.querySelector('[part~="name"]')?.textContent.trim();
+      if (video && key) watchVideo(key, video);
+    }
+  };
+  new MutationObserver(scan).observe(root, { childList: true, subtree: true });
+  scan();
+}
+
+/** Resolves once the element is in the call. */
+function joined(timeout = 20_000) {
+  return new Promise((resolve) => {
+    const deadline = performance.now() + timeout;
+    const check = () => {
+      if (call?.phase === 'in-call' || call?.phase === 'error' || performance.now() > deadline) resolve(call?.phase);
+      else setTimeout(check, 10);
+    };
+    check();
+  });
+}
+
+/**
+ * t0: a hand-written PeerJS client starts. getUserMedia and the Peer open side by side; once
+ * both are there it calls every id in `dial` with its camera and microphone. It answers every
+ * call with them, and shows its own preview and every remote video, as a call page would.
+ * Resolves when its peer is open and its media is there.
+ */
+async function raw({ id, dial = [] }) {
+  start();
+  const grid = document.createElement('div');
+  grid.className = 'raw';
+  document.body.append(grid);
+  const media = navigator.mediaDevices.getUserMedia(CONSTRAINTS);
+  const peer = timedPeer(id, peerOptions());
+  const opened = new Promise((resolve, reject) => {
+    peer.on('open', resolve);
+    peer.on('error', reject);
+  });
+  const show = (key, stream, muted = false) => {
+    const video = document.createElement('video');
+    Object.assign(video, { autoplay: true, playsInline: true, muted, srcObject: stream });
+    grid.append(video);
+    if (!muted) watchVideo(key, video);
+  };
+  const shown = new Set();
+  const onStream = (key) => (stream) => {
+    if (shown.has(key)) return;
+    shown.add(key);
+    show(key, stream);
+  };
+  peer.on('call', async (c) => {
+    c.answer(await media);
+    c.on('stream', onStream(c.peer));
+  });
+  const [stream] = await Promise.all([media, opened]);
+  for (const other of dial) peer.call(other, stream).on('stream', onStream(other));
+  show('local', stream, true);
+  window.rawPeer = peer;
+}
+
+window.bench = { ready: true, idle, attach, joined, phase: () => call?.phase, raw, waitFrames, frames: () => Object.fromEntries(frames), mark };

@@ -1,0 +1,88 @@
+// 1. Join: from attaching <rtc-call autojoin> to the first remote video frame, against a page
+// that does the same with raw PeerJS calls between known ids. Two participants, separate
+// browser contexts; a fresh room (or fresh ids) and fresh contexts every repetition.
+import { openParticipant } from '../lib/browser.mjs';
+import { median, ratio, summary } from '../lib/stats.mjs';
+
+export async function join({ browser, base, runId, quick, log }) {
+  const reps = quick ? 3 : 7;
+  const url = `${base}/bench/call.html`;
+  const samples = { element: [], raw: [] };
+  const timelines = { element: [], raw: [] };
+  const failures = [];
+
+  async function once(side, i) {
+    const host = await openParticipant(browser, url);
+    let guest;
+    try {
+      const room = `bench-join-${runId}-${i}`;
+      const hostId = `bench-${runId}-${i}-host`;
+      if (side === 'element') {
+        await host.eval((room) => window.bench.attach({ room, name: 'Host' }), room);
+        const phase = await host.eval(() => window.bench.joined());
+        if (phase !== 'in-call') throw new Error(`the host did not join (${phase})`);
+      } else {
+        await host.eval((id) => window.bench.raw({ id }), hostId);
+      }
+      guest = await openParticipant(browser, url);
+      if (side === 'element') await guest.eval((room) => window.bench.attach({ room, name: 'Guest' }), room);
+      else await guest.eval((id, hostId) => void window.bench.raw({ id, dial: [hostId] }), `bench-${runId}-${i}-guest`, hostId);
+      const result = await guest.eval(() => window.bench.waitFrames(1, 20_000));
+      const errors = [...host.errors, ...guest.errors];
+      if (!result.ok) throw new Error(`no remote frame within 20 s${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      samples[side].push(result.ms);
+      timelines[side].push({ ms: result.ms, marks: result.marks });
+      log(`  join ${side.padEnd(7)} #${i + 1}: ${result.ms.toFixed(0)} ms`);
+    } catch (error) {
+      failures.push(`${side} #${i + 1}: ${error.message}`);
+      log(`  join ${side} #${i + 1} failed: ${error.message}`);
+    } finally {
+      await guest?.close();
+      await host.close();
+    }
+  }
+
+  for (let i = 0; i < reps; i++) {
+    // Alternate which side goes first, so drift over the run falls on both alike.
+    const order = i % 2 ? ['raw', 'element'] : ['element', 'raw'];
+    for (const side of order) await once(side, i);
+  }
+
+  const element = summary(samples.element);
+  const raw = summary(samples.raw);
+  const r = ratio(element.median, raw.median);
+  // Where the time goes: the median page time of each step, on each side.
+  const breakdown = MILESTONES.map(([step, ...names]) => {
+    const at = (side) => median(timelines[side].map(({ marks }) => marks.find(([what]) => names.includes(what))?.[1] ?? NaN));
+    return { step, element: at('element'), raw: at('raw') };
+  });
+  // The repetition whose time is the median of its side, with all its marks.
+  const typical = (list, s) => list.slice().sort((a, b) => Math.abs(a.ms - s.median) - Math.abs(b.ms - s.median))[0] ?? null;
+  return {
+    element,
+    raw,
+    ratio: r,
+    target: 'ratio ≤ 1.1',
+    met: r <= 1.1,
+    breakdown,
+    typicalTimeline: { element: typical(timelines.element, element), raw: typical(timelines.raw, raw) },
+    failures,
+  };
+}
+
+/** Steps of a join, by the marks the pages set (bench/pages/common.js). */
+const MILESTONES = [
+  ['getUserMedia called', 'getUserMedia'],
+  ['member peer created', 'peer'],
+  ['beacon claim refused (ID-TAKEN)', 'beacon peer error unavailable-id'],
+  ['member peer open', 'peer open'],
+  ['introduction dialled', 'data out (intro)'],
+  ['camera and microphone ready', 'getUserMedia done'],
+  ['welcome received', 'data in (mesh)'],
+  ['media call placed or received', 'call out', 'call in'],
+  ['offer sent or received', '→ OFFER media', '← OFFER media'],
+  ['answer received or sent', '← ANSWER media', '→ ANSWER media'],
+  ['remote stream', 'call out: stream', 'call in: stream'],
+  ['remote video on the page', 'remote video on the page'],
+  ['first remote frame', 'first frame 1'],
+];

@@ -1,0 +1,243 @@
+// 5. Server capacity: rtc-server (server/cli.js) against the stock `peer` CLI, each its own
+// child process on 127.0.0.1, alternately in the same run. The load generator is this process:
+// N WebSocket peers as PeerJS opens them, then pairs relaying OFFER messages as fast as the
+// server passes them on, a fixed number in flight per direction.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { sleep } from '../lib/browser.mjs';
+import { ratio, summary } from '../lib/stats.mjs';
+
+// ws 8, the copy the peer package itself uses (a hoisted ws may be 7).
+const WebSocket = createRequire(import.meta.resolve('peer'))('ws');
+
+const TICKS = 100; // USER_HZ
+/**
+ * The load generator's frames carry an all-zero mask, which ws then skips applying: the
+ * server unmasks as usual, while the generator spends its time on sending, not on masking,
+ * so it can outrun the server on the same cores.
+ */
+const zeroMask = (mask) => mask.fill(0);
+
+/** A free TCP port on 127.0.0.1 (the stock CLI cannot be told to pick one itself). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+function cpuTicks(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+const KINDS = {
+  'rtc-server': (root, port) => ({
+    argv: [path.join(root, 'server/cli.js'), '--port', String(port), '--host', '127.0.0.1'],
+    ready: `http://127.0.0.1:${port}/peerjs`,
+    ws: (id) => `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${id}&token=t${id}`,
+  }),
+  // Diagnosis: rtc-server with node:async_hooks' createHook made a no-op (bench/lib/no-async-hook.mjs).
+  'rtc-server, no async hook': (root, port) => ({
+    ...KINDS['rtc-server'](root, port),
+    argv: ['--import', path.join(root, 'bench/lib/no-async-hook.mjs'), ...KINDS['rtc-server'](root, port).argv],
+  }),
+  'stock peer': (root, port) => ({
+    argv: [path.join(root, 'node_modules/peer/dist/bin/peerjs.js'), '--port', String(port), '--host', '127.0.0.1', '--path', '/'],
+    ready: `http://127.0.0.1:${port}/`,
+    ws: (id) => `ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=t${id}`,
+  }),
+};
+
+async function startServer(kind, root) {
+  const port = await freePort();
+  const spec = KINDS[kind](root, port);
+  // stdout ignored: the stock CLI logs every connection, and nothing here reads it.
+  const child = spawn(process.execPath, spec.argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${kind} exited: ${stderr.trim()}`);
+    try {
+      if ((await fetch(spec.ready)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${kind} did not start within 10 s: ${stderr.trim()}`);
+    }
+    await sleep(50);
+  }
+  return {
+    ...spec,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Opens one PeerJS-style WebSocket; resolves once the server said OPEN. */
+function connect(url, timeout = 15_000) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: zeroMask });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('no OPEN within 15 s'));
+    }, timeout);
+    ws.once('message', (data) => {
+      clearTimeout(timer);
+      if (String(data).includes('"OPEN"')) resolve(ws);
+      else {
+        ws.terminate();
+        reject(new Error(`server answered ${String(data).slice(0, 100)}`));
+      }
+    });
+    ws.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Connects `n` peers, `window` handshakes at a time. */
+async function connectAll(server, n, prefix, window = 64) {
+  const sockets = new Array(n);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      sockets[i] = await connect(server.ws(`${prefix}-${i}`));
+    }
+  };
+  await Promise.all(Array.from({ length: window }, worker));
+  return sockets;
+}
+
+/** A PeerJS data-connection offer, as the browser sends it through the server (about 1 KB). */
+function offer(dst, i) {
+  const sdp = [
+    'v=0', `o=- 46117${i} 2 IN IP4 127.0.0.1`, 's=-', 't=0 0', 'a=group:BUNDLE 0', 'a=extmap-allow-mixed', 'a=msid-semantic: WMS',
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:Xk2b', 'a=ice-pwd:f0yzK3bJ8dQm1nZ5h2XwTq7r',
+    'a=ice-options:trickle', 'a=fingerprint:sha-256 9C:1F:4E:2B:77:AB:90:12:34:56:78:9A:BC:DE:F0:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11',
+    'a=setup:actpass', 'a=mid:0', 'a=sctp-port:5000', 'a=max-message-size:262144', '',
+  ].join('\r\n');
+  return JSON.stringify({
+    type: 'OFFER',
+    dst,
+    payload: { sdp: { type: 'offer', sdp }, type: 'data', connectionId: `dc_bench${i}`, label: `dc_bench${i}`, reliable: true, serialization: 'raw', metadata: { proto: 'rtc-room/1', kind: 'mesh' } },
+  });
+}
+
+/**
+ * Pairs of peers send each other OFFERs for `ms`: each direction keeps `inFlight` messages on
+ * their way, sending the next one as one arrives. Returns deliveries per second.
+ */
+const TEXT = { binary: false };
+
+async function relay(sockets, ids, pairs, ms, inFlight = 8) {
+  let counting = false;
+  let delivered = 0;
+  let stop = false;
+  for (let p = 0; p < pairs; p++) {
+    const [a, b] = [2 * p, 2 * p + 1];
+    for (const [from, to] of [[a, b], [b, a]]) {
+      const message = Buffer.from(offer(ids[to], p));
+      // Every message `to` receives comes from `from`: answer each with the next one.
+      sockets[to].on('message', () => {
+        if (counting) delivered++;
+        if (!stop) sockets[from].send(message, TEXT);
+      });
+    }
+  }
+  for (let p = 0; p < pairs; p++) {
+    for (let k = 0; k < inFlight; k++) {
+      sockets[2 * p].send(offer(ids[2 * p + 1], p), TEXT);
+      sockets[2 * p + 1].send(offer(ids[2 * p], p), TEXT);
+    }
+  }
+  await sleep(500); // warm up
+  counting = true;
+  const t0 = performance.now();
+  await sleep(ms);
+  counting = false;
+  const seconds = (performance.now() - t0) / 1000;
+  stop = true;
+  return delivered / seconds;
+}
+
+async function measure(kind, { root, quick, log }, rep) {
+  const n = quick ? 1_000 : 3_000;
+  const server = await startServer(kind, root);
+  let sockets = [];
+  try {
+    await sleep(300);
+    const rssBefore = rssKiB(server.pid);
+    const prefix = `b${rep}${kind.length}${Date.now().toString(36)}`;
+    const t0 = performance.now();
+    sockets = await connectAll(server, n, prefix);
+    const connectMs = performance.now() - t0;
+    const connected = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
+    await sleep(1_000);
+    const rssAfter = rssKiB(server.pid);
+    const ids = sockets.map((_, i) => `${prefix}-${i}`);
+    const cpu0 = cpuTicks(server.pid);
+    const relaySeconds = quick ? 2 : 3;
+    const perSecond = await relay(sockets, ids, Math.min(200, n / 2), relaySeconds * 1000);
+    const cpuSeconds = (cpuTicks(server.pid) - cpu0) / TICKS;
+    const result = {
+      peers: n,
+      connected,
+      connectSeconds: connectMs / 1000,
+      connectsPerSecond: n / (connectMs / 1000),
+      rssBeforeMiB: rssBefore / 1024,
+      mibPer1000: ((rssAfter - rssBefore) / 1024 / n) * 1000,
+      relayedPerSecond: perSecond,
+      // Server CPU per relayed message: what the relay costs, whoever was the bottleneck.
+      cpuMicrosecondsPerMessage: (cpuSeconds / (perSecond * (relaySeconds + 0.5))) * 1e6,
+    };
+    log(
+      `  server ${kind} #${rep + 1}: ${connected}/${n} connected in ${result.connectSeconds.toFixed(2)} s, ` +
+        `${result.mibPer1000.toFixed(1)} MiB per 1,000, ${Math.round(perSecond).toLocaleString('en-US')} relayed/s`,
+    );
+    return result;
+  } finally {
+    for (const s of sockets) s?.terminate();
+    await server.stop();
+  }
+}
+
+export async function serverCapacity(ctx) {
+  const reps = ctx.quick ? 1 : 3;
+  const kinds = ['rtc-server', 'stock peer', ...(ctx.diagnose ? ['rtc-server, no async hook'] : [])];
+  const runs = Object.fromEntries(kinds.map((k) => [k, []]));
+  for (let rep = 0; rep < reps; rep++) {
+    for (const kind of rep % 2 ? kinds.slice().reverse() : kinds) runs[kind].push(await measure(kind, ctx, rep));
+  }
+  const figures = ['connectsPerSecond', 'mibPer1000', 'relayedPerSecond', 'cpuMicrosecondsPerMessage'];
+  const side = (list) => ({
+    peers: list[0]?.peers,
+    connected: Math.min(...list.map((r) => r.connected)),
+    ...Object.fromEntries(figures.map((f) => [f, summary(list.map((r) => r[f]))])),
+  });
+  const ours = side(runs['rtc-server']);
+  const stock = side(runs['stock peer']);
+  const ratios = Object.fromEntries(figures.map((f) => [f, ratio(ours[f].median, stock[f].median)]));
+  // "No worse than stock", allowing 10 % for noise on a shared machine.
+  const met = ours.connected >= stock.connected && ratios.connectsPerSecond >= 0.9 && ratios.relayedPerSecond >= 0.9 && ratios.mibPer1000 <= 1.1;
+  const experiments = ctx.diagnose ? { 'rtc-server, no async hook': side(runs['rtc-server, no async hook']) } : undefined;
+  return { repetitions: reps, rtcServer: ours, stock, ratios, target: 'no worse than stock (within 10 %)', met, experiments, runs };
+}
