@@ -34,9 +34,9 @@ describe('session configuration', () => {
 
   it('accepts ICE servers as JSON or arrays, and explains bad ones', () => {
     expect(parseIceServers('')).to.deep.equal([]);
-    expect(parseIceServers('[{"urls":"stun:stun.example.com:3478"}]')).to.deep.equal([{ urls: ['stun:stun.example.com:3478'] }]);
-    expect(parseIceServers([{ urls: ['turn:t.example.com'], username: 'u', credential: 'c' }])).to.deep.equal([
-      { urls: ['turn:t.example.com'], username: 'u', credential: 'c' },
+    expect(parseIceServers('[{"urls":"stun:127.0.0.1:3478"}]')).to.deep.equal([{ urls: ['stun:127.0.0.1:3478'] }]);
+    expect(parseIceServers([{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }])).to.deep.equal([
+      { urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' },
     ]);
     expect(configError(() => parseIceServers('[{urls:')).message).to.contain('not valid JSON');
     expect(configError(() => parseIceServers('{"urls":"stun:x"}')).message).to.contain('array');
