@@ -21,6 +21,15 @@ const linked = (s: RoomSession) => s.participants.map((p) => p.name).sort();
 const fullMesh = (all: RoomSession[]) =>
   all.every((s) => linked(s).join() === all.filter((o) => o !== s).map((o) => o.name).sort().join());
 const describeMesh = (all: RoomSession[]) => () => all.map((s) => `${s.name}: [${linked(s)}]`).join('; ');
+/** Waits until the sessions form a full mesh. */
+const untilMesh = (all: RoomSession[], timeout?: number) => until(() => fullMesh(all), describeMesh(all), timeout);
+/** Joins one after another, each once the ones before it are linked. */
+async function joinInTurn(all: RoomSession[]) {
+  for (let i = 0; i < all.length; i++) {
+    await all[i].join();
+    await untilMesh(all.slice(0, i + 1));
+  }
+}
 
 describe('RoomSession over a fake PeerServer', () => {
   const sessions: RoomSession[] = [];
@@ -37,18 +46,14 @@ describe('RoomSession over a fake PeerServer', () => {
     const net = new FakeNetwork();
     const all = ['A', 'B', 'C', 'D', 'E'].map((n) => make(net, n));
     await Promise.all(all.map((s) => s.join()));
-    await until(() => fullMesh(all), describeMesh(all));
+    await untilMesh(all);
     expect(all.filter((s) => s.holdsBeacon)).to.have.length(1);
   });
 
   it('tells who was already in the room from who arrived later', async () => {
     const net = new FakeNetwork();
     const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
-    await a.join();
-    await b.join();
-    await until(() => fullMesh([a, b]), describeMesh([a, b]));
-    await c.join();
-    await until(() => fullMesh([a, b, c]), describeMesh([a, b, c]));
+    await joinInTurn([a, b, c]);
     const arrived = (s: RoomSession) => Object.fromEntries(s.participants.map((p) => [p.name, p.arrived]));
     expect(arrived(a)).to.deep.equal({ B: true, C: true });
     expect(arrived(b)).to.deep.equal({ A: false, C: true });
@@ -71,25 +76,19 @@ describe('RoomSession over a fake PeerServer', () => {
     const net = new FakeNetwork();
     net.idQueue.push('rtc-3', 'rtc-2', 'rtc-1');
     const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
-    await a.join();
-    await b.join();
-    await until(() => fullMesh([a, b]), describeMesh([a, b]));
-    await c.join();
-    await until(() => fullMesh([a, b, c]), describeMesh([a, b, c]));
+    await joinInTurn([a, b, c]);
   });
 
   it('merges a newcomer who takes the beacon while its holder leaves with the members left behind', async () => {
     const net = new FakeNetwork();
     const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
-    await a.join();
-    await b.join();
-    await until(() => fullMesh([a, b]), describeMesh([a, b]));
+    await joinInTurn([a, b]);
     expect(a.holdsBeacon).to.equal(true);
     // A leaves and frees the beacon id; C arrives in the same instant and finds it free.
     await a.leave();
     await c.join();
     expect(c.holdsBeacon, 'C took the free beacon').to.equal(true);
-    await until(() => fullMesh([b, c]), describeMesh([b, c]), 5_000);
+    await untilMesh([b, c], 5_000);
     expect([b, c].filter((s) => s.holdsBeacon)).to.have.length(1);
   });
 
@@ -109,9 +108,7 @@ describe('RoomSession over a fake PeerServer', () => {
   it('ignores gossip about members that do not exist', async () => {
     const net = new FakeNetwork();
     const [a, b] = ['A', 'B'].map((n) => make(net, n));
-    await a.join();
-    await b.join();
-    await until(() => fullMesh([a, b]), describeMesh([a, b]));
+    await joinInTurn([a, b]);
     b.broadcast({ t: 'peers', ids: ['rtc-000ghost', 'rtc-zzghost'] });
     // A dials the ghost whose id sorts below its own (the higher id dials); the server says it
     // is not there. The other ghost would have to dial A, and never does.

@@ -220,7 +220,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Whether members not linked yet want media, as a welcome or an intro said. */
   private readonly knownMedia = new Map<string, boolean>();
   /** Newcomers admitted by this page as beacon holder, until they link up or their place lapses. */
-  private readonly admitted = new Map<string, { until: number; name: string; media: boolean }>();
+  private readonly admitted = new Map<string, { until: number; name: string }>();
   /** Answer to the introduction in flight, if any. */
   private introWaiter: ((result: IntroResult) => void) | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -424,12 +424,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (refusal) this.setTimer(() => refusal.close(), this.timing.introTimeout);
       return;
     }
-    this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name, media: intro.media });
+    this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name });
     this.knownMedia.set(newcomer, intro.media);
     const welcome: MemberInfo[] = [
       { id: this.selfId, name: this.name, media: this.mediaWanted },
       ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name, media: l.media })),
-      ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: a.media })),
+      ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.knownMedia.get(id) ?? false })),
     ];
     // The holder dials the newcomer whatever their ids: this connection is their mesh link.
     if (!this.connecting.has(newcomer)) this.connect(newcomer, welcome);
@@ -861,11 +861,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * microphone and camera. Calls are placed or answered with every member that wants media.
    */
   enableMedia(stream: MediaStream | null): void {
-    this.localStream = stream;
     this.mediaWanted = true;
-    this.micOn = !!stream?.getAudioTracks().some((t) => t.enabled && t.readyState === 'live');
-    this.camOn = !!stream?.getVideoTracks().some((t) => t.enabled && t.readyState === 'live');
-    this.broadcastState();
+    this.adopt(stream);
     for (const id of new Set([...this.links.keys(), ...this.knownMedia.keys()])) this.maybeCall(id);
   }
 
@@ -884,10 +881,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * renegotiation); a kind the call cannot carry yet makes the call be placed again.
    */
   setLocalStream(stream: MediaStream | null): void {
-    this.localStream = stream;
-    this.micOn = !!stream?.getAudioTracks().some((t) => t.enabled && t.readyState === 'live');
-    this.camOn = !!stream?.getVideoTracks().some((t) => t.enabled && t.readyState === 'live');
-    this.broadcastState();
+    this.adopt(stream);
     if (!this.mediaWanted || !this.member) return;
     // A snapshot: placing a call again re-inserts it into the map.
     for (const [id, { call }] of [...this.calls]) {
@@ -906,6 +900,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (shouldDial(this.selfId, id)) this.maybeCall(id, true);
       else if (link) this.sendTo(link, { t: 'recall' });
     }
+  }
+
+  /** Makes `stream` the one sent, and tells the others whether its microphone and camera are on. */
+  private adopt(stream: MediaStream | null): void {
+    const on = (tracks: MediaStreamTrack[] = []) => tracks.some((t) => t.enabled && t.readyState === 'live');
+    this.localStream = stream;
+    this.micOn = on(stream?.getAudioTracks());
+    this.camOn = on(stream?.getVideoTracks());
+    this.broadcastState();
   }
 
   /** Tells the others that the microphone or camera was switched on or off. */

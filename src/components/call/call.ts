@@ -278,10 +278,15 @@ export class RtcCall extends RoomElement {
   /** Makes `stream` the local media: preview, calls, and the watch for unplugged devices. */
   private useLocalStream(stream: MediaStream | null): void {
     this._localStream = stream;
+    this.watchTracks(stream);
+    this.controller.session?.setLocalStream(stream);
+  }
+
+  /** Listens for the browser ending a local track (device unplugged or taken). */
+  private watchTracks(stream: MediaStream | null): void {
     for (const track of stream?.getTracks() ?? []) {
       track.addEventListener('ended', () => this.onLocalTrackEnded(track), { once: true });
     }
-    this.controller.session?.setLocalStream(stream);
   }
 
   /** A device was unplugged or taken by another program (not a stop() of ours: that fires no event). */
@@ -331,9 +336,7 @@ export class RtcCall extends RoomElement {
         return;
       }
       this._localStream = stream;
-      for (const track of stream?.getTracks() ?? []) {
-        track.addEventListener('ended', () => this.onLocalTrackEnded(track), { once: true });
-      }
+      this.watchTracks(stream);
       this._mic = !!stream?.getAudioTracks().length;
       this._cam = !!stream?.getVideoTracks().length;
       for (const problem of problems) {
