@@ -330,9 +330,17 @@ describe('<rtc-chat> in a page, with a peer', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     class SlowFile extends File {
-      override slice(start?: number, end?: number): Blob {
-        const part = super.slice(start, end);
-        return { arrayBuffer: () => gate.then(() => part.arrayBuffer()) } as Blob;
+      // Not a byte stream, as in browsers without BYOB readers for files.
+      override stream() {
+        const inner = super.stream().getReader();
+        return new ReadableStream({
+          async pull(controller) {
+            await gate;
+            const { done, value } = await inner.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          },
+        });
       }
     }
     const sending = el.sendFile(new SlowFile([new Uint8Array(300_000)], 'slow.bin'));

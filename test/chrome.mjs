@@ -19,6 +19,8 @@ export const chromeArgs = [
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows',
+  // gc(), for the tests that check that a transfer survives garbage collection.
+  '--js-flags=--expose-gc',
 ];
 
 /** A fake camera and microphone, granted without a prompt. */

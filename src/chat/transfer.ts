@@ -1,9 +1,9 @@
 /**
  * File transfers over the mesh's data channels, one stream per recipient.
  *
- * The sender reads the file in slices (never whole), sends chunk frames while the channel's
- * `bufferedAmount` is under a high-water mark, and waits for `bufferedamountlow` otherwise, so
- * memory stays bounded and chat frames never queue behind more than about a megabyte.
+ * The sender streams the file (never reads it whole) straight into chunk frames, sends them while
+ * the channel's `bufferedAmount` is under a high-water mark, and waits for `bufferedamountlow`
+ * otherwise, so memory stays bounded and chat frames never queue behind more than a few frames.
  * Integrity: SHA-256 of every chunk, then SHA-256 over the chunk digests (WebCrypto has no
  * incremental hash); the receiver computes the same over what arrived and offers the file only
  * when the two agree and the size and chunk count match.
@@ -11,14 +11,12 @@
  * Internal members are `#private`: the bundle's minifier shortens those names.
  */
 import type { ExtensionFrame } from '../session/protocol.js';
-import { CHUNK_PAYLOAD, chatFrame, encodeChunk, type ChatFrame, type RejectReason } from './wire.js';
+import { CHUNK_HEADER, CHUNK_PAYLOAD, chatFrame, chunkHeader, frameReader, type ChatFrame, type FrameReader, type RejectReason } from './wire.js';
 
 /** Chunks are sent while the channel holds less than this… */
 export const HIGH_WATER = 1024 * 1024;
 /** …and sending resumes when it has drained to this (`bufferedAmountLowThreshold`). */
 export const LOW_WATER = 256 * 1024;
-/** The sender reads the file this many bytes at a time (a whole number of chunks). */
-const READ_BLOCK = CHUNK_PAYLOAD * 16;
 /** The receiver moves chunks into a Blob every this many bytes, so they leave JS memory. */
 const FLUSH_EVERY = 4 * 1024 * 1024;
 /** How long a recipient may take to accept an offer, or to confirm a finished file. */
@@ -212,6 +210,8 @@ class OutgoingStream {
   bytes = 0;
   /** Wakes the sending loop while it waits (for an answer or for the channel to drain). */
   #wake: (() => void) | null = null;
+  /** The file's reader while sending, to stop it when the transfer ends early. */
+  #reader: FrameReader | null = null;
 
   constructor(
     readonly file: OutgoingFile,
@@ -228,6 +228,7 @@ class OutgoingStream {
     if (isOver(this.state)) return;
     this.state = state;
     this.reason = reason;
+    this.#reader?.cancel();
     if (tell) this.#send({ t: 'file-cancel', id: this.file.n });
     this.#wake?.();
     this.file.update();
@@ -272,30 +273,32 @@ class OutgoingStream {
     const channel = file.transport.channel(this.peer);
     if (this.state !== 'sending' || !channel) return this.end('failed', 'left');
     channel.bufferedAmountLowThreshold = LOW_WATER;
-    const read = (at: number) => file.blob.slice(at, at + READ_BLOCK).arrayBuffer();
+    const reader = (this.#reader = frameReader(file.blob));
     let index = 0;
-    let next = size ? read(0) : null;
+    let next = size ? reader.read() : null;
     try {
       while (next) {
-        const block = new Uint8Array(await next);
-        // Read the next block while this one goes out.
-        next = this.bytes + block.length < size ? read(this.bytes + block.length) : null;
-        for (let at = 0; at < block.length; at += CHUNK_PAYLOAD) {
-          // Back-pressure; the timeout is a safety net, the loop checks the buffer again.
-          while (channel.bufferedAmount > HIGH_WATER && this.state === 'sending' && channel.readyState === 'open') await this.#sleep(1_000, channel);
-          if (this.state !== 'sending') return;
-          // A replaced connection (the session recovered a broken link) means lost chunks.
-          if (channel.readyState !== 'open' || file.transport.channel(this.peer) !== channel) return this.end('failed', 'interrupted');
-          const payload = block.subarray(at, at + CHUNK_PAYLOAD);
-          file.digest(index, payload);
-          if (!this.#send(encodeChunk(file.n, index++, payload))) return this.end('failed', 'left');
-          this.bytes += payload.length;
-          file.update();
-        }
+        const { frame, length } = await next;
+        // A file that got shorter since it was picked.
+        if (!length) throw new Error('short read');
+        // Read the next frame while this one goes out.
+        next = this.bytes + length < size ? reader.read() : null;
+        // Back-pressure; the timeout is a safety net, the loop checks the buffer again.
+        while (channel.bufferedAmount > HIGH_WATER && this.state === 'sending' && channel.readyState === 'open') await this.#sleep(1_000, channel);
+        if (this.state !== 'sending') return;
+        // A replaced connection (the session recovered a broken link) means lost chunks.
+        if (channel.readyState !== 'open' || file.transport.channel(this.peer) !== channel) return this.end('failed', 'interrupted');
+        file.digest(index, new Uint8Array(frame, CHUNK_HEADER, length));
+        // Only the last frame is short: it goes as a copy of just its bytes.
+        const whole = length === CHUNK_PAYLOAD ? frame : frame.slice(0, CHUNK_HEADER + length);
+        if (!this.#send(chunkHeader(whole, file.n, index++))) return this.end('failed', 'left');
+        this.bytes += length;
+        file.update();
       }
       const sha256 = await file.root(index);
       if (this.state !== 'sending') return;
       this.#send({ t: 'file-end', id: file.n, size, chunks: index, sha256 });
+      this.#reader = null;
       this.state = 'sent';
       file.update();
     } catch {

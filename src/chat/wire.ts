@@ -29,9 +29,12 @@ export const MAX_FILE_NAME = 255;
 /** History frames are filled up to this many characters, leaving room under MAX_FRAME_LENGTH. */
 export const HISTORY_FRAME_BUDGET = MAX_FRAME_LENGTH - 4_096;
 
-/** Binary chunk frames: a 12-byte header, then at most CHUNK_PAYLOAD bytes of the file. */
+/**
+ * Binary chunk frames: a 12-byte header, then at most CHUNK_PAYLOAD bytes of the file. 256 KiB
+ * is the largest message Chromium's data channels take (`RTCSctpTransport.maxMessageSize`).
+ */
 export const CHUNK_HEADER = 12;
-export const MAX_CHUNK_FRAME = 65_536;
+export const MAX_CHUNK_FRAME = 262_144;
 export const CHUNK_PAYLOAD = MAX_CHUNK_FRAME - CHUNK_HEADER;
 /** First byte of a chunk frame: file chunk, format 1. */
 export const CHUNK_KIND = 1;
@@ -195,15 +198,88 @@ export function historyFrames(entries: readonly HistoryEntry[]): ExtensionFrame[
   return frames;
 }
 
-/** Builds a chunk frame: kind, three reserved zero bytes, transfer id and chunk index (u32, big-endian), payload. */
-export function encodeChunk(id: number, index: number, payload: Uint8Array<ArrayBuffer>): ArrayBuffer {
-  const frame = new ArrayBuffer(CHUNK_HEADER + payload.byteLength);
+/**
+ * Writes a chunk frame's header into the first CHUNK_HEADER bytes of `frame`, whose payload is
+ * already in place: kind, three reserved zero bytes, transfer id and chunk index (u32, big-endian).
+ */
+export function chunkHeader(frame: ArrayBuffer, id: number, index: number): ArrayBuffer {
   const view = new DataView(frame);
-  view.setUint8(0, CHUNK_KIND);
+  view.setUint32(0, CHUNK_KIND << 24);
   view.setUint32(4, id);
   view.setUint32(8, index);
-  new Uint8Array(frame, CHUNK_HEADER).set(payload);
   return frame;
+}
+
+/** Builds a chunk frame around a copy of `payload`. */
+export function encodeChunk(id: number, index: number, payload: Uint8Array<ArrayBuffer>): ArrayBuffer {
+  const frame = new ArrayBuffer(CHUNK_HEADER + payload.byteLength);
+  new Uint8Array(frame, CHUNK_HEADER).set(payload);
+  return chunkHeader(frame, id, index);
+}
+
+/**
+ * Readers with a read under way. Chromium collects a Blob stream that is reachable only through
+ * its own pending read, and that read then never settles: a sender waiting on it would wait for
+ * ever. Held here, they stay alive until the read is done.
+ */
+const reading = new Set<object>();
+
+/** Reads a file into chunk frames, one frame per `read()`; see `frameReader`. */
+export interface FrameReader {
+  /** A new frame with its payload filled (short only at the end; `length` 0 past it). Calls must not overlap. */
+  read(): Promise<{ frame: ArrayBuffer; length: number }>;
+  /** Stops reading. */
+  cancel(): void;
+}
+
+/**
+ * Reads a file straight into chunk frames, whose headers are left for `chunkHeader`. Where the
+ * browser offers a BYOB reader the bytes land in the frame with no copy; otherwise they are
+ * copied from the stream's chunks.
+ */
+export function frameReader(blob: Blob): FrameReader {
+  const stream = blob.stream();
+  let byob: ReadableStreamBYOBReader | null = null;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  try {
+    byob = stream.getReader({ mode: 'byob' });
+  } catch {
+    reader = stream.getReader();
+  }
+  const source = (byob ?? reader)!;
+  let rest: Uint8Array = new Uint8Array(0);
+  return {
+    async read() {
+      let frame = new ArrayBuffer(MAX_CHUNK_FRAME);
+      let length = 0;
+      reading.add(source);
+      try {
+        while (length < CHUNK_PAYLOAD) {
+          if (byob) {
+            // The read takes the buffer over and hands it back in `value`.
+            const { done, value } = await byob.read(new Uint8Array(frame, CHUNK_HEADER + length));
+            if (value) frame = value.buffer as ArrayBuffer;
+            if (done || !value) break;
+            length += value.byteLength;
+          } else {
+            if (!rest.length) {
+              const { done, value } = await reader!.read();
+              if (done) break;
+              rest = value;
+            }
+            const n = Math.min(rest.length, CHUNK_PAYLOAD - length);
+            new Uint8Array(frame, CHUNK_HEADER + length).set(rest.subarray(0, n));
+            rest = rest.subarray(n);
+            length += n;
+          }
+        }
+      } finally {
+        reading.delete(source);
+      }
+      return { frame, length };
+    },
+    cancel: () => void source.cancel().catch(() => {}),
+  };
 }
 
 /** Reads a chunk frame; null when it is not one (wrong kind, too short or too long). */

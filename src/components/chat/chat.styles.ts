@@ -29,11 +29,14 @@ export const chatStyles = css`
   [part~='notice'] { display: flex; gap: 8px; align-items: start; padding: 6px 10px; border-radius: 6px; background: #3f3a1d; color: #fff7cc; }
   p { flex: 1; margin: 0; }
   [part~='error'] { display: grid; flex: 1; place-content: center; justify-items: center; gap: 12px; text-align: center; }
-  [part~='message-list'] { display: flex; flex: 1; flex-direction: column; gap: 6px; min-height: 0; overflow-y: auto; }
-  .bubble { max-width: 85%; padding: 6px 10px; border-radius: var(--rtc-chat-radius); background: var(--rtc-chat-theirs-background); overflow-wrap: anywhere; }
-  .mine { align-self: flex-end; background: var(--rtc-chat-mine-background); }
+  /* Block flow rather than a flex column: a growing list is cheaper to lay out. */
+  [part~='message-list'] { flex: 1; min-height: 0; overflow-y: auto; }
+  [part~='message-list'] > * { margin-bottom: 6px; }
+  .bubble { width: fit-content; max-width: 85%; padding: 6px 10px; border-radius: var(--rtc-chat-radius); background: var(--rtc-chat-theirs-background); overflow-wrap: anywhere; }
+  .mine { margin-left: auto; background: var(--rtc-chat-mine-background); }
   .meta, [part~='system-line'] { font-size: 12px; }
-  [part~='system-line'], [part~='unread-button'] { align-self: center; }
+  [part~='system-line'] { text-align: center; }
+  [part~='unread-button'] { align-self: center; }
   [part~='text'] { white-space: pre-wrap; }
   a { color: var(--rtc-chat-link); }
   [part~='progress'] { width: 100%; accent-color: var(--rtc-chat-accent); }
