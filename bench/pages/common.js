@@ -58,14 +58,22 @@ export function timedPeer(id, options) {
     mark(`${tag}data in (${c.metadata?.kind ?? '-'})`);
     c.on('open', () => mark(`data in open (${c.metadata?.kind ?? '-'})`));
   });
+  // When a media call's ICE and DTLS are through (its peer connection exists by its first stream).
+  const connected = (c) => {
+    const pc = c.peerConnection;
+    if (!pc || pc.connectionState === 'connected') return;
+    pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && mark('media connected'));
+  };
   peer.on('call', (c) => {
     mark('call in');
+    c.once('stream', () => connected(c));
     c.on('stream', () => mark('call in: stream'));
   });
   const call = peer.call.bind(peer);
   peer.call = (...args) => {
     mark('call out');
     const c = call(...args);
+    if (c) connected(c);
     c?.on('stream', () => mark('call out: stream'));
     return c;
   };

@@ -83,6 +83,7 @@ const MILESTONES = [
   ['offer sent or received', '→ OFFER media', '← OFFER media'],
   ['answer received or sent', '← ANSWER media', '→ ANSWER media'],
   ['remote stream', 'call out: stream', 'call in: stream'],
+  ['media connected (ICE, DTLS)', 'media connected'],
   ['remote video on the page', 'remote video on the page'],
   ['first remote frame', 'first frame 1'],
 ];

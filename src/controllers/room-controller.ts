@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { acquireSession, releaseSession } from '../session/registry.js';
 import type {
+  Arriving,
   LeaveReason,
   Participant,
   RoomSession,
@@ -50,6 +51,11 @@ export class RoomController implements ReactiveController {
     return this._participants;
   }
 
+  /** Members whose media came before their link (see RoomSession.arriving). */
+  get arriving(): readonly Arriving[] {
+    return this._session?.arriving ?? [];
+  }
+
   /** Attaches to the page's session for the room (creating it if needed); does not join. */
   attach(options: RoomSessionOptions): RoomSession {
     const previous = this.detachNow();
@@ -72,6 +78,7 @@ export class RoomController implements ReactiveController {
       this.handlers.participantLeft?.(p, reason);
     });
     on('participant-updated', refresh);
+    on('arriving', refresh);
     on('participant-reconnected', (p) => {
       refresh();
       this.handlers.participantReconnected?.(p);

@@ -97,6 +97,15 @@ export interface RoomSessionEvents {
   frame: (from: Participant, frame: ExtensionFrame) => void;
   /** A binary frame from a linked member. */
   binary: (from: Participant, data: ArrayBuffer) => void;
+  /** The list of members whose media came before their link (see `arriving`) changed. */
+  arriving: () => void;
+}
+
+/** A member whose media arrived before its mesh link: shown at once, not yet a participant. */
+export interface Arriving {
+  readonly id: string;
+  readonly name: string;
+  readonly stream: MediaStream;
 }
 
 export interface RoomSessionOptions {
@@ -171,6 +180,8 @@ interface Link {
 /** A media call with a member, linked or not yet (calls may start before the mesh hello). */
 interface CallState {
   call: MediaConnection;
+  /** Placed by this side. */
+  out: boolean;
   ice: RTCIceConnectionState;
   stream: MediaStream | null;
 }
@@ -219,6 +230,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly calls = new Map<string, CallState>();
   /** Whether members not linked yet want media, as a welcome or an intro said. */
   private readonly knownMedia = new Map<string, boolean>();
+  /** Names of members known from a welcome or an introduction, until they link. */
+  private readonly knownNames = new Map<string, string>();
   /** Newcomers admitted by this page as beacon holder, until they link up or their place lapses. */
   private readonly admitted = new Map<string, { until: number; name: string }>();
   /** Answer to the introduction in flight, if any. */
@@ -231,6 +244,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private leavePromise: Promise<void> | null = null;
 
   private mediaWanted = false;
+  /** False while the page is still getting its camera and microphone (see expectMedia). */
+  private mediaReady = true;
+  /** Calls that came in while the devices were not ready: answered once they are. */
+  private readonly unanswered = new Set<MediaConnection>();
+  /** Members whose welcome said they are calling us, and until when this side waits for it. */
+  private readonly promisedCalls = new Map<string, number>();
   private localStream: MediaStream | null = null;
   private micOn = false;
   private camOn = false;
@@ -272,6 +291,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** The other members linked to this page, in the order they linked up. */
   get participants(): Participant[] {
     return [...this.links.values()].map((link) => this.snapshot(link));
+  }
+
+  /**
+   * Members whose media arrived before their mesh link did (the beacon holder calls a newcomer
+   * as soon as it is introduced, and the call can be up before the link's hello): a page can
+   * show their video at once. Each becomes a participant when its link forms.
+   */
+  get arriving(): Arriving[] {
+    const out: Arriving[] = [];
+    for (const [id, { stream }] of this.calls) {
+      const name = this.knownNames.get(id);
+      if (stream && name !== undefined && !this.links.has(id)) out.push({ id, name, stream });
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- joining
@@ -426,14 +459,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
     this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name });
     this.knownMedia.set(newcomer, intro.media);
+    this.knownNames.set(newcomer, intro.name);
     const welcome: MemberInfo[] = [
       { id: this.selfId, name: this.name, media: this.mediaWanted },
       ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name, media: l.media })),
       ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.knownMedia.get(id) ?? false })),
     ];
     // The holder dials the newcomer whatever their ids: this connection is their mesh link.
-    if (!this.connecting.has(newcomer)) this.connect(newcomer, welcome);
-    this.maybeCall(newcomer);
+    // It places the media call at once too, a round trip sooner than the newcomer could (which
+    // learns who is here from the welcome), and says so in the welcome.
+    if (this.connecting.has(newcomer)) return this.maybeCall(newcomer);
+    const calling = intro.media && this.mediaWanted && this.mediaReady && !this.calls.has(newcomer);
+    // The call first: its negotiation is the longer way to the first video frame.
+    if (calling) this.placeCall(newcomer);
+    this.connect(newcomer, welcome, calling);
   }
 
   private pruneAdmitted(): void {
@@ -479,7 +518,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.introWaiter?.({ welcome, holder: id });
       for (const m of welcome) if (m.id !== id) this.knownMedia.set(m.id, m.media);
       this.knownMedia.set(id, welcome.find((m) => m.id === id)?.media ?? true);
+      for (const m of welcome) this.knownNames.set(m.id, m.name);
+      if (this.arriving.length) this.emit('arriving');
       this.learn(welcome.map((m) => m.id));
+      if ((conn.metadata as { calling?: unknown }).calling === true && !this.calls.has(id)) {
+        // The holder is calling us: no call of ours to cross it. Should it not come, ours goes.
+        this.promisedCalls.set(id, Date.now() + this.timing.dialTimeout);
+        this.setTimer(() => this.maybeCall(id), this.timing.dialTimeout + 1);
+      }
       for (const m of welcome) this.maybeCall(m.id);
     }
   }
@@ -510,10 +556,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /** Dials a member: one mesh data connection, which carries the protocol from then on. */
-  private connect(id: string, welcome?: MemberInfo[]): void {
+  private connect(id: string, welcome?: MemberInfo[], calling?: boolean): void {
     const member = this.member;
     if (!member || !isValidPeerId(id)) return;
-    const conn = member.connect(id, { ...MESH_OPTIONS, metadata: { ...metadata('mesh'), ...(welcome && { welcome }) } });
+    const conn = member.connect(id, { ...MESH_OPTIONS, metadata: { ...metadata('mesh'), ...(welcome && { welcome }), ...(calling && { calling }) } });
     if (!conn) return;
     this.connecting.set(id, conn);
     const done = () => {
@@ -641,6 +687,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (this.connecting.get(id) === conn) this.connecting.delete(id);
     this.admitted.delete(id);
     this.knownMedia.delete(id);
+    this.knownNames.delete(id);
     const now = Date.now();
     const link: Link = {
       id,
@@ -857,18 +904,31 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   // ---------------------------------------------------------------- media
 
   /**
+   * Says that this page takes part in the call once its camera and microphone have answered:
+   * its introduction and hello say so, and calls from others wait to be answered until
+   * enableMedia brings the stream. Call it before join(), while the devices are asked for.
+   */
+  expectMedia(): void {
+    this.mediaWanted = true;
+    this.mediaReady = false;
+  }
+
+  /**
    * Takes part in the call: with `stream` (null for receive-only), and the current state of the
    * microphone and camera. Calls are placed or answered with every member that wants media.
    */
   enableMedia(stream: MediaStream | null): void {
-    this.mediaWanted = true;
+    this.mediaWanted = this.mediaReady = true;
     this.adopt(stream);
+    for (const call of this.unanswered) if (this.calls.get(call.peer)?.call === call) call.answer(stream ?? undefined);
+    this.unanswered.clear();
     for (const id of new Set([...this.links.keys(), ...this.knownMedia.keys()])) this.maybeCall(id);
   }
 
   /** Stops taking part in the call; data connections stay. */
   disableMedia(): void {
     this.mediaWanted = false;
+    this.mediaReady = true;
     this.localStream = null;
     this.micOn = this.camOn = false;
     for (const id of [...this.calls.keys()]) this.hangUp(id);
@@ -924,35 +984,47 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /**
    * Places the media call to a member when it is this side's turn (see shouldCall): as soon as
-   * both are known to want media, which for a newcomer is right after the welcome.
+   * both are known to want media and this page's devices have answered, which for a newcomer
+   * is right after the welcome. A member whose welcome promised a call is not called.
    */
   private maybeCall(id: string, again = false): void {
-    const member = this.member;
     if (again) this.hangUp(id);
     const theirMedia = this.links.get(id)?.media ?? this.knownMedia.get(id) ?? false;
-    if (!member || this.isOver() || this.calls.has(id) || !shouldCall(this.selfId, id, this.mediaWanted, theirMedia)) return;
+    const promised = !again && (this.promisedCalls.get(id) ?? 0) > Date.now();
+    if (this.mediaReady && !this.calls.has(id) && !promised && shouldCall(this.selfId, id, this.mediaWanted, theirMedia)) this.placeCall(id);
+  }
+
+  private placeCall(id: string): void {
+    const member = this.member;
+    if (!member || this.isOver()) return;
     // PeerJS refuses a call without a stream; a receive-only member offers an empty one and
     // asks to receive both kinds, so the other side's tracks still flow.
     const call = member.call(id, this.localStream ?? new MediaStream(), {
       metadata: metadata('media'),
       constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
     } as Parameters<Peer['call']>[2]);
-    if (call) this.attachCall(id, call);
+    if (call) this.attachCall(id, call, true);
   }
 
   private onIncomingCall(call: MediaConnection): void {
     const id = call.peer;
-    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(id)) {
+    // Two calls crossed (one promised by a welcome, one placed by the usual rule, when the
+    // welcome went astray): the higher id's call stays, on both sides.
+    const crossed = this.calls.get(id)?.out && shouldDial(this.selfId, id);
+    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(id) || crossed) {
       call.close();
       return;
     }
-    call.answer(this.localStream ?? undefined);
+    this.promisedCalls.delete(id);
     this.hangUp(id);
-    this.attachCall(id, call);
+    this.attachCall(id, call, false);
+    // Answered with this page's camera and microphone, once they are there.
+    if (this.mediaReady) call.answer(this.localStream ?? undefined);
+    else this.unanswered.add(call);
   }
 
-  private attachCall(id: string, call: MediaConnection): void {
-    const state: CallState = { call, ice: call.peerConnection?.iceConnectionState ?? 'new', stream: null };
+  private attachCall(id: string, call: MediaConnection, out: boolean): void {
+    const state: CallState = { call, out, ice: call.peerConnection?.iceConnectionState ?? 'new', stream: null };
     this.calls.set(id, state);
     const current = () => this.calls.get(id) === state;
     this.watchIce(call, (ice) => {
@@ -980,14 +1052,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const state = this.calls.get(id);
     if (!state) return;
     this.calls.delete(id);
+    this.unanswered.delete(state.call);
     state.call.close();
     if (state.stream) this.touch(id);
   }
 
-  /** A linked member's media changed: tell the listeners. */
+  /** A member's media changed: tell the listeners. */
   private touch(id: string): void {
     const link = this.links.get(id);
     if (link) this.updateLink(link, {});
+    else if (this.knownNames.has(id)) this.emit('arriving');
   }
 
   private updateLink(link: Link, change: Partial<Pick<Link, 'name' | 'media' | 'mic' | 'cam'>>): void {
@@ -1069,6 +1143,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.introWaiter = null;
     for (const { call } of this.calls.values()) call.close();
     this.calls.clear();
+    this.unanswered.clear();
+    this.promisedCalls.clear();
     const links = [...this.links.values()];
     this.links.clear();
     for (const link of links) {

@@ -130,7 +130,7 @@ export class FakePeer extends Events {
           mine.open = theirs.open = true;
           mine.emit('open');
           theirs.emit('open');
-        });
+        }, LATENCY + this.network.openDelay);
       }
     });
     return mine;
@@ -157,6 +157,8 @@ export class FakeNetwork {
   private readonly streams = new Map<string, MediaStream>();
   /** Member ids to hand out instead of the session's own, in order (to force an id order). */
   readonly idQueue: string[] = [];
+  /** Extra time (ms) a data connection takes to open, as when its handshake is slower than a call's. */
+  openDelay = 0;
 
   stream(id: string): MediaStream {
     if (!this.streams.has(id)) this.streams.set(id, new MediaStream());

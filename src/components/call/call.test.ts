@@ -1,5 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { rtcServer } from '../../../test/env.js';
+import { FakeNetwork } from '../../../test/fakes/peerjs.js';
 import { part, uniqueRoom, until } from '../../../test/helpers.js';
 import type { RtcErrorEvent } from '../../events/error.js';
 import './call.js';
@@ -45,6 +46,30 @@ describe('<rtc-call> element', () => {
       await expect(el).to.be.accessible();
     });
   }
+
+  it('shows the tile of someone whose media comes before their link, named, and keeps it when they link', async () => {
+    // A fake PeerServer whose data connections open late: the holder's call gets through first.
+    const net = new FakeNetwork();
+    const room = uniqueRoom();
+    // Separate servers in the page's eyes, so two sessions; the fake network is one room.
+    const make = (name: string, port: number) =>
+      fixture<RtcCall>(html`<rtc-call room=${room} server=${`http://127.0.0.1:${port}/`} name=${name} .peerFactory=${net.factory}></rtc-call>`);
+    const ada = await make('Ada', 1);
+    await ada.join();
+    net.openDelay = 500;
+    const bob = await make('Bob', 2);
+    void bob.join();
+    const tile = () => bob.renderRoot.querySelector<HTMLElement>('[part~="tile"][data-peer-id^="rtc-"]');
+    await until(() => tile()?.dataset.connection === 'connecting', 'no tile before the link');
+    expect(tile()!.querySelector('[part~="name"]')!.textContent).to.equal('Ada');
+    expect(bob.participants).to.have.length(0);
+    const early = tile();
+    await until(() => tile()?.dataset.connection === 'connected', 'the link did not form');
+    expect(tile(), 'the same tile').to.equal(early);
+    expect(bob.participants.map((p) => p.name)).to.deep.equal(['Ada']);
+    await bob.leave();
+    await ada.leave();
+  });
 
   it('joins with camera and microphone, toggles them, and leaves with every track stopped', async () => {
     const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom()} server=${rtcServer} name="Ada"></rtc-call>`);

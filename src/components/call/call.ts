@@ -39,7 +39,7 @@ function hasLiveVideo(stream: MediaStream | null): boolean {
  * @csspart error - The panel shown when the call failed.
  * @csspart lobby - The panel shown before joining and after leaving.
  * @csspart grid - The grid of video tiles.
- * @csspart tile - One participant's tile; the local one also has `local-tile`.
+ * @csspart tile - One participant's tile; the local one also has `local-tile`. `data-connection` is `connected`, `reconnecting`, or `connecting` for someone whose video arrived before their link did.
  * @csspart local-tile - This page's own tile.
  * @csspart video - A tile's video; also `local-video` or `remote-video`.
  * @csspart local-video - The local preview (mirrored).
@@ -325,8 +325,10 @@ export class RtcCall extends RoomElement {
     this._phase = 'joining';
     this._status = 'Joining…';
     const session = this.controller.attach(options);
-    // Devices and signalling in parallel: the camera prompt and the server answer overlap.
+    // Devices and signalling in parallel: the camera prompt and the server answer overlap, and
+    // calls that arrive meanwhile are answered once the devices are there.
     const media = acquireLocalMedia({ audio: true, video: !this.audioOnly });
+    session.expectMedia();
     const joined = session.join();
     joined.catch(() => {}); // awaited below, unless a leave overtakes this join
     try {
@@ -481,6 +483,16 @@ export class RtcCall extends RoomElement {
     this.videoCheck = null;
   }
 
+  /**
+   * The remote tiles: the participants, then anyone whose video came before their link did
+   * (shown at once; the same tile, video and all, stays when they become a participant).
+   */
+  private tiles(): (Omit<Participant, 'connection' | 'since' | 'arrived'> & { connection: Participant['connection'] | 'connecting' })[] {
+    const participants = this.participants;
+    const early = this.controller.arriving.filter((a) => !participants.some((p) => p.id === a.id));
+    return [...participants, ...early.map((a) => ({ ...a, media: true, mic: true, cam: true, connection: 'connecting' as const }))];
+  }
+
   private renderGrid() {
     const local = this._localStream;
     return html`<ul part="grid" aria-label="Participants">
@@ -491,7 +503,7 @@ export class RtcCall extends RoomElement {
         <span class="label"><span part="name">${this.name ? `${this.name} (you)` : 'You'}</span></span>
       </li>
       ${repeat(
-        this.participants,
+        this.tiles(),
         (p) => p.id,
         (p) => html`<li part="tile" data-peer-id=${p.id} data-connection=${p.connection}>
           ${p.stream
