@@ -43,6 +43,8 @@ describe('room protocol frames', () => {
   it('reads introductions, welcomes and refusals from connection metadata, and nothing malformed', () => {
     const member = { id: 'rtc-a', name: 'A', media: false };
     expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh', welcome: [member] })).to.deep.equal([member]);
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'media', welcome: [member] }, 'media'), 'on the holder\'s call').to.deep.equal([member]);
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'media', welcome: [member] }), 'a call is not a mesh connection').to.equal(null);
     expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh' }), 'a plain mesh connection').to.equal(null);
     expect(parseFull({ proto: PROTOCOL, kind: 'full', max: 4 })).to.equal(4);
     const hostile: unknown[] = [

@@ -149,9 +149,9 @@ export function parseIntro(value: unknown): { name: string; media: boolean } | n
   return isBool(media) ? { name: cleanName(name), media } : null;
 }
 
-/** Reads the member list a welcoming mesh connection carries, or null if it carries none. */
-export function parseWelcome(value: unknown): MemberInfo[] | null {
-  if (!isConnectionMetadata(value, 'mesh')) return null;
+/** Reads the member list a welcoming mesh connection or media call carries, or null if it carries none. */
+export function parseWelcome(value: unknown, kind: 'mesh' | 'media' = 'mesh'): MemberInfo[] | null {
+  if (!isConnectionMetadata(value, kind)) return null;
   const list = (value as Record<string, unknown>).welcome;
   if (!Array.isArray(list) || list.length > MAX_LISTED_IDS) return null;
   const members: MemberInfo[] = [];

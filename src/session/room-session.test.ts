@@ -4,7 +4,7 @@ import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { RoomSession, SessionError } from './room-session.js';
 
-const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20, joinTimeout: 5_000 };
+const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20, joinTimeout: 5_000, linkAfterCall: 50 };
 
 function session(net: FakeNetwork, name: string, options: { room?: string; max?: number } = {}) {
   return new RoomSession({

@@ -141,6 +141,8 @@ export interface SessionTiming {
   admitHold: number;
   /** Spacing of beacon takeover attempts by id rank. */
   takeoverStep: number;
+  /** How long a newcomer welcomed on a call waits for that call to connect before dialling the holder's mesh link anyway. */
+  linkAfterCall: number;
 }
 
 const DEFAULT_TIMING: SessionTiming = {
@@ -154,6 +156,7 @@ const DEFAULT_TIMING: SessionTiming = {
   silence: 20_000,
   admitHold: 15_000,
   takeoverStep: 250,
+  linkAfterCall: 1_000,
 };
 
 interface Link {
@@ -248,8 +251,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private mediaReady = true;
   /** Calls that came in while the devices were not ready: answered once they are. */
   private readonly unanswered = new Set<MediaConnection>();
-  /** Members whose welcome said they are calling us, and until when this side waits for it. */
-  private readonly promisedCalls = new Map<string, number>();
+  /** Holders that welcomed this page on a call: their mesh link is dialled once the call is through. */
+  private readonly linkAfterCall = new Set<string>();
   private localStream: MediaStream | null = null;
   private micOn = false;
   private camOn = false;
@@ -465,14 +468,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name, media: l.media })),
       ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.knownMedia.get(id) ?? false })),
     ];
-    // The holder dials the newcomer whatever their ids: this connection is their mesh link.
-    // It places the media call at once too, a round trip sooner than the newcomer could (which
-    // learns who is here from the welcome), and says so in the welcome.
+    // Media first: when both want media, the welcome rides on the media call, placed at once
+    // whatever the ids (the newcomer dials the mesh link when the call is through, so the two
+    // handshakes do not compete). Otherwise the holder dials the newcomer's mesh link with it.
     if (this.connecting.has(newcomer)) return this.maybeCall(newcomer);
-    const calling = intro.media && this.mediaWanted && this.mediaReady && !this.calls.has(newcomer);
-    // The call first: its negotiation is the longer way to the first video frame.
-    if (calling) this.placeCall(newcomer);
-    this.connect(newcomer, welcome, calling);
+    if (intro.media && this.mediaWanted && this.mediaReady && !this.calls.has(newcomer)) this.placeCall(newcomer, welcome);
+    else this.connect(newcomer, welcome);
   }
 
   private pruneAdmitted(): void {
@@ -510,24 +511,35 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (!this.links.has(id)) this.connecting.get(id)?.close();
     if (!this.links.has(id)) this.connecting.set(id, conn);
     this.attachMesh(conn);
-    if (welcome) {
-      // Let in: the holder's connection is our link to it; everyone else is dialled (or dials
-      // us) by the usual rule, and calls start at once, before any hello.
-      this.beaconHolder = id;
-      if (this._phase === 'joining') for (const m of welcome) this.preexisting.add(m.id);
-      this.introWaiter?.({ welcome, holder: id });
-      for (const m of welcome) if (m.id !== id) this.knownMedia.set(m.id, m.media);
-      this.knownMedia.set(id, welcome.find((m) => m.id === id)?.media ?? true);
-      for (const m of welcome) this.knownNames.set(m.id, m.name);
-      if (this.arriving.length) this.emit('arriving');
-      this.learn(welcome.map((m) => m.id));
-      if ((conn.metadata as { calling?: unknown }).calling === true && !this.calls.has(id)) {
-        // The holder is calling us: no call of ours to cross it. Should it not come, ours goes.
-        this.promisedCalls.set(id, Date.now() + this.timing.dialTimeout);
-        this.setTimer(() => this.maybeCall(id), this.timing.dialTimeout + 1);
-      }
-      for (const m of welcome) this.maybeCall(m.id);
+    if (welcome) this.welcomed(id, welcome);
+  }
+
+  /**
+   * Let in by the holder `id`, on its mesh connection (our link to it) or on its media call.
+   * Everyone else is dialled (or dials us) by the usual rule, and calls start at once, before
+   * any hello; a holder that called dials nothing more: its mesh link is ours to dial once the
+   * call is through.
+   */
+  private welcomed(id: string, welcome: MemberInfo[], onCall = false): void {
+    this.beaconHolder = id;
+    if (this._phase === 'joining') for (const m of welcome) this.preexisting.add(m.id);
+    this.introWaiter?.({ welcome, holder: id });
+    for (const m of welcome) {
+      this.knownMedia.set(m.id, m.media);
+      this.knownNames.set(m.id, m.name);
     }
+    if (onCall && !this.links.has(id)) {
+      this.linkAfterCall.add(id);
+      this.setTimer(() => this.dialAfterCall(id), this.timing.linkAfterCall);
+    }
+    this.learn(welcome.map((m) => m.id).filter((m) => m !== id));
+    for (const m of welcome) this.maybeCall(m.id);
+    if (this.arriving.length) this.emit('arriving');
+  }
+
+  /** Dials the mesh link of the holder that welcomed this page on a call, once. */
+  private dialAfterCall(id: string): void {
+    if (this.linkAfterCall.delete(id) && !this.links.has(id) && !this.connecting.has(id) && !this.isOver()) this.connect(id);
   }
 
   private readonly unavailableWaiters = new Map<string, Set<() => void>>();
@@ -556,10 +568,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /** Dials a member: one mesh data connection, which carries the protocol from then on. */
-  private connect(id: string, welcome?: MemberInfo[], calling?: boolean): void {
+  private connect(id: string, welcome?: MemberInfo[]): void {
     const member = this.member;
     if (!member || !isValidPeerId(id)) return;
-    const conn = member.connect(id, { ...MESH_OPTIONS, metadata: { ...metadata('mesh'), ...(welcome && { welcome }), ...(calling && { calling }) } });
+    const conn = member.connect(id, { ...MESH_OPTIONS, metadata: { ...metadata('mesh'), ...(welcome && { welcome }) } });
     if (!conn) return;
     this.connecting.set(id, conn);
     const done = () => {
@@ -920,7 +932,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   enableMedia(stream: MediaStream | null): void {
     this.mediaWanted = this.mediaReady = true;
     this.adopt(stream);
-    for (const call of this.unanswered) if (this.calls.get(call.peer)?.call === call) call.answer(stream ?? undefined);
+    for (const call of this.unanswered) this.answer(call);
     this.unanswered.clear();
     for (const id of new Set([...this.links.keys(), ...this.knownMedia.keys()])) this.maybeCall(id);
   }
@@ -985,22 +997,22 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /**
    * Places the media call to a member when it is this side's turn (see shouldCall): as soon as
    * both are known to want media and this page's devices have answered, which for a newcomer
-   * is right after the welcome. A member whose welcome promised a call is not called.
+   * is right after the welcome.
    */
   private maybeCall(id: string, again = false): void {
     if (again) this.hangUp(id);
     const theirMedia = this.links.get(id)?.media ?? this.knownMedia.get(id) ?? false;
-    const promised = !again && (this.promisedCalls.get(id) ?? 0) > Date.now();
-    if (this.mediaReady && !this.calls.has(id) && !promised && shouldCall(this.selfId, id, this.mediaWanted, theirMedia)) this.placeCall(id);
+    if (this.mediaReady && !this.calls.has(id) && shouldCall(this.selfId, id, this.mediaWanted, theirMedia)) this.placeCall(id);
   }
 
-  private placeCall(id: string): void {
+  /** Calls a member; the beacon holder's call to a newcomer carries the welcome. */
+  private placeCall(id: string, welcome?: MemberInfo[]): void {
     const member = this.member;
     if (!member || this.isOver()) return;
     // PeerJS refuses a call without a stream; a receive-only member offers an empty one and
     // asks to receive both kinds, so the other side's tracks still flow.
     const call = member.call(id, this.localStream ?? new MediaStream(), {
-      metadata: metadata('media'),
+      metadata: { ...metadata('media'), ...(welcome && { welcome }) },
       constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
     } as Parameters<Peer['call']>[2]);
     if (call) this.attachCall(id, call, true);
@@ -1008,31 +1020,34 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private onIncomingCall(call: MediaConnection): void {
     const id = call.peer;
-    // Two calls crossed (one promised by a welcome, one placed by the usual rule, when the
-    // welcome went astray): the higher id's call stays, on both sides.
+    // Two calls crossed (the holder's, welcoming, and one placed by the usual rule): the
+    // higher id's call stays, on both sides.
     const crossed = this.calls.get(id)?.out && shouldDial(this.selfId, id);
     if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(id) || crossed) {
       call.close();
       return;
     }
-    this.promisedCalls.delete(id);
     this.hangUp(id);
     this.attachCall(id, call, false);
     // Answered with this page's camera and microphone, once they are there.
-    if (this.mediaReady) call.answer(this.localStream ?? undefined);
+    if (this.mediaReady) this.answer(call);
     else this.unanswered.add(call);
+    const welcome = parseWelcome(call.metadata, 'media');
+    if (welcome) this.welcomed(id, welcome, true);
+  }
+
+  private answer(call: MediaConnection): void {
+    const state = this.calls.get(call.peer);
+    if (state?.call !== call) return;
+    call.answer(this.localStream ?? undefined);
+    this.watchCall(call.peer, state);
   }
 
   private attachCall(id: string, call: MediaConnection, out: boolean): void {
     const state: CallState = { call, out, ice: call.peerConnection?.iceConnectionState ?? 'new', stream: null };
     this.calls.set(id, state);
     const current = () => this.calls.get(id) === state;
-    this.watchIce(call, (ice) => {
-      if (!current()) return;
-      state.ice = ice;
-      const link = this.links.get(id);
-      if (link) this.checkHealth(link);
-    });
+    if (out) this.watchCall(id, state);
     // PeerJS fires `stream` once per track, with the same stream: one update per new stream.
     call.on('stream', (stream) => {
       if (!current() || state.stream === stream) return;
@@ -1043,8 +1058,23 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (!current()) return;
       this.calls.delete(id);
       if (state.stream) this.touch(id);
+      this.dialAfterCall(id);
     });
     call.on('error', () => {});
+  }
+
+  /** Follows a call's connection (its peer connection exists once placed or answered). */
+  private watchCall(id: string, state: CallState): void {
+    const pc = state.call.peerConnection;
+    if (!pc) return;
+    pc.addEventListener('iceconnectionstatechange', () => {
+      if (this.calls.get(id) !== state) return;
+      state.ice = pc.iceConnectionState;
+      const link = this.links.get(id);
+      if (link) this.checkHealth(link);
+    });
+    // Through (or failed): the mesh link's handshake no longer competes with the call's.
+    pc.addEventListener('connectionstatechange', () => pc.connectionState !== 'new' && pc.connectionState !== 'connecting' && this.dialAfterCall(id));
   }
 
   /** Ends the media call with a member, if any. */
@@ -1144,7 +1174,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     for (const { call } of this.calls.values()) call.close();
     this.calls.clear();
     this.unanswered.clear();
-    this.promisedCalls.clear();
+    this.linkAfterCall.clear();
     const links = [...this.links.values()];
     this.links.clear();
     for (const link of links) {
