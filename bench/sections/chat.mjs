@@ -114,7 +114,7 @@ export async function fileThroughput(ctx) {
   const sessions = [await p.a.page.createCDPSession(), await p.b.page.createCDPSession()];
   for (const s of sessions) await s.send('Performance.enable');
   const variants = { element: 'chat', raw: 'raw' };
-  // The raw transfer with the chat's chunking: 64 KiB frames, 1 MiB high and 256 KiB low water.
+  // The raw transfer with the chat's chunking: 256 KiB frames, 1 MiB high and 256 KiB low water.
   if (ctx.diagnose) variants['raw, chat chunking'] = 'raw-chat-chunking';
   const runs = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const failures = [];
@@ -125,7 +125,7 @@ export async function fileThroughput(ctx) {
           ? window.bench.sendChatFile(size)
           : kind === 'raw'
             ? window.bench.sendRawFile(size)
-            : window.bench.sendRawFile(size, 65_536 - 12, 1024 * 1024, 256 * 1024),
+            : window.bench.sendRawFile(size, 262_144 - 12, 1024 * 1024, 256 * 1024),
       kind,
       size,
     );

@@ -17,7 +17,6 @@ export const callStyles = css`
     background: var(--rtc-call-background);
     border-radius: var(--rtc-call-tile-radius);
     font: 14px/1.4 system-ui, sans-serif;
-    container-type: inline-size;
   }
   :host([hidden]) {
     display: none;
