@@ -88,11 +88,16 @@ export function sameMembers(actual: string[], expected: string[]): boolean {
   return actual.length === expected.length && [...actual].sort().join('\n') === [...expected].sort().join('\n');
 }
 
-/** Waits until every participant sees the video of every other one, and nobody else. */
+/**
+ * Waits until every participant sees the video of every other one, and nobody else, and is
+ * linked with them (video can show before the link does).
+ */
 export async function untilEveryoneSeesEveryone(people: TestParticipant[], timeout = 20_000): Promise<void> {
+  const others = (p: TestParticipant) => people.filter((o) => o !== p).map((o) => o.name);
+  const linked = (p: TestParticipant) => p.call.participants.map((x) => x.name);
   await until(
-    () => people.every((p) => sameMembers(namesWithVideo(p.call), people.filter((o) => o !== p).map((o) => o.name))),
-    () => `not everyone sees everyone: ${people.map((p) => `${p.name} sees [${namesWithVideo(p.call).join(', ')}]`).join('; ')}`,
+    () => people.every((p) => sameMembers(namesWithVideo(p.call), others(p)) && sameMembers(linked(p), others(p))),
+    () => `not everyone sees everyone: ${people.map((p) => `${p.name} sees [${namesWithVideo(p.call).join(', ')}], linked [${linked(p).join(', ')}]`).join('; ')}`,
     timeout,
   );
 }
