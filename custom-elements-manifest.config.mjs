@@ -15,11 +15,35 @@ const documentedEventsOnly = {
   },
 };
 
+/**
+ * Internal reactive state (`_phase`, `_notices`, …, declared with `state: true`) is not API: the
+ * analyzer lists it as attributes, so it goes, and the members are marked private.
+ */
+const noInternalState = {
+  name: 'no-internal-state',
+  packageLinkPhase({ customElementsManifest }) {
+    for (const mod of customElementsManifest.modules) {
+      for (const decl of mod.declarations ?? []) {
+        if (decl.attributes) decl.attributes = decl.attributes.filter((a) => !a.name?.startsWith('_'));
+        for (const m of decl.members ?? []) if (m.name?.startsWith('_')) m.privacy = 'private';
+      }
+    }
+  },
+};
+
+/** The same source gives the same file: modules in path order, whatever order the files were read in. */
+const sortedModules = {
+  name: 'sorted-modules',
+  packageLinkPhase({ customElementsManifest }) {
+    customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  },
+};
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts'],
   outdir: '.',
   litelement: true,
   dev: false,
-  plugins: [documentedEventsOnly],
+  plugins: [documentedEventsOnly, noInternalState, sortedModules],
 };

@@ -1023,15 +1023,19 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     // Two calls crossed (the holder's, welcoming, and one placed by the usual rule): the
     // higher id's call stays, on both sides.
     const crossed = this.calls.get(id)?.out && shouldDial(this.selfId, id);
-    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(id) || crossed) {
+    if (!isConnectionMetadata(call.metadata, 'media') || !this.mediaWanted || this.isOver() || this.gone.has(id)) {
       call.close();
       return;
     }
-    this.hangUp(id);
-    this.attachCall(id, call, false);
-    // Answered with this page's camera and microphone, once they are there.
-    if (this.mediaReady) this.answer(call);
-    else this.unanswered.add(call);
+    if (crossed) call.close();
+    else {
+      this.hangUp(id);
+      this.attachCall(id, call, false);
+      // Answered with this page's camera and microphone, once they are there.
+      if (this.mediaReady) this.answer(call);
+      else this.unanswered.add(call);
+    }
+    // A welcome counts even on a call that lost a crossing.
     const welcome = parseWelcome(call.metadata, 'media');
     if (welcome) this.welcomed(id, welcome, true);
   }
