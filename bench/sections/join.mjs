@@ -5,7 +5,7 @@ import { openParticipant } from '../lib/browser.mjs';
 import { median, ratio, summary } from '../lib/stats.mjs';
 
 export async function join({ browser, base, runId, quick, log }) {
-  const reps = quick ? 3 : 7;
+  const reps = quick ? 3 : 11;
   const url = `${base}/bench/call.html`;
   const samples = { element: [], raw: [] };
   const timelines = { element: [], raw: [] };
