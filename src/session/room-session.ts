@@ -231,10 +231,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly preexisting = new Set<string>();
   /** Media calls by member id, including calls that started before the member's hello. */
   private readonly calls = new Map<string, CallState>();
-  /** Whether members not linked yet want media, as a welcome or an intro said. */
-  private readonly knownMedia = new Map<string, boolean>();
-  /** Names of members known from a welcome or an introduction, until they link. */
-  private readonly knownNames = new Map<string, string>();
+  /** Members not linked yet, as a welcome or an intro described them: name, and whether they want media. */
+  private readonly known = new Map<string, { name: string; media: boolean }>();
   /** Newcomers admitted by this page as beacon holder, until they link up or their place lapses. */
   private readonly admitted = new Map<string, { until: number; name: string }>();
   /** Answer to the introduction in flight, if any. */
@@ -304,7 +302,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   get arriving(): Arriving[] {
     const out: Arriving[] = [];
     for (const [id, { stream }] of this.calls) {
-      const name = this.knownNames.get(id);
+      const name = this.known.get(id)?.name;
       if (stream && name !== undefined && !this.links.has(id)) out.push({ id, name, stream });
     }
     return out;
@@ -461,12 +459,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       return;
     }
     this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name });
-    this.knownMedia.set(newcomer, intro.media);
-    this.knownNames.set(newcomer, intro.name);
+    this.known.set(newcomer, intro);
     const welcome: MemberInfo[] = [
       { id: this.selfId, name: this.name, media: this.mediaWanted },
       ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name, media: l.media })),
-      ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.knownMedia.get(id) ?? false })),
+      ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.known.get(id)?.media ?? false })),
     ];
     // Media first: when both want media, the welcome rides on the media call, placed at once
     // whatever the ids (the newcomer dials the mesh link when the call is through, so the two
@@ -524,10 +521,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.beaconHolder = id;
     if (this._phase === 'joining') for (const m of welcome) this.preexisting.add(m.id);
     this.introWaiter?.({ welcome, holder: id });
-    for (const m of welcome) {
-      this.knownMedia.set(m.id, m.media);
-      this.knownNames.set(m.id, m.name);
-    }
+    for (const m of welcome) this.known.set(m.id, m);
     if (onCall && !this.links.has(id)) {
       this.linkAfterCall.add(id);
       this.setTimer(() => this.dialAfterCall(id), this.timing.linkAfterCall);
@@ -698,8 +692,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
     if (this.connecting.get(id) === conn) this.connecting.delete(id);
     this.admitted.delete(id);
-    this.knownMedia.delete(id);
-    this.knownNames.delete(id);
+    this.known.delete(id);
     const now = Date.now();
     const link: Link = {
       id,
@@ -934,7 +927,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.adopt(stream);
     for (const call of this.unanswered) this.answer(call);
     this.unanswered.clear();
-    for (const id of new Set([...this.links.keys(), ...this.knownMedia.keys()])) this.maybeCall(id);
+    for (const id of new Set([...this.links.keys(), ...this.known.keys()])) this.maybeCall(id);
   }
 
   /** Stops taking part in the call; data connections stay. */
@@ -1001,7 +994,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    */
   private maybeCall(id: string, again = false): void {
     if (again) this.hangUp(id);
-    const theirMedia = this.links.get(id)?.media ?? this.knownMedia.get(id) ?? false;
+    const theirMedia = this.links.get(id)?.media ?? this.known.get(id)?.media ?? false;
     if (this.mediaReady && !this.calls.has(id) && shouldCall(this.selfId, id, this.mediaWanted, theirMedia)) this.placeCall(id);
   }
 
@@ -1095,7 +1088,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private touch(id: string): void {
     const link = this.links.get(id);
     if (link) this.updateLink(link, {});
-    else if (this.knownNames.has(id)) this.emit('arriving');
+    else if (this.known.has(id)) this.emit('arriving');
   }
 
   private updateLink(link: Link, change: Partial<Pick<Link, 'name' | 'media' | 'mic' | 'cam'>>): void {
