@@ -89,6 +89,8 @@ class Net {
   tamper: ((from: Member, to: Member, data: Data) => Data | null) | null = null;
   /** Called after each delivery. */
   delivered: ((from: Member, to: Member, data: Data) => void) | null = null;
+  /** Chat hellos delivered, as `from>to`: a member sends files only to those it has one from. */
+  private readonly hellos = new Set<string>();
 
   add(id: string, name: string, limits?: Partial<ChatLimits>): Member {
     const m = new Member(this, id, name, limits);
@@ -104,6 +106,22 @@ class Net {
     b.participants.push({ id: a.id, name: a.name });
     a.room.joined({ id: b.id, name: b.name });
     b.room.joined({ id: a.id, name: a.name });
+  }
+
+  /** Links two members and waits until their chat hellos have crossed. */
+  async linkChats(a: Member, b: Member): Promise<void> {
+    this.link(a, b);
+    await until(() => this.hellos.has(`${a.id}>${b.id}`) && this.hellos.has(`${b.id}>${a.id}`), 'the chat hellos did not cross');
+  }
+
+  /** Runs `fn` once, when the first file chunk has reached `to`. */
+  onFirstChunk(to: Member, fn: () => void): void {
+    this.delivered = (_from, at, data) => {
+      if (data instanceof ArrayBuffer && at === to) {
+        this.delivered = null;
+        fn();
+      }
+    };
   }
 
   unlink(a: Member, b: Member): void {
@@ -128,7 +146,10 @@ class Net {
     if (d instanceof ArrayBuffer) to.room.binary(peer, d);
     else {
       const parsed = parseFrame(d);
-      if (parsed && 'extension' in parsed) to.room.frame(peer, parsed.extension);
+      if (parsed && 'extension' in parsed) {
+        if (parsed.extension.t === 'chat-hello') this.hellos.add(`${from.id}>${to.id}`);
+        to.room.frame(peer, parsed.extension);
+      }
     }
     this.delivered?.(from, to, d);
   }
@@ -208,10 +229,8 @@ describe('ChatRoom', () => {
   it('sends files with back-pressure, verified on arrival, to everyone present', async () => {
     const net = new Net();
     const [ada, bob, cy] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-c', 'Cy')];
-    net.link(ada, bob);
-    net.link(ada, cy);
-    await until(() => ada.participants.length === 2, 'not linked');
-    await new Promise((r) => setTimeout(r, 20)); // the chat hellos cross
+    await net.linkChats(ada, bob);
+    await net.linkChats(ada, cy);
     const blob = randomBlob(3_000_000);
     const sent = await ada.room.sendFile(blob, 'data.bin');
     expect(sent!.state).to.equal('done');
@@ -233,8 +252,7 @@ describe('ChatRoom', () => {
   it('reports a damaged transfer and does not offer it', async () => {
     const net = new Net();
     const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
-    net.link(ada, bob);
-    await new Promise((r) => setTimeout(r, 20));
+    await net.linkChats(ada, bob);
     let flipped = false;
     net.tamper = (_from, _to, data) => {
       if (data instanceof ArrayBuffer && !flipped) {
@@ -255,14 +273,8 @@ describe('ChatRoom', () => {
     it(`ends a transfer canceled by the ${who} on both sides`, async () => {
       const net = new Net();
       const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
-      net.link(ada, bob);
-      await new Promise((r) => setTimeout(r, 20));
-      net.delivered = (_from, to, data) => {
-        if (data instanceof ArrayBuffer && to === bob) {
-          net.delivered = null;
-          (who === 'sender' ? ada : bob).room.cancelFile(bob.lastFile().id);
-        }
-      };
+      await net.linkChats(ada, bob);
+      net.onFirstChunk(bob, () => (who === 'sender' ? ada : bob).room.cancelFile(bob.lastFile().id));
       const sent = await ada.room.sendFile(randomBlob(3_000_000), 'big.bin');
       expect(sent!.state).to.equal('canceled');
       await until(() => bob.lastFile().state === 'canceled', () => `Bob's side is ${bob.lastFile().state}`);
@@ -275,14 +287,8 @@ describe('ChatRoom', () => {
   it('ends the sender\'s transfer cleanly when the recipient leaves mid-way', async () => {
     const net = new Net();
     const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
-    net.link(ada, bob);
-    await new Promise((r) => setTimeout(r, 20));
-    net.delivered = (_from, to, data) => {
-      if (data instanceof ArrayBuffer && to === bob) {
-        net.delivered = null;
-        net.unlink(ada, bob);
-      }
-    };
+    await net.linkChats(ada, bob);
+    net.onFirstChunk(bob, () => net.unlink(ada, bob));
     const sent = await ada.room.sendFile(randomBlob(3_000_000), 'big.bin');
     expect(sent).to.include({ state: 'failed', reason: 'left' });
     expect(ada.problems).to.deep.equal(['file-failed']);
@@ -291,8 +297,7 @@ describe('ChatRoom', () => {
   it('refuses files over the recipient\'s limit, and files when switched off', async () => {
     const net = new Net();
     const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob', { maxFileSize: 1000 })];
-    net.link(ada, bob);
-    await new Promise((r) => setTimeout(r, 20));
+    await net.linkChats(ada, bob);
     const sent = await ada.room.sendFile(randomBlob(1001), 'big.bin');
     expect(sent!.state).to.equal('canceled');
     expect(sent!.recipients[0].reason).to.equal('too-large');
