@@ -76,7 +76,7 @@ const MILESTONES = [
   ['member peer created', 'peer'],
   ['beacon claim refused (ID-TAKEN)', 'beacon peer error unavailable-id'],
   ['member peer open', 'peer open'],
-  ['introduction dialled', 'data out (intro)'],
+  ['introduction sent (a signal to the beacon id)', '→ OFFER rtc-room/1'],
   ['camera and microphone ready', 'getUserMedia done'],
   ['media call placed or received (the welcome comes with it)', 'call out', 'call in'],
   ['offer sent or received', '→ OFFER media', '← OFFER media'],

@@ -16,6 +16,7 @@ import {
   parseFull,
   parseIntro,
   parseWelcome,
+  PROTOCOL,
 } from './protocol.js';
 import type { ServerEndpoint } from './config.js';
 
@@ -99,6 +100,8 @@ export interface RoomSessionEvents {
   binary: (from: Participant, data: ArrayBuffer) => void;
   /** The list of members whose media came before their link (see `arriving`) changed. */
   arriving: () => void;
+  /** This page's offer or answer for a media call is on its way: the call is under way. */
+  calling: () => void;
 }
 
 /** A member whose media arrived before its mesh link: shown at once, not yet a participant. */
@@ -141,7 +144,7 @@ export interface SessionTiming {
   admitHold: number;
   /** Spacing of beacon takeover attempts by id rank. */
   takeoverStep: number;
-  /** How long a newcomer welcomed on a call waits for that call to connect before dialling the holder's mesh link anyway. */
+  /** How long a newcomer welcomed on a call waits before dialling the holder's mesh link (at once if the call fails). */
   linkAfterCall: number;
 }
 
@@ -196,6 +199,29 @@ const MESH_OPTIONS = { serialization: 'raw', reliable: true } as const;
 /** Raised when the PeerServer says an id is held by someone else. */
 class IdTakenError extends Error {}
 
+/**
+ * A signal: a small message relayed by the PeerServer with no peer connection behind it. It
+ * travels as an OFFER whose payload type is this protocol's name: every PeerServer relays an
+ * OFFER as it is (setting `src` from the sender's socket), and PeerJS drops an OFFER of a type it
+ * does not know, so the signal reaches only the listener below.
+ */
+function signal(from: Peer, dst: string, what: object): void {
+  from.socket.send({ type: 'OFFER', dst, payload: { type: PROTOCOL, metadata: what } });
+}
+
+/** Runs `fn` with the sender and the content of every signal that reaches `peer`. */
+function onSignal(peer: Peer, fn: (from: string, what: unknown) => void): void {
+  (peer.socket as unknown as SignalSocket).on('message', (message) => {
+    if (message?.type === 'OFFER' && message.payload?.type === PROTOCOL && typeof message.src === 'string') {
+      fn(message.src, message.payload.metadata);
+    }
+  });
+}
+
+interface SignalSocket {
+  on(event: 'message', fn: (message: { type?: unknown; src?: unknown; payload?: { type?: unknown; metadata?: unknown } } | null) => void): void;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -249,7 +275,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private mediaReady = true;
   /** Calls that came in while the devices were not ready: answered once they are. */
   private readonly unanswered = new Set<MediaConnection>();
-  /** Holders that welcomed this page on a call: their mesh link is dialled once the call is through. */
+  /** Holders that welcomed this page on a call: their mesh link is dialled a moment later. */
   private readonly linkAfterCall = new Set<string>();
   private localStream: MediaStream | null = null;
   private micOn = false;
@@ -269,8 +295,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       path: options.server.path,
       secure: options.server.secure,
       key: options.server.key,
-      // Never PeerJS's default public STUN/TURN servers: only what the page configured.
-      config: { iceServers: options.iceServers ?? [] },
+      // Never PeerJS's default public STUN/TURN servers: only what the page configured. One
+      // transport for audio and video from the start (every peer is ours and bundles): fewer
+      // candidates to gather and check, and the join was 9–21 ms quicker (docs/benchmarks.md).
+      config: { iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' },
       debug: 0,
     };
   }
@@ -390,7 +418,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
     this.beacon = peer;
     this.beaconHolder = this.selfId;
-    peer.on('connection', (conn) => this.onIntroConnection(conn));
+    onSignal(peer, (from, what) => this.onIntro(from, what));
+    // Nothing but signals is addressed to the beacon id.
+    peer.on('connection', (conn) => conn.close());
     peer.on('disconnected', () => {
       // Lost the server: someone else may claim the beacon meanwhile; let go of ours.
       if (this.beacon === peer) this.dropBeacon();
@@ -408,18 +438,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /**
-   * Asks the beacon holder to be let in. The question travels as the metadata of a connection
-   * to the beacon id, and the answer as the metadata of a connection back: both arrive with the
-   * PeerServer's relay of the offer, before any WebRTC handshake, and the intro connection
-   * itself is never opened.
+   * Asks the beacon holder to be let in. The question is a signal (see `signal`) to the beacon
+   * id: one relay through the PeerServer, no peer connection. The answer is the holder's media
+   * call or mesh connection with the welcome in its metadata, or a `full` signal back.
    */
   private introduce(): Promise<IntroResult> {
     const member = this.member!;
     return new Promise<IntroResult>((resolve, reject) => {
-      const conn = member.connect(this.beaconId, {
-        ...MESH_OPTIONS,
-        metadata: { ...metadata('intro'), name: this.name, media: this.mediaWanted },
-      });
       let settled = false;
       const finish = (result: IntroResult | null) => {
         if (settled) return;
@@ -427,24 +452,22 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         this.clearTimer(timer);
         offUnavailable();
         if (this.introWaiter === finish) this.introWaiter = null;
-        conn?.close();
         if (result) resolve(result);
         else reject(new Error('intro failed'));
       };
       const timer = this.setTimer(() => finish(null), this.timing.introTimeout);
       const offUnavailable = this.onUnavailable(this.beaconId, () => finish(null));
       this.introWaiter = finish;
-      if (!conn) finish(null);
+      signal(member, this.beaconId, { ...metadata('intro'), name: this.name, media: this.mediaWanted });
     });
   }
 
   /** Beacon side of an intro: admit the newcomer and dial it with the roster, or refuse it. */
-  private onIntroConnection(conn: DataConnection): void {
-    const intro = parseIntro(conn.metadata);
-    const newcomer = conn.peer;
-    conn.close();
+  private onIntro(newcomer: string, question: unknown): void {
+    const intro = parseIntro(question);
     const member = this.member;
-    if (!intro || !member || this.isOver() || newcomer === this.selfId || !isValidPeerId(newcomer)) return;
+    const beacon = this.beacon;
+    if (!intro || !member || !beacon || this.isOver() || newcomer === this.selfId || !isValidPeerId(newcomer)) return;
     if (this.links.has(newcomer)) {
       // One of ours looking for the holder after a takeover: tell it over the mesh.
       this.send(newcomer, { t: 'beacon' });
@@ -453,9 +476,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.pruneAdmitted();
     const waiting = [...this.admitted.keys()].filter((id) => id !== newcomer).length;
     if (!admits(this.links.size, waiting, this.maxParticipants)) {
-      // Said with the metadata of a connection; it only needs to reach the newcomer.
-      const refusal = member.connect(newcomer, { ...MESH_OPTIONS, metadata: { ...metadata('full'), max: this.maxParticipants } });
-      if (refusal) this.setTimer(() => refusal.close(), this.timing.introTimeout);
+      // From the beacon id, so that the newcomer knows who says it.
+      signal(beacon, newcomer, { ...metadata('full'), max: this.maxParticipants });
       return;
     }
     this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name });
@@ -466,7 +488,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.known.get(id)?.media ?? false })),
     ];
     // Media first: when both want media, the welcome rides on the media call, placed at once
-    // whatever the ids (the newcomer dials the mesh link when the call is through, so the two
+    // whatever the ids (the newcomer dials the mesh link a moment later, so that the two
     // handshakes do not compete). Otherwise the holder dials the newcomer's mesh link with it.
     if (this.connecting.has(newcomer)) return this.maybeCall(newcomer);
     if (intro.media && this.mediaWanted && this.mediaReady && !this.calls.has(newcomer)) this.placeCall(newcomer, welcome);
@@ -481,6 +503,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   // ---------------------------------------------------------------- the mesh
 
   private listenAsMember(member: Peer): void {
+    onSignal(member, (from, what) => {
+      const full = parseFull(what);
+      if (full !== null && from === this.beaconId) this.introWaiter?.({ full });
+    });
     member.on('connection', (conn) => this.onIncomingConnection(conn));
     member.on('call', (call) => this.onIncomingCall(call));
     member.on('error', (err: PeerError<string>) => {
@@ -494,12 +520,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private onIncomingConnection(conn: DataConnection): void {
     const id = conn.peer;
-    const full = parseFull(conn.metadata);
-    if (full !== null) {
-      conn.close();
-      this.introWaiter?.({ full });
-      return;
-    }
     if (!isConnectionMetadata(conn.metadata, 'mesh') || this.isOver() || this.gone.has(id)) {
       conn.close();
       return;
@@ -514,8 +534,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /**
    * Let in by the holder `id`, on its mesh connection (our link to it) or on its media call.
    * Everyone else is dialled (or dials us) by the usual rule, and calls start at once, before
-   * any hello; a holder that called dials nothing more: its mesh link is ours to dial once the
-   * call is through.
+   * any hello; a holder that called dials nothing more: its mesh link is ours to dial, a moment
+   * later (see `timing.linkAfterCall`), so that its handshake does not compete with the call's.
    */
   private welcomed(id: string, welcome: MemberInfo[], onCall = false): void {
     this.beaconHolder = id;
@@ -1070,8 +1090,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       const link = this.links.get(id);
       if (link) this.checkHealth(link);
     });
-    // Through (or failed): the mesh link's handshake no longer competes with the call's.
-    pc.addEventListener('connectionstatechange', () => pc.connectionState !== 'new' && pc.connectionState !== 'connecting' && this.dialAfterCall(id));
+    const signalled = () => {
+      if (pc.signalingState !== 'have-local-offer' && pc.signalingState !== 'stable') return;
+      pc.removeEventListener('signalingstatechange', signalled);
+      // After PeerJS's send of the offer or answer, which follows in a microtask.
+      queueMicrotask(() => this.emit('calling'));
+    };
+    pc.addEventListener('signalingstatechange', signalled);
+    // A call that failed has nothing left to compete with: dial the mesh link at once.
+    pc.addEventListener('connectionstatechange', () => (pc.connectionState === 'failed' || pc.connectionState === 'closed') && this.dialAfterCall(id));
   }
 
   /** Ends the media call with a member, if any. */

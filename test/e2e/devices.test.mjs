@@ -55,7 +55,7 @@ describe('visitors whose camera and microphone cannot be used', () => {
       const state = await until(visitor, (s) => s.phase === 'in-call' && s.withVideo.includes('Camera'), 'the visitor does not see the other participant');
       assert.ok(state.errors.includes(type), `rtc-error types ${state.errors}`);
       assert.ok(state.notices.some((n) => n.includes(text) && n.includes('see and hear the others')), `notices: ${state.notices}`);
-      await until(host1, (s) => s.phase === 'in-call', 'the other participant is not in the call');
+      await until(host1, (s) => s.phase === 'in-call' && s.names.includes('Visitor'), 'the other participant does not see the visitor');
       const names = await host1.evaluate(() => document.querySelector('rtc-call').participants.map((p) => p.name));
       assert.deepEqual(names, ['Visitor']);
     });

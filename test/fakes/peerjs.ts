@@ -3,7 +3,8 @@
  * (who dials, who calls, how rosters merge, who takes the beacon over) without WebRTC. It keeps
  * the PeerServer's rules that the protocol relies on: an id is given to the first peer that
  * claims it and refused to others until released; connecting to an absent id fails with
- * `peer-unavailable`; metadata arrives with the connection, before it opens.
+ * `peer-unavailable`; metadata arrives with the connection, before it opens; an OFFER sent on
+ * the socket is relayed as it is.
  */
 import type { Peer, PeerOptions } from 'peerjs';
 import type { PeerFactory } from '../../src/session/room-session.js';
@@ -76,16 +77,38 @@ export class FakeConnection extends Events {
   }
 }
 
+/** A peer's link to the fake server: relays what is sent to `dst`, as a PeerServer relays OFFERs. */
+class FakeSocket extends Events {
+  constructor(private readonly owner: FakePeer) {
+    super();
+  }
+  send(message: { type: string; dst: string; payload: unknown }) {
+    const { owner } = this;
+    if (owner.destroyed) return;
+    later(() => {
+      const target = owner.network.peers.get(message.dst);
+      if (!target) {
+        owner.network.unavailable.push(message.dst);
+        owner.emit('error', Object.assign(new Error(`Could not connect to peer ${message.dst}`), { type: 'peer-unavailable' }));
+        return;
+      }
+      target.socket.emit('message', { ...message, src: owner.id });
+    });
+  }
+}
+
 export class FakePeer extends Events {
   open = false;
   disconnected = false;
   destroyed = false;
   readonly connections = new Set<FakeConnection>();
+  readonly socket = new FakeSocket(this);
   constructor(
     readonly network: FakeNetwork,
     readonly id: string,
   ) {
     super();
+    if (network.silent) return;
     later(() => {
       if (this.destroyed) return;
       if (network.peers.has(id)) {
@@ -159,6 +182,8 @@ export class FakeNetwork {
   readonly idQueue: string[] = [];
   /** Extra time (ms) a data connection takes to open, as when its handshake is slower than a call's. */
   openDelay = 0;
+  /** A server that takes connections but never answers: peers never open. */
+  silent = false;
 
   stream(id: string): MediaStream {
     if (!this.streams.has(id)) this.streams.set(id, new MediaStream());

@@ -47,6 +47,16 @@ describe('<rtc-call> element', () => {
     });
   }
 
+  it('joining on its own, shows that it is joining even while the server does not answer', async () => {
+    const net = new FakeNetwork();
+    net.silent = true;
+    const el = await fixture<RtcCall>(html`<rtc-call autojoin room=${uniqueRoom()} server=${rtcServer} .peerFactory=${net.factory}></rtc-call>`);
+    await until(() => part(el, 'status')[0]?.textContent === 'Joining…', 'nothing shown while joining');
+    expect(el.matches(':state(joining)')).to.equal(true);
+    expect(part(el, 'leave-button')).to.have.length(1);
+    await el.leave();
+  });
+
   it('shows the tile of someone whose media comes before their link, named, and keeps it when they link', async () => {
     // A fake PeerServer whose data connections open late: the holder's call gets through first.
     const net = new FakeNetwork();

@@ -16,6 +16,17 @@ import { VideoWatch } from './video-watch.js';
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
 export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
 
+/**
+ * How long, at most, an element that starts joining as it is attached waits before its first
+ * render. The join's first steps (the signalling server's replies, the camera, the call's offer
+ * or answer) need the page's main thread, and the first render and layout take 20–40 ms of it
+ * on a 2-core machine, most of it one-time set-up (templates, fonts, the video element's
+ * styles): done at once, it delays each of those steps (docs/benchmarks.md). So the first render
+ * waits until the call is under way (this page's offer or answer has gone out), the page is
+ * alone in the room, or the join failed; 100 ms at most, which still reads as instant.
+ */
+const FIRST_RENDER_DELAY = 100;
+
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   return (words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2)).toUpperCase();
@@ -129,6 +140,8 @@ export class RtcCall extends RoomElement {
   private videoCheck: ReturnType<typeof setInterval> | null = null;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
+  /** Settles when the first render may go ahead (see FIRST_RENDER_DELAY); null once it has. */
+  private firstRender: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor() {
     super();
@@ -166,8 +179,22 @@ export class RtcCall extends RoomElement {
   }
 
   override connectedCallback(): void {
+    if (this.autojoin && !this.hasUpdated && !this.firstRender) {
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => (release = resolve));
+      const timer = setTimeout(release, FIRST_RENDER_DELAY);
+      this.firstRender = { promise, release: () => (clearTimeout(timer), release()) };
+    }
     super.connectedCallback();
     if (this.autojoin && (this._phase === 'idle' || this._phase === 'left')) void this.join().catch(() => {});
+  }
+
+  protected override async scheduleUpdate(): Promise<void> {
+    if (this.firstRender) {
+      await this.firstRender.promise;
+      this.firstRender = null;
+    }
+    super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -325,6 +352,12 @@ export class RtcCall extends RoomElement {
     this._phase = 'joining';
     this._status = 'Joining…';
     const session = this.controller.attach(options);
+    if (this.firstRender) {
+      const off = session.on('calling', () => {
+        off();
+        this.firstRender?.release();
+      });
+    }
     // Devices and signalling in parallel: the camera prompt and the server answer overlap, and
     // calls that arrive meanwhile are answered once the devices are there.
     const media = acquireLocalMedia({ audio: true, video: !this.audioOnly });
@@ -361,6 +394,7 @@ export class RtcCall extends RoomElement {
       throw err;
     }
     if (generation !== this.generation) return;
+    if (session.holdsBeacon) this.firstRender?.release(); // alone in the room: nothing to wait for
     this._phase = 'in-call';
     this._status = '';
     navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
@@ -404,6 +438,7 @@ export class RtcCall extends RoomElement {
   }
 
   private fail(detail: RtcErrorDetail): void {
+    this.firstRender?.release(); // an error shows at once
     this._phase = 'error';
     this._error = detail;
     this._status = '';
