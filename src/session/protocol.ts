@@ -32,7 +32,7 @@ export interface MemberInfo {
   media: boolean;
 }
 
-/** Newcomer → beacon holder: the metadata of the intro connection, which is never opened. */
+/** Newcomer → beacon holder: the content of the intro signal (docs/protocol.md, Signals). */
 export interface IntroMetadata extends ConnectionMetadata {
   kind: 'intro';
   name: string;
@@ -43,7 +43,7 @@ export interface WelcomeMetadata extends ConnectionMetadata {
   kind: 'mesh';
   welcome: MemberInfo[];
 }
-/** Beacon holder → newcomer: the room is at its limit. */
+/** Beacon holder → newcomer: the room is at its limit (a signal from the beacon id). */
 export interface FullMetadata extends ConnectionMetadata {
   kind: 'full';
   max: number;
@@ -142,7 +142,7 @@ export function metadata(kind: ConnectionKind): ConnectionMetadata {
   return { proto: PROTOCOL, kind };
 }
 
-/** Reads an intro connection's metadata (from a newcomer: untrusted). */
+/** Reads an intro signal (from a newcomer: untrusted). */
 export function parseIntro(value: unknown): { name: string; media: boolean } | null {
   if (!isConnectionMetadata(value, 'intro')) return null;
   const { name, media } = value as Record<string, unknown>;
