@@ -259,8 +259,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly calls = new Map<string, CallState>();
   /** Members not linked yet, as a welcome or an intro described them: name, and whether they want media. */
   private readonly known = new Map<string, { name: string; media: boolean }>();
-  /** Newcomers admitted by this page as beacon holder, until they link up or their place lapses. */
-  private readonly admitted = new Map<string, { until: number; name: string }>();
+  /** Newcomers admitted by this page as beacon holder (`known` describes them), and until when their place is held. */
+  private readonly admitted = new Map<string, number>();
   /** Answer to the introduction in flight, if any. */
   private introWaiter: ((result: IntroResult) => void) | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -480,12 +480,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       signal(beacon, newcomer, { ...metadata('full'), max: this.maxParticipants });
       return;
     }
-    this.admitted.set(newcomer, { until: Date.now() + this.timing.admitHold, name: intro.name });
+    this.admitted.set(newcomer, Date.now() + this.timing.admitHold);
     this.known.set(newcomer, intro);
     const welcome: MemberInfo[] = [
       { id: this.selfId, name: this.name, media: this.mediaWanted },
       ...[...this.links.values()].map((l) => ({ id: l.id, name: l.name, media: l.media })),
-      ...[...this.admitted].filter(([id]) => id !== newcomer && !this.links.has(id)).map(([id, a]) => ({ id, name: a.name, media: this.known.get(id)?.media ?? false })),
+      ...[...this.admitted.keys()].filter((id) => id !== newcomer && !this.links.has(id)).map((id) => ({ id, name: this.known.get(id)?.name ?? '', media: this.known.get(id)?.media ?? false })),
     ];
     // Media first: when both want media, the welcome rides on the media call, placed at once
     // whatever the ids (the newcomer dials the mesh link a moment later, so that the two
@@ -497,7 +497,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private pruneAdmitted(): void {
     const now = Date.now();
-    for (const [id, a] of this.admitted) if (a.until < now || this.links.has(id)) this.admitted.delete(id);
+    for (const [id, until] of this.admitted) if (until < now || this.links.has(id)) this.admitted.delete(id);
   }
 
   // ---------------------------------------------------------------- the mesh

@@ -131,6 +131,7 @@ export class RtcCall extends RoomElement {
       },
       error: (error) => this.onSessionError(error),
       signalling: (state) => this.onSignalling(state),
+      calling: () => this.firstRender?.release(),
     },
     () => void this.endCall('removed'),
   );
@@ -352,12 +353,6 @@ export class RtcCall extends RoomElement {
     this._phase = 'joining';
     this._status = 'Joining…';
     const session = this.controller.attach(options);
-    if (this.firstRender) {
-      const off = session.on('calling', () => {
-        off();
-        this.firstRender?.release();
-      });
-    }
     // Devices and signalling in parallel: the camera prompt and the server answer overlap, and
     // calls that arrive meanwhile are answered once the devices are there.
     const media = acquireLocalMedia({ audio: true, video: !this.audioOnly });
