@@ -2,18 +2,20 @@ import { expect } from '@open-wc/testing';
 import { FakeNetwork } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
-import { RoomSession, SessionError } from './room-session.js';
+import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
 const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20, joinTimeout: 5_000, linkAfterCall: 50 };
 
-function session(net: FakeNetwork, name: string, options: { room?: string; max?: number } = {}) {
+type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number }>; peerFactory?: PeerFactory };
+
+function session(net: FakeNetwork, name: string, options: Options = {}) {
   return new RoomSession({
     room: options.room ?? 'fake room',
     server: parseServerUrl('http://fake.test/peerjs'),
     name,
     maxParticipants: options.max ?? 0,
-    peerFactory: net.factory,
-    timing,
+    peerFactory: options.peerFactory ?? net.factory,
+    timing: { ...timing, ...options.timing },
   });
 }
 
@@ -33,7 +35,7 @@ async function joinInTurn(all: RoomSession[]) {
 
 describe('RoomSession over a fake PeerServer', () => {
   const sessions: RoomSession[] = [];
-  const make = (net: FakeNetwork, name: string, options?: { room?: string; max?: number }) => {
+  const make = (net: FakeNetwork, name: string, options?: Options) => {
     const s = session(net, name, options);
     sessions.push(s);
     return s;
@@ -117,7 +119,11 @@ describe('RoomSession over a fake PeerServer', () => {
 
   it('merges a newcomer who takes the beacon while its holder leaves with the members left behind', async () => {
     const net = new FakeNetwork();
-    const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
+    const a = make(net, 'A');
+    // B's claim is slow to reach the server, and C claims as soon as its introduction goes out
+    // (by default C's unanswered introduction would wait at the server for B, which lets it in).
+    const b = make(net, 'B', { peerFactory: net.slowClaims(50) });
+    const c = make(net, 'C', { timing: { claimAfter: 0 } });
     await joinInTurn([a, b]);
     expect(a.holdsBeacon).to.equal(true);
     // A leaves and frees the beacon id; C arrives in the same instant and finds it free.
@@ -126,6 +132,29 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(c.holdsBeacon, 'C took the free beacon').to.equal(true);
     await untilMesh([b, c], 5_000);
     expect([b, c].filter((s) => s.holdsBeacon)).to.have.length(1);
+  });
+
+  it('lets a newcomer into a room with people on its introduction alone: it never claims the beacon', async () => {
+    const net = new FakeNetwork();
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n));
+    await joinInTurn([a, b, c]);
+    // A claimed the beacon (alone, nobody answered); B and C asked and were answered in time.
+    expect(net.claims.filter((id) => id.startsWith('rtc-room-'))).to.have.length(1);
+    expect([a, b, c].map((s) => s.holdsBeacon)).to.deep.equal([true, false, false]);
+  });
+
+  it('lets in a newcomer whose introduction reached the server while the room was empty, once someone holds the beacon', async () => {
+    const net = new FakeNetwork();
+    net.expireAfter = 5_000; // as a PeerServer keeps it
+    const a = make(net, 'A', { timing: { claimAfter: 60_000 } }); // never claims on its own
+    const b = make(net, 'B');
+    const joining = a.join();
+    // A's introduction waits at the server; B, arriving later, finds nobody to answer and claims.
+    await until(() => net.peers.size === 1, 'A did not open');
+    await b.join();
+    await joining;
+    await untilMesh([a, b]);
+    expect(b.holdsBeacon).to.equal(true);
   });
 
   it('refuses a newcomer beyond max-participants, counting one admitted but not yet linked', async () => {

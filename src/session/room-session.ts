@@ -146,6 +146,8 @@ export interface SessionTiming {
   takeoverStep: number;
   /** How long a newcomer welcomed on a call waits before dialling the holder's mesh link (at once if the call fails). */
   linkAfterCall: number;
+  /** How long a newcomer's first introduction goes unanswered before it claims the beacon itself. */
+  claimAfter: number;
 }
 
 const DEFAULT_TIMING: SessionTiming = {
@@ -160,6 +162,7 @@ const DEFAULT_TIMING: SessionTiming = {
   admitHold: 15_000,
   takeoverStep: 250,
   linkAfterCall: 1_000,
+  claimAfter: 100,
 };
 
 interface Link {
@@ -262,7 +265,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Newcomers admitted by this page as beacon holder (`known` describes them), and until when their place is held. */
   private readonly admitted = new Map<string, number>();
   /** Answer to the introduction in flight, if any. */
-  private introWaiter: ((result: IntroResult) => void) | null = null;
+  private introWaiter: ((result: IntroResult | null) => void) | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private takeoverRunning = false;
@@ -349,12 +352,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private async runJoin(): Promise<void> {
     this.setPhase('joining');
-    let claim: Promise<Peer | null> | null = null;
     try {
       this.beaconId = beaconIdFor(this.room, this.server.key);
-      // The member peer and the claim on the beacon open side by side: two server round trips
-      // in the time of one.
-      claim = this.openBeacon();
       const member = await this.openPeer(newMemberId());
       if (this.isOver()) {
         member.destroy();
@@ -363,13 +362,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.member = member;
       this.selfId = member.id;
       this.listenAsMember(member);
-      await this.enterRoom(claim);
+      await this.enterRoom();
       if (this.isOver()) return;
       this.heartbeatTimer = setInterval(() => this.beat(), this.timing.heartbeat);
       addEventListener('pagehide', this.onPageHide);
       this.setPhase('joined');
     } catch (err) {
-      void claim?.then((peer) => peer !== this.beacon && peer?.destroy(), () => {});
       const error = err instanceof SessionError ? err : new SessionError('network', String((err as Error)?.message ?? err));
       if (!this.isOver()) {
         this.setPhase('failed');
@@ -381,11 +379,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /** Holds the beacon, or else asks its holder to be let in; retries until the join deadline. */
-  private async enterRoom(firstClaim: Promise<Peer | null>): Promise<void> {
+  private async enterRoom(): Promise<void> {
     const deadline = Date.now() + this.timing.joinTimeout;
     for (let attempt = 0; !this.isOver(); attempt++) {
-      if (this.holdBeacon(await (attempt === 0 ? firstClaim : this.openBeacon()))) return;
-      const result = await this.introduce().catch(() => null);
+      let result: IntroResult | 'holder' | null;
+      if (attempt === 0) result = await this.askFirst();
+      else result = this.holdBeacon(await this.openBeacon()) ? 'holder' : await this.introduce().catch(() => null);
+      if (result === 'holder') return;
       if (result && 'full' in result) {
         throw new SessionError('room-full', `This room is full (${result.full} people at most).`);
       }
@@ -397,6 +397,22 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       }
       await sleep(wait);
     }
+  }
+
+  /**
+   * The first attempt asks before it claims. The introduction goes out as soon as the member
+   * peer is open; only if it is not answered within `timing.claimAfter` does the page claim the
+   * beacon itself. In a room with people the welcome comes first, and the join needs no second
+   * connection to the server; in an empty room the introduction waits at the server for the
+   * beacon's next holder, which is then this page (its own introduction it ignores).
+   */
+  private async askFirst(): Promise<IntroResult | 'holder' | null> {
+    const intro = this.introduce().catch(() => null);
+    const answered = await Promise.race([intro, sleep(this.timing.claimAfter).then(() => undefined)]);
+    if (answered !== undefined || this.isOver()) return answered ?? null;
+    if (!this.holdBeacon(await this.openBeacon())) return intro;
+    this.introWaiter?.(null); // not answered, and nobody left to answer it
+    return 'holder';
   }
 
   /** Opens a peer with the room's beacon id; null when someone else holds it. */
@@ -538,7 +554,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * later (see `timing.linkAfterCall`), so that its handshake does not compete with the call's.
    */
   private welcomed(id: string, welcome: MemberInfo[], onCall = false): void {
-    this.beaconHolder = id;
+    // (A page that holds the beacon stays its holder, even if a holder that lost it welcomes it.)
+    if (!this.beacon) this.beaconHolder = id;
     if (this._phase === 'joining') for (const m of welcome) this.preexisting.add(m.id);
     this.introWaiter?.({ welcome, holder: id });
     for (const m of welcome) this.known.set(m.id, m);

@@ -4,7 +4,8 @@
  * the PeerServer's rules that the protocol relies on: an id is given to the first peer that
  * claims it and refused to others until released; connecting to an absent id fails with
  * `peer-unavailable`; metadata arrives with the connection, before it opens; an OFFER sent on
- * the socket is relayed as it is.
+ * the socket is relayed as it is, and one for an absent id waits at the server until that id
+ * is claimed (then it is delivered) or `expireAfter` has passed (then `peer-unavailable`).
  */
 import type { Peer, PeerOptions } from 'peerjs';
 import type { PeerFactory } from '../../src/session/room-session.js';
@@ -86,13 +87,10 @@ class FakeSocket extends Events {
     const { owner } = this;
     if (owner.destroyed) return;
     later(() => {
+      const relayed = { ...message, src: owner.id };
       const target = owner.network.peers.get(message.dst);
-      if (!target) {
-        owner.network.unavailable.push(message.dst);
-        owner.emit('error', Object.assign(new Error(`Could not connect to peer ${message.dst}`), { type: 'peer-unavailable' }));
-        return;
-      }
-      target.socket.emit('message', { ...message, src: owner.id });
+      if (target) target.socket.emit('message', relayed);
+      else owner.network.hold(relayed, owner);
     });
   }
 }
@@ -106,6 +104,7 @@ export class FakePeer extends Events {
   constructor(
     readonly network: FakeNetwork,
     readonly id: string,
+    serverDelay = 0,
   ) {
     super();
     if (network.silent) return;
@@ -119,7 +118,8 @@ export class FakePeer extends Events {
       network.peers.set(id, this);
       this.open = true;
       this.emit('open', id);
-    });
+      network.deliverHeld(this);
+    }, LATENCY + serverDelay);
   }
 
   connect(dst: string, options: { metadata?: unknown } = {}) {
@@ -175,6 +175,8 @@ export class FakePeer extends Events {
 export class FakeNetwork {
   readonly peers = new Map<string, FakePeer>();
   readonly callsPlaced: [string, string][] = [];
+  /** Every id a peer was opened with, in order. */
+  readonly claims: string[] = [];
   /** Ids that were dialled but were not there. */
   readonly unavailable: string[] = [];
   private readonly streams = new Map<string, MediaStream>();
@@ -184,14 +186,50 @@ export class FakeNetwork {
   openDelay = 0;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
+  /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
+  expireAfter = 100;
+  private readonly held = new Map<string, { message: { dst: string }; sender: FakePeer; timer: ReturnType<typeof setTimeout> }[]>();
+
+  /** Keeps a message for an absent id, as a PeerServer does, until the id is claimed or it expires. */
+  hold(message: { dst: string }, sender: FakePeer): void {
+    const list = this.held.get(message.dst) ?? [];
+    this.held.set(message.dst, list);
+    const entry = {
+      message,
+      sender,
+      timer: setTimeout(() => {
+        list.splice(list.indexOf(entry), 1);
+        this.unavailable.push(message.dst);
+        if (!sender.destroyed) sender.emit('error', Object.assign(new Error(`Could not connect to peer ${message.dst}`), { type: 'peer-unavailable' }));
+      }, this.expireAfter),
+    };
+    list.push(entry);
+  }
+
+  /** Hands a newly opened peer the messages that waited for its id. */
+  deliverHeld(peer: FakePeer): void {
+    const list = this.held.get(peer.id) ?? [];
+    this.held.delete(peer.id);
+    for (const { message, timer } of list) {
+      clearTimeout(timer);
+      later(() => !peer.destroyed && peer.socket.emit('message', message));
+    }
+  }
 
   stream(id: string): MediaStream {
     if (!this.streams.has(id)) this.streams.set(id, new MediaStream());
     return this.streams.get(id)!;
   }
 
-  readonly factory: PeerFactory = (id: string, _options: PeerOptions) => {
-    const useId = id.startsWith('rtc-room-') ? id : (this.idQueue.shift() ?? id);
-    return new FakePeer(this, useId) as unknown as Peer;
-  };
+  readonly factory: PeerFactory = this.slowClaims(0);
+
+  /** A factory whose claims on a beacon id reach the server `ms` late (a slow connection). */
+  slowClaims(ms: number): PeerFactory {
+    return (id: string, _options: PeerOptions) => {
+      const beacon = id.startsWith('rtc-room-');
+      const useId = beacon ? id : (this.idQueue.shift() ?? id);
+      this.claims.push(useId);
+      return new FakePeer(this, useId, beacon ? ms : 0) as unknown as Peer;
+    };
+  }
 }
