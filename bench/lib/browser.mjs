@@ -89,3 +89,32 @@ export async function measureCpu(root, ms) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The machine's CPU counters (all cores) from /proc/stat: idle and total ticks; null off Linux. */
+function machineTicks() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { idle: fields[3] + fields[4], total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the machine is quiet: a 100 ms window in which its CPUs were less than `below`
+ * busy, `within` ms at most. A browser context that was just opened or closed keeps 1–2 cores
+ * busy for about half a second after the call that opened or closed it returns; a timing taken
+ * then measures that work too. Resolves with the busy fraction of the last window (null off
+ * Linux, where it does not wait).
+ */
+export async function settle({ below = 0.25, within = 3_000 } = {}) {
+  const deadline = performance.now() + within;
+  for (;;) {
+    const a = machineTicks();
+    if (!a) return null;
+    await sleep(100);
+    const b = machineTicks();
+    const busy = b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+    if (busy < below || performance.now() > deadline) return busy;
+  }
+}

@@ -1,7 +1,7 @@
 // 1. Join: from attaching <rtc-call autojoin> to the first remote video frame, against a page
 // that does the same with raw PeerJS calls between known ids. Two participants, separate
 // browser contexts; a fresh room (or fresh ids) and fresh contexts every repetition.
-import { openParticipant } from '../lib/browser.mjs';
+import { openParticipant, settle } from '../lib/browser.mjs';
 import { median, ratio, summary } from '../lib/stats.mjs';
 
 export async function join({ browser, base, runId, quick, log }) {
@@ -25,6 +25,8 @@ export async function join({ browser, base, runId, quick, log }) {
         await host.eval((id) => window.bench.raw({ id }), hostId);
       }
       guest = await openParticipant(browser, url);
+      // Both sides start on a quiet machine: opening the pages leaves work behind (settle).
+      await settle();
       if (side === 'element') await guest.eval((room) => window.bench.attach({ room, name: 'Guest' }), room);
       else await guest.eval((id, hostId) => void window.bench.raw({ id, dial: [hostId] }), `bench-${runId}-${i}-guest`, hostId);
       const result = await guest.eval(() => window.bench.waitFrames(1, 20_000));
@@ -74,7 +76,6 @@ export async function join({ browser, base, runId, quick, log }) {
 const MILESTONES = [
   ['getUserMedia called', 'getUserMedia'],
   ['member peer created', 'peer'],
-  ['beacon claim refused (ID-TAKEN)', 'beacon peer error unavailable-id'],
   ['member peer open', 'peer open'],
   ['introduction sent (a signal to the beacon id)', '→ OFFER rtc-room/1'],
   ['camera and microphone ready', 'getUserMedia done'],
