@@ -74,6 +74,32 @@ for (const [label, server] of [
   });
 }
 
+describe('<rtc-call> videos', () => {
+  afterEach(closeAll);
+
+  it('keeps every video playing, without reloading it, while the call changes around it', async () => {
+    const room = uniqueRoom('steady');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const videos = ada.call.shadowRoot!.querySelectorAll<HTMLVideoElement>('video');
+    expect(videos, 'the preview and Bob').to.have.length(2);
+    // A video whose source is set again restarts: it goes blank and its sound drops out.
+    const restarts: string[] = [];
+    for (const video of videos) video.addEventListener('emptied', () => restarts.push(video.getAttribute('part') ?? ''));
+
+    // Renders of Ada's call: Bob mutes, Ada mutes, Cy joins.
+    await bob.call.toggleMicrophone(false);
+    await until(() => ada.call.shadowRoot!.querySelectorAll('[part~="mic-off"]').length === 1, 'Ada does not see that Bob is muted');
+    await ada.call.toggleMicrophone(false);
+    const [cy] = await joinAll(room, rtcServer, ['Cy']);
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+
+    const now = ada.call.shadowRoot!.querySelectorAll<HTMLVideoElement>('video');
+    expect([...videos].every((v) => [...now].includes(v)), 'the same video elements').to.equal(true);
+    expect(restarts, 'videos restarted').to.deep.equal([]);
+  });
+});
+
 describe('<rtc-call> failures', () => {
   afterEach(closeAll);
 

@@ -1,4 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { RoomController } from '../../controllers/room-controller.js';
 import { acquireLocalMedia, listDevices, stopStream } from '../../media/local-media.js';
@@ -524,11 +525,13 @@ export class RtcCall extends RoomElement {
   }
 
   private renderGrid() {
+    // `live()`: Lit sets an object-valued property again on every render, and setting
+    // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
     const local = this._localStream;
     return html`<ul part="grid" aria-label="Participants">
       <li part="tile local-tile" data-peer-id="local">
         ${hasLiveVideo(local) && this._cam
-          ? html`<video part="video local-video" .srcObject=${local} .muted=${true} autoplay playsinline></video>`
+          ? html`<video part="video local-video" .srcObject=${live(local)} .muted=${true} autoplay playsinline></video>`
           : html`<div part="placeholder"><span class="avatar" aria-hidden="true">${initials(this.name || 'You')}</span></div>`}
         <span class="label"><span part="name">${this.name ? `${this.name} (you)` : 'You'}</span></span>
       </li>
@@ -537,7 +540,7 @@ export class RtcCall extends RoomElement {
         (p) => p.id,
         (p) => html`<li part="tile" data-peer-id=${p.id} data-connection=${p.connection}>
           ${p.stream
-            ? html`<video part="video remote-video" .srcObject=${p.stream} autoplay playsinline></video>`
+            ? html`<video part="video remote-video" .srcObject=${live(p.stream)} autoplay playsinline></video>`
             : nothing}
           ${!p.stream || !p.cam || !hasLiveVideo(p.stream) || this._stalled.has(p.id)
             ? html`<div part="placeholder"><span class="avatar" aria-hidden="true">${initials(p.name)}</span></div>`
