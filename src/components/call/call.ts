@@ -207,15 +207,11 @@ export class RtcCall extends RoomElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const videos = [...(this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]') ?? [])];
-    for (const video of videos) this.videoWatch.watch(video);
-    this.videoWatch.prune(videos);
     if (this._phase === 'in-call' && !this.videoCheck) {
       this.videoCheck = setInterval(() => this.checkVideos(), 250);
     } else if (this._phase !== 'in-call' && this.videoCheck) {
       clearInterval(this.videoCheck);
       this.videoCheck = null;
-      this.videoWatch.clear();
     }
     if (changed.has('_phase' as keyof RtcCall)) {
       const states = this.internals.states;

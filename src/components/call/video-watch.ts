@@ -1,43 +1,25 @@
 /**
  * Tells whether a video element is really showing moving pictures: a remote camera that was
  * switched off, unplugged or frozen must give way to a placeholder, not a black or still frame.
- * Frames are counted with requestVideoFrameCallback; a video with no new frame for `stallAfter`
- * ms counts as stalled.
+ * Each check reads the element's count of frames received (`getVideoPlaybackQuality()`); a
+ * video whose count has not moved for `stallAfter` ms counts as stalled. Reading a counter when
+ * checking costs nothing between checks, where a `requestVideoFrameCallback` per video made the
+ * page run a rendering step for every frame of every video.
  */
 export class VideoWatch {
-  private readonly lastFrame = new WeakMap<HTMLVideoElement, number>();
-  private readonly watched = new Set<HTMLVideoElement>();
+  private readonly seen = new WeakMap<HTMLVideoElement, { source: unknown; frames: number; at: number }>();
 
   constructor(private readonly stallAfter: number) {}
 
-  /** Starts counting frames of a video element (again after its stream changed). */
-  watch(video: HTMLVideoElement): void {
-    if (this.watched.has(video)) return;
-    this.watched.add(video);
-    this.lastFrame.set(video, performance.now());
-    const onFrame = () => {
-      if (!this.watched.has(video)) return;
-      this.lastFrame.set(video, performance.now());
-      video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  }
-
-  /** Stops watching videos no longer in the page. */
-  prune(keep: Iterable<HTMLVideoElement>): void {
-    const alive = new Set(keep);
-    for (const video of this.watched) if (!alive.has(video)) this.watched.delete(video);
-  }
-
-  /** True when the video shows frames that keep coming. */
-  isLive(video: HTMLVideoElement): boolean {
-    const stream = video.srcObject as MediaStream | null;
-    const track = stream?.getVideoTracks()[0];
+  /** True when the video shows frames that keep coming. Call it every few hundred ms. */
+  isLive(video: HTMLVideoElement, now = performance.now()): boolean {
+    const source = video.srcObject;
+    const frames = video.getVideoPlaybackQuality().totalVideoFrames;
+    const last = this.seen.get(video);
+    // A new stream starts counting afresh: it gets its own `stallAfter` to show a first frame.
+    if (!last || last.source !== source || last.frames !== frames) this.seen.set(video, { source, frames, at: now });
+    const track = (source as MediaStream | null)?.getVideoTracks()[0];
     if (!track || track.readyState !== 'live' || track.muted) return false;
-    return performance.now() - (this.lastFrame.get(video) ?? 0) < this.stallAfter && video.videoWidth > 0;
-  }
-
-  clear(): void {
-    this.watched.clear();
+    return now - this.seen.get(video)!.at < this.stallAfter && video.videoWidth > 0;
   }
 }
