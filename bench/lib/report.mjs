@@ -33,15 +33,20 @@ const SECTIONS = {
     return lines.join('\n');
   },
   mesh(r) {
-    const rows = [['k', '<rtc-call>', 'raw PeerJS', 'ratio'], ...r.growth.map((g) => [g.k, `${n(g.element.median)} ms`, `${n(g.raw.median)} ms`, n(g.ratio, 2)])];
+    const extra = Object.keys(r.growth[0]?.experiments ?? {});
+    const ms = (s) => (s?.n ? `${n(s.median)} ms` : '–');
+    const rows = [
+      ['k', '<rtc-call>', 'raw PeerJS', 'ratio', ...extra.map((x) => `diagnosis: ${x}`)],
+      ...r.growth.map((g) => [g.k, ms(g.element), ms(g.raw), n(g.ratio, 2), ...extra.map((x) => ms(g.experiments[x]))]),
+    ];
     const cpu = (x) => (x ? `${n(x.percentOfOneCore)} % (${n(x.perParticipant)} % each)` : 'n/a');
     return [
       `   time for the k-th participant to see everyone's video (${r.repetitions} run${r.repetitions > 1 ? 's' : ''} per side, median):`,
       table(rows),
       '   CPU of the whole Chromium process tree, % of one core:',
       table([
-        ['in the call', '<rtc-call>', 'raw PeerJS', 'ratio'],
-        ...r.cpu.map((c) => [`${c.participants} for ${c.seconds} s`, cpu(c.element), cpu(c.raw), n(c.ratio, 2)]),
+        ['in the call', '<rtc-call>', 'raw PeerJS', 'ratio', ...extra.map((x) => `diagnosis: ${x}`)],
+        ...r.cpu.map((c) => [`${c.participants} for ${c.seconds} s`, cpu(c.element), cpu(c.raw), n(c.ratio, 2), ...extra.map((x) => cpu(c.experiments?.[x]))]),
       ]),
     ].join('\n');
   },

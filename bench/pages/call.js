@@ -1,5 +1,8 @@
 // Joins a call two ways on the same page: with <rtc-call> (attach) or with raw PeerJS calls
-// between known ids (raw), and reports when remote video frames arrive.
+// between known ids (raw), and reports when remote video frames arrive. For diagnosis, also with
+// the element's RoomSession and plain videos (session), and raw PeerJS with a data connection
+// per pair beside each call (raw with `data`).
+import { RoomSession, parseServerUrl } from '/rtc-elements.js';
 import { frames, idle, instrument, mark, peerOptions, start, timedPeer, waitFrames, watchVideo } from './common.js';
 
 instrument();
@@ -50,7 +53,7 @@ function joined(timeout = 20_000) {
  * call with them, and shows its own preview and every remote video, as a call page would.
  * Resolves when its peer is open and its media is there.
  */
-async function raw({ id, dial = [] }) {
+async function raw({ id, dial = [], data = false }) {
   start();
   const grid = document.createElement('div');
   grid.className = 'raw';
@@ -73,14 +76,54 @@ async function raw({ id, dial = [] }) {
     shown.add(key);
     show(key, stream);
   };
+  // With `data`, a data connection per pair beside the call, pinged every second as the mesh is.
+  const link = (c) => c.on('open', () => setInterval(() => c.open && c.send('{"v":1,"t":"ping"}'), 1_000));
+  if (data) peer.on('connection', link);
   peer.on('call', async (c) => {
     c.answer(await media);
     c.on('stream', onStream(c.peer));
   });
   const [stream] = await Promise.all([media, opened]);
-  for (const other of dial) peer.call(other, stream).on('stream', onStream(other));
+  for (const other of dial) {
+    peer.call(other, stream).on('stream', onStream(other));
+    if (data) link(peer.connect(other, { serialization: 'raw', reliable: true }));
+  }
   show('local', stream, true);
   window.rawPeer = peer;
 }
 
-window.bench = { ready: true, idle, attach, joined, phase: () => call?.phase, raw, waitFrames, frames: () => Object.fromEntries(frames), mark };
+/**
+ * t0: the element's session joins, without the element: the same protocol, devices asked for
+ * as the element asks, every remote stream in a plain video as on the raw page.
+ */
+async function session({ room, name }) {
+  start();
+  const grid = document.createElement('div');
+  grid.className = 'raw';
+  document.body.append(grid);
+  const s = new RoomSession({ room, name, server: parseServerUrl(`${location.origin}/peerjs`), iceServers: [], peerFactory: timedPeer });
+  const shown = new Map();
+  const show = () => {
+    const streams = [...s.participants.map((p) => [p.id, p.stream]), ...s.arriving.map((a) => [a.id, a.stream])];
+    for (const [id, stream] of streams) {
+      if (!stream || shown.get(id) === stream) continue;
+      shown.set(id, stream);
+      const video = document.createElement('video');
+      Object.assign(video, { autoplay: true, playsInline: true, srcObject: stream });
+      grid.append(video);
+      watchVideo(id, video);
+    }
+  };
+  for (const e of ['participant-joined', 'participant-updated', 'arriving']) s.on(e, show);
+  const media = navigator.mediaDevices.getUserMedia(CONSTRAINTS);
+  s.expectMedia();
+  const joined = s.join();
+  const stream = await media;
+  s.enableMedia(stream);
+  const video = document.createElement('video');
+  Object.assign(video, { autoplay: true, playsInline: true, muted: true, srcObject: stream });
+  grid.append(video);
+  await joined;
+}
+
+window.bench = { ready: true, idle, attach, joined, phase: () => call?.phase, raw, session, waitFrames, frames: () => Object.fromEntries(frames), mark };

@@ -2,12 +2,25 @@
 // timed from attaching to seeing every other participant's video (a first frame from each).
 // With 4 participants in the call, the CPU of Chromium's whole process tree is sampled.
 // The same with raw PeerJS: each newcomer calls every id already in the room.
+// With --diagnose, two more sides split the difference: `session`, the element's RoomSession
+// with the raw page's plain videos (the protocol without the element), and `raw + data`, raw
+// PeerJS with a data connection per pair beside the call (two peer connections per pair, as
+// the protocol has).
 import { measureCpu, openParticipant, sleep } from '../lib/browser.mjs';
 import { ratio, summary } from '../lib/stats.mjs';
 
 const TIMEOUT = 25_000;
 
-export async function mesh({ browser, base, runId, quick, log }) {
+/** How each side joins: `wait` for the first participant, who is in the room before anyone else. */
+const JOIN = {
+  element: (p, { room, name }) => p.eval((room, name) => window.bench.attach({ room, name }), room, name),
+  session: (p, { room, name, wait }) => p.eval((room, name, wait) => (wait ? window.bench.session({ room, name }) : void window.bench.session({ room, name })), room, name, wait),
+  raw: (p, { id, dial, wait }, data = false) =>
+    p.eval((id, dial, wait, data) => (wait ? window.bench.raw({ id, dial, data }) : void window.bench.raw({ id, dial, data })), id, dial, wait, data),
+  'raw + data': (p, args) => JOIN.raw(p, args, true),
+};
+
+export async function mesh({ browser, base, runId, quick, diagnose, log }) {
   const reps = 1;
   // A quick run stops at 4: on 2 cores, 5 and 6 take tens of seconds each.
   const sizes = quick ? [2, 3, 4] : [2, 3, 4, 5, 6];
@@ -15,15 +28,16 @@ export async function mesh({ browser, base, runId, quick, log }) {
   // 4 participants with video nearly saturate the machine, which caps the figure.
   const cpuPoints = quick ? { 4: 10 } : { 3: 10, 4: 20 };
   const url = `${base}/bench/call.html`;
-  const times = { element: {}, raw: {} };
-  const cpu = { element: {}, raw: {} };
+  const sides = ['element', 'raw', ...(diagnose ? ['session', 'raw + data'] : [])];
+  const times = Object.fromEntries(sides.map((side) => [side, {}]));
+  const cpu = Object.fromEntries(sides.map((side) => [side, {}]));
   const failures = [];
   const failureMarks = [];
   const timelines = [];
   const pid = browser.process().pid;
 
   async function grow(side, rep) {
-    const room = `bench-mesh-${runId}-${rep}`;
+    const room = `bench-mesh-${runId}-${rep}-${side}`;
     const ids = [];
     const people = [];
     try {
@@ -31,8 +45,7 @@ export async function mesh({ browser, base, runId, quick, log }) {
         const p = await openParticipant(browser, url);
         people.push(p);
         const id = `bench-${runId}-m${rep}-${k}`;
-        if (side === 'element') await p.eval((room, name) => window.bench.attach({ room, name }), room, `P${k}`);
-        else await p.eval((id, dial, wait) => (wait ? window.bench.raw({ id, dial }) : void window.bench.raw({ id, dial })), id, [...ids], k === 1);
+        await JOIN[side](p, { room, name: `P${k}`, id, dial: [...ids], wait: k === 1 });
         ids.push(id);
         // The first one is in the room before anyone else comes.
         if (side === 'element' && k === 1 && (await p.eval(() => window.bench.joined())) !== 'in-call') throw new Error('the first participant did not join');
@@ -65,19 +78,21 @@ export async function mesh({ browser, base, runId, quick, log }) {
   }
 
   for (let rep = 0; rep < reps; rep++) {
-    const order = rep % 2 ? ['raw', 'element'] : ['element', 'raw'];
+    const order = rep % 2 ? [...sides].reverse() : sides;
     for (const side of order) await grow(side, rep);
   }
 
   const growth = sizes.map((k) => {
     const element = summary(times.element[k] ?? []);
     const raw = summary(times.raw[k] ?? []);
-    return { k, element, raw, ratio: ratio(element.median, raw.median) };
+    const experiments = Object.fromEntries(sides.slice(2).map((side) => [side, summary(times[side][k] ?? [])]));
+    return { k, element, raw, ratio: ratio(element.median, raw.median), experiments };
   });
   const cpuRows = Object.keys(cpuPoints).map((k) => {
     const element = cpu.element[k] ?? null;
     const raw = cpu.raw[k] ?? null;
-    return { participants: Number(k), seconds: cpuPoints[k], element, raw, ratio: ratio(element?.percentOfOneCore, raw?.percentOfOneCore) };
+    const experiments = Object.fromEntries(sides.slice(2).map((side) => [side, cpu[side][k] ?? null]));
+    return { participants: Number(k), seconds: cpuPoints[k], element, raw, ratio: ratio(element?.percentOfOneCore, raw?.percentOfOneCore), experiments };
   });
   return { repetitions: reps, growth, cpu: cpuRows, failures, timelines, failureMarks };
 }
