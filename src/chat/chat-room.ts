@@ -39,7 +39,7 @@ export interface ChatLimits {
   history: number;
 }
 
-export type ChatProblemType = 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected';
+export type ChatProblemType = 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected' | 'negotiation-failed';
 
 /** A line of the list that is not a chat message: a join or leave, or a file transfer. */
 export type ChatLine = { type: 'system'; event: 'joined' | 'here' | 'left' | 'lost'; name: string } | { type: 'file'; file: ChatFile };

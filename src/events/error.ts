@@ -1,6 +1,6 @@
 /**
  * Error types: PeerJS's own strings where one fits (`network`, `invalid-key`, `server-error`,
- * `browser-incompatible`, `disconnected`), and ours in the same style.
+ * `browser-incompatible`, `disconnected`, `negotiation-failed`), and ours in the same style.
  */
 export type RtcErrorType =
   | 'network'
@@ -8,6 +8,7 @@ export type RtcErrorType =
   | 'server-error'
   | 'browser-incompatible'
   | 'disconnected'
+  | 'negotiation-failed'
   | 'room-full'
   | 'room-unreachable'
   | 'invalid-config'

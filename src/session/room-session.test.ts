@@ -6,7 +6,7 @@ import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
 const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20, joinTimeout: 5_000, linkAfterCall: 50 };
 
-type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number }>; peerFactory?: PeerFactory };
+type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number; dialRetry: number }>; peerFactory?: PeerFactory };
 
 function session(net: FakeNetwork, name: string, options: Options = {}) {
   return new RoomSession({
@@ -50,6 +50,31 @@ describe('RoomSession over a fake PeerServer', () => {
     await Promise.all(all.map((s) => s.join()));
     await untilMesh(all);
     expect(all.filter((s) => s.holdsBeacon)).to.have.length(1);
+  });
+
+  it('dials again a member whose first connection failed to open, and says so when it never does', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = ['A', 'B'].map((n) => make(net, n, { timing: { dialRetry: 20 } }));
+    await a.join();
+    net.failingDials = 2; // the welcoming connection and the first dial again
+    await b.join();
+    await untilMesh([a, b]);
+
+    // C can reach nobody: A (whose welcome to C fails) and C (who dials B) give up, and say so.
+    const c = make(net, 'C', { timing: { dialRetry: 20 } });
+    const errors = new Map<RoomSession, SessionError[]>([a, b, c].map((s) => [s, []]));
+    for (const [s, list] of errors) s.on('error', (e) => list.push(e));
+    net.failingDials = 100;
+    await c.join();
+    const told = (s: RoomSession) => errors.get(s)!.map((e) => `${e.type}, ${e.fatal ? 'fatal' : 'not fatal'}: ${e.message}`);
+    await until(() => told(a).length > 0 && told(c).length > 0, () => `A was told [${told(a)}], C [${told(c)}]`);
+    expect(told(a)).to.have.length(1);
+    expect(told(a)[0]).to.match(/^negotiation-failed, not fatal: Could not connect to C\b/);
+    expect(told(c)).to.have.length(1);
+    expect(told(c)[0]).to.match(/^negotiation-failed, not fatal: Could not connect to B\b/);
+    expect(told(b)).to.deep.equal([]);
+    expect(linked(c)).to.deep.equal([]);
+    expect(linked(a)).to.deep.equal(['B']);
   });
 
   it('tells who was already in the room from who arrived later', async () => {

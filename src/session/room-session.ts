@@ -38,6 +38,7 @@ export type SessionErrorType =
   | 'insecure-context'
   | 'browser-incompatible'
   | 'disconnected'
+  | 'negotiation-failed'
   | 'protocol';
 
 export class SessionError extends Error {
@@ -148,6 +149,8 @@ export interface SessionTiming {
   linkAfterCall: number;
   /** How long a newcomer's first introduction goes unanswered before it claims the beacon itself. */
   claimAfter: number;
+  /** First wait before a mesh dial that failed to open is tried again (doubling, up to 8 times as long). */
+  dialRetry: number;
 }
 
 const DEFAULT_TIMING: SessionTiming = {
@@ -163,7 +166,11 @@ const DEFAULT_TIMING: SessionTiming = {
   takeoverStep: 250,
   linkAfterCall: 1_000,
   claimAfter: 100,
+  dialRetry: 1_000,
 };
+
+/** How many times a mesh link is dialled before this page gives up on it and says so. */
+const DIAL_ATTEMPTS = 4;
 
 interface Link {
   id: string;
@@ -280,6 +287,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly unanswered = new Set<MediaConnection>();
   /** Holders that welcomed this page on a call: their mesh link is dialled a moment later. */
   private readonly linkAfterCall = new Set<string>();
+  /** Dials of members whose mesh connection never opened, by member id (until they link). */
+  private readonly failedDials = new Map<string, number>();
   private localStream: MediaStream | null = null;
   private micOn = false;
   private camOn = false;
@@ -618,9 +627,37 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.gone.add(id);
       conn.close();
     });
-    conn.on('open', done);
-    conn.on('close', done);
+    let opened = false;
+    conn.on('open', () => {
+      opened = true;
+      done();
+    });
+    conn.on('close', () => {
+      done();
+      if (!opened) this.dialFailed(id, conn);
+    });
     this.attachMesh(conn);
+  }
+
+  /**
+   * A mesh connection this page dialled closed before it opened (its ICE failed, or it timed
+   * out): nobody else will dial this member, so dial again, with backoff; after the last try,
+   * say that this member cannot be reached (a firewall between the two, most often).
+   */
+  private dialFailed(id: string, conn: DataConnection): void {
+    const other = this.connecting.get(id);
+    if (this.isOver() || this.links.has(id) || (other && other !== conn) || this.gone.has(id)) return;
+    const attempts = (this.failedDials.get(id) ?? 0) + 1;
+    if (attempts >= DIAL_ATTEMPTS) {
+      this.failedDials.delete(id);
+      const name = this.known.get(id)?.name || 'another participant';
+      this.emit('error', new SessionError('negotiation-failed', `Could not connect to ${name}: a firewall between you blocks it.`, false));
+      return;
+    }
+    this.failedDials.set(id, attempts);
+    this.setTimer(() => {
+      if (!this.isOver() && !this.links.has(id) && !this.connecting.has(id) && !this.gone.has(id)) this.connect(id);
+    }, backoff(attempts - 1, this.timing.dialRetry, 8 * this.timing.dialRetry));
   }
 
   private attachMesh(conn: DataConnection): void {
@@ -730,6 +767,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (this.connecting.get(id) === conn) this.connecting.delete(id);
     this.admitted.delete(id);
     this.known.delete(id);
+    this.failedDials.delete(id);
     const now = Date.now();
     const link: Link = {
       id,

@@ -148,8 +148,16 @@ export class FakePeer extends Events {
       theirs.other = mine;
       target.emit(type === 'data' ? 'connection' : 'call', theirs);
       if (type === 'data') {
+        const fails = this.network.failingDials > 0;
+        if (fails) this.network.failingDials--;
         later(() => {
           if (mine.closed || theirs.closed) return;
+          if (fails) {
+            // As PeerJS does when ICE fails: an error, then the connection closes on both sides.
+            mine.emit('error', Object.assign(new Error(`Negotiation of connection to ${dst} failed.`), { type: 'negotiation-failed' }));
+            mine.close();
+            return;
+          }
           mine.open = theirs.open = true;
           mine.emit('open');
           theirs.emit('open');
@@ -184,6 +192,8 @@ export class FakeNetwork {
   readonly idQueue: string[] = [];
   /** Extra time (ms) a data connection takes to open, as when its handshake is slower than a call's. */
   openDelay = 0;
+  /** How many of the next data connections fail to open (their ICE fails), whoever dials them. */
+  failingDials = 0;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
