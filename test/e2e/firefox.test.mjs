@@ -18,6 +18,7 @@ import { once } from 'node:events';
 import puppeteer from 'puppeteer-core';
 import { createRtcServer } from '../../server/index.js';
 import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
+import { until as untilSeen } from './page.mjs';
 
 const firefoxPath = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 const hasRoute = Object.values(networkInterfaces())
@@ -57,16 +58,7 @@ function remotes() {
   };
 }
 
-async function until(page, check, what, timeout) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await page.evaluate(remotes);
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${what}; the page shows ${JSON.stringify(last)}`);
-}
+const until = (page, check, what, timeout) => untilSeen(page, check, what, timeout, remotes);
 
 // The element covers a video whose frames stop for 1.5 s (checked every 250 ms): a video that
 // has played 2.5 s and is still uncovered got past that check.

@@ -21,12 +21,15 @@ export function seen() {
   };
 }
 
-/** Polls `seen()` until `check` holds, failing after `timeout` ms with what the page showed. */
-export async function until(page, check, what, timeout = 20_000) {
+/**
+ * Polls `probe` (run in the page; `seen()` by default) until `check` holds, failing after
+ * `timeout` ms with what the page showed.
+ */
+export async function until(page, check, what, timeout = 20_000, probe = seen) {
   const deadline = Date.now() + timeout;
   let last;
   while (Date.now() < deadline) {
-    last = await page.evaluate(seen);
+    last = await page.evaluate(probe);
     if (check(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
