@@ -39,11 +39,36 @@ class Events {
 const LATENCY = 2;
 const later = (fn: () => void, ms = LATENCY) => setTimeout(fn, ms);
 
+/**
+ * The part of an RTCPeerConnection the session reads: its ICE and connection states, with
+ * their change events. The fake network moves them when a path breaks, heals or fails.
+ */
+export class FakePeerConnection extends EventTarget {
+  iceConnectionState: RTCIceConnectionState = 'new';
+  connectionState: RTCPeerConnectionState = 'new';
+  signalingState: RTCSignalingState = 'stable';
+  getTransceivers(): RTCRtpTransceiver[] {
+    return [];
+  }
+  setIce(state: RTCIceConnectionState) {
+    if (this.iceConnectionState === state) return;
+    this.iceConnectionState = state;
+    this.dispatchEvent(new Event('iceconnectionstatechange'));
+    const connection: RTCPeerConnectionState = state === 'checking' ? 'connecting' : state === 'completed' ? 'connected' : state;
+    if (this.connectionState !== connection) {
+      this.connectionState = connection;
+      this.dispatchEvent(new Event('connectionstatechange'));
+    }
+  }
+}
+
 export class FakeConnection extends Events {
   open = false;
   closed = false;
   other: FakeConnection | null = null;
-  readonly peerConnection = null;
+  /** False while the path between the two ends is broken: frames are lost, as on a dead network. */
+  pathUp = true;
+  readonly peerConnection = new FakePeerConnection();
   readonly dataChannel = { bufferedAmount: 0 };
   constructor(
     readonly type: 'data' | 'media',
@@ -56,13 +81,16 @@ export class FakeConnection extends Events {
   send(data: unknown) {
     if (!this.open) return;
     const other = this.other;
-    later(() => other && !other.closed && other.emit('data', data));
+    if (!this.pathUp) return;
+    later(() => other && !other.closed && other.pathUp && other.emit('data', data));
   }
   answer() {
     const caller = this.other;
     later(() => {
       if (this.closed || !caller || caller.closed) return;
       this.open = caller.open = true;
+      this.peerConnection.setIce('connected');
+      caller.peerConnection.setIce('connected');
       caller.emit('stream', this.owner.network.stream(this.owner.id));
       this.emit('stream', this.owner.network.stream(caller.owner.id));
     });
@@ -72,9 +100,11 @@ export class FakeConnection extends Events {
     this.closed = true;
     this.open = false;
     this.owner.connections.delete(this);
+    this.peerConnection.setIce('closed');
     this.emit('close');
     const other = this.other;
-    if (other && !other.closed) later(() => other.close());
+    // Over a broken path the other end hears nothing: its side stays until its own checks notice.
+    if (other && !other.closed && this.pathUp) later(() => other.close());
   }
 }
 
@@ -159,6 +189,8 @@ export class FakePeer extends Events {
             return;
           }
           mine.open = theirs.open = true;
+          mine.peerConnection.setIce('connected');
+          theirs.peerConnection.setIce('connected');
           mine.emit('open');
           theirs.emit('open');
         }, LATENCY + this.network.openDelay);
@@ -176,7 +208,32 @@ export class FakePeer extends Events {
     this.emit('close');
   }
 
-  reconnect() {}
+  /** The WebSocket to the server dropped: PeerJS reports a network error and 'disconnected'. */
+  loseServer() {
+    if (this.destroyed || this.disconnected) return;
+    this.disconnected = true;
+    this.open = false;
+    this.emit('error', Object.assign(new Error('Lost connection to server.'), { type: 'network' }));
+    this.emit('disconnected', this.id);
+  }
+
+  /** As PeerJS's: tries the server again with the same id; 'open' if it answers, else 'disconnected' again. */
+  reconnect() {
+    if (this.destroyed || !this.disconnected) return;
+    this.disconnected = false;
+    later(() => {
+      if (this.destroyed) return;
+      if (this.network.down) {
+        this.disconnected = true;
+        this.emit('error', Object.assign(new Error('Lost connection to server.'), { type: 'network' }));
+        this.emit('disconnected', this.id);
+        return;
+      }
+      this.network.peers.set(this.id, this);
+      this.open = true;
+      this.emit('open', this.id);
+    });
+  }
 }
 
 /** One fake PeerServer with its peers, and a record of the calls placed. */
@@ -196,6 +253,8 @@ export class FakeNetwork {
   failingDials = 0;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
+  /** A server that is down: reconnects fail (see FakePeer.reconnect). */
+  down = false;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
   expireAfter = 100;
   private readonly held = new Map<string, { message: { dst: string }; sender: FakePeer; timer: ReturnType<typeof setTimeout> }[]>();
@@ -223,6 +282,58 @@ export class FakeNetwork {
     for (const { message, timer } of list) {
       clearTimeout(timer);
       later(() => !peer.destroyed && peer.socket.emit('message', message));
+    }
+  }
+
+  /** The open connections between two peers, both ends. */
+  between(a: string, b: string): FakeConnection[] {
+    const ends = (x: string, y: string) => [...(this.peers.get(x)?.connections ?? [])].filter((c) => c.peer === y);
+    return [...ends(a, b), ...ends(b, a)];
+  }
+
+  /**
+   * Breaks the path under every connection between two peers (a network that went away): frames
+   * are lost and ICE turns `disconnected`. New connections are not affected (a fresh path works).
+   */
+  breakPath(a: string, b: string): void {
+    for (const c of this.between(a, b)) {
+      c.pathUp = false;
+      c.peerConnection.setIce('disconnected');
+    }
+  }
+
+  /** Mends a path broken by breakPath: frames flow again and ICE is `connected`. */
+  healPath(a: string, b: string): void {
+    for (const c of this.between(a, b)) {
+      c.pathUp = true;
+      c.peerConnection.setIce('connected');
+    }
+  }
+
+  /** ICE fails on every connection between two peers; PeerJS then reports it and closes them. */
+  failPath(a: string, b: string): void {
+    for (const c of this.between(a, b)) {
+      c.pathUp = false;
+      c.peerConnection.setIce('failed');
+      c.emit('error', Object.assign(new Error(`Negotiation of connection to ${c.peer} failed.`), { type: 'negotiation-failed' }));
+      c.close();
+    }
+  }
+
+  /**
+   * A peer's machine vanishes without a word (power cut, network gone): its frames stop, its
+   * paths break, and the server forgets its ids after `aliveTimeout` ms, as a PeerServer does
+   * once the socket's pings stop.
+   */
+  vanish(ids: string[], aliveTimeout = 100): void {
+    for (const id of ids) {
+      const peer = this.peers.get(id);
+      if (!peer) continue;
+      for (const c of [...peer.connections]) if (c.other) this.breakPath(id, c.peer);
+      peer.connections.forEach((c) => (c.pathUp = false));
+      setTimeout(() => {
+        if (this.peers.get(id) === peer) this.peers.delete(id);
+      }, aliveTimeout);
     }
   }
 

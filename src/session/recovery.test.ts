@@ -1,0 +1,181 @@
+// The session's recovery paths over the fake network: a pair's path that breaks, heals, fails or
+// goes silent; the PeerServer link that drops and comes back; the beacon changing hands. Each test
+// says what a person in the room would notice: who is shown, as connected or reconnecting.
+import { expect } from '@open-wc/testing';
+import { FakeNetwork } from '../../test/fakes/peerjs.js';
+import { until } from '../../test/helpers.js';
+import { parseServerUrl } from './config.js';
+import { RoomSession, type LeaveReason, type SessionTiming } from './room-session.js';
+
+const timing: Partial<SessionTiming> = {
+  heartbeat: 25,
+  quiet: 150,
+  redialAfter: 200,
+  silence: 1_500,
+  introTimeout: 300,
+  takeoverStep: 20,
+  joinTimeout: 5_000,
+  linkAfterCall: 50,
+  dialTimeout: 500,
+};
+
+type Log = string[];
+
+describe('RoomSession recovery over a fake PeerServer', () => {
+  const sessions: RoomSession[] = [];
+  afterEach(() => {
+    for (const s of sessions.splice(0)) s.destroy();
+  });
+
+  /** A session that logs what its page would show: joins, leaves, reconnections. */
+  function make(net: FakeNetwork, name: string, extra: Partial<SessionTiming> = {}) {
+    const s = new RoomSession({
+      room: 'recovery room',
+      server: parseServerUrl('http://fake.test/peerjs'),
+      name,
+      peerFactory: net.factory,
+      timing: { ...timing, ...extra },
+    });
+    const log: Log = [];
+    s.on('participant-joined', (p) => log.push(`joined ${p.name}`));
+    s.on('participant-left', (p, reason: LeaveReason) => log.push(`left ${p.name} ${reason}`));
+    s.on('participant-reconnected', (p) => log.push(`reconnected ${p.name}`));
+    s.on('signalling', (state) => log.push(`signalling ${state}`));
+    sessions.push(s);
+    return { s, log };
+  }
+
+  const shown = (s: RoomSession) =>
+    s.participants
+      .map((p) => `${p.name}:${p.connection}`)
+      .sort()
+      .join(' ');
+
+  async function pair(net: FakeNetwork, extra?: Partial<SessionTiming>) {
+    const a = make(net, 'A', extra);
+    const b = make(net, 'B', extra);
+    await a.s.join();
+    await b.s.join();
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    return [a, b];
+  }
+
+  /** Data connections between two members that are still open. */
+  const openLinks = (net: FakeNetwork, x: RoomSession, y: RoomSession) =>
+    net.between(x.id!, y.id!).filter((c) => c.type === 'data' && !c.closed);
+
+  it('shows a member whose path breaks as reconnecting, and as connected when the path comes back, on the same connection', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { redialAfter: 60_000 });
+    const before = openLinks(net, a.s, b.s);
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => shown(a.s) === 'B:reconnecting' && shown(b.s) === 'A:reconnecting', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    net.healPath(a.s.id!, b.s.id!);
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    expect(a.log).to.deep.equal(['joined B', 'reconnected B']);
+    expect(b.log).to.deep.equal(['joined A', 'reconnected A']);
+    expect(openLinks(net, a.s, b.s), 'no new connection').to.deep.equal(before);
+  });
+
+  it('replaces the connection of a path that stays broken, keeping the member in the room', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    const old = openLinks(net, a.s, b.s);
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => shown(a.s) === 'B:reconnecting', () => `A: ${shown(a.s)}`);
+    // The side whose turn it is to dial opens a fresh connection after redialAfter.
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    const now = openLinks(net, a.s, b.s);
+    expect(now.some((c) => !old.includes(c)), 'a fresh connection').to.equal(true);
+    expect(old.every((c) => c.closed), 'the broken one is closed').to.equal(true);
+    expect(a.log.filter((l) => l.startsWith('left'))).to.deep.equal([]);
+    expect(b.log.filter((l) => l.startsWith('left'))).to.deep.equal([]);
+    expect(a.log).to.include('reconnected B');
+    // The replaced link carries frames.
+    const got: string[] = [];
+    b.s.on('frame', (_from, frame) => got.push(frame.t));
+    a.s.broadcast({ t: 'chat-test' });
+    await until(() => got.includes('chat-test'), 'nothing arrived over the new connection');
+  });
+
+  it('replaces a connection whose ICE failed instead of removing the member', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    net.failPath(a.s.id!, b.s.id!);
+    await until(() => shown(a.s) === 'B:reconnecting' || shown(a.s) === 'B:connected', () => `A: ${shown(a.s)}`);
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected' && openLinks(net, a.s, b.s).length === 2, () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    expect([...a.log, ...b.log].filter((l) => l.startsWith('left'))).to.deep.equal([]);
+  });
+
+  it('removes a member that stays silent past the deadline, when no fresh connection gets through', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { silence: 600 });
+    net.failingDials = 1_000;
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => a.s.participants.length === 0 && b.s.participants.length === 0, () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    expect(a.log).to.deep.equal(['joined B', 'left B timeout']);
+    expect(b.log).to.deep.equal(['joined A', 'left A timeout']);
+  });
+
+  it('says the server link is lost and back, while the members stay connected', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    net.down = true;
+    (net.peers.get(b.s.id!) as unknown as { loseServer(): void }).loseServer();
+    await until(() => b.log.includes('signalling reconnecting'), 'B was not told');
+    expect(shown(b.s)).to.equal('A:connected');
+    net.down = false;
+    await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 5_000);
+    expect(shown(b.s)).to.equal('A:connected');
+    expect(a.log).to.deep.equal(['joined B']);
+  });
+
+  it('lets go of the beacon when the holder loses the server, and holds it again once back', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    expect(a.s.holdsBeacon).to.equal(true);
+    net.down = true;
+    (net.peers.get(a.s.id!) as unknown as { loseServer(): void }).loseServer();
+    const beacon = [...net.peers.values()].find((p) => p.id.startsWith('rtc-room-'))!;
+    beacon.loseServer();
+    await until(() => !a.s.holdsBeacon, 'A still says it holds the beacon');
+    net.down = false;
+    await until(() => a.s.holdsBeacon || b.s.holdsBeacon, 'nobody holds the beacon again', 5_000);
+    // A newcomer gets in through whoever holds it.
+    const c = make(net, 'C');
+    await c.s.join();
+    await until(() => shown(c.s) === 'A:connected B:connected', () => `C: ${shown(c.s)}`);
+  });
+
+  it('hands the beacon to one member when its holder leaves, and the next newcomer gets in', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    const c = make(net, 'C');
+    await c.s.join();
+    await until(() => shown(c.s) === 'A:connected B:connected', () => `C: ${shown(c.s)}`);
+    await a.s.leave();
+    await until(() => [b.s, c.s].filter((s) => s.holdsBeacon).length === 1, 'nobody took the beacon over');
+    expect(b.log).to.include('left A left');
+    const d = make(net, 'D');
+    await d.s.join();
+    await until(() => shown(d.s) === 'B:connected C:connected', () => `D: ${shown(d.s)}`);
+  });
+
+  it('takes the beacon over from a holder that vanished without a word', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { silence: 600 });
+    const c = make(net, 'C', { silence: 600 });
+    await c.s.join();
+    await until(() => shown(c.s) === 'A:connected B:connected', () => `C: ${shown(c.s)}`);
+    const beaconId = [...net.peers.keys()].find((id) => id.startsWith('rtc-room-'))!;
+    net.failingDials = 1_000; // nothing reaches A any more
+    net.vanish([a.s.id!, beaconId]);
+    await until(() => shown(b.s) === 'C:connected' && shown(c.s) === 'B:connected', () => `B: ${shown(b.s)}; C: ${shown(c.s)}`);
+    expect(b.log).to.include('left A timeout');
+    await until(() => [b.s, c.s].filter((s) => s.holdsBeacon).length === 1, 'nobody took the beacon over', 5_000);
+    net.failingDials = 0;
+    const d = make(net, 'D');
+    await d.s.join();
+    await until(() => shown(d.s) === 'B:connected C:connected', () => `D: ${shown(d.s)}`);
+  });
+});
