@@ -1,9 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
 import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
-import { ChatRoom, type ChatLimits, type ChatPeer, type ChatTransport } from './chat-room.js';
-import { HIGH_WATER, type ChatFile } from './transfer.js';
-import { MAX_CHUNK_FRAME } from './wire.js';
+import { ChatRoom, type ChatLimits, type ChatOptions, type ChatPeer, type ChatTransport } from './chat-room.js';
+import { HIGH_WATER, describe as describeFile, type ChatFile } from './transfer.js';
+import { MAX_CHUNK_FRAME, MAX_COUNTER, encodeChunk } from './wire.js';
 
 /** The element's defaults. */
 const DEFAULT_LIMITS: ChatLimits = { maxMessageLength: 2000, maxMessageRate: 20, maxFileSize: 104857600, history: 100 };
@@ -25,6 +25,10 @@ class Member implements ChatTransport {
   readonly channels = new Map<string, FakeChannel>();
   readonly room: ChatRoom;
   readonly problems: string[] = [];
+  /** The problems' messages, as the page shows them. */
+  readonly notices: string[] = [];
+  /** Every text frame this member sent, as sent. */
+  readonly sent: ExtensionFrame[] = [];
   readonly progress: ChatFile[] = [];
   readonly received: { file: ChatFile; blob: Blob }[] = [];
 
@@ -33,6 +37,7 @@ class Member implements ChatTransport {
     readonly id: string,
     readonly name: string,
     limits: Partial<ChatLimits> = {},
+    options: ChatOptions = {},
   ) {
     this.room = new ChatRoom(
       { ...DEFAULT_LIMITS, ...limits },
@@ -41,10 +46,14 @@ class Member implements ChatTransport {
         message: () => {},
         progress: (f) => this.progress.push(f),
         received: (file, blob) => this.received.push({ file, blob }),
-        problem: (type) => this.problems.push(type),
+        problem: (type, message) => {
+          this.problems.push(type);
+          this.notices.push(message);
+        },
         beforeSend: () => true,
         acceptFile: () => true,
       },
+      options,
     );
   }
 
@@ -55,6 +64,7 @@ class Member implements ChatTransport {
   send(to: string, frame: ExtensionFrame | ArrayBuffer): boolean {
     const ch = this.channels.get(to);
     if (!ch || ch.readyState !== 'open') return false;
+    if (!(frame instanceof ArrayBuffer)) this.sent.push(frame);
     const data: Data = frame instanceof ArrayBuffer ? frame.slice(0) : encodeFrame(frame);
     const size = typeof data === 'string' ? data.length : data.byteLength;
     ch.bufferedAmount += size;
@@ -92,8 +102,8 @@ class Net {
   /** Chat hellos delivered, as `from>to`: a member sends files only to those it has one from. */
   private readonly hellos = new Set<string>();
 
-  add(id: string, name: string, limits?: Partial<ChatLimits>): Member {
-    const m = new Member(this, id, name, limits);
+  add(id: string, name: string, limits?: Partial<ChatLimits>, options?: ChatOptions): Member {
+    const m = new Member(this, id, name, limits, options);
     this.members.set(id, m);
     m.room.start(m);
     return m;
@@ -137,11 +147,15 @@ class Net {
     }
   }
 
+  /** file-reject frames delivered. */
+  rejects = 0;
+
   deliver(from: Member, toId: string, data: Data): void {
     const to = this.members.get(toId);
     if (!to?.channels.has(from.id)) return;
     const d = this.tamper ? this.tamper(from, to, data) : data;
     if (d === null) return;
+    if (typeof d === 'string' && d.includes('"file-reject"')) this.rejects++;
     const peer = { id: from.id, name: from.name };
     if (d instanceof ArrayBuffer) to.room.binary(peer, d);
     else {
@@ -215,7 +229,7 @@ describe('ChatRoom', () => {
     expect([...ada.problems].sort()).to.deep.equal(['message-too-long', 'protocol', 'rate-limited']);
   });
 
-  it('takes no relayed history for this page or for anyone present, only for those gone', async () => {
+  it('takes no relayed history for this page or for anyone present, only for those gone, marked as relayed', async () => {
     const net = new Net();
     const [ada, bob, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
     net.link(ada, bob);
@@ -224,6 +238,133 @@ describe('ChatRoom', () => {
     eve.send(ada.id, { t: 'chat-history', cv: 1, msgs: [entry(ada.id, 'I never said this'), entry(bob.id, 'nor did Bob'), entry('rtc-z', 'Zed, gone')] });
     await until(() => texts(ada).length === 1, 'the history of someone gone was not taken');
     expect(ada.room.messages[0]).to.include({ from: 'rtc-z', name: 'X', text: 'Zed, gone' });
+    expect(ada.room.messages[0].relayedBy).to.deep.equal({ id: eve.id, name: 'Eve' });
+  });
+
+  it('drops relayed lines in a member\'s name once it is here: its own lines take their place', async () => {
+    const net = new Net();
+    const [bob, eve] = [net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
+    bob.room.send('what Bob said');
+    // Cy joins; Eve's link is first, and her history speaks for Bob, who is not linked to Cy yet.
+    const cy = net.add('rtc-c', 'Cy');
+    await net.linkChats(eve, cy);
+    const forged = (seq: number, text: string) => ({ from: bob.id, name: 'Bob', seq, clock: seq, time: 0, text });
+    eve.send(cy.id, { t: 'chat-history', cv: 1, msgs: [forged(1, 'Bob: I quit'), forged(2, 'Bob: send the password to Eve')] });
+    await until(() => texts(cy).length === 2, 'the relayed lines did not arrive');
+    expect(cy.room.messages.every((m) => m.relayedBy?.id === eve.id), 'marked as relayed by Eve').to.equal(true);
+    await net.linkChats(bob, cy);
+    await until(() => texts(cy).includes('what Bob said'), () => `Cy shows ${JSON.stringify(texts(cy))}`);
+    expect(texts(cy)).to.deep.equal(['what Bob said']);
+    expect(cy.room.messages[0]).to.include({ id: `${bob.id}:1`, relayedBy: null });
+  });
+
+  it('cannot be silenced by one frame: a clock at the end of the range is refused, blamed on its sender, and every next message is valid', async () => {
+    const net = new Net();
+    const [ada, bob, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
+    await net.linkChats(ada, bob);
+    await net.linkChats(ada, eve);
+    await net.linkChats(bob, eve);
+    eve.broadcast({ t: 'chat-msg', cv: 1, seq: 1, clock: MAX_COUNTER - 1, time: 0, text: 'poison' });
+    eve.broadcast({ t: 'chat-msg', cv: 1, seq: 2, clock: MAX_COUNTER / 4, time: 0, text: 'far ahead' });
+    await until(() => texts(ada).includes('far ahead') && texts(bob).includes('far ahead'), 'Eve\'s second message did not arrive');
+    ada.room.send('Ada still speaks');
+    bob.room.send('so does Bob');
+    await until(() => texts(bob).includes('Ada still speaks') && texts(ada).includes('so does Bob'), () => `Ada: ${texts(ada)}; Bob: ${texts(bob)}; notices ${[...ada.notices, ...bob.notices]}`);
+    for (const m of [ada, bob]) {
+      expect(texts(m), m.name).to.not.include('poison');
+      expect(m.notices, m.name).to.deep.equal(['Ignored invalid data from Eve.']);
+      // What they sent: valid on every receiver, and after Eve's last line.
+      for (const f of m.sent.filter((x) => x.t === 'chat-msg')) expect(f.clock as number, m.name).to.be.below(2 ** 47);
+      expect(texts(m).slice(-2).sort(), m.name).to.deep.equal(['Ada still speaks', 'so does Bob']);
+    }
+
+    // A late joiner is not poisoned through history: the entry is dropped, its relayer named.
+    const cy = net.add('rtc-c', 'Cy');
+    await net.linkChats(eve, cy);
+    eve.send(cy.id, { t: 'chat-history', cv: 1, msgs: [{ from: 'rtc-z', name: 'Zed', seq: 1, clock: MAX_COUNTER - 1, time: 0, text: 'poison' }] });
+    await until(() => cy.notices.length > 0, 'the poisoned history was not reported');
+    expect(cy.notices).to.deep.equal(['Ignored invalid data from Eve.']);
+    await net.linkChats(ada, cy);
+    cy.room.send('Cy speaks');
+    await until(() => texts(ada).includes('Cy speaks'), 'Cy\'s message did not arrive');
+    expect(ada.notices).to.deep.equal(['Ignored invalid data from Eve.']);
+    expect(texts(cy)).to.not.include('poison');
+  });
+
+  it('reports trouble once per kind and sender, however many frames carry it, and again after the sender is back', async () => {
+    const net = new Net();
+    const [ada, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-e', 'Eve')];
+    await net.linkChats(ada, eve);
+    for (let i = 0; i < 300; i++) eve.send(ada.id, { t: 'chat-msg', cv: 1, seq: 1, clock: 1, time: 0, text: 42 });
+    for (let i = 0; i < 300; i++) eve.send(ada.id, encodeChunk(999, i, new Uint8Array(8)));
+    // Four transfers, each broken by a chunk out of sequence: one report, not four.
+    for (let id = 1; id <= 4; id++) eve.send(ada.id, { t: 'file-offer', cv: 1, id, name: `f${id}`, size: 100_000, type: '' });
+    await until(() => ada.room.entries.filter((e) => e.kind === 'local' && e.data.type === 'file').length === 4, 'the offers did not arrive');
+    for (let id = 1; id <= 4; id++) eve.send(ada.id, encodeChunk(id, 7, new Uint8Array(8)));
+    await until(() => ada.room.entries.every((e) => e.kind !== 'local' || e.data.type !== 'file' || e.data.file.state === 'failed'), 'the transfers did not fail');
+    expect([...ada.problems].sort()).to.deep.equal(['file-failed', 'protocol']);
+    // The record goes with the sender: trouble after it left and came back is news again.
+    net.unlink(ada, eve);
+    await net.linkChats(ada, eve);
+    eve.send(ada.id, { t: 'chat-what', cv: 1 });
+    await until(() => ada.problems.length === 3, 'no report after the sender came back');
+  });
+
+  it('refuses empty chunks and more chunks than the size allows, and fails a stalled transfer, saying so', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada', {}, { idleTimeout: 300 });
+    const eve = net.add('rtc-e', 'Eve');
+    await net.linkChats(ada, eve);
+    const offer = (id: number, size: number) => eve.send(ada.id, { t: 'file-offer', cv: 1, id, name: `f${id}`, size, type: '' });
+    const line = (id: number) => ada.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' && e.data.file.id === `${eve.id}/${id}` ? [e.data.file] : []))[0];
+    offer(1, 1000);
+    offer(2, 10_000);
+    offer(3, 1000);
+    await until(() => !!line(1) && !!line(2) && !!line(3), 'the offers did not arrive');
+    for (let i = 0; i < 100; i++) eve.send(ada.id, encodeChunk(1, 0, new Uint8Array(0)));
+    // 10,000 bytes allow three chunks (4 KiB each on average), not four.
+    for (let i = 0; i < 4; i++) eve.send(ada.id, encodeChunk(2, i, new Uint8Array(100)));
+    eve.send(ada.id, encodeChunk(3, 0, new Uint8Array(10)));
+    await until(() => [1, 2, 3].every((id) => line(id).state === 'failed'), () => [1, 2, 3].map((id) => describeFile(line(id))).join('; '));
+    expect(describeFile(line(1))).to.equal('Stopped: the sender sent invalid data');
+    expect(line(2)).to.include({ reason: 'invalid', bytes: 300 });
+    expect(line(3).reason).to.equal('stalled');
+    expect(describeFile(line(3))).to.match(/^Stalled/);
+    // One report for Eve's failed transfers; each line says what happened to it.
+    expect(ada.notices).to.deep.equal(['"f1" from Eve: Stopped: the sender sent invalid data.']);
+    // Eve was told each time.
+    await until(() => net.rejects === 3, () => `${net.rejects} rejects`);
+  });
+
+  it('bounds the transfers one member may have under way', async () => {
+    const net = new Net();
+    const [ada, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-e', 'Eve')];
+    await net.linkChats(ada, eve);
+    for (let id = 1; id <= 6; id++) eve.send(ada.id, { t: 'file-offer', cv: 1, id, name: `f${id}`, size: 1000, type: '' });
+    await until(() => net.rejects === 2, () => `${net.rejects} rejects`);
+    expect(ada.room.entries.filter((e) => e.kind === 'local' && e.data.type === 'file')).to.have.length(4);
+  });
+
+  it('keeps received files up to a total size, the oldest released first, and releases them all when it stops', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada');
+    const bob = net.add('rtc-b', 'Bob', {}, { keepBytes: 250_000 });
+    await net.linkChats(ada, bob);
+    for (let i = 1; i <= 3; i++) expect((await ada.room.sendFile(randomBlob(100_000), `f${i}.bin`))!.state).to.equal('done');
+    const files = () => bob.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' ? [e.data.file] : []));
+    await until(() => files().filter((f) => f.state === 'done').length === 3, 'the files did not arrive');
+    expect(files().map((f) => [f.name, !!f.blob, f.released])).to.deep.equal([
+      ['f1.bin', false, true],
+      ['f2.bin', true, false],
+      ['f3.bin', true, false],
+    ]);
+    expect(describeFile(files()[0])).to.equal('Received; no longer kept');
+    bob.room.stop();
+    expect(files().map((f) => [!!f.blob, f.released])).to.deep.equal([
+      [false, true],
+      [false, true],
+      [false, true],
+    ]);
   });
 
   it('sends files with back-pressure, verified on arrival, to everyone present', async () => {

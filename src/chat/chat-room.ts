@@ -9,8 +9,8 @@ import type { ExtensionFrame } from '../session/protocol.js';
 import { formatBytes } from './format.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, type ChatMessage, type Entry, type LocalEntry } from './store.js';
-import { IncomingFile, OutgoingFile, describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
-import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanText, decodeChunk, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry, type RejectReason } from './wire.js';
+import { IDLE_TIMEOUT, IncomingFile, OutgoingFile, describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
+import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanPeerName, cleanText, decodeChunk, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry, type RejectReason } from './wire.js';
 
 /** A room member as the chat needs it. */
 export interface ChatPeer {
@@ -37,6 +37,14 @@ export interface ChatLimits {
   maxFileSize: number;
   /** How many recent messages a late joiner is sent. */
   history: number;
+}
+
+/** Settings that are not the element's attributes. */
+export interface ChatOptions {
+  /** Most bytes of received files kept for download (the newest file is kept whatever its size). */
+  keepBytes?: number;
+  /** A transfer being received fails as stalled after this long without data (ms). */
+  idleTimeout?: number;
 }
 
 export type ChatProblemType = 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected' | 'negotiation-failed';
@@ -71,9 +79,20 @@ interface PeerState {
   budget: number;
 }
 
-/** Most files one member may be sending this page at once. */
+/** Most files one member may be sending this page at once… */
 const MAX_INCOMING_PER_PEER = 4;
-/** A newcomer's links formed this soon after it joined are people who were already there. */
+/** …and all members together. */
+const MAX_INCOMING = 32;
+/** Ended transfers remembered (so their late chunks are dropped quietly); older ones are forgotten. */
+const MAX_ENDED = 64;
+/**
+ * Received files kept for download, in bytes: as much as one file of the element's default
+ * `max-file-size`. Past it the oldest are released (the newest is always kept): five 50 MiB
+ * files leave the latest two.
+ */
+export const KEEP_BYTES = 100 * 1024 * 1024;
+/** Senders whose reports are remembered; past it the oldest record is forgotten. */
+const MAX_REPORTED = 256;
 /** Progress is told at most this often (ms), and at every change of state. */
 const PROGRESS_EVERY = 100;
 const NOT_JOINED = 'The chat has not joined the room yet.';
@@ -85,14 +104,26 @@ export class ChatRoom {
   readonly #myIds = new Set<string>();
   readonly #peers = new Map<string, PeerState>();
   readonly #limiter = new RateLimiter(0);
-  /** One report per peer and kind of trouble per 10 s, so a flood cannot flood the page. */
-  readonly #reports = new RateLimiter(1);
+  /**
+   * The kinds of trouble reported for each sender: each kind once, until that sender leaves
+   * (or the chat starts again), so 10,000 bad frames make one report, not 10,000.
+   */
+  readonly #reported = new Map<string, Set<ChatProblemType>>();
+  /** Problems without a sender (`problemOnce`): each message once per 10 s. */
+  readonly #throttle = new RateLimiter(1, 10_000, MAX_REPORTED);
   #seq = 0;
   #nextTransfer = 1;
   /** Until when links are people who were already in the room ("is here", not "joined"). */
   readonly #outgoing = new Map<number, OutgoingFile>();
-  /** Incoming transfers, ended ones included: their late chunks are dropped without a report. */
+  /** Incoming transfers by id, the last MAX_ENDED ended ones included: their late chunks are dropped without a report. */
   readonly #incoming = new Map<string, IncomingFile>();
+  /** Ids of ended incoming transfers, oldest first. */
+  readonly #ended: string[] = [];
+  /** Received files kept for download, oldest first, and their total size. */
+  #kept: { file: IncomingFile; entry: LocalEntry<ChatLine> }[] = [];
+  #keptBytes = 0;
+  readonly #keepBytes: number;
+  readonly #idle: number;
   /** Each transfer's line in the list, and when its progress was last told. */
   readonly #lines = new Map<OutgoingFile | IncomingFile, { entry: LocalEntry<ChatLine>; at: number; state: string }>();
   limits!: ChatLimits;
@@ -100,8 +131,11 @@ export class ChatRoom {
   constructor(
     limits: ChatLimits,
     private readonly host: ChatHost,
+    options: ChatOptions = {},
   ) {
     this.setLimits(limits);
+    this.#keepBytes = options.keepBytes ?? KEEP_BYTES;
+    this.#idle = options.idleTimeout ?? IDLE_TIMEOUT;
   }
 
   /** Every line, in the agreed order. */
@@ -122,23 +156,34 @@ export class ChatRoom {
   /** Starts chatting on a joined session: says hello to everyone already linked. */
   start(transport: ChatTransport): void {
     this.stop();
+    this.#reported.clear();
     this.#transport = transport;
     if (transport.id) this.#myIds.add(transport.id);
     for (const p of transport.participants) this.joined(p);
   }
 
-  /** Stops: every transfer under way is canceled (the other side is told while it can hear). */
+  /**
+   * Stops: every transfer under way is canceled (the other side is told while it can hear), and
+   * received files are released (their lines stay, saying so).
+   */
   stop(): void {
     for (const out of this.#outgoing.values()) out.cancel();
     for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
+    this.#incoming.clear();
+    this.#ended.length = 0;
+    this.#release(this.#kept.length);
     this.#transport = null;
     this.#peers.clear();
   }
 
-  /** A member linked up with this page. */
+  /**
+   * A member linked up with this page. Lines others relayed in its name go: its own history
+   * brings its real ones, and nobody speaks for someone present.
+   */
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
     this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY });
+    this.#store.dropRelayed(p.id);
     this.#line(p.arrived === false ? 'here' : 'joined', p);
     this.#sendTo(p.id, { t: 'chat-hello', reply: false });
   }
@@ -155,6 +200,7 @@ export class ChatRoom {
   left(p: ChatPeer, reason: 'left' | 'closed' | 'timeout'): void {
     if (!this.#peers.delete(p.id)) return;
     this.#limiter.forget(p.id);
+    this.#reported.delete(p.id);
     for (const out of this.#outgoing.values()) out.left(p.id);
     for (const inc of this.#incoming.values()) if (inc.base.from === p.id) inc.fail('left');
     this.#line(reason === 'left' ? 'left' : 'lost', p);
@@ -174,7 +220,7 @@ export class ChatRoom {
       const seq = ++this.#seq;
       const clock = this.#store.tick();
       const time = Date.now();
-      const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true };
+      const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true, relayedBy: null };
       this.#store.add(message, clock, seq);
       t.broadcast(chatFrame({ t: 'chat-msg', seq, clock, time, text: clean }));
       this.host.changed();
@@ -222,7 +268,7 @@ export class ChatRoom {
     if (!state) return;
     const parsed = parseChatFrame(raw, this.limits.maxMessageLength);
     if ('drop' in parsed) {
-      if (parsed.drop === 'too-long') this.#report(from, 'message-too-long', `Dropped a message from ${from.name}: over ${this.limits.maxMessageLength} characters.`);
+      if (parsed.drop === 'too-long') this.#report(from, 'message-too-long', `Dropped a message from ${cleanPeerName(from.name)}: over ${this.limits.maxMessageLength} characters.`);
       else this.#invalid(from);
       return;
     }
@@ -269,10 +315,16 @@ export class ChatRoom {
     else this.#invalid(from);
   }
 
-  /** Takes messages, live from their author or relayed in history. */
+  /**
+   * Takes messages, live from their author or in history. History entries whose author is not
+   * the sender are relayed: marked so (`relayedBy`), and taken only for authors who are not here.
+   * The author's own copy of a message replaces a relayed one, never the other way round.
+   */
   #receive(from: ChatPeer, entries: HistoryEntry[], history: boolean): void {
     const state = this.#peers.get(from.id)!;
+    const name = cleanPeerName(from.name);
     const added: ChatMessage[] = [];
+    let changed = false;
     for (const e of entries) {
       if (history && state.budget-- <= 0) {
         this.#allow(from, true);
@@ -280,12 +332,27 @@ export class ChatRoom {
       }
       const authored = e.from === from.id;
       // Nobody speaks for this page, nor for someone present: their own copies come from them.
-      if (this.#myIds.has(e.from) || (!authored && this.#peers.has(e.from))) continue;
-      const message: ChatMessage = { id: `${e.from}:${e.seq}`, from: e.from, name: authored ? from.name : e.name, text: e.text, time: Math.min(e.time, Date.now()), mine: false };
-      if (this.#store.add(message, e.clock, e.seq) === 'added') added.push(message);
+      if (this.#myIds.has(e.from) || (!authored && this.#present(e.from))) continue;
+      const message: ChatMessage = {
+        id: `${e.from}:${e.seq}`,
+        from: e.from,
+        name: authored ? name : e.name,
+        text: e.text,
+        time: Math.min(e.time, Date.now()),
+        mine: false,
+        relayedBy: authored ? null : { id: from.id, name },
+      };
+      const result = this.#store.add(message, e.clock, e.seq);
+      if (result === 'added') added.push(message);
+      changed ||= result === 'replaced';
     }
     for (const m of added) this.host.message(m, history);
-    if (added.length) this.host.changed();
+    if (added.length || changed) this.host.changed();
+  }
+
+  /** Whether a member is in the room as far as this page knows: linked, or listed by the session. */
+  #present(id: string): boolean {
+    return this.#peers.has(id) || !!this.#transport?.participants.some((p) => p.id === id);
   }
 
   #offer(from: ChatPeer, f: Extract<ChatFrame, { t: 'file-offer' }>, key: string): void {
@@ -295,11 +362,12 @@ export class ChatRoom {
     if (!this.#allow(from)) return reject('busy');
     if (!max) return reject('declined');
     if (f.size > max) {
-      this.#report(from, 'file-too-large', `Refused "${f.name}" from ${from.name}: ${formatBytes(f.size)}, over the ${formatBytes(max)} limit.`);
+      this.#report(from, 'file-too-large', `Refused "${f.name}" from ${cleanPeerName(from.name)}: ${formatBytes(f.size)}, over the ${formatBytes(max)} limit.`);
       return reject('too-large');
     }
-    if ([...this.#incoming.values()].filter((i) => i.base.from === from.id && i.state === 'receiving').length >= MAX_INCOMING_PER_PEER) return reject('busy');
-    const inc = new IncomingFile(f.id, from, f.name, f.size, f.type, this.#transport!, (file) => this.#fileChanged(file));
+    const going = [...this.#incoming.values()].filter((i) => !isOver(i.state));
+    if (going.length >= MAX_INCOMING || going.filter((i) => i.base.from === from.id).length >= MAX_INCOMING_PER_PEER) return reject('busy');
+    const inc = new IncomingFile(f.id, { id: from.id, name: cleanPeerName(from.name) }, f.name, f.size, f.type, this.#transport!, (file) => this.#fileChanged(file), this.#idle);
     if (!this.host.acceptFile(inc.snapshot())) return reject('declined');
     this.#incoming.set(key, inc);
     this.#addLine(inc);
@@ -323,17 +391,56 @@ export class ChatRoom {
     if (over) {
       this.#lines.delete(file);
       if (file instanceof OutgoingFile) this.#outgoing.delete(file.n);
+      else this.#endedIncoming(file);
     }
     this.host.progress(snap);
-    if (snap.blob) this.host.received(snap, snap.blob);
-    if (state === 'failed') this.host.problem(snap.reason === 'corrupt' ? 'file-corrupt' : 'file-failed', `"${snap.name}" ${snap.mine ? 'not delivered' : `from ${snap.fromName}`}: ${describe(snap)}.`);
+    if (snap.blob) {
+      this.host.received(snap, snap.blob);
+      this.#keep(file as IncomingFile, line.entry);
+    }
+    if (state === 'failed') {
+      const type = snap.reason === 'corrupt' ? 'file-corrupt' : 'file-failed';
+      const message = `"${snap.name}" ${snap.mine ? 'not delivered' : `from ${snap.fromName}`}: ${describe(snap)}.`;
+      // What a sender gets wrong is reported like its other trouble: once per kind.
+      if (snap.mine) this.host.problem(type, message);
+      else this.#report({ id: snap.from, name: snap.fromName }, type, message);
+    }
+    this.host.changed();
+  }
+
+  /** Remembers an ended incoming transfer; the oldest beyond MAX_ENDED are forgotten. */
+  #endedIncoming(file: IncomingFile): void {
+    this.#ended.push(file.base.id);
+    while (this.#ended.length > MAX_ENDED) {
+      const id = this.#ended.shift()!;
+      if (isOver(this.#incoming.get(id)?.state ?? 'done')) this.#incoming.delete(id);
+    }
+  }
+
+  /** Keeps a received file for download; past `keepBytes` the oldest go (the newest stays). */
+  #keep(file: IncomingFile, entry: LocalEntry<ChatLine>): void {
+    this.#kept.push({ file, entry });
+    this.#keptBytes += file.base.size;
+    let n = 0;
+    for (let bytes = this.#keptBytes; bytes > this.#keepBytes && n < this.#kept.length - 1; n++) bytes -= this.#kept[n].file.base.size;
+    this.#release(n);
+  }
+
+  /** Releases the `n` oldest kept files: their lines say they are no longer kept. */
+  #release(n: number): void {
+    if (!n) return;
+    for (const { file, entry } of this.#kept.splice(0, n)) {
+      file.release();
+      this.#keptBytes -= file.base.size;
+      entry.data = { type: 'file', file: file.snapshot() };
+    }
     this.host.changed();
   }
 
   // ------------------------------------------------------------------ helpers
 
   #line(event: 'joined' | 'here' | 'left' | 'lost', p: ChatPeer): void {
-    this.#store.addLocal({ type: 'system', event, name: p.name });
+    this.#store.addLocal({ type: 'system', event, name: cleanPeerName(p.name) });
     this.host.changed();
   }
 
@@ -352,24 +459,33 @@ export class ChatRoom {
     return false;
   }
 
-  /** Counts a message or offer against the sender's rate; reports (throttled) when over, or when `over`. */
+  /** Counts a message or offer against the sender's rate; reports (once) when over, or when `over`. */
   #allow(from: ChatPeer, over = false): boolean {
     if (!over && this.#limiter.allow(from.id)) return true;
-    this.#report(from, 'rate-limited', `${from.name} sends too much, too fast; some messages were dropped.`);
+    this.#report(from, 'rate-limited', `${cleanPeerName(from.name)} sends too much, too fast; some messages were dropped.`);
     return false;
   }
 
-  /** Malformed, unknown or misplaced frames: one report now and then is enough. */
+  /** Malformed, unknown or misplaced frames, named after the member who sent them. */
   #invalid(from: ChatPeer): void {
-    this.#report(from, 'protocol', `Ignored invalid data from ${from.name}.`);
+    this.#report(from, 'protocol', `Ignored invalid data from ${cleanPeerName(from.name)}.`);
   }
 
+  /** Reports trouble with a sender once per kind, until the sender leaves or the chat starts again. */
   #report(from: ChatPeer, type: ChatProblemType, message: string): void {
-    this.problemOnce(type, message, from.id);
+    let kinds = this.#reported.get(from.id);
+    if (!kinds) {
+      // Only present members send frames, so this stays small; the bound is a second line.
+      if (this.#reported.size >= MAX_REPORTED) this.#reported.delete(this.#reported.keys().next().value!);
+      this.#reported.set(from.id, (kinds = new Set()));
+    }
+    if (kinds.has(type)) return;
+    kinds.add(type);
+    this.host.problem(type, message);
   }
 
-  /** Reports trouble at most once per 10 s per kind and source (by default, the message). */
+  /** Reports trouble that has no sender (the session's) at most once per 10 s per message and kind. */
   problemOnce(type: ChatProblemType, message: string, source = message): void {
-    if (this.#reports.allow(`${source}\n${type}`)) this.host.problem(type, message);
+    if (this.#throttle.allow(`${source}\n${type}`)) this.host.problem(type, message);
   }
 }

@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { MessageStore, type ChatMessage } from './store.js';
+import { MAX_CLOCK_STEP, MessageStore, type ChatMessage } from './store.js';
+import { MAX_CLOCK } from './wire.js';
 
-const msg = (from: string, seq: number, text = `${from}${seq}`): ChatMessage => ({ id: `${from}:${seq}`, from, name: from, text, time: 0, mine: false });
+const msg = (from: string, seq: number, text = `${from}${seq}`): ChatMessage => ({ id: `${from}:${seq}`, from, name: from, text, time: 0, mine: false, relayedBy: null });
+const relayed = (from: string, seq: number, text: string): ChatMessage => ({ ...msg(from, seq, text), relayedBy: { id: 'r', name: 'R' } });
 
 describe('MessageStore', () => {
   it('orders by (clock, sender, seq) whatever the arrival order, so every page agrees', () => {
@@ -57,5 +59,39 @@ describe('MessageStore', () => {
     expect(store.recent(10)).to.have.length(4);
     expect(store.recent(1)[0]).to.deep.equal({ from: 'a', name: 'a', seq: 4, clock: 4, time: 0, text: 'a4' });
     expect(store.recent(0)).to.deep.equal([]);
+  });
+
+  it('moves its clock by a bounded step per message, and never gives out an invalid clock', () => {
+    const store = new MessageStore();
+    store.add(msg('a', 1), 10, 1);
+    // A message far ahead is placed MAX_CLOCK_STEP ahead, after everything before it.
+    expect(store.add(msg('e', 1, 'far ahead'), MAX_CLOCK - 1, 1)).to.equal('added');
+    expect(store.clock).to.equal(10 + MAX_CLOCK_STEP);
+    const mine = store.tick();
+    expect(mine).to.equal(11 + MAX_CLOCK_STEP);
+    store.add(msg('b', 1, 'after'), mine + 1, 1);
+    expect(store.messages.map((m) => m.text)).to.deep.equal(['a1', 'far ahead', 'after']);
+    // A late joiner catches up with a long room's clock, one step per message, in order.
+    const late = new MessageStore();
+    for (let i = 1; i <= 20; i++) late.add(msg('a', i), 1_000_000 + i, i);
+    expect(late.clock).to.equal(1_000_020);
+    expect(late.messages.map((m) => m.id)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `a:${i + 1}`));
+    // Even at the very end of the range (2^31 steps away), the next clock is valid.
+    const full = new MessageStore();
+    (full as unknown as { _clock: number })._clock = MAX_CLOCK - 1;
+    expect(full.tick()).to.equal(MAX_CLOCK - 1);
+  });
+
+  it('lets the author\'s copy replace a relayed one, never the other way round', () => {
+    const store = new MessageStore();
+    expect(store.add(relayed('b', 1, 'forged'), 3, 1)).to.equal('added');
+    expect(store.add(msg('b', 1, 'real'), 2, 1)).to.equal('replaced');
+    expect(store.add(relayed('b', 1, 'forged again'), 3, 1)).to.equal('duplicate');
+    expect(store.messages.map((m) => [m.text, m.relayedBy])).to.deep.equal([['real', null]]);
+    store.add(relayed('c', 1, 'gone'), 4, 1);
+    store.add(relayed('d', 1, 'also gone'), 5, 1);
+    expect(store.dropRelayed('c')).to.equal(1);
+    expect(store.messages.map((m) => m.text)).to.deep.equal(['real', 'also gone']);
+    expect(store.add(msg('c', 1, 'c again'), 6, 1), 'a dropped id can come back').to.equal('added');
   });
 });

@@ -4,9 +4,31 @@
  *
  * Each message carries a Lamport clock. Sorting by (clock, sender id, seq) gives the same order
  * on every page that holds the same messages, whatever order they arrived in; a message's id
- * (sender id + seq) makes a second copy of it, live or from history, a no-op.
+ * (sender id + seq) makes a second copy of it, live or from history, a no-op; a copy from its
+ * author replaces one relayed by someone else.
+ *
+ * A received clock moves this page's clock by at most MAX_CLOCK_STEP: a clock further ahead is
+ * taken as that much ahead (the message is placed there), so no single message can spend the
+ * clock's range, and the next message this page sends is always valid.
  */
-import type { HistoryEntry } from './wire.js';
+import { MAX_CLOCK, type HistoryEntry } from './wire.js';
+
+/**
+ * How far one received message can move the clock. Between members who are linked, clocks
+ * differ by the messages one has not seen yet: a few hundred at most, even at the highest
+ * message rate. Only a late joiner meets a bigger gap (a room's whole past), and it catches up
+ * in steps, one per message of history, with the history kept in its order. An attacker needs
+ * 2^31 messages to push the clock to MAX_CLOCK this way.
+ */
+export const MAX_CLOCK_STEP = 2 ** 16;
+
+/** Who relayed a message that came in someone else's history. */
+export interface Relayer {
+  /** The relaying member's peer id. */
+  readonly id: string;
+  /** Their display name. */
+  readonly name: string;
+}
 
 /** A chat message as the page sees it. */
 export interface ChatMessage {
@@ -22,6 +44,12 @@ export interface ChatMessage {
   readonly time: number;
   /** Whether this page sent it. */
   readonly mine: boolean;
+  /**
+   * Null for a message from its author (live, or in the author's own history). For one that
+   * came in another member's history, who relayed it: its author had left, so nobody can
+   * check that the author wrote it, and the name is the relayer's word.
+   */
+  readonly relayedBy: Relayer | null;
 }
 
 /** Position in the agreed order. Local entries sit between whole clock values. */
@@ -46,8 +74,11 @@ export interface LocalEntry<T = unknown> extends Key {
 
 export type Entry<T = unknown> = MessageEntry | LocalEntry<T>;
 
-/** Where a message stood: added, already known, or older than everything kept. */
-export type AddResult = 'added' | 'duplicate' | 'old';
+/**
+ * Where a message stood: added, already known, older than everything kept, or (`replaced`) a
+ * relayed copy that its author's own copy replaced.
+ */
+export type AddResult = 'added' | 'duplicate' | 'old' | 'replaced';
 
 function compare(a: Key, b: Key): number {
   return a.clock - b.clock || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0) || a.seq - b.seq;
@@ -93,19 +124,36 @@ export class MessageStore<T = unknown> {
     return this.entries.flatMap((e) => (e.kind === 'message' ? [e.message] : []));
   }
 
-  /** The clock value for a message this page is about to send. */
+  /** The clock value for a message this page is about to send: always below MAX_CLOCK. */
   tick(): number {
-    return ++this._clock;
+    return (this._clock = Math.min(this._clock + 1, MAX_CLOCK - 1));
   }
 
-  /** Adds a message; a second copy of one (same id), live or from history, changes nothing. */
+  /**
+   * Adds a message at `clock`, or MAX_CLOCK_STEP ahead of this page's clock if that is less. A
+   * second copy of a message (same id) changes nothing, unless the kept one was relayed and the
+   * new one is not: the author's copy replaces it.
+   */
   add(message: ChatMessage, clock: number, seq: number): AddResult {
-    const key: Key = { clock, from: message.from, seq };
+    const key: Key = { clock: Math.min(clock, this._clock + MAX_CLOCK_STEP), from: message.from, seq };
     if (this.floor && compare(key, this.floor) <= 0) return 'old';
-    this._clock = Math.max(this._clock, clock);
-    if (this.byId.has(message.id)) return 'duplicate';
+    const known = this.byId.get(message.id);
+    if (known && (message.relayedBy || !known.message.relayedBy)) return 'duplicate';
+    this._clock = Math.max(this._clock, key.clock);
+    if (known) this.list.splice(this.list.indexOf(known), 1);
     this.insert({ kind: 'message', key: message.id, ...key, message });
-    return 'added';
+    return known ? 'replaced' : 'added';
+  }
+
+  /** Removes the relayed messages attributed to `from`; returns how many there were. */
+  dropRelayed(from: string): number {
+    const before = this.list.length;
+    this.list = this.list.filter((e) => {
+      const gone = e.kind === 'message' && e.from === from && !!e.message.relayedBy;
+      if (gone) this.byId.delete(e.key);
+      return !gone;
+    });
+    return before - this.list.length;
   }
 
   /** Adds a local entry after everything this page has seen so far. */

@@ -21,6 +21,17 @@ export const LOW_WATER = 256 * 1024;
 const FLUSH_EVERY = 16 * 1024 * 1024;
 /** How long a recipient may take to accept an offer, or to confirm a finished file. */
 const ANSWER_TIMEOUT = 30_000;
+/**
+ * A transfer being received fails as stalled after this long (ms) without a chunk or its end.
+ * The sender's own answer timeout is as long, and a working sender sends a 256 KiB chunk many
+ * times a second: 30 s without one is a sender gone quiet, not a slow link.
+ */
+export const IDLE_TIMEOUT = 30_000;
+/**
+ * A transfer of `size` bytes has at most ceil(size / MIN_CHUNK) chunks, so the chunks average at
+ * least 4 KiB: per-chunk bookkeeping (a digest, a buffer) stays a small fraction of the file.
+ */
+export const MIN_CHUNK = 4096;
 
 /** What a transfer needs from the session. */
 export interface TransferTransport {
@@ -35,10 +46,11 @@ export type RecipientState = 'waiting' | 'sending' | 'sent' | 'done' | 'canceled
  * Why a transfer (or one recipient's part of it) ended without the file: `canceled` here,
  * `canceled-there` by the other side, `declined`, `too-large` or `busy` (the recipient turned
  * it down), `left` (the other side left), `interrupted` (the connection was replaced mid-way),
- * `corrupt` (the hash or size did not match), `no-answer`, `error` (a protocol violation or an
- * unreadable file).
+ * `corrupt` (the hash or size did not match), `no-answer`, `stalled` (nothing arrived for
+ * IDLE_TIMEOUT), `invalid` (the sender sent what the protocol does not allow: an empty chunk,
+ * more data or chunks than offered), `error` (a protocol violation or an unreadable file).
  */
-export type TransferReason = '' | 'canceled' | 'canceled-there' | 'declined' | 'too-large' | 'busy' | 'left' | 'interrupted' | 'corrupt' | 'no-answer' | 'error';
+export type TransferReason = '' | 'canceled' | 'canceled-there' | 'declined' | 'too-large' | 'busy' | 'left' | 'interrupted' | 'corrupt' | 'no-answer' | 'stalled' | 'invalid' | 'error';
 
 export interface FileRecipient {
   readonly id: string;
@@ -74,8 +86,13 @@ export interface ChatFile {
   readonly reason: TransferReason;
   /** For a sent file, each recipient's part; empty for a received one. */
   readonly recipients: readonly FileRecipient[];
-  /** A received file, once verified; null before that and for sent files. */
+  /** A received file, once verified and while it is kept; null otherwise and for sent files. */
   readonly blob: Blob | null;
+  /**
+   * True once a received file is no longer kept (`blob` is null again): the chat left the room,
+   * or newer files took the room it had (see `ChatRoom`'s `keepBytes`).
+   */
+  readonly released: boolean;
 }
 
 type FileBase = Pick<ChatFile, 'id' | 'name' | 'size' | 'type' | 'from' | 'fromName' | 'mine' | 'time'>;
@@ -95,6 +112,8 @@ const ENDED: Record<TransferReason, string> = {
   interrupted: 'connection interrupted',
   corrupt: 'damaged in transit, not offered',
   'no-answer': 'no answer',
+  stalled: 'stalled: nothing arrived for 30 s',
+  invalid: 'stopped: the sender sent invalid data',
   error: 'failed',
 };
 
@@ -104,7 +123,7 @@ export function describe(f: ChatFile): string {
   // A sent file: who has it, who does not and why.
   if (f.mine && f.reason !== 'canceled') return f.recipients.map((r) => `${r.name}: ${ENDED[r.reason]}`).join('; ');
   if (f.reason === 'canceled-there') return `Canceled by ${f.fromName}`;
-  const text = f.state === 'done' ? 'received and verified' : ENDED[f.reason];
+  const text = f.state === 'done' ? (f.released ? 'received; no longer kept' : 'received and verified') : ENDED[f.reason];
   return text[0].toUpperCase() + text.slice(1);
 }
 
@@ -198,6 +217,7 @@ export class OutgoingFile {
       reason: state === 'done' ? '' : this.#canceled ? 'canceled' : (this.#streams.find((s) => s.reason)?.reason ?? ''),
       recipients: this.#streams.map((s) => ({ id: s.peer, name: s.name, state: s.state, bytes: s.bytes, reason: s.reason })),
       blob: null,
+      released: false,
     };
   }
 }
@@ -310,18 +330,27 @@ class OutgoingStream {
   }
 }
 
-/** A file this page receives. Chunks become Blob parts as they come, so memory stays flat. */
+/**
+ * A file this page receives. Chunks become Blob parts as they come, so memory stays flat; what
+ * a sender may send is bounded by what it offered (bytes and chunks), and a transfer that goes
+ * quiet for `idle` ms fails and lets its memory go.
+ */
 export class IncomingFile {
   readonly base: FileBase;
   state: TransferState = 'waiting';
   reason: TransferReason = '';
   bytes = 0;
   #blob: Blob | null = null;
+  #released = false;
   #next = 0;
+  readonly #maxChunks: number;
   #parts: Blob[] = [];
   #pending: Uint8Array<ArrayBuffer>[] = [];
   #pendingBytes = 0;
   #digests: Promise<ArrayBuffer>[] = [];
+  /** When the last chunk (or the end) arrived, and the timer that checks it. */
+  #last = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly n: number,
@@ -331,8 +360,10 @@ export class IncomingFile {
     type: string,
     private readonly transport: TransferTransport,
     private readonly changed: (file: IncomingFile) => void,
+    private readonly idle = IDLE_TIMEOUT,
   ) {
     this.base = base(n, from, name, size, type, false);
+    this.#maxChunks = Math.ceil(size / MIN_CHUNK);
   }
 
   #send(frame: ChatFrame): void {
@@ -342,15 +373,33 @@ export class IncomingFile {
   accept(): void {
     this.state = 'receiving';
     this.#send({ t: 'file-accept', id: this.n });
+    this.#heard();
     this.changed(this);
   }
 
-  /** Takes a chunk; a gap or more data than offered ends the transfer. */
+  /** Something arrived: the idle clock starts again. One timer, re-armed only when it fires. */
+  #heard(): void {
+    this.#last = performance.now();
+    this.#idleTimer ??= setTimeout(() => this.#checkIdle(), this.idle);
+  }
+
+  #checkIdle(): void {
+    this.#idleTimer = undefined;
+    if (this.state !== 'receiving') return;
+    const quiet = performance.now() - this.#last;
+    if (quiet >= this.idle) this.fail('stalled', 'error');
+    else this.#idleTimer = setTimeout(() => this.#checkIdle(), this.idle - quiet);
+  }
+
+  /**
+   * Takes a chunk. A gap ends the transfer (the connection was replaced under it); an empty
+   * chunk, more bytes than offered or more than ceil(size / MIN_CHUNK) chunks end it as invalid.
+   */
   chunk(index: number, payload: Uint8Array<ArrayBuffer>): void {
     if (this.state !== 'receiving') return;
-    // A gap means the connection was replaced under the transfer; too much data is a lie.
     if (index !== this.#next) return this.fail('interrupted', 'error');
-    if (this.bytes + payload.length > this.base.size) return this.fail('corrupt', 'error');
+    if (!payload.length || this.bytes + payload.length > this.base.size || this.#next >= this.#maxChunks) return this.fail('invalid', 'error');
+    this.#heard();
     this.#next++;
     this.bytes += payload.length;
     this.#digests.push(sha256(payload));
@@ -369,6 +418,7 @@ export class IncomingFile {
   /** The sender's end frame: verify size, chunk count and hash; offer the file only if all agree. */
   async end(size: number, chunks: number, sha: string): Promise<void> {
     if (this.state !== 'receiving') return;
+    this.#heard();
     const ok = size === this.base.size && this.bytes === size && chunks === this.#next && (await rootDigest(this.#digests)) === sha;
     if (this.state !== 'receiving') return;
     this.#flush();
@@ -378,6 +428,7 @@ export class IncomingFile {
     this.reason = ok ? '' : 'corrupt';
     this.#parts = [];
     this.#digests = [];
+    clearTimeout(this.#idleTimer);
     this.#send({ t: 'file-done', id: this.n, ok });
     this.changed(this);
   }
@@ -389,12 +440,21 @@ export class IncomingFile {
     this.reason = reason;
     this.#parts = [];
     this.#pending = [];
+    this.#pendingBytes = 0;
     this.#digests = [];
+    clearTimeout(this.#idleTimer);
     if (tell) this.#send({ t: 'file-reject', id: this.n, reason: tell });
     this.changed(this);
   }
 
+  /** Lets go of a received file: it can no longer be downloaded from the chat. */
+  release(): void {
+    if (!this.#blob) return;
+    this.#blob = null;
+    this.#released = true;
+  }
+
   snapshot(): ChatFile {
-    return { ...this.base, state: this.state, bytes: this.bytes, reason: this.reason, recipients: [], blob: this.#blob };
+    return { ...this.base, state: this.state, bytes: this.bytes, reason: this.reason, recipients: [], blob: this.#blob, released: this.#released };
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MAX_FRAME_LENGTH, encodeFrame } from '../session/protocol.js';
-import { CHUNK_HEADER, CHUNK_PAYLOAD, MAX_CHUNK_FRAME, chunkHeader, cleanFileName, decodeChunk, encodeChunk, frameReader, historyFrames, parseChatFrame, type HistoryEntry } from './wire.js';
+import { CHUNK_HEADER, CHUNK_PAYLOAD, MAX_CHUNK_FRAME, MAX_CLOCK, chunkHeader, cleanFileName, decodeChunk, encodeChunk, frameReader, historyFrames, parseChatFrame, type HistoryEntry } from './wire.js';
 
 const parse = (frame: Record<string, unknown>, max = 2000) => parseChatFrame({ cv: 1, ...frame } as never, max);
 const ID = 'rtc-abc123';
@@ -22,6 +22,9 @@ describe('chat wire format', () => {
     const malformed = [
       { t: 'chat-msg', seq: 0, clock: 1, time: 1, text: 'x' },
       { t: 'chat-msg', seq: 1, clock: 2 ** 60, time: 1, text: 'x' },
+      // A clock this high would push every receiver's next one out of range.
+      { t: 'chat-msg', seq: 1, clock: 2 ** 48 - 1, time: 1, text: 'x' },
+      { t: 'chat-msg', seq: 1, clock: MAX_CLOCK, time: 1, text: 'x' },
       { t: 'chat-msg', seq: 1, clock: 1, time: 1, text: { toString: 'x' } },
       { t: 'chat-msg', seq: 1, clock: 1, time: 1, text: '   ' },
       { t: 'chat-msg', seq: '1', clock: 1, time: 1, text: 'x' },
@@ -39,8 +42,10 @@ describe('chat wire format', () => {
 
   it('keeps the good entries of a history frame and counts the rest', () => {
     const good = { from: ID, name: '<b>Ada</b>', seq: 1, clock: 1, time: 5, text: 'hello' };
-    const result = parse({ t: 'chat-history', msgs: [good, { ...good, from: 'no id!' }, { ...good, text: 'x'.repeat(3000) }, null] });
-    expect(result).to.deep.equal({ frame: { t: 'chat-history', msgs: [good] }, dropped: 3 });
+    const poisoned = { ...good, clock: 2 ** 48 - 1 };
+    const disguised = { ...good, seq: 2, name: 'Bo\u200bb\u202e' };
+    const result = parse({ t: 'chat-history', msgs: [good, { ...good, from: 'no id!' }, { ...good, text: 'x'.repeat(3000) }, null, poisoned, disguised] });
+    expect(result).to.deep.equal({ frame: { t: 'chat-history', msgs: [good, { ...disguised, name: 'Bob' }] }, dropped: 4 });
   });
 
   it('splits history into frames under the frame limit, even for text that escapes badly', () => {
@@ -110,7 +115,11 @@ describe('chat wire format', () => {
   });
 
   it('makes any file name safe to show and to download under', () => {
-    expect(cleanFileName('a/b\\c\u0000.txt')).to.equal('a_b_c_.txt');
+    expect(cleanFileName('a/b\\c\u0000.txt')).to.equal('a_b_c.txt');
+    // With the override in place, this shows as "invoice_exe.pdf".
+    expect(cleanFileName('invoice_\u202efdp.exe')).to.equal('invoice_fdp.exe');
+    expect(cleanFileName('re\u200bport\u2066.pdf\u2069\n\n')).to.equal('report.pdf');
+    expect(cleanFileName('\u200b\u202e')).to.equal('file');
     expect(cleanFileName(' ')).to.equal('file');
     expect(cleanFileName(undefined)).to.equal('file');
     expect(cleanFileName('x'.repeat(300))).to.have.length(255);

@@ -6,13 +6,23 @@
  * Everything from a peer is untrusted: `parseChatFrame` checks shape, types and sizes and
  * returns a typed frame or the reason it was dropped, never a value of the wrong type.
  */
-import { MAX_FRAME_LENGTH, cleanName, isValidPeerId, type ExtensionFrame } from '../session/protocol.js';
+import { MAX_FRAME_LENGTH, MAX_NAME_LENGTH, isValidPeerId, type ExtensionFrame } from '../session/protocol.js';
+import { cleanDisplayText } from '../session/text.js';
 
 /** Chat protocol version, carried as `cv` in every chat frame. */
 export const CHAT_VERSION = 1;
 
 /** Counters (`seq`, `clock`) at or beyond this are refused, so arithmetic on them stays exact. */
 export const MAX_COUNTER = 2 ** 48;
+
+/**
+ * Clocks at or beyond this are refused as well (a message dropped, a history entry left out).
+ * A room's clock grows by one per message, and a receiver moves its own by at most
+ * MAX_CLOCK_STEP per message it takes (store.ts): no room gets here, so a clock up here is
+ * someone trying to push every receiver's next clock out of range. The half above it is
+ * headroom: a page's own clock can pass this only by sending 2^47 messages.
+ */
+export const MAX_CLOCK = 2 ** 47;
 
 /**
  * Hard cap on a message's length in UTF-16 code units: even if every character needs JSON's
@@ -87,16 +97,17 @@ export function cleanText(value: string): string {
 }
 
 /**
- * A file name that is safe to show and to offer as a download name: no control characters,
- * no path separators, at most MAX_FILE_NAME characters, never empty.
+ * A file name that is safe to show and to offer as a download name: shown as it is spelled
+ * (no bidi controls, invisible or control characters: `cleanDisplayText`), no path separators,
+ * at most MAX_FILE_NAME characters, never empty.
  */
 export function cleanFileName(value: unknown): string {
-  return (
-    String(value ?? '')
-      .replace(/[\u0000-\u001f\u007f/\\]/g, '_')
-      .trim()
-      .slice(0, MAX_FILE_NAME) || 'file'
-  );
+  return cleanDisplayText(String(value ?? '').replace(/[/\\]/g, '_'), MAX_FILE_NAME) || 'file';
+}
+
+/** A display name from a peer, as shown: see `cleanDisplayText`; never empty. */
+export function cleanPeerName(value: unknown): string {
+  return cleanDisplayText(value, MAX_NAME_LENGTH) || 'Guest';
 }
 
 /** A declared MIME type, kept only when it looks like one: it is shown, never used to render. */
@@ -107,6 +118,7 @@ export function cleanMime(value: unknown): string {
 type Check = (v: unknown) => boolean;
 const counter: Check = (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_COUNTER;
 const seq: Check = (v) => counter(v) && v !== 0;
+const clock: Check = (v) => counter(v) && (v as number) < MAX_CLOCK;
 const id: Check = (v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_TRANSFER_ID;
 const size: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const time: Check = (v) => typeof v === 'number' && v >= 0 && v <= 8.64e15;
@@ -116,7 +128,7 @@ const any: Check = () => true;
 /** The fields each frame type must have, and what they must be; other fields are ignored. */
 const SHAPES = new Map<string, Record<string, Check>>([
   ['chat-hello', {}],
-  ['chat-msg', { seq, clock: counter, time, text: string }],
+  ['chat-msg', { seq, clock, time, text: string }],
   ['chat-history', { msgs: (v) => Array.isArray(v) && v.length <= MAX_HISTORY }],
   ['file-offer', { id, size, name: any }],
   ['file-end', { id, size, chunks: size, sha256: (v) => string(v) && /^[0-9a-f]{64}$/.test(v as string) }],
@@ -125,7 +137,7 @@ const SHAPES = new Map<string, Record<string, Check>>([
   ['file-done', { id, ok: (v) => typeof v === 'boolean' }],
   ['file-reject', { id }],
 ]);
-const ENTRY: Record<string, Check> = { from: isValidPeerId, seq, clock: counter, time, text: string };
+const ENTRY: Record<string, Check> = { from: isValidPeerId, seq, clock, time, text: string };
 const REJECT_REASONS = ['declined', 'too-large', 'busy', 'canceled', 'error'];
 
 const fits = (value: Record<string, unknown>, shape: Record<string, Check>) => Object.keys(shape).every((k) => shape[k](value[k]));
@@ -161,7 +173,7 @@ export function parseChatFrame(f: ExtensionFrame, maxLength: number): ParsedChat
       for (const e of frame.msgs as unknown[]) {
         const entry = e as HistoryEntry;
         const text = typeof e === 'object' && e && fits(entry as never, ENTRY) && checkText(entry.text, maxLength);
-        if (text && text !== 'too-long') msgs.push({ from: entry.from, name: cleanName(entry.name) || 'Guest', seq: entry.seq, clock: entry.clock, time: entry.time, text });
+        if (text && text !== 'too-long') msgs.push({ from: entry.from, name: cleanPeerName(entry.name), seq: entry.seq, clock: entry.clock, time: entry.time, text });
       }
       return { frame: { t: 'chat-history', msgs }, dropped: frame.msgs.length - msgs.length };
     }
