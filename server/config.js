@@ -17,6 +17,18 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {number} aliveTimeout Ms without a heartbeat before a peer is dropped.
  * @property {number} expireTimeout Ms a message for an absent peer is kept before EXPIRE.
  * @property {number} concurrentLimit Most peers connected at once.
+ * @property {number} maxConnectionsPerAddress Most PeerServer WebSockets open at once from one
+ *   client address (an IPv6 client's /64); with `proxied`, the address the proxy reports.
+ * @property {number} maxMessageBytes Largest WebSocket message accepted; a larger one closes the
+ *   connection before it is read.
+ * @property {number} maxBufferedBytes Bytes waiting to be sent to one client after which it is cut
+ *   off as a slow reader.
+ * @property {number} maxQueuedPerId Most messages kept for one absent peer id until expireTimeout.
+ * @property {number} maxQueuedBytes Most bytes of messages kept for absent peer ids, all together.
+ * @property {number} idGraceTimeout Ms a peer id stays bound to the token that held it after its
+ *   connection was lost (not closed by the client), or after a restart with `stateFile`.
+ * @property {string | undefined} stateFile Where the id bindings are kept across restarts;
+ *   undefined keeps them in memory only.
  * @property {boolean} allowDiscovery Whether `GET {path}/{key}/peers` lists peer ids.
  * @property {boolean} proxied Whether the server runs behind a reverse proxy (trust X-Forwarded-*).
  * @property {string} distDir Folder holding the build (`rtc-elements.js`).
@@ -33,6 +45,17 @@ export const defaultConfig = Object.freeze({
   aliveTimeout: 60000,
   expireTimeout: 5000,
   concurrentLimit: 5000,
+  // A household or an office behind one NAT, with a tab or two each; one address cannot take more.
+  maxConnectionsPerAddress: 50,
+  // An SDP offer with many candidates is a few KiB; the elements' own signals are smaller.
+  maxMessageBytes: 64 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  // One PeerJS connection attempt is an OFFER and a few CANDIDATEs.
+  maxQueuedPerId: 64,
+  maxQueuedBytes: 4 * 1024 * 1024,
+  // Covers a restart or a network change plus the elements' reconnect backoff (30 s at most).
+  idGraceTimeout: 5 * 60 * 1000,
+  stateFile: undefined,
   allowDiscovery: false,
   proxied: false,
   distDir: path.join(packageRoot, 'dist'),
@@ -48,6 +71,19 @@ Options:
   --host H          interface to bind (env HOST, default: all interfaces)
   --path P          where the PeerServer is mounted (default ${defaultConfig.path})
   --key K           PeerServer API key (default ${defaultConfig.key})
+  --proxied         behind a reverse proxy: take client addresses from X-Forwarded-For
+  --state-file F    keep the peer id bindings in F across restarts (default: memory only)
+
+Limits (defaults in brackets):
+  --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
+  --max-connections-per-address N   PeerServer WebSockets from one address (IPv6: one /64) [${defaultConfig.maxConnectionsPerAddress}]
+  --max-message-bytes N             largest WebSocket message [${defaultConfig.maxMessageBytes}]
+  --max-buffered-bytes N            unsent bytes before a slow reader is cut off [${defaultConfig.maxBufferedBytes}]
+  --max-queued-per-id N             messages kept for one absent peer id [${defaultConfig.maxQueuedPerId}]
+  --max-queued-bytes N              bytes kept for all absent peer ids [${defaultConfig.maxQueuedBytes}]
+  --id-grace-timeout MS             how long a lost peer's id stays reserved for its token [${defaultConfig.idGraceTimeout}]
+
+Other:
   --build-if-stale  run "npm run build" first when dist/rtc-elements.js is older than src/
   --help            show this help
 `;
@@ -57,9 +93,39 @@ export class ConfigError extends Error {
   name = 'ConfigError';
 }
 
+/** Flags that set a config value, by flag name. */
+const CONFIG_FLAGS = /** @type {const} */ ({
+  port: 'port',
+  host: 'host',
+  path: 'path',
+  key: 'key',
+  proxied: 'proxied',
+  'state-file': 'stateFile',
+  'concurrent-limit': 'concurrentLimit',
+  'max-connections-per-address': 'maxConnectionsPerAddress',
+  'max-message-bytes': 'maxMessageBytes',
+  'max-buffered-bytes': 'maxBufferedBytes',
+  'max-queued-per-id': 'maxQueuedPerId',
+  'max-queued-bytes': 'maxQueuedBytes',
+  'id-grace-timeout': 'idGraceTimeout',
+});
+
+/** Settings that are positive integers; from flags they arrive as strings. */
+const INTEGER_SETTINGS = /** @type {const} */ ([
+  'aliveTimeout',
+  'expireTimeout',
+  'concurrentLimit',
+  'maxConnectionsPerAddress',
+  'maxMessageBytes',
+  'maxBufferedBytes',
+  'maxQueuedPerId',
+  'maxQueuedBytes',
+  'idGraceTimeout',
+]);
+
 /**
  * @typedef {object} CliFlags
- * @property {{ port?: string, host?: string, path?: string, key?: string }} config
+ * @property {Partial<Record<keyof RtcServerConfig, string | boolean>>} config
  *   values as given; `resolveConfig` validates the ones that take effect
  * @property {boolean} help
  * @property {boolean} buildIfStale
@@ -82,6 +148,15 @@ export function parseFlags(argv) {
         host: { type: 'string' },
         path: { type: 'string' },
         key: { type: 'string' },
+        proxied: { type: 'boolean' },
+        'state-file': { type: 'string' },
+        'concurrent-limit': { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
+        'max-message-bytes': { type: 'string' },
+        'max-buffered-bytes': { type: 'string' },
+        'max-queued-per-id': { type: 'string' },
+        'max-queued-bytes': { type: 'string' },
+        'id-grace-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'build-if-stale': { type: 'boolean' },
       },
@@ -89,11 +164,12 @@ export function parseFlags(argv) {
   } catch (error) {
     throw new ConfigError(/** @type {Error} */ (error).message);
   }
-  const { port, host, path, key, help, 'build-if-stale': buildIfStale } = parsed.values;
+  const { help, 'build-if-stale': buildIfStale } = parsed.values;
   /** @type {CliFlags['config']} */
   const config = {};
-  for (const [name, value] of Object.entries({ port, host, path, key })) {
-    if (value !== undefined) /** @type {any} */ (config)[name] = value;
+  for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
+    const value = /** @type {Record<string, string | boolean | undefined>} */ (parsed.values)[flag];
+    if (value !== undefined) config[name] = value;
   }
   return { config, help: help === true, buildIfStale: buildIfStale === true };
 }
@@ -126,7 +202,8 @@ export function resolveConfig({ argv = [], env = {}, overrides = {} } = {}) {
   };
   // An empty variable counts as unset, as in most shells' ${PORT:-...}.
   apply({ port: env.PORT || undefined, host: env.HOST || undefined }, (name) => name.toUpperCase());
-  apply(parseFlags(argv).config, (name) => `--${name}`);
+  const flagOf = Object.fromEntries(Object.entries(CONFIG_FLAGS).map(([flag, name]) => [name, flag]));
+  apply(parseFlags(argv).config, (name) => `--${flagOf[name]}`);
   for (const name of Object.keys(overrides)) {
     if (!(name in defaultConfig)) throw new ConfigError(`Unknown setting "${name}"`);
   }
@@ -156,10 +233,29 @@ function validate(config, source) {
   if (config.host !== undefined && (typeof config.host !== 'string' || config.host === '')) {
     throw new ConfigError('Invalid host: expected a host name or address');
   }
-  for (const name of /** @type {const} */ (['aliveTimeout', 'expireTimeout', 'concurrentLimit'])) {
-    if (!Number.isInteger(config[name]) || config[name] <= 0) {
-      throw new ConfigError(`Invalid ${name} ${JSON.stringify(config[name])}: expected a positive integer`);
+  /** @type {Record<string, number>} */
+  const integers = {};
+  for (const name of INTEGER_SETTINGS) {
+    const given = /** @type {unknown} */ (config[name]);
+    const value = typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new ConfigError(`Invalid ${name} ${JSON.stringify(given)}${from(name)}: expected a positive integer`);
     }
+    integers[name] = value;
+  }
+  // Below this even one PeerJS offer would not fit.
+  if (integers.maxMessageBytes < 4096) {
+    throw new ConfigError(`Invalid maxMessageBytes ${integers.maxMessageBytes}${from('maxMessageBytes')}: expected 4096 or more`);
+  }
+  for (const name of ['maxBufferedBytes', 'maxQueuedBytes']) {
+    if (integers[name] < integers.maxMessageBytes) {
+      throw new ConfigError(
+        `Invalid ${name} ${integers[name]}${from(name)}: expected at least maxMessageBytes (${integers.maxMessageBytes})`,
+      );
+    }
+  }
+  if (config.stateFile !== undefined && (typeof config.stateFile !== 'string' || config.stateFile === '')) {
+    throw new ConfigError(`Invalid stateFile${from('stateFile')}: expected a file path`);
   }
   for (const name of /** @type {const} */ (['distDir', 'demoDir'])) {
     if (typeof config[name] !== 'string' || config[name] === '') {
@@ -168,7 +264,9 @@ function validate(config, source) {
   }
   return {
     ...config,
+    ...integers,
     port,
+    stateFile: config.stateFile === undefined ? undefined : path.resolve(config.stateFile),
     allowDiscovery: Boolean(config.allowDiscovery),
     proxied: Boolean(config.proxied),
     distDir: path.resolve(config.distDir),

@@ -6,6 +6,9 @@ import { createRequire } from 'node:module';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { resolveConfig } from './config.js';
+import { IdClaims } from './id-claims.js';
+import { pageHeaders } from './page-policy.js';
+import { SocketGuard } from './socket-guard.js';
 import { runTrackingTimeouts } from './timer-scope.js';
 
 export { defaultConfig, resolveConfig, ConfigError } from './config.js';
@@ -32,8 +35,12 @@ const BUNDLE_MISSING =
  * @property {ReturnType<typeof ExpressPeerServer>} peerServer the PeerServer's Express app; it emits
  *   'connection', 'disconnect', 'message' and 'error'
  * @property {Readonly<import('./config.js').RtcServerConfig>} config
- * @property {() => Promise<{ url: string, port: number }>} listen
- * @property {() => Promise<void>} close closes the PeerServer, every open connection and the HTTP server
+ * @property {SocketGuard} guard the limits on the PeerServer's WebSockets
+ * @property {IdClaims} claims which token may claim which peer id
+ * @property {() => Promise<{ url: string, port: number }>} listen restores the id bindings from
+ *   `stateFile`, if set, then listens
+ * @property {() => Promise<void>} close closes the PeerServer, every open connection and the HTTP
+ *   server, and writes `stateFile`, if set
  */
 
 /**
@@ -60,6 +67,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     socket.once('close', () => sockets.delete(socket));
   });
 
+  const claims = new IdClaims({
+    graceTimeout: config.idGraceTimeout,
+    maxReleased: config.concurrentLimit,
+    maxReleasedPerAddress: 2 * config.maxConnectionsPerAddress,
+    stateFile: config.stateFile,
+    logger,
+  });
+  const guard = new SocketGuard({ config, claims, logger });
+
   /** @type {import('ws').Server | undefined} */
   let webSocketServer;
   const peerServer = ExpressPeerServer(httpServer, {
@@ -70,14 +86,20 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     concurrent_limit: config.concurrentLimit,
     allow_discovery: config.allowDiscovery,
     proxied: config.proxied,
-    createWebSocketServer: (options) => (webSocketServer = new WebSocketServer(options)),
+    createWebSocketServer: (options) => (webSocketServer = guard.createWebSocketServer(WebSocketServer, options)),
   });
   peerServer.disable('x-powered-by');
   // The PeerServer re-emits socket errors and unparsable messages as 'error';
   // with no listener, one misbehaving client would crash the process.
   peerServer.on('error', (/** @type {Error} */ error) => logger.warn?.(`PeerServer: ${error.message}`));
-  peerServer.on('connection', (client) => logger.debug?.(`peer connected: ${client.getId()}`));
-  peerServer.on('disconnect', (client) => logger.debug?.(`peer disconnected: ${client.getId()}`));
+  peerServer.on('connection', (client) => {
+    guard.connected(client);
+    logger.debug?.(`peer connected: ${client.getId()}`);
+  });
+  peerServer.on('disconnect', (client) => {
+    guard.disconnected(client);
+    logger.debug?.(`peer disconnected: ${client.getId()}`);
+  });
 
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -92,12 +114,9 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   // Mounting starts the PeerServer's timers and attaches its WebSocket server.
   const stopPeerTimers = runTrackingTimeouts(() => app.use(config.path, peerServer));
 
-  const pageHeaders = /** @param {import('express').Response} res */ (res) => {
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-  };
-  app.use('/dist', express.static(config.distDir, { setHeaders: pageHeaders }));
-  app.use('/', express.static(config.demoDir, { setHeaders: pageHeaders }));
+  const setHeaders = pageHeaders();
+  app.use('/dist', express.static(config.distDir, { setHeaders }));
+  app.use('/', express.static(config.demoDir, { setHeaders }));
 
   /** @type {Promise<void> | undefined} */
   let closing;
@@ -107,8 +126,11 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     httpServer,
     peerServer,
     config,
+    guard,
+    claims,
 
-    listen() {
+    async listen() {
+      await claims.load();
       return new Promise((resolve, reject) => {
         const onError = (/** @type {Error} */ error) => {
           httpServer.off('listening', onListening);
@@ -128,12 +150,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     close() {
       closing ??= new Promise((resolve) => {
         stopPeerTimers();
+        // Before the sockets go: every id held now is one its owner will want back.
+        const saved = claims.close();
         for (const client of webSocketServer?.clients ?? []) client.terminate();
         webSocketServer?.close();
         // Settles with ERR_SERVER_NOT_RUNNING when listen() never succeeded: closed either way.
-        httpServer.close(() => resolve());
+        const closed = new Promise((closedHttp) => httpServer.close(() => closedHttp(undefined)));
         httpServer.closeAllConnections();
         for (const socket of sockets) socket.destroy();
+        resolve(Promise.all([saved, closed]).then(() => {}));
       });
       return closing;
     },

@@ -1,0 +1,314 @@
+// Attacks on rtc-server, each performed as an attacker would (bounded, on 127.0.0.1), and what an
+// honest client notices. The attacker's sockets come from 127.0.0.2: Linux routes all of
+// 127.0.0.0/8 to the loopback interface, so the server sees a second address.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { createRtcServer } from './index.js';
+import { TOO_MANY_CONNECTIONS } from './socket-guard.js';
+
+const ATTACKER = '127.0.0.2';
+
+/**
+ * @param {import('node:test').TestContext} t
+ * @param {Partial<import('./config.js').RtcServerConfig>} [overrides]
+ */
+async function startServer(t, overrides = {}) {
+  const server = createRtcServer({ port: 0, host: '127.0.0.1', ...overrides });
+  t.after(() => server.close());
+  const { port } = await server.listen();
+  return { server, port };
+}
+
+/**
+ * Resolves once `condition()` is truthy; rejects after `ms`.
+ * @template T
+ * @param {() => T} condition
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
+async function until(condition, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Resolves with `promise`, or rejects once `ms` have passed.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
+function within(promise, what, ms = 5000) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, deadline]).finally(() => clearTimeout(timer)));
+}
+
+/**
+ * A raw PeerServer client, as PeerJS connects, with the messages it receives queued.
+ * @param {import('node:test').TestContext} t
+ * @param {number} port
+ * @param {{ id: string, token?: string, from?: string }} options
+ */
+function connectPeer(t, port, { id, token = `token-${id}`, from = '127.0.0.1' }) {
+  const query = new URLSearchParams({ key: 'peerjs', id, token });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/peerjs/peerjs?${query}`, { localAddress: from });
+  t.after(() => socket.terminate());
+  socket.on('error', () => {});
+  /** @type {any[]} */
+  const received = [];
+  socket.on('message', (data) => received.push(JSON.parse(String(data))));
+  /** @type {Promise<{ code: number }>} */
+  const closed = new Promise((resolve) => socket.once('close', (code) => resolve({ code })));
+  let next = 0;
+  return {
+    socket,
+    closed,
+    received,
+    /** @returns {Promise<any>} the next message from the server */
+    async next(ms = 5000) {
+      await until(() => received.length > next, `a message for ${id}`, ms);
+      return received[next++];
+    },
+    /** @param {unknown} message */
+    send(message) {
+      socket.send(JSON.stringify(message));
+    },
+  };
+}
+
+/**
+ * Resolves with the client `peer` gives `id` to next.
+ * @param {ReturnType<typeof createRtcServer>} server
+ * @param {'connection' | 'disconnect'} event
+ * @param {string} id
+ */
+function peerEvent(server, event, id) {
+  return within(
+    new Promise((resolve) => {
+      const listener = (/** @type {any} */ client) => {
+        if (client.getId() !== id) return;
+        server.peerServer.off(event, listener);
+        resolve(client);
+      };
+      server.peerServer.on(event, listener);
+    }),
+    `${event} of ${id}`,
+  );
+}
+
+test('one address cannot fill the PeerServer: past its cap it is refused, others still get in', async (t) => {
+  const { server, port } = await startServer(t, { concurrentLimit: 100, maxConnectionsPerAddress: 50 });
+  // The whole server's worth of sockets from one address.
+  const attackers = Array.from({ length: 100 }, (_, i) => connectPeer(t, port, { id: `bot-${i}`, from: ATTACKER }));
+  const answers = await Promise.all(attackers.map((a) => a.next()));
+  assert.equal(answers.filter((m) => m.type === 'OPEN').length, 50);
+  const refused = answers.filter((m) => m.type === 'ERROR');
+  assert.equal(refused.length, 50);
+  assert.deepEqual(refused[0], { type: 'ERROR', payload: { msg: TOO_MANY_CONNECTIONS } });
+  const closes = await within(
+    Promise.all(attackers.filter((_, i) => answers[i].type === 'ERROR').map((a) => a.closed)),
+    'the refused sockets to close',
+  );
+  assert.ok(closes.every(({ code }) => code === 1008));
+  assert.equal(server.guard.connectionsByAddress.get(ATTACKER), 50);
+
+  const newcomer = connectPeer(t, port, { id: 'newcomer' });
+  assert.deepEqual(await newcomer.next(), { type: 'OPEN' });
+
+  // A socket that closes makes room for another from the same address.
+  attackers[0].socket.close();
+  await until(() => server.guard.connectionsByAddress.get(ATTACKER) === 49, 'the closed socket to be counted out');
+  assert.deepEqual(await connectPeer(t, port, { id: 'bot-again', from: ATTACKER }).next(), { type: 'OPEN' });
+});
+
+test('a 16 MiB message is refused before it is read and its connection closed', async (t) => {
+  const { port } = await startServer(t);
+  const sender = connectPeer(t, port, { id: 'sender', from: ATTACKER });
+  const receiver = connectPeer(t, port, { id: 'receiver' });
+  assert.deepEqual(await sender.next(), { type: 'OPEN' });
+  assert.deepEqual(await receiver.next(), { type: 'OPEN' });
+
+  // The largest message allowed still goes through.
+  const fits = { type: 'OFFER', dst: 'receiver', payload: { sdp: 'x'.repeat(64 * 1024 - 100) } };
+  assert.ok(JSON.stringify(fits).length <= 64 * 1024);
+  sender.send(fits);
+  assert.equal((await receiver.next()).payload.sdp.length, fits.payload.sdp.length);
+
+  sender.send({ type: 'OFFER', dst: 'receiver', payload: { sdp: 'x'.repeat(16 * 1024 * 1024) } });
+  const { code } = await within(sender.closed, 'the sender to be disconnected');
+  assert.equal(code, 1009, 'message too big');
+  // Nothing reached the receiver, which is still connected.
+  sender.received.length = 0;
+  const witness = connectPeer(t, port, { id: 'witness' });
+  assert.deepEqual(await witness.next(), { type: 'OPEN' });
+  witness.send({ type: 'CANDIDATE', dst: 'receiver', payload: { candidate: 'c' } });
+  assert.equal((await receiver.next()).src, 'witness');
+});
+
+test('a client that stops reading is cut off before the server holds more than the limit for it', async (t) => {
+  const maxBufferedBytes = 1024 * 1024;
+  const { server, port } = await startServer(t, { maxBufferedBytes });
+  const slow = connectPeer(t, port, { id: 'slow', from: ATTACKER });
+  const opened = peerEvent(server, 'connection', 'slow');
+  assert.deepEqual(await slow.next(), { type: 'OPEN' });
+  const serverSide = /** @type {import('ws').WebSocket} */ ((await opened).getSocket());
+  const gone = peerEvent(server, 'disconnect', 'slow');
+  // The client stops reading: the kernel's buffers fill, then the server's.
+  /** @type {any} */ (slow.socket)._socket.pause();
+
+  const sender = connectPeer(t, port, { id: 'flooder', from: ATTACKER });
+  assert.deepEqual(await sender.next(), { type: 'OPEN' });
+  // What the server holds for the slow reader, after every message it passes on.
+  let mostBuffered = 0;
+  const send = serverSide.send;
+  serverSide.send = (/** @type {any[]} */ ...args) => {
+    send.apply(serverSide, /** @type {any} */ (args));
+    mostBuffered = Math.max(mostBuffered, serverSide.bufferedAmount);
+  };
+  const message = JSON.stringify({ type: 'OFFER', dst: 'slow', payload: { sdp: 'x'.repeat(60 * 1024) } });
+  let sent = 0;
+  // 60 MiB at most, until the server cuts the reader off.
+  for (; sent < 1000 && serverSide.readyState === WebSocket.OPEN; sent++) {
+    await new Promise((resolve) => sender.socket.send(message, resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await gone;
+  assert.ok(serverSide.readyState !== WebSocket.OPEN, `still open after ${sent} messages`);
+  assert.ok(mostBuffered <= maxBufferedBytes + message.length, `${mostBuffered} bytes held for the slow reader`);
+  // The sender is not punished for it.
+  assert.equal(sender.socket.readyState, WebSocket.OPEN);
+});
+
+test('messages kept for an absent id are capped per id and in total; the sender hears EXPIRE', async (t) => {
+  const { server, port } = await startServer(t, { maxQueuedPerId: 5, maxQueuedBytes: 64 * 1024, expireTimeout: 60_000 });
+  const attacker = connectPeer(t, port, { id: 'attacker', from: ATTACKER });
+  assert.deepEqual(await attacker.next(), { type: 'OPEN' });
+
+  for (let i = 0; i < 20; i++) attacker.send({ type: 'OFFER', dst: 'absent', payload: { n: i } });
+  for (let i = 5; i < 20; i++) assert.deepEqual(await attacker.next(), { type: 'EXPIRE', src: 'absent', dst: 'attacker' });
+  assert.deepEqual(server.guard.kept, { ids: 1, count: 5, bytes: server.guard.kept.bytes });
+
+  // In total: big messages to many ids fill the server's share, and then nothing more is kept.
+  const big = 'x'.repeat(10 * 1024);
+  for (let i = 0; i < 20; i++) attacker.send({ type: 'CANDIDATE', dst: `absent-${i}`, payload: { big } });
+  await until(() => attacker.received.some((m) => m.type === 'EXPIRE' && m.src === 'absent-19'), 'the last one to be refused');
+  const refused = attacker.received.filter((m) => m.type === 'EXPIRE' && m.src.startsWith('absent-')).length;
+  const { ids, bytes } = server.guard.kept;
+  assert.ok(bytes <= 64 * 1024, `${bytes} bytes kept`);
+  assert.equal(ids, 1 + 20 - refused);
+  assert.ok(refused >= 13, `only ${refused} refused`);
+
+  // Messages to someone present still go through while the server's share is full.
+  const present = connectPeer(t, port, { id: 'present' });
+  assert.deepEqual(await present.next(), { type: 'OPEN' });
+  attacker.send({ type: 'CANDIDATE', dst: 'present', payload: { big } });
+  assert.equal((await present.next()).src, 'attacker');
+
+  // The absent id, arriving, gets the five kept messages and then what comes next.
+  const absent = connectPeer(t, port, { id: 'absent' });
+  assert.deepEqual(await absent.next(), { type: 'OPEN' });
+  for (let i = 0; i < 5; i++) assert.deepEqual((await absent.next()).payload, { n: i });
+  attacker.send({ type: 'ANSWER', dst: 'absent', payload: { n: 'live' } });
+  assert.deepEqual((await absent.next()).payload, { n: 'live' });
+});
+
+test('an id stays bound to its token after its owner lost the connection: a squatter is refused, the owner gets it back', async (t) => {
+  const { server, port } = await startServer(t);
+  const owner = connectPeer(t, port, { id: 'member-1', token: 'owner-token' });
+  assert.deepEqual(await owner.next(), { type: 'OPEN' });
+
+  // The owner's network goes: no close frame.
+  const gone = peerEvent(server, 'disconnect', 'member-1');
+  owner.socket.terminate();
+  await gone;
+
+  const squatter = connectPeer(t, port, { id: 'member-1', token: 'stolen', from: ATTACKER });
+  assert.deepEqual(await squatter.next(), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
+  await within(squatter.closed, 'the squatter to be disconnected');
+
+  const back = connectPeer(t, port, { id: 'member-1', token: 'owner-token' });
+  assert.deepEqual(await back.next(), { type: 'OPEN' });
+});
+
+test('an id whose owner closed its socket itself is free at once, as on a stock PeerServer', async (t) => {
+  const { server, port } = await startServer(t);
+  const owner = connectPeer(t, port, { id: 'member-2', token: 'owner-token' });
+  assert.deepEqual(await owner.next(), { type: 'OPEN' });
+  const gone = peerEvent(server, 'disconnect', 'member-2');
+  owner.socket.close();
+  await gone;
+  const successor = connectPeer(t, port, { id: 'member-2', token: 'another-token' });
+  assert.deepEqual(await successor.next(), { type: 'OPEN' });
+});
+
+test('a reserved id lapses after idGraceTimeout', async (t) => {
+  const { server, port } = await startServer(t, { idGraceTimeout: 300 });
+  const owner = connectPeer(t, port, { id: 'member-3', token: 'owner-token' });
+  assert.deepEqual(await owner.next(), { type: 'OPEN' });
+  const gone = peerEvent(server, 'disconnect', 'member-3');
+  owner.socket.terminate();
+  await gone;
+  assert.deepEqual(server.claims.size, { held: 0, reserved: 1 });
+  await until(() => server.claims.size.reserved === 0, 'the reservation to lapse');
+  const successor = connectPeer(t, port, { id: 'member-3', token: 'another-token' });
+  assert.deepEqual(await successor.next(), { type: 'OPEN' });
+});
+
+test('after a restart with a state file, the owners get their ids back first and a squatter does not', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rtc-server-state-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const stateFile = path.join(dir, 'ids.json');
+
+  const first = await startServer(t, { stateFile });
+  const owner = connectPeer(t, first.port, { id: 'member-4', token: 'owner-token' });
+  const beacon = connectPeer(t, first.port, { id: 'rtc-room-0123456789abcdef0123456789abcdef', token: 'holder-token' });
+  assert.deepEqual(await owner.next(), { type: 'OPEN' });
+  assert.deepEqual(await beacon.next(), { type: 'OPEN' });
+  await first.server.close();
+  await within(owner.closed, 'the owner to lose the server');
+
+  const saved = await readFile(stateFile, 'utf8');
+  assert.doesNotMatch(saved, /member-4|owner-token|rtc-room/, 'the file holds hashes only');
+
+  const second = await startServer(t, { stateFile });
+  // The squatter is quicker than the owner's reconnect.
+  const squatter = connectPeer(t, second.port, { id: 'member-4', token: 'stolen', from: ATTACKER });
+  assert.deepEqual(await squatter.next(), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
+  const back = connectPeer(t, second.port, { id: 'member-4', token: 'owner-token' });
+  assert.deepEqual(await back.next(), { type: 'OPEN' });
+  // A room's beacon id changes hands by design: any member may take it over.
+  const taker = connectPeer(t, second.port, { id: 'rtc-room-0123456789abcdef0123456789abcdef', token: 'new-holder' });
+  assert.deepEqual(await taker.next(), { type: 'OPEN' });
+});
+
+test('a state file that is not one is ignored with a warning', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rtc-server-state-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const stateFile = path.join(dir, 'ids.json');
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(stateFile, '{"version":1,"salt":"x","ids":[["a","b",1e9]]}');
+  /** @type {string[]} */
+  const warnings = [];
+  const server = createRtcServer({ port: 0, host: '127.0.0.1', stateFile }, { logger: { warn: (m) => warnings.push(m) } });
+  t.after(() => server.close());
+  const { port } = await server.listen();
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /not an rtc-server state file/);
+  assert.deepEqual(await connectPeer(t, port, { id: 'anyone' }).next(), { type: 'OPEN' });
+});
