@@ -200,9 +200,10 @@ export class ChatRoom {
   left(p: ChatPeer, reason: 'left' | 'closed' | 'timeout'): void {
     if (!this.#peers.delete(p.id)) return;
     this.#limiter.forget(p.id);
-    this.#reported.delete(p.id);
     for (const out of this.#outgoing.values()) out.left(p.id);
     for (const inc of this.#incoming.values()) if (inc.base.from === p.id) inc.fail('left');
+    // After the transfers' reports: what is recorded about a sender goes with it.
+    this.#reported.delete(p.id);
     this.#line(reason === 'left' ? 'left' : 'lost', p);
   }
 
