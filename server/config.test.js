@@ -97,3 +97,58 @@ test('unknown flags, unknown settings and an empty key are rejected', () => {
 function pick({ port, host, path, key }) {
   return { port, host, path, key };
 }
+
+test('the limits have flags, defaults, and are checked', () => {
+  assert.equal(defaultConfig.maxConnectionsPerAddress, 50);
+  assert.equal(defaultConfig.maxMessageBytes, 65536);
+  assert.equal(defaultConfig.maxBufferedBytes, 1048576);
+  assert.equal(defaultConfig.stateFile, undefined);
+  const config = resolveConfig({
+    argv: [
+      '--max-connections-per-address=7',
+      '--max-message-bytes', '8192',
+      '--max-buffered-bytes', '100000',
+      '--max-queued-per-id', '3',
+      '--max-queued-bytes', '9000',
+      '--id-grace-timeout', '1000',
+      '--concurrent-limit', '20',
+      '--state-file', 'ids.json',
+      '--proxied',
+    ],
+  });
+  assert.deepEqual(
+    {
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      maxMessageBytes: config.maxMessageBytes,
+      maxBufferedBytes: config.maxBufferedBytes,
+      maxQueuedPerId: config.maxQueuedPerId,
+      maxQueuedBytes: config.maxQueuedBytes,
+      idGraceTimeout: config.idGraceTimeout,
+      concurrentLimit: config.concurrentLimit,
+      stateFile: config.stateFile,
+      proxied: config.proxied,
+    },
+    {
+      maxConnectionsPerAddress: 7,
+      maxMessageBytes: 8192,
+      maxBufferedBytes: 100000,
+      maxQueuedPerId: 3,
+      maxQueuedBytes: 9000,
+      idGraceTimeout: 1000,
+      concurrentLimit: 20,
+      stateFile: path.resolve('ids.json'),
+      proxied: true,
+    },
+  );
+  assert.throws(() => resolveConfig({ argv: ['--max-connections-per-address', '0'] }), {
+    name: 'ConfigError',
+    message: 'Invalid maxConnectionsPerAddress "0" (from --max-connections-per-address): expected a positive integer',
+  });
+  assert.throws(() => resolveConfig({ argv: ['--max-message-bytes', '1k'] }), { name: 'ConfigError', message: /--max-message-bytes/ });
+  assert.throws(() => resolveConfig({ overrides: { maxMessageBytes: 100 } }), { name: 'ConfigError', message: /4096 or more/ });
+  assert.throws(() => resolveConfig({ overrides: { maxBufferedBytes: 5000 } }), {
+    name: 'ConfigError',
+    message: /maxBufferedBytes 5000 \(from maxBufferedBytes\): expected at least maxMessageBytes/,
+  });
+  assert.throws(() => resolveConfig({ argv: ['--state-file', ''] }), { name: 'ConfigError', message: /stateFile/ });
+});

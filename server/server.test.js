@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import WebSocket from 'ws';
 import { createRtcServer } from './index.js';
 
 const BUNDLE = 'export const rtcElementsTestBundle = "\u00e9t\u00e9";\n';
-const DEMO_PAGE = '<!doctype html><title>rtc-elements demo</title>\n';
+const INLINE_SCRIPT = '\n  document.title = "ready";\n';
+const DEMO_PAGE = `<!doctype html><title>rtc-elements demo</title>\n<style>p{}</style>\n<script type="module">${INLINE_SCRIPT}</script>\n<script type="module" src="/rtc-elements.js"></script>\n`;
 
 /**
  * A server on 127.0.0.1 and a free port, over temporary dist/ and demo/
@@ -132,6 +134,25 @@ test('serves the demo at / and the build under /dist/', async (t) => {
   assert.equal(unbundled.status, 200);
   assert.equal(await unbundled.text(), BUNDLE);
   assert.equal((await fetch(`${url}/no-such-page.html`)).status, 404);
+});
+
+test('pages carry a Content-Security-Policy that admits their own inline code, and a Permissions-Policy', async (t) => {
+  const { url } = await startServer(t);
+  const page = await fetch(`${url}/`);
+  const policy = page.headers.get('content-security-policy') ?? '';
+  const hash = (/** @type {string} */ text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const directives = Object.fromEntries(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+  assert.deepEqual(directives['script-src'], ["'self'", hash(INLINE_SCRIPT)]);
+  assert.deepEqual(directives['style-src'], ["'self'", hash('p{}')]);
+  assert.deepEqual(directives['connect-src'], ["'self'"]);
+  assert.deepEqual(directives['object-src'], ["'none'"]);
+  assert.deepEqual(directives['frame-ancestors'], ["'self'"]);
+  assert.match(page.headers.get('permissions-policy') ?? '', /camera=\(self\), microphone=\(self\), display-capture=\(self\)/);
+
+  // The bundle stays loadable from any origin, without a page's policy.
+  const bundle = await fetch(`${url}/rtc-elements.js`, { headers: { Origin: 'https://example.test' } });
+  assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+  assert.equal(bundle.headers.get('content-security-policy'), null);
 });
 
 test('the PeerServer answers over HTTP at its path', async (t) => {

@@ -74,11 +74,11 @@ export class SocketGuard {
    * @param {import('ws').ServerOptions} options
    */
   createWebSocketServer(WebSocketServer, options) {
-    const guard = this;
+    const admit = (/** @type {any} */ socket, /** @type {any} */ req) => this.#admit(socket, req);
     class GuardedWebSocketServer extends WebSocketServer {
       /** @type {import('node:events').EventEmitter['emit']} */
       emit(event, ...args) {
-        if (event === 'connection' && !guard.#admit(args[0], args[1])) return true;
+        if (event === 'connection' && !admit(args[0], args[1])) return true;
         return super.emit(event, ...args);
       }
     }
