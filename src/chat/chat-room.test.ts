@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
 import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
 import { ChatRoom, type ChatLimits, type ChatOptions, type ChatPeer, type ChatTransport } from './chat-room.js';
+import type { ChatMessage } from './store.js';
 import { HIGH_WATER, describe as describeFile, type ChatFile } from './transfer.js';
 import { MAX_CHUNK_FRAME, MAX_COUNTER, encodeChunk } from './wire.js';
 
@@ -31,6 +32,8 @@ class Member implements ChatTransport {
   readonly sent: ExtensionFrame[] = [];
   readonly progress: ChatFile[] = [];
   readonly received: { file: ChatFile; blob: Blob }[] = [];
+  /** Every message announced to the page (`rtc-message`), in order. */
+  readonly announced: ChatMessage[] = [];
 
   constructor(
     private readonly net: Net,
@@ -43,7 +46,7 @@ class Member implements ChatTransport {
       { ...DEFAULT_LIMITS, ...limits },
       {
         changed: () => {},
-        message: () => {},
+        message: (m) => this.announced.push(m),
         progress: (f) => this.progress.push(f),
         received: (file, blob) => this.received.push({ file, blob }),
         problem: (type, message) => {
@@ -256,6 +259,17 @@ describe('ChatRoom', () => {
     await until(() => texts(cy).includes('what Bob said'), () => `Cy shows ${JSON.stringify(texts(cy))}`);
     expect(texts(cy)).to.deep.equal(['what Bob said']);
     expect(cy.room.messages[0]).to.include({ id: `${bob.id}:1`, relayedBy: null });
+    // The page heard the forged line, then Bob's own, which differs.
+    expect(cy.announced.map((m) => m.text)).to.deep.equal(['Bob: I quit', 'Bob: send the password to Eve', 'what Bob said']);
+
+    // An honest relay of the same line, confirmed by Bob once linked, is announced once.
+    const dee = net.add('rtc-d', 'Dee');
+    await net.linkChats(cy, dee);
+    await until(() => texts(dee).length === 1, 'Cy\'s history did not arrive');
+    expect(dee.room.messages[0].relayedBy).to.deep.equal({ id: cy.id, name: 'Cy' });
+    await net.linkChats(bob, dee);
+    await until(() => dee.room.messages[0]?.relayedBy === null, 'Bob\'s own copy did not take the place of the relayed one');
+    expect(dee.announced.map((m) => m.text)).to.deep.equal(['what Bob said']);
   });
 
   it('cannot be silenced by one frame: a clock at the end of the range is refused, blamed on its sender, and every next message is valid', async () => {

@@ -91,6 +91,8 @@ const MAX_ENDED = 64;
  * files leave the latest two.
  */
 export const KEEP_BYTES = 100 * 1024 * 1024;
+/** Relayed lines removed when their author linked, remembered (oldest forgotten first) so that the author's own copy is announced again only if it differs. */
+const MAX_UNCONFIRMED = 1_000;
 /** Senders whose reports are remembered; past it the oldest record is forgotten. */
 const MAX_REPORTED = 256;
 /** Progress is told at most this often (ms), and at every change of state. */
@@ -109,6 +111,8 @@ export class ChatRoom {
    * (or the chat starts again), so 10,000 bad frames make one report, not 10,000.
    */
   readonly #reported = new Map<string, Set<ChatProblemType>>();
+  /** Relayed lines removed when their author linked: id → the text announced. */
+  readonly #unconfirmed = new Map<string, string>();
   /** Problems without a sender (`problemOnce`): each message once per 10 s. */
   readonly #throttle = new RateLimiter(1, 10_000, MAX_REPORTED);
   #seq = 0;
@@ -183,7 +187,10 @@ export class ChatRoom {
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
     this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY });
-    this.#store.dropRelayed(p.id);
+    for (const m of this.#store.dropRelayed(p.id)) {
+      this.#unconfirmed.set(m.id, m.text);
+      if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(this.#unconfirmed.keys().next().value!);
+    }
     this.#line(p.arrived === false ? 'here' : 'joined', p);
     this.#sendTo(p.id, { t: 'chat-hello', reply: false });
   }
@@ -343,12 +350,16 @@ export class ChatRoom {
         mine: false,
         relayedBy: authored ? null : { id: from.id, name },
       };
+      // A message already announced as relayed is announced again only if its author's copy differs.
+      const announced = this.#store.get(message.id)?.text ?? this.#unconfirmed.get(message.id);
       const result = this.#store.add(message, e.clock, e.seq);
-      if (result === 'added') added.push(message);
-      changed ||= result === 'replaced';
+      if (result !== 'added' && result !== 'replaced') continue;
+      this.#unconfirmed.delete(message.id);
+      if (announced !== message.text) added.push(message);
+      changed = true;
     }
     for (const m of added) this.host.message(m, history);
-    if (added.length || changed) this.host.changed();
+    if (changed) this.host.changed();
   }
 
   /** Whether a member is in the room as far as this page knows: linked, or listed by the session. */

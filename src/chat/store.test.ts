@@ -90,7 +90,7 @@ describe('MessageStore', () => {
     expect(store.messages.map((m) => [m.text, m.relayedBy])).to.deep.equal([['real', null]]);
     store.add(relayed('c', 1, 'gone'), 4, 1);
     store.add(relayed('d', 1, 'also gone'), 5, 1);
-    expect(store.dropRelayed('c')).to.equal(1);
+    expect(store.dropRelayed('c').map((m) => m.text)).to.deep.equal(['gone']);
     expect(store.messages.map((m) => m.text)).to.deep.equal(['real', 'also gone']);
     expect(store.add(msg('c', 1, 'c again'), 6, 1), 'a dropped id can come back').to.equal('added');
   });

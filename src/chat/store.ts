@@ -145,15 +145,21 @@ export class MessageStore<T = unknown> {
     return known ? 'replaced' : 'added';
   }
 
-  /** Removes the relayed messages attributed to `from`; returns how many there were. */
-  dropRelayed(from: string): number {
-    const before = this.list.length;
+  /** The message with this id, if it is kept. */
+  get(id: string): ChatMessage | undefined {
+    return this.byId.get(id)?.message;
+  }
+
+  /** Removes the relayed messages attributed to `from`, and returns them. */
+  dropRelayed(from: string): ChatMessage[] {
+    const gone: ChatMessage[] = [];
     this.list = this.list.filter((e) => {
-      const gone = e.kind === 'message' && e.from === from && !!e.message.relayedBy;
-      if (gone) this.byId.delete(e.key);
-      return !gone;
+      if (e.kind !== 'message' || e.from !== from || !e.message.relayedBy) return true;
+      this.byId.delete(e.key);
+      gone.push(e.message);
+      return false;
     });
-    return before - this.list.length;
+    return gone;
   }
 
   /** Adds a local entry after everything this page has seen so far. */
