@@ -1,17 +1,40 @@
-// The script-tag bundle: one self-contained, minified ES module with lit, peerjs and our code.
-// It bundles the output of `tsc -p tsconfig.build.json` (dist/lib), so `npm run build` runs tsc first.
+// The script-tag bundle: minified ES modules with lit, peerjs and our code, built from the output
+// of `tsc -p tsconfig.build.json` (dist/lib), so `npm run build` runs tsc first.
+//
+// dist/rtc-elements.js is what the script tag loads: lit and the elements up to their lobby.
+// What a join needs comes in chunks beside it, which the elements import() when they join; an
+// import() resolves against the importing module's URL, so a page on any origin fetches them
+// from wherever it loaded rtc-elements.js, with nothing to configure:
+//   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join)
+//   rtc-elements-chat-[hash].js     src/chat/** (<rtc-chat> only; imports the session chunk)
+// Every chunk name starts with "rtc-elements-", so a server can route them with one pattern.
+// The content hash changes with the code, so a page holding an older rtc-elements.js gets an
+// error it can report (a missing chunk), never the chunk of another version.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { peerjsSlim } from './scripts/peerjs-slim.mjs';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
 
+/** Which lazy chunk a module belongs to; undefined leaves it to rollup (the entry, for lit and the elements). */
+export function chunkOf(id) {
+  const path = id.replace(/\\/g, '/');
+  if (/\/dist\/lib\/session\/|\/scripts\/shims\//.test(path)) return 'session';
+  // PeerJS and what it depends on.
+  if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
+  if (/\/dist\/lib\/(chat\/|components\/chat\/chat-parts\.js$)/.test(path)) return 'chat';
+  return undefined;
+}
+
 export default {
-  input: 'dist/lib/index.js',
+  input: { 'rtc-elements': 'dist/lib/bundle.js' },
   output: {
-    file: 'dist/rtc-elements.js',
+    dir: 'dist',
     format: 'es',
     sourcemap: true,
+    entryFileNames: '[name].js',
+    chunkFileNames: 'rtc-elements-[name]-[hash].js',
+    manualChunks: chunkOf,
   },
   // lit's dev-mode warnings stay out of the production bundle (the `production` condition).
   plugins: [

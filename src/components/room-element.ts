@@ -1,14 +1,7 @@
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
-import {
-  DEFAULT_KEY,
-  checkMaxParticipants,
-  checkRoom,
-  defaultServerUrl,
-  parseIceServers,
-  parseServerUrl,
-} from '../session/config.js';
-import { createPeer } from '../session/peer-factory.js';
-import type { PeerFactory, RoomSessionOptions } from '../session/room-session.js';
+import type { SessionModule } from '../controllers/lazy.js';
+import type { SessionRequest } from '../session/registry.js';
+import type { PeerFactory } from '../session/room-session.js';
 
 /**
  * What `<rtc-call>` and `<rtc-chat>` share: the attributes that name a room on a PeerServer,
@@ -54,17 +47,23 @@ export class RoomElement extends LitElement {
   /** The most people in the room, this page included; 0 for no limit. */
   maxParticipants: number | string = 8;
 
-  /** Creates PeerJS peers; replace it to wrap or instrument PeerJS. */
-  peerFactory: PeerFactory = createPeer;
+  /**
+   * Creates PeerJS peers; set it to wrap or instrument PeerJS. Unset, PeerJS itself
+   * (`createPeer`), loaded when the element joins.
+   */
+  peerFactory?: PeerFactory;
 
-  /** The session options the attributes describe; throws a ConfigError for a bad one. */
-  protected sessionOptions(): RoomSessionOptions {
+  /**
+   * The session options the attributes describe; throws a ConfigError for a bad one. The checks
+   * come with the session layer (`lib`), which is loaded on the first join.
+   */
+  protected sessionOptions(lib: SessionModule): SessionRequest {
     return {
-      room: checkRoom(this.room),
-      server: parseServerUrl(this.server || defaultServerUrl(), this.key || DEFAULT_KEY),
+      room: lib.checkRoom(this.room),
+      server: lib.parseServerUrl(this.server || lib.defaultServerUrl(), this.key || lib.DEFAULT_KEY),
       name: this.name.trim() || 'Guest',
-      iceServers: parseIceServers(this.iceServers),
-      maxParticipants: checkMaxParticipants(this.maxParticipants),
+      iceServers: lib.parseIceServers(this.iceServers),
+      maxParticipants: lib.checkMaxParticipants(this.maxParticipants),
       peerFactory: this.peerFactory,
     };
   }

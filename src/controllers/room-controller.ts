@@ -1,16 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { acquireSession, releaseSession } from '../session/registry.js';
-import type {
-  Arriving,
-  LeaveReason,
-  Participant,
-  RoomSession,
-  RoomSessionEvents,
-  RoomSessionOptions,
-  SessionError,
-  SignallingState,
-} from '../session/room-session.js';
+import type { SessionRequest } from '../session/registry.js';
+import type { LeaveReason, Participant, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';
+import { loadSession, type SessionModule } from './lazy.js';
 
 export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
@@ -25,12 +17,14 @@ export interface RoomControllerHandlers {
 }
 
 /**
- * The bridge from the session layer to an element: holds the page's shared session for the
- * element's room, keeps the roster the element renders, and asks the host to update when the
- * session changes. Releasing happens in hostDisconnected, one microtask late, so that moving
- * an element within the page does not leave the room.
+ * The bridge from the session layer to an element: loads the session layer on the first join,
+ * holds the page's shared session for the element's room, keeps the roster the element
+ * renders, and asks the host to update when the session changes. Releasing happens in
+ * hostDisconnected, one microtask late, so that moving an element within the page does not
+ * leave the room.
  */
 export class RoomController implements ReactiveController {
+  private lib: SessionModule | null = null;
   private _session: RoomSession | null = null;
   private _participants: Participant[] = [];
   private unsubscribe: (() => void)[] = [];
@@ -53,16 +47,25 @@ export class RoomController implements ReactiveController {
     return this._participants;
   }
 
-  /** Members whose media came before their link (see RoomSession.arriving). */
-  get arriving(): readonly Arriving[] {
-    return this._session?.arriving ?? [];
+
+  /**
+   * Loads the session layer (PeerJS included), once per page; rejects with a LoadError
+   * (type `network`) when it cannot be fetched.
+   */
+  async load(): Promise<SessionModule> {
+    return (this.lib = await loadSession());
   }
 
-  /** Attaches to the page's session for the room (creating it if needed); does not join. */
-  attach(options: RoomSessionOptions): RoomSession {
+  /**
+   * Attaches to the page's session for the room (creating it if needed); does not join.
+   * Needs the session layer: `load()` first.
+   */
+  attach(options: SessionRequest): RoomSession {
+    const lib = this.lib;
+    if (!lib) throw new Error('RoomController.attach() before load()');
     const previous = this.detachNow();
-    if (previous) void releaseSession(previous, this);
-    const session = acquireSession(options, this);
+    if (previous) void lib.releaseSession(previous, this);
+    const session = lib.acquireSession(options, this);
     this._session = session;
     const refresh = () => {
       this._participants = session.participants;
@@ -80,7 +83,6 @@ export class RoomController implements ReactiveController {
       this.handlers.participantLeft?.(p, reason);
     });
     on('participant-updated', refresh);
-    on('arriving', refresh);
     on('participant-reconnected', (p) => {
       refresh();
       this.handlers.participantReconnected?.(p);
@@ -100,7 +102,7 @@ export class RoomController implements ReactiveController {
   /** Lets go of the session; the room is left when no other element on the page uses it. */
   async detach(): Promise<void> {
     const session = this.detachNow();
-    if (session) await releaseSession(session, this);
+    if (session) await this.lib?.releaseSession(session, this);
   }
 
   private detachNow(): RoomSession | null {

@@ -1,4 +1,8 @@
-import { RoomSession, type RoomSessionOptions } from './room-session.js';
+import { createPeer } from './peer-factory.js';
+import { RoomSession, type PeerFactory, type RoomSessionOptions } from './room-session.js';
+
+/** What a session is opened with: the options, where PeerJS itself is the default peer factory. */
+export type SessionRequest = Omit<RoomSessionOptions, 'peerFactory'> & { peerFactory?: PeerFactory };
 
 /**
  * One session per (server, key, room) per page, shared by every element that names that room:
@@ -15,7 +19,7 @@ export function sessionKey(options: Pick<RoomSessionOptions, 'server' | 'room'>)
  * Returns the page's live session for the room, creating it if needed. Options other than the
  * room and server (name, ICE servers, limits) come from the user that created it.
  */
-export function acquireSession(options: RoomSessionOptions, user: object): RoomSession {
+export function acquireSession(options: SessionRequest, user: object): RoomSession {
   const key = sessionKey(options);
   let entry = sessions.get(key);
   if (entry && (entry.session.phase === 'left' || entry.session.phase === 'failed')) {
@@ -23,7 +27,7 @@ export function acquireSession(options: RoomSessionOptions, user: object): RoomS
     entry = undefined;
   }
   if (!entry) {
-    entry = { session: new RoomSession(options), users: new Set() };
+    entry = { session: new RoomSession({ ...options, peerFactory: options.peerFactory ?? createPeer }), users: new Set() };
     sessions.set(key, entry);
   }
   entry.users.add(user);

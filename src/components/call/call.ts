@@ -3,8 +3,9 @@ import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { RoomController } from '../../controllers/room-controller.js';
 import { acquireLocalMedia, listDevices, stopStream } from '../../media/local-media.js';
+import type { LoadError } from '../../controllers/lazy.js';
 import type { ConfigError } from '../../session/config.js';
-import type { Participant, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
 import { RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
@@ -51,7 +52,7 @@ function hasLiveVideo(stream: MediaStream | null): boolean {
  * @csspart error - The panel shown when the call failed.
  * @csspart lobby - The panel shown before joining and after leaving.
  * @csspart grid - The grid of video tiles.
- * @csspart tile - One participant's tile; the local one also has `local-tile`. `data-connection` is `connected`, `reconnecting`, or `connecting` for someone whose video arrived before their link did.
+ * @csspart tile - One participant's tile; the local one also has `local-tile`. `data-connection` is `connected` or `reconnecting`.
  * @csspart local-tile - This page's own tile.
  * @csspart video - A tile's video; also `local-video` or `remote-video`.
  * @csspart local-video - The local preview (mirrored).
@@ -339,20 +340,25 @@ export class RtcCall extends RoomElement {
     const generation = this.generation;
     this._error = null;
     this._notices = [];
-    let options: RoomSessionOptions;
-    try {
-      options = this.sessionOptions();
-    } catch (err) {
-      const e = err as ConfigError;
-      this.fail({ type: e.type ?? 'invalid-config', message: e.message, fatal: true });
-      throw err;
-    }
     this._phase = 'joining';
     this._status = 'Joining…';
-    const session = this.controller.attach(options);
-    // Devices and signalling in parallel: the camera prompt and the server answer overlap, and
-    // calls that arrive meanwhile are answered once the devices are there.
+    // Devices, the session layer's code and then signalling, in parallel: the camera prompt
+    // overlaps the load and the server's answers, and calls that arrive meanwhile are answered
+    // once the devices are there.
     const media = acquireLocalMedia({ audio: true, video: !this.audioOnly });
+    const dropMedia = () => void media.then(({ stream }) => stopStream(stream));
+    let session: RoomSession;
+    try {
+      const lib = await this.controller.load();
+      if (generation !== this.generation) return dropMedia(); // a leave overtook this join
+      session = this.controller.attach(this.sessionOptions(lib));
+    } catch (err) {
+      dropMedia();
+      if (generation !== this.generation) return;
+      const e = err as Partial<ConfigError | LoadError>;
+      this.fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true });
+      throw err;
+    }
     session.expectMedia();
     const joined = session.join();
     joined.catch(() => {}); // awaited below, unless a leave overtakes this join
@@ -510,16 +516,6 @@ export class RtcCall extends RoomElement {
     this.videoCheck = null;
   }
 
-  /**
-   * The remote tiles: the participants, then anyone whose video came before their link did
-   * (shown at once; the same tile, video and all, stays when they become a participant).
-   */
-  private tiles(): (Omit<Participant, 'connection' | 'since' | 'arrived'> & { connection: Participant['connection'] | 'connecting' })[] {
-    const participants = this.participants;
-    const early = this.controller.arriving.filter((a) => !participants.some((p) => p.id === a.id));
-    return [...participants, ...early.map((a) => ({ ...a, media: true, mic: true, cam: true, connection: 'connecting' as const }))];
-  }
-
   private renderGrid() {
     // `live()`: Lit sets an object-valued property again on every render, and setting
     // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
@@ -532,7 +528,7 @@ export class RtcCall extends RoomElement {
         <span class="label"><span part="name">${this.name ? `${this.name} (you)` : 'You'}</span></span>
       </li>
       ${repeat(
-        this.tiles(),
+        this.participants,
         (p) => p.id,
         (p) => html`<li part="tile" data-peer-id=${p.id} data-connection=${p.connection}>
           ${p.stream

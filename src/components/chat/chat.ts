@@ -1,15 +1,14 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatRoom, type ChatEntry, type ChatLimits, type ChatProblemType } from '../../chat/chat-room.js';
-import { formatBytes } from '../../chat/format.js';
-import { checkLimits } from '../../chat/limits.js';
-import { linkify } from '../../chat/linkify.js';
+import type { ChatEntry, ChatLimits, ChatProblemType, ChatRoom } from '../../chat/chat-room.js';
 import type { ChatMessage } from '../../chat/store.js';
-import { describe, isOver, type ChatFile } from '../../chat/transfer.js';
+import type { ChatFile } from '../../chat/transfer.js';
+import { lazy, type LoadError } from '../../controllers/lazy.js';
 import { RoomController } from '../../controllers/room-controller.js';
 import type { ConfigError } from '../../session/config.js';
-import type { Participant, RoomSessionOptions, SessionError } from '../../session/room-session.js';
+import type { SessionRequest } from '../../session/registry.js';
+import type { Participant, SessionError } from '../../session/room-session.js';
 import { RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
@@ -21,6 +20,13 @@ import { chatStyles } from './chat.styles.js';
 
 /** The phases of a chat element, also exposed as custom states (`:state(joined)`). */
 export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
+
+/** The chat core, loaded on the first join beside the session layer. */
+const loadChatParts = lazy(() => import('./chat-parts.js'));
+type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
+
+/** What sending before the chat is in its room reports. */
+const NOT_JOINED = 'The chat has not joined the room yet.';
 
 /** How close to the bottom (px) still counts as reading the newest messages. */
 const BOTTOM_SLACK = 40;
@@ -125,10 +131,13 @@ export class RtcChat extends RoomElement {
 
   // Internal members are #private: the bundle's minifier shortens those names.
   readonly #internals = this.attachInternals();
-  #chat!: ChatRoom;
+  /** The chat core's code, once loaded; the chat itself exists from the first join on. */
+  #parts: ChatParts | null = null;
+  #chat: ChatRoom | null = null;
   /** The (server, key, room) the current message list belongs to. */
   #target = '';
-  #limits: ChatLimits = checkLimits(this);
+  /** The limits checked at the last join (the attributes are read when joining). */
+  #limits: ChatLimits | null = null;
   #joining: Promise<void> | null = null;
   /** Bumped by every stop, so that a join still under way knows it was overtaken. */
   #generation = 0;
@@ -144,20 +153,15 @@ export class RtcChat extends RoomElement {
   readonly #controller = new RoomController(
     this,
     {
-      participantJoined: (p) => this.#chat.joined(p),
-      participantReconnected: (p) => this.#chat.reconnected(p),
-      participantLeft: (p, reason) => this.#chat.left(p, reason),
-      error: (e) => !e.fatal && this.#chat.problemOnce(e.type as ChatProblemType, e.message),
-      frame: (from, frame) => this.#chat.frame(from, frame),
-      binary: (from, data) => this.#chat.binary(from, data),
+      participantJoined: (p) => this.#chat?.joined(p),
+      participantReconnected: (p) => this.#chat?.reconnected(p),
+      participantLeft: (p, reason) => this.#chat?.left(p, reason),
+      error: (e) => !e.fatal && this.#chat?.problemOnce(e.type as ChatProblemType, e.message),
+      frame: (from, frame) => this.#chat?.frame(from, frame),
+      binary: (from, data) => this.#chat?.binary(from, data),
     },
     () => this.#stop(),
   );
-
-  constructor() {
-    super();
-    this.#reset();
-  }
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
   get phase(): ChatPhase {
@@ -166,7 +170,7 @@ export class RtcChat extends RoomElement {
 
   /** The messages, oldest first, in the order every participant agrees on. */
   get messages(): readonly ChatMessage[] {
-    return this.#chat.messages;
+    return this.#chat?.messages ?? [];
   }
 
   /** The other people in the room, in the order they joined. */
@@ -185,6 +189,7 @@ export class RtcChat extends RoomElement {
    * by a listener of `rtc-message-send`.
    */
   send(text: string): ChatMessage | null {
+    if (!this.#chat) return this.#notJoined();
     const message = this.#chat.send(text);
     if (message) this.#forceScroll = this.#sent = true;
     return message;
@@ -196,13 +201,20 @@ export class RtcChat extends RoomElement {
    * (too large, files off, nobody to send to; reported as `rtc-error`).
    */
   sendFile(file: File | Blob): Promise<ChatFile | null> {
+    if (!this.#chat) return Promise.resolve(this.#notJoined());
     this.#forceScroll = true;
     return this.#chat.sendFile(file);
   }
 
   /** Cancels a transfer, sent or received, by its `id`. */
   cancelFile(id: string): void {
-    this.#chat.cancelFile(id);
+    this.#chat?.cancelFile(id);
+  }
+
+  /** Before the first join there is no chat core yet: said as the chat core says it. */
+  #notJoined(): null {
+    this.#notice({ type: 'disconnected', message: NOT_JOINED, fatal: false });
+    return null;
   }
 
   override connectedCallback(): void {
@@ -251,7 +263,7 @@ export class RtcChat extends RoomElement {
     this.#shown = this.#end();
     // Object URLs of files no longer listed go, so their memory can too.
     if (this.#urls.size) {
-      const listed = new Set(this.#chat.entries.map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.id : '')));
+      const listed = new Set((this.#chat?.entries ?? []).map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.id : '')));
       for (const [id, url] of this.#urls) {
         if (!listed.has(id)) {
           URL.revokeObjectURL(url);
@@ -277,9 +289,9 @@ export class RtcChat extends RoomElement {
   }
 
   /** A new message list for a new room; the old one's transfers are canceled. */
-  #reset(): void {
+  #reset(parts: ChatParts, limits: ChatLimits): void {
     this.#chat?.stop();
-    this.#chat = new ChatRoom(this.#limits, {
+    this.#chat = new parts.ChatRoom(limits, {
       changed: () => this.requestUpdate(),
       message: (message, history) => {
         if (!history && !this.#atBottom()) this._unread++;
@@ -300,21 +312,31 @@ export class RtcChat extends RoomElement {
 
   async #runJoin(): Promise<void> {
     const generation = this.#generation;
-    let options: RoomSessionOptions;
-    try {
-      options = this.sessionOptions();
-      this.#limits = checkLimits(this);
-    } catch (err) {
-      return this.#fail({ type: 'invalid-config', message: (err as ConfigError).message, fatal: true });
-    }
-    const target = `${options.server.url}\n${options.server.key}\n${options.room}`;
-    if (target !== this.#target) {
-      this.#target = target;
-      this.#reset();
-    }
-    this.#chat.setLimits(this.#limits);
     this._error = null;
     this._phase = 'joining';
+    let options: SessionRequest;
+    let limits: ChatLimits;
+    let parts: ChatParts;
+    try {
+      // The session layer and the chat core load side by side.
+      let lib;
+      [lib, parts] = await Promise.all([this.#controller.load(), loadChatParts()]);
+      if (generation !== this.#generation) return;
+      options = this.sessionOptions(lib);
+      limits = parts.checkLimits(this);
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      const e = err as Partial<ConfigError | LoadError>;
+      return this.#fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true });
+    }
+    this.#parts = parts;
+    this.#limits = limits;
+    const target = `${options.server.url}\n${options.server.key}\n${options.room}`;
+    if (target !== this.#target || !this.#chat) {
+      this.#target = target;
+      this.#reset(parts, limits);
+    }
+    this.#chat!.setLimits(limits);
     const session = this.#controller.attach(options);
     try {
       // Data only: a chat never asks for camera or microphone (a call beside it may).
@@ -326,14 +348,14 @@ export class RtcChat extends RoomElement {
       return this.#fail({ type: (e.type as RtcErrorType) ?? 'network', message: e.message, fatal: true });
     }
     if (generation !== this.#generation) return;
-    this.#chat.start(session);
+    this.#chat!.start(session);
     this._phase = 'joined';
   }
 
   /** Out of the room: the element left the page, or moves to another room. */
   #stop(): void {
     this.#generation++;
-    this.#chat.stop();
+    this.#chat?.stop();
     void this.#controller.detach();
     if (this._phase === 'joined' || this._phase === 'joining') this._phase = 'left';
   }
@@ -368,7 +390,7 @@ export class RtcChat extends RoomElement {
   }
 
   #onDrag(e: DragEvent): void {
-    const files = this._phase === 'joined' && this.#limits.maxFileSize > 0 && e.dataTransfer?.types.includes('Files');
+    const files = this._phase === 'joined' && (this.#limits?.maxFileSize ?? 0) > 0 && e.dataTransfer?.types.includes('Files');
     // dragleave fires when moving between children too: only leaving the element counts.
     this._dragging = !!files && (e.type === 'dragover' || (e.type === 'dragleave' && (e.currentTarget as Node).contains(e.relatedTarget as Node)));
     if (!files) return;
@@ -412,7 +434,7 @@ export class RtcChat extends RoomElement {
           </div>`
         : html`<div part="message-list" role="log" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
               ${repeat(
-                this.#chat.entries,
+                this.#chat?.entries ?? [],
                 (e) => e.key,
                 // An entry renders again only when it changes (a file line's data is replaced
                 // on every change; messages never change), so a long list costs little to update.
@@ -423,8 +445,8 @@ export class RtcChat extends RoomElement {
               ? html`<button part="button unread-button" class="small primary" @click=${() => ((this.#forceScroll = true), this.requestUpdate())}>${unread} new message${unread > 1 ? 's' : ''} ↓</button>`
               : nothing}
             <form part="composer" @submit=${this.#submit}>
-              <textarea part="input" aria-label="Message" placeholder="Write a message" rows="1" maxlength=${this.#limits.maxMessageLength} @keydown=${this.#onKeyDown}></textarea>
-              ${this.#limits.maxFileSize
+              <textarea part="input" aria-label="Message" placeholder="Write a message" rows="1" maxlength=${this.#limits?.maxMessageLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
+              ${(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize))
                 ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${() => this.renderRoot.querySelector('input')!.click()}>Attach</button>
                     <input type="file" multiple hidden @change=${this.#onPicked} />`
                 : nothing}
@@ -434,6 +456,8 @@ export class RtcChat extends RoomElement {
   }
 
   #renderEntry(e: ChatEntry) {
+    // Entries exist only once the chat core is loaded.
+    const { describe, formatBytes, isOver, linkify } = this.#parts!;
     const line = e.kind === 'local' ? e.data : null;
     if (line?.type === 'system') {
       return html`<div part="system-line">${line.name} ${{ joined: 'joined', here: 'is here', left: 'left', lost: 'left (connection lost)' }[line.event]}</div>`;

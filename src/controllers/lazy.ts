@@ -1,0 +1,34 @@
+/**
+ * Code an element needs only once it joins (the session layer with PeerJS, the chat core) is
+ * loaded then, with `import()`: in the script-tag bundle each is a chunk next to
+ * rtc-elements.js, fetched from the script's own URL. The lobby shows without it, and no
+ * RTCPeerConnection exists before a join (PeerJS builds one as it loads, to probe the browser).
+ */
+
+/** A chunk that did not load: reported as `rtc-error` of type `network`. */
+export class LoadError extends Error {
+  readonly type = 'network';
+  constructor(cause: unknown) {
+    super('Could not load the code for connecting from the server. Check the network connection and try again.', { cause });
+    this.name = 'LoadError';
+  }
+}
+
+/**
+ * Wraps a dynamic import: every caller shares one load, and a failed load is forgotten so that
+ * the next join tries again.
+ */
+export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | null = null;
+  return () =>
+    (loading ??= load().catch((cause: unknown) => {
+      loading = null;
+      throw new LoadError(cause);
+    }));
+}
+
+/** The session layer: rooms, mesh, PeerJS, configuration checks. */
+export type SessionModule = typeof import('../session/index.js');
+
+/** Loads the session layer (and PeerJS with it). */
+export const loadSession: () => Promise<SessionModule> = lazy(() => import('../session/index.js'));

@@ -1,0 +1,127 @@
+// The built script-tag bundle as an embedding site meets it: rtc-elements.js loads the lobby,
+// and the chunks a join needs come from the script's own origin (another origin than the
+// page's), only when an element joins. A chunk that cannot be fetched is an error the visitor
+// reads, never an endless "Joining…". The bundle is served here by a plain static server with
+// CORS, so this checks the bundle, not rtc-server's routes; rtc-server is the PeerServer.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import puppeteer from 'puppeteer-core';
+import { createRtcServer } from '../../server/index.js';
+import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
+import { until } from './page.mjs';
+
+const dist = new URL('../../dist/', import.meta.url);
+
+describe('loading the script-tag bundle', () => {
+  let rtc;
+  let peerServer;
+  let bundleServer;
+  let bundleBase;
+  let pages;
+  let pagesBase;
+  let browser;
+  const html = new Map();
+
+  before(async () => {
+    rtc = createRtcServer({ host: '127.0.0.1', port: 0 });
+    ({ url: peerServer } = await rtc.listen());
+    bundleServer = http.createServer(async (req, res) => {
+      const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)$/.exec(req.url)?.[1];
+      const code = file && (await readFile(new URL(file, dist)).catch(() => null));
+      res.writeHead(code ? 200 : 404, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
+      res.end(code ?? '');
+    });
+    bundleServer.listen(0, '127.0.0.1');
+    await once(bundleServer, 'listening');
+    bundleBase = `http://127.0.0.1:${bundleServer.address().port}`;
+    // The embedding site: its own origin.
+    pages = http.createServer((req, res) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(html.get(req.url) ?? '');
+    });
+    pages.listen(0, '127.0.0.1');
+    await once(pages, 'listening');
+    pagesBase = `http://localhost:${pages.address().port}`;
+    browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    pages?.close();
+    bundleServer?.close();
+    await rtc?.close();
+  });
+
+  /** Opens a page with `body` after the script tag; counts RTCPeerConnections and rtc-error types. */
+  async function open(path, body, { block } = {}) {
+    html.set(path, `<!doctype html><html lang="en"><title>Embedder</title>
+      <script type="module" src="${bundleBase}/rtc-elements.js"></script>${body}</html>`);
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    if (block) {
+      await page.setRequestInterception(true);
+      page.on('request', (r) => (block.test(r.url()) ? r.abort('internetdisconnected') : r.continue()));
+    }
+    await page.evaluateOnNewDocument(() => {
+      window.rtcErrors = [];
+      addEventListener('rtc-error', (e) => window.rtcErrors.push(e.detail), true);
+      window.peerConnections = 0;
+      const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.peerConnections++;
+        }
+      };
+    });
+    await page.goto(`${pagesBase}${path}`);
+    return { page, context, requests };
+  }
+
+  /** Runs in the page (serialised: no closure). */
+  const state = () => {
+    const el = document.querySelector('rtc-call, rtc-chat');
+    return {
+      phase: el?.phase,
+      error: el?.shadowRoot?.querySelector('[part~="error"]')?.textContent.trim(),
+      errors: window.rtcErrors,
+      peerConnections: window.peerConnections,
+    };
+  };
+
+  it('shows the lobby without the chunks a join needs and without an RTCPeerConnection; Join loads them from the script\'s origin', async () => {
+    const { page, context, requests } = await open('/lobby', `<rtc-call room="e2e-lobby" server="${peerServer}/peerjs" audio-only></rtc-call>`);
+    await page.waitForFunction(() => document.querySelector('rtc-call')?.shadowRoot?.querySelector('[part~="join-button"]'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await page.evaluate(() => window.peerConnections), 0);
+    assert.deepEqual(requests.filter((u) => u.startsWith(bundleBase)), [`${bundleBase}/rtc-elements.js`]);
+    await page.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="join-button"]').click());
+    await until(page, (s) => s.phase === 'in-call', 'the call did not join', 20_000, state);
+    assert.ok(requests.some((u) => u.startsWith(`${bundleBase}/rtc-elements-session-`)), 'the session chunk came from the script\'s origin');
+    assert.ok(!requests.some((u) => u.includes('rtc-elements-chat-')), 'a call alone needs no chat chunk');
+    await context.close();
+  });
+
+  for (const tag of ['rtc-call', 'rtc-chat']) {
+    it(`<${tag}> whose chunk cannot be fetched says so and fires rtc-error (network)`, async () => {
+      const { page, context } = await open(
+        `/offline-${tag}`,
+        `<${tag} room="e2e-offline" server="${peerServer}/peerjs" ${tag === 'rtc-call' ? 'autojoin' : ''}></${tag}>`,
+        { block: /\/rtc-elements-session-/ },
+      );
+      const s = await until(page, (s) => s.phase === 'error', 'no error shown', 20_000, state);
+      assert.match(s.error, /Could not load/);
+      assert.deepEqual(
+        s.errors.map((e) => [e.type, e.fatal]),
+        [['network', true]],
+      );
+      assert.equal(s.peerConnections, 0);
+      await context.close();
+    });
+  }
+});
