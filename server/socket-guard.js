@@ -70,7 +70,7 @@ export class SocketGuard {
 
   /**
    * Builds the WebSocket server `peer` asks for (its `createWebSocketServer` option).
-   * @param {typeof import('ws').WebSocketServer} WebSocketServer the `ws` that `peer` resolves
+   * @param {typeof import('ws').Server} WebSocketServer the `ws` that `peer` resolves
    * @param {import('ws').ServerOptions} options
    */
   createWebSocketServer(WebSocketServer, options) {
@@ -82,12 +82,13 @@ export class SocketGuard {
         return super.emit(event, ...args);
       }
     }
-    return new GuardedWebSocketServer({
+    // closeTimeout is ws 8's (the types here may be ws 7's).
+    return new GuardedWebSocketServer(/** @type {import('ws').ServerOptions} */ ({
       ...options,
       maxPayload: this.#config.maxMessageBytes,
       perMessageDeflate: false,
       closeTimeout: CLOSE_TIMEOUT,
-    });
+    }));
   }
 
   /**
@@ -129,7 +130,7 @@ export class SocketGuard {
 
   /**
    * Checks a new WebSocket before `peer` sees it; false when it has been refused.
-   * @param {import('ws').WebSocket} socket
+   * @param {import('ws')} socket
    * @param {import('node:http').IncomingMessage} req
    */
   #admit(socket, req) {
@@ -163,7 +164,7 @@ export class SocketGuard {
     /** @type {SocketState} */
     const state = { address, id, serverClosing: false, givenUp: false };
     this.#states.set(socket, state);
-    socket.once('close', (code) => {
+    socket.once('close', (/** @type {number} */ code) => {
       state.givenUp = !state.serverClosing && code !== 1006;
       const left = (this.#perAddress.get(address) ?? 1) - 1;
       if (left > 0) this.#perAddress.set(address, left);
@@ -172,7 +173,7 @@ export class SocketGuard {
 
     const close = socket.close;
     const terminate = socket.terminate;
-    socket.close = (...args) => {
+    socket.close = (/** @type {[number?, string?]} */ ...args) => {
       // ws answers a client's close frame with close(): that one the client began.
       if (!(/** @type {any} */ (socket)._closeFrameReceived)) state.serverClosing = true;
       close.apply(socket, args);
@@ -183,7 +184,7 @@ export class SocketGuard {
     };
 
     const send = socket.send;
-    /** @type {import('ws').WebSocket['send']} */
+    /** @type {(data: any, ...rest: any[]) => void} */
     socket.send = (data, ...rest) => {
       this.#sent = true;
       // Dropped: the socket is on its way out.
@@ -205,7 +206,7 @@ export class SocketGuard {
 
   /**
    * Cuts off a client that does not read what it is sent, before the server holds more of it.
-   * @param {import('ws').WebSocket} socket
+   * @param {import('ws')} socket
    * @param {string} address
    */
   #checkBacklog(socket, address) {
@@ -217,7 +218,7 @@ export class SocketGuard {
   /**
    * Lets `peer` handle one message unless it would be kept for an absent id with no room left;
    * afterwards counts it if `peer` kept it.
-   * @param {import('ws').WebSocket} socket
+   * @param {import('ws')} socket
    * @param {SocketState} state
    * @param {Buffer} data
    * @param {() => boolean} handle
