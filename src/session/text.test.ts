@@ -20,6 +20,8 @@ describe('cleanDisplayText', () => {
   it('removes control characters and collapses white space', () => {
     expect(cleanDisplayText('  Ada\u0000\u0007\u009b\u007f  \n\t Lovelace\r\n')).to.equal('Ada Lovelace');
     expect(cleanDisplayText('a\u2028b\u2029c\u00a0d\u3000e\u2003f')).to.equal('a b c d e f');
+    expect(cleanDisplayText('Ada\nLovelace\r\nthe\tfirst\u0085programmer')).to.equal('Ada Lovelace the first programmer');
+    expect(cleanDisplayText('a \u200b b')).to.equal('a b');
   });
 
   it('keeps letters of every script, emoji and their sequences', () => {

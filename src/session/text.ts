@@ -26,10 +26,10 @@ function invisible(c: string, at: number, text: string): string {
 }
 
 /** A variation selector that does not follow a visible character selects nothing. */
-const STRAY_SELECTOR = /(^|[\s\ufe00-\ufe0f\u{e0100}-\u{e01ef}])[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]+/gu;
+const STRAY_SELECTOR = /(^| |[\ufe00-\ufe0f\u{e0100}-\u{e01ef}])[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]+/gu;
 
-/** Every run of white space (line and paragraph separators, no-break and ideographic spaces included). */
-const SPACE = /[\s\u2028\u2029\u3000\u00a0\u1680\u2000-\u200a\u202f\u205f]+/gu;
+/** White space, line breaks included (tab, LF, VT, FF, CR, NEL, the Unicode spaces and separators). */
+const SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/gu;
 
 /**
  * A label as it should be shown: the characters above removed, every run of white space made
@@ -38,7 +38,8 @@ const SPACE = /[\s\u2028\u2029\u3000\u00a0\u1680\u2000-\u200a\u202f\u205f]+/gu;
  */
 export function cleanDisplayText(value: unknown, maxLength = Infinity): string {
   if (typeof value !== 'string') return '';
-  let text = value.replace(INVISIBLE, invisible).replace(SPACE, ' ');
+  // Spaces first (a line break is a control character too, but it separates words).
+  let text = value.replace(SPACE, ' ').replace(INVISIBLE, invisible).replace(/ {2,}/g, ' ');
   text = text.replace(STRAY_SELECTOR, '$1').trim();
   if (text.length > maxLength) {
     let end = Math.max(0, Math.floor(maxLength));
