@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MAX_FRAME_LENGTH, PROTOCOL, encodeFrame, isValidPeerId, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
+import { MAX_FRAME_LENGTH, PROTOCOL, encodeFrame, isValidPeerId, otherVersion, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
 import { beaconIdFor, newMemberId } from './ids.js';
 
 describe('room protocol frames', () => {
@@ -9,6 +9,8 @@ describe('room protocol frames', () => {
       { t: 'peers', ids: ['rtc-b', 'rtc-c'] },
       { t: 'state', media: true, mic: false, cam: true },
       { t: 'beacon' },
+      { t: 'beacon', nonce: 'a1b2c3d4e5f6' },
+      { t: 'admit', id: 'rtc-c', name: 'Cy', media: true },
       { t: 'ping' },
       { t: 'bye' },
       { t: 'recall' },
@@ -28,6 +30,8 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'peers', ids: Array.from({ length: 300 }, (_, i) => `p${i}`) }),
       JSON.stringify({ v: 1, t: 'state', media: 1, mic: true, cam: true }),
       JSON.stringify({ v: 1, t: 'x'.repeat(40) }),
+      JSON.stringify({ v: 1, t: 'beacon', nonce: 42 }),
+      JSON.stringify({ v: 1, t: 'admit', id: '<b>', name: 'x', media: true }),
       `{"v":1,"t":"ping","pad":"${'x'.repeat(MAX_FRAME_LENGTH)}"}`,
       new ArrayBuffer(8),
       42,
@@ -35,32 +39,36 @@ describe('room protocol frames', () => {
     for (const data of hostile) expect(parseFrame(data), String(data).slice(0, 60)).to.equal(null);
   });
 
-  it('cleans display names: control characters out, length capped', () => {
-    const intro = parseIntro({ proto: PROTOCOL, kind: 'intro', name: `A\u0000\u0007b${'c'.repeat(200)}`, media: true });
-    expect(intro).to.deep.equal({ name: `A  b${'c'.repeat(60)}`, media: true });
+  it('cleans display names: control, direction and invisible characters out, length capped', () => {
+    const intro = parseIntro({ proto: PROTOCOL, kind: 'intro', name: `A\u0000\u0007b\u202e\u200b${'c'.repeat(200)}`, media: true, nonce: 'n0nce123' });
+    expect(intro).to.deep.equal({ name: `Ab${'c'.repeat(62)}`, media: true, nonce: 'n0nce123' });
   });
 
-  it('reads introductions, welcomes and refusals from connection metadata, and nothing malformed', () => {
+  it('reads introductions, welcomes and refusals, each with its nonce, and nothing malformed', () => {
     const member = { id: 'rtc-a', name: 'A', media: false };
-    expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh', welcome: [member] })).to.deep.equal([member]);
-    expect(parseWelcome({ proto: PROTOCOL, kind: 'media', welcome: [member] }, 'media'), 'on the holder\'s call').to.deep.equal([member]);
-    expect(parseWelcome({ proto: PROTOCOL, kind: 'media', welcome: [member] }), 'a call is not a mesh connection').to.equal(null);
+    const nonce = 'abcdef0123456789';
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh', welcome: [member], nonce })).to.deep.equal({ members: [member], nonce });
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'media', welcome: [member], nonce }), 'a call is not a mesh connection').to.equal(null);
+    expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh', welcome: [member] }), 'no nonce: answers nobody').to.equal(null);
     expect(parseWelcome({ proto: PROTOCOL, kind: 'mesh' }), 'a plain mesh connection').to.equal(null);
-    expect(parseFull({ proto: PROTOCOL, kind: 'full', max: 4 })).to.equal(4);
+    expect(parseFull({ proto: PROTOCOL, kind: 'full', max: 4, nonce })).to.deep.equal({ max: 4, nonce });
     const hostile: unknown[] = [
       null,
       'intro',
-      { proto: 'rtc-room/2', kind: 'intro', name: 'x', media: true },
-      { proto: PROTOCOL, kind: 'intro', name: 'x', media: 'yes' },
-      { proto: PROTOCOL, kind: 'mesh', welcome: [{ id: '<img>', name: 'x', media: true }] },
-      { proto: PROTOCOL, kind: 'mesh', welcome: [{ id: 'rtc-a', name: 'x' }] },
-      { proto: PROTOCOL, kind: 'mesh', welcome: Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, name: '', media: true })) },
+      { proto: 'rtc-room/1', kind: 'intro', name: 'x', media: true, nonce },
+      { proto: PROTOCOL, kind: 'intro', name: 'x', media: 'yes', nonce },
+      { proto: PROTOCOL, kind: 'intro', name: 'x', media: true, nonce: 'short' },
+      { proto: PROTOCOL, kind: 'mesh', welcome: [{ id: '<img>', name: 'x', media: true }], nonce },
+      { proto: PROTOCOL, kind: 'mesh', welcome: [{ id: 'rtc-a', name: 'x' }], nonce },
+      { proto: PROTOCOL, kind: 'mesh', welcome: Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, name: '', media: true })), nonce },
     ];
     for (const value of hostile) {
       expect(parseIntro(value), JSON.stringify(value)?.slice(0, 60)).to.equal(null);
       expect(parseWelcome(value), JSON.stringify(value)?.slice(0, 60)).to.equal(null);
     }
-    expect(parseFull({ proto: PROTOCOL, kind: 'mesh', max: 4 })).to.equal(null);
+    expect(parseFull({ proto: PROTOCOL, kind: 'mesh', max: 4, nonce })).to.equal(null);
+    expect(otherVersion({ proto: 'rtc-room/1', kind: 'intro' })).to.equal('rtc-room/1');
+    expect(otherVersion({ proto: PROTOCOL, kind: 'intro' })).to.equal(null);
   });
 
   it('passes frames of other types to extensions', () => {

@@ -6,8 +6,10 @@
  * `null` for anything malformed, so no handler ever sees a value of the wrong type.
  */
 
-/** Protocol name and major version, carried in every connection's metadata. */
-export const PROTOCOL = 'rtc-room/1';
+import { cleanDisplayText } from './text.js';
+
+/** Protocol name and major version, carried in every connection's metadata and signal. */
+export const PROTOCOL = 'rtc-room/2';
 
 /** Largest control frame accepted, in UTF-16 code units of the JSON text. */
 export const MAX_FRAME_LENGTH = 64 * 1024;
@@ -33,20 +35,22 @@ export interface MemberInfo {
 }
 
 /** Newcomer → beacon holder: the content of the intro signal (docs/protocol.md, Signals). */
-export interface IntroMetadata extends ConnectionMetadata {
-  kind: 'intro';
+export interface IntroSignal {
   name: string;
   media: boolean;
+  /** Fresh for each question; the answer echoes it, which proves it came from the beacon's holder. */
+  nonce: string;
 }
 /** Beacon holder → newcomer: the mesh connection it dials carries who is in the room. */
-export interface WelcomeMetadata extends ConnectionMetadata {
-  kind: 'mesh';
-  welcome: MemberInfo[];
+export interface Welcome {
+  members: MemberInfo[];
+  /** The nonce of the question it answers. */
+  nonce: string;
 }
 /** Beacon holder → newcomer: the room is at its limit (a signal from the beacon id). */
-export interface FullMetadata extends ConnectionMetadata {
-  kind: 'full';
+export interface Full {
   max: number;
+  nonce: string;
 }
 /** Both ends of a mesh connection, once, when it opens. */
 export interface HelloFrame {
@@ -70,9 +74,20 @@ export interface StateFrame {
   mic: boolean;
   cam: boolean;
 }
-/** The sender now holds the room's beacon id. */
+/**
+ * The sender holds the room's beacon id. With `nonce`, the answer to the receiver's own question
+ * (which only the beacon id received): proof. Without, a hint.
+ */
 export interface BeaconFrame {
   t: 'beacon';
+  nonce?: string;
+}
+/** The beacon holder let a newcomer in: the members accept its connection for a while. */
+export interface AdmitFrame {
+  t: 'admit';
+  id: string;
+  name: string;
+  media: boolean;
 }
 /** Heartbeat. */
 export interface PingFrame {
@@ -100,13 +115,14 @@ export type CoreFrame =
   | PeersFrame
   | StateFrame
   | BeaconFrame
+  | AdmitFrame
   | PingFrame
   | ByeFrame
   | RecallFrame;
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'ping', 'bye', 'recall']);
+const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'admit', 'ping', 'bye', 'recall']);
 
 /** PeerJS's own id rule (peerjs util.validateId), which the PeerServer relies on. */
 const ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -115,10 +131,23 @@ export function isValidPeerId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 128 && ID_PATTERN.test(value);
 }
 
-/** Cuts a display name to a sane length and strips control characters; never throws. */
+/**
+ * Cuts a display name to a sane length and strips control, direction and invisible characters,
+ * so that a name shows as what it is; never throws.
+ */
 export function cleanName(value: unknown): string {
-  if (typeof value !== 'string') return '';
-  return value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME_LENGTH);
+  return cleanDisplayText(value, MAX_NAME_LENGTH);
+}
+
+/** A nonce: 8 to 64 letters and digits. */
+function isNonce(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(value);
+}
+
+/** Whether a connection's or a signal's metadata names another version of this protocol. */
+export function otherVersion(value: unknown): string | null {
+  const proto = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).proto : undefined;
+  return typeof proto === 'string' && proto.startsWith('rtc-room/') && proto !== PROTOCOL ? proto.slice(0, 16) : null;
 }
 
 function isIdList(value: unknown): value is string[] {
@@ -143,17 +172,17 @@ export function metadata(kind: ConnectionKind): ConnectionMetadata {
 }
 
 /** Reads an intro signal (from a newcomer: untrusted). */
-export function parseIntro(value: unknown): { name: string; media: boolean } | null {
+export function parseIntro(value: unknown): IntroSignal | null {
   if (!isConnectionMetadata(value, 'intro')) return null;
-  const { name, media } = value as Record<string, unknown>;
-  return isBool(media) ? { name: cleanName(name), media } : null;
+  const { name, media, nonce } = value as Record<string, unknown>;
+  return isBool(media) && isNonce(nonce) ? { name: cleanName(name), media, nonce } : null;
 }
 
-/** Reads the member list a welcoming mesh connection or media call carries, or null if it carries none. */
-export function parseWelcome(value: unknown, kind: 'mesh' | 'media' = 'mesh'): MemberInfo[] | null {
-  if (!isConnectionMetadata(value, kind)) return null;
-  const list = (value as Record<string, unknown>).welcome;
-  if (!Array.isArray(list) || list.length > MAX_LISTED_IDS) return null;
+/** Reads the welcome a mesh connection from the beacon holder carries, or null if it carries none. */
+export function parseWelcome(value: unknown): Welcome | null {
+  if (!isConnectionMetadata(value, 'mesh')) return null;
+  const { welcome: list, nonce } = value as Record<string, unknown>;
+  if (!Array.isArray(list) || list.length > MAX_LISTED_IDS || !isNonce(nonce)) return null;
   const members: MemberInfo[] = [];
   for (const m of list as unknown[]) {
     if (typeof m !== 'object' || m === null) return null;
@@ -161,14 +190,15 @@ export function parseWelcome(value: unknown, kind: 'mesh' | 'media' = 'mesh'): M
     if (!isValidPeerId(id) || !isBool(media)) return null;
     members.push({ id, name: cleanName(name), media });
   }
-  return members;
+  return { members, nonce };
 }
 
-/** Reads a room-full answer's limit. */
-export function parseFull(value: unknown): number | null {
+/** Reads a room-full answer. */
+export function parseFull(value: unknown): Full | null {
   if (!isConnectionMetadata(value, 'full')) return null;
-  const max = (value as Record<string, unknown>).max;
-  return typeof max === 'number' && Number.isFinite(max) ? max : 0;
+  const { max, nonce } = value as Record<string, unknown>;
+  if (!isNonce(nonce)) return null;
+  return { max: typeof max === 'number' && Number.isFinite(max) ? max : 0, nonce };
 }
 
 /** Serialises a frame with the protocol version. */
@@ -210,6 +240,10 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         ? { t: 'state', media: f.media, mic: f.mic, cam: f.cam }
         : null;
     case 'beacon':
+      if (f.nonce === undefined) return { t: 'beacon' };
+      return isNonce(f.nonce) ? { t: 'beacon', nonce: f.nonce } : null;
+    case 'admit':
+      return isValidPeerId(f.id) && isBool(f.media) ? { t: 'admit', id: f.id, name: cleanName(f.name), media: f.media } : null;
     case 'ping':
     case 'bye':
     case 'recall':

@@ -14,8 +14,6 @@ const timing: Partial<SessionTiming> = {
   silence: 1_500,
   introTimeout: 300,
   takeoverStep: 20,
-  joinTimeout: 5_000,
-  linkAfterCall: 50,
   dialTimeout: 500,
 };
 

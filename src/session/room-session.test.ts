@@ -4,7 +4,7 @@ import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
-const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20, joinTimeout: 5_000, linkAfterCall: 50 };
+const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20 };
 
 type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number; dialRetry: number }>; peerFactory?: PeerFactory };
 
@@ -87,7 +87,7 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(arrived(c)).to.deep.equal({ A: false, B: false });
   });
 
-  it('places exactly one media call per pair: the beacon holder to each newcomer, otherwise the higher id', async () => {
+  it('places exactly one media call per pair, the higher id calling, each once the pair is linked', async () => {
     const net = new FakeNetwork();
     const all = ['A', 'B', 'C', 'D'].map((n) => make(net, n));
     for (const s of all) s.enableMedia(null);
@@ -96,43 +96,22 @@ describe('RoomSession over a fake PeerServer', () => {
     const pairs = net.callsPlaced.map(([from, to]) => [from, to].sort().join(' '));
     expect(new Set(pairs).size, 'no pair called twice').to.equal(pairs.length);
     expect(pairs).to.have.length(6);
-    const holder = all[0].id!;
-    expect(all[0].holdsBeacon).to.equal(true);
-    expect(net.callsPlaced.filter(([from]) => from === holder), 'the holder called each newcomer').to.have.length(3);
-    for (const [from, to] of net.callsPlaced) expect(from === holder || from > to, `${from} called ${to}`).to.equal(true);
+    for (const [from, to] of net.callsPlaced) expect(from > to, `${from} called ${to}`).to.equal(true);
   });
 
-  it("answers the holder's call once the newcomer's devices are there, and places none of its own", async () => {
+  it("places no call before the newcomer's devices answer, and calls once they do", async () => {
     const net = new FakeNetwork();
     const [a, b] = ['A', 'B'].map((n) => make(net, n));
     a.enableMedia(null);
     await a.join();
     b.expectMedia();
     await b.join();
-    await until(() => net.callsPlaced.length === 1 && b.participants.length === 1, 'the holder did not call');
-    // Still asking for the camera: the call waits, unanswered.
-    await until(() => a.participants.length === 1, 'A does not see B');
-    expect(b.participants[0].stream, 'no media before the devices answered').to.equal(null);
+    await until(() => a.participants.length === 1 && b.participants.length === 1, 'A and B did not link');
+    expect(net.callsPlaced, 'B is still asking for its camera; A waits for B to call').to.deep.equal([]);
+    expect(b.participants[0].stream).to.equal(null);
     b.enableMedia(null);
     await until(() => !!b.participants[0].stream && !!a.participants[0].stream, 'the call did not connect');
-    expect(net.callsPlaced).to.deep.equal([[a.id, b.id]]);
-  });
-
-  it("shows a member's media that arrives before the link, named, until the link forms", async () => {
-    const net = new FakeNetwork();
-    const [a, b] = ['A', 'B'].map((n) => make(net, n));
-    a.enableMedia(null);
-    await a.join();
-    net.openDelay = 300;
-    b.enableMedia(null);
-    await b.join();
-    await until(() => b.arriving.length === 1 && a.arriving.length === 1, 'no early media');
-    expect(b.participants, 'not linked yet').to.have.length(0);
-    expect(b.arriving.map((x) => [x.id, x.name])).to.deep.equal([[a.id, 'A']]);
-    expect(a.arriving.map((x) => [x.id, x.name])).to.deep.equal([[b.id, 'B']]);
-    await until(() => b.participants.length === 1 && a.participants.length === 1, 'the link did not form');
-    expect(b.arriving).to.have.length(0);
-    expect(b.participants[0].stream).to.equal(net.stream(a.id!));
+    expect(net.callsPlaced).to.deep.equal([[b.id, a.id]]);
   });
 
   it('links a newcomer whose id sorts first (a slow clock): the others dial it after gossip', async () => {

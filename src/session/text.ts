@@ -16,8 +16,8 @@
  * U+17B4, U+17B5. The zero-width joiner U+200D is a format character too; it survives only
  * between two pictographs, where it draws one emoji from two (👩‍💻).
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0]/gu;
-const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}[\ufe0f\u{1f3fb}-\u{1f3ff}]?$/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5/gu;
+const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}(?:\ufe0f|[\u{1f3fb}-\u{1f3ff}])?$/u;
 const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
 
 function invisible(c: string, at: number, text: string): string {

@@ -35,6 +35,8 @@ class Events {
   }
 }
 
+let connectionCount = 0;
+
 /** Delivery delay of the fake network, in ms. */
 const LATENCY = 2;
 const later = (fn: () => void, ms = LATENCY) => setTimeout(fn, ms);
@@ -75,6 +77,7 @@ export class FakeConnection extends Events {
     readonly peer: string,
     readonly metadata: unknown,
     readonly owner: FakePeer,
+    readonly connectionId = `fc_${++connectionCount}`,
   ) {
     super();
   }
@@ -137,6 +140,7 @@ export class FakePeer extends Events {
     serverDelay = 0,
   ) {
     super();
+    this.socket.on('message', (m) => this.onServerMessage(m as Parameters<FakePeer['onServerMessage']>[0]));
     if (network.silent) return;
     later(() => {
       if (this.destroyed) return;
@@ -172,31 +176,48 @@ export class FakePeer extends Events {
         this.emit('error', Object.assign(new Error(`Could not connect to peer ${dst}`), { type: 'peer-unavailable' }));
         return;
       }
-      const theirs = new FakeConnection(type, this.id, metadata, target);
-      target.connections.add(theirs);
-      mine.other = theirs;
-      theirs.other = mine;
-      target.emit(type === 'data' ? 'connection' : 'call', theirs);
-      if (type === 'data') {
-        const fails = this.network.failingDials > 0;
-        if (fails) this.network.failingDials--;
-        later(() => {
-          if (mine.closed || theirs.closed) return;
-          if (fails) {
-            // As PeerJS does when ICE fails: an error, then the connection closes on both sides.
-            mine.emit('error', Object.assign(new Error(`Negotiation of connection to ${dst} failed.`), { type: 'negotiation-failed' }));
-            mine.close();
-            return;
-          }
-          mine.open = theirs.open = true;
-          mine.peerConnection.setIce('connected');
-          theirs.peerConnection.setIce('connected');
-          mine.emit('open');
-          theirs.emit('open');
-        }, LATENCY + this.network.openDelay);
-      }
+      // Through the target's socket, as a PeerServer relays an OFFER: what PeerJS would see.
+      this.network.offers.set(mine.connectionId, mine);
+      target.socket.emit('message', { type: 'OFFER', src: this.id, payload: { type, connectionId: mine.connectionId, metadata } });
     });
     return mine;
+  }
+
+  /** PeerJS's handling of a relayed OFFER: a connection for it, and a 'connection' or 'call' event. */
+  private onServerMessage(message: { type?: string; src?: string; payload?: { type?: string; connectionId?: string; metadata?: unknown } }) {
+    const { payload, src } = message;
+    if (message.type !== 'OFFER' || !payload || !src || (payload.type !== 'data' && payload.type !== 'media')) return;
+    const mine = this.network.offers.get(payload.connectionId ?? '');
+    this.network.offers.delete(payload.connectionId ?? '');
+    if (!mine || mine.closed || this.destroyed) return;
+    const type = payload.type;
+    const theirs = new FakeConnection(type, src, payload.metadata, this, mine.connectionId);
+    this.connections.add(theirs);
+    mine.other = theirs;
+    theirs.other = mine;
+    this.network.accepted++;
+    this.emit(type === 'data' ? 'connection' : 'call', theirs);
+    if (type !== 'data') return;
+    const fails = this.network.failingDials > 0;
+    if (fails) this.network.failingDials--;
+    later(() => {
+      if (mine.closed || theirs.closed) return;
+      if (fails) {
+        // As PeerJS does when ICE fails: an error, then the connection closes on both sides.
+        mine.emit('error', Object.assign(new Error(`Negotiation of connection to ${src} failed.`), { type: 'negotiation-failed' }));
+        mine.close();
+        return;
+      }
+      mine.open = theirs.open = true;
+      mine.peerConnection.setIce('connected');
+      theirs.peerConnection.setIce('connected');
+      mine.emit('open');
+      theirs.emit('open');
+    }, LATENCY + this.network.openDelay);
+  }
+
+  getConnection(peerId: string, connectionId: string) {
+    return [...this.connections].find((c) => c.peer === peerId && c.connectionId === connectionId) ?? null;
   }
 
   destroy() {
@@ -253,6 +274,10 @@ export class FakeNetwork {
   failingDials = 0;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
+  /** Offers on their way, by connection id. */
+  readonly offers = new Map<string, FakeConnection>();
+  /** How many offers reached PeerJS (passed the session's gate) and built a connection. */
+  accepted = 0;
   /** A server that is down: reconnects fail (see FakePeer.reconnect). */
   down = false;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */

@@ -57,8 +57,8 @@ describe('<rtc-call> element', () => {
     await el.leave();
   });
 
-  it('shows the tile of someone whose media comes before their link, named, and keeps it when they link', async () => {
-    // A fake PeerServer whose data connections open late: the holder's call gets through first.
+  it('shows a newcomer, and sends them media, only once their link said hello', async () => {
+    // A fake PeerServer whose data connections open late: nothing may go ahead of the link.
     const net = new FakeNetwork();
     const room = uniqueRoom();
     // Separate servers in the page's eyes, so two sessions; the fake network is one room.
@@ -66,17 +66,20 @@ describe('<rtc-call> element', () => {
       fixture<RtcCall>(html`<rtc-call room=${room} server=${`http://127.0.0.1:${port}/`} name=${name} .peerFactory=${net.factory}></rtc-call>`);
     const ada = await make('Ada', 1);
     await ada.join();
-    net.openDelay = 500;
+    net.openDelay = 300;
     const bob = await make('Bob', 2);
-    void bob.join();
-    const tile = () => bob.renderRoot.querySelector<HTMLElement>('[part~="tile"][data-peer-id^="rtc-"]');
-    await until(() => tile()?.dataset.connection === 'connecting', 'no tile before the link');
-    expect(tile()!.querySelector('[part~="name"]')!.textContent).to.equal('Ada');
-    expect(bob.participants).to.have.length(0);
-    const early = tile();
-    await until(() => tile()?.dataset.connection === 'connected', 'the link did not form');
-    expect(tile(), 'the same tile').to.equal(early);
-    expect(bob.participants.map((p) => p.name)).to.deep.equal(['Ada']);
+    let callsAtJoin = -1;
+    bob.addEventListener('rtc-participant-joined', () => (callsAtJoin = net.callsPlaced.length), { once: true });
+    const tiles = () => [...bob.renderRoot.querySelectorAll<HTMLElement>('[part~="tile"][data-peer-id^="rtc-"]')];
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => tiles().forEach((t) => seen.push(t.dataset.connection ?? '')));
+    observer.observe(bob.renderRoot, { subtree: true, childList: true, attributes: true });
+    await bob.join();
+    await until(() => tiles().length === 1 && !!bob.participants[0]?.stream, 'Ada never showed up with her media');
+    observer.disconnect();
+    expect(seen.every((c) => c === 'connected'), `tile states: ${seen}`).to.equal(true);
+    expect(callsAtJoin, 'no call placed before the link').to.equal(0);
+    expect(tiles()[0].querySelector('[part~="name"]')!.textContent).to.equal('Ada');
     await bob.leave();
     await ada.leave();
   });

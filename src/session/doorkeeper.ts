@@ -1,0 +1,254 @@
+/**
+ * The doorkeeper (docs/protocol.md, "Joining" and "The beacon"): asks to be let in, claims the
+ * room's beacon id when nobody answers, admits newcomers while this page holds it, and keeps the
+ * room whole when the holder goes.
+ *
+ * A holder is believed only when it proves it: it answers this page's own question, which only
+ * the beacon id receives, with the question's nonce (in its welcome, or in a `beacon` frame to
+ * a member already linked). A `beacon` frame without that nonce is a hint, not a fact. While no
+ * holder has proved itself, the doorkeeper keeps asking and claiming, with backoff: a holder that
+ * never lets anyone in cannot make being alone final, and when it goes, someone claims the id.
+ */
+import { admits, backoff, takeoverDelay } from './mesh.js';
+import { type MemberInfo, type IntroSignal, metadata, parseIntro, parseFull } from './protocol.js';
+import type { PeerRole } from './server-link.js';
+import { SessionError, type SessionTiming, sleep } from './types.js';
+
+export interface DoorkeeperHost {
+  /** This page's member id. */
+  selfId(): string;
+  /** What this page's introduction says about it. */
+  introduction(): { name: string; media: boolean };
+  claimBeacon(): Promise<boolean>;
+  holdsBeacon(): boolean;
+  signal(from: PeerRole, dst: string, what: object): void;
+  serverDown(): boolean;
+  isLinked(id: string): boolean;
+  /** Linked members, and admitted ones not lapsed (other than `except`). */
+  places(except: string): number;
+  /** Holds a place for a newcomer and tells the members it is coming; false when no room is left. */
+  admit(newcomer: string, info: { name: string; media: boolean }): boolean;
+  /** Who is in the room, for a newcomer's welcome (this page first). */
+  welcomeList(newcomer: string): MemberInfo[];
+  /** Dials the newcomer, with the welcome and the nonce of its question. */
+  welcome(newcomer: string, list: MemberInfo[], nonce: string): void;
+  /** Tells a linked member, over its pair link, that this page holds the beacon. */
+  tellHolder(id: string, nonce?: string): void;
+  /** Linked members' ids, for the order of takeover attempts. */
+  linkedIds(): Iterable<string>;
+  notice(error: SessionError): void;
+  isOver(): boolean;
+}
+
+type Answer = { welcome: MemberInfo[]; holder: string } | { full: number } | { holder: string };
+
+/** Intros handled per 10 s by a holder; the rest are dropped (a newcomer asks again). */
+const INTRO_RATE = 20;
+/** How often a room with a proved holder checks that it still answers. */
+const RECHECK = 20_000;
+
+export class Doorkeeper {
+  /** The member that proved it holds the beacon (this page's id when it does); null when unknown. */
+  private holder: string | null = null;
+  private nonce = '';
+  private waiter: ((answer: Answer | null) => void) | null = null;
+  private healing = false;
+  private wake: (() => void) | null = null;
+  private intros: number[] = [];
+  private warned = false;
+
+  constructor(
+    private readonly host: DoorkeeperHost,
+    private readonly beaconId: string,
+    private readonly maxParticipants: number,
+    private readonly timing: SessionTiming,
+  ) {}
+
+  /** The id of the proved holder, if any. */
+  get holderId(): string | null {
+    return this.holder;
+  }
+
+  /** Whether `nonce` is the one of this page's question in flight. */
+  answers(nonce: unknown): boolean {
+    return !!this.nonce && nonce === this.nonce;
+  }
+
+  /**
+   * Enters the room: asks first, claims the beacon if nobody answers within `claimAfter`.
+   * Resolves once this page holds the beacon, was welcomed, or found a holder that does not
+   * answer (then it is alone, and keeps trying); rejects with room-full.
+   */
+  async enter(): Promise<void> {
+    const asked = this.ask();
+    const early = await Promise.race([asked, sleep(this.timing.claimAfter).then(() => undefined)]);
+    if (early === undefined && !this.host.isOver()) {
+      if (await this.host.claimBeacon()) {
+        this.becameHolder();
+        this.waiter?.(null);
+      }
+    }
+    const answer = await asked;
+    if (answer && 'full' in answer) throw new SessionError('room-full', `This room is full (${answer.full} people at most).`);
+    if (!this.holder && !this.host.isOver()) this.unanswered();
+    void this.heal();
+  }
+
+  /** Called when the proved holder leaves or the beacon is lost: try again now. */
+  holderGone(id?: string): void {
+    if (id !== undefined && id !== this.holder) return;
+    this.holder = null;
+    this.wake?.();
+  }
+
+  /** A welcome arrived on a dial from `holder` that answers this page's question. */
+  welcomed(holder: string, welcome: MemberInfo[]): void {
+    this.settle({ welcome, holder });
+  }
+
+  /** A `beacon` frame from a linked member: believed when it carries this page's nonce. */
+  beaconFrame(from: string, nonce: unknown): void {
+    if (this.answers(nonce)) this.settle({ holder: from });
+  }
+
+  /** A signal to this page's member id. */
+  memberSignal(from: string, what: unknown): void {
+    const full = parseFull(what);
+    // Believed only from the beacon id, whose sender the server vouches for.
+    if (full && from === this.beaconId && this.answers(full.nonce)) this.settle({ full: full.max });
+  }
+
+  /** Beacon side of an introduction: admit the newcomer and dial it with the roster, or refuse it. */
+  beaconSignal(newcomer: string, what: unknown): void {
+    const intro: IntroSignal | null = parseIntro(what);
+    const self = this.host.selfId();
+    if (!intro || this.host.isOver() || !this.host.holdsBeacon() || newcomer === self) return;
+    if (this.host.isLinked(newcomer)) {
+      // One of ours checking who holds the beacon: answer over the pair link, with its nonce.
+      this.host.tellHolder(newcomer, intro.nonce);
+      return;
+    }
+    if (!this.rateAllows()) return;
+    if (!admits(this.host.places(newcomer), 0, this.maxParticipants) || !this.host.admit(newcomer, intro)) {
+      // From the beacon id, so that the newcomer knows who says it.
+      this.host.signal('beacon', newcomer, { ...metadata('full'), max: this.maxParticipants, nonce: intro.nonce });
+      return;
+    }
+    this.host.welcome(newcomer, this.host.welcomeList(newcomer), intro.nonce);
+  }
+
+  /** Lets go: no more asking or claiming. */
+  stop(): void {
+    this.waiter?.(null);
+    this.wake?.();
+  }
+
+  private becameHolder(): void {
+    this.holder = this.host.selfId();
+    for (const id of this.host.linkedIds()) this.host.tellHolder(id);
+  }
+
+  /** Sends a question to the beacon id; resolves with the answer, or null after introTimeout. */
+  private ask(): Promise<Answer | null> {
+    this.waiter?.(null);
+    return new Promise<Answer | null>((resolve) => {
+      const nonce = newNonce();
+      const timer = setTimeout(() => finish(null), this.timing.introTimeout);
+      const finish = (answer: Answer | null) => {
+        clearTimeout(timer);
+        if (this.waiter === finish) {
+          this.waiter = null;
+          this.nonce = '';
+        }
+        resolve(answer);
+      };
+      this.nonce = nonce;
+      this.waiter = finish;
+      this.host.signal('member', this.beaconId, { ...metadata('intro'), ...this.host.introduction(), nonce });
+    });
+  }
+
+  private settle(answer: Answer): void {
+    if ('holder' in answer) {
+      this.holder = answer.holder;
+      this.warned = false;
+    }
+    this.waiter?.(answer);
+  }
+
+  /**
+   * Keeps the room whole for as long as the session lasts. With a proved holder it checks now
+   * and then that the holder still answers; without one it asks and claims, in id order at
+   * first (so that the remaining members do not all claim at once), then with backoff.
+   */
+  private async heal(): Promise<void> {
+    if (this.healing) return;
+    this.healing = true;
+    let attempt = 0;
+    while (!this.host.isOver()) {
+      const proved = this.holder !== null;
+      const wait = proved ? RECHECK / 2 + Math.random() * RECHECK : attempt === 0 ? takeoverDelay(this.host.selfId(), this.host.linkedIds(), this.timing.takeoverStep) : backoff(attempt, 500, 10_000);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), wait);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      this.wake = null;
+      if (this.host.isOver()) break;
+      if (woken) {
+        attempt = 0;
+        continue;
+      }
+      if (this.host.serverDown()) continue;
+      if (this.host.holdsBeacon()) {
+        this.holder = this.host.selfId();
+        attempt = 0;
+        continue;
+      }
+      if (this.holder === this.host.selfId()) this.holder = null; // lost it meanwhile
+      const answer = await this.ask();
+      if (this.host.isOver()) break;
+      if (answer && 'holder' in answer) {
+        attempt = 0;
+        continue;
+      }
+      if (await this.host.claimBeacon().catch(() => false)) {
+        this.becameHolder();
+        attempt = 0;
+        continue;
+      }
+      this.holder = null;
+      attempt++;
+      this.unanswered();
+    }
+    this.healing = false;
+  }
+
+  /** Someone holds the room's address but does not answer: say so once, and keep trying. */
+  private unanswered(): void {
+    if (this.warned || this.host.isLinked(this.holder ?? '')) return;
+    this.warned = true;
+    this.host.notice(
+      new SessionError(
+        'room-unreachable',
+        'Someone holds this room but does not let anyone in (or runs an older version of rtc-elements). Still trying.',
+        false,
+      ),
+    );
+  }
+
+  private rateAllows(): boolean {
+    const now = Date.now();
+    this.intros = this.intros.filter((t) => now - t < 10_000);
+    if (this.intros.length >= INTRO_RATE) return false;
+    this.intros.push(now);
+    return true;
+  }
+}
+
+function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,368 @@
+/**
+ * The pair links (docs/protocol.md, "The mesh" and "Health and recovery"): one data connection
+ * to every linked member, which carries every frame between the two. A connection is pending
+ * until it says hello; one that does not within `admitHold` is closed, and at most
+ * MAX_PENDING are pending at once. A link whose path breaks is shown as reconnecting; the side
+ * whose turn it is to dial replaces its connection after `redialAfter`, and the member is gone
+ * after `silence`. The verdicts come from judgePair.
+ */
+import type { DataConnection } from 'peerjs';
+import { backoff, shouldDial } from './mesh.js';
+import { judgePair, type PairHealth } from './pair-health.js';
+import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './protocol.js';
+import { type LeaveReason, type SessionTiming, Timers } from './types.js';
+
+export interface PairLinksHost {
+  selfId(): string;
+  isOver(): boolean;
+  serverDown(): boolean;
+  /** Opens a mesh connection to a member through the server, with `extra` in its metadata. */
+  connect(id: string, extra: object): DataConnection | undefined;
+  /** The hello this page sends on every new connection. */
+  hello(): HelloFrame;
+  /** Whether a member that said hello on a new connection may be linked. */
+  mayLink(id: string, hello: HelloFrame): boolean;
+  /** The member's link said hello: it is in the room. */
+  linked(id: string, hello: HelloFrame): void;
+  /** The member's link was replaced by a fresh connection (its hello is fresh too). */
+  replaced(id: string, hello: HelloFrame): void;
+  /** A frame other than hello from a linked member. */
+  frame(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): void;
+  /** A frame from a linked member that is not valid protocol. */
+  malformed(id: string): void;
+  /** The link was judged: whether it changed between connected and reconnecting, and whether it came back. */
+  health(id: string, changed: boolean, restored: boolean): void;
+  /** ICE state of the member's media call, if any, which counts for the link's health. */
+  callIce(id: string): RTCIceConnectionState | undefined;
+  /** The link ended: closed by the other side, or silent for too long. */
+  ended(id: string, reason: LeaveReason): void;
+  /** A connection to a member that was not linked went away without a hello. */
+  lapsed(id: string): void;
+  /** Dialling a member failed every time. */
+  unreachable(id: string): void;
+  /** Time to dial a member again whose connection failed to open, if it is still expected. */
+  retry(id: string): void;
+}
+
+interface Link {
+  conn: DataConnection;
+  lastSeen: number;
+  meshIce: RTCIceConnectionState;
+  health: PairHealth;
+  /** A fresh connection being dialled to replace a broken one. */
+  redial: DataConnection | null;
+}
+
+/** Connections that have not said hello yet, at most, at once. */
+export const MAX_PENDING = 16;
+/** How many times a member is dialled before this page gives up on it and says so. */
+const DIAL_ATTEMPTS = 4;
+
+export class PairLinks {
+  private readonly links = new Map<string, Link>();
+  private readonly pending = new Map<string, { conn: DataConnection; timer: ReturnType<typeof setTimeout> }>();
+  private readonly failedDials = new Map<string, number>();
+  /** Connections whose ICE failed: their closing starts a recovery, not a departure. */
+  private readonly failedConns = new WeakSet<DataConnection>();
+  private readonly timers = new Timers();
+
+  constructor(
+    private readonly host: PairLinksHost,
+    private readonly timing: SessionTiming,
+  ) {}
+
+  has(id: string): boolean {
+    return this.links.has(id);
+  }
+
+  /** Linked or pending. */
+  knows(id: string): boolean {
+    return this.links.has(id) || this.pending.has(id);
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  connection(id: string): 'connected' | 'reconnecting' {
+    return this.links.get(id)?.health.brokenSince ? 'reconnecting' : 'connected';
+  }
+
+  /** The data channel to a member, for flow control of bulk transfers. */
+  channel(id: string): RTCDataChannel | null {
+    return this.links.get(id)?.conn.dataChannel ?? null;
+  }
+
+  /** Buffered bytes on every link (for a goodbye to leave before the connections close). */
+  buffered(): number {
+    let n = 0;
+    for (const link of this.links.values()) n += link.conn.dataChannel?.bufferedAmount ?? 0;
+    return n;
+  }
+
+  /** Dials a member; false when it is linked or pending already, or too many are pending. */
+  dial(id: string, metadata: object): boolean {
+    if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver()) return false;
+    const conn = this.host.connect(id, metadata);
+    if (!conn) return false;
+    this.hold(id, conn, this.timing.dialTimeout + this.timing.admitHold);
+    const timer = this.timers.after(this.timing.dialTimeout, () => !conn.open && conn.close());
+    let opened = false;
+    conn.on('open', () => {
+      opened = true;
+      this.timers.cancel(timer);
+    });
+    conn.on('close', () => {
+      this.timers.cancel(timer);
+      if (!opened) this.dialFailed(id, conn);
+    });
+    this.attach(conn);
+    return true;
+  }
+
+  /** A connection offered by a member (the gate admitted it). */
+  accept(conn: DataConnection): void {
+    const id = conn.peer;
+    if (this.host.isOver()) return void conn.close();
+    if (!this.links.has(id)) {
+      if (this.pending.size >= MAX_PENDING && !this.pending.has(id)) return void conn.close();
+      this.hold(id, conn, this.timing.admitHold);
+    }
+    this.attach(conn);
+  }
+
+  /** The server says `id` is not there: stop dialling it. */
+  unavailable(id: string): void {
+    const p = this.pending.get(id);
+    if (p && !p.conn.open) {
+      this.failedDials.delete(id);
+      this.unhold(id, p.conn);
+      p.conn.close();
+      this.host.lapsed(id);
+    }
+  }
+
+  send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): boolean {
+    const link = this.links.get(id);
+    if (!link) return false;
+    try {
+      if (link.conn.open) link.conn.send(frame instanceof ArrayBuffer ? frame : encodeFrame(frame));
+    } catch {
+      // A channel closing under us: its close event ends the link.
+    }
+    return true;
+  }
+
+  broadcast(frame: CoreFrame | ExtensionFrame): void {
+    for (const id of this.links.keys()) this.send(id, frame);
+  }
+
+  /** Ends the link to a member (it left, or lapsed); no event. */
+  close(id: string): void {
+    const link = this.links.get(id);
+    this.links.delete(id);
+    link?.conn.close();
+    link?.redial?.close();
+    const p = this.pending.get(id);
+    if (p) {
+      this.unhold(id, p.conn);
+      p.conn.close();
+    }
+  }
+
+  /** Heartbeat: pings every member, judges every link. */
+  beat(): void {
+    const now = Date.now();
+    for (const [id, link] of [...this.links]) {
+      if (now - link.lastSeen > this.timing.silence) {
+        this.close(id);
+        this.host.ended(id, 'timeout');
+        continue;
+      }
+      this.send(id, { t: 'ping' });
+      this.check(id);
+    }
+  }
+
+  /** Re-evaluates a link's health; replaces its connection when that is due and ours to do. */
+  check(id: string): void {
+    const link = this.links.get(id);
+    if (!link) return;
+    const reading = { open: link.conn.open, lastSeen: link.lastSeen, ice: [link.meshIce, this.host.callIce(id)] };
+    const verdict = judgePair(link.health, reading, Date.now(), this.timing);
+    const changed = verdict.connection !== this.connection(id);
+    link.health = verdict.health;
+    this.host.health(id, changed, verdict.restored);
+    if (verdict.redial && !link.redial && shouldDial(this.host.selfId(), id) && !this.host.serverDown()) this.redial(id, link);
+  }
+
+  closeAll(): void {
+    this.timers.clear();
+    for (const id of [...this.links.keys(), ...this.pending.keys()]) this.close(id);
+    this.failedDials.clear();
+  }
+
+  private hold(id: string, conn: DataConnection, ms: number): void {
+    const previous = this.pending.get(id);
+    if (previous && previous.conn !== conn) {
+      this.unhold(id, previous.conn);
+      previous.conn.close();
+    }
+    const timer = this.timers.after(ms, () => {
+      if (this.pending.get(id)?.conn !== conn) return;
+      this.pending.delete(id);
+      conn.close();
+      this.host.lapsed(id);
+    });
+    this.pending.set(id, { conn, timer });
+  }
+
+  private unhold(id: string, conn: DataConnection): void {
+    const p = this.pending.get(id);
+    if (p?.conn !== conn) return;
+    this.timers.cancel(p.timer);
+    this.pending.delete(id);
+  }
+
+  private attach(conn: DataConnection): void {
+    const id = conn.peer;
+    conn.peerConnection?.addEventListener('iceconnectionstatechange', () => {
+      const link = this.links.get(id);
+      if (link?.conn !== conn) return;
+      link.meshIce = conn.peerConnection.iceConnectionState;
+      this.check(id);
+    });
+    const onOpen = () => (this.host.isOver() ? conn.close() : conn.send(encodeFrame(this.host.hello())));
+    if (conn.open) onOpen();
+    else conn.on('open', onOpen);
+    conn.on('data', (data) => this.onData(conn, data));
+    conn.on('close', () => this.onClose(conn));
+    conn.on('error', (err: { type?: string }) => {
+      // PeerJS closes a connection whose ICE failed; that is a broken path, not a departure.
+      if (err?.type === 'negotiation-failed') this.failedConns.add(conn);
+    });
+  }
+
+  private onData(conn: DataConnection, data: unknown): void {
+    const id = conn.peer;
+    const link = this.links.get(id);
+    const current = link?.conn === conn;
+    if (link && !current && link.redial !== conn && !(typeof data === 'string' && data.includes('"hello"'))) return;
+    if (current) {
+      link.lastSeen = Date.now();
+      if (link.health.brokenSince) this.check(id);
+    }
+    if (data instanceof ArrayBuffer) {
+      if (current) this.host.frame(id, data);
+      return;
+    }
+    const parsed = parseFrame(data);
+    if (!parsed) {
+      if (current) this.host.malformed(id);
+      return;
+    }
+    if ('core' in parsed && parsed.core.t === 'hello') return this.onHello(conn, parsed.core);
+    // Nothing but a hello counts before the link is up.
+    if (current) this.host.frame(id, 'core' in parsed ? parsed.core : parsed.extension);
+  }
+
+  private onHello(conn: DataConnection, hello: HelloFrame): void {
+    const id = conn.peer;
+    const link = this.links.get(id);
+    if (link) {
+      if (link.conn !== conn) this.replace(id, link, conn, hello);
+      return;
+    }
+    if (this.pending.get(id)?.conn !== conn || this.host.isOver()) return;
+    this.unhold(id, conn);
+    if (!this.host.mayLink(id, hello)) {
+      conn.close();
+      this.host.lapsed(id);
+      return;
+    }
+    this.failedDials.delete(id);
+    const now = Date.now();
+    this.links.set(id, {
+      conn,
+      lastSeen: now,
+      meshIce: conn.peerConnection?.iceConnectionState ?? 'connected',
+      health: { brokenSince: 0, redialAttempts: 0 },
+      redial: null,
+    });
+    this.host.linked(id, hello);
+  }
+
+  /**
+   * A second connection from a linked member. The member whose turn it is to dial opens one when
+   * their link looks broken (new ICE, new DTLS); it replaces the old one. From the other side
+   * of the pair it is refused: exactly one side of a pair dials.
+   */
+  private replace(id: string, link: Link, conn: DataConnection, hello: HelloFrame): void {
+    const dialledByUs = link.redial === conn;
+    if (!dialledByUs && !shouldDial(id, this.host.selfId())) return void conn.close();
+    const old = link.conn;
+    link.conn = conn;
+    link.redial = null;
+    link.lastSeen = Date.now();
+    link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
+    link.health = { brokenSince: 0, redialAttempts: 0 };
+    this.unhold(id, conn);
+    old.close();
+    this.host.replaced(id, hello);
+  }
+
+  private onClose(conn: DataConnection): void {
+    const id = conn.peer;
+    this.unhold(id, conn);
+    const link = this.links.get(id);
+    if (!link) return;
+    if (link.redial === conn) {
+      link.redial = null;
+      return;
+    }
+    if (link.conn !== conn) return;
+    if (this.failedConns.has(conn) || link.health.brokenSince) {
+      // The path broke: keep the member (shown as reconnecting) until a fresh connection works
+      // or the silence deadline passes.
+      if (!link.health.brokenSince) link.health = { ...link.health, brokenSince: Date.now() };
+      this.check(id);
+      return;
+    }
+    this.links.delete(id);
+    link.redial?.close();
+    this.host.ended(id, 'closed');
+  }
+
+  /** Opens a fresh connection to a member whose link is broken. */
+  private redial(id: string, link: Link): void {
+    link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1 };
+    const conn = this.host.connect(id, {});
+    if (!conn) return;
+    link.redial = conn;
+    const timer = this.timers.after(this.timing.dialTimeout, () => {
+      if (link.redial !== conn) return;
+      link.redial = null;
+      conn.close();
+    });
+    conn.on('open', () => this.timers.cancel(timer));
+    this.attach(conn);
+  }
+
+  /**
+   * A connection this page dialled closed before it opened (its ICE failed, or it timed out):
+   * nobody else will dial this member, so dial again, with backoff; after the last try, say
+   * that this member cannot be reached (a firewall between the two, most often).
+   */
+  private dialFailed(id: string, conn: DataConnection): void {
+    const other = this.pending.get(id)?.conn;
+    if (this.host.isOver() || this.links.has(id) || (other && other !== conn)) return;
+    const attempts = (this.failedDials.get(id) ?? 0) + 1;
+    if (attempts >= DIAL_ATTEMPTS) {
+      this.failedDials.delete(id);
+      this.host.unreachable(id);
+      return;
+    }
+    this.failedDials.set(id, attempts);
+    this.timers.after(backoff(attempts - 1, this.timing.dialRetry, 8 * this.timing.dialRetry), () => this.host.retry(id));
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The roster (docs/protocol.md, "Who is in the room"): one record per member this page knows of,
+ * with its lifecycle stage. Members are `known` (named by a member who is linked: in a welcome,
+ * an admission or gossip), `admitted` (let in by this page as the beacon holder), or `linked`
+ * (their pair link said hello: shown on the page). A known or admitted member holds its place
+ * until a deadline; one that does not link by then lapses. Ids of members that left are never
+ * taken back in. Every collection here is bounded: a member can name only so many others.
+ */
+import type { MemberInfo } from './protocol.js';
+
+export type Stage = 'known' | 'admitted' | 'linked';
+
+export interface Member {
+  readonly id: string;
+  name: string;
+  media: boolean;
+  mic: boolean;
+  cam: boolean;
+  stage: Stage;
+  /** Until when a known or admitted member's place is held (ms since the epoch); 0 once linked. */
+  until: number;
+  /** When the pair link said hello. */
+  since: number;
+  /** Came after this page joined. */
+  arrived: boolean;
+  /** Named in the welcome that let this page in: in the room before it. */
+  preexisting: boolean;
+}
+
+/** The most members known but not linked, at once; more are not taken in. */
+export const MAX_UNLINKED = 64;
+/** How many departed ids are remembered (never reused, so a few hundred is plenty). */
+const MAX_GONE = 512;
+
+export class Roster {
+  private readonly members = new Map<string, Member>();
+  private readonly gone = new Set<string>();
+
+  get(id: string): Member | undefined {
+    return this.members.get(id);
+  }
+
+  /** Linked members, in the order they linked. */
+  linked(): Member[] {
+    return [...this.members.values()].filter((m) => m.stage === 'linked');
+  }
+
+  /** Admitted by this page and not linked yet, their places not lapsed. */
+  admitted(now = Date.now()): Member[] {
+    return [...this.members.values()].filter((m) => m.stage === 'admitted' && m.until >= now);
+  }
+
+  isLinked(id: string): boolean {
+    return this.members.get(id)?.stage === 'linked';
+  }
+
+  isGone(id: string): boolean {
+    return this.gone.has(id);
+  }
+
+  /** Known, admitted or linked, and not lapsed. */
+  has(id: string, now = Date.now()): boolean {
+    const m = this.members.get(id);
+    return !!m && (m.stage === 'linked' || m.until >= now);
+  }
+
+  /** Admitted by this page and not linked yet, other than `except`. */
+  admittedCount(now = Date.now(), except?: string): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.stage === 'admitted' && m.until >= now && m.id !== except) n++;
+    return n;
+  }
+
+  /** Members who hold a place: linked, plus admitted ones not lapsed. */
+  places(now = Date.now()): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.stage === 'linked' || (m.stage === 'admitted' && m.until >= now)) n++;
+    return n;
+  }
+
+  /**
+   * Takes in a member named by someone linked (or by the welcome), holding its place until
+   * `until`. False when it is gone or the roster has no room for more unlinked members.
+   */
+  know(info: MemberInfo, until: number, stage: 'known' | 'admitted' = 'known', preexisting = false): boolean {
+    if (this.gone.has(info.id)) return false;
+    const m = this.members.get(info.id);
+    if (m) {
+      if (m.stage !== 'linked') {
+        m.until = Math.max(m.until, until);
+        if (stage === 'admitted') m.stage = stage;
+        m.preexisting ||= preexisting;
+      }
+      return true;
+    }
+    this.prune();
+    if (this.members.size - this.linked().length >= MAX_UNLINKED) return false;
+    this.members.set(info.id, { ...info, mic: false, cam: false, stage, until, since: 0, arrived: false, preexisting });
+    return true;
+  }
+
+  /** The member's pair link said hello: it is shown from now on. */
+  link(id: string, info: Pick<Member, 'name' | 'media' | 'mic' | 'cam'>, arrived: boolean): Member {
+    const before = this.members.get(id);
+    const member: Member = {
+      id,
+      ...info,
+      stage: 'linked',
+      until: 0,
+      since: Date.now(),
+      arrived: arrived && !before?.preexisting,
+      preexisting: before?.preexisting ?? false,
+    };
+    // Re-inserted, so that linked members come in the order they linked.
+    this.members.delete(id);
+    this.members.set(id, member);
+    return member;
+  }
+
+  /** The member left (or lapsed): forgotten, and its id never taken back in. */
+  remove(id: string): Member | undefined {
+    const m = this.members.get(id);
+    this.members.delete(id);
+    this.gone.add(id);
+    if (this.gone.size > MAX_GONE) this.gone.delete(this.gone.values().next().value!);
+    return m;
+  }
+
+  /** Forgets known and admitted members whose place lapsed; returns their ids. */
+  prune(now = Date.now()): string[] {
+    const lapsed: string[] = [];
+    for (const m of this.members.values()) if (m.stage !== 'linked' && m.until < now) lapsed.push(m.id);
+    for (const id of lapsed) this.members.delete(id);
+    return lapsed;
+  }
+
+  clear(): void {
+    this.members.clear();
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * The PeerServer link (docs/protocol.md, "Signals" and "What the PeerServer sees"): this page's
+ * member peer and, while it holds the room's beacon, the beacon peer. The only code that touches
+ * PeerJS's internals (`peer.socket`) or reads its error texts.
+ *
+ * Every message the server relays passes a gate before PeerJS sees it. PeerJS builds an
+ * RTCPeerConnection for every OFFER and keeps every CANDIDATE for a connection it does not know,
+ * so a stranger could make a page build hundreds of connections or fill its memory. The gate
+ * lets through only offers the session admits, candidates and answers for connections that
+ * exist, and the server's own messages; the protocol's signals go to the session, never PeerJS.
+ */
+import type { DataConnection, MediaConnection, Peer, PeerError, PeerOptions } from 'peerjs';
+import type { ServerEndpoint } from './config.js';
+import { PROTOCOL } from './protocol.js';
+import { type PeerFactory, SessionError, Timers } from './types.js';
+
+export type PeerRole = 'member' | 'beacon';
+
+export interface ServerLinkHost {
+  /** A protocol signal reached this page's member id or the beacon id it holds. */
+  signal(to: PeerRole, from: string, what: unknown): void;
+  /** Whether a PeerJS offer from `from` may build a peer connection on the member peer. */
+  admits(from: string, kind: 'data' | 'media', metadata: unknown): boolean;
+  /** A mesh connection offered by `conn.peer`, admitted by the gate. */
+  connection(conn: DataConnection): void;
+  /** A media call offered by `call.peer`, admitted by the gate. */
+  call(call: MediaConnection): void;
+  /** The server says `id` is not connected (it expired a dial or a signal to it). */
+  unavailable(id: string): void;
+  /** The member peer lost the server; connections to members go on. */
+  lost(): void;
+  /** The beacon peer lost the server: the beacon is let go (someone may claim it meanwhile). */
+  beaconLost(): void;
+}
+
+/** The server gave the id to someone else. */
+export class IdTakenError extends Error {}
+
+/** The largest signal accepted, in characters of its JSON: a welcome of 256 members fits. */
+const MAX_SIGNAL = 32 * 1024;
+
+interface ServerMessage {
+  type?: unknown;
+  src?: unknown;
+  payload?: { type?: unknown; metadata?: unknown; connectionId?: unknown } | null;
+}
+
+interface GatedSocket {
+  emit(event: string, ...args: unknown[]): boolean;
+  send(message: object): void;
+}
+
+export class ServerLink {
+  private member: Peer | null = null;
+  private beacon: Peer | null = null;
+  private readonly timers = new Timers();
+
+  constructor(
+    private readonly host: ServerLinkHost,
+    private readonly factory: PeerFactory,
+    private readonly peerOptions: PeerOptions,
+    private readonly server: ServerEndpoint,
+    private readonly openTimeout: () => number,
+  ) {}
+
+  /** Opens the member peer with `id`; resolves with the id the server accepted. */
+  async openMember(id: string): Promise<string> {
+    const peer = await this.open(id, 'member');
+    this.member = peer;
+    peer.on('connection', (conn) => this.host.connection(conn));
+    peer.on('call', (call) => this.host.call(call));
+    peer.on('error', (err: PeerError<string>) => {
+      if (err.type !== 'peer-unavailable') return;
+      const absent = /peer (\S+)$/.exec(err.message)?.[1];
+      if (absent) this.host.unavailable(absent);
+    });
+    peer.on('disconnected', () => this.host.lost());
+    return peer.id;
+  }
+
+  /** Claims the beacon id; false when someone else holds it. */
+  async claimBeacon(id: string): Promise<boolean> {
+    if (this.beacon) return true;
+    let peer: Peer;
+    try {
+      peer = await this.open(id, 'beacon');
+    } catch (err) {
+      if (err instanceof IdTakenError) return false;
+      throw err;
+    }
+    if (this.beacon || !this.member) {
+      peer.destroy();
+      return !!this.beacon;
+    }
+    this.beacon = peer;
+    peer.on('error', () => {});
+    peer.on('disconnected', () => {
+      if (this.beacon !== peer) return;
+      this.dropBeacon();
+      this.host.beaconLost();
+    });
+    return true;
+  }
+
+  get holdsBeacon(): boolean {
+    return this.beacon !== null && this.beacon.open;
+  }
+
+  /** Frees the beacon id at once, so that whoever takes over finds it free. */
+  dropBeacon(): void {
+    const peer = this.beacon;
+    this.beacon = null;
+    peer?.destroy();
+  }
+
+  /** Whether the member peer is cut off from the server. */
+  get disconnected(): boolean {
+    return !this.member || this.member.disconnected;
+  }
+
+  /**
+   * Sends a signal: a small message relayed by the PeerServer with no peer connection behind it.
+   * It travels as an OFFER whose payload type is this protocol's name: every PeerServer relays an
+   * OFFER as it is (setting `src` from the sender's socket), and PeerJS drops an OFFER of a type
+   * it does not know, so the signal reaches only the gate on the other side.
+   */
+  signal(from: PeerRole, dst: string, what: object): void {
+    const peer = from === 'beacon' ? this.beacon : this.member;
+    if (peer && !peer.disconnected) socketOf(peer).send({ type: 'OFFER', dst, payload: { type: PROTOCOL, metadata: what } });
+  }
+
+  /** Opens a mesh data connection to a member. */
+  connect(id: string, metadata: object): DataConnection | undefined {
+    return this.member?.connect(id, { serialization: 'raw', reliable: true, metadata });
+  }
+
+  /** Places a media call; a receive-only page offers an empty stream and asks for both kinds. */
+  call(id: string, stream: MediaStream | null, metadata: object): MediaConnection | undefined {
+    return this.member?.call(id, stream ?? new MediaStream(), {
+      metadata,
+      constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
+    } as Parameters<Peer['call']>[2]);
+  }
+
+  /**
+   * Reconnects the member peer to the server with its id, once: 'open' when it is back, 'down'
+   * when the server still cannot be reached, 'taken' when the server gave the id to someone
+   * else meanwhile (the page must join again under a fresh id).
+   */
+  reconnect(): Promise<'open' | 'down' | 'taken'> {
+    const member = this.member;
+    if (!member || member.destroyed) return Promise.resolve('down');
+    if (!member.disconnected) return Promise.resolve('open');
+    return new Promise((resolve) => {
+      const done = (result: 'open' | 'down' | 'taken') => {
+        this.timers.cancel(timer);
+        member.off('open', onOpen);
+        member.off('disconnected', onDown);
+        member.off('error', onError);
+        resolve(result);
+      };
+      const onOpen = () => done('open');
+      const onDown = () => done('down');
+      const onError = (err: PeerError<string>) => err.type === 'unavailable-id' && done('taken');
+      const timer = this.timers.after(this.openTimeout(), onDown);
+      member.on('open', onOpen);
+      // A failed attempt (server still down) ends in 'disconnected' again.
+      member.on('disconnected', onDown);
+      member.on('error', onError);
+      try {
+        member.reconnect();
+      } catch {
+        done('down');
+      }
+    });
+  }
+
+  /** Closes both peers: every connection they carry closes, and both ids are free again. */
+  destroy(): void {
+    this.timers.clear();
+    this.dropBeacon();
+    this.member?.destroy();
+    this.member = null;
+  }
+
+  /** Opens a PeerJS peer with the given id on the configured server. */
+  private open(id: string, role: PeerRole): Promise<Peer> {
+    return new Promise<Peer>((resolve, reject) => {
+      let peer: Peer;
+      try {
+        peer = this.factory(id, this.peerOptions);
+      } catch (err) {
+        reject(new SessionError('browser-incompatible', `This browser cannot make calls: ${(err as Error).message}`));
+        return;
+      }
+      this.gate(peer, role);
+      const fail = (error: Error) => {
+        this.timers.cancel(timer);
+        peer.off('open', onOpen);
+        peer.off('error', onError);
+        peer.destroy();
+        reject(error);
+      };
+      const onOpen = () => {
+        this.timers.cancel(timer);
+        peer.off('error', onError);
+        resolve(peer);
+      };
+      const onError = (err: PeerError<string>) => fail(this.openError(err));
+      const seconds = this.openTimeout() / 1000;
+      const timer = this.timers.after(this.openTimeout(), () =>
+        fail(new SessionError('network', `The call server at ${this.server.url} did not answer within ${seconds} s.`)),
+      );
+      peer.on('open', onOpen);
+      peer.on('error', onError);
+    });
+  }
+
+  /** Puts the gate between the server's socket and PeerJS (see the file's comment). */
+  private gate(peer: Peer, role: PeerRole): void {
+    const socket = socketOf(peer);
+    const emit = socket.emit.bind(socket);
+    socket.emit = (event: string, ...args: unknown[]) => {
+      if (event !== 'message') return emit(event, ...args);
+      const message = args[0] as ServerMessage | null;
+      const src = message?.src;
+      const payload = message?.payload;
+      const type = message?.type;
+      if (type !== 'OFFER' && type !== 'ANSWER' && type !== 'CANDIDATE') {
+        // The server's own messages: OPEN, ERROR, ID-TAKEN, EXPIRE, LEAVE, HEARTBEAT.
+        return emit(event, ...args);
+      }
+      if (typeof src !== 'string' || !payload || typeof payload !== 'object') return false;
+      const known = !!peer.getConnection(src, String(payload.connectionId));
+      if (type !== 'OFFER') return known && emit(event, ...args); // never stored for later
+      if (payload.type === PROTOCOL) {
+        if (signalSize(payload.metadata) <= MAX_SIGNAL) this.host.signal(role, src, payload.metadata);
+        return false;
+      }
+      const kind = payload.type;
+      // An offer for a connection that exists would make PeerJS close it.
+      if (role === 'beacon' || known || (kind !== 'data' && kind !== 'media')) return false;
+      return this.host.admits(src, kind, payload.metadata) && emit(event, ...args);
+    };
+  }
+
+  private openError(err: PeerError<string>): Error {
+    // peer 1.x answers a wrong key with a generic ERROR frame ("Invalid key provided").
+    const type = err.type === 'server-error' && /invalid key/i.test(err.message) ? 'invalid-key' : err.type;
+    switch (type) {
+      case 'unavailable-id':
+        return new IdTakenError(err.message);
+      case 'invalid-key':
+        return new SessionError('invalid-key', `The call server at ${this.server.url} refused the key "${this.server.key}".`);
+      case 'server-error':
+        return new SessionError('server-error', `The call server at ${this.server.url} reported an error: ${err.message}`);
+      case 'browser-incompatible':
+        return new SessionError('browser-incompatible', 'This browser does not support WebRTC calls.');
+      default:
+        return new SessionError('network', `Cannot reach the call server at ${this.server.url}. Check the server address and that the server is running.`);
+    }
+  }
+}
+
+/** PeerJS's link to the server: typed in its public .d.ts, documented as internal. */
+function socketOf(peer: Peer): GatedSocket {
+  return peer.socket as unknown as GatedSocket;
+}
+
+function signalSize(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
+}

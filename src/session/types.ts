@@ -1,0 +1,149 @@
+/**
+ * The session layer's public types: its errors, its events, what it says about a member, and
+ * its options. The parts of the session and the elements above share these, and nothing else.
+ */
+import type { Peer, PeerOptions } from 'peerjs';
+import type { ServerEndpoint } from './config.js';
+
+/** Creates PeerJS peers; injectable so unit tests can run the session over a fake network. */
+export type PeerFactory = (id: string, options: PeerOptions) => Peer;
+
+export type SessionPhase = 'idle' | 'joining' | 'joined' | 'left' | 'failed';
+
+/** Why a participant left the roster. */
+export type LeaveReason = 'left' | 'closed' | 'timeout';
+
+/**
+ * Error types: PeerJS's own strings where one fits, ours in the same style. The elements pass
+ * them on as `rtc-error`'s `detail.type` unchanged.
+ */
+export type SessionErrorType =
+  | 'network'
+  | 'invalid-key'
+  | 'server-error'
+  | 'room-full'
+  | 'room-unreachable'
+  | 'insecure-context'
+  | 'browser-incompatible'
+  | 'disconnected'
+  | 'negotiation-failed'
+  | 'protocol';
+
+export class SessionError extends Error {
+  constructor(
+    readonly type: SessionErrorType,
+    message: string,
+    /** A fatal error ends the session; the others are reported and the call goes on. */
+    readonly fatal: boolean = true,
+  ) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+/** A remote member of the room, as this page sees it. */
+export interface Participant {
+  readonly id: string;
+  readonly name: string;
+  /** Whether the participant's page takes part in the call (false for a chat-only page). */
+  readonly media: boolean;
+  /** Whether the participant's microphone is on. */
+  readonly mic: boolean;
+  /** Whether the participant's camera is on. */
+  readonly cam: boolean;
+  /** Their audio and video, once it arrives; null before that and for chat-only members. */
+  readonly stream: MediaStream | null;
+  /** When this page linked up with them (ms since the epoch). */
+  readonly since: number;
+  /** True when they came after this page joined; false for those already in the room. */
+  readonly arrived: boolean;
+  /**
+   * `connected`, or `reconnecting` while the path to them is broken (nothing heard for a few
+   * seconds, or ICE disconnected) and the session tries to restore it.
+   */
+  readonly connection: 'connected' | 'reconnecting';
+}
+
+/** The state of this page's link to the PeerServer. */
+export type SignallingState = 'connected' | 'reconnecting';
+
+export interface RoomSessionOptions {
+  room: string;
+  server: ServerEndpoint;
+  name?: string;
+  iceServers?: RTCIceServer[];
+  /** 0 for no limit. */
+  maxParticipants?: number;
+  peerFactory: PeerFactory;
+  /** Protocol timings, shortened by tests of timeouts. */
+  timing?: Partial<SessionTiming>;
+}
+
+export interface SessionTiming {
+  /** How long a PeerServer may take to accept a peer. */
+  openTimeout: number;
+  /** How long a mesh dial may take to open. */
+  dialTimeout: number;
+  /** How long the beacon holder may take to answer an introduction (signalling only). */
+  introTimeout: number;
+  /** Heartbeat period on mesh connections. */
+  heartbeat: number;
+  /** Silence after which a member is shown as reconnecting. */
+  quiet: number;
+  /** How long a broken link may stay broken before the dialling side opens fresh connections. */
+  redialAfter: number;
+  /** Silence after which a member counts as gone. */
+  silence: number;
+  /**
+   * How long an admitted newcomer, or a connection that has not said hello, holds its place
+   * before it lapses (and the connection is closed).
+   */
+  admitHold: number;
+  /** Spacing of beacon takeover attempts by id rank. */
+  takeoverStep: number;
+  /** How long a newcomer's first introduction goes unanswered before it claims the beacon itself. */
+  claimAfter: number;
+  /** First wait before a mesh dial that failed to open is tried again (doubling, up to 8 times as long). */
+  dialRetry: number;
+}
+
+export const DEFAULT_TIMING: SessionTiming = {
+  openTimeout: 10_000,
+  dialTimeout: 10_000,
+  introTimeout: 4_000,
+  heartbeat: 1_000,
+  quiet: 3_500,
+  redialAfter: 4_000,
+  silence: 20_000,
+  admitHold: 5_000,
+  takeoverStep: 250,
+  claimAfter: 100,
+  dialRetry: 1_000,
+};
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Timers that can all be cancelled at once, when the session ends. */
+export class Timers {
+  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
+
+  after(ms: number, fn: () => void): ReturnType<typeof setTimeout> {
+    const t = setTimeout(() => {
+      this.pending.delete(t);
+      fn();
+    }, ms);
+    this.pending.add(t);
+    return t;
+  }
+
+  cancel(t: ReturnType<typeof setTimeout> | undefined): void {
+    if (t === undefined) return;
+    clearTimeout(t);
+    this.pending.delete(t);
+  }
+
+  clear(): void {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
+  }
+}
