@@ -18,6 +18,8 @@ export { defaultConfig, resolveConfig, ConfigError } from './config.js';
 /** @type {typeof import('ws').Server} */
 const WebSocketServer = createRequire(import.meta.resolve('peer'))('ws').WebSocketServer;
 
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 const BUNDLE_MISSING =
   'rtc-elements.js has not been built yet. Run `npm run build` (or start the server with `npm start`), then reload.\n';
 
@@ -110,6 +112,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   // which is a CORS request. no-cache: embedders revalidate (ETag) after an upgrade.
   app.get('/rtc-elements.js', sendBuildFile(config.distDir, 'rtc-elements.js', 'text/javascript; charset=utf-8'));
   app.get('/rtc-elements.js.map', sendBuildFile(config.distDir, 'rtc-elements.js.map', 'application/json; charset=utf-8'));
+  // The chunks the bundle imports, beside it (rollup's rtc-elements-[name]-[hash].js): their
+  // names change with their content, so they may be cached for good.
+  app.get(/^\/(rtc-elements-[\w.-]+\.js)(\.map)?$/, (req, res, next) => {
+    const [fileName, map] = [req.params[0], req.params[1]];
+    const send = map
+      ? sendBuildFile(config.distDir, `${fileName}.map`, 'application/json; charset=utf-8', IMMUTABLE)
+      : sendBuildFile(config.distDir, fileName, 'text/javascript; charset=utf-8', IMMUTABLE);
+    send(req, res, next);
+  });
 
   // Mounting starts the PeerServer's timers and attaches its WebSocket server.
   const stopPeerTimers = runTrackingTimeouts(() => app.use(config.path, peerServer));
@@ -169,14 +180,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
  * @param {string} distDir
  * @param {string} fileName
  * @param {string} contentType
+ * @param {string} [cacheControl]
  * @returns {import('express').RequestHandler}
  */
-function sendBuildFile(distDir, fileName, contentType) {
+function sendBuildFile(distDir, fileName, contentType, cacheControl = 'no-cache') {
   return (_req, res, next) => {
     res.set({
       'Access-Control-Allow-Origin': '*',
       'Content-Type': contentType,
-      'Cache-Control': 'no-cache',
+      'Cache-Control': cacheControl,
     });
     res.sendFile(fileName, { root: distDir, cacheControl: false }, (error) => {
       if (!error || res.headersSent) return;

@@ -114,6 +114,21 @@ test('serves the bundle to any origin as a revalidated JavaScript module', async
   assert.equal(map.status, 404);
 });
 
+test('serves the chunks beside the bundle to any origin, cached for good', async (t) => {
+  const { server, url } = await startServer(t);
+  const chunk = 'export const chunk = 1;\n';
+  await writeFile(path.join(server.config.distDir, 'rtc-elements-session-AbC_12-x.js'), chunk);
+  const response = await fetch(`${url}/rtc-elements-session-AbC_12-x.js`, { headers: { Origin: 'https://example.test' } });
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), chunk);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.equal(response.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.equal((await fetch(`${url}/rtc-elements-missing.js`)).status, 404);
+  assert.equal((await fetch(`${url}/rtc-elements-session-AbC_12-x.js.map`)).status, 404);
+  assert.equal((await fetch(`${url}/rtc-elements-%2e%2e%2fserver.js`)).status, 404);
+});
+
 test('answers 503 with a hint to build when the bundle is missing', async (t) => {
   const { url } = await startServer(t, {}, { bundle: false });
   const response = await fetch(`${url}/rtc-elements.js`, { headers: { Origin: 'https://example.test' } });
