@@ -16,6 +16,17 @@ export interface RoomControllerHandlers {
   calling?(): void;
 }
 
+export interface RoomControllerOptions {
+  /**
+   * Which members the element's roster holds; everyone when absent. With one, `participants`
+   * is that part of the room, and `participantJoined` / `participantLeft` follow it: they also
+   * answer a member moving in or out of it (left with reason `left`), not only the room's
+   * own joins and leaves. A page's `<rtc-call>` and `<rtc-chat>` share one session, whose
+   * members are everyone with either.
+   */
+  roster?: (participant: Participant) => boolean;
+}
+
 /**
  * The bridge from the session layer to an element: loads the session layer on the first join,
  * holds the page's shared session for the element's room, keeps the roster the element
@@ -33,6 +44,7 @@ export class RoomController implements ReactiveController {
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly handlers: RoomControllerHandlers,
     private readonly onRemoved: () => void,
+    private readonly options: RoomControllerOptions = {},
   ) {
     host.addController(this);
   }
@@ -42,7 +54,7 @@ export class RoomController implements ReactiveController {
     return this._session;
   }
 
-  /** The other members, in the order they linked up. */
+  /** The other members (those of the roster, with one), in the order they linked up. */
   get participants(): readonly Participant[] {
     return this._participants;
   }
@@ -67,20 +79,38 @@ export class RoomController implements ReactiveController {
     if (previous) void lib.releaseSession(previous, this);
     const session = lib.acquireSession(options, this);
     this._session = session;
+    const { roster } = this.options;
+    /** The reason of the room's participant-left under way, for the roster's own left. */
+    let leaving: { participant: Participant; reason: LeaveReason } | null = null;
     const refresh = () => {
-      this._participants = session.participants;
+      const everyone = session.participants;
+      if (!roster) {
+        this._participants = everyone;
+        return this.host.requestUpdate();
+      }
+      const before = new Map(this._participants.map((p) => [p.id, p]));
+      this._participants = everyone.filter(roster);
       this.host.requestUpdate();
+      for (const p of this._participants) if (!before.delete(p.id)) this.handlers.participantJoined?.(p);
+      for (const [id, p] of before) {
+        // Still in the room: out of the roster only. Gone: as the room's participant-left says.
+        const now = everyone.find((q) => q.id === id);
+        const gone = leaving?.participant.id === id ? leaving : null;
+        this.handlers.participantLeft?.(now ?? gone?.participant ?? p, (!now && gone?.reason) || 'left');
+      }
     };
     const on = <K extends keyof RoomSessionEvents>(event: K, fn: RoomSessionEvents[K]) =>
       this.unsubscribe.push(session.on(event, fn));
     on('phase', refresh);
     on('participant-joined', (p) => {
       refresh();
-      this.handlers.participantJoined?.(p);
+      if (!roster) this.handlers.participantJoined?.(p);
     });
-    on('participant-left', (p, reason) => {
+    on('participant-left', (participant, reason) => {
+      leaving = { participant, reason };
       refresh();
-      this.handlers.participantLeft?.(p, reason);
+      leaving = null;
+      if (!roster) this.handlers.participantLeft?.(participant, reason);
     });
     on('participant-updated', refresh);
     on('participant-reconnected', (p) => {

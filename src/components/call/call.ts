@@ -136,6 +136,9 @@ export class RtcCall extends RoomElement {
       calling: () => this.firstRender?.release(),
     },
     () => void this.endCall('removed'),
+    // The call's people: a member who only has the chat open, or who left the call and kept
+    // the chat, shares the page's session but is not in the call.
+    { roster: (p) => p.media },
   );
   private joining: Promise<void> | null = null;
   /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
@@ -156,7 +159,7 @@ export class RtcCall extends RoomElement {
     return this._phase;
   }
 
-  /** The other participants, in the order they joined. */
+  /** The other participants in the call, in the order they joined (not those with only the chat). */
   get participants(): readonly Participant[] {
     return this.controller.participants;
   }
