@@ -3,10 +3,13 @@ import type { SessionModule } from '../controllers/lazy.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { PeerFactory } from '../session/room-session.js';
 
+/** In a private room, being alone may mean a typo: a wrong password finds a room of its own. */
+export const ALONE_PRIVATE = 'Only you are here. Others need the same room name and password.';
+
 /**
  * What `<rtc-call>` and `<rtc-chat>` share: the attributes that name a room on a PeerServer,
  * and the session options they describe. Two elements of a page with the same `room`,
- * `server` and `key` share one session.
+ * `server`, `key` and `password` share one session.
  *
  * Reactive properties are declared in `static properties` rather than with decorators: each
  * decorated field costs bundle bytes that every visitor of every embedding page pays for.
@@ -19,6 +22,7 @@ export class RoomElement extends LitElement {
     name: {},
     iceServers: { attribute: 'ice-servers' },
     maxParticipants: { attribute: 'max-participants' },
+    password: {},
     peerFactory: { attribute: false },
   };
 
@@ -48,6 +52,13 @@ export class RoomElement extends LitElement {
   maxParticipants: number | string = 8;
 
   /**
+   * A private room's password: only pages with the same room and password meet, and neither the
+   * server nor anyone without it can find the room or read who is in it (docs/security.md).
+   * Empty: an open room, whose name is its only secret. Read when the element joins.
+   */
+  password = '';
+
+  /**
    * Creates PeerJS peers; set it to wrap or instrument PeerJS. Unset, PeerJS itself
    * (`createPeer`), loaded when the element joins.
    */
@@ -64,12 +75,13 @@ export class RoomElement extends LitElement {
       name: this.name.trim() || 'Guest',
       iceServers: lib.parseIceServers(this.iceServers),
       maxParticipants: lib.checkMaxParticipants(this.maxParticipants),
+      password: this.password,
       peerFactory: this.peerFactory,
     };
   }
 
   /** Whether an update moves the element to another room (or server). */
   protected movesRoom(changed: PropertyValues): boolean {
-    return (['room', 'server', 'key'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
+    return (['room', 'server', 'key', 'password'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
   }
 }

@@ -24,6 +24,20 @@ export interface MediaCallsHost {
   calling(): void;
   /** Asks the member, whose turn it is to call, to call again (the call must carry a new kind). */
   recall(id: string): void;
+  /**
+   * In a private room: the check that a call's DTLS session is the one the member on the proved
+   * pair link sees (null in an open room). Media is held back until it passes.
+   */
+  callCheck(): CallCheck | null;
+  /** Sends this side's view of the call's fingerprints over the pair link. */
+  sendFingerprints(id: string, fingerprints: { local: string; remote: string }): void;
+  /** A call failed the check and was hung up. */
+  unverified(id: string): void;
+}
+
+export interface CallCheck {
+  fingerprints(pc: RTCPeerConnection): { local: string; remote: string } | null;
+  sameCall(mine: { local: string; remote: string }, theirs: unknown): boolean;
 }
 
 interface CallState {
@@ -32,6 +46,11 @@ interface CallState {
   out: boolean;
   ice: RTCIceConnectionState;
   stream: MediaStream | null;
+  /** Private rooms: the call proved to be the member's own; media flows and shows only then. */
+  verified: boolean;
+  /** Private rooms: the member's view of the call, if it came before this side's was ready. */
+  theirs: unknown;
+  sent: boolean;
 }
 
 export class MediaCalls {
@@ -55,7 +74,8 @@ export class MediaCalls {
   }
 
   stream(id: string): MediaStream | null {
-    return this.calls.get(id)?.stream ?? null;
+    const state = this.calls.get(id);
+    return state?.verified ? state.stream : null;
   }
 
   ice(id: string): RTCIceConnectionState | undefined {
@@ -68,13 +88,12 @@ export class MediaCalls {
     this.ready = false;
   }
 
-  /** Takes part with `stream` (null: receive only); calls every linked member that wants media. */
-  enable(stream: MediaStream | null, linked: Iterable<string>): void {
+  /** Takes part with `stream` (null: receive only); answers the calls that waited for it. */
+  enable(stream: MediaStream | null): void {
     this.wanted = this.ready = true;
     this.local = stream;
     for (const call of this.unanswered) this.answer(call);
     this.unanswered.clear();
-    for (const id of linked) this.maybeCall(id);
   }
 
   disable(): void {
@@ -92,9 +111,9 @@ export class MediaCalls {
   setLocalStream(stream: MediaStream | null): void {
     this.local = stream;
     if (!this.wanted) return;
-    for (const [id, { call }] of [...this.calls]) {
+    for (const [id, { call, verified }] of [...this.calls]) {
       const pc = call.peerConnection;
-      if (!pc) continue;
+      if (!pc || !verified) continue;
       let fits = true;
       for (const track of stream?.getTracks() ?? []) {
         const transceiver = pc
@@ -122,7 +141,8 @@ export class MediaCalls {
   /** A call offered by a member. */
   incoming(call: MediaConnection): void {
     const id = call.peer;
-    if (!this.host.member(id)?.media || !this.wanted || this.host.isOver()) return void call.close();
+    // A linked member that calls takes part in the call, whether or not its state frame came first.
+    if (!this.host.member(id) || !this.wanted || this.host.isOver()) return void call.close();
     // Two calls crossed: the higher id's call stays, on both sides.
     if (this.calls.get(id)?.out && shouldDial(this.host.selfId(), id)) return void call.close();
     this.hangUp(id);
@@ -138,7 +158,7 @@ export class MediaCalls {
     this.calls.delete(id);
     this.unanswered.delete(state.call);
     state.call.close();
-    if (state.stream) this.host.streamChanged(id);
+    if (state.stream && state.verified) this.host.streamChanged(id);
   }
 
   /** Ends every call; the page still takes part, with the same stream. */
@@ -157,24 +177,70 @@ export class MediaCalls {
     const state = this.calls.get(call.peer);
     if (state?.call !== call) return;
     call.answer(this.local ?? undefined);
+    this.hold(state);
     this.watch(call.peer, state);
   }
 
+  /** The member's view of the call's fingerprints arrived over the pair link. */
+  fingerprintsFrom(id: string, theirs: unknown): void {
+    const state = this.calls.get(id);
+    if (!state || state.verified) return;
+    state.theirs = theirs;
+    this.check(id, state);
+  }
+
+  /**
+   * Private rooms: PeerJS adds the tracks when the call is placed or answered; they are taken
+   * off the senders at once (before ICE and DTLS are done, so nothing is sent) until the check.
+   */
+  private hold(state: CallState): void {
+    if (state.verified) return;
+    for (const sender of state.call.peerConnection?.getSenders() ?? []) void sender.replaceTrack(null).catch(() => {});
+  }
+
+  private check(id: string, state: CallState): void {
+    const check = this.host.callCheck();
+    const pc = state.call.peerConnection;
+    if (!check || state.verified || !pc || this.calls.get(id) !== state) return;
+    const mine = check.fingerprints(pc);
+    if (!mine) return;
+    if (!state.sent) {
+      state.sent = true;
+      this.host.sendFingerprints(id, mine);
+    }
+    if (state.theirs === null) return;
+    if (!check.sameCall(mine, state.theirs)) {
+      this.hangUp(id);
+      this.host.unverified(id);
+      return;
+    }
+    state.verified = true;
+    for (const t of pc.getTransceivers()) {
+      const track = this.local?.getTracks().find((k) => k.kind === t.receiver.track.kind);
+      if (track && t.sender) void t.sender.replaceTrack(track).catch(() => {});
+    }
+    if (state.stream) this.host.streamChanged(id);
+  }
+
   private attach(id: string, call: MediaConnection, out: boolean): void {
-    const state: CallState = { call, out, ice: call.peerConnection?.iceConnectionState ?? 'new', stream: null };
+    const verified = !this.host.callCheck();
+    const state: CallState = { call, out, ice: call.peerConnection?.iceConnectionState ?? 'new', stream: null, verified, theirs: null, sent: false };
     this.calls.set(id, state);
     const current = () => this.calls.get(id) === state;
-    if (out) this.watch(id, state);
+    if (out) {
+      this.hold(state);
+      this.watch(id, state);
+    }
     // PeerJS fires `stream` once per track, with the same stream: one update per new stream.
     call.on('stream', (stream) => {
       if (!current() || state.stream === stream) return;
       state.stream = stream;
-      this.host.streamChanged(id);
+      if (state.verified) this.host.streamChanged(id);
     });
     call.on('close', () => {
       if (!current()) return;
       this.calls.delete(id);
-      if (state.stream) this.host.streamChanged(id);
+      if (state.stream && state.verified) this.host.streamChanged(id);
     });
     call.on('error', () => {});
   }
@@ -188,6 +254,7 @@ export class MediaCalls {
       state.ice = pc.iceConnectionState;
       this.host.iceChanged(id);
     });
+    pc.addEventListener('signalingstatechange', () => pc.signalingState === 'stable' && this.check(id, state));
     const signalled = () => {
       if (pc.signalingState !== 'have-local-offer' && pc.signalingState !== 'stable') return;
       pc.removeEventListener('signalingstatechange', signalled);

@@ -9,7 +9,7 @@
 import type { DataConnection } from 'peerjs';
 import { backoff, shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
-import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './protocol.js';
+import { type AuthFrame, type CoreFrame, type ExtensionFrame, type HelloFrame, type ProofFrame, encodeFrame, parseFrame } from './protocol.js';
 import { type LeaveReason, type SessionTiming, Timers } from './types.js';
 
 export interface PairLinksHost {
@@ -42,6 +42,19 @@ export interface PairLinksHost {
   unreachable(id: string): void;
   /** Time to dial a member again whose connection failed to open, if it is still expected. */
   retry(id: string): void;
+  /**
+   * In a private room: each connection proves, before its hello, that its other end knows the
+   * password. Null in an open room.
+   */
+  proofs(): PairProofs | null;
+  /** A connection whose other end failed the proof was closed. */
+  unproven(id: string): void;
+}
+
+export interface PairProofs {
+  challenge(conn: DataConnection): AuthFrame;
+  answer(conn: DataConnection, nonce: string): Promise<ProofFrame | null>;
+  verify(conn: DataConnection, proof: string): Promise<boolean>;
 }
 
 interface Link {
@@ -64,6 +77,10 @@ export class PairLinks {
   private readonly failedDials = new Map<string, number>();
   /** Connections whose ICE failed: their closing starts a recovery, not a departure. */
   private readonly failedConns = new WeakSet<DataConnection>();
+  /** Private rooms: connections whose other end proved it knows the password. */
+  private readonly proven = new WeakSet<DataConnection>();
+  /** Private rooms: frames waiting for a proof to be checked, in order, per connection. */
+  private readonly queues = new WeakMap<DataConnection, Promise<void>>();
   private readonly timers = new Timers();
 
   constructor(
@@ -232,7 +249,9 @@ export class PairLinks {
       link.meshIce = conn.peerConnection.iceConnectionState;
       this.check(id);
     });
-    const onOpen = () => (this.host.isOver() ? conn.close() : conn.send(encodeFrame(this.host.hello())));
+    const proofs = this.host.proofs();
+    const first = () => (proofs ? proofs.challenge(conn) : this.host.hello());
+    const onOpen = () => (this.host.isOver() ? conn.close() : conn.send(encodeFrame(first())));
     if (conn.open) onOpen();
     else conn.on('open', onOpen);
     conn.on('data', (data) => this.onData(conn, data));
@@ -244,6 +263,39 @@ export class PairLinks {
   }
 
   private onData(conn: DataConnection, data: unknown): void {
+    const proofs = this.host.proofs();
+    if (proofs && (!this.proven.has(conn) || this.queues.has(conn))) {
+      // Frames are checked one after another: the proof's check is asynchronous.
+      const next = (this.queues.get(conn) ?? Promise.resolve()).then(() => this.proving(proofs, conn, data));
+      this.queues.set(conn, next);
+      void next.finally(() => this.queues.get(conn) === next && this.queues.delete(conn));
+      return;
+    }
+    this.receive(conn, data);
+  }
+
+  /** Private rooms: nothing but the challenge and the proof counts until the proof checks out. */
+  private async proving(proofs: PairProofs, conn: DataConnection, data: unknown): Promise<void> {
+    if (this.proven.has(conn)) return this.receive(conn, data);
+    const parsed = typeof data === 'string' ? parseFrame(data) : null;
+    const frame = parsed && 'core' in parsed ? parsed.core : null;
+    if (frame?.t === 'auth') {
+      const reply = await proofs.answer(conn, frame.nonce);
+      if (reply && conn.open) conn.send(encodeFrame(reply));
+      else if (!reply) this.refuse(conn);
+    } else if (frame?.t === 'proof') {
+      if (!(await proofs.verify(conn, frame.proof))) return this.refuse(conn);
+      this.proven.add(conn);
+      if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.host.hello()));
+    }
+  }
+
+  private refuse(conn: DataConnection): void {
+    conn.close();
+    this.host.unproven(conn.peer);
+  }
+
+  private receive(conn: DataConnection, data: unknown): void {
     const id = conn.peer;
     const link = this.links.get(id);
     const current = link?.conn === conn;

@@ -89,6 +89,22 @@ export interface AdmitFrame {
   name: string;
   media: boolean;
 }
+/** Private rooms: this side's challenge, the first frame on a pair link (docs/protocol.md, Private rooms). */
+export interface AuthFrame {
+  t: 'auth';
+  nonce: string;
+}
+/** Private rooms: this side's answer to the other's challenge. */
+export interface ProofFrame {
+  t: 'proof';
+  proof: string;
+}
+/** Private rooms: the DTLS fingerprints of the pair's media call, as the sender sees them. */
+export interface CallFingerprintsFrame {
+  t: 'call-fp';
+  local: string;
+  remote: string;
+}
 /** Heartbeat. */
 export interface PingFrame {
   t: 'ping';
@@ -116,13 +132,21 @@ export type CoreFrame =
   | StateFrame
   | BeaconFrame
   | AdmitFrame
+  | AuthFrame
+  | ProofFrame
+  | CallFingerprintsFrame
   | PingFrame
   | ByeFrame
   | RecallFrame;
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'admit', 'ping', 'bye', 'recall']);
+const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'admit', 'auth', 'proof', 'call-fp', 'ping', 'bye', 'recall']);
+
+/** A short string field of at most `max` characters. */
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
 
 /** PeerJS's own id rule (peerjs util.validateId), which the PeerServer relies on. */
 const ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -244,6 +268,12 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       return isNonce(f.nonce) ? { t: 'beacon', nonce: f.nonce } : null;
     case 'admit':
       return isValidPeerId(f.id) && isBool(f.media) ? { t: 'admit', id: f.id, name: cleanName(f.name), media: f.media } : null;
+    case 'auth':
+      return isText(f.nonce, 64) ? { t: 'auth', nonce: f.nonce } : null;
+    case 'proof':
+      return isText(f.proof, 64) ? { t: 'proof', proof: f.proof } : null;
+    case 'call-fp':
+      return isText(f.local, 1024) && isText(f.remote, 1024) ? { t: 'call-fp', local: f.local, remote: f.remote } : null;
     case 'ping':
     case 'bye':
     case 'recall':

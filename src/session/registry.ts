@@ -11,8 +11,12 @@ export type SessionRequest = Omit<RoomSessionOptions, 'peerFactory'> & { peerFac
  */
 const sessions = new Map<string, { session: RoomSession; users: Set<object> }>();
 
-export function sessionKey(options: Pick<RoomSessionOptions, 'server' | 'room'>): string {
-  return `${options.server.url}\n${options.server.key}\n${options.room}`;
+/** The key each live session is kept under. */
+const keys = new WeakMap<RoomSession, string>();
+
+/** Same server, key, room and password: the same session. */
+export function sessionKey(options: Pick<RoomSessionOptions, 'server' | 'room' | 'password'>): string {
+  return JSON.stringify([options.server.url, options.server.key, options.room, options.password ?? '']);
 }
 
 /**
@@ -29,6 +33,7 @@ export function acquireSession(options: SessionRequest, user: object): RoomSessi
   if (!entry) {
     entry = { session: new RoomSession({ ...options, peerFactory: options.peerFactory ?? createPeer }), users: new Set() };
     sessions.set(key, entry);
+    keys.set(entry.session, key);
   }
   entry.users.add(user);
   return entry.session;
@@ -36,7 +41,7 @@ export function acquireSession(options: SessionRequest, user: object): RoomSessi
 
 /** Gives the session back; the last user out makes it leave the room. */
 export async function releaseSession(session: RoomSession, user: object): Promise<void> {
-  const key = sessionKey(session);
+  const key = keys.get(session) ?? '';
   const entry = sessions.get(key);
   if (!entry || entry.session !== session) return;
   entry.users.delete(user);
@@ -48,6 +53,6 @@ export async function releaseSession(session: RoomSession, user: object): Promis
 
 /** How many users share this page's session for the room (0 when there is none). */
 export function sessionUsers(session: RoomSession): number {
-  const entry = sessions.get(sessionKey(session));
+  const entry = sessions.get(keys.get(session) ?? '');
   return entry?.session === session ? entry.users.size : 0;
 }

@@ -30,6 +30,8 @@ import {
   parseWelcome,
   PROTOCOL,
 } from './protocol.js';
+import { PrivateRoom } from './private-room.js';
+import { deriveRoomKey } from './room-key.js';
 import { Roster } from './roster.js';
 import { ServerLink } from './server-link.js';
 import {
@@ -96,6 +98,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private leavePromise: Promise<void> | null = null;
   private micOn = false;
   private camOn = false;
+  private readonly password: string;
+  /** The password's part of the protocol; null in an open room. */
+  private privateRoom: PrivateRoom | null = null;
+  private beaconId = '';
 
   constructor(options: RoomSessionOptions) {
     super();
@@ -103,6 +109,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.server = options.server;
     this.name = cleanName(options.name) || 'Guest';
     this.maxParticipants = options.maxParticipants ?? 0;
+    this.password = options.password ?? '';
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     const peerOptions: PeerOptions = {
       host: options.server.host,
@@ -119,16 +126,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const isOver = () => this.isOver();
     this.serverLink = new ServerLink(
       {
-        signal: (to, from, what) => {
-          if (otherVersion(what)) return this.otherVersion(from, what);
-          if (to === 'beacon') this.door?.beaconSignal(from, what);
-          else this.door?.memberSignal(from, what);
-        },
+        signal: (to, from, what) => void this.onSignal(to, from, what),
         admits: (from, kind, meta) => this.admits(from, kind, meta),
         connection: (conn) => {
-          const welcome = parseWelcome(conn.metadata);
           this.links.accept(conn);
-          if (welcome) this.welcomed(conn.peer, welcome.members);
+          void this.onWelcome(conn.peer, conn.metadata);
         },
         call: (call) => this.media.incoming(call),
         unavailable: (id) => {
@@ -174,6 +176,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         retry: (id) => {
           if (this.roster.has(id) && !this.roster.isLinked(id) && !this.links.knows(id)) this.links.dial(id, {});
         },
+        proofs: () => {
+          const room = this.privateRoom;
+          if (!room) return null;
+          return {
+            challenge: (conn) => room.challenge(conn),
+            answer: (conn, nonce) => room.answer(conn, conn.peerConnection, this.selfId, conn.peer, nonce),
+            verify: (conn, p) => room.verify(conn, conn.peerConnection, this.selfId, conn.peer, p),
+          };
+        },
+        unproven: (id) => this.report(id, new SessionError('protocol', `Could not verify that ${this.nameOf(id)} knows this room's password; not connected.`, false)),
       },
       this.timing,
     );
@@ -186,6 +198,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       iceChanged: (id) => this.links.check(id),
       calling: () => this.emit('calling'),
       recall: (id) => this.links.send(id, { t: 'recall' }),
+      callCheck: () => this.privateRoom,
+      sendFingerprints: (id, fp) => this.links.send(id, { t: 'call-fp', ...fp }),
+      unverified: (id) => this.report(id, new SessionError('protocol', `The call with ${this.nameOf(id)} did not pass the room's check (someone may be in the middle); hung up.`, false)),
     });
   }
 
@@ -240,16 +255,18 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** Opens the member peer with a fresh id and asks to be let in (or claims the room). */
   private async enter(): Promise<void> {
-    const id = await this.serverLink.openMember(newMemberId());
+    const [id, key] = await Promise.all([this.serverLink.openMember(newMemberId()), this.roomKey()]);
     if (this.isOver()) return;
+    this.privateRoom = key && new PrivateRoom(key);
+    this.beaconId = this.privateRoom?.beaconId ?? beaconIdFor(this.room, this.server.key);
     this.selfId = id;
     const door: Doorkeeper = new Doorkeeper(
       {
         selfId: () => this.selfId,
         introduction: () => ({ name: this.name, media: this.media.wantsMedia }),
-        claimBeacon: () => this.serverLink.claimBeacon(beaconIdFor(this.room, this.server.key)),
+        claimBeacon: () => this.serverLink.claimBeacon(this.beaconId),
         holdsBeacon: () => this.serverLink.holdsBeacon,
-        signal: (from, dst, what) => this.serverLink.signal(from, dst, what),
+        signal: (from, dst, what) => void this.sendSignal(from, dst, what),
         serverDown: () => this.serverLink.disconnected,
         isLinked: (m) => this.roster.isLinked(m),
         places: (except) => this.roster.linked().length + this.roster.admittedCount(Date.now(), except),
@@ -259,13 +276,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           return true;
         },
         welcomeList: (newcomer) => this.welcomeList(newcomer),
-        welcome: (newcomer, welcome, nonce) => void this.links.dial(newcomer, { welcome, nonce }),
+        welcome: (newcomer, welcome, nonce) => void this.sendWelcome(newcomer, welcome, nonce),
         tellHolder: (m, nonce) => void this.links.send(m, { t: 'beacon', ...(nonce && { nonce }) }),
         linkedIds: () => this.roster.linked().map((m) => m.id),
         notice: (error) => this.report('', error),
         isOver: (): boolean => this.isOver() || this.door !== door,
       },
-      beaconIdFor(this.room, this.server.key),
+      this.beaconId,
       this.maxParticipants,
       this.timing,
     );
@@ -282,8 +299,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
     if (kind === 'media') return isConnectionMetadata(meta, 'media') && this.roster.isLinked(from) && this.media.wantsMedia;
     if (!isConnectionMetadata(meta, 'mesh')) return false;
-    const welcome = parseWelcome(meta);
-    if (welcome) return !!this.door?.answers(welcome.nonce);
+    // The holder's answer to this page's question carries the question's nonce.
+    const nonce = (meta as { nonce?: unknown }).nonce;
+    if (nonce !== undefined) return !!this.door?.answers(nonce);
     // A linked member replacing a broken connection, or one the room let in.
     if (this.roster.isLinked(from)) return true;
     return this.roster.has(from) && this.links.pendingCount < MAX_PENDING && this.hasRoom();
@@ -300,6 +318,49 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     for (const m of welcome) if (m.id !== this.selfId) this.roster.know(m, until, 'known', this._phase === 'joining');
     this.door?.welcomed(holder, welcome);
     this.learn(welcome.map((m) => m.id).filter((m) => m !== holder));
+  }
+
+  /** The private room's keys, when the page gave a password. */
+  private async roomKey() {
+    if (!this.password) return null;
+    try {
+      return await deriveRoomKey(this.room, this.password, this.server.key);
+    } catch {
+      throw new SessionError('insecure-context', 'Rooms with a password need a secure page (https:// or localhost).');
+    }
+  }
+
+  /** Sends a signal; in a private room, sealed (only its kind stays readable). */
+  private async sendSignal(from: 'member' | 'beacon', dst: string, what: object): Promise<void> {
+    const room = this.privateRoom;
+    if (!room) return this.serverLink.signal(from, dst, what);
+    const { proto, kind, ...content } = what as { proto: string; kind: string };
+    this.serverLink.signal(from, dst, await room.sealSignal({ proto, kind }, content, from === 'beacon' ? this.beaconId : this.selfId, dst));
+  }
+
+  private async onSignal(to: 'member' | 'beacon', from: string, what: unknown): Promise<void> {
+    if (otherVersion(what)) return this.otherVersion(from, what);
+    const plain = this.privateRoom ? await this.privateRoom.openSignal(what, from, to === 'beacon' ? this.beaconId : this.selfId) : what;
+    if (!plain || this.isOver()) return;
+    if (to === 'beacon') this.door?.beaconSignal(from, plain);
+    else this.door?.memberSignal(from, plain);
+  }
+
+  /** Dials a newcomer with the welcome; in a private room, the member list is sealed. */
+  private async sendWelcome(newcomer: string, welcome: MemberInfo[], nonce: string): Promise<void> {
+    const room = this.privateRoom;
+    const extra = room ? await room.sealSignal({ proto: PROTOCOL, kind: 'mesh' }, { welcome }, this.selfId, newcomer) : { welcome };
+    if (!this.isOver()) this.links.dial(newcomer, { ...extra, nonce });
+  }
+
+  /** A connection the gate let in as the holder's answer: read its welcome (sealed in a private room). */
+  private async onWelcome(holder: string, meta: unknown): Promise<void> {
+    if ((meta as { nonce?: unknown })?.nonce === undefined) return;
+    // Known at once, so that its link can form while the welcome is opened.
+    this.roster.know({ id: holder, name: '', media: false }, this.placeDeadline(), 'known', this._phase === 'joining');
+    const plain = this.privateRoom ? await this.privateRoom.openSignal(meta, holder, this.selfId) : meta;
+    const welcome = parseWelcome(plain);
+    if (welcome && !this.isOver()) this.welcomed(holder, welcome.members);
   }
 
   /** Handles ids learnt from a welcome, a hello or a gossip frame: dials those it is ours to dial. */
@@ -346,6 +407,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         return this.media.maybeCall(id);
       case 'beacon':
         return this.door?.beaconFrame(id, core.nonce);
+      case 'call-fp':
+        return this.media.fingerprintsFrom(id, core);
       case 'admit':
         if (core.id !== this.selfId && !this.roster.isLinked(core.id)) this.roster.know(core, this.placeDeadline());
         return;
@@ -356,6 +419,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         return;
       case 'ping':
       case 'hello':
+      case 'auth':
+      case 'proof':
         return;
       default:
         this.emit('frame', this.snapshot(id), frame as ExtensionFrame);
@@ -441,8 +506,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * microphone and camera. Calls are placed or answered with every linked member that wants media.
    */
   enableMedia(stream: MediaStream | null): void {
-    this.media.enable(stream, this.roster.linked().map((m) => m.id));
+    this.media.enable(stream);
+    // The state frame goes ahead of the calls, so that the members know this page takes part.
     this.adopt(stream);
+    for (const m of this.roster.linked()) this.media.maybeCall(m.id);
   }
 
   /** Stops taking part in the call; data connections stay. */

@@ -74,6 +74,8 @@ export interface RoomSessionOptions {
   iceServers?: RTCIceServer[];
   /** 0 for no limit. */
   maxParticipants?: number;
+  /** A private room's password; empty or absent for an open room. */
+  password?: string;
   peerFactory: PeerFactory;
   /** Protocol timings, shortened by tests of timeouts. */
   timing?: Partial<SessionTiming>;

@@ -49,8 +49,19 @@ export class FakePeerConnection extends EventTarget {
   iceConnectionState: RTCIceConnectionState = 'new';
   connectionState: RTCPeerConnectionState = 'new';
   signalingState: RTCSignalingState = 'stable';
+  localDescription: { type: RTCSdpType; sdp: string } | null = null;
+  remoteDescription: { type: RTCSdpType; sdp: string } | null = null;
   getTransceivers(): RTCRtpTransceiver[] {
     return [];
+  }
+  getSenders(): RTCRtpSender[] {
+    return [];
+  }
+  /** Both descriptions set, with the DTLS fingerprints each end states (as the SDP would carry them). */
+  describe(local: string, remote: string) {
+    this.localDescription = { type: 'offer', sdp: `v=0\r\na=fingerprint:sha-256 ${local}\r\n` };
+    this.remoteDescription = { type: 'answer', sdp: `v=0\r\na=fingerprint:sha-256 ${remote}\r\n` };
+    this.dispatchEvent(new Event('signalingstatechange'));
   }
   setIce(state: RTCIceConnectionState) {
     if (this.iceConnectionState === state) return;
@@ -92,6 +103,7 @@ export class FakeConnection extends Events {
     later(() => {
       if (this.closed || !caller || caller.closed) return;
       this.open = caller.open = true;
+      this.owner.network.describe(caller, this);
       this.peerConnection.setIce('connected');
       caller.peerConnection.setIce('connected');
       caller.emit('stream', this.owner.network.stream(this.owner.id));
@@ -119,6 +131,8 @@ class FakeSocket extends Events {
   send(message: { type: string; dst: string; payload: unknown }) {
     const { owner } = this;
     if (owner.destroyed) return;
+    owner.network.relayed.push({ ...message, src: owner.id });
+    if (owner.network.relayed.length > 1_000) owner.network.relayed.shift();
     later(() => {
       const relayed = { ...message, src: owner.id };
       const target = owner.network.peers.get(message.dst);
@@ -209,6 +223,7 @@ export class FakePeer extends Events {
         return;
       }
       mine.open = theirs.open = true;
+      this.network.describe(mine, theirs);
       mine.peerConnection.setIce('connected');
       theirs.peerConnection.setIce('connected');
       mine.emit('open');
@@ -274,10 +289,18 @@ export class FakeNetwork {
   failingDials = 0;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
+  /** The last socket messages the server relayed (as a PeerServer operator could log them). */
+  readonly relayed: { type: string; dst: string; src: string; payload: unknown }[] = [];
   /** Offers on their way, by connection id. */
   readonly offers = new Map<string, FakeConnection>();
   /** How many offers reached PeerJS (passed the session's gate) and built a connection. */
   accepted = 0;
+  /**
+   * A PeerServer in the middle of every new connection: it answers each side with its own DTLS
+   * endpoint, so the fingerprints each side sees differ (see describe).
+   */
+  middle = false;
+  private readonly fingerprints = new Map<string, string>();
   /** A server that is down: reconnects fail (see FakePeer.reconnect). */
   down = false;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
@@ -308,6 +331,17 @@ export class FakeNetwork {
       clearTimeout(timer);
       later(() => !peer.destroyed && peer.socket.emit('message', message));
     }
+  }
+
+  /** Sets the descriptions of a connection's two ends, as the handshake would. */
+  describe(a: FakeConnection, b: FakeConnection): void {
+    const fp = (id: string) => {
+      if (!this.fingerprints.has(id)) this.fingerprints.set(id, [...crypto.getRandomValues(new Uint8Array(8))].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':'));
+      return this.fingerprints.get(id)!;
+    };
+    const server = 'EE:EE:EE:EE:EE:EE:EE:EE';
+    a.peerConnection.describe(fp(a.owner.id), this.middle ? server : fp(b.owner.id));
+    b.peerConnection.describe(fp(b.owner.id), this.middle ? server : fp(a.owner.id));
   }
 
   /** The open connections between two peers, both ends. */

@@ -6,7 +6,7 @@ import { acquireLocalMedia, listDevices, stopStream } from '../../media/local-me
 import type { LoadError } from '../../controllers/lazy.js';
 import type { ConfigError } from '../../session/config.js';
 import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
-import { RoomElement } from '../room-element.js';
+import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
@@ -465,7 +465,7 @@ export class RtcCall extends RoomElement {
       <div part="base" class="base" role="region" aria-label=${`Video call${this.room ? `: ${this.room}` : ''}`}>
         <div part="header">
           <span class="room" title=${this.room}>${this.room}</span>
-          <span part="status">${this._phase === 'in-call' ? `${count} in call` : this._status}</span>
+          <span part="status">${this._phase === 'in-call' ? (count === 1 && this.password ? ALONE_PRIVATE : `${count} in call`) : this._status}</span>
           <span class="visually-hidden" role="status">${this._status}</span>
         </div>
         ${this._notices.map(

@@ -9,7 +9,7 @@ import { RoomController } from '../../controllers/room-controller.js';
 import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, SessionError } from '../../session/room-session.js';
-import { RoomElement } from '../room-element.js';
+import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import { RtcFileProgressEvent } from '../../events/file-progress.js';
@@ -419,7 +419,7 @@ export class RtcChat extends RoomElement {
     >
       <div part="header">
         <span>${this.room}</span>
-        <span part="status" role="status">${joined ? (count > 1 ? `${count} people here` : 'Only you are here') : this._phase === 'joining' ? 'Connecting…' : ''}</span>
+        <span part="status" role="status">${joined ? (count > 1 ? `${count} people here` : this.password ? ALONE_PRIVATE : 'Only you are here') : this._phase === 'joining' ? 'Connecting…' : ''}</span>
       </div>
       ${this._notices.map(
         (n) => html`<div part="notice" role="alert">

@@ -1,0 +1,95 @@
+// Private rooms over the fake network: the same password meets, another never does, the server
+// reads no name, and a server in the middle of a link or a call is caught.
+import { expect } from '@open-wc/testing';
+import { FakeNetwork } from '../../test/fakes/peerjs.js';
+import { until } from '../../test/helpers.js';
+import { parseServerUrl } from './config.js';
+import { beaconIdFor } from './ids.js';
+import { RoomSession, type SessionError } from './room-session.js';
+
+describe('RoomSession in a private room', () => {
+  const sessions: RoomSession[] = [];
+  afterEach(() => {
+    for (const s of sessions.splice(0)) s.destroy();
+  });
+  const make = (net: FakeNetwork, name: string, password: string) => {
+    const s = new RoomSession({
+      room: 'board meeting',
+      server: parseServerUrl('http://fake.test/peerjs'),
+      name,
+      password,
+      peerFactory: net.factory,
+      timing: { heartbeat: 50, introTimeout: 300, takeoverStep: 20, admitHold: 1_000 },
+    });
+    sessions.push(s);
+    return s;
+  };
+  const names = (s: RoomSession) => s.participants.map((p) => p.name).sort().join();
+
+  it('lets in those with the password, under a beacon id the room name alone does not give, and the server reads no name', async () => {
+    const net = new FakeNetwork();
+    const [a, b, c] = ['Ada Lovelace', 'Bob Babbage', 'Cy Clerk'].map((n) => make(net, n, 'correct horse battery staple'));
+    for (const s of [a, b, c]) await s.join();
+    await until(() => names(a) === 'Bob Babbage,Cy Clerk' && names(c) === 'Ada Lovelace,Bob Babbage', () => `A: ${names(a)}; C: ${names(c)}`);
+    const open = beaconIdFor('board meeting', 'peerjs');
+    expect(net.claims.filter((id) => id.startsWith('rtc-room-'))).to.have.length(1);
+    expect(net.claims).to.not.include(open);
+    const logged = JSON.stringify(net.relayed);
+    for (const name of ['Lovelace', 'Babbage', 'Clerk']) expect(logged, `the server saw ${name}`).to.not.include(name);
+  });
+
+  it('keeps a page with another password out: it never meets the room', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', 'right');
+    const b = make(net, 'B', 'wrong');
+    const c = make(net, 'C', 'right');
+    for (const s of [a, b, c]) await s.join();
+    await until(() => names(a) === 'C' && names(c) === 'A', () => `A: ${names(a)}; C: ${names(c)}`);
+    expect(names(b)).to.equal('');
+    expect(b.holdsBeacon, 'alone in a room of its own').to.equal(true);
+  });
+
+  it('refuses a link whose DTLS session a server in the middle holds, and says so', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', 'pw');
+    const b = make(net, 'B', 'pw');
+    const errors: SessionError[] = [];
+    a.on('error', (e) => errors.push(e));
+    b.on('error', (e) => errors.push(e));
+    net.middle = true;
+    await a.join();
+    await b.join();
+    await until(() => errors.some((e) => e.type === 'protocol' && /password/.test(e.message)), () => `errors: ${errors.map((e) => e.message)}`);
+    expect(names(a)).to.equal('');
+    expect(names(b)).to.equal('');
+  });
+
+  it('shows no media of a call that a server in the middle holds, and hangs it up', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', 'pw');
+    const b = make(net, 'B', 'pw');
+    a.enableMedia(null);
+    await a.join();
+    await b.join();
+    await until(() => names(a) === 'B' && names(b) === 'A', 'no link');
+    const errors: SessionError[] = [];
+    a.on('error', (e) => errors.push(e));
+    b.on('error', (e) => errors.push(e));
+    net.middle = true; // the call's handshake goes through a server in the middle
+    b.enableMedia(null);
+    await until(() => errors.some((e) => /did not pass the room's check/.test(e.message)), () => `errors: ${errors.map((e) => e.message)}`);
+    expect(a.participants[0].stream).to.equal(null);
+    expect(b.participants[0].stream).to.equal(null);
+  });
+
+  it('shows the media of a call between the two, once both sides checked it', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', 'pw');
+    const b = make(net, 'B', 'pw');
+    a.enableMedia(null);
+    b.enableMedia(null);
+    await a.join();
+    await b.join();
+    await until(() => !!a.participants[0]?.stream && !!b.participants[0]?.stream, 'no media');
+  });
+});

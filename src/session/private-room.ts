@@ -1,0 +1,76 @@
+/**
+ * Private rooms (docs/protocol.md, "Private rooms"; docs/security.md): what the room's password
+ * adds to the protocol. The beacon id comes from the password, signals are sealed, and every
+ * pair link and media call proves, before anything else flows on it, that its other end knows
+ * the password, in a proof bound to the link's own DTLS fingerprints (room-key.ts says why).
+ */
+import { type RoomKey, fingerprintsOf, isChallenge, newChallenge, open, proof, seal, signalAad, verifyProof } from './room-key.js';
+
+export type Fingerprints = { local: string; remote: string };
+
+export class PrivateRoom {
+  /** This side's challenge per connection, and the other side's once it came. */
+  private readonly challenges = new WeakMap<object, { mine: string; theirs: string | null }>();
+
+  constructor(private readonly key: RoomKey) {}
+
+  /** The room's beacon id, derived from the password. */
+  get beaconId(): string {
+    return this.key.beacon;
+  }
+
+  /** Seals a signal's content: only `kind` and the protocol name stay readable to the server. */
+  async sealSignal(base: { proto: string; kind: string }, content: object, from: string, to: string): Promise<object> {
+    return { ...base, sealed: await seal(this.key, content, signalAad(base.kind, from, to)) };
+  }
+
+  /** Opens a sealed signal or connection metadata into the plain form; null when it does not open. */
+  async openSignal(what: unknown, from: string, to: string): Promise<object | null> {
+    if (typeof what !== 'object' || what === null) return null;
+    const { proto, kind, sealed, ...clear } = what as Record<string, unknown>;
+    if (typeof kind !== 'string') return null;
+    const content = await open(this.key, sealed, signalAad(kind, from, to));
+    if (typeof content !== 'object' || content === null || Array.isArray(content)) return null;
+    return { ...content, ...clear, proto, kind };
+  }
+
+  /** The first frame on a new pair connection: this side's challenge. */
+  challenge(conn: object): { t: 'auth'; nonce: string } {
+    const mine = newChallenge();
+    this.challenges.set(conn, { mine, theirs: null });
+    return { t: 'auth', nonce: mine };
+  }
+
+  /** Answers the other side's challenge with this side's proof; null when it cannot be answered. */
+  async answer(conn: object, pc: RTCPeerConnection | undefined, selfId: string, otherId: string, nonce: unknown): Promise<{ t: 'proof'; proof: string } | null> {
+    const state = this.challenges.get(conn);
+    const fp = pc && fingerprintsOf(pc);
+    if (!state || state.theirs !== null || !isChallenge(nonce) || !fp) return null;
+    state.theirs = nonce;
+    const p = await proof(this.key, { fromId: selfId, toId: otherId, fromNonce: state.mine, toNonce: nonce, fromFingerprint: fp.local, toFingerprint: fp.remote });
+    return { t: 'proof', proof: p };
+  }
+
+  /** Checks the other side's proof: it knows the password, and the DTLS session ends at it. */
+  async verify(conn: object, pc: RTCPeerConnection | undefined, selfId: string, otherId: string, p: unknown): Promise<boolean> {
+    const state = this.challenges.get(conn);
+    const fp = pc && fingerprintsOf(pc);
+    if (!state?.theirs || !fp) return false;
+    return verifyProof(this.key, { fromId: otherId, toId: selfId, fromNonce: state.theirs, toNonce: state.mine, fromFingerprint: fp.remote, toFingerprint: fp.local }, p);
+  }
+
+  /** A media call's fingerprints, as this side sees them; null until both descriptions are set. */
+  fingerprints(pc: RTCPeerConnection): Fingerprints | null {
+    return fingerprintsOf(pc);
+  }
+
+  /**
+   * Whether the other side, over the proved pair link, saw the same media connection: its local
+   * fingerprint is this side's remote one and the other way round. A server in the middle of the
+   * call would show each side a different pair.
+   */
+  sameCall(mine: Fingerprints, theirs: unknown): boolean {
+    const t = theirs as Partial<Fingerprints> | null;
+    return typeof t?.local === 'string' && typeof t.remote === 'string' && t.local === mine.remote && t.remote === mine.local;
+  }
+}
