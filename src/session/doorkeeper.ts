@@ -50,6 +50,8 @@ const RECHECK = 20_000;
 export class Doorkeeper {
   /** The member that proved it holds the beacon (this page's id when it does); null when unknown. */
   private holder: string | null = null;
+  /** A holder that welcomed this page: proved once its link says hello. */
+  private candidate: string | null = null;
   private nonce = '';
   private waiter: ((answer: Answer | null) => void) | null = null;
   private healing = false;
@@ -90,12 +92,21 @@ export class Doorkeeper {
     }
     const answer = await asked;
     if (answer && 'full' in answer) throw new SessionError('room-full', `This room is full (${answer.full} people at most).`);
-    if (!this.holder && !this.host.isOver()) this.unanswered();
+    if (!this.holder && !this.candidate && !this.host.isOver()) this.unanswered();
     void this.heal();
   }
 
-  /** Called when the proved holder leaves or the beacon is lost: try again now. */
+  /**
+   * Called when the proved holder leaves or the beacon is lost: try again now. A holder that
+   * welcomed this page and went without saying hello was no holder: say so, and try again.
+   */
   holderGone(id?: string): void {
+    if (id !== undefined && id === this.candidate) {
+      this.candidate = null;
+      this.unanswered();
+      this.wake?.();
+      return;
+    }
     if (id !== undefined && id !== this.holder) return;
     this.holder = null;
     this.wake?.();
@@ -103,7 +114,16 @@ export class Doorkeeper {
 
   /** A welcome arrived on a dial from `holder` that answers this page's question. */
   welcomed(holder: string, welcome: MemberInfo[]): void {
+    this.candidate = holder;
     this.settle({ welcome, holder });
+  }
+
+  /** A member's link said hello: the holder that welcomed this page is proved. */
+  linked(id: string): void {
+    if (id !== this.candidate) return;
+    this.candidate = null;
+    this.holder = id;
+    this.warned = false;
   }
 
   /** A `beacon` frame from a linked member: believed when it carries this page's nonce. */
@@ -129,11 +149,13 @@ export class Doorkeeper {
       return;
     }
     if (!this.rateAllows()) return;
-    if (!admits(this.host.places(newcomer), 0, this.maxParticipants) || !this.host.admit(newcomer, intro)) {
+    if (!admits(this.host.places(newcomer), 0, this.maxParticipants)) {
       // From the beacon id, so that the newcomer knows who says it.
       this.host.signal('beacon', newcomer, { ...metadata('full'), max: this.maxParticipants, nonce: intro.nonce });
       return;
     }
+    // Not taken in (an id that left, or too many waiting): no answer; it may ask again.
+    if (!this.host.admit(newcomer, intro)) return;
     this.host.welcome(newcomer, this.host.welcomeList(newcomer), intro.nonce);
   }
 
@@ -169,7 +191,7 @@ export class Doorkeeper {
   }
 
   private settle(answer: Answer): void {
-    if ('holder' in answer) {
+    if ('holder' in answer && !('welcome' in answer)) {
       this.holder = answer.holder;
       this.warned = false;
     }
@@ -211,7 +233,8 @@ export class Doorkeeper {
       const answer = await this.ask();
       if (this.host.isOver()) break;
       if (answer && 'holder' in answer) {
-        attempt = 0;
+        // A beacon frame from a linked member proves a holder; a welcome does once its link forms.
+        attempt = 'welcome' in answer ? attempt + 1 : 0;
         continue;
       }
       if (await this.host.claimBeacon().catch(() => false)) {
@@ -228,7 +251,7 @@ export class Doorkeeper {
 
   /** Someone holds the room's address but does not answer: say so once, and keep trying. */
   private unanswered(): void {
-    if (this.warned || this.host.isLinked(this.holder ?? '')) return;
+    if (this.warned) return;
     this.warned = true;
     this.host.notice(
       new SessionError(

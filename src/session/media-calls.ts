@@ -8,6 +8,7 @@
 import type { MediaConnection } from 'peerjs';
 import { shouldCall, shouldDial } from './mesh.js';
 import { metadata } from './protocol.js';
+import { Timers } from './types.js';
 
 export interface MediaCallsHost {
   selfId(): string;
@@ -16,6 +17,8 @@ export interface MediaCallsHost {
   call(id: string, stream: MediaStream | null, metadata: object): MediaConnection | undefined;
   /** Whether the member is linked, and whether it takes part in the call. */
   member(id: string): { media: boolean } | null;
+  /** Whether the member is about to link (its connection is waiting for its hello). */
+  linking(id: string): boolean;
   /** A member's stream arrived, changed or went. */
   streamChanged(id: string): void;
   /** The ICE state of a member's call changed. */
@@ -61,8 +64,15 @@ export class MediaCalls {
   /** False while the page is still getting its camera and microphone (see expect). */
   private ready = true;
   private local: MediaStream | null = null;
+  /** Calls from members whose hello has not arrived yet (the call overtook it), one per member. */
+  private readonly early = new Map<string, MediaConnection>();
+  private readonly timers = new Timers();
 
-  constructor(private readonly host: MediaCallsHost) {}
+  constructor(
+    private readonly host: MediaCallsHost,
+    /** How long a call may wait for its member's hello, or take to connect, before it is given up. */
+    private readonly setupTimeout: () => number,
+  ) {}
 
   /** Whether this page takes part in the call. */
   get wantsMedia(): boolean {
@@ -141,6 +151,13 @@ export class MediaCalls {
   /** A call offered by a member. */
   incoming(call: MediaConnection): void {
     const id = call.peer;
+    if (!this.host.member(id) && this.host.linking(id) && this.wanted && !this.host.isOver()) {
+      // Nothing is answered before the hello; a call that gets none in time is hung up.
+      this.early.get(id)?.close();
+      this.early.set(id, call);
+      this.timers.after(this.setupTimeout(), () => this.early.get(id) === call && (this.early.delete(id), call.close()));
+      return;
+    }
     // A linked member that calls takes part in the call, whether or not its state frame came first.
     if (!this.host.member(id) || !this.wanted || this.host.isOver()) return void call.close();
     // Two calls crossed: the higher id's call stays, on both sides.
@@ -149,6 +166,14 @@ export class MediaCalls {
     this.attach(id, call, false);
     if (this.ready) this.answer(call);
     else this.unanswered.add(call);
+  }
+
+  /** The member's link said hello: a call of theirs that came first is taken up now. */
+  linked(id: string): void {
+    const call = this.early.get(id);
+    this.early.delete(id);
+    if (call) this.incoming(call);
+    else this.maybeCall(id);
   }
 
   /** Ends the call with a member, if any. */
@@ -167,6 +192,9 @@ export class MediaCalls {
   }
 
   closeAll(): void {
+    this.timers.clear();
+    for (const call of this.early.values()) call.close();
+    this.early.clear();
     for (const { call } of this.calls.values()) call.close();
     this.calls.clear();
     this.unanswered.clear();
@@ -230,6 +258,10 @@ export class MediaCalls {
     if (out) {
       this.hold(state);
       this.watch(id, state);
+      // A call whose offer was lost (or never answered) is placed again.
+      this.timers.after(this.setupTimeout(), () => {
+        if (current() && (state.ice === 'new' || state.ice === 'checking')) this.maybeCall(id, true);
+      });
     }
     // PeerJS fires `stream` once per track, with the same stream: one update per new stream.
     call.on('stream', (stream) => {

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { judgePair, type PairHealth, type PairReading } from './pair-health.js';
 
 const timing = { quiet: 3_500, redialAfter: 4_000, silence: 20_000 };
-const healthy: PairHealth = { brokenSince: 0, redialAttempts: 0 };
+const healthy: PairHealth = { brokenSince: 0, redialAttempts: 0, lastRedial: 0 };
 const reading = (over: Partial<PairReading> = {}): PairReading => ({ open: true, lastSeen: 0, ice: ['connected'], ...over });
 
 describe('judgePair', () => {
@@ -28,18 +28,21 @@ describe('judgePair', () => {
   });
 
   it('reports a restored link once, and forgets its redial attempts', () => {
-    const broken: PairHealth = { brokenSince: 5_000, redialAttempts: 2 };
+    const broken: PairHealth = { brokenSince: 5_000, redialAttempts: 2, lastRedial: 8_000 };
     const v = judgePair(broken, reading({ lastSeen: 9_000 }), 9_000, timing);
     expect(v).to.deep.equal({ health: healthy, connection: 'connected', restored: true, redial: false, gone: false });
   });
 
-  it('waits longer before each further fresh connection, up to a cap', () => {
+  it('waits longer after each further fresh connection than after the one before, up to a cap', () => {
+    // Broken at 100; the last try (if any) at 10,000. When is the next one due?
     const at = (attempts: number) => {
-      for (let t = 0; ; t += 100) if (judgePair({ brokenSince: 100, redialAttempts: attempts }, reading({ open: false, lastSeen: t }), t, timing).redial) return t;
+      const health = { brokenSince: 100, redialAttempts: attempts, lastRedial: attempts ? 10_000 : 0 };
+      for (let t = 0; ; t += 100) if (judgePair(health, reading({ open: false, lastSeen: t }), t, timing).redial) return t;
     };
     expect(at(0)).to.equal(4_100);
-    expect(at(1)).to.be.greaterThan(at(0));
-    expect(at(2)).to.be.greaterThan(at(1));
+    expect(at(1)).to.be.greaterThan(10_000);
+    expect(at(2) - 10_000).to.be.greaterThan(at(1) - 10_000);
+    expect(at(3) - 10_000).to.be.greaterThan(at(2) - 10_000);
     expect(at(10)).to.equal(at(12));
   });
 

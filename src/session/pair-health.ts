@@ -10,6 +10,8 @@ export interface PairHealth {
   brokenSince: number;
   /** Fresh connections tried since it broke. */
   redialAttempts: number;
+  /** When the last one was tried (0 for none). */
+  lastRedial: number;
 }
 
 export interface PairReading {
@@ -50,13 +52,15 @@ export function judgePair(previous: PairHealth, reading: PairReading, now: numbe
   const brokenSince = broken ? previous.brokenSince || now : 0;
   const restored = !broken && previous.brokenSince !== 0;
   const redialAttempts = broken ? previous.redialAttempts : 0;
-  // Backoff without jitter: only one side of a pair dials, so there is nobody to collide with.
-  const wait = timing.redialAfter + (redialAttempts ? backoff(redialAttempts, REDIAL_BASE, REDIAL_CAP, () => 0.5) : 0);
+  const lastRedial = broken ? previous.lastRedial : 0;
+  // Each further try waits longer after the one before (no jitter: only one side of a pair
+  // dials, so there is nobody to collide with).
+  const due = now - brokenSince >= timing.redialAfter && (redialAttempts === 0 || now - lastRedial >= backoff(redialAttempts, REDIAL_BASE, REDIAL_CAP, () => 0.5));
   return {
-    health: { brokenSince, redialAttempts },
+    health: { brokenSince, redialAttempts, lastRedial },
     connection: broken ? 'reconnecting' : 'connected',
     restored,
-    redial: broken && now - brokenSince >= wait,
+    redial: broken && due,
     gone: silent > timing.silence,
   };
 }

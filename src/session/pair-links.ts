@@ -122,12 +122,14 @@ export class PairLinks {
     if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver()) return false;
     const conn = this.host.connect(id, metadata);
     if (!conn) return false;
-    this.hold(id, conn, this.timing.dialTimeout + this.timing.admitHold);
+    this.hold(id, conn, this.timing.dialTimeout);
     const timer = this.timers.after(this.timing.dialTimeout, () => !conn.open && conn.close());
     let opened = false;
     conn.on('open', () => {
       opened = true;
       this.timers.cancel(timer);
+      // Open: from now on it has admitHold to say hello, like a connection this page accepted.
+      if (this.pending.get(id)?.conn === conn) this.hold(id, conn, this.timing.admitHold);
     });
     conn.on('close', () => {
       this.timers.cancel(timer);
@@ -141,10 +143,9 @@ export class PairLinks {
   accept(conn: DataConnection): void {
     const id = conn.peer;
     if (this.host.isOver()) return void conn.close();
-    if (!this.links.has(id)) {
-      if (this.pending.size >= MAX_PENDING && !this.pending.has(id)) return void conn.close();
-      this.hold(id, conn, this.timing.admitHold);
-    }
+    // A linked member's fresh connection (replacing a broken one) waits for its hello like any other.
+    if (this.pending.size >= MAX_PENDING && !this.pending.has(id)) return void conn.close();
+    this.hold(id, conn, this.timing.admitHold);
     this.attach(conn);
   }
 
@@ -221,9 +222,9 @@ export class PairLinks {
 
   private hold(id: string, conn: DataConnection, ms: number): void {
     const previous = this.pending.get(id);
-    if (previous && previous.conn !== conn) {
+    if (previous) {
       this.unhold(id, previous.conn);
-      previous.conn.close();
+      if (previous.conn !== conn) previous.conn.close();
     }
     const timer = this.timers.after(ms, () => {
       if (this.pending.get(id)?.conn !== conn) return;
@@ -338,7 +339,7 @@ export class PairLinks {
       conn,
       lastSeen: now,
       meshIce: conn.peerConnection?.iceConnectionState ?? 'connected',
-      health: { brokenSince: 0, redialAttempts: 0 },
+      health: { brokenSince: 0, redialAttempts: 0, lastRedial: 0 },
       redial: null,
     });
     this.host.linked(id, hello);
@@ -357,7 +358,7 @@ export class PairLinks {
     link.redial = null;
     link.lastSeen = Date.now();
     link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
-    link.health = { brokenSince: 0, redialAttempts: 0 };
+    link.health = { brokenSince: 0, redialAttempts: 0, lastRedial: 0 };
     this.unhold(id, conn);
     old.close();
     this.host.replaced(id, hello);
@@ -387,16 +388,16 @@ export class PairLinks {
 
   /** Opens a fresh connection to a member whose link is broken. */
   private redial(id: string, link: Link): void {
-    link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1 };
+    link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1, lastRedial: Date.now() };
     const conn = this.host.connect(id, {});
     if (!conn) return;
     link.redial = conn;
-    const timer = this.timers.after(this.timing.dialTimeout, () => {
+    // Open or not, a fresh connection that has not said hello by then is given up.
+    this.timers.after(this.timing.dialTimeout + this.timing.admitHold, () => {
       if (link.redial !== conn) return;
       link.redial = null;
       conn.close();
     });
-    conn.on('open', () => this.timers.cancel(timer));
     this.attach(conn);
   }
 

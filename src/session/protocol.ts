@@ -163,7 +163,7 @@ export function cleanName(value: unknown): string {
   return cleanDisplayText(value, MAX_NAME_LENGTH);
 }
 
-/** A nonce: 8 to 64 letters and digits. */
+/** A nonce: 8 to 64 letters, digits, `_` or `-`. */
 function isNonce(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(value);
 }

@@ -194,6 +194,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       isOver,
       call: (id, stream, meta) => this.serverLink.call(id, stream, meta),
       member: (id) => (this.roster.isLinked(id) ? { media: this.roster.get(id)!.media } : null),
+      linking: (id) => this.links.knows(id) && !this.roster.isLinked(id),
       streamChanged: (id) => this.roster.isLinked(id) && this.update(id, {}),
       iceChanged: (id) => this.links.check(id),
       calling: () => this.emit('calling'),
@@ -201,7 +202,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       callCheck: () => this.privateRoom,
       sendFingerprints: (id, fp) => this.links.send(id, { t: 'call-fp', ...fp }),
       unverified: (id) => this.report(id, new SessionError('protocol', `The call with ${this.nameOf(id)} did not pass the room's check (someone may be in the middle); hung up.`, false)),
-    });
+    }, () => this.timing.dialTimeout);
   }
 
   get phase(): SessionPhase {
@@ -279,7 +280,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         welcome: (newcomer, welcome, nonce) => void this.sendWelcome(newcomer, welcome, nonce),
         tellHolder: (m, nonce) => void this.links.send(m, { t: 'beacon', ...(nonce && { nonce }) }),
         linkedIds: () => this.roster.linked().map((m) => m.id),
-        notice: (error) => this.report('', error),
+        notice: (error) => this.emit('error', error),
         isOver: (): boolean => this.isOver() || this.door !== door,
       },
       this.beaconId,
@@ -297,7 +298,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       this.otherVersion(from, meta);
       return false;
     }
-    if (kind === 'media') return isConnectionMetadata(meta, 'media') && this.roster.isLinked(from) && this.media.wantsMedia;
+    // A call from a member whose hello is on its way is let in, and answered once the hello is here.
+    if (kind === 'media') return isConnectionMetadata(meta, 'media') && this.media.wantsMedia && (this.roster.isLinked(from) || this.links.knows(from));
     if (!isConnectionMetadata(meta, 'mesh')) return false;
     // The holder's answer to this page's question carries the question's nonce.
     const nonce = (meta as { nonce?: unknown }).nonce;
@@ -388,11 +390,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private onLinked(id: string, hello: HelloFrame): void {
     this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam }, this._phase === 'joined');
     this.snapshots.delete(id);
+    this.door?.linked(id);
     this.emit('participant-joined', this.snapshot(id));
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.links.broadcast({ t: 'peers', ids: this.roster.linked().map((m) => m.id) });
     this.learn(hello.peers);
-    this.media.maybeCall(id);
+    this.media.linked(id);
   }
 
   private onFrame(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): void {
@@ -434,6 +437,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.media.hangUp(id);
     this.roster.remove(id);
     this.snapshots.delete(id);
+    for (const key of [...this.reported]) if (key.startsWith(`${id}\n`)) this.reported.delete(key);
     if (last) this.emit('participant-left', last, reason);
     this.door?.holderGone(id);
   }
@@ -635,9 +639,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** Reports a non-fatal error once per kind and sender. */
   private report(from: string, error: SessionError): void {
-    const key = `${error.type}\n${from}`;
+    const key = `${from}\n${error.type}`;
     if (this.reported.has(key)) return;
-    if (this.reported.size >= MAX_REPORTED) return;
+    if (this.reported.size >= MAX_REPORTED) this.reported.delete(this.reported.values().next().value!);
     this.reported.add(key);
     this.emit('error', error);
   }

@@ -36,7 +36,7 @@ export interface ServerLinkHost {
 /** The server gave the id to someone else. */
 export class IdTakenError extends Error {}
 
-/** The largest signal accepted, in characters of its JSON: a welcome of 256 members fits. */
+/** The largest signal accepted, in characters of its JSON (an intro or a refusal is far smaller; sealed ones are padded). */
 const MAX_SIGNAL = 32 * 1024;
 
 interface ServerMessage {
@@ -233,7 +233,8 @@ export class ServerLink {
       if (typeof src !== 'string' || !payload || typeof payload !== 'object') return false;
       const known = !!peer.getConnection(src, String(payload.connectionId));
       if (type !== 'OFFER') return known && emit(event, ...args); // never stored for later
-      if (payload.type === PROTOCOL) {
+      // Signals of another version reach the session too, which tells the page's user.
+      if (payload.type === PROTOCOL || (typeof payload.type === 'string' && payload.type.startsWith('rtc-room/'))) {
         if (signalSize(payload.metadata) <= MAX_SIGNAL) this.host.signal(role, src, payload.metadata);
         return false;
       }

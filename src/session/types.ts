@@ -105,7 +105,7 @@ export interface SessionTiming {
   takeoverStep: number;
   /** How long a newcomer's first introduction goes unanswered before it claims the beacon itself. */
   claimAfter: number;
-  /** First wait before a mesh dial that failed to open is tried again (doubling, up to 8 times as long). */
+  /** First wait before a mesh dial that failed to open is tried again (doubling with each try, 4 tries). */
   dialRetry: number;
 }
 
