@@ -168,6 +168,11 @@ export class MediaCalls {
     else this.unanswered.add(call);
   }
 
+  /** The peer connections of every call. */
+  peerConnections(): RTCPeerConnection[] {
+    return [...this.calls.values()].flatMap((s) => (s.call.peerConnection ? [s.call.peerConnection] : []));
+  }
+
   /** The member's link said hello: a call of theirs that came first is taken up now. */
   linked(id: string): void {
     const call = this.early.get(id);

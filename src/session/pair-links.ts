@@ -110,6 +110,12 @@ export class PairLinks {
     return this.links.get(id)?.conn.dataChannel ?? null;
   }
 
+  /** The peer connections of every link and pending connection. */
+  peerConnections(): RTCPeerConnection[] {
+    const conns = [...[...this.links.values()].flatMap((l) => [l.conn, l.redial]), ...[...this.pending.values()].map((p) => p.conn)];
+    return conns.flatMap((c) => (c?.peerConnection ? [c.peerConnection] : []));
+  }
+
   /** Buffered bytes on every link (for a goodbye to leave before the connections close). */
   buffered(): number {
     let n = 0;

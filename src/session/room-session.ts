@@ -102,6 +102,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** The password's part of the protocol; null in an open room. */
   private privateRoom: PrivateRoom | null = null;
   private beaconId = '';
+  private readonly peerConfig: RTCConfiguration;
 
   constructor(options: RoomSessionOptions) {
     super();
@@ -111,7 +112,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.maxParticipants = options.maxParticipants ?? 0;
     this.password = options.password ?? '';
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    const peerOptions: PeerOptions = {
+    const peerOptions: PeerOptions & { config: RTCConfiguration } = {
       host: options.server.host,
       port: options.server.port,
       path: options.server.path,
@@ -119,9 +120,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       key: options.server.key,
       // Never PeerJS's default public STUN/TURN servers: only what the page configured. One
       // transport for audio and video from the start (every peer is ours and bundles).
-      config: { iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' },
+      config: { iceServers: options.iceServers ?? [], iceTransportPolicy: options.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle' },
       debug: 0,
     };
+    // PeerJS reads `config` each time it makes a peer connection.
+    this.peerConfig = peerOptions.config;
     const self = () => this.selfId;
     const isOver = () => this.isOver();
     this.serverLink = new ServerLink(
@@ -550,6 +553,21 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private broadcastState(): void {
     this.links.broadcast({ t: 'state', media: this.media.wantsMedia, mic: this.micOn, cam: this.camOn });
+  }
+
+  /**
+   * New STUN and TURN servers (fresh TURN credentials, most often): every connection made from
+   * now on uses them, and every open one is given them for its next ICE gathering.
+   */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.peerConfig.iceServers = iceServers;
+    for (const pc of [...this.links.peerConnections(), ...this.media.peerConnections()]) {
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+      } catch {
+        // A closed connection, or one whose configuration cannot change: the next one gets them.
+      }
+    }
   }
 
   // ---------------------------------------------------------------- messaging for extensions

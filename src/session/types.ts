@@ -72,6 +72,8 @@ export interface RoomSessionOptions {
   server: ServerEndpoint;
   name?: string;
   iceServers?: RTCIceServer[];
+  /** `relay` sends everything through the TURN servers (and hides addresses from the other members). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** 0 for no limit. */
   maxParticipants?: number;
   /** A private room's password; empty or absent for an open room. */
