@@ -103,6 +103,20 @@ for (const [label, server] of [
 describe('<rtc-chat> with other people\'s data', () => {
   afterEach(closeAll);
 
+  it('labels history whose author has left with who relayed it', async () => {
+    const room = uniqueRoom('relayed');
+    const [ada, bob] = await joinChats(room, rtcServer, ['Ada', 'Bob']);
+    ada.chat.send('minutes are in the doc');
+    await until(() => bob.chat.messages.length === 1, 'Bob did not get the message');
+    ada.close();
+    await until(() => bob.chat.participants.length === 0, 'Bob still sees Ada');
+    const cy = await addChatParticipant({ room, server: rtcServer, name: 'Cy' });
+    await until(() => cy.chat.messages.length === 1, () => `Cy has ${cy.chat.messages.length} messages`);
+    expect(cy.chat.messages[0].relayedBy?.name).to.equal('Bob');
+    await cy.chat.updateComplete;
+    await until(() => part(cy.chat, 'relayed')[0]?.textContent === 'relayed by Bob', 'no relayed label');
+  });
+
   it('shows markup in messages, display names and file names as text', async () => {
     const evil = '<img src=x onerror="parent.parent.pwned=1">';
     const [ada, bob] = await joinChats(uniqueRoom('xss'), rtcServer, ['Ada', evil]);

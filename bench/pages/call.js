@@ -2,8 +2,7 @@
 // between known ids (raw), and reports when remote video frames arrive. For diagnosis, also with
 // the element's RoomSession and plain videos (session), and raw PeerJS with a data connection
 // per pair beside each call (raw with `data`).
-import { RoomSession, parseServerUrl } from '/rtc-elements.js';
-import { frames, idle, instrument, mark, peerOptions, start, timedPeer, waitFrames, watchVideo } from './common.js';
+import { frames, idle, instrument, loadLib, mark, peerOptions, start, timedPeer, waitFrames, watchVideo } from './common.js';
 
 instrument();
 
@@ -16,6 +15,8 @@ let call = null;
 /** t0: <rtc-call autojoin> is put on the page. */
 function attach({ room, name }) {
   start();
+  // The same chunk the element is loading: ready by the time the element makes its first peer.
+  void loadLib();
   call = document.createElement('rtc-call');
   call.peerFactory = timedPeer;
   call.setAttribute('room', room);
@@ -54,6 +55,7 @@ function joined(timeout = 20_000) {
  * Resolves when its peer is open and its media is there.
  */
 async function raw({ id, dial = [], data = false }) {
+  await loadLib();
   start();
   const grid = document.createElement('div');
   grid.className = 'raw';
@@ -97,6 +99,7 @@ async function raw({ id, dial = [], data = false }) {
  * as the element asks, every remote stream in a plain video as on the raw page.
  */
 async function session({ room, name }) {
+  const { RoomSession, parseServerUrl } = await loadLib();
   start();
   const grid = document.createElement('div');
   grid.className = 'raw';

@@ -1,7 +1,15 @@
 // Shared by the benchmark pages. Both sides of every comparison load the same bundle and use
 // the same probes: the element through its public API, the baseline through `createPeer`,
 // which is the very PeerJS build the elements run.
-import { createPeer } from '/rtc-elements.js';
+import { loadSession } from '/rtc-elements.js';
+
+let lib = null;
+/**
+ * The session chunk (PeerJS inside), which the script tag loads only when an element joins. The
+ * raw side loads it before its t0, as a hand-written page would have PeerJS in its bundle; the
+ * element loads it itself after t0, so its join pays for the load.
+ */
+export const loadLib = async () => (lib ??= await loadSession());
 
 /** Events on this page's clock (ms since `t0`), for the breakdown of a join. */
 export const marks = [];
@@ -40,7 +48,8 @@ export function instrument() {
 
 /** createPeer with marks at the signalling steps that matter for a join; behaviour unchanged. */
 export function timedPeer(id, options) {
-  const peer = createPeer(id, options);
+  if (!lib) throw new Error('timedPeer before loadLib()');
+  const peer = lib.createPeer(id, options);
   const tag = id.startsWith('rtc-room-') ? 'beacon ' : '';
   mark(`${tag}peer`);
   peer.on('open', () => mark(`${tag}peer open`));
@@ -127,4 +136,4 @@ export function waitFrames(n, timeout = 30_000) {
 export const idle = () =>
   new Promise((resolve) => requestIdleCallback(() => setTimeout(resolve, 100), { timeout: 1_000 }));
 
-export { createPeer };
+

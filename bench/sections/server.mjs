@@ -42,7 +42,8 @@ function cpuTicks(pid) {
 
 const KINDS = {
   'rtc-server': (root, port) => ({
-    argv: [path.join(root, 'server/cli.js'), '--port', String(port), '--host', '127.0.0.1'],
+    // Every simulated peer comes from 127.0.0.1: lift the per-address cap for the measurement.
+    argv: [path.join(root, 'server/cli.js'), '--port', String(port), '--host', '127.0.0.1', '--max-connections-per-address', '100000'],
     ready: `http://127.0.0.1:${port}/peerjs`,
     ws: (id) => `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${id}&token=t${id}`,
   }),

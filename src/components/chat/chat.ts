@@ -61,6 +61,7 @@ const clock = (time: number) => (clockFormat ??= new Intl.DateTimeFormat(undefin
  * @csspart sender - The sender's name on a message or file.
  * @csspart time - When a message was sent.
  * @csspart text - A message's text.
+ * @csspart relayed - On a message from before this page joined, whose author has left: who passed it on (history is relayed, not signed).
  * @csspart system-line - A line saying who joined or left.
  * @csspart unread-button - Shown while messages arrived below a reader who scrolled up: how many, and a jump down to them.
  * @csspart file - A file transfer; also `mine` or `theirs`.
@@ -90,7 +91,7 @@ const clock = (time: number) => (clockFormat ??= new Intl.DateTimeFormat(undefin
  * @cssstate unread - Messages arrived while the reader was scrolled up.
  * @cssstate drop-target - Files are being dragged over the element.
  *
- * @fires {RtcMessageEvent} rtc-message - A message from someone else arrived. `detail: { id, from, name, text, time, mine, history }`.
+ * @fires {RtcMessageEvent} rtc-message - A message from someone else arrived. `detail: { id, from, name, text, time, mine, history, relayedBy }` (`relayedBy`: `{ id, name }` of the member who passed on a message whose author is not here, else null).
  * @fires {RtcMessageSendEvent} rtc-message-send - A message is about to be sent; cancelable. `detail: { text }`.
  * @fires {RtcFileOfferedEvent} rtc-file-offered - Someone offers a file; cancelable (declines it). `detail: { file }`.
  * @fires {RtcFileProgressEvent} rtc-file-progress - A transfer moved on or ended. `detail: { file }`.
@@ -261,9 +262,9 @@ export class RtcChat extends RoomElement {
     }
     this.#forceScroll = false;
     this.#shown = this.#end();
-    // Object URLs of files no longer listed go, so their memory can too.
+    // Object URLs of files no longer listed, or no longer kept (past the cap), go, so their memory can too.
     if (this.#urls.size) {
-      const listed = new Set((this.#chat?.entries ?? []).map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.id : '')));
+      const listed = new Set((this.#chat?.entries ?? []).map((e) => (e.kind === 'local' && e.data.type === 'file' && e.data.file.blob ? e.data.file.id : '')));
       for (const [id, url] of this.#urls) {
         if (!listed.has(id)) {
           URL.revokeObjectURL(url);
@@ -471,6 +472,7 @@ export class RtcChat extends RoomElement {
       <div class="row meta">
         <span part="sender">${mine ? 'You' : (m?.name ?? f!.fromName)}</span>
         <time part="time" datetime=${new Date((m ?? f)!.time).toISOString()}>${clock((m ?? f)!.time)}</time>
+        ${m?.relayedBy ? html`<span part="relayed">relayed by ${m.relayedBy.name}</span>` : nothing}
       </div>
       ${m
         ? html`<div part="text">${linkify(m.text).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
