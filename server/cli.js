@@ -40,7 +40,8 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 try {
   const { url } = await server.listen();
   process.stdout.write(
-    `rtc-server listening on ${url} (PeerServer at ${config.path}, bundle at /rtc-elements.js)\n`,
+    `rtc-server listening on ${url} (PeerServer at ${config.path}, bundle at /rtc-elements.js` +
+      `${config.turnUrls.length ? `, TURN credentials for ${config.turnUrls.join(' ')} at /ice-servers` : ''})\n`,
   );
 } catch (error) {
   await server.close();

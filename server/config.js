@@ -29,6 +29,11 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  *   connection was lost (not closed by the client), or after a restart with `stateFile`.
  * @property {string | undefined} stateFile Where the id bindings are kept across restarts;
  *   undefined keeps them in memory only.
+ * @property {string[]} turnUrls TURN (and STUN) server URLs handed out at `GET /ice-servers`; empty
+ *   hands out none.
+ * @property {string | undefined} turnSecret coturn's `static-auth-secret`, which signs the credentials.
+ * @property {number} turnTtl Seconds the credentials from `GET /ice-servers` stay valid.
+ * @property {number} iceServersPerMinute Most `GET /ice-servers` requests per minute from one address.
  * @property {boolean} allowDiscovery Whether `GET {path}/{key}/peers` lists peer ids.
  * @property {boolean} proxied Whether the server runs behind a reverse proxy (trust X-Forwarded-*).
  * @property {string} distDir Folder holding the build (`rtc-elements.js`).
@@ -56,6 +61,13 @@ export const defaultConfig = Object.freeze({
   // Covers a restart or a network change plus the elements' reconnect backoff (30 s at most).
   idGraceTimeout: 5 * 60 * 1000,
   stateFile: undefined,
+  turnUrls: Object.freeze([]),
+  turnSecret: undefined,
+  // Long enough that a page refreshes rarely (at half of it), short enough that a leaked
+  // credential soon expires.
+  turnTtl: 6 * 60 * 60,
+  // A page asks once per join and per half TTL; an office behind one NAT joins in bursts.
+  iceServersPerMinute: 60,
   allowDiscovery: false,
   proxied: false,
   distDir: path.join(packageRoot, 'dist'),
@@ -73,6 +85,13 @@ Options:
   --key K           PeerServer API key (default ${defaultConfig.key})
   --proxied         behind a reverse proxy: take client addresses from X-Forwarded-For
   --state-file F    keep the peer id bindings in F across restarts (default: memory only)
+
+TURN credentials at GET /ice-servers (docs/hosting.md):
+  --turn-url URL    a turn:, turns: (or stun:) URL of your coturn; repeat it or separate URLs
+                    with commas (env RTC_TURN_URL)
+  --turn-secret S   coturn's static-auth-secret (env RTC_TURN_SECRET, which other users of the
+                    machine cannot read in the process list)
+  --turn-ttl S      seconds the credentials stay valid [${defaultConfig.turnTtl}]
 
 Limits (defaults in brackets):
   --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
@@ -108,6 +127,9 @@ const CONFIG_FLAGS = /** @type {const} */ ({
   'max-queued-per-id': 'maxQueuedPerId',
   'max-queued-bytes': 'maxQueuedBytes',
   'id-grace-timeout': 'idGraceTimeout',
+  'turn-url': 'turnUrls',
+  'turn-secret': 'turnSecret',
+  'turn-ttl': 'turnTtl',
 });
 
 /** Settings that are positive integers; from flags they arrive as strings. */
@@ -121,11 +143,13 @@ const INTEGER_SETTINGS = /** @type {const} */ ([
   'maxQueuedPerId',
   'maxQueuedBytes',
   'idGraceTimeout',
+  'turnTtl',
+  'iceServersPerMinute',
 ]);
 
 /**
  * @typedef {object} CliFlags
- * @property {Partial<Record<keyof RtcServerConfig, string | boolean>>} config
+ * @property {Partial<Record<keyof RtcServerConfig, string | string[] | boolean>>} config
  *   values as given; `resolveConfig` validates the ones that take effect
  * @property {boolean} help
  * @property {boolean} buildIfStale
@@ -157,6 +181,9 @@ export function parseFlags(argv) {
         'max-queued-per-id': { type: 'string' },
         'max-queued-bytes': { type: 'string' },
         'id-grace-timeout': { type: 'string' },
+        'turn-url': { type: 'string', multiple: true },
+        'turn-secret': { type: 'string' },
+        'turn-ttl': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'build-if-stale': { type: 'boolean' },
       },
@@ -176,7 +203,8 @@ export function parseFlags(argv) {
 
 /**
  * Builds the server configuration. Later sources win:
- * `defaultConfig` < env (`PORT`, `HOST`) < command-line flags < `overrides`.
+ * `defaultConfig` < env (`PORT`, `HOST`, `RTC_TURN_URL`, `RTC_TURN_SECRET`) < command-line flags
+ * < `overrides`.
  * Both `env` and `argv` are empty unless given, so a program embedding the
  * server is not affected by the variables of the process it runs in.
  * @param {{ argv?: readonly string[], env?: Record<string, string | undefined>, overrides?: Partial<RtcServerConfig> }} [sources]
@@ -202,6 +230,8 @@ export function resolveConfig({ argv = [], env = {}, overrides = {} } = {}) {
   };
   // An empty variable counts as unset, as in most shells' ${PORT:-...}.
   apply({ port: env.PORT || undefined, host: env.HOST || undefined }, (name) => name.toUpperCase());
+  apply({ turnUrls: env.RTC_TURN_URL || undefined }, () => 'RTC_TURN_URL');
+  apply({ turnSecret: env.RTC_TURN_SECRET || undefined }, () => 'RTC_TURN_SECRET');
   const flagOf = Object.fromEntries(Object.entries(CONFIG_FLAGS).map(([flag, name]) => [name, flag]));
   apply(parseFlags(argv).config, (name) => `--${flagOf[name]}`);
   for (const name of Object.keys(overrides)) {
@@ -257,6 +287,16 @@ function validate(config, source) {
   if (config.stateFile !== undefined && (typeof config.stateFile !== 'string' || config.stateFile === '')) {
     throw new ConfigError(`Invalid stateFile${from('stateFile')}: expected a file path`);
   }
+  const turnUrls = checkTurnUrls(config.turnUrls, from('turnUrls'));
+  if (config.turnSecret !== undefined && (typeof config.turnSecret !== 'string' || config.turnSecret === '')) {
+    throw new ConfigError(`Invalid turnSecret${from('turnSecret')}: expected a non-empty string`);
+  }
+  if (turnUrls.length > 0 && config.turnSecret === undefined) {
+    throw new ConfigError(`TURN URLs given${from('turnUrls')} without a secret: set --turn-secret or RTC_TURN_SECRET to coturn's static-auth-secret`);
+  }
+  if (turnUrls.length === 0 && config.turnSecret !== undefined) {
+    throw new ConfigError(`A TURN secret given${from('turnSecret')} without a URL: set --turn-url or RTC_TURN_URL`);
+  }
   for (const name of /** @type {const} */ (['distDir', 'demoDir'])) {
     if (typeof config[name] !== 'string' || config[name] === '') {
       throw new ConfigError(`Invalid ${name}: expected a folder path`);
@@ -266,10 +306,33 @@ function validate(config, source) {
     ...config,
     ...integers,
     port,
+    turnUrls,
     stateFile: config.stateFile === undefined ? undefined : path.resolve(config.stateFile),
     allowDiscovery: Boolean(config.allowDiscovery),
     proxied: Boolean(config.proxied),
     distDir: path.resolve(config.distDir),
     demoDir: path.resolve(config.demoDir),
   };
+}
+
+/**
+ * TURN URLs from repeated flags, comma-separated strings or an array.
+ * @param {unknown} given
+ * @param {string} from
+ * @returns {string[]}
+ */
+function checkTurnUrls(given, from) {
+  const list = (Array.isArray(given) ? given : [given])
+    .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
+    .map((item) => (typeof item === 'string' ? item.trim() : item))
+    .filter((item) => item !== '');
+  for (const url of list) {
+    // turn:host[:port][?transport=udp|tcp], as RTCIceServer takes them.
+    if (typeof url !== 'string' || url.length > 256 || !/^(turns?|stuns?):[^\s/?#,]+(\?transport=(udp|tcp))?$/i.test(url)) {
+      throw new ConfigError(
+        `Invalid TURN URL ${JSON.stringify(url)}${from}: expected something like turn:turn.example.com:3478 or turns:turn.example.com:5349?transport=tcp`,
+      );
+    }
+  }
+  return list;
 }

@@ -10,6 +10,7 @@ import { IdClaims } from './id-claims.js';
 import { pageHeaders } from './page-policy.js';
 import { SocketGuard } from './socket-guard.js';
 import { runTrackingTimeouts } from './timer-scope.js';
+import { iceServersHandler } from './turn.js';
 
 export { defaultConfig, resolveConfig, ConfigError } from './config.js';
 
@@ -121,6 +122,9 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
       : sendBuildFile(config.distDir, fileName, 'text/javascript; charset=utf-8', IMMUTABLE);
     send(req, res, next);
   });
+
+  // TURN credentials for the elements (an empty list without --turn-url): server/turn.js.
+  app.get('/ice-servers', iceServersHandler(config));
 
   // Mounting starts the PeerServer's timers and attaches its WebSocket server.
   const stopPeerTimers = runTrackingTimeouts(() => app.use(config.path, peerServer));

@@ -1,0 +1,89 @@
+// GET /ice-servers: short-lived TURN credentials for the elements, in the form of coturn's
+// `use-auth-secret` (the "TURN REST API"): username `${expiry}:${random}`, credential
+// base64(HMAC-SHA1(secret, username)). coturn checks the HMAC with the same secret and refuses
+// the username once its expiry (Unix seconds) has passed; rtc-server and coturn never talk.
+
+import { createHmac, randomBytes } from 'node:crypto';
+import { clientAddress } from './client-address.js';
+
+/**
+ * Credentials for one caller.
+ * @param {{ urls: readonly string[], secret: string, ttl: number }} turn ttl in seconds
+ * @param {number} [now] ms since the epoch
+ * @returns {{ iceServers: RTCIceServerJson[], ttl: number }}
+ */
+export function turnCredentials({ urls, secret, ttl }, now = Date.now()) {
+  const username = `${Math.floor(now / 1000) + ttl}:${randomBytes(12).toString('base64url')}`;
+  const credential = createHmac('sha1', secret).update(username).digest('base64');
+  const turn = urls.filter((url) => /^turns?:/i.test(url));
+  const stun = urls.filter((url) => /^stuns?:/i.test(url));
+  /** @type {RTCIceServerJson[]} */
+  const iceServers = [];
+  if (stun.length) iceServers.push({ urls: stun });
+  if (turn.length) iceServers.push({ urls: turn, username, credential });
+  return { iceServers, ttl };
+}
+
+/** @typedef {{ urls: string[], username?: string, credential?: string }} RTCIceServerJson */
+
+/**
+ * Requests per address and minute, counted in fixed windows. Bounded: past `maxAddresses`
+ * the oldest window goes first (which can only loosen someone's limit, never grow memory).
+ */
+export class RequestLimit {
+  /** @type {Map<string, { start: number, count: number }>} */
+  #windows = new Map();
+
+  /** @param {{ perMinute: number, maxAddresses?: number, now?: () => number }} options */
+  constructor({ perMinute, maxAddresses = 10000, now = Date.now }) {
+    this.perMinute = perMinute;
+    this.maxAddresses = maxAddresses;
+    this.now = now;
+  }
+
+  /**
+   * Counts one request; the seconds to wait when it is over the limit, else 0.
+   * @param {string} address
+   */
+  take(address) {
+    const now = this.now();
+    let window = this.#windows.get(address);
+    if (!window || now - window.start >= 60_000) {
+      this.#windows.delete(address);
+      window = { start: now, count: 0 };
+      this.#windows.set(address, window);
+      while (this.#windows.size > this.maxAddresses) {
+        const oldest = this.#windows.keys().next().value;
+        if (oldest === undefined) break;
+        this.#windows.delete(oldest);
+      }
+    }
+    window.count++;
+    return window.count > this.perMinute ? Math.max(1, Math.ceil((window.start + 60_000 - now) / 1000)) : 0;
+  }
+
+  get size() {
+    return this.#windows.size;
+  }
+}
+
+/**
+ * The route's handler. Without TURN URLs it answers an empty list (200, not 404), so that the
+ * elements' fetch succeeds quietly and they connect directly.
+ * @param {Readonly<import('./config.js').RtcServerConfig>} config
+ * @returns {import('express').RequestHandler}
+ */
+export function iceServersHandler(config) {
+  const limit = new RequestLimit({ perMinute: config.iceServersPerMinute });
+  const turn = { urls: config.turnUrls, secret: config.turnSecret ?? '', ttl: config.turnTtl };
+  return (req, res) => {
+    // Any page may embed the elements, which fetch this cross-origin; no cookies are read.
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
+    const wait = limit.take(clientAddress(req, config.proxied));
+    if (wait) {
+      res.set('Retry-After', String(wait)).status(429).type('text/plain; charset=utf-8').send('Too many requests\n');
+      return;
+    }
+    res.json(turn.urls.length ? turnCredentials(turn) : { iceServers: [], ttl: config.turnTtl });
+  };
+}

@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, createRtcServer, resolveConfig } from './index.js';
+import { RequestLimit, turnCredentials } from './turn.js';
+
+const serverDir = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * @param {import('node:test').TestContext} t
+ * @param {Partial<import('./config.js').RtcServerConfig>} overrides
+ */
+async function startServer(t, overrides) {
+  const server = createRtcServer({ port: 0, host: '127.0.0.1', ...overrides });
+  t.after(() => server.close());
+  const { url } = await server.listen();
+  return url;
+}
+
+/** What coturn's use-auth-secret checks: the HMAC, and an expiry not yet past. */
+function coturnAccepts(/** @type {string} */ secret, /** @type {{ username?: string, credential?: string }} */ server, now = Date.now()) {
+  const { username = '', credential = '' } = server;
+  const expiry = Number(username.split(':')[0]);
+  return createHmac('sha1', secret).update(username).digest('base64') === credential && expiry * 1000 > now;
+}
+
+test('TURN settings come from flags, the environment or overrides, and are checked', () => {
+  const config = resolveConfig({
+    argv: ['--turn-url', 'turn:a.example:3478,turns:a.example:5349?transport=tcp', '--turn-url', 'stun:a.example', '--turn-ttl', '600'],
+    env: { RTC_TURN_SECRET: 's3cret' },
+  });
+  assert.deepEqual(config.turnUrls, ['turn:a.example:3478', 'turns:a.example:5349?transport=tcp', 'stun:a.example']);
+  assert.equal(config.turnSecret, 's3cret');
+  assert.equal(config.turnTtl, 600);
+  assert.deepEqual(resolveConfig({ env: { RTC_TURN_URL: 'turn:b:1, turn:c:2', RTC_TURN_SECRET: 'x' } }).turnUrls, ['turn:b:1', 'turn:c:2']);
+  // A flag wins over the environment.
+  assert.deepEqual(resolveConfig({ argv: ['--turn-url', 'turn:d'], env: { RTC_TURN_URL: 'turn:e', RTC_TURN_SECRET: 'x' } }).turnUrls, ['turn:d']);
+  assert.equal(resolveConfig().turnTtl, 6 * 3600);
+  assert.deepEqual(resolveConfig().turnUrls, []);
+
+  assert.throws(() => resolveConfig({ argv: ['--turn-url', 'turn:a'] }), /without a secret/);
+  assert.throws(() => resolveConfig({ env: { RTC_TURN_SECRET: 'x' } }), /without a URL.*|RTC_TURN_SECRET/);
+  assert.throws(() => resolveConfig({ argv: ['--turn-url', 'https://a', '--turn-secret', 'x'] }), /Invalid TURN URL "https:\/\/a" \(from --turn-url\)/);
+  assert.throws(() => resolveConfig({ argv: ['--turn-url', 'turn:a b', '--turn-secret', 'x'] }), ConfigError);
+  assert.throws(() => resolveConfig({ argv: ['--turn-url', 'turn:a', '--turn-secret', 'x', '--turn-ttl', '0'] }), /turnTtl/);
+});
+
+test('credentials are what coturn use-auth-secret expects, and expire after the TTL', () => {
+  const now = Date.UTC(2030, 0, 1);
+  const { iceServers, ttl } = turnCredentials({ urls: ['turn:t:3478', 'turns:t:5349', 'stun:t:3478'], secret: 'S', ttl: 60 }, now);
+  assert.equal(ttl, 60);
+  assert.deepEqual(iceServers[0], { urls: ['stun:t:3478'] });
+  const turn = iceServers[1];
+  assert.deepEqual(turn.urls, ['turn:t:3478', 'turns:t:5349']);
+  assert.match(turn.username ?? '', /^\d+:[\w-]{16}$/);
+  assert.equal(Number(turn.username?.split(':')[0]), now / 1000 + 60);
+  assert.ok(coturnAccepts('S', turn, now));
+  assert.ok(!coturnAccepts('other', turn, now));
+  assert.ok(!coturnAccepts('S', turn, now + 61_000), 'expired');
+  const again = turnCredentials({ urls: ['turn:t'], secret: 'S', ttl: 60 }, now).iceServers[0];
+  assert.notEqual(again.username, turn.username, 'a random part in each username');
+});
+
+test('GET /ice-servers answers any origin, uncached, with fresh credentials', async (t) => {
+  const url = await startServer(t, { turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'S', turnTtl: 120 });
+  const before = Date.now();
+  const response = await fetch(`${url}/ice-servers`, { headers: { Origin: 'https://elsewhere.example' } });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.equal(response.headers.get('cache-control'), 'no-store');
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+  const body = await response.json();
+  assert.equal(body.ttl, 120);
+  assert.equal(body.iceServers.length, 1);
+  assert.deepEqual(body.iceServers[0].urls, ['turn:127.0.0.1:3478']);
+  assert.ok(coturnAccepts('S', body.iceServers[0], before));
+  const expiry = Number(body.iceServers[0].username.split(':')[0]);
+  assert.ok(expiry >= Math.floor(before / 1000) + 120 && expiry <= Math.ceil(Date.now() / 1000) + 120);
+});
+
+test('without TURN URLs, GET /ice-servers answers an empty list', async (t) => {
+  const url = await startServer(t, {});
+  const response = await fetch(`${url}/ice-servers`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.deepEqual(await response.json(), { iceServers: [], ttl: 6 * 3600 });
+});
+
+test('GET /ice-servers is limited per address, with Retry-After, and the count is bounded', async (t) => {
+  const url = await startServer(t, { turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'S', iceServersPerMinute: 3 });
+  const statuses = [];
+  for (let i = 0; i < 5; i++) {
+    const response = await fetch(`${url}/ice-servers`);
+    statuses.push(response.status);
+    if (response.status === 429) {
+      assert.equal(response.headers.get('access-control-allow-origin'), '*', 'the page can read why');
+      assert.ok(Number(response.headers.get('retry-after')) >= 1);
+    }
+    await response.arrayBuffer();
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+
+  let now = 0;
+  const limit = new RequestLimit({ perMinute: 2, maxAddresses: 100, now: () => now });
+  for (let i = 0; i < 1000; i++) limit.take(`10.0.${i >> 8}.${i & 255}`);
+  assert.equal(limit.size, 100);
+  assert.equal(limit.take('a'), 0);
+  assert.equal(limit.take('a'), 0);
+  assert.equal(limit.take('a'), 60);
+  now = 30_000;
+  assert.equal(limit.take('a'), 30);
+  now = 60_000;
+  assert.equal(limit.take('a'), 0, 'a new minute');
+});
+
+test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET', { timeout: 15_000 }, async (t) => {
+  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', '--turn-ttl', '30'], {
+    env: { ...process.env, PORT: '', HOST: '', RTC_TURN_URL: 'turn:127.0.0.1:3478', RTC_TURN_SECRET: 'from-env' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const deadline = Date.now() + 10_000;
+  while (!/listening on (\S+)/.test(stdout)) {
+    assert.ok(Date.now() < deadline && child.exitCode === null, `rtc-server did not start: ${stdout}`);
+    await once(child.stdout, 'data');
+  }
+  assert.match(stdout, /TURN credentials for turn:127\.0\.0\.1:3478 at \/ice-servers/);
+  assert.doesNotMatch(stdout, /from-env/, 'the secret is never printed');
+  const url = /listening on (\S+)/.exec(stdout)?.[1];
+  const body = await (await fetch(`${url}/ice-servers`)).json();
+  assert.equal(body.ttl, 30);
+  assert.ok(coturnAccepts('from-env', body.iceServers[0]));
+});
