@@ -14,6 +14,7 @@ export type RtcErrorType =
   | 'invalid-config'
   | 'insecure-context'
   | 'protocol'
+  | 'duplicate-name'
   | 'media-denied'
   | 'media-missing'
   | 'media-in-use'

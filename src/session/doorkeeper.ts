@@ -44,8 +44,8 @@ type Answer = { welcome: MemberInfo[]; holder: string } | { full: number } | { h
 
 /** Intros handled per 10 s by a holder; the rest are dropped (a newcomer asks again). */
 const INTRO_RATE = 20;
-/** How often a room with a proved holder checks that it still answers. */
-const RECHECK = 20_000;
+/** How often a room with a proved holder checks that it still answers (15 to 45 s). */
+const RECHECK = 30_000;
 
 export class Doorkeeper {
   /** The member that proved it holds the beacon (this page's id when it does); null when unknown. */
@@ -249,9 +249,13 @@ export class Doorkeeper {
     this.healing = false;
   }
 
-  /** Someone holds the room's address but does not answer: say so once, and keep trying. */
+  /**
+   * Someone holds the room's address but does not answer: say so once, and keep trying. Only to
+   * a page that is alone: with people here, a check that went unanswered (a busy holder) is no
+   * news, and the next check tries again.
+   */
   private unanswered(): void {
-    if (this.warned) return;
+    if (this.warned || [...this.host.linkedIds()].length > 0) return;
     this.warned = true;
     this.host.notice(
       new SessionError(

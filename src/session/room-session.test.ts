@@ -174,6 +174,21 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(((refused[0] as PromiseRejectedResult).reason as SessionError).type).to.equal('room-full');
   });
 
+  it('tells two people with the same name apart: a mark per namesake, and a notice', async () => {
+    const net = new FakeNetwork();
+    const [a, b, c] = ['Alice', 'Bob', 'alice '].map((n) => make(net, n));
+    const notices: string[] = [];
+    a.on('error', (e) => notices.push(`${e.type}: ${e.message}`));
+    await joinInTurn([a, b, c]);
+    const tags = (s: RoomSession) => s.participants.map((p) => `${p.name}${p.tag}`).sort();
+    expect(tags(b)).to.deep.equal(['Alice#1', 'alice#2']);
+    expect(tags(a), 'her own name counts first').to.deep.equal(['Bob', 'alice#2']);
+    expect(notices).to.deep.equal(['duplicate-name: Two people here are called alice: a mark beside the name (#1, #2) tells them apart.']);
+    await c.leave();
+    await until(() => b.participants.length === 1, 'C did not leave');
+    expect(tags(b), 'the mark goes with the namesake').to.deep.equal(['Alice']);
+  });
+
   it('ignores gossip about members that do not exist', async () => {
     const net = new FakeNetwork();
     const [a, b] = ['A', 'B'].map((n) => make(net, n));

@@ -394,7 +394,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam }, this._phase === 'joined');
     this.snapshots.delete(id);
     this.door?.linked(id);
+    const namesakes = this.namesakes(id);
+    for (const other of namesakes) if (other !== id) this.update(other, {});
     this.emit('participant-joined', this.snapshot(id));
+    if (namesakes.length > 1 || this.nameKey(this.name) === this.nameKey(this.roster.get(id)!.name)) {
+      const name = this.roster.get(id)!.name;
+      this.report(id, new SessionError('duplicate-name', `Two people here are called ${name}: a mark beside the name (#1, #2) tells them apart.`, false));
+    }
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.links.broadcast({ t: 'peers', ids: this.roster.linked().map((m) => m.id) });
     this.learn(hello.peers);
@@ -438,8 +444,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const last = linked ? this.snapshot(id) : null;
     this.links.close(id);
     this.media.hangUp(id);
+    const namesakes = this.namesakes(id).filter((other) => other !== id);
     this.roster.remove(id);
     this.snapshots.delete(id);
+    for (const other of namesakes) this.update(other, {});
     for (const key of [...this.reported]) if (key.startsWith(`${id}\n`)) this.reported.delete(key);
     if (last) this.emit('participant-left', last, reason);
     this.door?.holderGone(id);
@@ -690,6 +698,25 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.emit('participant-updated', this.snapshot(id));
   }
 
+  /** How a name is compared: case and surrounding space do not make two names different. */
+  private nameKey(name: string): string {
+    return name.trim().toLocaleLowerCase();
+  }
+
+  /** Linked members with the same name as `id`, in link order. */
+  private namesakes(id: string): string[] {
+    const key = this.nameKey(this.roster.get(id)?.name ?? '');
+    return this.roster.linked().filter((m) => this.nameKey(m.name) === key).map((m) => m.id);
+  }
+
+  /** The member's mark among namesakes (this page's own name first), or ''. */
+  private tagOf(id: string): string {
+    const namesakes = this.namesakes(id);
+    const self = this.nameKey(this.name) === this.nameKey(this.roster.get(id)?.name ?? '') ? 1 : 0;
+    if (namesakes.length + self < 2) return '';
+    return `#${namesakes.indexOf(id) + 1 + self}`;
+  }
+
   private snapshot(id: string): Participant {
     let s = this.snapshots.get(id);
     if (s) return s;
@@ -704,6 +731,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       since: m.since,
       arrived: m.arrived,
       connection: this.links.connection(id),
+      tag: this.tagOf(id),
     });
     this.snapshots.set(id, s);
     return s;

@@ -27,7 +27,8 @@ export type SessionErrorType =
   | 'browser-incompatible'
   | 'disconnected'
   | 'negotiation-failed'
-  | 'protocol';
+  | 'protocol'
+  | 'duplicate-name';
 
 export class SessionError extends Error {
   constructor(
@@ -62,6 +63,12 @@ export interface Participant {
    * seconds, or ICE disconnected) and the session tries to restore it.
    */
   readonly connection: 'connected' | 'reconnecting';
+  /**
+   * '' for a name nobody else here has; otherwise `#1`, `#2`, ... by the order this page linked
+   * with the people who share it (this page's own name counts as the first), so that two
+   * "Alice"s are told apart on screen. Per page: not an identity, only a way to keep them apart.
+   */
+  readonly tag: string;
 }
 
 /** The state of this page's link to the PeerServer. */
