@@ -3,7 +3,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -63,6 +66,88 @@ function peerServers() {
     async serverStop() {
       stock?.kill();
       await rtc?.close();
+    },
+  };
+}
+
+/** Debian's coturn binary (TURNSERVER_PATH overrides), or null when it is not installed. */
+function findTurnserver() {
+  const candidates = process.env.TURNSERVER_PATH
+    ? [process.env.TURNSERVER_PATH]
+    : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/bin', '/usr/sbin'].map((dir) => path.join(dir, 'turnserver'));
+  for (const file of candidates) {
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not there
+    }
+  }
+  return null;
+}
+
+/**
+ * A real coturn on 127.0.0.1 (a free port, files in a temporary folder, not /var/lib/turn, so an
+ * apt-started coturn on 3478 is not in the way) and three rtc-servers that hand out credentials
+ * for it at /ice-servers: with its secret, with a wrong secret, and with a TTL of a few seconds.
+ * Given to the pages as `rtcTestEnv.turn`, or `null` when coturn is not installed (the TURN
+ * tests are then skipped; .ci/run installs it). Allocations last 8 s, so that a test sees them
+ * refreshed after its credentials expired.
+ */
+function turnRelay() {
+  let turn;
+  let dir;
+  const servers = [];
+  return {
+    name: 'rtc-turn',
+    async serverStart() {
+      testEnv.turn = null;
+      const bin = findTurnserver();
+      if (!bin) return;
+      dir = mkdtempSync(path.join(tmpdir(), 'rtc-turn-'));
+      const port = await freePort();
+      const secret = randomBytes(16).toString('hex');
+      // Relay ports below Linux's ephemeral range (32768+), away from the browser's own sockets.
+      const relayBase = 20000 + (port % 100) * 100;
+      turn = spawn(
+        bin,
+        [
+          '-n', '--no-cli', '--no-tls', '--no-dtls', '--fingerprint', '--simple-log', '--log-file=stdout',
+          '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
+          `--min-port=${relayBase}`, `--max-port=${relayBase + 99}`, '--allow-loopback-peers',
+          '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=rtc-elements.test',
+          `--userdb=${path.join(dir, 'turndb')}`, `--pidfile=${path.join(dir, 'turnserver.pid')}`,
+          '--max-allocate-lifetime=8',
+        ],
+        { stdio: 'ignore' },
+      );
+      turn.on('error', () => {});
+      await waitForPort(port, turn);
+      const turnUrl = `turn:127.0.0.1:${port}`;
+      const start = async (overrides) => {
+        const server = createRtcServer({ host: '127.0.0.1', port: 0, turnUrls: [turnUrl], iceServersPerMinute: 100_000, ...overrides });
+        servers.push(server);
+        const { port: serverPort } = await server.listen();
+        return `http://127.0.0.1:${serverPort}/peerjs`;
+      };
+      const shortTtl = 4;
+      testEnv.turn = {
+        turnUrl,
+        server: await start({ turnSecret: secret }),
+        wrongSecretServer: await start({ turnSecret: `not-${secret}` }),
+        shortTtlServer: await start({ turnSecret: secret, turnTtl: shortTtl }),
+        shortTtl,
+        allocationLifetime: 8,
+      };
+    },
+    async serverStop() {
+      await Promise.all(servers.map((server) => server.close()));
+      if (turn && turn.exitCode === null && turn.signalCode === null) {
+        const exited = once(turn, 'exit');
+        turn.kill();
+        await exited;
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -164,7 +249,7 @@ export default {
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] } })],
-  plugins: [peerjsAsEsm(), peerServers(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>
       <script>globalThis.rtcTestEnv = ${JSON.stringify(testEnv)};</script>

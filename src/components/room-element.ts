@@ -1,4 +1,5 @@
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { iceServersUrl } from '../controllers/ice-servers.js';
 import type { SessionModule } from '../controllers/lazy.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { PeerFactory } from '../session/room-session.js';
@@ -21,6 +22,7 @@ export class RoomElement extends LitElement {
     key: {},
     name: {},
     iceServers: { attribute: 'ice-servers' },
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
     maxParticipants: { attribute: 'max-participants' },
     password: {},
     peerFactory: { attribute: false },
@@ -42,11 +44,20 @@ export class RoomElement extends LitElement {
   name = '';
 
   /**
-   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. Empty by
-   * default: only direct connections (same machine or network). Calls across the internet need
-   * at least a STUN server, and a TURN server for restrictive networks.
+   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. When empty,
+   * the element asks its own server (`/ice-servers` at the origin of `server`, or of the script)
+   * when it joins; an rtc-server with TURN configured hands out short-lived TURN credentials
+   * there, and renews them while the call lasts. Without any, only direct connections work
+   * (same machine or network). `[]` switches the asking off.
    */
   iceServers = '';
+
+  /**
+   * `all` (default) or `relay`: with `relay` every connection goes through the TURN server,
+   * which hides this visitor's IP addresses from the others, and nothing connects without one.
+   * Read when the element joins.
+   */
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
   /** The most people in the room, this page included; 0 for no limit. */
   maxParticipants: number | string = 8;
@@ -74,14 +85,33 @@ export class RoomElement extends LitElement {
       server: lib.parseServerUrl(this.server || lib.defaultServerUrl(), this.key || lib.DEFAULT_KEY),
       name: this.name.trim() || 'Guest',
       iceServers: lib.parseIceServers(this.iceServers),
+      iceTransportPolicy: checkIceTransportPolicy(lib, this.iceTransportPolicy),
       maxParticipants: lib.checkMaxParticipants(this.maxParticipants),
       password: this.password,
       peerFactory: this.peerFactory,
     };
   }
 
+  /**
+   * Where the controller fetches the ICE servers from when the page gives none; null when it
+   * does.
+   * @internal
+   */
+  iceServersSource(): string | null {
+    return this.iceServers.trim() ? null : iceServersUrl(this.server);
+  }
+
   /** Whether an update moves the element to another room (or server). */
   protected movesRoom(changed: PropertyValues): boolean {
     return (['room', 'server', 'key', 'password'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
   }
+}
+
+/** `all` or `relay` (RTCIceTransportPolicy); anything else is an invalid-config error. */
+function checkIceTransportPolicy(lib: SessionModule, value: unknown): RTCIceTransportPolicy {
+  const policy = value === null || value === undefined || value === '' ? 'all' : value;
+  if (policy !== 'all' && policy !== 'relay') {
+    throw new lib.ConfigError('ice-transport-policy', `ice-transport-policy must be "all" or "relay", not "${String(value)}".`);
+  }
+  return policy;
 }

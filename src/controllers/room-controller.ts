@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SessionRequest } from '../session/registry.js';
 import type { LeaveReason, Participant, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';
+import { IceServers, type NoRelayReason } from './ice-servers.js';
 import { loadSession, type SessionModule } from './lazy.js';
 
 export interface RoomControllerHandlers {
@@ -28,6 +29,22 @@ export interface RoomControllerOptions {
 }
 
 /**
+ * What a host may tell its controller about its STUN and TURN servers (RoomElement does): the
+ * URL to fetch them from, or null when the page gives its own.
+ */
+export interface IceServersHost {
+  iceServersSource(): string | null;
+}
+
+/** Said once when this page allows only relayed connections and cannot use the relay server. */
+export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
+  unavailable:
+    'Could not get access to the relay server from the call server, and this page connects only through it: nobody can be reached. Try again later.',
+  refused:
+    "The relay server refused this page's access, and this page connects only through it: nobody can be reached. Tell the site's owner.",
+};
+
+/**
  * The bridge from the session layer to an element: loads the session layer on the first join,
  * holds the page's shared session for the element's room, keeps the roster the element
  * renders, and asks the host to update when the session changes. Releasing happens in
@@ -39,6 +56,7 @@ export class RoomController implements ReactiveController {
   private _session: RoomSession | null = null;
   private _participants: Participant[] = [];
   private unsubscribe: (() => void)[] = [];
+  private readonly ice = new IceServers();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -62,10 +80,13 @@ export class RoomController implements ReactiveController {
 
   /**
    * Loads the session layer (PeerJS included), once per page; rejects with a LoadError
-   * (type `network`) when it cannot be fetched.
+   * (type `network`) when it cannot be fetched. Meanwhile fetches the ICE servers from the
+   * element's server when the page names none, so that the first connection has them.
    */
   async load(): Promise<SessionModule> {
-    return (this.lib = await loadSession());
+    const source = (this.host as Partial<IceServersHost>).iceServersSource?.() ?? null;
+    const [lib] = await Promise.all([loadSession(), this.ice.prepare(source)]);
+    return (this.lib = lib);
   }
 
   /**
@@ -77,8 +98,14 @@ export class RoomController implements ReactiveController {
     if (!lib) throw new Error('RoomController.attach() before load()');
     const previous = this.detachNow();
     if (previous) void lib.releaseSession(previous, this);
+    if (this.ice.active) options = { ...options, iceServers: this.ice.iceServers };
     const session = lib.acquireSession(options, this);
     this._session = session;
+    // With relayed connections only, no relay credentials means nobody can be reached: say so.
+    // Otherwise direct connections still work, and the page is not bothered.
+    const relayOnly = options.iceTransportPolicy === 'relay';
+    const noRelay = (reason: NoRelayReason) => this.handlers.error?.(new lib.SessionError('server-error', NO_RELAY_MESSAGES[reason], false));
+    this.ice.start(session, relayOnly ? noRelay : null);
     const { roster } = this.options;
     /** The reason of the room's participant-left under way, for the roster's own left. */
     let leaving: { participant: Participant; reason: LeaveReason } | null = null;
@@ -136,6 +163,7 @@ export class RoomController implements ReactiveController {
   }
 
   private detachNow(): RoomSession | null {
+    this.ice.stop();
     const session = this._session;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
@@ -148,7 +176,9 @@ export class RoomController implements ReactiveController {
 
   hostDisconnected(): void {
     queueMicrotask(() => {
-      if (!this.host.isConnected) this.onRemoved();
+      if (this.host.isConnected) return;
+      this.ice.stop();
+      this.onRemoved();
     });
   }
 }

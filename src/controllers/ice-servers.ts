@@ -1,0 +1,313 @@
+/**
+ * STUN and TURN servers from the element's own server, when the page names none: rtc-server's
+ * `GET /ice-servers` answers `{ iceServers, ttl }` with TURN credentials that expire after `ttl`
+ * seconds. They are fetched when the element joins (alongside its code, so the first peer
+ * connection already has them) and again at half their lifetime, and handed to the running
+ * session. Never anyone else's servers: a failed fetch means no ICE servers (direct connections
+ * only), not a public fallback.
+ */
+
+/** What the fetched servers are given to: the running session. */
+export interface IceServersTarget {
+  setIceServers(iceServers: RTCIceServer[]): void;
+}
+
+/** One answer from the server. */
+interface Grant {
+  iceServers: RTCIceServer[];
+  /** Seconds the credentials are valid for. */
+  ttl: number;
+  /** When they were fetched (performance.now()). */
+  at: number;
+}
+
+/** Why a fetch failed; `final` when asking again will not help (the server has no such route). */
+class FetchError extends Error {
+  constructor(
+    message: string,
+    readonly final = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Bounds on what the server may send: every byte from the network is hostile. */
+const MAX_BODY = 16 * 1024;
+const MAX_SERVERS = 8;
+const MAX_URLS = 8;
+const MAX_STRING = 512;
+const MIN_TTL = 2;
+const MAX_TTL = 7 * 24 * 3600;
+/** How long a fetch may take. */
+const FETCH_TIMEOUT = 10_000;
+/** How long a join waits for the first answer before it goes on without (and applies it later). */
+const JOIN_WAIT = 3_000;
+/** Retries after a failed fetch, 2, 4 and 8 s apart. */
+const RETRIES = 3;
+const RETRY_DELAY = 2_000;
+
+/**
+ * The `/ice-servers` URL of a PeerServer's origin (the `server` attribute), or of the origin
+ * this script came from when there is none, as the default PeerServer is found. Null for a
+ * URL that does not parse: the join fails on it anyway.
+ */
+export function iceServersUrl(server: string): string | null {
+  try {
+    const base = new URL(server.trim() || import.meta.url);
+    if (base.protocol === 'ws:' || base.protocol === 'wss:') base.protocol = base.protocol === 'ws:' ? 'http:' : 'https:';
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') return null;
+    return new URL('/ice-servers', base.origin).href;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The page's latest answer per URL, and the fetch under way, so that a `<rtc-call>` and an
+ * `<rtc-chat>` of one page ask once. A few URLs at most.
+ */
+const grants = new Map<string, Grant>();
+const inFlight = new Map<string, Promise<Grant>>();
+const MAX_URLS_KEPT = 4;
+
+/** A grant younger than half its lifetime is used as is. */
+function fresh(grant: Grant | undefined): grant is Grant {
+  return !!grant && performance.now() - grant.at < (grant.ttl * 1000) / 2;
+}
+
+/** The servers from `url`, from the page's cache while fresh. */
+function obtain(url: string): Promise<Grant> {
+  const cached = grants.get(url);
+  if (fresh(cached)) return Promise.resolve(cached);
+  let pending = inFlight.get(url);
+  if (!pending) {
+    pending = fetchGrant(url).then(
+      (grant) => {
+        inFlight.delete(url);
+        grants.delete(url);
+        grants.set(url, grant);
+        for (const old of grants.keys()) if (grants.size > MAX_URLS_KEPT) grants.delete(old);
+        return grant;
+      },
+      (error: unknown) => {
+        inFlight.delete(url);
+        throw error;
+      },
+    );
+    inFlight.set(url, pending);
+  }
+  return pending;
+}
+
+async function fetchGrant(url: string): Promise<Grant> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+      signal: AbortSignal.timeout(FETCH_TIMEOUT),
+    });
+  } catch (error) {
+    throw new FetchError(`no answer (${(error as Error).name})`);
+  }
+  // 404: a server without the route (a stock PeerServer). Other errors may pass.
+  if (!response.ok) throw new FetchError(`HTTP ${response.status}`, response.status === 404);
+  if (Number(response.headers.get('content-length')) > MAX_BODY) throw new FetchError('answer too large', true);
+  const text = await response.text();
+  if (text.length > MAX_BODY) throw new FetchError('answer too large', true);
+  const grant = parseGrant(text);
+  if (!grant) throw new FetchError('not an ice-servers answer', true);
+  return grant;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_STRING;
+
+/** The answer, checked and copied field by field; null for anything else. */
+function parseGrant(text: string): Grant | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const { iceServers, ttl } = (body ?? {}) as { iceServers?: unknown; ttl?: unknown };
+  if (!Array.isArray(iceServers) || iceServers.length > MAX_SERVERS || typeof ttl !== 'number' || !(ttl > 0)) return null;
+  const servers: RTCIceServer[] = [];
+  for (const entry of iceServers as unknown[]) {
+    const { urls, username, credential } = (entry ?? {}) as Record<string, unknown>;
+    const list = typeof urls === 'string' ? [urls] : urls;
+    if (!Array.isArray(list) || list.length === 0 || list.length > MAX_URLS) return null;
+    if (!list.every((u) => isString(u) && /^(stun|stuns|turn|turns):[^\s]+$/.test(u))) return null;
+    if ((username !== undefined && !isString(username)) || (credential !== undefined && !isString(credential))) return null;
+    servers.push({ urls: list as string[], ...(username !== undefined && { username }), ...(credential !== undefined && { credential }) });
+  }
+  return { iceServers: servers, ttl: Math.min(MAX_TTL, Math.max(MIN_TTL, ttl)), at: performance.now() };
+}
+
+/** Why a relay-only page cannot connect: no credentials, or the TURN server refused them. */
+export type NoRelayReason = 'unavailable' | 'refused';
+
+/** How long the probe of a relay-only page's credentials may take. */
+const PROBE_TIMEOUT = 5_000;
+
+/**
+ * Whether the TURN servers accept the credentials: asks them for a relay address with a
+ * throwaway connection. `refused` when every answer was 401 (a secret that coturn does not
+ * share with rtc-server, or an expired credential); `ok` on a relay candidate; `unknown` else.
+ */
+async function probeRelay(iceServers: RTCIceServer[]): Promise<'ok' | 'refused' | 'unknown'> {
+  const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
+  try {
+    let refused = false;
+    const result = new Promise<'ok' | 'refused' | 'unknown'>((resolve) => {
+      pc.onicecandidate = ({ candidate }) => {
+        if (candidate?.type === 'relay') resolve('ok');
+        else if (!candidate) resolve(refused ? 'refused' : 'unknown');
+      };
+      pc.onicecandidateerror = (e) => {
+        if ((e as RTCPeerConnectionIceErrorEvent).errorCode === 401) refused = true;
+      };
+      AbortSignal.timeout(PROBE_TIMEOUT).onabort = () => resolve(refused ? 'refused' : 'unknown');
+    });
+    pc.createDataChannel('probe');
+    await pc.setLocalDescription();
+    return await result;
+  } catch {
+    return 'unknown';
+  } finally {
+    pc.close();
+  }
+}
+
+/**
+ * Fetches and refreshes one element's ICE servers. `prepare()` on join (awaited with the
+ * element's code), `start()` once the session exists, `stop()` when the element leaves.
+ */
+export class IceServers {
+  private url: string | null = null;
+  private grant: Grant | null = null;
+  /** The join's first fetch; its failure, when it failed. */
+  private first: Promise<unknown> | null = null;
+  private firstError: FetchError | null = null;
+  private target: IceServersTarget | null = null;
+  private onFailed: ((reason: NoRelayReason) => void) | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+
+  /** Whether this element takes its ICE servers from its server (the page named none). */
+  get active(): boolean {
+    return this.url !== null;
+  }
+
+  /** The servers to start the session with: the fetched ones, or none. */
+  get iceServers(): RTCIceServer[] {
+    return this.grant?.iceServers ?? [];
+  }
+
+  /**
+   * Starts fetching from `url` (null: the page gives its own servers, nothing to fetch).
+   * Settles when the servers are there or the fetch failed, or after a few seconds at most:
+   * a slow server delays the join no longer, and its answer is applied when it comes.
+   */
+  prepare(url: string | null): Promise<void> {
+    this.stop();
+    this.url = url;
+    this.grant = null;
+    this.firstError = null;
+    if (!url) return (this.first = Promise.resolve());
+    // Not this.generation: stop() (before the session starts) does not cancel the first fetch.
+    const first: Promise<unknown> = obtain(url).then(
+      (grant) => {
+        if (this.first === first) this.grant = grant;
+      },
+      (error: FetchError) => {
+        if (this.first === first) this.firstError = error;
+      },
+    );
+    this.first = first;
+    let wait: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([first, new Promise((resolve) => (wait = setTimeout(resolve, JOIN_WAIT)))]).then(
+      () => clearTimeout(wait),
+    );
+  }
+
+  /**
+   * Gives the servers to the session, now and after each refresh at half their lifetime.
+   * `onFailed` (relay-only pages) is called once, when no servers could be had (after the first
+   * failed fetch, or when the retries of a refresh run out), or when the TURN server refuses the
+   * first credentials: then nothing can connect, and the page should say so at once.
+   */
+  start(target: IceServersTarget, onFailed: ((reason: NoRelayReason) => void) | null): void {
+    if (!this.url) return;
+    this.target = target;
+    this.onFailed = onFailed;
+    const generation = this.generation;
+    if (onFailed) void this.first?.then(() => this.probe(generation));
+    if (this.grant) {
+      target.setIceServers(this.grant.iceServers);
+      this.scheduleRefresh(this.grant);
+    } else {
+      // Still under way (a slow server) or failed: wait for it, then carry on from there.
+      void this.first?.then(() => {
+        if (generation !== this.generation) return;
+        if (this.grant) this.applied(this.grant);
+        else this.failed(this.firstError ?? new FetchError('no answer'), 0);
+      });
+    }
+  }
+
+  /** Stops refreshing; a fetch under way is ignored when it ends. */
+  stop(): void {
+    this.generation++;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.target = null;
+    this.onFailed = null;
+  }
+
+  private async probe(generation: number): Promise<void> {
+    const servers = this.grant?.iceServers.filter((s) => s.credential) ?? [];
+    if (!servers.length || (await probeRelay(servers)) !== 'refused' || generation !== this.generation) return;
+    this.onFailed?.('refused');
+    this.onFailed = null;
+  }
+
+  private refresh(attempt: number): void {
+    const generation = this.generation;
+    obtain(this.url!).then(
+      (grant) => generation === this.generation && this.applied(grant),
+      (error: FetchError) => generation === this.generation && this.failed(error, attempt),
+    );
+  }
+
+  private applied(grant: Grant): void {
+    this.grant = grant;
+    this.target?.setIceServers(grant.iceServers);
+    this.scheduleRefresh(grant);
+  }
+
+  private failed(error: FetchError, attempt: number): void {
+    // Without a grant nothing relays from the start; with one, the credentials run out once
+    // the retries do.
+    const more = !error.final && attempt < RETRIES;
+    if (!this.grant || !more) {
+      this.onFailed?.('unavailable');
+      this.onFailed = null;
+    }
+    if (more) this.after(RETRY_DELAY * 2 ** attempt, () => this.refresh(attempt + 1));
+  }
+
+  private scheduleRefresh(grant: Grant): void {
+    const due = grant.at + (grant.ttl * 1000) / 2 - performance.now();
+    this.after(Math.max(1000, due), () => this.refresh(0));
+  }
+
+  private after(ms: number, fn: () => void): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      fn();
+    }, ms);
+  }
+}
