@@ -103,6 +103,17 @@ for (const [label, server] of [
 describe('<rtc-chat> with other people\'s data', () => {
   afterEach(closeAll);
 
+  it('tells two people of the same name apart beside their messages', async () => {
+    const [a1, , a2] = await joinChats(uniqueRoom('namesakes'), rtcServer, ['Alice', 'Bob', 'Alice']);
+    a1.chat.send('from the first');
+    a2.chat.send('from the second');
+    await until(() => a1.chat.messages.length === 2 && a2.chat.messages.length === 2, 'messages missing');
+    await a1.chat.updateComplete;
+    const senders = () => part(a1.chat, 'sender').map((s) => s.textContent);
+    await until(() => senders().includes('Alice #2'), () => `senders: ${senders()}`);
+    expect(eventsOfChat(a1, 'rtc-error').map((e) => e.detail.type)).to.include('duplicate-name');
+  });
+
   it('labels history whose author has left with who relayed it', async () => {
     const room = uniqueRoom('relayed');
     const [ada, bob] = await joinChats(room, rtcServer, ['Ada', 'Bob']);

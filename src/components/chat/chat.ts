@@ -409,6 +409,7 @@ export class RtcChat extends RoomElement {
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
     const unread = this._unread;
+    const tags = this.participants.map((p) => p.tag && `${p.id}${p.tag}`).join();
     return html`<div
       part="base"
       class="base"
@@ -438,8 +439,9 @@ export class RtcChat extends RoomElement {
                 this.#chat?.entries ?? [],
                 (e) => e.key,
                 // An entry renders again only when it changes (a file line's data is replaced
-                // on every change; messages never change), so a long list costs little to update.
-                (e) => guard([e, e.kind === 'local' && e.data], () => this.#renderEntry(e)),
+                // on every change; messages never change) or the namesakes' marks do, so a long
+                // list costs little to update.
+                (e) => guard([e, e.kind === 'local' && e.data, tags], () => this.#renderEntry(e)),
               )}
             </div>
             ${unread
@@ -470,7 +472,7 @@ export class RtcChat extends RoomElement {
     const going = f && !isOver(f.state);
     return html`<div part="${m ? 'message' : 'file'} ${who}" class="bubble ${who}" data-id=${(m ?? f)!.id}>
       <div class="row meta">
-        <span part="sender">${mine ? 'You' : (m?.name ?? f!.fromName)}</span>
+        <span part="sender">${mine ? 'You' : (m?.name ?? f!.fromName)}${mine ? '' : this.#tag((m ?? f)!.from)}</span>
         <time part="time" datetime=${new Date((m ?? f)!.time).toISOString()}>${clock((m ?? f)!.time)}</time>
         ${m?.relayedBy ? html`<span part="relayed">relayed by ${m.relayedBy.name}</span>` : nothing}
       </div>
@@ -488,6 +490,12 @@ export class RtcChat extends RoomElement {
                 : nothing}
             </div>`}
     </div>`;
+  }
+
+  /** The mark that tells two people of the same name apart (` #2`), for someone here. */
+  #tag(id: string): string {
+    const tag = this.participants.find((p) => p.id === id)?.tag;
+    return tag ? ` ${tag}` : '';
   }
 
   #urlFor(file: ChatFile): string {
