@@ -172,7 +172,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         callIce: (id) => this.media.ice(id),
         ended: (id, reason) => this.removeMember(id, reason),
         lapsed: (id) => {
-          if (!this.roster.isLinked(id)) this.door?.holderGone(id);
+          if (this.roster.isLinked(id)) return;
+          // An admission that made no progress lapses with its connection, not 10 s later.
+          this.roster.lapse(id);
+          this.door?.holderGone(id);
         },
         unreachable: (id) =>
           this.report(id, new SessionError('negotiation-failed', `Could not connect to ${this.nameOf(id)}: a firewall between you blocks it.`, false)),

@@ -126,6 +126,14 @@ export class Roster {
     return m;
   }
 
+  /**
+   * A member this page admitted gives up its place at once: its connection went without a hello
+   * (it may ask again). Members only known keep theirs, since dials to them are retried.
+   */
+  lapse(id: string): void {
+    if (this.members.get(id)?.stage === 'admitted') this.members.delete(id);
+  }
+
   /** Forgets known and admitted members whose place lapsed; returns their ids. */
   prune(now = Date.now()): string[] {
     const lapsed: string[] = [];
