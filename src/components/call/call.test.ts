@@ -68,8 +68,10 @@ describe('<rtc-call> element', () => {
     await ada.join();
     net.openDelay = 300;
     const bob = await make('Bob', 2);
+    // Media offers on the pair's connection: none may go out before the link is up.
+    const offers = () => [...net.peers.values()].flatMap((p) => [...p.connections]).reduce((n, c) => n + c.peerConnection.offers, 0);
     let callsAtJoin = -1;
-    bob.addEventListener('rtc-participant-joined', () => (callsAtJoin = net.callsPlaced.length), { once: true });
+    bob.addEventListener('rtc-participant-joined', () => (callsAtJoin = offers()), { once: true });
     const tiles = () => [...bob.renderRoot.querySelectorAll<HTMLElement>('[part~="tile"][data-peer-id^="rtc-"]')];
     const seen: string[] = [];
     const observer = new MutationObserver(() => tiles().forEach((t) => seen.push(t.dataset.connection ?? '')));
@@ -78,7 +80,7 @@ describe('<rtc-call> element', () => {
     await until(() => tiles().length === 1 && !!bob.participants[0]?.stream, 'Ada never showed up with her media');
     observer.disconnect();
     expect(seen.every((c) => c === 'connected'), `tile states: ${seen}`).to.equal(true);
-    expect(callsAtJoin, 'no call placed before the link').to.equal(0);
+    expect(callsAtJoin, 'no media offered before the link').to.equal(0);
     expect(tiles()[0].querySelector('[part~="name"]')!.textContent).to.equal('Ada');
     await bob.leave();
     await ada.leave();
@@ -97,14 +99,19 @@ describe('<rtc-call> element', () => {
     expect(part(el, 'status')[0].textContent).to.contain('1 in call');
     await expect(el).to.be.accessible();
 
+    // Each button's words say what pressing it will do.
     const mic = part(el, 'mic-button')[0];
-    expect(mic.getAttribute('aria-pressed')).to.equal('true');
+    expect(mic.textContent!.trim()).to.equal('Mute');
     mic.click();
     await el.updateComplete;
-    expect(mic.getAttribute('aria-pressed')).to.equal('false');
+    expect(mic.textContent!.trim()).to.equal('Unmute');
     expect(stream.getAudioTracks()[0].enabled).to.equal(false);
-    part(el, 'camera-button')[0].click();
+    expect(part(el, 'local-tile')[0].querySelector('[part~="mic-off"]'), 'your own tile shows you are muted').to.exist;
+    const camera = part(el, 'camera-button')[0];
+    expect(camera.textContent!.trim()).to.equal('Turn camera off');
+    camera.click();
     await el.updateComplete;
+    expect(camera.textContent!.trim()).to.equal('Turn camera on');
     expect(stream.getVideoTracks()[0].enabled).to.equal(false);
     expect(part(el, 'local-video'), 'a placeholder replaces the preview').to.have.length(0);
 

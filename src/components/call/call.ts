@@ -1,10 +1,14 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import { RoomController } from '../../controllers/room-controller.js';
-import { acquireLocalMedia, listDevices, stopStream } from '../../media/local-media.js';
-import type { LoadError } from '../../controllers/lazy.js';
+import { DevicesController, canChooseSpeaker } from '../../controllers/devices.js';
+import { AudioLevels } from '../../media/audio-level.js';
+import type { MediaProblem } from '../../media/local-media.js';
+import type { LoadError, SessionModule } from '../../controllers/lazy.js';
 import type { ConfigError } from '../../session/config.js';
+import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
 import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
@@ -13,10 +17,17 @@ import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { callStyles } from './call.styles.js';
+import { icon } from './icons.js';
+import { gridLayout, speakerLayout, type Rect } from './layout.js';
+import type { CallAudio } from './speaker.js';
+import { strings } from './strings.js';
 import { VideoWatch } from './video-watch.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
 export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
+
+/** The theme attribute's values; without it the element follows the system's setting. */
+export type CallTheme = 'light' | 'dark';
 
 /**
  * How long, at most, an element that starts joining as it is attached waits before its first
@@ -29,6 +40,15 @@ export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
  */
 const FIRST_RENDER_DELAY = 100;
 
+/** Where a name typed in the lobby is kept for the next visit (same origin). */
+const NAME_KEY = 'rtc-elements:name';
+
+/** How often audio levels are read: often enough for a meter and a speaker highlight to feel live. */
+const METER_INTERVAL = 100;
+const SPEAKER_INTERVAL = 200;
+/** How long "You're muted" stays after the visitor stopped speaking. */
+const MUTED_HINT_MS = 3_000;
+
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   return (words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2)).toUpperCase();
@@ -38,46 +58,99 @@ function hasLiveVideo(stream: MediaStream | null): boolean {
   return !!stream?.getVideoTracks().some((t) => t.readyState === 'live');
 }
 
+function storedName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return ''; // storage blocked (a sandboxed frame, strict privacy settings)
+  }
+}
+
+/** One tile of the stage: a person, or the card that invites others while alone. */
+type Tile = { id: string; participant?: Participant };
+
 /**
  * A multi-party audio and video call in a named room: everyone whose page shows an
  * `<rtc-call>` with the same `room` and `server` sees and hears everyone else.
+ *
+ * It fills the box the page gives it (unsized, it is as wide as its container and 3/4 as tall,
+ * at least 360 px) and never overflows it: the tiles are arranged in the columns and rows that
+ * make them largest, or one large with the others in a strip (speaker view, or a pinned tile).
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
  *
  * @csspart base - The element's frame.
  * @csspart header - The bar with the room name and the status line.
+ * @csspart room-name - The room's name (cut short with an ellipsis when long).
  * @csspart status - The status line: how many are in the call, or what is happening.
  * @csspart notice - A non-fatal problem, such as a blocked camera.
+ * @csspart dismiss-button - The button that closes a notice.
  * @csspart error - The panel shown when the call failed.
  * @csspart lobby - The panel shown before joining and after leaving.
- * @csspart grid - The grid of video tiles.
- * @csspart tile - One participant's tile; the local one also has `local-tile`. `data-connection` is `connected` or `reconnecting`.
+ * @csspart preview - The lobby's camera preview, or the button that starts it.
+ * @csspart preview-video - The lobby's live camera picture (mirrored).
+ * @csspart check-button - The lobby's "Check camera and microphone" button.
+ * @csspart permission-hint - The lobby's line about the browser's permission prompt.
+ * @csspart mic-level - The lobby's microphone level meter; its bar is `mic-level-bar`.
+ * @csspart mic-level-bar - The filled part of the meter, scaled by the level.
+ * @csspart lobby-form - The lobby's name field, device pickers and join button.
+ * @csspart name-input - The lobby's name field (shown when the page set no `name`).
+ * @csspart grid - The stage holding the video tiles.
+ * @csspart tile - One participant's tile; also `local-tile` for this page's own, `speaking-tile` while its person speaks, `pinned-tile` when pinned. `data-connection` is `connected` or `reconnecting`.
  * @csspart local-tile - This page's own tile.
+ * @csspart speaking-tile - The active speaker's tile.
+ * @csspart pinned-tile - The pinned tile.
  * @csspart video - A tile's video; also `local-video` or `remote-video`.
  * @csspart local-video - The local preview (mirrored).
  * @csspart remote-video - A remote participant's video.
  * @csspart placeholder - Shown instead of a video that is off, missing, ended or frozen.
+ * @csspart avatar - The initials on a placeholder.
  * @csspart tile-status - "Reconnecting…" on a tile whose connection is being restored.
- * @csspart name - A tile's name label.
- * @csspart mic-off - The sign on a tile whose microphone is off.
+ * @csspart label - A tile's label: the name and the muted sign.
+ * @csspart name - A tile's name.
+ * @csspart mic-off - The sign on a tile whose microphone is off (this page's own included).
+ * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`.
+ * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
+ * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart controls - The button bar.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`.
- * @csspart device-select - A device picker (shown with two or more devices); also `microphone-select` or `camera-select`.
+ * @csspart settings - The panel of device pickers opened by `settings-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`.
+ * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
- * @cssprop [--rtc-call-background=#101418] - Background of the element.
- * @cssprop [--rtc-call-foreground=#f3f5f7] - Text color.
- * @cssprop [--rtc-call-tile-background=#232a31] - Background of an empty tile.
- * @cssprop [--rtc-call-tile-radius=10px] - Corner radius of the element and tiles.
- * @cssprop [--rtc-call-gap=8px] - Space between tiles.
- * @cssprop [--rtc-call-accent=#2563eb] - Color of the join button and focus rings.
+ * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element.
+ * @cssprop [--rtc-call-foreground=#f3f5f7 (light: #0f172a)] - Text color.
+ * @cssprop [--rtc-call-muted-foreground=#b4bcc6 (light: #475569)] - Color of secondary text (the status line, hints).
+ * @cssprop [--rtc-call-tile-background=#232a31 (light: #e2e8f0)] - Background of an empty tile and the lobby's preview.
+ * @cssprop [--rtc-call-avatar-background=#4b5563 (light: #64748b)] - Background of a placeholder's initials.
+ * @cssprop [--rtc-call-avatar-foreground=#ffffff] - Color of a placeholder's initials.
+ * @cssprop [--rtc-call-label-background=rgb(0 0 0 / 70%)] - Background of the name labels and tile buttons over videos.
+ * @cssprop [--rtc-call-label-foreground=#ffffff] - Text color of the name labels and tile buttons.
+ * @cssprop [--rtc-call-button-background=#374151 (light: #e2e8f0)] - Background of a button.
+ * @cssprop [--rtc-call-button-foreground=#f3f5f7 (light: #0f172a)] - Text color of a button.
+ * @cssprop [--rtc-call-off-background=#991b1b] - Background of the microphone and camera buttons while off.
+ * @cssprop [--rtc-call-off-foreground=#ffffff] - Text color of those buttons while off.
+ * @cssprop [--rtc-call-accent=#2563eb (light: #1d4ed8)] - Color of the join button, the meter, focus rings and the speaker's outline.
+ * @cssprop [--rtc-call-accent-foreground=#ffffff] - Text color on the accent color.
  * @cssprop [--rtc-call-danger=#b91c1c] - Color of the leave button.
- * @cssprop [--rtc-call-min-tile-width=220px] - Narrowest a tile may get before the grid wraps.
+ * @cssprop [--rtc-call-danger-foreground=#ffffff] - Text color on the danger color.
+ * @cssprop [--rtc-call-notice-background=#3f3a1d (light: #fef3c7)] - Background of a notice.
+ * @cssprop [--rtc-call-notice-foreground=#fff7cc (light: #713f12)] - Text color of a notice.
+ * @cssprop [--rtc-call-status-background=#78350f] - Background of a tile's "Reconnecting…".
+ * @cssprop [--rtc-call-field-background=#1f2937 (light: #ffffff)] - Background of the name field and device pickers.
+ * @cssprop [--rtc-call-border=#6b7280 (light: #64748b)] - Border color of the name field and device pickers.
+ * @cssprop [--rtc-call-radius=10px] - Corner radius of the element.
+ * @cssprop [--rtc-call-tile-radius=10px] - Corner radius of tiles and panels.
+ * @cssprop [--rtc-call-button-radius=999px] - Corner radius of buttons and pickers.
+ * @cssprop [--rtc-call-gap=8px] - Space between tiles, and around them.
+ * @cssprop [--rtc-call-font=14px/1.4 system-ui, sans-serif] - The font (the `font` shorthand).
+ * @cssprop [--rtc-call-aspect-ratio=4 / 3] - The element's shape when the page gives it no height.
+ * @cssprop [--rtc-call-min-height=360px] - The least height the element takes when the page gives it none.
  *
- * @cssstate idle - Before joining: the join button shows.
+ * @cssstate idle - Before joining: the lobby shows.
  * @cssstate joining - Asking for devices and connecting.
  * @cssstate in-call - In the room.
- * @cssstate left - After leaving: the join-again button shows.
+ * @cssstate left - After leaving: the lobby shows again, with a join-again button.
  * @cssstate error - The call failed; the message shows.
  *
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`.
@@ -92,43 +165,76 @@ export class RtcCall extends RoomElement {
   static override properties = {
     autojoin: { type: Boolean, reflect: true },
     audioOnly: { type: Boolean, attribute: 'audio-only' },
+    theme: { reflect: true },
     _phase: { state: true },
     _error: { state: true },
     _notices: { state: true },
-    _localStream: { state: true },
     _mic: { state: true },
     _cam: { state: true },
     _status: { state: true },
-    _devices: { state: true },
     _stalled: { state: true },
+    _box: { state: true },
+    _pinned: { state: true },
+    _view: { state: true },
+    _fullscreen: { state: true },
+    _speaker: { state: true },
+    _mutedHint: { state: true },
+    _settings: { state: true },
+    _preview: { state: true },
+    _joinMic: { state: true },
+    _joinCam: { state: true },
+    _typedName: { state: true },
+    _copied: { state: true },
   };
 
-  /** Join as soon as the element is on the page, without the join button. */
+  /** Join as soon as the element is on the page, without the lobby. */
   autojoin = false;
 
   /** Join without the camera (the microphone only). */
   audioOnly = false;
 
+  /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
+  theme?: CallTheme;
+
   private _phase: CallPhase = 'idle';
   private _error: RtcErrorDetail | null = null;
   private _notices: RtcErrorDetail[] = [];
-  private _localStream: MediaStream | null = null;
   private _mic = false;
   private _cam = false;
   private _status = '';
-  private _devices: MediaDeviceInfo[] = [];
   private _stalled = new Set<string>();
+  /** The size of the stage the tiles share, measured by a ResizeObserver. */
+  private _box = { width: 0, height: 0 };
+  /** The tile the visitor pinned (a peer id, or `local`): shown large. */
+  private _pinned: string | null = null;
+  /** `speaker`: one tile large, the others in a strip. */
+  private _view: 'grid' | 'speaker' = 'grid';
+  private _fullscreen = false;
+  /** Who speaks now (a peer id, or `local`), from the audio levels. */
+  private _speaker: string | null = null;
+  /** Who spoke last: the large tile of the speaker view. */
+  private lastSpeaker: string | null = null;
+  private _mutedHint = false;
+  private mutedHintUntil = 0;
+  private _settings = false;
+  /** The lobby's preview: not asked for yet, starting, or showing. */
+  private _preview: 'off' | 'starting' | 'on' = 'off';
+  private _joinMic = true;
+  private _joinCam = true;
+  private _typedName = storedName();
+  private _copied: '' | 'copied' | 'failed' = '';
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
     this,
     {
       participantJoined: (participant) => {
-        this.announce(`${participant.name} joined`);
+        this.announce(strings.joined(participant.name));
         this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
       participantLeft: (participant, reason) => {
-        this.announce(`${participant.name} left`);
+        this.announce(strings.left(participant.name));
+        if (this._pinned === participant.id) this._pinned = null;
         this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
       error: (error) => this.onSessionError(error),
@@ -140,6 +246,7 @@ export class RtcCall extends RoomElement {
     // the chat, shares the page's session but is not in the call.
     { roster: (p) => p.media },
   );
+  private readonly devices = new DevicesController(this, { trackEnded: (track) => this.onLocalTrackEnded(track) });
   private joining: Promise<void> | null = null;
   /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
   private readonly videoWatch = new VideoWatch(1_500);
@@ -148,6 +255,15 @@ export class RtcCall extends RoomElement {
   private generation = 0;
   /** Settles when the first render may go ahead (see FIRST_RENDER_DELAY); null once it has. */
   private firstRender: { promise: Promise<void>; release: () => void } | null = null;
+  private readonly resizeObserver = new ResizeObserver((entries) => {
+    const { width, height } = entries[entries.length - 1].contentRect;
+    if (width !== this._box.width || height !== this._box.height) this._box = { width, height };
+  });
+  private observedStage: Element | null = null;
+  /** The lobby's microphone meter. */
+  private meter: { levels: AudioLevels; timer: ReturnType<typeof setInterval> } | null = null;
+  /** The call's speaker detection, loaded after the join. */
+  private audio: { ears: CallAudio; timer: ReturnType<typeof setInterval> } | null = null;
 
   constructor() {
     super();
@@ -169,9 +285,9 @@ export class RtcCall extends RoomElement {
     return this._phase === 'in-call' ? (this.controller.session?.id ?? null) : null;
   }
 
-  /** This page's camera and microphone, while joined (null when receive-only). */
+  /** This page's camera and microphone, while joining or joined (null when receive-only). */
   get localStream(): MediaStream | null {
-    return this._localStream;
+    return this._phase === 'in-call' || this._phase === 'joining' ? this.devices.stream : null;
   }
 
   /** Whether the microphone is on. */
@@ -192,7 +308,22 @@ export class RtcCall extends RoomElement {
       this.firstRender = { promise, release: () => (clearTimeout(timer), release()) };
     }
     super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.onFullscreenChange);
     if (this.autojoin && (this._phase === 'idle' || this._phase === 'left')) void this.join().catch(() => {});
+    else if (this._phase === 'idle' && this._preview === 'off') void this.previewIfAllowed();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
+    if (this.videoCheck) clearInterval(this.videoCheck);
+    this.videoCheck = null;
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.stopMeter();
+      this.stopAudio();
+      this._preview = 'off';
+    });
   }
 
   protected override async scheduleUpdate(): Promise<void> {
@@ -222,13 +353,22 @@ export class RtcCall extends RoomElement {
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
       states.add(this._phase);
     }
+    const stage = this.renderRoot.querySelector('[part~="grid"]');
+    if (stage !== this.observedStage) {
+      if (this.observedStage) this.resizeObserver.unobserve(this.observedStage);
+      if (stage) this.resizeObserver.observe(stage);
+      this.observedStage = stage;
+    }
+    for (const media of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) this.devices.applySpeaker(media);
+    // The meter follows the microphone in use (a switch brings a new track).
+    if (this.meter) this.meter.levels.set('local', this.devices.track('audio'));
   }
 
   /**
-   * Joins the room: asks for the camera and microphone and connects to the others.
-   * Resolves when joined; rejects with the error also shown in the element and sent as
-   * `rtc-error`. Missing or blocked devices do not fail the join: it goes on audio-only or
-   * receive-only and says so.
+   * Joins the room: asks for the camera and microphone (unless the lobby's preview has them)
+   * and connects to the others. Resolves when joined; rejects with the error also shown in the
+   * element and sent as `rtc-error`. Missing or blocked devices do not fail the join: it goes
+   * on audio-only or receive-only and says so.
    */
   join(): Promise<void> {
     if (this._phase === 'in-call') return Promise.resolve();
@@ -258,17 +398,30 @@ export class RtcCall extends RoomElement {
   }
 
   /**
-   * Uses another microphone or camera, by its `deviceId` from
-   * `navigator.mediaDevices.enumerateDevices()`. The call goes on: the new track replaces the
-   * old one in every connection, without renegotiation.
+   * Uses another microphone, camera or speaker, by its `deviceId` from
+   * `navigator.mediaDevices.enumerateDevices()`. In a call, the new track replaces the old one
+   * in every connection, without renegotiation. A speaker (`audiooutput`) is chosen only where
+   * the browser supports `HTMLMediaElement.setSinkId`.
    */
-  async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
-    await this.acquireTrack(kind === 'audioinput' ? 'audio' : 'video', deviceId);
+  async switchDevice(kind: 'audioinput' | 'videoinput' | 'audiooutput', deviceId: string): Promise<void> {
+    if (kind === 'audiooutput') return this.devices.setSpeaker(deviceId);
+    const media = kind === 'audioinput' ? 'audio' : 'video';
+    if (this._phase === 'in-call') return this.acquireTrack(media, deviceId);
+    if (this._preview === 'on') await this.devices.replace(media, deviceId);
+  }
+
+  /** The name shown and sent: the page's `name`, else the one typed in the lobby. */
+  private get displayName(): string {
+    return (this.name || this._typedName).trim();
+  }
+
+  protected override sessionOptions(lib: SessionModule): SessionRequest {
+    return { ...super.sessionOptions(lib), name: this.displayName || 'Guest' };
   }
 
   private async setDeviceOn(kind: 'audio' | 'video', on: boolean): Promise<void> {
     if (this._phase !== 'in-call') return;
-    const tracks = (this._localStream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
+    const tracks = (this.devices.stream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
     if (on && tracks.length === 0) return this.acquireTrack(kind);
     for (const t of tracks) t.enabled = on;
     this.setOn(kind, on);
@@ -277,66 +430,99 @@ export class RtcCall extends RoomElement {
   private setOn(kind: 'audio' | 'video', on: boolean): void {
     if (kind === 'audio') this._mic = on;
     else this._cam = on;
+    if (kind === 'audio' && on) this._mutedHint = false;
     this.controller.session?.setMediaState({ mic: this._mic, cam: this._cam });
-    this.announce(`${kind === 'audio' ? 'Microphone' : 'Camera'} ${on ? 'on' : 'off'}`);
+    this.announce(kind === 'audio' ? (on ? strings.microphoneOn : strings.microphoneOff) : on ? strings.cameraIsOn : strings.cameraIsOff);
   }
 
   /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
   private async acquireTrack(kind: 'audio' | 'video', deviceId?: string): Promise<void> {
     const generation = this.generation;
-    const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId } : { audio: false, video: true, videoDevice: deviceId };
-    const { stream, problems } = await acquireLocalMedia(wish);
-    if (generation !== this.generation || this._phase !== 'in-call') {
-      stopStream(stream);
-      return;
-    }
+    const { track, problems } = await this.devices.replace(kind, deviceId);
+    if (generation !== this.generation || this._phase !== 'in-call') return;
     for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false });
-    const track = stream?.getTracks()[0];
     if (!track) return;
-    const previous = this._localStream?.getTracks() ?? [];
-    const wasOn = kind === 'audio' ? this._mic : this._cam;
-    // A device switch keeps the mute state; switching on a missing device turns it on.
-    track.enabled = deviceId && previous.some((t) => t.kind === kind) ? wasOn : true;
-    this.useLocalStream(new MediaStream([...previous.filter((t) => t.kind !== kind), track]));
-    for (const old of previous) if (old.kind === kind) old.stop();
+    this.controller.session?.setLocalStream(this.devices.stream);
     this._notices = this._notices.filter((n) => !(n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera')));
     this.setOn(kind, track.enabled);
-    void this.refreshDevices();
-  }
-
-  /** Makes `stream` the local media: preview, calls, and the watch for unplugged devices. */
-  private useLocalStream(stream: MediaStream | null): void {
-    this._localStream = stream;
-    this.watchTracks(stream);
-    this.controller.session?.setLocalStream(stream);
-  }
-
-  /** Listens for the browser ending a local track (device unplugged or taken). */
-  private watchTracks(stream: MediaStream | null): void {
-    for (const track of stream?.getTracks() ?? []) {
-      track.addEventListener('ended', () => this.onLocalTrackEnded(track), { once: true });
-    }
   }
 
   /** A device was unplugged or taken by another program (not a stop() of ours: that fires no event). */
   private onLocalTrackEnded(track: MediaStreamTrack): void {
-    const stream = this._localStream;
-    if (!stream?.getTracks().includes(track) || this._phase !== 'in-call') return;
+    this.devices.forget(track);
+    if (this._phase !== 'in-call') return;
     const device = track.kind === 'audio' ? 'microphone' : 'camera';
-    this.useLocalStream(new MediaStream(stream.getTracks().filter((t) => t !== track)));
+    this.controller.session?.setLocalStream(this.devices.stream);
     this.setOn(track.kind as 'audio' | 'video', false);
-    this.notice({
-      type: 'media-ended',
-      message: `Your ${device} stopped: it was unplugged or another program took it. Press ${device === 'camera' ? 'Camera' : 'Microphone'} to try again.`,
-      fatal: false,
-    });
+    this.notice({ type: 'media-ended', message: strings.deviceStopped(device), fatal: false });
   }
 
-  private readonly onDeviceChange = () => void this.refreshDevices();
+  // The lobby.
 
-  private async refreshDevices(): Promise<void> {
-    const devices = await listDevices();
-    this._devices = devices.filter((d) => d.kind === 'audioinput' || d.kind === 'videoinput');
+  /** Starts the preview at once when the browser will not prompt (the visitor allowed it before). */
+  private async previewIfAllowed(): Promise<void> {
+    if ((await this.devices.queryPermission(this.audioOnly)) === 'granted' && this._phase === 'idle' && this._preview === 'off' && this.isConnected) {
+      await this.startPreview();
+    }
+  }
+
+  /** The visitor asked to check their devices: camera preview, microphone meter, device lists. */
+  private async startPreview(): Promise<void> {
+    this._preview = 'starting';
+    const problems = await this.devices.start({ audio: true, video: !this.audioOnly && this._joinCam });
+    if (this._preview !== 'starting') return; // joined or removed meanwhile
+    this._preview = 'on';
+    this.showProblems(problems);
+    if (!this.devices.track('audio')) this._joinMic = false;
+    this.startMeter();
+  }
+
+  private startMeter(): void {
+    if (this.meter) return;
+    const levels = new AudioLevels();
+    levels.set('local', this.devices.track('audio'));
+    const timer = setInterval(() => {
+      const meter = this.renderRoot.querySelector<HTMLElement>('[part~="mic-level"]');
+      if (!meter) return;
+      const level = this._joinMic ? levels.level('local') : 0;
+      meter.style.setProperty('--level', level.toFixed(3));
+      meter.setAttribute('aria-valuenow', String(Math.round(level * 100)));
+    }, METER_INTERVAL);
+    this.meter = { levels, timer };
+  }
+
+  private stopMeter(): void {
+    if (!this.meter) return;
+    clearInterval(this.meter.timer);
+    this.meter.levels.close();
+    this.meter = null;
+  }
+
+  private async toggleLobby(kind: 'audio' | 'video'): Promise<void> {
+    if (kind === 'audio') {
+      this._joinMic = !this._joinMic;
+      const track = this.devices.track('audio');
+      if (track) track.enabled = this._joinMic;
+      return;
+    }
+    this._joinCam = !this._joinCam;
+    // Off means off: the camera's light goes out, not just the picture.
+    if (!this._joinCam) this.devices.drop('video');
+    else if (this._preview === 'on') this.showProblems((await this.devices.replace('video')).problems);
+  }
+
+  private onNameInput(e: Event): void {
+    this._typedName = (e.target as HTMLInputElement).value;
+    try {
+      localStorage.setItem(NAME_KEY, this._typedName.trim());
+    } catch {
+      // Not remembered: the visitor types it again next time.
+    }
+  }
+
+  /** Shows the lobby's device problems as notices (and rtc-error). */
+  private showProblems(problems: MediaProblem[]): void {
+    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false });
   }
 
   private async runJoin(): Promise<void> {
@@ -344,20 +530,28 @@ export class RtcCall extends RoomElement {
     this._error = null;
     this._notices = [];
     this._phase = 'joining';
-    this._status = 'Joining…';
+    this._status = strings.joining;
+    this._preview = 'off';
+    this.stopMeter();
     // Devices, the session layer's code and then signalling, in parallel: the camera prompt
     // overlaps the load and the server's answers, and calls that arrive meanwhile are answered
-    // once the devices are there.
-    const media = acquireLocalMedia({ audio: true, video: !this.audioOnly });
-    const dropMedia = () => void media.then(({ stream }) => stopStream(stream));
+    // once the devices are there. The lobby's preview, when there is one, is the stream.
+    const video = !this.audioOnly && this._joinCam;
+    let media: Promise<MediaProblem[]>;
+    if (this.devices.stream) {
+      if (!video) this.devices.drop('video');
+      media = Promise.resolve([]);
+    } else {
+      media = this.devices.start({ audio: true, video });
+    }
     let session: RoomSession;
     try {
       const lib = await this.controller.load();
-      if (generation !== this.generation) return dropMedia(); // a leave overtook this join
+      if (generation !== this.generation) return; // a leave overtook this join (and stopped the devices)
       session = this.controller.attach(this.sessionOptions(lib));
     } catch (err) {
-      dropMedia();
       if (generation !== this.generation) return;
+      this.devices.stop();
       const e = err as Partial<ConfigError | LoadError>;
       this.fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true });
       throw err;
@@ -366,21 +560,15 @@ export class RtcCall extends RoomElement {
     const joined = session.join();
     joined.catch(() => {}); // awaited below, unless a leave overtakes this join
     try {
-      const { stream, problems } = await media;
-      if (generation !== this.generation) {
-        stopStream(stream);
-        return;
-      }
-      this._localStream = stream;
-      this.watchTracks(stream);
-      this._mic = !!stream?.getAudioTracks().length;
-      this._cam = !!stream?.getVideoTracks().length;
+      const problems = await media;
+      if (generation !== this.generation) return;
+      const stream = this.devices.stream;
+      const audio = this.devices.track('audio');
+      if (audio) audio.enabled = this._joinMic;
+      this._mic = !!audio && this._joinMic;
+      this._cam = !!this.devices.track('video');
       for (const problem of problems) {
-        const fallback = !stream
-          ? ' You joined without camera and microphone: you can still see and hear the others.'
-          : this._cam
-            ? ''
-            : ' You joined with your microphone only.';
+        const fallback = !stream ? strings.joinedWithout : this._cam || !video ? '' : strings.joinedMicOnly;
         this.notice({ type: problem.type, message: problem.message + fallback, fatal: false });
       }
       session.enableMedia(stream);
@@ -388,8 +576,7 @@ export class RtcCall extends RoomElement {
     } catch (err) {
       if (generation !== this.generation) return;
       const e = err as SessionError;
-      stopStream(this._localStream);
-      this._localStream = null;
+      this.devices.stop();
       await this.controller.detach();
       this.fail({ type: (e.type as RtcErrorType) ?? 'network', message: e.message, fatal: true });
       throw err;
@@ -398,38 +585,71 @@ export class RtcCall extends RoomElement {
     if (session.holdsBeacon) this.firstRender?.release(); // alone in the room: nothing to wait for
     this._phase = 'in-call';
     this._status = '';
-    navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
-    void this.refreshDevices();
+    void this.devices.refresh();
+    void this.startAudio(generation);
     this.dispatchEvent(new RtcJoinedEvent({ room: session.room, id: session.id ?? '' }));
   }
 
   private async endCall(reason: RtcLeftDetail['reason']): Promise<void> {
     const wasActive = this._phase === 'in-call' || this._phase === 'joining';
     this.generation++;
-    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
-    stopStream(this._localStream);
-    this._localStream = null;
+    this.devices.stop();
+    this.stopMeter();
+    this.stopAudio();
+    this._preview = 'off';
     this._mic = this._cam = false;
+    this._speaker = this.lastSpeaker = this._pinned = null;
+    this._mutedHint = this._settings = false;
+    this._copied = '';
     const session = this.controller.session;
     // Another element (a chat) may keep the session: stop only this element's media.
     session?.disableMedia();
     await this.controller.detach();
     if (!wasActive) return;
     this._phase = 'left';
-    this._status = 'You left the call.';
+    this._status = strings.youLeft;
     this.dispatchEvent(new RtcLeftEvent({ room: session?.room ?? this.room, reason }));
+  }
+
+  // Cues: who speaks, and whether the visitor speaks unheard.
+
+  private async startAudio(generation: number): Promise<void> {
+    let CallAudioClass: typeof CallAudio;
+    try {
+      ({ CallAudio: CallAudioClass } = await import('./speaker.js'));
+    } catch {
+      return; // no highlight: the call goes on without it
+    }
+    if (generation !== this.generation || this._phase !== 'in-call' || this.audio) return;
+    const ears = new CallAudioClass(new AudioLevels());
+    const timer = setInterval(() => {
+      ears.sync(new Map(this.participants.map((p) => [p.id, p.stream])), this.devices.track('audio') ?? null);
+      const { speaker, speakingWhileMuted } = ears.sample(this._mic);
+      if (speaker !== this._speaker) {
+        this._speaker = speaker;
+        if (speaker) this.lastSpeaker = speaker;
+      }
+      const now = performance.now();
+      if (speakingWhileMuted) this.mutedHintUntil = now + MUTED_HINT_MS;
+      const hint = !this._mic && now < this.mutedHintUntil;
+      if (hint !== this._mutedHint) this._mutedHint = hint;
+    }, SPEAKER_INTERVAL);
+    this.audio = { ears, timer };
+  }
+
+  private stopAudio(): void {
+    if (!this.audio) return;
+    clearInterval(this.audio.timer);
+    this.audio.ears.close();
+    this.audio = null;
   }
 
   private onSignalling(state: 'connected' | 'reconnecting'): void {
     if (state === 'reconnecting') {
-      this.notice({
-        type: 'disconnected',
-        message: 'Lost the connection to the call server. The call goes on; reconnecting…',
-        fatal: false,
-      });
+      this.notice({ type: 'disconnected', message: strings.lostServer, fatal: false });
     } else {
       this._notices = this._notices.filter((n) => n.type !== 'disconnected');
-      this.announce('Reconnected to the call server');
+      this.announce(strings.reconnected);
     }
   }
 
@@ -459,51 +679,6 @@ export class RtcCall extends RoomElement {
     this._notices = this._notices.filter((n) => n !== notice);
   }
 
-  protected override render() {
-    const count = this.participants.length + (this._phase === 'in-call' ? 1 : 0);
-    return html`
-      <div part="base" class="base" role="region" aria-label=${`Video call${this.room ? `: ${this.room}` : ''}`}>
-        <div part="header">
-          <span class="room" title=${this.room}>${this.room}</span>
-          <span part="status">${this._phase === 'in-call' ? (count === 1 && this.password ? ALONE_PRIVATE : `${count} in call`) : this._status}</span>
-          <span class="visually-hidden" role="status">${this._status}</span>
-        </div>
-        ${this._notices.map(
-          (n) => html`<div part="notice" role="alert">
-            <p>${n.message}</p>
-            <button part="button dismiss-button" class="dismiss" aria-label="Dismiss" @click=${() => this.dismiss(n)}>
-              ✕
-            </button>
-          </div>`,
-        )}
-        ${this.renderMain()}
-      </div>
-    `;
-  }
-
-  private renderMain() {
-    switch (this._phase) {
-      case 'error':
-        return html`<div part="error" role="alert">
-          <p>${this._error?.message}</p>
-          ${this._error?.type === 'invalid-config'
-            ? nothing
-            : html`<button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>
-                Try again
-              </button>`}
-        </div>`;
-      case 'idle':
-      case 'left':
-        return html`<div part="lobby">
-          <button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>
-            ${this._phase === 'left' ? 'Join again' : 'Join call'}
-          </button>
-        </div>`;
-      default:
-        return html`${this.renderGrid()} ${this.renderControls()}`;
-    }
-  }
-
   private checkVideos(): void {
     const stalled = new Set<string>();
     for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) {
@@ -513,78 +688,297 @@ export class RtcCall extends RoomElement {
     if (stalled.size !== this._stalled.size || [...stalled].some((id) => !this._stalled.has(id))) this._stalled = stalled;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.videoCheck) clearInterval(this.videoCheck);
-    this.videoCheck = null;
+  // Full screen, picture-in-picture, copying the link.
+
+  private readonly onFullscreenChange = () => {
+    this._fullscreen = document.fullscreenElement === this;
+    this.requestUpdate();
+  };
+
+  private toggleFullscreen(target: Element): void {
+    if (document.fullscreenElement === this && (this.shadowRoot?.fullscreenElement ?? this) === target) {
+      void document.exitFullscreen().catch(() => {});
+    } else {
+      void target.requestFullscreen().catch(() => {});
+    }
   }
 
-  private renderGrid() {
+  private pictureInPicture(tile: HTMLElement): void {
+    const video = tile.querySelector('video');
+    if (!video) return;
+    if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => {});
+    else void video.requestPictureInPicture().catch(() => {});
+  }
+
+  private async copyLink(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      this._copied = 'copied';
+      this.announce(strings.copied);
+    } catch {
+      this._copied = 'failed';
+    }
+  }
+
+  // Rendering.
+
+  protected override render() {
+    const count = this.participants.length + (this._phase === 'in-call' ? 1 : 0);
+    return html`
+      <div part="base" class="base" role="region" aria-label=${strings.region(this.room)}>
+        <div part="header" class="header">
+          <span part="room-name" class="room" title=${this.room}>${this.room}</span>
+          <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? ALONE_PRIVATE : strings.inCall(count)) : this._status}</span>
+          <span class="visually-hidden" role="status">${this._status}</span>
+        </div>
+        ${this._notices.length
+          ? html`<div class="notices">
+              ${this._notices.map(
+                (n) => html`<div part="notice" class="notice" role="alert">
+                  <p>${n.message}</p>
+                  <button part="button dismiss-button" class="icon-button" aria-label=${strings.dismiss} @click=${() => this.dismiss(n)}>
+                    ${icon('close')}
+                  </button>
+                </div>`,
+              )}
+            </div>`
+          : nothing}
+        ${this.renderMain()}
+      </div>
+    `;
+  }
+
+  private renderMain() {
+    switch (this._phase) {
+      case 'error':
+        return html`<div part="error" class="panel" role="alert">
+          <p>${this._error?.message}</p>
+          ${this._error?.type === 'invalid-config'
+            ? nothing
+            : html`<button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>${strings.tryAgain}</button>`}
+        </div>`;
+      case 'idle':
+      case 'left':
+        return this.renderLobby();
+      default:
+        return html`${this.renderStage()} ${this.renderControls()}`;
+    }
+  }
+
+  private renderLobby() {
+    const stream = this.devices.stream;
+    const video = this.devices.track('video');
+    const audio = this.devices.track('audio');
+    const on = this._preview === 'on';
+    const prompt = this.devices.permission === 'denied' ? '' : this.audioOnly ? strings.promptComingAudio : strings.promptComing;
+    return html`<div part="lobby" class="lobby">
+      <div part="preview" class="preview">
+        ${video
+          ? html`<video part="video preview-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+          : html`<div part="placeholder" class="placeholder">
+              ${this._preview === 'starting'
+                ? html`<p>${strings.starting}</p>`
+                : on
+                  ? html`<span part="avatar" class="avatar" aria-hidden="true">${initials(this.displayName || strings.you)}</span>
+                      ${this.audioOnly ? nothing : html`<p>${strings.previewOff}</p>`}`
+                  : html`<button part="button check-button" @click=${() => this.startPreview()}>
+                        ${icon(this.audioOnly ? 'mic' : 'cam')}<span>${this.audioOnly ? strings.checkMicrophone : strings.checkDevices}</span>
+                      </button>
+                      ${prompt ? html`<p part="permission-hint" class="hint">${prompt}</p>` : nothing}`}
+            </div>`}
+        ${on
+          ? html`<div class="preview-bar">
+              ${audio
+                ? html`<div part="mic-level" class="meter" role="meter" aria-label=${strings.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
+                    <span part="mic-level-bar" class="meter-bar"></span>
+                  </div>`
+                : nothing}
+              ${this.renderToggle('audio', this._joinMic, !audio, () => this.toggleLobby('audio'))}
+              ${this.audioOnly ? nothing : this.renderToggle('video', this._joinCam, false, () => this.toggleLobby('video'))}
+            </div>`
+          : nothing}
+      </div>
+      <div part="lobby-form" class="form">
+        ${this.name
+          ? nothing
+          : html`<label class="field"
+              ><span>${strings.yourName}</span
+              ><input part="name-input" name="name" autocomplete="name" maxlength="64" .value=${live(this._typedName)} @input=${this.onNameInput}
+            /></label>`}
+        ${on ? this.renderDeviceSelects(true) : nothing}
+        <button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>
+          ${this._phase === 'left' ? strings.joinAgain : strings.joinCall}
+        </button>
+        <p class="hint">${strings.lobbyHint}</p>
+      </div>
+    </div>`;
+  }
+
+  /** A microphone or camera button; its words say what pressing it does. */
+  private renderToggle(kind: 'audio' | 'video', isOn: boolean, disabled: boolean, toggle: () => unknown) {
+    const mic = kind === 'audio';
+    const label = mic ? (isOn ? strings.mute : strings.unmute) : isOn ? strings.cameraOff : strings.cameraOn;
+    return html`<button
+      part="button ${mic ? 'mic-button' : 'camera-button'}"
+      class="control"
+      data-off=${isOn ? nothing : ''}
+      title=${label}
+      ?disabled=${disabled}
+      @click=${toggle}
+    >
+      ${icon(mic ? (isOn ? 'mic' : 'micOff') : isOn ? 'cam' : 'camOff')}<span class="text">${label}</span>
+    </button>`;
+  }
+
+  /** The tiles of the stage: this page, the others, and while alone the invitation. */
+  private tiles(): Tile[] {
+    const tiles: Tile[] = [{ id: 'local' }, ...this.participants.map((p) => ({ id: p.id, participant: p }))];
+    if (this.participants.length === 0 && this._phase === 'in-call') tiles.push({ id: 'alone' });
+    return tiles;
+  }
+
+  /** Where each tile goes: the grid, or one large tile (pinned, or the speaker) and a strip. */
+  private layout(tiles: Tile[]): Rect[] {
+    const { width, height } = this._box;
+    const gap = 8;
+    const people = tiles.filter((t) => t.id !== 'alone');
+    const focus = this._pinned ?? (this._view === 'speaker' ? (this.lastSpeaker ?? people.find((t) => t.id !== 'local')?.id ?? null) : null);
+    const main = focus ? tiles.findIndex((t) => t.id === focus) : -1;
+    if (main >= 0 && people.length > 1) return speakerLayout(tiles.length, main, width, height, gap);
+    return gridLayout(tiles.length, width, height, gap);
+  }
+
+  private renderStage() {
+    const tiles = this.tiles();
+    const rects = this._box.width > 0 ? this.layout(tiles) : [];
+    const place = (i: number) => {
+      const r = rects[i];
+      return r ? styleMap({ left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` }) : nothing;
+    };
+    return html`<div class="stage">
+      <ul part="grid" class="grid" aria-label=${strings.participants}>
+        ${repeat(
+          tiles,
+          (t) => t.id,
+          (t, i) => (t.id === 'alone' ? this.renderAlone(place(i)) : this.renderTile(t, place(i))),
+        )}
+      </ul>
+      ${this._mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${strings.youreMuted}</p>` : nothing}
+    </div>`;
+  }
+
+  private renderAlone(style: ReturnType<typeof styleMap> | typeof nothing) {
+    return html`<li part="alone" class="alone" style=${style}>
+      <div class="alone-inner">
+        <h2>${strings.firstHere}</h2>
+        <p>${this.password ? ALONE_PRIVATE : strings.shareLink}</p>
+        <button part="button copy-link-button" class="primary" @click=${() => this.copyLink()}>
+          ${icon('copy')}<span>${this._copied === 'copied' ? strings.copied : strings.copyLink}</span>
+        </button>
+        ${this._copied === 'failed' ? html`<p class="hint copy-failed">${strings.copyFailed(location.href)}</p>` : nothing}
+      </div>
+    </li>`;
+  }
+
+  private renderTile(t: Tile, style: ReturnType<typeof styleMap> | typeof nothing) {
     // `live()`: Lit sets an object-valued property again on every render, and setting
     // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
-    const local = this._localStream;
-    return html`<ul part="grid" aria-label="Participants">
-      <li part="tile local-tile" data-peer-id="local">
-        ${hasLiveVideo(local) && this._cam
-          ? html`<video part="video local-video" .srcObject=${live(local)} .muted=${true} autoplay playsinline></video>`
-          : html`<div part="placeholder"><span class="avatar" aria-hidden="true">${initials(this.name || 'You')}</span></div>`}
-        <span class="label"><span part="name">${this.name ? `${this.name} (you)` : 'You'}</span></span>
-      </li>
-      ${repeat(
-        this.participants,
-        (p) => p.id,
-        (p) => html`<li part="tile" data-peer-id=${p.id} data-connection=${p.connection}>
-          ${p.stream
-            ? html`<video part="video remote-video" .srcObject=${live(p.stream)} autoplay playsinline></video>`
-            : nothing}
-          ${!p.stream || !p.cam || !hasLiveVideo(p.stream) || this._stalled.has(p.id)
-            ? html`<div part="placeholder"><span class="avatar" aria-hidden="true">${initials(p.name)}</span></div>`
-            : nothing}
-          ${p.connection === 'reconnecting' ? html`<span part="tile-status" role="status">Reconnecting…</span>` : nothing}
-          <span class="label"
-            ><span part="name">${p.name}</span
-            >${p.media && !p.mic
-              ? html`<span part="mic-off" role="img" aria-label="microphone off" title="Microphone off">🔇</span>`
-              : nothing}</span
-          >
-        </li>`,
-      )}
-    </ul>`;
+    const p = t.participant;
+    const local = !p;
+    const stream = local ? this.devices.stream : p.stream;
+    const name = local ? this.displayName : p.name;
+    const shown = local ? (name ? strings.youNamed(name) : strings.you) : name;
+    const muted = local ? !this._mic : p.media && !p.mic;
+    const pinned = this._pinned === t.id;
+    const parts = ['tile', local ? 'local-tile' : '', this._speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : ''].filter(Boolean).join(' ');
+    const showVideo = local ? hasLiveVideo(stream) && this._cam : !!stream;
+    const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || this._stalled.has(p.id);
+    const pip = !local && !placeholder && document.pictureInPictureEnabled;
+    return html`<li part=${parts} class="tile" style=${style} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
+      ${showVideo
+        ? local
+          ? html`<video part="video local-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+          : html`<video part="video remote-video" .srcObject=${live(stream)} autoplay playsinline></video>`
+        : nothing}
+      ${placeholder
+        ? html`<div part="placeholder" class="placeholder"><span part="avatar" class="avatar" aria-hidden="true">${initials(name || strings.you)}</span></div>`
+        : nothing}
+      ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${strings.reconnecting}</span>` : nothing}
+      <span part="label" class="label"
+        >${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${strings.muted} title=${strings.muted}>${icon('micOff')}</span>` : nothing}<span
+          part="name"
+          class="name"
+          >${shown}</span
+        >${this._speaker === t.id ? html`<span class="visually-hidden">, ${strings.speaking}</span>` : nothing}</span
+      >
+      <span part="tile-actions" class="tile-actions">
+        <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${pinned ? strings.unpin(name || strings.you) : strings.pin(name || strings.you)} title=${pinned ? strings.unpin(name || strings.you) : strings.pin(name || strings.you)} @click=${() => (this._pinned = pinned ? null : t.id)}>
+          ${icon('pin')}
+        </button>
+        ${document.fullscreenEnabled
+          ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${strings.tileFullscreen(name || strings.you)} title=${strings.tileFullscreen(name || strings.you)} @click=${(e: Event) => this.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
+              ${icon('fullscreen')}
+            </button>`
+          : nothing}
+        ${pip
+          ? html`<button part="button pip-button" class="icon-button" aria-label=${strings.pictureInPicture(name)} title=${strings.pictureInPicture(name)} @click=${(e: Event) => this.pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
+              ${icon('pip')}
+            </button>`
+          : nothing}
+      </span>
+    </li>`;
   }
 
-  /** A device picker, shown when there is more than one device of the kind to choose from. */
-  private renderDeviceSelect(kind: 'audioinput' | 'videoinput', label: string) {
-    const devices = this._devices.filter((d) => d.kind === kind && d.deviceId);
-    if (devices.length < 2) return nothing;
-    const current = this._localStream
-      ?.getTracks()
-      .find((t) => t.kind === (kind === 'audioinput' ? 'audio' : 'video'))
-      ?.getSettings().deviceId;
-    return html`<select
-      part="device-select ${kind === 'audioinput' ? 'microphone-select' : 'camera-select'}"
-      aria-label=${label}
-      @change=${(e: Event) => this.switchDevice(kind, (e.target as HTMLSelectElement).value)}
-    >
-      ${devices.map(
-        (d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`,
-      )}
-    </select>`;
+  /** The device pickers: microphone, camera, and speaker where the browser lets pages choose. */
+  private renderDeviceSelects(lobby: boolean) {
+    return html`${this.renderDeviceSelect('audioinput', strings.microphone, lobby)}
+    ${this.audioOnly ? nothing : this.renderDeviceSelect('videoinput', strings.camera, lobby)}
+    ${canChooseSpeaker ? this.renderDeviceSelect('audiooutput', strings.speaker, lobby) : nothing}`;
+  }
+
+  /** A device picker: in the lobby as soon as there is one to show, in the call from two on. */
+  private renderDeviceSelect(kind: 'audioinput' | 'videoinput' | 'audiooutput', label: string, lobby: boolean) {
+    const devices = this.devices.devices.filter((d) => d.kind === kind && d.deviceId);
+    if (devices.length < (lobby ? 1 : 2)) return nothing;
+    const current = kind === 'audiooutput' ? this.devices.speaker || 'default' : this.devices.deviceOf(kind === 'audioinput' ? 'audio' : 'video');
+    const name = kind === 'audioinput' ? 'microphone-select' : kind === 'videoinput' ? 'camera-select' : 'speaker-select';
+    return html`<label class="field"
+      ><span>${label}</span
+      ><select part="device-select ${name}" @change=${(e: Event) => this.switchDevice(kind, (e.target as HTMLSelectElement).value)}>
+        ${devices.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || strings.device(label, i + 1)}</option>`)}
+      </select></label
+    >`;
   }
 
   private renderControls() {
-    const canMic = !!this._localStream?.getAudioTracks().length || this._devices.some((d) => d.kind === 'audioinput');
-    const canCam =
-      !this.audioOnly && (!!this._localStream?.getVideoTracks().length || this._devices.some((d) => d.kind === 'videoinput'));
-    return html`<div part="controls" role="toolbar" aria-label="Call controls">
-      <button part="button mic-button" aria-pressed=${this._mic} ?disabled=${!canMic} @click=${() => this.toggleMicrophone()}>
-        Microphone
-      </button>
-      <button part="button camera-button" aria-pressed=${this._cam} ?disabled=${!canCam} @click=${() => this.toggleCamera()}>
-        Camera
-      </button>
-      ${this.renderDeviceSelect('audioinput', 'Microphone')} ${canCam ? this.renderDeviceSelect('videoinput', 'Camera') : nothing}
-      <button part="button leave-button" class="danger" @click=${() => this.leave()}>Leave</button>
-    </div>`;
+    const stream = this.devices.stream;
+    const all = this.devices.devices;
+    const canMic = !!stream?.getAudioTracks().length || all.some((d) => d.kind === 'audioinput');
+    const canCam = !this.audioOnly && (!!stream?.getVideoTracks().length || all.some((d) => d.kind === 'videoinput'));
+    const pickers = this.renderDeviceSelects(false);
+    const many = this.participants.length > 0;
+    const speakerView = this._view === 'speaker';
+    return html`${this._settings ? html`<div part="settings" id="settings" class="settings">${pickers}</div>` : nothing}
+      <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
+        ${this.renderToggle('audio', this._mic, !canMic, () => this.toggleMicrophone())}
+        ${this.renderToggle('video', this._cam, !canCam, () => this.toggleCamera())}
+        <button part="button settings-button" class="control" aria-expanded=${this._settings} aria-controls="settings" title=${strings.settings} @click=${() => (this._settings = !this._settings)}>
+          ${icon('settings')}<span class="text">${strings.settings}</span>
+        </button>
+        ${many
+          ? html`<button part="button view-button" class="control" title=${speakerView ? strings.gridView : strings.speakerView} @click=${() => (this._view = speakerView ? 'grid' : 'speaker')}>
+              ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? strings.gridView : strings.speakerView}</span>
+            </button>`
+          : nothing}
+        ${document.fullscreenEnabled
+          ? html`<button part="button fullscreen-button" class="control" title=${this._fullscreen ? strings.exitFullscreen : strings.fullscreen} @click=${() => this.toggleFullscreen(this)}>
+              ${icon(this._fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${this._fullscreen ? strings.exitFullscreen : strings.fullscreen}</span>
+            </button>`
+          : nothing}
+        <button part="button leave-button" class="control danger" title=${strings.leave} @click=${() => this.leave()}>
+          ${icon('leave')}<span class="text">${strings.leave}</span>
+        </button>
+      </div>`;
   }
 }
 

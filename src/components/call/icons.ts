@@ -1,0 +1,29 @@
+import { html, type TemplateResult } from 'lit';
+
+/**
+ * Icons as inline SVG, drawn with strokes in `currentColor`: an emoji shows as an empty box
+ * where no emoji font is installed, and takes no colour from the theme. Each icon is hidden
+ * from assistive technology; the button or sign it is in carries the words.
+ */
+const paths = {
+  mic: 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3M8 21h8',
+  micOff: 'M9 9v3a3 3 0 0 0 5.1 2.1M15 9.3V6a3 3 0 0 0-5.9-.8M5 11a7 7 0 0 0 11.9 5M19 11a7 7 0 0 1-.6 2.8M12 18v3M8 21h8M3 3l18 18',
+  cam: 'M3 7h12v10H3zM15 10.5 21 7v10l-6-3.5',
+  camOff: 'M15 10.5 21 7v10l-6-3.5M9 7h6v6M3 7h2v10h10M3 3l18 18',
+  leave: 'M16 17l5-5-5-5M21 12H9M12 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h7',
+  pin: 'M9 3h6M10 3v6l-3 4h10l-3-4V3M12 13v8',
+  fullscreen: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
+  exitFullscreen: 'M9 4v5H4M20 9h-5V4M15 20v-5h5M4 15h5v5',
+  pip: 'M3 5h18v14H3zM12 12h7v5h-7z',
+  copy: 'M8 8h12v12H8zM4 16V4h12',
+  settings: 'M4 7h10M18 7h2M4 17h4M12 17h8M16 5v4M10 15v4',
+  grid: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+  speaker: 'M3 4h18v11H3zM4 18h4v2H4zM10 18h4v2h-4zM16 18h4v2h-4z',
+  close: 'M6 6l12 12M18 6 6 18',
+} as const;
+
+export type IconName = keyof typeof paths;
+
+export function icon(name: IconName): TemplateResult {
+  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d=${paths[name]}></path></svg>`;
+}

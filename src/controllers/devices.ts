@@ -1,0 +1,205 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { acquireLocalMedia, listDevices, stopStream, type MediaProblem, type MediaWish } from '../media/local-media.js';
+
+/** What the browser says about the camera and microphone permission; `unknown` where it cannot say. */
+export type DevicePermission = 'granted' | 'denied' | 'prompt' | 'unknown';
+
+export interface DevicesHandlers {
+  /** A local track ended without being stopped here: its device was unplugged or taken. */
+  trackEnded?(track: MediaStreamTrack): void;
+}
+
+type Kind = 'audio' | 'video';
+
+/** Whether this browser lets a page choose the speaker a media element plays through. */
+export const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+/**
+ * An element's camera, microphone and speaker: gets them (with the fallbacks of local-media),
+ * switches between devices, keeps the device lists current (`devicechange`) and stops every
+ * track when the element leaves the page. The element decides when; this says how.
+ */
+export class DevicesController implements ReactiveController {
+  private _stream: MediaStream | null = null;
+  private _devices: MediaDeviceInfo[] = [];
+  private _speaker = '';
+  private _permission: DevicePermission = 'unknown';
+  /** Bumped by stop(): an acquisition still under way then drops what it gets. */
+  private generation = 0;
+  private listening = false;
+  private readonly watched = new WeakSet<MediaStreamTrack>();
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly handlers: DevicesHandlers = {},
+  ) {
+    host.addController(this);
+  }
+
+  /** The local camera and microphone tracks, or null. */
+  get stream(): MediaStream | null {
+    return this._stream;
+  }
+
+  /** Cameras, microphones and speakers (labelled once a permission was given). */
+  get devices(): readonly MediaDeviceInfo[] {
+    return this._devices;
+  }
+
+  /** The chosen speaker's deviceId; empty for the system's default. */
+  get speaker(): string {
+    return this._speaker;
+  }
+
+  get permission(): DevicePermission {
+    return this._permission;
+  }
+
+  /** The live track of a kind, if any. */
+  track(kind: Kind): MediaStreamTrack | undefined {
+    return this._stream?.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
+  }
+
+  /** The deviceId of the device a live track of this kind comes from. */
+  deviceOf(kind: Kind): string | undefined {
+    return this.track(kind)?.getSettings().deviceId;
+  }
+
+  /**
+   * Asks the Permissions API whether the page may use the devices without a prompt (both, or
+   * the microphone alone when `audioOnly`). Browsers that do not know the `camera` permission
+   * name (Firefox before 2025) throw: `unknown`.
+   */
+  async queryPermission(audioOnly: boolean): Promise<DevicePermission> {
+    const names = audioOnly ? ['microphone'] : ['camera', 'microphone'];
+    try {
+      const states = await Promise.all(names.map((name) => navigator.permissions.query({ name: name as PermissionName }).then((s) => s.state)));
+      this._permission = states.includes('denied') ? 'denied' : states.every((s) => s === 'granted') ? 'granted' : 'prompt';
+    } catch {
+      this._permission = 'unknown';
+    }
+    this.host.requestUpdate();
+    return this._permission;
+  }
+
+  /**
+   * Gets the devices the wish names, in place of any held now; resolves with the problems met
+   * (the stream holds whatever could be had).
+   */
+  async start(wish: MediaWish): Promise<MediaProblem[]> {
+    const generation = ++this.generation;
+    const { stream, problems } = await acquireLocalMedia(wish);
+    if (generation !== this.generation) {
+      stopStream(stream);
+      return [];
+    }
+    stopStream(this._stream);
+    this.use(stream);
+    if (stream) this._permission = 'granted';
+    this.listen();
+    void this.refresh();
+    return problems;
+  }
+
+  /**
+   * Gets a new track of one kind (from `deviceId`, or any) and puts it in place of the old one.
+   * A switch keeps the old track's mute state; a track that was missing starts on. Resolves
+   * with the new track (null when none) and the problems met.
+   */
+  async replace(kind: Kind, deviceId?: string): Promise<{ track: MediaStreamTrack | null; problems: MediaProblem[] }> {
+    const generation = this.generation;
+    const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId } : { audio: false, video: true, videoDevice: deviceId };
+    const { stream, problems } = await acquireLocalMedia(wish);
+    const track = stream?.getTracks()[0] ?? null;
+    if (generation !== this.generation) {
+      stopStream(stream);
+      return { track: null, problems: [] };
+    }
+    if (!track) return { track: null, problems };
+    const previous = this._stream?.getTracks() ?? [];
+    const old = previous.find((t) => t.kind === kind);
+    track.enabled = deviceId && old ? old.enabled : true;
+    this.use(new MediaStream([...previous.filter((t) => t.kind !== kind), track]));
+    for (const t of previous) if (t.kind === kind) t.stop();
+    this.listen();
+    void this.refresh();
+    return { track, problems };
+  }
+
+  /** Stops the tracks of one kind and takes them out of the stream (the camera light goes off). */
+  drop(kind: Kind): void {
+    if (!this._stream) return;
+    const keep = this._stream.getTracks().filter((t) => t.kind !== kind);
+    for (const t of this._stream.getTracks()) if (t.kind === kind) t.stop();
+    this.use(keep.length ? new MediaStream(keep) : null);
+  }
+
+  /** Takes an ended track out of the stream. */
+  forget(track: MediaStreamTrack): void {
+    if (!this._stream?.getTracks().includes(track)) return;
+    const keep = this._stream.getTracks().filter((t) => t !== track);
+    this.use(keep.length ? new MediaStream(keep) : null);
+  }
+
+  /** Plays `media` through the chosen speaker, where the browser allows a choice. */
+  applySpeaker(media: HTMLMediaElement): void {
+    const m = media as HTMLMediaElement & { sinkId?: string; setSinkId?(id: string): Promise<void> };
+    if (canChooseSpeaker && m.sinkId !== this._speaker) void m.setSinkId?.(this._speaker).catch(() => {});
+  }
+
+  /** Chooses the speaker (`audiooutput` deviceId) every media element given to applySpeaker plays through. */
+  setSpeaker(deviceId: string): void {
+    this._speaker = deviceId;
+    this.host.requestUpdate();
+  }
+
+  /** Stops every track and stops listening for device changes. */
+  stop(): void {
+    this.generation++;
+    stopStream(this._stream);
+    this._stream = null;
+    if (this.listening) navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
+    this.listening = false;
+    this.host.requestUpdate();
+  }
+
+  /** Reads the device lists again. */
+  async refresh(): Promise<void> {
+    this._devices = await listDevices();
+    this.host.requestUpdate();
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    // Moved within the page, the element is back before the microtask runs.
+    queueMicrotask(() => {
+      if (!this.host.isConnected) this.stop();
+    });
+  }
+
+  private readonly onDeviceChange = () => void this.refresh();
+
+  private listen(): void {
+    if (this.listening) return;
+    navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
+    this.listening = true;
+  }
+
+  private use(stream: MediaStream | null): void {
+    this._stream = stream;
+    for (const track of stream?.getTracks() ?? []) {
+      if (this.watched.has(track)) continue;
+      this.watched.add(track);
+      track.addEventListener(
+        'ended',
+        () => {
+          // stop() fires no `ended`: this is the browser's doing.
+          if (this._stream?.getTracks().includes(track)) this.handlers.trackEnded?.(track);
+        },
+        { once: true },
+      );
+    }
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * How loud audio tracks are, from a Web Audio AnalyserNode each, read when asked: the lobby's
+ * microphone meter and the call's active speaker both sample a few times a second, which costs
+ * nothing between samples (no audio callback on the main thread, no animation loop).
+ */
+
+/** At most this many tracks are measured at once: one analyser each, whatever a room holds. */
+export const MAX_TRACKS = 16;
+
+interface Probe {
+  track: MediaStreamTrack;
+  source: MediaStreamAudioSourceNode;
+  analyser: AnalyserNode;
+  buffer: Float32Array<ArrayBuffer>;
+}
+
+export class AudioLevels {
+  private context: AudioContext | null = null;
+  private readonly probes = new Map<string, Probe>();
+
+  /** Measures `track` under `id` (null stops measuring it). A track already measured is kept. */
+  set(id: string, track: MediaStreamTrack | null | undefined): void {
+    const probe = this.probes.get(id);
+    if (probe?.track === track) return;
+    if (probe) this.remove(id);
+    if (!track || track.readyState !== 'live' || this.probes.size >= MAX_TRACKS) return;
+    const AC = globalThis.AudioContext;
+    if (!AC) return;
+    try {
+      this.context ??= new AC();
+      // Created without a click (autojoin), a context starts suspended; a later click resumes it.
+      if (this.context.state === 'suspended') void this.context.resume().catch(() => {});
+      const source = this.context.createMediaStreamSource(new MediaStream([track]));
+      const analyser = this.context.createAnalyser();
+      analyser.fftSize = 512;
+      source.connect(analyser);
+      this.probes.set(id, { track, source, analyser, buffer: new Float32Array(analyser.fftSize) });
+    } catch {
+      // A browser without Web Audio for media streams: no level, nothing else lost.
+    }
+  }
+
+  /** The ids measured now. */
+  ids(): string[] {
+    return [...this.probes.keys()];
+  }
+
+  /** Stops measuring `id`. */
+  remove(id: string): void {
+    const probe = this.probes.get(id);
+    if (!probe) return;
+    probe.source.disconnect();
+    this.probes.delete(id);
+  }
+
+  /**
+   * The loudness of `id` now, from 0 (silence) to 1: the RMS of the last 512 samples, scaled so
+   * that ordinary speech reaches about the middle.
+   */
+  level(id: string): number {
+    const probe = this.probes.get(id);
+    if (!probe || probe.track.readyState !== 'live') return 0;
+    probe.analyser.getFloatTimeDomainData(probe.buffer);
+    let sum = 0;
+    for (const v of probe.buffer) sum += v * v;
+    return Math.min(1, Math.sqrt(sum / probe.buffer.length) * 4);
+  }
+
+  /** Stops measuring everything and closes the audio context. */
+  close(): void {
+    for (const id of [...this.probes.keys()]) this.remove(id);
+    void this.context?.close().catch(() => {});
+    this.context = null;
+  }
+}

@@ -1,0 +1,162 @@
+import { expect } from '@open-wc/testing';
+import { chooseGrid, gridLayout, speakerLayout, type Rect } from '../src/components/call/layout.js';
+import { rtcServer } from './env.js';
+import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+
+const inside = (r: Rect, w: number, h: number) => r.x >= 0 && r.y >= 0 && r.x + r.width <= w && r.y + r.height <= h;
+const overlap = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+describe('call layout: the grid choice', () => {
+  it('puts four tiles 2 × 2 in a landscape box, not 3 + 1', () => {
+    expect(chooseGrid(4, 800, 450)).to.include({ columns: 2, rows: 2 });
+    expect(chooseGrid(4, 1280, 720)).to.include({ columns: 2, rows: 2 });
+  });
+
+  it('makes the tiles as large as any arrangement could', () => {
+    for (const [w, h] of [
+      [374, 300],
+      [800, 450],
+      [400, 540],
+      [1920, 1000],
+      [320, 200],
+    ]) {
+      for (let n = 1; n <= 9; n++) {
+        const best = chooseGrid(n, w, h);
+        for (let columns = 1; columns <= n; columns++) {
+          const rows = Math.ceil(n / columns);
+          const cw = (w - 8 * (columns - 1)) / columns;
+          const ch = (h - 8 * (rows - 1)) / rows;
+          const tw = Math.min(cw, ch * (16 / 9));
+          const area = tw * Math.min(ch, tw);
+          expect(best.width * best.height, `${n} tiles in ${w}×${h}, ${columns} columns`).to.be.at.least(area - 1);
+        }
+      }
+    }
+  });
+
+  it('stacks two tiles in a portrait box and puts them side by side in a landscape one', () => {
+    expect(chooseGrid(2, 360, 600)).to.include({ columns: 1, rows: 2 });
+    expect(chooseGrid(2, 800, 400)).to.include({ columns: 2, rows: 1 });
+  });
+
+  it('keeps every tile inside the box, without overlaps, however many and whatever the box', () => {
+    for (const [w, h] of [
+      [304, 180],
+      [374, 250],
+      [384, 480],
+      [1000, 560],
+      [120, 90],
+    ]) {
+      for (let n = 1; n <= 12; n++) {
+        for (const rects of [gridLayout(n, w, h), speakerLayout(n, n - 1, w, h), speakerLayout(n, 0, w, h)]) {
+          expect(rects).to.have.length(n);
+          for (const r of rects) expect(inside(r, w, h), `${n} tiles in ${w}×${h}: ${JSON.stringify(r)}`).to.equal(true);
+          for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(overlap(rects[i], rects[j]), `tiles ${i} and ${j} overlap`).to.equal(false);
+        }
+      }
+    }
+  });
+
+  it('shows the main tile of the speaker view larger than the strip', () => {
+    const rects = speakerLayout(4, 2, 800, 450);
+    const main = rects[2];
+    for (const [i, r] of rects.entries()) if (i !== 2) expect(r.width * r.height).to.be.below(main.width * main.height / 4);
+    expect(main.width).to.be.above(500);
+  });
+});
+
+/** Sizes the participant's page and what the element in it is given. */
+async function resize(p: TestParticipant, width: number, height: number, fill: boolean): Promise<void> {
+  p.frame.style.width = `${width}px`;
+  p.frame.style.height = `${height}px`;
+  const doc = p.frame.contentDocument!;
+  let style = doc.getElementById('fill');
+  if (!style) {
+    style = doc.createElement('style');
+    style.id = 'fill';
+    doc.head.append(style);
+  }
+  // The page gives the element its whole height, or nothing: unsized, it picks its own.
+  style.textContent = fill ? 'html, body { height: 100%; margin: 0; }' : '';
+  await new Promise((resolve) => p.frame.contentWindow!.requestAnimationFrame(() => setTimeout(resolve, 50)));
+  await p.call.updateComplete;
+  // The tiles glide to their new places (0.2 s).
+  await new Promise((resolve) => setTimeout(resolve, 350));
+}
+
+/** Whatever of the call is outside the element's box, and whether the page scrolls sideways. */
+function spills(p: TestParticipant): string[] {
+  const box = p.call.getBoundingClientRect();
+  const problems: string[] = [];
+  const pieces = [
+    ...part(p.call, 'tile'),
+    ...part(p.call, 'controls'),
+    ...part(p.call, 'button').filter((b) => !b.closest('[part~="tile-actions"]') || getComputedStyle(b.parentElement!).display !== 'none'),
+    ...part(p.call, 'header'),
+  ];
+  for (const el of pieces) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.left < box.left - 0.5 || r.top < box.top - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5) {
+      problems.push(`${el.getAttribute('part')} at ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)} outside ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  const doc = p.frame.contentDocument!.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) problems.push(`the page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  return problems;
+}
+
+describe('call layout: four people on a phone, in a box, on a wide screen', () => {
+  afterEach(closeAll);
+
+  it('keeps every tile and control inside the element, with nothing scrolling sideways', async function () {
+    this.timeout(120_000); // four pages with three videos each, on a shared machine
+    const room = `${'a-very-long-room-name-that-goes-on-and-on-'}${uniqueRoom('layout')}`.slice(0, 62);
+    const people = await joinAll(room, rtcServer, ['Ada', 'Bob', 'Cy', 'Dee']);
+    await untilEveryoneSeesEveryone(people, 60_000);
+    const [ada] = people;
+    for (const [w, h, fill, label] of [
+      [390, 844, false, 'a 390 × 844 phone page, element unsized'],
+      [390, 844, true, 'a 390 × 844 phone page, element full height'],
+      [400, 600, true, 'a 400 × 600 container'],
+      [320, 568, false, 'a 320 px wide page'],
+      [1280, 720, true, 'a 1280 × 720 window'],
+    ] as const) {
+      await resize(ada, w, h, fill);
+      await until(() => part(ada.call, 'tile').length === 4, 'not four tiles');
+      expect(spills(ada), label).to.deep.equal([]);
+      expect(part(ada.call, 'controls')[0].getBoundingClientRect().height, `${label}: controls shown`).to.be.above(40);
+      const tiles = part(ada.call, 'tile').map((t) => t.getBoundingClientRect());
+      expect(tiles.every((r) => r.width > 60 && r.height > 40), `${label}: tiles too small`).to.equal(true);
+      if (fill) expect(Math.round(ada.call.getBoundingClientRect().height), `${label}: fills the height`).to.equal(h);
+    }
+    // In a landscape box: 2 × 2.
+    const tiles = part(ada.call, 'tile').map((t) => t.getBoundingClientRect());
+    expect(new Set(tiles.map((r) => Math.round(r.left))).size).to.equal(2);
+    expect(new Set(tiles.map((r) => Math.round(r.top))).size).to.equal(2);
+
+    // The long room name is cut short, not the page widened.
+    await resize(ada, 390, 844, false);
+    const name = part(ada.call, 'room-name')[0];
+    expect(name.scrollWidth).to.be.above(name.clientWidth);
+
+    // Pinning a tile makes it the large one; still inside.
+    const bob = part(ada.call, 'tile').find((t) => t.textContent?.includes('Bob'))!;
+    (bob.querySelector('[part~="pin-button"]') as HTMLElement).click();
+    await ada.call.updateComplete;
+    expect(bob.matches('[part~="pinned-tile"]')).to.equal(true);
+    const areas = part(ada.call, 'tile').map((t) => t.getBoundingClientRect().width * t.getBoundingClientRect().height);
+    expect(Math.max(...areas)).to.equal(bob.getBoundingClientRect().width * bob.getBoundingClientRect().height);
+    expect(spills(ada), 'pinned').to.deep.equal([]);
+  });
+
+  it('has the same height in the lobby as in the call', async () => {
+    const room = uniqueRoom('steady');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    await resize(ada, 390, 844, false);
+    const inCall = ada.call.getBoundingClientRect().height;
+    await ada.call.leave();
+    await ada.call.updateComplete;
+    expect(ada.call.getBoundingClientRect().height).to.equal(inCall);
+  });
+});

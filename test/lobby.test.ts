@@ -1,0 +1,155 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import { rtcServer } from './env.js';
+import { addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
+import '../src/index.js';
+import type { RtcCall } from '../src/index.js';
+
+// Every RTCPeerConnection this page builds, counted from the start: the lobby must build none.
+let peerConnections = 0;
+const Native = window.RTCPeerConnection;
+window.RTCPeerConnection = new Proxy(Native, {
+  construct(target, args: [RTCConfiguration?]) {
+    peerConnections++;
+    return new target(...args);
+  },
+});
+
+const NAME_KEY = 'rtc-elements:name';
+
+async function lobby(attributes = ''): Promise<RtcCall> {
+  const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('lobby')} server=${rtcServer}></rtc-call>`);
+  if (attributes) el.setAttribute(attributes, attributes === 'name' ? 'Ada' : '');
+  await el.updateComplete;
+  return el;
+}
+
+async function checkDevices(el: RtcCall): Promise<void> {
+  const check = part(el, 'check-button')[0];
+  if (check) check.click();
+  await until(() => {
+    const video = part(el, 'preview-video')[0] as HTMLVideoElement | undefined;
+    return !!video && video.videoWidth > 0;
+  }, 'no live preview');
+}
+
+describe('<rtc-call> lobby', () => {
+  afterEach(() => {
+    closeAll();
+    localStorage.removeItem(NAME_KEY);
+  });
+
+  it('shows a live camera preview and a moving microphone meter before joining, with no peer connection', async () => {
+    const el = await lobby();
+    expect(el.matches(':state(idle)')).to.equal(true);
+    // Before the visitor asks, the lobby says that the browser will ask (unless it was allowed before).
+    if (part(el, 'check-button').length) expect(part(el, 'permission-hint')[0].textContent).to.contain('browser will ask');
+    await checkDevices(el);
+    const meter = part(el, 'mic-level')[0];
+    await until(() => Number(meter.getAttribute('aria-valuenow')) > 0, 'the microphone meter does not move', 5_000);
+    // Cameras, microphones (and speakers, where the browser lets pages choose) to pick from.
+    expect(part(el, 'camera-select')).to.have.length(1);
+    expect(part(el, 'microphone-select')).to.have.length(1);
+    expect(peerConnections, 'RTCPeerConnections built in the lobby').to.equal(0);
+    expect(el.localStream, 'the preview is not the call').to.equal(null);
+    el.remove();
+    await new Promise((resolve) => setTimeout(resolve));
+    const video = part(el, 'preview-video')[0] as HTMLVideoElement | undefined;
+    const tracks = (video?.srcObject as MediaStream | null)?.getTracks() ?? [];
+    expect(tracks.every((t) => t.readyState === 'ended'), 'the preview stops when the element goes').to.equal(true);
+  });
+
+  it('joins with the camera off and the microphone muted when the visitor says so, and says so on the buttons', async () => {
+    const el = await lobby();
+    await checkDevices(el);
+    const preview = (part(el, 'preview-video')[0] as HTMLVideoElement).srcObject as MediaStream;
+    const camera = part(el, 'camera-button')[0];
+    expect(camera.textContent!.trim()).to.equal('Turn camera off');
+    camera.click();
+    await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+    expect(preview.getVideoTracks()[0].readyState, 'the camera light goes off').to.equal('ended');
+    part(el, 'mic-button')[0].click();
+    await el.updateComplete;
+    expect(part(el, 'mic-button')[0].textContent!.trim()).to.equal('Unmute');
+    part(el, 'join-button')[0].click();
+    await until(() => el.phase === 'in-call', 'did not join');
+    expect(el.cameraOn).to.equal(false);
+    expect(el.microphoneOn).to.equal(false);
+    expect(el.localStream!.getVideoTracks()).to.have.length(0);
+    expect(el.localStream!.getAudioTracks()[0].enabled).to.equal(false);
+    await el.updateComplete;
+    expect(part(el, 'mic-button')[0].textContent!.trim()).to.equal('Unmute');
+    expect(part(el, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
+    expect(part(el, 'local-tile')[0].querySelector('[part~="mic-off"]')).to.exist;
+    await el.leave();
+  });
+
+  it('remembers the name typed in the lobby, and asks for none when the page gives one', async () => {
+    const el = await lobby();
+    const input = part(el, 'name-input')[0] as HTMLInputElement;
+    input.value = 'Grace';
+    input.dispatchEvent(new Event('input'));
+    expect(localStorage.getItem(NAME_KEY)).to.equal('Grace');
+    const again = await lobby();
+    expect((part(again, 'name-input')[0] as HTMLInputElement).value).to.equal('Grace');
+    const named = await lobby('name');
+    expect(part(named, 'name-input')).to.have.length(0);
+
+    await again.join();
+    await again.updateComplete;
+    expect(part(again, 'local-tile')[0].querySelector('[part~="name"]')!.textContent).to.equal('Grace (you)');
+    await again.leave();
+  });
+
+  it('alone in the call, says so and offers the link', async () => {
+    const el = await lobby();
+    await el.join();
+    await el.updateComplete;
+    const alone = part(el, 'alone')[0];
+    expect(alone.textContent).to.contain("You're the first one here");
+    part(el, 'copy-link-button')[0].click();
+    await until(() => /Link copied|Could not copy/.test(alone.textContent ?? ''), 'copying said nothing');
+    if (alone.textContent!.includes('Could not copy')) expect(alone.textContent).to.contain(location.href);
+    await el.leave();
+  });
+
+  for (const theme of ['', 'light', 'dark'] as const) {
+    for (const scheme of theme ? ['light'] : ['light', 'dark']) {
+      it(`is accessible in the lobby, alone and in a call (${theme || 'default'} theme, system ${scheme})`, async () => {
+        await emulateMedia({ colorScheme: scheme as 'light' | 'dark' });
+        const room = uniqueRoom('a11y');
+        const el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Ada"></rtc-call>`);
+        if (theme) el.setAttribute('theme', theme);
+        await el.updateComplete;
+        await expect(el).to.be.accessible();
+        await checkDevices(el);
+        await expect(el).to.be.accessible();
+        await el.join();
+        await el.updateComplete;
+        expect(part(el, 'alone')).to.have.length(1);
+        await expect(el).to.be.accessible();
+        await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+        await until(() => el.participants.length === 1 && part(el, 'alone').length === 0, 'Bob did not come');
+        await el.updateComplete;
+        await expect(el).to.be.accessible();
+        await el.leave();
+        await emulateMedia({ colorScheme: 'light' });
+      });
+    }
+  }
+
+  it('takes its colours from custom properties set on the page, and follows the theme attribute', async () => {
+    document.documentElement.style.setProperty('--rtc-call-background', 'rgb(1, 2, 3)');
+    try {
+      const el = await lobby();
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(1, 2, 3)');
+      document.documentElement.style.removeProperty('--rtc-call-background');
+      el.setAttribute('theme', 'dark');
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(16, 20, 24)');
+      el.setAttribute('theme', 'light');
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(248, 250, 252)');
+    } finally {
+      document.documentElement.style.removeProperty('--rtc-call-background');
+    }
+  });
+});
