@@ -25,7 +25,9 @@ try {
 
 if (flags.buildIfStale) await buildIfStale(path.join(config.distDir, 'rtc-elements.js'));
 
-const server = createRtcServer(config);
+// With Redis, what happens to the link (lost, back) goes to stderr; stdout carries the start line.
+const logger = config.redisUrl ? { warn: (/** @type {string} */ message) => process.stderr.write(`rtc-server: ${message}\n`) } : {};
+const server = createRtcServer(config, { logger });
 
 let stopping = false;
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
@@ -41,7 +43,8 @@ try {
   const { url } = await server.listen();
   process.stdout.write(
     `rtc-server listening on ${url} (PeerServer at ${config.path}, bundle at /rtc-elements.js` +
-      `${config.turnUrls.length ? `, TURN credentials for ${config.turnUrls.join(' ')} at /ice-servers` : ''})\n`,
+      `${config.turnUrls.length ? `, TURN credentials for ${config.turnUrls.join(' ')} at /ice-servers` : ''}` +
+      `${server.cluster ? `, one of the instances sharing ${redactedUrl(config.redisUrl)}` : ''})\n`,
   );
 } catch (error) {
   await server.close();
@@ -115,6 +118,16 @@ function listenErrorMessage(error, { port, host }) {
     default:
       return error.message;
   }
+}
+
+/**
+ * A Redis URL without its password, for the start line.
+ * @param {string | undefined} url
+ */
+function redactedUrl(url) {
+  const parsed = new URL(url ?? '');
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 /**

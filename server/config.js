@@ -34,6 +34,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {string | undefined} turnSecret coturn's `static-auth-secret`, which signs the credentials.
  * @property {number} turnTtl Seconds the credentials from `GET /ice-servers` stay valid.
  * @property {number} iceServersPerMinute Most `GET /ice-servers` requests per minute from one address.
+ * @property {string | undefined} redisUrl Redis shared with other instances (server/cluster.js):
+ *   `redis://[user:password@]host:port[/db]` or `rediss://…`; undefined runs alone.
  * @property {boolean} allowDiscovery Whether `GET {path}/{key}/peers` lists peer ids.
  * @property {boolean} proxied Whether the server runs behind a reverse proxy (trust X-Forwarded-*).
  * @property {string} distDir Folder holding the build (`rtc-elements.js`).
@@ -68,6 +70,7 @@ export const defaultConfig = Object.freeze({
   turnTtl: 6 * 60 * 60,
   // A page asks once per join and per half TTL; an office behind one NAT joins in bursts.
   iceServersPerMinute: 60,
+  redisUrl: undefined,
   allowDiscovery: false,
   proxied: false,
   distDir: path.join(packageRoot, 'dist'),
@@ -85,6 +88,10 @@ Options:
   --key K           PeerServer API key (default ${defaultConfig.key})
   --proxied         behind a reverse proxy: take client addresses from X-Forwarded-For
   --state-file F    keep the peer id bindings in F across restarts (default: memory only)
+
+Several instances as one (docs/hosting.md):
+  --redis URL       share peer ids and relay messages through Redis, e.g. redis://127.0.0.1:6379
+                    (env RTC_REDIS_URL)
 
 TURN credentials at GET /ice-servers (docs/hosting.md):
   --turn-url URL    a turn:, turns: (or stun:) URL of your coturn; repeat it or separate URLs
@@ -130,6 +137,7 @@ const CONFIG_FLAGS = /** @type {const} */ ({
   'turn-url': 'turnUrls',
   'turn-secret': 'turnSecret',
   'turn-ttl': 'turnTtl',
+  redis: 'redisUrl',
 });
 
 /** Settings that are positive integers; from flags they arrive as strings. */
@@ -184,6 +192,7 @@ export function parseFlags(argv) {
         'turn-url': { type: 'string', multiple: true },
         'turn-secret': { type: 'string' },
         'turn-ttl': { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'build-if-stale': { type: 'boolean' },
       },
@@ -203,7 +212,7 @@ export function parseFlags(argv) {
 
 /**
  * Builds the server configuration. Later sources win:
- * `defaultConfig` < env (`PORT`, `HOST`, `RTC_TURN_URL`, `RTC_TURN_SECRET`) < command-line flags
+ * `defaultConfig` < env (`PORT`, `HOST`, `RTC_TURN_URL`, `RTC_TURN_SECRET`, `RTC_REDIS_URL`) < command-line flags
  * < `overrides`.
  * Both `env` and `argv` are empty unless given, so a program embedding the
  * server is not affected by the variables of the process it runs in.
@@ -232,6 +241,7 @@ export function resolveConfig({ argv = [], env = {}, overrides = {} } = {}) {
   apply({ port: env.PORT || undefined, host: env.HOST || undefined }, (name) => name.toUpperCase());
   apply({ turnUrls: env.RTC_TURN_URL || undefined }, () => 'RTC_TURN_URL');
   apply({ turnSecret: env.RTC_TURN_SECRET || undefined }, () => 'RTC_TURN_SECRET');
+  apply({ redisUrl: env.RTC_REDIS_URL || undefined }, () => 'RTC_REDIS_URL');
   const flagOf = Object.fromEntries(Object.entries(CONFIG_FLAGS).map(([flag, name]) => [name, flag]));
   apply(parseFlags(argv).config, (name) => `--${flagOf[name]}`);
   for (const name of Object.keys(overrides)) {
@@ -297,6 +307,9 @@ function validate(config, source) {
   if (turnUrls.length === 0 && config.turnSecret !== undefined) {
     throw new ConfigError(`A TURN secret given${from('turnSecret')} without a URL: set --turn-url or RTC_TURN_URL`);
   }
+  if (config.redisUrl !== undefined && !isRedisUrl(config.redisUrl)) {
+    throw new ConfigError(`Invalid Redis URL${from('redisUrl')}: expected something like redis://127.0.0.1:6379 or rediss://user:password@redis.example.com:6380/0`);
+  }
   for (const name of /** @type {const} */ (['distDir', 'demoDir'])) {
     if (typeof config[name] !== 'string' || config[name] === '') {
       throw new ConfigError(`Invalid ${name}: expected a folder path`);
@@ -335,4 +348,18 @@ function checkTurnUrls(given, from) {
     }
   }
   return list;
+}
+
+/**
+ * @param {unknown} url
+ * @returns {boolean}
+ */
+function isRedisUrl(url) {
+  if (typeof url !== 'string' || url.length > 2048) return false;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
 }

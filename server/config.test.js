@@ -152,3 +152,16 @@ test('the limits have flags, defaults, and are checked', () => {
   });
   assert.throws(() => resolveConfig({ argv: ['--state-file', ''] }), { name: 'ConfigError', message: /stateFile/ });
 });
+
+test('a Redis URL comes from --redis or RTC_REDIS_URL, is checked, and is absent by default', () => {
+  assert.equal(defaultConfig.redisUrl, undefined);
+  assert.equal(resolveConfig({ env: { RTC_REDIS_URL: 'redis://10.0.0.5:6379' } }).redisUrl, 'redis://10.0.0.5:6379');
+  assert.equal(
+    resolveConfig({ argv: ['--redis', 'rediss://u:p@redis.example.com:6380/2'], env: { RTC_REDIS_URL: 'redis://10.0.0.5:6379' } }).redisUrl,
+    'rediss://u:p@redis.example.com:6380/2',
+  );
+  for (const url of ['http://127.0.0.1:6379', 'redis://', 'not a url', `redis://${'a'.repeat(3000)}`]) {
+    assert.throws(() => resolveConfig({ argv: ['--redis', url] }), (error) => error instanceof ConfigError && /--redis/.test(error.message));
+  }
+  assert.throws(() => resolveConfig({ env: { RTC_REDIS_URL: 'tcp://x' } }), /RTC_REDIS_URL/);
+});

@@ -16,7 +16,7 @@ const SAVE_DELAY = 2000;
  * src/session/ids.ts) is taken over by another member, with another token, when its holder
  * goes. They are bound only while held, as on a stock PeerServer.
  */
-const HANDED_OVER = /^rtc-room-/;
+export const HANDED_OVER = /^rtc-room-/;
 
 /**
  * @typedef {object} Binding

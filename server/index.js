@@ -40,6 +40,8 @@ const BUNDLE_MISSING =
  * @property {Readonly<import('./config.js').RtcServerConfig>} config
  * @property {SocketGuard} guard the limits on the PeerServer's WebSockets
  * @property {IdClaims} claims which token may claim which peer id
+ * @property {import('./cluster.js').Cluster | undefined} cluster the link to other instances through
+ *   Redis, with `redisUrl`, once `listen()` has started it
  * @property {() => Promise<{ url: string, port: number }>} listen restores the id bindings from
  *   `stateFile`, if set, then listens
  * @property {() => Promise<void>} close closes the PeerServer, every open connection and the HTTP
@@ -135,6 +137,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
 
   /** @type {Promise<void> | undefined} */
   let closing;
+  /** @type {import('./cluster.js').Cluster | undefined} */
+  let cluster;
 
   return {
     app,
@@ -144,8 +148,19 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     guard,
     claims,
 
+    get cluster() {
+      return cluster;
+    },
+
     async listen() {
       await claims.load();
+      if (config.redisUrl && !cluster && !closing) {
+        // Loaded only here: a server without Redis needs neither this nor the Redis client.
+        const { Cluster } = await import('./cluster.js');
+        cluster = new Cluster({ url: config.redisUrl, config, host: guard.clusterHost, logger });
+        guard.useCluster(cluster);
+        await cluster.start();
+      }
       return new Promise((resolve, reject) => {
         const onError = (/** @type {Error} */ error) => {
           httpServer.off('listening', onListening);
@@ -167,13 +182,14 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
         stopPeerTimers();
         // Before the sockets go: every id held now is one its owner will want back.
         const saved = claims.close();
+        const left = cluster?.close();
         for (const client of webSocketServer?.clients ?? []) client.terminate();
         webSocketServer?.close();
         // Settles with ERR_SERVER_NOT_RUNNING when listen() never succeeded: closed either way.
         const closed = new Promise((closedHttp) => httpServer.close(() => closedHttp(undefined)));
         httpServer.closeAllConnections();
         for (const socket of sockets) socket.destroy();
-        resolve(Promise.all([saved, closed]).then(() => {}));
+        resolve(Promise.all([saved, closed, left]).then(() => {}));
       });
       return closing;
     },

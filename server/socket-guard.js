@@ -5,6 +5,9 @@
 
 import { clientAddress } from './client-address.js';
 
+/** Messages a client may send while the cluster checks its claim (server/cluster.js). */
+const MAX_HELD_MESSAGES = 64;
+
 /** Message types that `peer` keeps for a destination that is not connected. */
 const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 /** `peer` sweeps kept messages once a second; a count outlives its messages by this much. */
@@ -21,6 +24,10 @@ export const TOO_MANY_CONNECTIONS = 'Too many connections from your address';
  * @property {string | undefined} id the peer id asked for in the URL
  * @property {boolean} serverClosing whether the server began to close it
  * @property {boolean} givenUp whether the client closed it with a close frame of its own
+ * @property {string | undefined} token
+ * @property {any[][] | undefined} holding messages that came while the cluster checked the claim
+ * @property {boolean} claimed whether the cluster granted the claim
+ * @property {boolean} registered whether `peer` gave the id to this socket
  */
 
 /**
@@ -50,6 +57,8 @@ export class SocketGuard {
   #sent = false;
   /** @type {Record<string, number>} */
   #lastWarning = {};
+  /** @type {import('./cluster.js').Cluster | undefined} */
+  #cluster;
 
   /**
    * @param {object} options
@@ -78,8 +87,19 @@ export class SocketGuard {
     class GuardedWebSocketServer extends WebSocketServer {
       /** @type {import('node:events').EventEmitter['emit']} */
       emit(event, ...args) {
-        if (event === 'connection' && !admit(args[0], args[1])) return true;
-        return super.emit(event, ...args);
+        if (event !== 'connection') return super.emit(event, ...args);
+        const verdict = admit(args[0], args[1]);
+        if (verdict === true) return super.emit(event, ...args);
+        // The cluster is asked first: `peer` sees the socket once the claim is granted, then the
+        // messages the socket sent meanwhile.
+        if (verdict !== false) {
+          void verdict.then((held) => {
+            if (!held) return;
+            super.emit(event, ...args);
+            for (const message of held) args[0].emit('message', ...message);
+          });
+        }
+        return true;
       }
     }
     // closeTimeout is ws 8's (the types here may be ws 7's).
@@ -100,7 +120,9 @@ export class SocketGuard {
     this.#present.set(id, client);
     this.#forget(id);
     const state = this.#states.get(client.getSocket());
+    if (state) state.registered = true;
     this.#claims.held(id, client.getToken(), client, state?.address ?? '');
+    this.#cluster?.held(id, client.getToken());
   }
 
   /**
@@ -113,6 +135,35 @@ export class SocketGuard {
     // No socket: `peer` dropped it for missing heartbeats.
     const state = this.#states.get(client.getSocket());
     this.#claims.dropped(id, client, state?.givenUp ?? false);
+    if (this.#present.get(id) === undefined) this.#cluster?.dropped(id, client.getToken(), state?.givenUp ?? false);
+  }
+
+  /**
+   * Joins this instance to others through Redis (server/cluster.js): claims are checked
+   * cluster-wide, and messages for ids not held here go through it.
+   * @param {import('./cluster.js').Cluster} cluster
+   */
+  useCluster(cluster) {
+    this.#cluster = cluster;
+  }
+
+  /**
+   * What the cluster needs from these sockets.
+   * @returns {import('./cluster.js').ClusterHost}
+   */
+  get clusterHost() {
+    return {
+      deliver: (id, text) => {
+        const socket = /** @type {import('ws') | null | undefined} */ (this.#present.get(id)?.getSocket());
+        if (!socket) return false;
+        socket.send(text);
+        return true;
+      },
+      moved: (id) => {
+        const socket = /** @type {import('ws') | null | undefined} */ (this.#present.get(id)?.getSocket());
+        socket?.close(1000, 'taken over on another server');
+      },
+    };
   }
 
   /** Accepted sockets per address: for tests and diagnostics. */
@@ -129,9 +180,12 @@ export class SocketGuard {
   }
 
   /**
-   * Checks a new WebSocket before `peer` sees it; false when it has been refused.
+   * Checks a new WebSocket before `peer` sees it: true to pass it on, false when it has been
+   * refused, or, while the cluster checks the claim, a promise of the messages to replay once
+   * `peer` has it (false: refused).
    * @param {import('ws')} socket
    * @param {import('node:http').IncomingMessage} req
+   * @returns {boolean | Promise<any[][] | false>}
    */
   #admit(socket, req) {
     // `peer` adds its own listener only for sockets it sees; an error must never go unheard.
@@ -162,10 +216,12 @@ export class SocketGuard {
 
     this.#perAddress.set(address, open + 1);
     /** @type {SocketState} */
-    const state = { address, id, serverClosing: false, givenUp: false };
+    const state = { address, id, token, serverClosing: false, givenUp: false, holding: undefined, claimed: false, registered: false };
     this.#states.set(socket, state);
     socket.once('close', (/** @type {number} */ code) => {
       state.givenUp = !state.serverClosing && code !== 1006;
+      // Granted by the cluster, then never taken up: `peer` refused it (its concurrent limit).
+      if (state.claimed && !state.registered) this.#cluster?.unclaim(/** @type {string} */ (id), /** @type {string} */ (token));
       const left = (this.#perAddress.get(address) ?? 1) - 1;
       if (left > 0) this.#perAddress.set(address, left);
       else this.#perAddress.delete(address);
@@ -199,9 +255,32 @@ export class SocketGuard {
     /** @type {import('node:events').EventEmitter['emit']} */
     socket.emit = (event, ...args) => {
       if (event !== 'message') return emit.call(socket, event, ...args);
+      if (state.holding) {
+        if (state.holding.length >= MAX_HELD_MESSAGES) socket.terminate();
+        else state.holding.push(args);
+        return true;
+      }
       return this.#relay(socket, state, /** @type {Buffer} */ (args[0]), () => emit.call(socket, event, ...args));
     };
-    return true;
+
+    const cluster = this.#cluster;
+    if (!cluster?.up || !id || !token || key !== this.#config.key) return true;
+    state.holding = [];
+    return cluster.claim(id, token).then((free) => {
+      const held = state.holding ?? [];
+      state.holding = undefined;
+      if (socket.readyState !== socket.OPEN) {
+        if (free) cluster.unclaim(id, token);
+        return false;
+      }
+      if (!free) {
+        socket.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
+        socket.close();
+        return false;
+      }
+      state.claimed = true;
+      return held;
+    });
   }
 
   /**
@@ -225,9 +304,24 @@ export class SocketGuard {
    */
   #relay(socket, state, data, handle) {
     const size = data.length;
-    this.#sweep();
     /** @type {any} */
     let message;
+    const cluster = this.#cluster;
+    if (cluster?.up && state.id !== undefined) {
+      message = parse(data);
+      // For an id not held here, from a client `peer` has registered: through Redis.
+      if (
+        message !== null &&
+        typeof message === 'object' &&
+        typeof message.dst === 'string' &&
+        !this.#present.has(message.dst) &&
+        this.#present.get(state.id)?.getSocket() === socket &&
+        cluster.relay(state.id, message)
+      ) {
+        return true;
+      }
+    }
+    this.#sweep();
     if (this.#nearlyFull.size > 0 || this.#keptBytes + size > this.#config.maxQueuedBytes) {
       message = parse(data);
       const to = this.#keptFor(message);

@@ -1,0 +1,588 @@
+// Several rtc-server instances as one PeerServer, through Redis (`--redis URL`). Each instance
+// keeps its own sockets; Redis holds who has which id and carries messages between instances.
+//
+//   rtc:id:<h>   "<instance>:<token hash>" while held (a reservation after a lost connection is
+//                "-:<token hash>"), with a TTL refreshed while held: a dead instance's ids lapse.
+//   rtc:to:<h>   a channel per held id, subscribed to by the instance that holds it.
+//   rtc:q:<h>    a list of messages for an id nobody holds, for `expireTimeout`; the instance
+//                that next claims the id takes them, else their sender's instance answers EXPIRE.
+//
+// <h> is the SHA-256 of the id (base64url): keys and channels have a fixed size whatever a
+// client sends. Everything read from Redis is checked (size, type, shape) before a client sees
+// it. Without Redis (down, unreachable) the instance serves its own peers alone, as one
+// PeerServer would, and tries again with a backoff.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { HANDED_OVER } from './id-claims.js';
+
+/** How long a held beacon id outlives its instance; the heartbeat renews held ids at a third of it. */
+export const HELD_TTL = 15_000;
+const HEARTBEAT = 1_000;
+/** Most keys in one refresh or release script call. */
+const BATCH = 500;
+/** Pairs (sender, absent destination) with messages kept in Redis, per instance. */
+const MAX_PENDING_PAIRS = 10_000;
+const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE']);
+const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
+const INSTANCE = /^[0-9a-f]{16}$/;
+
+const SCRIPTS = {
+  // KEYS: id key. ARGV: instance, token hash, ttl. 0: taken with another token; 1: claimed;
+  // 2: taken over from another instance or from a reservation (same token).
+  rtcClaim: {
+    numberOfKeys: 1,
+    lua: `local v = redis.call('GET', KEYS[1])
+local mine = ARGV[1] .. ':' .. ARGV[2]
+if v and v ~= mine then
+  local at = string.find(v, ':', 1, true)
+  if not at or string.sub(v, at + 1) ~= ARGV[2] then return 0 end
+end
+redis.call('SET', KEYS[1], mine, 'PX', ARGV[3])
+if v and v ~= mine then return 2 end
+return 1`,
+  },
+  // KEYS: id keys. ARGV: per key, its value then its ttl. Renews ours, takes back lapsed ones
+  // (Redis was away longer than their TTL); returns how many are held by others.
+  rtcRefresh: {
+    lua: `local others = 0
+for i, k in ipairs(KEYS) do
+  local v = redis.call('GET', k)
+  if v == ARGV[2 * i - 1] then redis.call('PEXPIRE', k, ARGV[2 * i])
+  elseif not v then redis.call('SET', k, ARGV[2 * i - 1], 'PX', ARGV[2 * i])
+  else others = others + 1 end
+end
+return others`,
+  },
+  // KEYS: id keys. ARGV: per key, our value, then the reservation ('' to free it) and its ttl.
+  rtcRelease: {
+    lua: `for i, k in ipairs(KEYS) do
+  if redis.call('GET', k) == ARGV[3 * i - 2] then
+    if ARGV[3 * i - 1] == '' then redis.call('DEL', k)
+    else redis.call('SET', k, ARGV[3 * i - 1], 'PX', ARGV[3 * i]) end
+  end
+end
+return 0`,
+  },
+  // KEYS: channel, queue. ARGV: what to publish, what to keep, keep (1/0), most kept, ttl.
+  // Publishing and keeping are one step, so a claim that drains the queue after subscribing
+  // misses nothing. -1: the queue is full.
+  rtcSend: {
+    numberOfKeys: 2,
+    lua: `local n = redis.call('PUBLISH', KEYS[1], ARGV[1])
+if n > 0 or ARGV[3] == '0' then return n end
+if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[4]) then return -1 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return 0`,
+  },
+  // KEYS: queue. ARGV: most to take. The kept messages, and the queue is gone.
+  rtcDrain: {
+    numberOfKeys: 1,
+    lua: `local l = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+redis.call('DEL', KEYS[1])
+return l`,
+  },
+  // KEYS: queue. ARGV: messages. How many of them were still kept (not taken by a claim).
+  rtcUnkeep: {
+    numberOfKeys: 1,
+    lua: `local n = 0
+for _, m in ipairs(ARGV) do n = n + redis.call('LREM', KEYS[1], 0, m) end
+return n`,
+  },
+};
+
+/**
+ * What the cluster needs from the instance's sockets.
+ * @typedef {object} ClusterHost
+ * @property {(id: string, text: string) => boolean} deliver sends a message to the local client
+ *   holding `id`; false when there is none
+ * @property {(id: string) => void} moved another instance took `id` over with its token: the
+ *   local connection is stale
+ */
+
+/**
+ * @typedef {object} LocalId an id held by a client of this instance
+ * @property {string} key
+ * @property {string} channel
+ * @property {string} queue
+ * @property {string} value `<instance>:<token hash>`
+ * @property {string} tokenHash
+ * @property {boolean} reserve whether it stays reserved for its token after a lost connection
+ * @property {number} ttl
+ * @property {number} refreshed when its TTL was last renewed
+ * @property {string[] | null} early messages that came through the channel before the queue was drained
+ */
+
+/**
+ * @typedef {object} Pending messages this instance kept in Redis from one sender for one absent id
+ * @property {string} src
+ * @property {string} dst
+ * @property {string} queue
+ * @property {string[]} entries
+ * @property {number} bytes
+ * @property {number} until
+ */
+
+export class Cluster {
+  /** This instance's name in Redis; a new one on every start. */
+  instance = randomBytes(8).toString('hex');
+  #url;
+  #config;
+  #host;
+  #logger;
+  #now;
+  /** @type {any} commands */
+  #redis;
+  /** @type {any} the subscriber connection */
+  #sub;
+  #up = false;
+  #closed = false;
+  #local = /** @type {Map<string, LocalId>} */ (new Map());
+  #byChannel = /** @type {Map<string, string>} */ (new Map());
+  #pending = /** @type {Map<string, Pending>} */ (new Map());
+  #pendingBytes = 0;
+  /** @type {NodeJS.Timeout | undefined} */
+  #beat;
+  #beating = false;
+  #maxEntryBytes;
+  #lastWarning = /** @type {Record<string, number>} */ ({});
+
+  /**
+   * @param {object} options
+   * @param {string} options.url redis:// or rediss://
+   * @param {Readonly<import('./config.js').RtcServerConfig>} options.config
+   * @param {ClusterHost} options.host
+   * @param {{ warn?: (message: string) => void }} [options.logger]
+   * @param {() => number} [options.now]
+   */
+  constructor({ url, config, host, logger = {}, now = Date.now }) {
+    this.#url = url;
+    this.#config = config;
+    this.#host = host;
+    this.#logger = logger;
+    this.#now = now;
+    // A client's message plus the src, dst and type the server writes around it.
+    this.#maxEntryBytes = config.maxMessageBytes + 1024;
+  }
+
+  /** Whether Redis answers now; when not, the instance serves its own peers alone. */
+  get up() {
+    return this.#up && !this.#closed;
+  }
+
+  /** Ids held here and message pairs kept in Redis: for tests and diagnostics. */
+  get size() {
+    return { held: this.#local.size, pending: this.#pending.size, pendingBytes: this.#pendingBytes };
+  }
+
+  /**
+   * Connects to Redis (the client is loaded only now). Resolves once it answers or after
+   * `wait` ms; the instance starts either way and joins the others when Redis comes.
+   * @param {number} [wait]
+   */
+  async start(wait = 3000) {
+    const { Redis } = await import('ioredis');
+    const options = {
+      lazyConnect: true,
+      // Fail at once while Redis is away, rather than queue commands for later.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+      connectTimeout: 3000,
+      autoResubscribe: false,
+      // 100 ms doubling to 10 s, with jitter, for as long as it takes.
+      retryStrategy: (/** @type {number} */ times) => Math.min(10_000, 100 * 2 ** Math.min(times, 7)) * (0.75 + Math.random() / 2),
+    };
+    this.#redis = new Redis(this.#url, options);
+    this.#sub = new Redis(this.#url, options);
+    for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) this.#redis.defineCommand(name, { lua, numberOfKeys });
+    for (const connection of [this.#redis, this.#sub]) {
+      connection.on('error', (/** @type {Error} */ error) => this.#down(error.message));
+      connection.on('close', () => this.#down('connection closed'));
+      connection.on('ready', () => void this.#ready());
+    }
+    this.#sub.on('message', (/** @type {unknown} */ channel, /** @type {unknown} */ text) => this.#received(channel, text));
+    this.#beat = setInterval(() => void this.#heartbeat(), HEARTBEAT);
+    this.#beat.unref();
+    const connected = Promise.all([this.#redis.connect(), this.#sub.connect()]).then(() => this.#ready());
+    let timer;
+    await Promise.race([connected.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Whether `token` may claim `id` across the cluster; claims it if so. Answers yes while Redis
+   * is away: the instance decides alone then.
+   * @param {string} id
+   * @param {string} token
+   * @returns {Promise<boolean>}
+   */
+  async claim(id, token) {
+    if (!this.up) return true;
+    const key = keys(id);
+    const tokenHash = hashToken(id, token);
+    try {
+      const result = await this.#redis.rtcClaim(key.id, this.instance, tokenHash, this.#ttl(id));
+      if (result === 0) return false;
+      if (result === 2) await this.#redis.publish(key.channel, `v${this.instance}`);
+      return true;
+    } catch (error) {
+      this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; the claim of an id was decided here alone`);
+      return true;
+    }
+  }
+
+  /**
+   * A claim that `claim` granted was never used (the socket went, `peer` refused it): free it.
+   * @param {string} id
+   * @param {string} token
+   */
+  unclaim(id, token) {
+    if (!this.up || this.#local.has(id)) return;
+    const key = keys(id);
+    this.#redis.rtcRelease(1, key.id, `${this.instance}:${hashToken(id, token)}`, '', '0').catch(() => {});
+  }
+
+  /**
+   * A client of this instance holds `id`: messages for it come here, and what was kept for it
+   * is delivered.
+   * @param {string} id
+   * @param {string} token
+   */
+  held(id, token) {
+    if (this.#closed) return;
+    const tokenHash = hashToken(id, token);
+    const existing = this.#local.get(id);
+    if (existing?.tokenHash === tokenHash) return;
+    const key = keys(id);
+    /** @type {LocalId} */
+    const local = {
+      key: key.id,
+      channel: key.channel,
+      queue: key.queue,
+      value: `${this.instance}:${tokenHash}`,
+      tokenHash,
+      reserve: !HANDED_OVER.test(id),
+      ttl: this.#ttl(id),
+      refreshed: this.#now(),
+      early: [],
+    };
+    this.#local.set(id, local);
+    this.#byChannel.set(key.channel, id);
+    if (this.up) void this.#listen(id, local);
+  }
+
+  /**
+   * The client holding `id` here is gone. Unless it gave the id up, the id stays reserved for its
+   * token for `idGraceTimeout`, on every instance.
+   * @param {string} id
+   * @param {string} token
+   * @param {boolean} givenUp
+   */
+  dropped(id, token, givenUp) {
+    const local = this.#local.get(id);
+    if (!local || local.tokenHash !== hashToken(id, token)) return;
+    this.#local.delete(id);
+    this.#byChannel.delete(local.channel);
+    if (!this.up) return;
+    this.#sub.unsubscribe(local.channel).catch(() => {});
+    this.#redis.rtcRelease(1, ...this.#release(local, givenUp)).catch(() => {});
+  }
+
+  /**
+   * Passes on a message from the local client `src` for an id not held here. False when Redis
+   * is away: then `peer` handles it as one PeerServer would.
+   * @param {string} src
+   * @param {{ type: string, dst: string, payload?: unknown }} message
+   * @returns {boolean}
+   */
+  relay(src, message) {
+    if (!this.up || !RELAYED_TYPES.has(message.type) || typeof message.dst !== 'string' || message.dst === '') return false;
+    const { type, dst, payload } = message;
+    void this.#send({ type, src, dst, payload }, KEPT_TYPES.has(type));
+    return true;
+  }
+
+  /** Frees or reserves every id held here, and leaves Redis. */
+  async close() {
+    if (this.#closed) return;
+    clearInterval(this.#beat);
+    const wasUp = this.up;
+    this.#closed = true;
+    if (wasUp) {
+      // The server is going: every id held now is one its owner will want back.
+      const locals = [...this.#local.values()];
+      for (let i = 0; i < locals.length; i += BATCH) {
+        const batch = locals.slice(i, i + BATCH);
+        const args = batch.flatMap((local) => this.#release(local, false));
+        await this.#redis.rtcRelease(batch.length, ...batch.map((l) => l.key), ...args.filter((_, j) => j % 4 !== 0)).catch(() => {});
+      }
+    }
+    this.#local.clear();
+    this.#byChannel.clear();
+    this.#pending.clear();
+    await Promise.all(
+      [this.#redis, this.#sub].map((connection) =>
+        connection?.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection?.disconnect(),
+      ),
+    );
+  }
+
+  /**
+   * The release script's arguments for one id: key, our value, the reservation, its ttl.
+   * @param {LocalId} local
+   * @param {boolean} givenUp
+   */
+  #release(local, givenUp) {
+    const reserve = local.reserve && !givenUp;
+    return [local.key, local.value, reserve ? `-:${local.tokenHash}` : '', String(this.#config.idGraceTimeout)];
+  }
+
+  /** @param {string} id */
+  #ttl(id) {
+    return HANDED_OVER.test(id) ? HELD_TTL : Math.max(HELD_TTL, this.#config.idGraceTimeout);
+  }
+
+  /**
+   * Subscribes to a local id's channel, then delivers what was kept for it, then what came
+   * through the channel meanwhile, in that order.
+   * @param {string} id
+   * @param {LocalId} local
+   */
+  async #listen(id, local) {
+    local.early = [];
+    /** @type {unknown} */
+    let kept = [];
+    try {
+      await this.#sub.subscribe(local.channel);
+      kept = await this.#redis.rtcDrain(local.queue, this.#config.maxQueuedPerId);
+    } catch (error) {
+      this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}`);
+    }
+    if (this.#local.get(id) !== local) return;
+    const early = local.early ?? [];
+    local.early = null;
+    for (const text of [...(Array.isArray(kept) ? kept.slice(0, this.#config.maxQueuedPerId) : []), ...early]) {
+      const message = this.#check(text, id);
+      if (message !== undefined) this.#host.deliver(id, message);
+    }
+  }
+
+  /**
+   * A message through a channel we subscribed to.
+   * @param {unknown} channel
+   * @param {unknown} text
+   */
+  #received(channel, text) {
+    if (typeof channel !== 'string' || typeof text !== 'string') return;
+    const id = this.#byChannel.get(channel);
+    if (id === undefined) return;
+    const local = /** @type {LocalId} */ (this.#local.get(id));
+    if (text[0] === 'v') {
+      const by = text.slice(1);
+      if (INSTANCE.test(by) && by !== this.instance) {
+        this.#local.delete(id);
+        this.#byChannel.delete(channel);
+        this.#sub.unsubscribe(channel).catch(() => {});
+        this.#host.moved(id);
+      }
+      return;
+    }
+    if (text[0] !== 'm') return;
+    if (local.early) {
+      if (local.early.length < this.#config.maxQueuedPerId) local.early.push(text.slice(1));
+      return;
+    }
+    const message = this.#check(text.slice(1), id);
+    if (message !== undefined) this.#host.deliver(id, message);
+  }
+
+  /**
+   * A message from Redis as the client may see it, or undefined: the right size, JSON, a type
+   * that is relayed, from a string id, to `dst`; written anew with only those fields.
+   * @param {unknown} text
+   * @param {string} dst
+   * @returns {string | undefined}
+   */
+  #check(text, dst) {
+    if (typeof text !== 'string' || text.length > this.#maxEntryBytes) return this.#rejected();
+    /** @type {any} */
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return this.#rejected();
+    }
+    if (
+      message === null ||
+      typeof message !== 'object' ||
+      Array.isArray(message) ||
+      !RELAYED_TYPES.has(message.type) ||
+      typeof message.src !== 'string' ||
+      message.src === '' ||
+      message.dst !== dst
+    ) {
+      return this.#rejected();
+    }
+    return JSON.stringify({ type: message.type, src: message.src, dst, payload: message.payload });
+  }
+
+  #rejected() {
+    this.#warn('rejected', 'dropped a message from Redis that is not one rtc-server writes');
+    return undefined;
+  }
+
+  /**
+   * @param {{ type: string, src: string, dst: string, payload?: unknown }} message
+   * @param {boolean} keep whether to keep it for an absent id, as `peer` keeps these types
+   */
+  async #send(message, keep) {
+    const key = keys(message.dst);
+    const entry = JSON.stringify(message);
+    const pairKey = `${message.src}\n${message.dst}`;
+    const pair = this.#pending.get(pairKey);
+    const room =
+      this.#pendingBytes + entry.length <= this.#config.maxQueuedBytes &&
+      (pair ? pair.entries.length < this.#config.maxQueuedPerId : this.#pending.size < MAX_PENDING_PAIRS);
+    let result;
+    try {
+      result = await this.#redis.rtcSend(
+        key.channel,
+        key.queue,
+        `m${entry}`,
+        entry,
+        keep && room ? '1' : '0',
+        this.#config.maxQueuedPerId,
+        this.#config.expireTimeout + 2000,
+      );
+    } catch (error) {
+      this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
+      result = -1;
+    }
+    if (typeof result !== 'number' || result > 0 || !keep) return;
+    if (result === 0 && room) {
+      this.#keep(pairKey, message, key.queue, entry);
+      return;
+    }
+    // No room to keep it: the sender hears at once what it would have heard later.
+    this.#expire(message.src, message.dst);
+  }
+
+  /**
+   * @param {string} pairKey
+   * @param {{ src: string, dst: string }} message
+   * @param {string} queue
+   * @param {string} entry
+   */
+  #keep(pairKey, message, queue, entry) {
+    let pair = this.#pending.get(pairKey);
+    if (!pair) {
+      // As `peer` does: the messages for an absent id lapse expireTimeout after the first.
+      pair = { src: message.src, dst: message.dst, queue, entries: [], bytes: 0, until: this.#now() + this.#config.expireTimeout };
+      this.#pending.set(pairKey, pair);
+    }
+    pair.entries.push(entry);
+    pair.bytes += entry.length;
+    this.#pendingBytes += entry.length;
+  }
+
+  /**
+   * Tells `src` that `dst` did not take its messages: EXPIRE, from `dst`, wherever `src` is.
+   * @param {string} src
+   * @param {string} dst
+   */
+  #expire(src, dst) {
+    const text = JSON.stringify({ type: 'EXPIRE', src: dst, dst: src });
+    if (this.#host.deliver(src, text)) return;
+    if (this.up) void this.#send({ type: 'EXPIRE', src: dst, dst: src }, false);
+  }
+
+  /** Renews the TTLs of held ids, and answers EXPIRE for kept messages nobody took. */
+  async #heartbeat() {
+    if (this.#beating) return;
+    this.#beating = true;
+    try {
+      await this.#beatOnce();
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  async #beatOnce() {
+    const now = this.#now();
+    for (const [pairKey, pair] of this.#pending) {
+      if (pair.until > now) break;
+      this.#pending.delete(pairKey);
+      this.#pendingBytes -= pair.bytes;
+      let stillKept = 1;
+      if (this.up) stillKept = await this.#redis.rtcUnkeep(pair.queue, ...pair.entries).catch(() => 1);
+      if (typeof stillKept === 'number' && stillKept > 0) this.#expire(pair.src, pair.dst);
+    }
+    if (!this.up) return;
+    const due = [...this.#local.values()].filter((local) => now - local.refreshed >= local.ttl / 3);
+    await this.#refresh(due);
+  }
+
+  /** @param {LocalId[]} locals */
+  async #refresh(locals) {
+    const now = this.#now();
+    for (let i = 0; i < locals.length; i += BATCH) {
+      const batch = locals.slice(i, i + BATCH);
+      for (const local of batch) local.refreshed = now;
+      try {
+        const others = await this.#redis.rtcRefresh(batch.length, ...batch.map((l) => l.key), ...batch.flatMap((l) => [l.value, String(l.ttl)]));
+        if (others > 0) this.#warn('split', `${others} ids held here were claimed on another instance while Redis was away`);
+      } catch (error) {
+        this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}`);
+        return;
+      }
+    }
+  }
+
+  async #ready() {
+    if (this.#closed || this.#up || this.#redis.status !== 'ready' || this.#sub.status !== 'ready') return;
+    this.#up = true;
+    this.#logger.warn?.(`Redis: connected as instance ${this.instance}`);
+    // Back after an outage: say again which ids are held here, and listen for them.
+    const locals = [...this.#local.entries()];
+    await this.#refresh(locals.map(([, local]) => local));
+    for (const [id, local] of locals) void this.#listen(id, local);
+  }
+
+  /** @param {string} reason */
+  #down(reason) {
+    if (!this.#up || this.#closed) {
+      if (!this.#closed) this.#warn('unreachable', `Redis unreachable (${reason}): serving this instance's peers alone, retrying`);
+      return;
+    }
+    this.#up = false;
+    // Logged once per outage.
+    this.#logger.warn?.(`Redis lost (${reason}): serving this instance's peers alone until it is back, retrying`);
+  }
+
+  /**
+   * @param {string} kind
+   * @param {string} message
+   */
+  #warn(kind, message) {
+    const now = this.#now();
+    if (now - (this.#lastWarning[kind] ?? -Infinity) < 60_000) return;
+    this.#lastWarning[kind] = now;
+    this.#logger.warn?.(message);
+  }
+}
+
+/** @param {string} id */
+function keys(id) {
+  const h = createHash('sha256').update(id).digest('base64url');
+  return { id: `rtc:id:${h}`, channel: `rtc:to:${h}`, queue: `rtc:q:${h}` };
+}
+
+/**
+ * The same on every instance, so that any of them recognises a token; bound to the id.
+ * @param {string} id
+ * @param {string} token
+ */
+function hashToken(id, token) {
+  return createHash('sha256').update(`rtc-server\n${id}\n${token}`).digest('base64url');
+}

@@ -1,0 +1,296 @@
+// Two rtc-server instances sharing one Redis (--redis), each its own process on 127.0.0.1, with
+// a real redis-server started here on a free port. Skipped when redis-server is not installed
+// (Debian: apt-get install redis-server; CI installs it).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const serverDir = path.dirname(fileURLToPath(import.meta.url));
+const REDIS = ['/usr/bin/redis-server', 'redis-server'].find((bin) => spawnSync(bin, ['--version']).status === 0);
+const skip = REDIS ? false : 'redis-server is not installed (Debian: apt-get install redis-server)';
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Resolves once `condition()` is truthy; rejects after `ms`.
+ * @template T
+ * @param {() => T | Promise<T>} condition
+ * @param {string} what
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
+async function until(condition, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * A redis-server of its own on a free port of 127.0.0.1, nothing saved; stopped after the test.
+ * @param {import('node:test').TestContext} t
+ */
+async function startRedis(t, port = 0) {
+  port ||= await freePort();
+  const child = spawn(/** @type {string} */ (REDIS), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  t.after(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  await until(
+    () =>
+      new Promise((resolve) => {
+        const socket = net.connect(port, '127.0.0.1');
+        socket.once('error', () => resolve(false));
+        socket.once('data', (data) => {
+          socket.destroy();
+          resolve(String(data).startsWith('+PONG'));
+        });
+        socket.write('PING\r\n');
+      }),
+    'redis-server to answer',
+  );
+  return { url: `redis://127.0.0.1:${port}`, port };
+}
+
+/**
+ * One rtc-server process.
+ * @param {import('node:test').TestContext} t
+ * @param {string[]} args
+ */
+async function startInstance(t, args) {
+  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, PORT: '', HOST: '', RTC_REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  const port = await until(() => {
+    if (child.exitCode !== null) throw new Error(`rtc-server exited: ${stderr}`);
+    return Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+  }, 'rtc-server to start', 15000);
+  return {
+    port,
+    output: () => ({ stdout, stderr }),
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/**
+ * A raw PeerServer client, as PeerJS connects, with the messages it receives queued.
+ * @param {import('node:test').TestContext} t
+ * @param {number} port
+ * @param {{ id: string, token?: string }} options
+ */
+function connectPeer(t, port, { id, token = `token-${id}` }) {
+  const query = new URLSearchParams({ key: 'peerjs', id, token });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/peerjs/peerjs?${query}`);
+  t.after(() => socket.terminate());
+  socket.on('error', () => {});
+  /** @type {any[]} */
+  const received = [];
+  socket.on('message', (data) => received.push(JSON.parse(String(data))));
+  let next = 0;
+  return {
+    socket,
+    received,
+    /** @returns {Promise<any>} the next message from the server */
+    async next(ms = 5000) {
+      await until(() => received.length > next, `a message for ${id}`, ms);
+      return received[next++];
+    },
+    /** @param {unknown} message */
+    send(message) {
+      socket.send(JSON.stringify(message));
+    },
+  };
+}
+
+/** @param {import('node:test').TestContext} t */
+async function twoInstances(t, extra = /** @type {string[]} */ ([])) {
+  const redis = await startRedis(t);
+  const [a, b] = await Promise.all([startInstance(t, ['--redis', redis.url, ...extra]), startInstance(t, ['--redis', redis.url, ...extra])]);
+  return { redis, a, b };
+}
+
+test('an id held on one instance is taken on the other', { skip }, async (t) => {
+  const { a, b } = await twoInstances(t);
+  const alice = connectPeer(t, a.port, { id: 'alice' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  const squatter = connectPeer(t, b.port, { id: 'alice', token: 'not-alices' });
+  assert.deepEqual(await squatter.next(), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
+  // The holder is untouched, and still reachable from B.
+  const bob = connectPeer(t, b.port, { id: 'bob' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  bob.send({ type: 'OFFER', dst: 'alice', payload: { n: 1 } });
+  assert.deepEqual(await alice.next(), { type: 'OFFER', src: 'bob', dst: 'alice', payload: { n: 1 } });
+});
+
+test('a PeerJS handshake crosses instances: OFFER, ANSWER and CANDIDATEs arrive in order with the right src', { skip }, async (t) => {
+  const { a, b } = await twoInstances(t);
+  const caller = connectPeer(t, a.port, { id: 'caller' });
+  const callee = connectPeer(t, b.port, { id: 'callee' });
+  assert.deepEqual(await caller.next(), { type: 'OPEN' });
+  assert.deepEqual(await callee.next(), { type: 'OPEN' });
+  const offer = { sdp: { type: 'offer', sdp: 'v=0\r\n' }, type: 'data', connectionId: 'dc_1', label: 'dc_1', reliable: true };
+  caller.send({ type: 'OFFER', dst: 'callee', payload: offer });
+  for (let i = 0; i < 3; i++) caller.send({ type: 'CANDIDATE', dst: 'callee', payload: { candidate: { candidate: `c${i}` }, connectionId: 'dc_1' } });
+  assert.deepEqual(await callee.next(), { type: 'OFFER', src: 'caller', dst: 'callee', payload: offer });
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(await callee.next(), { type: 'CANDIDATE', src: 'caller', dst: 'callee', payload: { candidate: { candidate: `c${i}` }, connectionId: 'dc_1' } });
+  }
+  // A client cannot pose as another: the server writes src.
+  callee.send({ type: 'ANSWER', src: 'someone-else', dst: 'caller', payload: { sdp: { type: 'answer', sdp: 'v=0\r\n' }, connectionId: 'dc_1' } });
+  callee.send({ type: 'CANDIDATE', dst: 'caller', payload: { candidate: { candidate: 'back' }, connectionId: 'dc_1' } });
+  assert.deepEqual(await caller.next(), { type: 'ANSWER', src: 'callee', dst: 'caller', payload: { sdp: { type: 'answer', sdp: 'v=0\r\n' }, connectionId: 'dc_1' } });
+  assert.deepEqual(await caller.next(), { type: 'CANDIDATE', src: 'callee', dst: 'caller', payload: { candidate: { candidate: 'back' }, connectionId: 'dc_1' } });
+});
+
+test('a message for an id nobody holds anywhere is answered with EXPIRE; one that arrives in time is delivered', { skip }, async (t) => {
+  const { a, b } = await twoInstances(t);
+  const sender = connectPeer(t, a.port, { id: 'sender' });
+  assert.deepEqual(await sender.next(), { type: 'OPEN' });
+  const sentAt = Date.now();
+  sender.send({ type: 'OFFER', dst: 'nobody', payload: { n: 1 } });
+  assert.deepEqual(await sender.next(8000), { type: 'EXPIRE', src: 'nobody', dst: 'sender' });
+  // As on one PeerServer: after expireTimeout (5 s), swept once a second.
+  assert.ok(Date.now() - sentAt >= 4500, `EXPIRE after ${Date.now() - sentAt} ms`);
+
+  // Kept in Redis for an id that connects on the other instance within the time: delivered, no EXPIRE.
+  sender.send({ type: 'OFFER', dst: 'late', payload: { n: 2 } });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const late = connectPeer(t, b.port, { id: 'late' });
+  assert.deepEqual(await late.next(), { type: 'OPEN' });
+  assert.deepEqual(await late.next(), { type: 'OFFER', src: 'sender', dst: 'late', payload: { n: 2 } });
+  await new Promise((resolve) => setTimeout(resolve, 6500));
+  assert.deepEqual(sender.received.slice(2), []);
+});
+
+test('when an instance dies, its client takes its id back on another with its token, and no other token can', { skip }, async (t) => {
+  const { a, b } = await twoInstances(t, ['--id-grace-timeout', '20000']);
+  const owner = connectPeer(t, a.port, { id: 'owner', token: 'owners-token' });
+  assert.deepEqual(await owner.next(), { type: 'OPEN' });
+  await a.kill();
+  const squatter = connectPeer(t, b.port, { id: 'owner', token: 'squatters-token' });
+  assert.deepEqual(await squatter.next(), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
+  const back = connectPeer(t, b.port, { id: 'owner', token: 'owners-token' });
+  assert.deepEqual(await back.next(), { type: 'OPEN' });
+  // Now held on B: messages from B's other clients reach it.
+  const friend = connectPeer(t, b.port, { id: 'friend' });
+  assert.deepEqual(await friend.next(), { type: 'OPEN' });
+  friend.send({ type: 'OFFER', dst: 'owner', payload: {} });
+  assert.deepEqual(await back.next(), { type: 'OFFER', src: 'friend', dst: 'owner', payload: {} });
+});
+
+test('a client that reconnects through another live instance takes its id over; the stale socket is closed', { skip }, async (t) => {
+  const { a, b } = await twoInstances(t);
+  const first = connectPeer(t, a.port, { id: 'mover', token: 'movers-token' });
+  assert.deepEqual(await first.next(), { type: 'OPEN' });
+  const closed = new Promise((resolve) => first.socket.once('close', resolve));
+  const second = connectPeer(t, b.port, { id: 'mover', token: 'movers-token' });
+  assert.deepEqual(await second.next(), { type: 'OPEN' });
+  await closed;
+  const other = connectPeer(t, a.port, { id: 'other' });
+  assert.deepEqual(await other.next(), { type: 'OPEN' });
+  other.send({ type: 'OFFER', dst: 'mover', payload: { n: 1 } });
+  assert.deepEqual(await second.next(), { type: 'OFFER', src: 'other', dst: 'mover', payload: { n: 1 } });
+});
+
+test('an id given up on one instance is free on the other at once', { skip }, async (t) => {
+  const { a, b } = await twoInstances(t);
+  const first = connectPeer(t, a.port, { id: 'leaver' });
+  assert.deepEqual(await first.next(), { type: 'OPEN' });
+  first.socket.close();
+  await until(async () => {
+    const next = connectPeer(t, b.port, { id: 'leaver', token: 'a-new-token' });
+    const answer = await next.next();
+    return answer.type === 'OPEN';
+  }, 'the id to be free on B', 3000);
+});
+
+test('with Redis gone, each instance serves its own peers, and the link comes back with Redis', { skip }, async (t) => {
+  const redis = await startRedis(t);
+  const a = await startInstance(t, ['--redis', redis.url]);
+  const alice = connectPeer(t, a.port, { id: 'alice' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  // Stop the Redis of this test by its own port: SHUTDOWN through the protocol.
+  await new Promise((resolve) => {
+    const socket = net.connect(redis.port, '127.0.0.1', () => socket.write('SHUTDOWN NOSAVE\r\n'));
+    socket.on('error', () => {});
+    socket.once('close', resolve);
+  });
+  await until(() => /Redis lost/.test(a.output().stderr), 'the instance to notice');
+  const bob = connectPeer(t, a.port, { id: 'bob' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  bob.send({ type: 'OFFER', dst: 'alice', payload: {} });
+  assert.deepEqual(await alice.next(), { type: 'OFFER', src: 'bob', dst: 'alice', payload: {} });
+  assert.equal(a.output().stderr.match(/Redis lost/g)?.length, 1);
+
+  // An empty Redis on the same address: A says again which ids it holds, and B finds them.
+  await startRedis(t, redis.port);
+  await until(() => a.output().stderr.match(/Redis: connected/g)?.length === 2, 'the instance to reconnect', 15000);
+  const b = await startInstance(t, ['--redis', redis.url]);
+  assert.deepEqual(await connectPeer(t, b.port, { id: 'bob', token: 'not-bobs' }).next(), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
+  const carol = connectPeer(t, b.port, { id: 'carol' });
+  assert.deepEqual(await carol.next(), { type: 'OPEN' });
+  carol.send({ type: 'OFFER', dst: 'alice', payload: { n: 2 } });
+  assert.deepEqual(await alice.next(), { type: 'OFFER', src: 'carol', dst: 'alice', payload: { n: 2 } });
+});
+
+test('messages in Redis that rtc-server did not write never reach a client', { skip }, async (t) => {
+  const { redis, a } = await twoInstances(t);
+  const alice = connectPeer(t, a.port, { id: 'alice' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  const { createHash } = await import('node:crypto');
+  const channel = `rtc:to:${createHash('sha256').update('alice').digest('base64url')}`;
+  const { Redis } = await import('ioredis');
+  const client = new Redis(redis.url);
+  t.after(() => client.disconnect());
+  for (const junk of [
+    'x',
+    'm{',
+    'm[]',
+    'mnull',
+    'm{"type":"OPEN","src":"x","dst":"alice"}',
+    'm{"type":"OFFER","src":"x","dst":"bob"}',
+    'm{"type":"OFFER","src":5,"dst":"alice"}',
+    `m{"type":"OFFER","src":"x","dst":"alice","payload":"${'a'.repeat(200_000)}"}`,
+    'vnot-an-instance',
+  ]) {
+    await client.publish(channel, junk);
+  }
+  await client.publish(channel, 'm{"type":"OFFER","src":"x","dst":"alice","payload":1,"extra":true}');
+  assert.deepEqual(await alice.next(), { type: 'OFFER', src: 'x', dst: 'alice', payload: 1 });
+  assert.equal(alice.socket.readyState, WebSocket.OPEN);
+});
