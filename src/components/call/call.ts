@@ -45,7 +45,7 @@ const NAME_KEY = 'rtc-elements:name';
 
 /** How often audio levels are read: often enough for a meter and a speaker highlight to feel live. */
 const METER_INTERVAL = 100;
-const SPEAKER_INTERVAL = 200;
+const SPEAKER_INTERVAL = 100;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
 

@@ -7,8 +7,8 @@ function run(samples: Record<string, number>[], state: SpeakerState = NO_SPEAKER
 }
 
 describe('active speaker', () => {
-  it('picks the loudest above the threshold once they have been loudest twice in a row', () => {
-    expect(run([{ a: 0.3, b: 0.1 }, { a: 0.3, b: 0.1 }])).to.deep.equal([null, 'a']);
+  it('picks the loudest above the threshold once they have been loudest three times in a row', () => {
+    expect(run([{ a: 0.3, b: 0.1 }, { a: 0.3, b: 0.1 }, { a: 0.3, b: 0.1 }])).to.deep.equal([null, null, 'a']);
   });
 
   it('ignores everyone below the threshold', () => {
@@ -16,18 +16,21 @@ describe('active speaker', () => {
   });
 
   it('does not move for a single loud sample from someone else (a cough)', () => {
-    const speakers = run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3, b: 0.6 }, { a: 0.3, b: 0 }]);
-    expect(speakers).to.deep.equal([null, 'a', 'a', 'a']);
+    const speakers = run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3 }, { a: 0.3, b: 0.6 }, { a: 0.3, b: 0 }]);
+    expect(speakers).to.deep.equal([null, null, 'a', 'a', 'a']);
   });
 
-  it('moves to someone louder for two samples, and keeps the speaker through a short pause', () => {
-    const speakers = run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3, b: 0.6 }, { a: 0.3, b: 0.6 }, { a: 0, b: 0 }, { a: 0, b: 0 }]);
-    expect(speakers).to.deep.equal([null, 'a', 'a', 'b', 'b', 'b']);
+  it('moves to someone louder for three samples, and keeps the speaker through a short pause', () => {
+    const a = { a: 0.3 };
+    const ab = { a: 0.3, b: 0.6 };
+    const quiet = { a: 0, b: 0 };
+    const speakers = run([a, a, a, ab, ab, ab, quiet, quiet, quiet]);
+    expect(speakers).to.deep.equal([null, null, 'a', 'a', 'a', 'b', 'b', 'b', 'b']);
   });
 
   it('lets the highlight go after a longer silence, or when the speaker leaves', () => {
-    const quiet = Array.from({ length: 6 }, () => ({ a: 0 }));
-    expect(run([{ a: 0.3 }, { a: 0.3 }, ...quiet]).at(-1)).to.equal(null);
-    expect(run([{ a: 0.3 }, { a: 0.3 }, { b: 0 }]).at(-1)).to.equal(null);
+    const quiet = Array.from({ length: 10 }, () => ({ a: 0 }));
+    expect(run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3 }, ...quiet]).at(-1)).to.equal(null);
+    expect(run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3 }, { b: 0 }]).at(-1)).to.equal(null);
   });
 });

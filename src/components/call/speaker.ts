@@ -14,7 +14,14 @@ export interface SpeakerOptions {
   release: number;
 }
 
-export const SPEAKER_DEFAULTS: SpeakerOptions = { threshold: 0.06, hold: 2, release: 6 };
+export const SPEAKER_DEFAULTS: SpeakerOptions = { threshold: 0.06, hold: 3, release: 10 };
+
+/**
+ * How much of a level is left after one sample (100 ms): a peak fades over half a second
+ * instead of vanishing, so that the gaps between syllables, and a sample that falls between
+ * two of them, do not count as silence.
+ */
+const DECAY = 0.75;
 
 export interface SpeakerState {
   /** The highlighted speaker, or null while nobody speaks. */
@@ -61,6 +68,8 @@ export class CallAudio {
   private state: SpeakerState = NO_SPEAKER;
   private local: { source: MediaStreamTrack; copy: MediaStreamTrack } | null = null;
   private loudLocal = 0;
+  /** Each track's level, held as a peak that fades (DECAY). */
+  private readonly held = new Map<string, number>();
 
   /** `levels` measures the tracks (the lobby's meter uses the same class, already loaded). */
   constructor(private readonly levels: AudioLevels) {}
@@ -82,18 +91,20 @@ export class CallAudio {
   }
 
   /**
-   * One sample: who speaks now, and whether this page's visitor is speaking (for two samples in
-   * a row, so that a click of the keyboard does not count).
+   * One sample (every 100 ms): who speaks now, and whether this page's visitor is speaking (for
+   * three samples in a row, so that a click of the keyboard does not count).
    */
   sample(micOn: boolean): { speaker: string | null; speakingWhileMuted: boolean } {
     const levels = new Map<string, number>();
-    for (const id of this.levels.ids()) levels.set(id, this.levels.level(id));
+    for (const id of this.levels.ids()) levels.set(id, Math.max(this.levels.level(id), (this.held.get(id) ?? 0) * DECAY));
+    this.held.clear();
+    for (const [id, level] of levels) this.held.set(id, level);
     const local = levels.get('local') ?? 0;
     // Muted, the visitor is nobody's speaker; speaking, they are told so.
     if (!micOn) levels.delete('local');
     this.loudLocal = !micOn && local > SPEAKER_DEFAULTS.threshold ? this.loudLocal + 1 : 0;
     this.state = nextSpeaker(this.state, levels);
-    return { speaker: this.state.speaker, speakingWhileMuted: this.loudLocal >= 2 };
+    return { speaker: this.state.speaker, speakingWhileMuted: this.loudLocal >= 3 };
   }
 
   close(): void {
