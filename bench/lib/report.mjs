@@ -98,6 +98,14 @@ const SECTIONS = {
         ['server CPU µs per relayed message', n(o.cpuMicrosecondsPerMessage.median, 1), n(s.cpuMicrosecondsPerMessage.median, 1), n(r.ratios.cpuMicrosecondsPerMessage, 2)],
       ]),
       `   medians of ${r.repetitions} alternating run${r.repetitions > 1 ? 's' : ''}; target ${r.target}: ${verdict(r)}`,
+      ...(r.cluster
+        ? [
+            `   two rtc-server instances sharing one Redis, every pair across them (server CPU: both instances and redis-server): ` +
+              `${r.cluster.connected} / ${r.cluster.peers} connected, ${n(r.cluster.connectsPerSecond.median)} connections/s (${n(r.clusterRatios.connectsPerSecond, 2)} of one instance), ` +
+              `${n(r.cluster.mibPer1000.median, 1)} MiB per 1,000, ${n(r.cluster.relayedPerSecond.median)} relayed/s (${n(r.clusterRatios.relayedPerSecond, 2)}), ` +
+              `${n(r.cluster.cpuMicrosecondsPerMessage.median, 1)} µs CPU per message`,
+          ]
+        : []),
       ...Object.entries(r.experiments ?? {}).map(
         ([name, x]) =>
           `   diagnosis, ${name}: ${n(x.connectsPerSecond.median)} connections/s, ${n(x.mibPer1000.median, 1)} MiB per 1,000, ` +

@@ -1,8 +1,9 @@
-// 5. Server capacity: rtc-server (server/cli.js) against the stock `peer` CLI, each its own
-// child process on 127.0.0.1, alternately in the same run. The load generator is this process:
-// N WebSocket peers as PeerJS opens them, then pairs relaying OFFER messages as fast as the
-// server passes them on, a fixed number in flight per direction.
-import { spawn } from 'node:child_process';
+// 5. Server capacity: rtc-server (server/cli.js) against the stock `peer` CLI, and two rtc-server
+// instances sharing one redis-server (--redis), each its own child process on 127.0.0.1,
+// alternately in the same run. The load generator is this process: N WebSocket peers as PeerJS
+// opens them (on the two instances in turn), then pairs relaying OFFER messages as fast as the
+// server passes them on, a fixed number in flight per direction (each pair across the two).
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
@@ -40,6 +41,9 @@ function cpuTicks(pid) {
   return Number(f[11]) + Number(f[12]);
 }
 
+const CLUSTER = 'rtc-server ×2, Redis';
+const REDIS = ['/usr/bin/redis-server', 'redis-server'].find((bin) => spawnSync(bin, ['--version']).status === 0);
+
 const KINDS = {
   'rtc-server': (root, port) => ({
     // Every simulated peer comes from 127.0.0.1: lift the per-address cap for the measurement.
@@ -59,9 +63,11 @@ const KINDS = {
   }),
 };
 
-async function startServer(kind, root) {
+async function startServer(kind, root, extraArgv = []) {
+  if (kind === CLUSTER) return startCluster(root);
   const port = await freePort();
   const spec = KINDS[kind](root, port);
+  spec.argv.push(...extraArgv);
   // stdout ignored: the stock CLI logs every connection, and nothing here reads it.
   const child = spawn(process.execPath, spec.argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -83,10 +89,40 @@ async function startServer(kind, root) {
   }
   return {
     ...spec,
-    pid: child.pid,
+    pids: [child.pid],
     async stop() {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+/** A redis-server on a free port of 127.0.0.1 (nothing saved), and two rtc-servers sharing it. */
+async function startCluster(root) {
+  const port = await freePort();
+  const redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redisExited = new Promise((resolve) => redis.once('exit', resolve));
+  const stopRedis = async () => {
+    if (redis.exitCode === null) redis.kill('SIGKILL');
+    await redisExited;
+  };
+  const instances = [];
+  try {
+    const url = `redis://127.0.0.1:${port}`;
+    instances.push(await startServer('rtc-server', root, ['--redis', url]));
+    instances.push(await startServer('rtc-server', root, ['--redis', url]));
+  } catch (error) {
+    await Promise.all(instances.map((i) => i.stop()));
+    await stopRedis();
+    throw error;
+  }
+  return {
+    // Peer i on instance i % 2: the pairs (2p, 2p + 1) relay across the two.
+    ws: (id, i) => instances[i % 2].ws(id),
+    pids: [...instances.flatMap((i) => i.pids), redis.pid],
+    async stop() {
+      await Promise.all(instances.map((i) => i.stop()));
+      await stopRedis();
     },
   };
 }
@@ -121,7 +157,7 @@ async function connectAll(server, n, prefix, window = 64) {
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      sockets[i] = await connect(server.ws(`${prefix}-${i}`));
+      sockets[i] = await connect(server.ws(`${prefix}-${i}`, i));
     }
   };
   await Promise.all(Array.from({ length: window }, worker));
@@ -186,19 +222,22 @@ async function measure(kind, { root, quick, log }, rep) {
   let sockets = [];
   try {
     await sleep(300);
-    const rssBefore = rssKiB(server.pid);
+    // Everything the kind runs: both instances and redis-server for the cluster.
+    const rss = () => server.pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
+    const cpu = () => server.pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+    const rssBefore = rss();
     const prefix = `b${rep}${kind.length}${Date.now().toString(36)}`;
     const t0 = performance.now();
     sockets = await connectAll(server, n, prefix);
     const connectMs = performance.now() - t0;
     const connected = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
     await sleep(1_000);
-    const rssAfter = rssKiB(server.pid);
+    const rssAfter = rss();
     const ids = sockets.map((_, i) => `${prefix}-${i}`);
-    const cpu0 = cpuTicks(server.pid);
+    const cpu0 = cpu();
     const relaySeconds = quick ? 2 : 3;
     const perSecond = await relay(sockets, ids, Math.min(200, n / 2), relaySeconds * 1000);
-    const cpuSeconds = (cpuTicks(server.pid) - cpu0) / TICKS;
+    const cpuSeconds = (cpu() - cpu0) / TICKS;
     const result = {
       peers: n,
       connected,
@@ -223,7 +262,8 @@ async function measure(kind, { root, quick, log }, rep) {
 
 export async function serverCapacity(ctx) {
   const reps = ctx.quick ? 1 : 3;
-  const kinds = ['rtc-server', 'stock peer', ...(ctx.diagnose ? ['rtc-server, no async hook'] : [])];
+  if (!REDIS) ctx.log('  server: no redis-server (apt-get install redis-server): the cluster row is left out');
+  const kinds = ['rtc-server', 'stock peer', ...(REDIS ? [CLUSTER] : []), ...(ctx.diagnose ? ['rtc-server, no async hook'] : [])];
   const runs = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let rep = 0; rep < reps; rep++) {
     for (const kind of rep % 2 ? kinds.slice().reverse() : kinds) runs[kind].push(await measure(kind, ctx, rep));
@@ -240,5 +280,8 @@ export async function serverCapacity(ctx) {
   // "No worse than stock", allowing 10 % for noise on a shared machine.
   const met = ours.connected >= stock.connected && ratios.connectsPerSecond >= 0.9 && ratios.relayedPerSecond >= 0.9 && ratios.mibPer1000 <= 1.1;
   const experiments = ctx.diagnose ? { 'rtc-server, no async hook': side(runs['rtc-server, no async hook']) } : undefined;
-  return { repetitions: reps, rtcServer: ours, stock, ratios, target: 'no worse than stock (within 10 %)', met, experiments, runs };
+  // Not held to a target: what crossing instances through Redis costs, against one instance.
+  const cluster = REDIS ? side(runs[CLUSTER]) : undefined;
+  const clusterRatios = cluster && Object.fromEntries(figures.map((f) => [f, ratio(cluster[f].median, ours[f].median)]));
+  return { repetitions: reps, rtcServer: ours, stock, ratios, target: 'no worse than stock (within 10 %)', met, cluster, clusterRatios, experiments, runs };
 }
