@@ -218,6 +218,69 @@ function faultInjection() {
 }
 
 /**
+ * Two rtc-server instances sharing one Redis (--redis), each its own process on 127.0.0.1, and a
+ * redis-server of their own on a free port with nothing saved. Given to the pages as
+ * `rtcTestEnv.cluster = { a, b }` (their PeerServer URLs), or `null` when redis-server is not
+ * installed (the cluster tests are then skipped; .ci/run installs it).
+ */
+function redisCluster() {
+  const children = [];
+  const findRedisServer = () => {
+    const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'redis-server'));
+    for (const file of ['/usr/bin/redis-server', ...onPath]) {
+      try {
+        accessSync(file, constants.X_OK);
+        return file;
+      } catch {
+        // not there
+      }
+    }
+    return null;
+  };
+  const start = (command, args, env = process.env) => {
+    const child = spawn(command, args, { stdio: 'ignore', env });
+    child.on('error', () => {});
+    children.push(child);
+    return child;
+  };
+  // The instances take their settings from these flags only, not from PORT, HOST or RTC_* around the runner.
+  const instanceEnv = { ...process.env, PORT: '', HOST: '', RTC_REDIS_URL: '', RTC_TURN_URL: '', RTC_TURN_SECRET: '' };
+  const instance = async (redisUrl) => {
+    const port = await freePort();
+    await waitForPort(port, start(process.execPath, [`${root}server/cli.js`, '--port', String(port), '--host', '127.0.0.1', '--redis', redisUrl], instanceEnv));
+    return `http://127.0.0.1:${port}/peerjs`;
+  };
+  return {
+    name: 'rtc-redis-cluster',
+    async serverStart() {
+      testEnv.cluster = null;
+      const bin = findRedisServer();
+      if (!bin) return;
+      const port = await freePort();
+      const redis = start(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no']);
+      await waitForPort(port, redis);
+      const redisUrl = `redis://127.0.0.1:${port}`;
+      const [a, b] = await Promise.all([instance(redisUrl), instance(redisUrl)]);
+      testEnv.cluster = { a, b };
+    },
+    async serverStop() {
+      // Instances first, then the Redis they share.
+      for (const group of [children.slice(1), children.slice(0, 1)]) {
+        await Promise.all(
+          group
+            .filter((child) => child.exitCode === null && child.signalCode === null)
+            .map((child) => {
+              const exited = once(child, 'exit');
+              child.kill('SIGKILL');
+              return exited;
+            }),
+        );
+      }
+    },
+  };
+}
+
+/**
  * PeerJS's ES build imports the CommonJS package `sdp` (through webrtc-adapter), which browsers
  * cannot load as is: bundle peerjs once into an ES module and point the bare import at it.
  */
@@ -249,7 +312,7 @@ export default {
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] } })],
-  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), redisCluster(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>
       <script>globalThis.rtcTestEnv = ${JSON.stringify(testEnv)};</script>
