@@ -171,6 +171,32 @@ describe('calls that survive what breaks calls', () => {
       expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
     });
 
+    it('mends a path that is down for 10 s by ICE restarts on the same peer connection', async function () {
+      if (!available) this.skip();
+      this.timeout(90_000);
+      const [ada, bob] = await joinAll(uniqueRoom('restart-ice'), rtcServer, ['Ada', 'Bob']);
+      await untilEveryoneSeesEveryone([ada, bob]);
+      // The pair's one peer connection, as Ada's PeerJS holds it.
+      const pcs = () =>
+        win(ada).rtcPeers.flatMap((peer) =>
+          Object.values((peer as unknown as { connections: Record<string, { peerConnection: RTCPeerConnection | null }[]> }).connections ?? {})
+            .flat()
+            .map((c) => c.peerConnection)
+            .filter((pc): pc is RTCPeerConnection => !!pc && pc.connectionState !== 'closed'),
+        );
+      const [before] = pcs();
+      expect(pcs(), 'one peer connection for the pair').to.have.length(1);
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      await until(() => tile(ada, 'Bob')?.dataset.connection === 'reconnecting', 'Ada does not show Bob reconnecting', 10_000);
+      // The path stays down 10 s in all (a bounded wait: the outage is the scenario, not a check).
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      await executeServerCommand('loopback-udp', { action: 'restore' });
+      await until(() => tile(ada, 'Bob')?.dataset.connection === 'connected', 'Bob does not come back', 20_000);
+      await untilEveryoneSeesEveryone([ada, bob], 20_000);
+      expect(pcs(), 'the same peer connection, and no other').to.deep.equal([before]);
+      expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
+    });
+
     it('removes a peer that stays silent, within 30 s', async function () {
       if (!available) this.skip();
       this.timeout(60_000);

@@ -42,9 +42,6 @@ export interface PairVerdict {
   gone: boolean;
 }
 
-/** First wait and cap between fresh connections after the first, in ms. */
-const REDIAL_BASE = 1_000;
-const REDIAL_CAP = 8_000;
 
 export function judgePair(previous: PairHealth, reading: PairReading, now: number, timing: HealthTiming): PairVerdict {
   const silent = now - reading.lastSeen;
@@ -55,7 +52,9 @@ export function judgePair(previous: PairHealth, reading: PairReading, now: numbe
   const lastRedial = broken ? previous.lastRedial : 0;
   // Each further try waits longer after the one before (no jitter: only one side of a pair
   // dials, so there is nobody to collide with).
-  const due = now - brokenSince >= timing.redialAfter && (redialAttempts === 0 || now - lastRedial >= backoff(redialAttempts, REDIAL_BASE, REDIAL_CAP, () => 0.5));
+  const due =
+    now - brokenSince >= timing.redialAfter &&
+    (redialAttempts === 0 || now - lastRedial >= backoff(redialAttempts, timing.redialAfter / 2, timing.redialAfter * 2, () => 0.5));
   return {
     health: { brokenSince, redialAttempts, lastRedial },
     connection: broken ? 'reconnecting' : 'connected',

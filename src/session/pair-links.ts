@@ -32,8 +32,8 @@ export interface PairLinksHost {
   malformed(id: string): void;
   /** The link was judged: whether it changed between connected and reconnecting, and whether it came back. */
   health(id: string, changed: boolean, restored: boolean): void;
-  /** ICE state of the member's media call, if any, which counts for the link's health. */
-  callIce(id: string): RTCIceConnectionState | undefined;
+  /** Restarts ICE on the member's connection; false when there is nothing to restart. */
+  restartIce(id: string): boolean;
   /** The link ended: closed by the other side, or silent for too long. */
   ended(id: string, reason: LeaveReason): void;
   /** A connection to a member that was not linked went away without a hello. */
@@ -68,6 +68,8 @@ interface Link {
 
 /** Connections that have not said hello yet, at most, at once. */
 export const MAX_PENDING = 16;
+/** ICE restarts tried on a broken link before a fresh connection is dialled. */
+const ICE_RESTARTS = 2;
 /** How many times a member is dialled before this page gives up on it and says so. */
 const DIAL_ATTEMPTS = 4;
 
@@ -108,6 +110,11 @@ export class PairLinks {
   /** The data channel to a member, for flow control of bulk transfers. */
   channel(id: string): RTCDataChannel | null {
     return this.links.get(id)?.conn.dataChannel ?? null;
+  }
+
+  /** The peer connection of a member's link. */
+  peerConnection(id: string): RTCPeerConnection | null {
+    return this.links.get(id)?.conn.peerConnection ?? null;
   }
 
   /** The peer connections of every link and pending connection. */
@@ -212,12 +219,19 @@ export class PairLinks {
   check(id: string): void {
     const link = this.links.get(id);
     if (!link) return;
-    const reading = { open: link.conn.open, lastSeen: link.lastSeen, ice: [link.meshIce, this.host.callIce(id)] };
+    const reading = { open: link.conn.open, lastSeen: link.lastSeen, ice: [link.meshIce] };
     const verdict = judgePair(link.health, reading, Date.now(), this.timing);
     const changed = verdict.connection !== this.connection(id);
     link.health = verdict.health;
     this.host.health(id, changed, verdict.restored);
-    if (verdict.redial && !link.redial && shouldDial(this.host.selfId(), id) && !this.host.serverDown()) this.redial(id, link);
+    if (verdict.redial && !link.redial && shouldDial(this.host.selfId(), id) && !this.host.serverDown()) {
+      // ICE restarts on the same connection first; a fresh connection is the last resort.
+      if (link.conn.open && link.health.redialAttempts < ICE_RESTARTS && this.host.restartIce(id)) {
+        link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1, lastRedial: Date.now() };
+      } else {
+        this.redial(id, link);
+      }
+    }
   }
 
   closeAll(): void {

@@ -3,10 +3,9 @@
  * adds to the protocol. The beacon id comes from the password, signals are sealed, and every
  * pair link and media call proves, before anything else flows on it, that its other end knows
  * the password, in a proof bound to the link's own DTLS fingerprints (room-key.ts says why).
+ * Media rides on that same proved connection.
  */
 import { type RoomKey, fingerprintsOf, isChallenge, newChallenge, open, proof, seal, signalAad, verifyProof } from './room-key.js';
-
-export type Fingerprints = { local: string; remote: string };
 
 export class PrivateRoom {
   /** This side's challenge per connection, and the other side's once it came. */
@@ -57,20 +56,5 @@ export class PrivateRoom {
     const fp = pc && fingerprintsOf(pc);
     if (!state?.theirs || !fp) return false;
     return verifyProof(this.key, { fromId: otherId, toId: selfId, fromNonce: state.theirs, toNonce: state.mine, fromFingerprint: fp.remote, toFingerprint: fp.local }, p);
-  }
-
-  /** A media call's fingerprints, as this side sees them; null until both descriptions are set. */
-  fingerprints(pc: RTCPeerConnection): Fingerprints | null {
-    return fingerprintsOf(pc);
-  }
-
-  /**
-   * Whether the other side, over the proved pair link, saw the same media connection: its local
-   * fingerprint is this side's remote one and the other way round. A server in the middle of the
-   * call would show each side a different pair.
-   */
-  sameCall(mine: Fingerprints, theirs: unknown): boolean {
-    const t = theirs as Partial<Fingerprints> | null;
-    return typeof t?.local === 'string' && typeof t.remote === 'string' && t.local === mine.remote && t.remote === mine.local;
   }
 }

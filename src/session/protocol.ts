@@ -20,7 +20,7 @@ export const MAX_NAME_LENGTH = 64;
 /** The most ids a roster or gossip frame may list. */
 export const MAX_LISTED_IDS = 256;
 
-export type ConnectionKind = 'intro' | 'mesh' | 'media' | 'full';
+export type ConnectionKind = 'intro' | 'mesh' | 'media' | 'full' | 'negotiation';
 
 export interface ConnectionMetadata {
   proto: typeof PROTOCOL;
@@ -61,6 +61,8 @@ export interface HelloFrame {
   cam: boolean;
   beacon: boolean;
   peers: string[];
+  /** The id of the stream that carries the sender's shared screen, while it shares one. */
+  screen?: string;
 }
 /** The sender's current mesh neighbours, sent whenever it gains one. */
 export interface PeersFrame {
@@ -73,6 +75,8 @@ export interface StateFrame {
   media: boolean;
   mic: boolean;
   cam: boolean;
+  /** The id of the stream that carries the sender's shared screen, while it shares one. */
+  screen?: string;
 }
 /**
  * The sender holds the room's beacon id. With `nonce`, the answer to the receiver's own question
@@ -99,12 +103,6 @@ export interface ProofFrame {
   t: 'proof';
   proof: string;
 }
-/** Private rooms: the DTLS fingerprints of the pair's media call, as the sender sees them. */
-export interface CallFingerprintsFrame {
-  t: 'call-fp';
-  local: string;
-  remote: string;
-}
 /** Heartbeat. */
 export interface PingFrame {
   t: 'ping';
@@ -113,9 +111,20 @@ export interface PingFrame {
 export interface ByeFrame {
   t: 'bye';
 }
-/** The sender's media gained a kind the call cannot carry yet: the dialling side calls again. */
-export interface RecallFrame {
-  t: 'recall';
+/** A description of the pair's peer connection, in its negotiation (docs/protocol.md, Media). */
+export interface SdpFrame {
+  t: 'sdp';
+  description: { type: 'offer' | 'answer'; sdp: string };
+}
+/** The answering side of a pair asks the offering side for an offer, with room for tracks of these kinds. */
+export interface RenegotiateFrame {
+  t: 'renegotiate';
+  kinds: ('audio' | 'video')[];
+}
+/** An ICE candidate of the pair's peer connection. */
+export interface IceFrame {
+  t: 'ice';
+  candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null };
 }
 /**
  * A frame of a type the core does not handle, passed to extensions (the chat element).
@@ -134,14 +143,18 @@ export type CoreFrame =
   | AdmitFrame
   | AuthFrame
   | ProofFrame
-  | CallFingerprintsFrame
+  | SdpFrame
+  | IceFrame
+  | RenegotiateFrame
   | PingFrame
-  | ByeFrame
-  | RecallFrame;
+  | ByeFrame;
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'admit', 'auth', 'proof', 'call-fp', 'ping', 'bye', 'recall']);
+const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'admit', 'auth', 'proof', 'sdp', 'ice', 'renegotiate', 'ping', 'bye']);
+
+/** The longest description accepted (an offer with audio, video and a shared screen is about 6 KB). */
+const MAX_SDP = 60_000;
 
 /** A short string field of at most `max` characters. */
 function isText(value: unknown, max: number): value is string {
@@ -256,12 +269,20 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;
       }
-      return { t: 'hello', name: cleanName(f.name), media: f.media, mic: f.mic, cam: f.cam, beacon: f.beacon, peers: f.peers };
+      if (f.screen !== undefined && !isText(f.screen, 64)) return null;
+      return { t: 'hello', name: cleanName(f.name), media: f.media, mic: f.mic, cam: f.cam, beacon: f.beacon, peers: f.peers, ...(f.screen !== undefined && { screen: f.screen as string }) };
     case 'peers':
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;
     case 'state':
-      return isBool(f.media) && isBool(f.mic) && isBool(f.cam)
-        ? { t: 'state', media: f.media, mic: f.mic, cam: f.cam }
+      if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || (f.screen !== undefined && !isText(f.screen, 64))) return null;
+      return { t: 'state', media: f.media, mic: f.mic, cam: f.cam, ...(f.screen !== undefined && { screen: f.screen as string }) };
+    case 'sdp':
+      return parseDescription(f.description);
+    case 'ice':
+      return parseCandidate(f.candidate);
+    case 'renegotiate':
+      return Array.isArray(f.kinds) && f.kinds.length <= 4 && f.kinds.every((k) => k === 'audio' || k === 'video')
+        ? { t: 'renegotiate', kinds: f.kinds as ('audio' | 'video')[] }
         : null;
     case 'beacon':
       if (f.nonce === undefined) return { t: 'beacon' };
@@ -272,13 +293,48 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       return isText(f.nonce, 64) ? { t: 'auth', nonce: f.nonce } : null;
     case 'proof':
       return isText(f.proof, 64) ? { t: 'proof', proof: f.proof } : null;
-    case 'call-fp':
-      return isText(f.local, 1024) && isText(f.remote, 1024) ? { t: 'call-fp', local: f.local, remote: f.remote } : null;
     case 'ping':
     case 'bye':
-    case 'recall':
       return { t: f.t };
     default:
       return null;
   }
+}
+
+function parseDescription(value: unknown): SdpFrame | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { type, sdp } = value as Record<string, unknown>;
+  if ((type !== 'offer' && type !== 'answer') || !isText(sdp, MAX_SDP)) return null;
+  return { t: 'sdp', description: { type, sdp } };
+}
+
+function parseCandidate(value: unknown): IceFrame | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = value as Record<string, unknown>;
+  const optional = (v: unknown, ok: (x: unknown) => boolean) => v === undefined || v === null || ok(v);
+  if (typeof candidate !== 'string' || candidate.length > 1024) return null;
+  if (!optional(sdpMid, (x) => isText(x, 64))) return null;
+  if (!optional(sdpMLineIndex, (x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 1024)) return null;
+  if (!optional(usernameFragment, (x) => isText(x, 256))) return null;
+  return {
+    t: 'ice',
+    candidate: {
+      candidate,
+      sdpMid: (sdpMid as string | null | undefined) ?? null,
+      sdpMLineIndex: (sdpMLineIndex as number | null | undefined) ?? null,
+      ...(typeof usernameFragment === 'string' && { usernameFragment }),
+    },
+  };
+}
+
+/**
+ * Reads a `negotiation` signal: a description or candidate of the pair's connection, sent
+ * through the server while the pair's own path is broken (an ICE restart).
+ */
+export function parseNegotiation(value: unknown): SdpFrame | IceFrame | RenegotiateFrame | null {
+  if (!isConnectionMetadata(value, 'negotiation')) return null;
+  const frame = (value as Record<string, unknown>).frame;
+  if (typeof frame !== 'object' || frame === null) return null;
+  const parsed = checkCore(frame as Record<string, unknown>);
+  return parsed && (parsed.t === 'sdp' || parsed.t === 'ice' || parsed.t === 'renegotiate') ? parsed : null;
 }

@@ -75,6 +75,20 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(openLinks(net, a.s, b.s), 'no new connection').to.deep.equal(before);
   });
 
+  it('restarts ICE on the same connection when a path breaks, its offer going through the server', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    const before = openLinks(net, a.s, b.s);
+    const restarts = () => before.reduce((n, c) => n + c.peerConnection.restarts, 0);
+    const offersThroughServer = () => net.relayed.filter((m) => JSON.stringify(m.payload).includes('"negotiation"')).length;
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => restarts() > 0 && offersThroughServer() > 0, () => `restarts ${restarts()}, through the server ${offersThroughServer()}`);
+    net.healPath(a.s.id!, b.s.id!);
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    expect(openLinks(net, a.s, b.s), 'the same connection').to.deep.equal(before);
+    expect([...a.log, ...b.log].filter((l) => l.startsWith('left'))).to.deep.equal([]);
+  });
+
   it('replaces the connection of a path that stays broken, keeping the member in the room', async () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);

@@ -6,7 +6,8 @@
  * - doorkeeper.ts: asking, claiming, admitting, the beacon changing hands (Joining, The beacon)
  * - roster.ts: one record per member with its lifecycle stage (Who is in the room)
  * - pair-links.ts and pair-health.ts: the mesh and its recovery (The mesh, Health and recovery)
- * - media-calls.ts: audio and video (Media)
+ * - pair-media.ts and negotiation.ts: audio, video and screens on the pair's connection (Media)
+ * - private-room.ts: what a password adds (Private rooms)
  *
  * Session verbs follow PeerJS: `join`, `leave`, `call`, `connect`, `destroy`.
  */
@@ -15,14 +16,18 @@ import type { ServerEndpoint } from './config.js';
 import { Doorkeeper } from './doorkeeper.js';
 import { Emitter } from './emitter.js';
 import { beaconIdFor, newMemberId } from './ids.js';
-import { MediaCalls } from './media-calls.js';
+import { PairMedia } from './pair-media.js';
 import { admits, backoff, shouldDial } from './mesh.js';
 import { MAX_PENDING, PairLinks } from './pair-links.js';
 import {
   type CoreFrame,
   type ExtensionFrame,
   type HelloFrame,
+  type IceFrame,
   type MemberInfo,
+  type RenegotiateFrame,
+  type SdpFrame,
+  parseNegotiation,
   cleanName,
   isConnectionMetadata,
   metadata,
@@ -88,7 +93,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly roster = new Roster();
   private readonly serverLink: ServerLink;
   private readonly links: PairLinks;
-  private readonly media: MediaCalls;
+  private readonly media: PairMedia;
   private door: Doorkeeper | null = null;
   private readonly snapshots = new Map<string, Participant>();
   private readonly reported = new Set<string>();
@@ -135,7 +140,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           this.links.accept(conn);
           void this.onWelcome(conn.peer, conn.metadata);
         },
-        call: (call) => this.media.incoming(call),
         unavailable: (id) => {
           this.links.unavailable(id);
           if (!this.roster.isLinked(id) && this.roster.get(id)) this.roster.remove(id);
@@ -159,7 +163,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         linked: (id, hello) => this.onLinked(id, hello),
         replaced: (id, hello) => {
           this.update(id, hello);
-          this.media.maybeCall(id, true);
+          // Media moves to the fresh connection.
+          const pc = this.links.peerConnection(id);
+          if (pc) this.media.attach(id, pc);
           // Whatever was under way on the old connection (a message, a file) may be lost.
           this.emit('participant-reconnected', this.snapshot(id));
         },
@@ -169,7 +175,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           if (changed) this.update(id, {});
           if (restored) this.emit('participant-reconnected', this.snapshot(id));
         },
-        callIce: (id) => this.media.ice(id),
+        restartIce: (id) => this.media.restartIce(id),
         ended: (id, reason) => this.removeMember(id, reason),
         lapsed: (id) => {
           if (this.roster.isLinked(id)) return;
@@ -195,20 +201,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       },
       this.timing,
     );
-    this.media = new MediaCalls({
+    this.media = new PairMedia({
       selfId: self,
       isOver,
-      call: (id, stream, meta) => this.serverLink.call(id, stream, meta),
-      member: (id) => (this.roster.isLinked(id) ? { media: this.roster.get(id)!.media } : null),
-      linking: (id) => this.links.knows(id) && !this.roster.isLinked(id),
+      member: (id) => {
+        const m = this.roster.get(id);
+        return m?.stage === 'linked' ? { media: m.media, screen: m.screen } : null;
+      },
+      send: (id, frame) => this.sendNegotiation(id, frame),
       streamChanged: (id) => this.roster.isLinked(id) && this.update(id, {}),
-      iceChanged: (id) => this.links.check(id),
       calling: () => this.emit('calling'),
-      recall: (id) => this.links.send(id, { t: 'recall' }),
-      callCheck: () => this.privateRoom,
-      sendFingerprints: (id, fp) => this.links.send(id, { t: 'call-fp', ...fp }),
-      unverified: (id) => this.report(id, new SessionError('protocol', `The call with ${this.nameOf(id)} did not pass the room's check (someone may be in the middle); hung up.`, false)),
-    }, () => this.timing.dialTimeout);
+    });
   }
 
   get phase(): SessionPhase {
@@ -305,7 +308,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       return false;
     }
     // A call from a member whose hello is on its way is let in, and answered once the hello is here.
-    if (kind === 'media') return isConnectionMetadata(meta, 'media') && this.media.wantsMedia && (this.roster.isLinked(from) || this.links.knows(from));
+    // Media rides on the pair's mesh connection: PeerJS media calls are never offered.
+    if (kind === 'media') return false;
     if (!isConnectionMetadata(meta, 'mesh')) return false;
     // The holder's answer to this page's question carries the question's nonce.
     const nonce = (meta as { nonce?: unknown }).nonce;
@@ -326,6 +330,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     for (const m of welcome) if (m.id !== this.selfId) this.roster.know(m, until, 'known', this._phase === 'joining');
     this.door?.welcomed(holder, welcome);
     this.learn(welcome.map((m) => m.id).filter((m) => m !== holder));
+  }
+
+  /**
+   * Sends a description or candidate of the pair's connection: over the pair's link while its
+   * path works, else through the server (an ICE restart needs a path the broken one is not).
+   */
+  private sendNegotiation(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void {
+    if (this.links.connection(id) === 'connected' && this.links.send(id, frame)) return;
+    void this.sendSignal('member', id, { ...metadata('negotiation'), frame });
   }
 
   /** The private room's keys, when the page gave a password. */
@@ -350,6 +363,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (otherVersion(what)) return this.otherVersion(from, what);
     const plain = this.privateRoom ? await this.privateRoom.openSignal(what, from, to === 'beacon' ? this.beaconId : this.selfId) : what;
     if (!plain || this.isOver()) return;
+    const negotiation = to === 'member' && this.roster.isLinked(from) ? parseNegotiation(plain) : null;
+    if (negotiation) return this.media.receive(from, negotiation);
     if (to === 'beacon') this.door?.beaconSignal(from, plain);
     else this.door?.memberSignal(from, plain);
   }
@@ -394,7 +409,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   private onLinked(id: string, hello: HelloFrame): void {
-    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam }, this._phase === 'joined');
+    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, screen: hello.screen ?? '' }, this._phase === 'joined');
     this.snapshots.delete(id);
     this.door?.linked(id);
     const namesakes = this.namesakes(id);
@@ -407,7 +422,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.links.broadcast({ t: 'peers', ids: this.roster.linked().map((m) => m.id) });
     this.learn(hello.peers);
-    this.media.linked(id);
+    const pc = this.links.peerConnection(id);
+    if (pc) this.media.attach(id, pc);
   }
 
   private onFrame(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): void {
@@ -417,21 +433,19 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       case 'peers':
         return this.learn(core.ids);
       case 'state':
-        this.update(id, { media: core.media, mic: core.mic, cam: core.cam });
-        if (!core.media) this.media.hangUp(id);
-        return this.media.maybeCall(id);
+        this.update(id, { media: core.media, mic: core.mic, cam: core.cam, screen: core.screen ?? '' });
+        return this.media.update(id);
+      case 'sdp':
+      case 'ice':
+      case 'renegotiate':
+        return this.media.receive(id, core);
       case 'beacon':
         return this.door?.beaconFrame(id, core.nonce);
-      case 'call-fp':
-        return this.media.fingerprintsFrom(id, core);
       case 'admit':
         if (core.id !== this.selfId && !this.roster.isLinked(core.id)) this.roster.know(core, this.placeDeadline());
         return;
       case 'bye':
         return this.removeMember(id, 'left');
-      case 'recall':
-        if (shouldDial(this.selfId, id)) this.media.maybeCall(id, true);
-        return;
       case 'ping':
       case 'hello':
       case 'auth':
@@ -446,7 +460,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const linked = this.roster.isLinked(id);
     const last = linked ? this.snapshot(id) : null;
     this.links.close(id);
-    this.media.hangUp(id);
+    this.media.detach(id);
     const namesakes = this.namesakes(id).filter((other) => other !== id);
     this.roster.remove(id);
     this.snapshots.delete(id);
@@ -493,7 +507,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.door?.stop();
     this.door = null;
     this.links.closeAll();
-    this.media.hangUpAll();
+    this.media.closeAll();
     this.roster.clear();
     this.snapshots.clear();
     this.serverLink.destroy();
@@ -521,13 +535,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /**
    * Takes part in the call: with `stream` (null for receive-only), and the current state of the
-   * microphone and camera. Calls are placed or answered with every linked member that wants media.
+   * microphone and camera. Tracks go to every linked member that takes part in the call.
    */
   enableMedia(stream: MediaStream | null): void {
-    this.media.enable(stream);
-    // The state frame goes ahead of the calls, so that the members know this page takes part.
+    // The state frame goes ahead of the tracks, so that the members know this page takes part.
+    this.media.expect();
     this.adopt(stream);
-    for (const m of this.roster.linked()) this.media.maybeCall(m.id);
+    this.media.enable(stream);
   }
 
   /** Stops taking part in the call; data connections stay. */
@@ -544,7 +558,24 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    */
   setLocalStream(stream: MediaStream | null): void {
     this.adopt(stream);
-    if (this.media.wantsMedia) this.media.setLocalStream(stream);
+    this.media.setLocalStream(stream);
+  }
+
+  /**
+   * Shares a screen (a `getDisplayMedia` stream) with everyone in the call, or stops with null.
+   * Its track goes on each pair's connection beside the camera; the others get it as their
+   * participant's `screen`.
+   */
+  setScreen(stream: MediaStream | null): void {
+    if (stream && !this.media.wantsMedia) return;
+    // The state frame names the screen's stream before its track arrives, so that it shows as a screen.
+    this.links.broadcast({ t: 'state', media: this.media.wantsMedia, mic: this.micOn, cam: this.camOn, ...(stream && { screen: stream.id }) });
+    this.media.setScreen(stream);
+  }
+
+  /** The screen this page shares, if any. */
+  get sharedScreen(): MediaStream | null {
+    return this.media.sharedScreen;
   }
 
   /** Tells the others that the microphone or camera was switched on or off. */
@@ -563,7 +594,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   private broadcastState(): void {
-    this.links.broadcast({ t: 'state', media: this.media.wantsMedia, mic: this.micOn, cam: this.camOn });
+    const screen = this.media.sharedScreen;
+    this.links.broadcast({ t: 'state', media: this.media.wantsMedia, mic: this.micOn, cam: this.camOn, ...(screen && { screen: screen.id }) });
   }
 
   /**
@@ -572,7 +604,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    */
   setIceServers(iceServers: RTCIceServer[]): void {
     this.peerConfig.iceServers = iceServers;
-    for (const pc of [...this.links.peerConnections(), ...this.media.peerConnections()]) {
+    for (const pc of this.links.peerConnections()) {
       try {
         pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
       } catch {
@@ -654,6 +686,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       cam: this.camOn,
       beacon: this.holdsBeacon,
       peers: this.roster.linked().map((m) => m.id),
+      ...(this.media.sharedScreen && { screen: this.media.sharedScreen.id }),
     };
   }
 
@@ -690,9 +723,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /** Applies a change to a linked member and tells the listeners. */
-  private update(id: string, change: Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam'>>): void {
+  private update(id: string, change: Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'screen'>>): void {
     const m = this.roster.get(id);
     if (!m || m.stage !== 'linked') return;
+    if (change.screen !== undefined) m.screen = change.screen;
     if (change.name !== undefined) m.name = change.name || m.name;
     if (change.media !== undefined) m.media = change.media;
     if (change.mic !== undefined) m.mic = change.mic;
@@ -731,6 +765,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       mic: m.mic,
       cam: m.cam,
       stream: this.media.stream(id),
+      screen: this.media.screenOf(id),
       since: m.since,
       arrived: m.arrived,
       connection: this.links.connection(id),

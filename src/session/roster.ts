@@ -16,6 +16,8 @@ export interface Member {
   media: boolean;
   mic: boolean;
   cam: boolean;
+  /** The id of the stream that carries the member's shared screen ('' for none). */
+  screen: string;
   stage: Stage;
   /** Until when a known or admitted member's place is held (ms since the epoch); 0 once linked. */
   until: number;
@@ -95,12 +97,12 @@ export class Roster {
     }
     this.prune();
     if (this.members.size - this.linked().length >= MAX_UNLINKED) return false;
-    this.members.set(info.id, { ...info, mic: false, cam: false, stage, until, since: 0, arrived: false, preexisting });
+    this.members.set(info.id, { ...info, mic: false, cam: false, screen: '', stage, until, since: 0, arrived: false, preexisting });
     return true;
   }
 
   /** The member's pair link said hello: it is shown from now on. */
-  link(id: string, info: Pick<Member, 'name' | 'media' | 'mic' | 'cam'>, arrived: boolean): Member {
+  link(id: string, info: Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'screen'>, arrived: boolean): Member {
     const before = this.members.get(id);
     const member: Member = {
       id,

@@ -9,7 +9,7 @@
  * lets through only offers the session admits, candidates and answers for connections that
  * exist, and the server's own messages; the protocol's signals go to the session, never PeerJS.
  */
-import type { DataConnection, MediaConnection, Peer, PeerError, PeerOptions } from 'peerjs';
+import type { DataConnection, Peer, PeerError, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
 import { PROTOCOL } from './protocol.js';
 import { type PeerFactory, SessionError, Timers } from './types.js';
@@ -23,8 +23,6 @@ export interface ServerLinkHost {
   admits(from: string, kind: 'data' | 'media', metadata: unknown): boolean;
   /** A mesh connection offered by `conn.peer`, admitted by the gate. */
   connection(conn: DataConnection): void;
-  /** A media call offered by `call.peer`, admitted by the gate. */
-  call(call: MediaConnection): void;
   /** The server says `id` is not connected (it expired a dial or a signal to it). */
   unavailable(id: string): void;
   /** The member peer lost the server; connections to members go on. */
@@ -68,7 +66,6 @@ export class ServerLink {
     const peer = await this.open(id, 'member');
     this.member = peer;
     peer.on('connection', (conn) => this.host.connection(conn));
-    peer.on('call', (call) => this.host.call(call));
     peer.on('error', (err: PeerError<string>) => {
       if (err.type !== 'peer-unavailable') return;
       const absent = /peer (\S+)$/.exec(err.message)?.[1];
@@ -132,14 +129,6 @@ export class ServerLink {
   /** Opens a mesh data connection to a member. */
   connect(id: string, metadata: object): DataConnection | undefined {
     return this.member?.connect(id, { serialization: 'raw', reliable: true, metadata });
-  }
-
-  /** Places a media call; a receive-only page offers an empty stream and asks for both kinds. */
-  call(id: string, stream: MediaStream | null, metadata: object): MediaConnection | undefined {
-    return this.member?.call(id, stream ?? new MediaStream(), {
-      metadata,
-      constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
-    } as Parameters<Peer['call']>[2]);
   }
 
   /**

@@ -54,6 +54,8 @@ export interface Participant {
   readonly cam: boolean;
   /** Their audio and video, once it arrives; null before that and for chat-only members. */
   readonly stream: MediaStream | null;
+  /** The screen they share, while they share one. */
+  readonly screen: MediaStream | null;
   /** When this page linked up with them (ms since the epoch). */
   readonly since: number;
   /** True when they came after this page joined; false for those already in the room. */

@@ -41,9 +41,27 @@ let connectionCount = 0;
 const LATENCY = 2;
 const later = (fn: () => void, ms = LATENCY) => setTimeout(fn, ms);
 
+/** A track sent on a fake peer connection. */
+class FakeSender {
+  constructor(
+    public track: MediaStreamTrack | null,
+    readonly stream: MediaStream,
+    readonly key: string,
+  ) {}
+  async replaceTrack(track: MediaStreamTrack | null) {
+    this.track = track;
+  }
+}
+
+/** Tracks on the fake network, by key, so that the receiving end shows the very track sent. */
+const tracks = new Map<string, MediaStreamTrack>();
+let trackCount = 0;
+
 /**
- * The part of an RTCPeerConnection the session reads: its ICE and connection states, with
- * their change events. The fake network moves them when a path breaks, heals or fails.
+ * The part of an RTCPeerConnection the session uses: ICE and connection states with their
+ * events (the fake network moves them when a path breaks, heals or fails), descriptions whose SDP
+ * states a DTLS fingerprint and the tracks sent, tracks added and removed with
+ * negotiationneeded, and the track events of the other end's tracks once a description is set.
  */
 export class FakePeerConnection extends EventTarget {
   iceConnectionState: RTCIceConnectionState = 'new';
@@ -51,14 +69,85 @@ export class FakePeerConnection extends EventTarget {
   signalingState: RTCSignalingState = 'stable';
   localDescription: { type: RTCSdpType; sdp: string } | null = null;
   remoteDescription: { type: RTCSdpType; sdp: string } | null = null;
+  onnegotiationneeded: (() => void) | null = null;
+  onicecandidate: ((e: RTCPeerConnectionIceEvent) => void) | null = null;
+  ontrack: ((e: { track: MediaStreamTrack; streams: MediaStream[] }) => void) | null = null;
+  oniceconnectionstatechange: (() => void) | null = null;
+  /** How many offers this end made, ICE restarts included. */
+  offers = 0;
+  restarts = 0;
+  private fingerprint = '';
+  private readonly senders: FakeSender[] = [];
+  private readonly received = new Map<string, MediaStream>();
+  private negotiationPending = false;
+
+  getSenders(): RTCRtpSender[] {
+    return this.senders as unknown as RTCRtpSender[];
+  }
   getTransceivers(): RTCRtpTransceiver[] {
     return [];
   }
-  getSenders(): RTCRtpSender[] {
-    return [];
+  /** A transceiver to receive on: the fake carries tracks without them, so it only asks for a negotiation. */
+  addTransceiver(): RTCRtpTransceiver {
+    this.needNegotiation();
+    return {} as RTCRtpTransceiver;
   }
+  addTrack(track: MediaStreamTrack, stream: MediaStream): RTCRtpSender {
+    const key = `t${++trackCount}`;
+    tracks.set(key, track);
+    const sender = new FakeSender(track, stream, key);
+    this.senders.push(sender);
+    this.needNegotiation();
+    return sender as unknown as RTCRtpSender;
+  }
+  removeTrack(sender: RTCRtpSender) {
+    const i = this.senders.indexOf(sender as unknown as FakeSender);
+    if (i >= 0) this.senders.splice(i, 1);
+    this.needNegotiation();
+  }
+  restartIce() {
+    this.restarts++;
+    this.needNegotiation();
+  }
+  async setLocalDescription(description?: { type: RTCSdpType }) {
+    const type = description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
+    if (type === 'offer') this.offers++;
+    const sent = this.senders.filter((s) => s.track).map((s) => ({ key: s.key, stream: s.stream.id }));
+    this.localDescription = { type, sdp: `v=0\r\na=fingerprint:sha-256 ${this.fingerprint}\r\na=x-tracks:${JSON.stringify(sent)}\r\n` };
+    this.setSignaling(type === 'offer' ? 'have-local-offer' : 'stable');
+  }
+  async setRemoteDescription(description: { type: RTCSdpType; sdp?: string }) {
+    this.remoteDescription = { type: description.type, sdp: description.sdp ?? '' };
+    this.setSignaling(description.type === 'offer' ? 'have-remote-offer' : 'stable');
+    const listed = /a=x-tracks:(.*)\r\n/.exec(description.sdp ?? '')?.[1];
+    if (!listed) return;
+    const now = JSON.parse(listed) as { key: string; stream: string }[];
+    for (const { key, stream: id } of now) {
+      if (this.received.has(key)) continue;
+      const track = tracks.get(key);
+      if (!track) continue;
+      const stream = (this.streams.get(id) ?? this.streams.set(id, new MediaStream()).get(id))!;
+      this.received.set(key, stream);
+      stream.addTrack(track);
+      this.ontrack?.({ track, streams: [stream] });
+    }
+    for (const [key, stream] of [...this.received]) {
+      if (now.some((t) => t.key === key)) continue;
+      this.received.delete(key);
+      const track = tracks.get(key)!;
+      stream.removeTrack(track);
+      stream.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
+    }
+  }
+  async addIceCandidate() {}
+  close() {
+    this.setIce('closed');
+  }
+  /** Streams of the other end, by id, as they arrive here. */
+  private readonly streams = new Map<string, MediaStream>();
   /** Both descriptions set, with the DTLS fingerprints each end states (as the SDP would carry them). */
   describe(local: string, remote: string) {
+    this.fingerprint = local;
     this.localDescription = { type: 'offer', sdp: `v=0\r\na=fingerprint:sha-256 ${local}\r\n` };
     this.remoteDescription = { type: 'answer', sdp: `v=0\r\na=fingerprint:sha-256 ${remote}\r\n` };
     this.dispatchEvent(new Event('signalingstatechange'));
@@ -67,12 +156,37 @@ export class FakePeerConnection extends EventTarget {
     if (this.iceConnectionState === state) return;
     this.iceConnectionState = state;
     this.dispatchEvent(new Event('iceconnectionstatechange'));
+    this.oniceconnectionstatechange?.();
     const connection: RTCPeerConnectionState = state === 'checking' ? 'connecting' : state === 'completed' ? 'connected' : state;
     if (this.connectionState !== connection) {
       this.connectionState = connection;
       this.dispatchEvent(new Event('connectionstatechange'));
     }
   }
+  private setSignaling(state: RTCSignalingState) {
+    this.signalingState = state;
+    this.dispatchEvent(new Event('signalingstatechange'));
+    // As a browser does: negotiationneeded comes in a task of its own, after the call that made
+    // the connection stable has returned.
+    if (state === 'stable' && this.negotiationPending) setTimeout(() => this.signalingState === 'stable' && this.negotiationPending && this.fireNegotiation());
+  }
+  private needNegotiation() {
+    if (this.negotiationPending) return;
+    this.negotiationPending = true;
+    setTimeout(() => this.signalingState === 'stable' && this.negotiationPending && this.fireNegotiation());
+  }
+  private fireNegotiation() {
+    this.negotiationPending = false;
+    this.onnegotiationneeded?.();
+  }
+}
+
+/** A camera for tests of the fake network: a real video track from a canvas. */
+export function fakeCamera(): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 16;
+  canvas.getContext('2d')!.fillRect(0, 0, 16, 16);
+  return canvas.captureStream(1);
 }
 
 export class FakeConnection extends Events {

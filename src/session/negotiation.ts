@@ -1,0 +1,135 @@
+/**
+ * Negotiation (docs/protocol.md, "Media" and "Health and recovery"): the pair's peer connection,
+ * after PeerJS opened it, is negotiated by the pair itself. Tracks come and go and ICE restarts
+ * on the same connection; descriptions and candidates travel as `sdp` and `ice` frames over the
+ * pair's link, or through the server while the link's path is broken.
+ *
+ * One side offers, the other answers: the higher id (the side that dials) makes every offer.
+ * When the lower id needs a negotiation (a track it added or removed), it asks with a `renegotiate`
+ * frame naming the kinds of its tracks still without a place; the offerer makes room for them
+ * (a receive-only transceiver of each kind, where the browser then puts the asker's track) and
+ * offers. Two offers never cross, so there is no rollback: Chromium cannot take an offer of
+ * Firefox's over one of its own that it rolled back (their header extension ids collide).
+ */
+import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+
+export interface NegotiationHost {
+  /** Sends a description, a candidate or a request to the other side. */
+  send(frame: SdpFrame | IceFrame | RenegotiateFrame): void;
+  /** A track of the other side's arrived. */
+  track(event: RTCTrackEvent): void;
+  /** This side's first description went out: the call is under way. */
+  sent(): void;
+}
+
+/** The most transceivers a pair's connection gets: a microphone, a camera and a screen each way, and some room. */
+const MAX_TRANSCEIVERS = 8;
+
+export class Negotiation {
+  private closed = false;
+  private offering = false;
+  /** Another offer is due once the one under way is answered. */
+  private again = false;
+  /** Descriptions and candidates are applied one after another, in the order they came. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly pc: RTCPeerConnection,
+    /** Whether this side makes the offers (the higher id). */
+    private readonly offerer: boolean,
+    private readonly host: NegotiationHost,
+  ) {
+    // From here on the pair negotiates, not PeerJS: it would close the connection on an ICE
+    // failure (a restart mends it) and drop candidates once ICE completed (a restart needs them).
+    pc.oniceconnectionstatechange = null;
+    pc.onnegotiationneeded = () => (this.offerer ? void this.offer() : this.ask());
+    pc.onicecandidate = (e) => {
+      const c = e.candidate?.toJSON();
+      if (c?.candidate) this.host.send({ t: 'ice', candidate: { ...c, candidate: c.candidate } });
+    };
+    pc.ontrack = (e) => this.host.track(e);
+  }
+
+  /** Restarts ICE on this connection: new candidates, same DTLS, same tracks (the offerer's to do). */
+  restartIce(): void {
+    if (this.closed) return;
+    if (this.offerer) this.pc.restartIce();
+    else this.host.send({ t: 'renegotiate', kinds: [] });
+  }
+
+  /** A description, a candidate or a request from the other side (already checked for shape). */
+  receive(frame: SdpFrame | IceFrame | RenegotiateFrame): void {
+    if (frame.t === 'renegotiate') return this.onRequest(frame.kinds);
+    this.queue = this.queue.then(() => this.apply(frame)).catch(() => {});
+  }
+
+  close(): void {
+    this.closed = true;
+    const pc = this.pc;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = null;
+  }
+
+  /** The answering side asks for an offer, naming the kinds of its tracks that need a place. */
+  private ask(): void {
+    if (this.closed) return;
+    const kinds = this.pc.getTransceivers().flatMap((t) => (!t.mid && t.currentDirection !== 'stopped' && t.sender.track ? [t.sender.track.kind as 'audio' | 'video'] : []));
+    this.host.send({ t: 'renegotiate', kinds });
+  }
+
+  private onRequest(kinds: readonly ('audio' | 'video')[]): void {
+    if (this.closed || !this.offerer) return;
+    for (const kind of kinds) {
+      if (this.pc.getTransceivers().length >= MAX_TRANSCEIVERS) break;
+      this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+    // Nothing added (a track removed over there, or an ICE restart asked for): offer anyway.
+    if (kinds.length === 0) void this.offer();
+  }
+
+  private async offer(): Promise<void> {
+    if (this.closed) return;
+    if (this.offering || this.pc.signalingState !== 'stable') {
+      this.again = true;
+      return;
+    }
+    this.offering = true;
+    try {
+      await this.pc.setLocalDescription();
+      this.sendDescription();
+    } catch {
+      // The connection closed under us.
+      this.offering = false;
+    }
+  }
+
+  private async apply(frame: SdpFrame | IceFrame): Promise<void> {
+    if (this.closed) return;
+    const pc = this.pc;
+    if (frame.t === 'ice') {
+      await pc.addIceCandidate(frame.candidate).catch(() => {});
+      return;
+    }
+    const description = frame.description;
+    // Offers come only from the offerer, answers only to it.
+    if ((description.type === 'offer') === this.offerer) return;
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
+    await pc.setRemoteDescription(description);
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      this.sendDescription();
+      return;
+    }
+    this.offering = false;
+    if (this.again) {
+      this.again = false;
+      void this.offer();
+    }
+  }
+
+  private sendDescription(): void {
+    const local = this.pc.localDescription;
+    if (!local || this.closed || (local.type !== 'offer' && local.type !== 'answer')) return;
+    this.host.send({ t: 'sdp', description: { type: local.type, sdp: local.sdp } });
+    this.host.sent();
+  }
+}

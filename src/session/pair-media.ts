@@ -1,0 +1,243 @@
+/**
+ * The media (docs/protocol.md, "Media"): audio, video and a shared screen on the pair's one peer
+ * connection, the one its link runs on. Tracks are added only for a linked member (one whose
+ * link said hello, and proved the password in a private room) that takes part in the call:
+ * media goes only to people this page shows. Tracks come and go by renegotiation on the same
+ * connection (negotiation.ts): a camera switched on late, a screen shared, a member who stops
+ * taking part.
+ */
+import { Negotiation } from './negotiation.js';
+import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+
+export interface PairMediaHost {
+  selfId(): string;
+  isOver(): boolean;
+  /** Whether the member is linked, whether it takes part in the call, and its shared screen's stream id. */
+  member(id: string): { media: boolean; screen: string } | null;
+  /** Sends a description or a candidate to the member (over its link, or through the server). */
+  send(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void;
+  /** A member's camera and microphone, or shared screen, arrived, changed or went. */
+  streamChanged(id: string): void;
+  /** This page's first description of a call went out. */
+  calling(): void;
+}
+
+type Slot = 'audio' | 'video' | 'screen';
+const SLOTS: Slot[] = ['audio', 'video', 'screen'];
+
+interface Pair {
+  negotiation: Negotiation;
+  /** This page's senders on the pair, one per slot. */
+  senders: Map<Slot, RTCRtpSender>;
+  /**
+   * The member's camera and microphone, and its shared screen. A stream keeps its identity while
+   * its tracks stay or go (a device switched with replaceTrack changes nothing here); a track
+   * added makes a new stream, since a video element does not take up a video track added to the
+   * stream it already plays.
+   */
+  camera: MediaStream;
+  screen: MediaStream;
+  /** The id of the stream each received track came in (the sender's camera stream or screen). */
+  sources: Map<MediaStreamTrack, string>;
+  /** Ids of the streams the member named as screens: their tracks are never its camera. */
+  screens: Set<string>;
+}
+
+/** Tracks kept from one member at most: a microphone, a camera and a screen, with room to spare. */
+const MAX_TRACKS = 8;
+
+export class PairMedia {
+  private readonly pairs = new Map<string, Pair>();
+  private wanted = false;
+  /** False while the page is still getting its camera and microphone (see expect). */
+  private ready = true;
+  private local: MediaStream | null = null;
+  private screen: MediaStream | null = null;
+  private called = false;
+
+  constructor(private readonly host: PairMediaHost) {}
+
+  /** Whether this page takes part in the call. */
+  get wantsMedia(): boolean {
+    return this.wanted;
+  }
+
+  /** The stream of the screen this page shares, if any. */
+  get sharedScreen(): MediaStream | null {
+    return this.screen;
+  }
+
+  /** The member's camera and microphone, once they arrive (its shared screen is not in it). */
+  stream(id: string): MediaStream | null {
+    const camera = this.pairs.get(id)?.camera;
+    return camera?.getTracks().length ? camera : null;
+  }
+
+  /** The member's shared screen, while it shares one. */
+  screenOf(id: string): MediaStream | null {
+    const screen = this.pairs.get(id)?.screen;
+    return screen?.getTracks().length ? screen : null;
+  }
+
+  /** The page takes part once its devices answer. */
+  expect(): void {
+    this.wanted = true;
+    this.ready = false;
+  }
+
+  /** Takes part with `stream` (null: receive only). */
+  enable(stream: MediaStream | null): void {
+    this.wanted = this.ready = true;
+    this.local = stream;
+    for (const id of this.pairs.keys()) this.sync(id);
+  }
+
+  /** Stops taking part: this page's tracks leave every pair. */
+  disable(): void {
+    this.wanted = false;
+    this.ready = true;
+    this.local = null;
+    this.screen = null;
+    for (const id of this.pairs.keys()) this.sync(id);
+  }
+
+  /**
+   * Changes the camera and microphone this page sends: a track of a kind already sent replaces
+   * the old one in place (replaceTrack, nothing on the wire); a new kind is added (renegotiation
+   * on the same connection).
+   */
+  setLocalStream(stream: MediaStream | null): void {
+    this.local = stream;
+    for (const id of this.pairs.keys()) this.sync(id);
+  }
+
+  /** Shares a screen (or stops, with null) with every member in the call. */
+  setScreen(stream: MediaStream | null): void {
+    this.screen = stream;
+    for (const id of this.pairs.keys()) this.sync(id);
+  }
+
+  /** The member's link is up on `pc` (linked, or its connection replaced): media runs on it. */
+  attach(id: string, pc: RTCPeerConnection): void {
+    const old = this.pairs.get(id);
+    if (old?.negotiation.pc === pc) return this.sync(id);
+    if (old) this.detach(id);
+    const negotiation = new Negotiation(pc, this.host.selfId() > id, {
+      send: (frame) => this.host.send(id, frame),
+      track: (e) => this.onTrack(id, e),
+      sent: () => {
+        if (this.called) return;
+        this.called = true;
+        this.host.calling();
+      },
+    });
+    this.pairs.set(id, { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set() });
+    this.sync(id);
+  }
+
+  /** The member left, or its connection is gone. */
+  detach(id: string): void {
+    const pair = this.pairs.get(id);
+    if (!pair) return;
+    this.pairs.delete(id);
+    pair.negotiation.close();
+    if (pair.sources.size) this.host.streamChanged(id);
+  }
+
+  /** A description or candidate from a linked member. */
+  receive(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void {
+    this.pairs.get(id)?.negotiation.receive(frame);
+  }
+
+  /** Restarts ICE on the member's connection (its path broke). False when there is none. */
+  restartIce(id: string): boolean {
+    const pair = this.pairs.get(id);
+    pair?.negotiation.restartIce();
+    return !!pair;
+  }
+
+  /** Re-evaluates what this page sends to a member, and which of its tracks are its screen (its state changed). */
+  update(id: string): void {
+    this.sync(id);
+    const pair = this.pairs.get(id);
+    if (!pair) return;
+    let moved = false;
+    for (const track of pair.sources.keys()) moved = this.place(id, pair, track) || moved;
+    if (moved) this.host.streamChanged(id);
+  }
+
+  closeAll(): void {
+    for (const id of [...this.pairs.keys()]) this.detach(id);
+    this.local = this.screen = null;
+  }
+
+  /**
+   * Makes the pair's senders match what this page should send the member now: one sender per
+   * slot (microphone, camera, screen). A new track in a slot that has a sender replaces the old
+   * one in place (replaceTrack: no renegotiation); a slot filled or emptied adds or removes a
+   * track (renegotiation on the same connection).
+   */
+  private sync(id: string): void {
+    const pair = this.pairs.get(id);
+    if (!pair || this.host.isOver()) return;
+    const pc = pair.negotiation.pc;
+    if (pc.connectionState === 'closed') return;
+    const sending = this.wanted && this.ready && !!this.host.member(id)?.media;
+    const wanted: Record<Slot, [MediaStreamTrack, MediaStream] | null> = {
+      audio: sending && this.local?.getAudioTracks()[0] ? [this.local.getAudioTracks()[0], this.local] : null,
+      video: sending && this.local?.getVideoTracks()[0] ? [this.local.getVideoTracks()[0], this.local] : null,
+      screen: sending && this.screen?.getVideoTracks()[0] ? [this.screen.getVideoTracks()[0], this.screen] : null,
+    };
+    try {
+      for (const slot of SLOTS) {
+        const sender = pair.senders.get(slot);
+        const want = wanted[slot];
+        if (sender && want) {
+          if (sender.track !== want[0]) void sender.replaceTrack(want[0]).catch(() => {});
+        } else if (sender) {
+          pair.senders.delete(slot);
+          pc.removeTrack(sender);
+        } else if (want) {
+          pair.senders.set(slot, pc.addTrack(want[0], want[1]));
+        }
+      }
+    } catch {
+      // The connection closed under us; its link's end takes the pair away.
+    }
+  }
+
+  private onTrack(id: string, e: RTCTrackEvent): void {
+    const pair = this.pairs.get(id);
+    const track = e.track;
+    if (!pair || (!pair.sources.has(track) && pair.sources.size >= MAX_TRACKS)) return;
+    const from = e.streams[0];
+    pair.sources.set(track, from?.id ?? '');
+    // The sender took the track off (removeTrack): it leaves the stream it came in.
+    from?.addEventListener('removetrack', (r) => {
+      if (r.track !== track || !pair.sources.delete(track)) return;
+      pair.camera.removeTrack(track);
+      pair.screen.removeTrack(track);
+      this.host.streamChanged(id);
+    });
+    this.place(id, pair, track);
+    this.host.streamChanged(id);
+  }
+
+  /**
+   * Puts a received track in the member's camera stream or its screen; true if it moved. A
+   * stream once named as a screen stays one (its track leaves when the sender removes it, a
+   * moment after the `state` frame that says sharing stopped).
+   */
+  private place(id: string, pair: Pair, track: MediaStreamTrack): boolean {
+    const screenId = this.host.member(id)?.screen;
+    if (screenId && pair.screens.size < 4) pair.screens.add(screenId);
+    const isScreen = pair.screens.has(pair.sources.get(track) ?? '');
+    const [to, from] = isScreen ? [pair.screen, pair.camera] : [pair.camera, pair.screen];
+    if (to.getTracks().includes(track)) return false;
+    from.removeTrack(track);
+    const grown = new MediaStream([...to.getTracks(), track]);
+    if (isScreen) pair.screen = grown;
+    else pair.camera = grown;
+    return true;
+  }
+}
