@@ -36,7 +36,7 @@ const open = new Set<HTMLIFrameElement>();
  */
 export async function addParticipant(attributes: Record<string, string>): Promise<TestParticipant> {
   const frame = document.createElement('iframe');
-  frame.allow = 'camera; microphone; autoplay';
+  frame.allow = 'camera; microphone; autoplay; display-capture';
   frame.style.cssText = 'width: 480px; height: 360px; border: 0;';
   frame.src = `/test/fixtures/participant.html?${new URLSearchParams(attributes)}`;
   document.body.append(frame);
@@ -141,7 +141,7 @@ export interface ChatParticipant {
  */
 export async function addChatParticipant(attributes: Record<string, string>, options: { withCall?: boolean } = {}): Promise<ChatParticipant> {
   const frame = document.createElement('iframe');
-  frame.allow = 'camera; microphone; autoplay';
+  frame.allow = 'camera; microphone; autoplay; display-capture';
   frame.style.cssText = 'width: 480px; height: 420px; border: 0;';
   frame.src = `/test/fixtures/chat-participant.html?${new URLSearchParams({ ...attributes, ...(options.withCall ? { 'with-call': '' } : {}) })}`;
   document.body.append(frame);

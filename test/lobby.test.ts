@@ -82,11 +82,11 @@ describe('<rtc-call> lobby', () => {
     expect(part(el, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
     expect(part(el, 'local-tile')[0].querySelector('[part~="mic-off"]')).to.exist;
     // The fake microphone beeps: speaking while muted is pointed out.
-    await until(() => part(el, 'muted-notice').length === 1, "no \"You're muted\" while speaking muted", 5_000);
+    await until(() => part(el, 'muted-notice').length === 1, "no \"You're muted\" while speaking muted", 15_000);
     await el.toggleMicrophone(true);
     await el.updateComplete;
     expect(part(el, 'muted-notice')).to.have.length(0);
-    await until(() => part(el, 'speaking-tile')[0]?.matches('[part~="local-tile"]') ?? false, 'the speaker is not highlighted', 5_000);
+    await until(() => part(el, 'speaking-tile')[0]?.matches('[part~="local-tile"]') ?? false, 'the speaker is not highlighted', 15_000);
     await el.leave();
   });
 

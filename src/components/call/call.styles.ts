@@ -303,6 +303,11 @@ export const callStyles = css`
   [part~='local-video'] {
     transform: scaleX(-1);
   }
+  /* A screen is read, not framed: the whole of it, letterboxed. */
+  [part~='screen-video'] {
+    object-fit: contain;
+    background: #000;
+  }
   .placeholder {
     position: absolute;
     inset: 0;

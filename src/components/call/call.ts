@@ -5,7 +5,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { RoomController } from '../../controllers/room-controller.js';
 import { DevicesController, canChooseSpeaker } from '../../controllers/devices.js';
 import { AudioLevels } from '../../media/audio-level.js';
-import type { MediaProblem } from '../../media/local-media.js';
+import { stopStream, type MediaProblem } from '../../media/local-media.js';
 import type { LoadError, SessionModule } from '../../controllers/lazy.js';
 import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
@@ -67,7 +67,10 @@ function storedName(): string {
 }
 
 /** One tile of the stage: a person, or the card that invites others while alone. */
-type Tile = { id: string; participant?: Participant };
+type Tile = { id: string; participant?: Participant; screen?: MediaStream };
+
+/** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
+const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
 /**
  * A multi-party audio and video call in a named room: everyone whose page shows an
@@ -115,7 +118,9 @@ type Tile = { id: string; participant?: Participant };
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart controls - The button bar.
  * @csspart settings - The panel of device pickers opened by `settings-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`.
+ * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
+ * @csspart screen-video - A shared screen's video.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element.
@@ -165,7 +170,9 @@ export class RtcCall extends RoomElement {
   static override properties = {
     autojoin: { type: Boolean, reflect: true },
     audioOnly: { type: Boolean, attribute: 'audio-only' },
+    noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     theme: { reflect: true },
+    _screen: { state: true },
     _phase: { state: true },
     _error: { state: true },
     _notices: { state: true },
@@ -192,6 +199,12 @@ export class RtcCall extends RoomElement {
 
   /** Join without the camera (the microphone only). */
   audioOnly = false;
+
+  /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing. */
+  noScreenShare = false;
+
+  /** The screen this page shares, while it shares one. */
+  private _screen: MediaStream | null = null;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
   theme?: CallTheme;
@@ -398,6 +411,43 @@ export class RtcCall extends RoomElement {
   }
 
   /**
+   * Shares a screen, a window or a tab with everyone in the call, or stops (toggles without an
+   * argument). The browser asks the visitor what to share; stopping from the browser's own bar
+   * is the same as stopping here. Does nothing outside a call or with `no-screen-share`.
+   */
+  async toggleScreenShare(enabled: boolean = !this._screen): Promise<void> {
+    if (!enabled) return this.stopScreen();
+    if (this._screen || this.noScreenShare || this._phase !== 'in-call' || !navigator.mediaDevices?.getDisplayMedia) return;
+    const generation = this.generation;
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (err) {
+      // The visitor pressing Cancel is no error.
+      if ((err as DOMException)?.name !== 'NotAllowedError' || !(err as DOMException).message.includes('Permission denied by user')) {
+        this.notice({ type: 'media-denied', message: strings.screenDenied, fatal: false });
+      }
+      return;
+    }
+    if (generation !== this.generation || this._phase !== 'in-call') return stopStream(stream);
+    const track = stream.getVideoTracks()[0];
+    // Stopped from the browser's own "Stop sharing" bar.
+    track?.addEventListener('ended', () => this._screen === stream && void this.stopScreen());
+    this._screen = stream;
+    this.controller.session?.setScreen(stream);
+    this.announce(strings.screenShared);
+  }
+
+  private async stopScreen(): Promise<void> {
+    const stream = this._screen;
+    if (!stream) return;
+    this._screen = null;
+    stopStream(stream);
+    this.controller.session?.setScreen(null);
+    if (this._phase === 'in-call') this.announce(strings.screenStopped);
+  }
+
+  /**
    * Uses another microphone, camera or speaker, by its `deviceId` from
    * `navigator.mediaDevices.enumerateDevices()`. In a call, the new track replaces the old one
    * in every connection, without renegotiation. A speaker (`audiooutput`) is chosen only where
@@ -594,6 +644,8 @@ export class RtcCall extends RoomElement {
     const wasActive = this._phase === 'in-call' || this._phase === 'joining';
     this.generation++;
     this.devices.stop();
+    if (this._screen) stopStream(this._screen);
+    this._screen = null;
     this.stopMeter();
     this.stopAudio();
     this._preview = 'off';
@@ -830,9 +882,11 @@ export class RtcCall extends RoomElement {
     </button>`;
   }
 
-  /** The tiles of the stage: this page, the others, and while alone the invitation. */
+  /** The tiles of the stage: shared screens first, this page, the others, and while alone the invitation. */
   private tiles(): Tile[] {
-    const tiles: Tile[] = [{ id: 'local' }, ...this.participants.map((p) => ({ id: p.id, participant: p }))];
+    const screens: Tile[] = this.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
+    if (this._screen) screens.push({ id: 'local/screen', screen: this._screen });
+    const tiles: Tile[] = [...screens, { id: 'local' }, ...this.participants.map((p) => ({ id: p.id, participant: p }))];
     if (this.participants.length === 0 && this._phase === 'in-call') tiles.push({ id: 'alone' });
     return tiles;
   }
@@ -842,7 +896,10 @@ export class RtcCall extends RoomElement {
     const { width, height } = this._box;
     const gap = 8;
     const people = tiles.filter((t) => t.id !== 'alone');
-    const focus = this._pinned ?? (this._view === 'speaker' ? (this.lastSpeaker ?? people.find((t) => t.id !== 'local')?.id ?? null) : null);
+    // A shared screen shows large, beside the cameras, unless the visitor pinned another tile.
+    const screen = tiles.find((t) => t.screen && t.id !== 'local/screen') ?? tiles.find((t) => t.screen);
+    const pinned = this._pinned && tiles.some((t) => t.id === this._pinned) ? this._pinned : null;
+    const focus = pinned ?? screen?.id ?? (this._view === 'speaker' ? (this.lastSpeaker ?? people.find((t) => t.id !== 'local')?.id ?? null) : null);
     const main = focus ? tiles.findIndex((t) => t.id === focus) : -1;
     if (main >= 0 && people.length > 1) return speakerLayout(tiles.length, main, width, height, gap);
     return gridLayout(tiles.length, width, height, gap);
@@ -860,11 +917,20 @@ export class RtcCall extends RoomElement {
         ${repeat(
           tiles,
           (t) => t.id,
-          (t, i) => (t.id === 'alone' ? this.renderAlone(place(i)) : this.renderTile(t, place(i))),
+          (t, i) => (t.id === 'alone' ? this.renderAlone(place(i)) : t.screen ? this.renderScreen(t, place(i)) : this.renderTile(t, place(i))),
         )}
       </ul>
       ${this._mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${strings.youreMuted}</p>` : nothing}
     </div>`;
+  }
+
+  /** A shared screen: the whole picture (not cropped), named. */
+  private renderScreen(t: Tile, style: ReturnType<typeof styleMap> | typeof nothing) {
+    const name = t.participant ? strings.screenOf(t.participant.name) : strings.yourScreen;
+    return html`<li part="tile screen-tile" class="tile screen-tile" style=${style} data-peer-id=${t.id}>
+      <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
+      <span part="label" class="label"><span part="name" class="name">${name}</span></span>
+    </li>`;
   }
 
   private renderAlone(style: ReturnType<typeof styleMap> | typeof nothing) {
@@ -962,6 +1028,11 @@ export class RtcCall extends RoomElement {
       <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
         ${this.renderToggle('audio', this._mic, !canMic, () => this.toggleMicrophone())}
         ${this.renderToggle('video', this._cam, !canCam, () => this.toggleCamera())}
+        ${!this.noScreenShare && canShareScreen
+          ? html`<button part="button screen-button" class="control" title=${this._screen ? strings.stopSharing : strings.shareScreen} data-off=${this._screen ? nothing : ''} @click=${() => this.toggleScreenShare()}>
+              ${icon(this._screen ? 'screenOff' : 'screen')}<span class="text">${this._screen ? strings.stopSharing : strings.shareScreen}</span>
+            </button>`
+          : nothing}
         <button part="button settings-button" class="control" aria-expanded=${this._settings} aria-controls="settings" title=${strings.settings} @click=${() => (this._settings = !this._settings)}>
           ${icon('settings')}<span class="text">${strings.settings}</span>
         </button>

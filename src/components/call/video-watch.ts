@@ -25,7 +25,9 @@ export class VideoWatch {
     // A new stream starts counting afresh: it gets its own `stallAfter` to show a first frame.
     if (!last || last.source !== source || last.frames !== frames) this.seen.set(video, { source, frames, at: now });
     const track = (source as MediaStream | null)?.getVideoTracks()[0];
-    if (!track || track.readyState !== 'live' || track.muted) return false;
+    // Not `track.muted`: Chromium leaves a track that arrived by renegotiation muted while its
+    // frames flow. The frame count says whether pictures come.
+    if (!track || track.readyState !== 'live') return false;
     return now - this.seen.get(video)!.at < this.stallAfter && video.videoWidth > 0;
   }
 

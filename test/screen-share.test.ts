@@ -1,0 +1,42 @@
+// Screen sharing between real pages: the screen travels on the pair's one peer connection (a
+// track added by renegotiation), shows large beside the cameras, and stops from the page or from
+// the browser's own "Stop sharing" bar.
+import { expect } from '@open-wc/testing';
+import { rtcServer } from './env.js';
+import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
+
+const screenTile = (call: HTMLElement) => part(call, 'screen-tile')[0];
+const playing = (video: HTMLVideoElement | null | undefined) => !!video && video.readyState >= 2 && video.videoWidth > 0;
+
+describe('screen sharing', () => {
+  afterEach(closeAll);
+
+  it('shows a shared screen large on the other page, and takes it away when sharing stops', async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('screen'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    await ada.call.toggleScreenShare(true);
+    await until(() => playing(screenTile(bob.call)?.querySelector('video')), 'Bob does not see Ada\'s screen');
+    expect(screenTile(bob.call).querySelector('[part~="name"]')!.textContent).to.equal("Ada's screen");
+    expect(bob.call.participants[0].screen, 'the participant carries the screen').to.not.equal(null);
+    // Large, beside the cameras: wider than any camera tile.
+    const width = (el: Element) => el.getBoundingClientRect().width;
+    const cameras = part(bob.call, 'tile').filter((t) => !t.matches('[part~="screen-tile"]'));
+    expect(cameras.length).to.equal(2);
+    for (const c of cameras) expect(width(screenTile(bob.call))).to.be.greaterThan(width(c));
+    expect(ada.call.participants[0].stream, 'the camera still comes').to.not.equal(null);
+
+    // Stopped from the browser's bar: the track ends.
+    const track = (screenTile(ada.call).querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
+    await until(() => !screenTile(bob.call) && !screenTile(ada.call), 'the screen is still shown');
+    await untilEveryoneSeesEveryone([ada, bob]);
+  });
+
+  it('offers no screen sharing with no-screen-share', async () => {
+    const [ada] = await joinAll(uniqueRoom('no-screen'), rtcServer, ['Ada'], { 'no-screen-share': '' });
+    expect(part(ada.call, 'screen-button')).to.have.length(0);
+    await ada.call.toggleScreenShare(true);
+    expect(screenTile(ada.call)).to.equal(undefined);
+  });
+});
