@@ -142,6 +142,24 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(a.log).to.deep.equal(['joined B']);
   });
 
+  it('joins again under a fresh id when the server gave its id to someone else meanwhile', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    const old = b.s.id!;
+    net.down = true;
+    (net.peers.get(old) as unknown as { loseServer(): void }).loseServer();
+    await until(() => b.log.includes('signalling reconnecting'), 'B was not told');
+    // A squatter takes B's id while the server is back for everyone else.
+    const squatter = net.factory(old, {} as never);
+    await until(() => net.peers.get(old) === (squatter as unknown), 'the squatter did not get the id');
+    net.down = false;
+    await until(() => !!b.s.id && b.s.id !== old && shown(b.s) === 'A:connected' && shown(a.s) === 'B:connected', () => `B: ${b.s.id} ${shown(b.s)}; A: ${shown(a.s)}`, 10_000);
+    expect(b.log).to.include('signalling connected');
+    expect(a.log.filter((l) => l === 'joined B'), 'A saw B come back').to.have.length(2);
+    await until(() => a.log.some((l) => l.startsWith('left B')), 'A never let the old B go', 5_000);
+    squatter.destroy();
+  });
+
   it('lets go of the beacon when the holder loses the server, and holds it again once back', async () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);

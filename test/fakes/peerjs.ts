@@ -363,6 +363,8 @@ export class FakePeer extends Events {
     if (this.destroyed || this.disconnected) return;
     this.disconnected = true;
     this.open = false;
+    // The server forgets the id of a socket that closed.
+    if (this.network.peers.get(this.id) === this) this.network.peers.delete(this.id);
     this.emit('error', Object.assign(new Error('Lost connection to server.'), { type: 'network' }));
     this.emit('disconnected', this.id);
   }
@@ -377,6 +379,13 @@ export class FakePeer extends Events {
         this.disconnected = true;
         this.emit('error', Object.assign(new Error('Lost connection to server.'), { type: 'network' }));
         this.emit('disconnected', this.id);
+        return;
+      }
+      const holder = this.network.peers.get(this.id);
+      if (holder && holder !== this) {
+        // Someone took the id while this peer was away: PeerJS reports ID-TAKEN as unavailable-id.
+        this.disconnected = true;
+        this.emit('error', Object.assign(new Error(`ID "${this.id}" is taken`), { type: 'unavailable-id' }));
         return;
       }
       this.network.peers.set(this.id, this);
