@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { connectPeer, until } from '../test/peer-client.mjs';
 
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const REDIS = ['/usr/bin/redis-server', 'redis-server'].find((bin) => spawnSync(bin, ['--version']).status === 0);
@@ -24,24 +25,6 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
-}
-
-/**
- * Resolves once `condition()` is truthy; rejects after `ms`.
- * @template T
- * @param {() => T | Promise<T>} condition
- * @param {string} what
- * @param {number} [ms]
- * @returns {Promise<T>}
- */
-async function until(condition, what, ms = 5000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**
@@ -107,35 +90,6 @@ async function startInstance(t, args) {
   };
 }
 
-/**
- * A raw PeerServer client, as PeerJS connects, with the messages it receives queued.
- * @param {import('node:test').TestContext} t
- * @param {number} port
- * @param {{ id: string, token?: string }} options
- */
-function connectPeer(t, port, { id, token = `token-${id}` }) {
-  const query = new URLSearchParams({ key: 'peerjs', id, token });
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/peerjs/peerjs?${query}`);
-  t.after(() => socket.terminate());
-  socket.on('error', () => {});
-  /** @type {any[]} */
-  const received = [];
-  socket.on('message', (data) => received.push(JSON.parse(String(data))));
-  let next = 0;
-  return {
-    socket,
-    received,
-    /** @returns {Promise<any>} the next message from the server */
-    async next(ms = 5000) {
-      await until(() => received.length > next, `a message for ${id}`, ms);
-      return received[next++];
-    },
-    /** @param {unknown} message */
-    send(message) {
-      socket.send(JSON.stringify(message));
-    },
-  };
-}
 
 /** @param {import('node:test').TestContext} t */
 async function twoInstances(t, extra = /** @type {string[]} */ ([])) {

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { connectPeer, until } from '../test/peer-client.mjs';
 import { createRtcServer } from './index.js';
 import { TOO_MANY_CONNECTIONS } from './socket-guard.js';
 
@@ -25,24 +26,6 @@ async function startServer(t, overrides = {}) {
 }
 
 /**
- * Resolves once `condition()` is truthy; rejects after `ms`.
- * @template T
- * @param {() => T} condition
- * @param {string} what
- * @param {number} [ms]
- * @returns {Promise<T>}
- */
-async function until(condition, what, ms = 5000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/**
  * Resolves with `promise`, or rejects once `ms` have passed.
  * @template T
  * @param {Promise<T>} promise
@@ -57,39 +40,6 @@ function within(promise, what, ms = 5000) {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
   return /** @type {Promise<T>} */ (Promise.race([promise, deadline]).finally(() => clearTimeout(timer)));
-}
-
-/**
- * A raw PeerServer client, as PeerJS connects, with the messages it receives queued.
- * @param {import('node:test').TestContext} t
- * @param {number} port
- * @param {{ id: string, token?: string, from?: string }} options
- */
-function connectPeer(t, port, { id, token = `token-${id}`, from = '127.0.0.1' }) {
-  const query = new URLSearchParams({ key: 'peerjs', id, token });
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/peerjs/peerjs?${query}`, { localAddress: from });
-  t.after(() => socket.terminate());
-  socket.on('error', () => {});
-  /** @type {any[]} */
-  const received = [];
-  socket.on('message', (data) => received.push(JSON.parse(String(data))));
-  /** @type {Promise<{ code: number }>} */
-  const closed = new Promise((resolve) => socket.once('close', (code) => resolve({ code })));
-  let next = 0;
-  return {
-    socket,
-    closed,
-    received,
-    /** @returns {Promise<any>} the next message from the server */
-    async next(ms = 5000) {
-      await until(() => received.length > next, `a message for ${id}`, ms);
-      return received[next++];
-    },
-    /** @param {unknown} message */
-    send(message) {
-      socket.send(JSON.stringify(message));
-    },
-  };
 }
 
 /**
