@@ -26,7 +26,7 @@ describe('IceServers', () => {
   });
 
   it('takes a good answer, and refuses hostile ones without asking again', async () => {
-    const good = { iceServers: [{ urls: ['turn:t.example:3478'], username: '1:x', credential: 'c' }], ttl: 600 };
+    const good = { iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: '1:x', credential: 'c' }], ttl: 600 };
     stub = stubFetch(() => json(good));
     const ice = new IceServers();
     await ice.prepare(freshUrl());
@@ -34,11 +34,11 @@ describe('IceServers', () => {
     stub.restore();
 
     const hostile: unknown[] = [
-      { iceServers: [{ urls: ['https://evil.example'] }], ttl: 600 },
-      { iceServers: [{ urls: 'turn:a', credential: 'x'.repeat(600) }], ttl: 600 },
-      { iceServers: Array(9).fill({ urls: 'turn:a' }), ttl: 600 },
+      { iceServers: [{ urls: ['https://127.0.0.1/not-ice'] }], ttl: 600 },
+      { iceServers: [{ urls: 'turn:127.0.0.1', credential: 'x'.repeat(600) }], ttl: 600 },
+      { iceServers: Array(9).fill({ urls: 'turn:127.0.0.1' }), ttl: 600 },
       { iceServers: [], ttl: 'soon' },
-      { iceServers: [{ urls: ['turn:a'], username: 1 }], ttl: 60 },
+      { iceServers: [{ urls: ['turn:127.0.0.1'], username: 1 }], ttl: 60 },
       'x'.repeat(20_000),
     ];
     for (const body of hostile) {
