@@ -19,17 +19,23 @@ const SAVE_DELAY = 2000;
 export const HANDED_OVER = /^rtc-room-/;
 
 /**
- * @typedef {object} Binding
+ * @typedef {object} Binding an id reserved for its token after the connection was lost
  * @property {Buffer} token hash of the token
  * @property {string | null} address where it was held from; null for one restored from the state file
- * @property {number} until (released bindings) when it lapses
- * @property {boolean} [reserve] (held bindings) whether it is reserved for its token once lost
- * @property {unknown} [client] (held bindings) the PeerServer's client object
+ * @property {number} until when it lapses
+ */
+
+/**
+ * What holds an id: the PeerServer's WebSocket, with the client `peer` gave it to.
+ * @typedef {{ readonly address: string, readonly client: { getToken(): string } | undefined }} Holder
  */
 
 export class IdClaims {
-  /** Held ids: the id's hash → binding. Never larger than the PeerServer's client list. */
-  #held = /** @type {Map<string, Binding>} */ (new Map());
+  /**
+   * Held ids: the id → its holder. Never larger than the PeerServer's client list, whose ids
+   * `peer` keeps as they are too; nothing is hashed while a connection opens.
+   */
+  #held = /** @type {Map<string, Holder>} */ (new Map());
   /** Ids whose connection was lost, oldest lapse first: the id's hash → binding. */
   #released = /** @type {Map<string, Binding>} */ (new Map());
   /** Released ids by address, oldest first, to bound what one address can reserve. */
@@ -46,6 +52,8 @@ export class IdClaims {
   /** @type {Promise<void>} */
   #saving = Promise.resolve();
   #closed = false;
+  #lastId = '';
+  #lastKey = '';
 
   /**
    * @param {object} options
@@ -67,28 +75,39 @@ export class IdClaims {
 
   /** Whether `token` may claim `id`: nobody holds or reserves it, or its holder had that token. */
   mayClaim(/** @type {string} */ id, /** @type {string} */ token) {
+    const holder = this.#held.get(id);
+    if (holder) return !holder.client || this.#sameToken(holder.client.getToken(), token);
+    // Most connections meet no reservation at all: no hashing then.
+    if (this.#released.size === 0) return true;
     this.#sweep();
-    const key = hashId(id);
-    let binding = this.#held.get(key) ?? this.#released.get(key);
-    if (binding && !binding.client && binding.until <= this.#now()) {
+    const key = this.#keyOf(id);
+    const binding = this.#released.get(key);
+    if (!binding) return true;
+    if (binding.until <= this.#now()) {
       this.#unrelease(key);
-      binding = undefined;
+      return true;
     }
-    return !binding || timingSafeEqual(binding.token, this.#hashToken(token));
+    return timingSafeEqual(binding.token, this.#hashToken(token));
   }
 
   /**
-   * The PeerServer gave `id` to a client.
+   * The PeerServer gave `id` to a client, on the WebSocket `holder`.
    * @param {string} id
-   * @param {string} token
-   * @param {unknown} client the PeerServer's client object, to recognise its disconnect
-   * @param {string} address
+   * @param {Holder} holder
    */
-  held(id, token, client, address) {
-    const key = hashId(id);
-    this.#unrelease(key);
-    this.#held.set(key, { token: this.#hashToken(token), address, until: 0, client, reserve: !HANDED_OVER.test(id) });
+  held(id, holder) {
+    if (this.#released.size > 0) this.#unrelease(this.#keyOf(id));
+    this.#held.set(id, holder);
     this.#changed();
+  }
+
+  /**
+   * The WebSocket that holds `id`, if any.
+   * @param {string} id
+   * @returns {Holder | undefined}
+   */
+  holder(id) {
+    return this.#held.get(id);
   }
 
   /**
@@ -97,15 +116,16 @@ export class IdClaims {
    * heartbeats stopped, the server cut it off or shut down) leaves the id reserved for the
    * token for the grace period.
    * @param {string} id
-   * @param {unknown} client
+   * @param {Holder} holder
    * @param {boolean} givenUp
    */
-  dropped(id, client, givenUp) {
-    const key = hashId(id);
-    const binding = this.#held.get(key);
-    if (!binding || binding.client !== client) return;
-    this.#held.delete(key);
-    if (!givenUp && binding.reserve) this.#release(key, binding.token, binding.address, this.#now() + this.#graceTimeout);
+  dropped(id, holder, givenUp) {
+    if (this.#held.get(id) !== holder) return;
+    this.#held.delete(id);
+    const token = holder.client?.getToken();
+    if (!givenUp && token !== undefined && !HANDED_OVER.test(id)) {
+      this.#release(this.#keyOf(id), this.#hashToken(token), holder.address, this.#now() + this.#graceTimeout);
+    }
     this.#changed();
   }
 
@@ -157,7 +177,7 @@ export class IdClaims {
     // In lapse order, as #sweep expects.
     entries.sort((a, b) => a[2] - b[2]);
     for (const [key, token, remaining] of entries) {
-      if (!this.#held.has(key)) this.#release(key, Buffer.from(token, 'base64url'), null, now + remaining);
+      this.#release(key, Buffer.from(token, 'base64url'), null, now + remaining);
     }
   }
 
@@ -190,8 +210,9 @@ export class IdClaims {
       const now = this.#now();
       /** @type {[string, string, number][]} */
       const ids = [];
-      for (const [key, binding] of this.#held) {
-        if (binding.reserve) ids.push([key, binding.token.toString('base64url'), this.#graceTimeout]);
+      for (const [id, holder] of this.#held) {
+        const token = holder.client?.getToken();
+        if (token !== undefined && !HANDED_OVER.test(id)) ids.push([hashId(id), this.#hashToken(token).toString('base64url'), this.#graceTimeout]);
       }
       for (const [key, binding] of this.#released) ids.push([key, binding.token.toString('base64url'), binding.until - now]);
       const temporary = `${file}.${process.pid}.tmp`;
@@ -243,6 +264,28 @@ export class IdClaims {
       if (binding.until > now) break;
       this.#unrelease(key);
     }
+  }
+
+  /**
+   * The key of `id` among reservations; the last one is remembered, since a connection asks for
+   * it twice (claimed, then held).
+   * @param {string} id
+   */
+  #keyOf(id) {
+    if (id !== this.#lastId) {
+      this.#lastId = id;
+      this.#lastKey = hashId(id);
+    }
+    return this.#lastKey;
+  }
+
+  /**
+   * Compares two tokens in a time that does not tell how much of them matched.
+   * @param {string} a
+   * @param {string} b
+   */
+  #sameToken(a, b) {
+    return timingSafeEqual(this.#hashToken(a), this.#hashToken(b));
   }
 
   /** @param {string} token */

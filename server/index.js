@@ -16,8 +16,8 @@ export { defaultConfig, resolveConfig, ConfigError } from './config.js';
 
 // peer@1.0.2 needs ws 8 but may sit next to a hoisted ws 7: take the copy that
 // peer itself resolves.
-/** @type {typeof import('ws').Server} */
-const WebSocketServer = createRequire(import.meta.resolve('peer'))('ws').WebSocketServer;
+/** @type {typeof import('ws')} */
+const WebSocket = createRequire(import.meta.resolve('peer'))('ws');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -63,15 +63,6 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   if (config.proxied) app.set('trust proxy', true);
   const httpServer = http.createServer(app);
 
-  // Upgraded WebSocket connections are no longer seen by closeAllConnections(),
-  // so every socket is tracked for close().
-  /** @type {Set<import('node:net').Socket>} */
-  const sockets = new Set();
-  httpServer.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-
   const claims = new IdClaims({
     graceTimeout: config.idGraceTimeout,
     maxReleased: config.concurrentLimit,
@@ -91,7 +82,7 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     concurrent_limit: config.concurrentLimit,
     allow_discovery: config.allowDiscovery,
     proxied: config.proxied,
-    createWebSocketServer: (options) => (webSocketServer = guard.createWebSocketServer(WebSocketServer, options)),
+    createWebSocketServer: (options) => (webSocketServer = guard.createWebSocketServer(WebSocket, options)),
   });
   peerServer.disable('x-powered-by');
   // The PeerServer re-emits socket errors and unparsable messages as 'error';
@@ -183,12 +174,14 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
         // Before the sockets go: every id held now is one its owner will want back.
         const saved = claims.close();
         const left = cluster?.close();
-        for (const client of webSocketServer?.clients ?? []) client.terminate();
+        // Upgraded connections are no longer the HTTP server's (closeAllConnections() does not
+        // see them); the guard lists every WebSocket, refused ones too, until it has closed. An
+        // upgrade ws refuses (another path, a bad handshake) it ends at once.
+        guard.terminateAll();
         webSocketServer?.close();
         // Settles with ERR_SERVER_NOT_RUNNING when listen() never succeeded: closed either way.
         const closed = new Promise((closedHttp) => httpServer.close(() => closedHttp(undefined)));
         httpServer.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
         resolve(Promise.all([saved, closed, left]).then(() => {}));
       });
       return closing;

@@ -18,16 +18,29 @@ const WARN_INTERVAL = 10_000;
 
 export const TOO_MANY_CONNECTIONS = 'Too many connections from your address';
 
+// What the guard keeps per socket, as fields of the socket itself (GuardedWebSocket below): no
+// per-socket closures, wrappers or side tables, so that a socket costs about what it costs `peer`.
+/** Counted against its address. */
+const COUNTED = 1;
+/** The server began to close it. */
+const SERVER_CLOSING = 2;
+/** The client closed it with a close frame of its own. */
+const GIVEN_UP = 4;
+/** The cluster granted its claim. */
+const CLAIMED = 8;
+/** `peer` dropped its client from its list on a LEAVE without destination; the socket stays open. */
+const LEFT = 16;
+
 /**
- * @typedef {object} SocketState
- * @property {string} address
- * @property {string | undefined} id the peer id asked for in the URL
- * @property {boolean} serverClosing whether the server began to close it
- * @property {boolean} givenUp whether the client closed it with a close frame of its own
- * @property {string | undefined} token
+ * @typedef {object} Pending a claim the cluster checks or has granted
+ * @property {string} id
+ * @property {string} token
  * @property {any[][] | undefined} holding messages that came while the cluster checked the claim
- * @property {boolean} claimed whether the cluster granted the claim
- * @property {boolean} registered whether `peer` gave the id to this socket
+ */
+
+/**
+ * @typedef {import('ws') & { address: string, flags: number, client: PeerClient | undefined, pending: Pending | undefined }} GuardedSocket
+ * @typedef {{ getId(): string, getToken(): string, getSocket(): any }} PeerClient
  */
 
 /**
@@ -42,11 +55,13 @@ export class SocketGuard {
   #claims;
   #logger;
   #now;
+  /**
+   * Every WebSocket not yet closed, refused ones too, for close(). ws's own list (clientTracking)
+   * would cost a closure per socket.
+   */
+  #sockets = /** @type {Set<GuardedSocket>} */ (new Set());
   /** Open accepted sockets per address; an address with none has no entry. */
   #perAddress = /** @type {Map<string, number>} */ (new Map());
-  #states = /** @type {WeakMap<object, SocketState>} */ (new WeakMap());
-  /** Ids that `peer` holds a client for: id → client. */
-  #present = /** @type {Map<string, { getSocket(): unknown }>} */ (new Map());
   /** Messages kept for absent destinations, by destination, least recently added first. */
   #kept = /** @type {Map<string, Kept>} */ (new Map());
   /** Destinations whose next message might not fit. */
@@ -59,6 +74,8 @@ export class SocketGuard {
   #lastWarning = {};
   /** @type {import('./cluster.js').Cluster | undefined} */
   #cluster;
+  /** The `emit` of the `ws` WebSocket class: passes an event on to `peer`'s listeners. */
+  #emit = /** @type {(this: any, event: string, ...args: any[]) => boolean} */ (() => false);
 
   /**
    * @param {object} options
@@ -79,12 +96,92 @@ export class SocketGuard {
 
   /**
    * Builds the WebSocket server `peer` asks for (its `createWebSocketServer` option).
-   * @param {typeof import('ws').Server} WebSocketServer the `ws` that `peer` resolves
+   * @param {typeof import('ws')} WebSocket the `ws` that `peer` resolves (its WebSocket class,
+   *   with `WebSocketServer` on it)
    * @param {import('ws').ServerOptions} options
    */
-  createWebSocketServer(WebSocketServer, options) {
+  createWebSocketServer(WebSocket, options) {
+    const emit = WebSocket.prototype.emit;
+    this.#emit = emit;
+    const OPEN = WebSocket.OPEN;
+    // The guard's side of the sockets' methods below (one set for the server, not per socket).
+    const sending = () => {
+      this.#sent = true;
+    };
+    const checkBacklog = (/** @type {any} */ socket) => this.#checkBacklog(socket);
+    const message = (/** @type {any} */ socket, /** @type {Buffer} */ data, /** @type {boolean} */ isBinary) =>
+      this.#message(socket, data, isBinary);
+    const closed = (/** @type {any} */ socket, /** @type {number} */ code) => this.#closed(socket, code);
+    // Every socket the server accepts is one of these: the guard's checks are its methods, shared
+    // by all, and its state is four fields.
+    class GuardedWebSocket extends WebSocket {
+      /** @param {any[]} args as ws passes them */
+      constructor(...args) {
+        super(.../** @type {[any, any, any]} */ (args));
+        /** The address it counts against. */
+        this.address = '';
+        this.flags = 0;
+        /** @type {PeerClient | undefined} the client `peer` gave it to */
+        this.client = undefined;
+        /** @type {Pending | undefined} */
+        this.pending = undefined;
+      }
+
+      /**
+       * @param {any} data
+       * @param {any} [options]
+       * @param {any} [callback]
+       */
+      send(data, options, callback) {
+        sending();
+        // Dropped: the socket is on its way out.
+        if (this.readyState !== OPEN) return;
+        /** @type {(...args: any[]) => void} */ (super.send).call(this, data, options, callback);
+        checkBacklog(this);
+      }
+
+      /** @type {import('ws')['close']} */
+      close(code, reason) {
+        // ws answers a client's close frame with close(): that one the client began.
+        if (!(/** @type {any} */ (this)._closeFrameReceived)) this.flags |= SERVER_CLOSING;
+        super.close(code, reason);
+      }
+
+      terminate() {
+        this.flags |= SERVER_CLOSING;
+        super.terminate();
+      }
+
+      /**
+       * ws emits every event with at most two arguments.
+       * @param {string | symbol} event
+       * @param {any} [a]
+       * @param {any} [b]
+       */
+      emit(event, a, b) {
+        switch (event) {
+          case 'message':
+            return message(this, a, b);
+          case 'close':
+            closed(this, a);
+            break;
+          case 'ping': {
+            // ws answers pings itself; its answers queue like any other data.
+            const result = emit.call(this, event, a);
+            checkBacklog(this);
+            return result;
+          }
+          case 'error':
+            // `peer` listens only on sockets it sees; an error must never go unheard.
+            if (this.listenerCount('error') === 0) return false;
+            break;
+        }
+        return arguments.length > 2 ? emit.call(this, event, a, b) : emit.call(this, event, a);
+      }
+    }
     const admit = (/** @type {any} */ socket, /** @type {any} */ req) => this.#admit(socket, req);
-    class GuardedWebSocketServer extends WebSocketServer {
+    const Server = /** @type {typeof import('ws').Server} */ (/** @type {any} */ (WebSocket).WebSocketServer);
+    class GuardedWebSocketServer extends Server {
       /** @type {import('node:events').EventEmitter['emit']} */
       emit(event, ...args) {
         if (event !== 'connection') return super.emit(event, ...args);
@@ -105,6 +202,8 @@ export class SocketGuard {
     // closeTimeout is ws 8's (the types here may be ws 7's).
     return new GuardedWebSocketServer(/** @type {import('ws').ServerOptions} */ ({
       ...options,
+      WebSocket: GuardedWebSocket,
+      clientTracking: false,
       maxPayload: this.#config.maxMessageBytes,
       perMessageDeflate: false,
       closeTimeout: CLOSE_TIMEOUT,
@@ -113,29 +212,30 @@ export class SocketGuard {
 
   /**
    * `peer` gave an id to a client (its 'connection' event): whatever was kept for it is delivered.
-   * @param {{ getId(): string, getToken(): string, getSocket(): any }} client
+   * @param {PeerClient} client
    */
   connected(client) {
     const id = client.getId();
-    this.#present.set(id, client);
     this.#forget(id);
-    const state = this.#states.get(client.getSocket());
-    if (state) state.registered = true;
-    this.#claims.held(id, client.getToken(), client, state?.address ?? '');
+    const socket = /** @type {GuardedSocket} */ (client.getSocket());
+    socket.client = client;
+    this.#claims.held(id, socket);
     this.#cluster?.held(id, client.getToken());
   }
 
   /**
    * `peer` dropped a client (its 'disconnect' event).
-   * @param {{ getId(): string, getSocket(): any }} client
+   * @param {PeerClient} client
    */
   disconnected(client) {
     const id = client.getId();
-    if (this.#present.get(id) === client) this.#present.delete(id);
-    // No socket: `peer` dropped it for missing heartbeats.
-    const state = this.#states.get(client.getSocket());
-    this.#claims.dropped(id, client, state?.givenUp ?? false);
-    if (this.#present.get(id) === undefined) this.#cluster?.dropped(id, client.getToken(), state?.givenUp ?? false);
+    // The socket `peer` last gave the client to (it has none left when it dropped the client for
+    // missing heartbeats).
+    const socket = /** @type {GuardedSocket | undefined} */ (this.#claims.holder(id));
+    if (socket?.client !== client) return;
+    const givenUp = (socket.flags & GIVEN_UP) !== 0;
+    this.#claims.dropped(id, socket, givenUp);
+    this.#cluster?.dropped(id, client.getToken(), givenUp);
   }
 
   /**
@@ -154,16 +254,20 @@ export class SocketGuard {
   get clusterHost() {
     return {
       deliver: (id, text) => {
-        const socket = /** @type {import('ws') | null | undefined} */ (this.#present.get(id)?.getSocket());
+        const socket = this.#present(id)?.getSocket();
         if (!socket) return false;
         socket.send(text);
         return true;
       },
       moved: (id) => {
-        const socket = /** @type {import('ws') | null | undefined} */ (this.#present.get(id)?.getSocket());
-        socket?.close(1000, 'taken over on another server');
+        this.#present(id)?.getSocket()?.close(1000, 'taken over on another server');
       },
     };
+  }
+
+  /** Ends every WebSocket at once (the server is closing). */
+  terminateAll() {
+    for (const socket of this.#sockets) socket.terminate();
   }
 
   /** Accepted sockets per address: for tests and diagnostics. */
@@ -180,16 +284,25 @@ export class SocketGuard {
   }
 
   /**
+   * The client `peer` holds for `id`, as its own list has it.
+   * @param {string} id
+   * @returns {PeerClient | undefined}
+   */
+  #present(id) {
+    const socket = /** @type {GuardedSocket | undefined} */ (this.#claims.holder(id));
+    return socket && !(socket.flags & LEFT) ? socket.client : undefined;
+  }
+
+  /**
    * Checks a new WebSocket before `peer` sees it: true to pass it on, false when it has been
    * refused, or, while the cluster checks the claim, a promise of the messages to replay once
    * `peer` has it (false: refused).
-   * @param {import('ws')} socket
+   * @param {GuardedSocket} socket
    * @param {import('node:http').IncomingMessage} req
    * @returns {boolean | Promise<any[][] | false>}
    */
   #admit(socket, req) {
-    // `peer` adds its own listener only for sockets it sees; an error must never go unheard.
-    socket.on('error', () => {});
+    this.#sockets.add(socket);
     const address = clientAddress(req, this.#config.proxied);
     const open = this.#perAddress.get(address) ?? 0;
     if (open >= this.#config.maxConnectionsPerAddress) {
@@ -198,77 +311,23 @@ export class SocketGuard {
       socket.close(1008, 'too many connections');
       return false;
     }
-    // The query as `peer` reads it (the last of repeated parameters wins), so both see the same id.
-    /** @type {Record<string, string>} */
-    let query = {};
-    try {
-      query = Object.fromEntries(new URL(req.url ?? '', 'https://peerjs').searchParams.entries());
-    } catch {
-      // `peer` answers for a URL without parameters
-    }
-    const { id, token, key } = query;
+    const { id, token, key } = peerQuery(req.url ?? '');
     if (id && token && key === this.#config.key && !this.#claims.mayClaim(id, token)) {
       // As `peer` answers a claim of an id held with another token: PeerJS reports `unavailable-id`.
       socket.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
       socket.close();
       return false;
     }
-
     this.#perAddress.set(address, open + 1);
-    /** @type {SocketState} */
-    const state = { address, id, token, serverClosing: false, givenUp: false, holding: undefined, claimed: false, registered: false };
-    this.#states.set(socket, state);
-    socket.once('close', (/** @type {number} */ code) => {
-      state.givenUp = !state.serverClosing && code !== 1006;
-      // Granted by the cluster, then never taken up: `peer` refused it (its concurrent limit).
-      if (state.claimed && !state.registered) this.#cluster?.unclaim(/** @type {string} */ (id), /** @type {string} */ (token));
-      const left = (this.#perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.#perAddress.set(address, left);
-      else this.#perAddress.delete(address);
-    });
-
-    const close = socket.close;
-    const terminate = socket.terminate;
-    socket.close = (/** @type {[number?, string?]} */ ...args) => {
-      // ws answers a client's close frame with close(): that one the client began.
-      if (!(/** @type {any} */ (socket)._closeFrameReceived)) state.serverClosing = true;
-      close.apply(socket, args);
-    };
-    socket.terminate = () => {
-      state.serverClosing = true;
-      terminate.call(socket);
-    };
-
-    const send = socket.send;
-    /** @type {(data: any, ...rest: any[]) => void} */
-    socket.send = (data, ...rest) => {
-      this.#sent = true;
-      // Dropped: the socket is on its way out.
-      if (socket.readyState !== socket.OPEN) return;
-      send.call(socket, data, .../** @type {[any]} */ (rest));
-      this.#checkBacklog(socket, address);
-    };
-    // ws answers pings itself; its answers queue like any other data.
-    socket.on('ping', () => this.#checkBacklog(socket, address));
-
-    const emit = socket.emit;
-    /** @type {import('node:events').EventEmitter['emit']} */
-    socket.emit = (event, ...args) => {
-      if (event !== 'message') return emit.call(socket, event, ...args);
-      if (state.holding) {
-        if (state.holding.length >= MAX_HELD_MESSAGES) socket.terminate();
-        else state.holding.push(args);
-        return true;
-      }
-      return this.#relay(socket, state, /** @type {Buffer} */ (args[0]), () => emit.call(socket, event, ...args));
-    };
+    socket.address = address;
+    socket.flags |= COUNTED;
 
     const cluster = this.#cluster;
     if (!cluster?.up || !id || !token || key !== this.#config.key) return true;
-    state.holding = [];
+    const pending = (socket.pending = { id, token, holding: /** @type {any[][] | undefined} */ ([]) });
     return cluster.claim(id, token).then((free) => {
-      const held = state.holding ?? [];
-      state.holding = undefined;
+      const held = pending.holding ?? [];
+      pending.holding = undefined;
       if (socket.readyState !== socket.OPEN) {
         if (free) cluster.unclaim(id, token);
         return false;
@@ -278,72 +337,99 @@ export class SocketGuard {
         socket.close();
         return false;
       }
-      state.claimed = true;
+      socket.flags |= CLAIMED;
       return held;
     });
   }
 
   /**
+   * A socket closed (its 'close' event, before `peer` hears it).
+   * @param {GuardedSocket} socket
+   * @param {number} code
+   */
+  #closed(socket, code) {
+    this.#sockets.delete(socket);
+    if (!(socket.flags & SERVER_CLOSING) && code !== 1006) socket.flags |= GIVEN_UP;
+    if (!(socket.flags & COUNTED)) return;
+    socket.flags &= ~COUNTED;
+    // Granted by the cluster, then never taken up: `peer` refused it (its concurrent limit).
+    const pending = socket.pending;
+    if (pending && socket.flags & CLAIMED && !socket.client) this.#cluster?.unclaim(pending.id, pending.token);
+    const address = socket.address;
+    const left = (this.#perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.#perAddress.set(address, left);
+    else this.#perAddress.delete(address);
+  }
+
+  /**
    * Cuts off a client that does not read what it is sent, before the server holds more of it.
    * @param {import('ws')} socket
-   * @param {string} address
    */
-  #checkBacklog(socket, address) {
+  #checkBacklog(socket) {
     if (socket.bufferedAmount <= this.#config.maxBufferedBytes) return;
-    this.#warn('backlog', `cut off a WebSocket from ${address}: ${socket.bufferedAmount} bytes unread`);
+    this.#warn('backlog', `cut off a WebSocket from ${/** @type {GuardedSocket} */ (socket).address}: ${socket.bufferedAmount} bytes unread`);
     socket.terminate();
   }
 
   /**
-   * Lets `peer` handle one message unless it would be kept for an absent id with no room left;
-   * afterwards counts it if `peer` kept it.
-   * @param {import('ws')} socket
-   * @param {SocketState} state
+   * A message from a client: held while the cluster checks its claim, else passed to `peer`
+   * unless it would be kept for an absent id with no room left; afterwards counted if `peer`
+   * kept it.
+   * @param {GuardedSocket} socket
    * @param {Buffer} data
-   * @param {() => boolean} handle
+   * @param {boolean} isBinary
    */
-  #relay(socket, state, data, handle) {
+  #message(socket, data, isBinary) {
+    const holding = socket.pending?.holding;
+    if (holding) {
+      if (holding.length >= MAX_HELD_MESSAGES) socket.terminate();
+      else holding.push([data, isBinary]);
+      return true;
+    }
+    const client = socket.client;
+    // Not (yet) `peer`'s: nobody listens, nothing is kept.
+    if (!client) return this.#emit.call(socket, 'message', data, isBinary);
     const size = data.length;
     /** @type {any} */
     let message;
     const cluster = this.#cluster;
-    if (cluster?.up && state.id !== undefined) {
+    if (cluster?.up) {
       message = parse(data);
       // For an id not held here, from a client `peer` has registered: through Redis.
       if (
         message !== null &&
         typeof message === 'object' &&
         typeof message.dst === 'string' &&
-        !this.#present.has(message.dst) &&
-        this.#present.get(state.id)?.getSocket() === socket &&
-        cluster.relay(state.id, message)
+        !this.#present(message.dst) &&
+        this.#present(client.getId())?.getSocket() === socket &&
+        cluster.relay(client.getId(), message)
       ) {
         return true;
       }
     }
-    this.#sweep();
+    if (this.#kept.size > 0) this.#sweep();
     if (this.#nearlyFull.size > 0 || this.#keptBytes + size > this.#config.maxQueuedBytes) {
-      message = parse(data);
+      message ??= parse(data);
       const to = this.#keptFor(message);
-      if (to !== undefined && !(typeof message.dst === 'string' && this.#present.has(message.dst)) && !this.#fits(to, size)) {
+      if (to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#fits(to, size)) {
         this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
         // What `peer` says when a kept message lapses, so that the sender stops waiting at once.
-        if (typeof message.dst === 'string' && state.id !== undefined) {
-          socket.send(JSON.stringify({ type: 'EXPIRE', src: message.dst, dst: state.id }));
+        if (typeof message.dst === 'string') {
+          socket.send(JSON.stringify({ type: 'EXPIRE', src: message.dst, dst: client.getId() }));
         }
         return true;
       }
     }
     this.#sent = false;
-    const result = handle();
+    const result = this.#emit.call(socket, 'message', data, isBinary);
     if (this.#sent) return result;
     message ??= parse(data);
     const to = this.#keptFor(message);
     if (to !== undefined) this.#keep(to, size);
     // `peer` drops the sender of a LEAVE without destination from its list, socket or not.
-    else if (message && message.type === 'LEAVE' && !message.dst && state.id !== undefined) {
-      const client = this.#present.get(state.id);
-      if (client?.getSocket() === socket) this.#present.delete(state.id);
+    else if (message && message.type === 'LEAVE' && !message.dst) {
+      const holder = /** @type {GuardedSocket | undefined} */ (this.#claims.holder(client.getId()));
+      if (holder) holder.flags |= LEFT;
     }
     return result;
   }
@@ -427,4 +513,43 @@ function parse(data) {
   } catch {
     return undefined;
   }
+}
+
+/** A query of these characters reads the same split by hand as through the URL parser: nothing to decode. */
+const PLAIN_QUERY = /^[\w.~=&-]*$/;
+
+/**
+ * `id`, `token` and `key` of a PeerServer WebSocket URL, as `peer` reads them (the URL parser's
+ * search parameters, the last of repeated ones winning), without the parser for a plain query.
+ * @param {string} url the request's URL, a path (ws handles only the PeerServer's path)
+ * @returns {{ id?: string, token?: string, key?: string }}
+ */
+export function peerQuery(url) {
+  const at = url.indexOf('?');
+  if (at === -1) return {};
+  const query = url.slice(at + 1);
+  if (!PLAIN_QUERY.test(query) || url.lastIndexOf('#', at) !== -1) {
+    try {
+      const { id, token, key } = Object.fromEntries(new URL(url, 'https://peerjs').searchParams.entries());
+      return { id, token, key };
+    } catch {
+      // `peer` answers for a URL without parameters
+      return {};
+    }
+  }
+  /** @type {string | undefined} */
+  let id;
+  /** @type {string | undefined} */
+  let token;
+  /** @type {string | undefined} */
+  let key;
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq === -1 ? pair : pair.slice(0, eq);
+    const value = eq === -1 ? '' : pair.slice(eq + 1);
+    if (name === 'id') id = value;
+    else if (name === 'token') token = value;
+    else if (name === 'key') key = value;
+  }
+  return { id, token, key };
 }

@@ -1,5 +1,3 @@
-import { createHook } from 'node:async_hooks';
-
 /**
  * Runs `fn` and tracks the timeouts it starts, and the timeouts those start
  * when they fire, so that all of them can be cleared later.
@@ -9,37 +7,62 @@ import { createHook } from 'node:async_hooks';
  * offers no way to stop them; left alone they keep the process alive after the
  * server has closed.
  *
+ * `setTimeout` is swapped for a tracking one only while `fn` or a tracked
+ * callback runs (synchronously), and put back at once: nothing is added to the
+ * rest of the process's work, where an `async_hooks` hook would see every
+ * socket, write and promise for the server's whole life.
+ *
  * @param {() => void} fn
  * @returns {() => void} clears every tracked timeout still pending and stops tracking
  */
 export function runTrackingTimeouts(fn) {
-  /** @type {Map<number, NodeJS.Timeout>} */
-  const pending = new Map();
-  let inFn = true;
-  const hook = createHook({
-    init(asyncId, type, triggerAsyncId, resource) {
-      if (type === 'Timeout' && (inFn || pending.has(triggerAsyncId))) {
-        pending.set(asyncId, /** @type {NodeJS.Timeout} */ (resource));
-      }
-    },
-    // A timeout is done once its callback has run; any rearmed successor was
-    // registered by `init` while the callback ran.
-    after(asyncId) {
-      pending.delete(asyncId);
-    },
-  });
-  hook.enable();
-  try {
-    fn();
-  } catch (error) {
-    hook.disable();
-    throw error;
-  } finally {
-    inFn = false;
-  }
+  const realSetTimeout = globalThis.setTimeout;
+  // Weak: a tracked timeout that its owner clears is forgotten with its owner.
+  /** @type {Set<WeakRef<NodeJS.Timeout>>} */
+  const pending = new Set();
+  let stopped = false;
+
+  /** @type {typeof setTimeout} */
+  const trackingSetTimeout = /** @type {any} */ (
+    (/** @type {any} */ callback, /** @type {number | undefined} */ delay, /** @type {any[]} */ ...args) => {
+      if (typeof callback !== 'function') return realSetTimeout(callback, delay, ...args);
+      /** @type {WeakRef<NodeJS.Timeout>} */
+      let ref;
+      const timeout = realSetTimeout(
+        /** @this {unknown} */
+        function (/** @type {any[]} */ ...callbackArgs) {
+          pending.delete(ref);
+          tracked(() => callback.apply(this, callbackArgs));
+        },
+        delay,
+        ...args,
+      );
+      ref = new WeakRef(timeout);
+      pending.add(ref);
+      return timeout;
+    }
+  );
+
+  /** @param {() => void} body */
+  const tracked = (body) => {
+    if (stopped) return;
+    for (const ref of pending) if (ref.deref() === undefined) pending.delete(ref);
+    const outer = globalThis.setTimeout;
+    globalThis.setTimeout = trackingSetTimeout;
+    try {
+      body();
+    } finally {
+      globalThis.setTimeout = outer;
+    }
+  };
+
+  tracked(fn);
   return () => {
-    hook.disable();
-    for (const timeout of pending.values()) clearTimeout(timeout);
+    stopped = true;
+    for (const ref of pending) {
+      const timeout = ref.deref();
+      if (timeout) clearTimeout(timeout);
+    }
     pending.clear();
   };
 }
