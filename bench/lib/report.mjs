@@ -92,12 +92,23 @@ const SECTIONS = {
       table([
         ['', 'rtc-server', 'stock peer', 'ratio'],
         ['peers connected', `${o.connected} / ${o.peers}`, `${s.connected} / ${s.peers}`, ''],
-        ['connections per second', n(o.connectsPerSecond.median), n(s.connectsPerSecond.median), n(r.ratios.connectsPerSecond, 2)],
-        ['MiB per 1,000 peers (RSS)', n(o.mibPer1000.median, 1), n(s.mibPer1000.median, 1), n(r.ratios.mibPer1000, 2)],
-        ['OFFERs relayed per second', n(o.relayedPerSecond.median), n(s.relayedPerSecond.median), n(r.ratios.relayedPerSecond, 2)],
-        ['server CPU µs per relayed message', n(o.cpuMicrosecondsPerMessage.median, 1), n(s.cpuMicrosecondsPerMessage.median, 1), n(r.ratios.cpuMicrosecondsPerMessage, 2)],
+        ...[
+          ['connections per second', 'connectsPerSecond', 0],
+          ['server CPU µs per connection', 'cpuMicrosecondsPerConnection', 0],
+          ['MiB per 1,000 peers (RSS)', 'mibPer1000', 1],
+          ['V8 heap bytes per peer', 'heapBytesPerPeer', 0],
+          ['OFFERs relayed per second', 'relayedPerSecond', 0],
+          ['server CPU µs per relayed message', 'cpuMicrosecondsPerMessage', 1],
+        ]
+          .filter(([, f]) => o[f])
+          .map(([label, f, digits]) => [
+            label,
+            `${n(o[f].median, digits)} (${n(o[f].min, digits)}–${n(o[f].max, digits)})`,
+            `${n(s[f].median, digits)} (${n(s[f].min, digits)}–${n(s[f].max, digits)})`,
+            `${n(r.ratios[f], 2)}${r.perRun?.[f] ? ` (runs: ${r.perRun[f].map((x) => n(x, 2)).join(', ')})` : ''}`,
+          ]),
       ]),
-      `   medians of ${r.repetitions} alternating run${r.repetitions > 1 ? 's' : ''}; target ${r.target}: ${verdict(r)}`,
+      `   medians (min–max) of ${r.repetitions} alternating run${r.repetitions > 1 ? 's' : ''}; target ${r.target}: ${verdict(r)}`,
       ...(r.cluster
         ? [
             `   two rtc-server instances sharing one Redis, every pair across them (server CPU: both instances and redis-server): ` +
