@@ -11,6 +11,8 @@ import net from 'node:net';
  */
 export function clientAddress(req, proxied) {
   let address = req.socket.remoteAddress ?? '';
+  // The common case needs no parsing: a direct IPv4 peer is its own key.
+  if (!proxied && req.socket.remoteFamily === 'IPv4') return address;
   if (proxied) {
     const forwarded = req.headers['x-forwarded-for'];
     const last = typeof forwarded === 'string' ? forwarded.slice(forwarded.lastIndexOf(',') + 1).trim() : '';
