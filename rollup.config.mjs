@@ -7,6 +7,7 @@
 // from wherever it loaded rtc-elements.js, with nothing to configure:
 //   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join)
 //   rtc-elements-chat-[hash].js     src/chat/** (<rtc-chat> only; imports the session chunk)
+//   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
 // Every chunk name starts with "rtc-elements-", so a server can route them with one pattern.
 // The content hash changes with the code, so a page holding an older rtc-elements.js gets an
 // error it can report (a missing chunk), never the chunk of another version.
@@ -23,6 +24,7 @@ export function chunkOf(id) {
   // PeerJS and what it depends on.
   if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
   if (/\/dist\/lib\/(chat\/|components\/chat\/chat-parts\.js$)/.test(path)) return 'chat';
+  if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';
   return undefined;
 }
 

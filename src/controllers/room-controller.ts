@@ -77,6 +77,11 @@ export class RoomController implements ReactiveController {
     return this._participants;
   }
 
+  /** The statistics of the connection with a member, or null when there is none (or no session). */
+  stats(id: string): Promise<RTCStatsReport | null> {
+    return this._session?.stats(id) ?? Promise.resolve(null);
+  }
+
 
   /**
    * Loads the session layer (PeerJS included), once per page; rejects with a LoadError

@@ -8,3 +8,4 @@ export * from './message-send.js';
 export * from './file-offered.js';
 export * from './file-progress.js';
 export * from './file-received.js';
+export * from './connection-quality.js';

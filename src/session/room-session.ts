@@ -630,6 +630,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.links.channel(id);
   }
 
+  /** The statistics of the peer connection with a member (getStats()), or null when there is none. */
+  async stats(id: string): Promise<RTCStatsReport | null> {
+    const pc = this.links.peerConnection(id);
+    if (!pc || pc.connectionState === 'closed') return null;
+    return pc.getStats().catch(() => null);
+  }
+
   // ---------------------------------------------------------------- leaving
 
   /** Leaves the room: says goodbye, closes every connection and frees both peer ids. */

@@ -371,6 +371,24 @@ export const callStyles = css`
     width: 16px;
     height: 16px;
   }
+  /* Connection quality: quiet while good, a coloured sign when weak or bad. */
+  .quality {
+    display: inline-flex;
+    flex: none;
+  }
+  .quality[data-quality='good'] {
+    display: none;
+  }
+  .quality[data-quality='weak'] {
+    color: var(--rtc-call-quality-weak, #fbbf24);
+  }
+  .quality[data-quality='bad'] {
+    color: var(--rtc-call-quality-bad, #f87171);
+  }
+  .quality .icon {
+    width: 16px;
+    height: 16px;
+  }
   .tile-actions {
     position: absolute;
     top: 4px;

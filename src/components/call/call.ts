@@ -6,7 +6,7 @@ import { RoomController } from '../../controllers/room-controller.js';
 import { DevicesController, canChooseSpeaker } from '../../controllers/devices.js';
 import { AudioLevels } from '../../media/audio-level.js';
 import { stopStream, type MediaProblem } from '../../media/local-media.js';
-import type { LoadError, SessionModule } from '../../controllers/lazy.js';
+import { lazy, type LoadError, type SessionModule } from '../../controllers/lazy.js';
 import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
@@ -16,8 +16,10 @@ import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
+import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
+import type { ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
 import { callStyles } from './call.styles.js';
-import { icon } from './icons.js';
+import { icon, signal } from './icons.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
 import type { CallAudio } from './speaker.js';
 import { strings } from './strings.js';
@@ -48,6 +50,11 @@ const METER_INTERVAL = 100;
 const SPEAKER_INTERVAL = 100;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
+/** How often the connections' statistics are read for the quality signs. */
+const STATS_INTERVAL = 2_000;
+
+/** The connection-quality judge (media/quality.ts): a chunk of its own, loaded after the join. */
+const loadQuality = lazy(() => import('../../media/quality.js'));
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -113,6 +120,7 @@ const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevi
  * @csspart label - A tile's label: the name and the muted sign.
  * @csspart name - A tile's name.
  * @csspart mic-off - The sign on a tile whose microphone is off (this page's own included).
+ * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`.
  * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`.
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
@@ -142,6 +150,8 @@ const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevi
  * @cssprop [--rtc-call-notice-background=#3f3a1d (light: #fef3c7)] - Background of a notice.
  * @cssprop [--rtc-call-notice-foreground=#fff7cc (light: #713f12)] - Text color of a notice.
  * @cssprop [--rtc-call-status-background=#78350f] - Background of a tile's "Reconnecting…".
+ * @cssprop [--rtc-call-quality-weak=#fbbf24] - Color of the connection-quality sign when weak.
+ * @cssprop [--rtc-call-quality-bad=#f87171] - Color of the connection-quality sign when bad.
  * @cssprop [--rtc-call-field-background=#1f2937 (light: #ffffff)] - Background of the name field and device pickers.
  * @cssprop [--rtc-call-border=#6b7280 (light: #64748b)] - Border color of the name field and device pickers.
  * @cssprop [--rtc-call-radius=10px] - Corner radius of the element.
@@ -163,6 +173,7 @@ const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevi
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
+ * @fires {RtcConnectionQualityEvent} rtc-connection-quality - The quality of the connection with someone changed (and once when first judged). `detail: { participant, quality, stats }`: `quality` is `good`, `weak` or `bad`, `stats` the figures of a `getStats()` entry.
  */
 export class RtcCall extends RoomElement {
   static override styles = callStyles;
@@ -192,6 +203,7 @@ export class RtcCall extends RoomElement {
     _joinCam: { state: true },
     _typedName: { state: true },
     _copied: { state: true },
+    _quality: { state: true },
   };
 
   /** Join as soon as the element is on the page, without the lobby. */
@@ -236,6 +248,8 @@ export class RtcCall extends RoomElement {
   private _joinCam = true;
   private _typedName = storedName();
   private _copied: '' | 'copied' | 'failed' = '';
+  /** The connection quality shown on each remote tile, by peer id. */
+  private _quality: ReadonlyMap<string, Quality> = new Map();
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
@@ -277,6 +291,8 @@ export class RtcCall extends RoomElement {
   private meter: { levels: AudioLevels; timer: ReturnType<typeof setInterval> } | null = null;
   /** The call's speaker detection, loaded after the join. */
   private audio: { ears: CallAudio; timer: ReturnType<typeof setInterval> } | null = null;
+  /** The connection-quality polls, started after the join. */
+  private quality: { watch: QualityWatch; timer: ReturnType<typeof setInterval> } | null = null;
 
   constructor() {
     super();
@@ -335,6 +351,7 @@ export class RtcCall extends RoomElement {
       if (this.isConnected) return;
       this.stopMeter();
       this.stopAudio();
+      this.stopQuality();
       this._preview = 'off';
     });
   }
@@ -445,6 +462,28 @@ export class RtcCall extends RoomElement {
     stopStream(stream);
     this.controller.session?.setScreen(null);
     if (this._phase === 'in-call') this.announce(strings.screenStopped);
+  }
+
+  /**
+   * The connection with each other participant in the call, measured now: one entry per
+   * person, `{ id, name, quality, rtt, packetLoss, packetLossOut, jitter, frameRate,
+   * frameWidth, frameHeight, bitrateIn, bitrateOut, candidateType, remoteCandidateType }`.
+   * Times are in milliseconds, loss a share from 0 to 1, bitrates in bits per second; a figure
+   * the browser does not give is null. `quality` is `good`, `weak` or `bad`: bad from a round
+   * trip over 400 ms, loss over 10 %, jitter over 100 ms or nothing received for 1.5 s; weak
+   * from 200 ms, 3 %, 40 ms or a camera at under 10 frames per second. Rates compare with the
+   * element's own measurement, taken every 2 s during a call. Empty outside a call.
+   */
+  async getStats(): Promise<ParticipantStats[]> {
+    if (this._phase !== 'in-call') return [];
+    const people = [...this.participants];
+    const [judge, reports] = await Promise.all([
+      loadQuality().catch(() => null),
+      Promise.all(people.map((p) => this.controller.stats(p.id).catch(() => null))),
+    ]);
+    if (!judge) return [];
+    const watch = this.quality?.watch ?? new judge.QualityWatch();
+    return people.map((p, i) => ({ id: p.id, name: p.name, ...watch.peek(this.watched(p), reports[i]) }));
   }
 
   /**
@@ -637,6 +676,7 @@ export class RtcCall extends RoomElement {
     this._status = '';
     void this.devices.refresh();
     void this.startAudio(generation);
+    void this.startQuality(generation);
     this.dispatchEvent(new RtcJoinedEvent({ room: session.room, id: session.id ?? '' }));
   }
 
@@ -648,6 +688,7 @@ export class RtcCall extends RoomElement {
     this._screen = null;
     this.stopMeter();
     this.stopAudio();
+    this.stopQuality();
     this._preview = 'off';
     this._mic = this._cam = false;
     this._speaker = this.lastSpeaker = this._pinned = null;
@@ -694,6 +735,59 @@ export class RtcCall extends RoomElement {
     clearInterval(this.audio.timer);
     this.audio.ears.close();
     this.audio = null;
+  }
+
+  // Connection quality: every 2 s, one getStats() per person, judged by media/quality.ts.
+
+  private async startQuality(generation: number): Promise<void> {
+    let judge: typeof import('../../media/quality.js');
+    try {
+      judge = await loadQuality();
+    } catch {
+      return; // no quality signs: the call goes on without them
+    }
+    if (generation !== this.generation || this._phase !== 'in-call' || this.quality) return;
+    const watch = new judge.QualityWatch();
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return; // a slow poll is not stacked on by the next
+      busy = true;
+      void this.pollQuality(watch).finally(() => (busy = false));
+    }, STATS_INTERVAL);
+    this.quality = { watch, timer };
+  }
+
+  private stopQuality(): void {
+    if (this.quality) clearInterval(this.quality.timer);
+    this.quality = null;
+    this._quality = new Map();
+  }
+
+  /** What the judge needs to know of a person besides the statistics. */
+  private watched(p: Participant): WatchedPeer {
+    return {
+      id: p.id,
+      videoTrack: p.stream?.getVideoTracks()[0]?.id ?? null,
+      expectVideo: p.cam && hasLiveVideo(p.stream),
+      reconnecting: p.connection === 'reconnecting',
+    };
+  }
+
+  private async pollQuality(watch: QualityWatch): Promise<void> {
+    const people = [...this.participants];
+    const reports = await Promise.all(people.map((p) => this.controller.stats(p.id).catch(() => null)));
+    if (this.quality?.watch !== watch) return; // left meanwhile
+    const here = new Set(this.participants.map((p) => p.id));
+    watch.keep(here);
+    const shown = new Map<string, Quality>();
+    people.forEach((p, i) => {
+      const report = reports[i];
+      if (!here.has(p.id) || !report) return;
+      const { stats, changed } = watch.update(this.watched(p), report);
+      shown.set(p.id, stats.quality);
+      if (changed) this.dispatchEvent(new RtcConnectionQualityEvent({ participant: p, quality: stats.quality, stats }));
+    });
+    if (shown.size !== this._quality.size || [...shown].some(([id, q]) => this._quality.get(id) !== q)) this._quality = shown;
   }
 
   private onSignalling(state: 'connected' | 'reconnecting'): void {
@@ -960,6 +1054,7 @@ export class RtcCall extends RoomElement {
     const showVideo = local ? hasLiveVideo(stream) && this._cam : !!stream;
     const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || this._stalled.has(p.id);
     const pip = !local && !placeholder && document.pictureInPictureEnabled;
+    const quality = p ? this._quality.get(p.id) : undefined;
     return html`<li part=${parts} class="tile" style=${style} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
       ${showVideo
         ? local
@@ -971,7 +1066,7 @@ export class RtcCall extends RoomElement {
         : nothing}
       ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${strings.reconnecting}</span>` : nothing}
       <span part="label" class="label"
-        >${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${strings.muted} title=${strings.muted}>${icon('micOff')}</span>` : nothing}<span
+        >${quality ? this.renderQuality(quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${strings.muted} title=${strings.muted}>${icon('micOff')}</span>` : nothing}<span
           part="name"
           class="name"
           >${shown}</span
@@ -993,6 +1088,12 @@ export class RtcCall extends RoomElement {
           : nothing}
       </span>
     </li>`;
+  }
+
+  /** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
+  private renderQuality(quality: Quality) {
+    const label = quality === 'good' ? strings.qualityGood : quality === 'weak' ? strings.qualityWeak : strings.qualityBad;
+    return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
   }
 
   /** The device pickers: microphone, camera, and speaker where the browser lets pages choose. */

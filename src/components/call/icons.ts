@@ -29,3 +29,9 @@ export type IconName = keyof typeof paths;
 export function icon(name: IconName): TemplateResult {
   return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d=${paths[name]}></path></svg>`;
 }
+
+/** Signal bars for connection quality: `level` of the three (1 to 3) drawn full, the rest faint. */
+export function signal(level: 1 | 2 | 3): TemplateResult {
+  const bar = (n: number, d: string) => html`<path d=${d} opacity=${n <= level ? '1' : '0.3'}></path>`;
+  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round">${bar(1, 'M5 20v-4')}${bar(2, 'M12 20v-9')}${bar(3, 'M19 20V5')}</svg>`;
+}

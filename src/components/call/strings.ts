@@ -81,4 +81,7 @@ export const strings = {
   tileFullscreen: (name: string) => `Show ${name} full screen`,
   pictureInPicture: (name: string) => `Show ${name} in a floating window`,
   youreMuted: "You're muted. Press Unmute to be heard.",
+  qualityGood: 'Good connection',
+  qualityWeak: 'Weak connection',
+  qualityBad: 'Bad connection',
 };
