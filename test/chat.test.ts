@@ -152,7 +152,8 @@ describe('<rtc-chat> with other people\'s data', () => {
     expect(download.textContent).to.equal(`${evil}.html`);
     expect(download.href).to.match(/^blob:/);
     const [received] = eventsOfChat<RtcFileReceivedEvent>(ada, 'rtc-file-received');
-    expect(received.detail.blob.type, 'never served as a page').to.equal('application/octet-stream');
+    expect(received.detail.blob.type, 'no type declared: binary').to.equal('application/octet-stream');
+    expect((await fetch(download.href)).headers.get('content-type'), 'the link is never served as a page').to.equal('application/octet-stream');
     expect((window as { pwned?: number }).pwned).to.equal(undefined);
   });
 

@@ -1,7 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
-import { addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
+import { closeAll, part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall } from '../src/index.js';
 
@@ -141,31 +140,6 @@ describe('<rtc-call> lobby', () => {
     if (alone.textContent!.includes('Could not copy')) expect(alone.textContent).to.contain(location.href);
     await el.leave();
   });
-
-  for (const theme of ['', 'light', 'dark'] as const) {
-    for (const scheme of theme ? ['light'] : ['light', 'dark']) {
-      it(`is accessible in the lobby, alone and in a call (${theme || 'default'} theme, system ${scheme})`, async () => {
-        await emulateMedia({ colorScheme: scheme as 'light' | 'dark' });
-        const room = uniqueRoom('a11y');
-        const el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Ada"></rtc-call>`);
-        if (theme) el.setAttribute('theme', theme);
-        await el.updateComplete;
-        await expect(el).to.be.accessible();
-        await checkDevices(el);
-        await expect(el).to.be.accessible();
-        await el.join();
-        await el.updateComplete;
-        expect(part(el, 'alone')).to.have.length(1);
-        await expect(el).to.be.accessible();
-        await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
-        await until(() => el.participants.length === 1 && part(el, 'alone').length === 0, 'Bob did not come');
-        await el.updateComplete;
-        await expect(el).to.be.accessible();
-        await el.leave();
-        await emulateMedia({ colorScheme: 'light' });
-      });
-    }
-  }
 
   it('takes its colours from custom properties set on the page, and follows the theme attribute', async () => {
     document.documentElement.style.setProperty('--rtc-call-background', 'rgb(1, 2, 3)');

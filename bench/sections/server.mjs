@@ -274,7 +274,7 @@ async function relay(sockets, ids, pairs, ms, inFlight = 8) {
 }
 
 async function measure(kind, { root, quick, log }, rep) {
-  const n = quick ? 1_000 : 3_000;
+  const n = quick ? 2_000 : 3_000;
   const server = await startServer(kind, root);
   let sockets = [];
   try {

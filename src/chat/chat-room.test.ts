@@ -34,6 +34,8 @@ class Member implements ChatTransport {
   readonly received: { file: ChatFile; blob: Blob }[] = [];
   /** Every message announced to the page (`rtc-message`), in order. */
   readonly announced: ChatMessage[] = [];
+  /** The texts announced as history (`rtc-message` with `history: true`). */
+  readonly historyTexts: string[] = [];
 
   constructor(
     private readonly net: Net,
@@ -46,7 +48,10 @@ class Member implements ChatTransport {
       { ...DEFAULT_LIMITS, ...limits },
       {
         changed: () => {},
-        message: (m) => this.announced.push(m),
+        message: (m, history) => {
+          this.announced.push(m);
+          if (history) this.historyTexts.push(m.text);
+        },
         progress: (f) => this.progress.push(f),
         received: (file, blob) => this.received.push({ file, blob }),
         problem: (type, message) => {
@@ -212,6 +217,46 @@ describe('ChatRoom', () => {
     expect(texts(cy).at(-1)).to.equal('four');
     expect(cy.room.messages.filter((m) => m.mine).map((m) => m.text)).to.deep.equal(['four']);
     expect([ada, bob, cy].flatMap((m) => m.problems)).to.deep.equal([]);
+  });
+
+  it('does not mark a message sent just after someone linked as history, even when their chat starts after it went out', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    ada.room.send('before Bob');
+    // Linked, and Ada's chat knows it; Bob's chat hears of Ada only later (it was still starting).
+    ada.channels.set(bob.id, new FakeChannel());
+    bob.channels.set(ada.id, new FakeChannel());
+    ada.participants.push({ id: bob.id, name: bob.name });
+    bob.participants.push({ id: ada.id, name: ada.name });
+    ada.room.joined({ id: bob.id, name: bob.name });
+    ada.room.send('hello Bob');
+    await until(() => ada.channels.get(bob.id)!.bufferedAmount === 0, 'the message did not leave');
+    expect(bob.announced, 'dropped: Bob\'s chat did not know Ada yet').to.have.length(0);
+    bob.room.joined({ id: ada.id, name: ada.name });
+    await until(() => texts(bob).length === 2, () => `Bob has ${JSON.stringify(texts(bob))}`);
+    expect(texts(bob)).to.deep.equal(['before Bob', 'hello Bob']);
+    expect(bob.historyTexts).to.deep.equal(['before Bob']);
+  });
+
+  it('refuses an empty or blank message with a problem, once until a message goes out', () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada');
+    for (const text of ['', '   ', '\n\t']) expect(ada.room.send(text)).to.equal(null);
+    expect(ada.problems).to.deep.equal(['empty-message']);
+    expect(ada.room.send('real')).to.not.equal(null);
+    ada.room.send('');
+    expect(ada.problems).to.deep.equal(['empty-message', 'empty-message']);
+  });
+
+  it('gives a received file the type its sender declared when it looks like one, else binary', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    await ada.room.sendFile(new Blob(['%PDF-1.4'], { type: 'application/pdf' }), 'a.pdf');
+    await ada.room.sendFile(new Blob(['x'], { type: 'not a type' }), 'b.bin');
+    await ada.room.sendFile(new Blob(['y']), 'c.bin');
+    await until(() => bob.received.length === 3, 'the files did not arrive');
+    expect(bob.received.map((r) => r.blob.type)).to.deep.equal(['application/pdf', 'application/octet-stream', 'application/octet-stream']);
   });
 
   it('drops unknown, malformed, over-long and flooding frames and reports each kind once', async () => {

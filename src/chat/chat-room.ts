@@ -47,7 +47,7 @@ export interface ChatOptions {
   idleTimeout?: number;
 }
 
-export type ChatProblemType = 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected' | 'negotiation-failed';
+export type ChatProblemType = 'empty-message' | 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected' | 'negotiation-failed';
 
 /** A line of the list that is not a chat message: a join or leave, or a file transfer. */
 export type ChatLine = { type: 'system'; event: 'joined' | 'here' | 'left' | 'lost'; name: string } | { type: 'file'; file: ChatFile };
@@ -77,6 +77,11 @@ interface PeerState {
   chat: boolean;
   /** History entries still accepted from this member on this link. */
   budget: number;
+  /**
+   * This page's clock when the member linked: what this page sends later is not history to
+   * them, even when it reaches them only with the history (their chat was not listening yet).
+   */
+  since: number;
 }
 
 /** Most files one member may be sending this page at once… */
@@ -113,6 +118,8 @@ export class ChatRoom {
   readonly #reported = new Map<string, Set<ChatProblemType>>();
   /** Relayed lines removed when their author linked: id → the text announced. */
   readonly #unconfirmed = new Map<string, string>();
+  /** This page's own mistakes reported (an empty message): each kind once, until a message goes out. */
+  readonly #mine = new Set<ChatProblemType>();
   /** Problems without a sender (`problemOnce`): each message once per 10 s. */
   readonly #throttle = new RateLimiter(1, 10_000, MAX_REPORTED);
   #seq = 0;
@@ -186,7 +193,7 @@ export class ChatRoom {
    */
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
-    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY });
+    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock });
     for (const m of this.#store.dropRelayed(p.id)) {
       this.#unconfirmed.set(m.id, m.text);
       if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(this.#unconfirmed.keys().next().value!);
@@ -224,7 +231,9 @@ export class ChatRoom {
     const max = this.limits.maxMessageLength;
     if (!t || !id) this.host.problem('disconnected', NOT_JOINED);
     else if (clean.length > max) this.host.problem('message-too-long', `Messages can have at most ${max} characters.`);
-    else if (clean.trim() && this.#mayPost(id) && this.host.beforeSend(clean)) {
+    else if (!clean.trim()) this.#mistake('empty-message', 'Nothing was sent: the message is empty.');
+    else if (this.#mayPost(id) && this.host.beforeSend(clean)) {
+      this.#mine.clear();
       const seq = ++this.#seq;
       const clock = this.#store.tick();
       const time = Date.now();
@@ -460,8 +469,25 @@ export class ChatRoom {
     this.#transport?.send(id, chatFrame(frame));
   }
 
+  /**
+   * Sends a member the recent messages. This page's own messages sent since the member linked go
+   * as the live messages they are (a copy already received is dropped there): the member's chat
+   * may have started after they were broadcast, and they are not history to it.
+   */
   #sendHistory(id: string): void {
-    for (const frame of historyFrames(this.#store.recent(Math.min(this.limits.history, MAX_HISTORY)))) this.#transport?.send(id, frame);
+    const since = this.#peers.get(id)?.since ?? Infinity;
+    const me = this.#transport?.id;
+    const recent = this.#store.recent(Math.min(this.limits.history, MAX_HISTORY));
+    const live = recent.filter((e) => e.from === me && e.clock > since);
+    for (const frame of historyFrames(recent.filter((e) => !live.includes(e)))) this.#transport?.send(id, frame);
+    for (const { seq, clock, time, text } of live) this.#sendTo(id, { t: 'chat-msg', seq, clock, time, text });
+  }
+
+  /** Reports a mistake of this page's own (not a peer's) once per kind, until a message goes out. */
+  #mistake(type: ChatProblemType, message: string): void {
+    if (this.#mine.has(type)) return;
+    this.#mine.add(type);
+    this.host.problem(type, message);
   }
 
   /** This page's own rate, checked before it sends a message or a file. */

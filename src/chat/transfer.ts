@@ -69,7 +69,11 @@ export interface ChatFile {
   readonly name: string;
   /** Size in bytes. */
   readonly size: number;
-  /** The MIME type the sender declared ('' if none); received files are always offered as binary data. */
+  /**
+   * The MIME type the sender declared ('' if none, or if it did not look like one). A received
+   * file's `blob` has this type (`application/octet-stream` when empty): a page that shows the
+   * file itself must treat it as the peer's word, never as a type it checked.
+   */
   readonly type: string;
   /** The sender's peer id. */
   readonly from: string;
@@ -422,8 +426,9 @@ export class IncomingFile {
     const ok = size === this.base.size && this.bytes === size && chunks === this.#next && (await rootDigest(this.#digests)) === sha;
     if (this.state !== 'receiving') return;
     this.#flush();
-    // Always binary: a peer's "text/html" must not open as a page of this origin.
-    if (ok) this.#blob = new Blob(this.#parts, { type: 'application/octet-stream' });
+    // The type the sender declared, when it looks like one (wire.ts's cleanMime), else binary.
+    // Nothing here opens the Blob: the element's download link is always binary (see chat.ts).
+    if (ok) this.#blob = new Blob(this.#parts, { type: this.base.type || 'application/octet-stream' });
     this.state = ok ? 'done' : 'failed';
     this.reason = ok ? '' : 'corrupt';
     this.#parts = [];

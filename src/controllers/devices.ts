@@ -104,11 +104,12 @@ export class DevicesController implements ReactiveController {
   /**
    * Gets a new track of one kind (from `deviceId`, or any) and puts it in place of the old one.
    * A switch keeps the old track's mute state; a track that was missing starts on. Resolves
-   * with the new track (null when none) and the problems met.
+   * with the new track (null when none) and the problems met; `again` ends their messages
+   * (what the visitor does to try again, see MediaWish).
    */
-  async replace(kind: Kind, deviceId?: string): Promise<{ track: MediaStreamTrack | null; problems: MediaProblem[] }> {
+  async replace(kind: Kind, deviceId?: string, again?: MediaWish['again']): Promise<{ track: MediaStreamTrack | null; problems: MediaProblem[] }> {
     const generation = this.generation;
-    const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId } : { audio: false, video: true, videoDevice: deviceId };
+    const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId, again } : { audio: false, video: true, videoDevice: deviceId, again };
     const { stream, problems } = await acquireLocalMedia(wish);
     const track = stream?.getTracks()[0] ?? null;
     if (generation !== this.generation) {

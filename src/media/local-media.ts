@@ -17,6 +17,8 @@ export interface MediaProblem {
   device: 'camera' | 'microphone' | 'camera and microphone';
   /** A sentence for the visitor: what happened and what they can do. */
   message: string;
+  /** A `media-denied` that the page embedding this one causes (its iframe does not allow the device). */
+  framed?: boolean;
 }
 
 export interface LocalMedia {
@@ -32,33 +34,76 @@ export interface MediaWish {
   /** A particular microphone or camera (`MediaDeviceInfo.deviceId`). */
   audioDevice?: string;
   videoDevice?: string;
+  /**
+   * What the visitor does to try again, for each device, ending the messages ("join again", the
+   * default; in a call, "press Unmute again").
+   */
+  again?: (device: MediaProblem['device']) => string;
 }
 
 type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 
 const VIDEO: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
 
-/** Maps a getUserMedia failure to a problem a visitor can act on. */
-export function describeMediaError(error: unknown, device: MediaProblem['device']): MediaProblem {
+/** Whether this document is inside a frame (a cross-origin parent throws on access). */
+function framed(): boolean {
+  try {
+    return window.top !== window.self;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Whether the page embedding this one keeps the device from it: a frame without
+ * `allow="camera; microphone"`. Browsers with a Permissions Policy API say so; elsewhere a
+ * frame refused at once (no prompt was shown: under `PROMPTLESS_MS`) is taken as that.
+ */
+function blockedByEmbedder(device: MediaProblem['device'], quick: boolean): boolean {
+  if (typeof document === 'undefined' || !framed()) return false;
+  type Policy = { allowsFeature(feature: string): boolean };
+  const doc = document as Document & { permissionsPolicy?: Policy; featurePolicy?: Policy };
+  const policy = doc.permissionsPolicy ?? doc.featurePolicy;
+  const features = device === 'camera' ? ['camera'] : device === 'microphone' ? ['microphone'] : ['camera', 'microphone'];
+  if (policy?.allowsFeature) return features.some((f) => !policy.allowsFeature(f));
+  return quick;
+}
+
+/** A refusal faster than this came without a prompt. */
+const PROMPTLESS_MS = 150;
+
+/**
+ * Maps a getUserMedia failure to a problem a visitor can act on. `quick`: the browser refused
+ * without asking (see blockedByEmbedder).
+ */
+export function describeMediaError(error: unknown, device: MediaProblem['device'], again = 'join again', quick = false): MediaProblem {
   const name = (error as DOMException | undefined)?.name ?? '';
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
+      if (blockedByEmbedder(device, quick)) {
+        return {
+          type: 'media-denied',
+          device,
+          framed: true,
+          message: `This call is part of another site, which does not let it use the ${device}. Only that site can change it: it must allow the camera and microphone for the embedded call (allow="camera; microphone" on its iframe).`,
+        };
+      }
       return {
         type: 'media-denied',
         device,
-        message: `Access to the ${device} is blocked. Allow it in the browser's site settings (the icon left of the address) and join again.`,
+        message: `Access to the ${device} is blocked. Allow it in the browser's site settings (the icon left of the address) and ${again}.`,
       };
     case 'NotFoundError':
     case 'DevicesNotFoundError':
-      return { type: 'media-missing', device, message: `No ${device} was found. Plug one in and join again.` };
+      return { type: 'media-missing', device, message: `No ${device} was found. Plug one in and ${again}.` };
     case 'NotReadableError':
     case 'TrackStartError':
     case 'AbortError':
       return {
         type: 'media-in-use',
         device,
-        message: `The ${device} could not be started; another program may be using it. Close it and join again.`,
+        message: `The ${device} could not be started; another program may be using it. Close it and ${again}.`,
       };
     case 'OverconstrainedError':
       return { type: 'media-constraints', device, message: `The ${device} cannot provide the requested format.` };
@@ -98,31 +143,33 @@ export async function acquireLocalMedia(
   }
   const audioConstraints: MediaTrackConstraints | boolean = wish.audioDevice ? { deviceId: { exact: wish.audioDevice } } : true;
   const videoConstraints: MediaTrackConstraints = wish.videoDevice ? { ...VIDEO, deviceId: { exact: wish.videoDevice } } : VIDEO;
+  const started = performance.now();
+  const describe = (error: unknown, which: MediaProblem['device']) => describeMediaError(error, which, wish.again?.(which), performance.now() - started < PROMPTLESS_MS);
   try {
     return {
       stream: await getUserMedia({ audio: wish.audio && audioConstraints, video: wish.video && videoConstraints }),
       problems: [],
     };
   } catch (error) {
-    if (!both) return { stream: null, problems: [describeMediaError(error, device)] };
+    if (!both) return { stream: null, problems: [describe(error, device)] };
     const problems: MediaProblem[] = [];
     // Find out which device is at fault, keeping whichever one works.
     let audio: MediaStream | null = null;
     try {
       audio = await getUserMedia({ audio: audioConstraints, video: false });
     } catch (audioError) {
-      problems.push(describeMediaError(audioError, 'microphone'));
+      problems.push(describe(audioError, 'microphone'));
     }
     let video: MediaStream | null = null;
     try {
       video = await getUserMedia({ audio: false, video: videoConstraints });
     } catch (videoError) {
-      problems.push(describeMediaError(videoError, 'camera'));
+      problems.push(describe(videoError, 'camera'));
     }
-    if (problems.length === 0) problems.push(describeMediaError(error, device));
+    if (problems.length === 0) problems.push(describe(error, device));
     // Both blocked for the same reason: one message, not two.
     if (problems.length === 2 && problems[0].type === problems[1].type) {
-      problems.splice(0, 2, describeMediaError(error, device));
+      problems.splice(0, 2, describe(error, device));
     }
     const tracks = [...(audio?.getTracks() ?? []), ...(video?.getTracks() ?? [])];
     return { stream: tracks.length ? new MediaStream(tracks) : null, problems };

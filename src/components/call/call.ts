@@ -10,6 +10,7 @@ import { lazy, type LoadError, type SessionModule } from '../../controllers/lazy
 import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
+import { Announcer } from '../announcer.js';
 import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
@@ -20,6 +21,7 @@ import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
 import { callStyles } from './call.styles.js';
 import { icon, signal } from './icons.js';
+import { SHORTCUTS, shortcutOf } from './keyboard.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
 import type { CallAudio } from './speaker.js';
 import { strings } from './strings.js';
@@ -56,9 +58,11 @@ const STATS_INTERVAL = 2_000;
 /** The connection-quality judge (media/quality.ts): a chunk of its own, loaded after the join. */
 const loadQuality = lazy(() => import('../../media/quality.js'));
 
+/** One letter per word, the first and the last word's ("Ada Lovelace": AL; "Bob": B). */
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  return (words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2)).toUpperCase();
+  const first = (word = '?') => [...word][0];
+  return (words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0])).toUpperCase();
 }
 
 function hasLiveVideo(stream: MediaStream | null): boolean {
@@ -76,6 +80,10 @@ function storedName(): string {
 /** One tile of the stage: a person, or the card that invites others while alone. */
 type Tile = { id: string; participant?: Participant; screen?: MediaStream };
 
+/** What a visitor in the call presses to try a device again (they are in: not "join again"). */
+const pressAgain = (device: MediaProblem['device']) =>
+  device === 'microphone' ? strings.pressAgain('audio') : device === 'camera' ? strings.pressAgain('video') : strings.pressBothAgain;
+
 /** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
 const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
@@ -86,6 +94,13 @@ const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevi
  * It fills the box the page gives it (unsized, it is as wide as its container and 3/4 as tall,
  * at least 360 px) and never overflows it: the tiles are arranged in the columns and rows that
  * make them largest, or one large with the others in a strip (speaker view, or a pinned tile).
+ *
+ * Keyboard shortcuts, in a call, while focus is inside the element (not in a text field or a
+ * picker, so they never take a key from the page): **M** mutes or unmutes, **V** turns the
+ * camera off or on, **S** starts or stops sharing the screen, **Shift+L** leaves. The buttons
+ * name them in their tooltips and `aria-keyshortcuts`. After joining, focus moves to the
+ * Mute button; after leaving, to the Join button. Joins, leaves and problems are read out
+ * politely to screen readers (a visually hidden `aria-live` region; bursts come as one).
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
@@ -274,6 +289,11 @@ export class RtcCall extends RoomElement {
     { roster: (p) => p.media },
   );
   private readonly devices = new DevicesController(this, { trackEnded: (track) => this.onLocalTrackEnded(track) });
+  private readonly announcer = new Announcer(this, strings.more);
+  /** The problems reported as `rtc-error` in this call (type and message): each once, however often it recurs. */
+  private readonly reported = new Set<string>();
+  /** The settings when the call failed (see willUpdate: an invalid one corrected). */
+  private failedSettings = '';
   private joining: Promise<void> | null = null;
   /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
   private readonly videoWatch = new VideoWatch(1_500);
@@ -297,6 +317,7 @@ export class RtcCall extends RoomElement {
   constructor() {
     super();
     this.internals = this.attachInternals();
+    this.addEventListener('keydown', (e) => this.onKeyDown(e));
   }
 
   /** The call's phase: `idle`, `joining`, `in-call`, `left` or `error`. */
@@ -369,6 +390,13 @@ export class RtcCall extends RoomElement {
     if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
       void this.endCall('user').then(() => this.join().catch(() => {}));
     }
+    // A bad setting, corrected: back to the lobby (or straight in, with autojoin).
+    if (this._phase === 'error' && this._error?.type === 'invalid-config' && this.settings() !== this.failedSettings) {
+      this._phase = 'idle';
+      this._error = null;
+      if (this.autojoin && this.isConnected) void this.join().catch(() => {});
+      else if (this.isConnected) void this.previewIfAllowed();
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -402,13 +430,20 @@ export class RtcCall extends RoomElement {
    */
   join(): Promise<void> {
     if (this._phase === 'in-call') return Promise.resolve();
-    this.joining ??= this.runJoin().finally(() => (this.joining = null));
+    if (!this.joining) {
+      // Focus follows the visitor who pressed Join (not a page that calls join()): to Mute.
+      const focused = this.hasFocus();
+      this.joining = this.runJoin().finally(() => (this.joining = null));
+      if (focused) void this.joining.then(() => this.focusFirst(), () => this.focusFirst()).catch(() => {});
+    }
     return this.joining;
   }
 
   /** Leaves the room, stops the camera and microphone, and closes every connection. */
   async leave(): Promise<void> {
+    const focused = this.hasFocus();
     await this.endCall('user');
+    if (focused) await this.focusFirst();
   }
 
   /**
@@ -511,7 +546,7 @@ export class RtcCall extends RoomElement {
   private async setDeviceOn(kind: 'audio' | 'video', on: boolean): Promise<void> {
     if (this._phase !== 'in-call') return;
     const tracks = (this.devices.stream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
-    if (on && tracks.length === 0) return this.acquireTrack(kind);
+    if (on && tracks.length === 0) return this.acquireTrack(kind, undefined);
     for (const t of tracks) t.enabled = on;
     this.setOn(kind, on);
   }
@@ -521,18 +556,19 @@ export class RtcCall extends RoomElement {
     else this._cam = on;
     if (kind === 'audio' && on) this._mutedHint = false;
     this.controller.session?.setMediaState({ mic: this._mic, cam: this._cam });
-    this.announce(kind === 'audio' ? (on ? strings.microphoneOn : strings.microphoneOff) : on ? strings.cameraIsOn : strings.cameraIsOff);
+    this.announce(kind === 'audio' ? (on ? strings.microphoneOn : strings.microphoneOff) : on ? strings.cameraIsOn : strings.cameraIsOff, true);
   }
 
   /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
   private async acquireTrack(kind: 'audio' | 'video', deviceId?: string): Promise<void> {
     const generation = this.generation;
-    const { track, problems } = await this.devices.replace(kind, deviceId);
+    // In the call, a problem's message ends with what to press, not "join again".
+    const { track, problems } = await this.devices.replace(kind, deviceId, () => strings.pressAgain(kind));
     if (generation !== this.generation || this._phase !== 'in-call') return;
     for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false });
     if (!track) return;
     this.controller.session?.setLocalStream(this.devices.stream);
-    this._notices = this._notices.filter((n) => !(n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera')));
+    this.clearNotices((n) => n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera'));
     this.setOn(kind, track.enabled);
   }
 
@@ -618,6 +654,7 @@ export class RtcCall extends RoomElement {
     const generation = this.generation;
     this._error = null;
     this._notices = [];
+    this.reported.clear();
     this._phase = 'joining';
     this._status = strings.joining;
     this._preview = 'off';
@@ -631,7 +668,7 @@ export class RtcCall extends RoomElement {
       if (!video) this.devices.drop('video');
       media = Promise.resolve([]);
     } else {
-      media = this.devices.start({ audio: true, video });
+      media = this.devices.start({ audio: true, video, again: pressAgain });
     }
     let session: RoomSession;
     try {
@@ -701,6 +738,7 @@ export class RtcCall extends RoomElement {
     if (!wasActive) return;
     this._phase = 'left';
     this._status = strings.youLeft;
+    this.announce(strings.youLeft);
     this.dispatchEvent(new RtcLeftEvent({ room: session?.room ?? this.room, reason }));
   }
 
@@ -794,7 +832,7 @@ export class RtcCall extends RoomElement {
     if (state === 'reconnecting') {
       this.notice({ type: 'disconnected', message: strings.lostServer, fatal: false });
     } else {
-      this._notices = this._notices.filter((n) => n.type !== 'disconnected');
+      this.clearNotices((n) => n.type === 'disconnected');
       this.announce(strings.reconnected);
     }
   }
@@ -804,25 +842,84 @@ export class RtcCall extends RoomElement {
     this.notice({ type: error.type as RtcErrorType, message: error.message, fatal: false });
   }
 
+  /** The settings that name a room and how to reach it, as one string to compare. */
+  private settings(): string {
+    return JSON.stringify([this.room, this.server, this.key, this.password, this.iceServers, this.iceTransportPolicy, this.maxParticipants, this.name]);
+  }
+
   private fail(detail: RtcErrorDetail): void {
     this.firstRender?.release(); // an error shows at once
+    this.failedSettings = this.settings();
     this._phase = 'error';
     this._error = detail;
     this._status = '';
+    this.announce(detail.message);
     this.dispatchEvent(new RtcErrorEvent(detail));
   }
 
+  /**
+   * Shows a problem the call survives, reads it out and fires `rtc-error`: once for a problem
+   * already shown, and the event once per call for each problem (pressing Unmute again and again
+   * with a blocked microphone brings up its notice again, not a stream of events).
+   */
   private notice(detail: RtcErrorDetail): void {
-    this._notices = [...this._notices.filter((n) => n.message !== detail.message), detail];
+    if (this._notices.some((n) => n.type === detail.type && n.message === detail.message)) return;
+    this._notices = [...this._notices, detail];
+    this.announce(detail.message);
+    const key = `${detail.type}\n${detail.message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.dispatchEvent(new RtcErrorEvent(detail));
   }
 
-  private announce(text: string): void {
-    this._status = text;
+  /** Takes away notices whose problem is over: when it comes back, it is reported again. */
+  private clearNotices(over: (n: RtcErrorDetail) => boolean): void {
+    for (const n of this._notices) if (over(n)) this.reported.delete(`${n.type}\n${n.message}`);
+    this._notices = this._notices.filter((n) => !over(n));
   }
 
-  private dismiss(notice: RtcErrorDetail): void {
+  /** Reads a text out to screen readers; `again` for answers to the visitor's own presses. */
+  private announce(text: string, again = false): void {
+    this.announcer.say(text, again);
+  }
+
+  private async dismiss(notice: RtcErrorDetail): Promise<void> {
+    const index = this._notices.indexOf(notice);
     this._notices = this._notices.filter((n) => n !== notice);
+    await this.updateComplete;
+    // Focus goes to the next notice's Dismiss, else to the first control of the panel below.
+    const next = this.parts('dismiss-button');
+    if (next.length) next[Math.min(index, next.length - 1)].focus();
+    else await this.focusFirst();
+  }
+
+  // Focus and keys.
+
+  private parts(name: string): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
+  }
+
+  /** Whether focus is inside the element. */
+  private hasFocus(): boolean {
+    return this.matches(':focus-within');
+  }
+
+  /** Moves focus to what comes first in the current phase: Mute in a call, else Join (Try again, or the error). */
+  private async focusFirst(): Promise<void> {
+    await this.updateComplete;
+    const first = this._phase === 'in-call' ? this.parts('controls')[0]?.querySelector<HTMLButtonElement>('button:not(:disabled)') : (this.parts('join-button')[0] ?? this.parts('error')[0]);
+    first?.focus();
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (this._phase !== 'in-call') return;
+    const action = shortcutOf(e);
+    if (!action || (action === 'screen' && (this.noScreenShare || !canShareScreen))) return;
+    e.preventDefault();
+    if (action === 'mic') void this.toggleMicrophone();
+    else if (action === 'camera' && !this.audioOnly) void this.toggleCamera();
+    else if (action === 'screen') void this.toggleScreenShare();
+    else if (action === 'leave') void this.leave();
   }
 
   private checkVideos(): void {
@@ -875,12 +972,12 @@ export class RtcCall extends RoomElement {
         <div part="header" class="header">
           <span part="room-name" class="room" title=${this.room}>${this.room}</span>
           <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? ALONE_PRIVATE : strings.inCall(count)) : this._status}</span>
-          <span class="visually-hidden" role="status">${this._status}</span>
         </div>
+        ${this.announcer.render()}
         ${this._notices.length
           ? html`<div class="notices">
               ${this._notices.map(
-                (n) => html`<div part="notice" class="notice" role="alert">
+                (n) => html`<div part="notice" class="notice">
                   <p>${n.message}</p>
                   <button part="button dismiss-button" class="icon-button" aria-label=${strings.dismiss} @click=${() => this.dismiss(n)}>
                     ${icon('close')}
@@ -897,7 +994,7 @@ export class RtcCall extends RoomElement {
   private renderMain() {
     switch (this._phase) {
       case 'error':
-        return html`<div part="error" class="panel" role="alert">
+        return html`<div part="error" class="panel" tabindex="-1">
           <p>${this._error?.message}</p>
           ${this._error?.type === 'invalid-config'
             ? nothing
@@ -960,15 +1057,16 @@ export class RtcCall extends RoomElement {
     </div>`;
   }
 
-  /** A microphone or camera button; its words say what pressing it does. */
-  private renderToggle(kind: 'audio' | 'video', isOn: boolean, disabled: boolean, toggle: () => unknown) {
+  /** A microphone or camera button; its words say what pressing it does, its tooltip the shortcut (`keys`, in a call). */
+  private renderToggle(kind: 'audio' | 'video', isOn: boolean, disabled: boolean, toggle: () => unknown, keys?: string) {
     const mic = kind === 'audio';
     const label = mic ? (isOn ? strings.mute : strings.unmute) : isOn ? strings.cameraOff : strings.cameraOn;
     return html`<button
       part="button ${mic ? 'mic-button' : 'camera-button'}"
       class="control"
       data-off=${isOn ? nothing : ''}
-      title=${label}
+      title=${keys ? strings.withShortcut(label, keys) : label}
+      aria-keyshortcuts=${keys ?? nothing}
       ?disabled=${disabled}
       @click=${toggle}
     >
@@ -1127,10 +1225,17 @@ export class RtcCall extends RoomElement {
     const speakerView = this._view === 'speaker';
     return html`${this._settings ? html`<div part="settings" id="settings" class="settings">${pickers}</div>` : nothing}
       <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
-        ${this.renderToggle('audio', this._mic, !canMic, () => this.toggleMicrophone())}
-        ${this.renderToggle('video', this._cam, !canCam, () => this.toggleCamera())}
+        ${this.renderToggle('audio', this._mic, !canMic, () => this.toggleMicrophone(), SHORTCUTS.mic)}
+        ${this.renderToggle('video', this._cam, !canCam, () => this.toggleCamera(), SHORTCUTS.camera)}
         ${!this.noScreenShare && canShareScreen
-          ? html`<button part="button screen-button" class="control" title=${this._screen ? strings.stopSharing : strings.shareScreen} data-off=${this._screen ? nothing : ''} @click=${() => this.toggleScreenShare()}>
+          ? html`<button
+              part="button screen-button"
+              class="control"
+              title=${strings.withShortcut(this._screen ? strings.stopSharing : strings.shareScreen, SHORTCUTS.screen)}
+              aria-keyshortcuts=${SHORTCUTS.screen}
+              data-off=${this._screen ? nothing : ''}
+              @click=${() => this.toggleScreenShare()}
+            >
               ${icon(this._screen ? 'screenOff' : 'screen')}<span class="text">${this._screen ? strings.stopSharing : strings.shareScreen}</span>
             </button>`
           : nothing}
@@ -1147,7 +1252,7 @@ export class RtcCall extends RoomElement {
               ${icon(this._fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${this._fullscreen ? strings.exitFullscreen : strings.fullscreen}</span>
             </button>`
           : nothing}
-        <button part="button leave-button" class="control danger" title=${strings.leave} @click=${() => this.leave()}>
+        <button part="button leave-button" class="control danger" title=${strings.withShortcut(strings.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => this.leave()}>
           ${icon('leave')}<span class="text">${strings.leave}</span>
         </button>
       </div>`;

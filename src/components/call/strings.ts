@@ -84,4 +84,15 @@ export const strings = {
   qualityGood: 'Good connection',
   qualityWeak: 'Weak connection',
   qualityBad: 'Bad connection',
+
+  // Keyboard and screen readers.
+  /** A button's tooltip with its keyboard shortcut. */
+  withShortcut: (label: string, keys: string) => `${label} (${keys})`,
+  /** How a device problem met in a call ends: what to press to try again. */
+  pressAgain: (kind: 'audio' | 'video'): string => (kind === 'audio' ? 'press Unmute again' : 'press Turn camera on again'),
+  pressBothAgain: 'press Unmute and Turn camera on again',
+  /** What a burst of announcements read out as one leaves out. */
+  more: (count: number) => `and ${count} more`,
+  /** A chat message read out as it arrives. */
+  messageFrom: (name: string, text: string) => `${name}: ${text}`,
 };

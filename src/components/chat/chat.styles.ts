@@ -48,4 +48,5 @@ export const chatStyles = css`
   :disabled { opacity: 0.5; }
   :focus-visible { outline: 3px solid var(--rtc-chat-accent); outline-offset: 2px; }
   :host(:state(drop-target)) .base { outline: 3px dashed var(--rtc-chat-link); outline-offset: -3px; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;

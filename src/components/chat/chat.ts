@@ -9,6 +9,8 @@ import { RoomController } from '../../controllers/room-controller.js';
 import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, SessionError } from '../../session/room-session.js';
+import { Announcer, excerpt } from '../announcer.js';
+import { strings } from '../call/strings.js';
 import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
@@ -45,6 +47,10 @@ const clock = (time: number) => (clockFormat ??= new Intl.DateTimeFormat(undefin
  * anchors. Late joiners get the recent history from those already there. Like the room
  * settings, the limits (`max-message-length`, `max-message-rate`, `max-file-size`, `history`)
  * are read when the element joins its room.
+ *
+ * Messages from others as they arrive (not the history), people joining and leaving, and
+ * problems are read out politely to screen readers (a visually hidden `aria-live` region, bursts
+ * read as one); the message list itself stays quiet.
  *
  * @summary Room chat and file sharing over WebRTC data channels.
  * @tag rtc-chat
@@ -150,13 +156,21 @@ export class RtcChat extends RoomElement {
   #shown = '';
   #grew = false;
   readonly #urls = new Map<string, string>();
+  readonly #announcer = new Announcer(this, strings.more);
 
   readonly #controller = new RoomController(
     this,
     {
-      participantJoined: (p) => this.#chat?.joined(p),
+      participantJoined: (p) => {
+        // Those already here when this page joined are listed, not announced one by one.
+        if (p.arrived !== false && this._phase === 'joined') this.#announcer.say(strings.joined(p.name));
+        this.#chat?.joined(p);
+      },
       participantReconnected: (p) => this.#chat?.reconnected(p),
-      participantLeft: (p, reason) => this.#chat?.left(p, reason),
+      participantLeft: (p, reason) => {
+        if (this._phase === 'joined') this.#announcer.say(strings.left(p.name));
+        this.#chat?.left(p, reason);
+      },
       error: (e) => !e.fatal && this.#chat?.problemOnce(e.type as ChatProblemType, e.message),
       frame: (from, frame) => this.#chat?.frame(from, frame),
       binary: (from, data) => this.#chat?.binary(from, data),
@@ -296,6 +310,7 @@ export class RtcChat extends RoomElement {
       changed: () => this.requestUpdate(),
       message: (message, history) => {
         if (!history && !this.#atBottom()) this._unread++;
+        if (!history) this.#announcer.say(strings.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
         this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
@@ -364,13 +379,24 @@ export class RtcChat extends RoomElement {
   #fail(detail: RtcErrorDetail): void {
     this._phase = 'error';
     this._error = detail;
+    this.#announcer.say(detail.message);
     this.dispatchEvent(new RtcErrorEvent(detail));
   }
 
   #notice(detail: RtcErrorDetail): void {
     // The latest three, each once: a burst of trouble must not bury the chat.
     this._notices = [...this._notices.filter((n) => n.message !== detail.message), detail].slice(-3);
+    this.#announcer.say(detail.message);
     this.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  /** Dismisses a notice; focus goes to the next one's Dismiss, else to the message box. */
+  async #dismiss(notice: RtcErrorDetail): Promise<void> {
+    const index = this._notices.indexOf(notice);
+    this._notices = this._notices.filter((x) => x !== notice);
+    await this.updateComplete;
+    const next = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~="dismiss-button"]')];
+    (next[Math.min(index, next.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]'))?.focus();
   }
 
   #onScroll(): void {
@@ -387,7 +413,8 @@ export class RtcChat extends RoomElement {
   #submit(e?: Event): void {
     e?.preventDefault();
     const input = this.renderRoot.querySelector('textarea');
-    if (input && this.send(input.value)) input.value = '';
+    // An empty box sends nothing and says nothing: only send('') from a script is a mistake.
+    if (input?.value.trim() && this.send(input.value)) input.value = '';
   }
 
   #onDrag(e: DragEvent): void {
@@ -419,22 +446,23 @@ export class RtcChat extends RoomElement {
       @dragleave=${this.#onDrag}
       @drop=${this.#onDrag}
     >
+      ${this.#announcer.render()}
       <div part="header">
         <span>${this.room}</span>
-        <span part="status" role="status">${joined ? (count > 1 ? `${count} people here` : this.password ? ALONE_PRIVATE : 'Only you are here') : this._phase === 'joining' ? 'Connecting…' : ''}</span>
+        <span part="status">${joined ? (count > 1 ? `${count} people here` : this.password ? ALONE_PRIVATE : 'Only you are here') : this._phase === 'joining' ? 'Connecting…' : ''}</span>
       </div>
       ${this._notices.map(
-        (n) => html`<div part="notice" role="alert">
+        (n) => html`<div part="notice">
           <p>${n.message}</p>
-          <button part="button dismiss-button" class="small" aria-label="Dismiss" @click=${() => (this._notices = this._notices.filter((x) => x !== n))}>✕</button>
+          <button part="button dismiss-button" class="small" aria-label="Dismiss" @click=${() => this.#dismiss(n)}>✕</button>
         </div>`,
       )}
       ${this._phase === 'error'
-        ? html`<div part="error" role="alert">
+        ? html`<div part="error">
             <p>${this._error?.message}</p>
             ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>Try again</button>`}
           </div>`
-        : html`<div part="message-list" role="log" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
+        : html`<div part="message-list" role="log" aria-live="off" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
               ${repeat(
                 this.#chat?.entries ?? [],
                 (e) => e.key,
@@ -500,7 +528,9 @@ export class RtcChat extends RoomElement {
 
   #urlFor(file: ChatFile): string {
     let url = this.#urls.get(file.id);
-    if (!url) this.#urls.set(file.id, (url = URL.createObjectURL(file.blob!)));
+    // The link is binary whatever the sender declared: a peer's "text/html" or SVG must not
+    // open as a page of this origin. The Blob itself (rtc-file-received) keeps the declared type.
+    if (!url) this.#urls.set(file.id, (url = URL.createObjectURL(file.blob!.slice(0, file.blob!.size, 'application/octet-stream'))));
     return url;
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * `<rtc-call>`'s keyboard shortcuts. They act only while focus is inside the element and not in
+ * a text field or a picker, so they never take a key from the page around it, nor a letter from
+ * someone typing.
+ */
+
+export type ShortcutAction = 'mic' | 'camera' | 'screen' | 'leave';
+
+/** Each action's keys, in `aria-keyshortcuts` form. Leaving takes Shift, so it is never pressed by chance. */
+export const SHORTCUTS: Record<ShortcutAction, string> = {
+  mic: 'M',
+  camera: 'V',
+  screen: 'S',
+  leave: 'Shift+L',
+};
+
+/** Whether a key press is someone typing (or choosing in a picker), not a command. */
+function typing(target: EventTarget | undefined): boolean {
+  const el = target as HTMLElement | undefined;
+  if (!el || !(el instanceof HTMLElement)) return false;
+  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  return el instanceof HTMLInputElement && !['button', 'checkbox', 'radio', 'range', 'reset', 'submit', 'color', 'file', 'image'].includes(el.type);
+}
+
+/** The action a key press inside the element asks for, or null. */
+export function shortcutOf(e: KeyboardEvent): ShortcutAction | null {
+  if (e.defaultPrevented || e.repeat || e.isComposing || e.ctrlKey || e.altKey || e.metaKey) return null;
+  if (typing(e.composedPath()[0])) return null;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : '';
+  if (e.shiftKey) return key === 'l' ? 'leave' : null;
+  return key === 'm' ? 'mic' : key === 'v' ? 'camera' : key === 's' ? 'screen' : null;
+}

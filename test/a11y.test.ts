@@ -1,0 +1,140 @@
+// axe-core in every state of both elements, in the default theme (with the system light and
+// dark), and with the theme attribute set to light and to dark; and every button's target size.
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import { rtcServer } from './env.js';
+import { addChatParticipant, addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
+import '../src/index.js';
+import type { RtcCall, RtcChat } from '../src/index.js';
+
+/** The themes: [theme attribute, system colour scheme]. */
+const THEMES = [
+  ['', 'light'],
+  ['', 'dark'],
+  ['light', 'dark'],
+  ['dark', 'light'],
+] as const;
+
+const label = (theme: string, scheme: string) => `${theme || 'default'} theme, system ${scheme}`;
+
+/** A getUserMedia that waits at a gate (to look at the joining state), or refuses the camera. */
+function patchMedia(mode: { gate?: Promise<void>; denyCamera?: boolean }): () => void {
+  const original = navigator.mediaDevices.getUserMedia;
+  navigator.mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    await mode.gate;
+    if (mode.denyCamera && constraints?.video) throw new DOMException('Permission denied', 'NotAllowedError');
+    return original.call(navigator.mediaDevices, constraints);
+  };
+  return () => (navigator.mediaDevices.getUserMedia = original);
+}
+
+/** Every button of an element is at least 24 × 24 px (WCAG 2.2 target size, minimum). */
+function expectTargets(el: HTMLElement, where: string): void {
+  for (const button of el.shadowRoot!.querySelectorAll<HTMLElement>('button')) {
+    const { width, height } = button.getBoundingClientRect();
+    if (!width && !height) continue; // not shown (a tile's buttons in a tiny tile)
+    expect(Math.min(width, height), `${where}: ${button.getAttribute('part')} is ${width}×${height}`).to.be.at.least(24);
+  }
+}
+
+async function accessible(el: HTMLElement, where: string): Promise<void> {
+  await (el as RtcCall).updateComplete;
+  expectTargets(el, where);
+  await expect(el, where).to.be.accessible();
+}
+
+describe('accessibility: <rtc-call> in every state', () => {
+  afterEach(async () => {
+    closeAll();
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  for (const [theme, scheme] of THEMES) {
+    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, left (${label(theme, scheme)})`, async () => {
+      await emulateMedia({ colorScheme: scheme });
+      const room = uniqueRoom('a11y-call');
+      // The camera waits (a lobby that previews at once, where the browser allowed it before,
+      // shows "Starting…" meanwhile), then is refused: the join goes on with a notice.
+      let open!: () => void;
+      let el!: RtcCall;
+      const restore = patchMedia({ gate: new Promise((resolve) => (open = resolve)), denyCamera: true });
+      try {
+        el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Ada" style="width: 640px; height: 480px"></rtc-call>`);
+        if (theme) el.setAttribute('theme', theme);
+        await accessible(el, 'lobby');
+        const joined = el.join();
+        await until(() => el.matches(':state(joining)'), 'not joining');
+        await accessible(el, 'joining');
+        open();
+        await joined;
+      } finally {
+        restore();
+      }
+      await until(() => part(el, 'notice').length === 1 && part(el, 'alone').length === 1, 'no notice about the camera, or not alone');
+      await accessible(el, 'in the call, alone, with a notice');
+
+      await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+      await until(() => el.participants.length === 1 && part(el, 'alone').length === 0, 'Bob did not come');
+      await accessible(el, 'two in the call');
+      part(el, 'settings-button')[0].click();
+      await accessible(el, 'two in the call, devices open');
+
+      await el.leave();
+      expect(el.matches(':state(left)')).to.equal(true);
+      await accessible(el, 'left');
+      // The lobby's camera preview, microphone meter and device pickers.
+      part(el, 'check-button')[0]?.click();
+      await until(() => ((part(el, 'preview-video')[0] as HTMLVideoElement | undefined)?.videoWidth ?? 0) > 0, 'no preview');
+      await accessible(el, 'the lobby with the preview');
+    });
+
+    it(`has no axe violation in its error states (${label(theme, scheme)})`, async () => {
+      await emulateMedia({ colorScheme: scheme });
+      // A room that cannot be used: the page's mistake, no Try again.
+      const config = await fixture<RtcCall>(html`<rtc-call room="" server=${rtcServer}></rtc-call>`);
+      if (theme) config.setAttribute('theme', theme);
+      await config.join().catch(() => {});
+      expect(config.matches(':state(error)')).to.equal(true);
+      await accessible(config, 'invalid config');
+      // A server that is not there: Try again.
+      const down = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('down')} server="http://127.0.0.1:9/peerjs" ice-servers="[]"></rtc-call>`);
+      if (theme) down.setAttribute('theme', theme);
+      await down.join().catch(() => {});
+      expect(down.matches(':state(error)')).to.equal(true);
+      expect(part(down, 'join-button')).to.have.length(1);
+      await accessible(down, 'server unreachable');
+    });
+  }
+});
+
+// <rtc-chat> has one palette (no theme attribute): checked under both system colour schemes.
+describe('accessibility: <rtc-chat> with messages and files', () => {
+  afterEach(async () => {
+    closeAll();
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`has no axe violation and no small target: alone, messages, a file, a notice, an error (system ${scheme})`, async () => {
+      await emulateMedia({ colorScheme: scheme });
+      const room = uniqueRoom('a11y-chat');
+      const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
+      await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+      await accessible(el, 'alone');
+      const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+      await until(() => el.participants.length === 1, 'Bob did not link up');
+      bob.chat.send('Hello Ada, see https://example.com/agenda');
+      el.send('Hi Bob');
+      await until(() => el.messages.length === 2, 'no messages');
+      await bob.chat.sendFile(bob.makeFile(3_000, 'notes.txt'));
+      await until(() => part(el, 'download').length === 1, 'no file');
+      el.send('');
+      await until(() => part(el, 'notice').length === 1, 'no notice');
+      await accessible(el, 'messages, a file and a notice');
+
+      const broken = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} max-message-length="0"></rtc-chat>`);
+      await until(() => broken.phase === 'error', () => `phase ${broken.phase}`);
+      await accessible(broken, 'error');
+    });
+  }
+});
