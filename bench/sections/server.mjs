@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { sleep } from '../lib/browser.mjs';
 import { ratio, summary } from '../lib/stats.mjs';
 
@@ -18,6 +20,11 @@ import { ratio, summary } from '../lib/stats.mjs';
 const WebSocket = createRequire(import.meta.resolve('peer'))('ws');
 
 const TICKS = 100; // USER_HZ
+
+// The generator collects its own garbage (the sockets of the run before, tens of MiB) before each
+// measured phase, so that its collections fall on no side's figures more than on the other's.
+v8.setFlagsFromString('--expose-gc');
+const collectGeneratorGarbage = vm.runInNewContext('gc');
 /**
  * The load generator's frames carry an all-zero mask, which ws then skips applying: the
  * server unmasks as usual, while the generator spends its time on sending, not on masking,
@@ -283,6 +290,7 @@ async function measure(kind, { root, quick, log }, rep) {
     const prefix = `b${rep}${kind.length}${Date.now().toString(36)}`;
     await warmUp(server, prefix, 500);
     const before = await settledMemory(server);
+    collectGeneratorGarbage();
     const cpuConnect0 = cpu();
     const t0 = performance.now();
     sockets = await connectAll(server, n, prefix);
@@ -292,6 +300,7 @@ async function measure(kind, { root, quick, log }, rep) {
     await sleep(500);
     const after = await settledMemory(server);
     const ids = sockets.map((_, i) => `${prefix}-${i}`);
+    collectGeneratorGarbage();
     const cpu0 = cpu();
     const relaySeconds = quick ? 2 : 3;
     const perSecond = await relay(sockets, ids, Math.min(200, n / 2), relaySeconds * 1000);
