@@ -7,6 +7,8 @@
 // from wherever it loaded rtc-elements.js, with nothing to configure:
 //   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join)
 //   rtc-elements-chat-[hash].js     src/chat/** (<rtc-chat> only; imports the session chunk)
+//   rtc-elements-lang-de-[hash].js  src/i18n/de.ts, the German texts (an element whose lang is de)
+//   rtc-elements-lang-fr-[hash].js  src/i18n/fr.ts, the French texts (English is in the first load)
 //   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
 // Every chunk name starts with "rtc-elements-", so a server can route them with one pattern.
 // The content hash changes with the code, so a page holding an older rtc-elements.js gets an
@@ -24,6 +26,8 @@ export function chunkOf(id) {
   // PeerJS and what it depends on.
   if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
   if (/\/dist\/lib\/(chat\/|components\/chat\/chat-parts\.js$)/.test(path)) return 'chat';
+  const language = /\/dist\/lib\/i18n\/(de|fr)\.js$/.exec(path);
+  if (language) return `lang-${language[1]}`;
   if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';
   return undefined;
 }

@@ -3,6 +3,8 @@ import { iceServersUrl } from '../controllers/ice-servers.js';
 import type { SessionModule } from '../controllers/lazy.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { PeerFactory } from '../session/room-session.js';
+import type { Strings } from '../i18n/en.js';
+import { Localizer } from '../i18n/localizer.js';
 
 /** In a private room, being alone may mean a typo: a wrong password finds a room of its own. */
 export const ALONE_PRIVATE = 'Only you are here. Others need the same room name and password.';
@@ -26,7 +28,13 @@ export class RoomElement extends LitElement {
     maxParticipants: { attribute: 'max-participants' },
     password: {},
     peerFactory: { attribute: false },
+    strings: { attribute: false },
   };
+
+  /** `lang` is watched too: the texts follow the element's language (see `strings`). */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
 
   /** The room to join. People in the same room on the same server are together. */
   room = '';
@@ -74,6 +82,32 @@ export class RoomElement extends LitElement {
    * (`createPeer`), loaded when the element joins.
    */
   peerFactory?: PeerFactory;
+
+  /**
+   * Texts of the page's own, laid over the element's table: a partial table of `Strings`
+   * (src/i18n/en.ts), such as `{ joinCall: 'Enter the meeting' }`; a text with parameters is a
+   * function, such as `{ joined: (name) => \`Say hello to ${name}\` }`. The element speaks the
+   * language of its `lang` attribute, else of the closest ancestor with one, else of the
+   * document (`<html lang>`): English, German (`de`) or French (`fr`), region subtags included
+   * (`de-AT` speaks `de`); others fall back to English. Dates, times, numbers and sizes follow
+   * the same locale.
+   */
+  strings?: Partial<Strings> | null;
+
+  readonly #localizer = new Localizer(this);
+
+  /**
+   * The texts in the element's language, the page's `strings` included.
+   * @internal
+   */
+  protected get t(): Strings {
+    return this.#localizer.strings;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' && old !== value) this.requestUpdate();
+  }
 
   /**
    * The session options the attributes describe; throws a ConfigError for a bad one. The checks

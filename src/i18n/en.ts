@@ -1,0 +1,211 @@
+import type { TransferReason } from '../chat/transfer.js';
+import type { MediaProblem } from '../media/local-media.js';
+import type { Format } from './format.js';
+
+/** The device a media problem concerns. */
+export type Device = MediaProblem['device'];
+
+/**
+ * Every text `<rtc-call>` and `<rtc-chat>` show or read out, in English: the table the other
+ * languages (de.ts, fr.ts) translate, typed by it (`Strings`), so that a missing key fails the
+ * type check. Texts that name someone or count something are functions; `f` formats numbers,
+ * sizes and plurals for the element's locale. English is part of the first load; the other
+ * tables load when an element needs them.
+ */
+export const en = (f: Format) => ({
+  // The call.
+  region: (room: string) => (room ? `Video call: ${room}` : 'Video call'),
+  inCall: (count: number) => f.plural(count, { other: '# in call' }),
+  joining: 'Joining…',
+  youLeft: 'You left the call.',
+  joined: (name: string) => `${name} joined`,
+  left: (name: string) => `${name} left`,
+  reconnected: 'Reconnected to the call server',
+  lostServer: 'Lost the connection to the call server. The call goes on; reconnecting…',
+  deviceStopped: (device: 'camera' | 'microphone') =>
+    `Your ${device} stopped: it was unplugged or another program took it. Press ${device === 'camera' ? 'Turn camera on' : 'Unmute'} to try again.`,
+  joinedWithout: ' You joined without camera and microphone: you can still see and hear the others.',
+  joinedMicOnly: ' You joined with your microphone only.',
+  dismiss: 'Dismiss',
+  tryAgain: 'Try again',
+
+  // The lobby.
+  joinCall: 'Join call',
+  joinAgain: 'Join again',
+  checkDevices: 'Check camera and microphone',
+  checkMicrophone: 'Check microphone',
+  promptComing: 'Your browser will ask whether this page may use them.',
+  promptComingAudio: 'Your browser will ask whether this page may use it.',
+  starting: 'Starting your camera and microphone…',
+  previewOff: 'Camera off',
+  yourName: 'Your name',
+  joinWithCamera: 'Camera on when I join',
+  joinWithMic: 'Microphone on when I join',
+  micLevel: 'Microphone level',
+  lobbyHint: 'Nobody sees or hears you until you join.',
+
+  // Alone in the call.
+  firstHere: "You're the first one here",
+  shareLink: 'Share the link of this page with the people you want to talk to.',
+  copyLink: 'Copy link',
+  copied: 'Link copied',
+  copyFailed: (url: string) => `Could not copy. The link is ${url}`,
+
+  // Controls: each label says what pressing the button will do.
+  mute: 'Mute',
+  unmute: 'Unmute',
+  cameraOff: 'Turn camera off',
+  cameraOn: 'Turn camera on',
+  leave: 'Leave',
+  shareScreen: 'Share screen',
+  stopSharing: 'Stop sharing',
+  screenOf: (name: string) => `${name}'s screen`,
+  yourScreen: 'Your screen',
+  screenShared: 'You are sharing your screen',
+  screenStopped: 'You stopped sharing your screen',
+  screenDenied: 'Screen sharing was not allowed, or the browser cannot share a screen here.',
+  settings: 'Devices',
+  speakerView: 'Speaker view',
+  gridView: 'Grid view',
+  fullscreen: 'Full screen',
+  exitFullscreen: 'Exit full screen',
+  controls: 'Call controls',
+  microphone: 'Microphone',
+  camera: 'Camera',
+  speaker: 'Speaker',
+  device: (label: string, index: number) => `${label} ${f.number(index)}`,
+  microphoneOn: 'Microphone on',
+  microphoneOff: 'Microphone off',
+  cameraIsOn: 'Camera on',
+  cameraIsOff: 'Camera off',
+
+  // Tiles.
+  participants: 'Participants',
+  you: 'You',
+  youNamed: (name: string) => `${name} (you)`,
+  reconnecting: 'Reconnecting…',
+  muted: 'Microphone off',
+  speaking: 'speaking',
+  pin: (name: string) => `Pin ${name}`,
+  unpin: (name: string) => `Unpin ${name}`,
+  tileFullscreen: (name: string) => `Show ${name} full screen`,
+  pictureInPicture: (name: string) => `Show ${name} in a floating window`,
+  youreMuted: "You're muted. Press Unmute to be heard.",
+  qualityGood: 'Good connection',
+  qualityWeak: 'Weak connection',
+  qualityBad: 'Bad connection',
+
+  // Keyboard and screen readers.
+  /** A button's tooltip with its keyboard shortcut. */
+  withShortcut: (label: string, keys: string) => `${label} (${keys})`,
+  /** How a device problem met in a call ends: what to press to try again. */
+  pressAgain: (kind: 'audio' | 'video'): string => (kind === 'audio' ? 'press Unmute again' : 'press Turn camera on again'),
+  pressBothAgain: 'press Unmute and Turn camera on again',
+  /** What a burst of announcements read out as one leaves out. */
+  more: (count: number) => `and ${f.number(count)} more`,
+  /** A chat message read out as it arrives. */
+  messageFrom: (name: string, text: string) => `${name}: ${text}`,
+
+
+  // The chat.
+  chatRegion: (room: string) => (room ? `Chat: ${room}` : 'Chat'),
+  peopleHere: (count: number) => f.plural(count, { one: '# person here', other: '# people here' }),
+  onlyYou: 'Only you are here',
+  alonePrivate: 'Only you are here. Others need the same room name and password.',
+  connecting: 'Connecting…',
+  messages: 'Messages',
+  message: 'Message',
+  writeMessage: 'Write a message',
+  attach: 'Attach',
+  send: 'Send',
+  cancel: 'Cancel',
+  cancelFile: (name: string) => `Cancel ${name}`,
+  newMessages: (count: number) => f.plural(count, { one: '# new message ↓', other: '# new messages ↓' }),
+  isHere: (name: string) => `${name} is here`,
+  leftLost: (name: string) => `${name} left (connection lost)`,
+  relayedBy: (name: string) => `relayed by ${name}`,
+
+  // File transfers.
+  waitingForAnswer: 'Waiting for an answer…',
+  sendingFile: (fraction: number) => `Sending… ${f.percent(fraction)}`,
+  receivingFile: (fraction: number) => `Receiving… ${f.percent(fraction)}`,
+  canceledBy: (name: string) => `Canceled by ${name}`,
+  receivedVerified: 'Received and verified',
+  receivedReleased: 'Received; no longer kept',
+  recipientState: (name: string, state: string) => `${name}: ${state}`,
+  fileEnded: (reason: TransferReason) =>
+    ({
+      '': 'received',
+      canceled: 'canceled',
+      'canceled-there': 'canceled by the other side',
+      declined: 'declined',
+      'too-large': 'refused: too large',
+      busy: 'refused: busy',
+      left: 'left before the end',
+      interrupted: 'connection interrupted',
+      corrupt: 'damaged in transit, not offered',
+      'no-answer': 'no answer',
+      stalled: 'stalled: nothing arrived for 30 s',
+      invalid: 'stopped: the sender sent invalid data',
+      error: 'failed',
+    })[reason],
+  fileSize: (bytes: number) => f.bytes(bytes),
+  time: (ms: number) => f.time(ms),
+
+  // Errors, by type (the rtc-error event keeps the English message of the layer that found it).
+  errorNetwork: 'Cannot reach the call server. Check the network connection and the server address, then try again.',
+  errorLoad: 'Could not load the code for connecting from the server. Check the network connection and try again.',
+  errorInvalidKey: "The call server refused this site's key.",
+  errorServer: 'The call server reported an error. Try again later.',
+  errorNoRelay: 'Could not use the relay server, and this page connects only through it: nobody can be reached. Try again later.',
+  errorBrowser: 'This browser cannot make calls.',
+  errorRoomFull: 'This room is full.',
+  errorRoomUnreachable: 'Someone holds this room but does not let anyone in (or uses an older version). Still trying.',
+  errorInsecure: 'Rooms with a password need a secure page (https:// or localhost).',
+  errorEnded: 'The connection to the room has ended. Join again.',
+  errorNotJoined: 'The chat has not joined the room yet.',
+  errorNegotiation: 'Could not connect to someone in the room: a firewall between you blocks it.',
+  errorProtocol: 'Ignored data from someone in the room that this page cannot use (another version, a wrong password or damaged data).',
+  errorDuplicateName: (name: string) => `Two people here are called ${name}: a mark beside the name (#1, #2) tells them apart.`,
+  errorUnknown: 'Something went wrong.',
+  // Configuration: the attribute and its value are the page's own.
+  errorNoRoom: 'No room given: set the room attribute, for example room="team-standup".',
+  errorRoom: (max: number) => `The room name must be 1 to ${f.number(max)} printable characters.`,
+  errorServerUrl: (value: string) => `The server address "${value}" cannot be used: it must be an https:// or http:// URL without a password, query or fragment.`,
+  errorKey: (key: string) => `The key "${key}" is not valid: use 1 to 64 letters, digits, "-" or "_".`,
+  errorIceServers: 'ice-servers must be a JSON array of RTCIceServer objects with stun:, stuns:, turn: or turns: addresses.',
+  errorPolicy: (value: string) => `ice-transport-policy must be "all" or "relay", not "${value}".`,
+  errorMaxParticipants: (value: string) => `max-participants must be a whole number from 2 to 50 (or 0 for no limit), not "${value}".`,
+  errorRange: (attribute: string, min: number, max: number, value: string) =>
+    `${attribute} must be a whole number from ${f.number(min)} to ${f.number(max)}, not "${value}".`,
+  errorConfig: (attribute: string) => `The ${attribute} attribute has a value that cannot be used.`,
+  // Camera and microphone.
+  /** How a device problem's message ends before joining (in a call: `pressAgain`). */
+  joinAgainToTry: 'join again',
+  mediaDenied: (device: Device, again: string) => `Access to the ${device} is blocked. Allow it in the browser's site settings (the icon left of the address) and ${again}.`,
+  mediaDeniedFramed: (device: Device) =>
+    `This call is part of another site, which does not let it use the ${device}. Only that site can change it: it must allow the camera and microphone for the embedded call (allow="camera; microphone" on its iframe).`,
+  mediaMissing: (device: Device, again: string) => `No ${device} was found. Plug one in and ${again}.`,
+  mediaInUse: (device: Device, again: string) => `The ${device} could not be started; another program may be using it. Close it and ${again}.`,
+  mediaConstraints: (device: Device, _again: string) => `The ${device} cannot provide the requested format.`,
+  mediaInsecure: 'This page cannot use a camera or microphone because it is not served over https://.',
+  mediaFailed: (device: Device, _again: string) => `The ${device} could not be started.`,
+  // The chat's own.
+  errorEmpty: 'Nothing was sent: the message is empty.',
+  errorTooLong: (max: number) => `Messages can have at most ${f.number(max)} characters.`,
+  errorTooLongFrom: (max: number) => `Dropped a message over ${f.number(max)} characters from someone in the room.`,
+  errorRate: (count: number) => f.plural(count, { one: 'Too fast: at most # message or file per 10 seconds. Wait a moment.', other: 'Too fast: at most # messages and files per 10 seconds. Wait a moment.' }),
+  errorRateFrom: 'Someone in the room sends too much, too fast; some messages were dropped.',
+  errorFilesOff: 'Sending files is switched off here.',
+  errorFileTooLarge: (name: string, size: number, max: number) => `"${name}" is ${f.bytes(size)}; files can be at most ${f.bytes(max)}.`,
+  errorFileTooLargeFrom: (max: number) => `Refused a file over the ${f.bytes(max)} limit.`,
+  errorNobody: (name: string) => `Nobody here can receive "${name}" yet.`,
+  errorFileFailed: "A file transfer failed; the file's line in the chat says why.",
+  errorFileCorrupt: 'A file was damaged in transit and is not offered.',
+});
+
+/** A text's type, widened from English literals to any string. */
+type Widen<T> = T extends string ? string : T extends (...args: infer A) => string ? (...args: A) => string : T;
+
+/** The English table's shape: every translation has each of its keys, and nothing else. */
+export type Strings = { [K in keyof ReturnType<typeof en>]: Widen<ReturnType<typeof en>[K]> };

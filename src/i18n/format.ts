@@ -1,0 +1,55 @@
+/**
+ * Numbers, sizes, percentages, counts and times in the element's locale, through `Intl`. A
+ * translation table gets one of these, so that its sentences never format a number by hand.
+ */
+
+/** The forms of a counted phrase by plural category (Intl.PluralRules); `#` stands for the number. */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+export interface Format {
+  /** The BCP 47 locale everything is formatted for, such as `de-AT`. */
+  readonly locale: string;
+  number(n: number): string;
+  /** The form of `forms` that the locale's plural rules pick for `n`, with `#` replaced by `n`. */
+  plural(n: number, forms: PluralForms): string;
+  /** A byte count in the largest unit that keeps it at least 1 (powers of 1000): `1,2 MB`. */
+  bytes(n: number): string;
+  /** A fraction (0 to 1) as a whole percentage, rounded down so that 100 % means done. */
+  percent(fraction: number): string;
+  /** A time of day, hours and minutes. */
+  time(ms: number): string;
+}
+
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** Builds the formatters of one locale; the Intl objects are made on first use and kept. */
+export function formatFor(locale: string): Format {
+  const cache = new Map<string, Intl.NumberFormat>();
+  const numbers = (key: string, options: Intl.NumberFormatOptions) => {
+    let f = cache.get(key);
+    if (!f) cache.set(key, (f = new Intl.NumberFormat(locale, options)));
+    return f;
+  };
+  let rules: Intl.PluralRules | undefined;
+  let clock: Intl.DateTimeFormat | undefined;
+  const number = (n: number) => numbers('n', {}).format(n);
+  return {
+    locale,
+    number,
+    plural: (n, forms) => (forms[(rules ??= new Intl.PluralRules(locale)).select(n)] ?? forms.other).replace('#', number(n)),
+    bytes(n) {
+      let value = Math.max(0, n);
+      let unit = 0;
+      while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+      }
+      const digits = unit > 0 && value < 10 ? 1 : 0;
+      return numbers(`${unit}/${digits}`, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
+    },
+    percent: (fraction) => numbers('%', { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' } as Intl.NumberFormatOptions).format(fraction),
+    // One formatter for every message: toLocaleTimeString builds a new Intl.DateTimeFormat per
+    // call, which the benchmark found taking most of a render of a long chat.
+    time: (ms) => (clock ??= new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })).format(ms),
+  };
+}
