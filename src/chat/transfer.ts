@@ -35,7 +35,9 @@ export const MIN_CHUNK = 4096;
 
 /** What a transfer needs from the session. */
 export interface TransferTransport {
-  send(id: string, frame: ExtensionFrame | ArrayBuffer): boolean;
+  /** Sends a frame; `bulk` frames ride with the file bytes, in order with them (the session's channel for files). */
+  send(id: string, frame: ExtensionFrame | ArrayBuffer, bulk?: boolean): boolean;
+  /** The channel the file bytes ride on, for their back-pressure. */
   channel(id: string): RTCDataChannel | null;
 }
 
@@ -244,7 +246,9 @@ class OutgoingStream {
   ) {}
 
   #send(frame: ChatFrame | ArrayBuffer): boolean {
-    return this.file.transport.send(this.peer, frame instanceof ArrayBuffer ? frame : chatFrame(frame));
+    if (frame instanceof ArrayBuffer) return this.file.transport.send(this.peer, frame);
+    // The end of the file (or its cancelling) must not overtake the last chunks.
+    return this.file.transport.send(this.peer, chatFrame(frame), frame.t === 'file-end' || frame.t === 'file-cancel');
   }
 
   /** Ends this recipient's transfer (once); `tell` sends the recipient a cancel. */

@@ -9,8 +9,13 @@
 import type { DataConnection } from 'peerjs';
 import { backoff, shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
-import { type AuthFrame, type CoreFrame, type ExtensionFrame, type HelloFrame, type ProofFrame, encodeFrame, parseFrame } from './protocol.js';
+import { openFilesChannel, openOnly, sendOn } from './files-channel.js';
+import { type PairProofs, ProofGate } from './pair-proofs.js';
+import { PendingLinks } from './pending-links.js';
+import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './protocol.js';
 import { type LeaveReason, type SessionTiming, Timers } from './types.js';
+
+export type { PairProofs } from './pair-proofs.js';
 
 export interface PairLinksHost {
   selfId(): string;
@@ -51,12 +56,6 @@ export interface PairLinksHost {
   unproven(id: string): void;
 }
 
-export interface PairProofs {
-  challenge(conn: DataConnection): AuthFrame;
-  answer(conn: DataConnection, nonce: string): Promise<ProofFrame | null>;
-  verify(conn: DataConnection, proof: string): Promise<boolean>;
-}
-
 interface Link {
   conn: DataConnection;
   lastSeen: number;
@@ -64,6 +63,8 @@ interface Link {
   health: PairHealth;
   /** A fresh connection being dialled to replace a broken one. */
   redial: DataConnection | null;
+  /** The channel for file bytes beside the connection's own (files-channel.ts). */
+  files: RTCDataChannel | null;
 }
 
 /** Connections that have not said hello yet, at most, at once. */
@@ -75,20 +76,25 @@ const DIAL_ATTEMPTS = 4;
 
 export class PairLinks {
   private readonly links = new Map<string, Link>();
-  private readonly pending = new Map<string, { conn: DataConnection; timer: ReturnType<typeof setTimeout> }>();
   private readonly failedDials = new Map<string, number>();
   /** Connections whose ICE failed: their closing starts a recovery, not a departure. */
   private readonly failedConns = new WeakSet<DataConnection>();
-  /** Private rooms: connections whose other end proved it knows the password. */
-  private readonly proven = new WeakSet<DataConnection>();
-  /** Private rooms: frames waiting for a proof to be checked, in order, per connection. */
-  private readonly queues = new WeakMap<DataConnection, Promise<void>>();
   private readonly timers = new Timers();
+  private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id));
+  private readonly proofGate: ProofGate;
 
   constructor(
     private readonly host: PairLinksHost,
     private readonly timing: SessionTiming,
-  ) {}
+  ) {
+    this.proofGate = new ProofGate({
+      isOver: () => host.isOver(),
+      proofs: () => host.proofs(),
+      hello: () => host.hello(),
+      receive: (conn, data) => this.receive(conn, data),
+      unproven: (id) => host.unproven(id),
+    });
+  }
 
   has(id: string): boolean {
     return this.links.has(id);
@@ -107,9 +113,10 @@ export class PairLinks {
     return this.links.get(id)?.health.brokenSince ? 'reconnecting' : 'connected';
   }
 
-  /** The data channel to a member, for flow control of bulk transfers. */
+  /** The data channel that carries bulk frames to a member (see send), for their flow control. */
   channel(id: string): RTCDataChannel | null {
-    return this.links.get(id)?.conn.dataChannel ?? null;
+    const link = this.links.get(id);
+    return openOnly(link?.files) ?? link?.conn.dataChannel ?? null;
   }
 
   /** The peer connection of a member's link. */
@@ -119,14 +126,14 @@ export class PairLinks {
 
   /** The peer connections of every link and pending connection. */
   peerConnections(): RTCPeerConnection[] {
-    const conns = [...[...this.links.values()].flatMap((l) => [l.conn, l.redial]), ...[...this.pending.values()].map((p) => p.conn)];
+    const conns = [...[...this.links.values()].flatMap((l) => [l.conn, l.redial]), ...this.pending.connections()];
     return conns.flatMap((c) => (c?.peerConnection ? [c.peerConnection] : []));
   }
 
   /** Buffered bytes on every link (for a goodbye to leave before the connections close). */
   buffered(): number {
     let n = 0;
-    for (const link of this.links.values()) n += link.conn.dataChannel?.bufferedAmount ?? 0;
+    for (const link of this.links.values()) n += (link.conn.dataChannel?.bufferedAmount ?? 0) + (link.files?.bufferedAmount ?? 0);
     return n;
   }
 
@@ -135,14 +142,14 @@ export class PairLinks {
     if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver()) return false;
     const conn = this.host.connect(id, metadata);
     if (!conn) return false;
-    this.hold(id, conn, this.timing.dialTimeout);
+    this.pending.hold(id, conn, this.timing.dialTimeout);
     const timer = this.timers.after(this.timing.dialTimeout, () => !conn.open && conn.close());
     let opened = false;
     conn.on('open', () => {
       opened = true;
       this.timers.cancel(timer);
       // Open: from now on it has admitHold to say hello, like a connection this page accepted.
-      if (this.pending.get(id)?.conn === conn) this.hold(id, conn, this.timing.admitHold);
+      if (this.pending.get(id) === conn) this.pending.hold(id, conn, this.timing.admitHold);
     });
     conn.on('close', () => {
       this.timers.cancel(timer);
@@ -158,26 +165,34 @@ export class PairLinks {
     if (this.host.isOver()) return void conn.close();
     // A linked member's fresh connection (replacing a broken one) waits for its hello like any other.
     if (this.pending.size >= MAX_PENDING && !this.pending.has(id)) return void conn.close();
-    this.hold(id, conn, this.timing.admitHold);
+    this.pending.hold(id, conn, this.timing.admitHold);
     this.attach(conn);
   }
 
   /** The server says `id` is not there: stop dialling it. */
   unavailable(id: string): void {
     const p = this.pending.get(id);
-    if (p && !p.conn.open) {
+    if (p && !p.open) {
       this.failedDials.delete(id);
-      this.unhold(id, p.conn);
-      p.conn.close();
+      this.pending.release(id, p);
+      p.close();
       this.host.lapsed(id);
     }
   }
 
-  send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): boolean {
+  /**
+   * Sends a frame to a linked member. Binary frames, and frames sent as `bulk` (those that must
+   * follow them in order, such as the end of a file), go on the pair's channel for file bytes,
+   * so that the other frames never wait behind a file.
+   */
+  send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer, bulk = false): boolean {
     const link = this.links.get(id);
     if (!link) return false;
     try {
-      if (link.conn.open) link.conn.send(frame instanceof ArrayBuffer ? frame : encodeFrame(frame));
+      const data = frame instanceof ArrayBuffer ? frame : encodeFrame(frame);
+      const files = (bulk || frame instanceof ArrayBuffer) && openOnly(link.files);
+      if (files) sendOn(files, data);
+      else if (link.conn.open) link.conn.send(data);
     } catch {
       // A channel closing under us: its close event ends the link.
     }
@@ -194,10 +209,11 @@ export class PairLinks {
     this.links.delete(id);
     link?.conn.close();
     link?.redial?.close();
+    link?.files?.close();
     const p = this.pending.get(id);
     if (p) {
-      this.unhold(id, p.conn);
-      p.conn.close();
+      this.pending.release(id, p);
+      p.close();
     }
   }
 
@@ -236,30 +252,8 @@ export class PairLinks {
 
   closeAll(): void {
     this.timers.clear();
-    for (const id of [...this.links.keys(), ...this.pending.keys()]) this.close(id);
+    for (const id of [...this.links.keys(), ...this.pending.ids()]) this.close(id);
     this.failedDials.clear();
-  }
-
-  private hold(id: string, conn: DataConnection, ms: number): void {
-    const previous = this.pending.get(id);
-    if (previous) {
-      this.unhold(id, previous.conn);
-      if (previous.conn !== conn) previous.conn.close();
-    }
-    const timer = this.timers.after(ms, () => {
-      if (this.pending.get(id)?.conn !== conn) return;
-      this.pending.delete(id);
-      conn.close();
-      this.host.lapsed(id);
-    });
-    this.pending.set(id, { conn, timer });
-  }
-
-  private unhold(id: string, conn: DataConnection): void {
-    const p = this.pending.get(id);
-    if (p?.conn !== conn) return;
-    this.timers.cancel(p.timer);
-    this.pending.delete(id);
   }
 
   private attach(conn: DataConnection): void {
@@ -270,50 +264,15 @@ export class PairLinks {
       link.meshIce = conn.peerConnection.iceConnectionState;
       this.check(id);
     });
-    const proofs = this.host.proofs();
-    const first = () => (proofs ? proofs.challenge(conn) : this.host.hello());
-    const onOpen = () => (this.host.isOver() ? conn.close() : conn.send(encodeFrame(first())));
+    const onOpen = () => (this.host.isOver() ? conn.close() : conn.send(encodeFrame(this.proofGate.first(conn))));
     if (conn.open) onOpen();
     else conn.on('open', onOpen);
-    conn.on('data', (data) => this.onData(conn, data));
+    conn.on('data', (data) => this.proofGate.data(conn, data));
     conn.on('close', () => this.onClose(conn));
     conn.on('error', (err: { type?: string }) => {
       // PeerJS closes a connection whose ICE failed; that is a broken path, not a departure.
       if (err?.type === 'negotiation-failed') this.failedConns.add(conn);
     });
-  }
-
-  private onData(conn: DataConnection, data: unknown): void {
-    const proofs = this.host.proofs();
-    if (proofs && (!this.proven.has(conn) || this.queues.has(conn))) {
-      // Frames are checked one after another: the proof's check is asynchronous.
-      const next = (this.queues.get(conn) ?? Promise.resolve()).then(() => this.proving(proofs, conn, data));
-      this.queues.set(conn, next);
-      void next.finally(() => this.queues.get(conn) === next && this.queues.delete(conn));
-      return;
-    }
-    this.receive(conn, data);
-  }
-
-  /** Private rooms: nothing but the challenge and the proof counts until the proof checks out. */
-  private async proving(proofs: PairProofs, conn: DataConnection, data: unknown): Promise<void> {
-    if (this.proven.has(conn)) return this.receive(conn, data);
-    const parsed = typeof data === 'string' ? parseFrame(data) : null;
-    const frame = parsed && 'core' in parsed ? parsed.core : null;
-    if (frame?.t === 'auth') {
-      const reply = await proofs.answer(conn, frame.nonce);
-      if (reply && conn.open) conn.send(encodeFrame(reply));
-      else if (!reply) this.refuse(conn);
-    } else if (frame?.t === 'proof') {
-      if (!(await proofs.verify(conn, frame.proof))) return this.refuse(conn);
-      this.proven.add(conn);
-      if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.host.hello()));
-    }
-  }
-
-  private refuse(conn: DataConnection): void {
-    conn.close();
-    this.host.unproven(conn.peer);
   }
 
   private receive(conn: DataConnection, data: unknown): void {
@@ -346,8 +305,8 @@ export class PairLinks {
       if (link.conn !== conn) this.replace(id, link, conn, hello);
       return;
     }
-    if (this.pending.get(id)?.conn !== conn || this.host.isOver()) return;
-    this.unhold(id, conn);
+    if (this.pending.get(id) !== conn || this.host.isOver()) return;
+    this.pending.release(id, conn);
     if (!this.host.mayLink(id, hello)) {
       conn.close();
       this.host.lapsed(id);
@@ -361,6 +320,7 @@ export class PairLinks {
       meshIce: conn.peerConnection?.iceConnectionState ?? 'connected',
       health: { brokenSince: 0, redialAttempts: 0, lastRedial: 0 },
       redial: null,
+      files: openFilesChannel(conn.peerConnection, (data) => this.receive(conn, data)),
     });
     this.host.linked(id, hello);
   }
@@ -379,14 +339,16 @@ export class PairLinks {
     link.lastSeen = Date.now();
     link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
     link.health = { brokenSince: 0, redialAttempts: 0, lastRedial: 0 };
-    this.unhold(id, conn);
+    this.pending.release(id, conn);
     old.close();
+    link.files?.close();
+    link.files = openFilesChannel(conn.peerConnection, (data) => this.receive(conn, data));
     this.host.replaced(id, hello);
   }
 
   private onClose(conn: DataConnection): void {
     const id = conn.peer;
-    this.unhold(id, conn);
+    this.pending.release(id, conn);
     const link = this.links.get(id);
     if (!link) return;
     if (link.redial === conn) {
@@ -427,7 +389,7 @@ export class PairLinks {
    * that this member cannot be reached (a firewall between the two, most often).
    */
   private dialFailed(id: string, conn: DataConnection): void {
-    const other = this.pending.get(id)?.conn;
+    const other = this.pending.get(id);
     if (this.host.isOver() || this.links.has(id) || (other && other !== conn)) return;
     const attempts = (this.failedDials.get(id) ?? 0) + 1;
     if (attempts >= DIAL_ATTEMPTS) {
@@ -439,3 +401,4 @@ export class PairLinks {
     this.timers.after(backoff(attempts - 1, this.timing.dialRetry, 8 * this.timing.dialRetry), () => this.host.retry(id));
   }
 }
+

@@ -41,6 +41,12 @@ interface Pair {
   sources: Map<MediaStreamTrack, string>;
   /** Ids of the streams the member named as screens: their tracks are never its camera. */
   screens: Set<string>;
+  /**
+   * Senders of the audio and video transceivers the connection came with (its first offer had
+   * room for them): filled and emptied with replaceTrack, never removed, so the camera and
+   * microphone start and stop without a renegotiation.
+   */
+  ready: Set<RTCRtpSender>;
 }
 
 /** Tracks kept from one member at most: a microphone, a camera and a screen, with room to spare. */
@@ -131,8 +137,31 @@ export class PairMedia {
         this.host.calling();
       },
     });
-    this.pairs.set(id, { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set() });
+    const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set(), ready: new Set() };
+    this.pairs.set(id, pair);
+    this.adoptTransceivers(id, pair);
     this.sync(id);
+  }
+
+  /**
+   * Takes over the audio and video transceivers the connection was opened with (see
+   * ServerLink.connect): their senders become the microphone's and the camera's slots, and
+   * what they receive is the member's camera and microphone (its tracks arrived before the
+   * hello, while nothing was sent on them).
+   */
+  private adoptTransceivers(id: string, pair: Pair): void {
+    let received = false;
+    for (const t of pair.negotiation.pc.getTransceivers()) {
+      const kind = t.receiver.track.kind as Slot;
+      if (t.mid === null || t.currentDirection === 'stopped' || t.sender.track || (kind !== 'audio' && kind !== 'video') || pair.senders.has(kind)) continue;
+      pair.senders.set(kind, t.sender);
+      pair.ready.add(t.sender);
+      if (t.currentDirection === 'sendrecv' || t.currentDirection === 'recvonly') {
+        pair.sources.set(t.receiver.track, '');
+        received = this.place(id, pair, t.receiver.track) || received;
+      }
+    }
+    if (received) this.host.streamChanged(id);
   }
 
   /** The member left, or its connection is gone. */
@@ -192,7 +221,9 @@ export class PairMedia {
       for (const slot of SLOTS) {
         const sender = pair.senders.get(slot);
         const want = wanted[slot];
-        if (sender && want) {
+        if (sender && pair.ready.has(sender)) {
+          this.fill(pc, sender, want?.[0] ?? null);
+        } else if (sender && want) {
           if (sender.track !== want[0]) void sender.replaceTrack(want[0]).catch(() => {});
         } else if (sender) {
           pair.senders.delete(slot);
@@ -204,6 +235,17 @@ export class PairMedia {
     } catch {
       // The connection closed under us; its link's end takes the pair away.
     }
+  }
+
+  /**
+   * Puts a track (or none) on one of the transceivers the connection came with. One the other
+   * side did not open for sending back (it did not take part in the call then) is opened now,
+   * which takes a renegotiation.
+   */
+  private fill(pc: RTCPeerConnection, sender: RTCRtpSender, track: MediaStreamTrack | null): void {
+    const t = pc.getTransceivers().find((x) => x.sender === sender);
+    if (track && t && t.direction !== 'sendrecv' && t.direction !== 'sendonly') t.direction = 'sendrecv';
+    if (sender.track !== track) void sender.replaceTrack(track).catch(() => {});
   }
 
   private onTrack(id: string, e: RTCTrackEvent): void {

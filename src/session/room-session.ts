@@ -146,6 +146,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         },
         lost: () => this.onSignallingLost(),
         beaconLost: () => this.door?.holderGone(this.selfId),
+        media: () => this.media.wantsMedia,
       },
       options.peerFactory,
       peerOptions,
@@ -620,12 +621,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.links.broadcast(frame);
   }
 
-  /** Sends a frame to one linked member; false when that member is not linked. */
-  send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): boolean {
-    return this.links.send(id, frame);
+  /**
+   * Sends a frame to one linked member; false when that member is not linked. Binary frames, and
+   * frames sent as `bulk`, ride the pair's channel for files, in order with each other.
+   */
+  send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer, bulk = false): boolean {
+    return this.links.send(id, frame, bulk);
   }
 
-  /** The data channel to a member, for flow control of bulk transfers. */
+  /** The channel bulk frames ride on to a member, for their flow control. */
   channel(id: string): RTCDataChannel | null {
     return this.links.channel(id);
   }

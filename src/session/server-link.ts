@@ -29,6 +29,8 @@ export interface ServerLinkHost {
   lost(): void;
   /** The beacon peer lost the server: the beacon is let go (someone may claim it meanwhile). */
   beaconLost(): void;
+  /** Whether this page takes part in the call: its connections then come with room for audio and video. */
+  media(): boolean;
 }
 
 /** The server gave the id to someone else. */
@@ -65,7 +67,10 @@ export class ServerLink {
   async openMember(id: string): Promise<string> {
     const peer = await this.open(id, 'member');
     this.member = peer;
-    peer.on('connection', (conn) => this.host.connection(conn));
+    peer.on('connection', (conn) => {
+      if (this.host.media()) answerWithMedia(conn.peerConnection);
+      this.host.connection(conn);
+    });
     peer.on('error', (err: PeerError<string>) => {
       if (err.type !== 'peer-unavailable') return;
       const absent = /peer (\S+)$/.exec(err.message)?.[1];
@@ -126,9 +131,18 @@ export class ServerLink {
     if (peer && !peer.disconnected) socketOf(peer).send({ type: 'OFFER', dst, payload: { type: PROTOCOL, metadata: what } });
   }
 
-  /** Opens a mesh data connection to a member. */
+  /**
+   * Opens a mesh data connection to a member. While this page takes part in the call, its first
+   * offer also carries an audio and a video transceiver without tracks (PeerJS builds the peer
+   * connection, its data channel and that offer in one call, so they are added as it makes the
+   * data channel): the pair's camera and microphone then start with replaceTrack once the
+   * hellos are through, with no renegotiation.
+   */
   connect(id: string, metadata: object): DataConnection | undefined {
-    return this.member?.connect(id, { serialization: 'raw', reliable: true, metadata });
+    const member = this.member;
+    if (!member) return undefined;
+    const dial = () => member.connect(id, { serialization: 'raw', reliable: true, metadata });
+    return this.host.media() ? withMediaRoom(dial) : dial();
   }
 
   /**
@@ -250,6 +264,44 @@ export class ServerLink {
         return new SessionError('network', `Cannot reach the call server at ${this.server.url}. Check the server address and that the server is running.`);
     }
   }
+}
+
+/**
+ * Runs `dial` so that the peer connection it builds gets an audio and a video transceiver,
+ * sending and receiving but without tracks, just before its data channel. Nothing is sent on
+ * them until the pair's media puts tracks on them (after the hellos).
+ */
+function withMediaRoom<T>(dial: () => T): T {
+  const proto = RTCPeerConnection.prototype;
+  const createDataChannel = proto.createDataChannel;
+  proto.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection['createDataChannel']>) {
+    proto.createDataChannel = createDataChannel;
+    try {
+      this.addTransceiver('audio', { direction: 'sendrecv' });
+      this.addTransceiver('video', { direction: 'sendrecv' });
+    } catch {
+      // A browser that cannot: the pair's media comes by renegotiation instead.
+    }
+    return createDataChannel.apply(this, args);
+  };
+  try {
+    return dial();
+  } finally {
+    proto.createDataChannel = createDataChannel;
+  }
+}
+
+/**
+ * The other side of withMediaRoom: a connection offered with audio and video transceivers is
+ * answered with them open for sending too (still without tracks), so that this page's camera
+ * and microphone need no renegotiation either. Only the first offer's, before the first answer.
+ */
+function answerWithMedia(pc: RTCPeerConnection | undefined): void {
+  pc?.addEventListener('track', ({ transceiver }) => {
+    if (pc.currentLocalDescription || transceiver.direction !== 'recvonly') return;
+    const kind = transceiver.receiver.track.kind;
+    if (kind === 'audio' || kind === 'video') transceiver.direction = 'sendrecv';
+  });
 }
 
 /** PeerJS's link to the server: typed in its public .d.ts, documented as internal. */

@@ -1,0 +1,36 @@
+/**
+ * The pair's channel for file bytes (docs/protocol.md, "The mesh"): beside the data channel
+ * PeerJS opened on the pair's connection, a second one carries file chunks and what must follow
+ * them in order, so that chat and control frames never wait behind a file. Both sides open it
+ * once their link is up, with an agreed id: a negotiated channel needs no signalling.
+ */
+
+/** The agreed SCTP stream id (far from the 0 or 1 PeerJS's channel gets). */
+const FILES_CHANNEL = 100;
+
+/**
+ * Opens the channel on `pc`; `onMessage` gets what arrives on it. Null where it cannot be
+ * opened (a connection without SCTP yet, a test double): everything then goes on one channel.
+ */
+export function openFilesChannel(pc: RTCPeerConnection | undefined, onMessage: (data: unknown) => void): RTCDataChannel | null {
+  try {
+    if (!pc?.createDataChannel) return null;
+    const channel = pc.createDataChannel('rtc-room/files', { negotiated: true, id: FILES_CHANNEL });
+    channel.binaryType = 'arraybuffer';
+    channel.onmessage = (e: MessageEvent) => onMessage(e.data);
+    return channel;
+  } catch {
+    return null;
+  }
+}
+
+/** The channel, while it is open; null otherwise. */
+export function openOnly(channel: RTCDataChannel | null | undefined): RTCDataChannel | null {
+  return channel?.readyState === 'open' ? channel : null;
+}
+
+/** Sends text or bytes on a channel. */
+export function sendOn(channel: RTCDataChannel, data: string | ArrayBuffer): void {
+  if (typeof data === 'string') channel.send(data);
+  else channel.send(data);
+}

@@ -1,0 +1,62 @@
+/**
+ * Connections that have not said hello yet (docs/protocol.md, "The mesh"): at most one per
+ * member, each with a deadline. One that misses it is closed and reported as lapsed, so an
+ * admission that makes no progress ends with its connection.
+ */
+import type { DataConnection } from 'peerjs';
+import type { Timers } from './types.js';
+
+export class PendingLinks {
+  private readonly pending = new Map<string, { conn: DataConnection; timer: ReturnType<typeof setTimeout> }>();
+
+  constructor(
+    private readonly timers: Timers,
+    /** A connection missed its deadline and was closed. */
+    private readonly lapsed: (id: string) => void,
+  ) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  has(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  /** The member's pending connection, if any. */
+  get(id: string): DataConnection | undefined {
+    return this.pending.get(id)?.conn;
+  }
+
+  ids(): string[] {
+    return [...this.pending.keys()];
+  }
+
+  connections(): DataConnection[] {
+    return [...this.pending.values()].map((p) => p.conn);
+  }
+
+  /** Holds `conn` for `ms`, in place of any other pending connection of the member (closed). */
+  hold(id: string, conn: DataConnection, ms: number): void {
+    const previous = this.pending.get(id);
+    if (previous) {
+      this.release(id, previous.conn);
+      if (previous.conn !== conn) previous.conn.close();
+    }
+    const timer = this.timers.after(ms, () => {
+      if (this.pending.get(id)?.conn !== conn) return;
+      this.pending.delete(id);
+      conn.close();
+      this.lapsed(id);
+    });
+    this.pending.set(id, { conn, timer });
+  }
+
+  /** Lets go of `conn` (it said hello, or closed), if it is the member's pending connection. */
+  release(id: string, conn: DataConnection): void {
+    const p = this.pending.get(id);
+    if (p?.conn !== conn) return;
+    this.timers.cancel(p.timer);
+    this.pending.delete(id);
+  }
+}
