@@ -1,7 +1,8 @@
 // Chromium and Firefox in one call: two visitors in different browsers join the same room, in
 // either order, and see each other's video (a playing video, not covered by its placeholder,
 // for longer than the element's stall check takes to give up on a video), and each is in the
-// other's `participants`. Firefox's stand-in for a frozen remote camera is checked too.
+// other's `participants`; each shares a screen with the other. Firefox's stand-in for a frozen
+// remote camera is checked too.
 //
 // Firefox gathers no usable ICE candidate in a namespace with only loopback. The test runs only
 // where the caller says the network is fit for it, RTC_TEST_FIREFOX_NET=1, as .ci/run sets in a
@@ -47,14 +48,29 @@ function remotes() {
     errors: (window.rtcErrors ?? []).map((e) => e.type),
     participants: call.participants.map((p) => p.name).sort(),
     tiles: [...call.shadowRoot.querySelectorAll('[part~="tile"]:not([part~="local-tile"])')].map((t) => {
-      const v = t.querySelector('video[part~="remote-video"]');
+      const v = t.querySelector('video[part~="remote-video"], video[part~="screen-video"]');
       return {
         name: t.querySelector('[part~="name"]').textContent.trim(),
+        screen: t.matches('[part~="screen-tile"]'),
         playing: !!v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused,
         playedFor: v ? v.currentTime : 0,
         placeholder: !!t.querySelector('[part~="placeholder"]'),
       };
     }),
+  };
+}
+
+/** Runs in the page: getDisplayMedia gives a 640×360 canvas that changes every frame. */
+function fakeScreen() {
+  navigator.mediaDevices.getDisplayMedia = async () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 360 });
+    const g = canvas.getContext('2d');
+    let n = 0;
+    setInterval(() => {
+      g.fillStyle = `hsl(${(n += 7) % 360} 60% 50%)`;
+      g.fillRect(0, 0, 640, 360);
+    }, 50);
+    return canvas.captureStream(20);
   };
 }
 
@@ -65,7 +81,7 @@ const until = (page, check, what, timeout) => untilSeen(page, check, what, timeo
 const seesVideoOf = (name) => (s) =>
   s.errors.length === 0 &&
   s.participants.join() === name &&
-  s.tiles.some((t) => t.name === name && t.playing && !t.placeholder && t.playedFor >= 2.5);
+  s.tiles.some((t) => t.name === name && !t.screen && t.playing && !t.placeholder && t.playedFor >= 2.5);
 
 describe('a call between Chromium and Firefox', { skip }, () => {
   let server;
@@ -125,6 +141,35 @@ describe('a call between Chromium and Firefox', { skip }, () => {
       const b = await visitor(browsers[second], room, second);
       await until(a.page, seesVideoOf(second), `${first} does not see ${second}'s video`, 30_000);
       await until(b.page, seesVideoOf(first), `${second} does not see ${first}'s video`, 30_000);
+      assert.deepEqual([...a.errors, ...b.errors], []);
+      await a.context.close();
+      await b.context.close();
+    });
+  }
+
+  // A shared screen comes on the pair's one connection by renegotiation, between two browsers
+  // whose offers differ; the other side shows it as a screen tile, and it goes when sharing stops.
+  for (const [sharer, viewer] of [
+    ['Chromium', 'Firefox'],
+    ['Firefox', 'Chromium'],
+  ]) {
+    it(`${sharer} shares a screen: ${viewer} sees it beside the camera, until sharing stops`, async () => {
+      const room = `e2e-ff-screen-${sharer}-${Date.now()}`;
+      const browsers = { Chromium: chromium, Firefox: firefox };
+      const a = await visitor(browsers[sharer], room, sharer);
+      const b = await visitor(browsers[viewer], room, viewer);
+      await until(b.page, seesVideoOf(sharer), `${viewer} does not see ${sharer}'s video`, 30_000);
+      // Headless Firefox has no screen to capture (getDisplayMedia: NotFoundError), as Chromium
+      // has its fake one: its "screen" is a moving canvas, a real video track all the same.
+      if (sharer === 'Firefox') await a.page.evaluate(fakeScreen);
+      // A real click: Firefox asks for a user's gesture before it shares a screen.
+      const button = 'rtc-call >>> [part~="screen-button"]';
+      await a.page.click(button);
+      const screenOf = (s) => s.tiles.find((t) => t.name === `${sharer}'s screen`);
+      await until(b.page, (s) => screenOf(s)?.screen === true && screenOf(s)?.playing === true, `${viewer} does not see ${sharer}'s screen`, 20_000);
+      await until(b.page, seesVideoOf(sharer), `${viewer} lost ${sharer}'s camera while the screen is shared`, 10_000);
+      await a.page.click(button);
+      await until(b.page, (s) => !screenOf(s), `${viewer} still shows ${sharer}'s screen`, 10_000);
       assert.deepEqual([...a.errors, ...b.errors], []);
       await a.context.close();
       await b.context.close();
