@@ -124,6 +124,9 @@ describe('the small wrongs', () => {
     await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
     const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
     await until(() => el.participants.length === 1 && bob.chat.participants.length === 1, 'not linked');
+    // Ada's chat hello goes before her message: once Bob has the message, he can send her files.
+    el.send('hi Bob');
+    await until(() => bob.chat.messages.length === 1, 'Bob did not get the message');
     const win = bob.frame.contentWindow as Window & typeof globalThis;
     await bob.chat.sendFile(new win.File(['%PDF-1.4 hello'], 'a.pdf', { type: 'application/pdf' }));
     await bob.chat.sendFile(new win.File(['<script>alert(1)</script>'], 'b.html', { type: 'text/html' }));
