@@ -4,14 +4,12 @@
 // checked before `peer` sees it, a message before and after `peer` handles it.
 
 import { clientAddress } from './client-address.js';
+import { KeptMessages } from './kept-messages.js';
+import { peerQuery } from './peer-query.js';
 
 /** Messages a client may send while the cluster checks its claim (server/cluster.js). */
 const MAX_HELD_MESSAGES = 64;
 
-/** Message types that `peer` keeps for a destination that is not connected. */
-const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
-/** `peer` sweeps kept messages once a second; a count outlives its messages by this much. */
-const KEPT_SLACK = 2000;
 /** Closing handshakes with clients that do not answer end after this long. */
 const CLOSE_TIMEOUT = 2000;
 const WARN_INTERVAL = 10_000;
@@ -43,13 +41,6 @@ const LEFT = 16;
  * @typedef {{ getId(): string, getToken(): string, getSocket(): any }} PeerClient
  */
 
-/**
- * @typedef {object} Kept messages kept by `peer` for one absent destination, as counted here
- * @property {number} count
- * @property {number} bytes
- * @property {number} until when `peer` has surely dropped them
- */
-
 export class SocketGuard {
   #config;
   #claims;
@@ -62,12 +53,8 @@ export class SocketGuard {
   #sockets = /** @type {Set<GuardedSocket>} */ (new Set());
   /** Open accepted sockets per address; an address with none has no entry. */
   #perAddress = /** @type {Map<string, number>} */ (new Map());
-  /** Messages kept for absent destinations, by destination, least recently added first. */
-  #kept = /** @type {Map<string, Kept>} */ (new Map());
-  /** Destinations whose next message might not fit. */
-  #nearlyFull = /** @type {Set<string>} */ (new Set());
-  #keptBytes = 0;
-  #keptBytesPerId;
+  /** Messages `peer` keeps for absent destinations. */
+  #kept;
   /** Set by any send while `peer` handles a message: the message was delivered, not kept. */
   #sent = false;
   /** @type {Record<string, number>} */
@@ -89,9 +76,7 @@ export class SocketGuard {
     this.#claims = claims;
     this.#logger = logger;
     this.#now = now;
-    // Kept messages are flushed to their destination at once when it connects: half the
-    // slow-reader limit leaves room for everything else it is sent meanwhile.
-    this.#keptBytesPerId = Math.max(config.maxMessageBytes, Math.floor(config.maxBufferedBytes / 2));
+    this.#kept = new KeptMessages(config, now);
   }
 
   /**
@@ -216,7 +201,7 @@ export class SocketGuard {
    */
   connected(client) {
     const id = client.getId();
-    this.#forget(id);
+    this.#kept.forget(id);
     const socket = /** @type {GuardedSocket} */ (client.getSocket());
     socket.client = client;
     this.#claims.held(id, socket);
@@ -277,10 +262,7 @@ export class SocketGuard {
 
   /** Messages kept for absent ids, as counted here: for tests and diagnostics. */
   get kept() {
-    this.#sweep();
-    let count = 0;
-    for (const kept of this.#kept.values()) count += kept.count;
-    return { ids: this.#kept.size, count, bytes: this.#keptBytes };
+    return this.#kept.stats;
   }
 
   /**
@@ -407,11 +389,10 @@ export class SocketGuard {
         return true;
       }
     }
-    if (this.#kept.size > 0) this.#sweep();
-    if (this.#nearlyFull.size > 0 || this.#keptBytes + size > this.#config.maxQueuedBytes) {
+    if (this.#kept.mayNotFit(size)) {
       message ??= parse(data);
-      const to = this.#keptFor(message);
-      if (to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#fits(to, size)) {
+      const to = this.#kept.destination(message);
+      if (to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#kept.fits(to, size)) {
         this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
         // What `peer` says when a kept message lapses, so that the sender stops waiting at once.
         if (typeof message.dst === 'string') {
@@ -424,70 +405,14 @@ export class SocketGuard {
     const result = this.#emit.call(socket, 'message', data, isBinary);
     if (this.#sent) return result;
     message ??= parse(data);
-    const to = this.#keptFor(message);
-    if (to !== undefined) this.#keep(to, size);
+    const to = this.#kept.destination(message);
+    if (to !== undefined) this.#kept.add(to, size);
     // `peer` drops the sender of a LEAVE without destination from its list, socket or not.
     else if (message && message.type === 'LEAVE' && !message.dst) {
       const holder = /** @type {GuardedSocket | undefined} */ (this.#claims.holder(client.getId()));
       if (holder) holder.flags |= LEFT;
     }
     return result;
-  }
-
-  /**
-   * The destination under which `peer` keeps `message` if it is absent; undefined for a message
-   * `peer` never keeps. Any destination that is not a string can never connect: one entry for all.
-   * @param {any} message
-   * @returns {string | undefined}
-   */
-  #keptFor(message) {
-    if (message === null || typeof message !== 'object' || !KEPT_TYPES.has(message.type) || !message.dst) return undefined;
-    return typeof message.dst === 'string' ? message.dst : '\u0000not-an-id';
-  }
-
-  /**
-   * @param {string} to
-   * @param {number} size
-   */
-  #fits(to, size) {
-    const kept = this.#kept.get(to);
-    if (this.#keptBytes + size > this.#config.maxQueuedBytes) return false;
-    return !kept || (kept.count < this.#config.maxQueuedPerId && kept.bytes + size <= this.#keptBytesPerId);
-  }
-
-  /**
-   * @param {string} to
-   * @param {number} size
-   */
-  #keep(to, size) {
-    const kept = this.#kept.get(to) ?? { count: 0, bytes: 0, until: 0 };
-    this.#kept.delete(to);
-    kept.count += 1;
-    kept.bytes += size;
-    kept.until = this.#now() + this.#config.expireTimeout + KEPT_SLACK;
-    this.#kept.set(to, kept);
-    this.#keptBytes += size;
-    if (kept.count >= this.#config.maxQueuedPerId || kept.bytes + this.#config.maxMessageBytes > this.#keptBytesPerId) {
-      this.#nearlyFull.add(to);
-    }
-  }
-
-  /** @param {string} to */
-  #forget(to) {
-    const kept = this.#kept.get(to);
-    if (!kept) return;
-    this.#kept.delete(to);
-    this.#nearlyFull.delete(to);
-    this.#keptBytes -= kept.bytes;
-  }
-
-  /** Forgets counts whose messages `peer` has dropped; they lapse in the order they were last added to. */
-  #sweep() {
-    const now = this.#now();
-    for (const [to, kept] of this.#kept) {
-      if (kept.until > now) break;
-      this.#forget(to);
-    }
   }
 
   /**
@@ -513,43 +438,4 @@ function parse(data) {
   } catch {
     return undefined;
   }
-}
-
-/** A query of these characters reads the same split by hand as through the URL parser: nothing to decode. */
-const PLAIN_QUERY = /^[\w.~=&-]*$/;
-
-/**
- * `id`, `token` and `key` of a PeerServer WebSocket URL, as `peer` reads them (the URL parser's
- * search parameters, the last of repeated ones winning), without the parser for a plain query.
- * @param {string} url the request's URL, a path (ws handles only the PeerServer's path)
- * @returns {{ id?: string, token?: string, key?: string }}
- */
-export function peerQuery(url) {
-  const at = url.indexOf('?');
-  if (at === -1) return {};
-  const query = url.slice(at + 1);
-  if (!PLAIN_QUERY.test(query) || url.lastIndexOf('#', at) !== -1) {
-    try {
-      const { id, token, key } = Object.fromEntries(new URL(url, 'https://peerjs').searchParams.entries());
-      return { id, token, key };
-    } catch {
-      // `peer` answers for a URL without parameters
-      return {};
-    }
-  }
-  /** @type {string | undefined} */
-  let id;
-  /** @type {string | undefined} */
-  let token;
-  /** @type {string | undefined} */
-  let key;
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    const name = eq === -1 ? pair : pair.slice(0, eq);
-    const value = eq === -1 ? '' : pair.slice(eq + 1);
-    if (name === 'id') id = value;
-    else if (name === 'token') token = value;
-    else if (name === 'key') key = value;
-  }
-  return { id, token, key };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { connectPeer, until } from '../test/peer-client.mjs';
 import { createRtcServer } from './index.js';
-import { peerQuery } from './socket-guard.js';
+import { peerQuery } from './peer-query.js';
 
 /**
  * @param {import('node:test').TestContext} t
