@@ -60,6 +60,30 @@ describe('calls that survive what breaks calls', () => {
     await executeServerCommand('signalling-server', { action: 'kill' });
   });
 
+  it('says so when Join is pressed while the PeerServer is down, and joins on Try again once it is back', async () => {
+    const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
+    const room = uniqueRoom('join-down');
+    const [ada] = await joinAll(room, url, ['Ada']);
+    await executeServerCommand('signalling-server', { action: 'kill' });
+
+    const bob = await addParticipant({ room, server: url, name: 'Bob', autojoin: '' });
+    await until(() => bob.call.phase === 'error', () => `Bob's phase is ${bob.call.phase}`, 20_000);
+    // Never a call that looks joined: no tiles, no count, the reason and a way to try again.
+    const fatal = eventsOf(bob, 'rtc-error').filter((e) => e.detail.fatal);
+    expect(fatal.map((e) => e.detail.type)).to.deep.equal(['network']);
+    expect(eventsOf(bob, 'rtc-joined')).to.have.length(0);
+    expect(part(bob.call, 'tile')).to.have.length(0);
+    expect(part(bob.call, 'error')[0].textContent).to.contain('Cannot reach the call server');
+    expect(bob.call.localStream, 'no camera left running').to.equal(null);
+
+    await executeServerCommand('signalling-server', { action: 'start' });
+    await until(() => !noticeText(ada).includes('reconnecting'), 'Ada still shows the server as lost', 30_000);
+    part(bob.call, 'join-button')[0].click();
+    await until(() => bob.call.phase === 'in-call', () => `Bob's phase is ${bob.call.phase}`, 20_000);
+    await untilEveryoneSeesEveryone([ada, bob], 30_000);
+    await executeServerCommand('signalling-server', { action: 'kill' });
+  });
+
   it('merges a newcomer who arrives before the others are back on the restarted PeerServer', async () => {
     const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
     const room = uniqueRoom('restart-race');
