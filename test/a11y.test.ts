@@ -107,18 +107,20 @@ describe('accessibility: <rtc-call> in every state', () => {
   }
 });
 
-// <rtc-chat> has one palette (no theme attribute): checked under both system colour schemes.
 describe('accessibility: <rtc-chat> with messages and files', () => {
   afterEach(async () => {
     closeAll();
     await emulateMedia({ colorScheme: 'light' });
   });
 
-  for (const scheme of ['light', 'dark'] as const) {
-    it(`has no axe violation and no small target: alone, messages, a file, a notice, an error (system ${scheme})`, async () => {
+  for (const [theme, scheme] of THEMES) {
+    it(`has no axe violation and no small target: alone, messages, a file, a notice, an error (${label(theme, scheme)})`, async () => {
       await emulateMedia({ colorScheme: scheme });
       const room = uniqueRoom('a11y-chat');
       const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
+      if (theme) el.setAttribute('theme', theme);
+      const light = theme === 'light' || (!theme && scheme === 'light');
+      expect(getComputedStyle(el).backgroundColor, 'the theme shows').to.equal(light ? 'rgb(248, 250, 252)' : 'rgb(16, 20, 24)');
       await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
       await accessible(el, 'alone');
       const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
@@ -133,6 +135,7 @@ describe('accessibility: <rtc-chat> with messages and files', () => {
       await accessible(el, 'messages, a file and a notice');
 
       const broken = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} max-message-length="0"></rtc-chat>`);
+      if (theme) broken.setAttribute('theme', theme);
       await until(() => broken.phase === 'error', () => `phase ${broken.phase}`);
       await accessible(broken, 'error');
     });

@@ -387,3 +387,20 @@ describe('<rtc-chat> in a page, with a peer', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('<rtc-chat> looks', () => {
+  it('takes its colours from custom properties set on the page, and follows the theme attribute', async () => {
+    document.documentElement.style.setProperty('--rtc-chat-background', 'rgb(1, 2, 3)');
+    try {
+      const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('looks')} server=${rtcServer}></rtc-chat>`);
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(1, 2, 3)');
+      document.documentElement.style.removeProperty('--rtc-chat-background');
+      el.setAttribute('theme', 'dark');
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(16, 20, 24)');
+      el.setAttribute('theme', 'light');
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(248, 250, 252)');
+    } finally {
+      document.documentElement.style.removeProperty('--rtc-chat-background');
+    }
+  });
+});

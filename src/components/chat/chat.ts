@@ -80,13 +80,13 @@ const clock = (time: number) => (clockFormat ??= new Intl.DateTimeFormat(undefin
  * @csspart input - The message box.
  * @csspart button - Every button; also `send-button`, `file-button`, `cancel-button`, `unread-button`, `retry-button`, `dismiss-button`.
  *
- * @cssprop [--rtc-chat-background=#101418] - Background of the element.
- * @cssprop [--rtc-chat-foreground=#f3f5f7] - Text color.
- * @cssprop [--rtc-chat-muted=#aeb8c2] - Color of times, system lines and file states.
- * @cssprop [--rtc-chat-theirs-background=#232a31] - Background of others' messages.
- * @cssprop [--rtc-chat-mine-background=#1e3a8a] - Background of this page's messages.
- * @cssprop [--rtc-chat-link=#93c5fd] - Link color.
- * @cssprop [--rtc-chat-accent=#2563eb] - Send button, progress bars and focus rings.
+ * @cssprop [--rtc-chat-background=#101418 (light: #f8fafc)] - Background of the element.
+ * @cssprop [--rtc-chat-foreground=#f3f5f7 (light: #0f172a)] - Text color.
+ * @cssprop [--rtc-chat-muted=#aeb8c2 (light: #475569)] - Color of times, system lines and file states.
+ * @cssprop [--rtc-chat-theirs-background=#232a31 (light: #e2e8f0)] - Background of others' messages.
+ * @cssprop [--rtc-chat-mine-background=#1e3a8a (light: #dbeafe)] - Background of this page's messages.
+ * @cssprop [--rtc-chat-link=#93c5fd (light: #1d4ed8)] - Link color.
+ * @cssprop [--rtc-chat-accent=#2563eb (light: #1d4ed8)] - Send button, progress bars and focus rings.
  * @cssprop [--rtc-chat-radius=10px] - Corner radius of the element and messages.
  *
  * @cssstate idle - Not in a room yet.
@@ -111,6 +111,7 @@ export class RtcChat extends RoomElement {
     maxMessageRate: { attribute: 'max-message-rate' },
     maxFileSize: { attribute: 'max-file-size' },
     history: {},
+    theme: { reflect: true },
     _phase: { state: true, attribute: false },
     _error: { state: true, attribute: false },
     _notices: { state: true, attribute: false },
@@ -129,6 +130,9 @@ export class RtcChat extends RoomElement {
 
   /** How many recent messages are handed to someone who joins later (0 to 500). */
   history: number | string = 100;
+
+  /** `light` or `dark`; unset (the default), the element follows the system's colour scheme, as `<rtc-call>` does. */
+  theme?: 'light' | 'dark';
 
   private _phase: ChatPhase = 'idle';
   private _error: RtcErrorDetail | null = null;
