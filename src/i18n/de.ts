@@ -6,6 +6,9 @@ const the = (d: Device) => DEVICE[d];
 const The = (d: Device) => the(d)[0].toUpperCase() + the(d).slice(1);
 const verb = (d: Device, one: string, many: string) => (d === 'camera and microphone' ? many : one);
 
+/** A size; under 1 kB with the short sign for bytes, which Intl does not have. */
+const bytes = (f: Format, n: number) => (n < 1000 ? `${f.number(n)} B` : f.bytes(n));
+
 /** German. Loaded as a chunk of its own when an element's `lang` is `de` (or `de-AT`, `de-CH`…). */
 export default (f: Format): Strings => ({
   region: (room) => (room ? `Videoanruf: ${room}` : 'Videoanruf'),
@@ -133,13 +136,14 @@ export default (f: Format): Strings => ({
       invalid: 'gestoppt: der Absender hat ungültige Daten gesendet',
       error: 'fehlgeschlagen',
     })[reason],
-  fileSize: (bytes) => f.bytes(bytes),
+  fileSize: (n) => bytes(f, n),
   time: (ms) => f.time(ms),
 
   errorNetwork: 'Der Anrufserver ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung und die Serveradresse und versuchen Sie es erneut.',
   errorLoad: 'Der Code für die Verbindung konnte nicht vom Server geladen werden. Prüfen Sie die Netzwerkverbindung und versuchen Sie es erneut.',
   errorInvalidKey: 'Der Anrufserver hat den Schlüssel dieser Website abgelehnt.',
   errorServer: 'Der Anrufserver hat einen Fehler gemeldet. Versuchen Sie es später erneut.',
+  errorRelayRefused: 'Der Relay-Server hat dieser Seite den Zugang verweigert, und diese Seite verbindet sich nur über ihn: Niemand ist erreichbar. Informieren Sie die Betreiber der Website.',
   errorNoRelay: 'Der Relay-Server ist nicht verfügbar, und diese Seite verbindet sich nur über ihn: Niemand ist erreichbar. Versuchen Sie es später erneut.',
   errorBrowser: 'Mit diesem Browser sind keine Anrufe möglich.',
   errorRoomFull: 'Dieser Raum ist voll.',
@@ -176,8 +180,8 @@ export default (f: Format): Strings => ({
   errorRate: (count) => f.plural(count, { one: 'Zu schnell: höchstens # Nachricht oder Datei pro 10 Sekunden. Warten Sie einen Moment.', other: 'Zu schnell: höchstens # Nachrichten und Dateien pro 10 Sekunden. Warten Sie einen Moment.' }),
   errorRateFrom: 'Jemand im Raum sendet zu viel, zu schnell; einige Nachrichten wurden verworfen.',
   errorFilesOff: 'Das Senden von Dateien ist hier abgeschaltet.',
-  errorFileTooLarge: (name, size, max) => `„${name}“ ist ${f.bytes(size)} groß; Dateien dürfen höchstens ${f.bytes(max)} groß sein.`,
-  errorFileTooLargeFrom: (max) => `Eine Datei über der Grenze von ${f.bytes(max)} wurde abgewiesen.`,
+  errorFileTooLarge: (name, size, max) => `„${name}“ ist ${bytes(f, size)} groß; Dateien dürfen höchstens ${bytes(f, max)} groß sein.`,
+  errorFileTooLargeFrom: (max) => `Eine Datei über der Grenze von ${bytes(f, max)} wurde abgewiesen.`,
   errorNobody: (name) => `Hier kann noch niemand „${name}“ empfangen.`,
   errorFileFailed: 'Eine Dateiübertragung ist fehlgeschlagen; die Zeile der Datei im Chat sagt, warum.',
   errorFileCorrupt: 'Eine Datei wurde bei der Übertragung beschädigt und wird nicht angeboten.',

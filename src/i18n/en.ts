@@ -5,6 +5,9 @@ import type { Format } from './format.js';
 /** The device a media problem concerns. */
 export type Device = MediaProblem['device'];
 
+/** A size; under 1 kB with the short sign for bytes, which Intl does not have. */
+const bytes = (f: Format, n: number) => (n < 1000 ? `${f.number(n)} B` : f.bytes(n));
+
 /**
  * Every text `<rtc-call>` and `<rtc-chat>` show or read out, in English: the table the other
  * languages (de.ts, fr.ts) translate, typed by it (`Strings`), so that a missing key fails the
@@ -149,15 +152,16 @@ export const en = (f: Format) => ({
       invalid: 'stopped: the sender sent invalid data',
       error: 'failed',
     })[reason],
-  fileSize: (bytes: number) => f.bytes(bytes),
+  fileSize: (n: number) => bytes(f, n),
   time: (ms: number) => f.time(ms),
 
   // Errors, by type (the rtc-error event keeps the English message of the layer that found it).
   errorNetwork: 'Cannot reach the call server. Check the network connection and the server address, then try again.',
   errorLoad: 'Could not load the code for connecting from the server. Check the network connection and try again.',
-  errorInvalidKey: "The call server refused this site's key.",
+  errorInvalidKey: 'The call server refused the key this site gave it.',
   errorServer: 'The call server reported an error. Try again later.',
-  errorNoRelay: 'Could not use the relay server, and this page connects only through it: nobody can be reached. Try again later.',
+  errorNoRelay: 'Could not get access to the relay server from the call server, and this page connects only through it: nobody can be reached. Try again later.',
+  errorRelayRefused: "The relay server refused this page's access, and this page connects only through it: nobody can be reached. Tell the site's owner.",
   errorBrowser: 'This browser cannot make calls.',
   errorRoomFull: 'This room is full.',
   errorRoomUnreachable: 'Someone holds this room but does not let anyone in (or uses an older version). Still trying.',
@@ -197,8 +201,8 @@ export const en = (f: Format) => ({
   errorRate: (count: number) => f.plural(count, { one: 'Too fast: at most # message or file per 10 seconds. Wait a moment.', other: 'Too fast: at most # messages and files per 10 seconds. Wait a moment.' }),
   errorRateFrom: 'Someone in the room sends too much, too fast; some messages were dropped.',
   errorFilesOff: 'Sending files is switched off here.',
-  errorFileTooLarge: (name: string, size: number, max: number) => `"${name}" is ${f.bytes(size)}; files can be at most ${f.bytes(max)}.`,
-  errorFileTooLargeFrom: (max: number) => `Refused a file over the ${f.bytes(max)} limit.`,
+  errorFileTooLarge: (name: string, size: number, max: number) => `"${name}" is ${bytes(f, size)}; files can be at most ${bytes(f, max)}.`,
+  errorFileTooLargeFrom: (max: number) => `Refused a file over the ${bytes(f, max)} limit.`,
   errorNobody: (name: string) => `Nobody here can receive "${name}" yet.`,
   errorFileFailed: "A file transfer failed; the file's line in the chat says why.",
   errorFileCorrupt: 'A file was damaged in transit and is not offered.',

@@ -1,3 +1,4 @@
+import { NO_RELAY_MESSAGES } from '../controllers/room-controller.js';
 import type { RtcErrorType } from '../events/error.js';
 import type { Device, Strings } from './en.js';
 
@@ -21,6 +22,8 @@ export interface Problem {
   load?: boolean;
   /** A chat problem of this page's own doing (sending), rather than someone else's. */
   own?: boolean;
+  /** The session's English message, for the few types whose message tells cases apart. */
+  message?: string;
   /** A name, file name, size or limit the sentence needs. */
   name?: string;
   size?: number;
@@ -78,6 +81,7 @@ export function problemText(t: Strings, p: Problem): string {
       return t.errorInvalidKey;
     case 'server-error':
       // Non-fatal: the relay server this page must use cannot be had (RoomController).
+      if (p.message === NO_RELAY_MESSAGES.refused) return t.errorRelayRefused;
       return p.fatal === false ? t.errorNoRelay : t.errorServer;
     case 'browser-incompatible':
       return t.errorBrowser;

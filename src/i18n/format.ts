@@ -12,7 +12,7 @@ export interface Format {
   number(n: number): string;
   /** The form of `forms` that the locale's plural rules pick for `n`, with `#` replaced by `n`. */
   plural(n: number, forms: PluralForms): string;
-  /** A byte count in the largest unit that keeps it at least 1 (powers of 1000): `1,2 MB`. */
+  /** A byte count in the largest unit that keeps it at least 1 (powers of 1000): `1,2 MB`, `950 byte`. */
   bytes(n: number): string;
   /** A fraction (0 to 1) as a whole percentage, rounded down so that 100 % means done. */
   percent(fraction: number): string;
@@ -45,7 +45,7 @@ export function formatFor(locale: string): Format {
         unit++;
       }
       const digits = unit > 0 && value < 10 ? 1 : 0;
-      return numbers(`${unit}/${digits}`, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
+      return numbers(`${unit}/${digits}`, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
     },
     percent: (fraction) => numbers('%', { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' } as Intl.NumberFormatOptions).format(fraction),
     // One formatter for every message: toLocaleTimeString builds a new Intl.DateTimeFormat per

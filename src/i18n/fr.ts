@@ -7,6 +7,9 @@ const The = (d: Device) => the(d)[0].toUpperCase() + the(d).slice(1);
 const to = (d: Device) => (d === 'microphone' ? 'au micro' : d === 'camera' ? 'à la caméra' : 'à la caméra et au micro');
 const many = (d: Device, one: string, more: string) => (d === 'camera and microphone' ? more : one);
 
+/** A size; under 1 kB with the short sign for bytes, which Intl does not have. */
+const bytes = (f: Format, n: number) => (n < 1000 ? `${f.number(n)} o` : f.bytes(n));
+
 /** French. Loaded as a chunk of its own when an element's `lang` is `fr` (or `fr-CA`, `fr-CH`…). */
 export default (f: Format): Strings => ({
   region: (room) => (room ? `Appel vidéo : ${room}` : 'Appel vidéo'),
@@ -134,13 +137,14 @@ export default (f: Format): Strings => ({
       invalid: 'arrêté : l’expéditeur a envoyé des données non valides',
       error: 'échec',
     })[reason],
-  fileSize: (bytes) => f.bytes(bytes),
+  fileSize: (n) => bytes(f, n),
   time: (ms) => f.time(ms),
 
   errorNetwork: 'Impossible de joindre le serveur d’appel. Vérifiez la connexion réseau et l’adresse du serveur, puis réessayez.',
   errorLoad: 'Impossible de charger depuis le serveur le code de connexion. Vérifiez la connexion réseau et réessayez.',
   errorInvalidKey: 'Le serveur d’appel a refusé la clé de ce site.',
   errorServer: 'Le serveur d’appel a signalé une erreur. Réessayez plus tard.',
+  errorRelayRefused: 'Le serveur relais a refusé l’accès à cette page, et cette page ne se connecte que par lui : personne n’est joignable. Prévenez le responsable du site.',
   errorNoRelay: 'Impossible d’utiliser le serveur relais, et cette page ne se connecte que par lui : personne n’est joignable. Réessayez plus tard.',
   errorBrowser: 'Ce navigateur ne permet pas de passer des appels.',
   errorRoomFull: 'Cette salle est pleine.',
@@ -177,8 +181,8 @@ export default (f: Format): Strings => ({
   errorRate: (count) => f.plural(count, { one: 'Trop rapide : au plus # message ou fichier par 10 secondes. Patientez un instant.', other: 'Trop rapide : au plus # messages et fichiers par 10 secondes. Patientez un instant.' }),
   errorRateFrom: 'Quelqu’un dans la salle envoie trop, trop vite ; des messages ont été ignorés.',
   errorFilesOff: 'L’envoi de fichiers est désactivé ici.',
-  errorFileTooLarge: (name, size, max) => `« ${name} » fait ${f.bytes(size)} ; les fichiers peuvent faire au plus ${f.bytes(max)}.`,
-  errorFileTooLargeFrom: (max) => `Un fichier au-delà de la limite de ${f.bytes(max)} a été refusé.`,
+  errorFileTooLarge: (name, size, max) => `« ${name} » fait ${bytes(f, size)} ; les fichiers peuvent faire au plus ${bytes(f, max)}.`,
+  errorFileTooLargeFrom: (max) => `Un fichier au-delà de la limite de ${bytes(f, max)} a été refusé.`,
   errorNobody: (name) => `Personne ici ne peut encore recevoir « ${name} ».`,
   errorFileFailed: 'Un transfert de fichier a échoué ; la ligne du fichier dans la discussion dit pourquoi.',
   errorFileCorrupt: 'Un fichier a été endommagé pendant le transfert et n’est pas proposé.',

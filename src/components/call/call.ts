@@ -11,7 +11,10 @@ import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
 import { Announcer } from '../announcer.js';
-import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
+import { RoomElement } from '../room-element.js';
+import type { Strings } from '../../i18n/en.js';
+import { problemText, configProblem, type Problem } from '../../i18n/errors.js';
+import { english } from '../../i18n/localizer.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
@@ -24,7 +27,6 @@ import { icon, signal } from './icons.js';
 import { SHORTCUTS, shortcutOf } from './keyboard.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
 import type { CallAudio } from './speaker.js';
-import { strings } from './strings.js';
 import { VideoWatch } from './video-watch.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
@@ -81,8 +83,8 @@ function storedName(): string {
 type Tile = { id: string; participant?: Participant; screen?: MediaStream };
 
 /** What a visitor in the call presses to try a device again (they are in: not "join again"). */
-const pressAgain = (device: MediaProblem['device']) =>
-  device === 'microphone' ? strings.pressAgain('audio') : device === 'camera' ? strings.pressAgain('video') : strings.pressBothAgain;
+const pressAgain = (device: MediaProblem['device'], t: Strings = english) =>
+  device === 'microphone' ? t.pressAgain('audio') : device === 'camera' ? t.pressAgain('video') : t.pressBothAgain;
 
 /** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
 const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
@@ -271,11 +273,11 @@ export class RtcCall extends RoomElement {
     this,
     {
       participantJoined: (participant) => {
-        this.announce(strings.joined(participant.name));
+        this.announce(this.t.joined(participant.name));
         this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
       participantLeft: (participant, reason) => {
-        this.announce(strings.left(participant.name));
+        this.announce(this.t.left(participant.name));
         if (this._pinned === participant.id) this._pinned = null;
         this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
@@ -289,11 +291,13 @@ export class RtcCall extends RoomElement {
     { roster: (p) => p.media },
   );
   private readonly devices = new DevicesController(this, { trackEnded: (track) => this.onLocalTrackEnded(track) });
-  private readonly announcer = new Announcer(this, strings.more);
+  private readonly announcer = new Announcer(this, (count) => this.t.more(count));
   /** The problems reported as `rtc-error` in this call (type and message): each once, however often it recurs. */
   private readonly reported = new Set<string>();
   /** The settings when the call failed (see willUpdate: an invalid one corrected). */
   private failedSettings = '';
+  /** What is known of each problem shown, to say it in the element's language. */
+  private readonly problems = new WeakMap<RtcErrorDetail, Problem>();
   private joining: Promise<void> | null = null;
   /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
   private readonly videoWatch = new VideoWatch(1_500);
@@ -477,7 +481,7 @@ export class RtcCall extends RoomElement {
     } catch (err) {
       // The visitor pressing Cancel is no error.
       if ((err as DOMException)?.name !== 'NotAllowedError' || !(err as DOMException).message.includes('Permission denied by user')) {
-        this.notice({ type: 'media-denied', message: strings.screenDenied, fatal: false });
+        this.notice({ type: 'media-denied', message: english.screenDenied, fatal: false }, { type: 'media-denied', text: (t) => t.screenDenied });
       }
       return;
     }
@@ -487,7 +491,7 @@ export class RtcCall extends RoomElement {
     track?.addEventListener('ended', () => this._screen === stream && void this.stopScreen());
     this._screen = stream;
     this.controller.session?.setScreen(stream);
-    this.announce(strings.screenShared);
+    this.announce(this.t.screenShared);
   }
 
   private async stopScreen(): Promise<void> {
@@ -496,7 +500,7 @@ export class RtcCall extends RoomElement {
     this._screen = null;
     stopStream(stream);
     this.controller.session?.setScreen(null);
-    if (this._phase === 'in-call') this.announce(strings.screenStopped);
+    if (this._phase === 'in-call') this.announce(this.t.screenStopped);
   }
 
   /**
@@ -556,16 +560,16 @@ export class RtcCall extends RoomElement {
     else this._cam = on;
     if (kind === 'audio' && on) this._mutedHint = false;
     this.controller.session?.setMediaState({ mic: this._mic, cam: this._cam });
-    this.announce(kind === 'audio' ? (on ? strings.microphoneOn : strings.microphoneOff) : on ? strings.cameraIsOn : strings.cameraIsOff, true);
+    this.announce(kind === 'audio' ? (on ? this.t.microphoneOn : this.t.microphoneOff) : on ? this.t.cameraIsOn : this.t.cameraIsOff, true);
   }
 
   /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
   private async acquireTrack(kind: 'audio' | 'video', deviceId?: string): Promise<void> {
     const generation = this.generation;
     // In the call, a problem's message ends with what to press, not "join again".
-    const { track, problems } = await this.devices.replace(kind, deviceId, () => strings.pressAgain(kind));
+    const { track, problems } = await this.devices.replace(kind, deviceId, () => english.pressAgain(kind));
     if (generation !== this.generation || this._phase !== 'in-call') return;
-    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false });
+    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false }, this.mediaProblem(problem, (t) => t.pressAgain(kind)));
     if (!track) return;
     this.controller.session?.setLocalStream(this.devices.stream);
     this.clearNotices((n) => n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera'));
@@ -579,7 +583,7 @@ export class RtcCall extends RoomElement {
     const device = track.kind === 'audio' ? 'microphone' : 'camera';
     this.controller.session?.setLocalStream(this.devices.stream);
     this.setOn(track.kind as 'audio' | 'video', false);
-    this.notice({ type: 'media-ended', message: strings.deviceStopped(device), fatal: false });
+    this.notice({ type: 'media-ended', message: english.deviceStopped(device), fatal: false }, { type: 'media-ended', device });
   }
 
   // The lobby.
@@ -647,7 +651,7 @@ export class RtcCall extends RoomElement {
 
   /** Shows the lobby's device problems as notices (and rtc-error). */
   private showProblems(problems: MediaProblem[]): void {
-    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false });
+    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false }, this.mediaProblem(problem));
   }
 
   private async runJoin(): Promise<void> {
@@ -656,7 +660,7 @@ export class RtcCall extends RoomElement {
     this._notices = [];
     this.reported.clear();
     this._phase = 'joining';
-    this._status = strings.joining;
+    this._status = this.t.joining;
     this._preview = 'off';
     this.stopMeter();
     // Devices, the session layer's code and then signalling, in parallel: the camera prompt
@@ -679,7 +683,7 @@ export class RtcCall extends RoomElement {
       if (generation !== this.generation) return;
       this.devices.stop();
       const e = err as Partial<ConfigError | LoadError>;
-      this.fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true });
+      this.fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true }, configProblem(this, err));
       throw err;
     }
     session.expectMedia();
@@ -694,8 +698,8 @@ export class RtcCall extends RoomElement {
       this._mic = !!audio && this._joinMic;
       this._cam = !!this.devices.track('video');
       for (const problem of problems) {
-        const fallback = !stream ? strings.joinedWithout : this._cam || !video ? '' : strings.joinedMicOnly;
-        this.notice({ type: problem.type, message: problem.message + fallback, fatal: false });
+        const fallback = (t: Strings) => (!stream ? t.joinedWithout : this._cam || !video ? '' : t.joinedMicOnly);
+        this.notice({ type: problem.type, message: problem.message + fallback(english), fatal: false }, this.mediaProblem(problem, (t) => pressAgain(problem.device, t), fallback));
       }
       session.enableMedia(stream);
       await joined;
@@ -737,8 +741,8 @@ export class RtcCall extends RoomElement {
     await this.controller.detach();
     if (!wasActive) return;
     this._phase = 'left';
-    this._status = strings.youLeft;
-    this.announce(strings.youLeft);
+    this._status = this.t.youLeft;
+    this.announce(this.t.youLeft);
     this.dispatchEvent(new RtcLeftEvent({ room: session?.room ?? this.room, reason }));
   }
 
@@ -830,16 +834,17 @@ export class RtcCall extends RoomElement {
 
   private onSignalling(state: 'connected' | 'reconnecting'): void {
     if (state === 'reconnecting') {
-      this.notice({ type: 'disconnected', message: strings.lostServer, fatal: false });
+      this.notice({ type: 'disconnected', message: english.lostServer, fatal: false }, { type: 'disconnected', text: (t) => t.lostServer });
     } else {
       this.clearNotices((n) => n.type === 'disconnected');
-      this.announce(strings.reconnected);
+      this.announce(this.t.reconnected);
     }
   }
 
   private onSessionError(error: SessionError): void {
     if (error.fatal) return; // join() reports fatal errors itself
-    this.notice({ type: error.type as RtcErrorType, message: error.message, fatal: false });
+    const twin = error.type === 'duplicate-name' ? this.participants.find((p) => p.tag)?.name : undefined;
+    this.notice({ type: error.type as RtcErrorType, message: error.message, fatal: false }, { type: error.type as RtcErrorType, fatal: false, name: twin, message: error.message });
   }
 
   /** The settings that name a room and how to reach it, as one string to compare. */
@@ -847,13 +852,14 @@ export class RtcCall extends RoomElement {
     return JSON.stringify([this.room, this.server, this.key, this.password, this.iceServers, this.iceTransportPolicy, this.maxParticipants, this.name]);
   }
 
-  private fail(detail: RtcErrorDetail): void {
+  private fail(detail: RtcErrorDetail, problem?: Problem): void {
     this.firstRender?.release(); // an error shows at once
     this.failedSettings = this.settings();
+    if (problem) this.problems.set(detail, problem);
     this._phase = 'error';
     this._error = detail;
     this._status = '';
-    this.announce(detail.message);
+    this.announce(this.say(detail));
     this.dispatchEvent(new RtcErrorEvent(detail));
   }
 
@@ -862,14 +868,26 @@ export class RtcCall extends RoomElement {
    * already shown, and the event once per call for each problem (pressing Unmute again and again
    * with a blocked microphone brings up its notice again, not a stream of events).
    */
-  private notice(detail: RtcErrorDetail): void {
+  private notice(detail: RtcErrorDetail, problem?: Problem): void {
     if (this._notices.some((n) => n.type === detail.type && n.message === detail.message)) return;
+    if (problem) this.problems.set(detail, problem);
     this._notices = [...this._notices, detail];
-    this.announce(detail.message);
+    this.announce(this.say(detail));
     const key = `${detail.type}\n${detail.message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  /** A problem in the element's language (the event keeps the English message). */
+  private say(detail: RtcErrorDetail): string {
+    return problemText(this.t, this.problems.get(detail) ?? detail);
+  }
+
+  /** A device problem as the element says it: `again` is what to do to try again, `more` what follows. */
+  private mediaProblem(problem: MediaProblem, again?: (t: Strings) => string, more?: (t: Strings) => string): Problem {
+    const base: Problem = { type: problem.type, device: problem.device, framed: problem.framed, again };
+    return more ? { ...base, text: (t) => problemText(t, base) + more(t) } : base;
   }
 
   /** Takes away notices whose problem is over: when it comes back, it is reported again. */
@@ -957,7 +975,7 @@ export class RtcCall extends RoomElement {
     try {
       await navigator.clipboard.writeText(location.href);
       this._copied = 'copied';
-      this.announce(strings.copied);
+      this.announce(this.t.copied);
     } catch {
       this._copied = 'failed';
     }
@@ -968,18 +986,18 @@ export class RtcCall extends RoomElement {
   protected override render() {
     const count = this.participants.length + (this._phase === 'in-call' ? 1 : 0);
     return html`
-      <div part="base" class="base" role="region" aria-label=${strings.region(this.room)}>
+      <div part="base" class="base" role="region" aria-label=${this.t.region(this.room)}>
         <div part="header" class="header">
           <span part="room-name" class="room" title=${this.room}>${this.room}</span>
-          <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? ALONE_PRIVATE : strings.inCall(count)) : this._status}</span>
+          <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? this.t.alonePrivate : this.t.inCall(count)) : this._status}</span>
         </div>
         ${this.announcer.render()}
         ${this._notices.length
           ? html`<div class="notices">
               ${this._notices.map(
                 (n) => html`<div part="notice" class="notice">
-                  <p>${n.message}</p>
-                  <button part="button dismiss-button" class="icon-button" aria-label=${strings.dismiss} @click=${() => this.dismiss(n)}>
+                  <p>${this.say(n)}</p>
+                  <button part="button dismiss-button" class="icon-button" aria-label=${this.t.dismiss} @click=${() => this.dismiss(n)}>
                     ${icon('close')}
                   </button>
                 </div>`,
@@ -995,10 +1013,10 @@ export class RtcCall extends RoomElement {
     switch (this._phase) {
       case 'error':
         return html`<div part="error" class="panel" tabindex="-1">
-          <p>${this._error?.message}</p>
+          <p>${this._error ? this.say(this._error) : ''}</p>
           ${this._error?.type === 'invalid-config'
             ? nothing
-            : html`<button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>${strings.tryAgain}</button>`}
+            : html`<button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>${this.t.tryAgain}</button>`}
         </div>`;
       case 'idle':
       case 'left':
@@ -1013,26 +1031,26 @@ export class RtcCall extends RoomElement {
     const video = this.devices.track('video');
     const audio = this.devices.track('audio');
     const on = this._preview === 'on';
-    const prompt = this.devices.permission === 'denied' ? '' : this.audioOnly ? strings.promptComingAudio : strings.promptComing;
+    const prompt = this.devices.permission === 'denied' ? '' : this.audioOnly ? this.t.promptComingAudio : this.t.promptComing;
     return html`<div part="lobby" class="lobby">
       <div part="preview" class="preview">
         ${video
           ? html`<video part="video preview-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
           : html`<div part="placeholder" class="placeholder">
               ${this._preview === 'starting'
-                ? html`<p>${strings.starting}</p>`
+                ? html`<p>${this.t.starting}</p>`
                 : on
-                  ? html`<span part="avatar" class="avatar" aria-hidden="true">${initials(this.displayName || strings.you)}</span>
-                      ${this.audioOnly ? nothing : html`<p>${strings.previewOff}</p>`}`
+                  ? html`<span part="avatar" class="avatar" aria-hidden="true">${initials(this.displayName || this.t.you)}</span>
+                      ${this.audioOnly ? nothing : html`<p>${this.t.previewOff}</p>`}`
                   : html`<button part="button check-button" @click=${() => this.startPreview()}>
-                        ${icon(this.audioOnly ? 'mic' : 'cam')}<span>${this.audioOnly ? strings.checkMicrophone : strings.checkDevices}</span>
+                        ${icon(this.audioOnly ? 'mic' : 'cam')}<span>${this.audioOnly ? this.t.checkMicrophone : this.t.checkDevices}</span>
                       </button>
                       ${prompt ? html`<p part="permission-hint" class="hint">${prompt}</p>` : nothing}`}
             </div>`}
         ${on
           ? html`<div class="preview-bar">
               ${audio
-                ? html`<div part="mic-level" class="meter" role="meter" aria-label=${strings.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
+                ? html`<div part="mic-level" class="meter" role="meter" aria-label=${this.t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
                     <span part="mic-level-bar" class="meter-bar"></span>
                   </div>`
                 : nothing}
@@ -1045,14 +1063,14 @@ export class RtcCall extends RoomElement {
         ${this.name
           ? nothing
           : html`<label class="field"
-              ><span>${strings.yourName}</span
+              ><span>${this.t.yourName}</span
               ><input part="name-input" name="name" autocomplete="name" maxlength="64" .value=${live(this._typedName)} @input=${this.onNameInput}
             /></label>`}
         ${on ? this.renderDeviceSelects(true) : nothing}
         <button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>
-          ${this._phase === 'left' ? strings.joinAgain : strings.joinCall}
+          ${this._phase === 'left' ? this.t.joinAgain : this.t.joinCall}
         </button>
-        <p class="hint">${strings.lobbyHint}</p>
+        <p class="hint">${this.t.lobbyHint}</p>
       </div>
     </div>`;
   }
@@ -1060,12 +1078,12 @@ export class RtcCall extends RoomElement {
   /** A microphone or camera button; its words say what pressing it does, its tooltip the shortcut (`keys`, in a call). */
   private renderToggle(kind: 'audio' | 'video', isOn: boolean, disabled: boolean, toggle: () => unknown, keys?: string) {
     const mic = kind === 'audio';
-    const label = mic ? (isOn ? strings.mute : strings.unmute) : isOn ? strings.cameraOff : strings.cameraOn;
+    const label = mic ? (isOn ? this.t.mute : this.t.unmute) : isOn ? this.t.cameraOff : this.t.cameraOn;
     return html`<button
       part="button ${mic ? 'mic-button' : 'camera-button'}"
       class="control"
       data-off=${isOn ? nothing : ''}
-      title=${keys ? strings.withShortcut(label, keys) : label}
+      title=${keys ? this.t.withShortcut(label, keys) : label}
       aria-keyshortcuts=${keys ?? nothing}
       ?disabled=${disabled}
       @click=${toggle}
@@ -1105,20 +1123,20 @@ export class RtcCall extends RoomElement {
       return r ? styleMap({ left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` }) : nothing;
     };
     return html`<div class="stage">
-      <ul part="grid" class="grid" aria-label=${strings.participants}>
+      <ul part="grid" class="grid" aria-label=${this.t.participants}>
         ${repeat(
           tiles,
           (t) => t.id,
           (t, i) => (t.id === 'alone' ? this.renderAlone(place(i)) : t.screen ? this.renderScreen(t, place(i)) : this.renderTile(t, place(i))),
         )}
       </ul>
-      ${this._mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${strings.youreMuted}</p>` : nothing}
+      ${this._mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${this.t.youreMuted}</p>` : nothing}
     </div>`;
   }
 
   /** A shared screen: the whole picture (not cropped), named. */
   private renderScreen(t: Tile, style: ReturnType<typeof styleMap> | typeof nothing) {
-    const name = t.participant ? strings.screenOf(t.participant.name) : strings.yourScreen;
+    const name = t.participant ? this.t.screenOf(t.participant.name) : this.t.yourScreen;
     return html`<li part="tile screen-tile" class="tile screen-tile" style=${style} data-peer-id=${t.id}>
       <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
       <span part="label" class="label"><span part="name" class="name">${name}</span></span>
@@ -1128,12 +1146,12 @@ export class RtcCall extends RoomElement {
   private renderAlone(style: ReturnType<typeof styleMap> | typeof nothing) {
     return html`<li part="alone" class="alone" style=${style}>
       <div class="alone-inner">
-        <h2>${strings.firstHere}</h2>
-        <p>${this.password ? ALONE_PRIVATE : strings.shareLink}</p>
+        <h2>${this.t.firstHere}</h2>
+        <p>${this.password ? this.t.alonePrivate : this.t.shareLink}</p>
         <button part="button copy-link-button" class="primary" @click=${() => this.copyLink()}>
-          ${icon('copy')}<span>${this._copied === 'copied' ? strings.copied : strings.copyLink}</span>
+          ${icon('copy')}<span>${this._copied === 'copied' ? this.t.copied : this.t.copyLink}</span>
         </button>
-        ${this._copied === 'failed' ? html`<p class="hint copy-failed">${strings.copyFailed(location.href)}</p>` : nothing}
+        ${this._copied === 'failed' ? html`<p class="hint copy-failed">${this.t.copyFailed(location.href)}</p>` : nothing}
       </div>
     </li>`;
   }
@@ -1145,7 +1163,7 @@ export class RtcCall extends RoomElement {
     const local = !p;
     const stream = local ? this.devices.stream : p.stream;
     const name = local ? this.displayName : p.name;
-    const shown = local ? (name ? strings.youNamed(name) : strings.you) : name;
+    const shown = local ? (name ? this.t.youNamed(name) : this.t.you) : name;
     const muted = local ? !this._mic : p.media && !p.mic;
     const pinned = this._pinned === t.id;
     const parts = ['tile', local ? 'local-tile' : '', this._speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : ''].filter(Boolean).join(' ');
@@ -1160,27 +1178,27 @@ export class RtcCall extends RoomElement {
           : html`<video part="video remote-video" .srcObject=${live(stream)} autoplay playsinline></video>`
         : nothing}
       ${placeholder
-        ? html`<div part="placeholder" class="placeholder"><span part="avatar" class="avatar" aria-hidden="true">${initials(name || strings.you)}</span></div>`
+        ? html`<div part="placeholder" class="placeholder"><span part="avatar" class="avatar" aria-hidden="true">${initials(name || this.t.you)}</span></div>`
         : nothing}
-      ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${strings.reconnecting}</span>` : nothing}
+      ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${this.t.reconnecting}</span>` : nothing}
       <span part="label" class="label"
-        >${quality ? this.renderQuality(quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${strings.muted} title=${strings.muted}>${icon('micOff')}</span>` : nothing}<span
+        >${quality ? this.renderQuality(quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${this.t.muted} title=${this.t.muted}>${icon('micOff')}</span>` : nothing}<span
           part="name"
           class="name"
           >${shown}</span
-        >${this._speaker === t.id ? html`<span class="visually-hidden">, ${strings.speaking}</span>` : nothing}</span
+        >${this._speaker === t.id ? html`<span class="visually-hidden">, ${this.t.speaking}</span>` : nothing}</span
       >
       <span part="tile-actions" class="tile-actions">
-        <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${pinned ? strings.unpin(name || strings.you) : strings.pin(name || strings.you)} title=${pinned ? strings.unpin(name || strings.you) : strings.pin(name || strings.you)} @click=${() => (this._pinned = pinned ? null : t.id)}>
+        <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${pinned ? this.t.unpin(name || this.t.you) : this.t.pin(name || this.t.you)} title=${pinned ? this.t.unpin(name || this.t.you) : this.t.pin(name || this.t.you)} @click=${() => (this._pinned = pinned ? null : t.id)}>
           ${icon('pin')}
         </button>
         ${document.fullscreenEnabled
-          ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${strings.tileFullscreen(name || strings.you)} title=${strings.tileFullscreen(name || strings.you)} @click=${(e: Event) => this.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
+          ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${this.t.tileFullscreen(name || this.t.you)} title=${this.t.tileFullscreen(name || this.t.you)} @click=${(e: Event) => this.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
               ${icon('fullscreen')}
             </button>`
           : nothing}
         ${pip
-          ? html`<button part="button pip-button" class="icon-button" aria-label=${strings.pictureInPicture(name)} title=${strings.pictureInPicture(name)} @click=${(e: Event) => this.pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
+          ? html`<button part="button pip-button" class="icon-button" aria-label=${this.t.pictureInPicture(name)} title=${this.t.pictureInPicture(name)} @click=${(e: Event) => this.pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
               ${icon('pip')}
             </button>`
           : nothing}
@@ -1190,15 +1208,15 @@ export class RtcCall extends RoomElement {
 
   /** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
   private renderQuality(quality: Quality) {
-    const label = quality === 'good' ? strings.qualityGood : quality === 'weak' ? strings.qualityWeak : strings.qualityBad;
+    const label = quality === 'good' ? this.t.qualityGood : quality === 'weak' ? this.t.qualityWeak : this.t.qualityBad;
     return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
   }
 
   /** The device pickers: microphone, camera, and speaker where the browser lets pages choose. */
   private renderDeviceSelects(lobby: boolean) {
-    return html`${this.renderDeviceSelect('audioinput', strings.microphone, lobby)}
-    ${this.audioOnly ? nothing : this.renderDeviceSelect('videoinput', strings.camera, lobby)}
-    ${canChooseSpeaker ? this.renderDeviceSelect('audiooutput', strings.speaker, lobby) : nothing}`;
+    return html`${this.renderDeviceSelect('audioinput', this.t.microphone, lobby)}
+    ${this.audioOnly ? nothing : this.renderDeviceSelect('videoinput', this.t.camera, lobby)}
+    ${canChooseSpeaker ? this.renderDeviceSelect('audiooutput', this.t.speaker, lobby) : nothing}`;
   }
 
   /** A device picker: in the lobby as soon as there is one to show, in the call from two on. */
@@ -1210,7 +1228,7 @@ export class RtcCall extends RoomElement {
     return html`<label class="field"
       ><span>${label}</span
       ><select part="device-select ${name}" @change=${(e: Event) => this.switchDevice(kind, (e.target as HTMLSelectElement).value)}>
-        ${devices.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || strings.device(label, i + 1)}</option>`)}
+        ${devices.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || this.t.device(label, i + 1)}</option>`)}
       </select></label
     >`;
   }
@@ -1224,36 +1242,36 @@ export class RtcCall extends RoomElement {
     const many = this.participants.length > 0;
     const speakerView = this._view === 'speaker';
     return html`${this._settings ? html`<div part="settings" id="settings" class="settings">${pickers}</div>` : nothing}
-      <div part="controls" class="controls" role="toolbar" aria-label=${strings.controls}>
+      <div part="controls" class="controls" role="toolbar" aria-label=${this.t.controls}>
         ${this.renderToggle('audio', this._mic, !canMic, () => this.toggleMicrophone(), SHORTCUTS.mic)}
         ${this.renderToggle('video', this._cam, !canCam, () => this.toggleCamera(), SHORTCUTS.camera)}
         ${!this.noScreenShare && canShareScreen
           ? html`<button
               part="button screen-button"
               class="control"
-              title=${strings.withShortcut(this._screen ? strings.stopSharing : strings.shareScreen, SHORTCUTS.screen)}
+              title=${this.t.withShortcut(this._screen ? this.t.stopSharing : this.t.shareScreen, SHORTCUTS.screen)}
               aria-keyshortcuts=${SHORTCUTS.screen}
               data-off=${this._screen ? nothing : ''}
               @click=${() => this.toggleScreenShare()}
             >
-              ${icon(this._screen ? 'screenOff' : 'screen')}<span class="text">${this._screen ? strings.stopSharing : strings.shareScreen}</span>
+              ${icon(this._screen ? 'screenOff' : 'screen')}<span class="text">${this._screen ? this.t.stopSharing : this.t.shareScreen}</span>
             </button>`
           : nothing}
-        <button part="button settings-button" class="control" aria-expanded=${this._settings} aria-controls="settings" title=${strings.settings} @click=${() => (this._settings = !this._settings)}>
-          ${icon('settings')}<span class="text">${strings.settings}</span>
+        <button part="button settings-button" class="control" aria-expanded=${this._settings} aria-controls="settings" title=${this.t.settings} @click=${() => (this._settings = !this._settings)}>
+          ${icon('settings')}<span class="text">${this.t.settings}</span>
         </button>
         ${many
-          ? html`<button part="button view-button" class="control" title=${speakerView ? strings.gridView : strings.speakerView} @click=${() => (this._view = speakerView ? 'grid' : 'speaker')}>
-              ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? strings.gridView : strings.speakerView}</span>
+          ? html`<button part="button view-button" class="control" title=${speakerView ? this.t.gridView : this.t.speakerView} @click=${() => (this._view = speakerView ? 'grid' : 'speaker')}>
+              ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? this.t.gridView : this.t.speakerView}</span>
             </button>`
           : nothing}
         ${document.fullscreenEnabled
-          ? html`<button part="button fullscreen-button" class="control" title=${this._fullscreen ? strings.exitFullscreen : strings.fullscreen} @click=${() => this.toggleFullscreen(this)}>
-              ${icon(this._fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${this._fullscreen ? strings.exitFullscreen : strings.fullscreen}</span>
+          ? html`<button part="button fullscreen-button" class="control" title=${this._fullscreen ? this.t.exitFullscreen : this.t.fullscreen} @click=${() => this.toggleFullscreen(this)}>
+              ${icon(this._fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${this._fullscreen ? this.t.exitFullscreen : this.t.fullscreen}</span>
             </button>`
           : nothing}
-        <button part="button leave-button" class="control danger" title=${strings.withShortcut(strings.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => this.leave()}>
-          ${icon('leave')}<span class="text">${strings.leave}</span>
+        <button part="button leave-button" class="control danger" title=${this.t.withShortcut(this.t.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => this.leave()}>
+          ${icon('leave')}<span class="text">${this.t.leave}</span>
         </button>
       </div>`;
   }

@@ -10,8 +10,9 @@ import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
 import type { Participant, SessionError } from '../../session/room-session.js';
 import { Announcer, excerpt } from '../announcer.js';
-import { strings } from '../call/strings.js';
-import { ALONE_PRIVATE, RoomElement } from '../room-element.js';
+import { RoomElement } from '../room-element.js';
+import { configProblem, problemText, type Problem } from '../../i18n/errors.js';
+import { english } from '../../i18n/localizer.js';
 import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import { RtcFileProgressEvent } from '../../events/file-progress.js';
@@ -27,16 +28,10 @@ export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
 const loadChatParts = lazy(() => import('./chat-parts.js'));
 type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
 
-/** What sending before the chat is in its room reports. */
-const NOT_JOINED = 'The chat has not joined the room yet.';
 
 /** How close to the bottom (px) still counts as reading the newest messages. */
 const BOTTOM_SLACK = 40;
 
-// One formatter for every message: toLocaleTimeString builds a new Intl.DateTimeFormat per call,
-// which the benchmark found taking most of a render of a long list.
-let clockFormat: Intl.DateTimeFormat | undefined;
-const clock = (time: number) => (clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(time);
 /**
  * A chat for the people in a named room, with file sharing, peer to peer over WebRTC data
  * channels: no chat server and no database, only the PeerServer that introduces the browsers.
@@ -160,19 +155,23 @@ export class RtcChat extends RoomElement {
   #shown = '';
   #grew = false;
   readonly #urls = new Map<string, string>();
-  readonly #announcer = new Announcer(this, strings.more);
+  /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
+  #own: { name?: string; size?: number } | null = null;
+  /** What is known of each problem shown, to say it in the element's language. */
+  readonly #problems = new WeakMap<RtcErrorDetail, Problem>();
+  readonly #announcer = new Announcer(this, (count) => this.t.more(count));
 
   readonly #controller = new RoomController(
     this,
     {
       participantJoined: (p) => {
         // Those already here when this page joined are listed, not announced one by one.
-        if (p.arrived !== false && this._phase === 'joined') this.#announcer.say(strings.joined(p.name));
+        if (p.arrived !== false && this._phase === 'joined') this.#announcer.say(this.t.joined(p.name));
         this.#chat?.joined(p);
       },
       participantReconnected: (p) => this.#chat?.reconnected(p),
       participantLeft: (p, reason) => {
-        if (this._phase === 'joined') this.#announcer.say(strings.left(p.name));
+        if (this._phase === 'joined') this.#announcer.say(this.t.left(p.name));
         this.#chat?.left(p, reason);
       },
       error: (e) => !e.fatal && this.#chat?.problemOnce(e.type as ChatProblemType, e.message),
@@ -209,7 +208,13 @@ export class RtcChat extends RoomElement {
    */
   send(text: string): ChatMessage | null {
     if (!this.#chat) return this.#notJoined();
-    const message = this.#chat.send(text);
+    this.#own = {};
+    let message;
+    try {
+      message = this.#chat.send(text);
+    } finally {
+      this.#own = null;
+    }
     if (message) this.#forceScroll = this.#sent = true;
     return message;
   }
@@ -222,7 +227,13 @@ export class RtcChat extends RoomElement {
   sendFile(file: File | Blob): Promise<ChatFile | null> {
     if (!this.#chat) return Promise.resolve(this.#notJoined());
     this.#forceScroll = true;
-    return this.#chat.sendFile(file);
+    // The refusals come before the first await: while the call runs, they are this page's own.
+    this.#own = { name: (file as File).name ?? '', size: file.size };
+    try {
+      return this.#chat.sendFile(file);
+    } finally {
+      this.#own = null;
+    }
   }
 
   /** Cancels a transfer, sent or received, by its `id`. */
@@ -232,7 +243,7 @@ export class RtcChat extends RoomElement {
 
   /** Before the first join there is no chat core yet: said as the chat core says it. */
   #notJoined(): null {
-    this.#notice({ type: 'disconnected', message: NOT_JOINED, fatal: false });
+    this.#notice({ type: 'disconnected', message: english.errorNotJoined, fatal: false }, { type: 'disconnected', own: true });
     return null;
   }
 
@@ -314,12 +325,12 @@ export class RtcChat extends RoomElement {
       changed: () => this.requestUpdate(),
       message: (message, history) => {
         if (!history && !this.#atBottom()) this._unread++;
-        if (!history) this.#announcer.say(strings.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
+        if (!history) this.#announcer.say(this.t.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
         this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
-      problem: (type, message) => this.#notice({ type, message, fatal: false }),
+      problem: (type, message) => this.#notice({ type, message, fatal: false }, { ...this.#problemOf(type), message }),
       beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
       acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
     });
@@ -347,7 +358,7 @@ export class RtcChat extends RoomElement {
     } catch (err) {
       if (generation !== this.#generation) return;
       const e = err as Partial<ConfigError | LoadError>;
-      return this.#fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true });
+      return this.#fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true }, configProblem(this, err));
     }
     this.#parts = parts;
     this.#limits = limits;
@@ -380,18 +391,35 @@ export class RtcChat extends RoomElement {
     if (this._phase === 'joined' || this._phase === 'joining') this._phase = 'left';
   }
 
-  #fail(detail: RtcErrorDetail): void {
+  #fail(detail: RtcErrorDetail, problem?: Problem): void {
+    if (problem) this.#problems.set(detail, problem);
     this._phase = 'error';
     this._error = detail;
-    this.#announcer.say(detail.message);
+    this.#announcer.say(this.#say(detail));
     this.dispatchEvent(new RtcErrorEvent(detail));
   }
 
-  #notice(detail: RtcErrorDetail): void {
+  #notice(detail: RtcErrorDetail, problem?: Problem): void {
+    if (problem) this.#problems.set(detail, problem);
     // The latest three, each once: a burst of trouble must not bury the chat.
     this._notices = [...this._notices.filter((n) => n.message !== detail.message), detail].slice(-3);
-    this.#announcer.say(detail.message);
+    this.#announcer.say(this.#say(detail));
     this.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  /** A problem in the element's language (the event keeps the English message). */
+  #say(detail: RtcErrorDetail): string {
+    return problemText(this.t, this.#problems.get(detail) ?? detail);
+  }
+
+  /** What the element knows about a chat problem: whether this page's own sending met it, and the limit. */
+  #problemOf(type: Problem['type']): Problem {
+    const own = this.#own;
+    const limits = this.#limits;
+    const max =
+      type === 'message-too-long' ? limits?.maxMessageLength : type === 'rate-limited' ? limits?.maxMessageRate : type === 'file-too-large' ? limits?.maxFileSize : undefined;
+    const name = own ? own.name : type === 'duplicate-name' ? this.participants.find((p) => p.tag)?.name : undefined;
+    return { type, fatal: false, own: !!own, name, size: own?.size, max };
   }
 
   /** Dismisses a notice; focus goes to the next one's Dismiss, else to the message box. */
@@ -437,6 +465,7 @@ export class RtcChat extends RoomElement {
   }
 
   protected override render() {
+    const t = this.t;
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
     const unread = this._unread;
@@ -445,7 +474,7 @@ export class RtcChat extends RoomElement {
       part="base"
       class="base"
       role="region"
-      aria-label=${`Chat${this.room ? `: ${this.room}` : ''}`}
+      aria-label=${t.chatRegion(this.room)}
       @dragover=${this.#onDrag}
       @dragleave=${this.#onDrag}
       @drop=${this.#onDrag}
@@ -453,49 +482,50 @@ export class RtcChat extends RoomElement {
       ${this.#announcer.render()}
       <div part="header">
         <span>${this.room}</span>
-        <span part="status">${joined ? (count > 1 ? `${count} people here` : this.password ? ALONE_PRIVATE : 'Only you are here') : this._phase === 'joining' ? 'Connecting…' : ''}</span>
+        <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? t.connecting : ''}</span>
       </div>
       ${this._notices.map(
         (n) => html`<div part="notice">
-          <p>${n.message}</p>
-          <button part="button dismiss-button" class="small" aria-label="Dismiss" @click=${() => this.#dismiss(n)}>✕</button>
+          <p>${this.#say(n)}</p>
+          <button part="button dismiss-button" class="small" aria-label=${t.dismiss} @click=${() => this.#dismiss(n)}>✕</button>
         </div>`,
       )}
       ${this._phase === 'error'
         ? html`<div part="error">
-            <p>${this._error?.message}</p>
+            <p>${this._error ? this.#say(this._error) : ''}</p>
             ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>Try again</button>`}
           </div>`
-        : html`<div part="message-list" role="log" aria-live="off" aria-label="Messages" tabindex="0" @scroll=${this.#onScroll}>
+        : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
               ${repeat(
                 this.#chat?.entries ?? [],
                 (e) => e.key,
                 // An entry renders again only when it changes (a file line's data is replaced
                 // on every change; messages never change) or the namesakes' marks do, so a long
                 // list costs little to update.
-                (e) => guard([e, e.kind === 'local' && e.data, tags], () => this.#renderEntry(e)),
+                (e) => guard([e, e.kind === 'local' && e.data, tags, t], () => this.#renderEntry(e)),
               )}
             </div>
             ${unread
-              ? html`<button part="button unread-button" class="small primary" @click=${() => ((this.#forceScroll = true), this.requestUpdate())}>${unread} new message${unread > 1 ? 's' : ''} ↓</button>`
+              ? html`<button part="button unread-button" class="small primary" @click=${() => ((this.#forceScroll = true), this.requestUpdate())}>${t.newMessages(unread)}</button>`
               : nothing}
             <form part="composer" @submit=${this.#submit}>
-              <textarea part="input" aria-label="Message" placeholder="Write a message" rows="1" maxlength=${this.#limits?.maxMessageLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
+              <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" maxlength=${this.#limits?.maxMessageLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
               ${(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize))
-                ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${() => this.renderRoot.querySelector('input')!.click()}>Attach</button>
+                ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${() => this.renderRoot.querySelector('input')!.click()}>${t.attach}</button>
                     <input type="file" multiple hidden @change=${this.#onPicked} />`
                 : nothing}
-              <button part="button send-button" class="primary" ?disabled=${!joined}>Send</button>
+              <button part="button send-button" class="primary" ?disabled=${!joined}>${t.send}</button>
             </form>`}
     </div>`;
   }
 
   #renderEntry(e: ChatEntry) {
     // Entries exist only once the chat core is loaded.
-    const { describe, formatBytes, isOver, linkify } = this.#parts!;
+    const { fileStatus, isOver, linkify } = this.#parts!;
+    const t = this.t;
     const line = e.kind === 'local' ? e.data : null;
     if (line?.type === 'system') {
-      return html`<div part="system-line">${line.name} ${{ joined: 'joined', here: 'is here', left: 'left', lost: 'left (connection lost)' }[line.event]}</div>`;
+      return html`<div part="system-line">${{ joined: t.joined, here: t.isHere, left: t.left, lost: t.leftLost }[line.event](line.name)}</div>`;
     }
     const m = e.kind === 'message' ? e.message : null;
     const f = line?.file;
@@ -504,21 +534,21 @@ export class RtcChat extends RoomElement {
     const going = f && !isOver(f.state);
     return html`<div part="${m ? 'message' : 'file'} ${who}" class="bubble ${who}" data-id=${(m ?? f)!.id}>
       <div class="row meta">
-        <span part="sender">${mine ? 'You' : (m?.name ?? f!.fromName)}${mine ? '' : this.#tag((m ?? f)!.from)}</span>
-        <time part="time" datetime=${new Date((m ?? f)!.time).toISOString()}>${clock((m ?? f)!.time)}</time>
-        ${m?.relayedBy ? html`<span part="relayed">relayed by ${m.relayedBy.name}</span>` : nothing}
+        <span part="sender">${mine ? t.you : (m?.name ?? f!.fromName)}${mine ? '' : this.#tag((m ?? f)!.from)}</span>
+        <time part="time" datetime=${new Date((m ?? f)!.time).toISOString()}>${t.time((m ?? f)!.time)}</time>
+        ${m?.relayedBy ? html`<span part="relayed">${t.relayedBy(m.relayedBy.name)}</span>` : nothing}
       </div>
       ${m
         ? html`<div part="text">${linkify(m.text).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
         : html`<div class="row">
               ${f!.blob ? html`<a part="download" href=${this.#urlFor(f!)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
-              <span part="file-size">${formatBytes(f!.size)}</span>
+              <span part="file-size">${t.fileSize(f!.size)}</span>
             </div>
             ${going ? html`<progress part="progress" max=${f!.size || 1} .value=${f!.bytes} aria-label=${f!.name}></progress>` : nothing}
             <div class="row">
-              <span part="file-status">${describe(f!)}</span>
+              <span part="file-status">${fileStatus(t, f!)}</span>
               ${going
-                ? html`<button part="button cancel-button" class="small" aria-label=${`Cancel ${f!.name}`} @click=${() => this.cancelFile(f!.id)}>Cancel</button>`
+                ? html`<button part="button cancel-button" class="small" aria-label=${t.cancelFile(f!.name)} @click=${() => this.cancelFile(f!.id)}>${t.cancel}</button>`
                 : nothing}
             </div>`}
     </div>`;
