@@ -62,6 +62,9 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   app.disable('x-powered-by');
   if (config.proxied) app.set('trust proxy', true);
   const httpServer = http.createServer(app);
+  // ws answers a PeerServer upgrade and `peer` sends OPEN in the same tick: corked until the
+  // next one, both leave in one write instead of two.
+  httpServer.prependListener('upgrade', corkForATick);
 
   const claims = new IdClaims({
     graceTimeout: config.idGraceTimeout,
@@ -187,6 +190,20 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
       return closing;
     },
   };
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} _req
+ * @param {import('node:stream').Duplex} socket
+ */
+function corkForATick(_req, socket) {
+  socket.cork();
+  process.nextTick(uncork, socket);
+}
+
+/** @param {import('node:stream').Duplex} socket */
+function uncork(socket) {
+  socket.uncork();
 }
 
 /**

@@ -138,7 +138,8 @@ export class SocketGuard {
       }
 
       /**
-       * ws emits every event with at most two arguments.
+       * ws emits every event with at most two arguments (a listener of a one-argument event gets
+       * an `undefined` second one).
        * @param {string | symbol} event
        * @param {any} [a]
        * @param {any} [b]
@@ -161,7 +162,7 @@ export class SocketGuard {
             if (this.listenerCount('error') === 0) return false;
             break;
         }
-        return arguments.length > 2 ? emit.call(this, event, a, b) : emit.call(this, event, a);
+        return emit.call(this, event, a, b);
       }
     }
     const admit = (/** @type {any} */ socket, /** @type {any} */ req) => this.#admit(socket, req);
