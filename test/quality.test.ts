@@ -101,7 +101,7 @@ describe('connection quality', () => {
       this.timeout(120_000);
       const [ada, bob] = await joinWatched(uniqueRoom('lossy'), ['Ada', 'Bob']);
       await untilEveryoneSeesEveryone([ada, bob]);
-      await until(() => lastQuality(ada, 'Bob') === 'good', 'Bob\'s connection is not judged good to start with');
+      await until(() => lastQuality(ada, 'Bob') === 'good', () => `Bob's connection is not judged good to start with: ${JSON.stringify(ada.qualities.map((e) => e.detail.stats))}`, 30_000);
       const worse = () => ['weak', 'bad'].includes(lastQuality(ada, 'Bob') ?? '');
 
       // Every second, all UDP is dropped for 0.3 s: about a third of the packets are lost, in

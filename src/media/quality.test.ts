@@ -155,11 +155,12 @@ describe('connection quality', () => {
     const watch = new QualityWatch();
     const peer = { id: 'a' };
     const at = (i: number, rtt: number) => chromium(10_000 + i * 2_000, { pair: { currentRoundTripTime: rtt } });
-    const seen = [0.05, 0.05, 0.5, 0.05, 0.05, 0.05].map((rtt, i) => {
-      const { stats, changed } = watch.update(peer, at(i, rtt));
-      return `${stats.quality}${changed ? '!' : ''}`;
+    const seen = [0.5, 0.05, 0.05, 0.5, 0.05, 0.05, 0.05].map((rtt, i) => {
+      const verdict = watch.update(peer, at(i, rtt));
+      return verdict && `${verdict.stats.quality}${verdict.changed ? '!' : ''}`;
     });
-    expect(seen).to.deep.equal(['good!', 'good', 'bad!', 'bad', 'good!', 'good']);
+    // The first poll (a slow start) is not judged: there is nothing to compare it with.
+    expect(seen).to.deep.equal([null, 'good!', 'good', 'bad!', 'bad', 'good!', 'good']);
     expect(watch.shown('a')).to.equal('good');
     watch.keep(new Set());
     expect(watch.shown('a')).to.equal(undefined);

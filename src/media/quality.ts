@@ -261,22 +261,31 @@ const RISE_AFTER = 2;
 
 /**
  * The call's record of everyone's connection between polls: the previous report of each (for
- * the rates) and the quality shown. A worse verdict shows at once; a better one after two polls
- * in a row, so that a connection on the edge does not flicker between two signs.
+ * the rates) and the quality shown. A person is first judged at their second poll, when there
+ * are rates to judge (a connection's first seconds, still setting up, say little). A worse
+ * verdict shows at once; a better one after two polls in a row, so that a connection on the
+ * edge does not flicker between two signs.
  */
 export class QualityWatch {
-  private readonly people = new Map<string, { report: StatsLike | null; shown: Quality; better: number }>();
+  private readonly people = new Map<string, { report: StatsLike | null; shown?: Quality; better: number }>();
 
-  /** Judges one person's fresh report; `changed` says whether the quality shown changed. */
-  update(peer: WatchedPeer, report: StatsLike | null): { stats: ConnectionStats; changed: boolean } {
+  /**
+   * Judges one person's fresh report; `changed` says whether the quality shown changed (the
+   * first verdict counts as a change). Null at a person's first poll: nothing to compare yet.
+   */
+  update(peer: WatchedPeer, report: StatsLike | null): { stats: ConnectionStats; changed: boolean } | null {
     const known = this.people.get(peer.id);
-    const stats = summarize(report, known?.report, peer);
     if (!known) {
-      this.people.set(peer.id, { report, shown: stats.quality, better: 0 });
+      this.people.set(peer.id, { report, better: 0 });
+      return null;
+    }
+    const stats = summarize(report, known.report, peer);
+    known.report = report;
+    if (!known.shown) {
+      known.shown = stats.quality;
       return { stats, changed: true };
     }
     const rank = { good: 0, weak: 1, bad: 2 };
-    known.report = report;
     if (rank[stats.quality] >= rank[known.shown]) {
       known.better = 0;
       const changed = stats.quality !== known.shown;

@@ -824,8 +824,15 @@ export class RtcCall extends RoomElement {
     const shown = new Map<string, Quality>();
     people.forEach((p, i) => {
       const report = reports[i];
-      if (!here.has(p.id) || !report) return;
-      const { stats, changed } = watch.update(this.watched(p), report);
+      if (!here.has(p.id)) return;
+      const verdict = report && watch.update(this.watched(p), report);
+      if (!verdict) {
+        // No report this time, or a first one (judged from the next poll on, with rates).
+        const before = watch.shown(p.id);
+        if (before) shown.set(p.id, before);
+        return;
+      }
+      const { stats, changed } = verdict;
       shown.set(p.id, stats.quality);
       if (changed) this.dispatchEvent(new RtcConnectionQualityEvent({ participant: p, quality: stats.quality, stats }));
     });
