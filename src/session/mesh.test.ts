@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { admits, backoff, idsToDial, shouldCall, shouldDial, takeoverDelay } from './mesh.js';
+import { DialBudget, admits, backoff, idsToDial, shouldCall, shouldDial, takeoverDelay } from './mesh.js';
 import { newMemberId } from './ids.js';
 
 const view = (selfId: string, opts: { connected?: string[]; dialing?: string[]; gone?: string[] } = {}) => ({
@@ -60,5 +60,16 @@ describe('mesh decisions', () => {
     expect(backoff(3, 100, 1000, () => 1)).to.equal(800);
     expect(backoff(10, 100, 1000, () => 1)).to.equal(1000);
     expect(backoff(50, 100, 1000, () => 0.5)).to.equal(750);
+  });
+
+  it('dials gossip at a bounded rate: a burst at once, then a few a second', () => {
+    let now = 0;
+    const budget = new DialBudget(16, 4, () => now);
+    const burst = Array.from({ length: 256 }, () => budget.take()).filter(Boolean).length;
+    expect(burst, 'a room of 16 is dialled at once; 256 invented ids are not').to.equal(16);
+    now += 1000;
+    expect(Array.from({ length: 10 }, () => budget.take()).filter(Boolean).length).to.equal(4);
+    now += 60_000;
+    expect(Array.from({ length: 100 }, () => budget.take()).filter(Boolean).length, 'never more than the bucket').to.equal(16);
   });
 });

@@ -66,3 +66,32 @@ export function backoff(attempt: number, base: number, cap: number, random: () =
   const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 16));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/**
+ * How fast ids learnt from gossip (`peers` frames, `hello.peers`) are dialled: a bucket of
+ * `capacity` dials that refills at `perSecond`. A room's members are dialled at once; a linked
+ * member that lists hundreds of invented ids gets a few dials a second, not hundreds.
+ */
+export class DialBudget {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = capacity;
+    this.at = now();
+  }
+
+  /** Takes one dial; false when the budget is spent for now. */
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
