@@ -6,9 +6,6 @@ import type { PeerFactory } from '../session/room-session.js';
 import type { Strings } from '../i18n/en.js';
 import { Localizer } from '../i18n/localizer.js';
 
-/** In a private room, being alone may mean a typo: a wrong password finds a room of its own. */
-export const ALONE_PRIVATE = 'Only you are here. Others need the same room name and password.';
-
 /**
  * What `<rtc-call>` and `<rtc-chat>` share: the attributes that name a room on a PeerServer,
  * and the session options they describe. Two elements of a page with the same `room`,
@@ -117,7 +114,7 @@ export class RoomElement extends LitElement {
     return {
       room: lib.checkRoom(this.room),
       server: lib.parseServerUrl(this.server || lib.defaultServerUrl(), this.key || lib.DEFAULT_KEY),
-      name: this.name.trim() || 'Guest',
+      name: this.name.trim() || this.t.guest,
       iceServers: lib.parseIceServers(this.iceServers),
       iceTransportPolicy: checkIceTransportPolicy(lib, this.iceTransportPolicy),
       maxParticipants: lib.checkMaxParticipants(this.maxParticipants),

@@ -77,6 +77,7 @@ export default (f: Format): Strings => ({
 
   participants: 'Teilnehmende',
   you: 'Sie',
+  guest: 'Gast',
   youNamed: (name) => `${name} (Sie)`,
   reconnecting: 'Verbindung wird wiederhergestellt…',
   muted: 'Mikrofon aus',

@@ -85,6 +85,8 @@ export const en = (f: Format) => ({
   // Tiles.
   participants: 'Participants',
   you: 'You',
+  /** The name others see for a visitor who gave none. */
+  guest: 'Guest',
   youNamed: (name: string) => `${name} (you)`,
   reconnecting: 'Reconnecting…',
   muted: 'Microphone off',
@@ -114,6 +116,7 @@ export const en = (f: Format) => ({
   chatRegion: (room: string) => (room ? `Chat: ${room}` : 'Chat'),
   peopleHere: (count: number) => f.plural(count, { one: '# person here', other: '# people here' }),
   onlyYou: 'Only you are here',
+  /** In a private room, being alone may mean a typo: a wrong password finds a room of its own. */
   alonePrivate: 'Only you are here. Others need the same room name and password.',
   connecting: 'Connecting…',
   messages: 'Messages',

@@ -78,6 +78,7 @@ export default (f: Format): Strings => ({
 
   participants: 'Participants',
   you: 'Vous',
+  guest: 'Invité·e',
   youNamed: (name) => `${name} (vous)`,
   reconnecting: 'Reconnexion…',
   muted: 'Micro coupé',

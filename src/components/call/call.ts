@@ -544,7 +544,7 @@ export class RtcCall extends RoomElement {
   }
 
   protected override sessionOptions(lib: SessionModule): SessionRequest {
-    return { ...super.sessionOptions(lib), name: this.displayName || 'Guest' };
+    return { ...super.sessionOptions(lib), name: this.displayName || this.t.guest };
   }
 
   private async setDeviceOn(kind: 'audio' | 'video', on: boolean): Promise<void> {
