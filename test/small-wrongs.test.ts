@@ -39,6 +39,7 @@ async function framedCall(params: Record<string, string>, allow: string | null, 
 interface FramedReport {
   phase: string;
   notices: string[];
+  hint: string;
   framed: boolean;
 }
 
@@ -180,6 +181,11 @@ describe('the small wrongs', () => {
     expect(text).to.contain('must allow the camera and microphone');
     expect(text).to.contain('allow="camera; microphone"');
     expect(text).not.to.contain('site settings');
+
+    // Before joining, the lobby says so instead of announcing a prompt that will not come.
+    const lobby = await framedCall({ room: uniqueRoom('framed-lobby'), server: rtcServer, name: 'Eve' }, null, (r) => r.phase === 'idle' && !!r.hint);
+    frames.push(lobby.frame);
+    expect(lobby.report.hint).to.contain('must allow the camera and microphone');
 
     // Allowed by the frame but blocked by the visitor: the visitor's own settings.
     const allowed = await framedCall({ room: uniqueRoom('framed-ok'), server: rtcServer, name: 'Eve', autojoin: '', deny: '' }, 'camera; microphone', (r) => r.notices.length > 0);

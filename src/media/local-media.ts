@@ -57,9 +57,10 @@ function framed(): boolean {
 /**
  * Whether the page embedding this one keeps the device from it: a frame without
  * `allow="camera; microphone"`. Browsers with a Permissions Policy API say so; elsewhere a
- * frame refused at once (no prompt was shown: under `PROMPTLESS_MS`) is taken as that.
+ * frame refused at once (no prompt was shown: under `PROMPTLESS_MS`) is taken as that, and
+ * before asking (`quick` false) nothing can be known.
  */
-function blockedByEmbedder(device: MediaProblem['device'], quick: boolean): boolean {
+export function blockedByEmbedder(device: MediaProblem['device'], quick = false): boolean {
   if (typeof document === 'undefined' || !framed()) return false;
   type Policy = { allowsFeature(feature: string): boolean };
   const doc = document as Document & { permissionsPolicy?: Policy; featurePolicy?: Policy };

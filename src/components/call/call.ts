@@ -5,7 +5,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { RoomController } from '../../controllers/room-controller.js';
 import { DevicesController, canChooseSpeaker } from '../../controllers/devices.js';
 import { AudioLevels } from '../../media/audio-level.js';
-import { stopStream, type MediaProblem } from '../../media/local-media.js';
+import { blockedByEmbedder, stopStream, type MediaProblem } from '../../media/local-media.js';
 import { lazy, type LoadError, type SessionModule } from '../../controllers/lazy.js';
 import type { ConfigError } from '../../session/config.js';
 import type { SessionRequest } from '../../session/registry.js';
@@ -1038,7 +1038,15 @@ export class RtcCall extends RoomElement {
     const video = this.devices.track('video');
     const audio = this.devices.track('audio');
     const on = this._preview === 'on';
-    const prompt = this.devices.permission === 'denied' ? '' : this.audioOnly ? this.t.promptComingAudio : this.t.promptComing;
+    // In a frame that does not allow the devices, no prompt will come: the lobby says why.
+    const framedOut = blockedByEmbedder(this.audioOnly ? 'microphone' : 'camera and microphone');
+    const prompt = framedOut
+      ? this.t.mediaDeniedFramed(this.audioOnly ? 'microphone' : 'camera and microphone')
+      : this.devices.permission === 'denied'
+        ? ''
+        : this.audioOnly
+          ? this.t.promptComingAudio
+          : this.t.promptComing;
     return html`<div part="lobby" class="lobby">
       <div part="preview" class="preview">
         ${video
