@@ -1,11 +1,19 @@
 /**
  * Private rooms (docs/protocol.md, "Private rooms"; docs/security.md): what the room's password
- * adds to the protocol. The beacon id comes from the password, signals are sealed, and every
- * pair link and media call proves, before anything else flows on it, that its other end knows
- * the password, in a proof bound to the link's own DTLS fingerprints (room-key.ts says why).
- * Media rides on that same proved connection.
+ * adds to the protocol. The beacon id comes from the password, signals and a welcome's member
+ * list are sealed, and every pair link proves, before anything else flows on it, that its other
+ * end knows the password, in a proof bound to the link's own DTLS fingerprints (room-key.ts
+ * says why). Media rides on that same proved connection.
  */
-import { type RoomKey, fingerprintsOf, isChallenge, newChallenge, open, proof, seal, signalAad, verifyProof } from './room-key.js';
+import { type RoomKey, deriveRoomKey, fingerprintsOf, isChallenge, newChallenge, open, proof, seal, signalAad, verifyProof } from './room-key.js';
+import { SessionError } from './types.js';
+
+/** What the proof needs of a pair connection (a PeerJS DataConnection fits). */
+interface PairConnection {
+  /** The member id at its other end. */
+  readonly peer: string;
+  readonly peerConnection?: RTCPeerConnection;
+}
 
 export class PrivateRoom {
   /** This side's challenge per connection, and the other side's once it came. */
@@ -13,14 +21,29 @@ export class PrivateRoom {
 
   constructor(private readonly key: RoomKey) {}
 
+  /** The private room a password makes; null for an open room (no password). */
+  static async derive(room: string, password: string, serverKey: string): Promise<PrivateRoom | null> {
+    if (!password) return null;
+    try {
+      const key = await deriveRoomKey(room, password, serverKey);
+      return key && new PrivateRoom(key);
+    } catch {
+      throw new SessionError('insecure-context', 'Rooms with a password need a secure page (https:// or localhost).');
+    }
+  }
+
   /** The room's beacon id, derived from the password. */
   get beaconId(): string {
     return this.key.beacon;
   }
 
-  /** Seals a signal's content: only `kind` and the protocol name stay readable to the server. */
-  async sealSignal(base: { proto: string; kind: string }, content: object, from: string, to: string): Promise<object> {
-    return { ...base, sealed: await seal(this.key, content, signalAad(base.kind, from, to)) };
+  /**
+   * Seals a signal (or a welcome's connection metadata): only its `kind` and the protocol name
+   * stay readable to the server.
+   */
+  async sealSignal(what: object, from: string, to: string): Promise<object> {
+    const { proto, kind, ...content } = what as { proto: string; kind: string };
+    return { proto, kind, sealed: await seal(this.key, content, signalAad(kind, from, to)) };
   }
 
   /** Opens a sealed signal or connection metadata into the plain form; null when it does not open. */
@@ -31,6 +54,15 @@ export class PrivateRoom {
     const content = await open(this.key, sealed, signalAad(kind, from, to));
     if (typeof content !== 'object' || content === null || Array.isArray(content)) return null;
     return { ...content, ...clear, proto, kind };
+  }
+
+  /** The pair proof, as the pair links run it on each new connection of the member `self()`. */
+  proofs(self: () => string) {
+    return {
+      challenge: (conn: PairConnection) => this.challenge(conn),
+      answer: (conn: PairConnection, nonce: string) => this.answer(conn, conn.peerConnection, self(), conn.peer, nonce),
+      verify: (conn: PairConnection, p: string) => this.verify(conn, conn.peerConnection, self(), conn.peer, p),
+    };
   }
 
   /** The first frame on a new pair connection: this side's challenge. */

@@ -119,6 +119,18 @@ export class Roster {
     return member;
   }
 
+  /** Applies what a linked member's hello or state frame says now; false when it is not linked. */
+  update(id: string, change: Partial<Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'screen'>>): boolean {
+    const m = this.members.get(id);
+    if (!m || m.stage !== 'linked') return false;
+    if (change.screen !== undefined) m.screen = change.screen;
+    if (change.name !== undefined) m.name = change.name || m.name;
+    if (change.media !== undefined) m.media = change.media;
+    if (change.mic !== undefined) m.mic = change.mic;
+    if (change.cam !== undefined) m.cam = change.cam;
+    return true;
+  }
+
   /** The member left (or lapsed): forgotten, and its id never taken back in. */
   remove(id: string): Member | undefined {
     const m = this.members.get(id);

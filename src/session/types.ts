@@ -4,6 +4,7 @@
  */
 import type { Peer, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
+import type { ExtensionFrame } from './protocol.js';
 
 /** Creates PeerJS peers; injectable so unit tests can run the session over a fake network. */
 export type PeerFactory = (id: string, options: PeerOptions) => Peer;
@@ -75,6 +76,30 @@ export interface Participant {
 
 /** The state of this page's link to the PeerServer. */
 export type SignallingState = 'connected' | 'reconnecting';
+
+/** The session's events; listeners are registered with `session.on(name, listener)`. */
+export interface RoomSessionEvents {
+  /** The session moved to another phase. */
+  phase: (phase: SessionPhase) => void;
+  /** A member is now linked to this page. */
+  'participant-joined': (participant: Participant) => void;
+  /** A member left, closed the page or stopped answering. */
+  'participant-left': (participant: Participant, reason: LeaveReason) => void;
+  /** A member whose connection was broken (or replaced) is connected again. */
+  'participant-reconnected': (participant: Participant) => void;
+  /** A member's stream, name, media state or connection changed. */
+  'participant-updated': (participant: Participant) => void;
+  /** The PeerServer link was lost (calls go on) or is back. */
+  signalling: (state: SignallingState) => void;
+  /** Something failed; `error.fatal` says whether the session ended. Reported once per kind and sender. */
+  error: (error: SessionError) => void;
+  /** A frame of a type the core does not handle (chat and files), from a linked member. */
+  frame: (from: Participant, frame: ExtensionFrame) => void;
+  /** A binary frame from a linked member. */
+  binary: (from: Participant, data: ArrayBuffer) => void;
+  /** This page's offer or answer for a media call is on its way: the call is under way. */
+  calling: () => void;
+}
 
 export interface RoomSessionOptions {
   room: string;

@@ -1,0 +1,67 @@
+/**
+ * The errors a room reports without ending (docs/protocol.md, "Errors"): each is said once per
+ * kind and sender, however many messages carry it, and their wording is here, in one place.
+ * The fatal ones end the join and are thrown (room-session.ts, doorkeeper.ts, server-link.ts).
+ */
+import { PROTOCOL, otherVersion } from './protocol.js';
+import { SessionError } from './types.js';
+
+/** Errors remembered per kind and sender, so that each is reported once. */
+export const MAX_REPORTED = 256;
+
+export interface ReportsHost {
+  /** Tells the page (the session's `error` event). */
+  tell(error: SessionError): void;
+  /** The member's name as this page shows it, for the message. */
+  nameOf(id: string): string;
+}
+
+export class Reports {
+  private readonly said = new Set<string>();
+
+  constructor(private readonly host: ReportsHost) {}
+
+  /** A frame from a linked member that is not valid protocol. */
+  malformed(from: string): void {
+    this.report(from, 'protocol', `Ignored a malformed message from ${this.host.nameOf(from)}.`);
+  }
+
+  /** Dialling a member failed every time. */
+  unreachable(from: string): void {
+    this.report(from, 'negotiation-failed', `Could not connect to ${this.host.nameOf(from)}: a firewall between you blocks it.`);
+  }
+
+  /** In a private room, a connection whose other end failed the proof. */
+  unproven(from: string): void {
+    this.report(from, 'protocol', `Could not verify that ${this.host.nameOf(from)} knows this room's password; not connected.`);
+  }
+
+  /** A member linked who shares a name with this page or another member. */
+  duplicateName(from: string): void {
+    this.report(from, 'duplicate-name', `Two people here are called ${this.host.nameOf(from)}: a mark beside the name (#1, #2) tells them apart.`);
+  }
+
+  /** A page of another version of the protocol tried to reach this one. */
+  otherVersion(from: string, what: unknown): void {
+    const theirs = otherVersion(what) ?? 'another version';
+    this.report(
+      from,
+      'protocol',
+      `Someone using another version of rtc-elements (${theirs}, this page speaks ${PROTOCOL}) tried to reach this room; everyone must load the same version.`,
+    );
+  }
+
+  /** The sender left: what it caused is forgotten. */
+  forget(from: string): void {
+    for (const key of [...this.said]) if (key.startsWith(`${from}\n`)) this.said.delete(key);
+  }
+
+  /** Reports a non-fatal error once per kind and sender (at most MAX_REPORTED remembered). */
+  private report(from: string, type: SessionError['type'], message: string): void {
+    const key = `${from}\n${type}`;
+    if (this.said.has(key)) return;
+    if (this.said.size >= MAX_REPORTED) this.said.delete(this.said.values().next().value!);
+    this.said.add(key);
+    this.host.tell(new SessionError(type, message, false));
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * What this page says of its own part in the call (docs/protocol.md, "Frames" and "Media"):
+ * whether it takes part, whether its microphone and camera are on, and the stream id of the
+ * screen it shares, in its `hello` and in the `state` frames it sends when any of it changes.
+ * The tracks themselves are pair-media.ts's.
+ */
+import type { HelloFrame, StateFrame } from './protocol.js';
+
+export interface MediaStateHost {
+  /** Whether this page takes part in the call. */
+  wantsMedia(): boolean;
+  /** The screen this page shares, if any. */
+  sharedScreen(): MediaStream | null;
+  /** Sends a frame to every linked member. */
+  broadcast(frame: StateFrame): void;
+}
+
+const on = (tracks: MediaStreamTrack[] = []) => tracks.some((t) => t.enabled && t.readyState === 'live');
+
+export class MediaState {
+  private mic = false;
+  private cam = false;
+
+  constructor(private readonly host: MediaStateHost) {}
+
+  /** This page's hello: its name, its media state, whether it holds the beacon, its links. */
+  hello(name: string, beacon: boolean, peers: string[]): HelloFrame {
+    const screen = this.host.sharedScreen();
+    return { t: 'hello', name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }) };
+  }
+
+  /**
+   * Tells the others the media state, naming `screen` as the shared screen (the one shared now
+   * when absent, none for null): a new screen is named before its track arrives, so that it
+   * shows as a screen.
+   */
+  tell(screen = this.host.sharedScreen()): void {
+    this.host.broadcast({ t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }) });
+  }
+
+  /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live and enabled. */
+  adopt(stream: MediaStream | null): void {
+    this.mic = on(stream?.getAudioTracks());
+    this.cam = on(stream?.getVideoTracks());
+    this.tell();
+  }
+
+  /** The microphone or camera was switched on or off. */
+  set(state: { mic?: boolean; cam?: boolean }): void {
+    this.mic = state.mic ?? this.mic;
+    this.cam = state.cam ?? this.cam;
+    this.tell();
+  }
+
+  /** This page no longer takes part in the call. */
+  off(): void {
+    this.mic = this.cam = false;
+    this.tell();
+  }
+}

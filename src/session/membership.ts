@@ -1,0 +1,292 @@
+/**
+ * Who is in the room, kept in step with the pair links (docs/protocol.md, "Who is in the room",
+ * "The mesh" and the gate's admission in "The gate"): which offers may build a connection,
+ * which ids are learnt (from a welcome, a hello, gossip or an admission) and dialled, who is
+ * linked, updated or removed, and where each frame from a linked member goes. The records are
+ * the roster's (roster.ts); what the page is told of them is participants.ts's.
+ */
+import { admits, shouldDial } from './mesh.js';
+import { Participants } from './participants.js';
+import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, isConnectionMetadata, otherVersion } from './protocol.js';
+import { Roster } from './roster.js';
+import type { LeaveReason, RoomSessionEvents, SessionPhase } from './types.js';
+
+/** What membership needs of the pair links (pair-links.ts fits). */
+export interface MemberLinks {
+  readonly pendingCount: number;
+  knows(id: string): boolean;
+  dial(id: string, metadata: object): boolean;
+  broadcast(frame: CoreFrame): void;
+  close(id: string): void;
+  connection(id: string): 'connected' | 'reconnecting';
+  peerConnection(id: string): RTCPeerConnection | null;
+}
+
+/** What membership needs of the pairs' media (pair-media.ts fits). */
+export interface MemberMedia {
+  attach(id: string, pc: RTCPeerConnection): void;
+  detach(id: string): void;
+  update(id: string): void;
+  receive(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void;
+  stream(id: string): MediaStream | null;
+  screenOf(id: string): MediaStream | null;
+}
+
+/** What membership tells the doorkeeper (doorkeeper.ts fits). */
+export interface MemberDoor {
+  answers(nonce: unknown): boolean;
+  welcomed(holder: string, welcome: MemberInfo[]): void;
+  linked(id: string): void;
+  holderGone(id?: string): void;
+  beaconFrame(from: string, nonce: unknown): void;
+}
+
+/** What membership reports (errors.ts fits). */
+export interface MemberReports {
+  otherVersion(from: string, what: unknown): void;
+  duplicateName(from: string): void;
+  forget(from: string): void;
+}
+
+export interface MembershipHost {
+  readonly selfName: string;
+  /** 0 for no limit. */
+  readonly maxParticipants: number;
+  /** How many connections may be pending (not said hello) at once. */
+  readonly maxPending: number;
+  selfId(): string;
+  phase(): SessionPhase;
+  /** How long a known or admitted member's place is held (dialTimeout + admitHold). */
+  placeHold(): number;
+  readonly links: MemberLinks;
+  readonly media: MemberMedia;
+  door(): MemberDoor | null;
+  readonly reports: MemberReports;
+  emit<K extends keyof RoomSessionEvents>(event: K, ...args: Parameters<RoomSessionEvents[K]>): void;
+}
+
+type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'screen'>>;
+
+export class Membership {
+  readonly roster = new Roster();
+  readonly shown: Participants;
+
+  constructor(private readonly host: MembershipHost) {
+    this.shown = new Participants({
+      selfName: host.selfName,
+      member: (id) => this.roster.get(id),
+      linked: () => this.roster.linked(),
+      stream: (id) => host.media.stream(id),
+      screen: (id) => host.media.screenOf(id),
+      connection: (id) => host.links.connection(id),
+    });
+  }
+
+  /** Linked members' ids, in the order they linked. */
+  linkedIds(): string[] {
+    return this.roster.linked().map((m) => m.id);
+  }
+
+  /** What the pair's media needs to know of a member: null until it is linked. */
+  mediaOf(id: string): { media: boolean; screen: string } | null {
+    const m = this.roster.get(id);
+    return m?.stage === 'linked' ? { media: m.media, screen: m.screen } : null;
+  }
+
+  /** Whether a PeerJS offer from `from` may build a peer connection (the server link's gate). */
+  admits(from: string, kind: 'data' | 'media', meta: unknown): boolean {
+    if (this.isOver() || !this.host.selfId() || this.roster.isGone(from)) return false;
+    if (otherVersion(meta)) {
+      this.host.reports.otherVersion(from, meta);
+      return false;
+    }
+    // Media rides on the pair's mesh connection: PeerJS media calls are never offered.
+    if (kind === 'media') return false;
+    if (!isConnectionMetadata(meta, 'mesh')) return false;
+    // The holder's answer to this page's question carries the question's nonce.
+    const nonce = (meta as { nonce?: unknown }).nonce;
+    if (nonce !== undefined) return !!this.host.door()?.answers(nonce);
+    // A linked member replacing a broken connection, or one the room let in.
+    if (this.roster.isLinked(from)) return true;
+    return this.roster.has(from) && this.host.links.pendingCount < this.host.maxPending && this.hasRoom();
+  }
+
+  /** Whether a member that said hello on a new connection may be linked. */
+  mayLink(id: string): boolean {
+    return !this.roster.isGone(id) && this.roster.has(id) && this.hasRoom();
+  }
+
+  /** The holder's answer is connecting: its place is held at once, so that its link can form while the welcome is opened. */
+  holderCalling(holder: string): void {
+    this.roster.know({ id: holder, name: '', media: false }, this.placeDeadline(), 'known', this.host.phase() === 'joining');
+  }
+
+  /** Let in by the holder `holder`, on its mesh connection: everyone else is dialled (or dials us). */
+  welcomed(holder: string, welcome: MemberInfo[]): void {
+    const until = this.placeDeadline();
+    const selfId = this.host.selfId();
+    for (const m of welcome) if (m.id !== selfId) this.roster.know(m, until, 'known', this.host.phase() === 'joining');
+    this.host.door()?.welcomed(holder, welcome);
+    this.learn(welcome.map((m) => m.id).filter((m) => m !== holder));
+  }
+
+  /** As the holder: holds a place for a newcomer and tells the members; false when no room is left. */
+  admit(newcomer: string, info: { name: string; media: boolean }): boolean {
+    if (!this.roster.know({ id: newcomer, ...info }, this.placeDeadline(), 'admitted')) return false;
+    this.host.links.broadcast({ t: 'admit', id: newcomer, name: info.name, media: info.media });
+    return true;
+  }
+
+  /** Linked members, and admitted ones not lapsed (other than `except`), for admission. */
+  places(except: string): number {
+    return this.roster.linked().length + this.roster.admittedCount(Date.now(), except);
+  }
+
+  /** Who is in the room, for a newcomer's welcome: this page (`self`), its links, and others admitted. */
+  welcomeList(newcomer: string, self: MemberInfo): MemberInfo[] {
+    const members = [...this.roster.linked(), ...this.roster.admitted(Date.now())].filter((m) => m.id !== newcomer);
+    return [self, ...members.map((m) => ({ id: m.id, name: m.name, media: m.media }))];
+  }
+
+  /** The member's link said hello: it is in the room. */
+  linked(id: string, hello: HelloFrame): void {
+    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
+    this.shown.changed(id);
+    this.host.door()?.linked(id);
+    const twin = this.shown.sharesName(id);
+    // Namesakes' marks change with a newcomer of the same name.
+    for (const other of this.shown.namesakes(id)) if (other !== id) this.update(other, {});
+    this.host.emit('participant-joined', this.shown.of(id));
+    if (twin) this.host.reports.duplicateName(id);
+    // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
+    this.host.links.broadcast({ t: 'peers', ids: this.linkedIds() });
+    this.learn(hello.peers);
+    this.attachMedia(id);
+  }
+
+  /** The member's link was replaced by a fresh connection: media moves to it. */
+  replaced(id: string, hello: HelloFrame): void {
+    this.update(id, hello);
+    this.attachMedia(id);
+    // Whatever was under way on the old connection (a message, a file) may be lost.
+    this.host.emit('participant-reconnected', this.shown.of(id));
+  }
+
+  /** The link was judged: whether it changed between connected and reconnecting, and whether it came back. */
+  health(id: string, changed: boolean, restored: boolean): void {
+    if (changed) this.update(id, {});
+    if (restored) this.host.emit('participant-reconnected', this.shown.of(id));
+  }
+
+  /** A connection to a member that was not linked went away without a hello. */
+  lapsed(id: string): void {
+    if (this.roster.isLinked(id)) return;
+    // An admission that made no progress lapses with its connection, not 10 s later.
+    this.roster.lapse(id);
+    this.host.door()?.holderGone(id);
+  }
+
+  /** Whether a member whose dial failed is still expected (and so dialled again). */
+  expects(id: string): boolean {
+    return this.roster.has(id) && !this.roster.isLinked(id) && !this.host.links.knows(id);
+  }
+
+  /** The server says the id is not there: a member not linked is gone. */
+  unavailable(id: string): void {
+    if (!this.roster.isLinked(id) && this.roster.get(id)) this.roster.remove(id);
+  }
+
+  /** A frame other than hello from a linked member. */
+  frame(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): void {
+    if (frame instanceof ArrayBuffer) return this.host.emit('binary', this.shown.of(id), frame);
+    const core = frame as CoreFrame;
+    switch (core.t) {
+      case 'peers':
+        return this.learn(core.ids);
+      case 'state':
+        this.update(id, { media: core.media, mic: core.mic, cam: core.cam, screen: core.screen ?? '' });
+        return this.host.media.update(id);
+      case 'sdp':
+      case 'ice':
+      case 'renegotiate':
+        return this.host.media.receive(id, core);
+      case 'beacon':
+        return this.host.door()?.beaconFrame(id, core.nonce);
+      case 'admit':
+        if (core.id !== this.host.selfId() && !this.roster.isLinked(core.id)) this.roster.know(core, this.placeDeadline());
+        return;
+      case 'bye':
+        return this.remove(id, 'left');
+      case 'ping':
+      case 'hello':
+      case 'auth':
+      case 'proof':
+        return;
+      default:
+        this.host.emit('frame', this.shown.of(id), frame as ExtensionFrame);
+    }
+  }
+
+  /** Applies a change to a linked member and tells the listeners. */
+  update(id: string, change: Change): void {
+    if (!this.roster.update(id, change)) return;
+    this.shown.changed(id);
+    this.host.emit('participant-updated', this.shown.of(id));
+  }
+
+  /** The member left, closed or went silent: forgotten, and never dialled again. */
+  remove(id: string, reason: LeaveReason): void {
+    const last = this.roster.isLinked(id) ? this.shown.of(id) : null;
+    this.host.links.close(id);
+    this.host.media.detach(id);
+    const namesakes = this.shown.namesakes(id).filter((other) => other !== id);
+    this.roster.remove(id);
+    this.shown.changed(id);
+    for (const other of namesakes) this.update(other, {});
+    this.host.reports.forget(id);
+    if (last) this.host.emit('participant-left', last, reason);
+    this.host.door()?.holderGone(id);
+  }
+
+  /** This page joins again under a fresh id: everyone linked is shown leaving. */
+  leaveAll(): void {
+    for (const m of this.roster.linked()) this.host.emit('participant-left', this.shown.of(m.id), 'closed');
+  }
+
+  clear(): void {
+    this.roster.clear();
+    this.shown.clear();
+  }
+
+  /** Members enforce max-participants themselves: this page, its links, at most the limit. */
+  hasRoom(): boolean {
+    return admits(this.roster.linked().length, 0, this.host.maxParticipants);
+  }
+
+  /** Handles ids learnt from a welcome, a hello or a gossip frame: dials those it is ours to dial. */
+  private learn(ids: Iterable<string>): void {
+    const selfId = this.host.selfId();
+    if (this.isOver() || !selfId) return;
+    const until = this.placeDeadline();
+    for (const id of ids) {
+      if (id === selfId || this.roster.isLinked(id) || this.host.links.knows(id) || this.roster.isGone(id)) continue;
+      // Bounded: the roster takes only so many members that are not linked yet.
+      if (!this.roster.know({ id, name: '', media: false }, until)) break;
+      if (shouldDial(selfId, id) && this.hasRoom()) this.host.links.dial(id, {});
+    }
+  }
+
+  private attachMedia(id: string): void {
+    const pc = this.host.links.peerConnection(id);
+    if (pc) this.host.media.attach(id, pc);
+  }
+
+  private placeDeadline(): number {
+    return Date.now() + this.host.placeHold();
+  }
+
+  private isOver(): boolean {
+    const phase = this.host.phase();
+    return phase === 'left' || phase === 'failed';
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The PeerServer link lost, and back (docs/protocol.md, "Health and recovery"): the pair links
+ * carry on peer to peer while the member peer reconnects with the same id, after waits of
+ * 0.5–1 s, 1–2 s, and so on up to 15–30 s. When the server gave the id to someone else
+ * meanwhile, the page joins again under a fresh one ("The id taken meanwhile").
+ */
+import { backoff } from './mesh.js';
+import { SessionError, type SignallingState, sleep } from './types.js';
+
+export interface ServerRecoveryHost {
+  isOver(): boolean;
+  /** One attempt to bring the member peer back with its id (server-link.ts). */
+  reconnect(): Promise<'open' | 'down' | 'taken'>;
+  /**
+   * Lets go of the room as joined under the old id: every linked member is shown leaving
+   * (`closed`), every connection closed, both peers destroyed.
+   */
+  reset(): void;
+  /** Joins under a fresh member id ("Joining", from step 1). */
+  enter(): Promise<void>;
+  /** Joining again failed: the session fails. */
+  fail(error: SessionError): void;
+  /** The link was lost (the calls go on), or is back. */
+  signalling(state: SignallingState): void;
+}
+
+/** Base and cap of the backoff between reconnect attempts. */
+const RETRY = 1_000;
+const RETRY_CAP = 30_000;
+
+export class ServerRecovery {
+  private reconnecting = false;
+
+  constructor(private readonly host: ServerRecoveryHost) {}
+
+  /** The member peer lost the server: reconnect until it is back or the session ends. */
+  lost(): void {
+    if (this.host.isOver() || this.reconnecting) return;
+    this.reconnecting = true;
+    this.host.signalling('reconnecting');
+    void this.reconnect().finally(() => (this.reconnecting = false));
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.host.isOver(); attempt++) {
+      await sleep(backoff(attempt, RETRY, RETRY_CAP));
+      if (this.host.isOver()) return;
+      const result = await this.host.reconnect();
+      if (result === 'down') continue;
+      if (result === 'taken') await this.rejoin();
+      if (this.host.isOver()) return;
+      this.reconnecting = false;
+      this.host.signalling('connected');
+      return;
+    }
+  }
+
+  /**
+   * The server gave this page's id to someone else while it was away: join again under a fresh
+   * id. The members see this page leave and come back.
+   */
+  private async rejoin(): Promise<void> {
+    this.host.reset();
+    try {
+      await this.host.enter();
+    } catch (err) {
+      if (this.host.isOver()) return;
+      this.host.fail(err instanceof SessionError ? err : new SessionError('network', String(err)));
+    }
+  }
+}
