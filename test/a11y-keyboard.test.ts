@@ -150,6 +150,21 @@ describe('keyboard', () => {
     await until(() => partOf(focused(el)).includes('join-button'), () => `after leaving, focus is on ${partOf(focused(el))}`);
   });
 
+  it('when Join fails, focus goes to Try again, and to the error when there is nothing to try', async () => {
+    const down = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('keys-down')} server="http://127.0.0.1:9/peerjs" ice-servers="[]"></rtc-call>`);
+    part(down, 'join-button')[0].focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => down.phase === 'error', () => `phase ${down.phase}`);
+    await until(() => partOf(focused(down)).includes('join-button'), () => `focus is on ${partOf(focused(down))}`);
+    expect(focused(down)!.textContent).to.contain('Try again');
+
+    const config = await fixture<RtcCall>(html`<rtc-call server=${rtcServer}></rtc-call>`);
+    part(config, 'join-button')[0].focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => config.phase === 'error', () => `phase ${config.phase}`);
+    await until(() => partOf(focused(config)).includes('error'), () => `focus is on ${partOf(focused(config))}`);
+  });
+
   it('after Join by a script, does not take focus from the page', async () => {
     const el = await fixture<RtcCall>(html`<div>
       <input aria-label="the page's own field" />
