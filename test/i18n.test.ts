@@ -194,6 +194,11 @@ for (const language of ['de', 'fr'] as const) {
       await until(() => chat.phase === 'error', 'the chat showed no error');
       await chat.updateComplete;
       check('a chat with a bad max-message-length', chat);
+      const down = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('i18n')} server="http://127.0.0.1:9/peerjs" ice-servers="[]"></rtc-chat>`);
+      await until(() => down.phase === 'error', 'the chat with an unreachable server showed no error', 20_000);
+      await down.updateComplete;
+      expect(part(down, 'retry-button')[0]?.textContent).to.equal(t.tryAgain);
+      check('a chat with an unreachable server', down);
     });
   });
 }

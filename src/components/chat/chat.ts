@@ -493,7 +493,7 @@ export class RtcChat extends RoomElement {
       ${this._phase === 'error'
         ? html`<div part="error">
             <p>${this._error ? this.#say(this._error) : ''}</p>
-            ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>Try again</button>`}
+            ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>${t.tryAgain}</button>`}
           </div>`
         : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
               ${repeat(
