@@ -1,3 +1,4 @@
+import type { TransferReason } from '../chat/transfer.js';
 import type { Device, Strings } from './en.js';
 import type { Format } from './format.js';
 
@@ -136,7 +137,7 @@ export default (f: Format): Strings => ({
       stalled: 'stockt: seit 30 s kam nichts an',
       invalid: 'gestoppt: der Absender hat ungültige Daten gesendet',
       error: 'fehlgeschlagen',
-    })[reason],
+    } satisfies Record<TransferReason, string>)[reason],
   fileSize: (n) => bytes(f, n),
   time: (ms) => f.time(ms),
 

@@ -154,7 +154,7 @@ export const en = (f: Format) => ({
       stalled: 'stalled: nothing arrived for 30 s',
       invalid: 'stopped: the sender sent invalid data',
       error: 'failed',
-    })[reason],
+    } satisfies Record<TransferReason, string>)[reason],
   fileSize: (n: number) => bytes(f, n),
   time: (ms: number) => f.time(ms),
 

@@ -1,3 +1,4 @@
+import type { TransferReason } from '../chat/transfer.js';
 import type { Device, Strings } from './en.js';
 import type { Format } from './format.js';
 
@@ -137,7 +138,7 @@ export default (f: Format): Strings => ({
       stalled: 'bloqué : rien reçu depuis 30 s',
       invalid: 'arrêté : l’expéditeur a envoyé des données non valides',
       error: 'échec',
-    })[reason],
+    } satisfies Record<TransferReason, string>)[reason],
   fileSize: (n) => bytes(f, n),
   time: (ms) => f.time(ms),
 
