@@ -226,6 +226,13 @@ describe('strings and lang', () => {
     await until(() => join() === de.joinCall, () => `its own de-AT: ${join()}`);
     el.lang = 'es';
     await until(() => join() === english.joinCall, () => `es, which has no table: ${join()}`);
+    // Without a lang of its own, it follows its ancestors' as they change.
+    el.removeAttribute('lang');
+    await until(() => join() === fr.joinCall, () => `back to the ancestor's fr-CA: ${join()}`);
+    wrapper.setAttribute('lang', 'de');
+    await until(() => join() === de.joinCall, () => `the ancestor's new de: ${join()}`);
+    wrapper.setAttribute('lang', 'es');
+    await until(() => join() === english.joinCall, () => `the ancestor's new es: ${join()}`);
     // The check the language tests rely on sees English where it shows.
     expect(englishIn([el], forbidden(de))).to.include.members([english.joinCall, english.region('')]);
   });

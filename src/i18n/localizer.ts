@@ -53,10 +53,27 @@ function build(locale: string, table: Table): Strings {
 /** The English texts, for what the elements report in English (the `rtc-error` event's message). */
 export const english: Strings = build('en', en);
 
+/** The connected localizers, told when a `lang` attribute changes anywhere in the document. */
+const watching = new Set<Localizer>();
+let observer: MutationObserver | null = null;
+
+function watch(localizer: Localizer, on: boolean): void {
+  if (on) watching.add(localizer);
+  else watching.delete(localizer);
+  if (watching.size && !observer && typeof MutationObserver !== 'undefined') {
+    // An ancestor's or the document's lang (a page's language picker): one observer for the page.
+    observer = new MutationObserver(() => watching.forEach((l) => l.langChanged()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+  } else if (!watching.size && observer) {
+    observer.disconnect();
+    observer = null;
+  }
+}
+
 /**
  * Gives an element its texts in the language `lang` chooses (see lang.ts), with the page's own
  * `strings` laid over them. Resolved before each render, so a change of the element's `lang`,
- * an ancestor's or the document's shows at the next update. Until another language's chunk
+ * an ancestor's or the document's shows at once. Until another language's chunk
  * arrives the element speaks English, never nothing; then it renders again.
  */
 export class Localizer implements ReactiveController {
@@ -82,7 +99,17 @@ export class Localizer implements ReactiveController {
   }
 
   hostConnected(): void {
+    watch(this, true);
     this.resolve();
+  }
+
+  hostDisconnected(): void {
+    watch(this, false);
+  }
+
+  /** A lang attribute changed somewhere: this element's language may have. */
+  langChanged(): void {
+    if (langOf(this.host) !== this.tag) this.host.requestUpdate();
   }
 
   hostUpdate(): void {
