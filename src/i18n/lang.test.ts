@@ -1,5 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { checkLimits } from '../chat/limits.js';
+import de from './de.js';
+import fr from './fr.js';
+import { english } from './localizer.js';
 import { LIMIT_RANGES } from './errors.js';
 import { formatFor } from './format.js';
 import { langOf, languageOf, localeOf } from './lang.js';
@@ -73,6 +76,30 @@ describe('lang resolution', () => {
       expect(() => checkLimits({ ...base, [key]: max })).not.to.throw();
       expect(() => checkLimits({ ...base, [key]: min - 1 })).to.throw();
       if (max < Number.MAX_SAFE_INTEGER) expect(() => checkLimits({ ...base, [key]: max + 1 })).to.throw();
+    }
+  });
+});
+
+describe('translations', () => {
+  it('say every name, room and text that English says, in every text', () => {
+    const MARK = '\u0001';
+    // Parameters that choose among words (a device, a kind, a reason) get a real value; the others MARK.
+    const chosen: Record<string, string[]> = { deviceStopped: ['camera'], pressAgain: ['audio'], fileEnded: ['busy'] };
+    const marks = (key: string, value: unknown, arity: number) => {
+      try {
+        const args = chosen[key] ?? (key.startsWith('media') ? ['camera', MARK] : Array<string>(arity).fill(MARK));
+        const text = (value as (...args: string[]) => unknown)(...args);
+        return typeof text === 'string' ? text.split(MARK).length - 1 : -1;
+      } catch {
+        return -1; // a formatter, not words
+      }
+    };
+    for (const [language, table] of [['de', de(formatFor('de'))], ['fr', fr(formatFor('fr'))]] as const) {
+      for (const [key, value] of Object.entries(english)) {
+        if (typeof value !== 'function') continue;
+        const theirs = (table as Record<string, unknown>)[key];
+        expect(marks(key, theirs, value.length), `${language}.${key}`).to.equal(marks(key, value, value.length));
+      }
     }
   });
 });
