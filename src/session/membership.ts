@@ -5,7 +5,7 @@
  * linked, updated or removed, and where each frame from a linked member goes. The records are
  * the roster's (roster.ts); what the page is told of them is participants.ts's.
  */
-import { admits, shouldDial } from './mesh.js';
+import { DialBudget, admits, shouldDial } from './mesh.js';
 import { Participants } from './participants.js';
 import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, isConnectionMetadata, otherVersion } from './protocol.js';
 import { Roster } from './roster.js';
@@ -67,9 +67,17 @@ export interface MembershipHost {
 
 type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'screen'>>;
 
+/** Ids learnt from gossip are dialled in a burst of this many, then… */
+const GOSSIP_BURST = 16;
+/** …this many a second; the rest wait for the heartbeat (dialWaiting). */
+const GOSSIP_RATE = 4;
+
 export class Membership {
   readonly roster = new Roster();
   readonly shown: Participants;
+  private readonly gossipDials = new DialBudget(GOSSIP_BURST, GOSSIP_RATE);
+  /** Ids learnt from gossip that are ours to dial but wait for the budget (at most the roster's unlinked members). */
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly host: MembershipHost) {
     this.shown = new Participants({
@@ -160,7 +168,7 @@ export class Membership {
     if (twin) this.host.reports.duplicateName(id);
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.host.links.broadcast({ t: 'peers', ids: this.linkedIds() });
-    this.learn(hello.peers);
+    this.learn(hello.peers, true);
     this.attachMedia(id);
   }
 
@@ -202,7 +210,7 @@ export class Membership {
     const core = frame as CoreFrame;
     switch (core.t) {
       case 'peers':
-        return this.learn(core.ids);
+        return this.learn(core.ids, true);
       case 'state':
         this.update(id, { media: core.media, mic: core.mic, cam: core.cam, screen: core.screen ?? '' });
         return this.host.media.update(id);
@@ -254,6 +262,7 @@ export class Membership {
   }
 
   clear(): void {
+    this.waiting.clear();
     this.roster.clear();
     this.shown.clear();
   }
@@ -263,8 +272,12 @@ export class Membership {
     return admits(this.roster.linked().length, 0, this.host.maxParticipants);
   }
 
-  /** Handles ids learnt from a welcome, a hello or a gossip frame: dials those it is ours to dial. */
-  private learn(ids: Iterable<string>): void {
+  /**
+   * Handles ids learnt from a welcome, a hello or a gossip frame: dials those it is ours to dial.
+   * Gossip is dialled at a bounded rate (a linked member could list hundreds of invented ids);
+   * what the budget cannot dial now waits for the heartbeat.
+   */
+  private learn(ids: Iterable<string>, gossip = false): void {
     const selfId = this.host.selfId();
     if (this.isOver() || !selfId) return;
     const until = this.placeDeadline();
@@ -272,7 +285,21 @@ export class Membership {
       if (id === selfId || this.roster.isLinked(id) || this.host.links.knows(id) || this.roster.isGone(id)) continue;
       // Bounded: the roster takes only so many members that are not linked yet.
       if (!this.roster.know({ id, name: '', media: false }, until)) break;
-      if (shouldDial(selfId, id) && this.hasRoom()) this.host.links.dial(id, {});
+      if (!shouldDial(selfId, id) || !this.hasRoom()) continue;
+      if (!gossip || this.gossipDials.take()) this.host.links.dial(id, {});
+      else this.waiting.add(id);
+    }
+  }
+
+  /** Heartbeat: dials the ids learnt from gossip that waited for the budget, while they are expected. */
+  dialWaiting(): void {
+    for (const id of [...this.waiting]) {
+      if (!this.expects(id) || !this.hasRoom()) this.waiting.delete(id);
+      else if (!this.gossipDials.take()) return;
+      else {
+        this.waiting.delete(id);
+        this.host.links.dial(id, {});
+      }
     }
   }
 

@@ -277,6 +277,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private beat(): void {
     this.links.beat();
     this.members.roster.prune();
+    this.members.dialWaiting();
   }
 
   // ---------------------------------------------------------------- media
