@@ -348,9 +348,11 @@ export class PairLinks {
 
   private onClose(conn: DataConnection): void {
     const id = conn.peer;
+    const pending = this.pending.get(id) === conn;
     this.pending.release(id, conn);
     const link = this.links.get(id);
-    if (!link) return;
+    // Gone before its hello: as when its time runs out (a welcome's sender proved nothing).
+    if (!link) return void (pending && !this.host.isOver() && this.host.lapsed(id));
     if (link.redial === conn) {
       link.redial = null;
       return;
