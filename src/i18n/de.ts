@@ -155,6 +155,8 @@ export default (f: Format): Strings => ({
   errorNotJoined: 'Der Chat ist dem Raum noch nicht beigetreten.',
   errorNegotiation: 'Keine Verbindung zu jemandem im Raum möglich: Eine Firewall zwischen Ihnen blockiert sie.',
   errorProtocol: 'Daten von jemandem im Raum wurden ignoriert, weil diese Seite sie nicht verwenden kann (andere Version, falsches Passwort oder beschädigte Daten).',
+  errorOtherVersion: (theirs: string, ours: string) =>
+    `Jemand mit einer anderen Version von rtc-elements (${theirs}; diese Seite spricht ${ours}) wollte in diesen Raum. Alle müssen dieselbe Version laden.`,
   errorDuplicateName: (name) => `Zwei Personen hier heißen ${name}: Ein Zeichen neben dem Namen (#1, #2) unterscheidet sie.`,
   errorUnknown: 'Etwas ist schiefgegangen.',
   errorNoRoom: 'Kein Raum angegeben: Setzen Sie das Attribut room, zum Beispiel room="team-standup".',

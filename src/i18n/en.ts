@@ -173,6 +173,8 @@ export const en = (f: Format) => ({
   errorNotJoined: 'The chat has not joined the room yet.',
   errorNegotiation: 'Could not connect to someone in the room: a firewall between you blocks it.',
   errorProtocol: 'Ignored data from someone in the room that this page cannot use (another version, a wrong password or damaged data).',
+  errorOtherVersion: (theirs: string, ours: string) =>
+    `Someone using another version of rtc-elements (${theirs}; this page speaks ${ours}) tried to reach this room. Everyone must load the same version.`,
   errorDuplicateName: (name: string) => `Two people here are called ${name}: a mark beside the name (#1, #2) tells them apart.`,
   errorUnknown: 'Something went wrong.',
   // Configuration: the attribute and its value are the page's own.

@@ -95,8 +95,11 @@ export function problemText(t: Strings, p: Problem): string {
       return p.own ? t.errorNotJoined : t.errorEnded;
     case 'negotiation-failed':
       return t.errorNegotiation;
-    case 'protocol':
-      return t.errorProtocol;
+    case 'protocol': {
+      // The session's message names the two versions (errors.ts, otherVersion).
+      const versions = /another version of rtc-elements \((.+?), this page speaks (.+?)\)/.exec(p.message ?? '');
+      return versions ? t.errorOtherVersion(versions[1], versions[2]) : t.errorProtocol;
+    }
     case 'duplicate-name':
       return p.name ? t.errorDuplicateName(p.name) : t.errorProtocol;
     case 'media-denied':

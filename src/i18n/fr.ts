@@ -156,6 +156,8 @@ export default (f: Format): Strings => ({
   errorNotJoined: 'La discussion n’a pas encore rejoint la salle.',
   errorNegotiation: 'Impossible de se connecter à quelqu’un dans la salle : un pare-feu entre vous bloque la connexion.',
   errorProtocol: 'Des données de quelqu’un dans la salle ont été ignorées, car cette page ne peut pas les utiliser (autre version, mauvais mot de passe ou données endommagées).',
+  errorOtherVersion: (theirs: string, ours: string) =>
+    `Quelqu’un utilisant une autre version de rtc-elements (${theirs} ; cette page parle ${ours}) a tenté de rejoindre cette salle. Tout le monde doit charger la même version.`,
   errorDuplicateName: (name) => `Deux personnes ici s’appellent ${name} : une marque à côté du nom (#1, #2) les distingue.`,
   errorUnknown: 'Une erreur s’est produite.',
   errorNoRoom: 'Aucune salle indiquée : définissez l’attribut room, par exemple room="team-standup".',
