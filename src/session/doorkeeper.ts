@@ -209,7 +209,15 @@ export class Doorkeeper {
     let attempt = 0;
     while (!this.host.isOver()) {
       const proved = this.holder !== null;
-      const wait = proved ? RECHECK / 2 + Math.random() * RECHECK : attempt === 0 ? takeoverDelay(this.host.selfId(), this.host.linkedIds(), this.timing.takeoverStep) : backoff(attempt, 500, 10_000);
+      // A welcome whose link has not said hello yet is waited out (its lapse wakes the loop):
+      // asking again meanwhile would only bring another welcome from the same sender.
+      const wait = proved
+        ? RECHECK / 2 + Math.random() * RECHECK
+        : this.candidate !== null
+          ? this.timing.dialTimeout + this.timing.admitHold
+          : attempt === 0
+            ? takeoverDelay(this.host.selfId(), this.host.linkedIds(), this.timing.takeoverStep)
+            : backoff(attempt, 500, 10_000);
       const woken = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), wait);
         this.wake = () => {

@@ -80,6 +80,8 @@ export class PairLinks {
   /** Connections whose ICE failed: their closing starts a recovery, not a departure. */
   private readonly failedConns = new WeakSet<DataConnection>();
   private readonly timers = new Timers();
+  /** Connections that opened (a squatter's welcome does; one blocked by a firewall never does). */
+  private readonly opened = new WeakSet<DataConnection>();
   private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id));
   private readonly proofGate: ProofGate;
 
@@ -264,7 +266,11 @@ export class PairLinks {
       link.meshIce = conn.peerConnection.iceConnectionState;
       this.check(id);
     });
-    const onOpen = () => (this.host.isOver() ? conn.close() : conn.send(encodeFrame(this.proofGate.first(conn))));
+    const onOpen = () => {
+      this.opened.add(conn);
+      if (this.host.isOver()) conn.close();
+      else conn.send(encodeFrame(this.proofGate.first(conn)));
+    };
     if (conn.open) onOpen();
     else conn.on('open', onOpen);
     conn.on('data', (data) => this.proofGate.data(conn, data));
@@ -351,8 +357,9 @@ export class PairLinks {
     const pending = this.pending.get(id) === conn;
     this.pending.release(id, conn);
     const link = this.links.get(id);
-    // Gone before its hello: as when its time runs out (a welcome's sender proved nothing).
-    if (!link) return void (pending && !this.host.isOver() && this.host.lapsed(id));
+    // Open, then gone before its hello: as when its time runs out (a welcome's sender proved
+    // nothing). One that never opened is a dial that failed (dialFailed), not a lapse.
+    if (!link) return void (pending && this.opened.has(conn) && !this.host.isOver() && this.host.lapsed(id));
     if (link.redial === conn) {
       link.redial = null;
       return;

@@ -139,7 +139,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       sealing: () => this.privateRoom,
       send: (from, dst, what) => this.serverLink.signal(from, dst, what),
       sendOnLink: (id, frame) => this.links.connection(id) === 'connected' && this.links.send(id, frame),
-      dial: (newcomer, extra) => this.links.dial(newcomer, extra),
+      dial: (newcomer, extra) => {
+        if (this.links.has(newcomer)) return;
+        // A newcomer that asks again gets a fresh welcome: one still pending answered a question it gave up on.
+        this.links.close(newcomer);
+        this.links.dial(newcomer, extra);
+      },
       otherVersion: (from, what) => this.reports.otherVersion(from, what),
       isLinked: (id) => this.members.roster.isLinked(id),
       negotiation: (from, frame) => this.media.receive(from, frame),
