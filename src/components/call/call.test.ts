@@ -16,13 +16,14 @@ describe('<rtc-call> element', () => {
     await expect(el).to.be.accessible();
   });
 
-  const badConfigs: [string, Record<string, string>, string][] = [
+  // The event's message (English, for developers) and what the element shows (its language's table), when they differ.
+  const badConfigs: [string, Record<string, string>, string, string?][] = [
     ['no room', { room: ' ' }, 'No room given'],
-    ['a server that is not a URL', { server: 'calls.example.com' }, 'not a URL'],
-    ['malformed ice-servers', { 'ice-servers': '[{"urls":' }, 'ice-servers is not valid JSON'],
+    ['a server that is not a URL', { server: 'calls.example.com' }, 'not a URL', 'must be an https:// or http:// URL'],
+    ['malformed ice-servers', { 'ice-servers': '[{"urls":' }, 'ice-servers is not valid JSON', 'ice-servers must be a JSON array'],
     ['an impossible max-participants', { 'max-participants': '1' }, 'max-participants must be'],
   ];
-  for (const [label, attributes, text] of badConfigs) {
+  for (const [label, attributes, text, shown = text] of badConfigs) {
     it(`shows ${label} in the element and fires rtc-error`, async () => {
       const el = document.createElement('rtc-call');
       el.setAttribute('room', 'r');
@@ -42,7 +43,7 @@ describe('<rtc-call> element', () => {
       expect(await joined).to.equal('rejected');
       await el.updateComplete;
       expect(el.matches(':state(error)')).to.equal(true);
-      expect(part(el, 'error')[0].textContent).to.contain(text);
+      expect(part(el, 'error')[0].textContent).to.contain(shown);
       await expect(el).to.be.accessible();
     });
   }

@@ -15,15 +15,16 @@ const enter = (input: HTMLElement, shiftKey = false) =>
   input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey, bubbles: true, composed: true, cancelable: true }));
 
 describe('<rtc-chat> element', () => {
-  const badConfigs: [string, Record<string, string>, string][] = [
+  // The event's message (English, for developers) and what the element shows (its language's table), when they differ.
+  const badConfigs: [string, Record<string, string>, string, string?][] = [
     ['no room', { room: ' ' }, 'No room given'],
-    ['a server that is not a URL', { server: 'chat.example.com' }, 'not a URL'],
+    ['a server that is not a URL', { server: 'chat.example.com' }, 'not a URL', 'must be an https:// or http:// URL'],
     ['a bad max-message-length', { 'max-message-length': '0' }, 'max-message-length must be'],
     ['a bad max-message-rate', { 'max-message-rate': 'lots' }, 'max-message-rate must be'],
     ['a bad max-file-size', { 'max-file-size': '-1' }, 'max-file-size must be'],
     ['a bad history', { history: '501' }, 'history must be'],
   ];
-  for (const [label, attributes, text] of badConfigs) {
+  for (const [label, attributes, text, shown = text] of badConfigs) {
     it(`shows ${label} in the element and fires rtc-error`, async () => {
       const container = await fixture(html`<div></div>`);
       const el = document.createElement('rtc-chat');
@@ -37,7 +38,7 @@ describe('<rtc-chat> element', () => {
       expect(detail.message).to.contain(text);
       await el.updateComplete;
       expect(el.matches(':state(error)')).to.equal(true);
-      expect(part(el, 'error')[0].textContent).to.contain(text);
+      expect(part(el, 'error')[0].textContent).to.contain(shown);
       expect(part(el, 'retry-button'), 'nothing to retry until the page fixes it').to.have.length(0);
       await expect(el).to.be.accessible();
     });
