@@ -1,7 +1,8 @@
-// axe-core in every state of both elements, in the default theme (with the system light and
-// dark), and with the theme attribute set to light and to dark; and every button's target size.
+// axe-core in every state of both elements (a tile showing a weak connection too), in the
+// default theme (with the system light and dark), and with the theme attribute set to light and
+// to dark; and every button's target size.
 import { expect, fixture, html } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
 import { addChatParticipant, addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
@@ -140,4 +141,40 @@ describe('accessibility: <rtc-chat> with messages and files', () => {
       await accessible(broken, 'error');
     });
   }
+});
+
+describe('accessibility: a tile that shows a weak connection', () => {
+  let available = false;
+  before(async () => {
+    ({ available } = (await executeServerCommand('loopback-udp', { action: 'restore' })) as { available: boolean });
+  });
+  afterEach(async () => {
+    await executeServerCommand('loopback-udp', { action: 'restore' });
+    closeAll();
+  });
+
+  it('has no axe violation while a weak or bad connection is shown, in the light and dark themes', async function () {
+    if (!available) this.skip(); // needs the loopback-only namespace of .ci/run
+    this.timeout(120_000);
+    const room = uniqueRoom('a11y-quality');
+    const el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Ada" style="width: 640px; height: 480px"></rtc-call>`);
+    await el.join();
+    await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    await until(() => el.participants.length === 1, 'Bob did not come');
+    const shown = () => part(el, 'quality').find((q) => ['weak', 'bad'].includes(q.dataset.quality ?? ''));
+    // Every second, all UDP is dropped for 0.3 s, until the tile shows it (the scenario, not a check).
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const deadline = performance.now() + 40_000;
+    while (!shown() && performance.now() < deadline) {
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      await pause(300);
+      await executeServerCommand('loopback-udp', { action: 'restore' });
+      await pause(700);
+    }
+    expect(shown(), 'a weak or bad sign on Bob\'s tile').to.not.equal(undefined);
+    for (const theme of ['light', 'dark']) {
+      el.setAttribute('theme', theme);
+      await accessible(el, `a weak connection shown, ${theme} theme`);
+    }
+  });
 });
