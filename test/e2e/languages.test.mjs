@@ -3,13 +3,9 @@
 // and without the session's code, while an English page fetches no language chunk at all.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import puppeteer from 'puppeteer-core';
 import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
-
-const dist = new URL('../../dist/', import.meta.url);
+import { serveBundle, servePages } from './origins.mjs';
 
 describe('the script-tag bundle in another language', () => {
   let bundleServer;
@@ -20,22 +16,8 @@ describe('the script-tag bundle in another language', () => {
   const html = new Map();
 
   before(async () => {
-    bundleServer = http.createServer(async (req, res) => {
-      const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)$/.exec(req.url)?.[1];
-      const code = file && (await readFile(new URL(file, dist)).catch(() => null));
-      res.writeHead(code ? 200 : 404, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
-      res.end(code ?? '');
-    });
-    bundleServer.listen(0, '127.0.0.1');
-    await once(bundleServer, 'listening');
-    bundleBase = `http://127.0.0.1:${bundleServer.address().port}`;
-    pages = http.createServer((req, res) => {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(html.get(req.url) ?? '');
-    });
-    pages.listen(0, '127.0.0.1');
-    await once(pages, 'listening');
-    pagesBase = `http://localhost:${pages.address().port}`;
+    ({ server: bundleServer, base: bundleBase } = await serveBundle());
+    ({ server: pages, base: pagesBase } = await servePages(html));
     browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] });
   });
 

@@ -5,15 +5,11 @@
 // CORS, so this checks the bundle, not rtc-server's routes; rtc-server is the PeerServer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import puppeteer from 'puppeteer-core';
 import { createRtcServer } from '../../server/index.js';
 import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
+import { serveBundle, servePages } from './origins.mjs';
 import { until } from './page.mjs';
-
-const dist = new URL('../../dist/', import.meta.url);
 
 describe('loading the script-tag bundle', () => {
   let rtc;
@@ -28,23 +24,8 @@ describe('loading the script-tag bundle', () => {
   before(async () => {
     rtc = createRtcServer({ host: '127.0.0.1', port: 0 });
     ({ url: peerServer } = await rtc.listen());
-    bundleServer = http.createServer(async (req, res) => {
-      const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)$/.exec(req.url)?.[1];
-      const code = file && (await readFile(new URL(file, dist)).catch(() => null));
-      res.writeHead(code ? 200 : 404, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
-      res.end(code ?? '');
-    });
-    bundleServer.listen(0, '127.0.0.1');
-    await once(bundleServer, 'listening');
-    bundleBase = `http://127.0.0.1:${bundleServer.address().port}`;
-    // The embedding site: its own origin.
-    pages = http.createServer((req, res) => {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(html.get(req.url) ?? '');
-    });
-    pages.listen(0, '127.0.0.1');
-    await once(pages, 'listening');
-    pagesBase = `http://localhost:${pages.address().port}`;
+    ({ server: bundleServer, base: bundleBase } = await serveBundle());
+    ({ server: pages, base: pagesBase } = await servePages(html));
     browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] });
   });
 

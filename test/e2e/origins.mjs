@@ -1,0 +1,33 @@
+// The two origins of an embedding, for the end-to-end tests: the bundle's (as a site's CDN or its
+// rtc-server serves dist/, with CORS) and the embedding site's own, which serves given pages.
+import http from 'node:http';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+
+const dist = new URL('../../dist/', import.meta.url);
+
+async function listen(server, host) {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, base: `http://${host}:${server.address().port}` };
+}
+
+/** Serves dist/'s rtc-elements*.js on 127.0.0.1, readable from any origin. */
+export function serveBundle() {
+  const server = http.createServer(async (req, res) => {
+    const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)$/.exec(req.url)?.[1];
+    const code = file && (await readFile(new URL(file, dist)).catch(() => null));
+    res.writeHead(code ? 200 : 404, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
+    res.end(code ?? '');
+  });
+  return listen(server, '127.0.0.1');
+}
+
+/** Serves the pages of `html` (path → markup) as `localhost`: another origin than the bundle's. */
+export function servePages(html) {
+  const server = http.createServer((req, res) => {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(html.get(req.url) ?? '');
+  });
+  return listen(server, 'localhost');
+}
