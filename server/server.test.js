@@ -197,6 +197,22 @@ test('the PeerServer opens peers, refuses a taken id and relays offers', async (
   assert.deepEqual(await bob.next(), { type: 'OFFER', src: 'alice', dst: 'bob', payload });
 });
 
+test('a relayed message names its true sender and carries nothing a stock PeerServer would not pass on', async (t) => {
+  const { port } = await startServer(t);
+  const alice = connectPeer(t, port, { id: 'alice' });
+  const bob = connectPeer(t, port, { id: 'bob' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  const payload = { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' }, type: 'data', connectionId: 'dc_1' };
+  // A forged sender, an extra field, a duplicate key (the last one counts, as in every JSON parser).
+  alice.send(JSON.stringify({ type: 'CANDIDATE', dst: 'bob', src: 'carol', payload }));
+  assert.deepEqual(await bob.next(), { type: 'CANDIDATE', src: 'alice', dst: 'bob', payload });
+  alice.send(JSON.stringify({ type: 'CANDIDATE', dst: 'bob', payload, extra: 'x'.repeat(100) }));
+  assert.deepEqual(await bob.next(), { type: 'CANDIDATE', src: 'alice', dst: 'bob', payload });
+  alice.send(`{"type":"CANDIDATE","dst":"bob","payload":1,"payload":${JSON.stringify(payload)}}  `);
+  assert.deepEqual(await bob.next(), { type: 'CANDIDATE', src: 'alice', dst: 'bob', payload });
+});
+
 test('the PeerServer refuses a wrong key', async (t) => {
   const { port } = await startServer(t);
   const stranger = connectPeer(t, port, { id: 'carol', key: 'not-the-key' });

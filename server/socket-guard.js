@@ -1,10 +1,13 @@
 // Limits on the PeerServer's WebSockets, applied around the `ws` server that `peer` is given:
 // connections per client address, message size, slow readers, messages kept for absent ids,
 // and which token may claim an id (IdClaims). `peer` itself is not modified: a connection is
-// checked before `peer` sees it, a message before and after `peer` handles it.
+// checked before `peer` sees it, a message before and after `peer` handles it; a signal for an id
+// connected here is passed on without it (server/pass-on.js). What is sent to a socket in one
+// tick leaves in one write.
 
 import { clientAddress } from './client-address.js';
 import { KeptMessages } from './kept-messages.js';
+import { passOn, parseMessage } from './pass-on.js';
 import { peerQuery } from './peer-query.js';
 
 /** Messages a client may send while the cluster checks its claim (server/cluster.js). */
@@ -28,6 +31,8 @@ const GIVEN_UP = 4;
 const CLAIMED = 8;
 /** `peer` dropped its client from its list on a LEAVE without destination; the socket stays open. */
 const LEFT = 16;
+/** What is sent to it is held until the end of this tick (see GuardedWebSocket.send). */
+const CORKED = 32;
 
 /**
  * @typedef {object} Pending a claim the cluster checks or has granted
@@ -94,6 +99,11 @@ export class SocketGuard {
       this.#sent = true;
     };
     const checkBacklog = (/** @type {any} */ socket) => this.#checkBacklog(socket);
+    const flush = (/** @type {any} */ socket) => {
+      socket.flags &= ~CORKED;
+      socket._socket?.uncork();
+      checkBacklog(socket);
+    };
     const message = (/** @type {any} */ socket, /** @type {Buffer} */ data, /** @type {boolean} */ isBinary) =>
       this.#message(socket, data, isBinary);
     const closed = (/** @type {any} */ socket, /** @type {number} */ code) => this.#closed(socket, code);
@@ -121,8 +131,19 @@ export class SocketGuard {
         sending();
         // Dropped: the socket is on its way out.
         if (this.readyState !== OPEN) return;
+        // What is sent to one socket in one tick leaves in one write, at the end of the tick,
+        // and its backlog is checked then, once the system has taken what it takes.
+        const raw = /** @type {any} */ (this)._socket;
+        if (!raw) {
+          /** @type {(...args: any[]) => void} */ (super.send).call(this, data, options, callback);
+          return checkBacklog(this);
+        }
+        if (!(this.flags & CORKED)) {
+          this.flags |= CORKED;
+          raw.cork();
+          process.nextTick(flush, this);
+        }
         /** @type {(...args: any[]) => void} */ (super.send).call(this, data, options, callback);
-        checkBacklog(this);
       }
 
       /** @type {import('ws')['close']} */
@@ -154,7 +175,7 @@ export class SocketGuard {
           case 'ping': {
             // ws answers pings itself; its answers queue like any other data.
             const result = emit.call(this, event, a);
-            checkBacklog(this);
+            if (!(this.flags & CORKED)) checkBacklog(this);
             return result;
           }
           case 'error':
@@ -373,11 +394,12 @@ export class SocketGuard {
     // Not (yet) `peer`'s: nobody listens, nothing is kept.
     if (!client) return this.#emit.call(socket, 'message', data, isBinary);
     const size = data.length;
+    const text = data.toString();
     /** @type {any} */
-    let message;
+    let message = parseMessage(text);
+    if (this.#relay(client, text, message)) return true;
     const cluster = this.#cluster;
     if (cluster?.up) {
-      message = parse(data);
       // For an id not held here, from a client `peer` has registered: through Redis.
       if (
         message !== null &&
@@ -391,7 +413,6 @@ export class SocketGuard {
       }
     }
     if (this.#kept.mayNotFit(size)) {
-      message ??= parse(data);
       const to = this.#kept.destination(message);
       if (to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#kept.fits(to, size)) {
         this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
@@ -405,7 +426,6 @@ export class SocketGuard {
     this.#sent = false;
     const result = this.#emit.call(socket, 'message', data, isBinary);
     if (this.#sent) return result;
-    message ??= parse(data);
     const to = this.#kept.destination(message);
     if (to !== undefined) this.#kept.add(to, size);
     // `peer` drops the sender of a LEAVE without destination from its list, socket or not.
@@ -414,6 +434,22 @@ export class SocketGuard {
       if (holder) holder.flags |= LEFT;
     }
     return result;
+  }
+
+  /**
+   * Passes a signal for an id connected here straight to its socket (server/pass-on.js); false
+   * when it is not one. A socket its client has moved on from goes the long way, through `peer`.
+   * @param {PeerClient} client the sender
+   * @param {string} text the message
+   * @param {any} message the message parsed
+   */
+  #relay(client, text, message) {
+    const to = typeof message?.dst === 'string' ? this.#present(message.dst)?.getSocket() : undefined;
+    if (!to || this.#present(client.getId())?.getSocket() !== client.getSocket()) return false;
+    const out = passOn(text, message, client.getId());
+    if (out === null) return false;
+    to.send(out);
+    return true;
   }
 
   /**
@@ -426,17 +462,5 @@ export class SocketGuard {
     if (now - (this.#lastWarning[kind] ?? -Infinity) < WARN_INTERVAL) return;
     this.#lastWarning[kind] = now;
     this.#logger.warn?.(message);
-  }
-}
-
-/**
- * A message as `peer` parses it; undefined when `peer` cannot.
- * @param {Buffer} data
- */
-function parse(data) {
-  try {
-    return JSON.parse(data.toString());
-  } catch {
-    return undefined;
   }
 }
