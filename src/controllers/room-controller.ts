@@ -1,9 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChatTransport } from '../chat/chat-room.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { LeaveReason, Participant, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';
 import { IceServers, type NoRelayReason } from './ice-servers.js';
 import { loadSession, type SessionModule } from './lazy.js';
+
+// The session layer's types an element needs, so that it imports nothing from session/.
+export type { ConfigError } from '../session/config.js';
+export type { SessionRequest } from '../session/registry.js';
+export type { Participant, SessionError } from '../session/room-session.js';
 
 export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
@@ -47,7 +53,9 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
 /**
  * The bridge from the session layer to an element: loads the session layer on the first join,
  * holds the page's shared session for the element's room, keeps the roster the element
- * renders, and asks the host to update when the session changes. Releasing happens in
+ * renders, and asks the host to update when the session changes. The element's commands to the
+ * session (join, media, screen, chat) go through it too: an element never holds the session.
+ * Releasing happens in
  * hostDisconnected, one microtask late, so that moving an element within the page does not
  * leave the room.
  */
@@ -67,11 +75,6 @@ export class RoomController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The session in use, or null when not attached to a room. */
-  get session(): RoomSession | null {
-    return this._session;
-  }
-
   /** The other members (those of the roster, with one), in the order they linked up. */
   get participants(): readonly Participant[] {
     return this._participants;
@@ -81,7 +84,6 @@ export class RoomController implements ReactiveController {
   stats(id: string): Promise<RTCStatsReport | null> {
     return this._session?.stats(id) ?? Promise.resolve(null);
   }
-
 
   /**
    * Loads the session layer (PeerJS included), once per page; rejects with a LoadError
@@ -95,12 +97,65 @@ export class RoomController implements ReactiveController {
   }
 
   /**
-   * Attaches to the page's session for the room (creating it if needed); does not join.
-   * Needs the session layer: `load()` first.
+   * Attaches to the page's session for the room (creating it if needed) and joins it: resolves
+   * once this page is a member, rejects with a SessionError. With `media`, this page says it
+   * takes part in the call, and calls wait for `enableMedia`. Needs the session layer: `load()`
+   * first; a session that cannot be made throws at once, before any promise.
    */
-  attach(options: SessionRequest): RoomSession {
+  join(options: SessionRequest, { media = false } = {}): Promise<void> {
+    const session = this.attach(options);
+    if (media) session.expectMedia();
+    return session.join();
+  }
+
+  /** This page's id in the room, once joining has begun; null without a session. */
+  get id(): string | null {
+    return this._session?.id ?? null;
+  }
+
+  /** The room of the session in use, or null without one. */
+  get room(): string | null {
+    return this._session?.room ?? null;
+  }
+
+  /** Whether this page holds the room's beacon (it introduces newcomers: it is alone, or was first). */
+  get holdsBeacon(): boolean {
+    return this._session?.holdsBeacon ?? false;
+  }
+
+  /** Takes part in the call with `stream` (null: receive-only). */
+  enableMedia(stream: MediaStream | null): void {
+    this._session?.enableMedia(stream);
+  }
+
+  /** Stops taking part in the call; the data connections (a chat's) stay. */
+  disableMedia(): void {
+    this._session?.disableMedia();
+  }
+
+  /** The camera and microphone stream sent, after a device changed. */
+  setLocalStream(stream: MediaStream | null): void {
+    this._session?.setLocalStream(stream);
+  }
+
+  /** Tells the others that the microphone or camera was switched on or off. */
+  setMediaState(state: { mic: boolean; cam: boolean }): void {
+    this._session?.setMediaState(state);
+  }
+
+  /** Shares a screen with everyone in the call, or stops with null. */
+  setScreen(stream: MediaStream | null): void {
+    this._session?.setScreen(stream);
+  }
+
+  /** Runs the chat core on the session's data connections. */
+  startChat(chat: { start(transport: ChatTransport): void }): void {
+    if (this._session) chat.start(this._session);
+  }
+
+  private attach(options: SessionRequest): RoomSession {
     const lib = this.lib;
-    if (!lib) throw new Error('RoomController.attach() before load()');
+    if (!lib) throw new Error('RoomController.join() before load()');
     const previous = this.detachNow();
     if (previous) void lib.releaseSession(previous, this);
     if (this.ice.active) options = { ...options, iceServers: this.ice.iceServers };

@@ -1,93 +1,38 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { live } from 'lit/directives/live.js';
-import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
-import { RoomController } from '../../controllers/room-controller.js';
-import { DevicesController, canChooseSpeaker } from '../../controllers/devices.js';
-import { AudioLevels } from '../../media/audio-level.js';
-import { blockedByEmbedder, stopStream, type MediaProblem } from '../../media/local-media.js';
-import { lazy, type LoadError, type SessionModule } from '../../controllers/lazy.js';
-import type { ConfigError } from '../../session/config.js';
-import type { SessionRequest } from '../../session/registry.js';
-import type { Participant, RoomSession, SessionError } from '../../session/room-session.js';
+import { html, type PropertyValues } from 'lit';
+import { RoomController, type ConfigError, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
+import { DevicesController } from '../../controllers/devices.js';
+import type { LoadError, SessionModule } from '../../controllers/lazy.js';
 import { Announcer } from '../announcer.js';
 import { RoomElement } from '../room-element.js';
 import type { Strings } from '../../i18n/en.js';
-import { problemText, configProblem, type Problem } from '../../i18n/errors.js';
+import { configProblem, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
+import type { RtcErrorDetail, RtcErrorType } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
-import type { ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
+import type { ParticipantStats } from '../../media/quality.js';
+import { CallMedia } from './call-media.js';
 import { callStyles } from './call.styles.js';
-import { icon, signal } from './icons.js';
-import { SHORTCUTS, shortcutOf } from './keyboard.js';
-import { gridLayout, speakerLayout, type Rect } from './layout.js';
-import type { CallAudio } from './speaker.js';
-import { VideoWatch } from './video-watch.js';
+import { FirstRender } from './first-render.js';
+import { renderControls } from './controls.js';
+import type { DeviceKind } from './device-buttons.js';
+import { pressShortcut } from './keyboard.js';
+import { Lobby } from './lobby.js';
+import { Notices } from './notices.js';
+import { QualitySigns } from './quality-signs.js';
+import { ScreenShare, canShareScreen } from './screen-share.js';
+import { SpeakerCues } from './speaker-cues.js';
+import { renderStage } from './stage.js';
+import { StageState } from './stage-state.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
 export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
 
 /** The theme attribute's values; without it the element follows the system's setting. */
 export type CallTheme = 'light' | 'dark';
-
-/**
- * How long, at most, an element that starts joining as it is attached waits before its first
- * render. The join's first steps (the signalling server's replies, the camera, the call's offer
- * or answer) need the page's main thread, and the first render and layout take 20–40 ms of it
- * on a 2-core machine, most of it one-time set-up (templates, fonts, the video element's
- * styles): done at once, it delays each of those steps (docs/benchmarks.md). So the first render
- * waits until the call is under way (this page's offer or answer has gone out), the page is
- * alone in the room, or the join failed; 100 ms at most, which still reads as instant.
- */
-const FIRST_RENDER_DELAY = 100;
-
-/** Where a name typed in the lobby is kept for the next visit (same origin). */
-const NAME_KEY = 'rtc-elements:name';
-
-/** How often audio levels are read: often enough for a meter and a speaker highlight to feel live. */
-const METER_INTERVAL = 100;
-const SPEAKER_INTERVAL = 100;
-/** How long "You're muted" stays after the visitor stopped speaking. */
-const MUTED_HINT_MS = 3_000;
-/** How often the connections' statistics are read for the quality signs. */
-const STATS_INTERVAL = 2_000;
-
-/** The connection-quality judge (media/quality.ts): a chunk of its own, loaded after the join. */
-const loadQuality = lazy(() => import('../../media/quality.js'));
-
-/** One letter per word, the first and the last word's ("Ada Lovelace": AL; "Bob": B). */
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = (word = '?') => [...word][0];
-  return (words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0])).toUpperCase();
-}
-
-function hasLiveVideo(stream: MediaStream | null): boolean {
-  return !!stream?.getVideoTracks().some((t) => t.readyState === 'live');
-}
-
-function storedName(): string {
-  try {
-    return localStorage.getItem(NAME_KEY) ?? '';
-  } catch {
-    return ''; // storage blocked (a sandboxed frame, strict privacy settings)
-  }
-}
-
-/** One tile of the stage: a person, or the card that invites others while alone. */
-type Tile = { id: string; participant?: Participant; screen?: MediaStream };
-
-/** What a visitor in the call presses to try a device again (they are in: not "join again"). */
-const pressAgain = (device: MediaProblem['device'], t: Strings = english) =>
-  device === 'microphone' ? t.pressAgain('audio') : device === 'camera' ? t.pressAgain('video') : t.pressBothAgain;
-
-/** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
-const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
 /**
  * A multi-party audio and video call in a named room: everyone whose page shows an
@@ -200,27 +145,9 @@ export class RtcCall extends RoomElement {
     audioOnly: { type: Boolean, attribute: 'audio-only' },
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     theme: { reflect: true },
-    _screen: { state: true },
     _phase: { state: true },
-    _error: { state: true },
-    _notices: { state: true },
-    _mic: { state: true },
-    _cam: { state: true },
     _status: { state: true },
-    _stalled: { state: true },
-    _box: { state: true },
-    _pinned: { state: true },
-    _view: { state: true },
-    _fullscreen: { state: true },
-    _speaker: { state: true },
-    _mutedHint: { state: true },
     _settings: { state: true },
-    _preview: { state: true },
-    _joinMic: { state: true },
-    _joinCam: { state: true },
-    _typedName: { state: true },
-    _copied: { state: true },
-    _quality: { state: true },
   };
 
   /** Join as soon as the element is on the page, without the lobby. */
@@ -232,41 +159,13 @@ export class RtcCall extends RoomElement {
   /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing. */
   noScreenShare = false;
 
-  /** The screen this page shares, while it shares one. */
-  private _screen: MediaStream | null = null;
-
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
   theme?: CallTheme;
 
   private _phase: CallPhase = 'idle';
-  private _error: RtcErrorDetail | null = null;
-  private _notices: RtcErrorDetail[] = [];
-  private _mic = false;
-  private _cam = false;
   private _status = '';
-  private _stalled = new Set<string>();
-  /** The size of the stage the tiles share, measured by a ResizeObserver. */
-  private _box = { width: 0, height: 0 };
-  /** The tile the visitor pinned (a peer id, or `local`): shown large. */
-  private _pinned: string | null = null;
-  /** `speaker`: one tile large, the others in a strip. */
-  private _view: 'grid' | 'speaker' = 'grid';
-  private _fullscreen = false;
-  /** Who speaks now (a peer id, or `local`), from the audio levels. */
-  private _speaker: string | null = null;
-  /** Who spoke last: the large tile of the speaker view. */
-  private lastSpeaker: string | null = null;
-  private _mutedHint = false;
-  private mutedHintUntil = 0;
+  /** Whether the settings panel (the device pickers) is open. */
   private _settings = false;
-  /** The lobby's preview: not asked for yet, starting, or showing. */
-  private _preview: 'off' | 'starting' | 'on' = 'off';
-  private _joinMic = true;
-  private _joinCam = true;
-  private _typedName = storedName();
-  private _copied: '' | 'copied' | 'failed' = '';
-  /** The connection quality shown on each remote tile, by peer id. */
-  private _quality: ReadonlyMap<string, Quality> = new Map();
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
@@ -278,50 +177,59 @@ export class RtcCall extends RoomElement {
       },
       participantLeft: (participant, reason) => {
         this.announce(this.t.left(participant.name));
-        if (this._pinned === participant.id) this._pinned = null;
+        if (this.stage.pinned === participant.id) this.stage.pin(null);
         this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
-      error: (error) => this.onSessionError(error),
-      signalling: (state) => this.onSignalling(state),
-      calling: () => this.firstRender?.release(),
+      error: (error) => this.notices.sessionError(error, this.participants),
+      signalling: (state) => this.notices.signalling(state),
+      calling: () => this.firstRender.release(),
     },
     () => void this.endCall('removed'),
     // The call's people: a member who only has the chat open, or who left the call and kept
     // the chat, shares the page's session but is not in the call.
     { roster: (p) => p.media },
   );
-  private readonly devices = new DevicesController(this, { trackEnded: (track) => this.onLocalTrackEnded(track) });
+  private readonly devices = new DevicesController(this, { trackEnded: (track) => this.media.trackEnded(track) });
   private readonly announcer = new Announcer(this, (count) => this.t.more(count));
-  /** The problems reported as `rtc-error` in this call (type and message): each once, however often it recurs. */
-  private readonly reported = new Set<string>();
+  private readonly notices = new Notices(this, { strings: () => this.t, announce: (text) => this.announce(text), focusBelow: () => this.focusFirst() });
+  private readonly media = new CallMedia(this, this.devices, {
+    room: this.controller,
+    notices: this.notices,
+    switched: (kind, on) => {
+      if (kind === 'audio' && on) this.cues.unmuted();
+      this.announce(kind === 'audio' ? (on ? this.t.microphoneOn : this.t.microphoneOff) : on ? this.t.cameraIsOn : this.t.cameraIsOff, true);
+    },
+  });
+  private readonly lobby = new Lobby(this, this.devices, (problems) => this.media.report(problems));
+  private readonly screen = new ScreenShare(this, {
+    shared: (stream) => {
+      this.controller.setScreen(stream);
+      if (stream) this.announce(this.t.screenShared);
+      else if (this._phase === 'in-call') this.announce(this.t.screenStopped);
+    },
+    denied: () => this.notices.notice({ type: 'media-denied', message: english.screenDenied, fatal: false }, { type: 'media-denied', text: (t) => t.screenDenied }),
+  });
+  private readonly cues = new SpeakerCues(this, {
+    participants: () => this.participants,
+    localAudio: () => this.devices.track('audio') ?? null,
+    micOn: () => this.media.mic,
+  });
+  private readonly quality = new QualitySigns(this, this.controller, (participant, stats) =>
+    this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
+  );
+  private readonly stage = new StageState(this, () => this.announce(this.t.copied));
   /** The settings when the call failed (see willUpdate: an invalid one corrected). */
   private failedSettings = '';
-  /** What is known of each problem shown, to say it in the element's language. */
-  private readonly problems = new WeakMap<RtcErrorDetail, Problem>();
   private joining: Promise<void> | null = null;
-  /** Remote videos that stopped (camera off, unplugged, frozen) show a placeholder within 2 s. */
-  private readonly videoWatch = new VideoWatch(1_500);
-  private videoCheck: ReturnType<typeof setInterval> | null = null;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
-  /** Settles when the first render may go ahead (see FIRST_RENDER_DELAY); null once it has. */
-  private firstRender: { promise: Promise<void>; release: () => void } | null = null;
-  private readonly resizeObserver = new ResizeObserver((entries) => {
-    const { width, height } = entries[entries.length - 1].contentRect;
-    if (width !== this._box.width || height !== this._box.height) this._box = { width, height };
-  });
-  private observedStage: Element | null = null;
-  /** The lobby's microphone meter. */
-  private meter: { levels: AudioLevels; timer: ReturnType<typeof setInterval> } | null = null;
-  /** The call's speaker detection, loaded after the join. */
-  private audio: { ears: CallAudio; timer: ReturnType<typeof setInterval> } | null = null;
-  /** The connection-quality polls, started after the join. */
-  private quality: { watch: QualityWatch; timer: ReturnType<typeof setInterval> } | null = null;
+  /** Held back, with autojoin, while the join gets going. */
+  private readonly firstRender = new FirstRender();
 
   constructor() {
     super();
     this.internals = this.attachInternals();
-    this.addEventListener('keydown', (e) => this.onKeyDown(e));
+    this.addEventListener('keydown', (e) => pressShortcut(e, this, !this.noScreenShare && canShareScreen));
   }
 
   /** The call's phase: `idle`, `joining`, `in-call`, `left` or `error`. */
@@ -336,7 +244,7 @@ export class RtcCall extends RoomElement {
 
   /** This page's peer id in the room, while joined. */
   get peerId(): string | null {
-    return this._phase === 'in-call' ? (this.controller.session?.id ?? null) : null;
+    return this._phase === 'in-call' ? this.controller.id : null;
   }
 
   /** This page's camera and microphone, while joining or joined (null when receive-only). */
@@ -346,46 +254,33 @@ export class RtcCall extends RoomElement {
 
   /** Whether the microphone is on. */
   get microphoneOn(): boolean {
-    return this._mic;
+    return this.media.mic;
   }
 
   /** Whether the camera is on. */
   get cameraOn(): boolean {
-    return this._cam;
+    return this.media.cam;
   }
 
   override connectedCallback(): void {
-    if (this.autojoin && !this.hasUpdated && !this.firstRender) {
-      let release!: () => void;
-      const promise = new Promise<void>((resolve) => (release = resolve));
-      const timer = setTimeout(release, FIRST_RENDER_DELAY);
-      this.firstRender = { promise, release: () => (clearTimeout(timer), release()) };
-    }
+    if (this.autojoin && !this.hasUpdated && !this.firstRender.held) this.firstRender.hold();
     super.connectedCallback();
-    document.addEventListener('fullscreenchange', this.onFullscreenChange);
     if (this.autojoin && (this._phase === 'idle' || this._phase === 'left')) void this.join().catch(() => {});
-    else if (this._phase === 'idle' && this._preview === 'off') void this.previewIfAllowed();
+    else if (this._phase === 'idle' && this.lobby.preview === 'off') void this.lobby.previewIfAllowed();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
-    if (this.videoCheck) clearInterval(this.videoCheck);
-    this.videoCheck = null;
     queueMicrotask(() => {
       if (this.isConnected) return;
-      this.stopMeter();
-      this.stopAudio();
-      this.stopQuality();
-      this._preview = 'off';
+      this.lobby.close();
+      this.cues.stop();
+      this.quality.stop();
     });
   }
 
   protected override async scheduleUpdate(): Promise<void> {
-    if (this.firstRender) {
-      await this.firstRender.promise;
-      this.firstRender = null;
-    }
+    if (this.firstRender.held) await this.firstRender.passed();
     super.scheduleUpdate();
   }
 
@@ -395,35 +290,21 @@ export class RtcCall extends RoomElement {
       void this.endCall('user').then(() => this.join().catch(() => {}));
     }
     // A bad setting, corrected: back to the lobby (or straight in, with autojoin).
-    if (this._phase === 'error' && this._error?.type === 'invalid-config' && this.settings() !== this.failedSettings) {
+    if (this._phase === 'error' && this.notices.error?.type === 'invalid-config' && this.settings() !== this.failedSettings) {
       this._phase = 'idle';
-      this._error = null;
+      this.notices.clearError();
       if (this.autojoin && this.isConnected) void this.join().catch(() => {});
-      else if (this.isConnected) void this.previewIfAllowed();
+      else if (this.isConnected) void this.lobby.previewIfAllowed();
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this._phase === 'in-call' && !this.videoCheck) {
-      this.videoCheck = setInterval(() => this.checkVideos(), 250);
-    } else if (this._phase !== 'in-call' && this.videoCheck) {
-      clearInterval(this.videoCheck);
-      this.videoCheck = null;
-    }
     if (changed.has('_phase' as keyof RtcCall)) {
       const states = this.internals.states;
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
       states.add(this._phase);
     }
-    const stage = this.renderRoot.querySelector('[part~="grid"]');
-    if (stage !== this.observedStage) {
-      if (this.observedStage) this.resizeObserver.unobserve(this.observedStage);
-      if (stage) this.resizeObserver.observe(stage);
-      this.observedStage = stage;
-    }
     for (const media of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) this.devices.applySpeaker(media);
-    // The meter follows the microphone in use (a switch brings a new track).
-    if (this.meter) this.meter.levels.set('local', this.devices.track('audio'));
   }
 
   /**
@@ -455,7 +336,7 @@ export class RtcCall extends RoomElement {
    * that was missing, blocked or unplugged asks for one again.
    */
   async toggleMicrophone(on: boolean = !this._mic): Promise<void> {
-    await this.setDeviceOn('audio', on);
+    await this.media.setOn('audio', on);
   }
 
   /**
@@ -463,7 +344,7 @@ export class RtcCall extends RoomElement {
    * was missing, blocked or unplugged asks for one again.
    */
   async toggleCamera(on: boolean = !this._cam): Promise<void> {
-    await this.setDeviceOn('video', on);
+    await this.media.setOn('video', on);
   }
 
   /**
@@ -472,35 +353,10 @@ export class RtcCall extends RoomElement {
    * is the same as stopping here. Does nothing outside a call or with `no-screen-share`.
    */
   async toggleScreenShare(enabled: boolean = !this._screen): Promise<void> {
-    if (!enabled) return this.stopScreen();
+    if (!enabled) return this.screen.stop();
     if (this._screen || this.noScreenShare || this._phase !== 'in-call' || !navigator.mediaDevices?.getDisplayMedia) return;
     const generation = this.generation;
-    let stream: MediaStream;
-    try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-    } catch (err) {
-      // The visitor pressing Cancel is no error.
-      if ((err as DOMException)?.name !== 'NotAllowedError' || !(err as DOMException).message.includes('Permission denied by user')) {
-        this.notice({ type: 'media-denied', message: english.screenDenied, fatal: false }, { type: 'media-denied', text: (t) => t.screenDenied });
-      }
-      return;
-    }
-    if (generation !== this.generation || this._phase !== 'in-call') return stopStream(stream);
-    const track = stream.getVideoTracks()[0];
-    // Stopped from the browser's own "Stop sharing" bar.
-    track?.addEventListener('ended', () => this._screen === stream && void this.stopScreen());
-    this._screen = stream;
-    this.controller.session?.setScreen(stream);
-    this.announce(this.t.screenShared);
-  }
-
-  private async stopScreen(): Promise<void> {
-    const stream = this._screen;
-    if (!stream) return;
-    this._screen = null;
-    stopStream(stream);
-    this.controller.session?.setScreen(null);
-    if (this._phase === 'in-call') this.announce(this.t.screenStopped);
+    await this.screen.start(() => generation === this.generation && this._phase === 'in-call');
   }
 
   /**
@@ -515,14 +371,7 @@ export class RtcCall extends RoomElement {
    */
   async getStats(): Promise<ParticipantStats[]> {
     if (this._phase !== 'in-call') return [];
-    const people = [...this.participants];
-    const [judge, reports] = await Promise.all([
-      loadQuality().catch(() => null),
-      Promise.all(people.map((p) => this.controller.stats(p.id).catch(() => null))),
-    ]);
-    if (!judge) return [];
-    const watch = this.quality?.watch ?? new judge.QualityWatch();
-    return people.map((p, i) => ({ id: p.id, name: p.name, ...watch.peek(this.watched(p), reports[i]) }));
+    return this.quality.measure();
   }
 
   /**
@@ -534,151 +383,50 @@ export class RtcCall extends RoomElement {
   async switchDevice(kind: 'audioinput' | 'videoinput' | 'audiooutput', deviceId: string): Promise<void> {
     if (kind === 'audiooutput') return this.devices.setSpeaker(deviceId);
     const media = kind === 'audioinput' ? 'audio' : 'video';
-    if (this._phase === 'in-call') return this.acquireTrack(media, deviceId);
-    if (this._preview === 'on') await this.devices.replace(media, deviceId);
+    if (this._phase === 'in-call') return this.media.replace(media, deviceId);
+    if (this.lobby.preview === 'on') await this.devices.replace(media, deviceId);
+  }
+
+  // The parts' state by the names the API's defaults were written with (custom-elements.json).
+  private get _mic(): boolean {
+    return this.media.mic;
+  }
+
+  private get _cam(): boolean {
+    return this.media.cam;
+  }
+
+  private get _screen(): MediaStream | null {
+    return this.screen.stream;
   }
 
   /** The name shown and sent: the page's `name`, else the one typed in the lobby. */
   private get displayName(): string {
-    return (this.name || this._typedName).trim();
+    return (this.name || this.lobby.typedName).trim();
   }
 
   protected override sessionOptions(lib: SessionModule): SessionRequest {
     return { ...super.sessionOptions(lib), name: this.displayName || this.t.guest };
   }
 
-  private async setDeviceOn(kind: 'audio' | 'video', on: boolean): Promise<void> {
-    if (this._phase !== 'in-call') return;
-    const tracks = (this.devices.stream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
-    if (on && tracks.length === 0) return this.acquireTrack(kind, undefined);
-    for (const t of tracks) t.enabled = on;
-    this.setOn(kind, on);
-  }
-
-  private setOn(kind: 'audio' | 'video', on: boolean): void {
-    if (kind === 'audio') this._mic = on;
-    else this._cam = on;
-    if (kind === 'audio' && on) this._mutedHint = false;
-    this.controller.session?.setMediaState({ mic: this._mic, cam: this._cam });
-    this.announce(kind === 'audio' ? (on ? this.t.microphoneOn : this.t.microphoneOff) : on ? this.t.cameraIsOn : this.t.cameraIsOff, true);
-  }
-
-  /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
-  private async acquireTrack(kind: 'audio' | 'video', deviceId?: string): Promise<void> {
-    const generation = this.generation;
-    // In the call, a problem's message ends with what to press, not "join again".
-    const { track, problems } = await this.devices.replace(kind, deviceId, () => english.pressAgain(kind));
-    if (generation !== this.generation || this._phase !== 'in-call') return;
-    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false }, this.mediaProblem(problem, (t) => t.pressAgain(kind)));
-    if (!track) return;
-    this.controller.session?.setLocalStream(this.devices.stream);
-    this.clearNotices((n) => n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera'));
-    this.setOn(kind, track.enabled);
-  }
-
-  /** A device was unplugged or taken by another program (not a stop() of ours: that fires no event). */
-  private onLocalTrackEnded(track: MediaStreamTrack): void {
-    this.devices.forget(track);
-    if (this._phase !== 'in-call') return;
-    const device = track.kind === 'audio' ? 'microphone' : 'camera';
-    this.controller.session?.setLocalStream(this.devices.stream);
-    this.setOn(track.kind as 'audio' | 'video', false);
-    this.notice({ type: 'media-ended', message: english.deviceStopped(device), fatal: false }, { type: 'media-ended', device });
-  }
-
-  // The lobby.
-
-  /** Starts the preview at once when the browser will not prompt (the visitor allowed it before). */
-  private async previewIfAllowed(): Promise<void> {
-    if ((await this.devices.queryPermission(this.audioOnly)) === 'granted' && this._phase === 'idle' && this._preview === 'off' && this.isConnected) {
-      await this.startPreview();
-    }
-  }
-
-  /** The visitor asked to check their devices: camera preview, microphone meter, device lists. */
-  private async startPreview(): Promise<void> {
-    this._preview = 'starting';
-    const problems = await this.devices.start({ audio: true, video: !this.audioOnly && this._joinCam });
-    if (this._preview !== 'starting') return; // joined or removed meanwhile
-    this._preview = 'on';
-    this.showProblems(problems);
-    if (!this.devices.track('audio')) this._joinMic = false;
-    this.startMeter();
-  }
-
-  private startMeter(): void {
-    if (this.meter) return;
-    const levels = new AudioLevels();
-    levels.set('local', this.devices.track('audio'));
-    const timer = setInterval(() => {
-      const meter = this.renderRoot.querySelector<HTMLElement>('[part~="mic-level"]');
-      if (!meter) return;
-      const level = this._joinMic ? levels.level('local') : 0;
-      meter.style.setProperty('--level', level.toFixed(3));
-      meter.setAttribute('aria-valuenow', String(Math.round(level * 100)));
-    }, METER_INTERVAL);
-    this.meter = { levels, timer };
-  }
-
-  private stopMeter(): void {
-    if (!this.meter) return;
-    clearInterval(this.meter.timer);
-    this.meter.levels.close();
-    this.meter = null;
-  }
-
-  private async toggleLobby(kind: 'audio' | 'video'): Promise<void> {
-    if (kind === 'audio') {
-      this._joinMic = !this._joinMic;
-      const track = this.devices.track('audio');
-      if (track) track.enabled = this._joinMic;
-      return;
-    }
-    this._joinCam = !this._joinCam;
-    // Off means off: the camera's light goes out, not just the picture.
-    if (!this._joinCam) this.devices.drop('video');
-    else if (this._preview === 'on') this.showProblems((await this.devices.replace('video')).problems);
-  }
-
-  private onNameInput(e: Event): void {
-    this._typedName = (e.target as HTMLInputElement).value;
-    try {
-      localStorage.setItem(NAME_KEY, this._typedName.trim());
-    } catch {
-      // Not remembered: the visitor types it again next time.
-    }
-  }
-
-  /** Shows the lobby's device problems as notices (and rtc-error). */
-  private showProblems(problems: MediaProblem[]): void {
-    for (const problem of problems) this.notice({ type: problem.type, message: problem.message, fatal: false }, this.mediaProblem(problem));
-  }
+  // Joining and leaving.
 
   private async runJoin(): Promise<void> {
     const generation = this.generation;
-    this._error = null;
-    this._notices = [];
-    this.reported.clear();
+    this.notices.reset();
     this._phase = 'joining';
     this._status = this.t.joining;
-    this._preview = 'off';
-    this.stopMeter();
+    this.lobby.close();
     // Devices, the session layer's code and then signalling, in parallel: the camera prompt
     // overlaps the load and the server's answers, and calls that arrive meanwhile are answered
     // once the devices are there. The lobby's preview, when there is one, is the stream.
-    const video = !this.audioOnly && this._joinCam;
-    let media: Promise<MediaProblem[]>;
-    if (this.devices.stream) {
-      if (!video) this.devices.drop('video');
-      media = Promise.resolve([]);
-    } else {
-      media = this.devices.start({ audio: true, video, again: pressAgain });
-    }
-    let session: RoomSession;
+    const video = !this.audioOnly && this.lobby.joinCam;
+    const media = this.media.acquire(video);
+    let joined: Promise<void>;
     try {
       const lib = await this.controller.load();
       if (generation !== this.generation) return; // a leave overtook this join (and stopped the devices)
-      session = this.controller.attach(this.sessionOptions(lib));
+      joined = this.controller.join(this.sessionOptions(lib), { media: true });
     } catch (err) {
       if (generation !== this.generation) return;
       this.devices.stop();
@@ -686,22 +434,12 @@ export class RtcCall extends RoomElement {
       this.fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true }, configProblem(this, err));
       throw err;
     }
-    session.expectMedia();
-    const joined = session.join();
     joined.catch(() => {}); // awaited below, unless a leave overtakes this join
     try {
       const problems = await media;
       if (generation !== this.generation) return;
-      const stream = this.devices.stream;
-      const audio = this.devices.track('audio');
-      if (audio) audio.enabled = this._joinMic;
-      this._mic = !!audio && this._joinMic;
-      this._cam = !!this.devices.track('video');
-      for (const problem of problems) {
-        const fallback = (t: Strings) => (!stream ? t.joinedWithout : this._cam || !video ? '' : t.joinedMicOnly);
-        this.notice({ type: problem.type, message: problem.message + fallback(english), fatal: false }, this.mediaProblem(problem, (t) => pressAgain(problem.device, t), fallback));
-      }
-      session.enableMedia(stream);
+      this.media.joined(problems, video, this.lobby.joinMic);
+      this.controller.enableMedia(this.devices.stream);
       await joined;
     } catch (err) {
       if (generation !== this.generation) return;
@@ -712,147 +450,40 @@ export class RtcCall extends RoomElement {
       throw err;
     }
     if (generation !== this.generation) return;
-    if (session.holdsBeacon) this.firstRender?.release(); // alone in the room: nothing to wait for
+    if (this.controller.holdsBeacon) this.firstRender.release(); // alone in the room: nothing to wait for
     this._phase = 'in-call';
     this._status = '';
     void this.devices.refresh();
-    void this.startAudio(generation);
-    void this.startQuality(generation);
-    this.dispatchEvent(new RtcJoinedEvent({ room: session.room, id: session.id ?? '' }));
+    const current = () => generation === this.generation && this._phase === 'in-call';
+    void this.cues.start(current);
+    void this.quality.start(current);
+    this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.room, id: this.controller.id ?? '' }));
   }
 
   private async endCall(reason: RtcLeftDetail['reason']): Promise<void> {
     const wasActive = this._phase === 'in-call' || this._phase === 'joining';
     this.generation++;
     this.devices.stop();
-    if (this._screen) stopStream(this._screen);
-    this._screen = null;
-    this.stopMeter();
-    this.stopAudio();
-    this.stopQuality();
-    this._preview = 'off';
-    this._mic = this._cam = false;
-    this._speaker = this.lastSpeaker = this._pinned = null;
-    this._mutedHint = this._settings = false;
-    this._copied = '';
-    const session = this.controller.session;
+    this.screen.drop();
+    this.lobby.close();
+    this.cues.stop();
+    this.quality.stop();
+    this.media.off();
+    this.cues.forget();
+    this.stage.reset();
+    this._settings = false;
+    const room = this.controller.room ?? this.room;
     // Another element (a chat) may keep the session: stop only this element's media.
-    session?.disableMedia();
+    this.controller.disableMedia();
     await this.controller.detach();
     if (!wasActive) return;
     this._phase = 'left';
     this._status = this.t.youLeft;
     this.announce(this.t.youLeft);
-    this.dispatchEvent(new RtcLeftEvent({ room: session?.room ?? this.room, reason }));
+    this.dispatchEvent(new RtcLeftEvent({ room, reason }));
   }
 
-  // Cues: who speaks, and whether the visitor speaks unheard.
-
-  private async startAudio(generation: number): Promise<void> {
-    let CallAudioClass: typeof CallAudio;
-    try {
-      ({ CallAudio: CallAudioClass } = await import('./speaker.js'));
-    } catch {
-      return; // no highlight: the call goes on without it
-    }
-    if (generation !== this.generation || this._phase !== 'in-call' || this.audio) return;
-    const ears = new CallAudioClass(new AudioLevels());
-    const timer = setInterval(() => {
-      ears.sync(new Map(this.participants.map((p) => [p.id, p.stream])), this.devices.track('audio') ?? null);
-      const { speaker, speakingWhileMuted } = ears.sample(this._mic);
-      if (speaker !== this._speaker) {
-        this._speaker = speaker;
-        if (speaker) this.lastSpeaker = speaker;
-      }
-      const now = performance.now();
-      if (speakingWhileMuted) this.mutedHintUntil = now + MUTED_HINT_MS;
-      const hint = !this._mic && now < this.mutedHintUntil;
-      if (hint !== this._mutedHint) this._mutedHint = hint;
-    }, SPEAKER_INTERVAL);
-    this.audio = { ears, timer };
-  }
-
-  private stopAudio(): void {
-    if (!this.audio) return;
-    clearInterval(this.audio.timer);
-    this.audio.ears.close();
-    this.audio = null;
-  }
-
-  // Connection quality: every 2 s, one getStats() per person, judged by media/quality.ts.
-
-  private async startQuality(generation: number): Promise<void> {
-    let judge: typeof import('../../media/quality.js');
-    try {
-      judge = await loadQuality();
-    } catch {
-      return; // no quality signs: the call goes on without them
-    }
-    if (generation !== this.generation || this._phase !== 'in-call' || this.quality) return;
-    const watch = new judge.QualityWatch();
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return; // a slow poll is not stacked on by the next
-      busy = true;
-      void this.pollQuality(watch).finally(() => (busy = false));
-    }, STATS_INTERVAL);
-    this.quality = { watch, timer };
-  }
-
-  private stopQuality(): void {
-    if (this.quality) clearInterval(this.quality.timer);
-    this.quality = null;
-    this._quality = new Map();
-  }
-
-  /** What the judge needs to know of a person besides the statistics. */
-  private watched(p: Participant): WatchedPeer {
-    return {
-      id: p.id,
-      videoTrack: p.stream?.getVideoTracks()[0]?.id ?? null,
-      expectVideo: p.cam && hasLiveVideo(p.stream),
-      reconnecting: p.connection === 'reconnecting',
-    };
-  }
-
-  private async pollQuality(watch: QualityWatch): Promise<void> {
-    const people = [...this.participants];
-    const reports = await Promise.all(people.map((p) => this.controller.stats(p.id).catch(() => null)));
-    if (this.quality?.watch !== watch) return; // left meanwhile
-    const here = new Set(this.participants.map((p) => p.id));
-    watch.keep(here);
-    const shown = new Map<string, Quality>();
-    people.forEach((p, i) => {
-      const report = reports[i];
-      if (!here.has(p.id)) return;
-      const verdict = report && watch.update(this.watched(p), report);
-      if (!verdict) {
-        // No report this time, or a first one (judged from the next poll on, with rates).
-        const before = watch.shown(p.id);
-        if (before) shown.set(p.id, before);
-        return;
-      }
-      const { stats, changed } = verdict;
-      shown.set(p.id, stats.quality);
-      if (changed) this.dispatchEvent(new RtcConnectionQualityEvent({ participant: p, quality: stats.quality, stats }));
-    });
-    if (shown.size !== this._quality.size || [...shown].some(([id, q]) => this._quality.get(id) !== q)) this._quality = shown;
-  }
-
-  private onSignalling(state: 'connected' | 'reconnecting'): void {
-    if (state === 'reconnecting') {
-      this.notice({ type: 'disconnected', message: english.lostServer, fatal: false }, { type: 'disconnected', text: (t) => t.lostServer });
-    } else {
-      this.clearNotices((n) => n.type === 'disconnected');
-      this.announce(this.t.reconnected);
-    }
-  }
-
-  private onSessionError(error: SessionError): void {
-    if (error.fatal) return; // join() reports fatal errors itself
-    const twin = error.type === 'duplicate-name' ? this.participants.find((p) => p.tag)?.name : undefined;
-    this.notice({ type: error.type as RtcErrorType, message: error.message, fatal: false }, { type: error.type as RtcErrorType, fatal: false, name: twin, message: error.message });
-  }
+  // Problems and focus.
 
   /** The settings that name a room and how to reach it, as one string to compare. */
   private settings(): string {
@@ -860,68 +491,16 @@ export class RtcCall extends RoomElement {
   }
 
   private fail(detail: RtcErrorDetail, problem?: Problem): void {
-    this.firstRender?.release(); // an error shows at once
+    this.firstRender.release(); // an error shows at once
     this.failedSettings = this.settings();
-    if (problem) this.problems.set(detail, problem);
     this._phase = 'error';
-    this._error = detail;
     this._status = '';
-    this.announce(this.say(detail));
-    this.dispatchEvent(new RtcErrorEvent(detail));
-  }
-
-  /**
-   * Shows a problem the call survives, reads it out and fires `rtc-error`: once for a problem
-   * already shown, and the event once per call for each problem (pressing Unmute again and again
-   * with a blocked microphone brings up its notice again, not a stream of events).
-   */
-  private notice(detail: RtcErrorDetail, problem?: Problem): void {
-    if (this._notices.some((n) => n.type === detail.type && n.message === detail.message)) return;
-    if (problem) this.problems.set(detail, problem);
-    this._notices = [...this._notices, detail];
-    this.announce(this.say(detail));
-    const key = `${detail.type}\n${detail.message}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.dispatchEvent(new RtcErrorEvent(detail));
-  }
-
-  /** A problem in the element's language (the event keeps the English message). */
-  private say(detail: RtcErrorDetail): string {
-    return problemText(this.t, this.problems.get(detail) ?? detail);
-  }
-
-  /** A device problem as the element says it: `again` is what to do to try again, `more` what follows. */
-  private mediaProblem(problem: MediaProblem, again?: (t: Strings) => string, more?: (t: Strings) => string): Problem {
-    const base: Problem = { type: problem.type, device: problem.device, framed: problem.framed, again };
-    return more ? { ...base, text: (t) => problemText(t, base) + more(t) } : base;
-  }
-
-  /** Takes away notices whose problem is over: when it comes back, it is reported again. */
-  private clearNotices(over: (n: RtcErrorDetail) => boolean): void {
-    for (const n of this._notices) if (over(n)) this.reported.delete(`${n.type}\n${n.message}`);
-    this._notices = this._notices.filter((n) => !over(n));
+    this.notices.fail(detail, problem);
   }
 
   /** Reads a text out to screen readers; `again` for answers to the visitor's own presses. */
   private announce(text: string, again = false): void {
     this.announcer.say(text, again);
-  }
-
-  private async dismiss(notice: RtcErrorDetail): Promise<void> {
-    const index = this._notices.indexOf(notice);
-    this._notices = this._notices.filter((n) => n !== notice);
-    await this.updateComplete;
-    // Focus goes to the next notice's Dismiss, else to the first control of the panel below.
-    const next = this.parts('dismiss-button');
-    if (next.length) next[Math.min(index, next.length - 1)].focus();
-    else await this.focusFirst();
-  }
-
-  // Focus and keys.
-
-  private parts(name: string): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
   }
 
   /** Whether focus is inside the element. */
@@ -932,363 +511,56 @@ export class RtcCall extends RoomElement {
   /** Moves focus to what comes first in the current phase: Mute in a call, else Join (Try again, or the error). */
   private async focusFirst(): Promise<void> {
     await this.updateComplete;
-    const first = this._phase === 'in-call' ? this.parts('controls')[0]?.querySelector<HTMLButtonElement>('button:not(:disabled)') : (this.parts('join-button')[0] ?? this.parts('error')[0]);
+    const part = (name: string) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
+    const first = this._phase === 'in-call' ? part('controls')?.querySelector<HTMLButtonElement>('button:not(:disabled)') : (part('join-button') ?? part('error'));
     first?.focus();
   }
 
-  private onKeyDown(e: KeyboardEvent): void {
-    if (this._phase !== 'in-call') return;
-    const action = shortcutOf(e);
-    if (!action || (action === 'screen' && (this.noScreenShare || !canShareScreen))) return;
-    e.preventDefault();
-    if (action === 'mic') void this.toggleMicrophone();
-    else if (action === 'camera' && !this.audioOnly) void this.toggleCamera();
-    else if (action === 'screen') void this.toggleScreenShare();
-    else if (action === 'leave') void this.leave();
-  }
-
-  private checkVideos(): void {
-    const stalled = new Set<string>();
-    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) {
-      const id = video.closest('[data-peer-id]')?.getAttribute('data-peer-id');
-      if (id && !this.videoWatch.isLive(video)) stalled.add(id);
-    }
-    if (stalled.size !== this._stalled.size || [...stalled].some((id) => !this._stalled.has(id))) this._stalled = stalled;
-  }
-
-  // Full screen, picture-in-picture, copying the link.
-
-  private readonly onFullscreenChange = () => {
-    this._fullscreen = document.fullscreenElement === this;
-    this.requestUpdate();
-  };
-
-  private toggleFullscreen(target: Element): void {
-    if (document.fullscreenElement === this && (this.shadowRoot?.fullscreenElement ?? this) === target) {
-      void document.exitFullscreen().catch(() => {});
-    } else {
-      void target.requestFullscreen().catch(() => {});
-    }
-  }
-
-  private pictureInPicture(tile: HTMLElement): void {
-    const video = tile.querySelector('video');
-    if (!video) return;
-    if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => {});
-    else void video.requestPictureInPicture().catch(() => {});
-  }
-
-  private async copyLink(): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(location.href);
-      this._copied = 'copied';
-      this.announce(this.t.copied);
-    } catch {
-      this._copied = 'failed';
-    }
-  }
-
-  // Rendering.
+  // Rendering: the parts' templates, given what they show.
 
   protected override render() {
+    const t = this.t;
     const count = this.participants.length + (this._phase === 'in-call' ? 1 : 0);
     return html`
-      <div part="base" class="base" role="region" aria-label=${this.t.region(this.room)}>
+      <div part="base" class="base" role="region" aria-label=${t.region(this.room)}>
         <div part="header" class="header">
           <span part="room-name" class="room" title=${this.room}>${this.room}</span>
-          <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? this.t.alonePrivate : this.t.inCall(count)) : this._status}</span>
+          <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? t.alonePrivate : t.inCall(count)) : this._status}</span>
         </div>
-        ${this.announcer.render()}
-        ${this._notices.length
-          ? html`<div class="notices">
-              ${this._notices.map(
-                (n) => html`<div part="notice" class="notice">
-                  <p>${this.say(n)}</p>
-                  <button part="button dismiss-button" class="icon-button" aria-label=${this.t.dismiss} @click=${() => this.dismiss(n)}>
-                    ${icon('close')}
-                  </button>
-                </div>`,
-              )}
-            </div>`
-          : nothing}
-        ${this.renderMain()}
+        ${this.announcer.render()} ${this.notices.renderNotices(t)} ${this.renderMain(t)}
       </div>
     `;
   }
 
-  private renderMain() {
+  private renderMain(t: Strings) {
+    const pickers = { t, devices: this.devices, audioOnly: this.audioOnly, choose: (kind: DeviceKind, id: string) => this.switchDevice(kind, id) };
     switch (this._phase) {
       case 'error':
-        return html`<div part="error" class="panel" tabindex="-1">
-          <p>${this._error ? this.say(this._error) : ''}</p>
-          ${this._error?.type === 'invalid-config'
-            ? nothing
-            : html`<button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>${this.t.tryAgain}</button>`}
-        </div>`;
+        return this.notices.renderError(t, () => this.join().catch(() => {}));
       case 'idle':
       case 'left':
-        return this.renderLobby();
-      default:
-        return html`${this.renderStage()} ${this.renderControls()}`;
+        return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}) });
     }
-  }
-
-  private renderLobby() {
-    const stream = this.devices.stream;
-    const video = this.devices.track('video');
-    const audio = this.devices.track('audio');
-    const on = this._preview === 'on';
-    // In a frame that does not allow the devices, no prompt will come: the lobby says why.
-    const framedOut = blockedByEmbedder(this.audioOnly ? 'microphone' : 'camera and microphone');
-    const prompt = framedOut
-      ? this.t.mediaDeniedFramed(this.audioOnly ? 'microphone' : 'camera and microphone')
-      : this.devices.permission === 'denied'
-        ? ''
-        : this.audioOnly
-          ? this.t.promptComingAudio
-          : this.t.promptComing;
-    return html`<div part="lobby" class="lobby">
-      <div part="preview" class="preview">
-        ${video
-          ? html`<video part="video preview-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
-          : html`<div part="placeholder" class="placeholder">
-              ${this._preview === 'starting'
-                ? html`<p>${this.t.starting}</p>`
-                : on
-                  ? html`<span part="avatar" class="avatar" aria-hidden="true">${initials(this.displayName || this.t.you)}</span>
-                      ${this.audioOnly ? nothing : html`<p>${this.t.previewOff}</p>`}`
-                  : html`<button part="button check-button" @click=${() => this.startPreview()}>
-                        ${icon(this.audioOnly ? 'mic' : 'cam')}<span>${this.audioOnly ? this.t.checkMicrophone : this.t.checkDevices}</span>
-                      </button>
-                      ${prompt ? html`<p part="permission-hint" class="hint">${prompt}</p>` : nothing}`}
-            </div>`}
-        ${on
-          ? html`<div class="preview-bar">
-              ${audio
-                ? html`<div part="mic-level" class="meter" role="meter" aria-label=${this.t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
-                    <span part="mic-level-bar" class="meter-bar"></span>
-                  </div>`
-                : nothing}
-              ${this.renderToggle('audio', this._joinMic, !audio, () => this.toggleLobby('audio'))}
-              ${this.audioOnly ? nothing : this.renderToggle('video', this._joinCam, false, () => this.toggleLobby('video'))}
-            </div>`
-          : nothing}
-      </div>
-      <div part="lobby-form" class="form">
-        ${this.name
-          ? nothing
-          : html`<label class="field"
-              ><span>${this.t.yourName}</span
-              ><input part="name-input" name="name" autocomplete="name" maxlength="64" .value=${live(this._typedName)} @input=${this.onNameInput}
-            /></label>`}
-        ${on ? this.renderDeviceSelects(true) : nothing}
-        <button part="button join-button" class="primary" @click=${() => this.join().catch(() => {})}>
-          ${this._phase === 'left' ? this.t.joinAgain : this.t.joinCall}
-        </button>
-        <p class="hint">${this.t.lobbyHint}</p>
-      </div>
-    </div>`;
-  }
-
-  /** A microphone or camera button; its words say what pressing it does, its tooltip the shortcut (`keys`, in a call). */
-  private renderToggle(kind: 'audio' | 'video', isOn: boolean, disabled: boolean, toggle: () => unknown, keys?: string) {
-    const mic = kind === 'audio';
-    const label = mic ? (isOn ? this.t.mute : this.t.unmute) : isOn ? this.t.cameraOff : this.t.cameraOn;
-    return html`<button
-      part="button ${mic ? 'mic-button' : 'camera-button'}"
-      class="control"
-      data-off=${isOn ? nothing : ''}
-      title=${keys ? this.t.withShortcut(label, keys) : label}
-      aria-keyshortcuts=${keys ?? nothing}
-      ?disabled=${disabled}
-      @click=${toggle}
-    >
-      ${icon(mic ? (isOn ? 'mic' : 'micOff') : isOn ? 'cam' : 'camOff')}<span class="text">${label}</span>
-    </button>`;
-  }
-
-  /** The tiles of the stage: shared screens first, this page, the others, and while alone the invitation. */
-  private tiles(): Tile[] {
-    const screens: Tile[] = this.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
-    if (this._screen) screens.push({ id: 'local/screen', screen: this._screen });
-    const tiles: Tile[] = [...screens, { id: 'local' }, ...this.participants.map((p) => ({ id: p.id, participant: p }))];
-    if (this.participants.length === 0 && this._phase === 'in-call') tiles.push({ id: 'alone' });
-    return tiles;
-  }
-
-  /** Where each tile goes: the grid, or one large tile (pinned, or the speaker) and a strip. */
-  private layout(tiles: Tile[]): Rect[] {
-    const { width, height } = this._box;
-    const gap = 8;
-    const people = tiles.filter((t) => t.id !== 'alone');
-    // A shared screen shows large, beside the cameras, unless the visitor pinned another tile.
-    const screen = tiles.find((t) => t.screen && t.id !== 'local/screen') ?? tiles.find((t) => t.screen);
-    const pinned = this._pinned && tiles.some((t) => t.id === this._pinned) ? this._pinned : null;
-    const focus = pinned ?? screen?.id ?? (this._view === 'speaker' ? (this.lastSpeaker ?? people.find((t) => t.id !== 'local')?.id ?? null) : null);
-    const main = focus ? tiles.findIndex((t) => t.id === focus) : -1;
-    if (main >= 0 && people.length > 1) return speakerLayout(tiles.length, main, width, height, gap);
-    return gridLayout(tiles.length, width, height, gap);
-  }
-
-  private renderStage() {
-    const tiles = this.tiles();
-    const rects = this._box.width > 0 ? this.layout(tiles) : [];
-    const place = (i: number) => {
-      const r = rects[i];
-      return r ? styleMap({ left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` }) : nothing;
-    };
-    return html`<div class="stage">
-      <ul part="grid" class="grid" aria-label=${this.t.participants}>
-        ${repeat(
-          tiles,
-          (t) => t.id,
-          (t, i) => (t.id === 'alone' ? this.renderAlone(place(i)) : t.screen ? this.renderScreen(t, place(i)) : this.renderTile(t, place(i))),
-        )}
-      </ul>
-      ${this._mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${this.t.youreMuted}</p>` : nothing}
-    </div>`;
-  }
-
-  /** A shared screen: the whole picture (not cropped), named. */
-  private renderScreen(t: Tile, style: ReturnType<typeof styleMap> | typeof nothing) {
-    const name = t.participant ? this.t.screenOf(t.participant.name) : this.t.yourScreen;
-    return html`<li part="tile screen-tile" class="tile screen-tile" style=${style} data-peer-id=${t.id}>
-      <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
-      <span part="label" class="label"><span part="name" class="name">${name}</span></span>
-    </li>`;
-  }
-
-  private renderAlone(style: ReturnType<typeof styleMap> | typeof nothing) {
-    return html`<li part="alone" class="alone" style=${style}>
-      <div class="alone-inner">
-        <h2>${this.t.firstHere}</h2>
-        <p>${this.password ? this.t.alonePrivate : this.t.shareLink}</p>
-        <button part="button copy-link-button" class="primary" @click=${() => this.copyLink()}>
-          ${icon('copy')}<span>${this._copied === 'copied' ? this.t.copied : this.t.copyLink}</span>
-        </button>
-        ${this._copied === 'failed' ? html`<p class="hint copy-failed">${this.t.copyFailed(location.href)}</p>` : nothing}
-      </div>
-    </li>`;
-  }
-
-  private renderTile(t: Tile, style: ReturnType<typeof styleMap> | typeof nothing) {
-    // `live()`: Lit sets an object-valued property again on every render, and setting
-    // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
-    const p = t.participant;
-    const local = !p;
-    const stream = local ? this.devices.stream : p.stream;
-    const name = local ? this.displayName : p.name;
-    const shown = local ? (name ? this.t.youNamed(name) : this.t.you) : name;
-    const muted = local ? !this._mic : p.media && !p.mic;
-    const pinned = this._pinned === t.id;
-    const parts = ['tile', local ? 'local-tile' : '', this._speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : ''].filter(Boolean).join(' ');
-    const showVideo = local ? hasLiveVideo(stream) && this._cam : !!stream;
-    const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || this._stalled.has(p.id);
-    const pip = !local && !placeholder && document.pictureInPictureEnabled;
-    const quality = p ? this._quality.get(p.id) : undefined;
-    return html`<li part=${parts} class="tile" style=${style} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
-      ${showVideo
-        ? local
-          ? html`<video part="video local-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
-          : html`<video part="video remote-video" .srcObject=${live(stream)} autoplay playsinline></video>`
-        : nothing}
-      ${placeholder
-        ? html`<div part="placeholder" class="placeholder"><span part="avatar" class="avatar" aria-hidden="true">${initials(name || this.t.you)}</span></div>`
-        : nothing}
-      ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${this.t.reconnecting}</span>` : nothing}
-      <span part="label" class="label"
-        >${quality ? this.renderQuality(quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${this.t.muted} title=${this.t.muted}>${icon('micOff')}</span>` : nothing}<span
-          part="name"
-          class="name"
-          >${shown}</span
-        >${this._speaker === t.id ? html`<span class="visually-hidden">, ${this.t.speaking}</span>` : nothing}</span
-      >
-      <span part="tile-actions" class="tile-actions">
-        <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${pinned ? this.t.unpin(name || this.t.you) : this.t.pin(name || this.t.you)} title=${pinned ? this.t.unpin(name || this.t.you) : this.t.pin(name || this.t.you)} @click=${() => (this._pinned = pinned ? null : t.id)}>
-          ${icon('pin')}
-        </button>
-        ${document.fullscreenEnabled
-          ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${this.t.tileFullscreen(name || this.t.you)} title=${this.t.tileFullscreen(name || this.t.you)} @click=${(e: Event) => this.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
-              ${icon('fullscreen')}
-            </button>`
-          : nothing}
-        ${pip
-          ? html`<button part="button pip-button" class="icon-button" aria-label=${this.t.pictureInPicture(name)} title=${this.t.pictureInPicture(name)} @click=${(e: Event) => this.pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
-              ${icon('pip')}
-            </button>`
-          : nothing}
-      </span>
-    </li>`;
-  }
-
-  /** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
-  private renderQuality(quality: Quality) {
-    const label = quality === 'good' ? this.t.qualityGood : quality === 'weak' ? this.t.qualityWeak : this.t.qualityBad;
-    return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
-  }
-
-  /** The device pickers: microphone, camera, and speaker where the browser lets pages choose. */
-  private renderDeviceSelects(lobby: boolean) {
-    return html`${this.renderDeviceSelect('audioinput', this.t.microphone, lobby)}
-    ${this.audioOnly ? nothing : this.renderDeviceSelect('videoinput', this.t.camera, lobby)}
-    ${canChooseSpeaker ? this.renderDeviceSelect('audiooutput', this.t.speaker, lobby) : nothing}`;
-  }
-
-  /** A device picker: in the lobby as soon as there is one to show, in the call from two on. */
-  private renderDeviceSelect(kind: 'audioinput' | 'videoinput' | 'audiooutput', label: string, lobby: boolean) {
-    const devices = this.devices.devices.filter((d) => d.kind === kind && d.deviceId);
-    if (devices.length < (lobby ? 1 : 2)) return nothing;
-    const current = kind === 'audiooutput' ? this.devices.speaker || 'default' : this.devices.deviceOf(kind === 'audioinput' ? 'audio' : 'video');
-    const name = kind === 'audioinput' ? 'microphone-select' : kind === 'videoinput' ? 'camera-select' : 'speaker-select';
-    return html`<label class="field"
-      ><span>${label}</span
-      ><select part="device-select ${name}" @change=${(e: Event) => this.switchDevice(kind, (e.target as HTMLSelectElement).value)}>
-        ${devices.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || this.t.device(label, i + 1)}</option>`)}
-      </select></label
-    >`;
-  }
-
-  private renderControls() {
-    const stream = this.devices.stream;
-    const all = this.devices.devices;
-    const canMic = !!stream?.getAudioTracks().length || all.some((d) => d.kind === 'audioinput');
-    const canCam = !this.audioOnly && (!!stream?.getVideoTracks().length || all.some((d) => d.kind === 'videoinput'));
-    const pickers = this.renderDeviceSelects(false);
-    const many = this.participants.length > 0;
-    const speakerView = this._view === 'speaker';
-    return html`${this._settings ? html`<div part="settings" id="settings" class="settings">${pickers}</div>` : nothing}
-      <div part="controls" class="controls" role="toolbar" aria-label=${this.t.controls}>
-        ${this.renderToggle('audio', this._mic, !canMic, () => this.toggleMicrophone(), SHORTCUTS.mic)}
-        ${this.renderToggle('video', this._cam, !canCam, () => this.toggleCamera(), SHORTCUTS.camera)}
-        ${!this.noScreenShare && canShareScreen
-          ? html`<button
-              part="button screen-button"
-              class="control"
-              title=${this.t.withShortcut(this._screen ? this.t.stopSharing : this.t.shareScreen, SHORTCUTS.screen)}
-              aria-keyshortcuts=${SHORTCUTS.screen}
-              data-off=${this._screen ? nothing : ''}
-              @click=${() => this.toggleScreenShare()}
-            >
-              ${icon(this._screen ? 'screenOff' : 'screen')}<span class="text">${this._screen ? this.t.stopSharing : this.t.shareScreen}</span>
-            </button>`
-          : nothing}
-        <button part="button settings-button" class="control" aria-expanded=${this._settings} aria-controls="settings" title=${this.t.settings} @click=${() => (this._settings = !this._settings)}>
-          ${icon('settings')}<span class="text">${this.t.settings}</span>
-        </button>
-        ${many
-          ? html`<button part="button view-button" class="control" title=${speakerView ? this.t.gridView : this.t.speakerView} @click=${() => (this._view = speakerView ? 'grid' : 'speaker')}>
-              ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? this.t.gridView : this.t.speakerView}</span>
-            </button>`
-          : nothing}
-        ${document.fullscreenEnabled
-          ? html`<button part="button fullscreen-button" class="control" title=${this._fullscreen ? this.t.exitFullscreen : this.t.fullscreen} @click=${() => this.toggleFullscreen(this)}>
-              ${icon(this._fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${this._fullscreen ? this.t.exitFullscreen : this.t.fullscreen}</span>
-            </button>`
-          : nothing}
-        <button part="button leave-button" class="control danger" title=${this.t.withShortcut(this.t.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => this.leave()}>
-          ${icon('leave')}<span class="text">${this.t.leave}</span>
-        </button>
-      </div>`;
+    const stage = renderStage({
+      t,
+      participants: this.participants,
+      inCall: this._phase === 'in-call',
+      password: this.password,
+      local: { stream: this.devices.stream, screen: this._screen, name: this.displayName, mic: this._mic, cam: this._cam },
+      state: this.stage,
+      cues: this.cues,
+      quality: this.quality.shown,
+    });
+    const controls = renderControls({
+      ...pickers,
+      call: this,
+      state: this.stage,
+      screenShare: !this.noScreenShare && canShareScreen,
+      sharing: !!this._screen,
+      settings: this._settings,
+      toggleSettings: () => (this._settings = !this._settings),
+    });
+    return html`${stage} ${controls}`;
   }
 }
 

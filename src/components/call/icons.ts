@@ -35,3 +35,15 @@ export function signal(level: 1 | 2 | 3): TemplateResult {
   const bar = (n: number, d: string) => html`<path d=${d} opacity=${n <= level ? '1' : '0.3'}></path>`;
   return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round">${bar(1, 'M5 20v-4')}${bar(2, 'M12 20v-9')}${bar(3, 'M19 20V5')}</svg>`;
 }
+
+/** One letter per word, the first and the last word's ("Ada Lovelace": AL; "Bob": B). */
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = (word = '?') => [...word][0];
+  return (words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0])).toUpperCase();
+}
+
+/** A placeholder's initials, hidden from assistive technology like the icons (the tile's label names the person). */
+export function avatar(name: string): TemplateResult {
+  return html`<span part="avatar" class="avatar" aria-hidden="true">${initials(name)}</span>`;
+}

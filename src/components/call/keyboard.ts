@@ -30,3 +30,25 @@ export function shortcutOf(e: KeyboardEvent): ShortcutAction | null {
   if (e.shiftKey) return key === 'l' ? 'leave' : null;
   return key === 'm' ? 'mic' : key === 'v' ? 'camera' : key === 's' ? 'screen' : null;
 }
+
+/** The call the shortcuts press: `<rtc-call>`'s own public API. */
+export interface ShortcutTarget {
+  readonly phase: string;
+  readonly audioOnly: boolean;
+  toggleMicrophone(): Promise<void>;
+  toggleCamera(): Promise<void>;
+  toggleScreenShare(): Promise<void>;
+  leave(): Promise<void>;
+}
+
+/** Does what a key press inside the element asks for, in a call; `screenShare` when the S key may share. */
+export function pressShortcut(e: KeyboardEvent, call: ShortcutTarget, screenShare: boolean): void {
+  if (call.phase !== 'in-call') return;
+  const action = shortcutOf(e);
+  if (!action || (action === 'screen' && !screenShare)) return;
+  e.preventDefault();
+  if (action === 'mic') void call.toggleMicrophone();
+  else if (action === 'camera' && !call.audioOnly) void call.toggleCamera();
+  else if (action === 'screen') void call.toggleScreenShare();
+  else if (action === 'leave') void call.leave();
+}

@@ -45,3 +45,8 @@ export class VideoWatch {
     return count.frames;
   }
 }
+
+/** Whether a stream has a video track that still runs (not ended, not unplugged). */
+export function hasLiveVideo(stream: MediaStream | null): boolean {
+  return !!stream?.getVideoTracks().some((t) => t.readyState === 'live');
+}

@@ -5,10 +5,7 @@ import type { ChatEntry, ChatLimits, ChatProblemType, ChatRoom } from '../../cha
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy, type LoadError } from '../../controllers/lazy.js';
-import { RoomController } from '../../controllers/room-controller.js';
-import type { ConfigError } from '../../session/config.js';
-import type { SessionRequest } from '../../session/registry.js';
-import type { Participant, SessionError } from '../../session/room-session.js';
+import { RoomController, type ConfigError, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
 import { Announcer, excerpt } from '../announcer.js';
 import { RoomElement } from '../room-element.js';
 import { configProblem, problemText, type Problem } from '../../i18n/errors.js';
@@ -198,7 +195,7 @@ export class RtcChat extends RoomElement {
 
   /** This page's peer id in the room, while joined. */
   get peerId(): string | null {
-    return this._phase === 'joined' ? (this.#controller.session?.id ?? null) : null;
+    return this._phase === 'joined' ? this.#controller.id : null;
   }
 
   /**
@@ -368,10 +365,10 @@ export class RtcChat extends RoomElement {
       this.#reset(parts, limits);
     }
     this.#chat!.setLimits(limits);
-    const session = this.#controller.attach(options);
+    const joined = this.#controller.join(options);
     try {
       // Data only: a chat never asks for camera or microphone (a call beside it may).
-      await session.join();
+      await joined;
     } catch (err) {
       if (generation !== this.#generation) return;
       await this.#controller.detach();
@@ -379,7 +376,7 @@ export class RtcChat extends RoomElement {
       return this.#fail({ type: (e.type as RtcErrorType) ?? 'network', message: e.message, fatal: true });
     }
     if (generation !== this.#generation) return;
-    this.#chat!.start(session);
+    this.#controller.startChat(this.#chat!);
     this._phase = 'joined';
   }
 

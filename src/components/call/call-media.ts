@@ -1,0 +1,126 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { DevicesController } from '../../controllers/devices.js';
+import type { RtcErrorDetail } from '../../events/error.js';
+import type { Strings } from '../../i18n/en.js';
+import { problemText, type Problem } from '../../i18n/errors.js';
+import { english } from '../../i18n/localizer.js';
+import type { MediaProblem } from '../../media/local-media.js';
+
+type Kind = 'audio' | 'video';
+
+/** What a visitor in the call presses to try a device again (they are in: not "join again"). */
+const pressAgain = (device: MediaProblem['device'], t: Strings = english) =>
+  device === 'microphone' ? t.pressAgain('audio') : device === 'camera' ? t.pressAgain('video') : t.pressBothAgain;
+
+/** A device problem as the element says it: `again` is what to do to try again, `more` what follows. */
+function mediaProblem(problem: MediaProblem, again?: (t: Strings) => string, more?: (t: Strings) => string): Problem {
+  const base: Problem = { type: problem.type, device: problem.device, framed: problem.framed, again };
+  return more ? { ...base, text: (t) => problemText(t, base) + more(t) } : base;
+}
+
+/** Whom the camera and microphone tell of what happens to them. */
+export interface CallMediaOutlets {
+  /** The room: the others hear of the microphone and camera, and get the new tracks. */
+  room: { setMediaState(state: { mic: boolean; cam: boolean }): void; setLocalStream(stream: MediaStream | null): void };
+  /** The element's notices of problems. */
+  notices: { notice(detail: RtcErrorDetail, problem?: Problem): void; clear(over: (n: RtcErrorDetail) => boolean): void };
+  /** Reads out that the microphone or camera went on or off (an answer to the visitor's press). */
+  switched(kind: Kind, on: boolean): void;
+}
+
+/**
+ * The camera and microphone of `<rtc-call>` in a call: whether each is on, switching them,
+ * another device, a device unplugged, and the problems of each, said in the element's words.
+ */
+export class CallMedia {
+  /** Whether the microphone is on. */
+  mic = false;
+  /** Whether the camera is on. */
+  cam = false;
+  /** Bumped by `off()`, so that a device change still under way knows the call ended. */
+  #generation = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & { readonly phase: string },
+    private readonly devices: DevicesController,
+    private readonly out: CallMediaOutlets,
+  ) {}
+
+  /** The stream to join with: the lobby's preview, when there is one, or a new one; resolves with its problems. */
+  acquire(video: boolean): Promise<MediaProblem[]> {
+    if (!this.devices.stream) return this.devices.start({ audio: true, video, again: pressAgain });
+    if (!video) this.devices.drop('video');
+    return Promise.resolve([]);
+  }
+
+  /** The devices answered the join: the microphone on as the lobby said, and their problems shown. */
+  joined(problems: MediaProblem[], video: boolean, mic: boolean): void {
+    const stream = this.devices.stream;
+    const audio = this.devices.track('audio');
+    if (audio) audio.enabled = mic;
+    this.mic = !!audio && mic;
+    this.cam = !!this.devices.track('video');
+    this.host.requestUpdate();
+    for (const problem of problems) {
+      const fallback = (t: Strings) => (!stream ? t.joinedWithout : this.cam || !video ? '' : t.joinedMicOnly);
+      this.#notice(problem, mediaProblem(problem, (t) => pressAgain(problem.device, t), fallback), fallback(english));
+    }
+  }
+
+  /** The call ended: both off. */
+  off(): void {
+    this.#generation++;
+    this.mic = this.cam = false;
+    this.host.requestUpdate();
+  }
+
+  /** Shows device problems (the lobby's) as notices, and `rtc-error`. */
+  report(problems: MediaProblem[]): void {
+    for (const problem of problems) this.#notice(problem, mediaProblem(problem));
+  }
+
+  /** Switches a device on or off; switching on one that is missing, blocked or unplugged asks again. */
+  async setOn(kind: Kind, on: boolean): Promise<void> {
+    if (this.host.phase !== 'in-call') return;
+    const tracks = (this.devices.stream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
+    if (on && tracks.length === 0) return this.replace(kind, undefined);
+    for (const t of tracks) t.enabled = on;
+    this.#switched(kind, on);
+  }
+
+  /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
+  async replace(kind: Kind, deviceId?: string): Promise<void> {
+    const generation = this.#generation;
+    // In the call, a problem's message ends with what to press, not "join again".
+    const { track, problems } = await this.devices.replace(kind, deviceId, () => english.pressAgain(kind));
+    if (generation !== this.#generation || this.host.phase !== 'in-call') return;
+    for (const problem of problems) this.#notice(problem, mediaProblem(problem, (t) => t.pressAgain(kind)));
+    if (!track) return;
+    this.out.room.setLocalStream(this.devices.stream);
+    this.out.notices.clear((n) => n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera'));
+    this.#switched(kind, track.enabled);
+  }
+
+  /** A device was unplugged or taken by another program (not a stop() of ours: that fires no event). */
+  trackEnded(track: MediaStreamTrack): void {
+    this.devices.forget(track);
+    if (this.host.phase !== 'in-call') return;
+    const device = track.kind === 'audio' ? 'microphone' : 'camera';
+    this.out.room.setLocalStream(this.devices.stream);
+    this.#switched(track.kind === 'audio' ? 'audio' : 'video', false);
+    this.out.notices.notice({ type: 'media-ended', message: english.deviceStopped(device), fatal: false }, { type: 'media-ended', device });
+  }
+
+  #switched(kind: Kind, on: boolean): void {
+    if (kind === 'audio') this.mic = on;
+    else this.cam = on;
+    this.host.requestUpdate();
+    this.out.room.setMediaState({ mic: this.mic, cam: this.cam });
+    this.out.switched(kind, on);
+  }
+
+  /** A device problem as a notice: the event keeps the English message (and what follows it, `more`). */
+  #notice(problem: MediaProblem, said: Problem, more = ''): void {
+    this.out.notices.notice({ type: problem.type, message: problem.message + more, fatal: false }, said);
+  }
+}

@@ -1,0 +1,72 @@
+import { html, nothing } from 'lit';
+import { deviceSelects, toggleButton, type DevicePickers } from './device-buttons.js';
+import { icon } from './icons.js';
+import { SHORTCUTS } from './keyboard.js';
+
+/** The call the bar controls: `<rtc-call>`'s own public API. */
+export interface ControlsCall extends Element {
+  readonly microphoneOn: boolean;
+  readonly cameraOn: boolean;
+  readonly participants: readonly unknown[];
+  toggleMicrophone(): unknown;
+  toggleCamera(): unknown;
+  toggleScreenShare(): unknown;
+  leave(): unknown;
+}
+
+/** What the control bar shows, and what its buttons do. */
+export interface ControlsView extends DevicePickers {
+  call: ControlsCall;
+  /** Whether the Share screen button shows (the browser can, and the page allows it), and whether this page shares. */
+  screenShare: boolean;
+  sharing: boolean;
+  /** Whether the settings panel (the device pickers) is open. */
+  settings: boolean;
+  toggleSettings(): void;
+  /** The view and full screen (StageState). */
+  state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
+}
+
+/** The button bar of a call, and above it the settings panel while open. */
+export function renderControls(v: ControlsView) {
+  const { t, call, state } = v;
+  const speakerView = state.view === 'speaker';
+  const stream = v.devices.stream;
+  const all = v.devices.devices;
+  const canMic = !!stream?.getAudioTracks().length || all.some((d) => d.kind === 'audioinput');
+  const canCam = !v.audioOnly && (!!stream?.getVideoTracks().length || all.some((d) => d.kind === 'videoinput'));
+  const pickers = deviceSelects(v, false);
+  return html`${v.settings ? html`<div part="settings" id="settings" class="settings">${pickers}</div>` : nothing}
+    <div part="controls" class="controls" role="toolbar" aria-label=${t.controls}>
+      ${toggleButton(t, 'audio', call.microphoneOn, !canMic, () => call.toggleMicrophone(), SHORTCUTS.mic)}
+      ${toggleButton(t, 'video', call.cameraOn, !canCam, () => call.toggleCamera(), SHORTCUTS.camera)}
+      ${v.screenShare
+        ? html`<button
+            part="button screen-button"
+            class="control"
+            title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
+            aria-keyshortcuts=${SHORTCUTS.screen}
+            data-off=${v.sharing ? nothing : ''}
+            @click=${() => call.toggleScreenShare()}
+          >
+            ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
+          </button>`
+        : nothing}
+      <button part="button settings-button" class="control" aria-expanded=${v.settings} aria-controls="settings" title=${t.settings} @click=${() => v.toggleSettings()}>
+        ${icon('settings')}<span class="text">${t.settings}</span>
+      </button>
+      ${call.participants.length > 0
+        ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${() => state.toggleView()}>
+            ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? t.gridView : t.speakerView}</span>
+          </button>`
+        : nothing}
+      ${document.fullscreenEnabled
+        ? html`<button part="button fullscreen-button" class="control" title=${state.fullscreen ? t.exitFullscreen : t.fullscreen} @click=${() => state.toggleFullscreen(call)}>
+            ${icon(state.fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${state.fullscreen ? t.exitFullscreen : t.fullscreen}</span>
+          </button>`
+        : nothing}
+      <button part="button leave-button" class="control danger" title=${t.withShortcut(t.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => call.leave()}>
+        ${icon('leave')}<span class="text">${t.leave}</span>
+      </button>
+    </div>`;
+}

@@ -1,0 +1,199 @@
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { live } from 'lit/directives/live.js';
+import type { DevicesController } from '../../controllers/devices.js';
+import { AudioLevels } from '../../media/audio-level.js';
+import { blockedByEmbedder, type MediaProblem } from '../../media/local-media.js';
+import { deviceSelects, toggleButton, type DevicePickers } from './device-buttons.js';
+import { avatar, icon } from './icons.js';
+
+/** Where a name typed in the lobby is kept for the next visit (same origin). */
+const NAME_KEY = 'rtc-elements:name';
+
+/** How often the microphone's level is read: often enough for the meter to feel live. */
+const METER_INTERVAL = 100;
+
+function storedName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return ''; // storage blocked (a sandboxed frame, strict privacy settings)
+  }
+}
+
+/** The element whose lobby this is. */
+export interface LobbyHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly isConnected: boolean;
+  readonly phase: string;
+  readonly audioOnly: boolean;
+}
+
+/** What the lobby's template needs besides the lobby's own state. */
+export interface LobbyView extends DevicePickers {
+  /** The page's `name`: when set, no name field. */
+  name: string;
+  /** The name shown on the preview's placeholder. */
+  displayName: string;
+  /** After leaving: the button says "Join again". */
+  left: boolean;
+  join(): unknown;
+}
+
+/**
+ * The lobby, before joining and after leaving: the camera preview and microphone meter the
+ * visitor may ask for, the microphone and camera to join with, and the name typed (kept for the
+ * next visit).
+ */
+export class Lobby implements ReactiveController {
+  /** The preview: not asked for yet, starting, or showing. */
+  preview: 'off' | 'starting' | 'on' = 'off';
+  /** Join with the microphone on. */
+  joinMic = true;
+  /** Join with the camera on. */
+  joinCam = true;
+  /** The name typed in the lobby's field. */
+  typedName = storedName();
+  /** The microphone meter. */
+  #meter: { levels: AudioLevels; timer: ReturnType<typeof setInterval> } | null = null;
+
+  constructor(
+    private readonly host: LobbyHost,
+    private readonly devices: DevicesController,
+    /** Device problems, to be shown as notices. */
+    private readonly problems: (problems: MediaProblem[]) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostUpdated(): void {
+    // The meter follows the microphone in use (a switch brings a new track).
+    if (this.#meter) this.#meter.levels.set('local', this.devices.track('audio'));
+  }
+
+  /** Starts the preview at once when the browser will not prompt (the visitor allowed it before). */
+  async previewIfAllowed(): Promise<void> {
+    if ((await this.devices.queryPermission(this.host.audioOnly)) === 'granted' && this.host.phase === 'idle' && this.preview === 'off' && this.host.isConnected) {
+      await this.startPreview();
+    }
+  }
+
+  /** The visitor asked to check their devices: camera preview, microphone meter, device lists. */
+  async startPreview(): Promise<void> {
+    this.preview = 'starting';
+    this.host.requestUpdate();
+    const problems = await this.devices.start({ audio: true, video: !this.host.audioOnly && this.joinCam });
+    if (this.preview !== 'starting') return; // joined or removed meanwhile
+    this.preview = 'on';
+    this.problems(problems);
+    if (!this.devices.track('audio')) this.joinMic = false;
+    this.host.requestUpdate();
+    this.#startMeter();
+  }
+
+  /** The lobby closes (a join, a leave, the element removed): no meter, no preview. */
+  close(): void {
+    this.preview = 'off';
+    this.host.requestUpdate();
+    if (!this.#meter) return;
+    clearInterval(this.#meter.timer);
+    this.#meter.levels.close();
+    this.#meter = null;
+  }
+
+  #startMeter(): void {
+    if (this.#meter) return;
+    const levels = new AudioLevels();
+    levels.set('local', this.devices.track('audio'));
+    const timer = setInterval(() => {
+      const meter = this.host.renderRoot.querySelector<HTMLElement>('[part~="mic-level"]');
+      if (!meter) return;
+      const level = this.joinMic ? levels.level('local') : 0;
+      meter.style.setProperty('--level', level.toFixed(3));
+      meter.setAttribute('aria-valuenow', String(Math.round(level * 100)));
+    }, METER_INTERVAL);
+    this.#meter = { levels, timer };
+  }
+
+  async #toggle(kind: 'audio' | 'video'): Promise<void> {
+    if (kind === 'audio') {
+      this.joinMic = !this.joinMic;
+      this.host.requestUpdate();
+      const track = this.devices.track('audio');
+      if (track) track.enabled = this.joinMic;
+      return;
+    }
+    this.joinCam = !this.joinCam;
+    this.host.requestUpdate();
+    // Off means off: the camera's light goes out, not just the picture.
+    if (!this.joinCam) this.devices.drop('video');
+    else if (this.preview === 'on') this.problems((await this.devices.replace('video')).problems);
+  }
+
+  #onNameInput(e: Event): void {
+    this.typedName = (e.target as HTMLInputElement).value;
+    this.host.requestUpdate();
+    try {
+      localStorage.setItem(NAME_KEY, this.typedName.trim());
+    } catch {
+      // Not remembered: the visitor types it again next time.
+    }
+  }
+
+  render(v: LobbyView) {
+    const { t, audioOnly } = v;
+    const stream = this.devices.stream;
+    const video = this.devices.track('video');
+    const audio = this.devices.track('audio');
+    const on = this.preview === 'on';
+    // In a frame that does not allow the devices, no prompt will come: the lobby says why.
+    const framedOut = blockedByEmbedder(audioOnly ? 'microphone' : 'camera and microphone');
+    const prompt = framedOut
+      ? t.mediaDeniedFramed(audioOnly ? 'microphone' : 'camera and microphone')
+      : this.devices.permission === 'denied'
+        ? ''
+        : audioOnly
+          ? t.promptComingAudio
+          : t.promptComing;
+    return html`<div part="lobby" class="lobby">
+      <div part="preview" class="preview">
+        ${video
+          ? html`<video part="video preview-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+          : html`<div part="placeholder" class="placeholder">
+              ${this.preview === 'starting'
+                ? html`<p>${t.starting}</p>`
+                : on
+                  ? html`${avatar(v.displayName || t.you)}
+                      ${audioOnly ? nothing : html`<p>${t.previewOff}</p>`}`
+                  : html`<button part="button check-button" @click=${() => this.startPreview()}>
+                        ${icon(audioOnly ? 'mic' : 'cam')}<span>${audioOnly ? t.checkMicrophone : t.checkDevices}</span>
+                      </button>
+                      ${prompt ? html`<p part="permission-hint" class="hint">${prompt}</p>` : nothing}`}
+            </div>`}
+        ${on
+          ? html`<div class="preview-bar">
+              ${audio
+                ? html`<div part="mic-level" class="meter" role="meter" aria-label=${t.micLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
+                    <span part="mic-level-bar" class="meter-bar"></span>
+                  </div>`
+                : nothing}
+              ${toggleButton(t, 'audio', this.joinMic, !audio, () => this.#toggle('audio'))}
+              ${audioOnly ? nothing : toggleButton(t, 'video', this.joinCam, false, () => this.#toggle('video'))}
+            </div>`
+          : nothing}
+      </div>
+      <div part="lobby-form" class="form">
+        ${v.name
+          ? nothing
+          : html`<label class="field"
+              ><span>${t.yourName}</span
+              ><input part="name-input" name="name" autocomplete="name" maxlength="64" .value=${live(this.typedName)} @input=${(e: Event) => this.#onNameInput(e)}
+            /></label>`}
+        ${on ? deviceSelects(v, true) : nothing}
+        <button part="button join-button" class="primary" @click=${v.join}>
+          ${v.left ? t.joinAgain : t.joinCall}
+        </button>
+        <p class="hint">${t.lobbyHint}</p>
+      </div>
+    </div>`;
+  }
+}

@@ -1,0 +1,150 @@
+import { html, nothing, type ReactiveControllerHost } from 'lit';
+import type { Participant, SessionError } from '../../controllers/room-controller.js';
+import type { Strings } from '../../i18n/en.js';
+import { problemText, type Problem } from '../../i18n/errors.js';
+import { english } from '../../i18n/localizer.js';
+import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
+import { icon } from './icons.js';
+
+/** What the notices need of the element besides its DOM. */
+export interface NoticesHooks {
+  /** The texts in the element's language. */
+  strings(): Strings;
+  /** Reads a text out to screen readers. */
+  announce(text: string): void;
+  /** Moves focus on when the last notice was dismissed. */
+  focusBelow(): unknown;
+}
+
+/**
+ * The problems `<rtc-call>` shows: notices of problems the call survives, and the error that
+ * ended it. Each is read out and fired as `rtc-error` from the element (the event keeps the
+ * English message; the element says it in its own language).
+ */
+export class Notices {
+  #list: RtcErrorDetail[] = [];
+  #error: RtcErrorDetail | null = null;
+  /** The problems reported as `rtc-error` in this call (type and message): each once, however often it recurs. */
+  readonly #reported = new Set<string>();
+  /** What is known of each problem shown, to say it in the element's language. */
+  readonly #problems = new WeakMap<RtcErrorDetail, Problem>();
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment },
+    private readonly hooks: NoticesHooks,
+  ) {}
+
+  /** The notices shown, oldest first. */
+  get list(): readonly RtcErrorDetail[] {
+    return this.#list;
+  }
+
+  /** The error that ended the call, while its panel shows. */
+  get error(): RtcErrorDetail | null {
+    return this.#error;
+  }
+
+  /** A new call: no error, no notices, and every problem is reported again. */
+  reset(): void {
+    this.#error = null;
+    this.#list = [];
+    this.#reported.clear();
+    this.host.requestUpdate();
+  }
+
+  /** The error's panel goes (a bad setting was corrected). */
+  clearError(): void {
+    this.#error = null;
+    this.host.requestUpdate();
+  }
+
+  /** Shows the error that ended the call, reads it out and fires `rtc-error`. */
+  fail(detail: RtcErrorDetail, problem?: Problem): void {
+    if (problem) this.#problems.set(detail, problem);
+    this.#error = detail;
+    this.host.requestUpdate();
+    this.hooks.announce(this.say(detail));
+    this.host.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  /**
+   * Shows a problem the call survives, reads it out and fires `rtc-error`: once for a problem
+   * already shown, and the event once per call for each problem (pressing Unmute again and again
+   * with a blocked microphone brings up its notice again, not a stream of events).
+   */
+  notice(detail: RtcErrorDetail, problem?: Problem): void {
+    if (this.#list.some((n) => n.type === detail.type && n.message === detail.message)) return;
+    if (problem) this.#problems.set(detail, problem);
+    this.#list = [...this.#list, detail];
+    this.host.requestUpdate();
+    this.hooks.announce(this.say(detail));
+    const key = `${detail.type}\n${detail.message}`;
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    this.host.dispatchEvent(new RtcErrorEvent(detail));
+  }
+
+  /** Takes away notices whose problem is over: when it comes back, it is reported again. */
+  clear(over: (n: RtcErrorDetail) => boolean): void {
+    for (const n of this.#list) if (over(n)) this.#reported.delete(`${n.type}\n${n.message}`);
+    this.#list = this.#list.filter((n) => !over(n));
+    this.host.requestUpdate();
+  }
+
+  /** The signalling server was lost (the call goes on), or is back. */
+  signalling(state: 'connected' | 'reconnecting'): void {
+    if (state === 'reconnecting') {
+      this.notice({ type: 'disconnected', message: english.lostServer, fatal: false }, { type: 'disconnected', text: (t) => t.lostServer });
+    } else {
+      this.clear((n) => n.type === 'disconnected');
+      this.hooks.announce(this.hooks.strings().reconnected);
+    }
+  }
+
+  /** A problem of the session's, shown unless fatal (join() reports those itself); `participants` name a namesake. */
+  sessionError(error: SessionError, participants: readonly Participant[]): void {
+    if (error.fatal) return;
+    const twin = error.type === 'duplicate-name' ? participants.find((p) => p.tag)?.name : undefined;
+    this.notice({ type: error.type as RtcErrorType, message: error.message, fatal: false }, { type: error.type as RtcErrorType, fatal: false, name: twin, message: error.message });
+  }
+
+  /** The visitor dismissed a notice: focus goes to the next notice's Dismiss, else on below. */
+  async #dismiss(notice: RtcErrorDetail): Promise<void> {
+    const index = this.#list.indexOf(notice);
+    this.#list = this.#list.filter((n) => n !== notice);
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    const next = [...this.host.renderRoot.querySelectorAll<HTMLElement>('[part~="dismiss-button"]')];
+    if (next.length) next[Math.min(index, next.length - 1)].focus();
+    else await this.hooks.focusBelow();
+  }
+
+  /** A problem in the element's language. */
+  say(detail: RtcErrorDetail): string {
+    return problemText(this.hooks.strings(), this.#problems.get(detail) ?? detail);
+  }
+
+  /** The notices, each with its Dismiss button. */
+  renderNotices(t: Strings) {
+    return this.#list.length
+      ? html`<div class="notices">
+          ${this.#list.map(
+            (n) => html`<div part="notice" class="notice">
+              <p>${this.say(n)}</p>
+              <button part="button dismiss-button" class="icon-button" aria-label=${t.dismiss} @click=${() => this.#dismiss(n)}>
+                ${icon('close')}
+              </button>
+            </div>`,
+          )}
+        </div>`
+      : nothing;
+  }
+
+  /** The panel of the error that ended the call, with Try again unless a setting is wrong. */
+  renderError(t: Strings, retry: () => unknown) {
+    return html`<div part="error" class="panel" tabindex="-1">
+      <p>${this.#error ? this.say(this.#error) : ''}</p>
+      ${this.#error?.type === 'invalid-config' ? nothing : html`<button part="button join-button" class="primary" @click=${retry}>${t.tryAgain}</button>`}
+    </div>`;
+  }
+}

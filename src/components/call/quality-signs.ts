@@ -1,0 +1,111 @@
+import type { ReactiveControllerHost } from 'lit';
+import { lazy } from '../../controllers/lazy.js';
+import type { Participant } from '../../controllers/room-controller.js';
+import type { ConnectionStats, ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
+import { hasLiveVideo } from './video-watch.js';
+
+/** How often the connections' statistics are read for the quality signs. */
+const STATS_INTERVAL = 2_000;
+
+/** The connection-quality judge (media/quality.ts): a chunk of its own, loaded after the join. */
+const loadQuality = lazy(() => import('../../media/quality.js'));
+
+/** The call the signs are about: its people, and the statistics of the connection with each. */
+export interface QualitySource {
+  readonly participants: readonly Participant[];
+  stats(id: string): Promise<RTCStatsReport | null>;
+}
+
+/**
+ * The connection-quality signs of the remote tiles: every 2 s, one getStats() per person,
+ * judged by media/quality.ts. `changed` hears of each person whose quality changed (and of each
+ * first judgement).
+ */
+export class QualitySigns {
+  /** The connection quality shown on each remote tile, by peer id. */
+  shown: ReadonlyMap<string, Quality> = new Map();
+  #polls: { watch: QualityWatch; timer: ReturnType<typeof setInterval> } | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly source: QualitySource,
+    private readonly changed: (participant: Participant, stats: ConnectionStats) => void,
+  ) {}
+
+  /** Starts the polls, unless `stillWanted()` says no once the judge has loaded. */
+  async start(stillWanted: () => boolean): Promise<void> {
+    let judge: typeof import('../../media/quality.js');
+    try {
+      judge = await loadQuality();
+    } catch {
+      return; // no quality signs: the call goes on without them
+    }
+    if (!stillWanted() || this.#polls) return;
+    const watch = new judge.QualityWatch();
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return; // a slow poll is not stacked on by the next
+      busy = true;
+      void this.#poll(watch).finally(() => (busy = false));
+    }, STATS_INTERVAL);
+    this.#polls = { watch, timer };
+  }
+
+  /** Stops the polls; the signs go. */
+  stop(): void {
+    if (this.#polls) clearInterval(this.#polls.timer);
+    this.#polls = null;
+    this.#show(new Map());
+  }
+
+  /** The connection with each person, measured now (see `RtcCall.getStats`). */
+  async measure(): Promise<ParticipantStats[]> {
+    const people = [...this.source.participants];
+    const [judge, reports] = await Promise.all([
+      loadQuality().catch(() => null),
+      Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null))),
+    ]);
+    if (!judge) return [];
+    const watch = this.#polls?.watch ?? new judge.QualityWatch();
+    return people.map((p, i) => ({ id: p.id, name: p.name, ...watch.peek(watched(p), reports[i]) }));
+  }
+
+  async #poll(watch: QualityWatch): Promise<void> {
+    const people = [...this.source.participants];
+    const reports = await Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null)));
+    if (this.#polls?.watch !== watch) return; // left meanwhile
+    const here = new Set(this.source.participants.map((p) => p.id));
+    watch.keep(here);
+    const shown = new Map<string, Quality>();
+    people.forEach((p, i) => {
+      const report = reports[i];
+      if (!here.has(p.id)) return;
+      const verdict = report && watch.update(watched(p), report);
+      if (!verdict) {
+        // No report this time, or a first one (judged from the next poll on, with rates).
+        const before = watch.shown(p.id);
+        if (before) shown.set(p.id, before);
+        return;
+      }
+      const { stats, changed } = verdict;
+      shown.set(p.id, stats.quality);
+      if (changed) this.changed(p, stats);
+    });
+    if (shown.size !== this.shown.size || [...shown].some(([id, q]) => this.shown.get(id) !== q)) this.#show(shown);
+  }
+
+  #show(shown: ReadonlyMap<string, Quality>): void {
+    this.shown = shown;
+    this.host.requestUpdate();
+  }
+}
+
+/** What the judge needs to know of a person besides the statistics. */
+function watched(p: Participant): WatchedPeer {
+  return {
+    id: p.id,
+    videoTrack: p.stream?.getVideoTracks()[0]?.id ?? null,
+    expectVideo: p.cam && hasLiveVideo(p.stream),
+    reconnecting: p.connection === 'reconnecting',
+  };
+}

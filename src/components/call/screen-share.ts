@@ -1,0 +1,69 @@
+import type { ReactiveControllerHost } from 'lit';
+import { stopStream } from '../../media/local-media.js';
+
+/** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
+export const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
+
+export interface ScreenShareHandlers {
+  /** Sharing started with `stream`, or stopped (null), here or from the browser's own bar. */
+  shared(stream: MediaStream | null): void;
+  /** The browser would not capture the screen (not the visitor pressing Cancel). */
+  denied(): void;
+}
+
+/**
+ * The screen this page shares: asks the browser for one, follows the browser's own "Stop
+ * sharing" bar, and stops the capture when sharing ends.
+ */
+export class ScreenShare {
+  #stream: MediaStream | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly handlers: ScreenShareHandlers,
+  ) {}
+
+  /** The screen shared, while this page shares one. */
+  get stream(): MediaStream | null {
+    return this.#stream;
+  }
+
+  /**
+   * Asks the visitor what to share and shares it, unless `stillWanted()` says no once they chose
+   * (the call ended meanwhile).
+   */
+  async start(stillWanted: () => boolean): Promise<void> {
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (err) {
+      // The visitor pressing Cancel is no error.
+      if ((err as DOMException)?.name !== 'NotAllowedError' || !(err as DOMException).message.includes('Permission denied by user')) {
+        this.handlers.denied();
+      }
+      return;
+    }
+    if (!stillWanted()) return stopStream(stream);
+    const track = stream.getVideoTracks()[0];
+    // Stopped from the browser's own "Stop sharing" bar.
+    track?.addEventListener('ended', () => this.#stream === stream && this.stop());
+    this.#stream = stream;
+    this.host.requestUpdate();
+    this.handlers.shared(stream);
+  }
+
+  /** Stops sharing. */
+  stop(): void {
+    const stream = this.#stream;
+    if (!stream) return;
+    this.drop();
+    this.handlers.shared(null);
+  }
+
+  /** Stops the capture without a word: the call ends, and takes the screen with it. */
+  drop(): void {
+    if (this.#stream) stopStream(this.#stream);
+    this.#stream = null;
+    this.host.requestUpdate();
+  }
+}

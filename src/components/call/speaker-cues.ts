@@ -1,0 +1,89 @@
+import type { ReactiveControllerHost } from 'lit';
+import { AudioLevels } from '../../media/audio-level.js';
+import type { Participant } from '../../controllers/room-controller.js';
+import type { CallAudio } from './speaker.js';
+
+/** How often audio levels are read: often enough for a speaker highlight to feel live. */
+const SPEAKER_INTERVAL = 100;
+/** How long "You're muted" stays after the visitor stopped speaking. */
+const MUTED_HINT_MS = 3_000;
+
+/** What the cues listen to. */
+export interface CuesSource {
+  participants(): readonly Participant[];
+  /** This page's microphone track, if any. */
+  localAudio(): MediaStreamTrack | null;
+  micOn(): boolean;
+}
+
+/**
+ * Cues from the call's sound: who speaks (their tile is highlighted, and the speaker view shows
+ * who spoke last), and whether the visitor speaks with the microphone off ("You're muted"). The
+ * speaker detection (speaker.ts) is loaded after the join.
+ */
+export class SpeakerCues {
+  /** Who speaks now (a peer id, or `local`). */
+  speaker: string | null = null;
+  /** Who spoke last: the large tile of the speaker view. */
+  lastSpeaker: string | null = null;
+  /** Whether the visitor spoke with the microphone off, less than 3 s ago. */
+  mutedHint = false;
+  #mutedHintUntil = 0;
+  #running: { ears: CallAudio; timer: ReturnType<typeof setInterval> } | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly source: CuesSource,
+  ) {}
+
+  /** Starts listening, unless `stillWanted()` says no once the detection has loaded. */
+  async start(stillWanted: () => boolean): Promise<void> {
+    let CallAudioClass: typeof CallAudio;
+    try {
+      ({ CallAudio: CallAudioClass } = await import('./speaker.js'));
+    } catch {
+      return; // no highlight: the call goes on without it
+    }
+    if (!stillWanted() || this.#running) return;
+    const ears = new CallAudioClass(new AudioLevels());
+    const timer = setInterval(() => {
+      ears.sync(new Map(this.source.participants().map((p) => [p.id, p.stream])), this.source.localAudio());
+      const mic = this.source.micOn();
+      const { speaker, speakingWhileMuted } = ears.sample(mic);
+      if (speaker !== this.speaker) {
+        this.speaker = speaker;
+        if (speaker) this.lastSpeaker = speaker;
+        this.host.requestUpdate();
+      }
+      const now = performance.now();
+      if (speakingWhileMuted) this.#mutedHintUntil = now + MUTED_HINT_MS;
+      const hint = !mic && now < this.#mutedHintUntil;
+      if (hint !== this.mutedHint) this.#hint(hint);
+    }, SPEAKER_INTERVAL);
+    this.#running = { ears, timer };
+  }
+
+  /** Stops listening; what was heard stays shown until `forget()`. */
+  stop(): void {
+    if (!this.#running) return;
+    clearInterval(this.#running.timer);
+    this.#running.ears.close();
+    this.#running = null;
+  }
+
+  /** The call is over: nobody speaks, nobody spoke. */
+  forget(): void {
+    this.speaker = this.lastSpeaker = null;
+    this.#hint(false);
+  }
+
+  /** The microphone is on: "You're muted" goes at once. */
+  unmuted(): void {
+    this.#hint(false);
+  }
+
+  #hint(shown: boolean): void {
+    this.mutedHint = shown;
+    this.host.requestUpdate();
+  }
+}

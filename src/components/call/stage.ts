@@ -1,0 +1,169 @@
+import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Participant } from '../../controllers/room-controller.js';
+import type { Strings } from '../../i18n/en.js';
+import type { Quality } from '../../media/quality.js';
+import { avatar, icon, signal } from './icons.js';
+import { gridLayout, speakerLayout, type Rect } from './layout.js';
+import { hasLiveVideo } from './video-watch.js';
+
+/** One tile of the stage: a person, or the card that invites others while alone. */
+type Tile = { id: string; participant?: Participant; screen?: MediaStream };
+
+type Place = ReturnType<typeof styleMap> | typeof nothing;
+
+/** What the stage shows, and what its buttons do. */
+export interface StageView {
+  t: Strings;
+  /** The others in the call. */
+  participants: readonly Participant[];
+  inCall: boolean;
+  /** A private room: the alone card does not invite with the link. */
+  password: string;
+  /** This page: its camera and microphone, the screen it shares, its name, and whether they are on. */
+  local: { stream: MediaStream | null; screen: MediaStream | null; name: string; mic: boolean; cam: boolean };
+  /** The stage's size, the videos that stopped, and what the visitor arranged (StageState). */
+  state: {
+    readonly box: { width: number; height: number };
+    readonly stalled: ReadonlySet<string>;
+    readonly pinned: string | null;
+    readonly view: 'grid' | 'speaker';
+    readonly copied: '' | 'copied' | 'failed';
+    pin(id: string | null): void;
+    toggleFullscreen(target: Element): void;
+    copyLink(): unknown;
+  };
+  /** Who speaks, who spoke last, and whether the visitor speaks unheard (SpeakerCues). */
+  cues: { readonly speaker: string | null; readonly lastSpeaker: string | null; readonly mutedHint: boolean };
+  /** Each remote tile's connection quality (QualitySigns). */
+  quality: ReadonlyMap<string, Quality>;
+}
+
+/** The stage: every tile, placed by the grid or the speaker layout, and "You're muted". */
+export function renderStage(v: StageView) {
+  const tiles = tilesOf(v);
+  const rects = v.state.box.width > 0 ? layout(v, tiles) : [];
+  const place = (i: number) => {
+    const r = rects[i];
+    return r ? styleMap({ left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` }) : nothing;
+  };
+  return html`<div class="stage">
+    <ul part="grid" class="grid" aria-label=${v.t.participants}>
+      ${repeat(
+        tiles,
+        (t) => t.id,
+        (t, i) => (t.id === 'alone' ? renderAlone(v, place(i)) : t.screen ? renderScreen(v, t, place(i)) : renderTile(v, t, place(i))),
+      )}
+    </ul>
+    ${v.cues.mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${v.t.youreMuted}</p>` : nothing}
+  </div>`;
+}
+
+/** The tiles of the stage: shared screens first, this page, the others, and while alone the invitation. */
+function tilesOf(v: StageView): Tile[] {
+  const screens: Tile[] = v.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
+  if (v.local.screen) screens.push({ id: 'local/screen', screen: v.local.screen });
+  const tiles: Tile[] = [...screens, { id: 'local' }, ...v.participants.map((p) => ({ id: p.id, participant: p }))];
+  if (v.participants.length === 0 && v.inCall) tiles.push({ id: 'alone' });
+  return tiles;
+}
+
+/** Where each tile goes: the grid, or one large tile (pinned, or the speaker) and a strip. */
+function layout(v: StageView, tiles: Tile[]): Rect[] {
+  const { box, pinned: pin, view } = v.state;
+  const { width, height } = box;
+  const gap = 8;
+  const people = tiles.filter((t) => t.id !== 'alone');
+  // A shared screen shows large, beside the cameras, unless the visitor pinned another tile.
+  const screen = tiles.find((t) => t.screen && t.id !== 'local/screen') ?? tiles.find((t) => t.screen);
+  const pinned = pin && tiles.some((t) => t.id === pin) ? pin : null;
+  const focus = pinned ?? screen?.id ?? (view === 'speaker' ? (v.cues.lastSpeaker ?? people.find((t) => t.id !== 'local')?.id ?? null) : null);
+  const main = focus ? tiles.findIndex((t) => t.id === focus) : -1;
+  if (main >= 0 && people.length > 1) return speakerLayout(tiles.length, main, width, height, gap);
+  return gridLayout(tiles.length, width, height, gap);
+}
+
+/** A shared screen: the whole picture (not cropped), named. */
+function renderScreen(v: StageView, t: Tile, style: Place) {
+  const name = t.participant ? v.t.screenOf(t.participant.name) : v.t.yourScreen;
+  return html`<li part="tile screen-tile" class="tile screen-tile" style=${style} data-peer-id=${t.id}>
+    <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
+    <span part="label" class="label"><span part="name" class="name">${name}</span></span>
+  </li>`;
+}
+
+function renderAlone(v: StageView, style: Place) {
+  return html`<li part="alone" class="alone" style=${style}>
+    <div class="alone-inner">
+      <h2>${v.t.firstHere}</h2>
+      <p>${v.password ? v.t.alonePrivate : v.t.shareLink}</p>
+      <button part="button copy-link-button" class="primary" @click=${() => v.state.copyLink()}>
+        ${icon('copy')}<span>${v.state.copied === 'copied' ? v.t.copied : v.t.copyLink}</span>
+      </button>
+      ${v.state.copied === 'failed' ? html`<p class="hint copy-failed">${v.t.copyFailed(location.href)}</p>` : nothing}
+    </div>
+  </li>`;
+}
+
+function renderTile(v: StageView, t: Tile, style: Place) {
+  // `live()`: Lit sets an object-valued property again on every render, and setting
+  // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
+  const p = t.participant;
+  const local = !p;
+  const stream = local ? v.local.stream : p.stream;
+  const name = local ? v.local.name : p.name;
+  const shown = local ? (name ? v.t.youNamed(name) : v.t.you) : name;
+  const muted = local ? !v.local.mic : p.media && !p.mic;
+  const pinned = v.state.pinned === t.id;
+  const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : ''].filter(Boolean).join(' ');
+  const showVideo = local ? hasLiveVideo(stream) && v.local.cam : !!stream;
+  const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
+  const pip = !local && !placeholder && document.pictureInPictureEnabled;
+  const quality = p ? v.quality.get(p.id) : undefined;
+  return html`<li part=${parts} class="tile" style=${style} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
+    ${showVideo
+      ? local
+        ? html`<video part="video local-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+        : html`<video part="video remote-video" .srcObject=${live(stream)} autoplay playsinline></video>`
+      : nothing}
+    ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}
+    ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${v.t.reconnecting}</span>` : nothing}
+    <span part="label" class="label"
+      >${quality ? renderQuality(v.t, quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
+        part="name"
+        class="name"
+        >${shown}</span
+      >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
+    >
+    <span part="tile-actions" class="tile-actions">
+      <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${pinned ? v.t.unpin(name || v.t.you) : v.t.pin(name || v.t.you)} title=${pinned ? v.t.unpin(name || v.t.you) : v.t.pin(name || v.t.you)} @click=${() => v.state.pin(pinned ? null : t.id)}>
+        ${icon('pin')}
+      </button>
+      ${document.fullscreenEnabled
+        ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${v.t.tileFullscreen(name || v.t.you)} title=${v.t.tileFullscreen(name || v.t.you)} @click=${(e: Event) => v.state.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
+            ${icon('fullscreen')}
+          </button>`
+        : nothing}
+      ${pip
+        ? html`<button part="button pip-button" class="icon-button" aria-label=${v.t.pictureInPicture(name)} title=${v.t.pictureInPicture(name)} @click=${(e: Event) => pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
+            ${icon('pip')}
+          </button>`
+        : nothing}
+    </span>
+  </li>`;
+}
+
+/** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
+function renderQuality(t: Strings, quality: Quality) {
+  const label = quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
+  return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
+}
+
+function pictureInPicture(tile: HTMLElement): void {
+  const video = tile.querySelector('video');
+  if (!video) return;
+  if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => {});
+  else void video.requestPictureInPicture().catch(() => {});
+}
