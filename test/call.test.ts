@@ -98,6 +98,18 @@ describe('<rtc-call> videos', () => {
     expect([...videos].every((v) => [...now].includes(v)), 'the same video elements').to.equal(true);
     expect(restarts, 'videos restarted').to.deep.equal([]);
   });
+
+  it('highlights the tile of whoever speaks, and no longer once they mute', async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('speaker'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    // Bob muted is nobody's speaker on his own page: the one who can be is Ada, whose fake
+    // microphone beeps.
+    await bob.call.toggleMicrophone(false);
+    const speaking = (p: typeof ada) => p.call.shadowRoot!.querySelector('[part~="speaking-tile"] [part~="name"]')?.textContent?.trim() ?? null;
+    await until(() => speaking(bob) === 'Ada', () => `Bob's page does not show Ada speaking (it shows ${speaking(bob)})`, 15_000);
+    await ada.call.toggleMicrophone(false);
+    await until(() => speaking(bob) === null, () => `Bob's page still shows ${speaking(bob)} speaking`, 15_000);
+  });
 });
 
 describe('<rtc-call> failures', () => {

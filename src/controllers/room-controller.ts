@@ -118,6 +118,11 @@ export class RoomController implements ReactiveController {
     return this._session?.room ?? null;
   }
 
+  /** How loud a member's microphone is now, 0 to 1; 0 without a session. */
+  audioLevel(id: string): number {
+    return this._session?.audioLevel(id) ?? 0;
+  }
+
   /** Whether this page holds the room's beacon (it introduces newcomers: it is alone, or was first). */
   get holdsBeacon(): boolean {
     return this._session?.holdsBeacon ?? false;

@@ -1,7 +1,8 @@
 /**
  * How loud audio tracks are, from a Web Audio AnalyserNode each, read when asked: the lobby's
- * microphone meter and the call's active speaker both sample a few times a second, which costs
- * nothing between samples (no audio callback on the main thread, no animation loop).
+ * microphone meter and, in the call, this page's own microphone (the others' levels come with
+ * their packets, see RoomSession.audioLevel) sample a few times a second, which costs nothing
+ * between samples (no audio callback on the main thread, no animation loop).
  */
 
 /** At most this many tracks are measured at once: one analyser each, whatever a room holds. */
@@ -38,11 +39,6 @@ export class AudioLevels {
     } catch {
       // A browser without Web Audio for media streams: no level, nothing else lost.
     }
-  }
-
-  /** The ids measured now. */
-  ids(): string[] {
-    return [...this.probes.keys()];
   }
 
   /** Stops measuring `id`. */

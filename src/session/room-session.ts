@@ -372,6 +372,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.links.channel(id);
   }
 
+  /** How loud a member's microphone is now, 0 to 1 (see PairMedia.audioLevel). */
+  audioLevel(id: string): number {
+    return this.media.audioLevel(id);
+  }
+
   /** The statistics of the peer connection with a member (getStats()), or null when there is none. */
   async stats(id: string): Promise<RTCStatsReport | null> {
     const pc = this.links.peerConnection(id);

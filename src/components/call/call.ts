@@ -212,6 +212,7 @@ export class RtcCall extends RoomElement {
   private readonly cues = new SpeakerCues(this, {
     participants: () => this.participants,
     localAudio: () => this.devices.track('audio') ?? null,
+    audioLevel: (id) => this.controller.audioLevel(id),
     micOn: () => this.media.mic,
   });
   private readonly quality = new QualitySigns(this, this.controller, (participant, stats) =>

@@ -13,6 +13,8 @@ export interface CuesSource {
   participants(): readonly Participant[];
   /** This page's microphone track, if any. */
   localAudio(): MediaStreamTrack | null;
+  /** How loud a participant is now, 0 to 1. */
+  audioLevel(id: string): number;
   micOn(): boolean;
 }
 
@@ -45,7 +47,7 @@ export class SpeakerCues {
       return; // no highlight: the call goes on without it
     }
     if (!stillWanted() || this.#running) return;
-    const ears = new CallAudioClass(new AudioLevels());
+    const ears = new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id));
     const timer = setInterval(() => {
       ears.sync(new Map(this.source.participants().map((p) => [p.id, p.stream])), this.source.localAudio());
       const mic = this.source.micOn();

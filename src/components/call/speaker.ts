@@ -61,23 +61,32 @@ export function nextSpeaker(state: SpeakerState, levels: ReadonlyMap<string, num
 }
 
 /**
- * The call's ears: one analyser per remote stream and one for this page's microphone (a copy of
- * its track that stays on while the visitor is muted, to tell them when they speak unheard).
+ * The call's ears: the level of each remote stream as its packets carry it (read by the
+ * session: no audio processing on this page), and an analyser for this page's microphone (a
+ * copy of its track that stays on while the visitor is muted, to tell them when they speak
+ * unheard).
  */
 export class CallAudio {
   private state: SpeakerState = NO_SPEAKER;
   private local: { source: MediaStreamTrack; copy: MediaStreamTrack } | null = null;
   private loudLocal = 0;
+  /** The participants whose stream has sound. */
+  private remote: string[] = [];
   /** Each track's level, held as a peak that fades (DECAY). */
   private readonly held = new Map<string, number>();
 
-  /** `levels` measures the tracks (the lobby's meter uses the same class, already loaded). */
-  constructor(private readonly levels: AudioLevels) {}
+  /**
+   * `levels` measures this page's microphone (the lobby's meter uses the same class, already
+   * loaded); `remoteLevel` tells how loud a participant is, 0 to 1 on the same scale.
+   */
+  constructor(
+    private readonly levels: AudioLevels,
+    private readonly remoteLevel: (id: string) => number,
+  ) {}
 
-  /** Measures these remote streams (by participant id) and this page's microphone track. */
+  /** Listens to these remote streams (by participant id) and this page's microphone track. */
   sync(remote: ReadonlyMap<string, MediaStream | null>, localTrack: MediaStreamTrack | null): void {
-    for (const id of this.levels.ids()) if (id !== 'local' && !remote.has(id)) this.levels.remove(id);
-    for (const [id, stream] of remote) this.levels.set(id, stream?.getAudioTracks()[0]);
+    this.remote = [...remote].filter(([, stream]) => !!stream?.getAudioTracks().length).map(([id]) => id);
     if (this.local?.source !== localTrack) {
       this.local?.copy.stop();
       this.local = null;
@@ -96,7 +105,9 @@ export class CallAudio {
    */
   sample(micOn: boolean): { speaker: string | null; speakingWhileMuted: boolean } {
     const levels = new Map<string, number>();
-    for (const id of this.levels.ids()) levels.set(id, Math.max(this.levels.level(id), (this.held.get(id) ?? 0) * DECAY));
+    const hold = (id: string, level: number) => levels.set(id, Math.max(level, (this.held.get(id) ?? 0) * DECAY));
+    for (const id of this.remote) hold(id, this.remoteLevel(id));
+    if (this.local) hold('local', this.levels.level('local'));
     this.held.clear();
     for (const [id, level] of levels) this.held.set(id, level);
     const local = levels.get('local') ?? 0;
