@@ -321,9 +321,12 @@ export class RtcChat extends RoomElement {
     this.#chat = new parts.ChatRoom(limits, {
       changed: () => this.requestUpdate(),
       message: (message, history) => {
-        if (!history && !this.#atBottom()) this._unread++;
-        if (!history) this.#announcer.say(this.t.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
+        // The page's script hears of it first; the element's own bookkeeping (which reads the
+        // list's layout) comes after.
         this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
+        if (history) return;
+        if (!this.#atBottom()) this._unread++;
+        this.#announcer.say(this.t.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
