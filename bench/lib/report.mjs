@@ -83,6 +83,7 @@ const SECTIONS = {
           .map(([k, c]) => [`diagnosis: ${k}`, spread(c.mibPerSecond, 1, 'MiB/s'), cost(c)]),
       ]),
       `   ratio of medians ${n(r.ratio, 2)}; target ≥ 0.8: ${verdict(r)}   (CPU: whole browser per transfer; main threads: sender + receiver page)`,
+      ...(r.messages ? [messagesDuring(r.messages)] : []),
     ].join('\n');
   },
   server(r) {
@@ -145,6 +146,15 @@ const TITLES = {
   server: '5. Server capacity',
   size: '6. Size',
 };
+
+/** The file section's chat messages sent during a transfer. */
+function messagesDuring(m) {
+  const figures = (x) => `median ${n(x.median, 2)} ms, worst ${n(x.max, 2)} ms`;
+  return (
+    `   a chat message one-way while <rtc-chat> sends the file (${m.sentDuring} sent, transfer ${m.transfer ?? 'failed'}): ${figures(m.during)}; ` +
+    `without a transfer: ${figures(m.without)}; target ${m.target}: ${verdict(m)}`
+  );
+}
 
 export function report({ machine: m, options, results }) {
   const out = [

@@ -107,8 +107,7 @@ async function session({ room, name }) {
   const s = new RoomSession({ room, name, server: parseServerUrl(`${location.origin}/peerjs`), iceServers: [], peerFactory: timedPeer });
   const shown = new Map();
   const show = () => {
-    const streams = [...s.participants.map((p) => [p.id, p.stream]), ...s.arriving.map((a) => [a.id, a.stream])];
-    for (const [id, stream] of streams) {
+    for (const { id, stream } of s.participants) {
       if (!stream || shown.get(id) === stream) continue;
       shown.set(id, stream);
       const video = document.createElement('video');
@@ -117,7 +116,7 @@ async function session({ room, name }) {
       watchVideo(id, video);
     }
   };
-  for (const e of ['participant-joined', 'participant-updated', 'arriving']) s.on(e, show);
+  for (const e of ['participant-joined', 'participant-updated']) s.on(e, show);
   const media = navigator.mediaDevices.getUserMedia(CONSTRAINTS);
   s.expectMedia();
   const joined = s.join();

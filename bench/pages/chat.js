@@ -206,6 +206,25 @@ async function sendChatFile(size) {
   return { ms, state: result?.state ?? null };
 }
 
+/**
+ * Chat messages one after the other, each once the one before has arrived and 100 ms have
+ * passed, numbered from `first`: `count` of them, or, with a file of `size` bytes, as many as fit
+ * while <rtc-chat> sends it (the first 200 ms after the transfer starts). Sent times by number.
+ */
+async function messagesDuringFile(size, count, first) {
+  const transfer = size ? chat.sendFile(file(size)) : null;
+  let settled = !transfer;
+  transfer?.then(() => (settled = true));
+  if (transfer) await new Promise((resolve) => setTimeout(resolve, 200));
+  const sent = {};
+  for (let i = first; i < first + count && (!transfer || !settled); i++) {
+    sent[i] = await send('chat', i);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const result = await transfer;
+  return { sent, state: result?.state ?? null };
+}
+
 // The fastest plain transfer: the whole file read at once, sent in the largest messages
 // Chromium takes (256 KiB), keeping the channel's buffer between 4 and 12 MiB (Chromium closes a
 // channel whose buffer passes 16 MiB); the receiver keeps the chunks and makes a Blob of them.
@@ -271,4 +290,5 @@ window.bench = {
   file: (size) => void file(size),
   sendChatFile,
   sendRawFile,
+  messagesDuringFile,
 };
