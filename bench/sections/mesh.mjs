@@ -26,7 +26,7 @@ export async function mesh({ browser, base, runId, quick, diagnose, log }) {
   const sizes = quick ? [2, 3, 4] : [2, 3, 4, 5, 6];
   // CPU with 4 in the call (as the issue asks) and, in a full run, with 3 as well: on 2 cores,
   // 4 participants with video nearly saturate the machine, which caps the figure.
-  const cpuPoints = quick ? { 4: 10 } : { 3: 10, 4: 20 };
+  const cpuPoints = quick ? { 3: 10, 4: 10 } : { 3: 10, 4: 20 };
   const url = `${base}/bench/call.html`;
   const sides = ['element', 'raw', ...(diagnose ? ['session', 'raw + data'] : [])];
   const times = Object.fromEntries(sides.map((side) => [side, {}]));
@@ -65,7 +65,14 @@ export async function mesh({ browser, base, runId, quick, diagnose, log }) {
           // Let bandwidth estimation and encoders settle, then sample.
           await sleep(2_000);
           const c = await measureCpu(pid, cpuPoints[k] * 1000);
-          cpu[side][k] = { ...c, perParticipant: c.percentOfOneCore / k };
+          // Headless Chromium composites in software: the CPU grows with the pixels shown.
+          const videoPixels = await p.eval(() =>
+            [...document.querySelectorAll('video'), ...(document.querySelector('rtc-call')?.shadowRoot?.querySelectorAll('video') ?? [])]
+              .map((v) => v.getBoundingClientRect())
+              .reduce((sum, r) => sum + r.width * r.height, 0),
+          );
+          cpu[side][k] = { ...c, perParticipant: c.percentOfOneCore / k, videoPixels };
+          log(`  mesh ${side.padEnd(7)}: videos on the last page: ${Math.round(videoPixels).toLocaleString('en')} pixels`);
           log(`  mesh ${side.padEnd(7)}: ${k} in the call, Chromium uses ${c.percentOfOneCore.toFixed(0)}% of one core`);
         }
       }
