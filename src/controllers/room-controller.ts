@@ -19,8 +19,6 @@ export interface RoomControllerHandlers {
   signalling?(state: SignallingState): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
   binary?(from: Participant, data: ArrayBuffer): void;
-  /** This page's offer or answer for a media call has gone out. */
-  calling?(): void;
 }
 
 export interface RoomControllerOptions {
@@ -216,7 +214,6 @@ export class RoomController implements ReactiveController {
     });
     on('frame', (from, frame) => this.handlers.frame?.(from, frame));
     on('binary', (from, data) => this.handlers.binary?.(from, data));
-    on('calling', () => this.handlers.calling?.());
     refresh();
     return session;
   }

@@ -18,8 +18,6 @@ export interface NegotiationHost {
   send(frame: SdpFrame | IceFrame | RenegotiateFrame): void;
   /** A track of the other side's arrived. */
   track(event: RTCTrackEvent): void;
-  /** This side's first description went out: the call is under way. */
-  sent(): void;
 }
 
 /** The most transceivers a pair's connection gets: a microphone, a camera and a screen each way, and some room. */
@@ -130,6 +128,5 @@ export class Negotiation {
     const local = this.pc.localDescription;
     if (!local || this.closed || (local.type !== 'offer' && local.type !== 'answer')) return;
     this.host.send({ t: 'sdp', description: { type: local.type, sdp: local.sdp } });
-    this.host.sent();
   }
 }

@@ -18,8 +18,6 @@ export interface PairMediaHost {
   send(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void;
   /** A member's camera and microphone, or shared screen, arrived, changed or went. */
   streamChanged(id: string): void;
-  /** This page's first description of a call went out. */
-  calling(): void;
 }
 
 type Slot = 'audio' | 'video' | 'screen';
@@ -59,7 +57,6 @@ export class PairMedia {
   private ready = true;
   private local: MediaStream | null = null;
   private screen: MediaStream | null = null;
-  private called = false;
 
   constructor(private readonly host: PairMediaHost) {}
 
@@ -149,11 +146,6 @@ export class PairMedia {
     const negotiation = new Negotiation(pc, this.host.selfId() > id, {
       send: (frame) => this.host.send(id, frame),
       track: (e) => this.onTrack(id, e),
-      sent: () => {
-        if (this.called) return;
-        this.called = true;
-        this.host.calling();
-      },
     });
     const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set(), ready: new Set() };
     this.pairs.set(id, pair);

@@ -182,7 +182,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       member: (id) => this.members.mediaOf(id),
       send: (id, frame) => this.signals.negotiate(id, frame),
       streamChanged: (id) => this.members.roster.isLinked(id) && this.members.update(id, {}),
-      calling: () => this.emit('calling'),
     });
     this.own = new MediaState({
       wantsMedia: () => this.media.wantsMedia,

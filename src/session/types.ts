@@ -97,8 +97,6 @@ export interface RoomSessionEvents {
   frame: (from: Participant, frame: ExtensionFrame) => void;
   /** A binary frame from a linked member. */
   binary: (from: Participant, data: ArrayBuffer) => void;
-  /** This page's offer or answer for a media call is on its way: the call is under way. */
-  calling: () => void;
 }
 
 export interface RoomSessionOptions {

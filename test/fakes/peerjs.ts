@@ -87,6 +87,10 @@ export class FakePeerConnection extends EventTarget {
   getTransceivers(): RTCRtpTransceiver[] {
     return [];
   }
+  /** The fake's received tracks carry no packets, so no receiver has a level to tell. */
+  getReceivers(): RTCRtpReceiver[] {
+    return [];
+  }
   /** A transceiver to receive on: the fake carries tracks without them, so it only asks for a negotiation. */
   addTransceiver(): RTCRtpTransceiver {
     this.needNegotiation();

@@ -172,6 +172,7 @@ export class RtcCall extends RoomElement {
     this,
     {
       participantJoined: (participant) => {
+        this.firstRender.release(); // the first person is here: the render no longer delays them
         this.announce(this.t.joined(participant.name));
         this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
@@ -182,7 +183,6 @@ export class RtcCall extends RoomElement {
       },
       error: (error) => this.notices.sessionError(error, this.participants),
       signalling: (state) => this.notices.signalling(state),
-      calling: () => this.firstRender.release(),
     },
     () => void this.endCall('removed'),
     // The call's people: a member who only has the chat open, or who left the call and kept
