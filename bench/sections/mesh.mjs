@@ -24,8 +24,8 @@ export async function mesh({ browser, base, runId, quick, diagnose, log }) {
   const reps = 1;
   // A quick run stops at 4: on 2 cores, 5 and 6 take tens of seconds each.
   const sizes = quick ? [2, 3, 4] : [2, 3, 4, 5, 6];
-  // CPU with 4 in the call (as the issue asks) and, in a full run, with 3 as well: on 2 cores,
-  // 4 participants with video nearly saturate the machine, which caps the figure.
+  // CPU with 4 in the call, and with 3: on 2 cores, 4 participants with video nearly saturate
+  // the machine, which caps the figure.
   const cpuPoints = quick ? { 3: 10, 4: 10 } : { 3: 10, 4: 20 };
   const url = `${base}/bench/call.html`;
   const sides = ['element', 'raw', ...(diagnose ? ['session', 'raw + data'] : [])];
