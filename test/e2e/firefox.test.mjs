@@ -55,6 +55,7 @@ function remotes() {
         playing: !!v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused,
         playedFor: v ? v.currentTime : 0,
         placeholder: !!t.querySelector('[part~="placeholder"]'),
+        speaking: t.matches('[part~="speaking-tile"]'),
       };
     }),
   };
@@ -146,6 +147,27 @@ describe('a call between Chromium and Firefox', { skip }, () => {
       await b.context.close();
     });
   }
+
+  // Who speaks is read from the level each audio packet carries (RFC 6464): each browser's
+  // packets must carry it, and each must read it from the other's. A visitor with the microphone
+  // off is nobody's speaker on their own page, so the other one is all that can be heard there.
+  it('each shows the other speaking while its own microphone is off', async () => {
+    const room = `e2e-ff-speaking-${Date.now()}`;
+    const a = await visitor(chromium, room, 'Chromium');
+    const b = await visitor(firefox, room, 'Firefox');
+    await until(a.page, seesVideoOf('Firefox'), 'Chromium does not see Firefox', 30_000);
+    await until(b.page, seesVideoOf('Chromium'), 'Firefox does not see Chromium', 30_000);
+    const microphone = (v, on) => v.page.evaluate((on) => document.querySelector('rtc-call').toggleMicrophone(on), on);
+    const shows = (name) => (s) => s.tiles.some((t) => t.name === name && t.speaking);
+    await microphone(a, false);
+    await until(a.page, shows('Firefox'), 'Chromium does not show Firefox speaking', 15_000);
+    await microphone(a, true);
+    await microphone(b, false);
+    await until(b.page, shows('Chromium'), 'Firefox does not show Chromium speaking', 15_000);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await a.context.close();
+    await b.context.close();
+  });
 
   // A shared screen comes on the pair's one connection by renegotiation, between two browsers
   // whose offers differ; the other side shows it as a screen tile, and it goes when sharing stops.
