@@ -181,12 +181,18 @@ test('the PeerServer answers over HTTP at its path', async (t) => {
   assert.equal((await fetch(`${url}/peerjs/peerjs/peers`)).status, 401, 'discovery is off by default');
 });
 
-test('the PeerServer opens peers, refuses a taken id and relays offers', async (t) => {
-  const { port } = await startServer(t);
+/** Two peers, alice and bob, on the server at `port`, each once it is told OPEN. */
+async function openPair(t, port) {
   const alice = connectPeer(t, port, { id: 'alice' });
   const bob = connectPeer(t, port, { id: 'bob' });
   assert.deepEqual(await alice.next(), { type: 'OPEN' });
   assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  return { alice, bob };
+}
+
+test('the PeerServer opens peers, refuses a taken id and relays offers', async (t) => {
+  const { port } = await startServer(t);
+  const { alice, bob } = await openPair(t, port);
 
   const impostor = connectPeer(t, port, { id: 'bob', token: 'another-token' });
   assert.equal((await impostor.next()).type, 'ID-TAKEN');
@@ -199,10 +205,7 @@ test('the PeerServer opens peers, refuses a taken id and relays offers', async (
 
 test('a relayed message names its true sender and carries nothing a stock PeerServer would not pass on', async (t) => {
   const { port } = await startServer(t);
-  const alice = connectPeer(t, port, { id: 'alice' });
-  const bob = connectPeer(t, port, { id: 'bob' });
-  assert.deepEqual(await alice.next(), { type: 'OPEN' });
-  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  const { alice, bob } = await openPair(t, port);
   const payload = { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' }, type: 'data', connectionId: 'dc_1' };
   // A forged sender, an extra field, a duplicate key (the last one counts, as in every JSON parser).
   alice.send(JSON.stringify({ type: 'CANDIDATE', dst: 'bob', src: 'carol', payload }));

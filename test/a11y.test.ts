@@ -4,7 +4,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
-import { addChatParticipant, addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
+import { addChatParticipant, addParticipant, closeAll, loseUdpUntil, part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall, RtcChat } from '../src/index.js';
 
@@ -162,15 +162,7 @@ describe('accessibility: a tile that shows a weak connection', () => {
     await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
     await until(() => el.participants.length === 1, 'Bob did not come');
     const shown = () => part(el, 'quality').find((q) => ['weak', 'bad'].includes(q.dataset.quality ?? ''));
-    // Every second, all UDP is dropped for 0.3 s, until the tile shows it (the scenario, not a check).
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const deadline = performance.now() + 40_000;
-    while (!shown() && performance.now() < deadline) {
-      await executeServerCommand('loopback-udp', { action: 'drop' });
-      await pause(300);
-      await executeServerCommand('loopback-udp', { action: 'restore' });
-      await pause(700);
-    }
+    await loseUdpUntil(() => !!shown(), 40_000);
     expect(shown(), 'a weak or bad sign on Bob\'s tile').to.not.equal(undefined);
     for (const theme of ['light', 'dark']) {
       el.setAttribute('theme', theme);

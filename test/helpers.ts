@@ -1,3 +1,4 @@
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { RtcCall, RtcChat } from '../src/index.js';
 
 /**
@@ -172,4 +173,20 @@ export async function addChatParticipant(attributes: Record<string, string>, opt
 /** The texts of a chat's messages as shown, oldest first. */
 export function shownMessages(chat: HTMLElement): string[] {
   return part(chat, 'message').map((m) => m.querySelector('[part~="text"]')?.textContent ?? '');
+}
+
+/**
+ * Loses about a third of all UDP packets in the test namespace (all of them dropped for 0.3 s in
+ * every second, bursts too short for a link to count as broken) until `done()` or `timeout` ms;
+ * the packets flow again after. The toggling is the scenario, not a check: the caller checks.
+ */
+export async function loseUdpUntil(done: () => boolean, timeout: number): Promise<void> {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const deadline = performance.now() + timeout;
+  while (!done() && performance.now() < deadline) {
+    await executeServerCommand('loopback-udp', { action: 'drop' });
+    await pause(300);
+    await executeServerCommand('loopback-udp', { action: 'restore' });
+    await pause(700);
+  }
 }

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ParticipantStats, RtcConnectionQualityEvent } from '../src/index.js';
 import { rtcServer } from './env.js';
-import { addParticipant, closeAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addParticipant, closeAll, loseUdpUntil, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** A participant whose rtc-connection-quality events are recorded from before it joins. */
 interface Watched extends TestParticipant {
@@ -104,15 +104,7 @@ describe('connection quality', () => {
       await until(() => lastQuality(ada, 'Bob') === 'good', () => `Bob's connection is not judged good to start with: ${JSON.stringify(ada.qualities.map((e) => e.detail.stats))}`, 30_000);
       const worse = () => ['weak', 'bad'].includes(lastQuality(ada, 'Bob') ?? '');
 
-      // Every second, all UDP is dropped for 0.3 s: about a third of the packets are lost, in
-      // bursts too short for the link to count as broken. The toggling is the scenario, not a check.
-      const deadline = performance.now() + 30_000;
-      while (!worse() && performance.now() < deadline) {
-        await executeServerCommand('loopback-udp', { action: 'drop' });
-        await pause(300);
-        await executeServerCommand('loopback-udp', { action: 'restore' });
-        await pause(700);
-      }
+      await loseUdpUntil(worse, 30_000);
       expect(lastQuality(ada, 'Bob'), 'Ada is told that Bob\'s connection got worse').to.be.oneOf(['weak', 'bad']);
       const event = ada.qualities.at(-1)!;
       expect(event.detail.stats.packetLoss, 'packets were lost').to.be.above(0.03);
