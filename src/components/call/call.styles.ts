@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { lobbyStyles } from './lobby.styles.js';
 
 /**
  * The light theme's colours. Every colour is read through a private `--_x` property whose value
@@ -22,7 +23,8 @@ const light = css`
   --_border: var(--rtc-call-border, #64748b);
 `;
 
-export const callStyles = css`
+/** What the whole element shares: the themes, the host box, panels and hints. */
+const base = css`
   :host {
     color-scheme: dark;
     --_bg: var(--rtc-call-background, #101418);
@@ -146,116 +148,10 @@ export const callStyles = css`
     margin: 0;
     color: var(--_muted);
   }
+`;
 
-  /* The lobby: preview above the form, side by side when there is room. */
-  .lobby {
-    display: flex;
-    flex: 1 1 0;
-    flex-direction: column;
-    gap: var(--_gap);
-    min-height: 0;
-    overflow-y: auto;
-  }
-  .preview {
-    position: relative;
-    flex: 1 1 auto;
-    min-height: 150px;
-    overflow: hidden;
-    border-radius: var(--_radius);
-    background: var(--_tile);
-  }
-  .preview .placeholder {
-    flex-direction: column;
-    gap: 8px;
-    padding: 12px 12px 56px;
-    text-align: center;
-  }
-  .preview .placeholder p {
-    margin: 0;
-  }
-  [part~='preview-video'] {
-    position: absolute;
-    inset: 0;
-    transform: scaleX(-1);
-  }
-  .preview-bar {
-    position: absolute;
-    right: 8px;
-    bottom: 8px;
-    left: 8px;
-    display: flex;
-    gap: 6px;
-    align-items: center;
-    justify-content: flex-end;
-  }
-  .meter {
-    flex: 1;
-    height: 8px;
-    max-width: 200px;
-    margin-right: auto;
-    overflow: hidden;
-    border-radius: 4px;
-    background: rgb(0 0 0 / 55%);
-  }
-  .meter-bar {
-    display: block;
-    height: 100%;
-    background: var(--_accent);
-    transform: scaleX(var(--level, 0));
-    transform-origin: left;
-    transition: transform 90ms linear;
-  }
-  .form {
-    display: flex;
-    flex: none;
-    flex-direction: column;
-    gap: 8px;
-  }
-  .form .hint {
-    font-size: 0.9em;
-  }
-  /* In a short box the form scrolls; the join button stays in view. */
-  .form [part~='join-button'] {
-    position: sticky;
-    bottom: 0;
-    box-shadow: 0 0 0 var(--_gap) var(--_bg);
-  }
-  @container call (min-width: 560px) {
-    .lobby {
-      flex-direction: row;
-    }
-    .preview {
-      flex: 3 1 0;
-    }
-    .form {
-      flex: 2 1 0;
-      justify-content: center;
-      min-width: 0;
-    }
-  }
-  .field {
-    display: flex;
-    flex-direction: column;
-    gap: 2px;
-    min-width: 0;
-  }
-  .field > span {
-    font-size: 0.9em;
-    color: var(--_muted);
-  }
-  input,
-  select {
-    width: 100%;
-    min-width: 0;
-    min-height: 40px;
-    padding: 6px 12px;
-    border: 1px solid var(--_border);
-    border-radius: var(--rtc-call-button-radius, 999px);
-    background: var(--_field);
-    color: var(--_fg);
-    font: inherit;
-  }
-
+/** The call itself: the stage and its tiles, the controls, the notices. */
+const stage = css`
   /* The call: a stage whose tiles are placed by layout.ts, and the controls below it. */
   .stage {
     position: relative;
@@ -548,3 +444,6 @@ export const callStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** The element's styles, in this order (the cascade is as if they were one sheet). */
+export const callStyles = [base, lobbyStyles, stage];
