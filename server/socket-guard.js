@@ -6,6 +6,7 @@
 // tick leaves in one write.
 
 import { clientAddress } from './client-address.js';
+import { CLAIMED, COUNTED, GIVEN_UP, LEFT, SERVER_CLOSING, guardedSocketClass } from './guarded-socket.js';
 import { KeptMessages } from './kept-messages.js';
 import { passOn, parseMessage } from './pass-on.js';
 import { peerQuery } from './peer-query.js';
@@ -18,21 +19,6 @@ const CLOSE_TIMEOUT = 2000;
 const WARN_INTERVAL = 10_000;
 
 export const TOO_MANY_CONNECTIONS = 'Too many connections from your address';
-
-// What the guard keeps per socket, as fields of the socket itself (GuardedWebSocket below): no
-// per-socket closures, wrappers or side tables, so that a socket costs about what it costs `peer`.
-/** Counted against its address. */
-const COUNTED = 1;
-/** The server began to close it. */
-const SERVER_CLOSING = 2;
-/** The client closed it with a close frame of its own. */
-const GIVEN_UP = 4;
-/** The cluster granted its claim. */
-const CLAIMED = 8;
-/** `peer` dropped its client from its list on a LEAVE without destination; the socket stays open. */
-const LEFT = 16;
-/** What is sent to it is held until the end of this tick (see GuardedWebSocket.send). */
-const CORKED = 32;
 
 /**
  * @typedef {object} Pending a claim the cluster checks or has granted
@@ -91,101 +77,15 @@ export class SocketGuard {
    * @param {import('ws').ServerOptions} options
    */
   createWebSocketServer(WebSocket, options) {
-    const emit = WebSocket.prototype.emit;
-    this.#emit = emit;
-    const OPEN = WebSocket.OPEN;
-    // The guard's side of the sockets' methods below (one set for the server, not per socket).
-    const sending = () => {
-      this.#sent = true;
-    };
-    const checkBacklog = (/** @type {any} */ socket) => this.#checkBacklog(socket);
-    const flush = (/** @type {any} */ socket) => {
-      socket.flags &= ~CORKED;
-      socket._socket?.uncork();
-      checkBacklog(socket);
-    };
-    const message = (/** @type {any} */ socket, /** @type {Buffer} */ data, /** @type {boolean} */ isBinary) =>
-      this.#message(socket, data, isBinary);
-    const closed = (/** @type {any} */ socket, /** @type {number} */ code) => this.#closed(socket, code);
-    // Every socket the server accepts is one of these: the guard's checks are its methods, shared
-    // by all, and its state is four fields.
-    class GuardedWebSocket extends WebSocket {
-      /** @param {any[]} args as ws passes them */
-      constructor(...args) {
-        super(.../** @type {[any, any, any]} */ (args));
-        /** The address it counts against. */
-        this.address = '';
-        this.flags = 0;
-        /** @type {PeerClient | undefined} the client `peer` gave it to */
-        this.client = undefined;
-        /** @type {Pending | undefined} */
-        this.pending = undefined;
-      }
-
-      /**
-       * @param {any} data
-       * @param {any} [options]
-       * @param {any} [callback]
-       */
-      send(data, options, callback) {
-        sending();
-        // Dropped: the socket is on its way out.
-        if (this.readyState !== OPEN) return;
-        // What is sent to one socket in one tick leaves in one write, at the end of the tick,
-        // and its backlog is checked then, once the system has taken what it takes.
-        const raw = /** @type {any} */ (this)._socket;
-        if (!raw) {
-          /** @type {(...args: any[]) => void} */ (super.send).call(this, data, options, callback);
-          return checkBacklog(this);
-        }
-        if (!(this.flags & CORKED)) {
-          this.flags |= CORKED;
-          raw.cork();
-          process.nextTick(flush, this);
-        }
-        /** @type {(...args: any[]) => void} */ (super.send).call(this, data, options, callback);
-      }
-
-      /** @type {import('ws')['close']} */
-      close(code, reason) {
-        // ws answers a client's close frame with close(): that one the client began.
-        if (!(/** @type {any} */ (this)._closeFrameReceived)) this.flags |= SERVER_CLOSING;
-        super.close(code, reason);
-      }
-
-      terminate() {
-        this.flags |= SERVER_CLOSING;
-        super.terminate();
-      }
-
-      /**
-       * ws emits every event with at most two arguments (a listener of a one-argument event gets
-       * an `undefined` second one).
-       * @param {string | symbol} event
-       * @param {any} [a]
-       * @param {any} [b]
-       */
-      emit(event, a, b) {
-        switch (event) {
-          case 'message':
-            return message(this, a, b);
-          case 'close':
-            closed(this, a);
-            break;
-          case 'ping': {
-            // ws answers pings itself; its answers queue like any other data.
-            const result = emit.call(this, event, a);
-            if (!(this.flags & CORKED)) checkBacklog(this);
-            return result;
-          }
-          case 'error':
-            // `peer` listens only on sockets it sees; an error must never go unheard.
-            if (this.listenerCount('error') === 0) return false;
-            break;
-        }
-        return emit.call(this, event, a, b);
-      }
-    }
+    this.#emit = WebSocket.prototype.emit;
+    const GuardedWebSocket = guardedSocketClass(WebSocket, {
+      sending: () => {
+        this.#sent = true;
+      },
+      checkBacklog: (socket) => this.#checkBacklog(socket),
+      message: (socket, data, isBinary) => this.#message(socket, data, isBinary),
+      closed: (socket, code) => this.#closed(socket, code),
+    });
     const admit = (/** @type {any} */ socket, /** @type {any} */ req) => this.#admit(socket, req);
     const Server = /** @type {typeof import('ws').Server} */ (/** @type {any} */ (WebSocket).WebSocketServer);
     class GuardedWebSocketServer extends Server {
