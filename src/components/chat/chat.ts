@@ -145,6 +145,8 @@ export class RtcChat extends RoomElement {
   /** Bumped by every stop, so that a join still under way knows it was overtaken. */
   #generation = 0;
   #stick = true;
+  /** Where this element last put the list when it followed the newest message; null once the reader scrolled up. */
+  #pinned: number | null = 0;
   #forceScroll = false;
   /** A message just went out: the update that shows it waits a moment (see `scheduleUpdate`). */
   #sent = false;
@@ -272,7 +274,7 @@ export class RtcChat extends RoomElement {
     // Layout is read (and the list scrolled) only when entries come or go: a progress bar
     // moving on leaves the scroll position alone and costs no forced layout.
     this.#grew = this.#end() !== this.#shown;
-    if (this.#grew) this.#stick = this.#atBottom();
+    if (this.#grew) this.#stick = this.#following();
   }
 
   protected override updated(): void {
@@ -284,6 +286,7 @@ export class RtcChat extends RoomElement {
     const list = this.#list;
     if (list && ((this.#grew && this.#stick) || this.#forceScroll)) {
       list.scrollTop = list.scrollHeight;
+      this.#pinned = list.scrollTop;
       if (this._unread) this._unread = 0;
     }
     this.#forceScroll = false;
@@ -315,6 +318,16 @@ export class RtcChat extends RoomElement {
     return !list || list.scrollHeight - list.scrollTop - list.clientHeight <= BOTTOM_SLACK;
   }
 
+  /**
+   * Whether the reader follows the newest message: at the bottom, or not scrolled up from where
+   * this element last put them. The second half keeps a change of layout (a notice above the
+   * list, the unread button below it) from being taken for a reader who scrolled up.
+   */
+  #following(): boolean {
+    if (this.#atBottom()) return true;
+    return this.#pinned !== null && this.#list!.scrollTop >= this.#pinned - BOTTOM_SLACK;
+  }
+
   /** A new message list for a new room; the old one's transfers are canceled. */
   #reset(parts: ChatParts, limits: ChatLimits): void {
     this.#chat?.stop();
@@ -325,7 +338,7 @@ export class RtcChat extends RoomElement {
         // list's layout) comes after.
         this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
         if (history) return;
-        if (!this.#atBottom()) this._unread++;
+        if (!this.#following()) this._unread++;
         this.#announcer.say(this.t.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
@@ -335,6 +348,7 @@ export class RtcChat extends RoomElement {
       acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
     });
     this._unread = 0;
+    this.#pinned = 0;
   }
 
   #join(): Promise<void> {
@@ -432,7 +446,13 @@ export class RtcChat extends RoomElement {
   }
 
   #onScroll(): void {
-    if (this._unread && this.#atBottom()) this._unread = 0;
+    const list = this.#list!;
+    if (this.#atBottom()) {
+      this.#pinned = list.scrollTop;
+      if (this._unread) this._unread = 0;
+    } else if (this.#pinned !== null && list.scrollTop < this.#pinned - BOTTOM_SLACK) {
+      this.#pinned = null;
+    }
   }
 
   #onKeyDown(e: KeyboardEvent): void {
