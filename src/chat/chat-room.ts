@@ -120,8 +120,6 @@ export class ChatRoom {
   readonly #unconfirmed = new Map<string, string>();
   /** This page's own mistakes reported (an empty message): each kind once, until a message goes out. */
   readonly #mine = new Set<ChatProblemType>();
-  /** Problems without a sender (`problemOnce`): each message once per 10 s. */
-  readonly #throttle = new RateLimiter(1, 10_000, MAX_REPORTED);
   #seq = 0;
   #nextTransfer = 1;
   /** Until when links are people who were already in the room ("is here", not "joined"). */
@@ -520,10 +518,5 @@ export class ChatRoom {
     if (kinds.has(type)) return;
     kinds.add(type);
     this.host.problem(type, message);
-  }
-
-  /** Reports trouble that has no sender (the session's) at most once per 10 s per message and kind. */
-  problemOnce(type: ChatProblemType, message: string, source = message): void {
-    if (this.#throttle.allow(`${source}\n${type}`)) this.host.problem(type, message);
   }
 }

@@ -9,7 +9,7 @@ import { loadSession, type SessionModule } from './lazy.js';
 // The session layer's types an element needs, so that it imports nothing from session/.
 export type { ConfigError } from '../session/config.js';
 export type { SessionRequest } from '../session/registry.js';
-export type { Participant, SessionError } from '../session/room-session.js';
+export type { Participant, SessionError, SessionErrorFacts } from '../session/room-session.js';
 
 export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
@@ -167,7 +167,7 @@ export class RoomController implements ReactiveController {
     // With relayed connections only, no relay credentials means nobody can be reached: say so.
     // Otherwise direct connections still work, and the page is not bothered.
     const relayOnly = options.iceTransportPolicy === 'relay';
-    const noRelay = (reason: NoRelayReason) => this.handlers.error?.(new lib.SessionError('server-error', NO_RELAY_MESSAGES[reason], false));
+    const noRelay = (reason: NoRelayReason) => this.handlers.error?.(new lib.SessionError('server-error', NO_RELAY_MESSAGES[reason], false, { relay: reason }));
     this.ice.start(session, relayOnly ? noRelay : null);
     const { roster } = this.options;
     /** The reason of the room's participant-left under way, for the roster's own left. */

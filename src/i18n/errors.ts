@@ -1,5 +1,5 @@
-import { NO_RELAY_MESSAGES } from '../controllers/room-controller.js';
-import type { RtcErrorType } from '../events/error.js';
+import type { ConfigError, SessionError, SessionErrorFacts } from '../controllers/room-controller.js';
+import type { RtcErrorDetail, RtcErrorType } from '../events/error.js';
 import type { Device, Strings } from './en.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Device, Strings } from './en.js';
  * wrote (which the `rtc-error` event carries for developers): enough to say it again in the
  * element's language.
  */
-export interface Problem {
+export interface Problem extends SessionErrorFacts {
   type: RtcErrorType | 'empty-message';
   fatal?: boolean;
   /** A configuration problem: the attribute at fault (ConfigError's `field`) and its value. */
@@ -22,8 +22,6 @@ export interface Problem {
   load?: boolean;
   /** A chat problem of this page's own doing (sending), rather than someone else's. */
   own?: boolean;
-  /** The session's English message, for the few types whose message tells cases apart. */
-  message?: string;
   /** A name, file name, size or limit the sentence needs. */
   name?: string;
   size?: number;
@@ -81,7 +79,7 @@ export function problemText(t: Strings, p: Problem): string {
       return t.errorInvalidKey;
     case 'server-error':
       // Non-fatal: the relay server this page must use cannot be had (RoomController).
-      if (p.message === NO_RELAY_MESSAGES.refused) return t.errorRelayRefused;
+      if (p.relay === 'refused') return t.errorRelayRefused;
       return p.fatal === false ? t.errorNoRelay : t.errorServer;
     case 'browser-incompatible':
       return t.errorBrowser;
@@ -95,11 +93,8 @@ export function problemText(t: Strings, p: Problem): string {
       return p.own ? t.errorNotJoined : t.errorEnded;
     case 'negotiation-failed':
       return t.errorNegotiation;
-    case 'protocol': {
-      // The session's message names the two versions (errors.ts, otherVersion).
-      const versions = /another version of rtc-elements \((.+?), this page speaks (.+?)\)/.exec(p.message ?? '');
-      return versions ? t.errorOtherVersion(versions[1], versions[2]) : t.errorProtocol;
-    }
+    case 'protocol':
+      return p.versions ? t.errorOtherVersion(...p.versions) : t.errorProtocol;
     case 'duplicate-name':
       return p.name ? t.errorDuplicateName(p.name) : t.errorProtocol;
     case 'media-denied':
@@ -133,13 +128,34 @@ export function problemText(t: Strings, p: Problem): string {
   }
 }
 
+const isConfigError = (err: unknown): err is ConfigError => err instanceof Error && err.name === 'ConfigError';
+const isSessionError = (err: unknown): err is SessionError => err instanceof Error && err.name === 'SessionError';
+
 /**
- * What the elements know of a join that failed before reaching the server: a ConfigError (its
- * `field`, and the element's value for it) or a LoadError; anything else is a network problem.
+ * A join that failed, as `rtc-error` tells it and as the element says it: a ConfigError (its
+ * `field`, and the element's value for it), a chunk of code that did not load (LoadError), or
+ * the session's error; anything else is a network problem.
  */
-export function configProblem(el: object, err: unknown): Problem {
-  const e = (err ?? {}) as { type?: Problem['type']; field?: string; name?: string };
-  if (e.type !== 'invalid-config' || !e.field) return { type: e.type ?? 'network', fatal: true, load: e.name === 'LoadError' };
-  const property = e.field.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-  return { type: 'invalid-config', fatal: true, field: e.field, value: (el as Record<string, unknown>)[property] };
+export function failure(el: object, err: unknown): [RtcErrorDetail, Problem] {
+  if (isSessionError(err)) return sessionProblem(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (isConfigError(err)) {
+    const property = err.field.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    return [
+      { type: 'invalid-config', message, fatal: true },
+      { type: 'invalid-config', fatal: true, field: err.field, value: Reflect.get(el, property) },
+    ];
+  }
+  return [
+    { type: 'network', message, fatal: true },
+    { type: 'network', fatal: true, load: err instanceof Error && err.name === 'LoadError' },
+  ];
+}
+
+/** The session's error, as `rtc-error` tells it and as the element says it; `name` names a namesake. */
+export function sessionProblem(err: SessionError, name?: string): [RtcErrorDetail, Problem] {
+  return [
+    { type: err.type, message: err.message, fatal: err.fatal },
+    { ...err.facts, type: err.type, fatal: err.fatal, name },
+  ];
 }

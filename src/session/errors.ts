@@ -4,7 +4,7 @@
  * The fatal ones end the join and are thrown (room-session.ts, doorkeeper.ts, server-link.ts).
  */
 import { PROTOCOL, otherVersion } from './protocol.js';
-import { SessionError } from './types.js';
+import { SessionError, type SessionErrorFacts } from './types.js';
 
 /** Errors remembered per kind and sender, so that each is reported once. */
 export const MAX_REPORTED = 256;
@@ -48,6 +48,7 @@ export class Reports {
       from,
       'protocol',
       `Someone using another version of rtc-elements (${theirs}, this page speaks ${PROTOCOL}) tried to reach this room; everyone must load the same version.`,
+      { versions: [theirs, PROTOCOL] },
     );
   }
 
@@ -57,11 +58,11 @@ export class Reports {
   }
 
   /** Reports a non-fatal error once per kind and sender (at most MAX_REPORTED remembered). */
-  private report(from: string, type: SessionError['type'], message: string): void {
+  private report(from: string, type: SessionError['type'], message: string, facts?: SessionErrorFacts): void {
     const key = `${from}\n${type}`;
     if (this.said.has(key)) return;
     if (this.said.size >= MAX_REPORTED) this.said.delete(this.said.values().next().value!);
     this.said.add(key);
-    this.host.tell(new SessionError(type, message, false));
+    this.host.tell(new SessionError(type, message, false, facts));
   }
 }

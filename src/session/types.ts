@@ -31,12 +31,24 @@ export type SessionErrorType =
   | 'protocol'
   | 'duplicate-name';
 
+/**
+ * What an error's English message says that an element may need to say again in its own
+ * language, as data: the elements never read the message for it.
+ */
+export interface SessionErrorFacts {
+  /** 'protocol', from a page of another version: its version and this page's. */
+  versions?: readonly [theirs: string, ours: string];
+  /** 'server-error', the relay this page must use cannot be had: refused, or not reached. */
+  relay?: 'unavailable' | 'refused';
+}
+
 export class SessionError extends Error {
   constructor(
     readonly type: SessionErrorType,
     message: string,
     /** A fatal error ends the session; the others are reported and the call goes on. */
     readonly fatal: boolean = true,
+    readonly facts: SessionErrorFacts = {},
   ) {
     super(message);
     this.name = 'SessionError';

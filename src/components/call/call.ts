@@ -1,13 +1,13 @@
 import { html, type PropertyValues } from 'lit';
-import { RoomController, type ConfigError, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
+import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
 import { DevicesController } from '../../controllers/devices.js';
-import type { LoadError, SessionModule } from '../../controllers/lazy.js';
+import type { SessionModule } from '../../controllers/lazy.js';
 import { Announcer } from '../announcer.js';
 import { RoomElement } from '../room-element.js';
 import type { Strings } from '../../i18n/en.js';
-import { configProblem, type Problem } from '../../i18n/errors.js';
+import { failure, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import type { RtcErrorDetail, RtcErrorType } from '../../events/error.js';
+import type { RtcErrorDetail } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
@@ -431,8 +431,7 @@ export class RtcCall extends RoomElement {
     } catch (err) {
       if (generation !== this.generation) return;
       this.devices.stop();
-      const e = err as Partial<ConfigError | LoadError>;
-      this.fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true }, configProblem(this, err));
+      this.fail(...failure(this, err));
       throw err;
     }
     joined.catch(() => {}); // awaited below, unless a leave overtakes this join
@@ -444,10 +443,9 @@ export class RtcCall extends RoomElement {
       await joined;
     } catch (err) {
       if (generation !== this.generation) return;
-      const e = err as SessionError;
       this.devices.stop();
       await this.controller.detach();
-      this.fail({ type: (e.type as RtcErrorType) ?? 'network', message: e.message, fatal: true });
+      this.fail(...failure(this, err));
       throw err;
     }
     if (generation !== this.generation) return;

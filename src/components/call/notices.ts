@@ -1,9 +1,9 @@
 import { html, nothing, type ReactiveControllerHost } from 'lit';
 import type { Participant, SessionError } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
-import { problemText, type Problem } from '../../i18n/errors.js';
+import { problemText, sessionProblem, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
+import { RtcErrorEvent, type RtcErrorDetail } from '../../events/error.js';
 import { icon } from './icons.js';
 
 /** What the notices need of the element besides its DOM. */
@@ -105,7 +105,7 @@ export class Notices {
   sessionError(error: SessionError, participants: readonly Participant[]): void {
     if (error.fatal) return;
     const twin = error.type === 'duplicate-name' ? participants.find((p) => p.tag)?.name : undefined;
-    this.notice({ type: error.type as RtcErrorType, message: error.message, fatal: false }, { type: error.type as RtcErrorType, fatal: false, name: twin, message: error.message });
+    this.notice(...sessionProblem(error, twin));
   }
 
   /** The visitor dismissed a notice: focus goes to the next notice's Dismiss, else on below. */

@@ -1,16 +1,16 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatEntry, ChatLimits, ChatProblemType, ChatRoom } from '../../chat/chat-room.js';
+import type { ChatEntry, ChatLimits, ChatRoom } from '../../chat/chat-room.js';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
-import { lazy, type LoadError } from '../../controllers/lazy.js';
-import { RoomController, type ConfigError, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
+import { lazy } from '../../controllers/lazy.js';
+import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
 import { Announcer, excerpt } from '../announcer.js';
 import { RoomElement } from '../room-element.js';
-import { configProblem, problemText, type Problem } from '../../i18n/errors.js';
+import { failure, problemText, sessionProblem, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import { RtcErrorEvent, type RtcErrorDetail, type RtcErrorType } from '../../events/error.js';
+import { RtcErrorEvent, type RtcErrorDetail } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import { RtcFileProgressEvent } from '../../events/file-progress.js';
 import { RtcFileReceivedEvent } from '../../events/file-received.js';
@@ -173,7 +173,8 @@ export class RtcChat extends RoomElement {
         if (this._phase === 'joined') this.#announcer.say(this.t.left(p.name));
         this.#chat?.left(p, reason);
       },
-      error: (e) => !e.fatal && this.#chat?.problemOnce(e.type as ChatProblemType, e.message),
+      // The session reports each kind of trouble once per sender; a fatal one ends the join, which says it.
+      error: (e) => !e.fatal && this.#notice(...sessionProblem(e, e.type === 'duplicate-name' ? this.#namesake() : undefined)),
       frame: (from, frame) => this.#chat?.frame(from, frame),
       binary: (from, data) => this.#chat?.binary(from, data),
     },
@@ -343,7 +344,7 @@ export class RtcChat extends RoomElement {
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
-      problem: (type, message) => this.#notice({ type, message, fatal: false }, { ...this.#problemOf(type), message }),
+      problem: (type, message) => this.#notice({ type, message, fatal: false }, this.#problemOf(type)),
       beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
       acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
     });
@@ -371,8 +372,7 @@ export class RtcChat extends RoomElement {
       limits = parts.checkLimits(this);
     } catch (err) {
       if (generation !== this.#generation) return;
-      const e = err as Partial<ConfigError | LoadError>;
-      return this.#fail({ type: e.type ?? 'network', message: e.message ?? String(err), fatal: true }, configProblem(this, err));
+      return this.#fail(...failure(this, err));
     }
     this.#parts = parts;
     this.#limits = limits;
@@ -389,8 +389,7 @@ export class RtcChat extends RoomElement {
     } catch (err) {
       if (generation !== this.#generation) return;
       await this.#controller.detach();
-      const e = err as SessionError;
-      return this.#fail({ type: (e.type as RtcErrorType) ?? 'network', message: e.message, fatal: true });
+      return this.#fail(...failure(this, err));
     }
     if (generation !== this.#generation) return;
     this.#controller.startChat(this.#chat!);
@@ -432,8 +431,13 @@ export class RtcChat extends RoomElement {
     const limits = this.#limits;
     const max =
       type === 'message-too-long' ? limits?.maxMessageLength : type === 'rate-limited' ? limits?.maxMessageRate : type === 'file-too-large' ? limits?.maxFileSize : undefined;
-    const name = own ? own.name : type === 'duplicate-name' ? this.participants.find((p) => p.tag)?.name : undefined;
+    const name = own ? own.name : type === 'duplicate-name' ? this.#namesake() : undefined;
     return { type, fatal: false, own: !!own, name, size: own?.size, max };
+  }
+
+  /** The name two people here share, if any. */
+  #namesake(): string | undefined {
+    return this.participants.find((p) => p.tag)?.name;
   }
 
   /** Dismisses a notice; focus goes to the next one's Dismiss, else to the message box. */
