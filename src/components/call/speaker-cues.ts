@@ -3,8 +3,10 @@ import { AudioLevels } from '../../media/audio-level.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { CallAudio } from './speaker.js';
 
-/** How often audio levels are read: often enough for a speaker highlight to feel live. */
+/** How often who speaks is decided: often enough for a speaker highlight to feel live. */
 const SPEAKER_INTERVAL = 100;
+/** How often others' levels are read in between: once per audio packet (20 ms of sound). */
+const PEEK_INTERVAL = 20;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
 
@@ -48,7 +50,9 @@ export class SpeakerCues {
     }
     if (!stillWanted() || this.#running) return;
     const ears = new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id));
+    let tick = 0;
     const timer = setInterval(() => {
+      if (++tick % (SPEAKER_INTERVAL / PEEK_INTERVAL)) return ears.peek();
       ears.sync(new Map(this.source.participants().map((p) => [p.id, p.stream])), this.source.localAudio());
       const mic = this.source.micOn();
       const { speaker, speakingWhileMuted } = ears.sample(mic);
@@ -61,7 +65,7 @@ export class SpeakerCues {
       if (speakingWhileMuted) this.#mutedHintUntil = now + MUTED_HINT_MS;
       const hint = !mic && now < this.#mutedHintUntil;
       if (hint !== this.mutedHint) this.#hint(hint);
-    }, SPEAKER_INTERVAL);
+    }, PEEK_INTERVAL);
     this.#running = { ears, timer };
   }
 
