@@ -14,9 +14,9 @@ import type { ExtensionFrame } from '../session/protocol.js';
 import { CHUNK_HEADER, CHUNK_PAYLOAD, chatFrame, chunkHeader, frameReader, type ChatFrame, type FrameReader, type RejectReason } from './wire.js';
 
 /** Chunks are sent while the channel holds less than this… */
-export const HIGH_WATER = 1024 * 1024;
+export const HIGH_WATER = 256 * 1024;
 /** …and sending resumes when it has drained to this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER = 256 * 1024;
+export const LOW_WATER = 64 * 1024;
 /** The receiver moves chunks into a Blob every this many bytes, so they leave JS memory (fewer, larger Blobs cost less to make). */
 const FLUSH_EVERY = 16 * 1024 * 1024;
 /** How long a recipient may take to accept an offer, or to confirm a finished file. */
