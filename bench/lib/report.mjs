@@ -84,6 +84,7 @@ const SECTIONS = {
       ]),
       `   ratio of medians ${n(r.ratio, 2)}; target ≥ 0.8: ${verdict(r)}   (CPU: whole browser per transfer; main threads: sender + receiver page)`,
       ...(r.messages ? [messagesDuring(r.messages)] : []),
+      ...(r.first ? [firstTransfer(r.first)] : []),
     ].join('\n');
   },
   server(r) {
@@ -153,6 +154,14 @@ function messagesDuring(m) {
   return (
     `   a chat message one-way while <rtc-chat> sends the file (${m.sentDuring} sent, transfer ${m.transfer ?? 'failed'}): ${figures(m.during)}; ` +
     `without a transfer: ${figures(m.without)}; target ${m.target}: ${verdict(m)}`
+  );
+}
+
+/** The file section's first transfer on a new pair. */
+function firstTransfer(f) {
+  return (
+    `   the first 50 MiB on a new pair (transfer ${f.transfer ?? 'failed'}): <rtc-chat> ${n(f.elementSeconds, 2)} s, raw ${n(f.rawSeconds, 2)} s; ` +
+    `a chat message sent 200 ms in took ${n(f.firstMessage, 1)} ms, all ${f.messages.n} sent meanwhile median ${n(f.messages.median, 2)} ms`
   );
 }
 

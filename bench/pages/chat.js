@@ -209,12 +209,18 @@ async function sendChatFile(size) {
 /**
  * Chat messages one after the other, each once the one before has arrived and 100 ms have
  * passed, numbered from `first`: `count` of them, or, with a file of `size` bytes, as many as fit
- * while <rtc-chat> sends it (the first 200 ms after the transfer starts). Sent times by number.
+ * while <rtc-chat> sends it (the first 200 ms after the transfer starts). Sent times by number,
+ * and the ms from sendFile() until the transfer settled.
  */
 async function messagesDuringFile(size, count, first) {
+  const t0 = performance.now();
   const transfer = size ? chat.sendFile(file(size)) : null;
   let settled = !transfer;
-  transfer?.then(() => (settled = true));
+  let ms = null;
+  transfer?.then(() => {
+    settled = true;
+    ms = performance.now() - t0;
+  });
   if (transfer) await new Promise((resolve) => setTimeout(resolve, 200));
   const sent = {};
   for (let i = first; i < first + count && (!transfer || !settled); i++) {
@@ -222,7 +228,7 @@ async function messagesDuringFile(size, count, first) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const result = await transfer;
-  return { sent, state: result?.state ?? null };
+  return { sent, state: result?.state ?? null, ms };
 }
 
 // The fastest plain transfer: the whole file read at once, sent in the largest messages
