@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
 import { createRtcServer } from '../../server/index.js';
 import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
-import { pressJoin, until } from './page.mjs';
+import { pressJoin, seen, until } from './page.mjs';
 
 describe('visitors whose camera and microphone cannot be used', () => {
   let server;
@@ -55,7 +55,11 @@ describe('visitors whose camera and microphone cannot be used', () => {
       const state = await until(visitor, (s) => s.phase === 'in-call' && s.withVideo.includes('Camera'), 'the visitor does not see the other participant');
       assert.ok(state.errors.includes(type), `rtc-error types ${state.errors}`);
       assert.ok(state.notices.some((n) => n.includes(text) && n.includes('see and hear the others')), `notices: ${state.notices}`);
-      await until(host1, (s) => s.phase === 'in-call' && s.names.includes('Visitor'), 'the other participant does not see the visitor');
+      await until(host1, (s) => s.phase === 'in-call' && s.names.includes('Visitor'), 'the other participant does not see the visitor').catch(async (error) => {
+        // What the visitor shows by then, for the failure's message.
+        error.message += `; the visitor's page shows ${JSON.stringify(await visitor.evaluate(seen))}`;
+        throw error;
+      });
       const names = await host1.evaluate(() => document.querySelector('rtc-call').participants.map((p) => p.name));
       assert.deepEqual(names, ['Visitor']);
     });
