@@ -39,5 +39,7 @@ describe('problems, from what failed to what the element says', () => {
     const [fatal, fatalProblem] = failure({}, new SessionError('room-full', 'This room is full (2 people at most).'));
     expect(fatal).to.deep.equal({ type: 'room-full', message: 'This room is full (2 people at most).', fatal: true });
     expect(problemText(german, fatalProblem)).to.equal(german.errorRoomFull);
+    // Whatever ends a join is fatal.
+    expect(failure({}, new SessionError('negotiation-failed', 'x', false))[0].fatal).to.equal(true);
   });
 });

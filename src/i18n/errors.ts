@@ -137,7 +137,11 @@ const isSessionError = (err: unknown): err is SessionError => err instanceof Err
  * the session's error; anything else is a network problem.
  */
 export function failure(el: object, err: unknown): [RtcErrorDetail, Problem] {
-  if (isSessionError(err)) return sessionProblem(err);
+  if (isSessionError(err)) {
+    // The join is over, whatever the error says of itself.
+    const [detail, problem] = sessionProblem(err);
+    return [{ ...detail, fatal: true }, { ...problem, fatal: true }];
+  }
   const message = err instanceof Error ? err.message : String(err);
   if (isConfigError(err)) {
     const property = err.field.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
