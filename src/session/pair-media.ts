@@ -45,6 +45,8 @@ interface Pair {
    * microphone start and stop without a renegotiation.
    */
   ready: Set<RTCRtpSender>;
+  /** The receiver of the member's microphone track, looked up once per track (audioLevel is read every 20 ms). */
+  heard: { track: MediaStreamTrack; receiver: RTCRtpReceiver | undefined } | null;
 }
 
 /** Tracks kept from one member at most: a microphone, a camera and a screen, with room to spare. */
@@ -92,8 +94,8 @@ export class PairMedia {
     const pair = this.pairs.get(id);
     const track = pair?.camera.getAudioTracks()[0];
     if (!pair || !track) return 0;
-    const receiver = pair.negotiation.pc.getReceivers().find((r) => r.track === track);
-    const source = receiver?.getSynchronizationSources?.()[0];
+    if (pair.heard?.track !== track) pair.heard = { track, receiver: pair.negotiation.pc.getReceivers().find((r) => r.track === track) };
+    const source = pair.heard.receiver?.getSynchronizationSources?.()[0];
     if (!source) return 0;
     // On the performance timeline (the specification) or, in older browsers, the epoch.
     const age = Math.min(Math.abs(performance.now() - source.timestamp), Math.abs(Date.now() - source.timestamp));
@@ -147,7 +149,7 @@ export class PairMedia {
       send: (frame) => this.host.send(id, frame),
       track: (e) => this.onTrack(id, e),
     });
-    const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set(), ready: new Set() };
+    const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set(), ready: new Set(), heard: null };
     this.pairs.set(id, pair);
     this.adoptTransceivers(id, pair);
     this.sync(id);
