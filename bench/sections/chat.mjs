@@ -189,7 +189,7 @@ async function firstTransfers(ctx, p) {
   const during = await p.a.eval((size) => window.bench.messagesDuringFile(size, 100, 300_000), FILE_SIZE);
   const raw = await p.a.eval((size) => window.bench.sendRawFile(size), FILE_SIZE);
   const arrivals = await p.b.eval(() => window.bench.arrivals());
-  const oneWay = Object.entries(during.sent).map(([i, at]) => (at == null || arrivals.chat[i] == null ? NaN : arrivals.chat[i] - before.offset - at));
+  const oneWay = oneWayTimes(during.sent, arrivals, before.offset);
   ctx.log(`  first transfer: <rtc-chat> ${(during.ms / 1000).toFixed(2)} s, raw ${(raw.ms / 1000).toFixed(2)} s; first message ${oneWay[0]?.toFixed(1)} ms`);
   return {
     elementSeconds: during.ms == null ? NaN : during.ms / 1000,
@@ -212,7 +212,7 @@ async function messagesDuringTransfer(ctx, p) {
   const after = await p.a.eval(() => window.bench.sync());
   const arrivals = await p.b.eval(() => window.bench.arrivals());
   const offset = (before.offset + after.offset) / 2;
-  const oneWay = (sent) => Object.entries(sent).map(([i, at]) => (at == null || arrivals.chat[i] == null ? NaN : arrivals.chat[i] - offset - at));
+  const oneWay = (sent) => oneWayTimes(sent, arrivals, offset);
   const without = summary(oneWay(idle.sent));
   const withFile = summary(oneWay(during.sent));
   const lost = [...oneWay(idle.sent), ...oneWay(during.sent)].filter((v) => !Number.isFinite(v)).length;
@@ -225,4 +225,9 @@ async function messagesDuringTransfer(ctx, p) {
     target: 'median during a transfer ≤ median without + 5 ms',
     met: during.state === 'done' && lost === 0 && withFile.median <= without.median + 5,
   };
+}
+
+/** One-way ms of chat messages by number, from their sent times, the receiver's arrivals and its clock's offset (NaN: lost). */
+function oneWayTimes(sent, arrivals, offset) {
+  return Object.entries(sent).map(([i, at]) => (at == null || arrivals.chat[i] == null ? NaN : arrivals.chat[i] - offset - at));
 }
