@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatEntry, ChatLimits, ChatRoom } from '../../chat/chat-room.js';
+import type { ChatLimits, ChatRoom } from '../../chat/chat-room.js';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
@@ -17,6 +17,9 @@ import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { chatStyles } from './chat.styles.js';
+import { renderEntry, type EntryContext } from './entry.js';
+import { FileLinks } from './file-links.js';
+import { LogFollower } from './log-follower.js';
 
 /** The phases of a chat element, also exposed as custom states (`:state(joined)`). */
 export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
@@ -24,10 +27,6 @@ export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
 /** The chat core, loaded on the first join beside the session layer. */
 const loadChatParts = lazy(() => import('./chat-parts.js'));
 type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
-
-
-/** How close to the bottom (px) still counts as reading the newest messages. */
-const BOTTOM_SLACK = 40;
 
 /**
  * A chat for the people in a named room, with file sharing, peer to peer over WebRTC data
@@ -107,7 +106,6 @@ export class RtcChat extends RoomElement {
     _phase: { state: true, attribute: false },
     _error: { state: true, attribute: false },
     _notices: { state: true, attribute: false },
-    _unread: { state: true, attribute: false },
     _dragging: { state: true, attribute: false },
   };
 
@@ -129,7 +127,6 @@ export class RtcChat extends RoomElement {
   private _phase: ChatPhase = 'idle';
   private _error: RtcErrorDetail | null = null;
   private _notices: RtcErrorDetail[] = [];
-  private _unread = 0;
   private _dragging = false;
 
   // Internal members are #private: the bundle's minifier shortens those names.
@@ -144,16 +141,18 @@ export class RtcChat extends RoomElement {
   #joining: Promise<void> | null = null;
   /** Bumped by every stop, so that a join still under way knows it was overtaken. */
   #generation = 0;
-  #stick = true;
-  /** Where this element last put the list when it followed the newest message; null once the reader scrolled up. */
-  #pinned: number | null = 0;
-  #forceScroll = false;
   /** A message just went out: the update that shows it waits a moment (see `scheduleUpdate`). */
   #sent = false;
-  /** The list's length and last entry at the last update, and whether this update changes them. */
-  #shown = '';
-  #grew = false;
-  readonly #urls = new Map<string, string>();
+  /** Keeps the list at the newest message while the reader follows it, and counts the unread. */
+  readonly #follower = new LogFollower(
+    this,
+    () => this.renderRoot?.querySelector('[role="log"]') ?? null,
+    () => {
+      const entries = this.#chat?.entries ?? [];
+      return `${entries.length} ${entries.at(-1)?.key}`;
+    },
+  );
+  readonly #links = new FileLinks();
   /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
   #own: { name?: string; size?: number } | null = null;
   /** What is known of each problem shown, to say it in the element's language. */
@@ -215,7 +214,10 @@ export class RtcChat extends RoomElement {
     } finally {
       this.#own = null;
     }
-    if (message) this.#forceScroll = this.#sent = true;
+    if (message) {
+      this.#sent = true;
+      this.#follower.jump();
+    }
     return message;
   }
 
@@ -226,7 +228,7 @@ export class RtcChat extends RoomElement {
    */
   sendFile(file: File | Blob): Promise<ChatFile | null> {
     if (!this.#chat) return Promise.resolve(this.#notJoined());
-    this.#forceScroll = true;
+    this.#follower.jump();
     // The refusals come before the first await: while the call runs, they are this page's own.
     this.#own = { name: (file as File).name ?? '', size: file.size };
     try {
@@ -272,61 +274,15 @@ export class RtcChat extends RoomElement {
       this.#stop();
       void this.#controller.detach().then(() => this.#join());
     }
-    // Layout is read (and the list scrolled) only when entries come or go: a progress bar
-    // moving on leaves the scroll position alone and costs no forced layout.
-    this.#grew = this.#end() !== this.#shown;
-    if (this.#grew) this.#stick = this.#following();
   }
 
   protected override updated(): void {
     const states = this.#internals.states;
     states.clear();
     states.add(this._phase);
-    if (this._unread) states.add('unread');
+    if (this.#follower.unread) states.add('unread');
     if (this._dragging) states.add('drop-target');
-    const list = this.#list;
-    if (list && ((this.#grew && this.#stick) || this.#forceScroll)) {
-      list.scrollTop = list.scrollHeight;
-      this.#pinned = list.scrollTop;
-      if (this._unread) this._unread = 0;
-    }
-    this.#forceScroll = false;
-    this.#shown = this.#end();
-    // Object URLs of files no longer listed, or no longer kept (past the cap), go, so their memory can too.
-    if (this.#urls.size) {
-      const listed = new Set((this.#chat?.entries ?? []).map((e) => (e.kind === 'local' && e.data.type === 'file' && e.data.file.blob ? e.data.file.id : '')));
-      for (const [id, url] of this.#urls) {
-        if (!listed.has(id)) {
-          URL.revokeObjectURL(url);
-          this.#urls.delete(id);
-        }
-      }
-    }
-  }
-
-  /** The list's length and last entry. */
-  #end(): string {
-    const entries = this.#chat?.entries ?? [];
-    return `${entries.length} ${entries.at(-1)?.key}`;
-  }
-
-  get #list(): HTMLElement | null {
-    return this.renderRoot?.querySelector('[role="log"]') ?? null;
-  }
-
-  #atBottom(): boolean {
-    const list = this.#list;
-    return !list || list.scrollHeight - list.scrollTop - list.clientHeight <= BOTTOM_SLACK;
-  }
-
-  /**
-   * Whether the reader follows the newest message: at the bottom, or not scrolled up from where
-   * this element last put them. The second half keeps a change of layout (a notice above the
-   * list, the unread button below it) from being taken for a reader who scrolled up.
-   */
-  #following(): boolean {
-    if (this.#atBottom()) return true;
-    return this.#pinned !== null && this.#list!.scrollTop >= this.#pinned - BOTTOM_SLACK;
+    this.#links.keepListed(this.#chat?.entries ?? []);
   }
 
   /** A new message list for a new room; the old one's transfers are canceled. */
@@ -339,7 +295,7 @@ export class RtcChat extends RoomElement {
         // list's layout) comes after.
         this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
         if (history) return;
-        if (!this.#following()) this._unread++;
+        this.#follower.arrived();
         this.#announcer.say(this.t.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
@@ -348,8 +304,7 @@ export class RtcChat extends RoomElement {
       beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
       acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
     });
-    this._unread = 0;
-    this.#pinned = 0;
+    this.#follower.reset();
   }
 
   #join(): Promise<void> {
@@ -449,16 +404,6 @@ export class RtcChat extends RoomElement {
     (next[Math.min(index, next.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]'))?.focus();
   }
 
-  #onScroll(): void {
-    const list = this.#list!;
-    if (this.#atBottom()) {
-      this.#pinned = list.scrollTop;
-      if (this._unread) this._unread = 0;
-    } else if (this.#pinned !== null && list.scrollTop < this.#pinned - BOTTOM_SLACK) {
-      this.#pinned = null;
-    }
-  }
-
   #onKeyDown(e: KeyboardEvent): void {
     // Enter sends, Shift+Enter is a new line; Enter that confirms an IME composition is neither.
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
@@ -492,8 +437,10 @@ export class RtcChat extends RoomElement {
     const t = this.t;
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
-    const unread = this._unread;
+    const unread = this.#follower.unread;
     const tags = this.participants.map((p) => p.tag && `${p.id}${p.tag}`).join();
+    // Entries exist only once the chat core is loaded.
+    const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (f) => this.#links.urlFor(f), cancel: (id) => this.cancelFile(id) };
     return html`<div
       part="base"
       class="base"
@@ -519,18 +466,18 @@ export class RtcChat extends RoomElement {
             <p>${this._error ? this.#say(this._error) : ''}</p>
             ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>${t.tryAgain}</button>`}
           </div>`
-        : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
+        : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${() => this.#follower.scrolled()}>
               ${repeat(
                 this.#chat?.entries ?? [],
                 (e) => e.key,
                 // An entry renders again only when it changes (a file line's data is replaced
                 // on every change; messages never change) or the namesakes' marks do, so a long
                 // list costs little to update.
-                (e) => guard([e, e.kind === 'local' && e.data, tags, t], () => this.#renderEntry(e)),
+                (e) => guard([e, e.kind === 'local' && e.data, tags, t], () => renderEntry(e, entryContext)),
               )}
             </div>
             ${unread
-              ? html`<button part="button unread-button" class="small primary" @click=${() => ((this.#forceScroll = true), this.requestUpdate())}>${t.newMessages(unread)}</button>`
+              ? html`<button part="button unread-button" class="small primary" @click=${() => this.#follower.jump()}>${t.newMessages(unread)}</button>`
               : nothing}
             <form part="composer" @submit=${this.#submit}>
               <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" maxlength=${this.#limits?.maxMessageLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
@@ -543,53 +490,10 @@ export class RtcChat extends RoomElement {
     </div>`;
   }
 
-  #renderEntry(e: ChatEntry) {
-    // Entries exist only once the chat core is loaded.
-    const { fileStatus, isOver, linkify } = this.#parts!;
-    const t = this.t;
-    const line = e.kind === 'local' ? e.data : null;
-    if (line?.type === 'system') {
-      return html`<div part="system-line">${{ joined: t.joined, here: t.isHere, left: t.left, lost: t.leftLost }[line.event](line.name)}</div>`;
-    }
-    const m = e.kind === 'message' ? e.message : null;
-    const f = line?.file;
-    const mine = (m ?? f)!.mine;
-    const who = mine ? 'mine' : 'theirs';
-    const going = f && !isOver(f.state);
-    return html`<div part="${m ? 'message' : 'file'} ${who}" class="bubble ${who}" data-id=${(m ?? f)!.id}>
-      <div class="row meta">
-        <span part="sender">${mine ? t.you : (m?.name ?? f!.fromName)}${mine ? '' : this.#tag((m ?? f)!.from)}</span>
-        <time part="time" datetime=${new Date((m ?? f)!.time).toISOString()}>${t.time((m ?? f)!.time)}</time>
-        ${m?.relayedBy ? html`<span part="relayed">${t.relayedBy(m.relayedBy.name)}</span>` : nothing}
-      </div>
-      ${m
-        ? html`<div part="text">${linkify(m.text).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
-        : html`<div class="row">
-              ${f!.blob ? html`<a part="download" href=${this.#urlFor(f!)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
-              <span part="file-size">${t.fileSize(f!.size)}</span>
-            </div>
-            ${going ? html`<progress part="progress" max=${f!.size || 1} .value=${f!.bytes} aria-label=${f!.name}></progress>` : nothing}
-            <div class="row">
-              <span part="file-status">${fileStatus(t, f!)}</span>
-              ${going
-                ? html`<button part="button cancel-button" class="small" aria-label=${t.cancelFile(f!.name)} @click=${() => this.cancelFile(f!.id)}>${t.cancel}</button>`
-                : nothing}
-            </div>`}
-    </div>`;
-  }
-
   /** The mark that tells two people of the same name apart (` #2`), for someone here. */
   #tag(id: string): string {
     const tag = this.participants.find((p) => p.id === id)?.tag;
     return tag ? ` ${tag}` : '';
-  }
-
-  #urlFor(file: ChatFile): string {
-    let url = this.#urls.get(file.id);
-    // The link is binary whatever the sender declared: a peer's "text/html" or SVG must not
-    // open as a page of this origin. The Blob itself (rtc-file-received) keeps the declared type.
-    if (!url) this.#urls.set(file.id, (url = URL.createObjectURL(file.blob!.slice(0, file.blob!.size, 'application/octet-stream'))));
-    return url;
   }
 }
 
