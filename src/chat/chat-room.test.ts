@@ -3,7 +3,8 @@ import { until } from '../../test/helpers.js';
 import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
 import { ChatRoom, type ChatLimits, type ChatOptions, type ChatPeer, type ChatTransport } from './chat-room.js';
 import type { ChatMessage } from './store.js';
-import { HIGH_WATER, describe as describeFile, type ChatFile } from './transfer.js';
+import { HIGH_WATER } from './outgoing-file.js';
+import { describe as describeFile, type ChatFile } from './transfer.js';
 import { MAX_CHUNK_FRAME, MAX_COUNTER, encodeChunk } from './wire.js';
 
 /** The element's defaults. */

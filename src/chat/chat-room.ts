@@ -9,7 +9,9 @@ import type { ExtensionFrame } from '../session/protocol.js';
 import { formatBytes } from './format.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, type ChatMessage, type Entry, type LocalEntry } from './store.js';
-import { IDLE_TIMEOUT, IncomingFile, OutgoingFile, describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
+import { IDLE_TIMEOUT, IncomingFile } from './incoming-file.js';
+import { OutgoingFile } from './outgoing-file.js';
+import { describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
 import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanPeerName, cleanText, decodeChunk, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry, type RejectReason } from './wire.js';
 
 /** A room member as the chat needs it. */

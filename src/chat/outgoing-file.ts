@@ -1,0 +1,205 @@
+/**
+ * Sending a file: one stream per recipient, paced by the files channel's buffer.
+ *
+ * Internal members are `#private`: the bundle's minifier shortens those names.
+ */
+import { CHUNK_HEADER, CHUNK_PAYLOAD, chatFrame, chunkHeader, frameReader, type ChatFrame, type FrameReader, type RejectReason } from './wire.js';
+import { fileBase, isOver, rootDigest, sha256, type ChatFile, type FileBase, type RecipientState, type TransferReason, type TransferState, type TransferTransport } from './transfer.js';
+
+/** Chunks are sent while the channel holds less than this… */
+export const HIGH_WATER = 256 * 1024;
+/** …and sending resumes when it has drained to this (`bufferedAmountLowThreshold`). */
+export const LOW_WATER = 64 * 1024;
+/** How long a recipient may take to accept an offer, or to confirm a finished file. */
+const ANSWER_TIMEOUT = 30_000;
+
+/** A file this page sends to the members present when it started. */
+export class OutgoingFile {
+  readonly base: FileBase;
+  readonly #streams: OutgoingStream[];
+  /** Chunk digests, shared by the streams: every stream cuts the file at the same places. */
+  readonly #digests: Promise<ArrayBuffer>[] = [];
+  #canceled = false;
+  #settle!: () => void;
+  /** Settles when every recipient has the file or dropped out. */
+  readonly finished = new Promise<void>((resolve) => (this.#settle = resolve));
+
+  constructor(
+    readonly n: number,
+    readonly blob: Blob,
+    name: string,
+    type: string,
+    from: { id: string; name: string },
+    recipients: readonly { id: string; name: string }[],
+    readonly transport: TransferTransport,
+    readonly changed: (file: OutgoingFile) => void,
+  ) {
+    this.base = fileBase(n, from, name, blob.size, type, true);
+    this.#streams = recipients.map((r) => new OutgoingStream(this, r.id, r.name));
+  }
+
+  start(): void {
+    for (const s of this.#streams) void s.run();
+  }
+
+  get state(): TransferState {
+    const streams = this.#streams;
+    if (!streams.every((s) => isOver(s.state))) return streams.some((s) => s.state !== 'waiting') ? 'sending' : 'waiting';
+    return streams.some((s) => s.state === 'done') ? 'done' : this.#canceled || streams.some((s) => s.state === 'canceled') ? 'canceled' : 'failed';
+  }
+
+  /** Stops sending to everyone. */
+  cancel(): void {
+    this.#canceled = true;
+    for (const s of this.#streams) s.end('canceled', 'canceled', true);
+  }
+
+  /** A recipient left the room. */
+  left(peer: string): void {
+    for (const s of this.#streams) if (s.peer === peer) s.end('failed', 'left');
+  }
+
+  /** A frame about this file from one of its recipients. */
+  handle(peer: string, frame: ChatFrame): void {
+    this.#streams.find((s) => s.peer === peer)?.handle(frame);
+  }
+
+  /** The digest of chunk `index`, computed once for all streams. */
+  digest(index: number, payload: Uint8Array<ArrayBuffer>): void {
+    this.#digests[index] ??= sha256(payload);
+  }
+
+  root(chunks: number): Promise<string> {
+    return rootDigest(this.#digests.slice(0, chunks));
+  }
+
+  update(): void {
+    this.changed(this);
+    if (this.#streams.every((s) => isOver(s.state))) this.#settle();
+  }
+
+  snapshot(): ChatFile {
+    const state = this.state;
+    const going = this.#streams.filter((s) => !isOver(s.state) || s.state === 'done');
+    return {
+      ...this.base,
+      state,
+      bytes: going.length ? Math.round(going.reduce((sum, s) => sum + s.bytes, 0) / going.length) : 0,
+      // Why it ended without the file: this page canceled, or the first recipient's reason.
+      reason: state === 'done' ? '' : this.#canceled ? 'canceled' : (this.#streams.find((s) => s.reason)?.reason ?? ''),
+      recipients: this.#streams.map((s) => ({ id: s.peer, name: s.name, state: s.state, bytes: s.bytes, reason: s.reason })),
+      blob: null,
+      released: false,
+    };
+  }
+}
+
+/** One recipient's copy of an outgoing file. */
+class OutgoingStream {
+  state: RecipientState = 'waiting';
+  reason: TransferReason = '';
+  /** Bytes handed to the channel. */
+  bytes = 0;
+  /** Wakes the sending loop while it waits (for an answer or for the channel to drain). */
+  #wake: (() => void) | null = null;
+  /** The file's reader while sending, to stop it when the transfer ends early. */
+  #reader: FrameReader | null = null;
+
+  constructor(
+    readonly file: OutgoingFile,
+    readonly peer: string,
+    readonly name: string,
+  ) {}
+
+  #send(frame: ChatFrame | ArrayBuffer): boolean {
+    if (frame instanceof ArrayBuffer) return this.file.transport.send(this.peer, frame);
+    // The end of the file (or its cancelling) must not overtake the last chunks.
+    return this.file.transport.send(this.peer, chatFrame(frame), frame.t === 'file-end' || frame.t === 'file-cancel');
+  }
+
+  /** Ends this recipient's transfer (once); `tell` sends the recipient a cancel. */
+  end(state: RecipientState, reason: TransferReason, tell = false): void {
+    if (isOver(this.state)) return;
+    this.state = state;
+    this.reason = reason;
+    this.#reader?.cancel();
+    if (tell) this.#send({ t: 'file-cancel', id: this.file.n });
+    this.#wake?.();
+    this.file.update();
+  }
+
+  handle(frame: ChatFrame): void {
+    if (frame.t === 'file-accept' && this.state === 'waiting') {
+      this.state = 'sending';
+      this.#wake?.();
+      this.file.update();
+    } else if (frame.t === 'file-done') {
+      if (this.state !== 'sent') this.end('failed', 'error', true);
+      else this.end(frame.ok ? 'done' : 'failed', frame.ok ? '' : 'corrupt');
+    } else if (frame.t === 'file-reject') {
+      this.end(frame.reason === 'error' ? 'failed' : 'canceled', frame.reason === 'canceled' ? 'canceled-there' : (frame.reason as RejectReason));
+    }
+  }
+
+  /** Sleeps until woken (an answer, the end, the channel draining or closing), at most `ms`. */
+  #sleep(ms: number, channel?: RTCDataChannel): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        channel?.removeEventListener('bufferedamountlow', done);
+        channel?.removeEventListener('close', done);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      channel?.addEventListener('bufferedamountlow', done);
+      channel?.addEventListener('close', done);
+      this.#wake = done;
+    });
+  }
+
+  async run(): Promise<void> {
+    const file = this.file;
+    const size = file.base.size;
+    if (!this.#send({ t: 'file-offer', id: file.n, name: file.base.name, size, type: file.base.type })) return this.end('failed', 'left');
+    await this.#sleep(ANSWER_TIMEOUT);
+    if (this.state === 'waiting') return this.end('failed', 'no-answer', true);
+    const channel = file.transport.channel(this.peer);
+    if (this.state !== 'sending' || !channel) return this.end('failed', 'left');
+    channel.bufferedAmountLowThreshold = LOW_WATER;
+    const reader = (this.#reader = frameReader(file.blob));
+    let index = 0;
+    let next = size ? reader.read() : null;
+    try {
+      while (next) {
+        const { frame, length } = await next;
+        // A file that got shorter since it was picked.
+        if (!length) throw new Error('short read');
+        // Read the next frame while this one goes out.
+        next = this.bytes + length < size ? reader.read() : null;
+        // Back-pressure; the timeout is a safety net, the loop checks the buffer again.
+        while (channel.bufferedAmount > HIGH_WATER && this.state === 'sending' && channel.readyState === 'open') await this.#sleep(1_000, channel);
+        if (this.state !== 'sending') return;
+        // A replaced connection (the session recovered a broken link) means lost chunks.
+        if (channel.readyState !== 'open' || file.transport.channel(this.peer) !== channel) return this.end('failed', 'interrupted');
+        file.digest(index, new Uint8Array(frame, CHUNK_HEADER, length));
+        // Only the last frame is short: it goes as a copy of just its bytes.
+        const whole = length === CHUNK_PAYLOAD ? frame : frame.slice(0, CHUNK_HEADER + length);
+        if (!this.#send(chunkHeader(whole, file.n, index++))) return this.end('failed', 'left');
+        this.bytes += length;
+        file.update();
+      }
+      const sha256 = await file.root(index);
+      if (this.state !== 'sending') return;
+      this.#send({ t: 'file-end', id: file.n, size, chunks: index, sha256 });
+      this.#reader = null;
+      this.state = 'sent';
+      file.update();
+    } catch {
+      // The file could not be read (deleted, permissions changed).
+      return this.end('failed', 'error', true);
+    }
+    await this.#sleep(ANSWER_TIMEOUT);
+    this.end('failed', 'no-answer');
+  }
+}
