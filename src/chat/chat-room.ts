@@ -10,6 +10,7 @@ import { formatBytes } from './format.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, type ChatMessage, type Entry, type LocalEntry } from './store.js';
 import { IDLE_TIMEOUT, IncomingFile } from './incoming-file.js';
+import { KeptFiles } from './kept-files.js';
 import { OutgoingFile } from './outgoing-file.js';
 import { describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
 import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanPeerName, cleanText, decodeChunk, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry, type RejectReason } from './wire.js';
@@ -130,10 +131,8 @@ export class ChatRoom {
   readonly #incoming = new Map<string, IncomingFile>();
   /** Ids of ended incoming transfers, oldest first. */
   readonly #ended: string[] = [];
-  /** Received files kept for download, oldest first, and their total size. */
-  #kept: { file: IncomingFile; entry: LocalEntry<ChatLine> }[] = [];
-  #keptBytes = 0;
-  readonly #keepBytes: number;
+  /** Received files kept for download. */
+  readonly #kept: KeptFiles;
   readonly #idle: number;
   /** Each transfer's line in the list, and when its progress was last told. */
   readonly #lines = new Map<OutgoingFile | IncomingFile, { entry: LocalEntry<ChatLine>; at: number; state: string }>();
@@ -145,7 +144,7 @@ export class ChatRoom {
     options: ChatOptions = {},
   ) {
     this.setLimits(limits);
-    this.#keepBytes = options.keepBytes ?? KEEP_BYTES;
+    this.#kept = new KeptFiles(options.keepBytes ?? KEEP_BYTES, () => this.host.changed());
     this.#idle = options.idleTimeout ?? IDLE_TIMEOUT;
   }
 
@@ -182,7 +181,7 @@ export class ChatRoom {
     for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
     this.#incoming.clear();
     this.#ended.length = 0;
-    this.#release(this.#kept.length);
+    this.#kept.releaseAll();
     this.#transport = null;
     this.#peers.clear();
   }
@@ -417,7 +416,7 @@ export class ChatRoom {
     this.host.progress(snap);
     if (snap.blob) {
       this.host.received(snap, snap.blob);
-      this.#keep(file as IncomingFile, line.entry);
+      this.#kept.keep(file as IncomingFile, line.entry);
     }
     if (state === 'failed') {
       const type = snap.reason === 'corrupt' ? 'file-corrupt' : 'file-failed';
@@ -436,26 +435,6 @@ export class ChatRoom {
       const id = this.#ended.shift()!;
       if (isOver(this.#incoming.get(id)?.state ?? 'done')) this.#incoming.delete(id);
     }
-  }
-
-  /** Keeps a received file for download; past `keepBytes` the oldest go (the newest stays). */
-  #keep(file: IncomingFile, entry: LocalEntry<ChatLine>): void {
-    this.#kept.push({ file, entry });
-    this.#keptBytes += file.base.size;
-    let n = 0;
-    for (let bytes = this.#keptBytes; bytes > this.#keepBytes && n < this.#kept.length - 1; n++) bytes -= this.#kept[n].file.base.size;
-    this.#release(n);
-  }
-
-  /** Releases the `n` oldest kept files: their lines say they are no longer kept. */
-  #release(n: number): void {
-    if (!n) return;
-    for (const { file, entry } of this.#kept.splice(0, n)) {
-      file.release();
-      this.#keptBytes -= file.base.size;
-      entry.data = { type: 'file', file: file.snapshot() };
-    }
-    this.host.changed();
   }
 
   // ------------------------------------------------------------------ helpers

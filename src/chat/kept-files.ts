@@ -1,0 +1,43 @@
+import type { ChatLine } from './chat-room.js';
+import type { IncomingFile } from './incoming-file.js';
+import type { LocalEntry } from './store.js';
+
+/**
+ * Received files kept for download, oldest first: past `limit` bytes the oldest are released
+ * (the newest always stays), and their lines say they are no longer kept.
+ */
+export class KeptFiles {
+  #kept: { file: IncomingFile; entry: LocalEntry<ChatLine> }[] = [];
+  #bytes = 0;
+
+  /** `changed` is told when lines changed. */
+  constructor(
+    private readonly limit: number,
+    private readonly changed: () => void,
+  ) {}
+
+  /** Keeps a received file, shown by `entry`. */
+  keep(file: IncomingFile, entry: LocalEntry<ChatLine>): void {
+    this.#kept.push({ file, entry });
+    this.#bytes += file.base.size;
+    let n = 0;
+    for (let bytes = this.#bytes; bytes > this.limit && n < this.#kept.length - 1; n++) bytes -= this.#kept[n].file.base.size;
+    this.#release(n);
+  }
+
+  /** Releases every kept file (the chat stopped). */
+  releaseAll(): void {
+    this.#release(this.#kept.length);
+  }
+
+  /** Releases the `n` oldest kept files. */
+  #release(n: number): void {
+    if (!n) return;
+    for (const { file, entry } of this.#kept.splice(0, n)) {
+      file.release();
+      this.#bytes -= file.base.size;
+      entry.data = { type: 'file', file: file.snapshot() };
+    }
+    this.changed();
+  }
+}
