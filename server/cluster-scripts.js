@@ -1,0 +1,67 @@
+// The Lua scripts of rtc-server's Redis cluster (server/cluster.js), each one atomic step on the
+// keys that file describes: claiming and releasing ids, passing on or keeping a message.
+
+export const SCRIPTS = {
+  // KEYS: id key. ARGV: instance, token hash, ttl. 0: taken with another token; 1: claimed;
+  // 2: taken over from another instance or from a reservation (same token).
+  rtcClaim: {
+    numberOfKeys: 1,
+    lua: `local v = redis.call('GET', KEYS[1])
+local mine = ARGV[1] .. ':' .. ARGV[2]
+if v and v ~= mine then
+  local at = string.find(v, ':', 1, true)
+  if not at or string.sub(v, at + 1) ~= ARGV[2] then return 0 end
+end
+redis.call('SET', KEYS[1], mine, 'PX', ARGV[3])
+if v and v ~= mine then return 2 end
+return 1`,
+  },
+  // KEYS: id keys. ARGV: per key, its value then its ttl. Renews ours, takes back lapsed ones
+  // (Redis was away longer than their TTL); returns how many are held by others.
+  rtcRefresh: {
+    lua: `local others = 0
+for i, k in ipairs(KEYS) do
+  local v = redis.call('GET', k)
+  if v == ARGV[2 * i - 1] then redis.call('PEXPIRE', k, ARGV[2 * i])
+  elseif not v then redis.call('SET', k, ARGV[2 * i - 1], 'PX', ARGV[2 * i])
+  else others = others + 1 end
+end
+return others`,
+  },
+  // KEYS: id keys. ARGV: per key, our value, then the reservation ('' to free it) and its ttl.
+  rtcRelease: {
+    lua: `for i, k in ipairs(KEYS) do
+  if redis.call('GET', k) == ARGV[3 * i - 2] then
+    if ARGV[3 * i - 1] == '' then redis.call('DEL', k)
+    else redis.call('SET', k, ARGV[3 * i - 1], 'PX', ARGV[3 * i]) end
+  end
+end
+return 0`,
+  },
+  // KEYS: channel, queue. ARGV: what to publish, what to keep, keep (1/0), most kept, ttl.
+  // Publishing and keeping are one step, so a claim that drains the queue after subscribing
+  // misses nothing. -1: the queue is full.
+  rtcSend: {
+    numberOfKeys: 2,
+    lua: `local n = redis.call('PUBLISH', KEYS[1], ARGV[1])
+if n > 0 or ARGV[3] == '0' then return n end
+if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[4]) then return -1 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return 0`,
+  },
+  // KEYS: queue. ARGV: most to take. The kept messages, and the queue is gone.
+  rtcDrain: {
+    numberOfKeys: 1,
+    lua: `local l = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+redis.call('DEL', KEYS[1])
+return l`,
+  },
+  // KEYS: queue. ARGV: messages. How many of them were still kept (not taken by a claim).
+  rtcUnkeep: {
+    numberOfKeys: 1,
+    lua: `local n = 0
+for _, m in ipairs(ARGV) do n = n + redis.call('LREM', KEYS[1], 0, m) end
+return n`,
+  },
+};
