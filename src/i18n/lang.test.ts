@@ -67,6 +67,14 @@ describe('lang resolution', () => {
     expect(fr.bytes(2_500)).to.match(/^2,5\s?ko$/);
   });
 
+  it('writes small counts without locale data only where they are plain digits', () => {
+    expect(formatFor('de-AT').number(999)).to.equal('999');
+    expect(formatFor('de').number(1_000)).to.equal('1.000');
+    expect(formatFor('de').number(2.5)).to.equal('2,5');
+    expect(formatFor('de-u-nu-arab').number(3)).to.equal('٣');
+    expect(formatFor('ar-EG').number(3)).to.equal('٣');
+  });
+
   it("keeps the chat limits' ranges as checkLimits checks them", () => {
     const base = { maxMessageLength: 2000, maxMessageRate: 20, maxFileSize: 1, history: 100 };
     const keys = { 'max-message-length': 'maxMessageLength', 'max-message-rate': 'maxMessageRate', 'max-file-size': 'maxFileSize', history: 'history' } as const;

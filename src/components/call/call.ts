@@ -418,14 +418,17 @@ export class RtcCall extends RoomElement {
     this._phase = 'joining';
     this._status = this.t.joining;
     this.lobby.close();
-    // Devices, the session layer's code and then signalling, in parallel: the camera prompt
-    // overlaps the load and the server's answers, and calls that arrive meanwhile are answered
-    // once the devices are there. The lobby's preview, when there is one, is the stream.
+    // The session layer's code and then signalling, and the devices, in parallel: the camera
+    // prompt overlaps the load and the server's answers, and calls that arrive meanwhile are
+    // answered once the devices are there. The lobby's preview, when there is one, is the
+    // stream. The load goes first, so that its requests leave before the few milliseconds
+    // that asking for the devices holds the main thread.
+    const loading = this.controller.load();
     const video = !this.audioOnly && this.lobby.joinCam;
     const media = this.media.acquire(video);
     let joined: Promise<void>;
     try {
-      const lib = await this.controller.load();
+      const lib = await loading;
       if (generation !== this.generation) return; // a leave overtook this join (and stopped the devices)
       joined = this.controller.join(this.sessionOptions(lib), { media: true });
     } catch (err) {
