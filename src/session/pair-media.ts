@@ -45,7 +45,7 @@ interface Pair {
    * microphone start and stop without a renegotiation.
    */
   ready: Set<RTCRtpSender>;
-  /** The receiver of the member's microphone track, looked up once per track (audioLevel is read every 20 ms). */
+  /** The receiver of the member's microphone track, looked up once per track (audioLevel is read about 10 times a second). */
   heard: { track: MediaStreamTrack; receiver: RTCRtpReceiver | undefined } | null;
 }
 

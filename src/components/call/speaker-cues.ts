@@ -3,10 +3,15 @@ import { AudioLevels } from '../../media/audio-level.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { CallAudio } from './speaker.js';
 
-/** How often who speaks is decided: often enough for a speaker highlight to feel live. */
+/**
+ * How often, on average, who speaks is decided: often enough for a speaker highlight to feel
+ * live. A level is that of the last audio packet (20 ms of sound), read once per decision, at
+ * intervals of 50 to 150 ms drawn at random: a sound that recurs at a fixed period (a beep each
+ * second) is then heard sooner or later, where reads in step with it could miss it for good.
+ * Reading every packet instead (every 20 ms) cost each page 3 % of a core per two others
+ * (`getSynchronizationSources` waits on WebRTC's thread).
+ */
 const SPEAKER_INTERVAL = 100;
-/** How often others' levels are read in between: once per audio packet (20 ms of sound). */
-const PEEK_INTERVAL = 20;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
 
@@ -33,7 +38,7 @@ export class SpeakerCues {
   /** Whether the visitor spoke with the microphone off, less than 3 s ago. */
   mutedHint = false;
   #mutedHintUntil = 0;
-  #running: { ears: CallAudio; timer: ReturnType<typeof setInterval> } | null = null;
+  #running: { ears: CallAudio; timer: ReturnType<typeof setTimeout> | undefined } | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -50,9 +55,7 @@ export class SpeakerCues {
     }
     if (!stillWanted() || this.#running) return;
     const ears = new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id));
-    let tick = 0;
-    const timer = setInterval(() => {
-      if (++tick % (SPEAKER_INTERVAL / PEEK_INTERVAL)) return ears.peek();
+    const decide = () => {
       ears.sync(new Map(this.source.participants().map((p) => [p.id, p.stream])), this.source.localAudio());
       const mic = this.source.micOn();
       const { speaker, speakingWhileMuted } = ears.sample(mic);
@@ -65,14 +68,22 @@ export class SpeakerCues {
       if (speakingWhileMuted) this.#mutedHintUntil = now + MUTED_HINT_MS;
       const hint = !mic && now < this.#mutedHintUntil;
       if (hint !== this.mutedHint) this.#hint(hint);
-    }, PEEK_INTERVAL);
-    this.#running = { ears, timer };
+    };
+    const running = { ears, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+    const next = () => {
+      running.timer = setTimeout(() => {
+        decide();
+        if (this.#running === running) next();
+      }, SPEAKER_INTERVAL * (0.5 + Math.random()));
+    };
+    this.#running = running;
+    next();
   }
 
   /** Stops listening; what was heard stays shown until `forget()`. */
   stop(): void {
     if (!this.#running) return;
-    clearInterval(this.#running.timer);
+    clearTimeout(this.#running.timer);
     this.#running.ears.close();
     this.#running = null;
   }

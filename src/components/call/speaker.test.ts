@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { AudioLevels } from '../../media/audio-level.js';
-import { CallAudio, NO_SPEAKER, nextSpeaker, type SpeakerState } from './speaker.js';
+import { NO_SPEAKER, nextSpeaker, type SpeakerState } from './speaker.js';
 
 /** Runs the picker over samples of levels (one object per sample) and returns the speaker after each. */
 function run(samples: Record<string, number>[], state: SpeakerState = NO_SPEAKER): (string | null)[] {
@@ -33,24 +32,5 @@ describe('active speaker', () => {
     const quiet = Array.from({ length: 10 }, () => ({ a: 0 }));
     expect(run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3 }, ...quiet]).at(-1)).to.equal(null);
     expect(run([{ a: 0.3 }, { a: 0.3 }, { a: 0.3 }, { b: 0 }]).at(-1)).to.equal(null);
-  });
-});
-
-describe('the call\'s ears', () => {
-  it('hear a sound shorter than a sample: what the packets carried between two samples counts', () => {
-    // Ada's packets are loud only between samples (the level is that of the last packet).
-    let reads = 0;
-    const ears = new CallAudio(new AudioLevels(), () => (++reads % 5 === 2 ? 0.3 : 0));
-    const context = new AudioContext();
-    const stream = context.createMediaStreamDestination().stream;
-    ears.sync(new Map([['ada', stream]]), null);
-    const speakers: (string | null)[] = [];
-    for (let sample = 0; sample < 3; sample++) {
-      for (let peek = 0; peek < 4; peek++) ears.peek();
-      speakers.push(ears.sample(true).speaker);
-    }
-    expect(speakers).to.deep.equal([null, null, 'ada']);
-    ears.close();
-    void context.close();
   });
 });

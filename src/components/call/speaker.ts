@@ -74,8 +74,6 @@ export class CallAudio {
   private remote: string[] = [];
   /** Each track's level, held as a peak that fades (DECAY). */
   private readonly held = new Map<string, number>();
-  /** The loudest level each participant's packets carried since the last sample (peek). */
-  private readonly peaks = new Map<string, number>();
 
   /**
    * `levels` measures this page's microphone (the lobby's meter uses the same class, already
@@ -102,25 +100,13 @@ export class CallAudio {
   }
 
   /**
-   * Reads the participants' levels between two samples. A level is that of the last packet
-   * (20 ms of sound), so a single read per sample would hear a short sound only by chance.
-   */
-  peek(): void {
-    for (const id of this.remote) {
-      const level = this.remoteLevel(id);
-      if (level > (this.peaks.get(id) ?? 0)) this.peaks.set(id, level);
-    }
-  }
-
-  /**
-   * One sample (every 100 ms): who speaks now, and whether this page's visitor is speaking (for
+   * One sample (about every 100 ms): who speaks now, and whether this page's visitor is speaking (for
    * three samples in a row, so that a click of the keyboard does not count).
    */
   sample(micOn: boolean): { speaker: string | null; speakingWhileMuted: boolean } {
     const levels = new Map<string, number>();
     const hold = (id: string, level: number) => levels.set(id, Math.max(level, (this.held.get(id) ?? 0) * DECAY));
-    for (const id of this.remote) hold(id, Math.max(this.remoteLevel(id), this.peaks.get(id) ?? 0));
-    this.peaks.clear();
+    for (const id of this.remote) hold(id, this.remoteLevel(id));
     if (this.local) hold('local', this.levels.level('local'));
     this.held.clear();
     for (const [id, level] of levels) this.held.set(id, level);
