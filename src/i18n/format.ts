@@ -31,7 +31,7 @@ const LATIN_DIGITS = new Set(['en', 'de', 'fr', 'es', 'it', 'nl', 'pt']);
 /**
  * Whether counts below 1000 are written as plain digits in `locale`. They are in every locale
  * that writes Latin digits (grouping starts at 1000). Telling so reads the tag alone: the first
- * use of the browser's locale data (an Intl.NumberFormat, even an Intl.Locale) costs 10–30 ms of
+ * use of the browser's locale data (an Intl.NumberFormat, even an Intl.Locale) costs 10–40 ms of
  * the main thread in Chromium, which the "2 in call" of a join would otherwise pay.
  */
 function plainCounts(locale: string): boolean {

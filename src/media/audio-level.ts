@@ -10,8 +10,8 @@ export const MAX_TRACKS = 16;
 
 /**
  * The audio context's rate. Speech is below 4 kHz, so its loudness measures the same at 8 kHz,
- * and the context runs a sixth as often as at the usual 48 kHz: with three in a call, each page
- * used 10–25 % less of a core (Chromium 156, 2 cores, a quick `npm run bench` mesh run each).
+ * and the context runs a sixth as often as at the usual 48 kHz: with three in a call, the whole
+ * browser used 110–126 % of a core instead of 135–141 % (Chromium 156, 2 cores, docs/benchmarks.md).
  */
 const SAMPLE_RATE = 8_000;
 

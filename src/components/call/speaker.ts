@@ -100,8 +100,8 @@ export class CallAudio {
   }
 
   /**
-   * One sample (about every 100 ms): who speaks now, and whether this page's visitor is speaking (for
-   * three samples in a row, so that a click of the keyboard does not count).
+   * One sample (about every 100 ms): who speaks now, and whether this page's visitor is
+   * speaking (for three samples in a row, so that a click of the keyboard does not count).
    */
   sample(micOn: boolean): { speaker: string | null; speakingWhileMuted: boolean } {
     const levels = new Map<string, number>();
