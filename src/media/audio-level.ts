@@ -14,6 +14,8 @@ export const MAX_TRACKS = 16;
  * browser used 110–126 % of a core instead of 135–141 % (Chromium 156, 2 cores, docs/benchmarks.md).
  */
 const SAMPLE_RATE = 8_000;
+/** Whether this page's browser measures at its own rate instead (see AudioLevels.sourceOf). */
+let ownRate = false;
 
 interface Probe {
   track: MediaStreamTrack;
@@ -35,16 +37,33 @@ export class AudioLevels {
     const AC = globalThis.AudioContext;
     if (!AC) return;
     try {
-      this.context ??= new AC({ sampleRate: SAMPLE_RATE });
-      // Created without a click (autojoin), a context starts suspended; a later click resumes it.
-      if (this.context.state === 'suspended') void this.context.resume().catch(() => {});
-      const source = this.context.createMediaStreamSource(new MediaStream([track]));
-      const analyser = this.context.createAnalyser();
+      const source = this.sourceOf(AC, track);
+      const analyser = source.context.createAnalyser();
       analyser.fftSize = 512;
       source.connect(analyser);
       this.probes.set(id, { track, source, analyser, buffer: new Float32Array(analyser.fftSize) });
     } catch {
       // A browser without Web Audio for media streams: no level, nothing else lost.
+    }
+  }
+
+  /**
+   * A source node for `track` in this object's context, made at 8 kHz. Firefox refuses to
+   * connect a track to a context of another rate than the track's (NotSupportedError); there,
+   * and from then on on this page, the context takes the browser's own rate.
+   */
+  private sourceOf(AC: typeof AudioContext, track: MediaStreamTrack): MediaStreamAudioSourceNode {
+    const context = (this.context ??= new AC(ownRate ? {} : { sampleRate: SAMPLE_RATE }));
+    // Created without a click (autojoin), a context starts suspended; a later click resumes it.
+    if (context.state === 'suspended') void context.resume().catch(() => {});
+    try {
+      return context.createMediaStreamSource(new MediaStream([track]));
+    } catch (error) {
+      if (ownRate || this.probes.size) throw error;
+      ownRate = true;
+      void context.close().catch(() => {});
+      this.context = null;
+      return this.sourceOf(AC, track);
     }
   }
 
