@@ -56,7 +56,8 @@ export class SpeakerCues {
     if (!stillWanted() || this.#running) return;
     const ears = new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id));
     const decide = () => {
-      ears.sync(new Map(this.source.participants().map((p) => [p.id, p.stream])), this.source.localAudio());
+      // Someone whose microphone is off sends silence: their level is not read.
+      ears.sync(new Map(this.source.participants().map((p) => [p.id, p.mic ? p.stream : null])), this.source.localAudio());
       const mic = this.source.micOn();
       const { speaker, speakingWhileMuted } = ears.sample(mic);
       if (speaker !== this.speaker) {
