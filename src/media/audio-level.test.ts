@@ -1,14 +1,6 @@
 import { expect } from '@open-wc/testing';
+import { until } from '../../test/helpers.js';
 import { AudioLevels } from './audio-level.js';
-
-/** Resolves once `check()` holds; fails after `ms`. */
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(what);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('microphone levels', () => {
   it('are measured in a browser that refuses to connect a track to a context of another rate', async () => {
@@ -36,7 +28,7 @@ describe('microphone levels', () => {
     const levels = new AudioLevels();
     try {
       levels.set('mic', destination.stream.getAudioTracks()[0]);
-      await until(() => levels.level('mic') > 0.1, 'the tone is not heard');
+      await until(() => levels.level('mic') > 0.1, 'the tone is not heard', 5_000);
       expect(made).to.deep.equal([8_000, rate]);
     } finally {
       globalThis.AudioContext = Real;
