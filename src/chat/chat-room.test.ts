@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
 import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
-import { ChatRoom, type ChatLimits, type ChatOptions, type ChatPeer, type ChatTransport } from './chat-room.js';
+import { ChatRoom } from './chat-room.js';
+import type { ChatLimits, ChatOptions, ChatPeer, ChatTransport } from './types.js';
 import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
 import { describe as describeFile, type ChatFile } from './transfer.js';

@@ -1,4 +1,4 @@
-import type { ChatLine } from './chat-room.js';
+import type { ChatLine } from './types.js';
 import type { IncomingFile } from './incoming-file.js';
 import type { LocalEntry } from './store.js';
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../session/config.js';
-import type { ChatLimits } from './chat-room.js';
+import type { ChatLimits } from './types.js';
 import { MAX_HISTORY, MAX_TEXT_LENGTH } from './wire.js';
 
 /** Each limit: its attribute, the range allowed, and what it counts. */

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatTransport } from '../chat/chat-room.js';
+import type { ChatTransport } from '../chat/types.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { LeaveReason, Participant, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';

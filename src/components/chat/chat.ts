@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatLimits, ChatRoom } from '../../chat/chat-room.js';
+import type { ChatRoom } from '../../chat/chat-room.js';
+import type { ChatLimits } from '../../chat/types.js';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';

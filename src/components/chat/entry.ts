@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { ChatEntry } from '../../chat/chat-room.js';
+import type { ChatEntry } from '../../chat/types.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import type { Strings } from '../../i18n/en.js';
 import type * as ChatParts from './chat-parts.js';

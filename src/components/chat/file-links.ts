@@ -1,4 +1,4 @@
-import type { ChatEntry } from '../../chat/chat-room.js';
+import type { ChatEntry } from '../../chat/types.js';
 import type { ChatFile } from '../../chat/transfer.js';
 
 /**
