@@ -169,7 +169,6 @@ const stage = css`
   .alone {
     position: absolute;
     overflow: hidden;
-    border-radius: var(--_radius);
     background: var(--_tile);
     transition:
       left 0.2s,
@@ -177,18 +176,41 @@ const stage = css`
       width 0.2s,
       height 0.2s;
   }
+  .alone {
+    border-radius: var(--_radius);
+  }
   .tile {
     container-type: size;
+  }
+  /* A tile is a rectangle with its corners painted over in the element's background. A video
+     clipped to a rounded shape is drawn through a mask on every frame, which costs a software
+     compositor a tenth of a core with nine videos on screen (docs/benchmarks.md); a rectangle
+     and this overlay, drawn once, do not. */
+  .tile::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    border-radius: var(--_radius);
+    box-shadow: 0 0 0 var(--_radius) var(--_bg);
+    pointer-events: none;
+  }
+  [part~='speaking-tile']::after {
+    box-shadow:
+      0 0 0 var(--_radius) var(--_bg),
+      inset 0 0 0 3px var(--_accent);
+  }
+  /* Forced colours draw no shadows: the speaker keeps an outline there. */
+  @media (forced-colors: active) {
+    [part~='speaking-tile'] {
+      outline: 3px solid Highlight;
+      outline-offset: -3px;
+    }
   }
   @media (prefers-reduced-motion: reduce) {
     .tile,
     .alone {
       transition: none;
     }
-  }
-  [part~='speaking-tile'] {
-    outline: 3px solid var(--_accent);
-    outline-offset: -3px;
   }
   video {
     display: block;
