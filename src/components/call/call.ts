@@ -93,7 +93,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
- * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element.
+ * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
  * @cssprop [--rtc-call-foreground=#f3f5f7 (light: #0f172a)] - Text color.
  * @cssprop [--rtc-call-muted-foreground=#b4bcc6 (light: #475569)] - Color of secondary text (the status line, hints).
  * @cssprop [--rtc-call-tile-background=#232a31 (light: #e2e8f0)] - Background of an empty tile and the lobby's preview.
