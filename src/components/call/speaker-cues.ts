@@ -12,6 +12,12 @@ import type { CallAudio } from './speaker.js';
  * (`getSynchronizationSources` waits on WebRTC's thread).
  */
 const SPEAKER_INTERVAL = 100;
+/**
+ * This page's own microphone is measured from this long after the cues start. Measuring it takes
+ * an audio context, whose creation holds the main thread for about 15 ms (2 cores, Chromium 156):
+ * started with the call, that fell among the join's first render and first frames.
+ */
+const OWN_MIC_AFTER = 1_500;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
 
@@ -55,9 +61,11 @@ export class SpeakerCues {
     }
     if (!stillWanted() || this.#running) return;
     const ears = new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id));
+    const ownMicFrom = performance.now() + OWN_MIC_AFTER;
     const decide = () => {
       // Someone whose microphone is off sends silence: their level is not read.
-      ears.sync(new Map(this.source.participants().map((p) => [p.id, p.mic ? p.stream : null])), this.source.localAudio());
+      const own = performance.now() >= ownMicFrom ? this.source.localAudio() : null;
+      ears.sync(new Map(this.source.participants().map((p) => [p.id, p.mic ? p.stream : null])), own);
       const mic = this.source.micOn();
       const { speaker, speakingWhileMuted } = ears.sample(mic);
       if (speaker !== this.speaker) {
