@@ -10,6 +10,7 @@ import type { DataConnection } from 'peerjs';
 import { backoff, shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
 import { openFilesChannel, openOnly, sendOn } from './files-channel.js';
+import { HelloRepeats } from './hello-repeats.js';
 import { type PairProofs, ProofGate } from './pair-proofs.js';
 import { PendingLinks } from './pending-links.js';
 import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './protocol.js';
@@ -84,6 +85,7 @@ export class PairLinks {
   private readonly opened = new WeakSet<DataConnection>();
   private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id));
   private readonly proofGate: ProofGate;
+  private readonly repeats = new HelloRepeats(() => (this.host.isOver() ? null : this.host.hello()));
 
   constructor(
     private readonly host: PairLinksHost,
@@ -300,15 +302,19 @@ export class PairLinks {
       return;
     }
     if ('core' in parsed && parsed.core.t === 'hello') return this.onHello(conn, parsed.core);
-    // Nothing but a hello counts before the link is up.
+    // Nothing but a hello counts before the link is up. A frame before it means that the other
+    // end has linked and its hello was lost: this page's goes again, to be answered.
     if (current) this.host.frame(id, 'core' in parsed ? parsed.core : parsed.extension);
+    else if (this.pending.get(id) === conn) this.repeats.say(conn);
   }
 
   private onHello(conn: DataConnection, hello: HelloFrame): void {
     const id = conn.peer;
     const link = this.links.get(id);
     if (link) {
+      // A hello on the link itself: the other end did not get this page's, which answers it.
       if (link.conn !== conn) this.replace(id, link, conn, hello);
+      else this.repeats.say(conn);
       return;
     }
     if (this.pending.get(id) !== conn || this.host.isOver()) return;
