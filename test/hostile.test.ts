@@ -25,6 +25,7 @@ import {
   bytesReceived,
   countPeerConnections,
   destroyAttackers,
+  hello,
   lowId,
   nonce,
   send,
@@ -392,6 +393,31 @@ describe('hostile peers in a room', () => {
     }
     expect(bob.call.phase, 'Bob is in once the knocks stopped').to.equal('in-call');
     await untilEveryoneSeesEveryone([ada, bob]);
+  });
+
+  it('a linked member that says hello over and over gets at most 3 hellos back', async () => {
+    const room = uniqueRoom('hellos');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
+    const mallory = await Attacker.open(rtcServer);
+    const { conn } = await mallory.link(beaconOf(room));
+    const others = [holder === ada ? 'Bob' : 'Ada', 'Mallory'];
+    await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
+    let hellos = 0;
+    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"hello"') && hellos++);
+    // Spaced out, so that the half second between two answers passes many times over.
+    for (let i = 0; i < 40; i++) {
+      send(conn, hello());
+      await wait(50);
+    }
+    // The channel is ordered: once this state shows, every hello before it was read.
+    send(conn, { v: 1, t: 'state', media: true, mic: true, cam: false });
+    await until(() => !!holder.call.participants.find((x) => x.name === 'Mallory')?.mic, 'the hellos were not all read', 15_000);
+    await wait(300);
+    expect(hellos, 'hellos sent back').to.be.within(1, 3);
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+    expect(joinedNames(holder).filter((n) => n === 'Mallory'), 'Mallory joined once').to.have.length(1);
   });
 
   it('10,000 malformed frames from a linked member make at most one notice of each kind', async () => {
