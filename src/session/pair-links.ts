@@ -85,7 +85,8 @@ export class PairLinks {
   private readonly opened = new WeakSet<DataConnection>();
   private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id));
   private readonly proofGate: ProofGate;
-  private readonly repeats = new HelloRepeats(() => (this.host.isOver() ? null : this.host.hello()));
+  private readonly repeats = new HelloRepeats();
+  private readonly hello = () => (this.host.isOver() ? null : this.host.hello());
 
   constructor(
     private readonly host: PairLinksHost,
@@ -305,7 +306,7 @@ export class PairLinks {
     // Nothing but a hello counts before the link is up. A frame before it means that the other
     // end has linked and its hello was lost: this page's goes again, to be answered.
     if (current) this.host.frame(id, 'core' in parsed ? parsed.core : parsed.extension);
-    else if (this.pending.get(id) === conn) this.repeats.say(conn);
+    else if (this.pending.get(id) === conn) this.repeats.say(conn, this.hello);
   }
 
   private onHello(conn: DataConnection, hello: HelloFrame): void {
@@ -314,7 +315,7 @@ export class PairLinks {
     if (link) {
       // A hello on the link itself: the other end did not get this page's, which answers it.
       if (link.conn !== conn) this.replace(id, link, conn, hello);
-      else this.repeats.say(conn);
+      else this.repeats.say(conn, this.hello);
       return;
     }
     if (this.pending.get(id) !== conn || this.host.isOver()) return;

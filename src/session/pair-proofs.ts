@@ -6,12 +6,16 @@
  * hello at once and its frames flow from the start.
  */
 import type { DataConnection } from 'peerjs';
+import { HelloRepeats } from './hello-repeats.js';
 import { type AuthFrame, type HelloFrame, type ProofFrame, encodeFrame, parseFrame } from './protocol.js';
 
 export interface PairProofs {
   challenge(conn: DataConnection): AuthFrame;
+  /** This side's challenge on `conn` once more (the same one); null when it made none. */
+  again(conn: DataConnection): AuthFrame | null;
   answer(conn: DataConnection, nonce: string): Promise<ProofFrame | null>;
-  verify(conn: DataConnection, proof: string): Promise<boolean>;
+  /** Whether the proof holds; null when it cannot be checked (the other side's challenge never came). */
+  verify(conn: DataConnection, proof: string): Promise<boolean | null>;
 }
 
 export interface ProofGateHost {
@@ -30,6 +34,9 @@ export class ProofGate {
   private readonly proven = new WeakSet<DataConnection>();
   /** Frames waiting for a proof to be checked, in order, per connection. */
   private readonly queues = new WeakMap<DataConnection, Promise<void>>();
+  private readonly repeats = new HelloRepeats();
+  /** Connections whose other end's challenge this side answered. */
+  private readonly answered = new WeakSet<DataConnection>();
 
   constructor(private readonly host: ProofGateHost) {}
 
@@ -41,7 +48,9 @@ export class ProofGate {
   /** A frame from a connection: passed on, or held until the connection's proof is checked. */
   data(conn: DataConnection, data: unknown): void {
     const proofs = this.host.proofs();
-    if (!proofs || (this.proven.has(conn) && !this.queues.has(conn))) return this.host.receive(conn, data);
+    // A challenge is answered even on a proven connection: the other end did not get the proof.
+    const challenge = typeof data === 'string' && data.includes('"auth"');
+    if (!proofs || (this.proven.has(conn) && !this.queues.has(conn) && !challenge)) return this.host.receive(conn, data);
     // Frames are checked one after another: the proof's check is asynchronous.
     const next = (this.queues.get(conn) ?? Promise.resolve()).then(() => this.proving(proofs, conn, data));
     this.queues.set(conn, next);
@@ -50,17 +59,31 @@ export class ProofGate {
 
   /** Nothing but the challenge and the proof counts until the proof checks out. */
   private async proving(proofs: PairProofs, conn: DataConnection, data: unknown): Promise<void> {
-    if (this.proven.has(conn)) return this.host.receive(conn, data);
     const parsed = typeof data === 'string' ? parseFrame(data) : null;
     const frame = parsed && 'core' in parsed ? parsed.core : null;
+    if (this.proven.has(conn) && frame?.t !== 'auth') return this.host.receive(conn, data);
+    const again = () => (this.host.isOver() ? null : proofs.again(conn));
     if (frame?.t === 'auth') {
+      const repeated = this.answered.has(conn);
+      this.answered.add(conn);
       const reply = await proofs.answer(conn, frame.nonce);
-      if (reply && conn.open) conn.send(encodeFrame(reply));
-      else if (!reply) this.refuse(conn);
+      if (!reply) return this.refuse(conn);
+      // Asked again before this side had the other's proof: this side's challenge may be what was lost.
+      const challenge = repeated && !this.proven.has(conn) ? again() : null;
+      if (challenge && conn.open) conn.send(encodeFrame(challenge));
+      if (conn.open) conn.send(encodeFrame(reply));
     } else if (frame?.t === 'proof') {
-      if (!(await proofs.verify(conn, frame.proof))) return this.refuse(conn);
+      const holds = await proofs.verify(conn, frame.proof);
+      // Not a failed proof: this side never got the challenge it answers. Asked again, the other
+      // side sends both.
+      if (holds === null) return this.repeats.say(conn, again);
+      if (!holds) return this.refuse(conn);
       this.proven.add(conn);
       if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.host.hello()));
+    } else {
+      // The other end goes on (it has this side's proof) without having sent its own: its proof
+      // was lost, or this side's challenge was. The challenge goes again (hello-repeats.ts).
+      this.repeats.say(conn, again);
     }
   }
 

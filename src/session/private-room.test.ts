@@ -5,21 +5,21 @@ import { FakeNetwork, fakeCamera } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { beaconIdFor } from './ids.js';
-import { RoomSession, type SessionError } from './room-session.js';
+import { RoomSession, type SessionError, type SessionTiming } from './room-session.js';
 
 describe('RoomSession in a private room', () => {
   const sessions: RoomSession[] = [];
   afterEach(() => {
     for (const s of sessions.splice(0)) s.destroy();
   });
-  const make = (net: FakeNetwork, name: string, password: string) => {
+  const make = (net: FakeNetwork, name: string, password: string, timing: Partial<SessionTiming> = {}) => {
     const s = new RoomSession({
       room: 'board meeting',
       server: parseServerUrl('http://fake.test/peerjs'),
       name,
       password,
       peerFactory: net.factory,
-      timing: { heartbeat: 50, introTimeout: 300, takeoverStep: 20, admitHold: 1_000 },
+      timing: { heartbeat: 50, introTimeout: 300, takeoverStep: 20, admitHold: 1_000, ...timing },
     });
     sessions.push(s);
     return s;
@@ -37,6 +37,30 @@ describe('RoomSession in a private room', () => {
     const logged = JSON.stringify(net.relayed);
     for (const name of ['Lovelace', 'Babbage', 'Clerk']) expect(logged, `the server saw ${name}`).to.not.include(name);
   });
+
+  for (const lost of ['auth', 'proof']) {
+    it(`links a pair whose first ${lost === 'auth' ? 'challenge' : 'proof'} was lost on the way, long before the connection would lapse`, async () => {
+      const net = new FakeNetwork();
+      // As long as in a real room: neither a lapse nor a second question can be what links them.
+      const slow = { admitHold: 4_000, introTimeout: 4_000 };
+      const a = make(net, 'A', 'pw', slow);
+      await a.join();
+      // The newcomer's first frame of that kind reaches nobody; its next frames do.
+      let dropped = 0;
+      net.loses = (from, _to, data) => from !== a.id && !dropped && typeof data === 'string' && data.includes(`"t":"${lost}"`) && ++dropped > 0;
+      const b = make(net, 'B', 'pw', slow);
+      const reconnected: string[] = [];
+      const errors: SessionError[] = [];
+      for (const s of [a, b]) {
+        s.on('participant-reconnected', (p) => reconnected.push(p.name));
+        s.on('error', (e) => errors.push(e));
+      }
+      await b.join();
+      await until(() => dropped === 1 && names(a) === 'B' && names(b) === 'A', () => `dropped ${dropped}; A: ${names(a)}; B: ${names(b)}`, 2_000);
+      expect(reconnected, 'no connection replaced').to.deep.equal([]);
+      expect(errors.map((e) => `${e.type}: ${e.message}`), 'nobody is said to lack the password').to.deep.equal([]);
+    });
+  }
 
   it('keeps a page with another password out: it never meets the room', async () => {
     const net = new FakeNetwork();

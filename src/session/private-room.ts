@@ -6,6 +6,7 @@
  * says why). Media rides on that same proved connection.
  */
 import { type RoomKey, deriveRoomKey, fingerprintsOf, isChallenge, newChallenge, open, proof, seal, signalAad, verifyProof } from './room-key.js';
+import { MAX_REPEATS } from './hello-repeats.js';
 import { SessionError } from './types.js';
 
 /** What the proof needs of a pair connection (a PeerJS DataConnection fits). */
@@ -16,8 +17,8 @@ interface PairConnection {
 }
 
 export class PrivateRoom {
-  /** This side's challenge per connection, and the other side's once it came. */
-  private readonly challenges = new WeakMap<object, { mine: string; theirs: string | null }>();
+  /** This side's challenge per connection, the other side's once it came, and how often it was answered. */
+  private readonly challenges = new WeakMap<object, { mine: string; theirs: string | null; answers: number }>();
 
   constructor(private readonly key: RoomKey) {}
 
@@ -60,6 +61,7 @@ export class PrivateRoom {
   proofs(self: () => string) {
     return {
       challenge: (conn: PairConnection) => this.challenge(conn),
+      again: (conn: PairConnection) => this.again(conn),
       answer: (conn: PairConnection, nonce: string) => this.answer(conn, conn.peerConnection, self(), conn.peer, nonce),
       verify: (conn: PairConnection, p: string) => this.verify(conn, conn.peerConnection, self(), conn.peer, p),
     };
@@ -68,25 +70,37 @@ export class PrivateRoom {
   /** The first frame on a new pair connection: this side's challenge. */
   challenge(conn: object): { t: 'auth'; nonce: string } {
     const mine = newChallenge();
-    this.challenges.set(conn, { mine, theirs: null });
+    this.challenges.set(conn, { mine, theirs: null, answers: 0 });
     return { t: 'auth', nonce: mine };
+  }
+
+  /** This side's challenge again, the same (its first did not get through, or the proof that answered it). */
+  again(conn: object): { t: 'auth'; nonce: string } | null {
+    const state = this.challenges.get(conn);
+    return state ? { t: 'auth', nonce: state.mine } : null;
   }
 
   /** Answers the other side's challenge with this side's proof; null when it cannot be answered. */
   async answer(conn: object, pc: RTCPeerConnection | undefined, selfId: string, otherId: string, nonce: unknown): Promise<{ t: 'proof'; proof: string } | null> {
     const state = this.challenges.get(conn);
     const fp = pc && fingerprintsOf(pc);
-    if (!state || state.theirs !== null || !isChallenge(nonce) || !fp) return null;
+    // The same challenge again is answered again (the proof was lost), a few times at most.
+    if (!state || (state.theirs !== null && state.theirs !== nonce) || state.answers > MAX_REPEATS || !isChallenge(nonce) || !fp) return null;
     state.theirs = nonce;
+    state.answers++;
     const p = await proof(this.key, { fromId: selfId, toId: otherId, fromNonce: state.mine, toNonce: nonce, fromFingerprint: fp.local, toFingerprint: fp.remote });
     return { t: 'proof', proof: p };
   }
 
-  /** Checks the other side's proof: it knows the password, and the DTLS session ends at it. */
-  async verify(conn: object, pc: RTCPeerConnection | undefined, selfId: string, otherId: string, p: unknown): Promise<boolean> {
+  /**
+   * Checks the other side's proof: it knows the password, and the DTLS session ends at it. Null
+   * when it cannot be checked: the other side's challenge, which it answers, never arrived.
+   */
+  async verify(conn: object, pc: RTCPeerConnection | undefined, selfId: string, otherId: string, p: unknown): Promise<boolean | null> {
     const state = this.challenges.get(conn);
     const fp = pc && fingerprintsOf(pc);
-    if (!state?.theirs || !fp) return false;
+    if (!state?.theirs) return null;
+    if (!fp) return false;
     return verifyProof(this.key, { fromId: otherId, toId: selfId, fromNonce: state.theirs, toNonce: state.mine, fromFingerprint: fp.remote, toFingerprint: fp.local }, p);
   }
 }
