@@ -348,6 +348,18 @@ for (const [label, server] of [
 }
 
 // These attacks go through data channels and the holder's admissions: the PeerServer only relays.
+/** Ada and Bob in a room, and Mallory linked to its holder: the holder, Mallory's link, and whom the holder shows. */
+async function malloryLinked(room: string) {
+  const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+  await untilEveryoneSeesEveryone([ada, bob]);
+  const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
+  const mallory = await Attacker.open(rtcServer);
+  const { conn } = await mallory.link(beaconOf(room));
+  const others = [holder === ada ? 'Bob' : 'Ada', 'Mallory'];
+  await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
+  return { holder, conn, others };
+}
+
 describe('hostile peers in a room', () => {
   afterEach(() => {
     destroyAttackers();
@@ -396,14 +408,7 @@ describe('hostile peers in a room', () => {
   });
 
   it('a linked member that says hello over and over gets at most 3 hellos back', async () => {
-    const room = uniqueRoom('hellos');
-    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
-    await untilEveryoneSeesEveryone([ada, bob]);
-    const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-    const mallory = await Attacker.open(rtcServer);
-    const { conn } = await mallory.link(beaconOf(room));
-    const others = [holder === ada ? 'Bob' : 'Ada', 'Mallory'];
-    await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
+    const { holder, conn, others } = await malloryLinked(uniqueRoom('hellos'));
     let hellos = 0;
     conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"hello"') && hellos++);
     // Spaced out, so that the half second between two answers passes many times over.
@@ -421,14 +426,7 @@ describe('hostile peers in a room', () => {
   });
 
   it('10,000 malformed frames from a linked member make at most one notice of each kind', async () => {
-    const room = uniqueRoom('malformed');
-    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
-    await untilEveryoneSeesEveryone([ada, bob]);
-    const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-    const mallory = await Attacker.open(rtcServer);
-    const { conn } = await mallory.link(beaconOf(room));
-    const others = [holder === ada ? 'Bob' : 'Ada', 'Mallory'];
-    await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
+    const { holder, conn, others } = await malloryLinked(uniqueRoom('malformed'));
     const before = eventsOf(holder, 'rtc-error').length;
     const junk = [
       'not json',

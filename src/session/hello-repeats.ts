@@ -1,7 +1,7 @@
 /**
  * Hellos said again (docs/protocol.md, "The mesh" and "Private rooms"). Now and then a
  * connection's first frame does not reach the other end although the frames after it do
- * (Chromium 156, about one join in a hundred on loopback). The end that got the first frame goes
+ * (Chromium 156: one to five joins in a hundred on loopback). The end that got the first frame goes
  * on and sends more; the other waits for a frame that will not come, and the pair would stay
  * apart until the connection lapses (admitHold). So a frame on a connection still waiting for the
  * other end's hello makes this page say its own hello again (in a private room, its challenge,
