@@ -279,6 +279,26 @@ describe('ChatRoom', () => {
     expect([...ada.problems].sort()).to.deep.equal(['message-too-long', 'protocol', 'rate-limited']);
   });
 
+  it('counts a message sent again with its sender\'s history only once against the sender\'s rate', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 20 });
+    const bob = net.add('rtc-b', 'Bob');
+    net.link(ada, bob);
+    await until(() => ada.room.entries.length > 0, 'no join line');
+    const raw = (frame: ExtensionFrame) => bob.send(ada.id, { cv: 1, ...frame });
+    const burst = () => {
+      for (let i = 1; i <= 14; i++) raw({ t: 'chat-msg', seq: i, clock: i, time: 0, text: `message ${i}` });
+    };
+    burst();
+    await until(() => ada.room.messages.length === 14, () => `${ada.room.messages.length} messages`);
+    // Bob's chat answers Ada's hello late: his own recent messages go to her again.
+    burst();
+    raw({ t: 'chat-msg', seq: 15, clock: 15, time: 0, text: 'message 15' });
+    await until(() => ada.room.messages.length === 15, () => `${ada.room.messages.length} messages`);
+    expect(ada.problems, 'Bob is not said to send too much').to.deep.equal([]);
+    expect(texts(ada).filter((t) => t === 'message 3'), 'shown once').to.have.length(1);
+  });
+
   it('takes no relayed history for this page or for anyone present, only for those gone, marked as relayed', async () => {
     const net = new Net();
     const [ada, bob, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];

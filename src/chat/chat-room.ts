@@ -244,9 +244,14 @@ export class ChatRoom {
         } else if (known) return;
         return this.#sendHistory(from.id);
       }
-      case 'chat-msg':
+      case 'chat-msg': {
+        // The sender's own message again: a chat answering a hello late sends its recent
+        // messages once more. Known here, it costs no token, only some of the history budget.
+        const had = this.#store.get(`${from.id}:${f.seq}`);
+        if (had && !had.relayedBy && state.budget > 0) return void state.budget--;
         if (this.#allow(from)) this.#receive(from, [{ ...f, from: from.id, name: from.name }], false);
         return;
+      }
       case 'chat-history':
         if (parsed.dropped) this.#invalid(from);
         return this.#receive(from, f.msgs, true);
