@@ -305,6 +305,10 @@ describe('<rtc-chat> in a page, with a peer', () => {
     const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 2;
     expect(list.scrollHeight, 'the list overflows').to.be.greaterThan(list.clientHeight);
     expect(atBottom(), 'follows new messages at the bottom').to.equal(true);
+    // A notice above the list takes some of its height: the newest message stays in view.
+    el.send('');
+    await until(() => part(el, 'notice').length === 1, 'no notice');
+    await until(atBottom, () => `a notice hid the newest message: ${list.scrollHeight - list.scrollTop - list.clientHeight} px below`);
 
     list.scrollTop = 0;
     await until(() => list.scrollTop === 0, 'could not scroll up');

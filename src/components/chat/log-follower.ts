@@ -20,6 +20,17 @@ export class LogFollower implements ReactiveController {
   /** The list's end (see `end`) at the last update, and whether this update changes it. */
   #shown = '';
   #grew = false;
+  /**
+   * The list's box changes without a new entry (a notice above it comes or goes, the page
+   * resizes it): a reader who follows stays at the newest message.
+   */
+  readonly #resized = new ResizeObserver(() => {
+    const list = this.list();
+    if (!list || this.#pinned === null) return;
+    list.scrollTop = list.scrollHeight;
+    this.#pinned = list.scrollTop;
+  });
+  #observed: HTMLElement | null = null;
 
   /**
    * `list` finds the list element; `end` tells the list's length and last entry, so that an
@@ -69,8 +80,18 @@ export class LogFollower implements ReactiveController {
     if (this.#grew) this.#stick = this.#following();
   }
 
+  hostDisconnected(): void {
+    this.#resized.disconnect();
+    this.#observed = null;
+  }
+
   hostUpdated(): void {
     const list = this.list();
+    if (list !== this.#observed) {
+      this.#resized.disconnect();
+      if (list) this.#resized.observe(list);
+      this.#observed = list;
+    }
     if (list && ((this.#grew && this.#stick) || this.#jump)) {
       list.scrollTop = list.scrollHeight;
       this.#pinned = list.scrollTop;
