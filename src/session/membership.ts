@@ -167,9 +167,18 @@ export class Membership {
     this.host.emit('participant-joined', this.shown.of(id));
     if (twin) this.host.reports.duplicateName(id);
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
-    this.host.links.broadcast({ t: 'peers', ids: this.linkedIds() });
+    this.gossip();
     this.learn(hello.peers, true);
     this.attachMedia(id);
+  }
+
+  /**
+   * Tells every linked member whom this page is linked to: when it links someone, and every
+   * `gossip` period, so that both ends of a pair that never met (their dials failed past their
+   * places) hear of each other again and the one whose turn it is dials.
+   */
+  gossip(): void {
+    this.host.links.broadcast({ t: 'peers', ids: this.linkedIds() });
   }
 
   /** The member's link was replaced by a fresh connection: media moves to it. */
@@ -194,9 +203,9 @@ export class Membership {
     this.host.door()?.holderGone(id);
   }
 
-  /** Whether a member whose dial failed is still expected (and so dialled again). */
+  /** Whether a member whose dial failed is still expected, and has room (and so is dialled again). */
   expects(id: string): boolean {
-    return this.roster.has(id) && !this.roster.isLinked(id) && !this.host.links.knows(id);
+    return this.roster.has(id) && !this.roster.isLinked(id) && !this.host.links.knows(id) && this.hasRoom();
   }
 
   /** The server says the id is not there: a member not linked is gone. */
@@ -294,7 +303,7 @@ export class Membership {
   /** Heartbeat: dials the ids learnt from gossip that waited for the budget, while they are expected. */
   dialWaiting(): void {
     for (const id of [...this.waiting]) {
-      if (!this.expects(id) || !this.hasRoom()) this.waiting.delete(id);
+      if (!this.expects(id)) this.waiting.delete(id);
       else if (!this.gossipDials.take()) return;
       else {
         this.waiting.delete(id);

@@ -7,7 +7,8 @@
  * after `silence`. The verdicts come from judgePair.
  */
 import type { DataConnection } from 'peerjs';
-import { backoff, shouldDial } from './mesh.js';
+import { DialAttempts } from './dial-attempts.js';
+import { shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
 import { openFilesChannel, openOnly, sendOn } from './files-channel.js';
 import { HelloRepeats } from './hello-repeats.js';
@@ -72,17 +73,17 @@ interface Link {
 export const MAX_PENDING = 16;
 /** ICE restarts tried on a broken link before a fresh connection is dialled. */
 const ICE_RESTARTS = 2;
-/** How many times a member is dialled before this page gives up on it and says so. */
-const DIAL_ATTEMPTS = 4;
 
 export class PairLinks {
   private readonly links = new Map<string, Link>();
-  private readonly failedDials = new Map<string, number>();
+  private readonly attempts: DialAttempts;
   /** Connections whose ICE failed: their closing starts a recovery, not a departure. */
   private readonly failedConns = new WeakSet<DataConnection>();
   private readonly timers = new Timers();
   /** Connections that opened (a squatter's welcome does; one blocked by a firewall never does). */
   private readonly opened = new WeakSet<DataConnection>();
+  /** Connections that said hello (and so became a link). */
+  private readonly helloed = new WeakSet<DataConnection>();
   private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id));
   private readonly proofGate: ProofGate;
   private readonly repeats = new HelloRepeats();
@@ -92,6 +93,7 @@ export class PairLinks {
     private readonly host: PairLinksHost,
     private readonly timing: SessionTiming,
   ) {
+    this.attempts = new DialAttempts(timing.dialRetry);
     this.proofGate = new ProofGate({
       isOver: () => host.isOver(),
       proofs: () => host.proofs(),
@@ -142,9 +144,12 @@ export class PairLinks {
     return n;
   }
 
-  /** Dials a member; false when it is linked or pending already, or too many are pending. */
+  /**
+   * Dials a member; false when it is linked or pending already, too many are pending, or this
+   * page gave up on it lately.
+   */
   dial(id: string, metadata: object): boolean {
-    if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver()) return false;
+    if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver() || !this.attempts.allows(id)) return false;
     const conn = this.host.connect(id, metadata);
     if (!conn) return false;
     this.pending.hold(id, conn, this.timing.dialTimeout);
@@ -158,7 +163,8 @@ export class PairLinks {
     });
     conn.on('close', () => {
       this.timers.cancel(timer);
-      if (!opened) this.dialFailed(id, conn);
+      // Closed before it opened (ICE failed, or timed out), or open and lapsed without a hello.
+      if (!opened || !this.helloed.has(conn)) this.dialFailed(id, conn);
     });
     this.attach(conn);
     return true;
@@ -178,7 +184,7 @@ export class PairLinks {
   unavailable(id: string): void {
     const p = this.pending.get(id);
     if (p && !p.open) {
-      this.failedDials.delete(id);
+      this.attempts.reset(id);
       this.pending.release(id, p);
       p.close();
       this.host.lapsed(id);
@@ -258,7 +264,7 @@ export class PairLinks {
   closeAll(): void {
     this.timers.clear();
     for (const id of [...this.links.keys(), ...this.pending.ids()]) this.close(id);
-    this.failedDials.clear();
+    this.attempts.clear();
   }
 
   private attach(conn: DataConnection): void {
@@ -325,7 +331,8 @@ export class PairLinks {
       this.host.lapsed(id);
       return;
     }
-    this.failedDials.delete(id);
+    this.attempts.reset(id);
+    this.helloed.add(conn);
     const now = Date.now();
     this.links.set(id, {
       conn,
@@ -349,6 +356,7 @@ export class PairLinks {
     const old = link.conn;
     link.conn = conn;
     link.redial = null;
+    this.helloed.add(conn);
     link.lastSeen = Date.now();
     link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
     link.health = { brokenSince: 0, redialAttempts: 0, lastRedial: 0 };
@@ -400,21 +408,16 @@ export class PairLinks {
   }
 
   /**
-   * A connection this page dialled closed before it opened (its ICE failed, or it timed out):
-   * nobody else will dial this member, so dial again, with backoff; after the last try, say
-   * that this member cannot be reached (a firewall between the two, most often).
+   * A connection this page dialled closed before it opened (its ICE failed, or it timed out), or
+   * opened and lapsed without a hello: nobody else will dial this member, so dial again, with
+   * backoff; after the last try, say that this member cannot be reached (a firewall between
+   * the two, most often).
    */
   private dialFailed(id: string, conn: DataConnection): void {
     const other = this.pending.get(id);
     if (this.host.isOver() || this.links.has(id) || (other && other !== conn)) return;
-    const attempts = (this.failedDials.get(id) ?? 0) + 1;
-    if (attempts >= DIAL_ATTEMPTS) {
-      this.failedDials.delete(id);
-      this.host.unreachable(id);
-      return;
-    }
-    this.failedDials.set(id, attempts);
-    this.timers.after(backoff(attempts - 1, this.timing.dialRetry, 8 * this.timing.dialRetry), () => this.host.retry(id));
+    const wait = this.attempts.failed(id);
+    if (wait === null) this.host.unreachable(id);
+    else this.timers.after(wait, () => this.host.retry(id));
   }
 }
-

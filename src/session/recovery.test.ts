@@ -90,6 +90,43 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(openLinks(net, a.s, b.s), 'one connection, both its ends').to.have.length(2);
   });
 
+  /**
+   * Four in a room, where nothing gets through on the first connection between C and the
+   * newcomer D: it opens, no hello arrives, and it lapses. Every other pair works.
+   */
+  async function firstConnectionDead(extra: Partial<SessionTiming>) {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, extra);
+    const c = make(net, 'C', extra);
+    await c.s.join();
+    await until(() => shown(c.s) === 'A:connected B:connected', () => `C: ${shown(c.s)}`);
+    let first: string | null = null;
+    let lost = 0;
+    const d = make(net, 'D', extra);
+    net.loses = (from, to, _data, connectionId) => {
+      if (!d.s.id || [from, to].sort().join(' ') !== [c.s.id!, d.s.id].sort().join(' ')) return false;
+      first ??= connectionId;
+      if (connectionId !== first) return false;
+      lost++;
+      return true;
+    };
+    await d.s.join();
+    await until(
+      () => lost > 0 && shown(d.s) === 'A:connected B:connected C:connected' && shown(c.s) === 'A:connected B:connected D:connected',
+      () => `lost ${lost}; D: ${shown(d.s)}; C: ${shown(c.s)}`,
+      8_000,
+    );
+    expect([...a.log, ...b.log, ...c.log, ...d.log].filter((l) => l.startsWith('left'))).to.deep.equal([]);
+  }
+
+  it('dials again a member whose first connection lapsed without a hello, while its place holds', async () => {
+    await firstConnectionDead({ admitHold: 300, dialTimeout: 3_000, dialRetry: 200, gossip: 60_000 });
+  });
+
+  it('links a pair whose places lapsed before they met, when a common neighbour names them again', async () => {
+    await firstConnectionDead({ admitHold: 300, dialTimeout: 200, dialRetry: 1_000, gossip: 400 });
+  });
+
   it('restarts ICE on the same connection when a path breaks, its offer going through the server', async () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);

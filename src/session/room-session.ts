@@ -67,6 +67,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly reports: Reports;
   private door: Doorkeeper | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  /** When this page last told its links whom it is linked to, on the heartbeat. */
+  private gossipedAt = Date.now();
   private readonly password: string;
   /** The password's part of the protocol; null in an open room. */
   private privateRoom: PrivateRoom | null = null;
@@ -277,11 +279,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.selfId = '';
   }
 
-  /** Heartbeat: ping every member, judge every link, forget places that lapsed. */
+  /** Heartbeat: ping every member, judge every link, forget places that lapsed, gossip now and then. */
   private beat(): void {
     this.links.beat();
     this.members.roster.prune();
     this.members.dialWaiting();
+    const now = Date.now();
+    if (now - this.gossipedAt < this.timing.gossip) return;
+    this.gossipedAt = now;
+    this.members.gossip();
   }
 
   // ---------------------------------------------------------------- media

@@ -153,6 +153,8 @@ export interface SessionTiming {
   claimAfter: number;
   /** First wait before a mesh dial that failed to open is tried again (doubling with each try, 4 tries). */
   dialRetry: number;
+  /** How often every member tells its links whom it is linked to again (`peers`), so that a pair that missed each other meets. */
+  gossip: number;
 }
 
 export const DEFAULT_TIMING: SessionTiming = {
@@ -167,6 +169,7 @@ export const DEFAULT_TIMING: SessionTiming = {
   takeoverStep: 250,
   claimAfter: 100,
   dialRetry: 1_000,
+  gossip: 10_000,
 };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -213,7 +213,7 @@ export class FakeConnection extends Events {
   send(data: unknown) {
     if (!this.open) return;
     const other = this.other;
-    if (!this.pathUp || this.owner.network.loses?.(this.owner.id, this.peer, data)) return;
+    if (!this.pathUp || this.owner.network.loses?.(this.owner.id, this.peer, data, this.connectionId)) return;
     later(() => other && !other.closed && other.pathUp && other.emit('data', data));
   }
   answer() {
@@ -414,8 +414,8 @@ export class FakeNetwork {
   openDelay = 0;
   /** How many of the next data connections fail to open (their ICE fails), whoever dials them. */
   failingDials = 0;
-  /** Says which frames between two open ends are lost on the way (from, to, frame). */
-  loses: ((from: string, to: string, data: unknown) => boolean) | null = null;
+  /** Says which frames between two open ends are lost on the way (from, to, frame, the connection's id). */
+  loses: ((from: string, to: string, data: unknown, connectionId: string) => boolean) | null = null;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
   /** The last socket messages the server relayed (as a PeerServer operator could log them). */
