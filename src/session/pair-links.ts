@@ -154,17 +154,15 @@ export class PairLinks {
     if (!conn) return false;
     this.pending.hold(id, conn, this.timing.dialTimeout);
     const timer = this.timers.after(this.timing.dialTimeout, () => !conn.open && conn.close());
-    let opened = false;
     conn.on('open', () => {
-      opened = true;
       this.timers.cancel(timer);
       // Open: from now on it has admitHold to say hello, like a connection this page accepted.
       if (this.pending.get(id) === conn) this.pending.hold(id, conn, this.timing.admitHold);
     });
     conn.on('close', () => {
       this.timers.cancel(timer);
-      // Closed before it opened (ICE failed, or timed out), or open and lapsed without a hello.
-      if (!opened || !this.helloed.has(conn)) this.dialFailed(id, conn);
+      // Closed before it opened (ICE failed, or timed out), or opened and lapsed without a hello.
+      if (!this.helloed.has(conn)) this.dialFailed(id, conn);
     });
     this.attach(conn);
     return true;
