@@ -66,6 +66,7 @@ export function timedPeer(id, options) {
   peer.on('connection', (c) => {
     mark(`${tag}data in (${c.metadata?.kind ?? '-'})`);
     c.on('open', () => mark(`data in open (${c.metadata?.kind ?? '-'})`));
+    c.once('data', () => mark(`data in: first (${c.metadata?.kind ?? '-'})`));
   });
   // When a media call's ICE and DTLS are through (its peer connection exists by its first stream).
   const connected = (c) => {
@@ -92,6 +93,7 @@ export function timedPeer(id, options) {
     mark(`data out (${kind})`);
     const c = connect(...args);
     c?.on('open', () => mark(`data out open (${kind})`));
+    c?.once('data', () => mark(`data out: first (${kind})`));
     return c;
   };
   return peer;
