@@ -51,8 +51,8 @@ export class Lobby implements ReactiveController {
   joinMic = true;
   /** Join with the camera on. */
   joinCam = true;
-  /** The name typed in the lobby's field. */
-  typedName = storedName();
+  /** The name typed in the lobby's field; read from storage when first needed. */
+  #typed: string | null = null;
   /** The microphone meter. */
   #meter: { levels: AudioLevels; timer: ReturnType<typeof setInterval> } | null = null;
 
@@ -63,6 +63,19 @@ export class Lobby implements ReactiveController {
     private readonly problems: (problems: MediaProblem[]) => void,
   ) {
     host.addController(this);
+  }
+
+  /**
+   * The name typed in the lobby's field. A page's first read of `localStorage` takes about a
+   * millisecond (the browser opens the origin's storage), so it waits until a name is needed:
+   * never, when the page gives one.
+   */
+  get typedName(): string {
+    return (this.#typed ??= storedName());
+  }
+
+  set typedName(name: string) {
+    this.#typed = name;
   }
 
   hostUpdated(): void {
