@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,8 @@ import { build } from 'esbuild';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { createRtcServer } from './server/index.js';
-import { peerjsShims } from './scripts/peerjs-slim.mjs';
+import { parseAst } from 'rollup/parseAst';
+import { lazySupports, peerjsShims } from './scripts/peerjs-slim.mjs';
 import { chromeArgs, chromePath, fakeDeviceArgs } from './test/chrome.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -280,6 +281,17 @@ function redisCluster() {
   };
 }
 
+/** For esbuild: PeerJS's `util.supports` worked out when first read, as in the production bundle. */
+const peerjsLazySupports = {
+  name: 'peerjs-lazy-supports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]peerjs[\\/]dist[\\/]bundler\.mjs$/ }, ({ path: file }) => {
+      const code = readFileSync(file, 'utf8');
+      return { contents: lazySupports(code, parseAst(code)).toString(), loader: 'js' };
+    });
+  },
+};
+
 /**
  * PeerJS's ES build imports the CommonJS package `sdp` (through webrtc-adapter), which browsers
  * cannot load as is: bundle peerjs once into an ES module and point the bare import at it.
@@ -298,6 +310,7 @@ function peerjsAsEsm() {
         logLevel: 'silent',
         absWorkingDir: root,
         alias: peerjsShims, // the same slimmed PeerJS as the production bundle
+        plugins: [peerjsLazySupports],
       });
     },
     resolveImport({ source }) {

@@ -23,7 +23,27 @@ function* nodes(node) {
 }
 
 /**
- * A rollup plugin that resolves those imports to the shims, and drops PeerJS's logging: the
+ * PeerJS works out `util.supports` as its module loads, building a throwaway RTCPeerConnection
+ * to probe the browser. Here it is worked out when first read instead (by `new Peer()`), so that
+ * loading the session code ahead of a join (when the visitor points at Join) builds no
+ * connection. Throws when PeerJS no longer has that shape, so that an upgrade cannot drop it
+ * silently. `ast` is the code's ESTree, with node offsets (rollup's parser gives one).
+ */
+export function lazySupports(code, ast) {
+  const found = [...nodes(ast)].filter(
+    (n) => n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && n.left.object.type === 'ThisExpression' && n.left.property.name === 'supports' && n.right.type === 'CallExpression',
+  );
+  if (found.length !== 1) throw new Error(`peerjs-slim: expected one \`this.supports = …()\` in PeerJS, found ${found.length}`);
+  const [n] = found;
+  const s = new MagicString(code);
+  s.overwrite(n.start, n.right.start, 'Object.defineProperty(this, "supports", { configurable: true, enumerable: true, get() { const value = (');
+  s.appendLeft(n.end, '); Object.defineProperty(this, "supports", { value, enumerable: true }); return value; } })');
+  return s;
+}
+
+/**
+ * A rollup plugin that resolves those imports to the shims, makes `util.supports` lazy (above),
+ * and drops PeerJS's logging: the
  * elements create every Peer with `debug: 0`, so its `logger.log/warn/error` calls never print,
  * yet their messages are bytes every visitor downloads. The statements become empty ones;
  * their arguments (strings and the values they mention) have no side effects.
@@ -44,7 +64,7 @@ export function peerjsSlim() {
       }
       if (!logger) return null;
       const isLogger = (o) => o.type === 'Identifier' ? o.name === logger : o.type === 'SequenceExpression' && isLogger(o.expressions.at(-1));
-      const s = new MagicString(code);
+      const s = lazySupports(code, ast);
       for (const n of nodes(ast)) {
         const call = n.type === 'ExpressionStatement' ? n.expression : null;
         const callee = call?.type === 'CallExpression' ? call.callee : null;

@@ -1,8 +1,10 @@
-// What a page pays before anyone joins: the elements load without the session layer, so PeerJS
-// (which builds an RTCPeerConnection as it loads, to probe the browser) comes only with a join.
+// What a page pays before anyone joins: the elements load without the session layer, and PeerJS
+// probes the browser (with a throwaway RTCPeerConnection) only when a join makes its first peer.
+// Pointing at Join loads the session layer early, and still builds nothing.
 // This file imports nothing that reaches src/session: the count starts before any of it loads.
 import { expect, fixture, html } from '@open-wc/testing';
 import type { RtcCall } from '../src/components/call/call.js';
+import { sendMouse } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
 import { part, uniqueRoom, until } from './helpers.js';
 
@@ -20,18 +22,28 @@ describe('loading', () => {
     window.RTCPeerConnection = Native;
   });
 
-  it('creates no RTCPeerConnection and fetches no session code while a <rtc-call> waits to be joined; joining loads it', async () => {
+  it('creates no RTCPeerConnection and fetches no session code while a <rtc-call> waits to be joined; pointing at Join fetches it, joining builds', async () => {
     await import('../src/bundle.js');
     const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom()} server=${rtcServer} audio-only></rtc-call>`);
     expect(part(el, 'join-button')).to.have.length(1);
-    // Long enough for anything scheduled at load (PeerJS's probe ran at module evaluation).
+    const sessionCode = () => performance.getEntriesByType('resource').some((r) => /\/src\/session\/|peerjs/.test(r.name));
+    // Long enough for anything scheduled at load.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(constructed, 'RTCPeerConnections before joining').to.equal(0);
-    expect(performance.getEntriesByType('resource').some((r) => /\/src\/session\/|peerjs/.test(r.name)), 'session code fetched before joining').to.equal(false);
+    expect(sessionCode(), 'session code fetched before joining').to.equal(false);
+
+    // The visitor points at Join: the session code loads (and runs), and builds nothing.
+    const box = part(el, 'join-button')[0].getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+    await until(sessionCode, 'no session code fetched when pointing at Join');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(constructed, 'RTCPeerConnections after pointing at Join').to.equal(0);
+    expect(el.phase, 'pointing is not joining').to.equal('idle');
 
     await el.join();
-    expect(performance.getEntriesByType('resource').some((r) => /\/src\/session\/index\.ts/.test(r.name)), 'session code fetched on join').to.equal(true);
+    expect(constructed, 'RTCPeerConnections once joined (PeerJS probes the browser)').to.be.greaterThan(0);
     await el.leave();
+    await sendMouse({ type: 'move', position: [0, 0] });
   });
 
   it('joins with autojoin', async () => {

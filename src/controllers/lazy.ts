@@ -2,7 +2,9 @@
  * Code an element needs only once it joins (the session layer with PeerJS, the chat core) is
  * loaded then, with `import()`: in the script-tag bundle each is a chunk next to
  * rtc-elements.js, fetched from the script's own URL. The lobby shows without it, and no
- * RTCPeerConnection exists before a join (PeerJS builds one as it loads, to probe the browser).
+ * RTCPeerConnection exists before a join: PeerJS's probe of the browser (a throwaway
+ * RTCPeerConnection) runs when the first peer is made, not as the chunk loads
+ * (scripts/peerjs-slim.mjs), so the chunk can load while the visitor points at Join.
  */
 
 /** A chunk that did not load: reported as `rtc-error` of type `network`. */

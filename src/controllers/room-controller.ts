@@ -84,6 +84,16 @@ export class RoomController implements ReactiveController {
   }
 
   /**
+   * Does the join's first step ahead of a join that is likely to come (the visitor points at
+   * Join): loads the session layer, which builds nothing (no peer, no RTCPeerConnection), and
+   * fetches the ICE servers, which the page keeps while they are fresh. A load that fails is
+   * forgotten; the join tries again and reports it.
+   */
+  preload(): void {
+    this.load().catch(() => {});
+  }
+
+  /**
    * Loads the session layer (PeerJS included), once per page; rejects with a LoadError
    * (type `network`) when it cannot be fetched. Meanwhile fetches the ICE servers from the
    * element's server when the page names none, so that the first connection has them.

@@ -541,7 +541,7 @@ export class RtcCall extends RoomElement {
         return this.notices.renderError(t, () => this.join().catch(() => {}));
       case 'idle':
       case 'left':
-        return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}) });
+        return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.controller.preload() });
     }
     const stage = renderStage({
       t,

@@ -37,6 +37,8 @@ export interface LobbyView extends DevicePickers {
   /** After leaving: the button says "Join again". */
   left: boolean;
   join(): unknown;
+  /** The visitor is about to join (points at Join, or focuses it): the code a join needs may load now. */
+  prepare(): void;
 }
 
 /**
@@ -202,7 +204,7 @@ export class Lobby implements ReactiveController {
               ><input part="name-input" name="name" autocomplete="name" maxlength="64" .value=${live(this.typedName)} @input=${(e: Event) => this.#onNameInput(e)}
             /></label>`}
         ${on ? deviceSelects(v, true) : nothing}
-        <button part="button join-button" class="primary" @click=${v.join}>
+        <button part="button join-button" class="primary" @click=${v.join} @pointerenter=${v.prepare} @pointerdown=${v.prepare} @focus=${v.prepare}>
           ${v.left ? t.joinAgain : t.joinCall}
         </button>
         <p class="hint">${t.lobbyHint}</p>
