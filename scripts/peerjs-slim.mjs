@@ -43,10 +43,10 @@ export function lazySupports(code, ast) {
 
 /**
  * A rollup plugin that resolves those imports to the shims, makes `util.supports` lazy (above),
- * and drops PeerJS's logging: the
- * elements create every Peer with `debug: 0`, so its `logger.log/warn/error` calls never print,
- * yet their messages are bytes every visitor downloads. The statements become empty ones;
- * their arguments (strings and the values they mention) have no side effects.
+ * and drops PeerJS's logging: the elements create every Peer with `debug: 0`, so its
+ * `logger.log/warn/error` calls never print, yet their messages are bytes every visitor downloads.
+ * The statements become empty ones; their arguments (strings and the values they mention) have
+ * no side effects.
  */
 export function peerjsSlim() {
   return {
