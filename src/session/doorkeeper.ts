@@ -118,12 +118,16 @@ export class Doorkeeper {
     this.settle({ welcome, holder });
   }
 
-  /** A member's link said hello: the holder that welcomed this page is proved. */
+  /**
+   * A member's link said hello: the holder that welcomed this page is proved. The healing loop,
+   * which was waiting for that (or to ask again), goes on to its periodic check.
+   */
   linked(id: string): void {
     if (id !== this.candidate) return;
     this.candidate = null;
     this.holder = id;
     this.warned = false;
+    this.wake?.();
   }
 
   /** A `beacon` frame from a linked member: believed when it carries this page's nonce. */

@@ -90,6 +90,18 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(openLinks(net, a.s, b.s), 'one connection, both its ends').to.have.length(2);
   });
 
+  it('asks nothing more once the holder that welcomed this page said hello', async () => {
+    const net = new FakeNetwork();
+    // 1.5 × admitHold is how long a page waits for its welcome's hello before it asks again.
+    const [a, b] = await pair(net, { admitHold: 200 });
+    const questions = () => net.relayed.filter((m) => m.src === b.s.id && m.dst !== a.s.id && m.type === 'OFFER').length;
+    const asked = questions();
+    // Well past that wait; the periodic check comes 15 s after the proof at the soonest.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(questions(), 'questions after the welcome').to.equal(asked);
+    expect(b.log).to.deep.equal(['joined A']);
+  });
+
   /**
    * Four in a room, where nothing gets through on the first connection between C and the
    * newcomer D: it opens, no hello arrives, and it lapses. Every other pair works.
