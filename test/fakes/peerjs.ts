@@ -231,10 +231,13 @@ export class FakeConnection extends Events {
   close() {
     if (this.closed) return;
     this.closed = true;
+    // As PeerJS 1.5's close(): only a connection that opened says `close`; one that never opened
+    // (its ICE failed, or it was given up) goes without a word.
+    const opened = this.open;
     this.open = false;
     this.owner.connections.delete(this);
     this.peerConnection.setIce('closed');
-    this.emit('close');
+    if (opened) this.emit('close');
     const other = this.other;
     // Over a broken path the other end hears nothing: its side stays until its own checks notice.
     if (other && !other.closed && this.pathUp) later(() => other.close());
