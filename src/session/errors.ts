@@ -8,6 +8,11 @@ import { SessionError, type SessionErrorFacts } from './types.js';
 
 /** Errors remembered per kind and sender, so that each is reported once. */
 export const MAX_REPORTED = 256;
+/**
+ * Members reported as unreachable, at most. They were never shown (never linked), and a linked
+ * member can name any number of ids that never connect: past a few, more notices tell nothing.
+ */
+export const MAX_UNREACHABLE = 4;
 
 export interface ReportsHost {
   /** Tells the page (the session's `error` event). */
@@ -18,6 +23,8 @@ export interface ReportsHost {
 
 export class Reports {
   private readonly said = new Set<string>();
+  /** The names said in unreachable notices. */
+  private readonly unreachableNames = new Set<string>();
 
   constructor(private readonly host: ReportsHost) {}
 
@@ -26,9 +33,15 @@ export class Reports {
     this.report(from, 'protocol', `Ignored a malformed message from ${this.host.nameOf(from)}.`);
   }
 
-  /** Dialling a member failed every time. */
+  /**
+   * Dialling a member failed every time. Once per name shown (everyone known only from gossip is
+   * "another participant"), for MAX_UNREACHABLE names at most.
+   */
   unreachable(from: string): void {
-    this.report(from, 'negotiation-failed', `Could not connect to ${this.host.nameOf(from)}: a firewall between you blocks it.`);
+    const name = this.host.nameOf(from);
+    if (this.unreachableNames.has(name) || this.unreachableNames.size >= MAX_UNREACHABLE) return;
+    this.unreachableNames.add(name);
+    this.report(from, 'negotiation-failed', `Could not connect to ${name}: a firewall between you blocks it.`);
   }
 
   /** In a private room, a connection whose other end failed the proof. */

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { FakeNetwork, fakeCamera } from '../../test/fakes/peerjs.js';
+import { FakeNetwork, FakePeer, fakeCamera } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
@@ -186,6 +186,29 @@ describe('RoomSession over a fake PeerServer', () => {
     await c.leave();
     await until(() => b.participants.length === 1, 'C did not leave');
     expect(tags(b), 'the mark goes with the namesake').to.deep.equal(['Alice']);
+  });
+
+  it('a member naming 40 real ids that never connect: each is dialled a bounded number of times, and a few notices say so', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = ['A', 'B'].map((n) => make(net, n, { timing: { dialRetry: 20 } }));
+    await joinInTurn([a, b]);
+    // Pages on the server whose connections never open (their ICE fails), with ids that A dials.
+    const ghosts = Array.from({ length: 40 }, (_, i) => new FakePeer(net, `rtc-000ghost${String(i).padStart(2, '0')}`));
+    await until(() => ghosts.every((g) => g.open), 'the ghosts are not on the server');
+    let dials = 0;
+    for (const g of ghosts) g.on('connection', () => dials++);
+    const errors: SessionError[] = [];
+    a.on('error', (e) => errors.push(e));
+    net.failingDials = 1_000;
+    // B names them as admitted (each with a name of its own), then as its links.
+    for (const g of ghosts) b.broadcast({ t: 'admit', id: g.id, name: `Ghost ${g.id.slice(-2)}`, media: false });
+    b.broadcast({ t: 'peers', ids: ghosts.map((g) => g.id) });
+    // Every ghost dialled (some more than once), until the last of them is given up.
+    await until(() => dials >= 40 && errors.length > 0, () => `${dials} dials, ${errors.length} errors`, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(dials, 'dials in all: 4 each at most').to.be.at.most(40 * 4);
+    expect(errors.map((e) => e.type), 'notices').to.deep.equal(Array(4).fill('negotiation-failed'));
+    expect(linked(a)).to.deep.equal(['B']);
   });
 
   it('ignores gossip about members that do not exist', async () => {
