@@ -152,23 +152,20 @@ export class PairLinks {
     if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver() || !this.attempts.allows(id)) return false;
     const conn = this.host.connect(id, metadata);
     if (!conn) return false;
-    this.pending.hold(id, conn, this.timing.dialTimeout);
     // Failed: ICE failed or it did not open in time (PeerJS says `close` only for a connection
     // that opened, so these are noticed here), or it opened and lapsed without a hello. Once.
     let failed = false;
     const fail = () => {
       if (failed || this.helloed.has(conn)) return;
       failed = true;
-      this.timers.cancel(timer);
       this.pending.release(id, conn);
       conn.close();
       this.dialFailed(id, conn);
     };
-    const timer = this.timers.after(this.timing.dialTimeout, () => !conn.open && fail());
+    this.pending.hold(id, conn, this.timing.dialTimeout, fail);
     conn.on('open', () => {
-      this.timers.cancel(timer);
       // Open: from now on it has admitHold to say hello, like a connection this page accepted.
-      if (this.pending.get(id) === conn) this.pending.hold(id, conn, this.timing.admitHold);
+      if (this.pending.get(id) === conn) this.pending.hold(id, conn, this.timing.admitHold, fail);
     });
     conn.on('close', fail);
     conn.on('error', (err: { type?: string }) => !conn.open && err?.type === 'negotiation-failed' && fail());

@@ -36,8 +36,11 @@ export class PendingLinks {
     return [...this.pending.values()].map((p) => p.conn);
   }
 
-  /** Holds `conn` for `ms`, in place of any other pending connection of the member (closed). */
-  hold(id: string, conn: DataConnection, ms: number): void {
+  /**
+   * Holds `conn` for `ms`, in place of any other pending connection of the member (closed).
+   * `missed` runs too when it misses the deadline, after the lapse is reported.
+   */
+  hold(id: string, conn: DataConnection, ms: number, missed?: () => void): void {
     const previous = this.pending.get(id);
     if (previous) {
       this.release(id, previous.conn);
@@ -48,6 +51,7 @@ export class PendingLinks {
       this.pending.delete(id);
       conn.close();
       this.lapsed(id);
+      missed?.();
     });
     this.pending.set(id, { conn, timer });
   }
