@@ -213,13 +213,14 @@ export class Doorkeeper {
     let attempt = 0;
     while (!this.host.isOver()) {
       const proved = this.holder !== null;
-      // A welcome whose link has not said hello yet is waited out (its lapse, admitHold after it
-      // opened, wakes the loop): asking again meanwhile would only bring another welcome from
-      // the same sender. One whose connection never opens is asked again after 1.5 × admitHold.
+      // A welcome whose link has not said hello yet is waited out (its lapse wakes the loop):
+      // asking again meanwhile would only bring another welcome from the same sender and cut
+      // short the first. A welcome that was never held is asked again after the longest a
+      // pending connection lasts.
       const wait = proved
         ? RECHECK / 2 + Math.random() * RECHECK
         : this.candidate !== null
-          ? this.timing.admitHold * 1.5
+          ? this.timing.dialTimeout + this.timing.admitHold
           : attempt === 0
             ? takeoverDelay(this.host.selfId(), this.host.linkedIds(), this.timing.takeoverStep)
             : backoff(attempt, 500, 10_000);

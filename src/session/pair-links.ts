@@ -1,10 +1,11 @@
 /**
  * The pair links (docs/protocol.md, "The mesh" and "Health and recovery"): one data connection
  * to every linked member, which carries every frame between the two. A connection is pending
- * until it says hello; one that does not within `admitHold` is closed, and at most
- * MAX_PENDING are pending at once. A link whose path breaks is shown as reconnecting; the side
- * whose turn it is to dial replaces its connection after `redialAfter`, and the member is gone
- * after `silence`. The verdicts come from judgePair.
+ * until it says hello; one that does not open within `dialTimeout`, or say hello within
+ * `admitHold` of opening, is closed, and at most MAX_PENDING are pending at once. A link whose
+ * path breaks is shown as reconnecting; the side whose turn it is to dial replaces its
+ * connection after `redialAfter`, and the member is gone after `silence`. The verdicts come from
+ * judgePair.
  */
 import type { DataConnection } from 'peerjs';
 import { DialAttempts } from './dial-attempts.js';
@@ -88,6 +89,8 @@ export class PairLinks {
   private readonly proofGate: ProofGate;
   private readonly repeats = new HelloRepeats();
   private readonly hello = () => (this.host.isOver() ? null : this.host.hello());
+  /** Dialled or accepted alike: dialTimeout to open, then admitHold to say hello. */
+  private readonly deadlines = () => ({ open: this.timing.dialTimeout, hello: this.timing.admitHold });
 
   constructor(
     private readonly host: PairLinksHost,
@@ -162,11 +165,7 @@ export class PairLinks {
       conn.close();
       this.dialFailed(id, conn);
     };
-    this.pending.hold(id, conn, this.timing.dialTimeout, fail);
-    conn.on('open', () => {
-      // Open: from now on it has admitHold to say hello, like a connection this page accepted.
-      if (this.pending.get(id) === conn) this.pending.hold(id, conn, this.timing.admitHold, fail);
-    });
+    this.pending.hold(id, conn, this.deadlines(), fail);
     conn.on('close', fail);
     conn.on('error', (err: { type?: string }) => !conn.open && err?.type === 'negotiation-failed' && fail());
     this.attach(conn);
@@ -179,7 +178,7 @@ export class PairLinks {
     if (this.host.isOver()) return void conn.close();
     // A linked member's fresh connection (replacing a broken one) waits for its hello like any other.
     if (this.pending.size >= MAX_PENDING && !this.pending.has(id)) return void conn.close();
-    this.pending.hold(id, conn, this.timing.admitHold);
+    this.pending.hold(id, conn, this.deadlines());
     this.attach(conn);
   }
 

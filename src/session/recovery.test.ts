@@ -92,7 +92,8 @@ describe('RoomSession recovery over a fake PeerServer', () => {
 
   it('asks nothing more once the holder that welcomed this page said hello', async () => {
     const net = new FakeNetwork();
-    // 1.5 × admitHold is how long a page waits for its welcome's hello before it asks again.
+    // dialTimeout + admitHold (700 ms) is the longest a page waits for its welcome's hello
+    // before it asks again.
     const [a, b] = await pair(net, { admitHold: 200 });
     const questions = () => net.relayed.filter((m) => m.src === b.s.id && m.dst !== a.s.id && m.type === 'OFFER').length;
     const asked = questions();
@@ -100,6 +101,19 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     await new Promise((resolve) => setTimeout(resolve, 900));
     expect(questions(), 'questions after the welcome').to.equal(asked);
     expect(b.log).to.deep.equal(['joined A']);
+  });
+
+  it('links pages whose connections take longer to open than admitHold, as on a starved machine', async () => {
+    const net = new FakeNetwork();
+    // Each connection opens 600 ms after it arrives; once open, it has 300 ms to say hello.
+    net.openDelay = 600;
+    const extra = { admitHold: 300, dialTimeout: 3_000, introTimeout: 2_000 };
+    const [a, b] = await pair(net, extra);
+    const c = make(net, 'C', extra);
+    await c.s.join();
+    await until(() => shown(c.s) === 'A:connected B:connected', () => `C: ${shown(c.s)}`, 3_000);
+    expect([...a.log, ...b.log, ...c.log].filter((l) => l.startsWith('left'))).to.deep.equal([]);
+    expect(openLinks(net, a.s, c.s), 'one connection between A and C, both its ends').to.have.length(2);
   });
 
   /**

@@ -130,7 +130,7 @@ export interface RoomSessionOptions {
 export interface SessionTiming {
   /** How long a PeerServer may take to accept a peer. */
   openTimeout: number;
-  /** How long a mesh dial may take to open. */
+  /** How long a mesh connection, dialled or accepted, may take to open. */
   dialTimeout: number;
   /** How long the beacon holder may take to answer an introduction (signalling only). */
   introTimeout: number;
@@ -143,8 +143,8 @@ export interface SessionTiming {
   /** Silence after which a member counts as gone. */
   silence: number;
   /**
-   * How long an admitted newcomer, or a connection that has not said hello, holds its place
-   * before it lapses (and the connection is closed).
+   * How long a mesh connection that opened may take to say hello before it lapses (and is
+   * closed). An admitted newcomer's place is held for dialTimeout + admitHold.
    */
   admitHold: number;
   /** Spacing of beacon takeover attempts by id rank. */
