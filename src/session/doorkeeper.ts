@@ -24,6 +24,8 @@ export interface DoorkeeperHost {
   signal(from: PeerRole, dst: string, what: object): void;
   serverDown(): boolean;
   isLinked(id: string): boolean;
+  /** Whether a connection with the member is on its way (not open, or open without a hello yet). */
+  isPending(id: string): boolean;
   /** Linked members, and admitted ones not lapsed (other than `except`). */
   places(except: string): number;
   /** Holds a place for a newcomer and tells the members it is coming; false when no room is left. */
@@ -213,10 +215,10 @@ export class Doorkeeper {
     let attempt = 0;
     while (!this.host.isOver()) {
       const proved = this.holder !== null;
-      // A welcome whose link has not said hello yet is waited out (its lapse wakes the loop):
-      // asking again meanwhile would only bring another welcome from the same sender and cut
-      // short the first. A welcome that was never held is asked again after the longest a
-      // pending connection lasts.
+      // A welcome whose link has not said hello yet is waited out while its connection is
+      // pending (its lapse wakes the loop): asking again meanwhile would only bring another
+      // welcome from the same sender and cut the first short. One that was never held is asked
+      // again after dialTimeout + admitHold.
       const wait = proved
         ? RECHECK / 2 + Math.random() * RECHECK
         : this.candidate !== null
@@ -237,7 +239,7 @@ export class Doorkeeper {
         attempt = 0;
         continue;
       }
-      if (this.host.serverDown()) continue;
+      if (this.host.serverDown() || (this.candidate !== null && this.host.isPending(this.candidate))) continue;
       if (this.host.holdsBeacon()) {
         this.holder = this.host.selfId();
         attempt = 0;

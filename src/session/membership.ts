@@ -203,6 +203,11 @@ export class Membership {
     this.host.door()?.holderGone(id);
   }
 
+  /** A pending connection to a member made a step towards opening: its place holds while it does. */
+  progressed(id: string): void {
+    this.roster.hold(id, this.placeDeadline());
+  }
+
   /** Whether a member whose dial failed is still expected, and has room (and so is dialled again). */
   expects(id: string): boolean {
     return this.roster.has(id) && !this.roster.isLinked(id) && !this.host.links.knows(id) && this.hasRoom();

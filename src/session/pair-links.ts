@@ -46,6 +46,8 @@ export interface PairLinksHost {
   ended(id: string, reason: LeaveReason): void;
   /** A connection to a member that was not linked went away without a hello. */
   lapsed(id: string): void;
+  /** A pending connection to a member made a step towards opening: its place holds meanwhile. */
+  progressed(id: string): void;
   /** Dialling a member failed every time. */
   unreachable(id: string): void;
   /** Time to dial a member again whose connection failed to open, if it is still expected. */
@@ -85,12 +87,12 @@ export class PairLinks {
   private readonly opened = new WeakSet<DataConnection>();
   /** Connections that said hello (and so became a link). */
   private readonly helloed = new WeakSet<DataConnection>();
-  private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id));
+  private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id), (id) => this.host.progressed(id));
   private readonly proofGate: ProofGate;
   private readonly repeats = new HelloRepeats();
   private readonly hello = () => (this.host.isOver() ? null : this.host.hello());
-  /** Dialled or accepted alike: dialTimeout to open, then admitHold to say hello. */
-  private readonly deadlines = () => ({ open: this.timing.dialTimeout, hello: this.timing.admitHold });
+  /** Dialled or accepted alike: dialTimeout to open (admitHold more after each step), then admitHold to say hello. */
+  private readonly deadlines = () => ({ open: this.timing.dialTimeout, step: this.timing.admitHold, hello: this.timing.admitHold });
 
   constructor(
     private readonly host: PairLinksHost,

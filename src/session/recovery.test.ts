@@ -116,6 +116,26 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(openLinks(net, a.s, c.s), 'one connection between A and C, both its ends').to.have.length(2);
   });
 
+  it('gives a connection that is still making its way more time to open, and asks nothing more meanwhile', async () => {
+    const net = new FakeNetwork();
+    // Each connection opens 850 ms after it arrives, past dialTimeout (300 ms); its ICE turns
+    // checking at 250 ms and connected at 550 ms, each a step that gives it admitHold (400 ms)
+    // more from then. The newcomer would ask again after dialTimeout + admitHold (700 ms) if its
+    // welcome were not pending any more.
+    net.openDelay = 850;
+    net.iceSteps = [250, 550];
+    const extra = { admitHold: 400, dialTimeout: 300, introTimeout: 2_000 };
+    const a = make(net, 'A', extra);
+    await a.s.join();
+    const b = make(net, 'B', extra);
+    await b.s.join();
+    const questions = () => net.relayed.filter((m) => m.src === b.s.id && m.dst !== a.s.id && m.type === 'OFFER').length;
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`, 3_000);
+    expect(questions(), 'questions').to.equal(1);
+    expect([...a.log, ...b.log].filter((l) => l.startsWith('left'))).to.deep.equal([]);
+    expect(openLinks(net, a.s, b.s), 'one connection, both its ends').to.have.length(2);
+  });
+
   /**
    * Four in a room, where nothing gets through on the first connection between C and the
    * newcomer D: it opens, no hello arrives, and it lapses. Every other pair works.

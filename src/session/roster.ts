@@ -140,6 +140,12 @@ export class Roster {
     return m;
   }
 
+  /** Holds an unlinked member's place until `until` at least (its connection makes progress). */
+  hold(id: string, until: number): void {
+    const m = this.members.get(id);
+    if (m && m.stage !== 'linked') m.until = Math.max(m.until, until);
+  }
+
   /**
    * A member this page admitted gives up its place at once: its connection went without a hello
    * (it may ask again). Members only known keep theirs, since dials to them are retried.
