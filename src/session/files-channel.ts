@@ -5,6 +5,9 @@
  * once their link is up, with an agreed id: a negotiated channel needs no signalling.
  */
 
+import type { DataConnection } from 'peerjs';
+import { type CoreFrame, type ExtensionFrame, encodeFrame } from './protocol.js';
+
 /** The agreed SCTP stream id (far from the 0 or 1 PeerJS's channel gets). */
 const FILES_CHANNEL = 100;
 
@@ -29,8 +32,20 @@ export function openOnly(channel: RTCDataChannel | null | undefined): RTCDataCha
   return channel?.readyState === 'open' ? channel : null;
 }
 
-/** Sends text or bytes on a channel. */
-export function sendOn(channel: RTCDataChannel, data: string | ArrayBuffer): void {
-  if (typeof data === 'string') channel.send(data);
-  else channel.send(data);
+/**
+ * Sends a frame on a pair: binary frames, and frames sent as `bulk` (those that must follow them
+ * in order, such as the end of a file), on its files channel while that is open, so that the
+ * other frames never wait behind a file; everything else on the connection's own channel.
+ */
+export function sendFrame(conn: DataConnection, files: RTCDataChannel | null, frame: CoreFrame | ExtensionFrame | ArrayBuffer, bulk: boolean): void {
+  try {
+    const data = frame instanceof ArrayBuffer ? frame : encodeFrame(frame);
+    const channel = (bulk || frame instanceof ArrayBuffer) && openOnly(files);
+    if (!channel) {
+      if (conn.open) conn.send(data);
+    } else if (typeof data === 'string') channel.send(data);
+    else channel.send(data);
+  } catch {
+    // A channel closing under us: its close event ends the link.
+  }
 }

@@ -11,7 +11,7 @@ import type { DataConnection } from 'peerjs';
 import { DialAttempts } from './dial-attempts.js';
 import { shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
-import { openFilesChannel, openOnly, sendOn } from './files-channel.js';
+import { openFilesChannel, openOnly, sendFrame } from './files-channel.js';
 import { HelloRepeats } from './hello-repeats.js';
 import { type PairProofs, ProofGate } from './pair-proofs.js';
 import { PendingLinks } from './pending-links.js';
@@ -195,22 +195,11 @@ export class PairLinks {
     }
   }
 
-  /**
-   * Sends a frame to a linked member. Binary frames, and frames sent as `bulk` (those that must
-   * follow them in order, such as the end of a file), go on the pair's channel for file bytes,
-   * so that the other frames never wait behind a file.
-   */
+  /** Sends a frame to a linked member, on the channel sendFrame picks for it. */
   send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer, bulk = false): boolean {
     const link = this.links.get(id);
     if (!link) return false;
-    try {
-      const data = frame instanceof ArrayBuffer ? frame : encodeFrame(frame);
-      const files = (bulk || frame instanceof ArrayBuffer) && openOnly(link.files);
-      if (files) sendOn(files, data);
-      else if (link.conn.open) link.conn.send(data);
-    } catch {
-      // A channel closing under us: its close event ends the link.
-    }
+    sendFrame(link.conn, link.files, frame, bulk);
     return true;
   }
 
