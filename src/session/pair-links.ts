@@ -1,11 +1,11 @@
 /**
  * The pair links (docs/protocol.md, "The mesh" and "Health and recovery"): one data connection
  * to every linked member, which carries every frame between the two. A connection is pending
- * until it says hello; one that does not open within `dialTimeout`, or say hello within
- * `admitHold` of opening, is closed, and at most MAX_PENDING are pending at once. A link whose
- * path breaks is shown as reconnecting; the side whose turn it is to dial replaces its
- * connection after `redialAfter`, and the member is gone after `silence`. The verdicts come from
- * judgePair.
+ * until it says hello; one that does not open in time (`dialTimeout`, more for each step of its
+ * handshake: pending-links.ts), or say hello within `admitHold` of opening, is closed, and at
+ * most MAX_PENDING are pending at once. A link whose path breaks is shown as reconnecting; the
+ * side whose turn it is to dial replaces its connection after `redialAfter`, and the member is
+ * gone after `silence`. The verdicts come from judgePair.
  */
 import type { DataConnection } from 'peerjs';
 import { DialAttempts } from './dial-attempts.js';
