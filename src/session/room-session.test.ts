@@ -6,7 +6,7 @@ import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
 const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20 };
 
-type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number; dialRetry: number }>; peerFactory?: PeerFactory };
+type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number; dialRetry: number; dialTimeout: number; admitHold: number }>; peerFactory?: PeerFactory };
 
 function session(net: FakeNetwork, name: string, options: Options = {}) {
   return new RoomSession({
@@ -209,6 +209,23 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(dials, 'dials in all: 4 each at most').to.be.at.most(40 * 4);
     expect(errors.map((e) => e.type), 'notices').to.deep.equal(Array(4).fill('negotiation-failed'));
     expect(linked(a)).to.deep.equal(['B']);
+  });
+
+  it('a connection whose ICE goes back and forth without ever opening gets more time once per step, no more', async () => {
+    const net = new FakeNetwork();
+    // Connections never open; their ICE flips between checking and connected every 100 ms.
+    net.openDelay = 60_000;
+    net.iceSteps = Array.from({ length: 40 }, (_, i) => 100 * (i + 1));
+    const options = { timing: { dialTimeout: 300, admitHold: 300 } };
+    const a = make(net, 'A', options);
+    await a.join();
+    const b = make(net, 'B', options);
+    await b.join();
+    const first = net.between(a.id!, b.id!).filter((c) => c.type === 'data');
+    expect(first, 'the welcome, both its ends').to.have.length(2);
+    // 300 ms to open, at least 300 more after each of its two steps: closed by 900 ms.
+    await until(() => first.every((c) => c.closed), 'the welcome is still waiting', 1_500);
+    expect(linked(a)).to.deep.equal([]);
   });
 
   it('ignores gossip about members that do not exist', async () => {

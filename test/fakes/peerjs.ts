@@ -333,8 +333,8 @@ export class FakePeer extends Events {
     this.network.accepted++;
     this.emit(type === 'data' ? 'connection' : 'call', theirs);
     if (type !== 'data') return;
-    this.network.iceSteps.slice(0, 2).forEach((ms, i) => {
-      later(() => !mine.open && !mine.closed && [mine, theirs].forEach((c) => c.peerConnection.setIce(i ? 'connected' : 'checking')), ms);
+    this.network.iceSteps.forEach((ms, i) => {
+      later(() => !mine.open && !mine.closed && [mine, theirs].forEach((c) => c.peerConnection.setIce(i % 2 ? 'connected' : 'checking')), ms);
     });
     const fails = this.network.failingDials > 0;
     if (fails) this.network.failingDials--;
@@ -418,7 +418,7 @@ export class FakeNetwork {
   readonly idQueue: string[] = [];
   /** Extra time (ms) a data connection takes to open, as when its handshake is slower than a call's. */
   openDelay = 0;
-  /** Times (ms after a data connection arrives) when its two ends' ICE turns `checking`, then `connected`, before it opens. */
+  /** Times (ms after a data connection arrives) when its two ends' ICE turns `checking`, `connected`, `checking` again and so on, until it opens. */
   iceSteps: number[] = [];
   /** How many of the next data connections fail to open (their ICE fails), whoever dials them. */
   failingDials = 0;
