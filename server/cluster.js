@@ -13,6 +13,7 @@
 // PeerServer would, and tries again with a backoff.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { ClusterKept } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
 import { HANDED_OVER } from './id-claims.js';
 
@@ -21,8 +22,6 @@ export const HELD_TTL = 15_000;
 const HEARTBEAT = 1_000;
 /** Most keys in one refresh or release script call. */
 const BATCH = 500;
-/** Pairs (sender, absent destination) with messages kept in Redis, per instance. */
-const MAX_PENDING_PAIRS = 10_000;
 const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE']);
 const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 const INSTANCE = /^[0-9a-f]{16}$/;
@@ -49,16 +48,6 @@ const INSTANCE = /^[0-9a-f]{16}$/;
  * @property {string[] | null} early messages that came through the channel before the queue was drained
  */
 
-/**
- * @typedef {object} Pending messages this instance kept in Redis from one sender for one absent id
- * @property {string} src
- * @property {string} dst
- * @property {string} queue
- * @property {string[]} entries
- * @property {number} bytes
- * @property {number} until
- */
-
 export class Cluster {
   /** This instance's name in Redis; a new one on every start. */
   instance = randomBytes(8).toString('hex');
@@ -75,8 +64,8 @@ export class Cluster {
   #closed = false;
   #local = /** @type {Map<string, LocalId>} */ (new Map());
   #byChannel = /** @type {Map<string, string>} */ (new Map());
-  #pending = /** @type {Map<string, Pending>} */ (new Map());
-  #pendingBytes = 0;
+  /** @type {ClusterKept} */
+  #kept;
   /** @type {NodeJS.Timeout | undefined} */
   #beat;
   #beating = false;
@@ -97,6 +86,7 @@ export class Cluster {
     this.#host = host;
     this.#logger = logger;
     this.#now = now;
+    this.#kept = new ClusterKept(config, now);
     // A client's message plus the src, dst and type the server writes around it.
     this.#maxEntryBytes = config.maxMessageBytes + 1024;
   }
@@ -108,7 +98,8 @@ export class Cluster {
 
   /** Ids held here and message pairs kept in Redis: for tests and diagnostics. */
   get size() {
-    return { held: this.#local.size, pending: this.#pending.size, pendingBytes: this.#pendingBytes };
+    const kept = this.#kept.size;
+    return { held: this.#local.size, pending: kept.pairs, pendingBytes: kept.bytes };
   }
 
   /**
@@ -256,7 +247,7 @@ export class Cluster {
     }
     this.#local.clear();
     this.#byChannel.clear();
-    this.#pending.clear();
+    this.#kept.clear();
     await Promise.all(
       [this.#redis, this.#sub].map((connection) =>
         connection?.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection?.disconnect(),
@@ -375,11 +366,7 @@ export class Cluster {
   async #send(message, keep) {
     const key = keys(message.dst);
     const entry = JSON.stringify(message);
-    const pairKey = `${message.src}\n${message.dst}`;
-    const pair = this.#pending.get(pairKey);
-    const room =
-      this.#pendingBytes + entry.length <= this.#config.maxQueuedBytes &&
-      (pair ? pair.entries.length < this.#config.maxQueuedPerId : this.#pending.size < MAX_PENDING_PAIRS);
+    const room = this.#kept.hasRoom(message.src, message.dst, entry.length);
     let result;
     try {
       result = await this.#redis.rtcSend(
@@ -397,29 +384,11 @@ export class Cluster {
     }
     if (typeof result !== 'number' || result > 0 || !keep) return;
     if (result === 0 && room) {
-      this.#keep(pairKey, message, key.queue, entry);
+      this.#kept.add(message.src, message.dst, key.queue, entry);
       return;
     }
     // No room to keep it: the sender hears at once what it would have heard later.
     this.#expire(message.src, message.dst);
-  }
-
-  /**
-   * @param {string} pairKey
-   * @param {{ src: string, dst: string }} message
-   * @param {string} queue
-   * @param {string} entry
-   */
-  #keep(pairKey, message, queue, entry) {
-    let pair = this.#pending.get(pairKey);
-    if (!pair) {
-      // As `peer` does: the messages for an absent id lapse expireTimeout after the first.
-      pair = { src: message.src, dst: message.dst, queue, entries: [], bytes: 0, until: this.#now() + this.#config.expireTimeout };
-      this.#pending.set(pairKey, pair);
-    }
-    pair.entries.push(entry);
-    pair.bytes += entry.length;
-    this.#pendingBytes += entry.length;
   }
 
   /**
@@ -446,10 +415,7 @@ export class Cluster {
 
   async #beatOnce() {
     const now = this.#now();
-    for (const [pairKey, pair] of this.#pending) {
-      if (pair.until > now) break;
-      this.#pending.delete(pairKey);
-      this.#pendingBytes -= pair.bytes;
+    for (const pair of this.#kept.takeDue()) {
       let stillKept = 1;
       if (this.up) stillKept = await this.#redis.rtcUnkeep(pair.queue, ...pair.entries).catch(() => 1);
       if (typeof stillKept === 'number' && stillKept > 0) this.#expire(pair.src, pair.dst);
