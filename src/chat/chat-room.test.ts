@@ -6,7 +6,8 @@ import type { ChatLimits, ChatOptions, ChatPeer, ChatTransport } from './types.j
 import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
 import { describe as describeFile, type ChatFile } from './transfer.js';
-import { MAX_CHUNK_FRAME, MAX_COUNTER, encodeChunk } from './wire.js';
+import { MIN_WINDOW } from './send-window.js';
+import { CHUNK_FRAME, CHUNK_HEADER, MAX_COUNTER, encodeChunk } from './wire.js';
 
 /** The element's defaults. */
 const DEFAULT_LIMITS: ChatLimits = { maxMessageLength: 2000, maxMessageRate: 20, maxFileSize: 104857600, history: 100 };
@@ -463,12 +464,44 @@ describe('ChatRoom', () => {
       expect(m.received[0].blob.type).to.equal('application/octet-stream');
     }
     // The queue never held much more than the high-water mark.
-    expect(ada.channels.get(bob.id)!.peak).to.be.below(HIGH_WATER + 2 * MAX_CHUNK_FRAME);
+    expect(ada.channels.get(bob.id)!.peak).to.be.below(HIGH_WATER + 2 * CHUNK_FRAME);
 
     const empty = await ada.room.sendFile(new Blob([]), 'empty.txt');
     expect(empty!.state).to.equal('done');
     await until(() => bob.received.length === 2, 'the empty file did not arrive');
     expect(bob.received[1].blob.size).to.equal(0);
+  });
+
+  it('keeps what a recipient has not acknowledged to a window, and sends an older recipient its file without one', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    let chunkBytes = 0;
+    let older = false;
+    net.tamper = (from, _to, data) => {
+      if (data instanceof ArrayBuffer) chunkBytes += data.byteLength - CHUNK_HEADER;
+      if (from !== bob || typeof data !== 'string') return data;
+      const frame = JSON.parse(data) as { t: string; acks?: boolean };
+      // Bob's acknowledgements are lost; as an older version, he does not even promise them.
+      if (frame.t === 'file-ack') return null;
+      if (older && frame.t === 'file-accept') delete frame.acks;
+      return JSON.stringify(frame);
+    };
+    const held = ada.room.sendFile(randomBlob(3_000_000), 'held.bin');
+    const queue = () => ada.channels.get(bob.id)!;
+    await until(() => chunkBytes >= MIN_WINDOW && queue().bufferedAmount === 0, () => `${chunkBytes} bytes arrived`);
+    // With the channel empty, only the window holds the rest back.
+    expect(chunkBytes).to.equal(MIN_WINDOW);
+    expect(ada.lastFile().state).to.equal('sending');
+    ada.room.cancelFile(ada.lastFile().id);
+    expect((await held)!.state).to.equal('canceled');
+
+    older = true;
+    chunkBytes = 0;
+    const blob = randomBlob(1_000_000);
+    const sent = await ada.room.sendFile(blob, 'old.bin');
+    expect(sent!.state).to.equal('done');
+    expect(await sameBytes(bob.received.at(-1)!.blob, blob)).to.equal(true);
   });
 
   it('reports a damaged transfer and does not offer it', async () => {

@@ -333,7 +333,7 @@ export class ChatRoom {
     }
     const going = [...this.#incoming.values()].filter((i) => !isOver(i.state));
     if (going.length >= MAX_INCOMING || going.filter((i) => i.base.from === from.id).length >= MAX_INCOMING_PER_PEER) return reject('busy');
-    const inc = new IncomingFile(f.id, { id: from.id, name: cleanPeerName(from.name) }, f.name, f.size, f.type, this.#transport!, (file) => this.#fileChanged(file), this.#idle);
+    const inc = new IncomingFile(f.id, { id: from.id, name: cleanPeerName(from.name) }, f.name, f.size, f.type, this.#transport!, (file) => this.#fileChanged(file), this.#idle, f.acks === true);
     if (!this.host.acceptFile(inc.snapshot())) return reject('declined');
     this.#incoming.set(key, inc);
     this.#addLine(inc);

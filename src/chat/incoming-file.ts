@@ -19,6 +19,16 @@ export const IDLE_TIMEOUT = 30_000;
  * least 4 KiB: per-chunk bookkeeping (a digest, a buffer) stays a small fraction of the file.
  */
 export const MIN_CHUNK = 4096;
+/**
+ * A recipient asked to acknowledge (`file-ack`) does so when what arrived since its last one is
+ * at least ACK_MIN and at least ACK_SPACING ms of its receiving rate (at most ACK_MAX): at 25
+ * MiB/s an acknowledgement per 128 KiB, on a slow path one per chunk. What is left over is
+ * acknowledged once nothing more came for ACK_QUIET ms: a sender that waits for it is never held.
+ */
+export const ACK_MIN = 32 * 1024;
+const ACK_MAX = 256 * 1024;
+const ACK_SPACING = 4;
+const ACK_QUIET = 5;
 
 /**
  * A file this page receives. Chunks become Blob parts as they come, so memory stays flat; what
@@ -38,6 +48,12 @@ export class IncomingFile {
   #pending: Uint8Array<ArrayBuffer>[] = [];
   #pendingBytes = 0;
   #digests: Promise<ArrayBuffer>[] = [];
+  /** The bytes acknowledged so far, when the sender asked for acknowledgements (send-window.ts). */
+  #acked = 0;
+  /** When the first and the last chunk arrived, and the timer of the acknowledgement after a quiet spell. */
+  #started = 0;
+  #lastChunk = 0;
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last chunk (or the end) arrived, and the timer that checks it. */
   #last = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -51,6 +67,8 @@ export class IncomingFile {
     private readonly transport: TransferTransport,
     private readonly changed: (file: IncomingFile) => void,
     private readonly idle = IDLE_TIMEOUT,
+    /** Whether the sender asked for acknowledgements. */
+    private readonly acks = false,
   ) {
     this.base = fileBase(n, from, name, size, type, false);
     this.#maxChunks = Math.ceil(size / MIN_CHUNK);
@@ -62,7 +80,7 @@ export class IncomingFile {
 
   accept(): void {
     this.state = 'receiving';
-    this.#send({ t: 'file-accept', id: this.n });
+    this.#send({ t: 'file-accept', id: this.n, ...(this.acks && { acks: true }) });
     this.#heard();
     this.changed(this);
   }
@@ -96,7 +114,30 @@ export class IncomingFile {
     this.#pending.push(payload);
     this.#pendingBytes += payload.length;
     if (this.#pendingBytes >= FLUSH_EVERY) this.#flush();
+    if (this.acks) this.#ack();
     this.changed(this);
+  }
+
+  #ack(): void {
+    const now = performance.now();
+    this.#started ||= now;
+    this.#lastChunk = now;
+    const rate = this.bytes / Math.max(1, now - this.#started);
+    if (this.bytes - this.#acked >= Math.min(ACK_MAX, Math.max(ACK_MIN, rate * ACK_SPACING))) this.#sendAck();
+    else this.#ackTimer ??= setTimeout(() => this.#quietAck(), ACK_QUIET);
+  }
+
+  #quietAck(): void {
+    this.#ackTimer = undefined;
+    if (this.state !== 'receiving' || this.bytes === this.#acked) return;
+    const quiet = performance.now() - this.#lastChunk;
+    if (quiet >= ACK_QUIET) this.#sendAck();
+    else this.#ackTimer = setTimeout(() => this.#quietAck(), ACK_QUIET - quiet);
+  }
+
+  #sendAck(): void {
+    this.#acked = this.bytes;
+    this.#send({ t: 'file-ack', id: this.n, bytes: this.bytes });
   }
 
   #flush(): void {
@@ -120,6 +161,7 @@ export class IncomingFile {
     this.#parts = [];
     this.#digests = [];
     clearTimeout(this.#idleTimer);
+    clearTimeout(this.#ackTimer);
     this.#send({ t: 'file-done', id: this.n, ok });
     this.changed(this);
   }
@@ -134,6 +176,7 @@ export class IncomingFile {
     this.#pendingBytes = 0;
     this.#digests = [];
     clearTimeout(this.#idleTimer);
+    clearTimeout(this.#ackTimer);
     if (tell) this.#send({ t: 'file-reject', id: this.n, reason: tell });
     this.changed(this);
   }

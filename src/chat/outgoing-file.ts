@@ -1,9 +1,11 @@
 /**
- * Sending a file: one stream per recipient, paced by the files channel's buffer.
+ * Sending a file: one stream per recipient, paced by the files channel's buffer and, for a
+ * recipient that acknowledges what it got, by what it has not acknowledged yet (send-window.ts).
  *
  * Internal members are `#private`: the bundle's minifier shortens those names.
  */
 import { CHUNK_HEADER, CHUNK_PAYLOAD, chatFrame, chunkHeader, frameReader, type ChatFrame, type FrameReader, type RejectReason } from './wire.js';
+import { SendWindow } from './send-window.js';
 import { fileBase, isOver, rootDigest, sha256, type ChatFile, type FileBase, type RecipientState, type TransferReason, type TransferState, type TransferTransport } from './transfer.js';
 
 /** Chunks are sent while the channel holds less than this… */
@@ -104,6 +106,10 @@ class OutgoingStream {
   #wake: (() => void) | null = null;
   /** The file's reader while sending, to stop it when the transfer ends early. */
   #reader: FrameReader | null = null;
+  /** What may be unacknowledged, once the recipient said it acknowledges (its `file-accept`). */
+  #window: SendWindow | null = null;
+  /** When the recipient last acknowledged something (or accepted). */
+  #heard = 0;
 
   constructor(
     readonly file: OutgoingFile,
@@ -131,8 +137,15 @@ class OutgoingStream {
   handle(frame: ChatFrame): void {
     if (frame.t === 'file-accept' && this.state === 'waiting') {
       this.state = 'sending';
+      if (frame.acks) this.#window = new SendWindow();
+      this.#heard = performance.now();
       this.#wake?.();
       this.file.update();
+    } else if (frame.t === 'file-ack') {
+      if (this.state === 'sending' && this.#window?.ack(frame.bytes)) {
+        this.#heard = performance.now();
+        this.#wake?.();
+      }
     } else if (frame.t === 'file-done') {
       if (this.state !== 'sent') this.end('failed', 'error', true);
       else this.end(frame.ok ? 'done' : 'failed', frame.ok ? '' : 'corrupt');
@@ -161,7 +174,7 @@ class OutgoingStream {
   async run(): Promise<void> {
     const file = this.file;
     const size = file.base.size;
-    if (!this.#send({ t: 'file-offer', id: file.n, name: file.base.name, size, type: file.base.type })) return this.end('failed', 'left');
+    if (!this.#send({ t: 'file-offer', id: file.n, name: file.base.name, size, type: file.base.type, acks: true })) return this.end('failed', 'left');
     await this.#sleep(ANSWER_TIMEOUT);
     if (this.state === 'waiting') return this.end('failed', 'no-answer', true);
     const channel = file.transport.channel(this.peer);
@@ -179,6 +192,11 @@ class OutgoingStream {
         next = this.bytes + length < size ? reader.read() : null;
         // Back-pressure; the timeout is a safety net, the loop checks the buffer again.
         while (channel.bufferedAmount > HIGH_WATER && this.state === 'sending' && channel.readyState === 'open') await this.#sleep(1_000, channel);
+        // The recipient's acknowledgements; one that stops answering is gone.
+        while (this.#window && !this.#window.open(this.bytes) && this.state === 'sending' && channel.readyState === 'open') {
+          if (performance.now() - this.#heard > ANSWER_TIMEOUT) return this.end('failed', 'no-answer', true);
+          await this.#sleep(1_000, channel);
+        }
         if (this.state !== 'sending') return;
         // A replaced connection (the session recovered a broken link) means lost chunks.
         if (channel.readyState !== 'open' || file.transport.channel(this.peer) !== channel) return this.end('failed', 'interrupted');
@@ -187,6 +205,7 @@ class OutgoingStream {
         const whole = length === CHUNK_PAYLOAD ? frame : frame.slice(0, CHUNK_HEADER + length);
         if (!this.#send(chunkHeader(whole, file.n, index++))) return this.end('failed', 'left');
         this.bytes += length;
+        this.#window?.sent(this.bytes);
         file.update();
       }
       const sha256 = await file.root(index);

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MAX_FRAME_LENGTH, encodeFrame } from '../session/protocol.js';
-import { CHUNK_HEADER, CHUNK_PAYLOAD, MAX_CHUNK_FRAME, MAX_CLOCK, chunkHeader, cleanFileName, decodeChunk, encodeChunk, frameReader, historyFrames, parseChatFrame, type HistoryEntry } from './wire.js';
+import { CHUNK_FRAME, CHUNK_HEADER, CHUNK_PAYLOAD, MAX_CHUNK_FRAME, MAX_CLOCK, chunkHeader, cleanFileName, decodeChunk, encodeChunk, frameReader, historyFrames, parseChatFrame, type HistoryEntry } from './wire.js';
 
 const parse = (frame: Record<string, unknown>, max = 2000) => parseChatFrame({ cv: 1, ...frame } as never, max);
 const ID = 'rtc-abc123';
@@ -15,6 +15,10 @@ describe('chat wire format', () => {
     });
     expect(parse({ t: 'file-reject', id: 3, reason: 'something-new' })).to.deep.equal({ frame: { t: 'file-reject', id: 3, reason: 'error' } });
     expect(parse({ t: 'chat-hello' })).to.deep.equal({ frame: { t: 'chat-hello', reply: false } });
+    // Acknowledgements, asked for by the offer and promised by the answer; anything but true is no.
+    expect(parse({ t: 'file-offer', id: 3, name: 'a', size: 10, acks: true })).to.deep.equal({ frame: { t: 'file-offer', id: 3, name: 'a', size: 10, type: '', acks: true } });
+    expect(parse({ t: 'file-accept', id: 3, acks: 'yes' })).to.deep.equal({ frame: { t: 'file-accept', id: 3 } });
+    expect(parse({ t: 'file-ack', id: 3, bytes: 65_524 })).to.deep.equal({ frame: { t: 'file-ack', id: 3, bytes: 65_524 } });
   });
 
   it('drops unknown, malformed and over-long frames with the reason', () => {
@@ -33,6 +37,8 @@ describe('chat wire format', () => {
       { t: 'file-offer', id: 1, name: 'a', size: -1 },
       { t: 'file-end', id: 1, size: 1, chunks: 1, sha256: 'zz' },
       { t: 'file-done', id: 1, ok: 'yes' },
+      { t: 'file-ack', id: 1, bytes: -1 },
+      { t: 'file-ack', id: 1, bytes: 0.5 },
       { t: 'chat-history', msgs: 'no' },
     ];
     for (const frame of malformed) expect(parse(frame), JSON.stringify(frame)).to.deep.equal({ drop: 'malformed' });
@@ -60,7 +66,9 @@ describe('chat wire format', () => {
   it('round-trips chunk frames and refuses what is not one', () => {
     const payload = new Uint8Array(CHUNK_PAYLOAD).map((_, i) => i);
     const frame = encodeChunk(0xfffffffe, 7, payload);
-    expect(frame.byteLength).to.equal(MAX_CHUNK_FRAME);
+    expect(frame.byteLength).to.equal(CHUNK_FRAME);
+    // Frames this page sends are 64 KiB; it takes them up to 256 KiB, as earlier versions send.
+    expect(decodeChunk(encodeChunk(1, 0, new Uint8Array(MAX_CHUNK_FRAME - CHUNK_HEADER)))?.payload.length).to.equal(MAX_CHUNK_FRAME - CHUNK_HEADER);
     const chunk = decodeChunk(frame)!;
     expect(chunk.id).to.equal(0xfffffffe);
     expect(chunk.index).to.equal(7);
@@ -93,6 +101,19 @@ describe('chat wire format', () => {
       });
       expect(back, label).to.deep.equal(bytes);
     }
+  });
+
+  it('reads a file larger than its read block into whole frames, byte for byte', async () => {
+    const bytes = new Uint8Array(20 * CHUNK_PAYLOAD + 12_345).map((_, i) => (i * 13) % 253);
+    const reader = frameReader(new Blob([bytes]));
+    const back = new Uint8Array(bytes.length);
+    const lengths: number[] = [];
+    for (let at = 0, r; (r = await reader.read()).length; at += r.length) {
+      lengths.push(r.length);
+      back.set(new Uint8Array(r.frame, CHUNK_HEADER, r.length), at);
+    }
+    expect(lengths).to.deep.equal([...Array(20).fill(CHUNK_PAYLOAD), 12_345]);
+    expect(back).to.deep.equal(bytes);
   });
 
   it('goes on reading a file while the page collects garbage', async () => {

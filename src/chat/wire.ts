@@ -40,12 +40,19 @@ export const MAX_FILE_NAME = 255;
 export const HISTORY_FRAME_BUDGET = MAX_FRAME_LENGTH - 4_096;
 
 /**
- * Binary chunk frames: a 12-byte header, then at most CHUNK_PAYLOAD bytes of the file. 256 KiB
- * is the largest message Chromium's data channels take (`RTCSctpTransport.maxMessageSize`).
+ * Binary chunk frames: a 12-byte header, then the file's bytes. A frame received may be up to
+ * 256 KiB, the largest message Chromium's data channels take (`RTCSctpTransport.maxMessageSize`).
  */
 export const CHUNK_HEADER = 12;
 export const MAX_CHUNK_FRAME = 262_144;
-export const CHUNK_PAYLOAD = MAX_CHUNK_FRAME - CHUNK_HEADER;
+/**
+ * The frames this page sends are 64 KiB, CHUNK_PAYLOAD bytes of the file each: a chat message
+ * waits behind at most the rest of one, and a slow path's window (send-window.ts) holds few.
+ */
+export const CHUNK_FRAME = 65_536;
+export const CHUNK_PAYLOAD = CHUNK_FRAME - CHUNK_HEADER;
+/** Bytes read from a file at a time, then copied into frames: one read per frame costs more. */
+const READ_BLOCK = 1_048_576;
 /** First byte of a chunk frame: file chunk, format 1. */
 export const CHUNK_KIND = 1;
 
@@ -69,10 +76,11 @@ export type ChatFrame =
   | { t: 'chat-hello'; reply: boolean }
   | { t: 'chat-msg'; seq: number; clock: number; time: number; text: string }
   | { t: 'chat-history'; msgs: HistoryEntry[] }
-  | { t: 'file-offer'; id: number; name: string; size: number; type: string }
+  | { t: 'file-offer'; id: number; name: string; size: number; type: string; acks?: boolean }
   | { t: 'file-end'; id: number; size: number; chunks: number; sha256: string }
   | { t: 'file-cancel'; id: number }
-  | { t: 'file-accept'; id: number }
+  | { t: 'file-accept'; id: number; acks?: boolean }
+  | { t: 'file-ack'; id: number; bytes: number }
   | { t: 'file-done'; id: number; ok: boolean }
   | { t: 'file-reject'; id: number; reason: RejectReason };
 
@@ -134,6 +142,7 @@ const SHAPES = new Map<string, Record<string, Check>>([
   ['file-end', { id, size, chunks: size, sha256: (v) => string(v) && /^[0-9a-f]{64}$/.test(v as string) }],
   ['file-cancel', { id }],
   ['file-accept', { id }],
+  ['file-ack', { id, bytes: size }],
   ['file-done', { id, ok: (v) => typeof v === 'boolean' }],
   ['file-reject', { id }],
 ]);
@@ -180,6 +189,10 @@ export function parseChatFrame(f: ExtensionFrame, maxLength: number): ParsedChat
     case 'file-offer':
       frame.name = cleanFileName(frame.name);
       frame.type = cleanMime(f.type);
+      if (f.acks !== true) delete frame.acks;
+      break;
+    case 'file-accept':
+      if (f.acks !== true) delete frame.acks;
       break;
     case 'file-reject':
       // A reason this version does not know still ends the transfer.
@@ -245,9 +258,9 @@ export interface FrameReader {
 }
 
 /**
- * Reads a file straight into chunk frames, whose headers are left for `chunkHeader`. Where the
- * browser offers a BYOB reader the bytes land in the frame with no copy; otherwise they are
- * copied from the stream's chunks.
+ * Reads a file into chunk frames, whose headers are left for `chunkHeader`. The file is read a
+ * block at a time (into one reused buffer where the browser offers a BYOB reader, else in the
+ * stream's own chunks) and copied into the frames.
  */
 export function frameReader(blob: Blob): FrameReader {
   const stream = blob.stream();
@@ -259,31 +272,38 @@ export function frameReader(blob: Blob): FrameReader {
     reader = stream.getReader();
   }
   const source = (byob ?? reader)!;
+  let block: ArrayBuffer | null = byob && new ArrayBuffer(READ_BLOCK);
   let rest: Uint8Array = new Uint8Array(0);
+  let ended = false;
+  /** The next bytes of the file; empty at its end. */
+  const next = async (): Promise<Uint8Array> => {
+    if (byob) {
+      if (!block) return new Uint8Array(0);
+      // The read takes the buffer over and hands it back in `value`.
+      const { done, value } = await byob.read(new Uint8Array(block));
+      block = value ? (value.buffer as ArrayBuffer) : null;
+      return done || !value ? new Uint8Array(0) : value;
+    }
+    const { done, value } = await reader!.read();
+    return done ? new Uint8Array(0) : value;
+  };
   return {
     async read() {
-      let frame = new ArrayBuffer(MAX_CHUNK_FRAME);
+      const frame = new ArrayBuffer(CHUNK_FRAME);
+      const payload = new Uint8Array(frame, CHUNK_HEADER);
       let length = 0;
       reading.add(source);
       try {
-        while (length < CHUNK_PAYLOAD) {
-          if (byob) {
-            // The read takes the buffer over and hands it back in `value`.
-            const { done, value } = await byob.read(new Uint8Array(frame, CHUNK_HEADER + length));
-            if (value) frame = value.buffer as ArrayBuffer;
-            if (done || !value) break;
-            length += value.byteLength;
-          } else {
-            if (!rest.length) {
-              const { done, value } = await reader!.read();
-              if (done) break;
-              rest = value;
-            }
-            const n = Math.min(rest.length, CHUNK_PAYLOAD - length);
-            new Uint8Array(frame, CHUNK_HEADER + length).set(rest.subarray(0, n));
-            rest = rest.subarray(n);
-            length += n;
+        while (length < CHUNK_PAYLOAD && !(ended && !rest.length)) {
+          if (!rest.length) {
+            rest = await next();
+            ended = !rest.length;
+            continue;
           }
+          const n = Math.min(rest.length, CHUNK_PAYLOAD - length);
+          payload.set(rest.subarray(0, n), length);
+          rest = rest.subarray(n);
+          length += n;
         }
       } finally {
         reading.delete(source);
