@@ -193,6 +193,43 @@ describe('<rtc-chat> with other people\'s data', () => {
       await eve.leave();
     }
   });
+  it('holds a file at its window for a recipient whose acknowledgements are false, and carries on', async () => {
+    const room = uniqueRoom('false-acks');
+    const [ada] = await joinChats(room, rtcServer, ['Ada']);
+    const eve = new RoomSession({ room, name: 'Eve', server: parseServerUrl(rtcServer), peerFactory: createPeer });
+    let received = 0;
+    let offer = 0;
+    try {
+      eve.on('frame', (from, frame) => {
+        if (frame.t === 'chat-hello' && !frame.reply) eve.send(from.id, { t: 'chat-hello', cv: 1, reply: true });
+        if (frame.t !== 'file-offer') return;
+        offer = frame.id as number;
+        // Promises acknowledgements, then sends only ones for more than was sent, or nothing new.
+        eve.send(from.id, { t: 'file-accept', cv: 1, id: offer, acks: true });
+        for (const bytes of [1e12, frame.size as number, 0, -5, 'all']) eve.send(from.id, { t: 'file-ack', cv: 1, id: offer, bytes });
+      });
+      eve.on('binary', (_from, data) => {
+        received += data.byteLength - 12;
+        // Each chunk is "acknowledged" with a figure past anything sent (Ada has two chunks out at most).
+        eve.send(ada.chat.peerId!, { t: 'file-ack', cv: 1, id: offer, bytes: received + 3 * 65_524 });
+      });
+      await eve.join();
+      await until(() => ada.chat.participants.length === 1, 'Eve did not link up');
+      const sending = ada.chat.sendFile(ada.makeFile(5 * 1024 * 1024, 'held.bin'));
+      await until(() => received > 0 && part(ada.chat, 'cancel-button').length === 1, 'nothing arrived');
+      // Whatever Eve says, no more than the window (two chunks) goes out; then it waits.
+      await until(() => received === 2 * 65_524, () => `${received} bytes arrived`);
+      expect(ada.chat.phase).to.equal('joined');
+      // The malformed ones are reported, once.
+      expect(eventsOfChat(ada, 'rtc-error').map((e) => e.detail.type)).to.deep.equal(['protocol']);
+      (part(ada.chat, 'cancel-button')[0] as HTMLButtonElement).click();
+      expect((await sending)!.state).to.equal('canceled');
+      expect(received, 'nothing more after the cancel').to.equal(2 * 65_524);
+      expect(ada.chat.send('still here'), 'the chat goes on').to.not.equal(null);
+    } finally {
+      await eve.leave();
+    }
+  });
 });
 
 describe('<rtc-chat> files', () => {
