@@ -20,15 +20,11 @@ export const IDLE_TIMEOUT = 30_000;
  */
 export const MIN_CHUNK = 4096;
 /**
- * A recipient asked to acknowledge (`file-ack`) does so when what arrived since its last one is
- * at least ACK_MIN and at least ACK_SPACING ms of its receiving rate (at most ACK_MAX): at 25
- * MiB/s an acknowledgement per 128 KiB, on a slow path one per chunk. What is left over is
- * acknowledged once nothing more came for ACK_QUIET ms: a sender that waits for it is never held.
+ * A recipient asked to acknowledge (`file-ack`) does so once this much more has arrived: with
+ * rtc-elements' 64 KiB chunks, once a chunk. No timer is involved, so a recipient in a background
+ * tab, whose timers the browser slows, acknowledges as fast as the chunks come.
  */
-export const ACK_MIN = 32 * 1024;
-const ACK_MAX = 256 * 1024;
-const ACK_SPACING = 4;
-const ACK_QUIET = 5;
+export const ACK_EVERY = 32 * 1024;
 
 /**
  * A file this page receives. Chunks become Blob parts as they come, so memory stays flat; what
@@ -50,10 +46,6 @@ export class IncomingFile {
   #digests: Promise<ArrayBuffer>[] = [];
   /** The bytes acknowledged so far, when the sender asked for acknowledgements (send-window.ts). */
   #acked = 0;
-  /** When the first and the last chunk arrived, and the timer of the acknowledgement after a quiet spell. */
-  #started = 0;
-  #lastChunk = 0;
-  #ackTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last chunk (or the end) arrived, and the timer that checks it. */
   #last = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -114,30 +106,11 @@ export class IncomingFile {
     this.#pending.push(payload);
     this.#pendingBytes += payload.length;
     if (this.#pendingBytes >= FLUSH_EVERY) this.#flush();
-    if (this.acks) this.#ack();
+    if (this.acks && this.bytes - this.#acked >= ACK_EVERY) {
+      this.#acked = this.bytes;
+      this.#send({ t: 'file-ack', id: this.n, bytes: this.bytes });
+    }
     this.changed(this);
-  }
-
-  #ack(): void {
-    const now = performance.now();
-    this.#started ||= now;
-    this.#lastChunk = now;
-    const rate = this.bytes / Math.max(1, now - this.#started);
-    if (this.bytes - this.#acked >= Math.min(ACK_MAX, Math.max(ACK_MIN, rate * ACK_SPACING))) this.#sendAck();
-    else this.#ackTimer ??= setTimeout(() => this.#quietAck(), ACK_QUIET);
-  }
-
-  #quietAck(): void {
-    this.#ackTimer = undefined;
-    if (this.state !== 'receiving' || this.bytes === this.#acked) return;
-    const quiet = performance.now() - this.#lastChunk;
-    if (quiet >= ACK_QUIET) this.#sendAck();
-    else this.#ackTimer = setTimeout(() => this.#quietAck(), ACK_QUIET - quiet);
-  }
-
-  #sendAck(): void {
-    this.#acked = this.bytes;
-    this.#send({ t: 'file-ack', id: this.n, bytes: this.bytes });
   }
 
   #flush(): void {
@@ -161,7 +134,6 @@ export class IncomingFile {
     this.#parts = [];
     this.#digests = [];
     clearTimeout(this.#idleTimer);
-    clearTimeout(this.#ackTimer);
     this.#send({ t: 'file-done', id: this.n, ok });
     this.changed(this);
   }
@@ -176,7 +148,6 @@ export class IncomingFile {
     this.#pendingBytes = 0;
     this.#digests = [];
     clearTimeout(this.#idleTimer);
-    clearTimeout(this.#ackTimer);
     if (tell) this.#send({ t: 'file-reject', id: this.n, reason: tell });
     this.changed(this);
   }
