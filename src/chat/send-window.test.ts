@@ -5,8 +5,8 @@ import { CHUNK_PAYLOAD } from './wire.js';
 /**
  * A path that delivers `rate` bytes per ms with a round trip of `rtt` ms: the sender sends a
  * chunk whenever the window is open, and each chunk's acknowledgement comes back a round trip
- * after the path delivered it. Returns the window's size
- * at the end, and the most bytes that were ever unacknowledged.
+ * after the path delivered it. Returns the window's size at the end, and the most bytes that
+ * were ever unacknowledged.
  */
 function run(w: SendWindow, rate: number, rtt: number, ms: number, from = 0): { size: number; peak: number } {
   let sent = w.acked;
