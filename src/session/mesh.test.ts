@@ -1,13 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { DialBudget, admits, backoff, idsToDial, shouldCall, shouldDial, takeoverDelay } from './mesh.js';
+import { DialBudget, admits, backoff, shouldDial, takeoverDelay } from './mesh.js';
 import { newMemberId } from './ids.js';
-
-const view = (selfId: string, opts: { connected?: string[]; dialing?: string[]; gone?: string[] } = {}) => ({
-  selfId,
-  connected: new Set(opts.connected ?? []),
-  dialing: new Set(opts.dialing ?? []),
-  gone: new Set(opts.gone ?? []),
-});
 
 describe('mesh decisions', () => {
   it('lets exactly one member of every pair dial', () => {
@@ -25,18 +18,6 @@ describe('mesh decisions', () => {
     const late = newMemberId(1_700_000_000_001);
     expect(shouldDial(late, early)).to.equal(true);
     expect(shouldDial(early, late)).to.equal(false);
-  });
-
-  it('places a media call only when both sides want media, from the dialling side', () => {
-    expect(shouldCall('b', 'a', true, true)).to.equal(true);
-    expect(shouldCall('a', 'b', true, true)).to.equal(false);
-    expect(shouldCall('b', 'a', true, false), 'the other page is chat-only').to.equal(false);
-    expect(shouldCall('b', 'a', false, true), 'this page is chat-only').to.equal(false);
-  });
-
-  it('merges a roster: dials only the unknown members it is responsible for', () => {
-    const v = view('m5', { connected: ['m1'], dialing: ['m2'], gone: ['m3'] });
-    expect(idsToDial(v, ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm4'])).to.deep.equal(['m4']);
   });
 
   it('counts admitted newcomers towards the limit, so two knocking at once cannot both take the last place', () => {

@@ -1,7 +1,7 @@
 /**
- * The room protocol's decisions, as pure functions: who dials whom, who places the media call,
- * who may enter, who tries to take over the beacon first. RoomSession applies them; the unit
- * tests check them without any network.
+ * The room protocol's decisions, as pure functions: who dials whom, who may enter, who tries to
+ * take over the beacon first, how long to back off, how fast gossip is dialled. The session's
+ * parts apply them; the unit tests check them without any network.
  */
 
 /**
@@ -11,34 +11,6 @@
  */
 export function shouldDial(selfId: string, otherId: string): boolean {
   return selfId > otherId;
-}
-
-/** The same member of a pair places the media call, once both want media. */
-export function shouldCall(selfId: string, otherId: string, selfMedia: boolean, otherMedia: boolean): boolean {
-  return selfMedia && otherMedia && shouldDial(selfId, otherId);
-}
-
-export interface MeshView {
-  selfId: string;
-  /** Members with an open mesh connection that said hello. */
-  connected: ReadonlySet<string>;
-  /** Members this side is dialling now. */
-  dialing: ReadonlySet<string>;
-  /** Members known to have left (ids are never reused). */
-  gone: ReadonlySet<string>;
-}
-
-/**
- * Given ids learnt from a welcome or a gossip frame, the ones this member must dial now.
- * The others are either already linked, known gone, or will dial us themselves.
- */
-export function idsToDial(view: MeshView, learnt: Iterable<string>): string[] {
-  const out = new Set<string>();
-  for (const id of learnt) {
-    if (id === view.selfId || view.connected.has(id) || view.dialing.has(id) || view.gone.has(id)) continue;
-    if (shouldDial(view.selfId, id)) out.add(id);
-  }
-  return [...out];
 }
 
 /**
