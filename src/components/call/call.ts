@@ -21,7 +21,8 @@ import { renderControls } from './controls.js';
 import type { DeviceKind } from './device-buttons.js';
 import { pressShortcut } from './keyboard.js';
 import { Lobby } from './lobby.js';
-import { Notices } from './notices.js';
+import { Notices } from '../notices.js';
+import { renderError, renderNotices } from './notice-panels.js';
 import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 import { SpeakerCues } from './speaker-cues.js';
@@ -529,7 +530,7 @@ export class RtcCall extends RoomElement {
           <span part="room-name" class="room" title=${this.room}>${this.room}</span>
           <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? t.alonePrivate : t.inCall(count)) : this._status}</span>
         </div>
-        ${this.announcer.render()} ${this.notices.renderNotices(t)} ${this.renderMain(t)}
+        ${this.announcer.render()} ${renderNotices(this.notices, t)} ${this.renderMain(t)}
       </div>
     `;
   }
@@ -538,7 +539,7 @@ export class RtcCall extends RoomElement {
     const pickers = { t, devices: this.devices, audioOnly: this.audioOnly, choose: (kind: DeviceKind, id: string) => this.switchDevice(kind, id) };
     switch (this._phase) {
       case 'error':
-        return this.notices.renderError(t, () => this.join().catch(() => {}));
+        return renderError(this.notices, t, () => this.join().catch(() => {}));
       case 'idle':
       case 'left':
         return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.controller.preload() });

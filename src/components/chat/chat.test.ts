@@ -109,6 +109,41 @@ describe('<rtc-chat> element', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('reports a refusal once, shows it again once dismissed, and shows at most three notices', async () => {
+    const el = await fixture<RtcChat>(
+      html`<rtc-chat room=${uniqueRoom('once')} server=${rtcServer} max-message-length="10" max-file-size="5"></rtc-chat>`,
+    );
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    const errors = errorsOf(el);
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    for (let i = 0; i < 3; i++) {
+      input.value = 'this is far too long';
+      enter(input);
+    }
+    await el.updateComplete;
+    expect(errors.map((e) => e.detail.type), 'one event, however often Send is pressed').to.deep.equal(['message-too-long']);
+    expect(part(el, 'notice')).to.have.length(1);
+    expect(input.value, 'the refused message stays in the composer').to.equal('this is far too long');
+
+    (part(el, 'dismiss-button')[0] as HTMLButtonElement).click();
+    await until(() => part(el, 'notice').length === 0, 'the notice stayed');
+    await until(() => el.shadowRoot!.activeElement === input, 'focus did not go back to the message box');
+    enter(input);
+    await el.updateComplete;
+    expect(part(el, 'notice'), 'pressing Send again brings it back').to.have.length(1);
+    expect(errors, 'but fires no second event').to.have.length(1);
+
+    await el.sendFile(new File(['123456'], 'big.txt'));
+    await el.sendFile(new File(['1'], 'small.txt'));
+    await el.sendFile(new File(['12345678'], 'bigger.txt'));
+    await el.updateComplete;
+    const shown = part(el, 'notice').map((n) => n.textContent ?? '');
+    expect(shown, 'the newest three').to.have.length(3);
+    expect(shown.join(' ')).to.not.contain('at most 10 characters');
+    expect(errors.map((e) => e.detail.type)).to.deep.equal(['message-too-long', 'file-too-large', 'file-failed', 'file-too-large']);
+    el.remove();
+  });
+
   it('has no file button when files are switched off', async () => {
     const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('nofiles')} server=${rtcServer} max-file-size="0"></rtc-chat>`);
     await until(() => el.phase === 'joined', () => `phase ${el.phase}`);

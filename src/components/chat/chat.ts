@@ -8,10 +8,11 @@ import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
 import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
 import { Announcer, excerpt } from '../announcer.js';
+import { Notices } from '../notices.js';
 import { RoomElement } from '../room-element.js';
-import { failure, problemText, sessionProblem, type Problem } from '../../i18n/errors.js';
+import { failure, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import { RtcErrorEvent, type RtcErrorDetail } from '../../events/error.js';
+import type { RtcErrorDetail } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import { RtcFileProgressEvent } from '../../events/file-progress.js';
 import { RtcFileReceivedEvent } from '../../events/file-received.js';
@@ -105,8 +106,6 @@ export class RtcChat extends RoomElement {
     history: {},
     theme: { reflect: true },
     _phase: { state: true, attribute: false },
-    _error: { state: true, attribute: false },
-    _notices: { state: true, attribute: false },
     _dragging: { state: true, attribute: false },
   };
 
@@ -126,8 +125,6 @@ export class RtcChat extends RoomElement {
   theme?: 'light' | 'dark';
 
   private _phase: ChatPhase = 'idle';
-  private _error: RtcErrorDetail | null = null;
-  private _notices: RtcErrorDetail[] = [];
   private _dragging = false;
 
   // Internal members are #private: the bundle's minifier shortens those names.
@@ -156,9 +153,17 @@ export class RtcChat extends RoomElement {
   readonly #links = new FileLinks();
   /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
   #own: { name?: string; size?: number } | null = null;
-  /** What is known of each problem shown, to say it in the element's language. */
-  readonly #problems = new WeakMap<RtcErrorDetail, Problem>();
   readonly #announcer = new Announcer(this, (count) => this.t.more(count));
+  /** The latest three notices: a burst of trouble must not bury the chat. */
+  readonly #notices = new Notices(
+    this,
+    {
+      strings: () => this.t,
+      announce: (text) => this.#announcer.say(text),
+      focusBelow: () => this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]')?.focus(),
+    },
+    3,
+  );
 
   readonly #controller = new RoomController(
     this,
@@ -174,7 +179,7 @@ export class RtcChat extends RoomElement {
         this.#chat?.left(p, reason);
       },
       // The session reports each kind of trouble once per sender; a fatal one ends the join, which says it.
-      error: (e) => !e.fatal && this.#notice(...sessionProblem(e, e.type === 'duplicate-name' ? this.#namesake() : undefined)),
+      error: (e) => this.#notices.sessionError(e, this.participants),
       frame: (from, frame) => this.#chat?.frame(from, frame),
       binary: (from, data) => this.#chat?.binary(from, data),
     },
@@ -203,8 +208,8 @@ export class RtcChat extends RoomElement {
 
   /**
    * Sends a message to everyone in the room. Returns it, or null when it was not sent: empty,
-   * too long, too fast, not joined yet (each of those reported as `rtc-error`), or kept back
-   * by a listener of `rtc-message-send`.
+   * too long, too fast, not joined yet (each of those reported as `rtc-error`, the first time),
+   * or kept back by a listener of `rtc-message-send`.
    */
   send(text: string): ChatMessage | null {
     if (!this.#chat) return this.#notJoined();
@@ -246,7 +251,7 @@ export class RtcChat extends RoomElement {
 
   /** Before the first join there is no chat core yet: said as the chat core says it. */
   #notJoined(): null {
-    this.#notice({ type: 'disconnected', message: english.errorNotJoined, fatal: false }, { type: 'disconnected', own: true });
+    this.#notices.notice({ type: 'disconnected', message: english.errorNotJoined, fatal: false }, { type: 'disconnected', own: true });
     return null;
   }
 
@@ -286,9 +291,10 @@ export class RtcChat extends RoomElement {
     this.#links.keepListed(this.#chat?.entries ?? []);
   }
 
-  /** A new message list for a new room; the old one's transfers are canceled. */
+  /** A new message list for a new room, and no notices; the old one's transfers are canceled. */
   #reset(parts: ChatParts, limits: ChatLimits): void {
     this.#chat?.stop();
+    this.#notices.reset();
     this.#chat = new parts.ChatRoom(limits, {
       changed: () => this.requestUpdate(),
       message: (message, history) => {
@@ -301,7 +307,7 @@ export class RtcChat extends RoomElement {
       },
       progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
-      problem: (type, message) => this.#notice({ type, message, fatal: false }, this.#problemOf(type)),
+      problem: (type, message) => this.#notices.notice({ type, message, fatal: false }, this.#problemOf(type)),
       beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
       acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
     });
@@ -314,7 +320,7 @@ export class RtcChat extends RoomElement {
 
   async #runJoin(): Promise<void> {
     const generation = this.#generation;
-    this._error = null;
+    this.#notices.clearError();
     this._phase = 'joining';
     let options: SessionRequest;
     let limits: ChatLimits;
@@ -360,25 +366,10 @@ export class RtcChat extends RoomElement {
     if (this._phase === 'joined' || this._phase === 'joining') this._phase = 'left';
   }
 
-  #fail(detail: RtcErrorDetail, problem?: Problem): void {
-    if (problem) this.#problems.set(detail, problem);
+  /** The join failed: the chat shows why, with Try again unless a setting is wrong. */
+  #fail(detail: RtcErrorDetail, problem: Problem): void {
     this._phase = 'error';
-    this._error = detail;
-    this.#announcer.say(this.#say(detail));
-    this.dispatchEvent(new RtcErrorEvent(detail));
-  }
-
-  #notice(detail: RtcErrorDetail, problem?: Problem): void {
-    if (problem) this.#problems.set(detail, problem);
-    // The latest three, each once: a burst of trouble must not bury the chat.
-    this._notices = [...this._notices.filter((n) => n.message !== detail.message), detail].slice(-3);
-    this.#announcer.say(this.#say(detail));
-    this.dispatchEvent(new RtcErrorEvent(detail));
-  }
-
-  /** A problem in the element's language (the event keeps the English message). */
-  #say(detail: RtcErrorDetail): string {
-    return problemText(this.t, this.#problems.get(detail) ?? detail);
+    this.#notices.fail(detail, problem);
   }
 
   /** What the element knows about a chat problem: whether this page's own sending met it, and the limit. */
@@ -394,15 +385,6 @@ export class RtcChat extends RoomElement {
   /** The name two people here share, if any. */
   #namesake(): string | undefined {
     return this.participants.find((p) => p.tag)?.name;
-  }
-
-  /** Dismisses a notice; focus goes to the next one's Dismiss, else to the message box. */
-  async #dismiss(notice: RtcErrorDetail): Promise<void> {
-    const index = this._notices.indexOf(notice);
-    this._notices = this._notices.filter((x) => x !== notice);
-    await this.updateComplete;
-    const next = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~="dismiss-button"]')];
-    (next[Math.min(index, next.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]'))?.focus();
   }
 
   #onKeyDown(e: KeyboardEvent): void {
@@ -440,6 +422,8 @@ export class RtcChat extends RoomElement {
     const count = this.participants.length + 1;
     const unread = this.#follower.unread;
     const tags = this.participants.map((p) => p.tag && `${p.id}${p.tag}`).join();
+    const notices = this.#notices;
+    const error = notices.error;
     // Entries exist only once the chat core is loaded.
     const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (f) => this.#links.urlFor(f), cancel: (id) => this.cancelFile(id) };
     return html`<div
@@ -456,16 +440,16 @@ export class RtcChat extends RoomElement {
         <span>${this.room}</span>
         <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? t.connecting : ''}</span>
       </div>
-      ${this._notices.map(
+      ${notices.list.map(
         (n) => html`<div part="notice">
-          <p>${this.#say(n)}</p>
-          <button part="button dismiss-button" class="small" aria-label=${t.dismiss} @click=${() => this.#dismiss(n)}>✕</button>
+          <p>${notices.say(n)}</p>
+          <button part="button dismiss-button" class="small" aria-label=${t.dismiss} @click=${() => notices.dismiss(n)}>✕</button>
         </div>`,
       )}
       ${this._phase === 'error'
         ? html`<div part="error">
-            <p>${this._error ? this.#say(this._error) : ''}</p>
-            ${this._error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>${t.tryAgain}</button>`}
+            <p>${error ? notices.say(error) : ''}</p>
+            ${error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>${t.tryAgain}</button>`}
           </div>`
         : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${() => this.#follower.scrolled()}>
               ${repeat(

@@ -1,10 +1,9 @@
-import { html, nothing, type ReactiveControllerHost } from 'lit';
-import type { Participant, SessionError } from '../../controllers/room-controller.js';
-import type { Strings } from '../../i18n/en.js';
-import { problemText, sessionProblem, type Problem } from '../../i18n/errors.js';
-import { english } from '../../i18n/localizer.js';
-import { RtcErrorEvent, type RtcErrorDetail } from '../../events/error.js';
-import { icon } from './icons.js';
+import type { ReactiveControllerHost } from 'lit';
+import type { Participant, SessionError } from '../controllers/room-controller.js';
+import type { Strings } from '../i18n/en.js';
+import { problemText, sessionProblem, type Problem } from '../i18n/errors.js';
+import { english } from '../i18n/localizer.js';
+import { RtcErrorEvent, type RtcErrorDetail } from '../events/error.js';
 
 /** What the notices need of the element besides its DOM. */
 export interface NoticesHooks {
@@ -16,10 +15,14 @@ export interface NoticesHooks {
   focusBelow(): unknown;
 }
 
+/** How many notices an element shows at most, unless it says otherwise: the newest are kept. */
+const KEEP = 5;
+
 /**
- * The problems `<rtc-call>` shows: notices of problems the call survives, and the error that
- * ended it. Each is read out and fired as `rtc-error` from the element (the event keeps the
- * English message; the element says it in its own language).
+ * The problems an element shows: notices of problems it survives, and the error that ended its
+ * call or chat. Each is read out and fired as `rtc-error` from the element (the event keeps the
+ * English message; the element says it in its own language), once per kind and message until
+ * the element starts afresh (`reset`). The element draws them: `list`, `error`, `say`, `dismiss`.
  */
 export class Notices {
   #list: RtcErrorDetail[] = [];
@@ -32,6 +35,8 @@ export class Notices {
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment },
     private readonly hooks: NoticesHooks,
+    /** The most notices shown at once: a burst of trouble must not bury the element. */
+    private readonly keep = KEEP,
   ) {}
 
   /** The notices shown, oldest first. */
@@ -44,7 +49,7 @@ export class Notices {
     return this.#error;
   }
 
-  /** A new call: no error, no notices, and every problem is reported again. */
+  /** A new call or room: no error, no notices, and every problem is reported again. */
   reset(): void {
     this.#error = null;
     this.#list = [];
@@ -58,7 +63,7 @@ export class Notices {
     this.host.requestUpdate();
   }
 
-  /** Shows the error that ended the call, reads it out and fires `rtc-error`. */
+  /** Shows the error that ended the call or the chat, reads it out and fires `rtc-error`. */
   fail(detail: RtcErrorDetail, problem?: Problem): void {
     if (problem) this.#problems.set(detail, problem);
     this.#error = detail;
@@ -68,14 +73,15 @@ export class Notices {
   }
 
   /**
-   * Shows a problem the call survives, reads it out and fires `rtc-error`: once for a problem
-   * already shown, and the event once per call for each problem (pressing Unmute again and again
-   * with a blocked microphone brings up its notice again, not a stream of events).
+   * Shows a problem the element survives, reads it out and fires `rtc-error`: once for a problem
+   * already shown, and the event once for each problem until `reset` (pressing Unmute again and
+   * again with a blocked microphone, or Send with a message too long, brings up its notice
+   * again once dismissed, not a stream of events).
    */
   notice(detail: RtcErrorDetail, problem?: Problem): void {
     if (this.#list.some((n) => n.type === detail.type && n.message === detail.message)) return;
     if (problem) this.#problems.set(detail, problem);
-    this.#list = [...this.#list, detail];
+    this.#list = [...this.#list, detail].slice(-this.keep);
     this.host.requestUpdate();
     this.hooks.announce(this.say(detail));
     const key = `${detail.type}\n${detail.message}`;
@@ -109,7 +115,7 @@ export class Notices {
   }
 
   /** The visitor dismissed a notice: focus goes to the next notice's Dismiss, else on below. */
-  async #dismiss(notice: RtcErrorDetail): Promise<void> {
+  async dismiss(notice: RtcErrorDetail): Promise<void> {
     const index = this.#list.indexOf(notice);
     this.#list = this.#list.filter((n) => n !== notice);
     this.host.requestUpdate();
@@ -122,29 +128,5 @@ export class Notices {
   /** A problem in the element's language. */
   say(detail: RtcErrorDetail): string {
     return problemText(this.hooks.strings(), this.#problems.get(detail) ?? detail);
-  }
-
-  /** The notices, each with its Dismiss button. */
-  renderNotices(t: Strings) {
-    return this.#list.length
-      ? html`<div class="notices">
-          ${this.#list.map(
-            (n) => html`<div part="notice" class="notice">
-              <p>${this.say(n)}</p>
-              <button part="button dismiss-button" class="icon-button" aria-label=${t.dismiss} @click=${() => this.#dismiss(n)}>
-                ${icon('close')}
-              </button>
-            </div>`,
-          )}
-        </div>`
-      : nothing;
-  }
-
-  /** The panel of the error that ended the call, with Try again unless a setting is wrong. */
-  renderError(t: Strings, retry: () => unknown) {
-    return html`<div part="error" class="panel" tabindex="-1">
-      <p>${this.#error ? this.say(this.#error) : ''}</p>
-      ${this.#error?.type === 'invalid-config' ? nothing : html`<button part="button join-button" class="primary" @click=${retry}>${t.tryAgain}</button>`}
-    </div>`;
   }
 }

@@ -1,0 +1,28 @@
+/** How `<rtc-call>` draws its notices and the error that ended the call (the problems are notices.ts's). */
+import { html, nothing } from 'lit';
+import type { Strings } from '../../i18n/en.js';
+import type { Notices } from '../notices.js';
+import { icon } from './icons.js';
+
+/** The notices, each with its Dismiss button. */
+export function renderNotices(notices: Notices, t: Strings) {
+  return notices.list.length
+    ? html`<div class="notices">
+        ${notices.list.map(
+          (n) => html`<div part="notice" class="notice">
+            <p>${notices.say(n)}</p>
+            <button part="button dismiss-button" class="icon-button" aria-label=${t.dismiss} @click=${() => notices.dismiss(n)}>${icon('close')}</button>
+          </div>`,
+        )}
+      </div>`
+    : nothing;
+}
+
+/** The panel of the error that ended the call, with Try again unless a setting is wrong. */
+export function renderError(notices: Notices, t: Strings, retry: () => unknown) {
+  const error = notices.error;
+  return html`<div part="error" class="panel" tabindex="-1">
+    <p>${error ? notices.say(error) : ''}</p>
+    ${error?.type === 'invalid-config' ? nothing : html`<button part="button join-button" class="primary" @click=${retry}>${t.tryAgain}</button>`}
+  </div>`;
+}
