@@ -2,7 +2,8 @@
 // either order, and see each other's video (a playing video, not covered by its placeholder,
 // for longer than the element's stall check takes to give up on a video), and each is in the
 // other's `participants`; each shares a screen with the other. Firefox's stand-in for a frozen
-// remote camera is checked too.
+// remote camera is checked too. And in one chat: messages both ways, and a file each way at
+// once, checked byte for byte, with a message that arrives while they are on their way.
 //
 // Firefox gathers no usable ICE candidate in a namespace with only loopback. The test runs only
 // where the caller says the network is fit for it, RTC_TEST_FIREFOX_NET=1, as .ci/run sets in a
@@ -84,7 +85,7 @@ const seesVideoOf = (name) => (s) =>
   s.participants.join() === name &&
   s.tiles.some((t) => t.name === name && !t.screen && t.playing && !t.placeholder && t.playedFor >= 2.5);
 
-describe('a call between Chromium and Firefox', { skip }, () => {
+describe('Chromium and Firefox in one room', { skip }, () => {
   let server;
   let host;
   let hostUrl;
@@ -98,14 +99,15 @@ describe('a call between Chromium and Firefox', { skip }, () => {
     host = http.createServer((req, res) => {
       const { searchParams: q } = new URL(req.url, 'http://localhost');
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      const element = q.get('chat') ? `<rtc-chat room="${q.get('room')}" name="${q.get('name')}"></rtc-chat>` : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin></rtc-call>`;
       res.end(`<!doctype html><html lang="en"><title>Call</title>
         <script>window.rtcErrors = []; addEventListener('rtc-error', (e) => rtcErrors.push(e.detail));</script>
         <script type="module" src="${base}/rtc-elements.js"></script>
-        <rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin></rtc-call></html>`);
+        ${element}</html>`);
     });
     host.listen(0, '127.0.0.1');
     await once(host, 'listening');
-    hostUrl = (room, name) => `http://localhost:${host.address().port}/?room=${room}&name=${name}`;
+    hostUrl = (room, name, chat = false) => `http://localhost:${host.address().port}/?room=${room}&name=${name}${chat ? '&chat=1' : ''}`;
     [chromium, firefox] = await Promise.all([
       puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] }),
       puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath, headless: true, extraPrefsFirefox: firefoxPrefs }),
@@ -210,5 +212,85 @@ describe('a call between Chromium and Firefox', { skip }, () => {
     await until(bob.page, (s) => s.tiles.some((t) => t.name === 'Ada' && t.playing && !t.placeholder), 'camera back: no video', 10_000);
     await ada.context.close();
     await bob.context.close();
+  });
+
+  /** Runs in the page: what the chat shows, and the files it received (name, size and SHA-256). */
+  function chatState() {
+    const chat = document.querySelector('rtc-chat');
+    return {
+      phase: chat.phase,
+      errors: (window.rtcErrors ?? []).map((e) => `${e.type}: ${e.message}`),
+      participants: chat.participants.map((p) => p.name),
+      texts: chat.messages.map((m) => m.text),
+      received: window.received ?? [],
+    };
+  }
+
+  /** Runs in the page: records each file received as its name, size and SHA-256. */
+  function recordFiles() {
+    window.received = [];
+    addEventListener('rtc-file-received', async (e) => {
+      const bytes = await e.detail.blob.arrayBuffer();
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      window.received.push(`${e.detail.file.name} ${bytes.byteLength} ${[...digest].map((x) => x.toString(16).padStart(2, '0')).join('')}`);
+    });
+  }
+
+  /** Runs in the page: sends `size` random bytes as a file, with a chat message while it goes; its record as the other side makes it, and how it ended. */
+  async function sendRandomFile(name, size) {
+    const bytes = new Uint8Array(size);
+    for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    const chat = document.querySelector('rtc-chat');
+    const sent = chat.sendFile(new File([bytes], name));
+    chat.send(`${name} is on its way`);
+    const result = await sent;
+    return { record: `${name} ${size} ${[...digest].map((x) => x.toString(16).padStart(2, '0')).join('')}`, state: result?.state };
+  }
+
+  const untilChat = (page, check, what, timeout) => untilSeen(page, check, what, timeout, chatState);
+
+  async function chatter(browser, room, name) {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error));
+    await page.goto(hostUrl(room, name, true));
+    await page.evaluate(recordFiles);
+    await untilChat(page, (s) => s.phase === 'joined', `${name}'s chat did not join`, 20_000);
+    return { page, context, errors };
+  }
+
+  // File bytes ride a second, negotiated data channel on the pair's connection, under a window
+  // of what the recipient acknowledged: between the two browsers, both ways at once, with chat
+  // messages beside them. 3 MB is 46 chunks, many times the smallest window.
+  it('Chromium and Firefox chat, and each sends the other a file at the same time', async () => {
+    const room = `e2e-ff-chat-${Date.now()}`;
+    const a = await chatter(chromium, room, 'Chromium');
+    const b = await chatter(firefox, room, 'Firefox');
+    await untilChat(a.page, (s) => s.participants.join() === 'Firefox', 'Chromium does not see Firefox in the chat', 30_000);
+    await untilChat(b.page, (s) => s.participants.join() === 'Chromium', 'Firefox does not see Chromium in the chat', 30_000);
+    await a.page.evaluate(() => document.querySelector('rtc-chat').send('hello from Chromium'));
+    await b.page.evaluate(() => document.querySelector('rtc-chat').send('hello from Firefox'));
+    const hasAll = (texts) => (s) => texts.every((t) => s.texts.includes(t));
+    const hellos = ['hello from Chromium', 'hello from Firefox'];
+    await untilChat(a.page, hasAll(hellos), 'Chromium lacks a message', 10_000);
+    await untilChat(b.page, hasAll(hellos), 'Firefox lacks a message', 10_000);
+
+    const size = 3_000_000;
+    const [fromA, fromB] = await Promise.all([
+      a.page.evaluate(sendRandomFile, 'from-chromium.bin', size),
+      b.page.evaluate(sendRandomFile, 'from-firefox.bin', size),
+    ]);
+    assert.equal(fromA.state, 'done', 'Chromium\'s file was not delivered');
+    assert.equal(fromB.state, 'done', 'Firefox\'s file was not delivered');
+    // A sender's transfer is done once the recipient confirmed the file: its record is there.
+    const onTheirWay = [...hellos, 'from-chromium.bin is on its way', 'from-firefox.bin is on its way'];
+    await untilChat(b.page, (s) => s.received.includes(fromA.record) && hasAll(onTheirWay)(s), 'Firefox did not get Chromium\'s file intact', 10_000);
+    await untilChat(a.page, (s) => s.received.includes(fromB.record) && hasAll(onTheirWay)(s), 'Chromium did not get Firefox\'s file intact', 10_000);
+    for (const v of [a, b]) assert.deepEqual((await v.page.evaluate(chatState)).errors, []);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await a.context.close();
+    await b.context.close();
   });
 });
