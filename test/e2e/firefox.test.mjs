@@ -3,7 +3,8 @@
 // for longer than the element's stall check takes to give up on a video), and each is in the
 // other's `participants`; each shares a screen with the other. Firefox's stand-in for a frozen
 // remote camera is checked too. And in one chat: messages both ways, and a file each way at
-// once, checked byte for byte, with a message that arrives while they are on their way.
+// once, checked byte for byte, with a message that arrives while they are on their way; and in
+// a room with a password, which a page with another password does not meet.
 //
 // Firefox gathers no usable ICE candidate in a namespace with only loopback. The test runs only
 // where the caller says the network is fit for it, RTC_TEST_FIREFOX_NET=1, as .ci/run sets in a
@@ -99,7 +100,10 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     host = http.createServer((req, res) => {
       const { searchParams: q } = new URL(req.url, 'http://localhost');
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      const element = q.get('chat') ? `<rtc-chat room="${q.get('room')}" name="${q.get('name')}"></rtc-chat>` : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin></rtc-call>`;
+      const password = q.get('password') ? ` password="${q.get('password')}"` : '';
+      const element = q.get('chat')
+        ? `<rtc-chat room="${q.get('room')}" name="${q.get('name')}"${password}></rtc-chat>`
+        : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin></rtc-call>`;
       res.end(`<!doctype html><html lang="en"><title>Call</title>
         <script>window.rtcErrors = []; addEventListener('rtc-error', (e) => rtcErrors.push(e.detail));</script>
         <script type="module" src="${base}/rtc-elements.js"></script>
@@ -107,7 +111,8 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     });
     host.listen(0, '127.0.0.1');
     await once(host, 'listening');
-    hostUrl = (room, name, chat = false) => `http://localhost:${host.address().port}/?room=${room}&name=${name}${chat ? '&chat=1' : ''}`;
+    hostUrl = (room, name, chat = false, password = '') =>
+      `http://localhost:${host.address().port}/?room=${room}&name=${name}${chat ? '&chat=1' : ''}${password ? `&password=${password}` : ''}`;
     [chromium, firefox] = await Promise.all([
       puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] }),
       puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath, headless: true, extraPrefsFirefox: firefoxPrefs }),
@@ -250,12 +255,12 @@ describe('Chromium and Firefox in one room', { skip }, () => {
 
   const untilChat = (page, check, what, timeout) => untilSeen(page, check, what, timeout, chatState);
 
-  async function chatter(browser, room, name) {
+  async function chatter(browser, room, name, password = '') {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(hostUrl(room, name, true));
+    await page.goto(hostUrl(room, name, true, password));
     await page.evaluate(recordFiles);
     await untilChat(page, (s) => s.phase === 'joined', `${name}'s chat did not join`, 20_000);
     return { page, context, errors };
@@ -292,5 +297,26 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     assert.deepEqual([...a.errors, ...b.errors], []);
     await a.context.close();
     await b.context.close();
+  });
+
+  // A private room's key derivation and each pair's proof of the password run in each browser's
+  // own WebCrypto and libraries: both browsers must derive the same keys and accept each other's
+  // proofs, and a page with another password must not meet them.
+  it('Chromium and Firefox meet in a room with a password; Firefox with another password does not', async () => {
+    const room = `e2e-ff-private-${Date.now()}`;
+    const a = await chatter(chromium, room, 'Chromium', 'correct-horse');
+    const b = await chatter(firefox, room, 'Firefox', 'correct-horse');
+    await untilChat(a.page, (s) => s.participants.join() === 'Firefox', 'Chromium does not see Firefox in the private room', 30_000);
+    await untilChat(b.page, (s) => s.participants.join() === 'Chromium', 'Firefox does not see Chromium in the private room', 30_000);
+    await b.page.evaluate(() => document.querySelector('rtc-chat').send('only for the two of us'));
+    await untilChat(a.page, (s) => s.texts.includes('only for the two of us'), 'Chromium did not get the message', 10_000);
+    // Another password is another beacon id: Eve claims her own and is alone, and told why that may be.
+    const eve = await chatter(firefox, room, 'Eve', 'wrong-horse');
+    const status = () => document.querySelector('rtc-chat').shadowRoot.querySelector('[part~="status"]').textContent;
+    await untilChat(eve.page, (s) => s.phase === 'joined' && s.participants.length === 0, 'Eve did not end up alone', 20_000);
+    assert.match(await eve.page.evaluate(status), /same room name and password/);
+    for (const v of [a, b]) assert.deepEqual((await v.page.evaluate(chatState)).participants, [v === a ? 'Firefox' : 'Chromium']);
+    assert.deepEqual([...a.errors, ...b.errors, ...eve.errors], []);
+    for (const v of [a, b, eve]) await v.context.close();
   });
 });
