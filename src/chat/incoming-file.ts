@@ -20,9 +20,11 @@ export const IDLE_TIMEOUT = 30_000;
  */
 export const MIN_CHUNK = 4096;
 /**
- * A recipient asked to acknowledge (`file-ack`) does so once this much more has arrived: with
- * rtc-elements' 64 KiB chunks, once a chunk. No timer is involved, so a recipient in a background
- * tab, whose timers the browser slows, acknowledges as fast as the chunks come.
+ * A recipient asked to acknowledge (`file-ack`) does so once this much more has arrived, and at
+ * the latest with every second chunk: a sender keeps at least two chunks unacknowledged
+ * (send-window.ts), so with smaller chunks than rtc-elements' 64 KiB (acknowledged one by one)
+ * it would otherwise wait for ever. No timer is involved, so a recipient in a background tab,
+ * whose timers the browser slows, acknowledges as fast as the chunks come.
  */
 export const ACK_EVERY = 32 * 1024;
 
@@ -46,6 +48,8 @@ export class IncomingFile {
   #digests: Promise<ArrayBuffer>[] = [];
   /** The bytes acknowledged so far, when the sender asked for acknowledgements (send-window.ts). */
   #acked = 0;
+  /** Chunks since the last acknowledgement. */
+  #unacked = 0;
   /** When the last chunk (or the end) arrived, and the timer that checks it. */
   #last = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,8 +110,9 @@ export class IncomingFile {
     this.#pending.push(payload);
     this.#pendingBytes += payload.length;
     if (this.#pendingBytes >= FLUSH_EVERY) this.#flush();
-    if (this.acks && this.bytes - this.#acked >= ACK_EVERY) {
+    if (this.acks && (++this.#unacked >= 2 || this.bytes - this.#acked >= ACK_EVERY)) {
       this.#acked = this.bytes;
+      this.#unacked = 0;
       this.#send({ t: 'file-ack', id: this.n, bytes: this.bytes });
     }
     this.changed(this);
