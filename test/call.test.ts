@@ -99,6 +99,22 @@ describe('<rtc-call> videos', () => {
     expect(restarts, 'videos restarted').to.deep.equal([]);
   });
 
+  it('sends each camera no larger than the tile that shows it, and full size again when the tile grows', async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('sizes'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    // Bob's camera (640 × 480) on Ada's page, in a tile about 180 pixels high.
+    const bobOnAda = () => ada.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]')?.videoHeight ?? 0;
+    const tile = () => ada.call.shadowRoot!.querySelector<HTMLElement>('[part~="tile"]:not([part~="local-tile"])')!.getBoundingClientRect().height;
+    await until(() => bobOnAda() > 0 && bobOnAda() <= 240, () => `Bob's camera comes ${bobOnAda()} pixels high for a tile ${tile()} high`, 15_000);
+    // Ada's page grows: the tile is now taller than the camera.
+    ada.frame.style.width = '1280px';
+    ada.frame.style.height = '960px';
+    await until(() => bobOnAda() === 480, () => `Bob's camera comes ${bobOnAda()} pixels high for a tile ${tile()} high`, 15_000);
+    // Bob's own page was never asked for more than its small tile.
+    const adaOnBob = bob.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]')!.videoHeight;
+    expect(adaOnBob, "Ada's camera on Bob's page").to.be.at.most(240);
+  });
+
   it('highlights the tile of whoever speaks, and no longer once they mute', async () => {
     const [ada, bob] = await joinAll(uniqueRoom('speaker'), rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);

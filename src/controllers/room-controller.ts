@@ -161,6 +161,11 @@ export class RoomController implements ReactiveController {
     this._session?.setScreen(stream);
   }
 
+  /** How high the page shows each member's camera, and would show a newcomer's, in device pixels: each sends it no larger. */
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number): void {
+    this._session?.showVideos(heights, newcomer);
+  }
+
   /** Runs the chat core on the session's data connections. */
   startChat(chat: { start(transport: ChatTransport): void }): void {
     if (this._session) chat.start(this._session);

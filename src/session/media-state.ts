@@ -23,10 +23,10 @@ export class MediaState {
 
   constructor(private readonly host: MediaStateHost) {}
 
-  /** This page's hello: its name, its media state, whether it holds the beacon, its links. */
-  hello(name: string, beacon: boolean, peers: string[]): HelloFrame {
+  /** This page's hello: its name, its media state, whether it holds the beacon, its links, and how high it will show the member's camera. */
+  hello(name: string, beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
     const screen = this.host.sharedScreen();
-    return { t: 'hello', name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }) };
+    return { t: 'hello', name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }) };
   }
 
   /**

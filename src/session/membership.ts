@@ -28,6 +28,7 @@ export interface MemberMedia {
   detach(id: string): void;
   update(id: string): void;
   receive(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void;
+  viewedAt(id: string, height: number): void;
   stream(id: string): MediaStream | null;
   screenOf(id: string): MediaStream | null;
 }
@@ -169,7 +170,7 @@ export class Membership {
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.gossip();
     this.learn(hello.peers, true);
-    this.attachMedia(id);
+    this.attachMedia(id, hello.view);
   }
 
   /**
@@ -184,7 +185,7 @@ export class Membership {
   /** The member's link was replaced by a fresh connection: media moves to it. */
   replaced(id: string, hello: HelloFrame): void {
     this.update(id, hello);
-    this.attachMedia(id);
+    this.attachMedia(id, hello.view);
     // Whatever was under way on the old connection (a message, a file) may be lost.
     this.host.emit('participant-reconnected', this.shown.of(id));
   }
@@ -228,6 +229,8 @@ export class Membership {
       case 'state':
         this.update(id, { media: core.media, mic: core.mic, cam: core.cam, screen: core.screen ?? '' });
         return this.host.media.update(id);
+      case 'view':
+        return this.host.media.viewedAt(id, core.height);
       case 'sdp':
       case 'ice':
       case 'renegotiate':
@@ -317,9 +320,12 @@ export class Membership {
     }
   }
 
-  private attachMedia(id: string): void {
+  /** Media runs on the member's connection, its camera sized to the height the member's hello asked for (video-sizes.ts). */
+  private attachMedia(id: string, view?: number): void {
     const pc = this.host.links.peerConnection(id);
-    if (pc) this.host.media.attach(id, pc);
+    if (!pc) return;
+    if (view) this.host.media.viewedAt(id, view);
+    this.host.media.attach(id, pc);
   }
 
   private placeDeadline(): number {

@@ -26,8 +26,8 @@ export interface PairLinksHost {
   serverDown(): boolean;
   /** Opens a mesh connection to a member through the server, with `extra` in its metadata. */
   connect(id: string, extra: object): DataConnection | undefined;
-  /** The hello this page sends on every new connection. */
-  hello(): HelloFrame;
+  /** The hello this page sends the member `id` on every new connection. */
+  hello(id: string): HelloFrame;
   /** Whether a member that said hello on a new connection may be linked. */
   mayLink(id: string, hello: HelloFrame): boolean;
   /** The member's link said hello: it is in the room. */
@@ -90,7 +90,7 @@ export class PairLinks {
   private readonly pending = new PendingLinks(this.timers, (id) => this.host.lapsed(id), (id) => this.host.progressed(id));
   private readonly proofGate: ProofGate;
   private readonly repeats = new HelloRepeats();
-  private readonly hello = () => (this.host.isOver() ? null : this.host.hello());
+  private readonly hello = (id: string) => () => (this.host.isOver() ? null : this.host.hello(id));
   /** Dialled or accepted alike: dialTimeout to open (admitHold more after each step), then admitHold to say hello. */
   private readonly deadlines = () => ({ open: this.timing.dialTimeout, step: this.timing.admitHold, hello: this.timing.admitHold });
 
@@ -102,7 +102,7 @@ export class PairLinks {
     this.proofGate = new ProofGate({
       isOver: () => host.isOver(),
       proofs: () => host.proofs(),
-      hello: () => host.hello(),
+      hello: (id) => host.hello(id),
       receive: (conn, data) => this.receive(conn, data),
       unproven: (id) => host.unproven(id),
     });
@@ -305,7 +305,7 @@ export class PairLinks {
     // Nothing but a hello counts before the link is up. A frame before it means that the other
     // end has linked and its hello was lost: this page's goes again, to be answered.
     if (current) this.host.frame(id, 'core' in parsed ? parsed.core : parsed.extension);
-    else if (this.pending.get(id) === conn) this.repeats.say(conn, this.hello);
+    else if (this.pending.get(id) === conn) this.repeats.say(conn, this.hello(id));
   }
 
   private onHello(conn: DataConnection, hello: HelloFrame): void {
@@ -314,7 +314,7 @@ export class PairLinks {
     if (link) {
       // A hello on the link itself: the other end did not get this page's, which answers it.
       if (link.conn !== conn) this.replace(id, link, conn, hello);
-      else this.repeats.say(conn, this.hello);
+      else this.repeats.say(conn, this.hello(id));
       return;
     }
     if (this.pending.get(id) !== conn || this.host.isOver()) return;

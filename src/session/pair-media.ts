@@ -8,6 +8,7 @@
  */
 import { Negotiation } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import { fitSender } from './video-sizes.js';
 
 export interface PairMediaHost {
   selfId(): string;
@@ -59,6 +60,8 @@ export class PairMedia {
   private ready = true;
   private local: MediaStream | null = null;
   private screen: MediaStream | null = null;
+  /** How high each linked member shows this page's camera, in device pixels (its hello or `view` frame); none for full size. */
+  private readonly shown = new Map<string, number>();
 
   constructor(private readonly host: PairMediaHost) {}
 
@@ -144,7 +147,7 @@ export class PairMedia {
   attach(id: string, pc: RTCPeerConnection): void {
     const old = this.pairs.get(id);
     if (old?.negotiation.pc === pc) return this.sync(id);
-    if (old) this.detach(id);
+    if (old) this.drop(id);
     const negotiation = new Negotiation(pc, this.host.selfId() > id, {
       send: (frame) => this.host.send(id, frame),
       track: (e) => this.onTrack(id, e),
@@ -176,8 +179,14 @@ export class PairMedia {
     if (received) this.host.streamChanged(id);
   }
 
-  /** The member left, or its connection is gone. */
+  /** The member left. */
   detach(id: string): void {
+    this.shown.delete(id);
+    this.drop(id);
+  }
+
+  /** The member's connection is gone (or replaced). */
+  private drop(id: string): void {
     const pair = this.pairs.get(id);
     if (!pair) return;
     this.pairs.delete(id);
@@ -188,6 +197,15 @@ export class PairMedia {
   /** A description or candidate from a linked member. */
   receive(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void {
     this.pairs.get(id)?.negotiation.receive(frame);
+  }
+
+  /** The member shows this page's camera `height` device pixels high: the camera it gets is scaled to that. */
+  viewedAt(id: string, height: number): void {
+    if (!this.host.member(id) || this.shown.get(id) === height) return;
+    this.shown.set(id, height);
+    const camera = this.pairs.get(id)?.senders.get('video');
+    // Its track may still be on its way (replaceTrack): sized for the camera that goes on.
+    if (camera) fitSender(camera, height, camera.track ?? this.local?.getVideoTracks()[0]);
   }
 
   /** Restarts ICE on the member's connection (its path broke). False when there is none. */
@@ -209,6 +227,7 @@ export class PairMedia {
 
   closeAll(): void {
     for (const id of [...this.pairs.keys()]) this.detach(id);
+    this.shown.clear();
     this.local = this.screen = null;
   }
 
@@ -233,6 +252,8 @@ export class PairMedia {
       for (const slot of SLOTS) {
         const sender = pair.senders.get(slot);
         const want = wanted[slot];
+        // The camera is sized for the member before it goes on, so that it starts at that size.
+        if (slot === 'video' && sender && want) fitSender(sender, this.shown.get(id), want[0]);
         if (sender && pair.ready.has(sender)) {
           this.fill(pc, sender, want?.[0] ?? null);
         } else if (sender && want) {
@@ -241,7 +262,9 @@ export class PairMedia {
           pair.senders.delete(slot);
           pc.removeTrack(sender);
         } else if (want) {
-          pair.senders.set(slot, pc.addTrack(want[0], want[1]));
+          const added = pc.addTrack(want[0], want[1]);
+          pair.senders.set(slot, added);
+          if (slot === 'video') fitSender(added, this.shown.get(id));
         }
       }
     } catch {

@@ -22,7 +22,8 @@ export interface ProofGateHost {
   isOver(): boolean;
   /** The room's proofs; null in an open room. */
   proofs(): PairProofs | null;
-  hello(): HelloFrame;
+  /** This page's hello to the member `id`. */
+  hello(id: string): HelloFrame;
   /** A frame of a connection that needs no proof, or whose proof checked out. */
   receive(conn: DataConnection, data: unknown): void;
   /** A connection whose other end failed the proof was closed. */
@@ -42,7 +43,7 @@ export class ProofGate {
 
   /** What a connection says first once open: the challenge in a private room, else the hello. */
   first(conn: DataConnection): AuthFrame | HelloFrame {
-    return this.host.proofs()?.challenge(conn) ?? this.host.hello();
+    return this.host.proofs()?.challenge(conn) ?? this.host.hello(conn.peer);
   }
 
   /** A frame from a connection: passed on, or held until the connection's proof is checked. */
@@ -79,7 +80,7 @@ export class ProofGate {
       if (holds === null) return this.repeats.say(conn, again);
       if (!holds) return this.refuse(conn);
       this.proven.add(conn);
-      if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.host.hello()));
+      if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.host.hello(conn.peer)));
     } else {
       // The other end goes on (it has this side's proof) without having sent its own: its proof
       // was lost, or this side's challenge was. The challenge goes again (hello-repeats.ts).

@@ -63,6 +63,8 @@ export interface HelloFrame {
   peers: string[];
   /** The id of the stream that carries the sender's shared screen, while it shares one. */
   screen?: string;
+  /** How high the sender will show the receiver's camera, in device pixels, as in a `view` frame. */
+  view?: number;
 }
 /** The sender's current mesh neighbours, sent whenever it gains one. */
 export interface PeersFrame {
@@ -77,6 +79,14 @@ export interface StateFrame {
   cam: boolean;
   /** The id of the stream that carries the sender's shared screen, while it shares one. */
   screen?: string;
+}
+/**
+ * How high the sender shows the receiver's camera, in device pixels (docs/protocol.md, "Video
+ * sizes"): the receiver sends its camera to the sender no larger than that.
+ */
+export interface ViewFrame {
+  t: 'view';
+  height: number;
 }
 /**
  * The sender holds the room's beacon id. With `nonce`, the answer to the receiver's own question
@@ -139,6 +149,7 @@ export type CoreFrame =
   | HelloFrame
   | PeersFrame
   | StateFrame
+  | ViewFrame
   | BeaconFrame
   | AdmitFrame
   | AuthFrame
@@ -151,7 +162,10 @@ export type CoreFrame =
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['hello', 'peers', 'state', 'beacon', 'admit', 'auth', 'proof', 'sdp', 'ice', 'renegotiate', 'ping', 'bye']);
+const CORE_TYPES = new Set(['hello', 'peers', 'state', 'view', 'beacon', 'admit', 'auth', 'proof', 'sdp', 'ice', 'renegotiate', 'ping', 'bye']);
+
+/** The tallest video a `view` frame may ask for, in pixels (8K). */
+export const MAX_VIEW_HEIGHT = 4320;
 
 /** The longest description accepted (an offer with audio, video and a shared screen is about 6 KB). */
 const MAX_SDP = 60_000;
@@ -185,6 +199,10 @@ function isNonce(value: unknown): value is string {
 export function otherVersion(value: unknown): string | null {
   const proto = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).proto : undefined;
   return typeof proto === 'string' && proto.startsWith('rtc-room/') && proto !== PROTOCOL ? proto.slice(0, 16) : null;
+}
+
+function isViewHeight(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_VIEW_HEIGHT;
 }
 
 function isIdList(value: unknown): value is string[] {
@@ -269,13 +287,25 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;
       }
-      if (f.screen !== undefined && !isText(f.screen, 64)) return null;
-      return { t: 'hello', name: cleanName(f.name), media: f.media, mic: f.mic, cam: f.cam, beacon: f.beacon, peers: f.peers, ...(f.screen !== undefined && { screen: f.screen as string }) };
+      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view))) return null;
+      return {
+        t: 'hello',
+        name: cleanName(f.name),
+        media: f.media,
+        mic: f.mic,
+        cam: f.cam,
+        beacon: f.beacon,
+        peers: f.peers,
+        ...(f.screen !== undefined && { screen: f.screen as string }),
+        ...(f.view !== undefined && { view: f.view as number }),
+      };
     case 'peers':
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;
     case 'state':
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || (f.screen !== undefined && !isText(f.screen, 64))) return null;
       return { t: 'state', media: f.media, mic: f.mic, cam: f.cam, ...(f.screen !== undefined && { screen: f.screen as string }) };
+    case 'view':
+      return isViewHeight(f.height) ? { t: 'view', height: f.height } : null;
     case 'sdp':
       return parseDescription(f.description);
     case 'ice':

@@ -36,6 +36,7 @@ import { type CoreFrame, type ExtensionFrame, cleanName, metadata } from './prot
 import { ServerLink } from './server-link.js';
 import { ServerRecovery } from './server-recovery.js';
 import { Signals } from './signals.js';
+import { ShownSizes } from './video-sizes.js';
 import {
   DEFAULT_TIMING,
   type Participant,
@@ -63,6 +64,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly links: PairLinks;
   private readonly media: PairMedia;
   private readonly own: MediaState;
+  private readonly sizes = new ShownSizes((id, frame) => this.links.send(id, frame));
   private readonly members: Membership;
   private readonly reports: Reports;
   private door: Doorkeeper | null = null;
@@ -161,10 +163,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         isOver,
         serverDown: () => this.serverLink.disconnected,
         connect: (id, extra) => this.serverLink.connect(id, { ...metadata('mesh'), ...extra }),
-        hello: () => this.own.hello(this.name, this.holdsBeacon, this.members.linkedIds()),
+        hello: (id) => this.own.hello(this.name, this.holdsBeacon, this.members.linkedIds(), this.sizes.forHello(id)),
         mayLink: (id) => this.members.mayLink(id),
-        linked: (id, hello) => this.members.linked(id, hello),
-        replaced: (id, hello) => this.members.replaced(id, hello),
+        linked: (id, hello) => {
+          this.members.linked(id, hello);
+          this.sizes.relinked(id);
+        },
+        replaced: (id, hello) => {
+          this.members.replaced(id, hello);
+          this.sizes.relinked(id);
+        },
         frame: (id, frame) => this.members.frame(id, frame),
         malformed: (id) => this.reports.malformed(id),
         health: (id, changed, restored) => this.members.health(id, changed, restored),
@@ -276,6 +284,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.door = null;
     this.links.closeAll();
     this.media.closeAll();
+    this.sizes.clear();
     this.members.clear();
     this.serverLink.destroy();
     this.selfId = '';
@@ -344,6 +353,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** The screen this page shares, if any. */
   get sharedScreen(): MediaStream | null {
     return this.media.sharedScreen;
+  }
+
+  /**
+   * How high this page shows each member's camera, in device pixels (members not in the map: not
+   * shown, or not measured), and a newcomer's: each is asked to send it no larger
+   * (docs/protocol.md, "Video sizes").
+   */
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number): void {
+    this.sizes.show(heights, newcomer);
   }
 
   /** Tells the others that the microphone or camera was switched on or off. */

@@ -26,7 +26,7 @@ import { renderError, renderNotices } from './notice-panels.js';
 import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 import { SpeakerCues } from './speaker-cues.js';
-import { renderStage } from './stage.js';
+import { cameraHeights, renderStage, type StageView } from './stage.js';
 import { StageState } from './stage-state.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
@@ -227,6 +227,8 @@ export class RtcCall extends RoomElement {
   private generation = 0;
   /** Held back, with autojoin, while the join gets going. */
   private readonly firstRender = new FirstRender();
+  /** What the stage last showed (for the size each member's camera is drawn at). */
+  private shown: StageView | null = null;
 
   constructor() {
     super();
@@ -271,6 +273,11 @@ export class RtcCall extends RoomElement {
     else if (this._phase === 'idle' && this.lobby.preview === 'off') void this.lobby.previewIfAllowed();
   }
 
+  protected override firstUpdated(): void {
+    // A remote video's first frame, or a new size: the cameras' sizes are checked again (updated).
+    this.renderRoot.addEventListener('resize', () => this.requestUpdate(), true);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     queueMicrotask(() => {
@@ -307,6 +314,18 @@ export class RtcCall extends RoomElement {
       states.add(this._phase);
     }
     for (const media of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) this.devices.applySpeaker(media);
+    // Each member's camera comes no larger than its tile (in device pixels), once it shows:
+    // changed before its first frame, it would hold that frame up.
+    if (this.shown && this._phase === 'in-call') {
+      const { heights, newcomer } = cameraHeights(this.shown);
+      const playing = new Set<string>();
+      for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('[data-peer-id] video[part~="remote-video"]')) {
+        const id = video.closest('[data-peer-id]')?.getAttribute('data-peer-id');
+        if (id && video.videoHeight > 0) playing.add(id);
+      }
+      const px = (h: number) => Math.ceil(h * devicePixelRatio);
+      this.controller.showVideos(new Map([...heights].filter(([id]) => playing.has(id)).map(([id, h]) => [id, px(h)])), px(newcomer));
+    }
   }
 
   /**
@@ -544,7 +563,7 @@ export class RtcCall extends RoomElement {
       case 'left':
         return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.controller.preload() });
     }
-    const stage = renderStage({
+    const view: StageView = {
       t,
       participants: this.participants,
       inCall: this._phase === 'in-call',
@@ -553,7 +572,9 @@ export class RtcCall extends RoomElement {
       state: this.stage,
       cues: this.cues,
       quality: this.quality.shown,
-    });
+    };
+    this.shown = view;
+    const stage = renderStage(view);
     const controls = renderControls({
       ...pickers,
       call: this,

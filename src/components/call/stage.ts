@@ -61,6 +61,22 @@ export function renderStage(v: StageView) {
   </div>`;
 }
 
+/**
+ * How high each remote camera is drawn, in CSS pixels, by member id, and how high a newcomer's
+ * would be. A camera tile crops its video to fill (object-fit: cover), so a wide tile draws a
+ * 4:3 camera taller than the tile.
+ */
+export function cameraHeights(v: StageView): { heights: Map<string, number>; newcomer: number } {
+  const heights = new Map<string, number>();
+  if (v.state.box.width <= 0) return { heights, newcomer: 0 };
+  const drawn = (r: Rect | undefined) => (r ? Math.max(r.height, (r.width * 3) / 4) : 0);
+  const tiles = tilesOf(v);
+  const rects = layout(v, tiles);
+  tiles.forEach((t, i) => t.participant && !t.screen && heights.set(t.participant.id, drawn(rects[i])));
+  const next = [...tiles.filter((t) => t.id !== 'alone'), { id: 'newcomer' }];
+  return { heights, newcomer: drawn(layout(v, next).at(-1)) };
+}
+
 /** The tiles of the stage: shared screens first, this page, the others, and while alone the invitation. */
 function tilesOf(v: StageView): Tile[] {
   const screens: Tile[] = v.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));

@@ -1,0 +1,76 @@
+import { expect } from '@open-wc/testing';
+import { until } from '../../test/helpers.js';
+import type { ViewFrame } from './protocol.js';
+import { ShownSizes, fitSender, scaleFor, stepFor } from './video-sizes.js';
+
+describe('video sizes', () => {
+  it('rounds a tile up to a step, so that a layout that moves a few pixels sends nothing', () => {
+    expect(stepFor(1)).to.equal(90);
+    expect(stepFor(177)).to.equal(180);
+    expect(stepFor(181)).to.equal(240);
+    expect(stepFor(9000)).to.equal(4320);
+  });
+
+  it('scales a camera down to its tile, never up, and not for a saving too small to matter', () => {
+    expect(scaleFor(480, 180)).to.be.closeTo(2.667, 0.001);
+    expect(scaleFor(480, 480)).to.equal(1);
+    expect(scaleFor(480, 720)).to.equal(1);
+    expect(scaleFor(480, 420), 'under a fifth smaller').to.equal(1);
+    expect(scaleFor(2160, 90), 'at most an eighth').to.equal(8);
+    expect(scaleFor(0, 180), 'a camera of unknown size').to.equal(1);
+    expect(scaleFor(480, undefined), 'no tile known').to.equal(1);
+  });
+
+  it('tells each member its step in its hello, then once per change, and forgets members no longer shown', () => {
+    const sent: [string, ViewFrame][] = [];
+    let linked = true;
+    const sizes = new ShownSizes((id, frame) => linked && sent.push([id, frame]) > 0);
+    expect(sizes.forHello('a'), 'nothing measured yet').to.equal(undefined);
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300);
+    sizes.show(new Map([['a', 175], ['b', 510]]), 300);
+    expect(sent).to.deep.equal([['a', { t: 'view', height: 180 }], ['b', { t: 'view', height: 720 }]]);
+    sent.length = 0;
+    // A newcomer's hello asks for a newcomer's tile; a replaced link's for the member's own.
+    expect(sizes.forHello('c')).to.equal(360);
+    expect(sizes.forHello('a')).to.equal(180);
+    sizes.relinked('c');
+    sizes.relinked('a');
+    expect(sent, 'the hellos said it all').to.deep.equal([]);
+    // c's tile turns out smaller than a newcomer's was.
+    sizes.show(new Map([['a', 170], ['b', 500], ['c', 170]]), 120);
+    expect(sent).to.deep.equal([['c', { t: 'view', height: 180 }]]);
+    sent.length = 0;
+    // Not sent (the link is down): tried again with the next layout.
+    linked = false;
+    sizes.show(new Map([['a', 400]]), 0);
+    linked = true;
+    sizes.show(new Map([['a', 400]]), 0);
+    expect(sent).to.deep.equal([['a', { t: 'view', height: 480 }]]);
+    sent.length = 0;
+    sizes.show(new Map([['b', 510]]), 0);
+    expect(sent, 'b is shown again after it was not: told again').to.deep.equal([['b', { t: 'view', height: 720 }]]);
+    expect(sizes.forHello('d'), 'no newcomer size known').to.equal(undefined);
+  });
+
+  it("scales a real sender's camera, and returns it to full size", async () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
+    canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+    const track = canvas.captureStream(5).getVideoTracks()[0];
+    const pc = new RTCPeerConnection();
+    try {
+      const sender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
+      const scale = () => sender.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1;
+      fitSender(sender, 180);
+      await until(() => Math.abs(scale() - 480 / 180) < 0.01, () => `scaled by ${scale()}`);
+      fitSender(sender, undefined);
+      await until(() => scale() === 1, () => `scaled by ${scale()}`);
+      // A member that sends a thousand view frames at once: the last one counts.
+      for (let i = 0; i < 1000; i++) fitSender(sender, i % 2 ? 90 : 240);
+      fitSender(sender, 90);
+      await until(() => Math.abs(scale() - 480 / 90) < 0.01, () => `scaled by ${scale()}`);
+    } finally {
+      pc.close();
+      track.stop();
+    }
+  });
+});

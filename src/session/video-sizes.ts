@@ -1,0 +1,120 @@
+/**
+ * Video sizes (docs/protocol.md, "Video sizes"): a camera is sent to each member no larger than
+ * that member shows it. Each page tells every linked member, in a `view` frame, how high it shows
+ * that member's camera (its tile, in device pixels, rounded up to a step); the member scales its
+ * camera down for this page's connection alone. Six people in a grid of small tiles then encode
+ * and decode a fraction of the pixels of full-size cameras, and a tile made large (pinned, the
+ * speaker) gets the camera's full size again. A shared screen is never scaled.
+ */
+import { MAX_VIEW_HEIGHT, type ViewFrame } from './protocol.js';
+
+/** The heights asked for: a tile's height is rounded up to one of them, so that small changes of the layout send nothing. */
+const STEPS = [90, 135, 180, 240, 360, 480, 720, 1080, 1440, 2160, MAX_VIEW_HEIGHT];
+
+/** A camera is scaled down only when that saves at least this much of its height. */
+const MIN_SCALE = 1.2;
+/** Nor ever below an eighth of its height. */
+const MAX_SCALE = 8;
+
+/** The step at or above `height` device pixels. */
+export function stepFor(height: number): number {
+  return STEPS.find((step) => step >= height) ?? MAX_VIEW_HEIGHT;
+}
+
+/** How much a camera `cameraHeight` pixels high is scaled down for a tile `shown` pixels high: 1 (not at all) or more. */
+export function scaleFor(cameraHeight: number, shown: number | undefined): number {
+  if (!(cameraHeight > 0) || !shown || !(shown > 0)) return 1;
+  const scale = cameraHeight / shown;
+  return scale < MIN_SCALE ? 1 : Math.min(scale, MAX_SCALE);
+}
+
+/** Each sender's change under way, and the latest one asked for meanwhile (a second setParameters before the first is done would be refused). */
+const changing = new WeakMap<RTCRtpSender, { next: (() => Promise<void>) | null }>();
+
+/**
+ * Scales the camera on `sender` (or `track`, about to be put on it) down for a tile `shown`
+ * pixels high (undefined: full size). Changes to one sender are made one after another, and
+ * of those asked for while one is under way only the latest is made: however many `view`
+ * frames a member sends, at most one change waits.
+ */
+export function fitSender(sender: RTCRtpSender, shown: number | undefined, track = sender.track): void {
+  if (track?.kind !== 'video') return;
+  const apply = async () => {
+    const params = sender.getParameters();
+    const encoding = params.encodings?.[0];
+    const scale = scaleFor(track.getSettings().height ?? 0, shown);
+    if (!encoding || (encoding.scaleResolutionDownBy ?? 1) === scale) return;
+    encoding.scaleResolutionDownBy = scale;
+    await sender.setParameters(params);
+  };
+  const busy = changing.get(sender);
+  if (busy) {
+    busy.next = apply;
+    return;
+  }
+  const state: { next: (() => Promise<void>) | null } = { next: null };
+  changing.set(sender, state);
+  const run = (change: () => Promise<void>): void => {
+    // Refused while a negotiation changes the encodings: the next sync or view frame applies it.
+    void change()
+      .catch(() => {})
+      .then(() => {
+        const next = state.next;
+        state.next = null;
+        if (next) run(next);
+        else changing.delete(sender);
+      });
+  };
+  run(apply);
+}
+
+/**
+ * This page's side: what it told each member. The element reports the heights it shows the
+ * members' cameras at whenever its layout may have changed; a member is told in its hello, and
+ * then only when its step changes.
+ */
+export class ShownSizes {
+  /** The latest heights from the element, by member id (only the members it shows). */
+  private wanted = new Map<string, number>();
+  /** The step of a newcomer's tile (0: not known). */
+  private newcomer = 0;
+  private readonly told = new Map<string, number>();
+
+  constructor(private readonly send: (id: string, frame: ViewFrame) => boolean) {}
+
+  /** The heights, in device pixels, at which the page now shows each member's camera, and would show a newcomer's. */
+  show(heights: ReadonlyMap<string, number>, newcomer: number): void {
+    this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, stepFor(h)]));
+    this.newcomer = newcomer > 0 ? stepFor(newcomer) : 0;
+    for (const id of this.told.keys()) if (!this.wanted.has(id)) this.told.delete(id);
+    for (const id of this.wanted.keys()) this.tell(id);
+  }
+
+  /**
+   * The height for this page's hello to the member: its tile's, or a newcomer's. So the member's
+   * camera starts at that size, rather than at full size and changed a moment later.
+   */
+  forHello(id: string): number | undefined {
+    const height = this.wanted.get(id) ?? this.newcomer;
+    if (!height) return undefined;
+    this.told.set(id, height);
+    return height;
+  }
+
+  /** The member's link is up (linked, or its connection replaced): told what its tile needs now, if the hello said otherwise. */
+  relinked(id: string): void {
+    this.tell(id);
+  }
+
+  clear(): void {
+    this.wanted.clear();
+    this.newcomer = 0;
+    this.told.clear();
+  }
+
+  private tell(id: string): void {
+    const height = this.wanted.get(id);
+    if (height === undefined || this.told.get(id) === height) return;
+    if (this.send(id, { t: 'view', height })) this.told.set(id, height);
+  }
+}
