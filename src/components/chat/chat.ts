@@ -378,13 +378,7 @@ export class RtcChat extends RoomElement {
     const limits = this.#limits;
     const max =
       type === 'message-too-long' ? limits?.maxMessageLength : type === 'rate-limited' ? limits?.maxMessageRate : type === 'file-too-large' ? limits?.maxFileSize : undefined;
-    const name = own ? own.name : type === 'duplicate-name' ? this.#namesake() : undefined;
-    return { type, fatal: false, own: !!own, name, size: own?.size, max };
-  }
-
-  /** The name two people here share, if any. */
-  #namesake(): string | undefined {
-    return this.participants.find((p) => p.tag)?.name;
+    return { type, fatal: false, own: !!own, name: own?.name, size: own?.size, max };
   }
 
   #onKeyDown(e: KeyboardEvent): void {
