@@ -26,7 +26,8 @@ import { renderError, renderNotices } from './notice-panels.js';
 import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 import { SpeakerCues } from './speaker-cues.js';
-import { cameraHeights, renderStage, type StageView } from './stage.js';
+import { CameraSizes } from './camera-sizes.js';
+import { renderStage, type StageView } from './stage.js';
 import { StageState } from './stage-state.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
@@ -227,12 +228,15 @@ export class RtcCall extends RoomElement {
   private generation = 0;
   /** Held back, with autojoin, while the join gets going. */
   private readonly firstRender = new FirstRender();
-  /** What the stage last showed (for the size each member's camera is drawn at). */
-  private shown: StageView | null = null;
 
   constructor() {
     super();
     this.internals = this.attachInternals();
+    // Each member's camera comes no larger than its tile.
+    new CameraSizes(this, {
+      view: () => (this._phase === 'in-call' ? this.stageView() : null),
+      show: (heights, newcomer) => this.controller.showVideos(heights, newcomer),
+    });
     this.addEventListener('keydown', (e) => pressShortcut(e, this, !this.noScreenShare && canShareScreen));
   }
 
@@ -273,11 +277,6 @@ export class RtcCall extends RoomElement {
     else if (this._phase === 'idle' && this.lobby.preview === 'off') void this.lobby.previewIfAllowed();
   }
 
-  protected override firstUpdated(): void {
-    // A remote video's first frame, or a new size: the cameras' sizes are checked again (updated).
-    this.renderRoot.addEventListener('resize', () => this.requestUpdate(), true);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     queueMicrotask(() => {
@@ -314,18 +313,6 @@ export class RtcCall extends RoomElement {
       states.add(this._phase);
     }
     for (const media of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) this.devices.applySpeaker(media);
-    // Each member's camera comes no larger than its tile (in device pixels), once it shows:
-    // changed before its first frame, it would hold that frame up.
-    if (this.shown && this._phase === 'in-call') {
-      const { heights, newcomer } = cameraHeights(this.shown);
-      const playing = new Set<string>();
-      for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('[data-peer-id] video[part~="remote-video"]')) {
-        const id = video.closest('[data-peer-id]')?.getAttribute('data-peer-id');
-        if (id && video.videoHeight > 0) playing.add(id);
-      }
-      const px = (h: number) => Math.ceil(h * devicePixelRatio);
-      this.controller.showVideos(new Map([...heights].filter(([id]) => playing.has(id)).map(([id, h]) => [id, px(h)])), px(newcomer));
-    }
   }
 
   /**
@@ -563,18 +550,7 @@ export class RtcCall extends RoomElement {
       case 'left':
         return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.controller.preload() });
     }
-    const view: StageView = {
-      t,
-      participants: this.participants,
-      inCall: this._phase === 'in-call',
-      password: this.password,
-      local: { stream: this.devices.stream, screen: this._screen, name: this.displayName, mic: this._mic, cam: this._cam },
-      state: this.stage,
-      cues: this.cues,
-      quality: this.quality.shown,
-    };
-    this.shown = view;
-    const stage = renderStage(view);
+    const stage = renderStage(this.stageView(t));
     const controls = renderControls({
       ...pickers,
       call: this,
@@ -585,6 +561,20 @@ export class RtcCall extends RoomElement {
       toggleSettings: () => (this._settings = !this._settings),
     });
     return html`${stage} ${controls}`;
+  }
+
+  /** What the stage shows: the others, this page, and what the visitor arranged. */
+  private stageView(t = this.t): StageView {
+    return {
+      t,
+      participants: this.participants,
+      inCall: this._phase === 'in-call',
+      password: this.password,
+      local: { stream: this.devices.stream, screen: this._screen, name: this.displayName, mic: this._mic, cam: this._cam },
+      state: this.stage,
+      cues: this.cues,
+      quality: this.quality.shown,
+    };
   }
 }
 
