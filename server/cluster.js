@@ -12,9 +12,10 @@
 // it. Without Redis (down, unreachable) the instance serves its own peers alone, as one
 // PeerServer would, and tries again with a backoff.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ClusterKept } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
+import { INSTANCE, KEPT_TYPES, RELAYED_TYPES, hashToken, keys, readRelayed } from './cluster-wire.js';
 import { HANDED_OVER } from './id-claims.js';
 
 /** How long a held beacon id outlives its instance; the heartbeat renews held ids at a third of it. */
@@ -22,9 +23,6 @@ export const HELD_TTL = 15_000;
 const HEARTBEAT = 1_000;
 /** Most keys in one refresh or release script call. */
 const BATCH = 500;
-const RELAYED_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE']);
-const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
-const INSTANCE = /^[0-9a-f]{16}$/;
 
 /**
  * What the cluster needs from the instance's sockets.
@@ -325,38 +323,14 @@ export class Cluster {
   }
 
   /**
-   * A message from Redis as the client may see it, or undefined: the right size, JSON, a type
-   * that is relayed, from a string id, to `dst`; written anew with only those fields.
+   * A message from Redis as the client may see it (cluster-wire.js), or undefined, warned of.
    * @param {unknown} text
    * @param {string} dst
-   * @returns {string | undefined}
    */
   #check(text, dst) {
-    if (typeof text !== 'string' || text.length > this.#maxEntryBytes) return this.#rejected();
-    /** @type {any} */
-    let message;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return this.#rejected();
-    }
-    if (
-      message === null ||
-      typeof message !== 'object' ||
-      Array.isArray(message) ||
-      !RELAYED_TYPES.has(message.type) ||
-      typeof message.src !== 'string' ||
-      message.src === '' ||
-      message.dst !== dst
-    ) {
-      return this.#rejected();
-    }
-    return JSON.stringify({ type: message.type, src: message.src, dst, payload: message.payload });
-  }
-
-  #rejected() {
-    this.#warn('rejected', 'dropped a message from Redis that is not one rtc-server writes');
-    return undefined;
+    const message = readRelayed(text, dst, this.#maxEntryBytes);
+    if (message === undefined) this.#warn('rejected', 'dropped a message from Redis that is not one rtc-server writes');
+    return message;
   }
 
   /**
@@ -472,19 +446,4 @@ export class Cluster {
     this.#lastWarning[kind] = now;
     this.#logger.warn?.(message);
   }
-}
-
-/** @param {string} id */
-function keys(id) {
-  const h = createHash('sha256').update(id).digest('base64url');
-  return { id: `rtc:id:${h}`, channel: `rtc:to:${h}`, queue: `rtc:q:${h}` };
-}
-
-/**
- * The same on every instance, so that any of them recognises a token; bound to the id.
- * @param {string} id
- * @param {string} token
- */
-function hashToken(id, token) {
-  return createHash('sha256').update(`rtc-server\n${id}\n${token}`).digest('base64url');
 }
