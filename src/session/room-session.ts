@@ -165,14 +165,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         connect: (id, extra) => this.serverLink.connect(id, { ...metadata('mesh'), ...extra }),
         hello: (id) => this.own.hello(this.name, this.holdsBeacon, this.members.linkedIds(), this.sizes.forHello(id)),
         mayLink: (id) => this.members.mayLink(id),
-        linked: (id, hello) => {
-          this.members.linked(id, hello);
-          this.sizes.relinked(id);
-        },
-        replaced: (id, hello) => {
-          this.members.replaced(id, hello);
-          this.sizes.relinked(id);
-        },
+        linked: (id, hello) => this.members.linked(id, hello),
+        replaced: (id, hello) => this.members.replaced(id, hello),
         frame: (id, frame) => this.members.frame(id, frame),
         malformed: (id) => this.reports.malformed(id),
         health: (id, changed, restored) => this.members.health(id, changed, restored),

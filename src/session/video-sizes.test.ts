@@ -33,8 +33,6 @@ describe('video sizes', () => {
     // A newcomer's hello asks for a newcomer's tile; a replaced link's for the member's own.
     expect(sizes.forHello('c')).to.equal(360);
     expect(sizes.forHello('a')).to.equal(180);
-    sizes.relinked('c');
-    sizes.relinked('a');
     expect(sent, 'the hellos said it all').to.deep.equal([]);
     // c's tile turns out smaller than a newcomer's was.
     sizes.show(new Map([['a', 170], ['b', 500], ['c', 170]]), 120);

@@ -101,11 +101,6 @@ export class ShownSizes {
     return height;
   }
 
-  /** The member's link is up (linked, or its connection replaced): told what its tile needs now, if the hello said otherwise. */
-  relinked(id: string): void {
-    this.tell(id);
-  }
-
   clear(): void {
     this.wanted.clear();
     this.newcomer = 0;
