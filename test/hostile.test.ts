@@ -268,6 +268,8 @@ for (const [label, server] of [
       expect(squatter.signals.some((s) => s.metadata.kind === 'intro'), 'the squatter was asked').to.equal(true);
       squatter.destroy();
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
+      // They met: the notice that nobody lets them in goes.
+      for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('does not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
     });
 
     it('a squatter that welcomes with an empty list and never says hello: each page says so; they meet once it leaves', async () => {
@@ -288,6 +290,8 @@ for (const [label, server] of [
       }
       squatter.destroy();
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
+      // They met: the notice that nobody lets them in goes.
+      for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('does not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
     });
 
     it('a false beacon frame from a linked attacker changes nothing: after the holder leaves a newcomer still joins', async () => {

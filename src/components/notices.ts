@@ -97,6 +97,14 @@ export class Notices {
     this.host.requestUpdate();
   }
 
+  /**
+   * Someone of the room was met: a notice that nobody let this page in is over (it may have come
+   * while a busy holder took its time to answer).
+   */
+  met(): void {
+    if (this.#list.some((n) => n.type === 'room-unreachable')) this.clear((n) => n.type === 'room-unreachable');
+  }
+
   /** The signalling server was lost (the call goes on), or is back. */
   signalling(state: 'connected' | 'reconnecting'): void {
     if (state === 'reconnecting') {

@@ -175,6 +175,7 @@ export class RtcCall extends RoomElement {
     {
       participantJoined: (participant) => {
         this.firstRender.release(); // the first person is here: the render no longer delays them
+        this.notices.met();
         this.announce(this.t.joined(participant.name));
         this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },

@@ -172,6 +172,7 @@ export class RtcChat extends RoomElement {
         // Those already here when this page joined are listed, not announced one by one.
         if (p.arrived !== false && this._phase === 'joined') this.#announcer.say(this.t.joined(p.name));
         this.#chat?.joined(p);
+        this.#notices.met();
       },
       participantReconnected: (p) => this.#chat?.reconnected(p),
       participantLeft: (p, reason) => {
