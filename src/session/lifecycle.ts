@@ -3,15 +3,15 @@
  * left or failed. A join runs once; a join that fails ends the session with its error. Leaving
  * frees the beacon id first, so that whoever takes over finds it free, says `bye` on every
  * link, lets the goodbyes drain for at most 300 ms, and closes everything; a page that goes
- * away does the same without the wait.
+ * away (`pagehide`) does the same without the wait. While joined, the heartbeat beats.
  */
 import { SessionError, type SessionPhase, sleep } from './types.js';
 
 export interface LifecycleHost {
   /** Opens the member peer and asks to be let in, or claims the room (doorkeeper.ts). */
   enter(): Promise<void>;
-  /** In the room: the heartbeat starts. */
-  joined(): void;
+  /** The heartbeat, every `heartbeat` ms while joined: ping, judge, prune, gossip. */
+  beat(): void;
   /** Frees the beacon id at once. */
   dropBeacon(): void;
   /** Says `bye` on every link. */
@@ -33,8 +33,12 @@ export class Lifecycle {
   private _phase: SessionPhase = 'idle';
   private joining: Promise<void> | null = null;
   private leaving: Promise<void> | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly host: LifecycleHost) {}
+  constructor(
+    private readonly host: LifecycleHost,
+    private readonly beatEvery: number,
+  ) {}
 
   get phase(): SessionPhase {
     return this._phase;
@@ -63,13 +67,13 @@ export class Lifecycle {
     this.host.dropBeacon();
     if (this._phase === 'joined') this.host.bye();
     if (!this.over) this.set('left');
-    this.host.teardown();
+    this.end();
   }
 
   /** Joining (or joining again) failed: the session ends, and says why. */
   fail(error: SessionError): void {
     this.set('failed');
-    this.host.teardown();
+    this.end();
     this.host.failed(error);
   }
 
@@ -78,7 +82,8 @@ export class Lifecycle {
     try {
       await this.host.enter();
       if (this.over) return;
-      this.host.joined();
+      this.heartbeat = setInterval(() => this.host.beat(), this.beatEvery);
+      addEventListener('pagehide', this.onPageHide);
       this.set('joined');
     } catch (err) {
       const error = err instanceof SessionError ? err : new SessionError('network', String((err as Error)?.message ?? err));
@@ -98,6 +103,16 @@ export class Lifecycle {
       const until = Date.now() + DRAIN;
       while (Date.now() < until && this.host.buffered() > 0) await sleep(20);
     }
+    this.end();
+  }
+
+  /** The page is going away (or into the back/forward cache, where connections die anyway). */
+  private readonly onPageHide = () => this.destroy();
+
+  private end(): void {
+    removeEventListener('pagehide', this.onPageHide);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.host.teardown();
   }
 

@@ -59,6 +59,8 @@ export interface MembershipHost {
   phase(): SessionPhase;
   /** How long a known or admitted member's place is held (dialTimeout + admitHold). */
   placeHold(): number;
+  /** How often the linked members are told whom this page is linked to (the `gossip` timing). */
+  gossipEvery(): number;
   readonly links: MemberLinks;
   readonly media: MemberMedia;
   door(): MemberDoor | null;
@@ -79,6 +81,8 @@ export class Membership {
   private readonly gossipDials = new DialBudget(GOSSIP_BURST, GOSSIP_RATE);
   /** Ids learnt from gossip that are ours to dial but wait for the budget (at most the roster's unlinked members). */
   private readonly waiting = new Set<string>();
+  /** When this page last told its links whom it is linked to, on the heartbeat. */
+  private gossipedAt = Date.now();
 
   constructor(private readonly host: MembershipHost) {
     this.shown = new Participants({
@@ -309,7 +313,17 @@ export class Membership {
   }
 
   /** Heartbeat: dials the ids learnt from gossip that waited for the budget, while they are expected. */
-  dialWaiting(): void {
+  /** On the heartbeat: places that lapsed are forgotten, waiting dials made, and now and then the links told whom this page is linked to. */
+  beat(): void {
+    this.roster.prune();
+    this.dialWaiting();
+    const now = Date.now();
+    if (now - this.gossipedAt < this.host.gossipEvery()) return;
+    this.gossipedAt = now;
+    this.gossip();
+  }
+
+  private dialWaiting(): void {
     for (const id of [...this.waiting]) {
       if (!this.expects(id)) this.waiting.delete(id);
       else if (!this.gossipDials.take()) return;

@@ -68,9 +68,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly members: Membership;
   private readonly reports: Reports;
   private door: Doorkeeper | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
-  /** When this page last told its links whom it is linked to, on the heartbeat. */
-  private gossipedAt = Date.now();
   private readonly password: string;
   /** The password's part of the protocol; null in an open room. */
   private privateRoom: PrivateRoom | null = null;
@@ -90,19 +87,23 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.peerConfig = peerOptions.config;
     const self = () => this.selfId;
     const isOver = () => this.life.over;
-    this.life = new Lifecycle({
-      enter: () => this.enter(),
-      joined: () => {
-        this.heartbeatTimer = setInterval(() => this.beat(), this.timing.heartbeat);
-        addEventListener('pagehide', this.onPageHide);
+    this.life = new Lifecycle(
+      {
+        enter: () => this.enter(),
+        // Ping every member and judge every link; forget places that lapsed, gossip now and then.
+        beat: () => {
+          this.links.beat();
+          this.members.beat();
+        },
+        dropBeacon: () => this.serverLink.dropBeacon(),
+        bye: () => this.links.broadcast({ t: 'bye' }),
+        buffered: () => this.links.buffered(),
+        teardown: () => this.teardown(),
+        phase: (phase) => this.emit('phase', phase),
+        failed: (error) => this.emit('error', error),
       },
-      dropBeacon: () => this.serverLink.dropBeacon(),
-      bye: () => this.links.broadcast({ t: 'bye' }),
-      buffered: () => this.links.buffered(),
-      teardown: () => this.teardown(),
-      phase: (phase) => this.emit('phase', phase),
-      failed: (error) => this.emit('error', error),
-    });
+      this.timing.heartbeat,
+    );
     this.reports = new Reports({ tell: (error) => this.emit('error', error), nameOf: (id) => this.members.roster.get(id)?.name || 'another participant' });
     this.serverLink = new ServerLink(
       {
@@ -200,6 +201,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       selfId: self,
       phase: () => this.life.phase,
       placeHold: () => this.timing.dialTimeout + this.timing.admitHold,
+      gossipEvery: () => this.timing.gossip,
       links: this.links,
       media: this.media,
       door: () => this.door,
@@ -282,17 +284,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.members.clear();
     this.serverLink.destroy();
     this.selfId = '';
-  }
-
-  /** Heartbeat: ping every member, judge every link, forget places that lapsed, gossip now and then. */
-  private beat(): void {
-    this.links.beat();
-    this.members.roster.prune();
-    this.members.dialWaiting();
-    const now = Date.now();
-    if (now - this.gossipedAt < this.timing.gossip) return;
-    this.gossipedAt = now;
-    this.members.gossip();
   }
 
   // ---------------------------------------------------------------- media
@@ -415,13 +406,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.life.destroy();
   }
 
-  /** The page is going away (or into the back/forward cache, where connections die anyway). */
-  private readonly onPageHide = () => this.destroy();
-
   private teardown(): void {
-    removeEventListener('pagehide', this.onPageHide);
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = null;
     this.door?.stop();
     this.media.closeAll();
     this.links.closeAll();
