@@ -461,6 +461,22 @@ describe('hostile peers in a room', () => {
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
   });
 
+  it('a linked member that renames itself a thousand times, to a present name too, shows under its last name with a mark, and one notice', async () => {
+    const { holder, conn, others } = await malloryLinked(uniqueRoom('renames'));
+    const before = eventsOf(holder, 'rtc-error').length;
+    const present = others[0];
+    const state = (name: unknown) => JSON.stringify({ v: 1, t: 'state', media: true, mic: false, cam: false, name });
+    for (let i = 0; i < 1_000; i++) {
+      send(conn, state(i % 100 === 99 ? ['not', 'a', 'name'] : i % 2 ? present : `M\u202e${i}`));
+      if (i % 250 === 249) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 64 * 1024, 'the channel does not drain', 10_000);
+    }
+    send(conn, state(` ${present.toLowerCase()}\u200b `));
+    const shown = () => holder.call.participants.map((p) => `${p.name}${p.tag}`).sort();
+    await until(() => shown().join() === `${present}#1,${present.toLowerCase()}#2`, () => `${holder.name} shows ${shown()}`, 15_000);
+    const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
+    expect(types.sort(), 'rtc-error types').to.deep.equal(['duplicate-name', 'protocol']);
+  });
+
   it('view frames from a linked member change only the size of the camera it gets, however many it sends', async () => {
     const { holder, conn, others } = await malloryLinked(uniqueRoom('views'));
     const before = eventsOf(holder, 'rtc-error').length;

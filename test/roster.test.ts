@@ -4,7 +4,8 @@
 import { expect } from '@open-wc/testing';
 import type { RtcParticipantJoinedEvent, RtcParticipantLeftEvent } from '../src/events/index.js';
 import { rtcServer } from './env.js';
-import { addChatParticipant, closeAll, part, remoteNames, uniqueRoom, until } from './helpers.js';
+import type { RtcCall } from '../src/components/call/call.js';
+import { addChatParticipant, closeAll, part, remoteNames, shownMessages, uniqueRoom, until } from './helpers.js';
 
 describe('the call and the chat of one room', () => {
   afterEach(closeAll);
@@ -54,5 +55,38 @@ describe('the call and the chat of one room', () => {
     bob.close();
     await until(() => seen.length === 4, 'no left for Bob closing the page');
     expect(seen[3]).to.match(/^left Bob \((closed|left|timeout)\)$/);
+  });
+
+  it('the name typed in the call is the one everyone sees, though the chat beside it joined without one; a new name shows at once', async () => {
+    const room = uniqueRoom('names');
+    // Ada's page: the chat is in the room at once, nameless (Guest), as on the demo page.
+    const ada = await addChatParticipant({ room, server: rtcServer });
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' }, { withCall: true });
+    const chatNames = () => bob.chat.participants.map((p) => p.name);
+    await until(() => chatNames().join() === 'Guest', () => `Bob's chat shows ${chatNames()}`);
+
+    // Ada opens the call beside it, types her name in its lobby and joins.
+    const call = ada.frame.contentDocument!.createElement('rtc-call') as RtcCall;
+    call.setAttribute('room', room);
+    call.setAttribute('server', rtcServer);
+    ada.frame.contentDocument!.body.prepend(call);
+    try {
+      await until(() => part(call, 'name-input').length === 1, 'no name field in the lobby');
+      const input = part(call, 'name-input')[0] as HTMLInputElement;
+      input.value = 'Ada';
+      input.dispatchEvent(new Event('input'));
+      await call.join();
+      await until(() => remoteNames(bob.call!).join() === 'Ada' && chatNames().join() === 'Ada', () => `Bob's call shows ${remoteNames(bob.call!)}, his chat ${chatNames()}`, 15_000);
+
+      // Ada's page gives the chat another name: Bob's call and chat show it, and her next message.
+      ada.chat.name = 'Ada L.';
+      await until(() => remoteNames(bob.call!).join() === 'Ada L.' && chatNames().join() === 'Ada L.', () => `Bob's call shows ${remoteNames(bob.call!)}, his chat ${chatNames()}`, 10_000);
+      ada.chat.send('renamed');
+      await until(() => shownMessages(bob.chat).includes('renamed'), 'the message did not arrive');
+      const sender = part(bob.chat, 'message').at(-1)!.querySelector('[part~="sender"]')!.textContent;
+      expect(sender).to.equal('Ada L.');
+    } finally {
+      ada.frame.contentWindow!.localStorage.removeItem('rtc-elements:name');
+    }
   });
 });

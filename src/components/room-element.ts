@@ -45,7 +45,11 @@ export class RoomElement extends LitElement {
   /** The PeerServer's API key. */
   key: string = 'peerjs';
 
-  /** The display name others see (the first element of a page to join the room sets it). */
+  /**
+   * The display name others see. A call and a chat of the same room on one page are one person:
+   * the name given last, by either, is the one everyone sees, and a change while in the room
+   * renames this page for everyone at once.
+   */
   name = '';
 
   /**

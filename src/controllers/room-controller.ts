@@ -121,6 +121,19 @@ export class RoomController implements ReactiveController {
     return this._session?.id ?? null;
   }
 
+  /** The name the others see this page by; null without a session. */
+  get name(): string | null {
+    return this._session?.name ?? null;
+  }
+
+  /**
+   * Gives this page another name in the room (the session is the page's, shared by its call and
+   * chat: the name given last is the one everyone sees). Nothing without a session.
+   */
+  rename(name: string): void {
+    this._session?.rename(name);
+  }
+
   /** The room of the session in use, or null without one. */
   get room(): string | null {
     return this._session?.room ?? null;

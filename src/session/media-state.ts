@@ -1,6 +1,6 @@
 /**
- * What this page says of its own part in the call (docs/protocol.md, "Frames" and "Media"):
- * whether it takes part, whether its microphone and camera are on, and the stream id of the
+ * What this page says of itself (docs/protocol.md, "Frames" and "Media"): its name, whether it
+ * takes part in the call, whether its microphone and camera are on, and the stream id of the
  * screen it shares, in its `hello` and in the `state` frames it sends when any of it changes.
  * The tracks themselves are pair-media.ts's.
  */
@@ -21,12 +21,26 @@ export class MediaState {
   private mic = false;
   private cam = false;
 
-  constructor(private readonly host: MediaStateHost) {}
+  constructor(
+    private readonly host: MediaStateHost,
+    /** This page's display name, cleaned. */
+    private _name: string,
+  ) {}
+
+  get name(): string {
+    return this._name;
+  }
 
   /** This page's hello: its name, its media state, whether it holds the beacon, its links, and how high it will show the member's camera. */
-  hello(name: string, beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
+  hello(beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
     const screen = this.host.sharedScreen();
-    return { t: 'hello', name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }) };
+    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }) };
+  }
+
+  /** This page's name changed (cleaned, not empty): the others are told. */
+  rename(name: string): void {
+    this._name = name;
+    this.tell();
   }
 
   /**
@@ -35,7 +49,7 @@ export class MediaState {
    * shows as a screen.
    */
   tell(screen = this.host.sharedScreen()): void {
-    this.host.broadcast({ t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }) });
+    this.host.broadcast({ t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name });
   }
 
   /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live and enabled. */

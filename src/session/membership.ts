@@ -50,7 +50,7 @@ export interface MemberReports {
 }
 
 export interface MembershipHost {
-  readonly selfName: string;
+  selfName(): string;
   /** 0 for no limit. */
   readonly maxParticipants: number;
   /** How many connections may be pending (not said hello) at once. */
@@ -86,7 +86,7 @@ export class Membership {
 
   constructor(private readonly host: MembershipHost) {
     this.shown = new Participants({
-      selfName: host.selfName,
+      selfName: () => host.selfName(),
       member: (id) => this.roster.get(id),
       linked: () => this.roster.linked(),
       stream: (id) => host.media.stream(id),
@@ -231,6 +231,7 @@ export class Membership {
       case 'peers':
         return this.learn(core.ids, true);
       case 'state':
+        if (core.name && core.name !== this.roster.get(id)?.name) this.renamed(id, core.name);
         this.update(id, { media: core.media, mic: core.mic, cam: core.cam, screen: core.screen ?? '' });
         return this.host.media.update(id);
       case 'view':
@@ -261,6 +262,26 @@ export class Membership {
     if (!this.roster.update(id, change)) return;
     this.shown.changed(id);
     this.host.emit('participant-updated', this.shown.of(id));
+  }
+
+  /**
+   * A linked member took another name (it is told in the `update` that follows): the marks of
+   * its namesakes, old and new, are made afresh, and a name it now shares is said once.
+   */
+  private renamed(id: string, name: string): void {
+    const before = this.shown.namesakes(id);
+    if (!this.roster.update(id, { name })) return;
+    this.shown.changed(id);
+    for (const other of new Set([...before, ...this.shown.namesakes(id)])) if (other !== id) this.update(other, {});
+    if (this.shown.sharesName(id)) this.host.reports.duplicateName(id);
+  }
+
+  /** This page took another name: every member's mark among namesakes is made afresh, and a name now shared is said. */
+  selfRenamed(): void {
+    for (const m of this.roster.linked()) {
+      this.update(m.id, {});
+      if (this.shown.sharesName(m.id)) this.host.reports.duplicateName(m.id);
+    }
   }
 
   /** The member left, closed or went silent: forgotten, and never dialled again. */

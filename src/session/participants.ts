@@ -10,7 +10,7 @@ type MemberView = Pick<Participant, 'id' | 'name' | 'media' | 'mic' | 'cam' | 's
 
 export interface ParticipantsHost {
   /** This page's own display name. */
-  readonly selfName: string;
+  selfName(): string;
   /** The member's record, if the roster has one. */
   member(id: string): MemberView | undefined;
   /** Linked members, in the order they linked. */
@@ -79,6 +79,6 @@ export class Participants {
   }
 
   private sharesOwnName(id: string): boolean {
-    return nameKey(this.host.selfName) === nameKey(this.host.member(id)?.name ?? '');
+    return nameKey(this.host.selfName()) === nameKey(this.host.member(id)?.name ?? '');
   }
 }

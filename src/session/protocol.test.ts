@@ -9,6 +9,7 @@ describe('room protocol frames', () => {
       { t: 'peers', ids: ['rtc-b', 'rtc-c'] },
       { t: 'state', media: true, mic: false, cam: true },
       { t: 'state', media: true, mic: false, cam: true, screen: '{0b1c-screen}' },
+      { t: 'state', media: false, mic: false, cam: false, name: 'Ada L.' },
       { t: 'view', height: 180 },
       { t: 'hello', name: 'Ada', media: true, mic: true, cam: true, beacon: false, peers: [], view: 240 },
       { t: 'sdp', description: { type: 'offer', sdp: 'v=0\r\n' } },
@@ -49,6 +50,7 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'view', height: 180.5 }),
       JSON.stringify({ v: 1, t: 'view', height: 1e9 }),
       JSON.stringify({ v: 1, t: 'view', height: '180' }),
+      JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, name: ['Ada'] }),
       `{"v":1,"t":"ping","pad":"${'x'.repeat(MAX_FRAME_LENGTH)}"}`,
       new ArrayBuffer(8),
       42,
@@ -57,8 +59,11 @@ describe('room protocol frames', () => {
   });
 
   it('cleans display names: control, direction and invisible characters out, length capped', () => {
-    const intro = parseIntro({ proto: PROTOCOL, kind: 'intro', name: `A\u0000\u0007b\u202e\u200b${'c'.repeat(200)}`, media: true, nonce: 'n0nce123' });
+    const name = `A\u0000\u0007b\u202e\u200b${'c'.repeat(200)}`;
+    const intro = parseIntro({ proto: PROTOCOL, kind: 'intro', name, media: true, nonce: 'n0nce123' });
     expect(intro).to.deep.equal({ name: `Ab${'c'.repeat(62)}`, media: true, nonce: 'n0nce123' });
+    const state = parseFrame(JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, name }));
+    expect(state, 'a new name in a state frame').to.deep.equal({ core: { t: 'state', media: true, mic: true, cam: true, name: `Ab${'c'.repeat(62)}` } });
   });
 
   it('reads introductions, welcomes and refusals, each with its nonce, and nothing malformed', () => {

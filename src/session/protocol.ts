@@ -71,7 +71,7 @@ export interface PeersFrame {
   t: 'peers';
   ids: string[];
 }
-/** The sender's media state changed. */
+/** The sender's media state changed, or its name. */
 export interface StateFrame {
   t: 'state';
   media: boolean;
@@ -79,6 +79,8 @@ export interface StateFrame {
   cam: boolean;
   /** The id of the stream that carries the sender's shared screen, while it shares one. */
   screen?: string;
+  /** The sender's display name, as in `hello` (it may have changed since). */
+  name?: string;
 }
 /**
  * How high the sender shows the receiver's camera, in device pixels (docs/protocol.md, "Video
@@ -303,7 +305,15 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;
     case 'state':
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || (f.screen !== undefined && !isText(f.screen, 64))) return null;
-      return { t: 'state', media: f.media, mic: f.mic, cam: f.cam, ...(f.screen !== undefined && { screen: f.screen as string }) };
+      if (f.name !== undefined && typeof f.name !== 'string') return null;
+      return {
+        t: 'state',
+        media: f.media,
+        mic: f.mic,
+        cam: f.cam,
+        ...(f.screen !== undefined && { screen: f.screen as string }),
+        ...(typeof f.name === 'string' && { name: cleanName(f.name) }),
+      };
     case 'view':
       return isViewHeight(f.height) ? { t: 'view', height: f.height } : null;
     case 'sdp':

@@ -188,6 +188,27 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(tags(b), 'the mark goes with the namesake').to.deep.equal(['Alice']);
   });
 
+  it('a new name reaches everyone at once, and the marks of namesakes old and new follow it', async () => {
+    const net = new FakeNetwork();
+    const [a, b, c] = ['Alice', 'Bob', 'Cy'].map((n) => make(net, n));
+    const notices: string[] = [];
+    b.on('error', (e) => notices.push(`${e.type}: ${e.message}`));
+    await joinInTurn([a, b, c]);
+    const tags = (s: RoomSession) => s.participants.map((p) => `${p.name}${p.tag}`).sort();
+    c.rename('  alice ');
+    expect(c.name, 'cleaned').to.equal('alice');
+    await until(() => tags(b).join() === 'Alice#1,alice#2', () => `Bob sees ${tags(b)}`);
+    expect(notices).to.deep.equal(['duplicate-name: Two people here are called alice: a mark beside the name (#1, #2) tells them apart.']);
+    await until(() => tags(a).join() === 'Bob,alice#2', () => `Alice sees ${tags(a)}`);
+    expect(tags(c), 'her own new name counts first').to.deep.equal(['Alice#2', 'Bob']);
+    // Another name again: the marks go; an empty name changes nothing.
+    c.rename('Cyrus');
+    c.rename(' \u200b ');
+    await until(() => tags(b).join() === 'Alice,Cyrus', () => `Bob sees ${tags(b)}`);
+    expect(tags(c)).to.deep.equal(['Alice', 'Bob']);
+    expect(c.name).to.equal('Cyrus');
+  });
+
   it('a member naming 40 real ids that never connect: each is dialled a bounded number of times, and a few notices say so', async () => {
     const net = new FakeNetwork();
     const [a, b] = ['A', 'B'].map((n) => make(net, n, { timing: { dialRetry: 20 } }));

@@ -1,22 +1,7 @@
 /**
  * One page's membership of one room: the facade that wires the session's parts and carries its
- * public API. Each part has a small host interface and never imports a sibling part;
- * docs/protocol.md's sections map to them:
- *
- * - peer-config.ts: how every Peer is opened, the ICE servers (Overview)
- * - server-link.ts: the PeerServer link, its gate, signals (What the PeerServer sees, Signals, The gate)
- * - signals.ts: signals sealed, opened and routed, the welcome's sealing (Signals, Private rooms)
- * - doorkeeper.ts: asking, claiming, admitting, the beacon changing hands (Joining, The beacon)
- * - membership.ts: the gate's admission, ids learnt and dialled, members linked and removed,
- *   frames routed (The gate, The mesh, Who is in the room), on roster.ts's records (one per
- *   member, with its stage) and participants.ts's snapshots (namesakes' marks)
- * - pair-links.ts and pair-health.ts: the mesh and its recovery (The mesh, Health and recovery)
- * - server-recovery.ts: the PeerServer link lost and back, the id taken meanwhile (Health and recovery)
- * - pair-media.ts and negotiation.ts: audio, video and screens on the pair's connection (Media)
- * - media-state.ts: this page's own microphone, camera and screen, in its hello and state frames
- * - private-room.ts: what a password adds: the beacon id, sealing, the pair proof (Private rooms)
- * - lifecycle.ts: the session's phases, joining once, leaving (Leaving)
- * - errors.ts: the errors said once per kind and sender, and their wording (Errors)
+ * public API. Each part has a small host interface and never imports a sibling part; the table
+ * at the top of docs/protocol.md names the file of each section of the protocol.
  *
  * Session verbs follow PeerJS: `join`, `leave`, `call`, `connect`, `destroy`.
  */
@@ -51,7 +36,6 @@ export * from './types.js';
 export class RoomSession extends Emitter<RoomSessionEvents> {
   readonly room: string;
   readonly server: ServerEndpoint;
-  readonly name: string;
   readonly maxParticipants: number;
 
   private readonly timing: SessionTiming;
@@ -79,7 +63,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     super();
     this.room = options.room;
     this.server = options.server;
-    this.name = cleanName(options.name) || 'Guest';
     this.maxParticipants = options.maxParticipants ?? 0;
     this.password = options.password ?? '';
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
@@ -164,7 +147,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         isOver,
         serverDown: () => this.serverLink.disconnected,
         connect: (id, extra) => this.serverLink.connect(id, { ...metadata('mesh'), ...extra }),
-        hello: (id) => this.own.hello(this.name, this.holdsBeacon, this.members.linkedIds(), this.sizes.forHello(id)),
+        hello: (id) => this.own.hello(this.holdsBeacon, this.members.linkedIds(), this.sizes.forHello(id)),
         mayLink: (id) => this.members.mayLink(id),
         linked: (id, hello) => this.members.linked(id, hello),
         replaced: (id, hello) => this.members.replaced(id, hello),
@@ -189,13 +172,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       send: (id, frame) => this.signals.negotiate(id, frame),
       streamChanged: (id) => this.members.roster.isLinked(id) && this.members.update(id, {}),
     });
-    this.own = new MediaState({
-      wantsMedia: () => this.media.wantsMedia,
-      sharedScreen: () => this.media.sharedScreen,
-      broadcast: (frame) => this.links.broadcast(frame),
-    });
+    this.own = new MediaState(
+      {
+        wantsMedia: () => this.media.wantsMedia,
+        sharedScreen: () => this.media.sharedScreen,
+        broadcast: (frame) => this.links.broadcast(frame),
+      },
+      cleanName(options.name) || 'Guest',
+    );
     this.members = new Membership({
-      selfName: this.name,
+      selfName: () => this.own.name,
       maxParticipants: this.maxParticipants,
       maxPending: MAX_PENDING,
       selfId: self,
@@ -212,6 +198,19 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   get phase(): SessionPhase {
     return this.life.phase;
+  }
+
+  /** The name the others see. */
+  get name(): string {
+    return this.own.name;
+  }
+
+  /** Takes another name (cleaned as every name is; an empty one changes nothing): the others are told at once. */
+  rename(name: string): void {
+    const clean = cleanName(name);
+    if (!clean || clean === this.own.name) return;
+    this.own.rename(clean);
+    this.members.selfRenamed();
   }
 
   /** This page's member id, once joining has begun. */
@@ -276,13 +275,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Before joining again under a fresh id: the room as joined under the old one is let go. */
   private reset(): void {
     this.members.leaveAll();
-    this.door?.stop();
-    this.door = null;
-    this.links.closeAll();
-    this.media.closeAll();
-    this.sizes.clear();
-    this.members.clear();
-    this.serverLink.destroy();
+    this.teardown();
     this.selfId = '';
   }
 
@@ -406,11 +399,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.life.destroy();
   }
 
+  /** Stops asking and admitting, closes every connection and destroys both peers: the room as joined under this id is let go. */
   private teardown(): void {
     this.door?.stop();
+    this.door = null;
     this.media.closeAll();
     this.links.closeAll();
-    this.members.roster.clear();
+    this.sizes.clear();
+    this.members.clear();
     this.serverLink.destroy();
   }
 }

@@ -294,6 +294,8 @@ export class RtcCall extends RoomElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A new name during the call: everyone sees it at once.
+    if (changed.has('name') && this.name.trim()) this.controller.rename(this.name);
     // Moving to another room (or server) while in a call: leave, then join the new one.
     if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
       void this.endCall('user').then(() => this.join().catch(() => {}));
@@ -439,6 +441,8 @@ export class RtcCall extends RoomElement {
       const lib = await loading;
       if (generation !== this.generation) return; // a leave overtook this join (and stopped the devices)
       joined = this.controller.join(this.sessionOptions(lib), { media: true });
+      // The page's session may be the chat's, joined under another name (or none): this one counts now.
+      if (this.displayName) this.controller.rename(this.displayName);
     } catch (err) {
       if (generation !== this.generation) return;
       this.devices.stop();

@@ -277,6 +277,8 @@ export class RtcChat extends RoomElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A new name while in the room: everyone sees it at once.
+    if (changed.has('name') && this.name.trim()) this.#controller.rename(this.name);
     if (this.movesRoom(changed) && this.isConnected && this._phase !== 'idle') {
       this.#stop();
       void this.#controller.detach().then(() => this.#join());
@@ -346,6 +348,8 @@ export class RtcChat extends RoomElement {
     }
     this.#chat!.setLimits(limits);
     const joined = this.#controller.join(options);
+    // The page's session may be the call's, joined under another name (or none): this one counts now.
+    if (this.name.trim()) this.#controller.rename(this.name);
     try {
       // Data only: a chat never asks for camera or microphone (a call beside it may).
       await joined;
