@@ -1,18 +1,18 @@
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
 import { avatar, icon, signal } from './icons.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
+import { place as placeAt } from './place.js';
 import { hasLiveVideo } from './video-watch.js';
 
 /** One tile of the stage: a person, or the card that invites others while alone. */
 type Tile = { id: string; participant?: Participant; screen?: MediaStream };
 
-type Place = ReturnType<typeof styleMap> | typeof nothing;
+type Place = ReturnType<typeof placeAt>;
 
 /** What the stage shows, and what its buttons do. */
 export interface StageView {
@@ -45,10 +45,7 @@ export interface StageView {
 export function renderStage(v: StageView) {
   const tiles = tilesOf(v);
   const rects = v.state.box.width > 0 ? layout(v, tiles) : [];
-  const place = (i: number) => {
-    const r = rects[i];
-    return r ? styleMap({ left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` }) : nothing;
-  };
+  const place = (i: number) => placeAt(rects[i]);
   return html`<div class="stage">
     <ul part="grid" class="grid" aria-label=${v.t.participants}>
       ${repeat(
@@ -102,16 +99,16 @@ function layout(v: StageView, tiles: Tile[]): Rect[] {
 }
 
 /** A shared screen: the whole picture (not cropped), named. */
-function renderScreen(v: StageView, t: Tile, style: Place) {
+function renderScreen(v: StageView, t: Tile, at: Place) {
   const name = t.participant ? v.t.screenOf(t.participant.name) : v.t.yourScreen;
-  return html`<li part="tile screen-tile" class="tile screen-tile" style=${style} data-peer-id=${t.id}>
+  return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id}>
     <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
     <span part="label" class="label"><span part="name" class="name">${name}</span></span>
   </li>`;
 }
 
-function renderAlone(v: StageView, style: Place) {
-  return html`<li part="alone" class="alone" style=${style}>
+function renderAlone(v: StageView, at: Place) {
+  return html`<li part="alone" class="alone" ${at}>
     <div class="alone-inner">
       <h2>${v.t.firstHere}</h2>
       <p>${v.password ? v.t.alonePrivate : v.t.shareLink}</p>
@@ -123,7 +120,7 @@ function renderAlone(v: StageView, style: Place) {
   </li>`;
 }
 
-function renderTile(v: StageView, t: Tile, style: Place) {
+function renderTile(v: StageView, t: Tile, at: Place) {
   // `live()`: Lit sets an object-valued property again on every render, and setting
   // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
   const p = t.participant;
@@ -138,7 +135,7 @@ function renderTile(v: StageView, t: Tile, style: Place) {
   const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
   const pip = !local && !placeholder && document.pictureInPictureEnabled;
   const quality = p ? v.quality.get(p.id) : undefined;
-  return html`<li part=${parts} class="tile" style=${style} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
+  return html`<li part=${parts} class="tile" ${at} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
     ${showVideo
       ? local
         ? html`<video part="video local-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
