@@ -14,8 +14,14 @@ describe('screen sharing', () => {
   it('shows a shared screen large on the other page, and takes it away when sharing stops', async () => {
     const [ada, bob] = await joinAll(uniqueRoom('screen'), rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);
+    // Not sharing is the usual state: the button looks like the others, not like a warning.
+    const look = (name: string) => getComputedStyle(part(ada.call, name)[0]).backgroundColor;
+    expect(look('screen-button'), 'Share screen, not sharing').to.equal(look('settings-button'));
     await ada.call.toggleScreenShare(true);
     await until(() => playing(screenTile(bob.call)?.querySelector('video')), 'Bob does not see Ada\'s screen');
+    await ada.call.updateComplete;
+    expect(part(ada.call, 'screen-button')[0].textContent!.trim()).to.equal('Stop sharing');
+    expect(look('screen-button'), 'while sharing, the button stands out').to.not.equal(look('settings-button'));
     expect(screenTile(bob.call).querySelector('[part~="name"]')!.textContent).to.equal("Ada's screen");
     expect(bob.call.participants[0].screen, 'the participant carries the screen').to.not.equal(null);
     // Large, beside the cameras: wider than any camera tile.

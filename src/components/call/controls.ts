@@ -43,10 +43,9 @@ export function renderControls(v: ControlsView) {
       ${v.screenShare
         ? html`<button
             part="button screen-button"
-            class="control"
+            class=${v.sharing ? 'control primary' : 'control'}
             title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
             aria-keyshortcuts=${SHORTCUTS.screen}
-            data-off=${v.sharing ? nothing : ''}
             @click=${() => call.toggleScreenShare()}
           >
             ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
