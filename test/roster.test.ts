@@ -89,4 +89,14 @@ describe('the call and the chat of one room', () => {
       ada.frame.contentWindow!.localStorage.removeItem('rtc-elements:name');
     }
   });
+
+  it("a namesake who has only the chat open is named in the call's notice too, not taken for damaged data", async () => {
+    const room = uniqueRoom('namesake');
+    const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada' }, { withCall: true });
+    await until(() => ada.call!.phase === 'in-call', 'Ada did not join');
+    await addChatParticipant({ room, server: rtcServer, name: 'ada' }); // the chat only
+    const said = () => part(ada.call!, 'notice').map((n) => n.textContent!.trim());
+    await until(() => said().length > 0, "Ada's call says nothing");
+    expect(said().join(' | ')).to.contain('Two people here are called ada');
+  });
 });

@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { Participant, SessionError } from '../controllers/room-controller.js';
+import type { SessionError } from '../controllers/room-controller.js';
 import type { Strings } from '../i18n/en.js';
 import { problemText, sessionProblem, type Problem } from '../i18n/errors.js';
 import { english } from '../i18n/localizer.js';
@@ -115,11 +115,9 @@ export class Notices {
     }
   }
 
-  /** A problem of the session's, shown unless fatal (join() reports those itself); `participants` name a namesake. */
-  sessionError(error: SessionError, participants: readonly Participant[]): void {
-    if (error.fatal) return;
-    const twin = error.type === 'duplicate-name' ? participants.find((p) => p.tag)?.name : undefined;
-    this.notice(...sessionProblem(error, twin));
+  /** A problem of the session's, shown unless fatal (join() reports those itself). */
+  sessionError(error: SessionError): void {
+    if (!error.fatal) this.notice(...sessionProblem(error));
   }
 
   /** The visitor dismissed a notice: focus goes to the next notice's Dismiss, else on below. */

@@ -35,6 +35,8 @@ describe('problems, from what failed to what the element says', () => {
     const refused = new SessionError('server-error', 'Some English words.', false, { relay: 'refused' });
     expect(problemText(german, sessionProblem(refused)[1])).to.equal(german.errorRelayRefused);
     expect(problemText(german, sessionProblem(new SessionError('server-error', 'x', false, { relay: 'unavailable' }))[1])).to.equal(german.errorNoRelay);
+    const twins = new SessionError('duplicate-name', 'Two people here are called Ada: …', false, { name: 'Ada' });
+    expect(problemText(german, sessionProblem(twins)[1])).to.equal(german.errorDuplicateName('Ada'));
     // A fatal session error that ends the join.
     const [fatal, fatalProblem] = failure({}, new SessionError('room-full', 'This room is full (2 people at most).'));
     expect(fatal).to.deep.equal({ type: 'room-full', message: 'This room is full (2 people at most).', fatal: true });

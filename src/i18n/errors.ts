@@ -157,9 +157,9 @@ export function failure(el: object, err: unknown): [RtcErrorDetail, Problem] {
 }
 
 /** The session's error, as `rtc-error` tells it and as the element says it; `name` names a namesake. */
-export function sessionProblem(err: SessionError, name?: string): [RtcErrorDetail, Problem] {
+export function sessionProblem(err: SessionError): [RtcErrorDetail, Problem] {
   return [
     { type: err.type, message: err.message, fatal: err.fatal },
-    { ...err.facts, type: err.type, fatal: err.fatal, name },
+    { ...err.facts, type: err.type, fatal: err.fatal },
   ];
 }

@@ -51,7 +51,8 @@ export class Reports {
 
   /** A member linked who shares a name with this page or another member. */
   duplicateName(from: string): void {
-    this.report(from, 'duplicate-name', `Two people here are called ${this.host.nameOf(from)}: a mark beside the name (#1, #2) tells them apart.`);
+    const name = this.host.nameOf(from);
+    this.report(from, 'duplicate-name', `Two people here are called ${name}: a mark beside the name (#1, #2) tells them apart.`, { name });
   }
 
   /** A page of another version of the protocol tried to reach this one. */

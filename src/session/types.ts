@@ -40,6 +40,8 @@ export interface SessionErrorFacts {
   versions?: readonly [theirs: string, ours: string];
   /** 'server-error', the relay this page must use cannot be had: refused, or not reached. */
   relay?: 'unavailable' | 'refused';
+  /** 'duplicate-name': the name two people here share, as shown. */
+  name?: string;
 }
 
 export class SessionError extends Error {

@@ -184,7 +184,7 @@ export class RtcCall extends RoomElement {
         if (this.stage.pinned === participant.id) this.stage.pin(null);
         this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
-      error: (error) => this.notices.sessionError(error, this.participants),
+      error: (error) => this.notices.sessionError(error),
       signalling: (state) => this.notices.signalling(state),
     },
     () => void this.endCall('removed'),

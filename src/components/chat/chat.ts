@@ -180,7 +180,7 @@ export class RtcChat extends RoomElement {
         this.#chat?.left(p, reason);
       },
       // The session reports each kind of trouble once per sender; a fatal one ends the join, which says it.
-      error: (e) => this.#notices.sessionError(e, this.participants),
+      error: (e) => this.#notices.sessionError(e),
       frame: (from, frame) => this.#chat?.frame(from, frame),
       binary: (from, data) => this.#chat?.binary(from, data),
     },
