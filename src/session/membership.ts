@@ -168,7 +168,7 @@ export class Membership {
     this.host.door()?.linked(id);
     const twin = this.shown.sharesName(id);
     // Namesakes' marks change with a newcomer of the same name.
-    for (const other of this.shown.namesakes(id)) if (other !== id) this.update(other, {});
+    this.remark(this.shown.namesakes(id), id);
     this.host.emit('participant-joined', this.shown.of(id));
     if (twin) this.host.reports.duplicateName(id);
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
@@ -272,7 +272,7 @@ export class Membership {
     const before = this.shown.namesakes(id);
     if (!this.roster.update(id, { name })) return;
     this.shown.changed(id);
-    for (const other of new Set([...before, ...this.shown.namesakes(id)])) if (other !== id) this.update(other, {});
+    this.remark(new Set([...before, ...this.shown.namesakes(id)]), id);
     if (this.shown.sharesName(id)) this.host.reports.duplicateName(id);
   }
 
@@ -284,15 +284,20 @@ export class Membership {
     }
   }
 
+  /** The marks of these namesakes of `id` are made afresh: `id` came, went or took another name. */
+  private remark(namesakes: Iterable<string>, id: string): void {
+    for (const other of namesakes) if (other !== id) this.update(other, {});
+  }
+
   /** The member left, closed or went silent: forgotten, and never dialled again. */
   remove(id: string, reason: LeaveReason): void {
     const last = this.roster.isLinked(id) ? this.shown.of(id) : null;
     this.host.links.close(id);
     this.host.media.detach(id);
-    const namesakes = this.shown.namesakes(id).filter((other) => other !== id);
+    const namesakes = this.shown.namesakes(id);
     this.roster.remove(id);
     this.shown.changed(id);
-    for (const other of namesakes) this.update(other, {});
+    this.remark(namesakes, id);
     this.host.reports.forget(id);
     if (last) this.host.emit('participant-left', last, reason);
     this.host.door()?.holderGone(id);
@@ -333,7 +338,6 @@ export class Membership {
     }
   }
 
-  /** Heartbeat: dials the ids learnt from gossip that waited for the budget, while they are expected. */
   /** On the heartbeat: places that lapsed are forgotten, waiting dials made, and now and then the links told whom this page is linked to. */
   beat(): void {
     this.roster.prune();
@@ -344,6 +348,7 @@ export class Membership {
     this.gossip();
   }
 
+  /** Dials the ids learnt from gossip that waited for the budget, while they are expected. */
   private dialWaiting(): void {
     for (const id of [...this.waiting]) {
       if (!this.expects(id)) this.waiting.delete(id);
