@@ -30,6 +30,12 @@ export interface RoomControllerOptions {
    * members are everyone with either.
    */
   roster?: (participant: Participant) => boolean;
+  /**
+   * The name the element gives its page in the room (empty: none of its own). It is the page's
+   * name from the element's join on, and again whenever it changes: a page's call and chat share
+   * one session, and the name given last by either is the one everyone sees.
+   */
+  name?: () => string;
 }
 
 /**
@@ -63,6 +69,8 @@ export class RoomController implements ReactiveController {
   private _participants: Participant[] = [];
   private unsubscribe: (() => void)[] = [];
   private readonly ice = new IceServers();
+  /** The name this element last gave the session (options.name). */
+  private named = '';
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -119,19 +127,6 @@ export class RoomController implements ReactiveController {
   /** This page's id in the room, once joining has begun; null without a session. */
   get id(): string | null {
     return this._session?.id ?? null;
-  }
-
-  /** The name the others see this page by; null without a session. */
-  get name(): string | null {
-    return this._session?.name ?? null;
-  }
-
-  /**
-   * Gives this page another name in the room (the session is the page's, shared by its call and
-   * chat: the name given last is the one everyone sees). Nothing without a session.
-   */
-  rename(name: string): void {
-    this._session?.rename(name);
   }
 
   /** The room of the session in use, or null without one. */
@@ -192,6 +187,9 @@ export class RoomController implements ReactiveController {
     if (this.ice.active) options = { ...options, iceServers: this.ice.iceServers };
     const session = lib.acquireSession(options, this);
     this._session = session;
+    // The session may be the page's other element's, joined under another name (or none).
+    this.named = '';
+    this.applyName();
     // With relayed connections only, no relay credentials means nobody can be reached: say so.
     // Otherwise direct connections still work, and the page is not bothered.
     const relayOnly = options.iceTransportPolicy === 'relay';
@@ -263,6 +261,18 @@ export class RoomController implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  /** Before each update of the element: a name it changed goes to the session. */
+  hostUpdate(): void {
+    this.applyName();
+  }
+
+  private applyName(): void {
+    const name = this.options.name?.().trim() ?? '';
+    if (!this._session || !name || name === this.named) return;
+    this.named = name;
+    this._session.rename(name);
+  }
 
   hostDisconnected(): void {
     queueMicrotask(() => {

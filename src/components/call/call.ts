@@ -189,8 +189,9 @@ export class RtcCall extends RoomElement {
     },
     () => void this.endCall('removed'),
     // The call's people: a member who only has the chat open, or who left the call and kept
-    // the chat, shares the page's session but is not in the call.
-    { roster: (p) => p.media },
+    // the chat, shares the page's session but is not in the call. Its name: the page's, or the
+    // one typed in the lobby.
+    { roster: (p) => p.media, name: () => this.displayName },
   );
   private readonly devices = new DevicesController(this, { trackEnded: (track) => this.media.trackEnded(track) });
   private readonly announcer = new Announcer(this, (count) => this.t.more(count));
@@ -294,8 +295,6 @@ export class RtcCall extends RoomElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A new name during the call: everyone sees it at once.
-    if (changed.has('name') && this.name.trim()) this.controller.rename(this.name);
     // Moving to another room (or server) while in a call: leave, then join the new one.
     if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
       void this.endCall('user').then(() => this.join().catch(() => {}));
@@ -441,8 +440,6 @@ export class RtcCall extends RoomElement {
       const lib = await loading;
       if (generation !== this.generation) return; // a leave overtook this join (and stopped the devices)
       joined = this.controller.join(this.sessionOptions(lib), { media: true });
-      // The page's session may be the chat's, joined under another name (or none): this one counts now.
-      if (this.displayName) this.controller.rename(this.displayName);
     } catch (err) {
       if (generation !== this.generation) return;
       this.devices.stop();

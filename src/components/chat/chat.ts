@@ -185,6 +185,7 @@ export class RtcChat extends RoomElement {
       binary: (from, data) => this.#chat?.binary(from, data),
     },
     () => this.#stop(),
+    { name: () => this.name },
   );
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
@@ -277,8 +278,6 @@ export class RtcChat extends RoomElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A new name while in the room: everyone sees it at once.
-    if (changed.has('name') && this.name.trim()) this.#controller.rename(this.name);
     if (this.movesRoom(changed) && this.isConnected && this._phase !== 'idle') {
       this.#stop();
       void this.#controller.detach().then(() => this.#join());
@@ -348,8 +347,6 @@ export class RtcChat extends RoomElement {
     }
     this.#chat!.setLimits(limits);
     const joined = this.#controller.join(options);
-    // The page's session may be the call's, joined under another name (or none): this one counts now.
-    if (this.name.trim()) this.#controller.rename(this.name);
     try {
       // Data only: a chat never asks for camera or microphone (a call beside it may).
       await joined;
