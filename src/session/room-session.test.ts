@@ -20,6 +20,8 @@ function session(net: FakeNetwork, name: string, options: Options = {}) {
 }
 
 const linked = (s: RoomSession) => s.participants.map((p) => p.name).sort();
+/** Each linked member's name with its mark among namesakes. */
+const tags = (s: RoomSession) => s.participants.map((p) => `${p.name}${p.tag}`).sort();
 const fullMesh = (all: RoomSession[]) =>
   all.every((s) => linked(s).join() === all.filter((o) => o !== s).map((o) => o.name).sort().join());
 const describeMesh = (all: RoomSession[]) => () => all.map((s) => `${s.name}: [${linked(s)}]`).join('; ');
@@ -179,7 +181,6 @@ describe('RoomSession over a fake PeerServer', () => {
     const notices: string[] = [];
     a.on('error', (e) => notices.push(`${e.type}: ${e.message}`));
     await joinInTurn([a, b, c]);
-    const tags = (s: RoomSession) => s.participants.map((p) => `${p.name}${p.tag}`).sort();
     expect(tags(b)).to.deep.equal(['Alice#1', 'alice#2']);
     expect(tags(a), 'her own name counts first').to.deep.equal(['Bob', 'alice#2']);
     expect(notices).to.deep.equal(['duplicate-name: Two people here are called alice: a mark beside the name (#1, #2) tells them apart.']);
@@ -194,7 +195,6 @@ describe('RoomSession over a fake PeerServer', () => {
     const notices: string[] = [];
     b.on('error', (e) => notices.push(`${e.type}: ${e.message}`));
     await joinInTurn([a, b, c]);
-    const tags = (s: RoomSession) => s.participants.map((p) => `${p.name}${p.tag}`).sort();
     c.rename('  alice ');
     expect(c.name, 'cleaned').to.equal('alice');
     await until(() => tags(b).join() === 'Alice#1,alice#2', () => `Bob sees ${tags(b)}`);
