@@ -49,7 +49,21 @@ export class MediaState {
    * shows as a screen.
    */
   tell(screen = this.host.sharedScreen()): void {
-    this.host.broadcast({ t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name });
+    this.host.broadcast(this.frame(screen));
+  }
+
+  /**
+   * The `state` frame for a member that knows this page from `said`, the hello it got, when any
+   * of it changed since (a `state` frame goes only to members already linked); null otherwise.
+   */
+  since(said: HelloFrame | undefined): StateFrame | null {
+    const now = this.frame(this.host.sharedScreen());
+    const same = said && said.media === now.media && said.mic === now.mic && said.cam === now.cam && said.screen === now.screen && said.name === now.name;
+    return same ? null : now;
+  }
+
+  private frame(screen: MediaStream | null): StateFrame {
+    return { t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name };
   }
 
   /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live and enabled. */

@@ -7,7 +7,7 @@
  */
 import { DialBudget, admits, shouldDial } from './mesh.js';
 import { Participants } from './participants.js';
-import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, isConnectionMetadata, otherVersion } from './protocol.js';
+import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, type StateFrame, isConnectionMetadata, otherVersion } from './protocol.js';
 import { Roster } from './roster.js';
 import type { LeaveReason, RoomSessionEvents, SessionPhase } from './types.js';
 
@@ -17,6 +17,7 @@ export interface MemberLinks {
   knows(id: string): boolean;
   dial(id: string, metadata: object): boolean;
   broadcast(frame: CoreFrame): void;
+  send(id: string, frame: CoreFrame): boolean;
   close(id: string): void;
   connection(id: string): 'connected' | 'reconnecting';
   peerConnection(id: string): RTCPeerConnection | null;
@@ -161,8 +162,12 @@ export class Membership {
     return [self, ...members.map((m) => ({ id: m.id, name: m.name, media: m.media }))];
   }
 
-  /** The member's link said hello: it is in the room. */
-  linked(id: string, hello: HelloFrame): void {
+  /**
+   * The member's link said hello: it is in the room. `missed` is what changed of this page since
+   * the hello the member got (MediaState.since), sent to it now.
+   */
+  linked(id: string, hello: HelloFrame, missed: StateFrame | null): void {
+    if (missed) this.host.links.send(id, missed);
     this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
     this.shown.changed(id);
     this.host.door()?.linked(id);
@@ -186,8 +191,9 @@ export class Membership {
     this.host.links.broadcast({ t: 'peers', ids: this.linkedIds() });
   }
 
-  /** The member's link was replaced by a fresh connection: media moves to it. */
-  replaced(id: string, hello: HelloFrame): void {
+  /** The member's link was replaced by a fresh connection: media moves to it (`missed` as in linked). */
+  replaced(id: string, hello: HelloFrame, missed: StateFrame | null): void {
+    if (missed) this.host.links.send(id, missed);
     this.update(id, hello);
     this.attachMedia(id, hello.view);
     // Whatever was under way on the old connection (a message, a file) may be lost.

@@ -30,10 +30,10 @@ export interface PairLinksHost {
   hello(id: string): HelloFrame;
   /** Whether a member that said hello on a new connection may be linked. */
   mayLink(id: string, hello: HelloFrame): boolean;
-  /** The member's link said hello: it is in the room. */
-  linked(id: string, hello: HelloFrame): void;
-  /** The member's link was replaced by a fresh connection (its hello is fresh too). */
-  replaced(id: string, hello: HelloFrame): void;
+  /** The member's link said hello: it is in the room. `said`: this page's first hello on that connection. */
+  linked(id: string, hello: HelloFrame, said: HelloFrame | undefined): void;
+  /** The member's link was replaced by a fresh connection (its hello is fresh too, `said` as in linked). */
+  replaced(id: string, hello: HelloFrame, said: HelloFrame | undefined): void;
   /** A frame other than hello from a linked member. */
   frame(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer): void;
   /** A frame from a linked member that is not valid protocol. */
@@ -335,7 +335,7 @@ export class PairLinks {
       redial: null,
       files: openFilesChannel(conn.peerConnection, (data) => this.receive(conn, data)),
     });
-    this.host.linked(id, hello);
+    this.host.linked(id, hello, this.proofGate.said(conn));
   }
 
   /**
@@ -357,7 +357,7 @@ export class PairLinks {
     old.close();
     link.files?.close();
     link.files = openFilesChannel(conn.peerConnection, (data) => this.receive(conn, data));
-    this.host.replaced(id, hello);
+    this.host.replaced(id, hello, this.proofGate.said(conn));
   }
 
   private onClose(conn: DataConnection): void {

@@ -3,7 +3,8 @@
  * them: a fresh connection's first frame is a challenge instead of the hello, and nothing but
  * the challenge and the proof counts on it until the other end's proof checks out; then the
  * hello goes out and its frames flow as on any other link. In an open room, a connection says
- * hello at once and its frames flow from the start.
+ * hello at once and its frames flow from the start. The first hello on each connection is kept:
+ * it is what the other end knows of this page.
  */
 import type { DataConnection } from 'peerjs';
 import { HelloRepeats } from './hello-repeats.js';
@@ -38,12 +39,19 @@ export class ProofGate {
   private readonly repeats = new HelloRepeats();
   /** Connections whose other end's challenge this side answered. */
   private readonly answered = new WeakSet<DataConnection>();
+  /** The first hello this side sent on each connection. */
+  private readonly hellos = new WeakMap<DataConnection, HelloFrame>();
 
   constructor(private readonly host: ProofGateHost) {}
 
   /** What a connection says first once open: the challenge in a private room, else the hello. */
   first(conn: DataConnection): AuthFrame | HelloFrame {
-    return this.host.proofs()?.challenge(conn) ?? this.host.hello(conn.peer);
+    return this.host.proofs()?.challenge(conn) ?? this.hello(conn);
+  }
+
+  /** The first hello this side sent on `conn`: what its other end knows of this page. */
+  said(conn: DataConnection): HelloFrame | undefined {
+    return this.hellos.get(conn);
   }
 
   /** A frame from a connection: passed on, or held until the connection's proof is checked. */
@@ -80,12 +88,18 @@ export class ProofGate {
       if (holds === null) return this.repeats.say(conn, again);
       if (!holds) return this.refuse(conn);
       this.proven.add(conn);
-      if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.host.hello(conn.peer)));
+      if (conn.open && !this.host.isOver()) conn.send(encodeFrame(this.hello(conn)));
     } else {
       // The other end goes on (it has this side's proof) without having sent its own: its proof
       // was lost, or this side's challenge was. The challenge goes again (hello-repeats.ts).
       this.repeats.say(conn, again);
     }
+  }
+
+  private hello(conn: DataConnection): HelloFrame {
+    const hello = this.host.hello(conn.peer);
+    if (!this.hellos.has(conn)) this.hellos.set(conn, hello);
+    return hello;
   }
 
   private refuse(conn: DataConnection): void {

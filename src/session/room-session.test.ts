@@ -6,11 +6,12 @@ import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
 const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20 };
 
-type Options = { room?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number; dialRetry: number; dialTimeout: number; admitHold: number }>; peerFactory?: PeerFactory };
+type Options = { room?: string; password?: string; max?: number; timing?: Partial<typeof timing & { claimAfter: number; dialRetry: number; dialTimeout: number; admitHold: number }>; peerFactory?: PeerFactory };
 
 function session(net: FakeNetwork, name: string, options: Options = {}) {
   return new RoomSession({
     room: options.room ?? 'fake room',
+    password: options.password,
     server: parseServerUrl('http://fake.test/peerjs'),
     name,
     maxParticipants: options.max ?? 0,
@@ -207,6 +208,25 @@ describe('RoomSession over a fake PeerServer', () => {
     await until(() => tags(b).join() === 'Alice,Cyrus', () => `Bob sees ${tags(b)}`);
     expect(tags(c)).to.deep.equal(['Alice', 'Bob']);
     expect(c.name).to.equal('Cyrus');
+  });
+
+  for (const password of ['', 'secret']) it(`a member that joins the call and takes a new name while its link comes up is seen with both${password ? ', in a private room' : ''}`, async () => {
+    const net = new FakeNetwork();
+    const [a, b] = ['A', 'B'].map((n) => make(net, n, { password }));
+    await a.join();
+    // Nothing of B's but its proof reaches A for now: B links A on A's hello, A still waits for B's.
+    let held = true;
+    net.loses = (from, to, data) => held && from === b.id && to === a.id && !/"t":"(auth|proof)"/.test(String(data));
+    b.enableMedia(fakeCamera());
+    await b.join();
+    await until(() => linked(b).join() === 'A', 'B does not link A');
+    expect(linked(a)).to.deep.equal([]);
+    // A's hello told B that A is not in the call, and its name.
+    a.enableMedia(fakeCamera());
+    a.rename('Ada');
+    held = false;
+    const seen = () => `B sees ${JSON.stringify(b.participants.map((p) => [p.name, p.media, !!p.stream]))}, A ${JSON.stringify(a.participants.map((p) => [p.name, p.media, !!p.stream]))}`;
+    await until(() => b.participants[0]?.media === true && b.participants[0].name === 'Ada' && !!b.participants[0].stream && !!a.participants[0]?.stream, seen);
   });
 
   it('a member naming 40 real ids that never connect: each is dialled a bounded number of times, and a few notices say so', async () => {
