@@ -262,14 +262,14 @@ for (const [label, server] of [
       const [ada, bob] = await Promise.all(['Ada', 'Bob'].map((name) => addParticipant({ room, server, name, autojoin: '' })));
       for (const p of [ada, bob]) {
         await until(() => p.call.phase === 'in-call' && errorTypes(p).includes('room-unreachable'), () => `${seen(p)}, phase ${p.call.phase}`, 10_000);
-        expect(notices(p).join(' ')).to.contain('does not let anyone in');
+        expect(notices(p).join(' ')).to.contain('has not let anyone in');
         expect(showsOnly(p, []), seen(p)).to.equal(true);
       }
       expect(squatter.signals.some((s) => s.metadata.kind === 'intro'), 'the squatter was asked').to.equal(true);
       squatter.destroy();
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
       // They met: the notice that nobody lets them in goes.
-      for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('does not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
+      for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('has not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
     });
 
     it('a squatter that welcomes with an empty list and never says hello: each page says so; they meet once it leaves', async () => {
@@ -286,12 +286,12 @@ for (const [label, server] of [
       // A welcome proves a holder only once its link says hello: this one never does.
       for (const p of [ada, bob]) {
         await until(() => errorTypes(p).includes('room-unreachable'), () => `${p.name} does not say so: ${seen(p)}`, 15_000);
-        expect(notices(p).join(' ')).to.contain('does not let anyone in');
+        expect(notices(p).join(' ')).to.contain('has not let anyone in');
       }
       squatter.destroy();
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
       // They met: the notice that nobody lets them in goes.
-      for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('does not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
+      for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('has not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
     });
 
     it('a false beacon frame from a linked attacker changes nothing: after the holder leaves a newcomer still joins', async () => {

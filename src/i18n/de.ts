@@ -149,7 +149,7 @@ export default (f: Format): Strings => ({
   errorNoRelay: 'Der Relay-Server ist nicht verfügbar, und diese Seite verbindet sich nur über ihn: Niemand ist erreichbar. Versuchen Sie es später erneut.',
   errorBrowser: 'Mit diesem Browser sind keine Anrufe möglich.',
   errorRoomFull: 'Dieser Raum ist voll.',
-  errorRoomUnreachable: 'Jemand hält diesen Raum, lässt aber niemanden herein (oder nutzt eine ältere Version). Es wird weiter versucht.',
+  errorRoomUnreachable: 'Jemand hält diesen Raum, hat aber noch niemanden hereingelassen (vielleicht verbindet er sich gerade neu, oder er nutzt eine ältere Version). Es wird weiter versucht.',
   errorInsecure: 'Räume mit Passwort brauchen eine sichere Seite (https:// oder localhost).',
   errorEnded: 'Die Verbindung zum Raum ist beendet. Treten Sie erneut bei.',
   errorNotJoined: 'Der Chat ist dem Raum noch nicht beigetreten.',

@@ -167,7 +167,7 @@ export const en = (f: Format) => ({
   errorRelayRefused: "The relay server refused this page's access, and this page connects only through it: nobody can be reached. Tell the site's owner.",
   errorBrowser: 'This browser cannot make calls.',
   errorRoomFull: 'This room is full.',
-  errorRoomUnreachable: 'Someone holds this room but does not let anyone in (or uses an older version). Still trying.',
+  errorRoomUnreachable: 'Someone holds this room but has not let anyone in yet (they may be reconnecting, or use an older version). Still trying.',
   errorInsecure: 'Rooms with a password need a secure page (https:// or localhost).',
   errorEnded: 'The connection to the room has ended. Join again.',
   errorNotJoined: 'The chat has not joined the room yet.',

@@ -150,7 +150,7 @@ export default (f: Format): Strings => ({
   errorNoRelay: 'Impossible d’utiliser le serveur relais, et cette page ne se connecte que par lui : personne n’est joignable. Réessayez plus tard.',
   errorBrowser: 'Ce navigateur ne permet pas de passer des appels.',
   errorRoomFull: 'Cette salle est pleine.',
-  errorRoomUnreachable: 'Quelqu’un tient cette salle mais ne laisse entrer personne (ou utilise une version plus ancienne). Nouvelle tentative en cours.',
+  errorRoomUnreachable: 'Quelqu’un tient cette salle mais n’a encore laissé entrer personne (il se reconnecte peut-être, ou utilise une version plus ancienne). Nouvelle tentative en cours.',
   errorInsecure: 'Les salles avec mot de passe demandent une page sécurisée (https:// ou localhost).',
   errorEnded: 'La connexion à la salle est terminée. Rejoignez-la à nouveau.',
   errorNotJoined: 'La discussion n’a pas encore rejoint la salle.',

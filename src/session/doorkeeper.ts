@@ -276,7 +276,7 @@ export class Doorkeeper {
     this.host.notice(
       new SessionError(
         'room-unreachable',
-        'Someone holds this room but does not let anyone in (or runs an older version of rtc-elements). Still trying.',
+        'Someone holds this room but has not let anyone in yet (they may be reconnecting, or run an older version of rtc-elements). Still trying.',
         false,
       ),
     );
