@@ -108,7 +108,7 @@ export class Membership {
   }
 
   /** Whether a PeerJS offer from `from` may build a peer connection (the server link's gate). */
-  admits(from: string, kind: 'data' | 'media', meta: unknown): boolean {
+  admits(from: string, kind: 'data' | 'media', meta: unknown): boolean | 'later' {
     if (this.isOver() || !this.host.selfId() || this.roster.isGone(from)) return false;
     if (otherVersion(meta)) {
       this.host.reports.otherVersion(from, meta);
@@ -120,9 +120,11 @@ export class Membership {
     // The holder's answer to this page's question carries the question's nonce.
     const nonce = (meta as { nonce?: unknown }).nonce;
     if (nonce !== undefined) return !!this.host.door()?.answers(nonce);
-    // A linked member replacing a broken connection, or one the room let in.
+    // A linked member replacing a broken connection, or one the room let in; one not heard of may
+    // be a newcomer whose dial came ahead of the holder's word of it.
     if (this.roster.isLinked(from)) return true;
-    return this.roster.has(from) && this.host.links.pendingCount < this.host.maxPending && this.hasRoom();
+    if (!this.roster.has(from)) return 'later';
+    return this.host.links.pendingCount < this.host.maxPending && this.hasRoom();
   }
 
   /** Whether a member that said hello on a new connection may be linked. */
@@ -168,6 +170,8 @@ export class Membership {
    */
   linked(id: string, hello: HelloFrame, missed: StateFrame | null): void {
     if (missed) this.host.links.send(id, missed);
+    // Newcomers this page let in while the member's link came up were announced to linked members only.
+    for (const m of this.roster.admitted()) if (m.id !== id) this.host.links.send(id, { t: 'admit', id: m.id, name: m.name, media: m.media });
     this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
     this.shown.changed(id);
     this.host.door()?.linked(id);

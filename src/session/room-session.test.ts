@@ -229,6 +229,23 @@ describe('RoomSession over a fake PeerServer', () => {
     await until(() => b.participants[0]?.media === true && b.participants[0].name === 'Ada' && !!b.participants[0].stream && !!a.participants[0]?.stream, seen);
   });
 
+  it('links a newcomer whose dial reaches a member before the holder\'s word of it, without waiting for the dial to time out', async () => {
+    const net = new FakeNetwork();
+    net.idQueue.push('rtc-1', 'rtc-2', 'rtc-3');
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => make(net, n, { timing: { dialTimeout: 30_000 } }));
+    await a.join();
+    // B's link to the holder A is still coming up (its frames held back) when A lets C in: A's
+    // welcome names B to C, and C's dial reaches B, who has not heard of C yet.
+    let held = true;
+    net.loses = (from, to) => held && from === b.id && to === a.id;
+    await b.join();
+    await until(() => linked(b).join() === 'A', 'B does not link A');
+    await c.join();
+    await until(() => linked(c).join() === 'A', 'C does not link A');
+    held = false;
+    await until(() => fullMesh([a, b, c]), describeMesh([a, b, c]), 4_000);
+  });
+
   it('a member naming 40 real ids that never connect: each is dialled a bounded number of times, and a few notices say so', async () => {
     const net = new FakeNetwork();
     const [a, b] = ['A', 'B'].map((n) => make(net, n, { timing: { dialRetry: 20 } }));

@@ -11,6 +11,7 @@
  */
 import type { DataConnection, Peer, PeerError, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
+import { HeldOffers } from './held-offers.js';
 import { PROTOCOL } from './protocol.js';
 import { type PeerFactory, SessionError, Timers } from './types.js';
 
@@ -19,8 +20,11 @@ export type PeerRole = 'member' | 'beacon';
 export interface ServerLinkHost {
   /** A protocol signal reached this page's member id or the beacon id it holds. */
   signal(to: PeerRole, from: string, what: unknown): void;
-  /** Whether a PeerJS offer from `from` may build a peer connection on the member peer. */
-  admits(from: string, kind: 'data' | 'media', metadata: unknown): boolean;
+  /**
+   * Whether a PeerJS offer from `from` may build a peer connection on the member peer; 'later'
+   * when `from` is not known yet (the offer is held a moment: held-offers.ts).
+   */
+  admits(from: string, kind: 'data' | 'media', metadata: unknown): boolean | 'later';
   /** A mesh connection offered by `conn.peer`, admitted by the gate. */
   connection(conn: DataConnection): void;
   /** The server says `id` is not connected (it expired a dial or a signal to it). */
@@ -54,6 +58,8 @@ export class ServerLink {
   private member: Peer | null = null;
   private beacon: Peer | null = null;
   private readonly timers = new Timers();
+  /** Offers to the member peer from ids not known yet. */
+  private held: HeldOffers | null = null;
 
   constructor(
     private readonly host: ServerLinkHost,
@@ -181,6 +187,7 @@ export class ServerLink {
   /** Closes both peers: every connection they carry closes, and both ids are free again. */
   destroy(): void {
     this.timers.clear();
+    this.held?.clear();
     this.dropBeacon();
     this.member?.destroy();
     this.member = null;
@@ -223,6 +230,7 @@ export class ServerLink {
   private gate(peer: Peer, role: PeerRole): void {
     const socket = socketOf(peer);
     const emit = socket.emit.bind(socket);
+    const held = role === 'member' ? this.holdFor(peer, emit) : null;
     socket.emit = (event: string, ...args: unknown[]) => {
       if (event !== 'message') return emit(event, ...args);
       const message = args[0] as ServerMessage | null;
@@ -234,8 +242,14 @@ export class ServerLink {
         return emit(event, ...args);
       }
       if (typeof src !== 'string' || !payload || typeof payload !== 'object') return false;
-      const known = !!peer.getConnection(src, String(payload.connectionId));
-      if (type !== 'OFFER') return known && emit(event, ...args); // never stored for later
+      const connectionId = String(payload.connectionId);
+      const known = !!peer.getConnection(src, connectionId);
+      if (type !== 'OFFER') {
+        if (known) return emit(event, ...args);
+        // Never stored for later, unless it follows an offer held a moment.
+        held?.follow(src, connectionId, [event, ...args], () => signalSize(payload));
+        return false;
+      }
       // Signals of another version reach the session too, which tells the page's user.
       if (payload.type === PROTOCOL || (typeof payload.type === 'string' && payload.type.startsWith('rtc-room/'))) {
         if (signalSize(payload.metadata) <= MAX_SIGNAL) this.host.signal(role, src, payload.metadata);
@@ -244,8 +258,27 @@ export class ServerLink {
       const kind = payload.type;
       // An offer for a connection that exists would make PeerJS close it.
       if (role === 'beacon' || known || (kind !== 'data' && kind !== 'media')) return false;
-      return this.host.admits(src, kind, payload.metadata) && emit(event, ...args);
+      const verdict = this.host.admits(src, kind, payload.metadata);
+      if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], signalSize(payload));
+      return verdict === true && emit(event, ...args);
     };
+  }
+
+  /** The held offers of a new member peer (the last one's are dropped): let through as the gate would, once admitted. */
+  private holdFor(peer: Peer, emit: GatedSocket['emit']): HeldOffers {
+    this.held?.clear();
+    this.held = new HeldOffers({
+      admits: (src, [, message]) => {
+        const payload = (message as ServerMessage).payload;
+        const kind = payload?.type;
+        if (peer.destroyed || (kind !== 'data' && kind !== 'media') || peer.getConnection(src, String(payload?.connectionId))) return false;
+        return this.host.admits(src, kind, payload?.metadata);
+      },
+      deliver: (messages) => {
+        for (const [event, ...args] of messages) emit(String(event), ...args);
+      },
+    });
+    return this.held;
   }
 
   private openError(err: PeerError<string>): Error {

@@ -1,0 +1,88 @@
+/**
+ * Offers held a moment (docs/protocol.md, "Signals"). A newcomer dials the members its welcome
+ * names as soon as it has it, and its offer can reach a member before the holder's word that it
+ * was let in (an `admit` frame, or gossip) does. The gate would drop that offer, and the newcomer
+ * would wait for its dial to time out. So an offer from an id this page does not know yet is
+ * kept, with the candidates that follow it, and let through once the id is known; it is
+ * dropped after a few seconds. Nothing is built for it meanwhile, and what is kept is bounded:
+ * a few offers, each of limited size with a limited number of candidates.
+ */
+import { Timers } from './types.js';
+
+/** Offers held at once, at most (one per id; a newer one from the same id replaces it). */
+export const MAX_HELD = 4;
+/** How long an offer is held, at most (ms). */
+export const HOLD_FOR = 5_000;
+/** The largest message kept, in characters of its JSON (a browser's offer is a few thousand). */
+const MAX_MESSAGE = 16 * 1024;
+/** Messages kept per offer, the offer included. */
+const MAX_MESSAGES = 32;
+/** How often the held offers are tried again (ms). */
+const RETRY_EVERY = 200;
+
+export interface HeldOffersHost {
+  /** Whether an offer from `src` is admitted now: true (let it through), false (drop it), 'later' (keep holding). */
+  admits(src: string, offer: unknown[]): boolean | 'later';
+  /** Lets held messages through, in the order they came. */
+  deliver(messages: unknown[][]): void;
+}
+
+interface Held {
+  connectionId: string;
+  messages: unknown[][];
+  until: number;
+}
+
+export class HeldOffers {
+  private readonly held = new Map<string, Held>();
+  private readonly timers = new Timers();
+  private ticking = false;
+
+  constructor(private readonly host: HeldOffersHost) {}
+
+  /** Holds an offer (the socket event's arguments) from `src` for the connection `connectionId`. */
+  offer(src: string, connectionId: string, message: unknown[], size: number, now = Date.now()): void {
+    if (size > MAX_MESSAGE || (this.held.size >= MAX_HELD && !this.held.has(src))) return;
+    this.held.delete(src);
+    this.held.set(src, { connectionId, messages: [message], until: now + HOLD_FOR });
+    this.tick();
+  }
+
+  /** Keeps a candidate (or other message) for a held offer's connection; false when there is no such offer. */
+  follow(src: string, connectionId: string, message: unknown[], size: () => number): boolean {
+    const held = this.held.get(src);
+    if (!held || held.connectionId !== connectionId) return false;
+    if (held.messages.length < MAX_MESSAGES && size() <= MAX_MESSAGE) held.messages.push(message);
+    return true;
+  }
+
+  /** Tries every held offer again: delivered when its sender is admitted now, dropped when refused or too old. */
+  retry(now = Date.now()): void {
+    for (const [src, held] of [...this.held]) {
+      const verdict = now > held.until ? false : this.host.admits(src, held.messages[0]);
+      if (verdict === 'later') continue;
+      this.held.delete(src);
+      if (verdict) this.host.deliver(held.messages);
+    }
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  clear(): void {
+    this.held.clear();
+    this.timers.clear();
+    this.ticking = false;
+  }
+
+  private tick(): void {
+    if (this.ticking) return;
+    this.ticking = true;
+    this.timers.after(RETRY_EVERY, () => {
+      this.ticking = false;
+      this.retry();
+      if (this.held.size) this.tick();
+    });
+  }
+}
