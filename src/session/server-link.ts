@@ -46,7 +46,7 @@ const MAX_SIGNAL = 32 * 1024;
 interface ServerMessage {
   type?: unknown;
   src?: unknown;
-  payload?: { type?: unknown; metadata?: unknown; connectionId?: unknown } | null;
+  payload?: { type?: unknown; metadata?: unknown; connectionId?: unknown; sdp?: unknown; candidate?: unknown } | null;
 }
 
 interface GatedSocket {
@@ -247,7 +247,7 @@ export class ServerLink {
       if (type !== 'OFFER') {
         if (known) return emit(event, ...args);
         // Never stored for later, unless it follows an offer held a moment.
-        held?.follow(src, connectionId, [event, ...args], () => signalSize(payload));
+        held?.follow(src, connectionId, [event, ...args], () => holdSize(payload));
         return false;
       }
       // Signals of another version reach the session too, which tells the page's user.
@@ -259,7 +259,7 @@ export class ServerLink {
       // An offer for a connection that exists would make PeerJS close it.
       if (role === 'beacon' || known || (kind !== 'data' && kind !== 'media')) return false;
       const verdict = this.host.admits(src, kind, payload.metadata);
-      if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], signalSize(payload));
+      if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], holdSize(payload));
       return verdict === true && emit(event, ...args);
     };
   }
@@ -340,6 +340,12 @@ function answerWithMedia(pc: RTCPeerConnection | undefined): void {
 /** PeerJS's link to the server: typed in its public .d.ts, documented as internal. */
 function socketOf(peer: Peer): GatedSocket {
   return peer.socket as unknown as GatedSocket;
+}
+
+/** The size of a message to hold: read only when its SDP or candidate is small, so that a stranger's huge one costs nothing. */
+function holdSize(payload: { sdp?: unknown; candidate?: unknown }): number {
+  const text = (payload.sdp as { sdp?: unknown } | undefined)?.sdp ?? (payload.candidate as { candidate?: unknown } | undefined)?.candidate;
+  return typeof text === 'string' && text.length <= MAX_SIGNAL ? signalSize(payload) : Infinity;
 }
 
 function signalSize(value: unknown): number {

@@ -313,7 +313,7 @@ export class FakePeer extends Events {
       }
       // Through the target's socket, as a PeerServer relays an OFFER: what PeerJS would see.
       this.network.offers.set(mine.connectionId, mine);
-      target.socket.emit('message', { type: 'OFFER', src: this.id, payload: { type, connectionId: mine.connectionId, metadata } });
+      target.socket.emit('message', { type: 'OFFER', src: this.id, payload: { type, connectionId: mine.connectionId, metadata, sdp: { type: 'offer', sdp: 'v=0\r\n' } } });
     });
     return mine;
   }
