@@ -156,7 +156,7 @@ export function failure(el: object, err: unknown): [RtcErrorDetail, Problem] {
   ];
 }
 
-/** The session's error, as `rtc-error` tells it and as the element says it; `name` names a namesake. */
+/** The session's error, as `rtc-error` tells it and as the element says it (its facts name a namesake, for one). */
 export function sessionProblem(err: SessionError): [RtcErrorDetail, Problem] {
   return [
     { type: err.type, message: err.message, fatal: err.fatal },
