@@ -201,7 +201,11 @@ describe('<rtc-chat> with other people\'s data', () => {
     let offer = 0;
     try {
       eve.on('frame', (from, frame) => {
-        if (frame.t === 'chat-hello' && !frame.reply) eve.send(from.id, { t: 'chat-hello', cv: 1, reply: true });
+        if (frame.t === 'chat-hello' && !frame.reply) {
+          eve.send(from.id, { t: 'chat-hello', cv: 1, reply: true });
+          // Frames arrive in order: once Ada shows this, she knows Eve has a chat.
+          eve.send(from.id, { t: 'chat-msg', cv: 1, seq: 1, clock: 1, time: Date.now(), text: 'ready' });
+        }
         if (frame.t !== 'file-offer') return;
         offer = frame.id as number;
         // Promises acknowledgements, then sends only ones for more than was sent, or nothing new.
@@ -214,7 +218,7 @@ describe('<rtc-chat> with other people\'s data', () => {
         eve.send(ada.chat.peerId!, { t: 'file-ack', cv: 1, id: offer, bytes: received + 3 * 65_524 });
       });
       await eve.join();
-      await until(() => ada.chat.participants.length === 1, 'Eve did not link up');
+      await until(() => ada.chat.messages.some((m) => m.text === 'ready'), 'Eve did not link up, or her chat did not greet Ada\'s');
       const sending = ada.chat.sendFile(ada.makeFile(5 * 1024 * 1024, 'held.bin'));
       await until(() => received > 0 && part(ada.chat, 'cancel-button').length === 1, 'nothing arrived');
       // Whatever Eve says, no more than the window (two chunks) goes out; then it waits.
