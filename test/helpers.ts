@@ -128,6 +128,8 @@ export interface ChatParticipant {
   events: CustomEvent[];
   /** The page's getUserMedia requests. */
   getUserMediaCalls: MediaStreamConstraints[];
+  /** Every peer connection the page built. */
+  connections: RTCPeerConnection[];
   /** Makes a file of pseudo-random bytes in the participant's page. */
   makeFile(size: number, name: string, seed?: number): File;
   /** SHA-256 of a Blob, as hex. */
@@ -138,19 +140,21 @@ export interface ChatParticipant {
 
 /**
  * A chat participant in its own page (an iframe), like a separate tab. Attributes go to its
- * `<rtc-chat>`; `withCall` puts an auto-joining `<rtc-call>` with the same room beside it.
+ * `<rtc-chat>`; `withCall` puts an auto-joining `<rtc-call>` with the same room beside it
+ * (`'manual'`: one that joins when the test says).
  */
-export async function addChatParticipant(attributes: Record<string, string>, options: { withCall?: boolean } = {}): Promise<ChatParticipant> {
+export async function addChatParticipant(attributes: Record<string, string>, options: { withCall?: boolean | 'manual' } = {}): Promise<ChatParticipant> {
   const frame = document.createElement('iframe');
   frame.allow = 'camera; microphone; autoplay; display-capture';
   frame.style.cssText = 'width: 480px; height: 420px; border: 0;';
-  frame.src = `/test/fixtures/chat-participant.html?${new URLSearchParams({ ...attributes, ...(options.withCall ? { 'with-call': '' } : {}) })}`;
+  frame.src = `/test/fixtures/chat-participant.html?${new URLSearchParams({ ...attributes, ...(options.withCall ? { 'with-call': options.withCall === 'manual' ? 'manual' : '' } : {}) })}`;
   document.body.append(frame);
   open.add(frame);
   await until(() => !!frame.contentDocument?.querySelector('rtc-chat')?.shadowRoot, 'the chat participant page did not load');
   const win = frame.contentWindow as Window & {
     rtcEvents: CustomEvent[];
     getUserMediaCalls: MediaStreamConstraints[];
+    rtcConnections: RTCPeerConnection[];
     makeFile: ChatParticipant['makeFile'];
     sha256: ChatParticipant['sha256'];
   };
@@ -161,6 +165,7 @@ export async function addChatParticipant(attributes: Record<string, string>, opt
     call: frame.contentDocument!.querySelector('rtc-call') as RtcCall | null,
     events: win.rtcEvents,
     getUserMediaCalls: win.getUserMediaCalls,
+    connections: win.rtcConnections,
     makeFile: win.makeFile,
     sha256: win.sha256,
     close: () => {

@@ -5,7 +5,7 @@ import { expect } from '@open-wc/testing';
 import type { RtcParticipantJoinedEvent, RtcParticipantLeftEvent } from '../src/events/index.js';
 import { rtcServer } from './env.js';
 import type { RtcCall } from '../src/components/call/call.js';
-import { addChatParticipant, closeAll, part, remoteNames, shownMessages, uniqueRoom, until } from './helpers.js';
+import { addChatParticipant, closeAll, namesWithVideo, part, remoteNames, shownMessages, uniqueRoom, until, type ChatParticipant } from './helpers.js';
 
 describe('the call and the chat of one room', () => {
   afterEach(closeAll);
@@ -87,6 +87,25 @@ describe('the call and the chat of one room', () => {
       expect(sender).to.equal('Ada L.');
     } finally {
       ada.frame.contentWindow!.localStorage.removeItem('rtc-elements:name');
+    }
+  });
+
+  it('two people whose chats met first, starting the call together, see each other after one negotiation', async () => {
+    const room = uniqueRoom('call-later');
+    const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada' }, { withCall: 'manual' });
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' }, { withCall: 'manual' });
+    await until(() => ada.chat.participants.length === 1 && bob.chat.participants.length === 1, 'the chats did not meet');
+    // Their pair's connection carries the chat only; both add their camera and microphone at once.
+    await Promise.all([ada.call!.join(), bob.call!.join()]);
+    await until(() => namesWithVideo(ada.call!).join() === 'Bob' && namesWithVideo(bob.call!).join() === 'Ada', 'they do not see each other', 15_000);
+    // Once nothing is left to negotiate, every transceiver carries media both ways: a second
+    // negotiation for room the first one had already made would leave idle ones behind.
+    const open = (p: ChatParticipant) => p.connections.filter((pc) => pc.connectionState !== 'closed');
+    const settled = (p: ChatParticipant) => open(p).every((pc) => pc.signalingState === 'stable' && pc.getTransceivers().every((t) => t.currentDirection !== null));
+    await until(() => settled(ada) && settled(bob), 'the negotiations did not end', 15_000);
+    for (const p of [ada, bob]) {
+      expect(open(p), `${p.name}'s connections`).to.have.length(1);
+      expect(open(p)[0].getTransceivers().map((t) => `${t.receiver.track.kind} ${t.currentDirection}`), `${p.name}'s transceivers`).to.deep.equal(['audio sendrecv', 'video sendrecv']);
     }
   });
 

@@ -8,8 +8,10 @@
  * When the lower id needs a negotiation (a track it added or removed), it asks with a `renegotiate`
  * frame naming the kinds of its tracks still without a place; the offerer makes room for them
  * (a receive-only transceiver of each kind, where the browser then puts the asker's track) and
- * offers. Two offers never cross, so there is no rollback: Chromium cannot take an offer of
- * Firefox's over one of its own that it rolled back (their header extension ids collide).
+ * offers, unless an offer is under way (it may place them; the asker asks again once it has
+ * answered if it did not). Two offers never cross, so there is no rollback: Chromium cannot take
+ * an offer of Firefox's over one of its own that it rolled back (their header extension ids
+ * collide).
  */
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
 
@@ -28,7 +30,7 @@ export class Negotiation {
   private offering = false;
   /** Another offer is due once the one under way is answered. */
   private again = false;
-  /** Descriptions and candidates are applied one after another, in the order they came. */
+  /** Descriptions, candidates and requests are taken one after another, in the order they came. */
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -57,8 +59,8 @@ export class Negotiation {
 
   /** A description, a candidate or a request from the other side (already checked for shape). */
   receive(frame: SdpFrame | IceFrame | RenegotiateFrame): void {
-    if (frame.t === 'renegotiate') return this.onRequest(frame.kinds);
-    this.queue = this.queue.then(() => this.apply(frame)).catch(() => {});
+    // In order: a request that follows an answer is taken once that answer is applied.
+    this.queue = this.queue.then(() => (frame.t === 'renegotiate' ? this.onRequest(frame.kinds) : this.apply(frame))).catch(() => {});
   }
 
   close(): void {
@@ -70,18 +72,30 @@ export class Negotiation {
   /** The answering side asks for an offer, naming the kinds of its tracks that need a place. */
   private ask(): void {
     if (this.closed) return;
-    const kinds = this.pc.getTransceivers().flatMap((t) => (!t.mid && t.currentDirection !== 'stopped' && t.sender.track ? [t.sender.track.kind as 'audio' | 'video'] : []));
-    this.host.send({ t: 'renegotiate', kinds });
+    this.host.send({ t: 'renegotiate', kinds: this.unplaced() });
+  }
+
+  /** The kinds of this side's tracks that no negotiation has given a place yet. */
+  private unplaced(): ('audio' | 'video')[] {
+    return this.pc.getTransceivers().flatMap((t) => (!t.mid && t.currentDirection !== 'stopped' && t.sender.track ? [t.sender.track.kind as 'audio' | 'video'] : []));
   }
 
   private onRequest(kinds: readonly ('audio' | 'video')[]): void {
     if (this.closed || !this.offerer) return;
+    // Nothing to place (a track removed over there, or an ICE restart asked for): offer as it is.
+    if (kinds.length === 0) return void this.offer();
+    // An offer under way may place them already: the browser puts a track added with addTrack on
+    // a new m-line of its kind, and when both ends start their media together this offer has
+    // one. Room made now would cost a second negotiation for nothing; what the offer does not
+    // place, the asker asks for again once it has answered.
+    if (this.offering) return;
+    // Room made for an earlier request and not negotiated yet serves this one.
+    const waiting = this.pc.getTransceivers().filter((t) => t.direction === 'recvonly' && t.currentDirection === null);
     for (const kind of kinds) {
-      if (this.pc.getTransceivers().length >= MAX_TRANSCEIVERS) break;
-      this.pc.addTransceiver(kind, { direction: 'recvonly' });
+      const room = waiting.findIndex((t) => t.receiver.track.kind === kind);
+      if (room >= 0) waiting.splice(room, 1);
+      else if (this.pc.getTransceivers().length < MAX_TRANSCEIVERS) this.pc.addTransceiver(kind, { direction: 'recvonly' });
     }
-    // Nothing added (a track removed over there, or an ICE restart asked for): offer anyway.
-    if (kinds.length === 0) void this.offer();
   }
 
   private async offer(): Promise<void> {
@@ -115,6 +129,10 @@ export class Negotiation {
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendDescription();
+      // Tracks the offer gave no place: ask again (the offerer made no room for a request that
+      // came while its offer was under way). The browser's negotiationneeded may ask too; the
+      // offerer makes room once for both.
+      if (this.unplaced().length) this.ask();
       return;
     }
     this.offering = false;
