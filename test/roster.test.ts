@@ -81,6 +81,9 @@ describe('the call and the chat of one room', () => {
       // Ada's page gives the chat another name: Bob's call and chat show it, and her next message.
       ada.chat.name = 'Ada L.';
       await until(() => remoteNames(bob.call!).join() === 'Ada L.' && chatNames().join() === 'Ada L.', () => `Bob's call shows ${remoteNames(bob.call!)}, his chat ${chatNames()}`, 10_000);
+      const lines = () => part(bob.chat, 'system-line').map((l) => l.textContent);
+      // One line for both new names: nothing was said between them.
+      await until(() => lines().includes('Guest is now Ada L.'), () => `Bob's chat says ${lines().join(' | ')}`);
       ada.chat.send('renamed');
       await until(() => shownMessages(bob.chat).includes('renamed'), 'the message did not arrive');
       const sender = part(bob.chat, 'message').at(-1)!.querySelector('[part~="sender"]')!.textContent;
@@ -88,6 +91,23 @@ describe('the call and the chat of one room', () => {
     } finally {
       ada.frame.contentWindow!.localStorage.removeItem('rtc-elements:name');
     }
+  });
+
+  it("a call without a name of its own shows the chat's name on the page's own tile, and follows it", async () => {
+    const room = uniqueRoom('own-tile');
+    const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada' }); // the chat is named
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' }, { withCall: true });
+    const call = ada.frame.contentDocument!.createElement('rtc-call') as RtcCall;
+    call.setAttribute('room', room);
+    call.setAttribute('server', rtcServer);
+    ada.frame.contentDocument!.body.prepend(call);
+    await call.join();
+    await until(() => remoteNames(bob.call!).join() === 'Ada', () => `Bob's call shows ${remoteNames(bob.call!)}`, 15_000);
+    const ownName = () => part(call, 'local-tile')[0]?.querySelector('[part~="name"]')?.textContent;
+    await until(() => ownName() === 'Ada (you)', () => `Ada's own tile says ${ownName()}`);
+    ada.chat.name = 'Ada L.';
+    await until(() => ownName() === 'Ada L. (you)', () => `Ada's own tile says ${ownName()}`);
+    expect(remoteNames(bob.call!)).to.deep.equal(['Ada L.']);
   });
 
   it('two people whose chats met first, starting the call together, see each other after one negotiation', async () => {

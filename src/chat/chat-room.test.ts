@@ -262,6 +262,22 @@ describe('ChatRoom', () => {
     expect(bob.received.map((r) => r.blob.type)).to.deep.equal(['application/pdf', 'application/octet-stream', 'application/octet-stream']);
   });
 
+  it('says a new name in one line, however often the member renames before anything else comes', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    net.link(ada, bob);
+    const lines = () =>
+      ada.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'system' ? [e.data.event === 'renamed' ? `${e.data.name} > ${e.data.to}` : `${e.data.event} ${e.data.name}`] : []));
+    expect(ada.room.updated({ id: bob.id, name: 'Bob' }), 'the same name').to.equal(null);
+    for (let i = 0; i < 500; i++) ada.room.updated({ id: bob.id, name: `Bob ${i}` });
+    expect(lines()).to.deep.equal(['joined Bob', 'Bob > Bob 499']);
+    bob.room.send('hi');
+    await until(() => texts(ada).includes('hi'), 'the message did not arrive');
+    expect(ada.room.updated({ id: bob.id, name: 'Robert\u202e' })).to.equal('Bob 499');
+    expect(lines(), 'a new line after a message, the name cleaned').to.deep.equal(['joined Bob', 'Bob > Bob 499', 'Bob 499 > Robert']);
+    expect(ada.room.updated({ id: 'rtc-x', name: 'Eve' }), 'someone not linked').to.equal(null);
+  });
+
   it('drops unknown, malformed, over-long and flooding frames and reports each kind once', async () => {
     const net = new Net();
     const ada = net.add('rtc-a', 'Ada', { maxMessageLength: 100, maxMessageRate: 5 });

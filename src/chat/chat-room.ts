@@ -26,6 +26,10 @@ interface PeerState {
    * them, even when it reaches them only with the history (their chat was not listening yet).
    */
   since: number;
+  /** The name the member is shown by. */
+  name: string;
+  /** The line that said the member's last new name. */
+  renamed: LocalEntry<ChatLine> | null;
 }
 
 /** Most files one member may be sending this page at once… */
@@ -133,7 +137,7 @@ export class ChatRoom {
    */
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
-    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock });
+    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, name: cleanPeerName(p.name), renamed: null });
     for (const m of this.#store.dropRelayed(p.id)) {
       this.#unconfirmed.set(m.id, m.text);
       if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(this.#unconfirmed.keys().next().value!);
@@ -148,6 +152,26 @@ export class ChatRoom {
    */
   reconnected(p: ChatPeer): void {
     if (this.#peers.has(p.id)) this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+  }
+
+  /**
+   * A member changed (its name, media or connection): a new name gets a line ("Ada is now Ada
+   * L."). A member who renames again before anything else came changes that line instead of
+   * adding one, so that renames cannot push the messages out of the list. Returns the name the
+   * member had, if it changed.
+   */
+  updated(p: ChatPeer): string | null {
+    const peer = this.#peers.get(p.id);
+    const name = cleanPeerName(p.name);
+    if (!peer || peer.name === name) return null;
+    const before = peer.name;
+    const last = peer.renamed && this.#store.entries.at(-1) === peer.renamed ? peer.renamed : null;
+    // A new object, not the old one changed: the list renders a line again when its data is new.
+    if (last?.data.type === 'system') last.data = { type: 'system', event: 'renamed', name: last.data.name, to: name };
+    else peer.renamed = this.#store.addLocal({ type: 'system', event: 'renamed', name: before, to: name });
+    peer.name = name;
+    this.host.changed();
+    return before;
   }
 
   /** A member left: their transfers end, and a line says so. */

@@ -44,8 +44,11 @@ export interface ChatOptions {
 
 export type ChatProblemType = 'empty-message' | 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected' | 'negotiation-failed';
 
-/** A line of the list that is not a chat message: a join or leave, or a file transfer. */
-export type ChatLine = { type: 'system'; event: 'joined' | 'here' | 'left' | 'lost'; name: string } | { type: 'file'; file: ChatFile };
+/** A line of the list that is not a chat message: a join or leave, a new name, or a file transfer. */
+export type ChatLine =
+  | { type: 'system'; event: 'joined' | 'here' | 'left' | 'lost'; name: string }
+  | { type: 'system'; event: 'renamed'; name: string; to: string }
+  | { type: 'file'; file: ChatFile };
 
 export type ChatEntry = Entry<ChatLine>;
 

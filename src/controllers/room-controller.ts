@@ -15,6 +15,8 @@ export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
   participantLeft?(participant: Participant, reason: LeaveReason): void;
   participantReconnected?(participant: Participant): void;
+  /** A member's name, media or connection changed. */
+  participantUpdated?(participant: Participant): void;
   error?(error: SessionError): void;
   signalling?(state: SignallingState): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
@@ -84,6 +86,11 @@ export class RoomController implements ReactiveController {
   /** The other members (those of the roster, with one), in the order they linked up. */
   get participants(): readonly Participant[] {
     return this._participants;
+  }
+
+  /** The name the others see this page by, once joining has begun ('' before). */
+  get selfName(): string {
+    return this._session?.name ?? '';
   }
 
   /** The statistics of the connection with a member, or null when there is none (or no session). */
@@ -228,7 +235,11 @@ export class RoomController implements ReactiveController {
       leaving = null;
       if (!roster) this.handlers.participantLeft?.(participant, reason);
     });
-    on('participant-updated', refresh);
+    on('participant-updated', (p) => {
+      refresh();
+      this.handlers.participantUpdated?.(p);
+    });
+    on('renamed', refresh);
     on('participant-reconnected', (p) => {
       refresh();
       this.handlers.participantReconnected?.(p);

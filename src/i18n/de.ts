@@ -112,6 +112,7 @@ export default (f: Format): Strings => ({
   cancelFile: (name) => `${name} abbrechen`,
   newMessages: (count) => f.plural(count, { one: '# neue Nachricht ↓', other: '# neue Nachrichten ↓' }),
   isHere: (name) => `${name} ist da`,
+  renamed: (name, to) => `${name} heißt jetzt ${to}`,
   leftLost: (name) => `${name} ist gegangen (Verbindung verloren)`,
   relayedBy: (name) => `weitergegeben von ${name}`,
 

@@ -128,6 +128,7 @@ export const en = (f: Format) => ({
   cancelFile: (name: string) => `Cancel ${name}`,
   newMessages: (count: number) => f.plural(count, { one: '# new message ↓', other: '# new messages ↓' }),
   isHere: (name: string) => `${name} is here`,
+  renamed: (name: string, to: string) => `${name} is now ${to}`,
   leftLost: (name: string) => `${name} left (connection lost)`,
   relayedBy: (name: string) => `relayed by ${name}`,
 

@@ -113,6 +113,7 @@ export default (f: Format): Strings => ({
   cancelFile: (name) => `Annuler ${name}`,
   newMessages: (count) => f.plural(count, { one: '# nouveau message ↓', other: '# nouveaux messages ↓' }),
   isHere: (name) => `${name} est là`,
+  renamed: (name, to) => `${name} s’appelle désormais ${to}`,
   leftLost: (name) => `${name} est parti·e (connexion perdue)`,
   relayedBy: (name) => `transmis par ${name}`,
 

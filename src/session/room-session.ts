@@ -211,6 +211,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (!clean || clean === this.own.name) return;
     this.own.rename(clean);
     this.members.selfRenamed();
+    this.emit('renamed', clean);
   }
 
   /** This page's member id, once joining has begun. */

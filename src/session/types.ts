@@ -103,6 +103,8 @@ export interface RoomSessionEvents {
   'participant-reconnected': (participant: Participant) => void;
   /** A member's stream, name, media state or connection changed. */
   'participant-updated': (participant: Participant) => void;
+  /** This page took another name (given by either of the page's elements). */
+  renamed: (name: string) => void;
   /** The PeerServer link was lost (calls go on) or is back. */
   signalling: (state: SignallingState) => void;
   /** Something failed; `error.fatal` says whether the session ended. Reported once per kind and sender. */

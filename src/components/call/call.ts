@@ -415,6 +415,15 @@ export class RtcCall extends RoomElement {
     return (this.name || this.lobby.typedName).trim();
   }
 
+  /**
+   * The name on this page's own tile: the call's, else the one the others see when the page's
+   * chat gave it (not the stand-in for no name at all).
+   */
+  private get ownTileName(): string {
+    const shared = this.controller.selfName;
+    return this.displayName || (shared === this.t.guest ? '' : shared);
+  }
+
   protected override sessionOptions(lib: SessionModule): SessionRequest {
     return { ...super.sessionOptions(lib), name: this.displayName || this.t.guest };
   }
@@ -572,7 +581,7 @@ export class RtcCall extends RoomElement {
       participants: this.participants,
       inCall: this._phase === 'in-call',
       password: this.password,
-      local: { stream: this.devices.stream, screen: this._screen, name: this.displayName, mic: this._mic, cam: this._cam },
+      local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic, cam: this._cam },
       state: this.stage,
       cues: this.cues,
       quality: this.quality.shown,

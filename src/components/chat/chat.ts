@@ -61,7 +61,7 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @csspart time - When a message was sent.
  * @csspart text - A message's text.
  * @csspart relayed - On a message from before this page joined, whose author has left: who passed it on (history is relayed, not signed).
- * @csspart system-line - A line saying who joined or left.
+ * @csspart system-line - A line saying who joined or left, or took a new name.
  * @csspart unread-button - Shown while messages arrived below a reader who scrolled up: how many, and a jump down to them.
  * @csspart file - A file transfer; also `mine` or `theirs`.
  * @csspart file-name - The name of a file not (yet) available.
@@ -175,6 +175,10 @@ export class RtcChat extends RoomElement {
         this.#notices.met();
       },
       participantReconnected: (p) => this.#chat?.reconnected(p),
+      participantUpdated: (p) => {
+        const before = this.#chat?.updated(p);
+        if (before && this._phase === 'joined') this.#announcer.say(this.t.renamed(before, p.name));
+      },
       participantLeft: (p, reason) => {
         if (this._phase === 'joined') this.#announcer.say(this.t.left(p.name));
         this.#chat?.left(p, reason);

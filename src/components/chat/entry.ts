@@ -21,6 +21,7 @@ export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: Entry
   const { fileStatus, isOver, linkify } = parts;
   const line = e.kind === 'local' ? e.data : null;
   if (line?.type === 'system') {
+    if (line.event === 'renamed') return line.to === line.name ? nothing : html`<div part="system-line">${t.renamed(line.name, line.to)}</div>`;
     return html`<div part="system-line">${{ joined: t.joined, here: t.isHere, left: t.left, lost: t.leftLost }[line.event](line.name)}</div>`;
   }
   const m = e.kind === 'message' ? e.message : null;
