@@ -240,6 +240,24 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(a.log).to.deep.equal(['joined B']);
   });
 
+  it('tries the server again at once when the browser is back online, instead of waiting out its backoff', async function () {
+    this.timeout(20_000);
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net);
+    net.down = true;
+    const peer = net.peers.get(b.s.id!) as unknown as { loseServer(): void; disconnected: boolean };
+    peer.loseServer();
+    // Three attempts fail (in 3.5–7 s): the next one would wait 4–8 s more.
+    await until(() => net.reconnects >= 3 && peer.disconnected, 'B did not try the server again', 10_000);
+    net.down = false;
+    const tried = net.reconnects;
+    window.dispatchEvent(new Event('online'));
+    await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 2_000);
+    expect(net.reconnects, 'one attempt, made at once').to.equal(tried + 1);
+    expect(shown(b.s)).to.equal('A:connected');
+    expect(a.log).to.deep.equal(['joined B']);
+  });
+
   it('joins again under a fresh id when the server gave its id to someone else meanwhile', async () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);

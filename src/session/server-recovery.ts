@@ -1,11 +1,12 @@
 /**
  * The PeerServer link lost, and back (docs/protocol.md, "Health and recovery"): the pair links
  * carry on peer to peer while the member peer reconnects with the same id, after waits of
- * 0.5–1 s, 1–2 s, and so on up to 15–30 s. When the server gave the id to someone else
- * meanwhile, the page joins again under a fresh one ("The id taken meanwhile").
+ * 0.5–1 s, 1–2 s, and so on up to 5–10 s, or at once when the browser says it is online again.
+ * When the server gave the id to someone else meanwhile, the page joins again under a fresh one
+ * ("The id taken meanwhile").
  */
 import { backoff } from './mesh.js';
-import { SessionError, type SignallingState, sleep } from './types.js';
+import { SessionError, type SignallingState } from './types.js';
 
 export interface ServerRecoveryHost {
   isOver(): boolean;
@@ -24,9 +25,29 @@ export interface ServerRecoveryHost {
   signalling(state: SignallingState): void;
 }
 
-/** Base and cap of the backoff between reconnect attempts. */
+/**
+ * Base and cap of the backoff between reconnect attempts. The pairs' ICE restarts travel through
+ * the server while their paths are broken (after a network change, say), so a long wait here is
+ * a long wait for the calls too.
+ */
 const RETRY = 1_000;
-const RETRY_CAP = 30_000;
+const RETRY_CAP = 10_000;
+
+/**
+ * Waits `ms`, or less if the browser says it is online again meanwhile (a network came back:
+ * the server is worth trying at once).
+ */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      globalThis.removeEventListener?.('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    globalThis.addEventListener?.('online', done);
+  });
+}
 
 export class ServerRecovery {
   private reconnecting = false;
@@ -43,7 +64,7 @@ export class ServerRecovery {
 
   private async reconnect(): Promise<void> {
     for (let attempt = 0; !this.host.isOver(); attempt++) {
-      await sleep(backoff(attempt, RETRY, RETRY_CAP));
+      await pause(backoff(attempt, RETRY, RETRY_CAP));
       if (this.host.isOver()) return;
       const result = await this.host.reconnect();
       if (result === 'down') continue;

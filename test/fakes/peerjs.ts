@@ -382,6 +382,7 @@ export class FakePeer extends Events {
   /** As PeerJS's: tries the server again with the same id; 'open' if it answers, else 'disconnected' again. */
   reconnect() {
     if (this.destroyed || !this.disconnected) return;
+    this.network.reconnects++;
     this.disconnected = false;
     later(() => {
       if (this.destroyed) return;
@@ -440,6 +441,8 @@ export class FakeNetwork {
   private readonly fingerprints = new Map<string, string>();
   /** A server that is down: reconnects fail (see FakePeer.reconnect). */
   down = false;
+  /** Reconnect attempts made by all peers. */
+  reconnects = 0;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
   expireAfter = 100;
   private readonly held = new Map<string, { message: { dst: string }; sender: FakePeer; timer: ReturnType<typeof setTimeout> }[]>();
