@@ -110,7 +110,7 @@ describe('the call and the chat of one room', () => {
     expect(remoteNames(bob.call!)).to.deep.equal(['Ada L.']);
   });
 
-  it('two people whose chats met first, starting the call together, see each other after one negotiation', async () => {
+  it('two people whose chats met first, starting the call together, see each other after one negotiation, and again after leaving and joining', async () => {
     const room = uniqueRoom('call-later');
     const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada' }, { withCall: 'manual' });
     const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' }, { withCall: 'manual' });
@@ -123,10 +123,20 @@ describe('the call and the chat of one room', () => {
     const open = (p: ChatParticipant) => p.connections.filter((pc) => pc.connectionState !== 'closed');
     const settled = (p: ChatParticipant) => open(p).every((pc) => pc.signalingState === 'stable' && pc.getTransceivers().every((t) => t.currentDirection !== null));
     await until(() => settled(ada) && settled(bob), 'the negotiations did not end', 15_000);
+    const transceivers = (p: ChatParticipant) => open(p)[0].getTransceivers().map((t) => `${t.receiver.track.kind} ${t.currentDirection}`);
     for (const p of [ada, bob]) {
       expect(open(p), `${p.name}'s connections`).to.have.length(1);
-      expect(open(p)[0].getTransceivers().map((t) => `${t.receiver.track.kind} ${t.currentDirection}`), `${p.name}'s transceivers`).to.deep.equal(['audio sendrecv', 'video sendrecv']);
+      expect(transceivers(p), `${p.name}'s transceivers`).to.deep.equal(['audio sendrecv', 'video sendrecv']);
     }
+    // Ada leaves the call and comes back, twice, keeping her chat: the same two transceivers carry it.
+    for (let i = 0; i < 2; i++) {
+      await ada.call!.leave();
+      await until(() => remoteNames(bob.call!).length === 0, 'Bob still shows Ada in the call');
+      await ada.call!.join();
+      await until(() => namesWithVideo(ada.call!).join() === 'Bob' && namesWithVideo(bob.call!).join() === 'Ada', 'they do not see each other again', 15_000);
+    }
+    await until(() => settled(ada) && settled(bob), 'the negotiations did not end', 15_000);
+    for (const p of [ada, bob]) expect(transceivers(p), `${p.name}'s transceivers after two joins`).to.deep.equal(['audio sendrecv', 'video sendrecv']);
   });
 
   it("a namesake who has only the chat open is named in the call's notice too, not taken for damaged data", async () => {

@@ -42,8 +42,9 @@ interface Pair {
   screens: Set<string>;
   /**
    * Senders of the audio and video transceivers the connection came with (its first offer had
-   * room for them): filled and emptied with replaceTrack, never removed, so the camera and
-   * microphone start and stop without a renegotiation.
+   * room for them), and of those added later for a microphone or camera: filled and emptied with
+   * replaceTrack, never removed, so the camera and microphone start and stop without a
+   * renegotiation.
    */
   ready: Set<RTCRtpSender>;
   /** The receiver of the member's microphone track, looked up once per track (audioLevel is read about 10 times a second). */
@@ -264,6 +265,10 @@ export class PairMedia {
         } else if (want) {
           const added = pc.addTrack(want[0], want[1]);
           pair.senders.set(slot, added);
+          // A microphone or camera sender, once made, is only filled and emptied, as the first
+          // offer's are: addTrack never takes up again a transceiver that has sent, so one
+          // removed at every leave would leave one more m-line behind at every join.
+          if (slot !== 'screen') pair.ready.add(added);
           if (slot === 'video') fitSender(added, this.shown.get(id));
         }
       }
