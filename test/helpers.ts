@@ -56,6 +56,18 @@ export async function addParticipant(attributes: Record<string, string>): Promis
   };
 }
 
+/** The peer connections a participant's PeerJS holds that are not closed: one per other member. */
+export function openPeerConnections(p: TestParticipant): RTCPeerConnection[] {
+  type Held = { connections?: Record<string, { peerConnection: RTCPeerConnection | null }[]> };
+  const peers = (p.frame.contentWindow as unknown as { rtcPeers: Held[] }).rtcPeers;
+  return peers.flatMap((peer) =>
+    Object.values(peer.connections ?? {})
+      .flat()
+      .map((c) => c.peerConnection)
+      .filter((pc): pc is RTCPeerConnection => !!pc && pc.connectionState !== 'closed'),
+  );
+}
+
 /** Closes every participant page a test opened. */
 export function closeAll(): void {
   for (const frame of open) frame.remove();

@@ -12,6 +12,7 @@ import {
   remoteNames,
   sameMembers,
   uniqueRoom,
+  openPeerConnections,
   until,
   untilEveryoneSeesEveryone,
   type TestParticipant,
@@ -201,13 +202,7 @@ describe('calls that survive what breaks calls', () => {
       const [ada, bob] = await joinAll(uniqueRoom('restart-ice'), rtcServer, ['Ada', 'Bob']);
       await untilEveryoneSeesEveryone([ada, bob]);
       // The pair's one peer connection, as Ada's PeerJS holds it.
-      const pcs = () =>
-        win(ada).rtcPeers.flatMap((peer) =>
-          Object.values((peer as unknown as { connections: Record<string, { peerConnection: RTCPeerConnection | null }[]> }).connections ?? {})
-            .flat()
-            .map((c) => c.peerConnection)
-            .filter((pc): pc is RTCPeerConnection => !!pc && pc.connectionState !== 'closed'),
-        );
+      const pcs = () => openPeerConnections(ada);
       const [before] = pcs();
       expect(pcs(), 'one peer connection for the pair').to.have.length(1);
       await executeServerCommand('loopback-udp', { action: 'drop' });

@@ -3,7 +3,7 @@
 // the browser's own "Stop sharing" bar.
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
+import { closeAll, joinAll, openPeerConnections, part, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
 
 const screenTile = (call: HTMLElement) => part(call, 'screen-tile')[0];
 const playing = (video: HTMLVideoElement | null | undefined) => !!video && video.readyState >= 2 && video.videoWidth > 0;
@@ -36,6 +36,19 @@ describe('screen sharing', () => {
     track.stop();
     track.dispatchEvent(new Event('ended'));
     await until(() => !screenTile(bob.call) && !screenTile(ada.call), 'the screen is still shown');
+    await untilEveryoneSeesEveryone([ada, bob]);
+
+    // Shared again, twice: on the same sender, so the pair's connection does not grow.
+    const transceivers = () => openPeerConnections(ada).map((pc) => pc.getTransceivers().length);
+    const before = transceivers();
+    expect(before, 'one connection').to.have.length(1);
+    for (let i = 1; i <= 2; i++) {
+      await ada.call.toggleScreenShare(true);
+      await until(() => playing(screenTile(bob.call)?.querySelector('video')), `Bob does not see Ada's screen shared again (${i})`);
+      await ada.call.toggleScreenShare(false);
+      await until(() => !screenTile(bob.call) && !screenTile(ada.call), `the screen shared again (${i}) is still shown`);
+    }
+    expect(transceivers(), "the pair's transceivers").to.deep.equal(before);
     await untilEveryoneSeesEveryone([ada, bob]);
   });
 

@@ -42,9 +42,9 @@ interface Pair {
   screens: Set<string>;
   /**
    * Senders of the audio and video transceivers the connection came with (its first offer had
-   * room for them), and of those added later for a microphone or camera: filled and emptied with
-   * replaceTrack, never removed, so the camera and microphone start and stop without a
-   * renegotiation.
+   * room for them), and of those added later (a microphone, a camera, a screen): filled and
+   * emptied with replaceTrack, never removed, so that they start and stop without a
+   * renegotiation and the connection does not grow.
    */
   ready: Set<RTCRtpSender>;
   /** The receiver of the member's microphone track, looked up once per track (audioLevel is read about 10 times a second). */
@@ -265,10 +265,10 @@ export class PairMedia {
         } else if (want) {
           const added = pc.addTrack(want[0], want[1]);
           pair.senders.set(slot, added);
-          // A microphone or camera sender, once made, is only filled and emptied, as the first
-          // offer's are: addTrack never takes up again a transceiver that has sent, so one
-          // removed at every leave would leave one more m-line behind at every join.
-          if (slot !== 'screen') pair.ready.add(added);
+          // A sender, once made, is only filled and emptied, as the first offer's are: addTrack
+          // never takes up again a transceiver that has sent, so one removed at every leave or
+          // every end of a shared screen would leave one more m-line behind for good.
+          pair.ready.add(added);
           if (slot === 'video') fitSender(added, this.shown.get(id));
         }
       }
@@ -307,13 +307,20 @@ export class PairMedia {
 
   /**
    * Puts a received track in the member's camera stream or its screen; true if it moved. A
-   * stream once named as a screen stays one (its track leaves when the sender removes it, a
-   * moment after the `state` frame that says sharing stopped).
+   * stream once named as a screen stays one; its track leaves the screen when the member's
+   * `state` says sharing stopped (or when an older sender removes it).
    */
   private place(id: string, pair: Pair, track: MediaStreamTrack): boolean {
     const screenId = this.host.member(id)?.screen;
     if (screenId && pair.screens.size < 4) pair.screens.add(screenId);
     const isScreen = pair.screens.has(pair.sources.get(track) ?? '');
+    // A screen the member no longer shares: its sender stays, emptied, and its track shows
+    // nowhere until the member shares again (on the same sender, so in the same stream).
+    if (isScreen && !screenId) {
+      const shown = pair.screen.getTracks().includes(track);
+      pair.screen.removeTrack(track);
+      return shown;
+    }
     const [to, from] = isScreen ? [pair.screen, pair.camera] : [pair.camera, pair.screen];
     if (to.getTracks().includes(track)) return false;
     from.removeTrack(track);

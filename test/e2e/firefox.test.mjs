@@ -183,7 +183,8 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   });
 
   // A shared screen comes on the pair's one connection by renegotiation, between two browsers
-  // whose offers differ; the other side shows it as a screen tile, and it goes when sharing stops.
+  // whose offers differ; the other side shows it as a screen tile, and it goes when sharing stops,
+  // and again when it is shared a second time.
   for (const [sharer, viewer] of [
     ['Chromium', 'Firefox'],
     ['Firefox', 'Chromium'],
@@ -205,6 +206,11 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       await until(b.page, seesVideoOf(sharer), `${viewer} lost ${sharer}'s camera while the screen is shared`, 10_000);
       await a.page.click(button);
       await until(b.page, (s) => !screenOf(s), `${viewer} still shows ${sharer}'s screen`, 10_000);
+      // Shared again: on the same sender, so without a renegotiation.
+      await a.page.click(button);
+      await until(b.page, (s) => screenOf(s)?.screen === true && screenOf(s)?.playing === true, `${viewer} does not see ${sharer}'s screen shared again`, 20_000);
+      await a.page.click(button);
+      await until(b.page, (s) => !screenOf(s), `${viewer} still shows ${sharer}'s screen shared again`, 10_000);
       assert.deepEqual([...a.errors, ...b.errors], []);
       await a.context.close();
       await b.context.close();
