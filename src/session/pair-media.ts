@@ -38,6 +38,8 @@ interface Pair {
   screen: MediaStream;
   /** The id of the stream each received track came in (the sender's camera stream or screen). */
   sources: Map<MediaStreamTrack, string>;
+  /** The streams the member's tracks came in, watched for tracks leaving. */
+  watched: WeakSet<MediaStream>;
   /** Ids of the streams the member named as screens: their tracks are never its camera. */
   screens: Set<string>;
   /**
@@ -153,7 +155,7 @@ export class PairMedia {
       send: (frame) => this.host.send(id, frame),
       track: (e) => this.onTrack(id, e),
     });
-    const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), screens: new Set(), ready: new Set(), heard: null };
+    const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), watched: new WeakSet(), screens: new Set(), ready: new Set(), heard: null };
     this.pairs.set(id, pair);
     this.adoptTransceivers(id, pair);
     this.sync(id);
@@ -256,7 +258,7 @@ export class PairMedia {
         // The camera is sized for the member before it goes on, so that it starts at that size.
         if (slot === 'video' && sender && want) fitSender(sender, this.shown.get(id), want[0]);
         if (sender && pair.ready.has(sender)) {
-          this.fill(pc, sender, want?.[0] ?? null);
+          this.fill(pc, sender, want?.[0] ?? null, slot === 'screen');
         } else if (sender && want) {
           if (sender.track !== want[0]) void sender.replaceTrack(want[0]).catch(() => {});
         } else if (sender) {
@@ -278,13 +280,16 @@ export class PairMedia {
   }
 
   /**
-   * Puts a track (or none) on one of the transceivers the connection came with. One the other
-   * side did not open for sending back (it did not take part in the call then) is opened now,
-   * which takes a renegotiation.
+   * Puts a track (or none) on one of the pair's kept senders. A transceiver not open for sending
+   * (the other side did not take part in the call when it was offered, or a screen that stopped)
+   * is opened now, which takes a renegotiation. A screen that stops also stops sending by
+   * direction (a renegotiation too), so that a receiver that waits for the track to be taken
+   * off, as older versions do, lets it go.
    */
-  private fill(pc: RTCPeerConnection, sender: RTCRtpSender, track: MediaStreamTrack | null): void {
+  private fill(pc: RTCPeerConnection, sender: RTCRtpSender, track: MediaStreamTrack | null, screen = false): void {
     const t = pc.getTransceivers().find((x) => x.sender === sender);
     if (track && t && t.direction !== 'sendrecv' && t.direction !== 'sendonly') t.direction = 'sendrecv';
+    if (!track && screen && t && (t.direction === 'sendrecv' || t.direction === 'sendonly')) t.direction = t.direction === 'sendrecv' ? 'recvonly' : 'inactive';
     if (sender.track !== track) void sender.replaceTrack(track).catch(() => {});
   }
 
@@ -294,13 +299,17 @@ export class PairMedia {
     if (!pair || (!pair.sources.has(track) && pair.sources.size >= MAX_TRACKS)) return;
     const from = e.streams[0];
     pair.sources.set(track, from?.id ?? '');
-    // The sender took the track off (removeTrack): it leaves the stream it came in.
-    from?.addEventListener('removetrack', (r) => {
-      if (r.track !== track || !pair.sources.delete(track)) return;
-      pair.camera.removeTrack(track);
-      pair.screen.removeTrack(track);
-      this.host.streamChanged(id);
-    });
+    // The sender took the track off or stopped sending it: it leaves the stream it came in. (A
+    // track comes back in the same stream, a screen shared again: one listener per stream.)
+    if (from && !pair.watched.has(from)) {
+      pair.watched.add(from);
+      from.addEventListener('removetrack', ({ track: gone }) => {
+        if (!pair.sources.delete(gone)) return;
+        pair.camera.removeTrack(gone);
+        pair.screen.removeTrack(gone);
+        this.host.streamChanged(id);
+      });
+    }
     this.place(id, pair, track);
     this.host.streamChanged(id);
   }
