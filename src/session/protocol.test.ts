@@ -1,6 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { MAX_FRAME_LENGTH, PROTOCOL, encodeFrame, isValidPeerId, otherVersion, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
+import { MAX_FRAME_LENGTH, MAX_MEDIA_SECTIONS, PROTOCOL, encodeFrame, isValidPeerId, otherVersion, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
 import { beaconIdFor, newMemberId } from './ids.js';
+
+/** A description with `n` media sections. */
+const sdpWith = (n: number) => 'v=0\r\n' + 'm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:x\r\n'.repeat(n);
 
 describe('room protocol frames', () => {
   it('round-trips every core frame', () => {
@@ -41,6 +44,7 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'proof', proof: 'x'.repeat(65) }),
       JSON.stringify({ v: 1, t: 'sdp', description: { type: 'rollback', sdp: 'v=0' } }),
       JSON.stringify({ v: 1, t: 'sdp', description: { type: 'offer', sdp: 42 } }),
+      JSON.stringify({ v: 1, t: 'sdp', description: { type: 'offer', sdp: sdpWith(MAX_MEDIA_SECTIONS + 1) } }),
       JSON.stringify({ v: 1, t: 'ice', candidate: { candidate: 'c', sdpMLineIndex: -1 } }),
       JSON.stringify({ v: 1, t: 'ice', candidate: 'candidate:1' }),
       JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, screen: 'x'.repeat(65) }),
@@ -56,6 +60,8 @@ describe('room protocol frames', () => {
       42,
     ];
     for (const data of hostile) expect(parseFrame(data), String(data).slice(0, 60)).to.equal(null);
+    const most = JSON.stringify({ v: 1, t: 'sdp', description: { type: 'offer', sdp: sdpWith(MAX_MEDIA_SECTIONS) } });
+    expect(parseFrame(most), 'a description with as many media sections as allowed').to.not.equal(null);
   });
 
   it('cleans display names: control, direction and invisible characters out, length capped', () => {

@@ -171,6 +171,20 @@ export const MAX_VIEW_HEIGHT = 4320;
 
 /** The longest description accepted (an offer with audio, video and a shared screen is about 6 KB). */
 const MAX_SDP = 60_000;
+/**
+ * The most media sections (m-lines) a description may have. A pair needs at most about nine (a
+ * microphone, a camera and a screen each way, room made for them, the data channel); the browser
+ * builds a transceiver for every section of an offer, and 60,000 characters hold hundreds.
+ */
+export const MAX_MEDIA_SECTIONS = 16;
+
+/** Whether a session description is text of a size and with a number of media sections (`m=` lines) a pair can need. */
+export function isFitSdp(sdp: unknown): sdp is string {
+  if (!isText(sdp, MAX_SDP)) return false;
+  let sections = sdp.startsWith('m=') ? 1 : 0;
+  for (let i = sdp.indexOf('\nm='); i !== -1 && sections <= MAX_MEDIA_SECTIONS; i = sdp.indexOf('\nm=', i + 3)) sections++;
+  return sections <= MAX_MEDIA_SECTIONS;
+}
 
 /** A short string field of at most `max` characters. */
 function isText(value: unknown, max: number): value is string {
@@ -344,7 +358,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
 function parseDescription(value: unknown): SdpFrame | null {
   if (typeof value !== 'object' || value === null) return null;
   const { type, sdp } = value as Record<string, unknown>;
-  if ((type !== 'offer' && type !== 'answer') || !isText(sdp, MAX_SDP)) return null;
+  if ((type !== 'offer' && type !== 'answer') || !isFitSdp(sdp)) return null;
   return { t: 'sdp', description: { type, sdp } };
 }
 

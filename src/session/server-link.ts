@@ -12,7 +12,7 @@
 import type { DataConnection, Peer, PeerError, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
 import { HeldOffers } from './held-offers.js';
-import { PROTOCOL } from './protocol.js';
+import { PROTOCOL, isFitSdp } from './protocol.js';
 import { type PeerFactory, SessionError, Timers } from './types.js';
 
 export type PeerRole = 'member' | 'beacon';
@@ -258,6 +258,9 @@ export class ServerLink {
       const kind = payload.type;
       // An offer for a connection that exists would make PeerJS close it.
       if (role === 'beacon' || known || (kind !== 'data' && kind !== 'media')) return false;
+      // An offer with hundreds of media sections would have PeerJS's connection build a
+      // transceiver for each, whoever sent it.
+      if (!isFitSdp((payload.sdp as { sdp?: unknown } | undefined)?.sdp)) return false;
       const verdict = this.host.admits(src, kind, payload.metadata);
       if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], holdSize(payload));
       return verdict === true && emit(event, ...args);
