@@ -70,7 +70,7 @@ export class ChatRoom {
   readonly #mine = new Set<ChatProblemType>();
   #seq = 0;
   #nextTransfer = 1;
-  /** Until when links are people who were already in the room ("is here", not "joined"). */
+  /** Outgoing transfers by their number on this page. */
   readonly #outgoing = new Map<number, OutgoingFile>();
   /** Incoming transfers by id, the last MAX_ENDED ended ones included: their late chunks are dropped without a report. */
   readonly #incoming = new Map<string, IncomingFile>();

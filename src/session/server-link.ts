@@ -260,7 +260,7 @@ export class ServerLink {
       if (role === 'beacon' || known || (kind !== 'data' && kind !== 'media')) return false;
       // An offer with hundreds of media sections would have PeerJS's connection build a
       // transceiver for each, whoever sent it.
-      if (!isFitSdp((payload.sdp as { sdp?: unknown } | undefined)?.sdp)) return false;
+      if (!isFitSdp(sdpOf(payload))) return false;
       const verdict = this.host.admits(src, kind, payload.metadata);
       if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], holdSize(payload));
       return verdict === true && emit(event, ...args);
@@ -345,9 +345,14 @@ function socketOf(peer: Peer): GatedSocket {
   return peer.socket as unknown as GatedSocket;
 }
 
+/** The description text of an OFFER or ANSWER (PeerJS sends `{ sdp: { type, sdp } }`), unchecked. */
+function sdpOf(payload: { sdp?: unknown }): unknown {
+  return (payload.sdp as { sdp?: unknown } | undefined)?.sdp;
+}
+
 /** The size of a message to hold: read only when its SDP or candidate is small, so that a stranger's huge one costs nothing. */
 function holdSize(payload: { sdp?: unknown; candidate?: unknown }): number {
-  const text = (payload.sdp as { sdp?: unknown } | undefined)?.sdp ?? (payload.candidate as { candidate?: unknown } | undefined)?.candidate;
+  const text = sdpOf(payload) ?? (payload.candidate as { candidate?: unknown } | undefined)?.candidate;
   return typeof text === 'string' && text.length <= MAX_SIGNAL ? signalSize(payload) : Infinity;
 }
 
