@@ -1,20 +1,19 @@
 /**
  * A room's chat, without UI: the message list in its agreed order, history for late joiners,
- * file transfers, limits and the handling of hostile peers. `<rtc-chat>` renders it; the
- * session it runs on is anything with the `ChatTransport` shape (a `RoomSession`).
+ * limits and the handling of hostile peers; its file transfers are `FileTransfers` (files.ts).
+ * `<rtc-chat>` renders it; the session it runs on is anything with the `ChatTransport` shape (a
+ * `RoomSession`).
  *
  * Internal members are `#private`: the bundle's minifier shortens those names.
  */
 import type { ExtensionFrame } from '../session/protocol.js';
-import { formatBytes } from './format.js';
+import { FileTransfers } from './files.js';
+import { IDLE_TIMEOUT } from './incoming-file.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, type ChatMessage, type LocalEntry } from './store.js';
-import { IDLE_TIMEOUT, IncomingFile } from './incoming-file.js';
-import { KeptFiles } from './kept-files.js';
-import { OutgoingFile } from './outgoing-file.js';
-import { describe, isOver, type ChatFile } from './transfer.js';
+import type { ChatFile } from './transfer.js';
 import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatProblemType, ChatTransport } from './types.js';
-import { MAX_HISTORY, chatFrame, cleanFileName, cleanMime, cleanPeerName, cleanText, decodeChunk, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry, type RejectReason } from './wire.js';
+import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
 
 interface PeerState {
   /** Whether the member runs a chat (its chat-hello arrived). */
@@ -32,12 +31,6 @@ interface PeerState {
   renamed: LocalEntry<ChatLine> | null;
 }
 
-/** Most files one member may be sending this page at once… */
-const MAX_INCOMING_PER_PEER = 4;
-/** …and all members together. */
-const MAX_INCOMING = 32;
-/** Ended transfers remembered (so their late chunks are dropped quietly); older ones are forgotten. */
-const MAX_ENDED = 64;
 /**
  * Received files kept for download, in bytes: as much as one file of the element's default
  * `max-file-size`. Past it the oldest are released (the newest is always kept): five 50 MiB
@@ -48,8 +41,6 @@ export const KEEP_BYTES = 100 * 1024 * 1024;
 const MAX_UNCONFIRMED = 1_000;
 /** Senders whose reports are remembered; past it the oldest record is forgotten. */
 const MAX_REPORTED = 256;
-/** Progress is told at most this often (ms), and at every change of state. */
-const PROGRESS_EVERY = 100;
 const NOT_JOINED = 'The chat has not joined the room yet.';
 
 export class ChatRoom {
@@ -69,18 +60,7 @@ export class ChatRoom {
   /** This page's own mistakes reported (an empty message): each kind once, until a message goes out. */
   readonly #mine = new Set<ChatProblemType>();
   #seq = 0;
-  #nextTransfer = 1;
-  /** Outgoing transfers by their number on this page. */
-  readonly #outgoing = new Map<number, OutgoingFile>();
-  /** Incoming transfers by id, the last MAX_ENDED ended ones included: their late chunks are dropped without a report. */
-  readonly #incoming = new Map<string, IncomingFile>();
-  /** Ids of ended incoming transfers, oldest first. */
-  readonly #ended: string[] = [];
-  /** Received files kept for download. */
-  readonly #kept: KeptFiles;
-  readonly #idle: number;
-  /** Each transfer's line in the list, and when its progress was last told. */
-  readonly #lines = new Map<OutgoingFile | IncomingFile, { entry: LocalEntry<ChatLine>; at: number; state: string }>();
+  readonly #files: FileTransfers;
   limits!: ChatLimits;
 
   constructor(
@@ -88,9 +68,21 @@ export class ChatRoom {
     private readonly host: ChatHost,
     options: ChatOptions = {},
   ) {
+    this.#files = new FileTransfers(
+      {
+        changed: () => host.changed(),
+        progress: (f) => host.progress(f),
+        received: (f, blob) => host.received(f, blob),
+        acceptFile: (f) => host.acceptFile(f),
+        addLine: (data) => this.#store.addLocal(data),
+        problem: (from, type, message) => (from ? this.#report(from, type, message) : host.problem(type, message)),
+        allow: (from) => this.#allow(from),
+        invalid: (from) => this.#invalid(from),
+      },
+      options.keepBytes ?? KEEP_BYTES,
+      options.idleTimeout ?? IDLE_TIMEOUT,
+    );
     this.setLimits(limits);
-    this.#kept = new KeptFiles(options.keepBytes ?? KEEP_BYTES, () => this.host.changed());
-    this.#idle = options.idleTimeout ?? IDLE_TIMEOUT;
   }
 
   /** Every line, in the agreed order. */
@@ -106,6 +98,7 @@ export class ChatRoom {
   setLimits(limits: ChatLimits): void {
     this.limits = limits;
     this.#limiter.limit = limits.maxMessageRate;
+    this.#files.maxFileSize = limits.maxFileSize;
   }
 
   /** Starts chatting on a joined session: says hello to everyone already linked. */
@@ -113,6 +106,7 @@ export class ChatRoom {
     this.stop();
     this.#reported.clear();
     this.#transport = transport;
+    this.#files.start(transport);
     if (transport.id) this.#myIds.add(transport.id);
     for (const p of transport.participants) this.joined(p);
   }
@@ -122,11 +116,7 @@ export class ChatRoom {
    * received files are released (their lines stay, saying so).
    */
   stop(): void {
-    for (const out of this.#outgoing.values()) out.cancel();
-    for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
-    this.#incoming.clear();
-    this.#ended.length = 0;
-    this.#kept.releaseAll();
+    this.#files.stop();
     this.#transport = null;
     this.#peers.clear();
   }
@@ -178,8 +168,7 @@ export class ChatRoom {
   left(p: ChatPeer, reason: 'left' | 'closed' | 'timeout'): void {
     if (!this.#peers.delete(p.id)) return;
     this.#limiter.forget(p.id);
-    for (const out of this.#outgoing.values()) out.left(p.id);
-    for (const inc of this.#incoming.values()) if (inc.base.from === p.id) inc.fail('left');
+    this.#files.left(p.id);
     // After the transfers' reports: what is recorded about a sender goes with it.
     this.#reported.delete(p.id);
     this.#line(reason === 'left' ? 'left' : 'lost', p);
@@ -217,28 +206,17 @@ export class ChatRoom {
   async sendFile(file: Blob, name = (file as File).name): Promise<ChatFile | null> {
     const t = this.#transport;
     const id = t?.id;
-    const clean = cleanFileName(name);
-    const max = this.limits.maxFileSize;
-    const recipients = t?.participants.filter((p) => this.#peers.get(p.id)?.chat) ?? [];
-    if (!t || !id) this.host.problem('disconnected', NOT_JOINED);
-    else if (!max) this.host.problem('file-too-large', 'Sending files is switched off here.');
-    else if (file.size > max) this.host.problem('file-too-large', `"${clean}" is ${formatBytes(file.size)}; files can be at most ${formatBytes(max)}.`);
-    else if (!recipients.length) this.host.problem('file-failed', `Nobody here can receive "${clean}" yet.`);
-    else if (this.#mayPost(id)) {
-      const out = new OutgoingFile(this.#nextTransfer++, file, clean, cleanMime(file.type), { id, name: t.name }, recipients, t, (f) => this.#fileChanged(f));
-      this.#outgoing.set(out.n, out);
-      this.#addLine(out);
-      out.start();
-      await out.finished;
-      return out.snapshot();
+    if (!t || !id) {
+      this.host.problem('disconnected', NOT_JOINED);
+      return null;
     }
-    return null;
+    const recipients = t.participants.filter((p) => this.#peers.get(p.id)?.chat);
+    return this.#files.send(file, name, { id, name: t.name }, recipients, () => this.#mayPost(id));
   }
 
   /** Cancels a transfer, sent or received, by its id. */
   cancelFile(id: string): void {
-    for (const out of this.#outgoing.values()) if (out.base.id === id) out.cancel();
-    this.#incoming.get(id)?.fail('canceled', 'canceled');
+    this.#files.cancel(id);
   }
 
   // ------------------------------------------------------------------ receiving
@@ -254,7 +232,6 @@ export class ChatRoom {
       return;
     }
     const f = parsed.frame;
-    const key = `${from.id}/${(f as { id?: number }).id}`;
     switch (f.t) {
       case 'chat-hello': {
         // A hello that is not a reply comes from a chat that just started: it wants an answer
@@ -279,26 +256,14 @@ export class ChatRoom {
       case 'chat-history':
         if (parsed.dropped) this.#invalid(from);
         return this.#receive(from, f.msgs, true);
-      case 'file-offer':
-        return this.#offer(from, f, key);
-      case 'file-end':
-        void this.#incoming.get(key)?.end(f.size, f.chunks, f.sha256);
-        return;
-      case 'file-cancel':
-        return this.#incoming.get(key)?.fail('canceled-there');
       default:
-        // Answers about a file this page sends; stale ones (after a cancel) find nothing.
-        this.#outgoing.get(f.id)?.handle(from.id, f);
+        return this.#files.frame(from, f);
     }
   }
 
   /** A binary frame from a member: a file chunk. */
   binary(from: ChatPeer, data: ArrayBuffer): void {
-    if (!this.#peers.has(from.id)) return;
-    const chunk = decodeChunk(data);
-    const inc = this.#incoming.get(`${from.id}/${chunk?.id}`);
-    if (inc) inc.chunk(chunk!.index, chunk!.payload);
-    else this.#invalid(from);
+    if (this.#peers.has(from.id)) this.#files.chunk(from, data);
   }
 
   /**
@@ -343,68 +308,6 @@ export class ChatRoom {
   /** Whether a member is in the room as far as this page knows: linked, or listed by the session. */
   #present(id: string): boolean {
     return this.#peers.has(id) || !!this.#transport?.participants.some((p) => p.id === id);
-  }
-
-  #offer(from: ChatPeer, f: Extract<ChatFrame, { t: 'file-offer' }>, key: string): void {
-    const reject = (reason: RejectReason) => this.#sendTo(from.id, { t: 'file-reject', id: f.id, reason });
-    const max = this.limits.maxFileSize;
-    if (this.#incoming.has(key)) return this.#invalid(from);
-    if (!this.#allow(from)) return reject('busy');
-    if (!max) return reject('declined');
-    if (f.size > max) {
-      this.#report(from, 'file-too-large', `Refused "${f.name}" from ${cleanPeerName(from.name)}: ${formatBytes(f.size)}, over the ${formatBytes(max)} limit.`);
-      return reject('too-large');
-    }
-    const going = [...this.#incoming.values()].filter((i) => !isOver(i.state));
-    if (going.length >= MAX_INCOMING || going.filter((i) => i.base.from === from.id).length >= MAX_INCOMING_PER_PEER) return reject('busy');
-    const inc = new IncomingFile(f.id, { id: from.id, name: cleanPeerName(from.name) }, f.name, f.size, f.type, this.#transport!, (file) => this.#fileChanged(file), this.#idle, f.acks === true);
-    if (!this.host.acceptFile(inc.snapshot())) return reject('declined');
-    this.#incoming.set(key, inc);
-    this.#addLine(inc);
-    inc.accept();
-  }
-
-  #addLine(file: OutgoingFile | IncomingFile): void {
-    this.#lines.set(file, { entry: this.#store.addLocal({ type: 'file', file: file.snapshot() }), at: 0, state: file.state });
-    this.host.changed();
-  }
-
-  #fileChanged(file: OutgoingFile | IncomingFile): void {
-    const line = this.#lines.get(file);
-    const state = file.state;
-    const over = isOver(state);
-    const now = performance.now();
-    if (!line || (!over && line.state === state && now - line.at < PROGRESS_EVERY)) return;
-    const snap = file.snapshot();
-    Object.assign(line, { at: now, state });
-    line.entry.data = { type: 'file', file: snap };
-    if (over) {
-      this.#lines.delete(file);
-      if (file instanceof OutgoingFile) this.#outgoing.delete(file.n);
-      else this.#endedIncoming(file);
-    }
-    this.host.progress(snap);
-    if (snap.blob) {
-      this.host.received(snap, snap.blob);
-      this.#kept.keep(file as IncomingFile, line.entry);
-    }
-    if (state === 'failed') {
-      const type = snap.reason === 'corrupt' ? 'file-corrupt' : 'file-failed';
-      const message = `"${snap.name}" ${snap.mine ? 'not delivered' : `from ${snap.fromName}`}: ${describe(snap)}.`;
-      // What a sender gets wrong is reported like its other trouble: once per kind.
-      if (snap.mine) this.host.problem(type, message);
-      else this.#report({ id: snap.from, name: snap.fromName }, type, message);
-    }
-    this.host.changed();
-  }
-
-  /** Remembers an ended incoming transfer; the oldest beyond MAX_ENDED are forgotten. */
-  #endedIncoming(file: IncomingFile): void {
-    this.#ended.push(file.base.id);
-    while (this.#ended.length > MAX_ENDED) {
-      const id = this.#ended.shift()!;
-      if (isOver(this.#incoming.get(id)?.state ?? 'done')) this.#incoming.delete(id);
-    }
   }
 
   // ------------------------------------------------------------------ helpers
