@@ -39,6 +39,11 @@ export interface DoorkeeperHost {
   /** Linked members' ids, for the order of takeover attempts. */
   linkedIds(): Iterable<string>;
   notice(error: SessionError): void;
+  /**
+   * Joins the room again under a fresh member id: the others timed this one out, and never
+   * take it back in ("Timed out of the room").
+   */
+  rejoin(): void;
   isOver(): boolean;
 }
 
@@ -60,6 +65,8 @@ export class Doorkeeper {
   private wake: (() => void) | null = null;
   private intros: number[] = [];
   private warned = false;
+  /** Whether a member's link said hello to this page under this id: the others may have timed it out since. */
+  private member = false;
 
   constructor(
     private readonly host: DoorkeeperHost,
@@ -125,6 +132,7 @@ export class Doorkeeper {
    * which was waiting for that (or to ask again), goes on to its periodic check.
    */
   linked(id: string): void {
+    this.member = true;
     if (id !== this.candidate) return;
     this.candidate = null;
     this.holder = id;
@@ -260,6 +268,13 @@ export class Doorkeeper {
       }
       this.holder = null;
       attempt++;
+      // In the room once and alone now, unanswered: the others timed this page out (it was
+      // asleep, or its network was gone for longer than `silence`), and a holder never lets a
+      // gone id back in. As a newcomer under a fresh id, it is let in like anyone.
+      if (this.member && ![...this.host.linkedIds()].length) {
+        this.host.rejoin();
+        break;
+      }
       this.unanswered();
     }
     this.healing = false;

@@ -3,7 +3,9 @@
  * left or failed. A join runs once; a join that fails ends the session with its error. Leaving
  * frees the beacon id first, so that whoever takes over finds it free, says `bye` on every
  * link, lets the goodbyes drain for at most 300 ms, and closes everything; a page that goes
- * away (`pagehide`) does the same without the wait. While joined, the heartbeat beats.
+ * away (`pagehide`) does the same without the wait. While joined, the heartbeat beats; a beat
+ * that comes more than `silence` after the one before finds a page that was asleep (frozen in
+ * the background, a closed lid), which the others have timed out meanwhile.
  */
 import { SessionError, type SessionPhase, sleep } from './types.js';
 
@@ -12,6 +14,8 @@ export interface LifecycleHost {
   enter(): Promise<void>;
   /** The heartbeat, every `heartbeat` ms while joined: ping, judge, prune, gossip. */
   beat(): void;
+  /** The page was asleep for longer than the others wait for it: it has been timed out. */
+  woke(): void;
   /** Frees the beacon id at once. */
   dropBeacon(): void;
   /** Says `bye` on every link. */
@@ -34,10 +38,14 @@ export class Lifecycle {
   private joining: Promise<void> | null = null;
   private leaving: Promise<void> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** When the heartbeat last beat (the wall clock, which goes on while a machine sleeps). */
+  private lastBeat = 0;
 
   constructor(
     private readonly host: LifecycleHost,
     private readonly beatEvery: number,
+    /** A gap between beats longer than this is sleep (the others' `silence`). */
+    private readonly sleptAfter: number,
   ) {}
 
   get phase(): SessionPhase {
@@ -82,7 +90,8 @@ export class Lifecycle {
     try {
       await this.host.enter();
       if (this.over) return;
-      this.heartbeat = setInterval(() => this.host.beat(), this.beatEvery);
+      this.lastBeat = Date.now();
+      this.heartbeat = setInterval(() => this.beat(), this.beatEvery);
       addEventListener('pagehide', this.onPageHide);
       this.set('joined');
     } catch (err) {
@@ -104,6 +113,14 @@ export class Lifecycle {
       while (Date.now() < until && this.host.buffered() > 0) await sleep(20);
     }
     this.end();
+  }
+
+  private beat(): void {
+    const now = Date.now();
+    const slept = now - this.lastBeat > this.sleptAfter;
+    this.lastBeat = now;
+    if (slept) this.host.woke();
+    this.host.beat();
   }
 
   /** The page is going away (or into the back/forward cache, where connections die anyway). */

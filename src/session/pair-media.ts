@@ -228,10 +228,11 @@ export class PairMedia {
     if (moved) this.host.streamChanged(id);
   }
 
-  closeAll(): void {
+  /** Closes every pair; this page's own camera, microphone and screen are let go too, unless `keepLocal` (joining again under a fresh id). */
+  closeAll(keepLocal = false): void {
     for (const id of [...this.pairs.keys()]) this.detach(id);
     this.shown.clear();
-    this.local = this.screen = null;
+    if (!keepLocal) this.local = this.screen = null;
   }
 
   /**

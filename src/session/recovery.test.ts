@@ -2,7 +2,7 @@
 // goes silent; the PeerServer link that drops and comes back; the beacon changing hands. Each test
 // says what a person in the room would notice: who is shown, as connected or reconnecting.
 import { expect } from '@open-wc/testing';
-import { FakeNetwork } from '../../test/fakes/peerjs.js';
+import { FakeNetwork, fakeCamera } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { RoomSession, type LeaveReason, type SessionTiming } from './room-session.js';
@@ -274,6 +274,36 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(a.log.filter((l) => l === 'joined B'), 'A saw B come back').to.have.length(2);
     await until(() => a.log.some((l) => l.startsWith('left B')), 'A never let the old B go', 5_000);
     squatter.destroy();
+  });
+
+  it('takes a page that everyone timed out (asleep, or its network gone) back in under a fresh id, camera and all', async function () {
+    this.timeout(20_000);
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { silence: 600 });
+    const c = make(net, 'C', { silence: 600 });
+    for (const x of [a, b, c]) x.s.enableMedia(fakeCamera());
+    await c.s.join();
+    await until(() => [a, b, c].every((x) => x.s.participants.length === 2 && x.s.participants.every((p) => p.stream)), () => `A: ${shown(a.s)}; B: ${shown(b.s)}; C: ${shown(c.s)}`);
+    const old = c.s.id!;
+    // C's network goes, the server with it, for longer than \`silence\`.
+    net.failingDials = 1_000;
+    net.down = true;
+    net.breakPath(old, a.s.id!);
+    net.breakPath(old, b.s.id!);
+    (net.peers.get(old) as unknown as { loseServer(): void }).loseServer();
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected' && c.s.participants.length === 0, () => `A: ${shown(a.s)}; B: ${shown(b.s)}; C: ${shown(c.s)}`);
+    expect(a.log).to.include('left C timeout');
+    // It is back: the others never take the old id back in, so C comes back as a newcomer.
+    net.failingDials = 0;
+    net.down = false;
+    await until(
+      // Each sees the others' cameras: C's kept them across its fresh start.
+      () => c.s.id !== old && shown(c.s) === 'A:connected B:connected' && c.s.participants.every((p) => p.stream) && [a, b].every((x) => x.s.participants.some((p) => p.id === c.s.id && p.stream)),
+      () => `C (${c.s.id === old ? 'old id' : 'fresh id'}): ${shown(c.s)}; A: ${shown(a.s)}; B: ${shown(b.s)}`,
+      10_000,
+    );
+    // Letting the old id go is no lost server: C was told of the outage once, and that it is over.
+    expect(c.log.filter((l) => l.startsWith('signalling'))).to.deep.equal(['signalling reconnecting', 'signalling connected']);
   });
 
   it('lets go of the beacon when the holder loses the server, and holds it again once back', async () => {

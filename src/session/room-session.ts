@@ -78,6 +78,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           this.links.beat();
           this.members.beat();
         },
+        // Everyone timed this page out while it slept, and never takes its id back in.
+        woke: () => void this.recovery.rejoin(),
         dropBeacon: () => this.serverLink.dropBeacon(),
         bye: () => this.links.broadcast({ t: 'bye' }),
         buffered: () => this.links.buffered(),
@@ -86,6 +88,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         failed: (error) => this.emit('error', error),
       },
       this.timing.heartbeat,
+      this.timing.silence,
     );
     this.reports = new Reports({ tell: (error) => this.emit('error', error), nameOf: (id) => this.members.roster.get(id)?.name || 'another participant' });
     this.serverLink = new ServerLink(
@@ -263,6 +266,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         tellHolder: (m, nonce) => void this.links.send(m, { t: 'beacon', ...(nonce && { nonce }) }),
         linkedIds: () => this.members.linkedIds(),
         notice: (error) => this.emit('error', error),
+        rejoin: () => void this.recovery.rejoin(),
         isOver: (): boolean => this.life.over || this.door !== door,
       },
       this.beaconId,
@@ -273,10 +277,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     await door.enter();
   }
 
-  /** Before joining again under a fresh id: the room as joined under the old one is let go. */
+  /** Before joining again under a fresh id: the room as joined under the old one is let go; this page's media stay. */
   private reset(): void {
     this.members.leaveAll();
-    this.teardown();
+    this.teardown(true);
     this.selfId = '';
   }
 
@@ -400,11 +404,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.life.destroy();
   }
 
-  /** Stops asking and admitting, closes every connection and destroys both peers: the room as joined under this id is let go. */
-  private teardown(): void {
+  /** Stops asking and admitting, closes every connection and destroys both peers; this page's media go too, unless `keepMedia`. */
+  private teardown(keepMedia = false): void {
     this.door?.stop();
     this.door = null;
-    this.media.closeAll();
+    this.media.closeAll(keepMedia);
     this.links.closeAll();
     this.sizes.clear();
     this.members.clear();

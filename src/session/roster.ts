@@ -162,7 +162,9 @@ export class Roster {
     return lapsed;
   }
 
+  /** Forgets everyone, those gone too: under a fresh id this page meets the room afresh. */
   clear(): void {
     this.members.clear();
+    this.gone.clear();
   }
 }

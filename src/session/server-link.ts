@@ -82,7 +82,8 @@ export class ServerLink {
       const absent = /peer (\S+)$/.exec(err.message)?.[1];
       if (absent) this.host.unavailable(absent);
     });
-    peer.on('disconnected', () => this.host.lost());
+    // Not when this page let the peer go (PeerJS says `disconnected` as it destroys one).
+    peer.on('disconnected', () => this.member === peer && this.host.lost());
     return peer.id;
   }
 
@@ -189,8 +190,9 @@ export class ServerLink {
     this.timers.clear();
     this.held?.clear();
     this.dropBeacon();
-    this.member?.destroy();
+    const member = this.member;
     this.member = null;
+    member?.destroy();
   }
 
   /** Opens a PeerJS peer with the given id on the configured server. */

@@ -3,7 +3,7 @@
  * carry on peer to peer while the member peer reconnects with the same id, after waits of
  * 0.5–1 s, 1–2 s, and so on up to 5–10 s, or at once when the browser says it is online again.
  * When the server gave the id to someone else meanwhile, the page joins again under a fresh one
- * ("The id taken meanwhile").
+ * ("The id taken meanwhile"), as it does when the members timed it out ("Timed out of the room").
  */
 import { backoff } from './mesh.js';
 import { SessionError, type SignallingState } from './types.js';
@@ -51,6 +51,7 @@ function pause(ms: number): Promise<void> {
 
 export class ServerRecovery {
   private reconnecting = false;
+  private rejoining: Promise<void> | null = null;
 
   constructor(private readonly host: ServerRecoveryHost) {}
 
@@ -77,16 +78,32 @@ export class ServerRecovery {
   }
 
   /**
-   * The server gave this page's id to someone else while it was away: join again under a fresh
-   * id. The members see this page leave and come back.
+   * Joins again under a fresh id: the server gave this page's id to someone else while it was
+   * away, or the members timed it out (doorkeeper.ts). The members see this page leave and come
+   * back. One at a time: a second call while one is under way waits for it.
    */
-  private async rejoin(): Promise<void> {
+  rejoin(): Promise<void> {
+    this.rejoining ??= this.runRejoin().finally(() => (this.rejoining = null));
+    return this.rejoining;
+  }
+
+  private async runRejoin(): Promise<void> {
     this.host.reset();
-    try {
-      await this.host.enter();
-    } catch (err) {
-      if (this.host.isOver()) return;
-      this.host.fail(err instanceof SessionError ? err : new SessionError('network', String(err)));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.host.enter();
+        if (attempt > 0 && !this.host.isOver()) this.host.signalling('connected');
+        return;
+      } catch (err) {
+        if (this.host.isOver()) return;
+        const error = err instanceof SessionError ? err : new SessionError('network', String(err));
+        // A server out of reach (a machine that just woke, its network not back yet) is waited
+        // for as a lost link is; anything else (a full room, say) ends the session.
+        if (error.type !== 'network') return this.host.fail(error);
+        if (attempt === 0) this.host.signalling('reconnecting');
+        await pause(backoff(attempt, RETRY, RETRY_CAP));
+        if (this.host.isOver()) return;
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 // A newcomer's path, end to end: rtc-server serves the built bundle and the demo; two separate
 // browser contexts (two visitors) open the demo, press Join and see each other; a page on
-// another origin embeds the bundle with one script tag and one element, and joins too.
+// another origin embeds the bundle with one script tag and one element, and joins too; a tab
+// that slept in the background comes back into the call.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -70,6 +71,27 @@ describe('the demo, as a newcomer uses it', () => {
     await until(ada.page, (s) => s.names.length === 0, "Bob's tile stayed after his tab closed", 5_000);
     assert.deepEqual([...ada.errors, ...bob.errors], []);
     await ada.context.close();
+  });
+
+  it('a tab asleep for longer than the room waits (a phone with the page in the background) is back in the call once it wakes', async () => {
+    const [ada, bob, cy] = [await visitor('/?room=e2e-asleep', 'Ada'), await visitor('/?room=e2e-asleep', 'Bob'), await visitor('/?room=e2e-asleep', 'Cy')];
+    for (const v of [ada, bob, cy]) await pressJoin(v.page);
+    await until(ada.page, (s) => s.withVideo.join() === 'Bob,Cy', 'Ada does not see Bob and Cy');
+    await until(bob.page, (s) => s.withVideo.join() === 'Ada,Cy', 'Bob does not see Ada and Cy');
+    await until(cy.page, (s) => s.withVideo.join() === 'Ada,Bob', 'Cy does not see Ada and Bob');
+    // Frozen as a browser freezes a page in the background: no task runs, its sockets close.
+    const cdp = await ada.page.createCDPSession();
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    // The others hear nothing from Ada for 20 s and let her go.
+    await until(bob.page, (s) => s.names.join() === 'Cy', 'Bob still shows Ada', 30_000);
+    await until(cy.page, (s) => s.names.join() === 'Bob', 'Cy still shows Ada', 10_000);
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await until(ada.page, (s) => s.withVideo.join() === 'Bob,Cy', 'Ada is not back with Bob and Cy', 15_000);
+    await until(bob.page, (s) => s.withVideo.join() === 'Ada,Cy', 'Bob does not see Ada again', 5_000);
+    await until(cy.page, (s) => s.withVideo.join() === 'Ada,Bob', 'Cy does not see Ada again', 5_000);
+    await until(ada.page, (s) => s.notices.length === 0, 'Ada still shows a notice', 5_000);
+    assert.deepEqual([...ada.errors, ...bob.errors, ...cy.errors], []);
+    for (const v of [ada, bob, cy]) await v.context.close();
   });
 
   it('a page on another origin embeds the bundle and joins with no server attribute', async () => {

@@ -359,12 +359,16 @@ export class FakePeer extends Events {
     return [...this.connections].find((c) => c.peer === peerId && c.connectionId === connectionId) ?? null;
   }
 
+  /** As PeerJS's: closes the connections, disconnects (and says so), then is destroyed. */
   destroy() {
     if (this.destroyed) return;
-    this.destroyed = true;
+    const wasUp = !this.disconnected;
+    this.disconnected = true;
     this.open = false;
     if (this.network.peers.get(this.id) === this) this.network.peers.delete(this.id);
     for (const c of [...this.connections]) c.close();
+    if (wasUp) this.emit('disconnected', this.id);
+    this.destroyed = true;
     this.emit('close');
   }
 
