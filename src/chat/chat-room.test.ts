@@ -328,6 +328,19 @@ describe('ChatRoom', () => {
     expect(ada.room.messages[0].relayedBy).to.deep.equal({ id: eve.id, name: 'Eve' });
   });
 
+  it('takes no relayed history for this page under the fresh id it joined again with, nor under its old one', async () => {
+    const net = new Net();
+    const [ada, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-e', 'Eve')];
+    // Ada's page joins the room again under a fresh id (the others had timed it out), and meets Eve.
+    (ada as { id: string }).id = 'rtc-a2';
+    net.members.set(ada.id, ada);
+    net.link(ada, eve);
+    const entry = (from: string, text: string) => ({ from, name: 'X', seq: 1, clock: 1, time: 0, text });
+    eve.send(ada.id, { t: 'chat-history', cv: 1, msgs: [entry('rtc-a2', 'I never said this'), entry('rtc-a', 'nor this'), entry('rtc-z', 'Zed, gone')] });
+    await until(() => texts(ada).includes('Zed, gone'), 'the history of someone gone was not taken');
+    expect(texts(ada)).to.deep.equal(['Zed, gone']);
+  });
+
   it('drops relayed lines in a member\'s name once it is here: its own lines take their place', async () => {
     const net = new Net();
     const [bob, eve] = [net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];

@@ -39,6 +39,8 @@ interface PeerState {
 export const KEEP_BYTES = 100 * 1024 * 1024;
 /** Relayed lines removed when their author linked, remembered (oldest forgotten first) so that the author's own copy is announced again only if it differs. */
 const MAX_UNCONFIRMED = 1_000;
+/** This page's own ids remembered (one more each time it joins again under a fresh id). */
+const MAX_MY_IDS = 64;
 /** Senders whose reports are remembered; past it the oldest record is forgotten. */
 const MAX_REPORTED = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
@@ -46,7 +48,10 @@ const NOT_JOINED = 'The chat has not joined the room yet.';
 export class ChatRoom {
   readonly #store = new MessageStore<ChatLine>();
   #transport: ChatTransport | null = null;
-  /** Every id this page has had in the room: history claiming to be from them is not taken. */
+  /**
+   * Every id this page has had in the room (it joins again under a fresh one when the others
+   * timed it out): history claiming to be from them is not taken.
+   */
   readonly #myIds = new Set<string>();
   readonly #peers = new Map<string, PeerState>();
   readonly #limiter = new RateLimiter(0);
@@ -107,7 +112,7 @@ export class ChatRoom {
     this.#reported.clear();
     this.#transport = transport;
     this.#files.start(transport);
-    if (transport.id) this.#myIds.add(transport.id);
+    this.#noteMyId();
     for (const p of transport.participants) this.joined(p);
   }
 
@@ -127,6 +132,7 @@ export class ChatRoom {
    */
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
+    this.#noteMyId();
     this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, name: cleanPeerName(p.name), renamed: null });
     for (const m of this.#store.dropRelayed(p.id)) {
       this.#unconfirmed.set(m.id, m.text);
@@ -311,6 +317,14 @@ export class ChatRoom {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Remembers the id this page has in the room now; the oldest beyond MAX_MY_IDS are forgotten. */
+  #noteMyId(): void {
+    const id = this.#transport?.id;
+    if (!id || this.#myIds.has(id)) return;
+    this.#myIds.add(id);
+    if (this.#myIds.size > MAX_MY_IDS) this.#myIds.delete(this.#myIds.values().next().value!);
+  }
 
   #line(event: 'joined' | 'here' | 'left' | 'lost', p: ChatPeer): void {
     this.#store.addLocal({ type: 'system', event, name: cleanPeerName(p.name) });
