@@ -11,7 +11,7 @@ import { IncomingFile } from './incoming-file.js';
 import { KeptFiles } from './kept-files.js';
 import { OutgoingFile } from './outgoing-file.js';
 import type { LocalEntry } from './store.js';
-import { describe, isOver, type ChatFile, type TransferTransport } from './transfer.js';
+import { describe, isOver, transferId, type ChatFile, type TransferTransport } from './transfer.js';
 import type { ChatHost, ChatLine, ChatPeer, ChatProblemType } from './types.js';
 import { chatFrame, cleanFileName, cleanMime, cleanPeerName, decodeChunk, type ChatFrame, type RejectReason } from './wire.js';
 
@@ -118,7 +118,7 @@ export class FileTransfers {
 
   /** A `file-*` frame from a member. */
   frame(from: ChatPeer, f: FileFrame): void {
-    const key = `${from.id}/${f.id}`;
+    const key = transferId(from.id, f.id);
     switch (f.t) {
       case 'file-offer':
         return this.#offer(from, f, key);
@@ -136,7 +136,7 @@ export class FileTransfers {
   /** A binary frame from a member: a chunk of a file it sends this page. */
   chunk(from: ChatPeer, data: ArrayBuffer): void {
     const chunk = decodeChunk(data);
-    const inc = chunk && this.#incoming.get(`${from.id}/${chunk.id}`);
+    const inc = chunk && this.#incoming.get(transferId(from.id, chunk.id));
     if (inc) inc.chunk(chunk.index, chunk.payload);
     else this.host.invalid(from);
   }

@@ -112,6 +112,11 @@ export function describe(f: ChatFile): string {
   return text[0].toUpperCase() + text.slice(1);
 }
 
+/** A transfer's id on every page: its sender's member id and the sender's number for it. */
+export function transferId(from: string, n: number): string {
+  return `${from}/${n}`;
+}
+
 /** SHA-256 over the concatenated SHA-256 digests of the chunks, as hex. */
 export async function rootDigest(digests: readonly Promise<ArrayBuffer>[]): Promise<string> {
   const all = await Promise.all(digests);
@@ -123,5 +128,5 @@ export async function rootDigest(digests: readonly Promise<ArrayBuffer>[]): Prom
 export const sha256 = (data: Uint8Array<ArrayBuffer>) => crypto.subtle.digest('SHA-256', data);
 
 export function fileBase(n: number, from: { id: string; name: string }, name: string, size: number, type: string, mine: boolean): FileBase {
-  return { id: `${from.id}/${n}`, name, size, type, from: from.id, fromName: from.name, mine, time: Date.now() };
+  return { id: transferId(from.id, n), name, size, type, from: from.id, fromName: from.name, mine, time: Date.now() };
 }
