@@ -269,8 +269,8 @@ export class Doorkeeper {
       this.holder = null;
       attempt++;
       // In the room once and alone now, unanswered: the others timed this page out (it was
-      // asleep, or its network was gone for longer than `silence`), and a holder never lets a
-      // gone id back in. As a newcomer under a fresh id, it is let in like anyone.
+      // asleep, or its network was gone for longer than `silence`), and a holder does not let a
+      // timed-out id back in for a while. As a newcomer under a fresh id, it is let in at once.
       if (this.member && ![...this.host.linkedIds()].length) {
         this.host.rejoin();
         break;

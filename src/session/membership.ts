@@ -62,6 +62,11 @@ export interface MembershipHost {
   placeHold(): number;
   /** How often the linked members are told whom this page is linked to (the `gossip` timing). */
   gossipEvery(): number;
+  /**
+   * How long a member that timed out is kept out (the `silence` timing): a common neighbour that
+   * names it after that has heard from it since, so the pair's path broke, not the member.
+   */
+  keepOut(): number;
   readonly links: MemberLinks;
   readonly media: MemberMedia;
   door(): MemberDoor | null;
@@ -299,13 +304,16 @@ export class Membership {
     for (const other of namesakes) if (other !== id) this.update(other, {});
   }
 
-  /** The member left, closed or went silent: forgotten, and never dialled again. */
+  /**
+   * The member left, closed or went silent: forgotten, and never dialled again; one that went
+   * silent, not before `keepOut` has passed.
+   */
   remove(id: string, reason: LeaveReason): void {
     const last = this.roster.isLinked(id) ? this.shown.of(id) : null;
     this.host.links.close(id);
     this.host.media.detach(id);
     const namesakes = this.shown.namesakes(id);
-    this.roster.remove(id);
+    this.roster.remove(id, reason === 'timeout' ? Date.now() + this.host.keepOut() : undefined);
     this.shown.changed(id);
     this.remark(namesakes, id);
     this.host.reports.forget(id);

@@ -227,6 +227,25 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     expect(b.log).to.deep.equal(['joined A', 'left A timeout']);
   });
 
+  it('links two members again whose own path was gone past the deadline while both stayed in the room', async function () {
+    this.timeout(20_000);
+    const net = new FakeNetwork();
+    const extra = { silence: 600, gossip: 300 };
+    const [a, b] = await pair(net, extra);
+    const c = make(net, 'C', extra);
+    await c.s.join();
+    await until(() => [a, b, c].every((x) => x.s.participants.length === 2), () => `A: ${shown(a.s)}; B: ${shown(b.s)}; C: ${shown(c.s)}`);
+    // Only A and B lose each other (a relay that only their pair used went down); C reaches both.
+    net.sever(a.s.id!, b.s.id!);
+    await until(() => a.log.includes('left B timeout') && b.log.includes('left A timeout'), () => `A: ${a.log}; B: ${b.log}`);
+    expect(shown(c.s)).to.equal('A:connected B:connected');
+    net.mend(a.s.id!, b.s.id!);
+    // C still names each to the other: they meet again, under the same ids.
+    await until(() => shown(a.s) === 'B:connected C:connected' && shown(b.s) === 'A:connected C:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`, 5_000);
+    expect(a.log.filter((l) => l === 'joined B')).to.have.length(2);
+    expect(c.log.filter((l) => l.startsWith('left')), 'C lost nobody').to.deep.equal([]);
+  });
+
   it('says the server link is lost and back, while the members stay connected', async () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);

@@ -4,7 +4,9 @@
  * an admission or gossip), `admitted` (let in by this page as the beacon holder), or `linked`
  * (their pair link said hello: shown on the page). A known or admitted member holds its place
  * until a deadline; one that does not link by then lapses. Ids of members that left are never
- * taken back in. Every collection here is bounded: a member can name only so many others.
+ * taken back in; those that timed out, only once a while has passed (a path between two members
+ * that broke for a time, while both stayed in the room). Every collection here is bounded: a
+ * member can name only so many others.
  */
 import type { MemberInfo } from './protocol.js';
 
@@ -33,10 +35,13 @@ export interface Member {
 export const MAX_UNLINKED = 64;
 /** How many departed ids are remembered (never reused, so a few hundred is plenty). */
 const MAX_GONE = 512;
+/** Gone for good (`gone`'s value for members that left). */
+const FOREVER = Number.POSITIVE_INFINITY;
 
 export class Roster {
   private readonly members = new Map<string, Member>();
-  private readonly gone = new Set<string>();
+  /** Departed ids, and until when each is kept out (ms since the epoch). */
+  private readonly gone = new Map<string, number>();
 
   get(id: string): Member | undefined {
     return this.members.get(id);
@@ -56,8 +61,8 @@ export class Roster {
     return this.members.get(id)?.stage === 'linked';
   }
 
-  isGone(id: string): boolean {
-    return this.gone.has(id);
+  isGone(id: string, now = Date.now()): boolean {
+    return (this.gone.get(id) ?? 0) > now;
   }
 
   /** Known, admitted or linked, and not lapsed. */
@@ -85,7 +90,7 @@ export class Roster {
    * `until`. False when it is gone or the roster has no room for more unlinked members.
    */
   know(info: MemberInfo, until: number, stage: 'known' | 'admitted' = 'known', preexisting = false): boolean {
-    if (this.gone.has(info.id)) return false;
+    if (this.isGone(info.id)) return false;
     const m = this.members.get(info.id);
     if (m) {
       if (m.stage !== 'linked') {
@@ -131,12 +136,18 @@ export class Roster {
     return true;
   }
 
-  /** The member left (or lapsed): forgotten, and its id never taken back in. */
-  remove(id: string): Member | undefined {
+  /**
+   * The member left (or lapsed): forgotten, and its id not taken back in, never or (`until`, for
+   * a member that timed out) before then.
+   */
+  remove(id: string, until = FOREVER): Member | undefined {
     const m = this.members.get(id);
     this.members.delete(id);
-    this.gone.add(id);
-    if (this.gone.size > MAX_GONE) this.gone.delete(this.gone.values().next().value!);
+    // Re-inserted, so that the oldest entry is the first to be dropped.
+    const kept = Math.max(this.gone.get(id) ?? 0, until);
+    this.gone.delete(id);
+    this.gone.set(id, kept);
+    if (this.gone.size > MAX_GONE) this.gone.delete(this.gone.keys().next().value!);
     return m;
   }
 

@@ -336,8 +336,8 @@ export class FakePeer extends Events {
     this.network.iceSteps.forEach((ms, i) => {
       later(() => !mine.open && !mine.closed && [mine, theirs].forEach((c) => c.peerConnection.setIce(i % 2 ? 'connected' : 'checking')), ms);
     });
-    const fails = this.network.failingDials > 0;
-    if (fails) this.network.failingDials--;
+    const fails = this.network.isSevered(src, this.id) || this.network.failingDials > 0;
+    if (fails && !this.network.isSevered(src, this.id)) this.network.failingDials--;
     later(() => {
       if (mine.closed || theirs.closed) return;
       if (fails) {
@@ -427,6 +427,8 @@ export class FakeNetwork {
   iceSteps: number[] = [];
   /** How many of the next data connections fail to open (their ICE fails), whoever dials them. */
   failingDials = 0;
+  /** Pairs whose path is gone (`sever`), as "a b" in id order. */
+  private readonly severed = new Set<string>();
   /** Says which frames between two open ends are lost on the way (from, to, frame, the connection's id). */
   loses: ((from: string, to: string, data: unknown, connectionId: string) => boolean) | null = null;
   /** A server that takes connections but never answers: peers never open. */
@@ -511,6 +513,25 @@ export class FakeNetwork {
       c.pathUp = true;
       c.peerConnection.setIce('connected');
     }
+  }
+
+  /**
+   * The path between two peers goes and stays gone until `mend` (a relay that only they use went
+   * down): breakPath, and every new connection between them fails to open.
+   */
+  sever(a: string, b: string): void {
+    this.severed.add([a, b].sort().join(' '));
+    this.breakPath(a, b);
+  }
+
+  /** Undoes sever: new connections between the two open again, and so do paths still there. */
+  mend(a: string, b: string): void {
+    this.severed.delete([a, b].sort().join(' '));
+    this.healPath(a, b);
+  }
+
+  isSevered(a: string, b: string): boolean {
+    return this.severed.has([a, b].sort().join(' '));
   }
 
   /** ICE fails on every connection between two peers; PeerJS then reports it and closes them. */
