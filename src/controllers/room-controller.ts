@@ -18,6 +18,8 @@ export interface RoomControllerHandlers {
   /** A member's name, media or connection changed. */
   participantUpdated?(participant: Participant): void;
   error?(error: SessionError): void;
+  /** This page is in the room again under the fresh id `id` (its old one was given away or timed out). */
+  rejoined?(id: string): void;
   signalling?(state: SignallingState): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
   binary?(from: Participant, data: ArrayBuffer): void;
@@ -245,6 +247,10 @@ export class RoomController implements ReactiveController {
       this.handlers.participantReconnected?.(p);
     });
     on('error', (e) => this.handlers.error?.(e));
+    on('rejoined', (id) => {
+      refresh();
+      this.handlers.rejoined?.(id);
+    });
     on('signalling', (state) => {
       refresh();
       this.handlers.signalling?.(state);

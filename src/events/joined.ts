@@ -1,7 +1,7 @@
 export interface RtcJoinedDetail {
   /** The room joined. */
   room: string;
-  /** This page's peer id in the room (fresh for every join). */
+  /** This page's peer id in the room (fresh for every join, and when the page joins again under a fresh id). */
   id: string;
 }
 

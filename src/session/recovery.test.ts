@@ -281,6 +281,8 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);
     const old = b.s.id!;
+    const rejoined: string[] = [];
+    b.s.on('rejoined', (id) => rejoined.push(id));
     net.down = true;
     (net.peers.get(old) as unknown as { loseServer(): void }).loseServer();
     await until(() => b.log.includes('signalling reconnecting'), 'B was not told');
@@ -290,6 +292,7 @@ describe('RoomSession recovery over a fake PeerServer', () => {
     net.down = false;
     await until(() => !!b.s.id && b.s.id !== old && shown(b.s) === 'A:connected' && shown(a.s) === 'B:connected', () => `B: ${b.s.id} ${shown(b.s)}; A: ${shown(a.s)}`, 10_000);
     expect(b.log).to.include('signalling connected');
+    expect(rejoined, 'B was told its new id').to.deep.equal([b.s.id]);
     expect(a.log.filter((l) => l === 'joined B'), 'A saw B come back').to.have.length(2);
     await until(() => a.log.some((l) => l.startsWith('left B')), 'A never let the old B go', 5_000);
     squatter.destroy();

@@ -116,7 +116,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       isOver,
       reconnect: () => this.serverLink.reconnect(),
       reset: () => this.reset(),
-      enter: () => this.enter(),
+      enter: async () => {
+        await this.enter();
+        if (!this.life.over) this.emit('rejoined', this.selfId);
+      },
       fail: (error) => this.life.fail(error),
       signalling: (state) => {
         this.emit('signalling', state);

@@ -105,6 +105,11 @@ export interface RoomSessionEvents {
   'participant-updated': (participant: Participant) => void;
   /** This page took another name (given by either of the page's elements). */
   renamed: (name: string) => void;
+  /**
+   * This page is in the room again under a fresh id (the server gave its id away, or the members
+   * timed it out): the members saw it leave and come back as `id`.
+   */
+  rejoined: (id: string) => void;
   /** The PeerServer link was lost (calls go on) or is back. */
   signalling: (state: SignallingState) => void;
   /** Something failed; `error.fatal` says whether the session ended. Reported once per kind and sender. */

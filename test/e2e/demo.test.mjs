@@ -79,6 +79,13 @@ describe('the demo, as a newcomer uses it', () => {
     await until(ada.page, (s) => s.withVideo.join() === 'Bob,Cy', 'Ada does not see Bob and Cy');
     await until(bob.page, (s) => s.withVideo.join() === 'Ada,Cy', 'Bob does not see Ada and Cy');
     await until(cy.page, (s) => s.withVideo.join() === 'Ada,Bob', 'Cy does not see Ada and Bob');
+    // The page that embeds the call is told the id it is known by, again when it changes.
+    const firstId = await ada.page.evaluate(() => {
+      const call = document.querySelector('rtc-call');
+      window.joinedIds = [];
+      call.addEventListener('rtc-joined', (e) => window.joinedIds.push(e.detail.id));
+      return call.peerId;
+    });
     // Frozen as a browser freezes a page in the background: no task runs, its sockets close.
     const cdp = await ada.page.createCDPSession();
     await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
@@ -90,6 +97,9 @@ describe('the demo, as a newcomer uses it', () => {
     await until(bob.page, (s) => s.withVideo.join() === 'Ada,Cy', 'Bob does not see Ada again', 5_000);
     await until(cy.page, (s) => s.withVideo.join() === 'Ada,Bob', 'Cy does not see Ada again', 5_000);
     await until(ada.page, (s) => s.notices.length === 0, 'Ada still shows a notice', 5_000);
+    const ids = await ada.page.evaluate(() => ({ told: window.joinedIds, now: document.querySelector('rtc-call').peerId }));
+    assert.notEqual(ids.now, firstId, 'Ada is back under a fresh id');
+    assert.deepEqual(ids.told, [ids.now], 'the page was told the fresh id once');
     assert.deepEqual([...ada.errors, ...bob.errors, ...cy.errors], []);
     for (const v of [ada, bob, cy]) await v.context.close();
   });

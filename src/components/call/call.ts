@@ -132,7 +132,7 @@ export type CallTheme = 'light' | 'dark';
  * @cssstate left - After leaving: the lobby shows again, with a join-again button.
  * @cssstate error - The call failed; the message shows.
  *
- * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`.
+ * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`.
@@ -186,6 +186,8 @@ export class RtcCall extends RoomElement {
       },
       error: (error) => this.notices.sessionError(error),
       signalling: (state) => this.notices.signalling(state),
+      // The others now know this page by another id: the page is told it, as at the first join.
+      rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.room, id })),
     },
     () => void this.endCall('removed'),
     // The call's people: a member who only has the chat open, or who left the call and kept
