@@ -294,6 +294,36 @@ for (const [label, server] of [
       for (const p of [ada, bob]) await until(() => !notices(p).join(' ').includes('has not let anyone in'), () => `${p.name} still says: ${notices(p).join(' ')}`, 5_000);
     });
 
+    it('a squatter that lets a page in, drops it and ignores it then: the page starts afresh once, then says so; it meets the others once the squatter leaves', async () => {
+      const room = uniqueRoom('squat-drop');
+      const squatter = await Attacker.open(server, beaconOf(room));
+      // Each id is let in once (an empty welcome, a hello), dropped half a second later, and
+      // ignored from then on: as the room treats a page it timed out.
+      const served: string[] = [];
+      squatter.onSignal(({ from, metadata }) => {
+        if (metadata.kind !== 'intro' || served.includes(from)) return;
+        served.push(from);
+        const conn = squatter.peer.connect(from, { serialization: 'raw', reliable: true, metadata: { proto: PROTOCOL, kind: 'mesh', welcome: [], nonce: metadata.nonce } });
+        conn.on('open', () => {
+          send(conn, hello());
+          setTimeout(() => conn.close(), 500);
+        });
+      });
+      const ada = await addParticipant({ room, server, name: 'Ada', autojoin: '' });
+      // Dropped and ignored, Ada takes it for a room that timed her out, and starts afresh once;
+      // dropped again, she says so instead of starting afresh again and again.
+      await until(() => served.length === 2 && errorTypes(ada).includes('room-unreachable'), () => `ids let in ${served.length}: ${seen(ada)}`, 25_000);
+      expect(notices(ada).join(' ')).to.contain('has not let anyone in');
+      expect(showsOnly(ada, []), seen(ada)).to.equal(true);
+      // She keeps asking, under the same id.
+      const asked = squatter.signals.length;
+      await until(() => squatter.signals.length > asked, 'Ada stopped asking', 15_000);
+      expect(served, 'ids let in').to.have.length(2);
+      squatter.destroy();
+      const bob = await addParticipant({ room, server, name: 'Bob', autojoin: '' });
+      await untilEveryoneSeesEveryone([ada, bob], 20_000);
+    });
+
     it('a false beacon frame from a linked attacker changes nothing: after the holder leaves a newcomer still joins', async () => {
       const room = uniqueRoom('false-beacon');
       const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);

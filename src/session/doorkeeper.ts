@@ -40,10 +40,11 @@ export interface DoorkeeperHost {
   linkedIds(): Iterable<string>;
   notice(error: SessionError): void;
   /**
-   * Joins the room again under a fresh member id: the others timed this one out, and never
-   * take it back in ("Timed out of the room").
+   * Joins the room again under a fresh member id: the others timed this one out, and do not
+   * take it back in for a while ("Timed out of the room"). False when that was done lately and
+   * did not help (a holder that lets pages in and drops them): none is made then.
    */
-  rejoin(): void;
+  rejoin(): boolean;
   isOver(): boolean;
 }
 
@@ -271,10 +272,7 @@ export class Doorkeeper {
       // In the room once and alone now, unanswered: the others timed this page out (it was
       // asleep, or its network was gone for longer than `silence`), and a holder does not let a
       // timed-out id back in for a while. As a newcomer under a fresh id, it is let in at once.
-      if (this.member && ![...this.host.linkedIds()].length) {
-        this.host.rejoin();
-        break;
-      }
+      if (this.member && ![...this.host.linkedIds()].length && this.host.rejoin()) break;
       this.unanswered();
     }
     this.healing = false;

@@ -270,7 +270,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         tellHolder: (m, nonce) => void this.links.send(m, { t: 'beacon', ...(nonce && { nonce }) }),
         linkedIds: () => this.members.linkedIds(),
         notice: (error) => this.emit('error', error),
-        rejoin: () => void this.recovery.rejoin(),
+        rejoin: () => this.recovery.rejoinIfDue(),
         isOver: (): boolean => this.life.over || this.door !== door,
       },
       this.beaconId,

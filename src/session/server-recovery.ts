@@ -32,6 +32,11 @@ export interface ServerRecoveryHost {
  */
 const RETRY = 1_000;
 const RETRY_CAP = 10_000;
+/**
+ * The healing loop's fresh starts come at most this often (ms): one that did not help (a holder
+ * that lets pages in and drops them) is not made again and again.
+ */
+export const FRESH_START_EVERY = 60_000;
 
 /**
  * Waits `ms`, or less if the browser says it is online again meanwhile (a network came back:
@@ -52,6 +57,8 @@ function pause(ms: number): Promise<void> {
 export class ServerRecovery {
   private reconnecting = false;
   private rejoining: Promise<void> | null = null;
+  /** When the healing loop last made a fresh start (ms since the epoch). */
+  private healedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly host: ServerRecoveryHost) {}
 
@@ -85,6 +92,18 @@ export class ServerRecovery {
   rejoin(): Promise<void> {
     this.rejoining ??= this.runRejoin().finally(() => (this.rejoining = null));
     return this.rejoining;
+  }
+
+  /**
+   * The healing loop's fresh start (doorkeeper.ts): made unless one was made less than
+   * FRESH_START_EVERY ago; false then, and the loop asks and claims as any lone page does.
+   */
+  rejoinIfDue(): boolean {
+    const now = Date.now();
+    if (now - this.healedAt < FRESH_START_EVERY) return false;
+    this.healedAt = now;
+    void this.rejoin();
+    return true;
   }
 
   private async runRejoin(): Promise<void> {
