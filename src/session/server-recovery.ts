@@ -57,6 +57,8 @@ function pause(ms: number): Promise<void> {
 export class ServerRecovery {
   private reconnecting = false;
   private rejoining: Promise<void> | null = null;
+  /** What the page was last told of its link. */
+  private told: SignallingState = 'connected';
   /** When the healing loop last made a fresh start (ms since the epoch). */
   private healedAt = Number.NEGATIVE_INFINITY;
 
@@ -66,8 +68,18 @@ export class ServerRecovery {
   lost(): void {
     if (this.host.isOver() || this.reconnecting) return;
     this.reconnecting = true;
-    this.host.signalling('reconnecting');
+    this.tell('reconnecting');
     void this.reconnect().finally(() => (this.reconnecting = false));
+  }
+
+  /**
+   * Tells the page of its link, once per change: the reconnect loop and a fresh start under way
+   * at the same time (a page that woke while its link was down) say it is back only once.
+   */
+  private tell(state: SignallingState): void {
+    if (this.told === state) return;
+    this.told = state;
+    this.host.signalling(state);
   }
 
   private async reconnect(): Promise<void> {
@@ -75,11 +87,14 @@ export class ServerRecovery {
       await pause(backoff(attempt, RETRY, RETRY_CAP));
       if (this.host.isOver()) return;
       const result = await this.host.reconnect();
-      if (result === 'down') continue;
+      if (result === 'down') {
+        this.tell('reconnecting');
+        continue;
+      }
       if (result === 'taken') await this.rejoin();
       if (this.host.isOver()) return;
       this.reconnecting = false;
-      this.host.signalling('connected');
+      this.tell('connected');
       return;
     }
   }
@@ -111,7 +126,7 @@ export class ServerRecovery {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.host.enter();
-        if (attempt > 0 && !this.host.isOver()) this.host.signalling('connected');
+        if (!this.host.isOver()) this.tell('connected');
         return;
       } catch (err) {
         if (this.host.isOver()) return;
@@ -119,7 +134,7 @@ export class ServerRecovery {
         // A server out of reach (a machine that just woke, its network not back yet) is waited
         // for as a lost link is; anything else (a full room, say) ends the session.
         if (error.type !== 'network') return this.host.fail(error);
-        if (attempt === 0) this.host.signalling('reconnecting');
+        this.tell('reconnecting');
         await pause(backoff(attempt, RETRY, RETRY_CAP));
         if (this.host.isOver()) return;
       }
