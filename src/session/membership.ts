@@ -63,8 +63,9 @@ export interface MembershipHost {
   /** How often the linked members are told whom this page is linked to (the `gossip` timing). */
   gossipEvery(): number;
   /**
-   * How long a member that timed out is kept out (the `silence` timing): a common neighbour that
-   * names it after that has heard from it since, so the pair's path broke, not the member.
+   * How long a member that timed out is kept out (the `keepOut` timing, as long as `silence`): a
+   * common neighbour that names it after that has heard from it since, so the pair's path broke,
+   * not the member.
    */
   keepOut(): number;
   readonly links: MemberLinks;

@@ -194,7 +194,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       phase: () => this.life.phase,
       placeHold: () => this.timing.dialTimeout + this.timing.admitHold,
       gossipEvery: () => this.timing.gossip,
-      keepOut: () => this.timing.silence,
+      keepOut: () => this.timing.keepOut,
       links: this.links,
       media: this.media,
       door: () => this.door,

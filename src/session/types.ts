@@ -152,6 +152,11 @@ export interface SessionTiming {
   /** Silence after which a member counts as gone. */
   silence: number;
   /**
+   * How long a member that timed out is kept out before it may be named, dialled or let in again
+   * (docs/protocol.md, "A broken path between two members").
+   */
+  keepOut: number;
+  /**
    * How long a mesh connection that opened may take to say hello before it lapses (and is
    * closed). An admitted newcomer's place is held for dialTimeout + admitHold.
    */
@@ -174,6 +179,7 @@ export const DEFAULT_TIMING: SessionTiming = {
   quiet: 3_500,
   redialAfter: 4_000,
   silence: 20_000,
+  keepOut: 20_000,
   admitHold: 5_000,
   takeoverStep: 250,
   claimAfter: 100,
