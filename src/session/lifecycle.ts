@@ -14,7 +14,7 @@ export interface LifecycleHost {
   enter(): Promise<void>;
   /** The heartbeat, every `heartbeat` ms while joined: ping, judge, prune, gossip. */
   beat(): void;
-  /** The page was asleep for longer than the others wait for it: it has been timed out. */
+  /** The page was asleep for longer than the others wait for it: it has been timed out, if it had anyone. */
   woke(): void;
   /** Frees the beacon id at once. */
   dropBeacon(): void;

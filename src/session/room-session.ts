@@ -78,8 +78,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           this.links.beat();
           this.members.beat();
         },
-        // Everyone timed this page out while it slept, and never takes its id back in.
-        woke: () => void this.recovery.rejoin(),
+        // Everyone timed this page out while it slept, and keeps its id out for a while. A page
+        // alone had nobody to time it out: a hidden tab's timers may run once a minute when it
+        // holds no peer connection, and such a page would start afresh every minute.
+        woke: () => {
+          if (this.members.linkedIds().length > 0) void this.recovery.rejoin();
+        },
         dropBeacon: () => this.serverLink.dropBeacon(),
         bye: () => this.links.broadcast({ t: 'bye' }),
         buffered: () => this.links.buffered(),
