@@ -336,8 +336,9 @@ export class FakePeer extends Events {
     this.network.iceSteps.forEach((ms, i) => {
       later(() => !mine.open && !mine.closed && [mine, theirs].forEach((c) => c.peerConnection.setIce(i % 2 ? 'connected' : 'checking')), ms);
     });
-    const fails = this.network.isSevered(src, this.id) || this.network.failingDials > 0;
-    if (fails && !this.network.isSevered(src, this.id)) this.network.failingDials--;
+    const severed = this.network.isSevered(src, this.id);
+    const fails = severed || this.network.failingDials > 0;
+    if (fails && !severed) this.network.failingDials--;
     later(() => {
       if (mine.closed || theirs.closed) return;
       if (fails) {
@@ -411,6 +412,9 @@ export class FakePeer extends Events {
 }
 
 /** One fake PeerServer with its peers, and a record of the calls placed. */
+/** One key for a pair of peers, whichever comes first. */
+const pairKey = (a: string, b: string) => [a, b].sort().join(' ');
+
 export class FakeNetwork {
   readonly peers = new Map<string, FakePeer>();
   readonly callsPlaced: [string, string][] = [];
@@ -520,18 +524,18 @@ export class FakeNetwork {
    * down): breakPath, and every new connection between them fails to open.
    */
   sever(a: string, b: string): void {
-    this.severed.add([a, b].sort().join(' '));
+    this.severed.add(pairKey(a, b));
     this.breakPath(a, b);
   }
 
   /** Undoes sever: new connections between the two open again, and so do paths still there. */
   mend(a: string, b: string): void {
-    this.severed.delete([a, b].sort().join(' '));
+    this.severed.delete(pairKey(a, b));
     this.healPath(a, b);
   }
 
   isSevered(a: string, b: string): boolean {
-    return this.severed.has([a, b].sort().join(' '));
+    return this.severed.has(pairKey(a, b));
   }
 
   /** ICE fails on every connection between two peers; PeerJS then reports it and closes them. */
