@@ -20,6 +20,8 @@ import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { chatStyles } from './chat.styles.js';
 import { renderEntry, type EntryContext } from './entry.js';
+import { Composer } from './composer.js';
+import { renderError, renderNotices } from './notice-panels.js';
 import { FileLinks } from './file-links.js';
 import { LogFollower } from './log-follower.js';
 
@@ -106,7 +108,6 @@ export class RtcChat extends RoomElement {
     history: {},
     theme: { reflect: true },
     _phase: { state: true, attribute: false },
-    _dragging: { state: true, attribute: false },
   };
 
   /** Longest message in characters (1 to 10,000), for sending and for accepting. */
@@ -125,7 +126,6 @@ export class RtcChat extends RoomElement {
   theme?: 'light' | 'dark';
 
   private _phase: ChatPhase = 'idle';
-  private _dragging = false;
 
   // Internal members are #private: the bundle's minifier shortens those names.
   readonly #internals = this.attachInternals();
@@ -151,6 +151,11 @@ export class RtcChat extends RoomElement {
     },
   );
   readonly #links = new FileLinks();
+  readonly #composer = new Composer(this, {
+    send: (text) => this.send(text),
+    sendFile: (file) => void this.sendFile(file),
+    takesFiles: () => this._phase === 'joined' && (this.#limits?.maxFileSize ?? 0) > 0,
+  });
   /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
   #own: { name?: string; size?: number } | null = null;
   readonly #announcer = new Announcer(this, (count) => this.t.more(count));
@@ -293,7 +298,7 @@ export class RtcChat extends RoomElement {
     states.clear();
     states.add(this._phase);
     if (this.#follower.unread) states.add('unread');
-    if (this._dragging) states.add('drop-target');
+    if (this.#composer.dragging) states.add('drop-target');
     this.#links.keepListed(this.#chat?.entries ?? []);
   }
 
@@ -387,43 +392,12 @@ export class RtcChat extends RoomElement {
     return { type, fatal: false, own: !!own, name: own?.name, size: own?.size, max };
   }
 
-  #onKeyDown(e: KeyboardEvent): void {
-    // Enter sends, Shift+Enter is a new line; Enter that confirms an IME composition is neither.
-    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
-    e.preventDefault();
-    this.#submit();
-  }
-
-  #submit(e?: Event): void {
-    e?.preventDefault();
-    const input = this.renderRoot.querySelector('textarea');
-    // An empty box sends nothing and says nothing: only send('') from a script is a mistake.
-    if (input?.value.trim() && this.send(input.value)) input.value = '';
-  }
-
-  #onDrag(e: DragEvent): void {
-    const files = this._phase === 'joined' && (this.#limits?.maxFileSize ?? 0) > 0 && e.dataTransfer?.types.includes('Files');
-    // dragleave fires when moving between children too: only leaving the element counts.
-    this._dragging = !!files && (e.type === 'dragover' || (e.type === 'dragleave' && (e.currentTarget as Node).contains(e.relatedTarget as Node)));
-    if (!files) return;
-    e.preventDefault();
-    if (e.type === 'drop') for (const file of e.dataTransfer!.files) void this.sendFile(file);
-  }
-
-  #onPicked(e: Event): void {
-    const input = e.target as HTMLInputElement;
-    for (const file of input.files ?? []) void this.sendFile(file);
-    input.value = '';
-  }
-
   protected override render() {
     const t = this.t;
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
     const unread = this.#follower.unread;
     const tags = this.participants.map((p) => p.tag && `${p.id}${p.tag}`).join();
-    const notices = this.#notices;
-    const error = notices.error;
     // Entries exist only once the chat core is loaded.
     const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (f) => this.#links.urlFor(f), cancel: (id) => this.cancelFile(id) };
     return html`<div
@@ -431,26 +405,18 @@ export class RtcChat extends RoomElement {
       class="base"
       role="region"
       aria-label=${t.chatRegion(this.room)}
-      @dragover=${this.#onDrag}
-      @dragleave=${this.#onDrag}
-      @drop=${this.#onDrag}
+      @dragover=${this.#composer.onDrag}
+      @dragleave=${this.#composer.onDrag}
+      @drop=${this.#composer.onDrag}
     >
       ${this.#announcer.render()}
       <div part="header">
         <span>${this.room}</span>
         <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? t.connecting : ''}</span>
       </div>
-      ${notices.list.map(
-        (n) => html`<div part="notice">
-          <p>${notices.say(n)}</p>
-          <button part="button dismiss-button" class="small" aria-label=${t.dismiss} @click=${() => notices.dismiss(n)}>✕</button>
-        </div>`,
-      )}
+      ${renderNotices(this.#notices, t)}
       ${this._phase === 'error'
-        ? html`<div part="error">
-            <p>${error ? notices.say(error) : ''}</p>
-            ${error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${this.#join}>${t.tryAgain}</button>`}
-          </div>`
+        ? renderError(this.#notices, t, () => this.#join())
         : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${() => this.#follower.scrolled()}>
               ${repeat(
                 this.#chat?.entries ?? [],
@@ -464,14 +430,12 @@ export class RtcChat extends RoomElement {
             ${unread
               ? html`<button part="button unread-button" class="small primary" @click=${() => this.#follower.jump()}>${t.newMessages(unread)}</button>`
               : nothing}
-            <form part="composer" @submit=${this.#submit}>
-              <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" maxlength=${this.#limits?.maxMessageLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
-              ${(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize))
-                ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${() => this.renderRoot.querySelector('input')!.click()}>${t.attach}</button>
-                    <input type="file" multiple hidden @change=${this.#onPicked} />`
-                : nothing}
-              <button part="button send-button" class="primary" ?disabled=${!joined}>${t.send}</button>
-            </form>`}
+            ${this.#composer.render({
+              t,
+              joined,
+              maxLength: this.#limits?.maxMessageLength,
+              files: !!(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize)),
+            })}`}
     </div>`;
   }
 

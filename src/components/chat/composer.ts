@@ -1,0 +1,92 @@
+import { html, nothing, type ReactiveControllerHost } from 'lit';
+import type { Strings } from '../../i18n/en.js';
+
+/** What the composer does with what the visitor writes, picks or drops (RtcChat fits). */
+export interface ComposerActions {
+  /** Sends a message; truthy when it went out (the box is emptied then). */
+  send(text: string): unknown;
+  sendFile(file: File): void;
+  /** Whether files are taken now: joined, and files not switched off. */
+  takesFiles(): boolean;
+}
+
+/** What the composer shows. */
+export interface ComposerView {
+  t: Strings;
+  joined: boolean;
+  /** The longest message, once the limits are known. */
+  maxLength?: number;
+  /** Whether files can be sent at all (the file button shows). */
+  files: boolean;
+}
+
+/**
+ * The chat's composer: the message box (Enter sends, Shift+Enter is a new line), the file
+ * picker, and files dropped anywhere on the element, which is a drop target (`dragging`) while
+ * they are over it.
+ */
+export class Composer {
+  #dragging = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly actions: ComposerActions,
+  ) {}
+
+  /** Whether files are being dragged over the element. */
+  get dragging(): boolean {
+    return this.#dragging;
+  }
+
+  /** The element's dragover, dragleave and drop. */
+  readonly onDrag = (e: DragEvent): void => {
+    const files = this.actions.takesFiles() && !!e.dataTransfer?.types.includes('Files');
+    // dragleave fires when moving between children too: only leaving the element counts.
+    const dragging = files && (e.type === 'dragover' || (e.type === 'dragleave' && (e.currentTarget as Node).contains(e.relatedTarget as Node)));
+    if (dragging !== this.#dragging) {
+      this.#dragging = dragging;
+      this.host.requestUpdate();
+    }
+    if (!files) return;
+    e.preventDefault();
+    if (e.type === 'drop') for (const file of e.dataTransfer!.files) this.actions.sendFile(file);
+  };
+
+  render({ t, joined, maxLength, files }: ComposerView) {
+    return html`<form part="composer" @submit=${this.#onSubmit}>
+      <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" maxlength=${maxLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
+      ${files
+        ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${this.#pick}>${t.attach}</button>
+            <input type="file" multiple hidden @change=${this.#onPicked} />`
+        : nothing}
+      <button part="button send-button" class="primary" ?disabled=${!joined}>${t.send}</button>
+    </form>`;
+  }
+
+  readonly #onKeyDown = (e: KeyboardEvent): void => {
+    // Enter sends, Shift+Enter is a new line; Enter that confirms an IME composition is neither.
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    this.#submit(e.target as HTMLTextAreaElement);
+  };
+
+  readonly #onSubmit = (e: SubmitEvent): void => {
+    e.preventDefault();
+    this.#submit((e.currentTarget as HTMLFormElement).querySelector('textarea'));
+  };
+
+  #submit(input: HTMLTextAreaElement | null): void {
+    // An empty box sends nothing and says nothing: only send('') from a script is a mistake.
+    if (input?.value.trim() && this.actions.send(input.value)) input.value = '';
+  }
+
+  readonly #pick = (e: Event): void => {
+    (e.currentTarget as HTMLButtonElement).form?.querySelector<HTMLInputElement>('input[type="file"]')?.click();
+  };
+
+  readonly #onPicked = (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    for (const file of input.files ?? []) this.actions.sendFile(file);
+    input.value = '';
+  };
+}
