@@ -2,7 +2,7 @@
 // protocol by hand against real <rtc-call> pages, on both PeerServers. Each attack once worked;
 // each test shows what the victims' pages show while it runs, and that nothing grows.
 import { expect } from '@open-wc/testing';
-import type { Peer } from 'peerjs';
+import type { DataConnection, Peer } from 'peerjs';
 import { rtcServer, stockServer } from './env.js';
 import {
   addParticipant,
@@ -394,6 +394,15 @@ async function malloryLinked(room: string) {
   return { holder, conn, others };
 }
 
+/**
+ * Waits until the holder has read everything Mallory sent: the channel is ordered, so once a
+ * state sent last shows, every frame before it was read.
+ */
+async function allRead(holder: TestParticipant, conn: DataConnection): Promise<void> {
+  send(conn, { v: 1, t: 'state', media: true, mic: true, cam: false });
+  await until(() => !!holder.call.participants.find((x) => x.name === 'Mallory')?.mic, 'what Mallory sent was not all read', 15_000);
+}
+
 describe('hostile peers in a room', () => {
   afterEach(() => {
     destroyAttackers();
@@ -450,9 +459,7 @@ describe('hostile peers in a room', () => {
       send(conn, hello());
       await wait(50);
     }
-    // The channel is ordered: once this state shows, every hello before it was read.
-    send(conn, { v: 1, t: 'state', media: true, mic: true, cam: false });
-    await until(() => !!holder.call.participants.find((x) => x.name === 'Mallory')?.mic, 'the hellos were not all read', 15_000);
+    await allRead(holder, conn);
     await wait(300);
     expect(hellos, 'hellos sent back').to.be.within(1, 3);
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
@@ -482,9 +489,7 @@ describe('hostile peers in a room', () => {
       send(conn, i % 1000 === 0 ? big : junk[i % junk.length]);
       if (i % 500 === 499) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 64 * 1024, 'the channel does not drain', 10_000);
     }
-    // The channel is ordered: once this state shows, every frame before it was read.
-    send(conn, { v: 1, t: 'state', media: true, mic: true, cam: false });
-    await until(() => !!holder.call.participants.find((x) => x.name === 'Mallory')?.mic, 'the frames were not all read', 15_000);
+    await allRead(holder, conn);
     const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(notices(holder), 'notices').to.have.length(1);
@@ -505,6 +510,31 @@ describe('hostile peers in a room', () => {
     await until(() => shown().join() === `${present}#1,${present.toLowerCase()}#2`, () => `${holder.name} shows ${shown()}`, 15_000);
     const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
     expect(types.sort(), 'rtc-error types').to.deep.equal(['duplicate-name', 'protocol']);
+  });
+
+  it('a linked member that floods the negotiation with candidates is taken no further than the pair takes, said once, and still answered', async () => {
+    const { holder, conn, others } = await malloryLinked(uniqueRoom('candidates'));
+    const before = eventsOf(holder, 'rtc-error').length;
+    const candidate = (i: number) =>
+      JSON.stringify({ v: 1, t: 'ice', candidate: { candidate: `candidate:${i} 1 udp 2122260223 10.9.${(i >> 8) & 255}.${i & 255} ${1024 + i} typ host generation 0`, sdpMid: '0', sdpMLineIndex: 0 } });
+    for (let i = 0; i < 20_000; i++) {
+      send(conn, candidate(i));
+      if (i % 1000 === 999) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 1024 * 1024, 'the channel does not drain', 10_000);
+    }
+    await allRead(holder, conn);
+    const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
+    expect(types, 'rtc-error types').to.deep.equal(['protocol']);
+    expect(notices(holder), 'notices').to.have.length(1);
+    // Mallory's id sorts higher: it makes the pair's offers. One made now is answered.
+    const answers: string[] = [];
+    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && answers.push(data));
+    const pc = conn.peerConnection;
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    await pc.setLocalDescription();
+    send(conn, { v: 1, t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } });
+    await until(() => answers.length > 0, 'the offer after the flood is not answered', 10_000);
+    expect(JSON.parse(answers[0]).description.type).to.equal('answer');
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
   });
 
   it('view frames from a linked member change only the size of the camera it gets, however many it sends', async () => {
@@ -534,3 +564,4 @@ describe('hostile peers in a room', () => {
     video.srcObject = null;
   });
 });
+

@@ -44,6 +44,11 @@ export class Reports {
     this.report(from, 'negotiation-failed', `Could not connect to ${name}: a firewall between you blocks it.`);
   }
 
+  /** A linked member sent more than the pair takes at once; the rest was dropped. */
+  flooded(from: string): void {
+    this.report(from, 'protocol', `Ignored a flood of messages from ${this.host.nameOf(from)}.`);
+  }
+
   /** In a private room, a connection whose other end failed the proof. */
   unproven(from: string): void {
     this.report(from, 'protocol', `Could not verify that ${this.host.nameOf(from)} knows this room's password; not connected.`);

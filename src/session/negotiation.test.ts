@@ -2,7 +2,7 @@
 // sides wait in a queue until the test delivers them, so it decides what crosses what.
 import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
-import { Negotiation } from './negotiation.js';
+import { MAX_CANDIDATES, MAX_WAITING, Negotiation } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
 
 type Frame = SdpFrame | IceFrame | RenegotiateFrame;
@@ -14,6 +14,8 @@ interface Side {
   inbox: Frame[];
   /** Kinds of the other side's tracks that arrived here. */
   arrived: string[];
+  /** How often this side said the other sent more than it takes. */
+  floods: number;
 }
 
 /** Two connected peer connections (a data channel only), each negotiated by a Negotiation from here on. */
@@ -30,13 +32,32 @@ async function connectedPair(): Promise<{ offerer: Side; asker: Side; close(): v
   await a.setRemoteDescription(b.localDescription!);
   await until(() => a.connectionState === 'connected' && b.connectionState === 'connected', 'the pair did not connect');
   const side = (pc: RTCPeerConnection, offerer: boolean, to: () => Side): Side => {
-    const s: Side = { pc, inbox: [], arrived: [], negotiation: null! };
-    s.negotiation = new Negotiation(pc, offerer, { send: (frame) => to().inbox.push(frame), track: (e) => s.arrived.push(e.track.kind) });
+    const s: Side = { pc, inbox: [], arrived: [], floods: 0, negotiation: null! };
+    s.negotiation = new Negotiation(pc, offerer, { send: (frame) => to().inbox.push(frame), track: (e) => s.arrived.push(e.track.kind), flooded: () => s.floods++ });
     return s;
   };
   const offerer: Side = side(a, true, () => asker);
   const asker: Side = side(b, false, () => offerer);
   return { offerer, asker, close: () => [a, b].forEach((pc) => pc.close()) };
+}
+
+/** Candidates for addresses nobody has, as a hostile member would send them by the thousand. */
+function junkCandidates(count: number, from = 0): IceFrame[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return { t: 'ice', candidate: { candidate: `candidate:${i} 1 udp 2122260223 10.9.${i >> 8 & 255}.${i & 255} ${1024 + i} typ host generation 0`, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null } };
+  });
+}
+
+/** Counts the candidates a side applies, and those the browser has finished with. */
+function countCandidates(pc: RTCPeerConnection): { added: number; settled: number } {
+  const count = { added: 0, settled: 0 };
+  const add = pc.addIceCandidate.bind(pc);
+  pc.addIceCandidate = ((candidate?: RTCIceCandidateInit) => {
+    count.added++;
+    return add(candidate).finally(() => count.settled++);
+  }) as typeof pc.addIceCandidate;
+  return count;
 }
 
 /** Delivers the frames waiting for `side`, in order; true if there were any. */
@@ -95,5 +116,44 @@ describe('negotiation', () => {
     await settle(offerer, asker);
     expect(offerer.arrived).to.deep.equal(['audio']);
     expect(offerer.pc.getTransceivers().map((t) => `${t.receiver.track.kind} ${t.currentDirection}`)).to.deep.equal(['audio recvonly']);
+  });
+
+  it('takes at most a bounded number of frames at once from the other side, says so once, and still negotiates', async () => {
+    const pair = await connectedPair();
+    close = pair.close;
+    const { offerer, asker } = pair;
+    const count = countCandidates(asker.pc);
+    // A thousand frames in one go: no browser applies them as fast as they come.
+    for (const frame of junkCandidates(1_000)) asker.negotiation.receive(frame);
+    await until(() => count.settled === count.added && count.added > 0, 'the candidates were not applied');
+    expect(count.added, 'candidates applied').to.equal(MAX_WAITING);
+    expect(asker.floods, 'times the flood was said').to.equal(1);
+    // The pair still negotiates: a camera added afterwards arrives.
+    offerer.pc.addTrack(devices.getVideoTracks()[0], devices);
+    await settle(offerer, asker);
+    expect(asker.arrived).to.deep.equal(['video']);
+    expect(asker.floods, 'times the flood was said').to.equal(1);
+  });
+
+  it('applies at most a bounded number of candidates of one ICE generation, however slowly they come', async () => {
+    const pair = await connectedPair();
+    close = pair.close;
+    const { offerer, asker } = pair;
+    const count = countCandidates(asker.pc);
+    for (let batch = 0; batch < 25; batch++) {
+      for (const frame of junkCandidates(20, batch * 20)) asker.negotiation.receive(frame);
+      await until(() => count.settled === count.added, 'the candidates were not applied');
+    }
+    expect(count.added, 'candidates applied').to.equal(MAX_CANDIDATES);
+    expect(asker.floods, 'times the flood was said').to.equal(1);
+    // An ICE restart is a new generation: its candidates are taken again.
+    offerer.negotiation.restartIce();
+    await until(() => asker.inbox.some((f) => f.t === 'sdp'), 'no offer restarts ICE');
+    await settle(offerer, asker);
+    await until(() => asker.pc.iceConnectionState === 'connected' || asker.pc.iceConnectionState === 'completed', () => `ICE is ${asker.pc.iceConnectionState}`);
+    await until(() => count.settled === count.added, 'the candidates were not applied');
+    const before = count.added;
+    for (const frame of junkCandidates(20, 1_000)) asker.negotiation.receive(frame);
+    await until(() => count.settled === count.added && count.added === before + 20, () => `candidates applied since the restart: ${count.added - before}`);
   });
 });

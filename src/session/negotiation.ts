@@ -12,18 +12,34 @@
  * answered if it did not). Two offers never cross, so there is no rollback: Chromium cannot take
  * an offer of Firefox's over one of its own that it rolled back (their header extension ids
  * collide).
+ *
+ * What the other side sends is bounded: at most MAX_WAITING frames wait to be applied, and at
+ * most MAX_CANDIDATES candidates are applied per ICE generation (a browser's ICE agent slows with
+ * every remote candidate it pairs). The rest are dropped and the host told once: a member whose
+ * frames are dropped is not one that follows the protocol.
  */
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import { Serial } from './serial.js';
 
 export interface NegotiationHost {
   /** Sends a description, a candidate or a request to the other side. */
   send(frame: SdpFrame | IceFrame | RenegotiateFrame): void;
   /** A track of the other side's arrived. */
   track(event: RTCTrackEvent): void;
+  /** The other side sent more than the pair takes: frames were dropped. */
+  flooded(): void;
 }
 
 /** The most transceivers a pair's connection gets: a microphone, a camera and a screen each way, and some room. */
 const MAX_TRANSCEIVERS = 8;
+/**
+ * Frames waiting to be applied, at most. A browser applies a description in a few milliseconds
+ * and a candidate in less; the other side's frames of one negotiation or ICE restart are a few
+ * dozen (a description, a candidate per address, transport and server).
+ */
+export const MAX_WAITING = 64;
+/** Candidates applied per ICE generation of the other side (its ufrag), at most. */
+export const MAX_CANDIDATES = 100;
 
 export class Negotiation {
   private closed = false;
@@ -31,7 +47,10 @@ export class Negotiation {
   /** Another offer is due once the one under way is answered. */
   private again = false;
   /** Descriptions, candidates and requests are taken one after another, in the order they came. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new Serial(MAX_WAITING);
+  /** The other side's ICE generation (the ufrag of its description) and the candidates applied of it. */
+  private generation: { ufrag: string; candidates: number } = { ufrag: '', candidates: 0 };
+  private floodSaid = false;
 
   constructor(
     readonly pc: RTCPeerConnection,
@@ -60,7 +79,7 @@ export class Negotiation {
   /** A description, a candidate or a request from the other side (already checked for shape). */
   receive(frame: SdpFrame | IceFrame | RenegotiateFrame): void {
     // In order: a request that follows an answer is taken once that answer is applied.
-    this.queue = this.queue.then(() => (frame.t === 'renegotiate' ? this.onRequest(frame.kinds) : this.apply(frame))).catch(() => {});
+    if (!this.queue.add(() => (frame.t === 'renegotiate' ? this.onRequest(frame.kinds) : this.apply(frame)))) this.flooded();
   }
 
   close(): void {
@@ -118,6 +137,7 @@ export class Negotiation {
     if (this.closed) return;
     const pc = this.pc;
     if (frame.t === 'ice') {
+      if (++this.generation.candidates > MAX_CANDIDATES) return this.flooded();
       await pc.addIceCandidate(frame.candidate).catch(() => {});
       return;
     }
@@ -126,6 +146,8 @@ export class Negotiation {
     if ((description.type === 'offer') === this.offerer) return;
     if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
     await pc.setRemoteDescription(description);
+    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(description.sdp)?.[1] ?? '';
+    if (ufrag !== this.generation.ufrag) this.generation = { ufrag, candidates: 0 };
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendDescription();
@@ -140,6 +162,12 @@ export class Negotiation {
       this.again = false;
       void this.offer();
     }
+  }
+
+  private flooded(): void {
+    if (this.floodSaid || this.closed) return;
+    this.floodSaid = true;
+    this.host.flooded();
   }
 
   private sendDescription(): void {

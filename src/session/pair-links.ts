@@ -59,6 +59,8 @@ export interface PairLinksHost {
   proofs(): PairProofs | null;
   /** A connection whose other end failed the proof was closed. */
   unproven(id: string): void;
+  /** A connection whose other end sent more than waits for its proof was closed. */
+  flooded(id: string): void;
 }
 
 interface Link {
@@ -105,6 +107,7 @@ export class PairLinks {
       hello: (id) => host.hello(id),
       receive: (conn, data) => this.receive(conn, data),
       unproven: (id) => host.unproven(id),
+      flooded: (id) => host.flooded(id),
     });
   }
 

@@ -19,6 +19,8 @@ export interface PairMediaHost {
   send(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void;
   /** A member's camera and microphone, or shared screen, arrived, changed or went. */
   streamChanged(id: string): void;
+  /** The member sent more descriptions or candidates than the pair takes; the rest were dropped. */
+  flooded(id: string): void;
 }
 
 type Slot = 'audio' | 'video' | 'screen';
@@ -154,6 +156,7 @@ export class PairMedia {
     const negotiation = new Negotiation(pc, this.host.selfId() > id, {
       send: (frame) => this.host.send(id, frame),
       track: (e) => this.onTrack(id, e),
+      flooded: () => this.host.flooded(id),
     });
     const pair: Pair = { negotiation, senders: new Map(), camera: new MediaStream(), screen: new MediaStream(), sources: new Map(), watched: new WeakSet(), screens: new Set(), ready: new Set(), heard: null };
     this.pairs.set(id, pair);

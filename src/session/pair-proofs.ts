@@ -9,6 +9,13 @@
 import type { DataConnection } from 'peerjs';
 import { HelloRepeats } from './hello-repeats.js';
 import { type AuthFrame, type HelloFrame, type ProofFrame, encodeFrame, parseFrame } from './protocol.js';
+import { Serial } from './serial.js';
+
+/**
+ * Frames of one connection waiting while a proof is made or checked, at most. Before its proof a
+ * connection says a few (auth, proof, hello, a ping); one that says more is closed.
+ */
+export const MAX_WAITING = 64;
 
 export interface PairProofs {
   challenge(conn: DataConnection): AuthFrame;
@@ -29,13 +36,15 @@ export interface ProofGateHost {
   receive(conn: DataConnection, data: unknown): void;
   /** A connection whose other end failed the proof was closed. */
   unproven(id: string): void;
+  /** A connection whose other end sent more than waits for its proof was closed. */
+  flooded(id: string): void;
 }
 
 export class ProofGate {
   /** Connections whose other end proved it knows the password. */
   private readonly proven = new WeakSet<DataConnection>();
   /** Frames waiting for a proof to be checked, in order, per connection. */
-  private readonly queues = new WeakMap<DataConnection, Promise<void>>();
+  private readonly queues = new WeakMap<DataConnection, Serial>();
   private readonly repeats = new HelloRepeats();
   /** Connections whose other end's challenge this side answered. */
   private readonly answered = new WeakSet<DataConnection>();
@@ -59,11 +68,13 @@ export class ProofGate {
     const proofs = this.host.proofs();
     // A challenge is answered even on a proven connection: the other end did not get the proof.
     const challenge = typeof data === 'string' && data.includes('"auth"');
-    if (!proofs || (this.proven.has(conn) && !this.queues.has(conn) && !challenge)) return this.host.receive(conn, data);
+    let queue = this.queues.get(conn);
+    if (!proofs || (this.proven.has(conn) && (queue?.idle ?? true) && !challenge)) return this.host.receive(conn, data);
     // Frames are checked one after another: the proof's check is asynchronous.
-    const next = (this.queues.get(conn) ?? Promise.resolve()).then(() => this.proving(proofs, conn, data));
-    this.queues.set(conn, next);
-    void next.finally(() => this.queues.get(conn) === next && this.queues.delete(conn));
+    if (!queue) this.queues.set(conn, (queue = new Serial(MAX_WAITING)));
+    if (queue.add(() => this.proving(proofs, conn, data)) || !conn.open) return;
+    conn.close();
+    this.host.flooded(conn.peer);
   }
 
   /** Nothing but the challenge and the proof counts until the proof checks out. */

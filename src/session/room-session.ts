@@ -172,6 +172,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         retry: (id) => this.members.expects(id) && this.links.dial(id, {}),
         proofs: () => this.privateRoom?.proofs(self) ?? null,
         unproven: (id) => this.reports.unproven(id),
+        flooded: (id) => this.reports.flooded(id),
       },
       this.timing,
     );
@@ -181,6 +182,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       member: (id) => this.members.mediaOf(id),
       send: (id, frame) => this.signals.negotiate(id, frame),
       streamChanged: (id) => this.members.roster.isLinked(id) && this.members.update(id, {}),
+      flooded: (id) => this.reports.flooded(id),
     });
     this.own = new MediaState(
       {
