@@ -223,6 +223,29 @@ for (const [label, server] of [
       await untilEveryoneSeesEveryone([ada, bob]);
     });
 
+    it("a linked member that floods its connection's handshake through the server is taken no further than the handshake, said once, and still read", async () => {
+      const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('handshake'), server);
+      const before = eventsOf(holder, 'rtc-error').length;
+      for (let i = 0; i < 2_000; i++) {
+        const candidate = { candidate: `candidate:${i} 1 udp 2122260223 10.9.${(i >> 8) & 255}.${i & 255} ${1024 + i} typ host generation 0`, sdpMid: '0', sdpMLineIndex: 0 };
+        mallory.raw({ type: 'CANDIDATE', dst: conn.peer, payload: { type: 'data', connectionId: conn.connectionId, candidate } });
+        if (i % 500 === 499) await mallory.flush();
+      }
+      // Mallory's id sorts higher: it makes the pair's offers. One sent through the server after
+      // the flood (the server relays one sender's messages to one peer in order) is answered.
+      const answers: string[] = [];
+      conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && answers.push(data));
+      const pc = conn.peerConnection;
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      await pc.setLocalDescription();
+      mallory.signal(conn.peer, { proto: PROTOCOL, kind: 'negotiation', frame: { t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } } });
+      await until(() => answers.length > 0, 'the offer after the flood is not answered', 15_000);
+      await allRead(holder, conn);
+      const said = eventsOf(holder, 'rtc-error').slice(before).map((e) => `${e.detail.type}: ${e.detail.message}`);
+      expect(said, 'rtc-error').to.deep.equal(['protocol: Ignored a flood of messages from Mallory.']);
+      expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+    });
+
     it('a page of the old protocol that dials a member gets no connection; the member says so once', async () => {
       const room = uniqueRoom('old-dial');
       const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
@@ -383,15 +406,15 @@ for (const [label, server] of [
 
 // These attacks go through data channels and the holder's admissions: the PeerServer only relays.
 /** Ada and Bob in a room, and Mallory linked to its holder: the holder, Mallory's link, and whom the holder shows. */
-async function malloryLinked(room: string) {
-  const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+async function malloryLinked(room: string, server = rtcServer) {
+  const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
   await untilEveryoneSeesEveryone([ada, bob]);
   const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-  const mallory = await Attacker.open(rtcServer);
+  const mallory = await Attacker.open(server);
   const { conn } = await mallory.link(beaconOf(room));
   const others = [holder === ada ? 'Bob' : 'Ada', 'Mallory'];
   await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
-  return { holder, conn, others };
+  return { holder, mallory, conn, others };
 }
 
 /**

@@ -110,6 +110,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         lost: () => this.recovery.lost(),
         beaconLost: () => this.door?.holderGone(this.selfId),
         media: () => this.media.wantsMedia,
+        flooded: (from) => this.reports.flooded(from),
       },
       options.peerFactory,
       peerOptions,

@@ -35,6 +35,8 @@ export interface ServerLinkHost {
   beaconLost(): void;
   /** Whether this page takes part in the call: its connections then come with room for audio and video. */
   media(): boolean;
+  /** `from` sent more candidates for one connection than its handshake takes; the rest were dropped. */
+  flooded(from: string): void;
 }
 
 /** The server gave the id to someone else. */
@@ -42,6 +44,14 @@ export class IdTakenError extends Error {}
 
 /** The largest signal accepted, in characters of its JSON (an intro or a refusal is far smaller; sealed ones are padded). */
 const MAX_SIGNAL = 32 * 1024;
+
+/**
+ * What the gate hands PeerJS for one connection that exists, at most: its handshake takes one
+ * answer (none when the connection was offered to this page) and a candidate per address,
+ * transport and server. After it, the pair negotiates over its own link (negotiation.ts, which
+ * has its own bounds); more is a flood, and a browser slows with every remote candidate it pairs.
+ */
+const HANDSHAKE: Record<'ANSWER' | 'CANDIDATE', number> = { ANSWER: 1, CANDIDATE: 100 };
 
 interface ServerMessage {
   type?: unknown;
@@ -60,6 +70,8 @@ export class ServerLink {
   private readonly timers = new Timers();
   /** Offers to the member peer from ids not known yet. */
   private held: HeldOffers | null = null;
+  /** Answers and candidates handed to PeerJS, per connection. */
+  private readonly handed = new WeakMap<object, Record<'ANSWER' | 'CANDIDATE', number>>();
 
   constructor(
     private readonly host: ServerLinkHost,
@@ -245,9 +257,10 @@ export class ServerLink {
       }
       if (typeof src !== 'string' || !payload || typeof payload !== 'object') return false;
       const connectionId = String(payload.connectionId);
-      const known = !!peer.getConnection(src, connectionId);
+      const conn = peer.getConnection(src, connectionId);
+      const known = !!conn;
       if (type !== 'OFFER') {
-        if (known) return emit(event, ...args);
+        if (conn) return this.hands(conn, type, src) && emit(event, ...args);
         // Never stored for later, unless it follows an offer held a moment.
         held?.follow(src, connectionId, [event, ...args], () => holdSize(payload));
         return false;
@@ -267,6 +280,15 @@ export class ServerLink {
       if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], holdSize(payload));
       return verdict === true && emit(event, ...args);
     };
+  }
+
+  /** Whether an answer or a candidate from `src` for `conn` is still within its handshake. */
+  private hands(conn: object, type: 'ANSWER' | 'CANDIDATE', src: string): boolean {
+    let handed = this.handed.get(conn);
+    if (!handed) this.handed.set(conn, (handed = { ANSWER: 0, CANDIDATE: 0 }));
+    if (++handed[type] <= HANDSHAKE[type]) return true;
+    if (type === 'CANDIDATE' && handed[type] === HANDSHAKE[type] + 1) this.host.flooded(src);
+    return false;
   }
 
   /** The held offers of a new member peer (the last one's are dropped): let through as the gate would, once admitted. */
