@@ -3,6 +3,7 @@
 // each test shows what the victims' pages show while it runs, and that nothing grows.
 import { expect } from '@open-wc/testing';
 import type { DataConnection, Peer } from 'peerjs';
+import { MAX_FRESH } from '../src/session/roster.js';
 import { rtcServer, stockServer } from './env.js';
 import {
   addParticipant,
@@ -231,16 +232,31 @@ for (const [label, server] of [
         mallory.raw({ type: 'CANDIDATE', dst: conn.peer, payload: { type: 'data', connectionId: conn.connectionId, candidate } });
         if (i % 500 === 499) await mallory.flush();
       }
-      // Mallory's id sorts higher: it makes the pair's offers. One sent through the server after
-      // the flood (the server relays one sender's messages to one peer in order) is answered.
-      const answers: string[] = [];
-      conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && answers.push(data));
-      const pc = conn.peerConnection;
-      pc.addTransceiver('video', { direction: 'recvonly' });
-      await pc.setLocalDescription();
-      mallory.signal(conn.peer, { proto: PROTOCOL, kind: 'negotiation', frame: { t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } } });
-      await until(() => answers.length > 0, 'the offer after the flood is not answered', 15_000);
+      await answeredThroughServer(mallory, conn);
       await allRead(holder, conn);
+      const said = eventsOf(holder, 'rtc-error').slice(before).map((e) => `${e.detail.type}: ${e.detail.message}`);
+      expect(said, 'rtc-error').to.deep.equal(['protocol: Ignored a flood of messages from Mallory.']);
+      expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+    });
+
+    it('a linked member that offers fresh connections over and over gets a few built, and is said to flood once', async () => {
+      const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('fresh'), server);
+      const before = eventsOf(holder, 'rtc-error').length;
+      const built = countPeerConnections(holder.frame);
+      const scratch = new RTCPeerConnection();
+      scratch.createDataChannel('x');
+      await scratch.setLocalDescription();
+      const sdp = scratch.localDescription!.sdp;
+      scratch.close();
+      for (let i = 0; i < 300; i++) {
+        const connectionId = `dc_fresh${i}`;
+        const payload = { type: 'data', connectionId, sdp: { type: 'offer', sdp }, metadata: { proto: PROTOCOL, kind: 'mesh' }, serialization: 'raw', reliable: true, label: connectionId, browser: 'chrome' };
+        mallory.raw({ type: 'OFFER', dst: conn.peer, payload });
+        if (i % 50 === 49) await mallory.flush();
+      }
+      await answeredThroughServer(mallory, conn);
+      await allRead(holder, conn);
+      expect(built.created(), 'peer connections built').to.equal(MAX_FRESH);
       const said = eventsOf(holder, 'rtc-error').slice(before).map((e) => `${e.detail.type}: ${e.detail.message}`);
       expect(said, 'rtc-error').to.deep.equal(['protocol: Ignored a flood of messages from Mallory.']);
       expect(showsOnly(holder, others), seen(holder)).to.equal(true);
@@ -426,6 +442,21 @@ async function allRead(holder: TestParticipant, conn: DataConnection): Promise<v
   await until(() => !!holder.call.participants.find((x) => x.name === 'Mallory')?.mic, 'what Mallory sent was not all read', 15_000);
 }
 
+/**
+ * Mallory's id sorts higher, so it makes the pair's offers: one sent through the server, after
+ * whatever Mallory sent there before (the server relays one sender's messages to one peer in
+ * order), is answered over the link once everything before it has been taken.
+ */
+async function answeredThroughServer(mallory: Attacker, conn: DataConnection): Promise<void> {
+  const answers: string[] = [];
+  conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && answers.push(data));
+  const pc = conn.peerConnection;
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  await pc.setLocalDescription();
+  mallory.signal(conn.peer, { proto: PROTOCOL, kind: 'negotiation', frame: { t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } } });
+  await until(() => answers.length > 0, 'an offer through the server is not answered', 15_000);
+}
+
 describe('hostile peers in a room', () => {
   afterEach(() => {
     destroyAttackers();
@@ -587,4 +618,5 @@ describe('hostile peers in a room', () => {
     video.srcObject = null;
   });
 });
+
 

@@ -47,6 +47,8 @@ export interface MemberDoor {
 export interface MemberReports {
   otherVersion(from: string, what: unknown): void;
   duplicateName(from: string): void;
+  /** A member sent more than the page takes; the rest was refused. */
+  flooded(from: string): void;
   forget(from: string): void;
 }
 
@@ -128,7 +130,11 @@ export class Membership {
     if (nonce !== undefined) return !!this.host.door()?.answers(nonce);
     // A linked member replacing a broken connection, or one the room let in; one not heard of may
     // be a newcomer whose dial came ahead of the holder's word of it.
-    if (this.roster.isLinked(from)) return true;
+    if (this.roster.isLinked(from)) {
+      if (this.roster.mayReplace(from)) return true;
+      this.host.reports.flooded(from);
+      return false;
+    }
     if (!this.roster.has(from)) return 'later';
     return this.host.links.pendingCount < this.host.maxPending && this.hasRoom();
   }

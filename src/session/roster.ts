@@ -37,11 +37,19 @@ export const MAX_UNLINKED = 64;
 const MAX_GONE = 512;
 /** Gone for good (`gone`'s value for members that left). */
 const FOREVER = Number.POSITIVE_INFINITY;
+/**
+ * Fresh connections a linked member may offer in a minute. Its link is replaced only after a
+ * break, once two ICE restarts failed, and then one attempt every few seconds (pair-health.ts);
+ * each offer past that would have the browser build a peer connection for nothing.
+ */
+export const MAX_FRESH = 6;
 
 export class Roster {
   private readonly members = new Map<string, Member>();
   /** Departed ids, and until when each is kept out (ms since the epoch). */
   private readonly gone = new Map<string, number>();
+  /** When each linked member offered its fresh connections of the last minute. */
+  private readonly fresh = new Map<string, number[]>();
 
   get(id: string): Member | undefined {
     return this.members.get(id);
@@ -143,12 +151,22 @@ export class Roster {
   remove(id: string, until = FOREVER): Member | undefined {
     const m = this.members.get(id);
     this.members.delete(id);
+    this.fresh.delete(id);
     // Re-inserted, so that the oldest entry is the first to be dropped.
     const kept = Math.max(this.gone.get(id) ?? 0, until);
     this.gone.delete(id);
     this.gone.set(id, kept);
     if (this.gone.size > MAX_GONE) this.gone.delete(this.gone.keys().next().value!);
     return m;
+  }
+
+  /** A linked member offers a fresh connection: false when it offered MAX_FRESH in the last minute. */
+  mayReplace(id: string, now = Date.now()): boolean {
+    const times = (this.fresh.get(id) ?? []).filter((t) => now - t < 60_000);
+    const allowed = times.length < MAX_FRESH;
+    if (allowed) times.push(now);
+    this.fresh.set(id, times);
+    return allowed;
   }
 
   /** Holds an unlinked member's place until `until` at least (its connection makes progress). */
@@ -177,5 +195,6 @@ export class Roster {
   clear(): void {
     this.members.clear();
     this.gone.clear();
+    this.fresh.clear();
   }
 }
