@@ -97,7 +97,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.reports = new Reports({ tell: (error) => this.emit('error', error), nameOf: (id) => this.members.roster.get(id)?.name || 'another participant' });
     this.serverLink = new ServerLink(
       {
-        signal: (to, from, what) => void this.signals.receive(to, from, what),
+        signal: (to, from, what) => this.signals.receive(to, from, what),
         admits: (from, kind, meta) => this.members.admits(from, kind, meta),
         connection: (conn) => {
           this.links.accept(conn);

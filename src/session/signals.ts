@@ -6,7 +6,15 @@
  * The server link carries them and keeps them from PeerJS (server-link.ts, the gate).
  */
 import { type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, PROTOCOL, metadata, otherVersion, parseNegotiation, parseWelcome } from './protocol.js';
+import { Serial } from './serial.js';
 import type { PeerRole } from './server-link.js';
+
+/**
+ * Sealed signals waiting to be opened, at most; more are dropped. A page gets a few at once (the
+ * questions of newcomers, a broken pair's negotiation); only the server or someone who knows
+ * the password can send more.
+ */
+export const MAX_OPENING = 64;
 
 /** A private room's sealing (private-room.ts fits). */
 export interface Sealing {
@@ -41,6 +49,9 @@ export interface SignalsHost {
 }
 
 export class Signals {
+  /** Sealed signals are opened one after another, so that a pair's negotiation stays in order. */
+  private readonly opening = new Serial(MAX_OPENING);
+
   constructor(private readonly host: SignalsHost) {}
 
   /** Sends a signal; in a private room, sealed (only its kind stays readable). */
@@ -51,11 +62,16 @@ export class Signals {
   }
 
   /** A signal from `from` to this page's member or beacon peer. */
-  async receive(to: PeerRole, from: string, what: unknown): Promise<void> {
+  receive(to: PeerRole, from: string, what: unknown): void {
     if (otherVersion(what)) return this.host.otherVersion(from, what);
     const room = this.host.sealing();
-    const plain = room ? await room.openSignal(what, from, this.idOf(to)) : what;
-    if (!plain || this.host.isOver()) return;
+    if (!room) return this.take(to, from, what);
+    this.opening.add(async () => this.take(to, from, await room.openSignal(what, from, this.idOf(to))));
+  }
+
+  /** A signal opened (or one of an open room): handed to the part it is for. */
+  private take(to: PeerRole, from: string, plain: unknown): void {
+    if (!plain || typeof plain !== 'object' || this.host.isOver()) return;
     const negotiation = to === 'member' && this.host.isLinked(from) ? parseNegotiation(plain) : null;
     if (negotiation) return this.host.negotiation(from, negotiation);
     if (to === 'beacon') this.host.toBeacon(from, plain);
