@@ -27,6 +27,7 @@ import {
   countPeerConnections,
   destroyAttackers,
   hello,
+  junkCandidate,
   lowId,
   nonce,
   send,
@@ -228,11 +229,10 @@ for (const [label, server] of [
       const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('handshake'), server);
       const before = eventsOf(holder, 'rtc-error').length;
       for (let i = 0; i < 2_000; i++) {
-        const candidate = { candidate: `candidate:${i} 1 udp 2122260223 10.9.${(i >> 8) & 255}.${i & 255} ${1024 + i} typ host generation 0`, sdpMid: '0', sdpMLineIndex: 0 };
-        mallory.raw({ type: 'CANDIDATE', dst: conn.peer, payload: { type: 'data', connectionId: conn.connectionId, candidate } });
+        mallory.raw({ type: 'CANDIDATE', dst: conn.peer, payload: { type: 'data', connectionId: conn.connectionId, candidate: junkCandidate(i) } });
         if (i % 500 === 499) await mallory.flush();
       }
-      await answeredThroughServer(mallory, conn);
+      await offerAnswered(mallory, conn, 'server');
       await allRead(holder, conn);
       const said = eventsOf(holder, 'rtc-error').slice(before).map((e) => `${e.detail.type}: ${e.detail.message}`);
       expect(said, 'rtc-error').to.deep.equal(['protocol: Ignored a flood of messages from Mallory.']);
@@ -254,7 +254,7 @@ for (const [label, server] of [
         mallory.raw({ type: 'OFFER', dst: conn.peer, payload });
         if (i % 50 === 49) await mallory.flush();
       }
-      await answeredThroughServer(mallory, conn);
+      await offerAnswered(mallory, conn, 'server');
       await allRead(holder, conn);
       expect(built.created(), 'peer connections built').to.equal(MAX_FRESH);
       const said = eventsOf(holder, 'rtc-error').slice(before).map((e) => `${e.detail.type}: ${e.detail.message}`);
@@ -443,18 +443,21 @@ async function allRead(holder: TestParticipant, conn: DataConnection): Promise<v
 }
 
 /**
- * Mallory's id sorts higher, so it makes the pair's offers: one sent through the server, after
- * whatever Mallory sent there before (the server relays one sender's messages to one peer in
- * order), is answered over the link once everything before it has been taken.
+ * Mallory's id sorts higher, so it makes the pair's offers: one sent over the link, or through the
+ * server after whatever Mallory sent there before (the server relays one sender's messages to one
+ * peer in order), is answered over the link once everything before it has been taken.
  */
-async function answeredThroughServer(mallory: Attacker, conn: DataConnection): Promise<void> {
+async function offerAnswered(mallory: Attacker, conn: DataConnection, path: 'link' | 'server'): Promise<void> {
   const answers: string[] = [];
   conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && answers.push(data));
   const pc = conn.peerConnection;
   pc.addTransceiver('video', { direction: 'recvonly' });
   await pc.setLocalDescription();
-  mallory.signal(conn.peer, { proto: PROTOCOL, kind: 'negotiation', frame: { t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } } });
-  await until(() => answers.length > 0, 'an offer through the server is not answered', 15_000);
+  const description = { type: 'offer', sdp: pc.localDescription!.sdp };
+  if (path === 'link') send(conn, { v: 1, t: 'sdp', description });
+  else mallory.signal(conn.peer, { proto: PROTOCOL, kind: 'negotiation', frame: { t: 'sdp', description } });
+  await until(() => answers.length > 0, `an offer over the ${path} is not answered`, 15_000);
+  expect(JSON.parse(answers[0]).description.type).to.equal('answer');
 }
 
 describe('hostile peers in a room', () => {
@@ -567,27 +570,17 @@ describe('hostile peers in a room', () => {
   });
 
   it('a linked member that floods the negotiation with candidates is taken no further than the pair takes, said once, and still answered', async () => {
-    const { holder, conn, others } = await malloryLinked(uniqueRoom('candidates'));
+    const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('candidates'));
     const before = eventsOf(holder, 'rtc-error').length;
-    const candidate = (i: number) =>
-      JSON.stringify({ v: 1, t: 'ice', candidate: { candidate: `candidate:${i} 1 udp 2122260223 10.9.${(i >> 8) & 255}.${i & 255} ${1024 + i} typ host generation 0`, sdpMid: '0', sdpMLineIndex: 0 } });
     for (let i = 0; i < 20_000; i++) {
-      send(conn, candidate(i));
+      send(conn, { v: 1, t: 'ice', candidate: junkCandidate(i) });
       if (i % 1000 === 999) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 1024 * 1024, 'the channel does not drain', 10_000);
     }
     await allRead(holder, conn);
     const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(notices(holder), 'notices').to.have.length(1);
-    // Mallory's id sorts higher: it makes the pair's offers. One made now is answered.
-    const answers: string[] = [];
-    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && answers.push(data));
-    const pc = conn.peerConnection;
-    pc.addTransceiver('video', { direction: 'recvonly' });
-    await pc.setLocalDescription();
-    send(conn, { v: 1, t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } });
-    await until(() => answers.length > 0, 'the offer after the flood is not answered', 10_000);
-    expect(JSON.parse(answers[0]).description.type).to.equal('answer');
+    await offerAnswered(mallory, conn, 'link');
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
   });
 

@@ -1,6 +1,7 @@
 // The pair's own negotiation, on two real peer connections in one page. Frames between the two
 // sides wait in a queue until the test delivers them, so it decides what crosses what.
 import { expect } from '@open-wc/testing';
+import { junkCandidate } from '../../test/fixtures/attacker.js';
 import { until } from '../../test/helpers.js';
 import { MAX_CANDIDATES, MAX_WAITING, Negotiation } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
@@ -43,10 +44,7 @@ async function connectedPair(): Promise<{ offerer: Side; asker: Side; close(): v
 
 /** Candidates for addresses nobody has, as a hostile member would send them by the thousand. */
 function junkCandidates(count: number, from = 0): IceFrame[] {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k;
-    return { t: 'ice', candidate: { candidate: `candidate:${i} 1 udp 2122260223 10.9.${i >> 8 & 255}.${i & 255} ${1024 + i} typ host generation 0`, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null } };
-  });
+  return Array.from({ length: count }, (_, k) => ({ t: 'ice', candidate: junkCandidate(from + k) }));
 }
 
 /** Counts the candidates a side applies, and those the browser has finished with. */
