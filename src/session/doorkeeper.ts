@@ -11,6 +11,7 @@
  */
 import { admits, backoff, takeoverDelay } from './mesh.js';
 import { type MemberInfo, type IntroSignal, metadata, parseIntro, parseFull } from './protocol.js';
+import { RecentEvents } from './recent-events.js';
 import type { PeerRole } from './server-link.js';
 import { SessionError, type SessionTiming, sleep } from './types.js';
 
@@ -64,7 +65,8 @@ export class Doorkeeper {
   private waiter: ((answer: Answer | null) => void) | null = null;
   private healing = false;
   private wake: (() => void) | null = null;
-  private intros: number[] = [];
+  /** Questions handled in the last 10 s, INTRO_RATE at most. */
+  private readonly intros = new RecentEvents(INTRO_RATE, 10_000);
   private warned = false;
   /** Whether a member's link said hello to this page under this id: the others may have timed it out since. */
   private member = false;
@@ -163,7 +165,7 @@ export class Doorkeeper {
       this.host.tellHolder(newcomer, intro.nonce);
       return;
     }
-    if (!this.rateAllows()) return;
+    if (!this.intros.take()) return;
     if (!admits(this.host.places(newcomer), 0, this.maxParticipants)) {
       // From the beacon id, so that the newcomer knows who says it.
       this.host.signal('beacon', newcomer, { ...metadata('full'), max: this.maxParticipants, nonce: intro.nonce });
@@ -295,13 +297,6 @@ export class Doorkeeper {
     );
   }
 
-  private rateAllows(): boolean {
-    const now = Date.now();
-    this.intros = this.intros.filter((t) => now - t < 10_000);
-    if (this.intros.length >= INTRO_RATE) return false;
-    this.intros.push(now);
-    return true;
-  }
 }
 
 function newNonce(): string {

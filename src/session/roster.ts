@@ -9,6 +9,7 @@
  * member can name only so many others.
  */
 import type { MemberInfo } from './protocol.js';
+import { RecentEvents } from './recent-events.js';
 
 export type Stage = 'known' | 'admitted' | 'linked';
 
@@ -48,8 +49,8 @@ export class Roster {
   private readonly members = new Map<string, Member>();
   /** Departed ids, and until when each is kept out (ms since the epoch). */
   private readonly gone = new Map<string, number>();
-  /** When each linked member offered its fresh connections of the last minute. */
-  private readonly fresh = new Map<string, number[]>();
+  /** The fresh connections each linked member offered in the last minute. */
+  private readonly fresh = new Map<string, RecentEvents>();
 
   get(id: string): Member | undefined {
     return this.members.get(id);
@@ -162,11 +163,9 @@ export class Roster {
 
   /** A linked member offers a fresh connection: false when it offered MAX_FRESH in the last minute. */
   mayReplace(id: string, now = Date.now()): boolean {
-    const times = (this.fresh.get(id) ?? []).filter((t) => now - t < 60_000);
-    const allowed = times.length < MAX_FRESH;
-    if (allowed) times.push(now);
-    this.fresh.set(id, times);
-    return allowed;
+    let recent = this.fresh.get(id);
+    if (!recent) this.fresh.set(id, (recent = new RecentEvents(MAX_FRESH, 60_000)));
+    return recent.take(now);
   }
 
   /** Holds an unlinked member's place until `until` at least (its connection makes progress). */
