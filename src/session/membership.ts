@@ -5,7 +5,8 @@
  * linked, updated or removed, and where each frame from a linked member goes. The records are
  * the roster's (roster.ts); what the page is told of them is participants.ts's.
  */
-import { DialBudget, admits, shouldDial } from './mesh.js';
+import { Gossip } from './gossip.js';
+import { admits } from './mesh.js';
 import { Participants } from './participants.js';
 import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, type StateFrame, isConnectionMetadata, otherVersion } from './protocol.js';
 import { Roster } from './roster.js';
@@ -79,19 +80,10 @@ export interface MembershipHost {
 
 type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'screen'>>;
 
-/** Ids learnt from gossip are dialled in a burst of this many, then… */
-const GOSSIP_BURST = 16;
-/** …this many a second; the rest wait for the heartbeat (dialWaiting). */
-const GOSSIP_RATE = 4;
-
 export class Membership {
   readonly roster = new Roster();
   readonly shown: Participants;
-  private readonly gossipDials = new DialBudget(GOSSIP_BURST, GOSSIP_RATE);
-  /** Ids learnt from gossip that are ours to dial but wait for the budget (at most the roster's unlinked members). */
-  private readonly waiting = new Set<string>();
-  /** When this page last told its links whom it is linked to, on the heartbeat. */
-  private gossipedAt = Date.now();
+  private readonly gossip: Gossip;
 
   constructor(private readonly host: MembershipHost) {
     this.shown = new Participants({
@@ -101,6 +93,18 @@ export class Membership {
       stream: (id) => host.media.stream(id),
       screen: (id) => host.media.screenOf(id),
       connection: (id) => host.links.connection(id),
+    });
+    this.gossip = new Gossip({
+      selfId: () => host.selfId(),
+      isOver: () => this.isOver(),
+      known: (id) => this.roster.isLinked(id) || host.links.knows(id) || this.roster.isGone(id),
+      know: (id) => this.roster.know({ id, name: '', media: false }, this.placeDeadline()),
+      expects: (id) => this.expects(id),
+      hasRoom: () => this.hasRoom(),
+      dial: (id) => host.links.dial(id, {}),
+      linkedIds: () => this.linkedIds(),
+      broadcast: (frame) => host.links.broadcast(frame),
+      every: () => host.gossipEvery(),
     });
   }
 
@@ -155,7 +159,7 @@ export class Membership {
     const selfId = this.host.selfId();
     for (const m of welcome) if (m.id !== selfId) this.roster.know(m, until, 'known', this.host.phase() === 'joining');
     this.host.door()?.welcomed(holder, welcome);
-    this.learn(welcome.map((m) => m.id).filter((m) => m !== holder));
+    this.gossip.learn(welcome.map((m) => m.id).filter((m) => m !== holder));
   }
 
   /** As the holder: holds a place for a newcomer and tells the members; false when no room is left. */
@@ -193,18 +197,9 @@ export class Membership {
     this.host.emit('participant-joined', this.shown.of(id));
     if (twin) this.host.reports.duplicateName(id);
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
-    this.gossip();
-    this.learn(hello.peers, true);
+    this.gossip.tell();
+    this.gossip.learn(hello.peers, true);
     this.attachMedia(id, hello.view);
-  }
-
-  /**
-   * Tells every linked member whom this page is linked to: when it links someone, and every
-   * `gossip` period, so that both ends of a pair that never met (their dials failed past their
-   * places) hear of each other again and the one whose turn it is dials.
-   */
-  gossip(): void {
-    this.host.links.broadcast({ t: 'peers', ids: this.linkedIds() });
   }
 
   /** The member's link was replaced by a fresh connection: media moves to it (`missed` as in linked). */
@@ -251,11 +246,9 @@ export class Membership {
     const core = frame as CoreFrame;
     switch (core.t) {
       case 'peers':
-        return this.learn(core.ids, true);
+        return this.gossip.learn(core.ids, true);
       case 'state':
-        if (core.name && core.name !== this.roster.get(id)?.name) this.renamed(id, core.name);
-        this.update(id, { media: core.media, mic: core.mic, cam: core.cam, screen: core.screen ?? '' });
-        return this.host.media.update(id);
+        return this.changed(id, core);
       case 'view':
         return this.host.media.viewedAt(id, core.height);
       case 'sdp':
@@ -277,6 +270,13 @@ export class Membership {
       default:
         this.host.emit('frame', this.shown.of(id), frame as ExtensionFrame);
     }
+  }
+
+  /** A member's `state`: its name, and what it sends and takes of the call. */
+  private changed(id: string, state: StateFrame): void {
+    if (state.name && state.name !== this.roster.get(id)?.name) this.renamed(id, state.name);
+    this.update(id, { media: state.media, mic: state.mic, cam: state.cam, screen: state.screen ?? '' });
+    this.host.media.update(id);
   }
 
   /** Applies a change to a linked member and tells the listeners. */
@@ -334,7 +334,7 @@ export class Membership {
   }
 
   clear(): void {
-    this.waiting.clear();
+    this.gossip.clear();
     this.roster.clear();
     this.shown.clear();
   }
@@ -344,45 +344,10 @@ export class Membership {
     return admits(this.roster.linked().length, 0, this.host.maxParticipants);
   }
 
-  /**
-   * Handles ids learnt from a welcome, a hello or a gossip frame: dials those it is ours to dial.
-   * Gossip is dialled at a bounded rate (a linked member could list hundreds of invented ids);
-   * what the budget cannot dial now waits for the heartbeat.
-   */
-  private learn(ids: Iterable<string>, gossip = false): void {
-    const selfId = this.host.selfId();
-    if (this.isOver() || !selfId) return;
-    const until = this.placeDeadline();
-    for (const id of ids) {
-      if (id === selfId || this.roster.isLinked(id) || this.host.links.knows(id) || this.roster.isGone(id)) continue;
-      // Bounded: the roster takes only so many members that are not linked yet.
-      if (!this.roster.know({ id, name: '', media: false }, until)) break;
-      if (!shouldDial(selfId, id) || !this.hasRoom()) continue;
-      if (!gossip || this.gossipDials.take()) this.host.links.dial(id, {});
-      else this.waiting.add(id);
-    }
-  }
-
   /** On the heartbeat: places that lapsed are forgotten, waiting dials made, and now and then the links told whom this page is linked to. */
   beat(): void {
     this.roster.prune();
-    this.dialWaiting();
-    const now = Date.now();
-    if (now - this.gossipedAt < this.host.gossipEvery()) return;
-    this.gossipedAt = now;
-    this.gossip();
-  }
-
-  /** Dials the ids learnt from gossip that waited for the budget, while they are expected. */
-  private dialWaiting(): void {
-    for (const id of [...this.waiting]) {
-      if (!this.expects(id)) this.waiting.delete(id);
-      else if (!this.gossipDials.take()) return;
-      else {
-        this.waiting.delete(id);
-        this.host.links.dial(id, {});
-      }
-    }
+    this.gossip.beat();
   }
 
   /** Media runs on the member's connection, its camera sized to the height the member's hello asked for (video-sizes.ts). */
