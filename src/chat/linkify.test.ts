@@ -19,6 +19,13 @@ describe('linkify', () => {
     });
   });
 
+  it('cuts closing brackets and punctuation at the end only while they are unbalanced, however many there are', () => {
+    expect(linkify(`http://a.org/${')'.repeat(1_990)}`)[0]).to.deep.equal({ text: 'http://a.org/', href: 'http://a.org/' });
+    expect(linkify('https://x.org/[a](b{c}).!)]')[0]).to.deep.equal({ text: 'https://x.org/[a](b{c})', href: 'https://x.org/[a](b%7Bc%7D)' });
+    const nested = `https://x.org/${'('.repeat(900)}${')'.repeat(1_000)}`;
+    expect(linkify(nested)[0].text).to.equal(nested.slice(0, -100));
+  });
+
   it('never links other schemes or markup', () => {
     for (const text of [
       'javascript:alert(1)',

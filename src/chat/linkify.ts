@@ -5,23 +5,29 @@ export interface TextPart {
 }
 
 const CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const TRAILING = /[.,;:!?'"*_~]$/;
+/** Punctuation that ends a sentence rather than a link. */
+const TRAILING = new Set('.,;:!?\'"*_~');
+/** The opening bracket of each closing one. */
+const OPENING: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
-/** Cuts punctuation that ends a sentence rather than the link, and unbalanced closing brackets. */
+/**
+ * Cuts punctuation that ends a sentence rather than the link, and unbalanced closing brackets.
+ * Brackets are counted once and the counts kept as the end is cut, so a link of thousands of
+ * brackets costs one pass, not one pass per bracket.
+ */
 function trimLink(link: string): string {
-  for (;;) {
-    if (TRAILING.test(link)) {
-      link = link.slice(0, -1);
-      continue;
-    }
-    const close = link.at(-1);
-    const open = close === ')' ? '(' : close === ']' ? '[' : close === '}' ? '{' : '';
-    if (open && link.split(open).length < link.split(close!).length) {
-      link = link.slice(0, -1);
-      continue;
-    }
-    return link;
+  const count = new Map<string, number>();
+  for (const c of link) if ('()[]{}'.includes(c)) count.set(c, (count.get(c) ?? 0) + 1);
+  const n = (c: string) => count.get(c) ?? 0;
+  let end = link.length;
+  for (; end > 0; end--) {
+    const c = link[end - 1];
+    if (TRAILING.has(c)) continue;
+    const open = OPENING[c];
+    if (!open || n(open) >= n(c)) break;
+    count.set(c, n(c) - 1);
   }
+  return link.slice(0, end);
 }
 
 /**
