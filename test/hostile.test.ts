@@ -3,6 +3,7 @@
 // each test shows what the victims' pages show while it runs, and that nothing grows.
 import { expect } from '@open-wc/testing';
 import type { DataConnection, Peer } from 'peerjs';
+import { STATE_EVERY } from '../src/session/membership.js';
 import { MAX_FRESH } from '../src/session/roster.js';
 import { rtcServer, stockServer } from './env.js';
 import {
@@ -567,6 +568,31 @@ describe('hostile peers in a room', () => {
     await until(() => shown().join() === `${present}#1,${present.toLowerCase()}#2`, () => `${holder.name} shows ${shown()}`, 15_000);
     const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
     expect(types.sort(), 'rtc-error types').to.deep.equal(['duplicate-name', 'protocol']);
+  });
+
+  it('a linked member that switches its microphone on and off thousands of times is shown switching a few times a second, and ends as it last said', async () => {
+    const { holder, conn, others } = await malloryLinked(uniqueRoom('toggles'));
+    // Every time the holder's page shows Mallory's microphone going off (its nodes are the frame's, not this window's Elements).
+    const shownOff: number[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if ((n as Element).classList?.contains('mic-off')) shownOff.push(performance.now());
+    });
+    observer.observe(holder.call.shadowRoot!, { childList: true, subtree: true });
+    for (let i = 0; i < 5_000; i++) {
+      send(conn, { v: 1, t: 'state', media: true, mic: i % 2 === 1, cam: false });
+      // In bursts of an odd number, so that the toggles come over several of the pace's turns,
+      // and the last of a burst says off and on by turns.
+      if (i % 201 === 200) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) === 0, 'the channel does not drain', 10_000);
+    }
+    // The last state says the microphone is on.
+    await allRead(holder, conn);
+    observer.disconnect();
+    const seconds = ((shownOff.at(-1) ?? 0) - (shownOff[0] ?? 0)) / 1000;
+    // Off and on again take two turns of the pace.
+    const most = Math.floor((seconds * 1000) / (2 * STATE_EVERY)) + 2;
+    expect(shownOff.length, `shown going off ${shownOff.length} times in ${seconds.toFixed(1)} s`).to.be.at.most(most);
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+    expect(part(holder.call, 'mic-off'), 'the microphone shown on at the end').to.have.length(0);
   });
 
   it('a linked member that floods the negotiation with candidates is taken no further than the pair takes, said once, and still answered', async () => {

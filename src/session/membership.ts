@@ -7,6 +7,7 @@
  */
 import { Gossip } from './gossip.js';
 import { admits } from './mesh.js';
+import { Paced } from './paced.js';
 import { Participants } from './participants.js';
 import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, type StateFrame, isConnectionMetadata, otherVersion } from './protocol.js';
 import { Roster } from './roster.js';
@@ -80,10 +81,14 @@ export interface MembershipHost {
 
 type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'screen'>>;
 
+/** A member's `state` frames are applied at most once in this many ms; the latest of those that come sooner waits (paced.ts). */
+export const STATE_EVERY = 100;
+
 export class Membership {
   readonly roster = new Roster();
   readonly shown: Participants;
   private readonly gossip: Gossip;
+  private readonly states = new Paced<StateFrame>(STATE_EVERY, (id, state) => this.changed(id, state));
 
   constructor(private readonly host: MembershipHost) {
     this.shown = new Participants({
@@ -205,6 +210,8 @@ export class Membership {
   /** The member's link was replaced by a fresh connection: media moves to it (`missed` as in linked). */
   replaced(id: string, hello: HelloFrame, missed: StateFrame | null): void {
     if (missed) this.host.links.send(id, missed);
+    // A state that waited for its turn was sent before this hello.
+    this.states.forget(id);
     this.update(id, hello);
     this.attachMedia(id, hello.view);
     // Whatever was under way on the old connection (a message, a file) may be lost.
@@ -248,7 +255,7 @@ export class Membership {
       case 'peers':
         return this.gossip.learn(core.ids, true);
       case 'state':
-        return this.changed(id, core);
+        return this.states.offer(id, core);
       case 'view':
         return this.host.media.viewedAt(id, core.height);
       case 'sdp':
@@ -272,8 +279,9 @@ export class Membership {
     }
   }
 
-  /** A member's `state`: its name, and what it sends and takes of the call. */
+  /** A member's `state`, in its turn: its name, and what it sends and takes of the call. */
   private changed(id: string, state: StateFrame): void {
+    if (!this.roster.isLinked(id)) return;
     if (state.name && state.name !== this.roster.get(id)?.name) this.renamed(id, state.name);
     this.update(id, { media: state.media, mic: state.mic, cam: state.cam, screen: state.screen ?? '' });
     this.host.media.update(id);
@@ -319,6 +327,7 @@ export class Membership {
     const last = this.roster.isLinked(id) ? this.shown.of(id) : null;
     this.host.links.close(id);
     this.host.media.detach(id);
+    this.states.forget(id);
     const namesakes = this.shown.namesakes(id);
     this.roster.remove(id, reason === 'timeout' ? Date.now() + this.host.keepOut() : undefined);
     this.shown.changed(id);
@@ -335,6 +344,7 @@ export class Membership {
 
   clear(): void {
     this.gossip.clear();
+    this.states.clear();
     this.roster.clear();
     this.shown.clear();
   }
