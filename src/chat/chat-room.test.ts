@@ -478,6 +478,22 @@ describe('ChatRoom', () => {
     ]);
   });
 
+  it('keeps at most a number of received files, however small', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada');
+    const bob = net.add('rtc-b', 'Bob', {}, { keepFiles: 2 });
+    await net.linkChats(ada, bob);
+    for (let i = 1; i <= 4; i++) expect((await ada.room.sendFile(new Blob(i % 2 ? [] : ['x']), `f${i}.txt`))!.state).to.equal('done');
+    const files = () => bob.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' ? [e.data.file] : []));
+    await until(() => files().filter((f) => f.state === 'done').length === 4, 'the files did not arrive');
+    expect(files().map((f) => [f.name, f.released])).to.deep.equal([
+      ['f1.txt', true],
+      ['f2.txt', true],
+      ['f3.txt', false],
+      ['f4.txt', false],
+    ]);
+  });
+
   it('sends files with back-pressure, verified on arrival, to everyone present', async () => {
     const net = new Net();
     const [ada, bob, cy] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-c', 'Cy')];

@@ -37,6 +37,8 @@ interface PeerState {
  * files leave the latest two.
  */
 export const KEEP_BYTES = 100 * 1024 * 1024;
+/** …and in number: however small the files, at most this many are kept (the oldest released first). */
+export const KEEP_FILES = 100;
 /** Relayed lines removed when their author linked, remembered (oldest forgotten first) so that the author's own copy is announced again only if it differs. */
 const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
@@ -84,7 +86,7 @@ export class ChatRoom {
         allow: (from) => this.#allow(from),
         invalid: (from) => this.#invalid(from),
       },
-      options.keepBytes ?? KEEP_BYTES,
+      { bytes: options.keepBytes ?? KEEP_BYTES, files: options.keepFiles ?? KEEP_FILES },
       options.idleTimeout ?? IDLE_TIMEOUT,
     );
     this.setLimits(limits);

@@ -57,11 +57,12 @@ export class FileTransfers {
 
   constructor(
     private readonly host: FilesHost,
-    keepBytes: number,
+    /** The most bytes and files kept for download. */
+    keep: { bytes: number; files: number },
     /** How long (ms) a transfer being received may go quiet before it fails. */
     private readonly idle: number,
   ) {
-    this.#kept = new KeptFiles(keepBytes, () => host.changed());
+    this.#kept = new KeptFiles(keep, () => host.changed());
   }
 
   /** Transfers go over `transport` from now on. */

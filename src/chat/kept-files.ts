@@ -3,8 +3,9 @@ import type { IncomingFile } from './incoming-file.js';
 import type { LocalEntry } from './store.js';
 
 /**
- * Received files kept for download, oldest first: past `limit` bytes the oldest are released
- * (the newest always stays), and their lines say they are no longer kept.
+ * Received files kept for download, oldest first: past `limit.bytes` in all or `limit.files`
+ * files the oldest are released (the newest always stays), and their lines say they are no
+ * longer kept.
  */
 export class KeptFiles {
   #kept: { file: IncomingFile; entry: LocalEntry<ChatLine> }[] = [];
@@ -12,7 +13,7 @@ export class KeptFiles {
 
   /** `changed` is told when lines changed. */
   constructor(
-    private readonly limit: number,
+    private readonly limit: { bytes: number; files: number },
     private readonly changed: () => void,
   ) {}
 
@@ -21,7 +22,8 @@ export class KeptFiles {
     this.#kept.push({ file, entry });
     this.#bytes += file.base.size;
     let n = 0;
-    for (let bytes = this.#bytes; bytes > this.limit && n < this.#kept.length - 1; n++) bytes -= this.#kept[n].file.base.size;
+    const over = (bytes: number) => bytes > this.limit.bytes || this.#kept.length - n > this.limit.files;
+    for (let bytes = this.#bytes; over(bytes) && n < this.#kept.length - 1; n++) bytes -= this.#kept[n].file.base.size;
     this.#release(n);
   }
 

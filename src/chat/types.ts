@@ -38,6 +38,8 @@ export interface ChatLimits {
 export interface ChatOptions {
   /** Most bytes of received files kept for download (the newest file is kept whatever its size). */
   keepBytes?: number;
+  /** Most received files kept for download, however small. */
+  keepFiles?: number;
   /** A transfer being received fails as stalled after this long without data (ms). */
   idleTimeout?: number;
 }
