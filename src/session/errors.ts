@@ -49,6 +49,11 @@ export class Reports {
     this.report(from, 'protocol', `Ignored a flood of messages from ${this.host.nameOf(from)}.`);
   }
 
+  /** Frames to a member were dropped: it does not take in what this page sends. */
+  notReading(from: string): void {
+    this.report(from, 'protocol', `${this.host.nameOf(from)} is not taking in what this page sends; messages to them were dropped.`);
+  }
+
   /** In a private room, a connection whose other end failed the proof. */
   unproven(from: string): void {
     this.report(from, 'protocol', `Could not verify that ${this.host.nameOf(from)} knows this room's password; not connected.`);

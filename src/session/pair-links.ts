@@ -61,6 +61,8 @@ export interface PairLinksHost {
   unproven(id: string): void;
   /** A connection whose other end sent more than waits for its proof was closed. */
   flooded(id: string): void;
+  /** Frames to a member were dropped: its connection holds as much unsent as it may (files-channel.ts). */
+  notReading(id: string): void;
 }
 
 interface Link {
@@ -202,7 +204,7 @@ export class PairLinks {
   send(id: string, frame: CoreFrame | ExtensionFrame | ArrayBuffer, bulk = false): boolean {
     const link = this.links.get(id);
     if (!link) return false;
-    sendFrame(link.conn, link.files, frame, bulk);
+    if (!sendFrame(link.conn, link.files, frame, bulk)) this.host.notReading(id);
     return true;
   }
 

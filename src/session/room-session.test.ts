@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { FakeNetwork, FakePeer, fakeCamera } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
+import { MAX_QUEUED } from './files-channel.js';
 import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
 const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20 };
@@ -296,5 +297,24 @@ describe('RoomSession over a fake PeerServer', () => {
     await until(() => net.unavailable.includes('rtc-000ghost'), 'A did not try the ghost');
     expect(linked(a)).to.deep.equal(['B']);
     expect(linked(b)).to.deep.equal(['A']);
+  });
+
+  it('drops frames to a member whose connection holds as much unsent as it may, says so once, and sends again once it drains', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = ['A', 'B'].map((n) => make(net, n));
+    await joinInTurn([a, b]);
+    const notices: string[] = [];
+    a.on('error', (e) => notices.push(`${e.type}: ${e.message}`));
+    const got: unknown[] = [];
+    b.on('frame', (_from, frame) => got.push((frame as { n?: number }).n));
+    const [toB] = net.between(a.id!, b.id!).filter((c) => c.type === 'data' && c.open && c.owner.id === a.id);
+    // B stopped taking in what A sends: what A handed its channel is still there.
+    toB.dataChannel.bufferedAmount = MAX_QUEUED;
+    for (let n = 1; n <= 100; n++) a.send(b.id!, { t: 'chat-test', n });
+    toB.dataChannel.bufferedAmount = 0;
+    a.send(b.id!, { t: 'chat-test', n: 101 });
+    await until(() => got.includes(101), 'nothing arrives once it drained');
+    expect(got).to.deep.equal([101]);
+    expect(notices).to.deep.equal(['protocol: B is not taking in what this page sends; messages to them were dropped.']);
   });
 });

@@ -174,6 +174,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         proofs: () => this.privateRoom?.proofs(self) ?? null,
         unproven: (id) => this.reports.unproven(id),
         flooded: (id) => this.reports.flooded(id),
+        notReading: (id) => this.reports.notReading(id),
       },
       this.timing,
     );
