@@ -114,6 +114,20 @@ describe('<rtc-chat> with other people\'s data', () => {
     expect(eventsOfChat(a1, 'rtc-error').map((e) => e.detail.type)).to.include('duplicate-name');
   });
 
+  it("marks someone's earlier lines once a namesake comes in, and the newcomer's apart", async () => {
+    const room = uniqueRoom('namesake-later');
+    const [alice, bob] = await joinChats(room, rtcServer, ['Alice', 'Bob']);
+    alice.chat.send('before the second Alice');
+    bob.chat.send('from Bob');
+    await until(() => bob.chat.messages.length === 2, 'messages missing');
+    const senders = () => part(bob.chat, 'sender').map((s) => s.textContent);
+    await until(() => senders().join() === 'Alice,You', () => `senders: ${senders()}`);
+    const second = await addChatParticipant({ room, server: rtcServer, name: 'Alice' });
+    await until(() => bob.chat.participants.length === 2 && second.chat.participants.length === 2, 'the second Alice is not linked');
+    second.chat.send('from the second Alice');
+    await until(() => senders().join() === 'Alice #1,You,Alice #2', () => `senders: ${senders()}`);
+  });
+
   it('labels history whose author has left with who relayed it', async () => {
     const room = uniqueRoom('relayed');
     const [ada, bob] = await joinChats(room, rtcServer, ['Ada', 'Bob']);

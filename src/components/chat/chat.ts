@@ -19,7 +19,7 @@ import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { chatStyles } from './chat.styles.js';
-import { renderEntry, type EntryContext } from './entry.js';
+import { renderEntry, senderOf, type EntryContext } from './entry.js';
 import { Composer } from './composer.js';
 import { renderError, renderNotices } from './notice-panels.js';
 import { FileLinks } from './file-links.js';
@@ -397,7 +397,6 @@ export class RtcChat extends RoomElement {
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
     const unread = this.#follower.unread;
-    const tags = this.participants.map((p) => p.tag && `${p.id}${p.tag}`).join();
     // Entries exist only once the chat core is loaded.
     const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (f) => this.#links.urlFor(f), cancel: (id) => this.cancelFile(id) };
     return html`<div
@@ -422,9 +421,9 @@ export class RtcChat extends RoomElement {
                 this.#chat?.entries ?? [],
                 (e) => e.key,
                 // An entry renders again only when it changes (a file line's data is replaced
-                // on every change; messages never change) or the namesakes' marks do, so a long
-                // list costs little to update.
-                (e) => guard([e, e.kind === 'local' && e.data, tags, t], () => renderEntry(e, entryContext)),
+                // on every change; messages never change) or its sender's mark among namesakes
+                // does, so a long list costs little to update.
+                (e) => guard([e, e.kind === 'local' && e.data, this.#tag(senderOf(e)), t], () => renderEntry(e, entryContext)),
               )}
             </div>
             ${unread

@@ -1,5 +1,7 @@
 import { html, nothing } from 'lit';
+import type { ChatMessage } from '../../chat/store.js';
 import type { ChatEntry } from '../../chat/types.js';
+import type { TextPart } from '../../chat/linkify.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import type { Strings } from '../../i18n/en.js';
 import type * as ChatParts from './chat-parts.js';
@@ -14,6 +16,15 @@ export interface EntryContext {
   /** A received file's download link. */
   link(file: ChatFile): string;
   cancel(id: string): void;
+}
+
+/** Each message's text as runs and links, split once: a message never changes, its line may render again. */
+const linked = new WeakMap<ChatMessage, TextPart[]>();
+
+/** Who a line is from, for the mark that tells namesakes apart ('' for this page's own lines and who came or went). */
+export function senderOf(e: ChatEntry): string {
+  if (e.kind === 'message') return e.message.mine ? '' : e.message.from;
+  return e.data.type === 'file' && !e.data.file.mine ? e.data.file.from : '';
 }
 
 /** One line of the message list: a message, a file on its way or received, or who came or went. */
@@ -36,7 +47,7 @@ export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: Entry
       ${m?.relayedBy ? html`<span part="relayed">${t.relayedBy(m.relayedBy.name)}</span>` : nothing}
     </div>
     ${m
-      ? html`<div part="text">${linkify(m.text).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
+      ? html`<div part="text">${(linked.get(m) ?? linked.set(m, linkify(m.text)).get(m)!).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
       : html`<div class="row">
             ${f!.blob ? html`<a part="download" href=${link(f!)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
             <span part="file-size">${t.fileSize(f!.size)}</span>
