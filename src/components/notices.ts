@@ -17,6 +17,12 @@ export interface NoticesHooks {
 
 /** How many notices an element shows at most, unless it says otherwise: the newest are kept. */
 const KEEP = 5;
+/**
+ * Problems remembered as reported, at most: their messages name people and files, and someone
+ * who comes back under other names makes new ones. Past this the oldest is forgotten (and fired
+ * again if it comes back).
+ */
+export const MAX_REPORTED = 256;
 
 /**
  * The problems an element shows: notices of problems it survives, and the error that ended its
@@ -42,6 +48,11 @@ export class Notices {
   /** The notices shown, oldest first. */
   get list(): readonly RtcErrorDetail[] {
     return this.#list;
+  }
+
+  /** How many problems are remembered as reported. */
+  get reportedCount(): number {
+    return this.#reported.size;
   }
 
   /** The error that ended the call, while its panel shows. */
@@ -87,6 +98,7 @@ export class Notices {
     const key = `${detail.type}\n${detail.message}`;
     if (this.#reported.has(key)) return;
     this.#reported.add(key);
+    if (this.#reported.size > MAX_REPORTED) this.#reported.delete(this.#reported.values().next().value!);
     this.host.dispatchEvent(new RtcErrorEvent(detail));
   }
 
