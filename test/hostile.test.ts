@@ -434,6 +434,11 @@ async function malloryLinked(room: string, server = rtcServer) {
   return { holder, mallory, conn, others };
 }
 
+/** Waits until Mallory's channel holds less than `below` bytes unsent, so that a flood goes out in bursts. */
+function drained(conn: DataConnection, below = 64 * 1024): Promise<void> {
+  return until(() => (conn.dataChannel?.bufferedAmount ?? 0) < below, 'the channel does not drain', 10_000);
+}
+
 /**
  * Waits until the holder has read everything Mallory sent: the channel is ordered, so once a
  * state sent last shows, every frame before it was read.
@@ -545,10 +550,10 @@ describe('hostile peers in a room', () => {
     const big = `{"v":1,"t":"state","pad":"${'x'.repeat(70_000)}"}`;
     for (let i = 0; i < 10_000; i++) {
       send(conn, i % 1000 === 0 ? big : junk[i % junk.length]);
-      if (i % 500 === 499) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 64 * 1024, 'the channel does not drain', 10_000);
+      if (i % 500 === 499) await drained(conn);
     }
     await allRead(holder, conn);
-    const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
+    const types = errorTypes(holder).slice(before);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(notices(holder), 'notices').to.have.length(1);
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
@@ -561,12 +566,12 @@ describe('hostile peers in a room', () => {
     const state = (name: unknown) => JSON.stringify({ v: 1, t: 'state', media: true, mic: false, cam: false, name });
     for (let i = 0; i < 1_000; i++) {
       send(conn, state(i % 100 === 99 ? ['not', 'a', 'name'] : i % 2 ? present : `M\u202e${i}`));
-      if (i % 250 === 249) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 64 * 1024, 'the channel does not drain', 10_000);
+      if (i % 250 === 249) await drained(conn);
     }
     send(conn, state(` ${present.toLowerCase()}\u200b `));
     const shown = () => holder.call.participants.map((p) => `${p.name}${p.tag}`).sort();
     await until(() => shown().join() === `${present}#1,${present.toLowerCase()}#2`, () => `${holder.name} shows ${shown()}`, 15_000);
-    const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
+    const types = errorTypes(holder).slice(before);
     expect(types.sort(), 'rtc-error types').to.deep.equal(['duplicate-name', 'protocol']);
   });
 
@@ -582,7 +587,7 @@ describe('hostile peers in a room', () => {
       send(conn, { v: 1, t: 'state', media: true, mic: i % 2 === 1, cam: false });
       // In bursts of an odd number, so that the toggles come over several of the pace's turns,
       // and the last of a burst says off and on by turns.
-      if (i % 201 === 200) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) === 0, 'the channel does not drain', 10_000);
+      if (i % 201 === 200) await drained(conn, 1);
     }
     // The last state says the microphone is on.
     await allRead(holder, conn);
@@ -600,10 +605,10 @@ describe('hostile peers in a room', () => {
     const before = eventsOf(holder, 'rtc-error').length;
     for (let i = 0; i < 20_000; i++) {
       send(conn, { v: 1, t: 'ice', candidate: junkCandidate(i) });
-      if (i % 1000 === 999) await until(() => (conn.dataChannel?.bufferedAmount ?? 0) < 1024 * 1024, 'the channel does not drain', 10_000);
+      if (i % 1000 === 999) await drained(conn, 1024 * 1024);
     }
     await allRead(holder, conn);
-    const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
+    const types = errorTypes(holder).slice(before);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(notices(holder), 'notices').to.have.length(1);
     await offerAnswered(mallory, conn, 'link');
@@ -631,7 +636,7 @@ describe('hostile peers in a room', () => {
     // Asked for more than the camera has, it comes at its own size, no larger.
     send(conn, { v: 1, t: 'view', height: 4320 });
     await until(unscaled, size, 15_000);
-    const types = eventsOf(holder, 'rtc-error').slice(before).map((e) => e.detail.type as string);
+    const types = errorTypes(holder).slice(before);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
     video.srcObject = null;

@@ -296,7 +296,6 @@ export class Doorkeeper {
       ),
     );
   }
-
 }
 
 function newNonce(): string {

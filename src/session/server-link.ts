@@ -258,7 +258,6 @@ export class ServerLink {
       if (typeof src !== 'string' || !payload || typeof payload !== 'object') return false;
       const connectionId = String(payload.connectionId);
       const conn = peer.getConnection(src, connectionId);
-      const known = !!conn;
       if (type !== 'OFFER') {
         if (conn) return this.hands(conn, type, src) && emit(event, ...args);
         // Never stored for later, unless it follows an offer held a moment.
@@ -272,7 +271,7 @@ export class ServerLink {
       }
       const kind = payload.type;
       // An offer for a connection that exists would make PeerJS close it.
-      if (role === 'beacon' || known || (kind !== 'data' && kind !== 'media')) return false;
+      if (role === 'beacon' || conn || (kind !== 'data' && kind !== 'media')) return false;
       // An offer with hundreds of media sections would have PeerJS's connection build a
       // transceiver for each, whoever sent it.
       if (!isFitSdp(sdpOf(payload))) return false;
