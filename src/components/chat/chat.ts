@@ -1,6 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { guard } from 'lit/directives/guard.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, type PropertyValues } from 'lit';
 import type { ChatRoom } from '../../chat/chat-room.js';
 import type { ChatLimits } from '../../chat/types.js';
 import type { ChatMessage } from '../../chat/store.js';
@@ -19,11 +17,12 @@ import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { chatStyles } from './chat.styles.js';
-import { renderEntry, senderOf, type EntryContext } from './entry.js';
+import type { EntryContext } from './entry.js';
 import { Composer } from './composer.js';
 import { renderError, renderNotices } from './notice-panels.js';
 import { FileLinks } from './file-links.js';
 import { LogFollower } from './log-follower.js';
+import { renderMessageList } from './message-list.js';
 
 /** The phases of a chat element, also exposed as custom states (`:state(joined)`). */
 export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
@@ -396,7 +395,6 @@ export class RtcChat extends RoomElement {
     const t = this.t;
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
-    const unread = this.#follower.unread;
     // Entries exist only once the chat core is loaded.
     const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (f) => this.#links.urlFor(f), cancel: (id) => this.cancelFile(id) };
     return html`<div
@@ -416,19 +414,7 @@ export class RtcChat extends RoomElement {
       ${renderNotices(this.#notices, t)}
       ${this._phase === 'error'
         ? renderError(this.#notices, t, () => this.#join())
-        : html`<div part="message-list" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${() => this.#follower.scrolled()}>
-              ${repeat(
-                this.#chat?.entries ?? [],
-                (e) => e.key,
-                // An entry renders again only when it changes (a file line's data is replaced
-                // on every change; messages never change) or its sender's mark among namesakes
-                // does, so a long list costs little to update.
-                (e) => guard([e, e.kind === 'local' && e.data, this.#tag(senderOf(e)), t], () => renderEntry(e, entryContext)),
-              )}
-            </div>
-            ${unread
-              ? html`<button part="button unread-button" class="small primary" @click=${() => this.#follower.jump()}>${t.newMessages(unread)}</button>`
-              : nothing}
+        : html`${renderMessageList(this.#chat?.entries ?? [], entryContext, this.#follower)}
             ${this.#composer.render({
               t,
               joined,

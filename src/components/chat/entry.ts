@@ -21,12 +21,6 @@ export interface EntryContext {
 /** Each message's text as runs and links, split once: a message never changes, its line may render again. */
 const linked = new WeakMap<ChatMessage, TextPart[]>();
 
-/** Who a line is from, for the mark that tells namesakes apart ('' for this page's own lines and who came or went). */
-export function senderOf(e: ChatEntry): string {
-  if (e.kind === 'message') return e.message.mine ? '' : e.message.from;
-  return e.data.type === 'file' && !e.data.file.mine ? e.data.file.from : '';
-}
-
 /** One line of the message list: a message, a file on its way or received, or who came or went. */
 export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: EntryContext) {
   const { fileStatus, isOver, linkify } = parts;
