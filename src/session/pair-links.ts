@@ -8,17 +8,18 @@
  * gone after `silence`. The verdicts come from judgePair.
  */
 import type { DataConnection } from 'peerjs';
-import { DialAttempts } from './dial-attempts.js';
+import { Dialler } from './dialler.js';
 import { shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
 import { openFilesChannel, openOnly, sendFrame } from './files-channel.js';
 import { HelloRepeats } from './hello-repeats.js';
 import { type PairProofs, ProofGate } from './pair-proofs.js';
-import { PendingLinks } from './pending-links.js';
+import { MAX_PENDING, PendingLinks } from './pending-links.js';
 import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './protocol.js';
 import { type LeaveReason, type SessionTiming, Timers } from './types.js';
 
 export type { PairProofs } from './pair-proofs.js';
+export { MAX_PENDING } from './pending-links.js';
 
 export interface PairLinksHost {
   selfId(): string;
@@ -76,14 +77,12 @@ interface Link {
   files: RTCDataChannel | null;
 }
 
-/** Connections that have not said hello yet, at most, at once. */
-export const MAX_PENDING = 16;
 /** ICE restarts tried on a broken link before a fresh connection is dialled. */
 const ICE_RESTARTS = 2;
 
 export class PairLinks {
   private readonly links = new Map<string, Link>();
-  private readonly attempts: DialAttempts;
+  private readonly dialler: Dialler;
   /** Connections whose ICE failed: their closing starts a recovery, not a departure. */
   private readonly failedConns = new WeakSet<DataConnection>();
   private readonly timers = new Timers();
@@ -102,7 +101,22 @@ export class PairLinks {
     private readonly host: PairLinksHost,
     private readonly timing: SessionTiming,
   ) {
-    this.attempts = new DialAttempts(timing.dialRetry);
+    this.dialler = new Dialler(
+      {
+        isOver: () => host.isOver(),
+        isLinked: (id) => this.links.has(id),
+        connect: (id, metadata) => host.connect(id, metadata),
+        attach: (conn) => this.attach(conn),
+        helloed: (conn) => this.helloed.has(conn),
+        lapsed: (id) => host.lapsed(id),
+        unreachable: (id) => host.unreachable(id),
+        retry: (id) => host.retry(id),
+      },
+      this.pending,
+      this.timers,
+      this.deadlines,
+      timing.dialRetry,
+    );
     this.proofGate = new ProofGate({
       isOver: () => host.isOver(),
       proofs: () => host.proofs(),
@@ -156,27 +170,10 @@ export class PairLinks {
 
   /**
    * Dials a member; false when it is linked or pending already, too many are pending, or this
-   * page gave up on it lately.
+   * page gave up on it lately (dialler.ts).
    */
   dial(id: string, metadata: object): boolean {
-    if (this.knows(id) || this.pending.size >= MAX_PENDING || this.host.isOver() || !this.attempts.allows(id)) return false;
-    const conn = this.host.connect(id, metadata);
-    if (!conn) return false;
-    // Failed: ICE failed or it did not open in time (PeerJS says `close` only for a connection
-    // that opened, so these are noticed here), or it opened and lapsed without a hello. Once.
-    let failed = false;
-    const fail = () => {
-      if (failed || this.helloed.has(conn)) return;
-      failed = true;
-      this.pending.release(id, conn);
-      conn.close();
-      this.dialFailed(id, conn);
-    };
-    this.pending.hold(id, conn, this.deadlines(), fail);
-    conn.on('close', fail);
-    conn.on('error', (err: { type?: string }) => !conn.open && err?.type === 'negotiation-failed' && fail());
-    this.attach(conn);
-    return true;
+    return this.dialler.dial(id, metadata);
   }
 
   /** A connection offered by a member (the gate admitted it). */
@@ -191,13 +188,7 @@ export class PairLinks {
 
   /** The server says `id` is not there: stop dialling it. */
   unavailable(id: string): void {
-    const p = this.pending.get(id);
-    if (p && !p.open) {
-      this.attempts.reset(id);
-      this.pending.release(id, p);
-      p.close();
-      this.host.lapsed(id);
-    }
+    this.dialler.unavailable(id);
   }
 
   /** Sends a frame to a linked member, on the channel sendFrame picks for it. */
@@ -262,7 +253,7 @@ export class PairLinks {
   closeAll(): void {
     this.timers.clear();
     for (const id of [...this.links.keys(), ...this.pending.ids()]) this.close(id);
-    this.attempts.clear();
+    this.dialler.clear();
   }
 
   private attach(conn: DataConnection): void {
@@ -329,7 +320,7 @@ export class PairLinks {
       this.host.lapsed(id);
       return;
     }
-    this.attempts.reset(id);
+    this.dialler.linked(id);
     this.helloed.add(conn);
     const now = Date.now();
     this.links.set(id, {
@@ -371,7 +362,7 @@ export class PairLinks {
     this.pending.release(id, conn);
     const link = this.links.get(id);
     // Open, then gone before its hello: as when its time runs out (a welcome's sender proved
-    // nothing). One that never opened is a dial that failed (dialFailed), not a lapse.
+    // nothing). One that never opened is a dial that failed (dialler.ts), not a lapse.
     if (!link) return void (pending && this.opened.has(conn) && !this.host.isOver() && this.host.lapsed(id));
     if (link.redial === conn) {
       link.redial = null;
@@ -403,19 +394,5 @@ export class PairLinks {
       conn.close();
     });
     this.attach(conn);
-  }
-
-  /**
-   * A connection this page dialled closed before it opened (its ICE failed, or it timed out), or
-   * opened and lapsed without a hello: nobody else will dial this member, so dial again, with
-   * backoff; after the last try, say that this member cannot be reached (a firewall between
-   * the two, most often).
-   */
-  private dialFailed(id: string, conn: DataConnection): void {
-    const other = this.pending.get(id);
-    if (this.host.isOver() || this.links.has(id) || (other && other !== conn)) return;
-    const wait = this.attempts.failed(id);
-    if (wait === null) this.host.unreachable(id);
-    else this.timers.after(wait, () => this.host.retry(id));
   }
 }

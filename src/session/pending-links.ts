@@ -6,6 +6,9 @@
 import type { DataConnection } from 'peerjs';
 import type { Timers } from './types.js';
 
+/** Connections that have not said hello yet, at most, at once. */
+export const MAX_PENDING = 16;
+
 /** How long a pending connection has to open, and then to say hello, in ms. */
 export interface Deadlines {
   open: number;
