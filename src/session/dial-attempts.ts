@@ -4,6 +4,7 @@
  * this page says the member cannot be reached and leaves it alone for a while, though gossip
  * names it again every `gossip` period. Both maps are bounded.
  */
+import { clock } from './clock.js';
 import { backoff } from './mesh.js';
 
 /** How many times a member is dialled before this page gives up on it and says so. */
@@ -22,7 +23,7 @@ export class DialAttempts {
   constructor(private readonly first: number) {}
 
   /** Whether the member may be dialled now (it was not given up on lately). */
-  allows(id: string, now = Date.now()): boolean {
+  allows(id: string, now = clock()): boolean {
     const until = this.gaveUp.get(id);
     if (until === undefined) return true;
     if (until > now) return false;
@@ -31,7 +32,7 @@ export class DialAttempts {
   }
 
   /** A dial failed: how long to wait before the next try, or null when this was the last. */
-  failed(id: string, now = Date.now()): number | null {
+  failed(id: string, now = clock()): number | null {
     const attempts = (this.failures.get(id) ?? 0) + 1;
     this.failures.delete(id);
     if (attempts >= DIAL_ATTEMPTS) {

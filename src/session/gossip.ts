@@ -5,6 +5,7 @@
  * budget cannot dial now waits for the heartbeat. Whenever this page links someone, and every
  * `gossip` period, its links are told whom it is linked to.
  */
+import { clock } from './clock.js';
 import { DialBudget, shouldDial } from './mesh.js';
 import type { PeersFrame } from './protocol.js';
 
@@ -35,7 +36,7 @@ export class Gossip {
   /** Ids learnt from gossip that are ours to dial but wait for the budget (at most the roster's unlinked members). */
   private readonly waiting = new Set<string>();
   /** When this page last told its links whom it is linked to, on the heartbeat. */
-  private toldAt = Date.now();
+  private toldAt = clock();
 
   constructor(private readonly host: GossipHost) {}
 
@@ -61,7 +62,7 @@ export class Gossip {
   /** On the heartbeat: waiting dials are made, and now and then the links told whom this page is linked to. */
   beat(): void {
     this.dialWaiting();
-    const now = Date.now();
+    const now = clock();
     if (now - this.toldAt < this.host.every()) return;
     this.toldAt = now;
     this.tell();

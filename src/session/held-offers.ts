@@ -7,6 +7,7 @@
  * dropped after a few seconds. Nothing is built for it meanwhile, and what is kept is bounded:
  * a few offers, each of limited size with a limited number of candidates.
  */
+import { clock } from './clock.js';
 import { Timers } from './types.js';
 
 /** Offers held at once, at most (one per id; a newer one from the same id replaces it). */
@@ -41,7 +42,7 @@ export class HeldOffers {
   constructor(private readonly host: HeldOffersHost) {}
 
   /** Holds an offer (the socket event's arguments) from `src` for the connection `connectionId`. */
-  offer(src: string, connectionId: string, message: unknown[], size: number, now = Date.now()): void {
+  offer(src: string, connectionId: string, message: unknown[], size: number, now = clock()): void {
     if (size > MAX_MESSAGE || (this.held.size >= MAX_HELD && !this.held.has(src))) return;
     this.held.delete(src);
     this.held.set(src, { connectionId, messages: [message], until: now + HOLD_FOR });
@@ -57,7 +58,7 @@ export class HeldOffers {
   }
 
   /** Tries every held offer again: delivered when its sender is admitted now, dropped when refused or too old. */
-  retry(now = Date.now()): void {
+  retry(now = clock()): void {
     for (const [src, held] of [...this.held]) {
       const verdict = now > held.until ? false : this.host.admits(src, held.messages[0]);
       if (verdict === 'later') continue;

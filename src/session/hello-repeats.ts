@@ -10,6 +10,7 @@
  * few such frames, spaced out, so that a peer cannot turn them into a flood.
  */
 import type { DataConnection } from 'peerjs';
+import { clock } from './clock.js';
 import { type AuthFrame, type HelloFrame, encodeFrame } from './protocol.js';
 
 /** Frames said again on one connection, at most. */
@@ -21,7 +22,7 @@ export class HelloRepeats {
   private readonly said = new WeakMap<DataConnection, { count: number; at: number }>();
 
   /** Says `frame()` (null: nothing, the session is over) on `conn` once more, if its bounds allow it now. */
-  say(conn: DataConnection, frame: () => HelloFrame | AuthFrame | null, now = Date.now()): void {
+  say(conn: DataConnection, frame: () => HelloFrame | AuthFrame | null, now = clock()): void {
     const last = this.said.get(conn);
     if (!conn.open || (last && (last.count >= MAX_REPEATS || now - last.at < SPACING))) return;
     const said = frame();

@@ -7,6 +7,7 @@
  * that comes more than `silence` after the one before finds a page that was asleep (frozen in
  * the background, a closed lid), which the others have timed out meanwhile.
  */
+import { clock } from './clock.js';
 import { SessionError, type SessionPhase, sleep } from './types.js';
 
 export interface LifecycleHost {
@@ -90,7 +91,7 @@ export class Lifecycle {
     try {
       await this.host.enter();
       if (this.over) return;
-      this.lastBeat = Date.now();
+      this.lastBeat = clock();
       this.heartbeat = setInterval(() => this.beat(), this.beatEvery);
       addEventListener('pagehide', this.onPageHide);
       this.set('joined');
@@ -109,14 +110,14 @@ export class Lifecycle {
     if (wasJoined) {
       this.host.bye();
       // Let the goodbyes leave the buffers before the connections close (bounded wait).
-      const until = Date.now() + DRAIN;
-      while (Date.now() < until && this.host.buffered() > 0) await sleep(20);
+      const until = clock() + DRAIN;
+      while (clock() < until && this.host.buffered() > 0) await sleep(20);
     }
     this.end();
   }
 
   private beat(): void {
-    const now = Date.now();
+    const now = clock();
     const slept = now - this.lastBeat > this.sleptAfter;
     this.lastBeat = now;
     if (slept) this.host.woke();

@@ -5,6 +5,7 @@
  * linked, updated or removed, and where each frame from a linked member goes. The records are
  * the roster's (roster.ts); what the page is told of them is participants.ts's.
  */
+import { clock } from './clock.js';
 import { Gossip } from './gossip.js';
 import { admits } from './mesh.js';
 import { Paced } from './paced.js';
@@ -176,12 +177,12 @@ export class Membership {
 
   /** Linked members, and admitted ones not lapsed (other than `except`), for admission. */
   places(except: string): number {
-    return this.roster.linked().length + this.roster.admittedCount(Date.now(), except);
+    return this.roster.linked().length + this.roster.admittedCount(clock(), except);
   }
 
   /** Who is in the room, for a newcomer's welcome: this page (`self`), its links, and others admitted. */
   welcomeList(newcomer: string, self: MemberInfo): MemberInfo[] {
-    const members = [...this.roster.linked(), ...this.roster.admitted(Date.now())].filter((m) => m.id !== newcomer);
+    const members = [...this.roster.linked(), ...this.roster.admitted(clock())].filter((m) => m.id !== newcomer);
     return [self, ...members.map((m) => ({ id: m.id, name: m.name, media: m.media }))];
   }
 
@@ -329,7 +330,7 @@ export class Membership {
     this.host.media.detach(id);
     this.states.forget(id);
     const namesakes = this.shown.namesakes(id);
-    this.roster.remove(id, reason === 'timeout' ? Date.now() + this.host.keepOut() : undefined);
+    this.roster.remove(id, reason === 'timeout' ? clock() + this.host.keepOut() : undefined);
     this.shown.changed(id);
     this.remark(namesakes, id);
     this.host.reports.forget(id);
@@ -369,7 +370,7 @@ export class Membership {
   }
 
   private placeDeadline(): number {
-    return Date.now() + this.host.placeHold();
+    return clock() + this.host.placeHold();
   }
 
   private isOver(): boolean {

@@ -8,6 +8,7 @@
  * gone after `silence`. The verdicts come from judgePair.
  */
 import type { DataConnection } from 'peerjs';
+import { clock } from './clock.js';
 import { Dialler } from './dialler.js';
 import { shouldDial } from './mesh.js';
 import { judgePair, type PairHealth } from './pair-health.js';
@@ -219,7 +220,7 @@ export class PairLinks {
 
   /** Heartbeat: pings every member, judges every link. */
   beat(): void {
-    const now = Date.now();
+    const now = clock();
     for (const [id, link] of [...this.links]) {
       if (now - link.lastSeen > this.timing.silence) {
         this.close(id);
@@ -236,14 +237,14 @@ export class PairLinks {
     const link = this.links.get(id);
     if (!link) return;
     const reading = { open: link.conn.open, lastSeen: link.lastSeen, ice: [link.meshIce] };
-    const verdict = judgePair(link.health, reading, Date.now(), this.timing);
+    const verdict = judgePair(link.health, reading, clock(), this.timing);
     const changed = verdict.connection !== this.connection(id);
     link.health = verdict.health;
     this.host.health(id, changed, verdict.restored);
     if (verdict.redial && !link.redial && shouldDial(this.host.selfId(), id) && !this.host.serverDown()) {
       // ICE restarts on the same connection first; a fresh connection is the last resort.
       if (link.conn.open && link.health.redialAttempts < ICE_RESTARTS && this.host.restartIce(id)) {
-        link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1, lastRedial: Date.now() };
+        link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1, lastRedial: clock() };
       } else {
         this.redial(id, link);
       }
@@ -285,7 +286,7 @@ export class PairLinks {
     const current = link?.conn === conn;
     if (link && !current && link.redial !== conn && !(typeof data === 'string' && data.includes('"hello"'))) return;
     if (current) {
-      link.lastSeen = Date.now();
+      link.lastSeen = clock();
       if (link.health.brokenSince) this.check(id);
     }
     if (data instanceof ArrayBuffer) {
@@ -322,7 +323,7 @@ export class PairLinks {
     }
     this.dialler.linked(id);
     this.helloed.add(conn);
-    const now = Date.now();
+    const now = clock();
     this.links.set(id, {
       conn,
       lastSeen: now,
@@ -346,7 +347,7 @@ export class PairLinks {
     link.conn = conn;
     link.redial = null;
     this.helloed.add(conn);
-    link.lastSeen = Date.now();
+    link.lastSeen = clock();
     link.meshIce = conn.peerConnection?.iceConnectionState ?? 'connected';
     link.health = { brokenSince: 0, redialAttempts: 0, lastRedial: 0 };
     this.pending.release(id, conn);
@@ -372,7 +373,7 @@ export class PairLinks {
     if (this.failedConns.has(conn) || link.health.brokenSince) {
       // The path broke: keep the member (shown as reconnecting) until a fresh connection works
       // or the silence deadline passes.
-      if (!link.health.brokenSince) link.health = { ...link.health, brokenSince: Date.now() };
+      if (!link.health.brokenSince) link.health = { ...link.health, brokenSince: clock() };
       this.check(id);
       return;
     }
@@ -383,7 +384,7 @@ export class PairLinks {
 
   /** Opens a fresh connection to a member whose link is broken. */
   private redial(id: string, link: Link): void {
-    link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1, lastRedial: Date.now() };
+    link.health = { ...link.health, redialAttempts: link.health.redialAttempts + 1, lastRedial: clock() };
     const conn = this.host.connect(id, {});
     if (!conn) return;
     link.redial = conn;

@@ -175,6 +175,23 @@ describe("RoomSession recovery of a pair's path over a fake PeerServer", () => {
     expect(b.log).to.deep.equal(['joined A', 'left A timeout']);
   });
 
+  it('lets a member whose path broke go after the deadline, though the wall clock was set back an hour meanwhile', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { silence: 600 });
+    net.failingDials = 1_000;
+    net.breakPath(a.s.id!, b.s.id!);
+    // A time sync, or someone at the clock, steps it back an hour just after the path broke.
+    const wall = Date.now;
+    Date.now = () => wall.call(Date) - 3_600_000;
+    try {
+      await until(() => a.s.participants.length === 0 && b.s.participants.length === 0, () => `A: ${shown(a.s)}; B: ${shown(b.s)}`, 3_000);
+    } finally {
+      Date.now = wall;
+    }
+    expect(a.log).to.deep.equal(['joined B', 'left B timeout']);
+    expect(b.log).to.deep.equal(['joined A', 'left A timeout']);
+  });
+
   it('links two members again whose own path was gone past the deadline while both stayed in the room', async function () {
     this.timeout(20_000);
     const net = new FakeNetwork();

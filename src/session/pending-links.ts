@@ -4,6 +4,7 @@
  * admission that makes no progress ends with its connection.
  */
 import type { DataConnection } from 'peerjs';
+import { clock } from './clock.js';
 import type { Timers } from './types.js';
 
 /** Connections that have not said hello yet, at most, at once. */
@@ -77,7 +78,7 @@ export class PendingLinks {
     if (conn.open) return;
     const rearm = (ms: number, always: boolean) => {
       const p = this.pending.get(id);
-      if (p?.conn !== conn || (!always && p.due - Date.now() >= ms)) return;
+      if (p?.conn !== conn || (!always && p.due - clock() >= ms)) return;
       this.timers.cancel(p.timer);
       this.arm(id, conn, ms, missed);
     };
@@ -114,6 +115,6 @@ export class PendingLinks {
       this.lapsed(id);
       missed?.();
     });
-    this.pending.set(id, { conn, timer, due: Date.now() + ms });
+    this.pending.set(id, { conn, timer, due: clock() + ms });
   }
 }

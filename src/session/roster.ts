@@ -8,6 +8,7 @@
  * that broke for a time, while both stayed in the room). Every collection here is bounded: a
  * member can name only so many others.
  */
+import { clock } from './clock.js';
 import type { MemberInfo } from './protocol.js';
 import { RecentEvents } from './recent-events.js';
 
@@ -62,7 +63,7 @@ export class Roster {
   }
 
   /** Admitted by this page and not linked yet, their places not lapsed. */
-  admitted(now = Date.now()): Member[] {
+  admitted(now = clock()): Member[] {
     return [...this.members.values()].filter((m) => m.stage === 'admitted' && m.until >= now);
   }
 
@@ -70,25 +71,25 @@ export class Roster {
     return this.members.get(id)?.stage === 'linked';
   }
 
-  isGone(id: string, now = Date.now()): boolean {
+  isGone(id: string, now = clock()): boolean {
     return (this.gone.get(id) ?? 0) > now;
   }
 
   /** Known, admitted or linked, and not lapsed. */
-  has(id: string, now = Date.now()): boolean {
+  has(id: string, now = clock()): boolean {
     const m = this.members.get(id);
     return !!m && (m.stage === 'linked' || m.until >= now);
   }
 
   /** Admitted by this page and not linked yet, other than `except`. */
-  admittedCount(now = Date.now(), except?: string): number {
+  admittedCount(now = clock(), except?: string): number {
     let n = 0;
     for (const m of this.members.values()) if (m.stage === 'admitted' && m.until >= now && m.id !== except) n++;
     return n;
   }
 
   /** Members who hold a place: linked, plus admitted ones not lapsed. */
-  places(now = Date.now()): number {
+  places(now = clock()): number {
     let n = 0;
     for (const m of this.members.values()) if (m.stage === 'linked' || (m.stage === 'admitted' && m.until >= now)) n++;
     return n;
@@ -162,7 +163,7 @@ export class Roster {
   }
 
   /** A linked member offers a fresh connection: false when it offered MAX_FRESH in the last minute. */
-  mayReplace(id: string, now = Date.now()): boolean {
+  mayReplace(id: string, now = clock()): boolean {
     let recent = this.fresh.get(id);
     if (!recent) this.fresh.set(id, (recent = new RecentEvents(MAX_FRESH, 60_000)));
     return recent.take(now);
@@ -183,7 +184,7 @@ export class Roster {
   }
 
   /** Forgets known and admitted members whose place lapsed; returns their ids. */
-  prune(now = Date.now()): string[] {
+  prune(now = clock()): string[] {
     const lapsed: string[] = [];
     for (const m of this.members.values()) if (m.stage !== 'linked' && m.until < now) lapsed.push(m.id);
     for (const id of lapsed) this.members.delete(id);

@@ -5,6 +5,7 @@
  * When the server gave the id to someone else meanwhile, the page joins again under a fresh one
  * ("The id taken meanwhile"), as it does when the members timed it out ("Timed out of the room").
  */
+import { clock } from './clock.js';
 import { backoff } from './mesh.js';
 import { SessionError, type SignallingState } from './types.js';
 
@@ -114,7 +115,7 @@ export class ServerRecovery {
    * FRESH_START_EVERY ago; false then, and the loop asks and claims as any lone page does.
    */
   rejoinIfDue(): boolean {
-    const now = Date.now();
+    const now = clock();
     if (now - this.healedAt < FRESH_START_EVERY) return false;
     this.healedAt = now;
     void this.rejoin();
