@@ -3,7 +3,7 @@
 // raw WebRTC, in real headless Chromium on 127.0.0.1. Prints a table and writes
 // bench-results/latest.json. docs/benchmarks.md says what each figure means.
 //
-//   node bench/run.mjs [--quick] [--only join,mesh,chat,file,server,size] [--diagnose] [--no-build]
+//   node bench/run.mjs [--quick] [--only join,mesh,chat,file,server,size] [--mesh-runs N] [--diagnose] [--no-build]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const SECTIONS = ['join', 'mesh', 'chat', 'file', 'server', 'size'];
 
 function parseArgs(argv) {
-  const args = { quick: false, only: SECTIONS, build: true, diagnose: false };
+  const args = { quick: false, only: SECTIONS, build: true, diagnose: false, meshRuns: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -33,6 +33,10 @@ function parseArgs(argv) {
       const unknown = list.filter((s) => !SECTIONS.includes(s));
       if (unknown.length || !list.length) usage(`unknown section ${unknown.join(', ') || '(none)'}`);
       args.only = SECTIONS.filter((s) => list.includes(s));
+    } else if (a === '--mesh-runs' || a.startsWith('--mesh-runs=')) {
+      const value = a.includes('=') ? a.slice(12) : argv[++i] ?? '';
+      args.meshRuns = Number(value);
+      if (!Number.isInteger(args.meshRuns) || args.meshRuns < 1 || args.meshRuns > 20) usage(`--mesh-runs takes a whole number from 1 to 20, not "${value}"`);
     } else if (a === '--help' || a === '-h') usage();
     else usage(`unknown option ${a}`);
   }
@@ -40,9 +44,10 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--diagnose] [--no-build]
+  const text = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--mesh-runs N] [--diagnose] [--no-build]
   --quick      fewer repetitions, mesh up to 4: a rough look in one to two minutes
   --only       run only these sections
+  --mesh-runs  grow the mesh's rooms N times per side (1 unless told): medians of N per k
   --diagnose   also run the experiments behind docs/benchmarks.md's analysis
   --no-build   use dist/ as it is, even when src/ is newer
 `;
@@ -131,7 +136,7 @@ try {
   server = await startBenchServer();
   browser = needsBrowser ? await launchBrowser() : null;
   const info = machine(await chromiumVersion(browser), busy);
-  const ctx = { browser, base: server.url, port: server.port, runId, quick: args.quick, diagnose: args.diagnose, log, root };
+  const ctx = { browser, base: server.url, port: server.port, runId, quick: args.quick, diagnose: args.diagnose, meshRuns: args.meshRuns, log, root };
   log(`bench: ${info.cpu}, ${info.cores} cores, ${info.chromium}; ${args.quick ? 'quick' : 'full'} run of ${args.only.join(', ')}`);
   if (info.cpuBusyAtStart > 0.2) {
     log(`bench: the CPUs are ${Math.round(info.cpuBusyAtStart * 100)} % busy with other work: figures will be noisy (ratios hold up best)`);
@@ -157,7 +162,7 @@ try {
   }
   const out = {
     machine: info,
-    options: { quick: args.quick, diagnose: args.diagnose, only: args.only },
+    options: { quick: args.quick, diagnose: args.diagnose, only: args.only, meshRuns: args.meshRuns },
     seconds: Math.round((performance.now() - started) / 100) / 10,
     results,
   };

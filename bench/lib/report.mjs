@@ -36,7 +36,7 @@ const SECTIONS = {
   },
   mesh(r) {
     const extra = Object.keys(r.growth[0]?.experiments ?? {});
-    const ms = (s) => (s?.n ? `${n(s.median)} ms` : '–');
+    const ms = (s) => (!s?.n ? '–' : s.n > 1 ? `${n(s.median)} ms (${n(s.min)}–${n(s.max)})` : `${n(s.median)} ms`);
     const rows = [
       ['k', '<rtc-call>', 'raw PeerJS', 'ratio', ...extra.map((x) => `diagnosis: ${x}`)],
       ...r.growth.map((g) => [g.k, ms(g.element), ms(g.raw), n(g.ratio, 2), ...extra.map((x) => ms(g.experiments[x]))]),

@@ -20,8 +20,9 @@ const JOIN = {
   'raw + data': (p, args) => JOIN.raw(p, args, true),
 };
 
-export async function mesh({ browser, base, runId, quick, diagnose, log }) {
-  const reps = 1;
+export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1, log }) {
+  // One room per side unless told: growing to 6 takes a minute or more per side on 2 cores.
+  const reps = meshRuns;
   // A quick run stops at 4: on 2 cores, 5 and 6 take tens of seconds each.
   const sizes = quick ? [2, 3, 4] : [2, 3, 4, 5, 6];
   // CPU with 4 in the call, and with 3: on 2 cores, 4 participants with video nearly saturate
