@@ -2,7 +2,7 @@
 // between known ids (raw), and reports when remote video frames arrive. For diagnosis, also with
 // the element's RoomSession and plain videos (session), and raw PeerJS with a data connection
 // per pair beside each call (raw with `data`).
-import { frames, idle, instrument, loadLib, mark, peerOptions, start, timedPeer, waitFrames, watchVideo } from './common.js';
+import { allMarks, frames, idle, instrument, loadLib, mark, peerOptions, start, startedAt, timedPeer, waitFrames, watchLongTasks, watchVideo } from './common.js';
 
 instrument();
 
@@ -128,4 +128,18 @@ async function session({ room, name }) {
   await joined;
 }
 
-window.bench = { ready: true, idle, attach, joined, phase: () => call?.phase, raw, session, waitFrames, frames: () => Object.fromEntries(frames), mark };
+window.bench = {
+  ready: true,
+  idle,
+  attach,
+  joined,
+  phase: () => call?.phase,
+  raw,
+  session,
+  waitFrames,
+  frames: () => Object.fromEntries(frames),
+  mark,
+  marks: allMarks,
+  startedAt,
+  watchLongTasks,
+};

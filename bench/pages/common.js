@@ -22,6 +22,24 @@ export const start = () => {
   return t0;
 };
 export const since = () => performance.now() - t0;
+/** When t0 was, on a clock all the browser's pages share (ms since the epoch): lines pages up. */
+export const startedAt = () => performance.timeOrigin + t0;
+/** The marks so far, in the order of their times. */
+export const allMarks = () => [...marks].sort((a, b) => a[1] - b[1]);
+
+/**
+ * For diagnosis: each long animation frame (50 ms or more) becomes a mark at its start, naming
+ * what ran in it (a data channel's message, a WebSocket's, a timer; "rendering" when no script).
+ */
+export function watchLongTasks() {
+  if (!PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame')) return;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const scripts = e.scripts.map((s) => `${s.invoker} ${Math.round(s.duration)} ms`).join(', ');
+      marks.push([`long task ${Math.round(e.duration)} ms: ${scripts || 'rendering'}`, Math.round((e.startTime - t0) * 10) / 10]);
+    }
+  }).observe({ type: 'long-animation-frame' });
+}
 export const mark = (what) => marks.push([what, Math.round(since() * 10) / 10]);
 
 /** PeerJS options for the benchmark's own PeerServer: nothing leaves this machine. */

@@ -5,7 +5,8 @@
 // With --diagnose, two more sides split the difference: `session`, the element's RoomSession
 // with the raw page's plain videos (the protocol without the element), and `raw + data`, raw
 // PeerJS with a data connection per pair beside the call (two peer connections per pair, as
-// the protocol has).
+// the protocol has); and for the first room of `<rtc-call>` and raw PeerJS, every page's marks
+// and long tasks on the newcomer's clock, each time someone joins (`rooms` in the JSON).
 import { measureCpu, openParticipant, sleep } from '../lib/browser.mjs';
 import { ratio, summary } from '../lib/stats.mjs';
 
@@ -19,6 +20,17 @@ const JOIN = {
     p.eval((id, dial, wait, data) => (wait ? window.bench.raw({ id, dial, data }) : void window.bench.raw({ id, dial, data })), id, dial, wait, data),
   'raw + data': (p, args) => JOIN.raw(p, args, true),
 };
+
+/**
+ * Every page's marks on the newcomer's clock (the last of `people`), up to just after it saw
+ * everyone: [ms, the page's name (P1 is the first in the room), what].
+ */
+async function oneClock(people, until) {
+  const pages = await Promise.all(people.map((p) => p.eval(() => ({ at: window.bench.startedAt(), marks: window.bench.marks() }))));
+  const t0 = pages.at(-1).at;
+  const events = pages.flatMap(({ at, marks }, i) => marks.map(([what, ms]) => [Math.round((ms + at - t0) * 10) / 10, `P${i + 1}`, what]));
+  return events.filter(([ms]) => ms >= 0 && ms <= until + 50).sort((a, b) => a[0] - b[0]);
+}
 
 export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1, log }) {
   // One room per side unless told: growing to 6 takes a minute or more per side on 2 cores.
@@ -35,6 +47,7 @@ export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1
   const failures = [];
   const failureMarks = [];
   const timelines = [];
+  const rooms = [];
   const pid = browser.process().pid;
 
   async function grow(side, rep) {
@@ -45,6 +58,8 @@ export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1
       for (let k = 1; k <= sizes.at(-1); k++) {
         const p = await openParticipant(browser, url);
         people.push(p);
+        const onOneClock = diagnose && rep === 0 && (side === 'element' || side === 'raw');
+        if (onOneClock) await p.eval(() => window.bench.watchLongTasks());
         const id = `bench-${runId}-m${rep}-${k}`;
         await JOIN[side](p, { room, name: `P${k}`, id, dial: [...ids], wait: k === 1 });
         ids.push(id);
@@ -60,6 +75,7 @@ export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1
         if (k >= 2) {
           (times[side][k] ??= []).push(result.ms);
           timelines.push({ side, k, ms: result.ms, marks: result.marks });
+          if (onOneClock) rooms.push({ side, k, ms: result.ms, events: await oneClock(people, result.ms) });
           log(`  mesh ${side.padEnd(7)} #${rep + 1}: k=${k} sees everyone after ${result.ms.toFixed(0)} ms`);
         }
         if (cpuPoints[k] && rep === 0) {
@@ -102,5 +118,5 @@ export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1
     const experiments = Object.fromEntries(sides.slice(2).map((side) => [side, cpu[side][k] ?? null]));
     return { participants: Number(k), seconds: cpuPoints[k], element, raw, ratio: ratio(element?.percentOfOneCore, raw?.percentOfOneCore), experiments };
   });
-  return { repetitions: reps, growth, cpu: cpuRows, failures, timelines, failureMarks };
+  return { repetitions: reps, growth, cpu: cpuRows, failures, timelines, failureMarks, ...(diagnose && { rooms }) };
 }
