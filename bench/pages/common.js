@@ -143,7 +143,7 @@ export function waitFrames(n, timeout = 30_000) {
       waiters.delete(check);
       clearTimeout(timer);
       const times = [...frames.values()];
-      resolve({ ok, ms: ok ? Math.max(...times.slice(0, n)) : null, frames: times.length, marks: [...marks] });
+      resolve({ ok, ms: ok ? Math.max(...times.slice(0, n)) : null, frames: times.length, marks: allMarks() });
     };
     const check = () => frames.size >= n && done(true);
     const timer = setTimeout(() => done(false), timeout);

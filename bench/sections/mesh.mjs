@@ -52,13 +52,13 @@ export async function mesh({ browser, base, runId, quick, diagnose, meshRuns = 1
 
   async function grow(side, rep) {
     const room = `bench-mesh-${runId}-${rep}-${side}`;
+    const onOneClock = diagnose && rep === 0 && (side === 'element' || side === 'raw');
     const ids = [];
     const people = [];
     try {
       for (let k = 1; k <= sizes.at(-1); k++) {
         const p = await openParticipant(browser, url);
         people.push(p);
-        const onOneClock = diagnose && rep === 0 && (side === 'element' || side === 'raw');
         if (onOneClock) await p.eval(() => window.bench.watchLongTasks());
         const id = `bench-${runId}-m${rep}-${k}`;
         await JOIN[side](p, { room, name: `P${k}`, id, dial: [...ids], wait: k === 1 });
