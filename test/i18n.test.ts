@@ -215,6 +215,20 @@ describe('strings and lang', () => {
     expect(el.shadowRoot!.textContent).to.contain(de.yourName);
   });
 
+  it('says what is happening in the language it speaks now, not the one it spoke then', async function () {
+    this.timeout(30_000);
+    const [de, fr] = await Promise.all([tableOf('de'), tableOf('fr')]);
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('i18n')} server=${rtcServer} lang="de" audio-only></rtc-call>`);
+    const status = () => part(el, 'status')[0]?.textContent?.trim();
+    await until(() => part(el, 'join-button')[0]?.textContent?.trim() === de.joinCall, 'the lobby never spoke German');
+    await el.join();
+    await el.leave();
+    await until(() => status() === de.youLeft, () => `after leaving: "${status()}"`);
+    // The page's language picker, after the call.
+    el.lang = 'fr';
+    await until(() => status() === fr.youLeft, () => `after the switch to French: "${status()}"`);
+  });
+
   it('follows its lang attribute, falls back from a region and to English', async () => {
     const fr = await tableOf('fr');
     const de = await tableOf('de');

@@ -148,7 +148,6 @@ export class RtcCall extends RoomElement {
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     theme: { reflect: true },
     _phase: { state: true },
-    _status: { state: true },
     _settings: { state: true },
   };
 
@@ -165,7 +164,6 @@ export class RtcCall extends RoomElement {
   theme?: CallTheme;
 
   private _phase: CallPhase = 'idle';
-  private _status = '';
   /** Whether the settings panel (the device pickers) is open. */
   private _settings = false;
 
@@ -436,7 +434,6 @@ export class RtcCall extends RoomElement {
     const generation = this.generation;
     this.notices.reset();
     this._phase = 'joining';
-    this._status = this.t.joining;
     this.lobby.close();
     // The session layer's code and then signalling, and the devices, in parallel: the camera
     // prompt overlaps the load and the server's answers, and calls that arrive meanwhile are
@@ -474,7 +471,6 @@ export class RtcCall extends RoomElement {
     if (generation !== this.generation) return;
     if (this.controller.holdsBeacon) this.firstRender.release(); // alone in the room: nothing to wait for
     this._phase = 'in-call';
-    this._status = '';
     void this.devices.refresh();
     const current = () => generation === this.generation && this._phase === 'in-call';
     void this.cues.start(current);
@@ -500,7 +496,6 @@ export class RtcCall extends RoomElement {
     await this.controller.detach();
     if (!wasActive) return;
     this._phase = 'left';
-    this._status = this.t.youLeft;
     this.announce(this.t.youLeft);
     this.dispatchEvent(new RtcLeftEvent({ room, reason }));
   }
@@ -516,7 +511,6 @@ export class RtcCall extends RoomElement {
     this.firstRender.release(); // an error shows at once
     this.failedSettings = this.settings();
     this._phase = 'error';
-    this._status = '';
     this.notices.fail(detail, problem);
   }
 
@@ -540,14 +534,22 @@ export class RtcCall extends RoomElement {
 
   // Rendering: the parts' templates, given what they show.
 
+  /** How many are in the call, or what is happening: from the phase, in the language of this render. */
+  private statusLine(t: Strings): string {
+    if (this._phase === 'in-call') {
+      const count = this.participants.length + 1;
+      return count === 1 && this.password ? t.alonePrivate : t.inCall(count);
+    }
+    return this._phase === 'joining' ? t.joining : this._phase === 'left' ? t.youLeft : '';
+  }
+
   protected override render() {
     const t = this.t;
-    const count = this.participants.length + (this._phase === 'in-call' ? 1 : 0);
     return html`
       <div part="base" class="base" role="region" aria-label=${t.region(this.room)}>
         <div part="header" class="header">
           <span part="room-name" class="room" title=${this.room}>${this.room}</span>
-          <span part="status" class="status">${this._phase === 'in-call' ? (count === 1 && this.password ? t.alonePrivate : t.inCall(count)) : this._status}</span>
+          <span part="status" class="status">${this.statusLine(t)}</span>
         </div>
         ${this.announcer.render()} ${renderNotices(this.notices, t)} ${this.renderMain(t)}
       </div>
