@@ -3,6 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { Peer } from 'peerjs';
 import { rtcServer } from './env.js';
 import {
+  addChatParticipant,
   addParticipant,
   closeAll,
   joinAll,
@@ -11,6 +12,7 @@ import {
   part,
   remoteNames,
   sameMembers,
+  shownMessages,
   uniqueRoom,
   openPeerConnections,
   until,
@@ -214,6 +216,30 @@ describe('calls that survive what breaks calls', () => {
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
       expect(pcs(), 'the same peer connection, and no other').to.deep.equal([before]);
       expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
+    });
+
+    it('delivers a chat message sent while the path is down once it is back, and only once', async function () {
+      if (!available) this.skip();
+      this.timeout(90_000);
+      const room = uniqueRoom('chat-outage');
+      const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada' });
+      const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+      const linked = (p: typeof ada) => p.chat.participants.length === 1 && p.chat.participants[0].connection === 'connected';
+      await until(() => linked(ada) && linked(bob), 'Ada and Bob never linked', 20_000);
+      const text = 'Sent while the path was down';
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      await until(() => ada.chat.participants[0]?.connection === 'reconnecting', 'Ada does not see Bob reconnecting', 10_000);
+      ada.chat.send(text);
+      // The path stays down a few seconds more (a bounded wait: the outage is the scenario).
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(shownMessages(bob.chat), 'nothing gets through while the path is down').not.to.include(text);
+      await executeServerCommand('loopback-udp', { action: 'restore' });
+      await until(() => shownMessages(bob.chat).includes(text), 'Bob never got the message', 15_000);
+      await until(() => linked(ada) && linked(bob), 'Ada and Bob are not connected again', 15_000);
+      expect(shownMessages(bob.chat).filter((t) => t === text), 'shown once').to.have.length(1);
+      const received = bob.events.filter((e) => e.type === 'rtc-message' && (e.detail as { text: string }).text === text);
+      expect(received, 'one rtc-message for it').to.have.length(1);
+      expect(shownMessages(ada.chat).filter((t) => t === text), 'shown once on the sender\'s page').to.have.length(1);
     });
 
     it('removes a peer that stays silent, within 30 s', async function () {

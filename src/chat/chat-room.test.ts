@@ -241,6 +241,29 @@ describe('ChatRoom', () => {
     expect(bob.historyTexts).to.deep.equal(['before Bob']);
   });
 
+  it('gets back a message lost when a connection was replaced: the chats exchange history again, and it shows once', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    ada.room.send('before');
+    await until(() => texts(bob).includes('before'), 'the first message did not arrive');
+    // The old connection takes what is on it down with it.
+    let lost = 0;
+    net.tamper = (_from, _to, data) => (typeof data === 'string' && data.includes('on the old connection') ? (lost++, null) : data);
+    ada.room.send('on the old connection');
+    await until(() => lost === 1, 'the message was not on its way');
+    net.tamper = null;
+    expect(texts(bob)).to.deep.equal(['before']);
+    // A fresh connection replaces it (the session's participant-reconnected, on both sides).
+    ada.room.reconnected({ id: bob.id, name: bob.name });
+    bob.room.reconnected({ id: ada.id, name: ada.name });
+    await until(() => texts(bob).includes('on the old connection'), () => `Bob has ${JSON.stringify(texts(bob))}`);
+    expect(texts(bob)).to.deep.equal(['before', 'on the old connection']);
+    expect(bob.announced.map((m) => m.text), 'each announced once').to.deep.equal(['before', 'on the old connection']);
+    expect(texts(ada), 'nothing doubled on the sender\'s side').to.deep.equal(['before', 'on the old connection']);
+    expect([ada, bob].flatMap((m) => m.problems)).to.deep.equal([]);
+  });
+
   it('refuses an empty or blank message with a problem, once until a message goes out', () => {
     const net = new Net();
     const ada = net.add('rtc-a', 'Ada');
