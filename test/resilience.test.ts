@@ -234,8 +234,8 @@ describe('calls that survive what breaks calls', () => {
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       expect(shownMessages(bob.chat), 'nothing gets through while the path is down').not.to.include(text);
       await executeServerCommand('loopback-udp', { action: 'restore' });
-      await until(() => shownMessages(bob.chat).includes(text), 'Bob never got the message', 15_000);
-      await until(() => linked(ada) && linked(bob), 'Ada and Bob are not connected again', 15_000);
+      await until(() => shownMessages(bob.chat).includes(text), 'Bob never got the message', 20_000);
+      await until(() => linked(ada) && linked(bob), 'Ada and Bob are not connected again', 20_000);
       expect(shownMessages(bob.chat).filter((t) => t === text), 'shown once').to.have.length(1);
       const received = bob.events.filter((e) => e.type === 'rtc-message' && (e.detail as { text: string }).text === text);
       expect(received, 'one rtc-message for it').to.have.length(1);
