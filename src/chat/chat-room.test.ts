@@ -7,6 +7,7 @@ import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
 import { describe as describeFile, type ChatFile } from './transfer.js';
 import { MIN_WINDOW } from './send-window.js';
+import { IDLE_TIMEOUT } from './incoming-file.js';
 import { CHUNK_FRAME, CHUNK_HEADER, MAX_COUNTER, encodeChunk } from './wire.js';
 
 /** The element's defaults. */
@@ -606,6 +607,35 @@ describe('ChatRoom', () => {
       expect([...ada.problems, ...bob.problems]).to.deep.equal([]);
     });
   }
+
+  it('stops a file under way on both sides, saying so, when a fresh connection replaces the pair\'s', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    net.onFirstChunk(bob, () => {
+      // The session replaced the connection: fresh channels, and what was on the old ones is gone.
+      for (const [x, y] of [
+        [ada, bob],
+        [bob, ada],
+      ]) {
+        const old = x.channels.get(y.id)!;
+        x.channels.set(y.id, new FakeChannel());
+        old.readyState = 'closed';
+        old.dispatchEvent(new Event('close'));
+      }
+      ada.room.reconnected({ id: bob.id, name: bob.name });
+      bob.room.reconnected({ id: ada.id, name: ada.name });
+    });
+    const started = performance.now();
+    const sent = await ada.room.sendFile(randomBlob(4_000_000), 'x.bin');
+    expect(sent!.recipients[0]).to.include({ state: 'failed', reason: 'interrupted' });
+    await until(() => bob.lastFile()?.state !== 'receiving', 'Bob\'s side still receives', 5_000);
+    expect(bob.lastFile()).to.include({ state: 'failed', reason: 'interrupted', blob: null });
+    expect(performance.now() - started, 'long before the idle timeout').to.be.below(IDLE_TIMEOUT / 2);
+    // The chat goes on over the fresh connection.
+    ada.room.send('after the file');
+    await until(() => texts(bob).includes('after the file'), 'a message after the file did not arrive');
+  });
 
   it('ends the sender\'s transfer cleanly when the recipient leaves mid-way', async () => {
     const net = new Net();

@@ -127,7 +127,7 @@ export class FileTransfers {
         void this.#incoming.get(key)?.end(f.size, f.chunks, f.sha256);
         return;
       case 'file-cancel':
-        return this.#incoming.get(key)?.fail('canceled-there');
+        return this.#incoming.get(key)?.fail(f.reason === 'interrupted' ? 'interrupted' : 'canceled-there');
       default:
         // Answers about a file this page sends; stale ones (after a cancel) find nothing.
         this.#outgoing.get(f.id)?.handle(from.id, f);

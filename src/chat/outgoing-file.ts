@@ -129,7 +129,7 @@ class OutgoingStream {
     this.state = state;
     this.reason = reason;
     this.#reader?.cancel();
-    if (tell) this.#send({ t: 'file-cancel', id: this.file.n });
+    if (tell) this.#send({ t: 'file-cancel', id: this.file.n, ...(reason === 'interrupted' && { reason }) });
     this.#wake?.();
     this.file.update();
   }
@@ -199,7 +199,8 @@ class OutgoingStream {
         }
         if (this.state !== 'sending') return;
         // A replaced connection (the session recovered a broken link) means lost chunks.
-        if (channel.readyState !== 'open' || file.transport.channel(this.peer) !== channel) return this.end('failed', 'interrupted');
+        // The recipient is told on the fresh connection, if there is one (else its side goes idle).
+        if (channel.readyState !== 'open' || file.transport.channel(this.peer) !== channel) return this.end('failed', 'interrupted', true);
         file.digest(index, new Uint8Array(frame, CHUNK_HEADER, length));
         // Only the last frame is short: it goes as a copy of just its bytes.
         const whole = length === CHUNK_PAYLOAD ? frame : frame.slice(0, CHUNK_HEADER + length);

@@ -78,7 +78,7 @@ export type ChatFrame =
   | { t: 'chat-history'; msgs: HistoryEntry[] }
   | { t: 'file-offer'; id: number; name: string; size: number; type: string; acks?: boolean }
   | { t: 'file-end'; id: number; size: number; chunks: number; sha256: string }
-  | { t: 'file-cancel'; id: number }
+  | { t: 'file-cancel'; id: number; reason?: 'interrupted' }
   | { t: 'file-accept'; id: number; acks?: boolean }
   | { t: 'file-ack'; id: number; bytes: number }
   | { t: 'file-done'; id: number; ok: boolean }
