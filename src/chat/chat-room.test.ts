@@ -598,11 +598,15 @@ describe('ChatRoom', () => {
       const net = new Net();
       const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
       await net.linkChats(ada, bob);
+      // A reason other than "interrupted" on a file-cancel reads as none.
+      let cancels = 0;
+      net.tamper = (_from, _to, data) => (typeof data === 'string' && data.includes('"t":"file-cancel"') ? (cancels++, data.replace('"t":"file-cancel"', '"t":"file-cancel","reason":"corrupt"')) : data);
       net.onFirstChunk(bob, () => (who === 'sender' ? ada : bob).room.cancelFile(bob.lastFile().id));
       const sent = await ada.room.sendFile(randomBlob(3_000_000), 'big.bin');
       expect(sent!.state).to.equal('canceled');
       await until(() => bob.lastFile().state === 'canceled', () => `Bob's side is ${bob.lastFile().state}`);
       expect(bob.lastFile().reason).to.equal(who === 'sender' ? 'canceled-there' : 'canceled');
+      if (who === 'sender') expect(cancels, 'the sender\'s file-cancel, with a reason put in').to.equal(1);
       expect(bob.received).to.have.length(0);
       expect([...ada.problems, ...bob.problems]).to.deep.equal([]);
     });
