@@ -630,12 +630,11 @@ describe('ChatRoom', () => {
       ada.room.reconnected({ id: bob.id, name: bob.name });
       bob.room.reconnected({ id: ada.id, name: ada.name });
     });
-    const started = performance.now();
     const sent = await ada.room.sendFile(randomBlob(4_000_000), 'x.bin');
     expect(sent!.recipients[0]).to.include({ state: 'failed', reason: 'interrupted' });
-    await until(() => bob.lastFile()?.state !== 'receiving', 'Bob\'s side still receives', 5_000);
+    // Long before the recipient would give up on an idle transfer.
+    await until(() => bob.lastFile()?.state !== 'receiving', 'Bob\'s side still receives', IDLE_TIMEOUT / 6);
     expect(bob.lastFile()).to.include({ state: 'failed', reason: 'interrupted', blob: null });
-    expect(performance.now() - started, 'long before the idle timeout').to.be.below(IDLE_TIMEOUT / 2);
     // The chat goes on over the fresh connection.
     ada.room.send('after the file');
     await until(() => texts(bob).includes('after the file'), 'a message after the file did not arrive');
