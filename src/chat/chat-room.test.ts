@@ -20,6 +20,8 @@ class FakeChannel extends EventTarget {
   readyState: RTCDataChannelState = 'open';
   peak = 0;
   readonly queue: Data[] = [];
+  /** Set, the channel stops draining: its other end no longer reads. */
+  stuck = false;
 }
 
 type Data = string | ArrayBuffer;
@@ -83,7 +85,7 @@ class Member implements ChatTransport {
     ch.peak = Math.max(ch.peak, ch.bufferedAmount);
     // Timers can fire out of order (nested ones are clamped), so each one takes the oldest frame.
     ch.queue.push(data);
-    setTimeout(() => {
+    if (!ch.stuck) setTimeout(() => {
       const next = ch.queue.shift()!;
       const before = ch.bufferedAmount;
       ch.bufferedAmount -= typeof next === 'string' ? next.length : next.byteLength;
@@ -265,6 +267,27 @@ describe('ChatRoom', () => {
     expect([ada, bob].flatMap((m) => m.problems)).to.deep.equal([]);
   });
 
+  it('gets back what was lost however often a connection is replaced: copies it already has cost the sender nothing', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada');
+    const bob = net.add('rtc-b', 'Bob', { maxMessageRate: 1_000 });
+    for (let i = 0; i < 120; i++) bob.room.send(`early ${i}`);
+    await net.linkChats(ada, bob);
+    await until(() => texts(ada).length === 100, () => `Ada has ${texts(ada).length} messages`);
+    // Each time, one message is lost with the old connection, and the two exchange 100 messages of history again.
+    for (let round = 0; round < 8; round++) {
+      const text = `lost ${round}`;
+      net.tamper = (_from, _to, data) => (typeof data === 'string' && data.includes(`"${text}"`) && data.includes('chat-msg') ? null : data);
+      bob.room.send(text);
+      await until(() => bob.sent.some((f) => f.text === text), 'not sent');
+      net.tamper = null;
+      ada.room.reconnected({ id: bob.id, name: bob.name });
+      bob.room.reconnected({ id: ada.id, name: ada.name });
+      await until(() => texts(ada).includes(text), () => `round ${round}: ${text} did not come back`);
+    }
+    expect(ada.problems, 'Bob is not said to send too much').to.deep.equal([]);
+  });
+
   it('refuses an empty or blank message with a problem, once until a message goes out', () => {
     const net = new Net();
     const ada = net.add('rtc-a', 'Ada');
@@ -300,6 +323,19 @@ describe('ChatRoom', () => {
     expect(ada.room.updated({ id: bob.id, name: 'Robert\u202e' })).to.equal('Bob 499');
     expect(lines(), 'a new line after a message, the name cleaned').to.deep.equal(['joined Bob', 'Bob > Bob 499', 'Bob 499 > Robert']);
     expect(ada.room.updated({ id: 'rtc-x', name: 'Eve' }), 'someone not linked').to.equal(null);
+  });
+
+  it('keeps one name line per member while several take turns renaming, so that the messages stay', async () => {
+    const net = new Net();
+    const [ada, bob, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
+    net.link(ada, bob);
+    net.link(ada, eve);
+    bob.room.send('keep me');
+    await until(() => texts(ada).includes('keep me'), 'the message did not arrive');
+    for (let i = 0; i < 1_500; i++) ada.room.updated({ id: i % 2 ? bob.id : eve.id, name: `Name ${i}` });
+    const renames = ada.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'system' && e.data.event === 'renamed' ? [e.data.to] : []));
+    expect(renames).to.deep.equal(['Name 1498', 'Name 1499']);
+    expect(texts(ada)).to.deep.equal(['keep me']);
   });
 
   it('drops unknown, malformed, over-long and flooding frames and reports each kind once', async () => {
@@ -571,6 +607,55 @@ describe('ChatRoom', () => {
     const sent = await ada.room.sendFile(blob, 'old.bin');
     expect(sent!.state).to.equal('done');
     expect(await sameBytes(bob.received.at(-1)!.blob, blob)).to.equal(true);
+  });
+
+  it('ends a transfer to a recipient that makes no progress: acknowledgements a byte at a time, or a channel that stops draining', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada', {}, { idleTimeout: 300 });
+    const [bob, cy] = [net.add('rtc-b', 'Bob'), net.add('rtc-c', 'Cy')];
+    await net.linkChats(ada, bob);
+    await net.linkChats(ada, cy);
+    // Bob's page acknowledges one byte more every 50 ms; Cy's accepts without acknowledgements and stops reading.
+    let acked = 0;
+    const trickle = setInterval(() => acked && bob.send(ada.id, { t: 'file-ack', cv: 1, id: 1, bytes: ++acked }), 50);
+    net.tamper = (from, _to, data) => {
+      if (typeof data !== 'string' || from === ada) return data;
+      const frame = JSON.parse(data) as { t: string; acks?: boolean };
+      if (frame.t === 'file-ack') return null;
+      if (frame.t === 'file-accept' && from === bob) acked = 1;
+      if (frame.t === 'file-accept' && from === cy) {
+        delete frame.acks;
+        ada.channels.get(cy.id)!.stuck = true;
+      }
+      return JSON.stringify(frame);
+    };
+    try {
+      const sent = await ada.room.sendFile(randomBlob(3_000_000), 'slow.bin');
+      expect(sent!.recipients.map((r) => [r.name, r.state, r.reason])).to.deep.equal([
+        ['Bob', 'failed', 'no-answer'],
+        ['Cy', 'failed', 'no-answer'],
+      ]);
+      expect(acked, 'the trickle went on').to.be.above(4);
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+
+  it('sends and receives files on a page that is not a secure context (no WebCrypto)', async () => {
+    Object.defineProperty(crypto, 'subtle', { value: undefined, configurable: true });
+    try {
+      expect(globalThis.crypto.subtle).to.equal(undefined);
+      const net = new Net();
+      const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+      await net.linkChats(ada, bob);
+      const blob = randomBlob(300_000);
+      const sent = await ada.room.sendFile(blob, 'plain-http.bin');
+      expect(sent!.state).to.equal('done');
+      expect(await sameBytes(bob.received[0].blob, blob)).to.equal(true);
+    } finally {
+      delete (crypto as { subtle?: unknown }).subtle;
+    }
+    expect(crypto.subtle).to.exist;
   });
 
   it('reports a damaged transfer and does not offer it', async () => {

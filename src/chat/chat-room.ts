@@ -18,7 +18,7 @@ import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, historyFrames, parseC
 interface PeerState {
   /** Whether the member runs a chat (its chat-hello arrived). */
   chat: boolean;
-  /** History entries still accepted from this member on this link. */
+  /** Messages this page did not have that it still takes from this member in history (copies cost nothing). */
   budget: number;
   /**
    * This page's clock when the member linked: what this page sends later is not history to
@@ -43,8 +43,8 @@ export const KEEP_FILES = 100;
 const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
-/** Senders whose reports are remembered; past it the oldest record is forgotten. */
-const MAX_REPORTED = 256;
+/** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
+const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
 
 export class ChatRoom {
@@ -56,7 +56,8 @@ export class ChatRoom {
    */
   readonly #myIds = new Set<string>();
   readonly #peers = new Map<string, PeerState>();
-  readonly #limiter = new RateLimiter(0);
+  /** A bucket per sender (members, and this page under each of its ids). */
+  readonly #limiter = new RateLimiter(0, 10_000, MAX_SENDERS);
   /**
    * The kinds of trouble reported for each sender: each kind once, until that sender leaves
    * (or the chat starts again), so 10,000 bad frames make one report, not 10,000.
@@ -154,16 +155,17 @@ export class ChatRoom {
 
   /**
    * A member changed (its name, media or connection): a new name gets a line ("Ada is now Ada
-   * L."). A member who renames again before anything else came changes that line instead of
-   * adding one, so that renames cannot push the messages out of the list. Returns the name the
-   * member had, if it changed.
+   * L."). A member who renames again before the next message changes that line instead of
+   * adding one (even when other members' lines came since), so that renames, however many
+   * members take turns, cannot push the messages out of the list. Returns the name the member
+   * had, if it changed.
    */
   updated(p: ChatPeer): string | null {
     const peer = this.#peers.get(p.id);
     const name = cleanPeerName(p.name);
     if (!peer || peer.name === name) return null;
     const before = peer.name;
-    const last = peer.renamed && this.#store.entries.at(-1) === peer.renamed ? peer.renamed : null;
+    const last = peer.renamed && !this.#store.messageSince(peer.renamed) ? peer.renamed : null;
     // A new object, not the old one changed: the list renders a line again when its data is new.
     if (last?.data.type === 'system') last.data = { type: 'system', event: 'renamed', name: last.data.name, to: name };
     else peer.renamed = this.#store.addLocal({ type: 'system', event: 'renamed', name: before, to: name });
@@ -255,9 +257,9 @@ export class ChatRoom {
       }
       case 'chat-msg': {
         // The sender's own message again: a chat answering a hello late sends its recent
-        // messages once more. Known here, it costs no token, only some of the history budget.
+        // messages once more. Known here, it costs nothing: it changes nothing.
         const had = this.#store.get(`${from.id}:${f.seq}`);
-        if (had && !had.relayedBy && state.budget > 0) return void state.budget--;
+        if (had && !had.relayedBy) return;
         if (this.#allow(from)) this.#receive(from, [{ ...f, from: from.id, name: from.name }], false);
         return;
       }
@@ -285,7 +287,7 @@ export class ChatRoom {
     const added: ChatMessage[] = [];
     let changed = false;
     for (const e of entries) {
-      if (history && state.budget-- <= 0) {
+      if (history && state.budget <= 0) {
         this.#allow(from, true);
         break;
       }
@@ -305,6 +307,8 @@ export class ChatRoom {
       const announced = this.#store.get(message.id)?.text ?? this.#unconfirmed.get(message.id);
       const result = this.#store.add(message, e.clock, e.seq);
       if (result !== 'added' && result !== 'replaced') continue;
+      // Only what is taken costs budget: a link mended again and again resends copies, not news.
+      if (history) state.budget--;
       this.#unconfirmed.delete(message.id);
       if (announced !== message.text) added.push(message);
       changed = true;
@@ -382,7 +386,7 @@ export class ChatRoom {
     let kinds = this.#reported.get(from.id);
     if (!kinds) {
       // Only present members send frames, so this stays small; the bound is a second line.
-      if (this.#reported.size >= MAX_REPORTED) this.#reported.delete(this.#reported.keys().next().value!);
+      if (this.#reported.size >= MAX_SENDERS) this.#reported.delete(this.#reported.keys().next().value!);
       this.#reported.set(from.id, (kinds = new Set()));
     }
     if (kinds.has(type)) return;

@@ -59,7 +59,7 @@ export class FileTransfers {
     private readonly host: FilesHost,
     /** The most bytes and files kept for download. */
     keep: { bytes: number; files: number },
-    /** How long (ms) a transfer being received may go quiet before it fails. */
+    /** How long (ms) a transfer may go quiet before it fails: no chunk coming in, no answer or progress from a recipient. */
     private readonly idle: number,
   ) {
     this.#kept = new KeptFiles(keep, () => host.changed());
@@ -101,7 +101,7 @@ export class FileTransfers {
     else if (file.size > max) this.host.problem(null, 'file-too-large', `"${clean}" is ${formatBytes(file.size)}; files can be at most ${formatBytes(max)}.`);
     else if (!recipients.length || !this.#transport) this.host.problem(null, 'file-failed', `Nobody here can receive "${clean}" yet.`);
     else if (mayPost()) {
-      const out = new OutgoingFile(this.#nextTransfer++, file, clean, cleanMime(file.type), sender, recipients, this.#transport, (f) => this.#changed(f));
+      const out = new OutgoingFile(this.#nextTransfer++, file, clean, cleanMime(file.type), sender, recipients, this.#transport, (f) => this.#changed(f), this.idle);
       this.#outgoing.set(out.n, out);
       this.#addLine(out);
       out.start();

@@ -10,8 +10,9 @@ import { fileBase, isOver, rootDigest, sha256, type ChatFile, type FileBase, typ
 const FLUSH_EVERY = 16 * 1024 * 1024;
 /**
  * A transfer being received fails as stalled after this long (ms) without a chunk or its end.
- * The sender's own answer timeout is as long, and a working sender sends a 256 KiB chunk many
- * times a second: 30 s without one is a sender gone quiet, not a slow link.
+ * The sender waits as long for an answer or for a recipient's progress, and a working sender
+ * sends a 64 KiB chunk many times a second: 30 s without one is a sender gone quiet, not a slow
+ * link.
  */
 export const IDLE_TIMEOUT = 30_000;
 /**

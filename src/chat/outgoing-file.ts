@@ -12,8 +12,12 @@ import { fileBase, isOver, rootDigest, sha256, type ChatFile, type FileBase, typ
 export const HIGH_WATER = 256 * 1024;
 /** …and sending resumes when it has drained to this (`bufferedAmountLowThreshold`). */
 export const LOW_WATER = 64 * 1024;
-/** How long a recipient may take to accept an offer, or to confirm a finished file. */
-const ANSWER_TIMEOUT = 30_000;
+/**
+ * A recipient's stream moves on when at least this much more of the file has been acknowledged
+ * (or, from a recipient that does not acknowledge, has left the channel's buffer): a trickle of
+ * one-byte acknowledgements is not progress.
+ */
+const PROGRESS = CHUNK_PAYLOAD;
 
 /** A file this page sends to the members present when it started. */
 export class OutgoingFile {
@@ -35,6 +39,8 @@ export class OutgoingFile {
     recipients: readonly { id: string; name: string }[],
     readonly transport: TransferTransport,
     readonly changed: (file: OutgoingFile) => void,
+    /** How long (ms) a recipient may take to answer an offer or a finished file, or to make progress. */
+    readonly patience: number,
   ) {
     this.base = fileBase(n, from, name, blob.size, type, true);
     this.#streams = recipients.map((r) => new OutgoingStream(this, r.id, r.name));
@@ -108,8 +114,10 @@ class OutgoingStream {
   #reader: FrameReader | null = null;
   /** What may be unacknowledged, once the recipient said it acknowledges (its `file-accept`). */
   #window: SendWindow | null = null;
-  /** When the recipient last acknowledged something (or accepted). */
+  /** When the recipient last made progress (PROGRESS more acknowledged or drained), or accepted… */
   #heard = 0;
+  /** …and how far it had got then: acknowledged bytes, or bytes handed over minus those still buffered. */
+  #heardAt = 0;
 
   constructor(
     readonly file: OutgoingFile,
@@ -143,7 +151,7 @@ class OutgoingStream {
       this.file.update();
     } else if (frame.t === 'file-ack') {
       if (this.state === 'sending' && this.#window?.ack(frame.bytes)) {
-        this.#heard = performance.now();
+        this.#progress(this.#window.acked);
         this.#wake?.();
       }
     } else if (frame.t === 'file-done') {
@@ -152,6 +160,19 @@ class OutgoingStream {
     } else if (frame.t === 'file-reject') {
       this.end(frame.reason === 'error' ? 'failed' : 'canceled', frame.reason === 'canceled' ? 'canceled-there' : (frame.reason as RejectReason));
     }
+  }
+
+  /** Notes how far the recipient has got: the clock starts again only on real progress. */
+  #progress(at: number): void {
+    if (at >= this.#heardAt + PROGRESS || at >= this.bytes) {
+      this.#heard = performance.now();
+      this.#heardAt = at;
+    }
+  }
+
+  /** Whether the recipient has made no progress for longer than the file's patience. */
+  #stuck(): boolean {
+    return performance.now() - this.#heard > this.file.patience;
   }
 
   /** Sleeps until woken (an answer, the end, the channel draining or closing), at most `ms`. */
@@ -175,7 +196,7 @@ class OutgoingStream {
     const file = this.file;
     const size = file.base.size;
     if (!this.#send({ t: 'file-offer', id: file.n, name: file.base.name, size, type: file.base.type, acks: true })) return this.end('failed', 'left');
-    await this.#sleep(ANSWER_TIMEOUT);
+    await this.#sleep(this.file.patience);
     if (this.state === 'waiting') return this.end('failed', 'no-answer', true);
     const channel = file.transport.channel(this.peer);
     if (this.state !== 'sending' || !channel) return this.end('failed', 'left');
@@ -190,11 +211,16 @@ class OutgoingStream {
         if (!length) throw new Error('short read');
         // Read the next frame while this one goes out.
         next = this.bytes + length < size ? reader.read() : null;
-        // Back-pressure; the timeout is a safety net, the loop checks the buffer again.
-        while (channel.bufferedAmount > HIGH_WATER && this.state === 'sending' && channel.readyState === 'open') await this.#sleep(1_000, channel);
+        // Back-pressure; the timeout is a safety net, the loop checks the buffer again. A channel
+        // that stops draining (its other end stopped reading) is a recipient gone.
+        while (channel.bufferedAmount > HIGH_WATER && this.state === 'sending' && channel.readyState === 'open') {
+          if (!this.#window) this.#progress(this.bytes - channel.bufferedAmount);
+          if (this.#stuck()) return this.end('failed', 'no-answer', true);
+          await this.#sleep(1_000, channel);
+        }
         // The recipient's acknowledgements; one that stops answering is gone.
         while (this.#window && !this.#window.open(this.bytes) && this.state === 'sending' && channel.readyState === 'open') {
-          if (performance.now() - this.#heard > ANSWER_TIMEOUT) return this.end('failed', 'no-answer', true);
+          if (this.#stuck()) return this.end('failed', 'no-answer', true);
           await this.#sleep(1_000, channel);
         }
         if (this.state !== 'sending') return;
@@ -219,7 +245,7 @@ class OutgoingStream {
       // The file could not be read (deleted, permissions changed).
       return this.end('failed', 'error', true);
     }
-    await this.#sleep(ANSWER_TIMEOUT);
+    await this.#sleep(this.file.patience);
     this.end('failed', 'no-answer');
   }
 }

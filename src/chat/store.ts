@@ -169,6 +169,16 @@ export class MessageStore<T = unknown> {
     return entry;
   }
 
+  /** Whether a message sorts after `entry`, or `entry` is no longer kept. */
+  messageSince(entry: Entry<T>): boolean {
+    const list = this.entries;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i] === entry) return false;
+      if (list[i].kind === 'message') return true;
+    }
+    return true;
+  }
+
   /** The last `n` messages, oldest first, as history entries for a late joiner. */
   recent(n: number): HistoryEntry[] {
     const messages = this.entries.filter((e): e is MessageEntry => e.kind === 'message');

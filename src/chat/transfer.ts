@@ -10,6 +10,7 @@
  * when the two agree and the size and chunk count match.
  */
 import type { ExtensionFrame } from '../session/protocol.js';
+import { sha256 as sha256Now } from '../session/sha256.js';
 
 /** What a transfer needs from the session. */
 export interface TransferTransport {
@@ -122,10 +123,16 @@ export async function rootDigest(digests: readonly Promise<ArrayBuffer>[]): Prom
   const all = await Promise.all(digests);
   const joined = new Uint8Array(all.length * 32);
   all.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
-  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', joined)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(new Uint8Array(await sha256(joined)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export const sha256 = (data: Uint8Array<ArrayBuffer>) => crypto.subtle.digest('SHA-256', data);
+/**
+ * WebCrypto's digest, off the main thread. A page that is not a secure context (plain http
+ * on a LAN address: the call joins receive-only, the chat works) has no `crypto.subtle`; it
+ * hashes on the main thread instead (about 2 ms per 64 KiB chunk), so its files still go.
+ */
+export const sha256 = (data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> =>
+  globalThis.crypto?.subtle ? crypto.subtle.digest('SHA-256', data) : Promise.resolve(sha256Now(data).buffer as ArrayBuffer);
 
 export function fileBase(n: number, from: { id: string; name: string }, name: string, size: number, type: string, mine: boolean): FileBase {
   return { id: transferId(from.id, n), name, size, type, from: from.id, fromName: from.name, mine, time: Date.now() };

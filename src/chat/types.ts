@@ -40,7 +40,10 @@ export interface ChatOptions {
   keepBytes?: number;
   /** Most received files kept for download, however small. */
   keepFiles?: number;
-  /** A transfer being received fails as stalled after this long without data (ms). */
+  /**
+   * A transfer fails after this long without progress (ms): received, as stalled, without data;
+   * sent, as not answered, when a recipient neither answers nor takes in about a chunk more.
+   */
   idleTimeout?: number;
 }
 

@@ -13,6 +13,13 @@ describe('chat wire format', () => {
     expect(parse({ t: 'file-offer', id: 3, name: '../../etc/passwd', size: 10, type: 'text/html' })).to.deep.equal({
       frame: { t: 'file-offer', id: 3, name: '.._.._etc_passwd', size: 10, type: 'text/html' },
     });
+    // C1 controls too: U+009B starts a terminal escape, U+0085 is a line break nobody shows.
+    expect(parse({ t: 'chat-msg', seq: 1, clock: 7, time: 1, text: 'red\u009b31m\u0085end' })).to.deep.equal({
+      frame: { t: 'chat-msg', seq: 1, clock: 7, time: 1, text: 'red31mend' },
+    });
+    // A name that is not a string is no name, and never throws on its way to a string.
+    expect(parse({ t: 'file-offer', id: 3, name: { toString: 1 }, size: 10 })).to.deep.equal({ frame: { t: 'file-offer', id: 3, name: 'file', size: 10, type: '' } });
+    expect(parse({ t: 'file-offer', id: 3, name: 42, size: 10 })).to.deep.equal({ frame: { t: 'file-offer', id: 3, name: 'file', size: 10, type: '' } });
     expect(parse({ t: 'file-reject', id: 3, reason: 'something-new' })).to.deep.equal({ frame: { t: 'file-reject', id: 3, reason: 'error' } });
     expect(parse({ t: 'chat-hello' })).to.deep.equal({ frame: { t: 'chat-hello', reply: false } });
     // Acknowledgements, asked for by the offer and promised by the answer; anything but true is no.

@@ -101,7 +101,7 @@ export function chatFrame(frame: ChatFrame): ExtensionFrame {
  * and logs downstream).
  */
 export function cleanText(value: string): string {
-  return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 /**
@@ -110,7 +110,7 @@ export function cleanText(value: string): string {
  * at most MAX_FILE_NAME characters, never empty.
  */
 export function cleanFileName(value: unknown): string {
-  return cleanDisplayText(String(value ?? '').replace(/[/\\]/g, '_'), MAX_FILE_NAME) || 'file';
+  return cleanDisplayText(typeof value === 'string' ? value.replace(/[/\\]/g, '_') : '', MAX_FILE_NAME) || 'file';
 }
 
 /** A display name from a peer, as shown: see `cleanDisplayText`; never empty. */
