@@ -396,7 +396,7 @@ export class RtcChat extends RoomElement {
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
     // Entries exist only once the chat core is loaded.
-    const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (f) => this.#links.urlFor(f), cancel: (id) => this.cancelFile(id) };
+    const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (blob) => this.#links.urlFor(blob), cancel: (id) => this.cancelFile(id) };
     return html`<div
       part="base"
       class="base"

@@ -2,7 +2,6 @@ import { html, nothing } from 'lit';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatEntry } from '../../chat/types.js';
 import type { TextPart } from '../../chat/linkify.js';
-import type { ChatFile } from '../../chat/transfer.js';
 import type { Strings } from '../../i18n/en.js';
 import type * as ChatParts from './chat-parts.js';
 
@@ -14,7 +13,7 @@ export interface EntryContext {
   /** The mark that tells two people of the same name apart (` #2`), for someone here. */
   tag(id: string): string;
   /** A received file's download link. */
-  link(file: ChatFile): string;
+  link(blob: Blob): string;
   cancel(id: string): void;
 }
 
@@ -43,7 +42,7 @@ export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: Entry
     ${m
       ? html`<div part="text">${(linked.get(m) ?? linked.set(m, linkify(m.text)).get(m)!).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
       : html`<div class="row">
-            ${f!.blob ? html`<a part="download" href=${link(f!)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
+            ${f!.blob ? html`<a part="download" href=${link(f!.blob)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
             <span part="file-size">${t.fileSize(f!.size)}</span>
           </div>
           ${going ? html`<progress part="progress" max=${f!.size || 1} .value=${f!.bytes} aria-label=${f!.name}></progress>` : nothing}

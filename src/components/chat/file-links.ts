@@ -1,5 +1,4 @@
 import type { ChatEntry } from '../../chat/types.js';
-import type { ChatFile } from '../../chat/transfer.js';
 
 /**
  * The download links of received files: an object URL per file, made when its line is first
@@ -7,25 +6,29 @@ import type { ChatFile } from '../../chat/transfer.js';
  * memory can go too.
  */
 export class FileLinks {
-  readonly #urls = new Map<string, string>();
+  /**
+   * By the received Blob, not the transfer's id: a sender's id comes back once its old transfers
+   * are forgotten, and a second file under it must not get the first one's link.
+   */
+  readonly #urls = new Map<Blob, string>();
 
-  /** The file's download link. */
-  urlFor(file: ChatFile): string {
-    let url = this.#urls.get(file.id);
+  /** The download link of a received file's data. */
+  urlFor(blob: Blob): string {
+    let url = this.#urls.get(blob);
     // The link is binary whatever the sender declared: a peer's "text/html" or SVG must not
     // open as a page of this origin. The Blob itself (rtc-file-received) keeps the declared type.
-    if (!url) this.#urls.set(file.id, (url = URL.createObjectURL(file.blob!.slice(0, file.blob!.size, 'application/octet-stream'))));
+    if (!url) this.#urls.set(blob, (url = URL.createObjectURL(blob.slice(0, blob.size, 'application/octet-stream'))));
     return url;
   }
 
   /** Lets go of the links of files that `entries` no longer list with their data. */
   keepListed(entries: readonly ChatEntry[]): void {
     if (!this.#urls.size) return;
-    const listed = new Set(entries.map((e) => (e.kind === 'local' && e.data.type === 'file' && e.data.file.blob ? e.data.file.id : '')));
-    for (const [id, url] of this.#urls) {
-      if (!listed.has(id)) {
+    const listed = new Set(entries.map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.blob : null)));
+    for (const [blob, url] of this.#urls) {
+      if (!listed.has(blob)) {
         URL.revokeObjectURL(url);
-        this.#urls.delete(id);
+        this.#urls.delete(blob);
       }
     }
   }
