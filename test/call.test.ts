@@ -8,6 +8,7 @@ import {
   namesWithVideo,
   remoteNames,
   sameMembers,
+  type TestParticipant,
   uniqueRoom,
   until,
   untilEveryoneSeesEveryone,
@@ -73,6 +74,23 @@ for (const [label, server] of [
     });
   });
 }
+
+describe('<rtc-call> people', () => {
+  afterEach(closeAll);
+
+  it('marks two people of the same name apart on their tiles, and announces those already there only after rtc-joined', async () => {
+    const [ada, bob, ada2] = await joinAll(uniqueRoom('namesakes'), rtcServer, ['Ada', 'Bob', 'Ada']);
+    const tiles = (p: TestParticipant) => remoteNames(p.call).sort().join(', ');
+    // Each page numbers namesakes by the order it met them, its own name first.
+    await until(() => tiles(bob) === 'Ada #1, Ada #2' && tiles(ada) === 'Ada #2, Bob' && tiles(ada2) === 'Ada #2, Bob', () => `tiles: ${[ada, bob, ada2].map(tiles).join('; ')}`);
+    // The events a script sees: its own join first, then one for each person, already there or arriving.
+    const order = (p: TestParticipant) => p.events.filter((e) => e.type !== 'rtc-error').map((e) => (e.type === 'rtc-joined' ? 'joined' : e.detail.participant.name));
+    expect(order(ada)).to.deep.equal(['joined', 'Bob', 'Ada']);
+    expect(order(bob)).to.deep.equal(['joined', 'Ada', 'Ada']);
+    expect(order(ada2).slice(0, 1)).to.deep.equal(['joined']);
+    expect(order(ada2).slice(1).sort()).to.deep.equal(['Ada', 'Bob']);
+  });
+});
 
 describe('<rtc-call> videos', () => {
   afterEach(closeAll);

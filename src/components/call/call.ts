@@ -27,7 +27,7 @@ import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 import { SpeakerCues } from './speaker-cues.js';
 import { CameraSizes } from './camera-sizes.js';
-import { renderStage, type StageView } from './stage.js';
+import { renderStage, shownName, type StageView } from './stage.js';
 import { StageState } from './stage-state.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
@@ -134,8 +134,8 @@ export type CallTheme = 'light' | 'dark';
  *
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`.
- * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`.
- * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`.
+ * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
+ * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
  * @fires {RtcConnectionQualityEvent} rtc-connection-quality - The quality of the connection with someone changed (and once when first judged). `detail: { participant, quality, stats }`: `quality` is `good`, `weak` or `bad`, `stats` the figures of a `getStats()` entry.
  */
@@ -171,16 +171,17 @@ export class RtcCall extends RoomElement {
   private readonly controller = new RoomController(
     this,
     {
+      // Events for people met while joining wait for rtc-joined, which is followed by one for each still here.
       participantJoined: (participant) => {
         this.firstRender.release(); // the first person is here: the render no longer delays them
         this.notices.met();
-        this.announce(this.t.joined(participant.name));
-        this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
+        this.announce(this.t.joined(shownName(participant)));
+        if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
       participantLeft: (participant, reason) => {
-        this.announce(this.t.left(participant.name));
+        this.announce(this.t.left(shownName(participant)));
         if (this.stage.pinned === participant.id) this.stage.pin(null);
-        this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
+        if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
       error: (error) => this.notices.sessionError(error),
       signalling: (state) => this.notices.signalling(state),
@@ -476,6 +477,7 @@ export class RtcCall extends RoomElement {
     void this.cues.start(current);
     void this.quality.start(current);
     this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.room, id: this.controller.id ?? '' }));
+    for (const participant of this.participants) if (current()) this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
   }
 
   private async endCall(reason: RtcLeftDetail['reason']): Promise<void> {

@@ -98,9 +98,14 @@ function layout(v: StageView, tiles: Tile[]): Rect[] {
   return gridLayout(tiles.length, width, height, gap);
 }
 
+/** A person's name as the call shows it: with the mark that tells namesakes apart (`Ada #2`). */
+export function shownName(p: Participant): string {
+  return p.tag ? `${p.name} ${p.tag}` : p.name;
+}
+
 /** A shared screen: the whole picture (not cropped), named. */
 function renderScreen(v: StageView, t: Tile, at: Place) {
-  const name = t.participant ? v.t.screenOf(t.participant.name) : v.t.yourScreen;
+  const name = t.participant ? v.t.screenOf(shownName(t.participant)) : v.t.yourScreen;
   return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id}>
     <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
     <span part="label" class="label"><span part="name" class="name">${name}</span></span>
@@ -126,7 +131,7 @@ function renderTile(v: StageView, t: Tile, at: Place) {
   const p = t.participant;
   const local = !p;
   const stream = local ? v.local.stream : p.stream;
-  const name = local ? v.local.name : p.name;
+  const name = local ? v.local.name : shownName(p);
   const shown = local ? (name ? v.t.youNamed(name) : v.t.you) : name;
   const muted = local ? !v.local.mic : p.media && !p.mic;
   const pinned = v.state.pinned === t.id;
