@@ -263,6 +263,29 @@ for (const [label, server] of [
       expect(showsOnly(holder, others), seen(holder)).to.equal(true);
     });
 
+    it('a linked member that offers connections in serializations the room does not speak gets none built, and the page throws nothing', async () => {
+      const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('serial'), server);
+      const thrown: string[] = [];
+      holder.frame.contentWindow!.addEventListener('error', (e) => thrown.push(e.message));
+      const built = countPeerConnections(holder.frame);
+      const scratch = new RTCPeerConnection();
+      scratch.createDataChannel('x');
+      await scratch.setLocalDescription();
+      const sdp = scratch.localDescription!.sdp;
+      scratch.close();
+      // PeerJS builds a serializer from this field as it is: `x` throws, the others fail on every frame.
+      for (const serialization of ['x', 'json', 'binary', 'default', undefined]) {
+        const connectionId = `dc_serial${serialization}`;
+        const payload = { type: 'data', connectionId, sdp: { type: 'offer', sdp }, metadata: { proto: PROTOCOL, kind: 'mesh' }, serialization, reliable: true, label: connectionId };
+        mallory.raw({ type: 'OFFER', dst: conn.peer, payload });
+      }
+      await offerAnswered(mallory, conn, 'server');
+      await allRead(holder, conn);
+      expect(built.created(), 'peer connections built').to.equal(0);
+      expect(thrown, 'uncaught errors').to.deep.equal([]);
+      expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+    });
+
     it('a page of the old protocol that dials a member gets no connection; the member says so once', async () => {
       const room = uniqueRoom('old-dial');
       const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);

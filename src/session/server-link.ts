@@ -56,7 +56,19 @@ const HANDSHAKE: Record<'ANSWER' | 'CANDIDATE', number> = { ANSWER: 1, CANDIDATE
 interface ServerMessage {
   type?: unknown;
   src?: unknown;
-  payload?: { type?: unknown; metadata?: unknown; connectionId?: unknown; sdp?: unknown; candidate?: unknown } | null;
+  payload?: OfferPayload | null;
+}
+
+type OfferPayload = { type?: unknown; metadata?: unknown; connectionId?: unknown; sdp?: unknown; candidate?: unknown; serialization?: unknown };
+
+/**
+ * An offer of a kind the session judges: a PeerJS media call (refused, but an older version's
+ * says so), or a data connection in the one serialization the room speaks. PeerJS builds the
+ * connection's serializer from that field as it is: an unknown one throws in its socket
+ * handler, and the others fail on every frame.
+ */
+function isOurKind(payload: OfferPayload): payload is OfferPayload & { type: 'data' | 'media' } {
+  return payload.type === 'media' || (payload.type === 'data' && payload.serialization === 'raw');
 }
 
 interface GatedSocket {
@@ -72,6 +84,8 @@ export class ServerLink {
   private held: HeldOffers | null = null;
   /** Answers and candidates handed to PeerJS, per connection. */
   private readonly handed = new WeakMap<object, Record<'ANSWER' | 'CANDIDATE', number>>();
+  /** Peers still opening, each by the way to give it up (destroy() does, so none opens after it). */
+  private readonly opening = new Set<() => void>();
 
   constructor(
     private readonly host: ServerLinkHost,
@@ -134,9 +148,12 @@ export class ServerLink {
     peer?.destroy();
   }
 
-  /** Whether the member peer is cut off from the server. */
+  /**
+   * Whether the member peer is cut off from the server. Not `peer.disconnected`, which PeerJS
+   * clears as soon as a reconnect starts, before its socket is open.
+   */
   get disconnected(): boolean {
-    return !this.member || this.member.disconnected;
+    return !this.member?.open;
   }
 
   /**
@@ -172,7 +189,7 @@ export class ServerLink {
   reconnect(): Promise<'open' | 'down' | 'taken'> {
     const member = this.member;
     if (!member || member.destroyed) return Promise.resolve('down');
-    if (!member.disconnected) return Promise.resolve('open');
+    if (member.open) return Promise.resolve('open');
     return new Promise((resolve) => {
       const done = (result: 'open' | 'down' | 'taken') => {
         this.timers.cancel(timer);
@@ -184,7 +201,12 @@ export class ServerLink {
       const onOpen = () => done('open');
       const onDown = () => done('down');
       const onError = (err: PeerError<string>) => err.type === 'unavailable-id' && done('taken');
-      const timer = this.timers.after(this.openTimeout(), onDown);
+      // An attempt whose socket neither opens nor fails (a network that swallows it) is given up,
+      // so that the next one starts afresh rather than finding PeerJS "connected" with no socket.
+      const timer = this.timers.after(this.openTimeout(), () => {
+        done('down');
+        if (!member.open && !member.destroyed) member.disconnect();
+      });
       member.on('open', onOpen);
       // A failed attempt (server still down) ends in 'disconnected' again.
       member.on('disconnected', onDown);
@@ -199,6 +221,7 @@ export class ServerLink {
 
   /** Closes both peers: every connection they carry closes, and both ids are free again. */
   destroy(): void {
+    for (const abandon of [...this.opening]) abandon();
     this.timers.clear();
     this.held?.clear();
     this.dropBeacon();
@@ -219,6 +242,7 @@ export class ServerLink {
       }
       this.gate(peer, role);
       const fail = (error: Error) => {
+        this.opening.delete(abandon);
         this.timers.cancel(timer);
         peer.off('open', onOpen);
         peer.off('error', onError);
@@ -226,10 +250,13 @@ export class ServerLink {
         reject(error);
       };
       const onOpen = () => {
+        this.opening.delete(abandon);
         this.timers.cancel(timer);
         peer.off('error', onError);
         resolve(peer);
       };
+      const abandon = () => fail(new SessionError('disconnected', 'The page left the room while it was connecting.'));
+      this.opening.add(abandon);
       const onError = (err: PeerError<string>) => fail(this.openError(err));
       const seconds = this.openTimeout() / 1000;
       const timer = this.timers.after(this.openTimeout(), () =>
@@ -269,13 +296,12 @@ export class ServerLink {
         if (signalSize(payload.metadata) <= MAX_SIGNAL) this.host.signal(role, src, payload.metadata);
         return false;
       }
-      const kind = payload.type;
       // An offer for a connection that exists would make PeerJS close it.
-      if (role === 'beacon' || conn || (kind !== 'data' && kind !== 'media')) return false;
+      if (role === 'beacon' || conn || !isOurKind(payload)) return false;
       // An offer with hundreds of media sections would have PeerJS's connection build a
       // transceiver for each, whoever sent it.
       if (!isFitSdp(sdpOf(payload))) return false;
-      const verdict = this.host.admits(src, kind, payload.metadata);
+      const verdict = this.host.admits(src, payload.type, payload.metadata);
       if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], holdSize(payload));
       return verdict === true && emit(event, ...args);
     };
@@ -296,9 +322,8 @@ export class ServerLink {
     this.held = new HeldOffers({
       admits: (src, [, message]) => {
         const payload = (message as ServerMessage).payload;
-        const kind = payload?.type;
-        if (peer.destroyed || (kind !== 'data' && kind !== 'media') || peer.getConnection(src, String(payload?.connectionId))) return false;
-        return this.host.admits(src, kind, payload?.metadata);
+        if (peer.destroyed || !payload || !isOurKind(payload) || peer.getConnection(src, String(payload.connectionId))) return false;
+        return this.host.admits(src, payload.type, payload.metadata);
       },
       deliver: (messages) => {
         for (const [event, ...args] of messages) emit(String(event), ...args);

@@ -23,6 +23,36 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     expect(a.log).to.deep.equal(['joined B']);
   });
 
+  it('goes on saying the server link is down while reconnects hang, and says it is back only once it is', async function () {
+    this.timeout(20_000);
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { openTimeout: 300 });
+    const peer = net.peers.get(b.s.id!) as unknown as { loseServer(): void; open: boolean };
+    // A network that swallows the socket (a black-holed route after waking up): no answer, no error.
+    net.blackHole = true;
+    peer.loseServer();
+    await until(() => net.reconnects >= 2, 'B did not try the server again', 10_000);
+    expect(b.log.filter((l) => l.startsWith('signalling'))).to.deep.equal(['signalling reconnecting']);
+    net.blackHole = false;
+    await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 10_000);
+    expect(peer.open, 'B is on the server').to.equal(true);
+    expect(shown(b.s)).to.equal('A:connected');
+    expect(a.log).to.deep.equal(['joined B']);
+  });
+
+  it('leaves no peer on the server when the page leaves while it is still connecting', async () => {
+    const net = new FakeNetwork();
+    const { s } = make(net, 'A');
+    const joined = s.join().then(
+      () => 'joined',
+      (e: Error) => e.message,
+    );
+    await s.leave();
+    expect(await joined).to.match(/left the room while it was connecting/);
+    expect([...net.peers.values()].filter((p) => !p.destroyed), 'peers on the server').to.deep.equal([]);
+    expect(net.claims, 'it had begun').to.have.length(1);
+  });
+
   it('tries the server again at once when the browser is back online, instead of waiting out its backoff', async function () {
     this.timeout(20_000);
     const net = new FakeNetwork();

@@ -291,8 +291,8 @@ export class FakePeer extends Events {
     }, LATENCY + serverDelay);
   }
 
-  connect(dst: string, options: { metadata?: unknown } = {}) {
-    return this.dial('data', dst, options.metadata);
+  connect(dst: string, options: { metadata?: unknown; serialization?: string } = {}) {
+    return this.dial('data', dst, options.metadata, options.serialization);
   }
 
   call(dst: string, _stream: MediaStream, options: { metadata?: unknown } = {}) {
@@ -300,7 +300,7 @@ export class FakePeer extends Events {
     return this.dial('media', dst, options.metadata);
   }
 
-  private dial(type: 'data' | 'media', dst: string, metadata: unknown) {
+  private dial(type: 'data' | 'media', dst: string, metadata: unknown, serialization?: string) {
     const mine = new FakeConnection(type, dst, metadata, this);
     this.connections.add(mine);
     later(() => {
@@ -313,7 +313,7 @@ export class FakePeer extends Events {
       }
       // Through the target's socket, as a PeerServer relays an OFFER: what PeerJS would see.
       this.network.offers.set(mine.connectionId, mine);
-      target.socket.emit('message', { type: 'OFFER', src: this.id, payload: { type, connectionId: mine.connectionId, metadata, sdp: { type: 'offer', sdp: 'v=0\r\n' } } });
+      target.socket.emit('message', { type: 'OFFER', src: this.id, payload: { type, connectionId: mine.connectionId, metadata, serialization, sdp: { type: 'offer', sdp: 'v=0\r\n' } } });
     });
     return mine;
   }
@@ -384,13 +384,32 @@ export class FakePeer extends Events {
     this.emit('disconnected', this.id);
   }
 
-  /** As PeerJS's: tries the server again with the same id; 'open' if it answers, else 'disconnected' again. */
+  /** As PeerJS's: closes the socket to the server (a reconnect under way too) and says so. */
+  disconnect() {
+    if (this.disconnected || this.destroyed) return;
+    this.disconnected = true;
+    this.open = false;
+    this.attempt++;
+    if (this.network.peers.get(this.id) === this) this.network.peers.delete(this.id);
+    this.emit('disconnected', this.id);
+  }
+
+  /** Reconnect attempts begun; one that disconnect() gave up on comes to nothing. */
+  private attempt = 0;
+
+  /**
+   * As PeerJS's: tries the server again with the same id; 'open' if it answers, else
+   * 'disconnected' again. PeerJS clears `disconnected` at once, before its socket opens.
+   */
   reconnect() {
     if (this.destroyed || !this.disconnected) return;
     this.network.reconnects++;
     this.disconnected = false;
+    const attempt = ++this.attempt;
     later(() => {
-      if (this.destroyed) return;
+      if (this.destroyed || attempt !== this.attempt) return;
+      // A network that swallows the socket: no open, no error, no close.
+      if (this.network.blackHole) return;
       if (this.network.down) {
         this.disconnected = true;
         this.emit('error', Object.assign(new Error('Lost connection to server.'), { type: 'network' }));
@@ -451,6 +470,8 @@ export class FakeNetwork {
   private readonly fingerprints = new Map<string, string>();
   /** A server that is down: reconnects fail (see FakePeer.reconnect). */
   down = false;
+  /** A network that swallows sockets: reconnects neither open nor fail (see FakePeer.reconnect). */
+  blackHole = false;
   /** Reconnect attempts made by all peers. */
   reconnects = 0;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
