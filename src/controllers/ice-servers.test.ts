@@ -39,6 +39,8 @@ describe('IceServers', () => {
       { iceServers: Array(9).fill({ urls: 'turn:127.0.0.1' }), ttl: 600 },
       { iceServers: [], ttl: 'soon' },
       { iceServers: [{ urls: ['turn:127.0.0.1'], username: 1 }], ttl: 60 },
+      // The browser refuses a TURN server without credentials, and every connection with it.
+      { iceServers: [{ urls: ['stun:127.0.0.1', 'turn:127.0.0.1'] }], ttl: 60 },
       'x'.repeat(20_000),
     ];
     for (const body of hostile) {

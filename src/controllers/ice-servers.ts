@@ -140,6 +140,8 @@ function parseGrant(text: string): Grant | null {
     if (!Array.isArray(list) || list.length === 0 || list.length > MAX_URLS) return null;
     if (!list.every((u) => isString(u) && /^(stun|stuns|turn|turns):[^\s]+$/.test(u))) return null;
     if ((username !== undefined && !isString(username)) || (credential !== undefined && !isString(credential))) return null;
+    // The browser refuses a TURN server without credentials, and every connection with it.
+    if (list.some((u) => /^turns?:/.test(u as string)) && (username === undefined || credential === undefined)) return null;
     servers.push({ urls: list as string[], ...(username !== undefined && { username }), ...(credential !== undefined && { credential }) });
   }
   return { iceServers: servers, ttl: Math.min(MAX_TTL, Math.max(MIN_TTL, ttl)), at: performance.now() };
@@ -157,15 +159,16 @@ const PROBE_TIMEOUT = 5_000;
  * share with rtc-server, or an expired credential); `ok` on a relay candidate; `unknown` else.
  */
 async function probeRelay(iceServers: RTCIceServer[]): Promise<'ok' | 'refused' | 'unknown'> {
-  const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
+  let pc: RTCPeerConnection | null = null;
   try {
+    const probe = (pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' }));
     let refused = false;
     const result = new Promise<'ok' | 'refused' | 'unknown'>((resolve) => {
-      pc.onicecandidate = ({ candidate }) => {
+      probe.onicecandidate = ({ candidate }) => {
         if (candidate?.type === 'relay') resolve('ok');
         else if (!candidate) resolve(refused ? 'refused' : 'unknown');
       };
-      pc.onicecandidateerror = (e) => {
+      probe.onicecandidateerror = (e) => {
         if ((e as RTCPeerConnectionIceErrorEvent).errorCode === 401) refused = true;
       };
       AbortSignal.timeout(PROBE_TIMEOUT).onabort = () => resolve(refused ? 'refused' : 'unknown');
@@ -176,7 +179,7 @@ async function probeRelay(iceServers: RTCIceServer[]): Promise<'ok' | 'refused' 
   } catch {
     return 'unknown';
   } finally {
-    pc.close();
+    pc?.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ConfigError, checkMaxParticipants, checkRoom, parseIceServers, parseServerUrl } from './config.js';
+import { useIceServers } from './peer-config.js';
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -41,6 +42,25 @@ describe('session configuration', () => {
     expect(configError(() => parseIceServers('[{urls:')).message).to.contain('not valid JSON');
     expect(configError(() => parseIceServers('{"urls":"stun:127.0.0.1"}')).message).to.contain('array');
     expect(configError(() => parseIceServers('[{"urls":"http://x"}]')).message).to.contain('entry 1');
+    // What the browser would refuse, and with it every connection of the call.
+    expect(configError(() => parseIceServers('[{"urls":"stun:127.0.0.1"},{"urls":"turn:127.0.0.1"}]')).message).to.contain('entry 2: a TURN server needs "username" and "credential"');
+    expect(configError(() => parseIceServers('[{"urls":"stun:two words"}]')).message).to.match(/^The browser refuses these ice-servers: ./);
+  });
+
+  it('keeps the ICE servers it has when new ones would be refused by the browser', () => {
+    const config: RTCConfiguration = { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }] };
+    const pc = new RTCPeerConnection(config);
+    try {
+      expect(useIceServers(config, [pc], [{ urls: ['turn:127.0.0.1:3478'] }])).to.equal(false);
+      expect(config.iceServers).to.deep.equal([{ urls: ['stun:127.0.0.1:3478'] }]);
+      expect(pc.getConfiguration().iceServers).to.deep.equal([{ urls: ['stun:127.0.0.1:3478'], username: '', credential: '' }]);
+      const fresh = [{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }];
+      expect(useIceServers(config, [pc], fresh)).to.equal(true);
+      expect(config.iceServers).to.equal(fresh);
+      new RTCPeerConnection(config).close();
+    } finally {
+      pc.close();
+    }
   });
 
   it('checks room names and limits', () => {

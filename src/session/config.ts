@@ -2,6 +2,7 @@
  * Session configuration: the PeerServer endpoint, ICE servers and room limits, validated once
  * so that a bad attribute becomes one clear error instead of a failure deep inside PeerJS.
  */
+import { refusal } from './peer-config.js';
 
 /** A configuration problem, reported as an `rtc-error` of type `invalid-config`. */
 export class ConfigError extends Error {
@@ -93,7 +94,7 @@ export function parseIceServers(value: string | readonly RTCIceServer[] | null |
   if (!Array.isArray(parsed)) {
     throw new ConfigError('ice-servers', 'ice-servers must be a JSON array of RTCIceServer objects.');
   }
-  return parsed.map((entry: unknown, i) => {
+  const servers = parsed.map((entry: unknown, i): RTCIceServer => {
     const urls = (entry as RTCIceServer | null)?.urls;
     const list = typeof urls === 'string' ? [urls] : urls;
     if (!Array.isArray(list) || list.length === 0 || !list.every((u) => typeof u === 'string' && /^(stun|stuns|turn|turns):/.test(u))) {
@@ -103,8 +104,14 @@ export function parseIceServers(value: string | readonly RTCIceServer[] | null |
     if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
       throw new ConfigError('ice-servers', `ice-servers entry ${i + 1}: username and credential must be strings.`);
     }
+    if (list.some((u) => /^turns?:/.test(u)) && (username === undefined || credential === undefined)) {
+      throw new ConfigError('ice-servers', `ice-servers entry ${i + 1}: a TURN server needs "username" and "credential".`);
+    }
     return { urls: list, ...(username !== undefined && { username }), ...(credential !== undefined && { credential }) };
   });
+  const refused = refusal(servers);
+  if (refused) throw new ConfigError('ice-servers', `The browser refuses these ice-servers: ${refused}`);
+  return servers;
 }
 
 /** Checks max-participants: a whole number from 2 to 50, or 0 for no limit. */

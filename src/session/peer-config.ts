@@ -22,8 +22,27 @@ export function peerOptionsFor(options: RoomSessionOptions): PeerOptions & { con
   };
 }
 
-/** Gives new ICE servers to the connections made from now on (`config`) and to the open ones. */
-export function useIceServers(config: RTCConfiguration, open: Iterable<RTCPeerConnection>, iceServers: RTCIceServer[]): void {
+/**
+ * Why the browser refuses these ICE servers (a TURN server without credentials, an address it
+ * cannot read), or null. A refused list makes every new RTCPeerConnection throw, so it must
+ * never reach `config`.
+ */
+export function refusal(iceServers: RTCIceServer[]): string | null {
+  if (typeof RTCPeerConnection !== 'function' || !iceServers.length) return null;
+  try {
+    new RTCPeerConnection({ iceServers }).close();
+    return null;
+  } catch (err) {
+    return (err as Error)?.message || String(err);
+  }
+}
+
+/**
+ * Gives new ICE servers to the connections made from now on (`config`) and to the open ones;
+ * false, and nothing changes, when the browser refuses them.
+ */
+export function useIceServers(config: RTCConfiguration, open: Iterable<RTCPeerConnection>, iceServers: RTCIceServer[]): boolean {
+  if (refusal(iceServers)) return false;
   config.iceServers = iceServers;
   for (const pc of open) {
     try {
@@ -32,4 +51,5 @@ export function useIceServers(config: RTCConfiguration, open: Iterable<RTCPeerCo
       // A closed connection, or one whose configuration cannot change: the next one gets them.
     }
   }
+  return true;
 }
