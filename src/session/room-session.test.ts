@@ -3,6 +3,8 @@ import { FakeNetwork, FakePeer, fakeCamera } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { MAX_QUEUED } from './files-channel.js';
+import { beaconIdFor } from './ids.js';
+import { PROTOCOL, metadata } from './protocol.js';
 import { RoomSession, SessionError, type PeerFactory } from './room-session.js';
 
 const timing = { heartbeat: 50, quiet: 60_000, silence: 60_000, introTimeout: 300, takeoverStep: 20 };
@@ -175,6 +177,27 @@ describe('RoomSession over a fake PeerServer', () => {
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).to.have.length(1);
     expect(((refused[0] as PromiseRejectedResult).reason as SessionError).type).to.equal('room-full');
+  });
+
+  it('holds no place for a newcomer that it cannot dial: the next one gets in', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', { max: 2, timing: { dialRetry: 20 } });
+    const told: string[] = [];
+    a.on('error', (e) => told.push(e.type));
+    await a.join();
+    // A bare page that asks to come in, but cannot be reached: A dials it four times, then gives up.
+    const nobody = net.factory('rtc-000000000nobodyhere0', {}) as unknown as FakePeer;
+    await until(() => nobody.open, 'the bare page did not open');
+    const ask = () =>
+      nobody.socket.send({ type: 'OFFER', dst: beaconIdFor('fake room', 'peerjs'), payload: { type: PROTOCOL, metadata: { ...metadata('intro'), name: 'Nobody', media: false, nonce: `nonce${Math.random().toString(36).slice(2, 10)}` } } });
+    net.failingDials = 4;
+    ask();
+    await until(() => told.includes('negotiation-failed'), () => `A was told ${told}`);
+    // It asks again: A, which gave up on it, cannot dial it, and must not keep the room's last place for it.
+    ask();
+    const b = make(net, 'B', { max: 2 });
+    await b.join();
+    await untilMesh([a, b]);
   });
 
   it('tells two people with the same name apart: a mark per namesake, and a notice', async () => {

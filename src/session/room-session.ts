@@ -142,7 +142,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         if (this.links.has(newcomer)) return;
         // A newcomer that asks again gets a fresh welcome: one still pending answered a question it gave up on.
         this.links.close(newcomer);
-        this.links.dial(newcomer, extra);
+        // One that cannot be dialled (given up on lately, too many waiting) holds no place.
+        if (!this.links.dial(newcomer, extra)) this.members.lapsed(newcomer);
       },
       otherVersion: (from, what) => this.reports.otherVersion(from, what),
       isLinked: (id) => this.members.roster.isLinked(id),
