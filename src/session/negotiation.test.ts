@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { junkCandidate } from '../../test/fixtures/attacker.js';
 import { until } from '../../test/helpers.js';
-import { MAX_CANDIDATES, MAX_WAITING, Negotiation } from './negotiation.js';
+import { MAX_CANDIDATES, MAX_WAITING, Negotiation, OFFER_RESEND } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
 
 type Frame = SdpFrame | IceFrame | RenegotiateFrame;
@@ -102,6 +102,26 @@ describe('negotiation', () => {
     expect(offerer.arrived, "the asker's tracks that arrived at the offerer").to.deep.equal(['audio']);
     expect(asker.arrived, "the offerer's tracks that arrived at the asker").to.deep.equal(['video']);
     expect(offerer.pc.getTransceivers().map((t) => `${t.receiver.track.kind} ${t.currentDirection}`)).to.deep.equal(['video sendonly', 'audio recvonly']);
+  });
+
+  it('sends an offer again when its answer is lost, so that the pair goes on negotiating', async function () {
+    this.timeout(20_000);
+    const pair = await connectedPair();
+    close = pair.close;
+    const { offerer, asker } = pair;
+    offerer.pc.addTrack(devices.getVideoTracks()[0], devices);
+    await until(() => asker.inbox.some((f) => f.t === 'sdp'), 'no offer');
+    deliver(asker);
+    await until(() => offerer.inbox.some((f) => f.t === 'sdp'), 'no answer');
+    // The answer is lost on the way.
+    offerer.inbox.splice(0);
+    await until(() => asker.inbox.some((f) => f.t === 'sdp'), 'the offer did not come again', OFFER_RESEND + 2_000);
+    await settle(offerer, asker);
+    expect(asker.arrived).to.deep.equal(['video']);
+    // The next negotiation goes as usual.
+    offerer.pc.addTrack(devices.getAudioTracks()[0], devices);
+    await settle(offerer, asker);
+    expect(asker.arrived).to.deep.equal(['video', 'audio']);
   });
 
   it('makes room once for a request that came twice', async () => {

@@ -40,6 +40,14 @@ const MAX_TRANSCEIVERS = 8;
 export const MAX_WAITING = 64;
 /** Candidates applied per ICE generation of the other side (its ufrag), at most. */
 export const MAX_CANDIDATES = 100;
+/**
+ * An offer unanswered this long (ms) is sent again: its answer may have been lost (sent on a
+ * path that had broken, or dropped from a full queue), and until an answer comes, no other
+ * negotiation and no ICE restart can start on the connection.
+ */
+export const OFFER_RESEND = 4_000;
+/** Times an offer is sent again, at most; past that, the pair's recovery (a fresh connection) is the way out. */
+const MAX_RESENDS = 3;
 
 export class Negotiation {
   private closed = false;
@@ -51,6 +59,7 @@ export class Negotiation {
   /** The other side's ICE generation (the ufrag of its description) and the candidates applied of it. */
   private generation: { ufrag: string; candidates: number } = { ufrag: '', candidates: 0 };
   private floodSaid = false;
+  private resend: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly pc: RTCPeerConnection,
@@ -84,6 +93,7 @@ export class Negotiation {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.resend);
     const pc = this.pc;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = null;
   }
@@ -127,6 +137,7 @@ export class Negotiation {
     try {
       await this.pc.setLocalDescription();
       this.sendDescription();
+      this.awaitAnswer(MAX_RESENDS);
     } catch {
       // The connection closed under us.
       this.offering = false;
@@ -157,11 +168,23 @@ export class Negotiation {
       if (this.unplaced().length) this.ask();
       return;
     }
+    clearTimeout(this.resend);
     this.offering = false;
     if (this.again) {
       this.again = false;
       void this.offer();
     }
+  }
+
+  /** Sends the offer under way again after OFFER_RESEND, `left` more times, until it is answered. The asker answers a copy as any offer; a late first answer finds the offer settled and is ignored. */
+  private awaitAnswer(left: number): void {
+    clearTimeout(this.resend);
+    if (left <= 0) return;
+    this.resend = setTimeout(() => {
+      if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
+      this.sendDescription();
+      this.awaitAnswer(left - 1);
+    }, OFFER_RESEND);
   }
 
   private flooded(): void {
