@@ -244,11 +244,7 @@ for (const [label, server] of [
       const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('fresh'), server);
       const before = eventsOf(holder, 'rtc-error').length;
       const built = countPeerConnections(holder.frame);
-      const scratch = new RTCPeerConnection();
-      scratch.createDataChannel('x');
-      await scratch.setLocalDescription();
-      const sdp = scratch.localDescription!.sdp;
-      scratch.close();
+      const sdp = await dataOfferSdp();
       for (let i = 0; i < 300; i++) {
         const connectionId = `dc_fresh${i}`;
         const payload = { type: 'data', connectionId, sdp: { type: 'offer', sdp }, metadata: { proto: PROTOCOL, kind: 'mesh' }, serialization: 'raw', reliable: true, label: connectionId, browser: 'chrome' };
@@ -268,11 +264,7 @@ for (const [label, server] of [
       const thrown: string[] = [];
       holder.frame.contentWindow!.addEventListener('error', (e) => thrown.push(e.message));
       const built = countPeerConnections(holder.frame);
-      const scratch = new RTCPeerConnection();
-      scratch.createDataChannel('x');
-      await scratch.setLocalDescription();
-      const sdp = scratch.localDescription!.sdp;
-      scratch.close();
+      const sdp = await dataOfferSdp();
       // PeerJS builds a serializer from this field as it is: `x` throws, the others fail on every frame.
       for (const serialization of ['x', 'json', 'binary', 'default', undefined]) {
         const connectionId = `dc_serial${serialization}`;
@@ -466,6 +458,16 @@ function drained(conn: DataConnection, below = 64 * 1024): Promise<void> {
  * Waits until the holder has read everything Mallory sent: the channel is ordered, so once a
  * state sent last shows, every frame before it was read.
  */
+/** A real data connection's offer, as a bare page would send it in a forged OFFER. */
+async function dataOfferSdp(): Promise<string> {
+  const scratch = new RTCPeerConnection();
+  scratch.createDataChannel('x');
+  await scratch.setLocalDescription();
+  const sdp = scratch.localDescription!.sdp;
+  scratch.close();
+  return sdp;
+}
+
 async function allRead(holder: TestParticipant, conn: DataConnection): Promise<void> {
   send(conn, { v: 1, t: 'state', media: true, mic: true, cam: false });
   await until(() => !!holder.call.participants.find((x) => x.name === 'Mallory')?.mic, 'what Mallory sent was not all read', 15_000);
