@@ -178,6 +178,19 @@ test('messages kept for an absent id are capped per id and in total; the sender 
   assert.deepEqual((await absent.next()).payload, { n: 'live' });
 });
 
+test('a message whose destination is not a string is dropped: kept, it would have crashed the server when it lapsed', async (t) => {
+  const { port } = await startServer(t, { expireTimeout: 200 });
+  const attacker = connectPeer(t, port, { id: 'attacker', from: ATTACKER });
+  assert.deepEqual(await attacker.next(), { type: 'OPEN' });
+  for (const dst of [{ toString: 0 }, [{ toString: 0 }], 42, null]) attacker.send({ type: 'OFFER', dst, payload: {} });
+  // A message for an absent id, sent after them, lapses in the same sweep they would have.
+  attacker.send({ type: 'OFFER', dst: 'absent', payload: {} });
+  assert.deepEqual(await within(attacker.next(), 'the EXPIRE'), { type: 'EXPIRE', src: 'absent', dst: 'attacker' });
+  // Still up, for everyone.
+  const honest = connectPeer(t, port, { id: 'honest' });
+  assert.deepEqual(await honest.next(), { type: 'OPEN' });
+});
+
 test('an id stays bound to its token after its owner lost the connection: a squatter is refused, the owner gets it back', async (t) => {
   const { server, port } = await startServer(t);
   const owner = connectPeer(t, port, { id: 'member-1', token: 'owner-token' });

@@ -125,6 +125,10 @@ export class SocketGuard {
     const id = client.getId();
     this.#kept.forget(id);
     const socket = /** @type {GuardedSocket} */ (client.getSocket());
+    // The same id and token on a new socket (a reconnect while the old one was still open):
+    // \`peer\` forgets the old socket, which would stay open with nobody timing it out.
+    const previous = /** @type {GuardedSocket | undefined} */ (this.#claims.holder(id));
+    if (previous && previous !== socket && previous.client === client) previous.close(1000, 'taken over by a new connection');
     socket.client = client;
     this.#claims.held(id, socket);
     this.#cluster?.held(id, client.getToken());
@@ -297,6 +301,9 @@ export class SocketGuard {
     const text = data.toString();
     /** @type {any} */
     let message = parseMessage(text);
+    // `peer` keeps a message for an absent `dst` and later makes a string of that `dst` in a
+    // timer: an object there (`{"toString":0}`) threw uncaught and took the process down.
+    if (message !== null && typeof message === 'object' && message.dst !== undefined && typeof message.dst !== 'string') return true;
     if (this.#relay(client, text, message)) return true;
     const cluster = this.#cluster;
     if (cluster?.up) {
@@ -328,10 +335,12 @@ export class SocketGuard {
     if (this.#sent) return result;
     const to = this.#kept.destination(message);
     if (to !== undefined) this.#kept.add(to, size);
-    // `peer` drops the sender of a LEAVE without destination from its list, socket or not.
+    // `peer` drops the sender of a LEAVE without destination from its list, socket or not: the
+    // socket, which nobody would time out any more, is closed, and the id let go.
     else if (message && message.type === 'LEAVE' && !message.dst) {
       const holder = /** @type {GuardedSocket | undefined} */ (this.#claims.holder(client.getId()));
       if (holder) holder.flags |= LEFT;
+      socket.close(1000, 'left');
     }
     return result;
   }
