@@ -279,6 +279,12 @@ export class FakePeer extends Events {
     if (network.silent) return;
     later(() => {
       if (this.destroyed) return;
+      if (network.refuses) {
+        // As PeerJS reports the server's ERROR to a new peer (a wrong key, say).
+        this.emit('error', Object.assign(new Error('Invalid key provided'), { type: network.refuses }));
+        this.destroyed = true;
+        return;
+      }
       if (network.peers.has(id)) {
         this.emit('error', Object.assign(new Error(`ID "${id}" is taken`), { type: 'unavailable-id' }));
         this.destroyed = true;
@@ -456,6 +462,8 @@ export class FakeNetwork {
   loses: ((from: string, to: string, data: unknown, connectionId: string) => boolean) | null = null;
   /** A server that takes connections but never answers: peers never open. */
   silent = false;
+  /** A server that refuses new peers with this PeerJS error type (`server-error`, say); null lets them in. */
+  refuses: string | null = null;
   /** The last socket messages the server relayed (as a PeerServer operator could log them). */
   readonly relayed: { type: string; dst: string; src: string; payload: unknown }[] = [];
   /** Offers on their way, by connection id. */

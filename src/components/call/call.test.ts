@@ -58,6 +58,59 @@ describe('<rtc-call> element', () => {
     await el.leave();
   });
 
+  it('joins the new room when the room changes while it is still joining, and says it left the old one once', async () => {
+    const gum = navigator.mediaDevices.getUserMedia;
+    let release!: () => void;
+    const prompt = new Promise<void>((resolve) => (release = resolve));
+    // The camera prompt stays open until the test answers it.
+    navigator.mediaDevices.getUserMedia = async (c) => (await prompt, gum.call(navigator.mediaDevices, c));
+    try {
+      const [first, second] = [uniqueRoom('first'), uniqueRoom('second')];
+      const el = await fixture<RtcCall>(html`<rtc-call autojoin room=${first} server=${rtcServer}></rtc-call>`);
+      const events: string[] = [];
+      for (const type of ['rtc-joined', 'rtc-left']) el.addEventListener(type, (e) => events.push(`${type} ${(e as CustomEvent<{ room: string }>).detail.room === second ? 'second' : 'first'}`));
+      await until(() => el.phase === 'joining', () => `phase ${el.phase}`);
+      el.room = second;
+      await el.updateComplete;
+      release();
+      await until(() => el.phase === 'in-call', () => `phase ${el.phase}`);
+      expect(events).to.deep.equal(['rtc-left first', 'rtc-joined second']);
+      // Left, and removed while the goodbyes are still going out, and left again.
+      const leaving = el.leave();
+      el.remove();
+      await leaving;
+      await el.leave();
+      expect(events, 'one rtc-left however often it is left').to.deep.equal(['rtc-left first', 'rtc-joined second', 'rtc-left second']);
+    } finally {
+      navigator.mediaDevices.getUserMedia = gum;
+    }
+  });
+
+  it('ends the call and says why when the room takes it back for good (joining again after a lost link is refused)', async () => {
+    const net = new FakeNetwork();
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('refused')} server=${rtcServer} .peerFactory=${net.factory}></rtc-call>`);
+    await el.join();
+    const left: string[] = [];
+    const errors: string[] = [];
+    el.addEventListener('rtc-left', (e) => left.push(e.detail.reason));
+    el.addEventListener('rtc-error', (e) => errors.push(`${e.detail.type} ${e.detail.fatal}`));
+    // The server loses the page, gives its id to someone else, and then refuses new peers (a key
+    // that the server no longer takes, say).
+    const id = el.peerId!;
+    net.down = true;
+    (net.peers.get(id) as unknown as { loseServer(): void }).loseServer();
+    const squatter = net.factory(id, {} as never);
+    await until(() => net.peers.get(id) === (squatter as unknown), 'the squatter did not get the id');
+    net.refuses = 'server-error';
+    net.down = false;
+    await until(() => el.phase === 'error', () => `phase ${el.phase}`, 15_000);
+    expect(left).to.deep.equal(['error']);
+    // The link's loss, said as it happened; then why the call ended.
+    expect(errors).to.deep.equal(['disconnected false', 'invalid-key true']);
+    expect(part(el, 'error')[0].textContent).to.contain('The call server refused the key this site gave it.');
+    expect(el.localStream, 'camera and microphone stopped').to.equal(null);
+  });
+
   it('shows a newcomer, and sends them media, only once their link said hello', async () => {
     // A fake PeerServer whose data connections open late: nothing may go ahead of the link.
     const net = new FakeNetwork();

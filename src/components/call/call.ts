@@ -1,5 +1,5 @@
 import { html, type PropertyValues } from 'lit';
-import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
+import { RoomController, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
 import { Announcer } from '../announcer.js';
@@ -133,7 +133,7 @@ export type CallTheme = 'light' | 'dark';
  * @cssstate error - The call failed; the message shows.
  *
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
- * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`.
+ * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
@@ -183,7 +183,9 @@ export class RtcCall extends RoomElement {
         if (this.stage.pinned === participant.id) this.stage.pin(null);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
-      error: (error) => this.notices.sessionError(error),
+      // A session that ends on its own in a call (joining again after a sleep found the room full,
+      // say) ends the call, which says why; while joining, join() says it.
+      error: (error) => (error.fatal && this._phase === 'in-call' ? void this.lost(error) : this.notices.sessionError(error)),
       signalling: (state) => this.notices.signalling(state),
       // The others now know this page by another id: the page is told it, as at the first join.
       rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.room, id })),
@@ -226,7 +228,10 @@ export class RtcCall extends RoomElement {
   private readonly stage = new StageState(this, () => this.announce(this.t.copied));
   /** The settings when the call failed (see willUpdate: an invalid one corrected). */
   private failedSettings = '';
-  private joining: Promise<void> | null = null;
+  /** The join under way, and the generation it belongs to (a leave or a move starts a new one). */
+  private joining: { generation: number; done: Promise<void> } | null = null;
+  /** The end of the call under way: a second leave (or the element's removal) waits for it. */
+  private ending: Promise<void> | null = null;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
   /** Held back, with autojoin, while the join gets going. */
@@ -326,13 +331,16 @@ export class RtcCall extends RoomElement {
    */
   join(): Promise<void> {
     if (this._phase === 'in-call') return Promise.resolve();
-    if (!this.joining) {
+    // A join that a leave overtook is over, even while it still waits for the camera: not reused.
+    if (this.joining?.generation !== this.generation) {
       // Focus follows the visitor who pressed Join (not a page that calls join()): to Mute.
       const focused = this.hasFocus();
-      this.joining = this.runJoin().finally(() => (this.joining = null));
-      if (focused) void this.joining.then(() => this.focusFirst(), () => this.focusFirst()).catch(() => {});
+      const joining = { generation: this.generation, done: this.runJoin() };
+      this.joining = joining;
+      void joining.done.finally(() => this.joining === joining && (this.joining = null)).catch(() => {});
+      if (focused) void joining.done.then(() => this.focusFirst(), () => this.focusFirst()).catch(() => {});
     }
-    return this.joining;
+    return this.joining.done;
   }
 
   /** Leaves the room, stops the camera and microphone, and closes every connection. */
@@ -480,7 +488,17 @@ export class RtcCall extends RoomElement {
     for (const participant of this.participants) if (current()) this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
   }
 
-  private async endCall(reason: RtcLeftDetail['reason']): Promise<void> {
+  /** The session ended on its own during the call: the call ends (`rtc-left`, reason `error`) and shows why. */
+  private async lost(error: SessionError): Promise<void> {
+    await this.endCall('error');
+    if (this._phase === 'left') this.fail(...failure(this, error));
+  }
+
+  private endCall(reason: RtcLeftDetail['reason']): Promise<void> {
+    return (this.ending ??= this.runEnd(reason).finally(() => (this.ending = null)));
+  }
+
+  private async runEnd(reason: RtcLeftDetail['reason']): Promise<void> {
     const wasActive = this._phase === 'in-call' || this._phase === 'joining';
     this.generation++;
     this.devices.stop();

@@ -80,6 +80,26 @@ describe('<rtc-chat> element', () => {
     }
   });
 
+  it('starts an empty list in another room, and in the same room under another password', async () => {
+    const room = uniqueRoom('moves');
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada" password="first secret"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    el.send('said in the private room');
+    expect(el.messages.map((m) => m.text)).to.deep.equal(['said in the private room']);
+    // The same room without the password is another room: nobody there may get that line as history.
+    el.password = '';
+    await el.updateComplete;
+    expect(el.phase, 'left the private room').to.not.equal('joined');
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    expect(el.messages, 'messages in the open room').to.deep.equal([]);
+    el.send('said in the open room');
+    el.room = uniqueRoom('elsewhere');
+    await el.updateComplete;
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    expect(el.messages, 'messages in the other room').to.deep.equal([]);
+    el.remove();
+  });
+
   it('lets the page keep a message back, and reports what it refuses', async () => {
     const el = await fixture<RtcChat>(
       html`<rtc-chat room=${uniqueRoom('refuse')} server=${rtcServer} max-message-length="10" max-file-size="5"></rtc-chat>`,

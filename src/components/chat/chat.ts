@@ -135,7 +135,8 @@ export class RtcChat extends RoomElement {
   #target = '';
   /** The limits checked at the last join (the attributes are read when joining). */
   #limits: ChatLimits | null = null;
-  #joining: Promise<void> | null = null;
+  /** The join under way, and the generation it belongs to (a move to another room starts a new one). */
+  #joining: { generation: number; done: Promise<void> } | null = null;
   /** Bumped by every stop, so that a join still under way knows it was overtaken. */
   #generation = 0;
   /** A message just went out: the update that shows it waits a moment (see `scheduleUpdate`). */
@@ -187,8 +188,13 @@ export class RtcChat extends RoomElement {
         if (this._phase === 'joined') this.#announcer.say(this.t.left(p.name));
         this.#chat?.left(p, reason);
       },
-      // The session reports each kind of trouble once per sender; a fatal one ends the join, which says it.
-      error: (e) => this.#notices.sessionError(e),
+      // The session reports each kind of trouble once per sender; a fatal one ends the join, which
+      // says it, or (joining again after a sleep found the room full, say) the joined chat.
+      error: (e) => {
+        if (!e.fatal || this._phase !== 'joined') return this.#notices.sessionError(e);
+        this.#stop();
+        this.#fail(...failure(this, e));
+      },
       frame: (from, frame) => this.#chat?.frame(from, frame),
       binary: (from, data) => this.#chat?.binary(from, data),
     },
@@ -325,7 +331,13 @@ export class RtcChat extends RoomElement {
   }
 
   #join(): Promise<void> {
-    return (this.#joining ??= this.#runJoin().finally(() => (this.#joining = null)));
+    // A join that a move overtook is over, even while it still waits: not reused.
+    if (this.#joining?.generation !== this.#generation) {
+      const joining = { generation: this.#generation, done: this.#runJoin() };
+      this.#joining = joining;
+      void joining.done.finally(() => this.#joining === joining && (this.#joining = null)).catch(() => {});
+    }
+    return this.#joining.done;
   }
 
   async #runJoin(): Promise<void> {
@@ -348,7 +360,8 @@ export class RtcChat extends RoomElement {
     }
     this.#parts = parts;
     this.#limits = limits;
-    const target = `${options.server.url}\n${options.server.key}\n${options.room}`;
+    // Another password is another room: what was said in this one must not go to that one as history.
+    const target = `${options.server.url}\n${options.server.key}\n${options.room}\n${options.password ?? ''}`;
     if (target !== this.#target || !this.#chat) {
       this.#target = target;
       this.#reset(parts, limits);
