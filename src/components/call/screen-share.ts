@@ -1,6 +1,26 @@
 import type { ReactiveControllerHost } from 'lit';
 import { stopStream } from '../../media/local-media.js';
 
+/**
+ * A refusal that comes later than this (ms) after asking came from the picker, which the
+ * visitor saw: a browser that refuses outright (a policy, a frame without `display-capture`)
+ * does so at once.
+ */
+export const PICKER_SHOWN = 300;
+
+/**
+ * Whether getDisplayMedia's refusal is the visitor pressing Cancel. Chromium says so ("denied by
+ * user"); Firefox and Safari say NotAllowedError as they do for a policy that forbids sharing,
+ * but only once the picker has been shown.
+ */
+function cancelled(err: unknown, waited: number): boolean {
+  const { name, message } = (err ?? {}) as DOMException;
+  if (name !== 'NotAllowedError') return false;
+  if (message.includes('denied by user')) return true;
+  // Chromium's "Permission denied by system": the operating system does not let it capture.
+  return !message.includes('by system') && waited > PICKER_SHOWN;
+}
+
 /** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
 export const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
@@ -34,13 +54,12 @@ export class ScreenShare {
    */
   async start(stillWanted: () => boolean): Promise<void> {
     let stream: MediaStream;
+    const asked = performance.now();
     try {
       stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     } catch (err) {
       // The visitor pressing Cancel is no error.
-      if ((err as DOMException)?.name !== 'NotAllowedError' || !(err as DOMException).message.includes('Permission denied by user')) {
-        this.handlers.denied();
-      }
+      if (!cancelled(err, performance.now() - asked)) this.handlers.denied();
       return;
     }
     if (!stillWanted()) return stopStream(stream);
