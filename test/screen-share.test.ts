@@ -52,6 +52,18 @@ describe('screen sharing', () => {
     await untilEveryoneSeesEveryone([ada, bob]);
   });
 
+  it('stops the screen shared, and the camera, when the page switches them off during the call', async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('switched-off'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    await ada.call.toggleScreenShare(true);
+    await until(() => playing(screenTile(bob.call)?.querySelector('video')), "Bob does not see Ada's screen");
+    ada.call.noScreenShare = true;
+    await until(() => !screenTile(bob.call) && !screenTile(ada.call), 'the screen is still shared without its Stop button');
+    ada.call.audioOnly = true;
+    await until(() => bob.call.participants.find((p) => p.name === 'Ada')?.cam === false, "Ada's camera still goes to Bob");
+    expect(ada.call.localStream?.getVideoTracks().filter((t) => t.readyState === 'live' && t.enabled) ?? []).to.have.length(0);
+  });
+
   it('offers no screen sharing with no-screen-share', async () => {
     const [ada] = await joinAll(uniqueRoom('no-screen'), rtcServer, ['Ada'], { 'no-screen-share': '' });
     expect(part(ada.call, 'screen-button')).to.have.length(0);

@@ -154,10 +154,10 @@ export class RtcCall extends RoomElement {
   /** Join as soon as the element is on the page, without the lobby. */
   autojoin = false;
 
-  /** Join without the camera (the microphone only). */
+  /** Join without the camera (the microphone only); set during a call, the camera goes off. */
   audioOnly = false;
 
-  /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing. */
+  /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing; set during a share, the share stops. */
   noScreenShare = false;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
@@ -305,6 +305,9 @@ export class RtcCall extends RoomElement {
     if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
       void this.endCall('user').then(() => this.join().catch(() => {}));
     }
+    // Switched off during the call: what they would control stops, as its button goes.
+    if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
+    if (changed.has('audioOnly') && this.audioOnly && this._cam) void this.toggleCamera(false);
     // A bad setting, corrected: back to the lobby (or straight in, with autojoin).
     if (this._phase === 'error' && this.notices.error?.type === 'invalid-config' && this.settings() !== this.failedSettings) {
       this._phase = 'idle';
