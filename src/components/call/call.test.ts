@@ -185,6 +185,18 @@ describe('<rtc-call> element', () => {
     await el.leave();
   });
 
+  it('starts the call with the microphone and camera a page switched off before joining', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('before')} server=${rtcServer}></rtc-call>`);
+    await el.toggleMicrophone(false);
+    await el.toggleCamera(false);
+    await el.join();
+    await until(() => el.localStream !== null && el.localStream.getTracks().every((t) => !t.enabled || t.readyState === 'ended'), () => `tracks: ${el.localStream?.getTracks().map((t) => `${t.kind} ${t.enabled} ${t.readyState}`)}`);
+    expect(el.localStream!.getAudioTracks().map((t) => t.enabled), 'the microphone, there and muted').to.deep.equal([false]);
+    await el.toggleMicrophone();
+    expect(el.localStream!.getAudioTracks()[0].enabled).to.equal(true);
+    await el.leave();
+  });
+
   it('stops the camera and leaves when removed from the page', async () => {
     const el = await fixture<RtcCall>(html`<rtc-call autojoin room=${uniqueRoom()} server=${rtcServer}></rtc-call>`);
     await until(() => el.phase === 'in-call', 'did not join');

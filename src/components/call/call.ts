@@ -355,18 +355,22 @@ export class RtcCall extends RoomElement {
 
   /**
    * Switches the microphone on or off (toggles without an argument). Switching on a microphone
-   * that was missing, blocked or unplugged asks for one again.
+   * that was missing, blocked or unplugged asks for one again. Before the call (and while
+   * joining) it sets what the call starts with, as the lobby's button does.
    */
   async toggleMicrophone(on: boolean = !this._mic): Promise<void> {
-    await this.media.setOn('audio', on);
+    if (this._phase === 'in-call') await this.media.setOn('audio', on);
+    else await this.lobby.choose('audio', on);
   }
 
   /**
    * Switches the camera on or off (toggles without an argument). Switching on a camera that
-   * was missing, blocked or unplugged asks for one again.
+   * was missing, blocked or unplugged asks for one again. Before the call (and while joining)
+   * it sets what the call starts with, as the lobby's button does.
    */
   async toggleCamera(on: boolean = !this._cam): Promise<void> {
-    await this.media.setOn('video', on);
+    if (this._phase === 'in-call') await this.media.setOn('video', on);
+    else await this.lobby.choose('video', on);
   }
 
   /**
@@ -409,13 +413,14 @@ export class RtcCall extends RoomElement {
     if (this.lobby.preview === 'on') await this.devices.replace(media, deviceId);
   }
 
-  // The parts' state by the names the API's defaults were written with (custom-elements.json).
+  // The parts' state by the names the API's defaults were written with (custom-elements.json):
+  // in the call, the devices'; before it, what the call is to start with.
   private get _mic(): boolean {
-    return this.media.mic;
+    return this._phase === 'in-call' ? this.media.mic : this.lobby.joinMic;
   }
 
   private get _cam(): boolean {
-    return this.media.cam;
+    return this._phase === 'in-call' ? this.media.cam : this.lobby.joinCam && !this.audioOnly;
   }
 
   private get _screen(): MediaStream | null {
@@ -483,6 +488,9 @@ export class RtcCall extends RoomElement {
     if (generation !== this.generation) return;
     if (this.controller.holdsBeacon) this.firstRender.release(); // alone in the room: nothing to wait for
     this._phase = 'in-call';
+    // Switched off (the lobby's choice, or the page's toggle) after the devices were asked for.
+    if (this._cam && !this.lobby.joinCam) void this.toggleCamera(false);
+    if (this._mic && !this.lobby.joinMic) void this.toggleMicrophone(false);
     void this.devices.refresh();
     const current = () => generation === this.generation && this._phase === 'in-call';
     void this.cues.start(current);

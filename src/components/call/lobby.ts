@@ -129,6 +129,11 @@ export class Lobby implements ReactiveController {
     this.#meter = { levels, timer };
   }
 
+  /** Sets what to join with, as the buttons do (a page's toggleMicrophone or toggleCamera before the call). */
+  async choose(kind: 'audio' | 'video', on: boolean): Promise<void> {
+    if ((kind === 'audio' ? this.joinMic : this.joinCam) !== on) await this.#toggle(kind);
+  }
+
   async #toggle(kind: 'audio' | 'video'): Promise<void> {
     if (kind === 'audio') {
       this.joinMic = !this.joinMic;
