@@ -136,6 +136,14 @@ export class RoomElement extends LitElement {
     return this.iceServers.trim() ? null : iceServersUrl(this.server);
   }
 
+  /**
+   * An attribute's value (`max-participants`, say, a ConfigError's `field`) as a string to
+   * compare: a bad setting is tried again once the one at fault changes.
+   */
+  protected settingOf(field: string): string {
+    return JSON.stringify(Reflect.get(this, field.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())) ?? null);
+  }
+
   /** Whether an update moves the element to another room (or server). */
   protected movesRoom(changed: PropertyValues): boolean {
     return (['room', 'server', 'key', 'password'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);

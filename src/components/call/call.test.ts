@@ -48,6 +48,23 @@ describe('<rtc-call> element', () => {
     });
   }
 
+  it('keeps saying what setting is wrong until that one changes, and says it once', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call autojoin room="r" server=${rtcServer} max-participants="1"></rtc-call>`);
+    const errors: string[] = [];
+    el.addEventListener('rtc-error', (e) => errors.push(e.detail.type));
+    await until(() => el.phase === 'error', () => `phase ${el.phase}`);
+    // Something else changes: the error stays, and is not said again.
+    el.name = 'Ada';
+    await el.updateComplete;
+    expect(el.phase).to.equal('error');
+    expect(part(el, 'error')[0].textContent).to.contain('max-participants');
+    // The setting at fault is corrected: the call goes in (autojoin).
+    el.maxParticipants = 4;
+    await until(() => el.phase === 'in-call', () => `phase ${el.phase}`);
+    expect(errors).to.deep.equal([]);
+    await el.leave();
+  });
+
   it('joining on its own, shows that it is joining even while the server does not answer', async () => {
     const net = new FakeNetwork();
     net.silent = true;

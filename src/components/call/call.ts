@@ -227,7 +227,8 @@ export class RtcCall extends RoomElement {
   );
   private readonly stage = new StageState(this, () => this.announce(this.t.copied));
   /** The settings when the call failed (see willUpdate: an invalid one corrected). */
-  private failedSettings = '';
+  /** A bad setting, as it was when it failed: the attribute at fault (all of them, when no one is) and its value. */
+  private failedSetting: { field?: string; value: string } = { value: '' };
   /** The join under way, and the generation it belongs to (a leave or a move starts a new one). */
   private joining: { generation: number; done: Promise<void> } | null = null;
   /** The end of the call under way: a second leave (or the element's removal) waits for it. */
@@ -309,7 +310,7 @@ export class RtcCall extends RoomElement {
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
     if (changed.has('audioOnly') && this.audioOnly && this._cam) void this.toggleCamera(false);
     // A bad setting, corrected: back to the lobby (or straight in, with autojoin).
-    if (this._phase === 'error' && this.notices.error?.type === 'invalid-config' && this.settings() !== this.failedSettings) {
+    if (this._phase === 'error' && this.notices.error?.type === 'invalid-config' && this.setting(this.failedSetting.field) !== this.failedSetting.value) {
       this._phase = 'idle';
       this.notices.clearError();
       if (this.autojoin && this.isConnected) void this.join().catch(() => {});
@@ -538,9 +539,14 @@ export class RtcCall extends RoomElement {
     return JSON.stringify([this.room, this.server, this.key, this.password, this.iceServers, this.iceTransportPolicy, this.maxParticipants, this.name]);
   }
 
+  /** One attribute's value as a string to compare; without one, all of them. */
+  private setting(field?: string): string {
+    return field ? this.settingOf(field) : this.settings();
+  }
+
   private fail(detail: RtcErrorDetail, problem?: Problem): void {
     this.firstRender.release(); // an error shows at once
-    this.failedSettings = this.settings();
+    this.failedSetting = { field: problem?.field, value: this.setting(problem?.field) };
     this._phase = 'error';
     this.notices.fail(detail, problem);
   }

@@ -44,6 +44,18 @@ describe('<rtc-chat> element', () => {
     });
   }
 
+  it('joins once a bad setting that is not the room is corrected', async () => {
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('corrected')} server=${rtcServer} max-message-length="0"></rtc-chat>`);
+    await until(() => el.phase === 'error', () => `phase ${el.phase}`);
+    el.name = 'Ada';
+    await el.updateComplete;
+    expect(el.phase, 'another setting changed').to.equal('error');
+    el.maxMessageLength = 500;
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    expect(part(el, 'error')).to.have.length(0);
+    el.remove();
+  });
+
   it('joins alone without camera or microphone, and sends with Enter but not Shift+Enter', async () => {
     const gum = navigator.mediaDevices.getUserMedia;
     let asked = 0;

@@ -137,6 +137,8 @@ export class RtcChat extends RoomElement {
   #limits: ChatLimits | null = null;
   /** The join under way, and the generation it belongs to (a move to another room starts a new one). */
   #joining: { generation: number; done: Promise<void> } | null = null;
+  /** The setting at fault when joining failed on one, as it was then. */
+  #failed: { field: string; value: string } | null = null;
   /** Bumped by every stop, so that a join still under way knows it was overtaken. */
   #generation = 0;
   /** A message just went out: the update that shows it waits a moment (see `scheduleUpdate`). */
@@ -295,6 +297,10 @@ export class RtcChat extends RoomElement {
     if (this.movesRoom(changed) && this.isConnected && this._phase !== 'idle') {
       this.#stop();
       void this.#controller.detach().then(() => this.#join());
+    } else if (this._phase === 'error' && this.#failed && this.settingOf(this.#failed.field) !== this.#failed.value && this.isConnected) {
+      // The bad setting, corrected (a limit, say): joined again.
+      this.#failed = null;
+      void this.#join();
     }
   }
 
@@ -391,6 +397,7 @@ export class RtcChat extends RoomElement {
 
   /** The join failed: the chat shows why, with Try again unless a setting is wrong. */
   #fail(detail: RtcErrorDetail, problem: Problem): void {
+    this.#failed = problem.field ? { field: problem.field, value: this.settingOf(problem.field) } : null;
     this._phase = 'error';
     this.#notices.fail(detail, problem);
   }
