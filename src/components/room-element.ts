@@ -33,7 +33,11 @@ export class RoomElement extends LitElement {
     return [...super.observedAttributes, 'lang'];
   }
 
-  /** The room to join. People in the same room on the same server are together. */
+  /**
+   * The room to join. People in the same room on the same server are together. A change while
+   * in the room (or joining) leaves it and joins the new one; so does a change of `server`,
+   * `key` or `password`.
+   */
   room = '';
 
   /**
@@ -57,7 +61,7 @@ export class RoomElement extends LitElement {
    * the element asks its own server (`/ice-servers` at the origin of `server`, or of the script)
    * when it joins; an rtc-server with TURN configured hands out short-lived TURN credentials
    * there, and renews them while the call lasts. Without any, only direct connections work
-   * (same machine or network). `[]` switches the asking off.
+   * (same machine or network). `[]` switches the asking off. Read when the element joins.
    */
   iceServers = '';
 
@@ -68,13 +72,14 @@ export class RoomElement extends LitElement {
    */
   iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
-  /** The most people in the room, this page included; 0 for no limit. */
+  /** The most people in the room, this page included, from 2 to 50; 0 for no limit. Read when the element joins. */
   maxParticipants: number | string = 8;
 
   /**
    * A private room's password: only pages with the same room and password meet, and neither the
    * server nor anyone without it can find the room or read who is in it (docs/security.md).
-   * Empty: an open room, whose name is its only secret. Read when the element joins.
+   * Empty: an open room, whose name is its only secret. Another password is another room: a
+   * change while in the room leaves it and joins the other one, as a change of `room` does.
    */
   password = '';
 
