@@ -112,6 +112,22 @@ describe('<rtc-call> lobby', () => {
     await el.leave();
   }
 
+  it('joins with the camera switched back on in the lobby just before Join', async () => {
+    const el = await lobby();
+    await checkDevices(el);
+    part(el, 'camera-button')[0].click();
+    await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+    part(el, 'camera-button')[0].click();
+    // Join at once, while the camera is still starting.
+    part(el, 'join-button')[0].click();
+    await until(() => el.phase === 'in-call', 'did not join');
+    expect(el.cameraOn, 'the camera is on in the call').to.equal(true);
+    expect(el.localStream!.getVideoTracks().map((t) => t.readyState)).to.deep.equal(['live']);
+    await el.updateComplete;
+    expect(part(el, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera off');
+    await el.leave();
+  });
+
   it('remembers the name typed in the lobby, and asks for none when the page gives one', async () => {
     const el = await lobby();
     const input = part(el, 'name-input')[0] as HTMLInputElement;

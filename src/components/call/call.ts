@@ -459,6 +459,9 @@ export class RtcCall extends RoomElement {
     // stream. The load goes first, so that its requests leave before the few milliseconds
     // that asking for the devices holds the main thread.
     const loading = this.controller.load();
+    // A camera switched on in the lobby just before Join is still starting: the call starts with it.
+    await this.lobby.settled();
+    if (generation !== this.generation) return;
     const video = !this.audioOnly && this.lobby.joinCam;
     const media = this.media.acquire(video);
     let joined: Promise<void>;

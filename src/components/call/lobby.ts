@@ -53,6 +53,8 @@ export class Lobby implements ReactiveController {
   joinMic = true;
   /** Join with the camera on. */
   joinCam = true;
+  /** A camera being switched on in the preview, until it is on (or could not be). */
+  #starting: Promise<unknown> = Promise.resolve();
   /** The name typed in the lobby's field; read from storage when first needed. */
   #typed: string | null = null;
   /** The microphone meter. */
@@ -146,7 +148,16 @@ export class Lobby implements ReactiveController {
     this.host.requestUpdate();
     // Off means off: the camera's light goes out, not just the picture.
     if (!this.joinCam) this.devices.drop('video');
-    else if (this.preview === 'on') this.problems((await this.devices.replace('video')).problems);
+    else if (this.preview === 'on') {
+      const replacing = this.devices.replace('video');
+      this.#starting = replacing.catch(() => {});
+      this.problems((await replacing).problems);
+    }
+  }
+
+  /** Resolves once a camera switched on in the preview is on: a join pressed meanwhile starts with it. */
+  settled(): Promise<unknown> {
+    return this.#starting;
   }
 
   #onNameInput(e: Event): void {
