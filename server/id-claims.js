@@ -243,7 +243,20 @@ export class IdClaims {
       // One address churning through connections evicts its own reservations, no one else's.
       if (keys.size > this.#maxReleasedPerAddress) this.#unrelease(/** @type {string} */ (keys.values().next().value));
     }
-    if (this.#released.size > this.#maxReleased) this.#unrelease(/** @type {string} */ (this.#released.keys().next().value));
+    if (this.#released.size > this.#maxReleased) this.#unrelease(this.#evictable());
+  }
+
+  /**
+   * The reservation to let go when there are too many: the oldest of the address that holds the
+   * most, so that churn from many addresses evicts its own before anyone else's (the oldest of
+   * all when none has an address, as after a restart from an older state file).
+   * @returns {string}
+   */
+  #evictable() {
+    /** @type {Set<string> | undefined} */
+    let most;
+    for (const keys of this.#releasedByAddress.values()) if (!most || keys.size > most.size) most = keys;
+    return /** @type {string} */ ((most && most.size > 1 ? most : this.#released).keys().next().value);
   }
 
   /** @param {string} key */
