@@ -11,6 +11,7 @@ import { pageHeaders } from './page-policy.js';
 import { SocketGuard } from './socket-guard.js';
 import { runTrackingTimeouts } from './timer-scope.js';
 import { iceServersHandler } from './turn.js';
+import { throttledWarnings } from './warnings.js';
 
 export { defaultConfig, resolveConfig, ConfigError } from './config.js';
 
@@ -90,7 +91,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   peerServer.disable('x-powered-by');
   // The PeerServer re-emits socket errors and unparsable messages as 'error';
   // with no listener, one misbehaving client would crash the process.
-  peerServer.on('error', (/** @type {Error} */ error) => logger.warn?.(`PeerServer: ${error.message}`));
+  const warn = throttledWarnings(logger);
+  peerServer.on('error', (/** @type {Error} */ error) => warn('peer', `PeerServer: ${error.message}`));
   peerServer.on('connection', (client) => {
     guard.connected(client);
     logger.debug?.(`peer connected: ${client.getId()}`);
@@ -128,6 +130,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   const setHeaders = pageHeaders();
   app.use('/dist', express.static(config.distDir, { setHeaders }));
   app.use('/', express.static(config.demoDir, { setHeaders }));
+  // A request no handler could read (a malformed escape in the URL, a bad Range): its status,
+  // without the stack trace Express's own last handler prints for each one.
+  app.use((/** @type {any} */ err, /** @type {import('express').Request} */ req, /** @type {import('express').Response} */ res, /** @type {import('express').NextFunction} */ next) => {
+    if (res.headersSent) return next(err);
+    const status = Number(err?.status ?? err?.statusCode);
+    const client = status >= 400 && status < 500;
+    if (!client) warn('http', `HTTP ${req.method} ${req.path}: ${err?.message ?? err}`);
+    res.status(client ? status : 500).end();
+  });
 
   /** @type {Promise<void> | undefined} */
   let closing;

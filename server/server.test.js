@@ -151,6 +151,21 @@ test('serves the demo at / and the build under /dist/', async (t) => {
   assert.equal((await fetch(`${url}/no-such-page.html`)).status, 404);
 });
 
+test('a request no handler can read gets its status, and nothing in the log', async (t) => {
+  /** @type {string[]} */
+  const warnings = [];
+  const { url } = await startServer(t, {}, { logger: { warn: (m) => warnings.push(m) } });
+  const printed = t.mock.method(console, 'error', () => {});
+  for (let i = 0; i < 20; i++) {
+    assert.equal((await fetch(`${url}/peerjs/%zz/id`)).status, 400);
+    assert.equal((await fetch(`${url}/%zz`)).status, 404);
+  }
+  assert.equal(printed.mock.callCount(), 0, 'stack traces printed');
+  assert.deepEqual(warnings, []);
+  // The server still answers as before.
+  assert.equal((await fetch(`${url}/`)).status, 200);
+});
+
 test('pages carry a Content-Security-Policy that admits their own inline code, and a Permissions-Policy', async (t) => {
   const { url } = await startServer(t);
   const page = await fetch(`${url}/`);

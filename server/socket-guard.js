@@ -10,13 +10,13 @@ import { CLAIMED, COUNTED, GIVEN_UP, LEFT, SERVER_CLOSING, guardedSocketClass } 
 import { KeptMessages } from './kept-messages.js';
 import { passOn, parseMessage } from './pass-on.js';
 import { peerQuery } from './peer-query.js';
+import { throttledWarnings } from './warnings.js';
 
 /** Messages a client may send while the cluster checks its claim (server/cluster.js). */
 const MAX_HELD_MESSAGES = 64;
 
 /** Closing handshakes with clients that do not answer end after this long. */
 const CLOSE_TIMEOUT = 2000;
-const WARN_INTERVAL = 10_000;
 
 export const TOO_MANY_CONNECTIONS = 'Too many connections from your address';
 
@@ -35,8 +35,6 @@ export const TOO_MANY_CONNECTIONS = 'Too many connections from your address';
 export class SocketGuard {
   #config;
   #claims;
-  #logger;
-  #now;
   /**
    * Every WebSocket not yet closed, refused ones too, for close(). ws's own list (clientTracking)
    * would cost a closure per socket.
@@ -48,8 +46,8 @@ export class SocketGuard {
   #kept;
   /** Set by any send while `peer` handles a message: the message was delivered, not kept. */
   #sent = false;
-  /** @type {Record<string, number>} */
-  #lastWarning = {};
+  /** @type {(kind: string, message: string) => void} */
+  #warn;
   /** @type {import('./cluster.js').Cluster | undefined} */
   #cluster;
   /** The `emit` of the `ws` WebSocket class: passes an event on to `peer`'s listeners. */
@@ -65,8 +63,7 @@ export class SocketGuard {
   constructor({ config, claims, logger = {}, now = Date.now }) {
     this.#config = config;
     this.#claims = claims;
-    this.#logger = logger;
-    this.#now = now;
+    this.#warn = throttledWarnings(logger, now);
     this.#kept = new KeptMessages(config, now);
   }
 
@@ -359,17 +356,5 @@ export class SocketGuard {
     if (out === null) return false;
     to.send(out);
     return true;
-  }
-
-  /**
-   * A warning per kind at most every few seconds: a client must not be able to flood the log.
-   * @param {string} kind
-   * @param {string} message
-   */
-  #warn(kind, message) {
-    const now = this.#now();
-    if (now - (this.#lastWarning[kind] ?? -Infinity) < WARN_INTERVAL) return;
-    this.#lastWarning[kind] = now;
-    this.#logger.warn?.(message);
   }
 }

@@ -1,0 +1,26 @@
+// Warnings that clients can cause (a refused socket, a malformed message or request), at most
+// one per kind every few seconds, with a count of those left out: a client must not be able to
+// flood the server's log.
+
+/** The shortest time between two warnings of one kind (ms). */
+export const WARN_INTERVAL = 10_000;
+
+/**
+ * @param {{ warn?: (message: string) => void }} logger
+ * @param {() => number} [now]
+ * @returns {(kind: string, message: string) => void}
+ */
+export function throttledWarnings(logger, now = Date.now) {
+  /** @type {Map<string, { at: number, left: number }>} */
+  const last = new Map();
+  return (kind, message) => {
+    const t = now();
+    const seen = last.get(kind);
+    if (seen && t - seen.at < WARN_INTERVAL) {
+      seen.left++;
+      return;
+    }
+    last.set(kind, { at: t, left: 0 });
+    logger.warn?.(seen?.left ? `${message} (and ${seen.left} more like it)` : message);
+  };
+}
