@@ -215,9 +215,10 @@ export class IdClaims {
         if (token !== undefined && !HANDED_OVER.test(id)) ids.push([hashId(id), this.#hashToken(token).toString('base64url'), this.#graceTimeout]);
       }
       for (const [key, binding] of this.#released) ids.push([key, binding.token.toString('base64url'), binding.until - now]);
-      const temporary = `${file}.${process.pid}.tmp`;
+      // A name nobody can guess, created afresh ('wx'): a link planted there is never followed.
+      const temporary = `${file}.${randomBytes(9).toString('base64url')}.tmp`;
       try {
-        await writeFile(temporary, JSON.stringify({ version: STATE_VERSION, salt: this.#salt, ids }), { mode: 0o600 });
+        await writeFile(temporary, JSON.stringify({ version: STATE_VERSION, salt: this.#salt, ids }), { mode: 0o600, flag: 'wx' });
         await rename(temporary, file);
       } catch (error) {
         this.#logger.warn?.(`id bindings not saved: ${/** @type {Error} */ (error).message}`);
