@@ -22,6 +22,10 @@ export class ClusterKept {
   /** By `src\ndst`, oldest first. */
   #pairs = /** @type {Map<string, KeptPair>} */ (new Map());
   #bytes = 0;
+  /** Bytes kept per destination, from every sender: what it is sent at once when it connects. */
+  #byDst = /** @type {Map<string, number>} */ (new Map());
+  /** The most kept for one destination: half the slow-reader limit, as on one instance. */
+  #bytesPerDst;
 
   /**
    * @param {Readonly<import('./config.js').RtcServerConfig>} config
@@ -30,6 +34,7 @@ export class ClusterKept {
   constructor(config, now) {
     this.#config = config;
     this.#now = now;
+    this.#bytesPerDst = Math.max(config.maxMessageBytes, Math.floor(config.maxBufferedBytes / 2));
   }
 
   /** Pairs with messages kept, and their bytes. */
@@ -47,6 +52,7 @@ export class ClusterKept {
     const pair = this.#pairs.get(`${src}\n${dst}`);
     return (
       this.#bytes + length <= this.#config.maxQueuedBytes &&
+      (this.#byDst.get(dst) ?? 0) + length <= this.#bytesPerDst &&
       (pair ? pair.entries.length < this.#config.maxQueuedPerId : this.#pairs.size < MAX_PAIRS)
     );
   }
@@ -67,8 +73,35 @@ export class ClusterKept {
       this.#pairs.set(pairKey, pair);
     }
     pair.entries.push(entry);
-    pair.bytes += entry.length;
-    this.#bytes += entry.length;
+    this.#count(pair, entry.length);
+  }
+
+  /**
+   * An entry counted by `add` before Redis answered was not kept after all: taken back.
+   * @param {string} src
+   * @param {string} dst
+   * @param {string} entry
+   */
+  remove(src, dst, entry) {
+    const pairKey = `${src}\n${dst}`;
+    const pair = this.#pairs.get(pairKey);
+    const at = pair?.entries.lastIndexOf(entry) ?? -1;
+    if (!pair || at < 0) return;
+    pair.entries.splice(at, 1);
+    this.#count(pair, -entry.length);
+    if (pair.entries.length === 0) this.#pairs.delete(pairKey);
+  }
+
+  /**
+   * @param {KeptPair} pair
+   * @param {number} bytes
+   */
+  #count(pair, bytes) {
+    pair.bytes += bytes;
+    this.#bytes += bytes;
+    const left = (this.#byDst.get(pair.dst) ?? 0) + bytes;
+    if (left > 0) this.#byDst.set(pair.dst, left);
+    else this.#byDst.delete(pair.dst);
   }
 
   /**
@@ -81,13 +114,14 @@ export class ClusterKept {
     for (const [pairKey, pair] of this.#pairs) {
       if (pair.until > now) return;
       this.#pairs.delete(pairKey);
-      this.#bytes -= pair.bytes;
+      this.#count(pair, -pair.bytes);
       yield pair;
     }
   }
 
   clear() {
     this.#pairs.clear();
+    this.#byDst.clear();
     this.#bytes = 0;
   }
 }

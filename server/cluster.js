@@ -340,7 +340,9 @@ export class Cluster {
   async #send(message, keep) {
     const key = keys(message.dst);
     const entry = JSON.stringify(message);
-    const room = this.#kept.hasRoom(message.src, message.dst, entry.length);
+    const room = keep && this.#kept.hasRoom(message.src, message.dst, entry.length);
+    // Counted before Redis answers, so that a burst meets the caps; taken back if not kept.
+    if (room) this.#kept.add(message.src, message.dst, key.queue, entry);
     let result;
     try {
       result = await this.#redis.rtcSend(
@@ -348,7 +350,7 @@ export class Cluster {
         key.queue,
         `m${entry}`,
         entry,
-        keep && room ? '1' : '0',
+        room ? '1' : '0',
         this.#config.maxQueuedPerId,
         this.#config.expireTimeout + 2000,
       );
@@ -356,11 +358,8 @@ export class Cluster {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
       result = -1;
     }
-    if (typeof result !== 'number' || result > 0 || !keep) return;
-    if (result === 0 && room) {
-      this.#kept.add(message.src, message.dst, key.queue, entry);
-      return;
-    }
+    if (room && result !== 0) this.#kept.remove(message.src, message.dst, entry);
+    if (typeof result !== 'number' || result > 0 || !keep || (result === 0 && room)) return;
     // No room to keep it: the sender hears at once what it would have heard later.
     this.#expire(message.src, message.dst);
   }

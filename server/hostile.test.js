@@ -191,6 +191,22 @@ test('a message whose destination is not a string is dropped: kept, it would hav
   assert.deepEqual(await honest.next(), { type: 'OPEN' });
 });
 
+test('messages kept for an absent id are counted as the server will send them, not as the client wrote them', async (t) => {
+  const { server, port } = await startServer(t, { expireTimeout: 60_000 });
+  const attacker = connectPeer(t, port, { id: 'attacker', from: ATTACKER });
+  assert.deepEqual(await attacker.next(), { type: 'OPEN' });
+  // 60 KB as written; `peer` sends each 1e20 as 21 digits: about 280 KB each as sent.
+  const payload = Array(12_000).fill(1e20);
+  const written = `{"type":"CANDIDATE","dst":"absent","payload":[${Array(12_000).fill('1e20').join(',')}]}`;
+  for (let i = 0; i < 8; i++) attacker.socket.send(written);
+  await until(() => attacker.received.filter((m) => m.type === 'EXPIRE').length >= 6, 'the refused ones');
+  const sent = Buffer.byteLength(JSON.stringify({ type: 'CANDIDATE', src: 'attacker', dst: 'absent', payload }));
+  assert.ok(sent > 250_000, `${sent} bytes as sent`);
+  // Half the slow-reader limit per destination: what it gets when it connects never cuts it off.
+  assert.ok(server.guard.kept.bytes <= 512 * 1024, `${server.guard.kept.bytes} bytes kept`);
+  assert.equal(server.guard.kept.count, 1);
+});
+
 test('an id stays bound to its token after its owner lost the connection: a squatter is refused, the owner gets it back', async (t) => {
   const { server, port } = await startServer(t);
   const owner = connectPeer(t, port, { id: 'member-1', token: 'owner-token' });

@@ -37,13 +37,14 @@ export class KeptMessages {
   }
 
   /**
-   * Whether a message of `size` bytes might not fit, whatever its destination: only then does
-   * the guard need to look into it before `peer` does.
+   * Whether a message of `size` bytes (as `peer` will send it) might not fit, whatever its
+   * destination: only then does the guard need to look into it before `peer` does. One larger
+   * than a client may send (`peer`'s JSON of it is longer) always needs a look.
    * @param {number} size
    */
   mayNotFit(size) {
     if (this.#kept.size > 0) this.#sweep();
-    return this.#nearlyFull.size > 0 || this.#bytes + size > this.#config.maxQueuedBytes;
+    return this.#nearlyFull.size > 0 || size > this.#config.maxMessageBytes || this.#bytes + size > this.#config.maxQueuedBytes;
   }
 
   /**

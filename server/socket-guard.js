@@ -294,7 +294,6 @@ export class SocketGuard {
     const client = socket.client;
     // Not (yet) `peer`'s: nobody listens, nothing is kept.
     if (!client) return this.#emit.call(socket, 'message', data, isBinary);
-    const size = data.length;
     const text = data.toString();
     /** @type {any} */
     let message = parseMessage(text);
@@ -316,9 +315,12 @@ export class SocketGuard {
         return true;
       }
     }
-    if (this.#kept.mayNotFit(size)) {
-      const to = this.#kept.destination(message);
-      if (to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#kept.fits(to, size)) {
+    const to = this.#kept.destination(message);
+    // What `peer` keeps and later sends is its own JSON of the message, which can be five times
+    // the client's (`1e20` is sent as 21 digits): counted as it will be sent.
+    const keptSize = to === undefined ? 0 : Buffer.byteLength(JSON.stringify(message));
+    if (to !== undefined && this.#kept.mayNotFit(keptSize)) {
+      if (!(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#kept.fits(to, keptSize)) {
         this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
         // What `peer` says when a kept message lapses, so that the sender stops waiting at once.
         if (typeof message.dst === 'string') {
@@ -330,8 +332,7 @@ export class SocketGuard {
     this.#sent = false;
     const result = this.#emit.call(socket, 'message', data, isBinary);
     if (this.#sent) return result;
-    const to = this.#kept.destination(message);
-    if (to !== undefined) this.#kept.add(to, size);
+    if (to !== undefined) this.#kept.add(to, keptSize);
     // `peer` drops the sender of a LEAVE without destination from its list, socket or not: the
     // socket, which nobody would time out any more, is closed, and the id let go.
     else if (message && message.type === 'LEAVE' && !message.dst) {
