@@ -226,8 +226,7 @@ export class RtcCall extends RoomElement {
     this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
   );
   private readonly stage = new StageState(this, () => this.announce(this.t.copied));
-  /** The settings when the call failed (see willUpdate: an invalid one corrected). */
-  /** A bad setting, as it was when it failed: the attribute at fault (all of them, when no one is) and its value. */
+  /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
   private failedSetting: { field?: string; value: string } = { value: '' };
   /** The join under way, and the generation it belongs to (a leave or a move starts a new one). */
   private joining: { generation: number; done: Promise<void> } | null = null;
