@@ -44,7 +44,7 @@ describe('session configuration', () => {
     expect(configError(() => parseIceServers('[{"urls":"http://x"}]')).message).to.contain('entry 1');
     // What the browser would refuse, and with it every connection of the call.
     expect(configError(() => parseIceServers('[{"urls":"stun:127.0.0.1"},{"urls":"turn:127.0.0.1"}]')).message).to.contain('entry 2: a TURN server needs "username" and "credential"');
-    expect(configError(() => parseIceServers('[{"urls":"stun:two words"}]')).message).to.match(/^The browser refuses these ice-servers: ./);
+    expect(configError(() => parseIceServers('[{"urls":"stun:127.0.0.1 two words"}]')).message).to.match(/^The browser refuses these ice-servers: ./);
   });
 
   it('keeps the ICE servers it has when new ones would be refused by the browser', () => {

@@ -3,6 +3,7 @@ import { RoomController, type Participant, type SessionError, type SessionReques
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
 import { Announcer } from '../announcer.js';
+import { JoinAttempt } from '../join-attempt.js';
 import { RoomElement } from '../room-element.js';
 import type { Strings } from '../../i18n/en.js';
 import { failure, type Problem } from '../../i18n/errors.js';
@@ -228,8 +229,7 @@ export class RtcCall extends RoomElement {
   private readonly stage = new StageState(this, () => this.announce(this.t.copied));
   /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
   private failedSetting: { field?: string; value: string } = { value: '' };
-  /** The join under way, and the generation it belongs to (a leave or a move starts a new one). */
-  private joining: { generation: number; done: Promise<void> } | null = null;
+  private readonly joins = new JoinAttempt();
   /** The end of the call under way: a second leave (or the element's removal) waits for it. */
   private ending: Promise<void> | null = null;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
@@ -334,16 +334,13 @@ export class RtcCall extends RoomElement {
    */
   join(): Promise<void> {
     if (this._phase === 'in-call') return Promise.resolve();
-    // A join that a leave overtook is over, even while it still waits for the camera: not reused.
-    if (this.joining?.generation !== this.generation) {
+    return this.joins.of(this.generation, () => {
       // Focus follows the visitor who pressed Join (not a page that calls join()): to Mute.
       const focused = this.hasFocus();
-      const joining = { generation: this.generation, done: this.runJoin() };
-      this.joining = joining;
-      void joining.done.finally(() => this.joining === joining && (this.joining = null)).catch(() => {});
-      if (focused) void joining.done.then(() => this.focusFirst(), () => this.focusFirst()).catch(() => {});
-    }
-    return this.joining.done;
+      const done = this.runJoin();
+      if (focused) void done.then(() => this.focusFirst(), () => this.focusFirst()).catch(() => {});
+      return done;
+    });
   }
 
   /** Leaves the room, stops the camera and microphone, and closes every connection. */

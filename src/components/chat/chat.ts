@@ -20,6 +20,7 @@ import { chatStyles } from './chat.styles.js';
 import type { EntryContext } from './entry.js';
 import { Composer } from './composer.js';
 import { renderError, renderNotices } from './notice-panels.js';
+import { JoinAttempt } from '../join-attempt.js';
 import { FileLinks } from './file-links.js';
 import { LogFollower } from './log-follower.js';
 import { renderMessageList } from './message-list.js';
@@ -135,8 +136,7 @@ export class RtcChat extends RoomElement {
   #target = '';
   /** The limits checked at the last join (the attributes are read when joining). */
   #limits: ChatLimits | null = null;
-  /** The join under way, and the generation it belongs to (a move to another room starts a new one). */
-  #joining: { generation: number; done: Promise<void> } | null = null;
+  readonly #joins = new JoinAttempt();
   /** The setting at fault when joining failed on one, as it was then. */
   #failed: { field: string; value: string } | null = null;
   /** Bumped by every stop, so that a join still under way knows it was overtaken. */
@@ -337,13 +337,7 @@ export class RtcChat extends RoomElement {
   }
 
   #join(): Promise<void> {
-    // A join that a move overtook is over, even while it still waits: not reused.
-    if (this.#joining?.generation !== this.#generation) {
-      const joining = { generation: this.#generation, done: this.#runJoin() };
-      this.#joining = joining;
-      void joining.done.finally(() => this.#joining === joining && (this.#joining = null)).catch(() => {});
-    }
-    return this.#joining.done;
+    return this.#joins.of(this.#generation, () => this.#runJoin());
   }
 
   async #runJoin(): Promise<void> {
