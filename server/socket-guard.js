@@ -317,10 +317,13 @@ export class SocketGuard {
     }
     const to = this.#kept.destination(message);
     // What `peer` keeps and later sends is its own JSON of the message, which can be five times
-    // the client's (`1e20` is sent as 21 digits): counted as it will be sent.
-    const keptSize = to === undefined ? 0 : Buffer.byteLength(JSON.stringify(message));
-    if (to !== undefined && this.#kept.mayNotFit(keptSize)) {
-      if (!(typeof message.dst === 'string' && this.#present(message.dst)) && !this.#kept.fits(to, keptSize)) {
+    // the client's (`1e20` is sent as 21 digits): counted as it will be sent. Only for a
+    // message `peer` may keep: not one for an id that is here.
+    const keptSize = () => Buffer.byteLength(JSON.stringify(message));
+    const absent = to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst));
+    const size = absent ? keptSize() : 0;
+    if (absent && this.#kept.mayNotFit(size)) {
+      if (!this.#kept.fits(to, size)) {
         this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
         // What `peer` says when a kept message lapses, so that the sender stops waiting at once.
         if (typeof message.dst === 'string') {
@@ -332,7 +335,7 @@ export class SocketGuard {
     this.#sent = false;
     const result = this.#emit.call(socket, 'message', data, isBinary);
     if (this.#sent) return result;
-    if (to !== undefined) this.#kept.add(to, keptSize);
+    if (to !== undefined) this.#kept.add(to, size || keptSize());
     // `peer` drops the sender of a LEAVE without destination from its list, socket or not: the
     // socket, which nobody would time out any more, is closed, and the id let go.
     else if (message && message.type === 'LEAVE' && !message.dst) {
