@@ -128,6 +128,38 @@ describe('<rtc-call> lobby', () => {
     await el.leave();
   });
 
+  it('leaves the camera off when it is switched off again while it is still starting', async () => {
+    const el = await lobby();
+    await checkDevices(el);
+    part(el, 'camera-button')[0].click();
+    await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+    // The camera takes its time to start: on, and off again before it has.
+    const getUserMedia = navigator.mediaDevices.getUserMedia;
+    let release!: () => void;
+    const starting = new Promise<void>((resolve) => (release = resolve));
+    const started: MediaStream[] = [];
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      await starting;
+      const stream = await getUserMedia.call(navigator.mediaDevices, c);
+      started.push(stream);
+      return stream;
+    };
+    try {
+      part(el, 'camera-button')[0].click();
+      await el.updateComplete;
+      part(el, 'camera-button')[0].click();
+      await el.updateComplete;
+      expect(part(el, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
+      release();
+      await until(() => started.length === 1 && started[0].getTracks().every((t) => t.readyState === 'ended'), 'the camera that came late is still on');
+      await el.updateComplete;
+      expect(part(el, 'preview-video'), 'no picture').to.have.length(0);
+      expect(part(el, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
+    } finally {
+      navigator.mediaDevices.getUserMedia = getUserMedia;
+    }
+  });
+
   it('remembers the name typed in the lobby, and asks for none when the page gives one', async () => {
     const el = await lobby();
     const input = part(el, 'name-input')[0] as HTMLInputElement;

@@ -26,6 +26,8 @@ export class DevicesController implements ReactiveController {
   private _permission: DevicePermission = 'unknown';
   /** Bumped by stop(): an acquisition still under way then drops what it gets. */
   private generation = 0;
+  /** Bumped by every replace() and drop() of a kind: a replace overtaken by a later one, or by a drop (switched off while starting), drops what it gets. */
+  private readonly turns = { audio: 0, video: 0 };
   private listening = false;
   private readonly watched = new WeakSet<MediaStreamTrack>();
 
@@ -109,10 +111,11 @@ export class DevicesController implements ReactiveController {
    */
   async replace(kind: Kind, deviceId?: string, again?: MediaWish['again']): Promise<{ track: MediaStreamTrack | null; problems: MediaProblem[] }> {
     const generation = this.generation;
+    const turn = ++this.turns[kind];
     const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId, again } : { audio: false, video: true, videoDevice: deviceId, again };
     const { stream, problems } = await acquireLocalMedia(wish);
     const track = stream?.getTracks()[0] ?? null;
-    if (generation !== this.generation) {
+    if (generation !== this.generation || turn !== this.turns[kind]) {
       stopStream(stream);
       return { track: null, problems: [] };
     }
@@ -127,8 +130,12 @@ export class DevicesController implements ReactiveController {
     return { track, problems };
   }
 
-  /** Stops the tracks of one kind and takes them out of the stream (the camera light goes off). */
+  /**
+   * Stops the tracks of one kind and takes them out of the stream (the camera light goes off);
+   * one of that kind still starting is stopped as it comes.
+   */
   drop(kind: Kind): void {
+    this.turns[kind]++;
     if (!this._stream) return;
     const keep = this._stream.getTracks().filter((t) => t.kind !== kind);
     for (const t of this._stream.getTracks()) if (t.kind === kind) t.stop();

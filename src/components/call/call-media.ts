@@ -84,6 +84,8 @@ export class CallMedia {
     if (this.host.phase !== 'in-call') return;
     const tracks = (this.devices.stream?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === 'live');
     if (on && tracks.length === 0) return this.replace(kind, undefined);
+    // Off while one is still starting: it is stopped as it comes.
+    if (!on && tracks.length === 0) this.devices.drop(kind);
     for (const t of tracks) t.enabled = on;
     this.#switched(kind, on);
   }
