@@ -160,6 +160,30 @@ describe('<rtc-call> lobby', () => {
     }
   });
 
+  it('asks for the camera the visitor picked again when it comes back on, as a wish (one unplugged gives way)', async () => {
+    const el = await lobby();
+    await checkDevices(el);
+    // What the page asks the browser for; the fake device answers whatever camera is named.
+    const getUserMedia = navigator.mediaDevices.getUserMedia;
+    const asked: MediaTrackConstraints[] = [];
+    navigator.mediaDevices.getUserMedia = (c) => {
+      if (c?.video && typeof c.video === 'object') asked.push(c.video);
+      const video = { ...((typeof c?.video === 'object' ? c.video : {}) as MediaTrackConstraints) };
+      delete video.deviceId;
+      return getUserMedia.call(navigator.mediaDevices, { ...c, ...(c?.video && { video }) });
+    };
+    try {
+      await el.switchDevice('videoinput', 'the-picked-camera');
+      part(el, 'camera-button')[0].click();
+      await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+      part(el, 'camera-button')[0].click();
+      await until(() => asked.length === 2, () => `${asked.length} asked`);
+      expect(asked.map((v) => v.deviceId)).to.deep.equal([{ exact: 'the-picked-camera' }, { ideal: 'the-picked-camera' }]);
+    } finally {
+      navigator.mediaDevices.getUserMedia = getUserMedia;
+    }
+  });
+
   it('remembers the name typed in the lobby, and asks for none when the page gives one', async () => {
     const el = await lobby();
     const input = part(el, 'name-input')[0] as HTMLInputElement;

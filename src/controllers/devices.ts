@@ -28,6 +28,8 @@ export class DevicesController implements ReactiveController {
   private generation = 0;
   /** Bumped by every replace() and drop() of a kind: a replace overtaken by a later one, or by a drop (switched off while starting), drops what it gets. */
   private readonly turns = { audio: 0, video: 0 };
+  /** The microphone and camera the visitor picked: asked for again whenever that kind comes back on. */
+  private readonly picked: { audio?: string; video?: string } = {};
   private listening = false;
   private readonly watched = new WeakSet<MediaStreamTrack>();
 
@@ -90,7 +92,7 @@ export class DevicesController implements ReactiveController {
    */
   async start(wish: MediaWish): Promise<MediaProblem[]> {
     const generation = ++this.generation;
-    const { stream, problems } = await acquireLocalMedia(wish);
+    const { stream, problems } = await acquireLocalMedia({ ...wish, preferred: this.picked });
     if (generation !== this.generation) {
       stopStream(stream);
       return [];
@@ -112,8 +114,9 @@ export class DevicesController implements ReactiveController {
   async replace(kind: Kind, deviceId?: string, again?: MediaWish['again']): Promise<{ track: MediaStreamTrack | null; problems: MediaProblem[] }> {
     const generation = this.generation;
     const turn = ++this.turns[kind];
+    if (deviceId) this.picked[kind] = deviceId;
     const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId, again } : { audio: false, video: true, videoDevice: deviceId, again };
-    const { stream, problems } = await acquireLocalMedia(wish);
+    const { stream, problems } = await acquireLocalMedia({ ...wish, preferred: this.picked });
     const track = stream?.getTracks()[0] ?? null;
     if (generation !== this.generation || turn !== this.turns[kind]) {
       stopStream(stream);

@@ -34,6 +34,8 @@ export interface MediaWish {
   /** A particular microphone or camera (`MediaDeviceInfo.deviceId`). */
   audioDevice?: string;
   videoDevice?: string;
+  /** Devices picked earlier, asked for where no particular one is: as `ideal`, so that one unplugged since gives way to another. */
+  preferred?: { audio?: string; video?: string };
   /**
    * What the visitor does to try again, for each device, ending the messages ("join again", the
    * default; in a call, "press Unmute again").
@@ -142,8 +144,13 @@ export async function acquireLocalMedia(
       ],
     };
   }
-  const audioConstraints: MediaTrackConstraints | boolean = wish.audioDevice ? { deviceId: { exact: wish.audioDevice } } : true;
-  const videoConstraints: MediaTrackConstraints = wish.videoDevice ? { ...VIDEO, deviceId: { exact: wish.videoDevice } } : VIDEO;
+  const { audio: audioPick, video: videoPick } = wish.preferred ?? {};
+  const audioConstraints: MediaTrackConstraints | boolean = wish.audioDevice ? { deviceId: { exact: wish.audioDevice } } : audioPick ? { deviceId: { ideal: audioPick } } : true;
+  const videoConstraints: MediaTrackConstraints = wish.videoDevice
+    ? { ...VIDEO, deviceId: { exact: wish.videoDevice } }
+    : videoPick
+      ? { ...VIDEO, deviceId: { ideal: videoPick } }
+      : VIDEO;
   const started = performance.now();
   const describe = (error: unknown, which: MediaProblem['device']) => describeMediaError(error, which, wish.again?.(which), performance.now() - started < PROMPTLESS_MS);
   try {
