@@ -32,6 +32,15 @@ async function checkDevices(el: RtcCall): Promise<void> {
   }, 'no live preview');
 }
 
+/** A lobby whose preview was on, and whose camera the visitor then switched off. */
+async function previewCameraOff(): Promise<RtcCall> {
+  const el = await lobby();
+  await checkDevices(el);
+  part(el, 'camera-button')[0].click();
+  await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+  return el;
+}
+
 describe('<rtc-call> lobby', () => {
   afterEach(() => {
     closeAll();
@@ -113,10 +122,7 @@ describe('<rtc-call> lobby', () => {
   }
 
   it('joins with the camera switched back on in the lobby just before Join', async () => {
-    const el = await lobby();
-    await checkDevices(el);
-    part(el, 'camera-button')[0].click();
-    await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+    const el = await previewCameraOff();
     part(el, 'camera-button')[0].click();
     // Join at once, while the camera is still starting.
     part(el, 'join-button')[0].click();
@@ -129,10 +135,7 @@ describe('<rtc-call> lobby', () => {
   });
 
   it('leaves the camera off when it is switched off again while it is still starting', async () => {
-    const el = await lobby();
-    await checkDevices(el);
-    part(el, 'camera-button')[0].click();
-    await until(() => part(el, 'preview-video').length === 0, 'the preview stays on');
+    const el = await previewCameraOff();
     // The camera takes its time to start: on, and off again before it has.
     const getUserMedia = navigator.mediaDevices.getUserMedia;
     let release!: () => void;
