@@ -205,3 +205,61 @@ describe('keyboard', () => {
     await el.leave();
   });
 });
+
+describe('focus that a render takes away', () => {
+  afterEach(closeAll);
+
+  it('<rtc-call> keeps it: Check camera becomes the preview, Copy link goes when someone comes, and the shortcuts still work', async () => {
+    const room = uniqueRoom('focus-call');
+    // A first visit: the browser has not been allowed the devices, so the lobby waits for Check.
+    const query = navigator.permissions.query;
+    navigator.permissions.query = async () => ({ state: 'prompt' }) as PermissionStatus;
+    let el: RtcCall;
+    try {
+      el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Ada"></rtc-call>`);
+      await until(() => part(el, 'permission-hint').length === 1, 'no Check button with its hint');
+    } finally {
+      navigator.permissions.query = query;
+    }
+    part(el, 'check-button')[0].focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => part(el, 'preview-video').length === 1, () => `no preview: phase ${el.phase}`);
+    await until(() => partOf(focused(el)).includes('join-button'), () => `after the preview started, focus is on ${partOf(focused(el))}`);
+    expect(el.phase, 'the press that started the preview did not join').to.equal('idle');
+    await sendKeys({ press: 'Enter' });
+    await until(() => el.phase === 'in-call', 'Enter on Join did not join');
+    await until(() => part(el, 'copy-link-button').length === 1, 'no Copy link while alone');
+    part(el, 'copy-link-button')[0].focus();
+    await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    await until(() => part(el, 'copy-link-button').length === 0, 'Bob did not come');
+    await until(() => partOf(focused(el)).includes('mic-button'), () => `after Copy link went, focus is on ${partOf(focused(el))}`);
+    await sendKeys({ press: 'm' });
+    await until(() => !el.microphoneOn, 'M did not mute after Copy link went');
+    await el.leave();
+  });
+
+  it('<rtc-chat> keeps it: the new-messages button and Try again go, focus stays in the chat', async () => {
+    const room = uniqueRoom('focus-chat');
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada" style="height:260px"></rtc-chat>`);
+    await until(() => el.phase === 'joined' && el.participants.length === 1, 'Ada and Bob did not meet');
+    for (let i = 0; i < 15; i++) bob.chat.send(`line ${i}`);
+    await until(() => el.messages.length === 15, 'the lines did not arrive');
+    const list = part(el, 'message-list')[0];
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll'));
+    bob.chat.send('the newest');
+    await until(() => part(el, 'unread-button').length === 1, 'no new-messages button');
+    part(el, 'unread-button')[0].focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => part(el, 'unread-button').length === 0, 'the button stayed');
+    await until(() => partOf(focused(el)).includes('input'), () => `after the jump, focus is on ${partOf(focused(el))}`);
+
+    const down = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('focus-retry')} server="http://127.0.0.1:9/peerjs" ice-servers="[]"></rtc-chat>`);
+    await until(() => down.phase === 'error', () => `phase ${down.phase}`, 20_000);
+    part(down, 'retry-button')[0].focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => down.phase === 'error', () => `phase ${down.phase}`, 20_000);
+    await until(() => partOf(focused(down)).includes('retry-button'), () => `after failing again, focus is on ${partOf(focused(down))}`);
+  });
+});

@@ -5,6 +5,7 @@ import type { SessionRequest } from '../session/registry.js';
 import type { PeerFactory } from '../session/room-session.js';
 import type { Strings } from '../i18n/en.js';
 import { Localizer } from '../i18n/localizer.js';
+import { FocusKeeper } from './focus-keeper.js';
 
 /**
  * What `<rtc-call>` and `<rtc-chat>` share: the attributes that name a room on a PeerServer,
@@ -101,6 +102,20 @@ export class RoomElement extends LitElement {
   strings?: Partial<Strings> | null;
 
   readonly #localizer = new Localizer(this);
+
+  constructor() {
+    super();
+    // Focus that a render took away (a button gone with the state it changed) goes to `first`.
+    new FocusKeeper(this, () => this.first());
+  }
+
+  /**
+   * Where focus goes when the control that had it is gone: where the element's current phase begins.
+   * @internal
+   */
+  protected first(): HTMLElement | null | undefined {
+    return null;
+  }
 
   /**
    * The texts in the element's language, the page's `strings` included.

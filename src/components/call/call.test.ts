@@ -107,6 +107,7 @@ describe('<rtc-call> element', () => {
     const net = new FakeNetwork();
     const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('refused')} server=${rtcServer} .peerFactory=${net.factory}></rtc-call>`);
     await el.join();
+    part(el, 'mic-button')[0].focus();
     const left: string[] = [];
     const errors: string[] = [];
     el.addEventListener('rtc-left', (e) => left.push(e.detail.reason));
@@ -126,6 +127,7 @@ describe('<rtc-call> element', () => {
     expect(errors).to.deep.equal(['disconnected false', 'invalid-key true']);
     expect(part(el, 'error')[0].textContent).to.contain('The call server refused the key this site gave it.');
     expect(el.localStream, 'camera and microphone stopped').to.equal(null);
+    await until(() => part(el, 'error')[0].matches(':focus-within'), () => `focus went to ${el.shadowRoot!.activeElement?.getAttribute('part') ?? document.activeElement?.tagName}, not to why the call ended`);
   });
 
   it('shows a newcomer, and sends them media, only once their link said hello', async () => {

@@ -560,12 +560,19 @@ export class RtcCall extends RoomElement {
     return this.matches(':focus-within');
   }
 
-  /** Moves focus to what comes first in the current phase: Mute in a call, else Join (Try again, or the error). */
+  /** Moves focus to what comes first in the current phase (see `first`). */
   private async focusFirst(): Promise<void> {
     await this.updateComplete;
+    this.first()?.focus();
+  }
+
+  /**
+   * What comes first in the current phase: Mute in a call, else Join (Try again, or the error).
+   * @internal
+   */
+  protected override first(): HTMLElement | null | undefined {
     const part = (name: string) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
-    const first = this._phase === 'in-call' ? part('controls')?.querySelector<HTMLButtonElement>('button:not(:disabled)') : (part('join-button') ?? part('error'));
-    first?.focus();
+    return this._phase === 'in-call' ? part('controls')?.querySelector<HTMLButtonElement>('button:not(:disabled)') : (part('join-button') ?? part('error'));
   }
 
   // Rendering: the parts' templates, given what they show.

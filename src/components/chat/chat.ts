@@ -167,7 +167,7 @@ export class RtcChat extends RoomElement {
     {
       strings: () => this.t,
       announce: (text) => this.#announcer.say(text),
-      focusBelow: () => this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]')?.focus(),
+      focusBelow: () => this.first()?.focus(),
     },
     3,
   );
@@ -436,6 +436,14 @@ export class RtcChat extends RoomElement {
               files: !!(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize)),
             })}`}
     </div>`;
+  }
+
+  /**
+   * Where the chat begins: the message box, else Try again (or the error), else the list.
+   * @internal
+   */
+  protected override first(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]') ?? this.renderRoot.querySelector<HTMLElement>('[part~="error"], [part~="message-list"]');
   }
 
   /** The mark that tells two people of the same name apart (` #2`), for someone here. */

@@ -16,7 +16,7 @@ export function renderNotices(notices: Notices, t: Strings) {
 /** The panel of the error that ended the join, with Try again unless a setting is wrong. */
 export function renderError(notices: Notices, t: Strings, retry: () => unknown) {
   const error = notices.error;
-  return html`<div part="error">
+  return html`<div part="error" tabindex="-1">
     <p>${error ? notices.say(error) : ''}</p>
     ${error?.type === 'invalid-config' ? nothing : html`<button part="button retry-button" class="primary" @click=${retry}>${t.tryAgain}</button>`}
   </div>`;
