@@ -3,6 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { rtcServer, stockServer } from './env.js';
 import { closeAll, joinAll, part, uniqueRoom, untilEveryoneSeesEveryone, until } from './helpers.js';
+import { RtcCall } from '../src/index.js';
 
 describe('<rtc-call password>', () => {
   afterEach(closeAll);
@@ -26,5 +27,47 @@ describe('<rtc-call password>', () => {
     await until(() => part(eve.call, 'status')[0]?.textContent?.includes('same room name and password') ?? false, 'no hint for the wrong password');
     expect(eve.call.participants).to.have.length(0);
     expect(ada.call.participants.map((p) => p.name)).to.deep.equal(['Bob']);
+  });
+});
+
+describe('properties a page sets before the elements are defined', () => {
+  afterEach(closeAll);
+
+  let defined = 0;
+  /** An element of the page's markup that the script upgrades only after the page set its properties. */
+  function upgradeLater(attributes: Record<string, string>, properties: Record<string, unknown>): RtcCall {
+    const tag = `rtc-call-later-${++defined}`;
+    const el = document.createElement(tag) as RtcCall;
+    for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+    Object.assign(el, properties);
+    document.body.append(el);
+    customElements.define(tag, class extends RtcCall {});
+    return el;
+  }
+
+  it('joins the private room with the password set as a property (autojoin), not the open room of that name', async () => {
+    const room = uniqueRoom('early');
+    const [bob] = await joinAll(room, rtcServer, ['Bob'], { password: 's3cret' });
+    const [open] = await joinAll(room, rtcServer, ['Eve']);
+    const errors: string[] = [];
+    const ada = upgradeLater({ room, server: rtcServer, name: 'Ada', autojoin: '' }, { password: 's3cret' });
+    ada.addEventListener('rtc-error', (e) => errors.push(e.detail.message));
+    try {
+      await until(() => ada.participants.length === 1, () => `Ada met ${JSON.stringify(ada.participants.map((p) => p.name))}`);
+      expect(ada.participants.map((p) => p.name)).to.deep.equal(['Bob']);
+      expect(bob.call.participants.map((p) => p.name)).to.deep.equal(['Ada']);
+      expect(open.call.participants, 'the open room of that name').to.have.length(0);
+
+      // The room and autojoin themselves, as properties (another room: a page's elements of one room share a session).
+      const other = uniqueRoom('early-other');
+      await joinAll(other, rtcServer, ['Dee'], { password: 'other' });
+      const cy = upgradeLater({ server: rtcServer, name: 'Cy' }, { room: other, password: 'other', autojoin: true });
+      await until(() => cy.participants.length === 1, () => `Cy is ${cy.phase}, met ${JSON.stringify(cy.participants.map((p) => p.name))}`);
+      expect(cy.participants.map((p) => p.name)).to.deep.equal(['Dee']);
+      cy.remove();
+      expect(errors, 'no error on the way').to.deep.equal([]);
+    } finally {
+      ada.remove();
+    }
   });
 });

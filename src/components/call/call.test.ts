@@ -49,9 +49,8 @@ describe('<rtc-call> element', () => {
   }
 
   it('keeps saying what setting is wrong until that one changes, and says it once', async () => {
-    const el = await fixture<RtcCall>(html`<rtc-call autojoin room="r" server=${rtcServer} max-participants="1"></rtc-call>`);
     const errors: string[] = [];
-    el.addEventListener('rtc-error', (e) => errors.push(e.detail.type));
+    const el = await fixture<RtcCall>(html`<rtc-call autojoin room="r" server=${rtcServer} max-participants="1" @rtc-error=${(e: RtcErrorEvent) => errors.push(e.detail.type)}></rtc-call>`);
     await until(() => el.phase === 'error', () => `phase ${el.phase}`);
     // Something else changes: the error stays, and is not said again.
     el.name = 'Ada';
@@ -61,7 +60,7 @@ describe('<rtc-call> element', () => {
     // The setting at fault is corrected: the call goes in (autojoin).
     el.maxParticipants = 4;
     await until(() => el.phase === 'in-call', () => `phase ${el.phase}`);
-    expect(errors).to.deep.equal([]);
+    expect(errors, 'said once').to.deep.equal(['invalid-config']);
     await el.leave();
   });
 
@@ -101,6 +100,21 @@ describe('<rtc-call> element', () => {
     } finally {
       navigator.mediaDevices.getUserMedia = gum;
     }
+  });
+
+  it('does not go into the new room when removed just after its room changed', async () => {
+    const [first, second] = [uniqueRoom('move-first'), uniqueRoom('move-second')];
+    const el = await fixture<RtcCall>(html`<rtc-call room=${first} server=${rtcServer}></rtc-call>`);
+    await el.join();
+    const tracks = el.localStream!.getTracks();
+    el.room = second;
+    el.remove();
+    // A join into the new room would follow the leave at once: the call would never rest at "left".
+    await until(() => el.phase === 'left', () => `phase ${el.phase}`);
+    await el.updateComplete;
+    expect(el.phase).to.equal('left');
+    expect(el.localStream).to.equal(null);
+    expect(tracks.map((t) => t.readyState), 'camera and microphone').to.deep.equal(tracks.map(() => 'ended'));
   });
 
   it('ends the call and says why when the room takes it back for good (joining again after a lost link is refused)', async () => {

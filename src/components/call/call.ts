@@ -1,4 +1,4 @@
-import { html, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { RoomController, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
@@ -189,7 +189,7 @@ export class RtcCall extends RoomElement {
       error: (error) => (error.fatal && this._phase === 'in-call' ? void this.lost(error) : this.notices.sessionError(error)),
       signalling: (state) => this.notices.signalling(state),
       // The others now know this page by another id: the page is told it, as at the first join.
-      rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.room, id })),
+      rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.joining, id })),
     },
     () => void this.endCall('removed'),
     // The call's people: a member who only has the chat open, or who left the call and kept
@@ -234,8 +234,10 @@ export class RtcCall extends RoomElement {
   private ending: Promise<void> | null = null;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
+  /** The room the call under way was joining, for its events before the session has it (a move to another room while joining). */
+  private joining = '';
   /** Held back, with autojoin, while the join gets going. */
-  private readonly firstRender = new FirstRender();
+  private readonly firstRender = new FirstRender(() => this.requestUpdate());
 
   constructor() {
     super();
@@ -279,8 +281,17 @@ export class RtcCall extends RoomElement {
   }
 
   override connectedCallback(): void {
-    if (this.autojoin && !this.hasUpdated && !this.firstRender.held) this.firstRender.hold();
+    const first = !this.hasUpdated;
+    if (first && this.hasAttribute('autojoin')) this.firstRender.hold();
     super.connectedCallback();
+    // Properties a page set before the element was defined (a password, say) are put in place by
+    // the first update: the join waits for it, or it would read the defaults (the open room).
+    if (first) void this.updateComplete.then(() => this.isConnected && this.arrived());
+    else this.arrived();
+  }
+
+  /** On the page: joins with autojoin, else shows the lobby's preview when the devices are allowed. */
+  private arrived(): void {
     if (this.autojoin && (this._phase === 'idle' || this._phase === 'left')) void this.join().catch(() => {});
     else if (this._phase === 'idle' && this.lobby.preview === 'off') void this.lobby.previewIfAllowed();
   }
@@ -295,15 +306,11 @@ export class RtcCall extends RoomElement {
     });
   }
 
-  protected override async scheduleUpdate(): Promise<void> {
-    if (this.firstRender.held) await this.firstRender.passed();
-    super.scheduleUpdate();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Moving to another room (or server) while in a call: leave, then join the new one.
+    // Not for an element no longer on the page (removed just after the change): its call ends there.
     if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
-      void this.endCall('user').then(() => this.join().catch(() => {}));
+      void this.endCall('user').then(() => void (this.isConnected && this.join().catch(() => {})));
     }
     // Switched off during the call: what they would control stops, as its button goes.
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
@@ -446,6 +453,7 @@ export class RtcCall extends RoomElement {
 
   private async runJoin(): Promise<void> {
     const generation = this.generation;
+    this.joining = this.room;
     this.notices.reset();
     this._phase = 'joining';
     this.lobby.close();
@@ -495,7 +503,7 @@ export class RtcCall extends RoomElement {
     const current = () => generation === this.generation && this._phase === 'in-call';
     void this.cues.start(current);
     void this.quality.start(current);
-    this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.room, id: this.controller.id ?? '' }));
+    this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.joining, id: this.controller.id ?? '' }));
     for (const participant of this.participants) if (current()) this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
   }
 
@@ -521,7 +529,7 @@ export class RtcCall extends RoomElement {
     this.cues.forget();
     this.stage.reset();
     this._settings = false;
-    const room = this.controller.room ?? this.room;
+    const room = this.controller.room ?? this.joining;
     // Another element (a chat) may keep the session: stop only this element's media.
     this.controller.disableMedia();
     await this.controller.detach();
@@ -587,6 +595,7 @@ export class RtcCall extends RoomElement {
   }
 
   protected override render() {
+    if (this.firstRender.held) return nothing;
     const t = this.t;
     return html`
       <div part="base" class="base" role="region" aria-label=${t.region(this.room)}>

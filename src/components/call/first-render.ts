@@ -11,31 +11,35 @@
  */
 const FIRST_RENDER_DELAY = 300;
 
-/** Holds an element's first render back while its join gets going (see FIRST_RENDER_DELAY). */
+/**
+ * Holds an element's first render back while its join gets going (see FIRST_RENDER_DELAY). Only
+ * the render: the update itself goes ahead, so that properties a page set before the element was
+ * defined are in place when the join reads them.
+ */
 export class FirstRender {
-  #gate: { promise: Promise<void>; release: () => void } | null = null;
+  #held = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Whether the first render is held back. */
+  /** `released`: the render may go ahead now (the host renders again). */
+  constructor(private readonly released: () => void) {}
+
+  /** Whether the first render is held back: the element renders nothing meanwhile. */
   get held(): boolean {
-    return this.#gate !== null;
+    return this.#held;
   }
 
   /** Holds the first render back, for FIRST_RENDER_DELAY at most. */
   hold(): void {
-    let release!: () => void;
-    const promise = new Promise<void>((resolve) => (release = resolve));
-    const timer = setTimeout(release, FIRST_RENDER_DELAY);
-    this.#gate = { promise, release: () => (clearTimeout(timer), release()) };
+    if (this.#held) return;
+    this.#held = true;
+    this.#timer = setTimeout(() => this.release(), FIRST_RENDER_DELAY);
   }
 
   /** Lets the first render go ahead now. */
   release(): void {
-    this.#gate?.release();
-  }
-
-  /** Settles when the first render may go ahead; from then on it is not held back. */
-  async passed(): Promise<void> {
-    await this.#gate?.promise;
-    this.#gate = null;
+    if (!this.#held) return;
+    this.#held = false;
+    clearTimeout(this.#timer);
+    this.released();
   }
 }
