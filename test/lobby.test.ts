@@ -47,6 +47,18 @@ describe('<rtc-call> lobby', () => {
     localStorage.removeItem(NAME_KEY);
   });
 
+  it('turns the camera off when the page switches to audio-only while the preview shows it', async () => {
+    const el = await lobby();
+    await checkDevices(el);
+    const camera = el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="preview-video"]')!.srcObject as MediaStream;
+    const track = camera.getVideoTracks()[0];
+    el.audioOnly = true;
+    await until(() => track.readyState === 'ended', 'the camera stays on');
+    await el.updateComplete;
+    expect(part(el, 'preview-video'), 'no camera picture').to.have.length(0);
+    expect(part(el, 'camera-button'), 'no camera button').to.have.length(0);
+  });
+
   it('shows a live camera preview and a moving microphone meter before joining, with no peer connection', async () => {
     const el = await lobby();
     expect(el.matches(':state(idle)')).to.equal(true);

@@ -314,7 +314,11 @@ export class RtcCall extends RoomElement {
     }
     // Switched off during the call: what they would control stops, as its button goes.
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
-    if (changed.has('audioOnly') && this.audioOnly && this._cam) void this.toggleCamera(false);
+    if (changed.has('audioOnly') && this.audioOnly) {
+      if (this._phase === 'in-call') {
+        if (this._cam) void this.toggleCamera(false);
+      } else if (this._phase !== 'joining') this.devices.drop('video'); // the lobby's preview: the camera's light goes out
+    }
     // A bad setting, corrected: back to the lobby (or straight in, with autojoin).
     if (this._phase === 'error' && this.notices.error?.type === 'invalid-config' && this.setting(this.failedSetting.field) !== this.failedSetting.value) {
       this._phase = 'idle';

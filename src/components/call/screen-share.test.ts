@@ -36,3 +36,39 @@ describe('ScreenShare', () => {
     });
   }
 });
+
+describe('ScreenShare, pressed twice', () => {
+  it('opens one picker and shares one capture when Share is pressed again before the visitor chose', async () => {
+    const real = navigator.mediaDevices.getDisplayMedia;
+    const captured: MediaStream[] = [];
+    let choose!: () => void;
+    const chosen = new Promise<void>((resolve) => (choose = resolve));
+    navigator.mediaDevices.getDisplayMedia = async (options) => {
+      await chosen;
+      const stream = await real.call(navigator.mediaDevices, options);
+      captured.push(stream);
+      return stream;
+    };
+    try {
+      const shared: (MediaStream | null)[] = [];
+      const screen = new ScreenShare(host, { shared: (s) => shared.push(s), denied: () => {} });
+      const first = screen.start(() => true);
+      const second = screen.start(() => true);
+      choose();
+      await Promise.all([first, second]);
+      expect(captured, 'captures').to.have.length(1);
+      expect(shared).to.deep.equal([captured[0]]);
+      screen.stop();
+      expect(captured[0].getTracks().map((t) => t.readyState)).to.deep.equal(['ended']);
+
+      // Stopped while the picker is open: what the visitor then chooses is not shared.
+      const third = screen.start(() => true);
+      screen.stop();
+      await third;
+      expect(screen.stream).to.equal(null);
+      expect(captured.flatMap((s) => s.getTracks()).map((t) => t.readyState)).to.deep.equal(['ended', 'ended']);
+    } finally {
+      navigator.mediaDevices.getDisplayMedia = real;
+    }
+  });
+});

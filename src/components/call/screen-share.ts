@@ -37,6 +37,10 @@ export interface ScreenShareHandlers {
  */
 export class ScreenShare {
   #stream: MediaStream | null = null;
+  /** The question to the visitor while the picker is open: a second press waits for the same one. */
+  #asking: Promise<void> | null = null;
+  /** Bumped by every stop: a capture chosen after it is not shared. */
+  #turn = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -52,7 +56,13 @@ export class ScreenShare {
    * Asks the visitor what to share and shares it, unless `stillWanted()` says no once they chose
    * (the call ended meanwhile).
    */
-  async start(stillWanted: () => boolean): Promise<void> {
+  start(stillWanted: () => boolean): Promise<void> {
+    // Two presses (or S twice) before the visitor chose: one picker, one capture.
+    return (this.#asking ??= this.#ask(stillWanted).finally(() => (this.#asking = null)));
+  }
+
+  async #ask(stillWanted: () => boolean): Promise<void> {
+    const turn = this.#turn;
     let stream: MediaStream;
     const asked = performance.now();
     try {
@@ -62,7 +72,7 @@ export class ScreenShare {
       if (!cancelled(err, performance.now() - asked)) this.handlers.denied();
       return;
     }
-    if (!stillWanted()) return stopStream(stream);
+    if (!stillWanted() || turn !== this.#turn || this.#stream) return stopStream(stream);
     const track = stream.getVideoTracks()[0];
     // Stopped from the browser's own "Stop sharing" bar.
     track?.addEventListener('ended', () => this.#stream === stream && this.stop());
@@ -73,6 +83,7 @@ export class ScreenShare {
 
   /** Stops sharing. */
   stop(): void {
+    this.#turn++;
     const stream = this.#stream;
     if (!stream) return;
     this.drop();
@@ -81,6 +92,7 @@ export class ScreenShare {
 
   /** Stops the capture without a word: the call ends, and takes the screen with it. */
   drop(): void {
+    this.#turn++;
     if (this.#stream) stopStream(this.#stream);
     this.#stream = null;
     this.host.requestUpdate();
