@@ -6,6 +6,7 @@ import {
   joinAll,
   eventsOf,
   namesWithVideo,
+  peerjsIds,
   remoteNames,
   sameMembers,
   type TestParticipant,
@@ -50,6 +51,8 @@ for (const [label, server] of [
       bob.close();
       await until(() => remoteNames(ada.call).length === 0, 'Bob still shown after his page went away', 5_000);
       expect(eventsOf(ada, 'rtc-participant-left').map((e) => e.detail.participant.name)).to.deep.equal(['Cy', 'Bob']);
+      // Nothing kept of them: in a long call with people coming and going, that would only grow.
+      await until(() => peerjsIds(ada).length === 0, () => `Ada's PeerJS still lists ${JSON.stringify(peerjsIds(ada))}`);
     });
 
     it('two people joining at the same instant meet; after the introducer leaves a newcomer still joins', async () => {

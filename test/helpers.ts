@@ -68,6 +68,12 @@ export function openPeerConnections(p: TestParticipant): RTCPeerConnection[] {
   );
 }
 
+/** The ids a participant's PeerJS keeps a list of connections for, closed ones included. */
+export function peerjsIds(p: TestParticipant): string[] {
+  const peers = (p.frame.contentWindow as unknown as { rtcPeers: { connections?: Record<string, unknown[]>; destroyed?: boolean }[] }).rtcPeers;
+  return peers.filter((peer) => !peer.destroyed).flatMap((peer) => Object.keys(peer.connections ?? {}));
+}
+
 /** Closes every participant page a test opened. */
 export function closeAll(): void {
   for (const frame of open) frame.remove();

@@ -77,6 +77,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         beat: () => {
           this.links.beat();
           this.members.beat();
+          this.serverLink.sweep();
         },
         // Everyone timed this page out while it slept, and keeps its id out for a while. A page
         // alone had nobody to time it out: a hidden tab's timers may run once a minute when it

@@ -1,7 +1,7 @@
 /**
  * The PeerServer link (docs/protocol.md, "Signals" and "What the PeerServer sees"): this page's
  * member peer and, while it holds the room's beacon, the beacon peer. The only code that touches
- * PeerJS's internals (`peer.socket`) or reads its error texts.
+ * PeerJS's internals (`peer.socket`, `peer._connections`) or reads its error texts.
  *
  * Every message the server relays passes a gate before PeerJS sees it. PeerJS builds an
  * RTCPeerConnection for every OFFER and keeps every CANDIDATE for a connection it does not know,
@@ -219,6 +219,16 @@ export class ServerLink {
     });
   }
 
+  /**
+   * Forgets the members whose connections all closed: PeerJS keeps an empty list under every id
+   * it ever had a connection with, which in a long call with people coming and going only grows.
+   */
+  sweep(): void {
+    const lists = this.member && connectionsOf(this.member);
+    if (!lists) return;
+    for (const [id, list] of lists) if (Array.isArray(list) && list.length === 0) lists.delete(id);
+  }
+
   /** Closes both peers: every connection they carry closes, and both ids are free again. */
   destroy(): void {
     for (const abandon of [...this.opening]) abandon();
@@ -391,6 +401,12 @@ function answerWithMedia(pc: RTCPeerConnection | undefined): void {
 /** PeerJS's link to the server: typed in its public .d.ts, documented as internal. */
 function socketOf(peer: Peer): GatedSocket {
   return peer.socket as unknown as GatedSocket;
+}
+
+/** PeerJS's connections by the id at the other end (`_connections`, private): null where it has none. */
+function connectionsOf(peer: Peer): Map<string, unknown> | null {
+  const lists = (peer as unknown as { _connections?: unknown })._connections;
+  return lists instanceof Map ? lists : null;
 }
 
 /** The description text of an OFFER or ANSWER (PeerJS sends `{ sdp: { type, sdp } }`), unchecked. */
