@@ -1,5 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { RoomSession, createPeer, parseServerUrl, type RtcChat, type RtcFileReceivedEvent } from '../src/index.js';
+import '../src/index.js';
+import type { RtcChat, RtcFileReceivedEvent } from '../src/index.js';
+import { RoomSession, createPeer, parseServerUrl } from '../src/session/index.js';
 import { rtcServer, stockServer } from './env.js';
 import { addChatParticipant, closeAll, part, shownMessages, uniqueRoom, until, type ChatParticipant } from './helpers.js';
 

@@ -5,6 +5,7 @@
 // CORS, so this checks the bundle, not rtc-server's routes; rtc-server is the PeerServer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { createRtcServer } from '../../server/index.js';
 import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
@@ -88,6 +89,21 @@ describe('loading the script-tag bundle', () => {
     await context.close();
   });
 
+  it('loaded twice (the script tag and a copy that a bundle imports) keeps the first, and the page\'s own script runs on', async () => {
+    const { page, context } = await open(
+      '/twice',
+      `<script type="module">import '${bundleBase}/rtc-elements.js?copy=2'; window.appRan = true;</script>
+      <rtc-call room="e2e-twice" server="${peerServer}/peerjs" audio-only></rtc-call>`,
+    );
+    const failures = [];
+    page.on('pageerror', (e) => failures.push(e.message));
+    await page.waitForFunction(() => window.appRan === true, { timeout: 10_000 }).catch(() => {});
+    assert.deepEqual(failures, []);
+    assert.equal(await page.evaluate(() => window.appRan), true, "the page's own module ran");
+    await page.waitForFunction(() => document.querySelector('rtc-call')?.shadowRoot?.querySelector('[part~="join-button"]'));
+    await context.close();
+  });
+
   for (const tag of ['rtc-call', 'rtc-chat']) {
     it(`<${tag}> whose chunk cannot be fetched says so and fires rtc-error (network)`, async () => {
       const { page, context } = await open(
@@ -105,4 +121,20 @@ describe('loading the script-tag bundle', () => {
       await context.close();
     });
   }
+});
+
+describe('the npm entry', () => {
+  it('imports in Node, as a server render would, and leaves the session layer and PeerJS to a chunk of their own', async () => {
+    const entry = new URL('../../dist/lib/index.js', import.meta.url);
+    const module = await import(entry.href);
+    assert.equal(typeof module.RtcCall, 'function');
+    assert.equal(typeof module.loadSession, 'function');
+    // What a bundler that splits puts in the page's first load.
+    const { build } = await import('esbuild');
+    const result = await build({ entryPoints: [fileURLToPath(entry)], bundle: true, splitting: true, format: 'esm', outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
+    const first = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+    const inputs = Object.keys(first.inputs);
+    assert.ok(inputs.some((i) => i.includes('components/call/call.js')), 'the elements are in the first load');
+    assert.deepEqual(inputs.filter((i) => /node_modules\/peerjs|\/session\/room-session\.js/.test(i)), [], 'PeerJS and the session layer are not');
+  });
 });

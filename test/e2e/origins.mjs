@@ -15,7 +15,7 @@ async function listen(server, host) {
 /** Serves dist/'s rtc-elements*.js on 127.0.0.1, readable from any origin. */
 export function serveBundle() {
   const server = http.createServer(async (req, res) => {
-    const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)$/.exec(req.url)?.[1];
+    const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)(?:\?.*)?$/.exec(req.url)?.[1];
     const code = file && (await readFile(new URL(file, dist)).catch(() => null));
     res.writeHead(code ? 200 : 404, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
     res.end(code ?? '');

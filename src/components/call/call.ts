@@ -5,6 +5,7 @@ import type { SessionModule } from '../../controllers/lazy.js';
 import { Announcer } from '../announcer.js';
 import { JoinAttempt } from '../join-attempt.js';
 import { RoomElement } from '../room-element.js';
+import { define } from '../define.js';
 import type { Strings } from '../../i18n/en.js';
 import { failure, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
@@ -649,7 +650,7 @@ export class RtcCall extends RoomElement {
   }
 }
 
-customElements.define('rtc-call', RtcCall);
+define('rtc-call', RtcCall);
 
 declare global {
   interface HTMLElementTagNameMap {

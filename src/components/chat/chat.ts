@@ -8,6 +8,7 @@ import { RoomController, type Participant, type SessionRequest } from '../../con
 import { Announcer, excerpt } from '../announcer.js';
 import { Notices } from '../notices.js';
 import { RoomElement } from '../room-element.js';
+import { define } from '../define.js';
 import { failure, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
 import type { RtcErrorDetail } from '../../events/error.js';
@@ -453,7 +454,7 @@ export class RtcChat extends RoomElement {
   }
 }
 
-customElements.define('rtc-chat', RtcChat);
+define('rtc-chat', RtcChat);
 
 declare global {
   interface HTMLElementTagNameMap {
