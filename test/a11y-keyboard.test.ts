@@ -96,6 +96,45 @@ describe('live announcements', () => {
   });
 });
 
+describe('live announcements, files and repeats', () => {
+  afterEach(closeAll);
+
+  it('<rtc-chat> reads out the same answer twice, a file someone sends, and how its own send ended', async () => {
+    const room = uniqueRoom('live-files');
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
+    const live = listen(el);
+    await until(() => el.phase === 'joined' && el.participants.length === 1, 'Ada and Bob did not meet');
+    const said = () => `said: ${JSON.stringify(live.said)}`;
+    bob.chat.send('yes');
+    await until(() => live.said.some((t) => t.includes('Bob: yes')), said);
+    bob.chat.send('yes');
+    await until(() => live.said.filter((t) => t.includes('Bob: yes')).length === 2, said);
+    await bob.chat.sendFile(new File([new Uint8Array(2000)], 'report.pdf'));
+    await until(() => live.said.some((t) => t.includes('Bob is sending report.pdf (2.0 kB)')), said);
+    await el.sendFile(new File([new Uint8Array(500)], 'notes.txt'));
+    await until(() => live.said.some((t) => t.includes('notes.txt: Bob: received')), said);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // one gathering window: nothing more comes
+    expect(live.said.filter((t) => t.includes('notes.txt')), 'its end, once').to.have.length(1);
+    live.stop();
+  });
+
+  it('<rtc-call> says who is already in the call as being here, and who comes later as joining', async () => {
+    const room = uniqueRoom('live-here');
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    await until(() => bob.call.phase === 'in-call', 'Bob did not join');
+    const el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Ada"></rtc-call>`);
+    const live = listen(el);
+    await el.join();
+    await until(() => live.said.some((t) => t.includes('Bob is here')), () => `said: ${JSON.stringify(live.said)}`);
+    await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '' });
+    await until(() => live.said.some((t) => t.includes('Cy joined')), () => `said: ${JSON.stringify(live.said)}`);
+    expect(live.said.join(' ')).not.to.contain('Bob joined');
+    live.stop();
+    await el.leave();
+  });
+});
+
 describe('keyboard', () => {
   afterEach(closeAll);
 

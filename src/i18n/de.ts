@@ -97,6 +97,7 @@ export default (f: Format): Strings => ({
   pressBothAgain: 'drücken Sie erneut „Stummschaltung aufheben“ und „Kamera einschalten“',
   more: (count) => `und ${f.number(count)} weitere`,
   messageFrom: (name, text) => `${name}: ${text}`,
+  fileFrom: (name, file, size) => `${name} sendet ${file} (${size})`,
 
   chatRegion: (room) => (room ? `Chat: ${room}` : 'Chat'),
   peopleHere: (count) => f.plural(count, { one: '# Person hier', other: '# Personen hier' }),

@@ -110,6 +110,7 @@ export const en = (f: Format) => ({
   more: (count: number) => `and ${f.number(count)} more`,
   /** A chat message read out as it arrives. */
   messageFrom: (name: string, text: string) => `${name}: ${text}`,
+  fileFrom: (name: string, file: string, size: string) => `${name} is sending ${file} (${size})`,
 
 
   // The chat.

@@ -98,6 +98,7 @@ export default (f: Format): Strings => ({
   pressBothAgain: 'appuyez de nouveau sur « Réactiver le micro » et « Activer la caméra »',
   more: (count) => `et ${f.number(count)} de plus`,
   messageFrom: (name, text) => `${name} : ${text}`,
+  fileFrom: (name, file, size) => `${name} envoie ${file} (${size})`,
 
   chatRegion: (room) => (room ? `Discussion : ${room}` : 'Discussion'),
   peopleHere: (count) => f.plural(count, { one: '# personne ici', other: '# personnes ici' }),

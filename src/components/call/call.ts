@@ -177,7 +177,8 @@ export class RtcCall extends RoomElement {
       participantJoined: (participant) => {
         this.firstRender.release(); // the first person is here: the render no longer delays them
         this.notices.met();
-        this.announce(this.t.joined(shownName(participant)));
+        // Those already in the call when this page joined are here, not joining.
+        this.announce((participant.arrived === false ? this.t.isHere : this.t.joined)(shownName(participant)));
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
       participantLeft: (participant, reason) => {

@@ -5,7 +5,6 @@ import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
 import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
-import { Announcer, excerpt } from '../announcer.js';
 import { Notices } from '../notices.js';
 import { RoomElement } from '../room-element.js';
 import { define } from '../define.js';
@@ -17,6 +16,7 @@ import { RtcFileProgressEvent } from '../../events/file-progress.js';
 import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
+import { ChatAnnouncements } from './chat-announcements.js';
 import { chatStyles } from './chat.styles.js';
 import type { EntryContext } from './entry.js';
 import { Composer } from './composer.js';
@@ -161,7 +161,7 @@ export class RtcChat extends RoomElement {
   });
   /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
   #own: { name?: string; size?: number } | null = null;
-  readonly #announcer = new Announcer(this, (count) => this.t.more(count));
+  readonly #announcer = new ChatAnnouncements(this, () => this.t, (id) => this.#tag(id));
   /** The latest three notices: a burst of trouble must not bury the chat. */
   readonly #notices = new Notices(
     this,
@@ -326,13 +326,20 @@ export class RtcChat extends RoomElement {
         this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
         if (history) return;
         this.#follower.arrived();
-        this.#announcer.say(this.t.messageFrom(`${message.name}${this.#tag(message.from)}`, excerpt(message.text)));
+        this.#announcer.message(message);
       },
-      progress: (file) => this.dispatchEvent(new RtcFileProgressEvent({ file })),
+      progress: (file) => {
+        this.dispatchEvent(new RtcFileProgressEvent({ file }));
+        this.#announcer.progressed(file, parts.isOver(file.state), parts.fileStatus(this.t, file));
+      },
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
       problem: (type, message) => this.#notices.notice({ type, message, fatal: false }, this.#problemOf(type)),
       beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
-      acceptFile: (file) => this.dispatchEvent(new RtcFileOfferedEvent({ file })),
+      acceptFile: (file) => {
+        const accepted = this.dispatchEvent(new RtcFileOfferedEvent({ file }));
+        if (accepted) this.#announcer.fileOffered(file);
+        return accepted;
+      },
     });
     this.#follower.reset();
   }

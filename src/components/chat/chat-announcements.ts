@@ -1,0 +1,56 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { ChatMessage } from '../../chat/store.js';
+import type { ChatFile } from '../../chat/transfer.js';
+import type { Strings } from '../../i18n/en.js';
+import { Announcer, excerpt } from '../announcer.js';
+
+/** How many of this page's own transfers are remembered as told, so that each end is read out once. */
+const MAX_TOLD = 200;
+
+/**
+ * What `<rtc-chat>` reads out to screen readers (its polite live region): people coming and
+ * going, others' messages, files others send, and how this page's own sends end. Files are
+ * otherwise silent: a file arrives without a message, and a send that was declined or cut shows
+ * only on its line.
+ */
+export class ChatAnnouncements {
+  readonly #announcer: Announcer;
+  readonly #told = new Set<string>();
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly t: () => Strings,
+    /** The mark that tells two people of the same name apart (` #2`). */
+    private readonly tag: (id: string) => string,
+  ) {
+    this.#announcer = new Announcer(host, (count) => t().more(count));
+  }
+
+  /** Reads out a text (not again within seconds: see Announcer). */
+  say(text: string): void {
+    this.#announcer.say(text);
+  }
+
+  /** Someone else's message, read every time: "yes" twice is two answers. */
+  message(message: ChatMessage): void {
+    this.#announcer.say(this.t().messageFrom(`${message.name}${this.tag(message.from)}`, excerpt(message.text)), true);
+  }
+
+  /** Someone else's file, on its way to this page. */
+  fileOffered(file: ChatFile): void {
+    const t = this.t();
+    this.#announcer.say(t.fileFrom(`${file.fromName}${this.tag(file.from)}`, file.name, t.fileSize(file.size)), true);
+  }
+
+  /** A transfer changed: the end of this page's own, once, with how it went for each recipient. */
+  progressed(file: ChatFile, over: boolean, status: string): void {
+    if (!file.mine || !over || this.#told.has(file.id)) return;
+    this.#told.add(file.id);
+    if (this.#told.size > MAX_TOLD) this.#told.delete(this.#told.values().next().value!);
+    this.#announcer.say(`${file.name}: ${status}`, true);
+  }
+
+  render() {
+    return this.#announcer.render();
+  }
+}
