@@ -77,8 +77,9 @@ export function iceServersHandler(config) {
   const limit = new RequestLimit({ perMinute: config.iceServersPerMinute });
   const turn = { urls: config.turnUrls, secret: config.turnSecret ?? '', ttl: config.turnTtl };
   return (req, res) => {
-    // Any page may embed the elements, which fetch this cross-origin; no cookies are read.
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
+    // Any page may embed the elements, which fetch this cross-origin; no cookies are read. A
+    // cross-origin page sees Retry-After only when it is exposed.
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After', 'Cache-Control': 'no-store' });
     const wait = limit.take(clientAddress(req, config.proxied));
     if (wait) {
       res.set('Retry-After', String(wait)).status(429).type('text/plain; charset=utf-8').send('Too many requests\n');

@@ -98,6 +98,7 @@ test('GET /ice-servers is limited per address, with Retry-After, and the count i
     statuses.push(response.status);
     if (response.status === 429) {
       assert.equal(response.headers.get('access-control-allow-origin'), '*', 'the page can read why');
+      assert.equal(response.headers.get('access-control-expose-headers'), 'Retry-After', 'and how long to wait');
       assert.ok(Number(response.headers.get('retry-after')) >= 1);
     }
     await response.arrayBuffer();

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
+import { until } from '../../test/helpers.js';
 import { IceServers, iceServersUrl } from './ice-servers.js';
+import { RETRY_AFTER_MAX, RETRY_MAX, retryAfter, retryDelay, type Timing } from './refresh-schedule.js';
 
 /** Answers every fetch with `respond()`, counting the requests. */
 function stubFetch(respond: () => Response | Promise<Response>): { count: number; restore(): void } {
@@ -10,6 +12,57 @@ function stubFetch(respond: () => Response | Promise<Response>): { count: number
 }
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } });
+/** An answer with a TURN credential that lasts `ttl` seconds; `id` tells the answers apart. */
+const grant = (ttl: number, id: number) => json({ iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: `${id}:x`, credential: 'c' }], ttl });
+const usernames = (servers: RTCIceServer[]) => servers.map((s) => s.username);
+
+/**
+ * Clocks and timers moved by hand. Timers count monotonic time, as the browser's do; `sleep`
+ * moves the wall clock alone, as a machine's sleep does on most systems.
+ */
+function fakeTiming() {
+  const t = { monotonic: 1_000, wall: 1_750_000_000_000 };
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  let ids = 0;
+  const timing: Timing = {
+    monotonic: () => t.monotonic,
+    wall: () => t.wall,
+    setTimeout: (fn, ms) => (timers.set(++ids, { at: t.monotonic + ms, fn }), ids as unknown as ReturnType<typeof setTimeout>),
+    clearTimeout: (timer) => void timers.delete(timer as unknown as number),
+    random: () => 0.5,
+  };
+  return {
+    timing,
+    timers,
+    sleep: (ms: number) => void (t.wall += ms),
+    /** Runs the timer due next, both clocks moved to it; the wait, in ms. */
+    next(): number {
+      const [id, due] = [...timers].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
+      if (!due) throw new Error('no timer set');
+      const wait = due.at - t.monotonic;
+      t.wall += wait;
+      t.monotonic = due.at;
+      timers.delete(id);
+      due.fn();
+      return wait;
+    },
+  };
+}
+
+type Fake = ReturnType<typeof fakeTiming>;
+
+/**
+ * Runs the timers due next until one fetches, and waits until its answer was handled and the
+ * next timer set; the time that passed, in ms.
+ */
+async function nextFetch(fake: Fake, stub: { count: number }): Promise<number> {
+  const asked = stub.count;
+  let waited = 0;
+  while (stub.count === asked) waited += fake.next();
+  await until(() => fake.timers.size === 1, `no timer after fetch ${stub.count}`, 2_000);
+  return waited;
+}
+
 let n = 0;
 /** A URL no other test used: the page caches answers per URL. */
 const freshUrl = () => `https://calls.example/ice-servers?case=${n++}`;
@@ -65,5 +118,78 @@ describe('IceServers', () => {
     await ice.prepare(null);
     expect(ice.active).to.equal(false);
     expect(stub.count).to.equal(0);
+  });
+
+  it('keeps renewing through a long outage, at most a minute apart or as late as Retry-After says, and says so once the credential expired', async () => {
+    const fake = fakeTiming();
+    let answer = () => grant(600, 1);
+    stub = stubFetch(() => answer());
+    const ice = new IceServers(fake.timing);
+    const applied: (string | undefined)[][] = [];
+    const failed: string[] = [];
+    await ice.prepare(freshUrl());
+    ice.start({ setIceServers: (s) => applied.push(usernames(s)) }, (reason) => failed.push(reason));
+    expect(applied).to.deep.equal([['1:x']]);
+    const step = () => nextFetch(fake, stub!);
+
+    // The server is gone for 20 minutes, from just before the renewal.
+    answer = () => new Response('down', { status: 500 });
+    expect(await step(), 'renewed at half the lifetime').to.equal(300_000);
+    let down = 0;
+    const waits: number[] = [];
+    while (down < 1_200_000) {
+      const wait = await step();
+      waits.push(wait);
+      down += wait;
+      if (down < 300_000) expect(failed, 'quiet while the credential lasts').to.deep.equal([]);
+    }
+    expect(Math.max(...waits)).to.be.at.most(RETRY_MAX);
+    expect(waits.slice(0, 3)).to.deep.equal([1_750, 3_500, 7_000]);
+    expect(failed, 'once the credential expired').to.deep.equal(['unavailable']);
+
+    answer = () => new Response('busy', { status: 429, headers: { 'Retry-After': '120' } });
+    await step();
+    expect(await step(), 'not before Retry-After').to.be.at.least(120_000);
+    answer = () => grant(600, 2);
+    await step();
+    expect(applied).to.deep.equal([['1:x'], ['2:x']]);
+    expect(await step(), 'the next renewal at half the new lifetime').to.equal(300_000);
+    expect(failed).to.deep.equal(['unavailable']);
+    ice.stop();
+    expect(fake.timers.size, 'nothing left when the session ends').to.equal(0);
+  });
+
+  it('sets no timer when the session ended during a fetch', async () => {
+    const fake = fakeTiming();
+    let answer: () => Response | Promise<Response> = () => grant(60, 1);
+    stub = stubFetch(() => answer());
+    const ice = new IceServers(fake.timing);
+    await ice.prepare(freshUrl());
+    ice.start({ setIceServers: () => {} }, null);
+    let release = () => {};
+    answer = () => new Promise((resolve) => (release = () => resolve(new Response('down', { status: 503, headers: { 'Retry-After': '5' } }))));
+    fake.next();
+    expect(stub.count).to.equal(2);
+    ice.stop();
+    release();
+    // The answer is handled in microtasks, which all run before the next task.
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(fake.timers.size).to.equal(0);
+  });
+
+  it('waits after a failure two seconds doubling up to a minute, spread out, and never before Retry-After', () => {
+    const lowest = (failures: number, wait: number | null = null) => retryDelay(failures, wait, () => 1);
+    const highest = (failures: number, wait: number | null = null) => retryDelay(failures, wait, () => 0);
+    expect([1, 2, 3, 4].map(highest)).to.deep.equal([2_000, 4_000, 8_000, 16_000]);
+    expect([1, 2, 3, 4].map((f) => lowest(f))).to.deep.equal([1_500, 3_000, 6_000, 12_000]);
+    expect(highest(7)).to.equal(RETRY_MAX);
+    expect(highest(10_000)).to.equal(RETRY_MAX);
+    expect(lowest(1, 120_000)).to.equal(150_000);
+    expect(highest(1, 120_000)).to.equal(120_000);
+    expect(retryAfter('120')).to.equal(120_000);
+    expect(retryAfter(' 0 ')).to.equal(0);
+    expect(retryAfter('86400')).to.equal(RETRY_AFTER_MAX);
+    expect(retryAfter('9'.repeat(400))).to.equal(RETRY_AFTER_MAX);
+    for (const bad of [null, '', '-5', '1.5', 'Wed, 21 Oct 2015 07:28:00 GMT']) expect(retryAfter(bad), String(bad)).to.equal(null);
   });
 });

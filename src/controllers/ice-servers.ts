@@ -3,9 +3,12 @@
  * `GET /ice-servers` answers `{ iceServers, ttl }` with TURN credentials that expire after `ttl`
  * seconds. They are fetched when the element joins (alongside its code, so the first peer
  * connection already has them) and again at half their lifetime, and handed to the running
- * session. Never anyone else's servers: a failed fetch means no ICE servers (direct connections
- * only), not a public fallback.
+ * session; a failed fetch is tried again for as long as the session runs (refresh-schedule.ts).
+ * Never anyone else's servers: a failed fetch means no ICE servers (direct connections only),
+ * not a public fallback.
  */
+
+import { realTiming, retryAfter, retryDelay, type Timing } from './refresh-schedule.js';
 
 /** What the fetched servers are given to: the running session. */
 export interface IceServersTarget {
@@ -21,11 +24,15 @@ interface Grant {
   at: number;
 }
 
-/** Why a fetch failed; `final` when asking again will not help (the server has no such route). */
+/**
+ * Why a fetch failed; `final` when asking again will not help (the server has no such route),
+ * `retryAfter` (ms) when the server said how long to wait.
+ */
 class FetchError extends Error {
   constructor(
     message: string,
     readonly final = false,
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -42,9 +49,6 @@ const MAX_TTL = 7 * 24 * 3600;
 const FETCH_TIMEOUT = 10_000;
 /** How long a join waits for the first answer before it goes on without (and applies it later). */
 const JOIN_WAIT = 3_000;
-/** Retries after a failed fetch, 2, 4 and 8 s apart. */
-const RETRIES = 3;
-const RETRY_DELAY = 2_000;
 
 /**
  * The `/ice-servers` URL of a PeerServer's origin (the `server` attribute), or of the origin
@@ -71,17 +75,17 @@ const inFlight = new Map<string, Promise<Grant>>();
 const MAX_URLS_KEPT = 4;
 
 /** A grant younger than half its lifetime is used as is. */
-function fresh(grant: Grant | undefined): grant is Grant {
-  return !!grant && performance.now() - grant.at < (grant.ttl * 1000) / 2;
+function fresh(grant: Grant | undefined, timing: Timing): grant is Grant {
+  return !!grant && timing.monotonic() - grant.at < (grant.ttl * 1000) / 2;
 }
 
 /** The servers from `url`, from the page's cache while fresh. */
-function obtain(url: string): Promise<Grant> {
+function obtain(url: string, timing: Timing): Promise<Grant> {
   const cached = grants.get(url);
-  if (fresh(cached)) return Promise.resolve(cached);
+  if (fresh(cached, timing)) return Promise.resolve(cached);
   let pending = inFlight.get(url);
   if (!pending) {
-    pending = fetchGrant(url).then(
+    pending = fetchGrant(url, timing).then(
       (grant) => {
         inFlight.delete(url);
         grants.delete(url);
@@ -99,7 +103,7 @@ function obtain(url: string): Promise<Grant> {
   return pending;
 }
 
-async function fetchGrant(url: string): Promise<Grant> {
+async function fetchGrant(url: string, timing: Timing): Promise<Grant> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -112,11 +116,14 @@ async function fetchGrant(url: string): Promise<Grant> {
     throw new FetchError(`no answer (${(error as Error).name})`);
   }
   // 404: a server without the route (a stock PeerServer). Other errors may pass.
-  if (!response.ok) throw new FetchError(`HTTP ${response.status}`, response.status === 404);
+  if (!response.ok) {
+    const wait = response.status === 429 || response.status === 503 ? retryAfter(response.headers.get('retry-after')) : null;
+    throw new FetchError(`HTTP ${response.status}`, response.status === 404, wait);
+  }
   if (Number(response.headers.get('content-length')) > MAX_BODY) throw new FetchError('answer too large', true);
   const text = await response.text();
   if (text.length > MAX_BODY) throw new FetchError('answer too large', true);
-  const grant = parseGrant(text);
+  const grant = parseGrant(text, timing);
   if (!grant) throw new FetchError('not an ice-servers answer', true);
   return grant;
 }
@@ -124,7 +131,7 @@ async function fetchGrant(url: string): Promise<Grant> {
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_STRING;
 
 /** The answer, checked and copied field by field; null for anything else. */
-function parseGrant(text: string): Grant | null {
+function parseGrant(text: string, timing: Timing): Grant | null {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -144,7 +151,7 @@ function parseGrant(text: string): Grant | null {
     if (list.some((u) => /^turns?:/.test(u as string)) && (username === undefined || credential === undefined)) return null;
     servers.push({ urls: list as string[], ...(username !== undefined && { username }), ...(credential !== undefined && { credential }) });
   }
-  return { iceServers: servers, ttl: Math.min(MAX_TTL, Math.max(MIN_TTL, ttl)), at: performance.now() };
+  return { iceServers: servers, ttl: Math.min(MAX_TTL, Math.max(MIN_TTL, ttl)), at: timing.monotonic() };
 }
 
 /** Why a relay-only page cannot connect: no credentials, or the TURN server refused them. */
@@ -196,7 +203,11 @@ export class IceServers {
   private target: IceServersTarget | null = null;
   private onFailed: ((reason: NoRelayReason) => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Failed fetches in a row. */
+  private failures = 0;
   private generation = 0;
+
+  constructor(private readonly timing: Timing = realTiming) {}
 
   /** Whether this element takes its ICE servers from its server (the page named none). */
   get active(): boolean {
@@ -220,7 +231,7 @@ export class IceServers {
     this.firstError = null;
     if (!url) return (this.first = Promise.resolve());
     // Not this.generation: stop() (before the session starts) does not cancel the first fetch.
-    const first: Promise<unknown> = obtain(url).then(
+    const first: Promise<unknown> = obtain(url, this.timing).then(
       (grant) => {
         if (this.first === first) this.grant = grant;
       },
@@ -230,16 +241,20 @@ export class IceServers {
     );
     this.first = first;
     let wait: ReturnType<typeof setTimeout> | undefined;
-    return Promise.race([first, new Promise((resolve) => (wait = setTimeout(resolve, JOIN_WAIT)))]).then(
-      () => clearTimeout(wait),
+    return Promise.race([first, new Promise((resolve) => (wait = this.timing.setTimeout(() => resolve(undefined), JOIN_WAIT)))]).then(
+      () => {
+        if (wait !== undefined) this.timing.clearTimeout(wait);
+      },
     );
   }
 
   /**
-   * Gives the servers to the session, now and after each refresh at half their lifetime.
+   * Gives the servers to the session, now and after each refresh at half their lifetime. A
+   * failed fetch is tried again, a minute apart at most, until `stop()`; not when the server
+   * never gave an answer that could be used (a stock PeerServer's 404).
    * `onFailed` (relay-only pages) is called once, when no servers could be had (after the first
-   * failed fetch, or when the retries of a refresh run out), or when the TURN server refuses the
-   * first credentials: then nothing can connect, and the page should say so at once.
+   * failed fetch, or when the credentials expired and no new ones came), or when the TURN server
+   * refuses the first credentials: then nothing can connect, and the page should say so at once.
    */
   start(target: IceServersTarget, onFailed: ((reason: NoRelayReason) => void) | null): void {
     if (!this.url) return;
@@ -255,7 +270,7 @@ export class IceServers {
       void this.first?.then(() => {
         if (generation !== this.generation) return;
         if (this.grant) this.applied(this.grant);
-        else this.failed(this.firstError ?? new FetchError('no answer'), 0);
+        else this.failed(this.firstError ?? new FetchError('no answer'));
       });
     }
   }
@@ -263,8 +278,9 @@ export class IceServers {
   /** Stops refreshing; a fetch under way is ignored when it ends. */
   stop(): void {
     this.generation++;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.timing.clearTimeout(this.timer);
     this.timer = null;
+    this.failures = 0;
     this.target = null;
     this.onFailed = null;
   }
@@ -276,39 +292,41 @@ export class IceServers {
     this.onFailed = null;
   }
 
-  private refresh(attempt: number): void {
+  private refresh(): void {
     const generation = this.generation;
-    obtain(this.url!).then(
+    obtain(this.url!, this.timing).then(
       (grant) => generation === this.generation && this.applied(grant),
-      (error: FetchError) => generation === this.generation && this.failed(error, attempt),
+      (error: FetchError) => generation === this.generation && this.failed(error),
     );
   }
 
   private applied(grant: Grant): void {
+    this.failures = 0;
     this.grant = grant;
     this.target?.setIceServers(grant.iceServers);
     this.scheduleRefresh(grant);
   }
 
-  private failed(error: FetchError, attempt: number): void {
-    // Without a grant nothing relays from the start; with one, the credentials run out once
-    // the retries do.
-    const more = !error.final && attempt < RETRIES;
-    if (!this.grant || !more) {
+  private failed(error: FetchError): void {
+    // Without a grant nothing relays from the start; with one, once its credentials expired.
+    if (!this.grant || this.timing.monotonic() - this.grant.at >= this.grant.ttl * 1000) {
       this.onFailed?.('unavailable');
       this.onFailed = null;
     }
-    if (more) this.after(RETRY_DELAY * 2 ** attempt, () => this.refresh(attempt + 1));
+    // A server that gave an answer before has the route: whatever it says now (a deploy, a
+    // proxy's error page) may pass.
+    if (error.final && !this.grant) return;
+    this.after(retryDelay(++this.failures, error.retryAfter, this.timing.random), () => this.refresh());
   }
 
   private scheduleRefresh(grant: Grant): void {
-    const due = grant.at + (grant.ttl * 1000) / 2 - performance.now();
-    this.after(Math.max(1000, due), () => this.refresh(0));
+    const due = grant.at + (grant.ttl * 1000) / 2 - this.timing.monotonic();
+    this.after(Math.max(1000, due), () => this.refresh());
   }
 
   private after(ms: number, fn: () => void): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (this.timer !== null) this.timing.clearTimeout(this.timer);
+    this.timer = this.timing.setTimeout(() => {
       this.timer = null;
       fn();
     }, ms);
