@@ -34,6 +34,7 @@ function fakeTiming() {
   return {
     timing,
     timers,
+    /** Moves the wall clock alone (back, with a negative `ms`). */
     sleep: (ms: number) => void (t.wall += ms),
     /** Runs the timer due next, both clocks moved to it; the wait, in ms. */
     next(): number {
@@ -175,6 +176,52 @@ describe('IceServers', () => {
     // The answer is handled in microtasks, which all run before the next task.
     await new Promise((resolve) => setTimeout(resolve));
     expect(fake.timers.size).to.equal(0);
+  });
+
+  it('after the machine slept past the lifetime, a join on the page fetches new credentials', async () => {
+    const fake = fakeTiming();
+    let id = 1;
+    stub = stubFetch(() => grant(3600, id++));
+    const url = freshUrl();
+    const first = new IceServers(fake.timing);
+    await first.prepare(url);
+    first.stop();
+    const second = new IceServers(fake.timing);
+    await second.prepare(url);
+    expect(stub.count, 'while fresh, the page asks once').to.equal(1);
+    second.stop();
+    // Asleep for two hours: the browser's monotonic clock and its timers stood still.
+    fake.sleep(7_200_000);
+    const again = new IceServers(fake.timing);
+    await again.prepare(url);
+    expect(stub.count, 'the expired credential is not reused').to.equal(2);
+    expect(usernames(again.iceServers)).to.deep.equal(['2:x']);
+    again.stop();
+  });
+
+  it('after the machine slept past the lifetime, a call renews within a minute', async () => {
+    const fake = fakeTiming();
+    let id = 1;
+    stub = stubFetch(() => grant(3600, id++));
+    const call = new IceServers(fake.timing);
+    await call.prepare(freshUrl());
+    const applied: (string | undefined)[][] = [];
+    call.start({ setIceServers: (s) => applied.push(usernames(s)) }, null);
+    fake.sleep(7_200_000);
+    expect(await nextFetch(fake, stub)).to.be.at.most(60_000);
+    expect(applied).to.deep.equal([['1:x'], ['2:x']]);
+    call.stop();
+  });
+
+  it('keeps to the lifetime when the wall clock is set back', async () => {
+    const fake = fakeTiming();
+    stub = stubFetch(() => grant(600, 1));
+    const ice = new IceServers(fake.timing);
+    await ice.prepare(freshUrl());
+    ice.start({ setIceServers: () => {} }, null);
+    fake.sleep(-3_600_000);
+    expect(await nextFetch(fake, stub)).to.equal(300_000);
+    ice.stop();
   });
 
   it('waits after a failure two seconds doubling up to a minute, spread out, and never before Retry-After', () => {

@@ -8,7 +8,7 @@
  * not a public fallback.
  */
 
-import { realTiming, retryAfter, retryDelay, type Timing } from './refresh-schedule.js';
+import { CHECK_EVERY, now, realTiming, retryAfter, retryDelay, since, type Moment, type Timing } from './refresh-schedule.js';
 
 /** What the fetched servers are given to: the running session. */
 export interface IceServersTarget {
@@ -20,8 +20,8 @@ interface Grant {
   iceServers: RTCIceServer[];
   /** Seconds the credentials are valid for. */
   ttl: number;
-  /** When they were fetched (performance.now()). */
-  at: number;
+  /** When they were fetched. */
+  at: Moment;
 }
 
 /**
@@ -74,9 +74,9 @@ const grants = new Map<string, Grant>();
 const inFlight = new Map<string, Promise<Grant>>();
 const MAX_URLS_KEPT = 4;
 
-/** A grant younger than half its lifetime is used as is. */
+/** A grant younger than half its lifetime by both clocks is used as is. */
 function fresh(grant: Grant | undefined, timing: Timing): grant is Grant {
-  return !!grant && timing.monotonic() - grant.at < (grant.ttl * 1000) / 2;
+  return !!grant && since(grant.at, timing) < (grant.ttl * 1000) / 2;
 }
 
 /** The servers from `url`, from the page's cache while fresh. */
@@ -151,7 +151,7 @@ function parseGrant(text: string, timing: Timing): Grant | null {
     if (list.some((u) => /^turns?:/.test(u as string)) && (username === undefined || credential === undefined)) return null;
     servers.push({ urls: list as string[], ...(username !== undefined && { username }), ...(credential !== undefined && { credential }) });
   }
-  return { iceServers: servers, ttl: Math.min(MAX_TTL, Math.max(MIN_TTL, ttl)), at: timing.monotonic() };
+  return { iceServers: servers, ttl: Math.min(MAX_TTL, Math.max(MIN_TTL, ttl)), at: now(timing) };
 }
 
 /** Why a relay-only page cannot connect: no credentials, or the TURN server refused them. */
@@ -295,7 +295,12 @@ export class IceServers {
   private refresh(): void {
     const generation = this.generation;
     obtain(this.url!, this.timing).then(
-      (grant) => generation === this.generation && this.applied(grant),
+      (grant) => {
+        if (generation !== this.generation) return;
+        // The page's copy, still fresh by a hair (a timer may fire a little early): wait on.
+        if (grant === this.grant) this.scheduleRefresh(grant);
+        else this.applied(grant);
+      },
       (error: FetchError) => generation === this.generation && this.failed(error),
     );
   }
@@ -309,7 +314,7 @@ export class IceServers {
 
   private failed(error: FetchError): void {
     // Without a grant nothing relays from the start; with one, once its credentials expired.
-    if (!this.grant || this.timing.monotonic() - this.grant.at >= this.grant.ttl * 1000) {
+    if (!this.grant || since(this.grant.at, this.timing) >= this.grant.ttl * 1000) {
       this.onFailed?.('unavailable');
       this.onFailed = null;
     }
@@ -320,8 +325,9 @@ export class IceServers {
   }
 
   private scheduleRefresh(grant: Grant): void {
-    const due = grant.at + (grant.ttl * 1000) / 2 - this.timing.monotonic();
-    this.after(Math.max(1000, due), () => this.refresh());
+    const due = (grant.ttl * 1000) / 2 - since(grant.at, this.timing);
+    if (due > CHECK_EVERY) this.after(CHECK_EVERY, () => this.scheduleRefresh(grant));
+    else this.after(Math.max(0, due), () => this.refresh());
   }
 
   private after(ms: number, fn: () => void): void {

@@ -1,6 +1,6 @@
 /**
  * When an element asks its server for ICE servers again: the clocks and the timer it runs on,
- * and how long it waits after a failed fetch.
+ * how old credentials are, and how long it waits after a failed fetch.
  */
 
 /** The clocks and the timer the refresh runs on; unit tests give their own. */
@@ -22,6 +22,29 @@ export const realTiming: Timing = {
   clearTimeout: (timer) => clearTimeout(timer),
   random: () => Math.random(),
 };
+
+/** A moment, read on both clocks. */
+export interface Moment {
+  monotonic: number;
+  wall: number;
+}
+
+export const now = (timing: Timing): Moment => ({ monotonic: timing.monotonic(), wall: timing.wall() });
+
+/**
+ * The ms since `moment`, by whichever clock counted more: the monotonic clock misses the time
+ * the machine slept, which TURN credentials do not (coturn checks them by its wall clock), and
+ * the wall clock misses what it was set back by.
+ */
+export function since(moment: Moment, timing: Timing): number {
+  return Math.max(timing.monotonic() - moment.monotonic, timing.wall() - moment.wall);
+}
+
+/**
+ * A timer counts monotonic time too, and so waits out a sleep on top of its delay: a wait for a
+ * renewal looks at the clocks at least this often (ms).
+ */
+export const CHECK_EVERY = 60_000;
 
 /** The first wait after a failed fetch; it doubles after each failure up to RETRY_MAX. */
 const RETRY_FIRST = 2_000;
