@@ -113,6 +113,41 @@ describe('IceServers', () => {
     }
   });
 
+  it('stops reading an answer with no length past 16 KB, and reads one that comes a byte at a time', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 4 * 1024 * 1024) return controller.close();
+        pulled += 4096;
+        controller.enqueue(new Uint8Array(4096).fill(0x20));
+      },
+      cancel: () => void (cancelled = true),
+    });
+    stub = stubFetch(() => new Response(endless));
+    const failed: string[] = [];
+    const ice = new IceServers();
+    await ice.prepare(freshUrl());
+    ice.start({ setIceServers: () => failed.push('applied') }, (reason) => failed.push(reason));
+    await until(() => failed.length > 0, 'no verdict');
+    expect(failed).to.deep.equal(['unavailable']);
+    expect(pulled, 'bytes read').to.be.below(32 * 1024);
+    expect(cancelled, 'the rest is not downloaded').to.equal(true);
+    ice.stop();
+    stub.restore();
+
+    const good = { iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: '1:é', credential: 'ç' }], ttl: 600 };
+    const bytes = new TextEncoder().encode(JSON.stringify(good));
+    let at = 0;
+    const trickle = new ReadableStream<Uint8Array>({
+      pull: (controller) => (at < bytes.length ? controller.enqueue(bytes.slice(at, ++at)) : controller.close()),
+    });
+    stub = stubFetch(() => new Response(trickle));
+    const other = new IceServers();
+    await other.prepare(freshUrl());
+    expect(other.iceServers).to.deep.equal(good.iceServers);
+  });
+
   it('a page that gives its own servers fetches nothing', async () => {
     stub = stubFetch(() => json({ iceServers: [], ttl: 60 }));
     const ice = new IceServers();

@@ -118,14 +118,47 @@ async function fetchGrant(url: string, timing: Timing): Promise<Grant> {
   // 404: a server without the route (a stock PeerServer). Other errors may pass.
   if (!response.ok) {
     const wait = response.status === 429 || response.status === 503 ? retryAfter(response.headers.get('retry-after')) : null;
+    void response.body?.cancel().catch(() => {});
     throw new FetchError(`HTTP ${response.status}`, response.status === 404, wait);
   }
-  if (Number(response.headers.get('content-length')) > MAX_BODY) throw new FetchError('answer too large', true);
-  const text = await response.text();
-  if (text.length > MAX_BODY) throw new FetchError('answer too large', true);
+  const text = await readAtMost(response, MAX_BODY);
+  if (text === null) throw new FetchError('answer too large', true);
   const grant = parseGrant(text, timing);
   if (!grant) throw new FetchError('not an ice-servers answer', true);
   return grant;
+}
+
+/**
+ * The body as text, or null past `max` bytes: then reading stops and the rest is not fetched,
+ * whether the server said its length or not.
+ */
+async function readAtMost(response: Response, max: number): Promise<string | null> {
+  if (Number(response.headers.get('content-length')) > max) {
+    void response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        void reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    // The fetch's time limit covers the body too: a server that sends it slowly is cut off.
+    throw new FetchError(`no answer (${(error as Error).name})`);
+  }
+  const body = new Uint8Array(size);
+  chunks.reduce((at, chunk) => (body.set(chunk, at), at + chunk.byteLength), 0);
+  return new TextDecoder().decode(body);
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_STRING;
