@@ -59,7 +59,8 @@ export class RoomElement extends LitElement {
 
   /**
    * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. When empty,
-   * the element asks its own server (`/ice-servers` at the origin of `server`, or of the script)
+   * the element asks its own server (`ice-servers` beside `server`'s path, so `/ice-servers`
+   * for `…/peerjs`; without `server`, at the root of the script's origin)
    * when it joins; an rtc-server with TURN configured hands out short-lived TURN credentials
    * there, and renews them while the call lasts. Without any, only direct connections work
    * (same machine or network). `[]` switches the asking off. Read when the element joins.

@@ -75,6 +75,10 @@ describe('IceServers', () => {
   it('finds /ice-servers at the origin of the server attribute', () => {
     expect(iceServersUrl('https://calls.example:8443/peerjs')).to.equal('https://calls.example:8443/ice-servers');
     expect(iceServersUrl('wss://calls.example/peerjs')).to.equal('https://calls.example/ice-servers');
+    expect(iceServersUrl('https://calls.example')).to.equal('https://calls.example/ice-servers');
+    // An rtc-server behind a path prefix: beside its PeerServer.
+    expect(iceServersUrl('https://example.com/calls/peerjs')).to.equal('https://example.com/calls/ice-servers');
+    expect(iceServersUrl('https://example.com/calls/peerjs/?x=1')).to.equal('https://example.com/calls/ice-servers');
     expect(iceServersUrl('')).to.equal(new URL('/ice-servers', location.href).href);
     expect(iceServersUrl('not a url')).to.equal(null);
   });

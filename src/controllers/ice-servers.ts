@@ -51,16 +51,21 @@ const FETCH_TIMEOUT = 10_000;
 const JOIN_WAIT = 3_000;
 
 /**
- * The `/ice-servers` URL of a PeerServer's origin (the `server` attribute), or of the origin
- * this script came from when there is none, as the default PeerServer is found. Null for a
- * URL that does not parse: the join fails on it anyway.
+ * The `ice-servers` URL beside a PeerServer (the `server` attribute): `…/calls/peerjs` asks
+ * `…/calls/ice-servers`, so that an rtc-server behind a path prefix is found; `…/peerjs`, the
+ * usual, asks `/ice-servers`. Without a server, that of the origin this script came from, as the
+ * default PeerServer is found. Null for a URL that does not parse: the join fails on it anyway.
  */
 export function iceServersUrl(server: string): string | null {
   try {
-    const base = new URL(server.trim() || import.meta.url);
+    const given = server.trim();
+    const base = new URL(given || import.meta.url);
     if (base.protocol === 'ws:' || base.protocol === 'wss:') base.protocol = base.protocol === 'ws:' ? 'http:' : 'https:';
     if (base.protocol !== 'http:' && base.protocol !== 'https:') return null;
-    return new URL('/ice-servers', base.origin).href;
+    if (!given) return new URL('/ice-servers', base.origin).href;
+    base.pathname = base.pathname.replace(/\/+$/, '') || '/';
+    base.search = base.hash = '';
+    return new URL('ice-servers', base).href;
   } catch {
     return null;
   }
