@@ -204,6 +204,20 @@ describe('keyboard', () => {
     await until(() => partOf(focused(config)).includes('error'), () => `focus is on ${partOf(focused(config))}`);
   });
 
+  it('opens the device pickers with focus in them, and Escape closes them back to their button', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('keys-settings')} server=${rtcServer} name="Ada"></rtc-call>`);
+    await el.join();
+    expect(part(el, 'controls')[0].getAttribute('role'), 'a group of buttons (a toolbar would promise arrow keys)').to.equal('group');
+    part(el, 'settings-button')[0].focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => partOf(focused(el)).includes('device-select'), () => `after opening, focus is on ${partOf(focused(el))}`);
+    await sendKeys({ press: 'Escape' });
+    await until(() => part(el, 'settings').length === 0, 'Escape did not close the pickers');
+    await until(() => partOf(focused(el)).includes('settings-button'), () => `after Escape, focus is on ${partOf(focused(el))}`);
+    expect(part(el, 'settings-button')[0].getAttribute('aria-expanded')).to.equal('false');
+    await el.leave();
+  });
+
   it('after Join by a script, does not take focus from the page', async () => {
     const el = await fixture<RtcCall>(html`<div>
       <input aria-label="the page's own field" />

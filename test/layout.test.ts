@@ -148,6 +148,17 @@ describe('call layout: four people on a phone, in a box, on a wide screen', () =
     const areas = part(ada.call, 'tile').map((t) => t.getBoundingClientRect().width * t.getBoundingClientRect().height);
     expect(Math.max(...areas)).to.equal(bob.getBoundingClientRect().width * bob.getBoundingClientRect().height);
     expect(spills(ada), 'pinned').to.deep.equal([]);
+    // Every tile, the strip's small ones too, can be pinned; the pinned one says so by its state.
+    await resize(ada, 480, 360, true);
+    await until(() => part(ada.call, 'tile').some((t) => t.getBoundingClientRect().width <= 150), 'no small tile in a 480 × 360 box');
+    const small = part(ada.call, 'tile').filter((t) => t.getBoundingClientRect().width <= 150);
+    expect(small.length, 'small tiles in the strip').to.be.above(0);
+    for (const tile of part(ada.call, 'tile')) {
+      const pin = tile.querySelector<HTMLElement>('[part~="pin-button"]')!;
+      expect(pin.getBoundingClientRect().width, `Pin on a tile ${Math.round(tile.getBoundingClientRect().width)} px wide`).to.be.at.least(24);
+    }
+    const pin = bob.querySelector<HTMLElement>('[part~="pin-button"]')!;
+    expect([pin.getAttribute('aria-label'), pin.getAttribute('aria-pressed')]).to.deep.equal(['Pin Bob', 'true']);
   });
 
   it('has the same height in the lobby as in the call', async () => {

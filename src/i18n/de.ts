@@ -84,7 +84,6 @@ export default (f: Format): Strings => ({
   muted: 'Mikrofon aus',
   speaking: 'spricht',
   pin: (name) => `${name} anheften`,
-  unpin: (name) => `${name} lösen`,
   tileFullscreen: (name) => `${name} im Vollbild zeigen`,
   pictureInPicture: (name) => `${name} in einem schwebenden Fenster zeigen`,
   youreMuted: 'Sie sind stummgeschaltet. Drücken Sie „Stummschaltung aufheben“, um gehört zu werden.',

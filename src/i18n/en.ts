@@ -92,7 +92,6 @@ export const en = (f: Format) => ({
   muted: 'Microphone off',
   speaking: 'speaking',
   pin: (name: string) => `Pin ${name}`,
-  unpin: (name: string) => `Unpin ${name}`,
   tileFullscreen: (name: string) => `Show ${name} full screen`,
   pictureInPicture: (name: string) => `Show ${name} in a floating window`,
   youreMuted: "You're muted. Press Unmute to be heard.",

@@ -85,7 +85,6 @@ export default (f: Format): Strings => ({
   muted: 'Micro coupé',
   speaking: 'parle',
   pin: (name) => `Épingler ${name}`,
-  unpin: (name) => `Désépingler ${name}`,
   tileFullscreen: (name) => `Afficher ${name} en plein écran`,
   pictureInPicture: (name) => `Afficher ${name} dans une fenêtre flottante`,
   youreMuted: 'Votre micro est coupé. Appuyez sur « Réactiver le micro » pour être entendu·e.',

@@ -631,9 +631,17 @@ export class RtcCall extends RoomElement {
       screenShare: !this.noScreenShare && canShareScreen,
       sharing: !!this._screen,
       settings: this._settings,
-      toggleSettings: () => (this._settings = !this._settings),
+      toggleSettings: () => void this.toggleSettings(),
     });
     return html`${stage} ${controls}`;
+  }
+
+  /** Opens the device pickers, focus going to the first, or closes them, focus going back to their button. */
+  private async toggleSettings(): Promise<void> {
+    const open = (this._settings = !this._settings);
+    await this.updateComplete;
+    const part = (name: string) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
+    (open ? part('settings')?.querySelector('select') : part('settings-button'))?.focus();
   }
 
   /** What the stage shows: the others, this page, and what the visitor arranged. */

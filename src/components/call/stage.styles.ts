@@ -168,8 +168,9 @@ export const stageStyles = css`
     background: var(--rtc-call-label-background, rgb(0 0 0 / 70%));
     color: var(--rtc-call-label-foreground, #fff);
   }
+  /* A small tile keeps only Pin: the way to make it large. */
   @container (max-width: 150px) {
-    .tile-actions {
+    .tile-actions .icon-button:not([part~='pin-button']) {
       display: none;
     }
   }

@@ -156,7 +156,7 @@ function renderTile(v: StageView, t: Tile, at: Place) {
       >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
     >
     <span part="tile-actions" class="tile-actions">
-      <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${pinned ? v.t.unpin(name || v.t.you) : v.t.pin(name || v.t.you)} title=${pinned ? v.t.unpin(name || v.t.you) : v.t.pin(name || v.t.you)} @click=${() => v.state.pin(pinned ? null : t.id)}>
+      <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name || v.t.you)} title=${v.t.pin(name || v.t.you)} @click=${() => v.state.pin(pinned ? null : t.id)}>
         ${icon('pin')}
       </button>
       ${document.fullscreenEnabled
