@@ -170,3 +170,53 @@ describe('accessibility: a tile that shows a weak connection', () => {
     }
   });
 });
+
+/** WCAG's contrast ratio of two computed colours (`rgb(…)`), opaque ones. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = color.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+describe('accessibility: focus rings and fields against what is behind them (WCAG 1.4.11, 3:1)', () => {
+  afterEach(closeAll);
+
+  for (const theme of ['dark', 'light']) {
+    it(`in the ${theme} theme: the call's ring on a tile, the chat's ring in your own message, the chat's text box border`, async () => {
+      // A first visit: the lobby shows Check camera on its tile.
+      const query = navigator.permissions.query;
+      navigator.permissions.query = async () => ({ state: 'prompt' }) as PermissionStatus;
+      let call: RtcCall;
+      try {
+        call = await fixture<RtcCall>(html`<rtc-call theme=${theme} room=${uniqueRoom('ring')} server=${rtcServer}></rtc-call>`);
+        await until(() => part(call, 'permission-hint').length === 1, 'no Check button with its hint');
+      } finally {
+        navigator.permissions.query = query;
+      }
+      const button = part(call, 'check-button')[0];
+      button.focus();
+      expect(button.matches(':focus-visible'), 'a ring shows').to.equal(true);
+      const [ring, tile] = [getComputedStyle(button).outlineColor, getComputedStyle(part(call, 'placeholder')[0]).backgroundColor];
+      expect(contrast(ring, tile), `ring ${ring} on the tile ${tile}`).to.be.at.least(3);
+
+      const room = uniqueRoom('ring-chat');
+      const chat = await fixture<RtcChat>(html`<rtc-chat theme=${theme} room=${room} server=${rtcServer}></rtc-chat>`);
+      await until(() => chat.phase === 'joined', 'the chat did not join');
+      chat.send('see https://example.com/notes');
+      await until(() => !!part(chat, 'message')[0]?.querySelector('a'), 'no message with a link');
+      const mine = part(chat, 'message')[0];
+      const link = mine.querySelector('a')!;
+      link.focus();
+      expect(link.matches(':focus-visible'), 'a ring shows').to.equal(true);
+      expect(contrast(getComputedStyle(link).outlineColor, getComputedStyle(mine).backgroundColor), 'ring in your own message').to.be.at.least(3);
+      const [border, behind] = [getComputedStyle(part(chat, 'input')[0]).borderTopColor, getComputedStyle(chat).backgroundColor];
+      expect(contrast(border, behind), `the text box border ${border} on ${behind}`).to.be.at.least(3);
+    });
+  }
+});

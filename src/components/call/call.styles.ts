@@ -18,6 +18,7 @@ const light = css`
   --_button: var(--rtc-call-button-background, #e2e8f0);
   --_button-fg: var(--rtc-call-button-foreground, #0f172a);
   --_accent: var(--rtc-call-accent, #1d4ed8);
+  --_ring: var(--rtc-call-focus-ring, #1d4ed8);
   --_notice: var(--rtc-call-notice-background, #fef3c7);
   --_notice-fg: var(--rtc-call-notice-foreground, #713f12);
   --_field: var(--rtc-call-field-background, #ffffff);
@@ -36,6 +37,7 @@ const base = css`
     --_button: var(--rtc-call-button-background, #374151);
     --_button-fg: var(--rtc-call-button-foreground, #f3f5f7);
     --_accent: var(--rtc-call-accent, #2563eb);
+    --_ring: var(--rtc-call-focus-ring, #60a5fa);
     --_notice: var(--rtc-call-notice-background, #3f3a1d);
     --_notice-fg: var(--rtc-call-notice-foreground, #fff7cc);
     --_field: var(--rtc-call-field-background, #1f2937);

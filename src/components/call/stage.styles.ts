@@ -285,7 +285,7 @@ export const stageStyles = css`
   button:focus-visible,
   input:focus-visible,
   select:focus-visible {
-    outline: 3px solid var(--_accent);
+    outline: 3px solid var(--_ring);
     outline-offset: 2px;
   }
   button[data-off] {

@@ -14,6 +14,7 @@ const light = css`
   --_mine: var(--rtc-chat-mine-background, #dbeafe);
   --_link: var(--rtc-chat-link, #1d4ed8);
   --_accent: var(--rtc-chat-accent, #1d4ed8);
+  --_ring: var(--rtc-chat-focus-ring, #1d4ed8);
   --_notice: #fef3c7;
   --_notice-fg: #713f12;
   --_field: #ffffff;
@@ -32,10 +33,11 @@ export const chatStyles = css`
     --_mine: var(--rtc-chat-mine-background, #1e3a8a);
     --_link: var(--rtc-chat-link, #93c5fd);
     --_accent: var(--rtc-chat-accent, #2563eb);
+    --_ring: var(--rtc-chat-focus-ring, #60a5fa);
     --_notice: #3f3a1d;
     --_notice-fg: #fff7cc;
     --_field: #1b2128;
-    --_border: #4b5563;
+    --_border: #6b7280;
     --_button: #374151;
     display: block;
     box-sizing: border-box;
@@ -74,7 +76,7 @@ export const chatStyles = css`
   .primary { background: var(--_accent); color: #fff; }
   .small { min-height: 32px; padding: 4px 10px; }
   :disabled { opacity: 0.5; }
-  :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+  :focus-visible { outline: 3px solid var(--_ring); outline-offset: 2px; }
   :host(:state(drop-target)) .base { outline: 3px dashed var(--_link); outline-offset: -3px; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;

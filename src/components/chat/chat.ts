@@ -82,7 +82,8 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @cssprop [--rtc-chat-theirs-background=#232a31 (light: #e2e8f0)] - Background of others' messages.
  * @cssprop [--rtc-chat-mine-background=#1e3a8a (light: #dbeafe)] - Background of this page's messages.
  * @cssprop [--rtc-chat-link=#93c5fd (light: #1d4ed8)] - Link color.
- * @cssprop [--rtc-chat-accent=#2563eb (light: #1d4ed8)] - Send button, progress bars and focus rings.
+ * @cssprop [--rtc-chat-accent=#2563eb (light: #1d4ed8)] - Send button and progress bars.
+ * @cssprop [--rtc-chat-focus-ring=#60a5fa (light: #1d4ed8)] - Color of the focus ring (at least 3:1 against what it is drawn on, your own messages included).
  * @cssprop [--rtc-chat-radius=10px] - Corner radius of the element and messages.
  *
  * @cssstate idle - Not in a room yet.
