@@ -124,8 +124,10 @@ describe('<rtc-call> lobby', () => {
     expect(part(el, 'mic-button')[0].textContent!.trim()).to.equal('Unmute');
     expect(part(el, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
     expect(part(el, 'local-tile')[0].querySelector('[part~="mic-off"]')).to.exist;
-    // Speaking while muted is pointed out.
+    // Speaking while muted is pointed out, and read out.
+    const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
     await until(() => part(el, 'muted-notice').length === 1, "no \"You're muted\" while speaking muted", 15_000);
+    await until(() => live.textContent!.includes("You're muted"), () => `read out: ${live.textContent}`);
     await el.toggleMicrophone(true);
     await el.updateComplete;
     expect(part(el, 'muted-notice')).to.have.length(0);

@@ -189,11 +189,18 @@ describe('calls that survive what breaks calls', () => {
       this.timeout(60_000);
       const [ada, bob] = await joinAll(uniqueRoom('net'), rtcServer, ['Ada', 'Bob']);
       await untilEveryoneSeesEveryone([ada, bob]);
+      // What Ada's screen reader is told, from her element's live region.
+      const said: string[] = [];
+      const observer = new MutationObserver(() => said.push(ada.call.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent!.trim()));
+      observer.observe(ada.call.shadowRoot!.querySelector('[aria-live="polite"]')!, { childList: true, subtree: true, characterData: true });
       await executeServerCommand('loopback-udp', { action: 'drop' });
       await until(() => tile(ada, 'Bob')?.dataset.connection === 'reconnecting', 'Ada does not show Bob reconnecting', 10_000);
       expect(tile(ada, 'Bob')!.querySelector('[part~="tile-status"]')!.textContent).to.contain('Reconnecting');
+      await until(() => said.some((t) => t.includes('Reconnecting to Bob')), () => `said: ${JSON.stringify(said)}`);
       await executeServerCommand('loopback-udp', { action: 'restore' });
       await until(() => tile(ada, 'Bob')?.dataset.connection === 'connected', 'Bob does not come back', 20_000);
+      await until(() => said.some((t) => t.includes('Connection to Bob restored')), () => `said: ${JSON.stringify(said)}`);
+      observer.disconnect();
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
       expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
     });

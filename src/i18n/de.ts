@@ -81,6 +81,8 @@ export default (f: Format): Strings => ({
   guest: 'Gast',
   youNamed: (name) => `${name} (Sie)`,
   reconnecting: 'Verbindung wird wiederhergestellt…',
+  reconnectingTo: (name) => `Verbindung zu ${name} wird wiederhergestellt…`,
+  reconnectedTo: (name) => `Verbindung zu ${name} wiederhergestellt`,
   muted: 'Mikrofon aus',
   speaking: 'spricht',
   pin: (name) => `${name} anheften`,

@@ -89,6 +89,8 @@ export const en = (f: Format) => ({
   guest: 'Guest',
   youNamed: (name: string) => `${name} (you)`,
   reconnecting: 'Reconnecting…',
+  reconnectingTo: (name: string) => `Reconnecting to ${name}…`,
+  reconnectedTo: (name: string) => `Connection to ${name} restored`,
   muted: 'Microphone off',
   speaking: 'speaking',
   pin: (name: string) => `Pin ${name}`,

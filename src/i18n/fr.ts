@@ -82,6 +82,8 @@ export default (f: Format): Strings => ({
   guest: 'Invité·e',
   youNamed: (name) => `${name} (vous)`,
   reconnecting: 'Reconnexion…',
+  reconnectingTo: (name) => `Reconnexion avec ${name}…`,
+  reconnectedTo: (name) => `Connexion avec ${name} rétablie`,
   muted: 'Micro coupé',
   speaking: 'parle',
   pin: (name) => `Épingler ${name}`,

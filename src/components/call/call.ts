@@ -182,7 +182,16 @@ export class RtcCall extends RoomElement {
         this.announce((participant.arrived === false ? this.t.isHere : this.t.joined)(shownName(participant)));
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
+      // A tile's "Reconnecting…" and its end are read out, once each.
+      participantUpdated: (participant) => {
+        const was = this.reconnecting.has(participant.id);
+        if ((participant.connection === 'reconnecting') === was) return;
+        if (was) this.reconnecting.delete(participant.id);
+        else this.reconnecting.add(participant.id);
+        this.announce((was ? this.t.reconnectedTo : this.t.reconnectingTo)(shownName(participant)));
+      },
       participantLeft: (participant, reason) => {
+        this.reconnecting.delete(participant.id);
         this.announce(this.t.left(shownName(participant)));
         if (this.stage.pinned === participant.id) this.stage.pin(null);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
@@ -225,6 +234,8 @@ export class RtcCall extends RoomElement {
     localAudio: () => this.devices.track('audio') ?? null,
     audioLevel: (id) => this.controller.audioLevel(id),
     micOn: () => this.media.mic,
+    // Read out too: a hint that appears already filled is not read by every screen reader.
+    mutedHint: () => this.announce(this.t.youreMuted),
   });
   private readonly quality = new QualitySigns(this, this.controller, (participant, stats) =>
     this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
@@ -235,6 +246,8 @@ export class RtcCall extends RoomElement {
   private readonly joins = new JoinAttempt();
   /** The end of the call under way: a second leave (or the element's removal) waits for it. */
   private ending: Promise<void> | null = null;
+  /** The people whose tile says "Reconnecting…", as read out. */
+  private readonly reconnecting = new Set<string>();
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
   /** The room the call under way was joining, for its events before the session has it (a move to another room while joining). */
@@ -535,6 +548,7 @@ export class RtcCall extends RoomElement {
     this.media.off();
     this.cues.forget();
     this.stage.reset();
+    this.reconnecting.clear();
     this._settings = false;
     const room = this.controller.room ?? this.joining;
     // Another element (a chat) may keep the session: stop only this element's media.

@@ -29,6 +29,8 @@ export interface CuesSource {
   /** How loud a participant is now, 0 to 1. */
   audioLevel(id: string): number;
   micOn(): boolean;
+  /** The visitor began to speak with the microphone off: "You're muted" shows. */
+  mutedHint(): void;
 }
 
 /**
@@ -110,6 +112,7 @@ export class SpeakerCues {
 
   #hint(shown: boolean): void {
     this.mutedHint = shown;
+    if (shown) this.source.mutedHint();
     this.host.requestUpdate();
   }
 }
