@@ -245,6 +245,11 @@ describe('keyboard', () => {
     // A second notice: the microphone stops as if unplugged.
     el.localStream!.getAudioTracks()[0].dispatchEvent(new Event('ended'));
     await until(() => part(el, 'dismiss-button').length === 2, 'not two notices');
+    // Each Dismiss says which notice it closes.
+    for (const button of part(el, 'dismiss-button')) {
+      const text = el.shadowRoot!.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent;
+      expect(text, 'described by its notice').to.equal(button.closest('[part~="notice"]')!.querySelector('p')!.textContent);
+    }
     const [first] = part(el, 'dismiss-button');
     const { width, height } = first.getBoundingClientRect();
     expect(Math.min(width, height), `dismiss is ${width}×${height}`).to.be.at.least(24);

@@ -30,6 +30,15 @@ describe('screen sharing', () => {
     expect(cameras.length).to.equal(2);
     for (const c of cameras) expect(width(screenTile(bob.call))).to.be.greaterThan(width(c));
     expect(ada.call.participants[0].stream, 'the camera still comes').to.not.equal(null);
+    // The screen's tile has Pin and Full screen as a camera's has: Ada's camera pinned, then the screen again.
+    const pinOf = (tile: Element) => tile.querySelector<HTMLElement>('[part~="pin-button"]')!;
+    expect(pinOf(screenTile(bob.call)).getAttribute('aria-label')).to.equal("Pin Ada's screen");
+    expect(screenTile(bob.call).querySelector('[part~="fullscreen-button"]'), 'Full screen on the screen').to.exist;
+    const adaCamera = () => cameras.find((c) => c.textContent?.includes('Ada'))!;
+    pinOf(adaCamera()).click();
+    await until(() => width(adaCamera()) > width(screenTile(bob.call)), "pinning Ada's camera does not make it the large one");
+    pinOf(screenTile(bob.call)).click();
+    await until(() => width(screenTile(bob.call)) > width(adaCamera()), 'pinning the screen does not make it the large one');
 
     // Stopped from the browser's bar: the track ends.
     const track = (screenTile(ada.call).querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];

@@ -9,9 +9,9 @@ export function renderNotices(notices: Notices, t: Strings) {
   return notices.list.length
     ? html`<div class="notices">
         ${notices.list.map(
-          (n) => html`<div part="notice" class="notice">
-            <p>${notices.say(n)}</p>
-            <button part="button dismiss-button" class="icon-button" aria-label=${t.dismiss} @click=${() => notices.dismiss(n)}>${icon('close')}</button>
+          (n, i) => html`<div part="notice" class="notice">
+            <p id="notice-${i}">${notices.say(n)}</p>
+            <button part="button dismiss-button" class="icon-button" aria-label=${t.dismiss} aria-describedby="notice-${i}" @click=${() => notices.dismiss(n)}>${icon('close')}</button>
           </div>`,
         )}
       </div>`

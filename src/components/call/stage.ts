@@ -109,6 +109,7 @@ function renderScreen(v: StageView, t: Tile, at: Place) {
   return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id}>
     <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
     <span part="label" class="label"><span part="name" class="name">${name}</span></span>
+    ${renderActions(v, t.id, name, false)}
   </li>`;
 }
 
@@ -155,22 +156,28 @@ function renderTile(v: StageView, t: Tile, at: Place) {
         >${shown}</span
       >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
     >
-    <span part="tile-actions" class="tile-actions">
-      <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name || v.t.you)} title=${v.t.pin(name || v.t.you)} @click=${() => v.state.pin(pinned ? null : t.id)}>
-        ${icon('pin')}
-      </button>
-      ${document.fullscreenEnabled
-        ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${v.t.tileFullscreen(name || v.t.you)} title=${v.t.tileFullscreen(name || v.t.you)} @click=${(e: Event) => v.state.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
-            ${icon('fullscreen')}
-          </button>`
-        : nothing}
-      ${pip
-        ? html`<button part="button pip-button" class="icon-button" aria-label=${v.t.pictureInPicture(name)} title=${v.t.pictureInPicture(name)} @click=${(e: Event) => pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
-            ${icon('pip')}
-          </button>`
-        : nothing}
-    </span>
+    ${renderActions(v, t.id, name || v.t.you, pip)}
   </li>`;
+}
+
+/** A tile's buttons: Pin, Full screen, and picture-in-picture where the tile's video can. */
+function renderActions(v: StageView, id: string, name: string, pip: boolean) {
+  const pinned = v.state.pinned === id;
+  return html`<span part="tile-actions" class="tile-actions">
+    <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name)} title=${v.t.pin(name)} @click=${() => v.state.pin(pinned ? null : id)}>
+      ${icon('pin')}
+    </button>
+    ${document.fullscreenEnabled
+      ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${v.t.tileFullscreen(name)} title=${v.t.tileFullscreen(name)} @click=${(e: Event) => v.state.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
+          ${icon('fullscreen')}
+        </button>`
+      : nothing}
+    ${pip
+      ? html`<button part="button pip-button" class="icon-button" aria-label=${v.t.pictureInPicture(name)} title=${v.t.pictureInPicture(name)} @click=${(e: Event) => pictureInPicture((e.currentTarget as HTMLElement).closest('li')!)}>
+          ${icon('pip')}
+        </button>`
+      : nothing}
+  </span>`;
 }
 
 /** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */

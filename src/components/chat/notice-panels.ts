@@ -6,9 +6,9 @@ import type { Notices } from '../notices.js';
 /** The notices, each with its Dismiss button. */
 export function renderNotices(notices: Notices, t: Strings) {
   return notices.list.map(
-    (n) => html`<div part="notice">
-      <p>${notices.say(n)}</p>
-      <button part="button dismiss-button" class="small" aria-label=${t.dismiss} @click=${() => notices.dismiss(n)}>✕</button>
+    (n, i) => html`<div part="notice">
+      <p id="notice-${i}">${notices.say(n)}</p>
+      <button part="button dismiss-button" class="small" aria-label=${t.dismiss} aria-describedby="notice-${i}" @click=${() => notices.dismiss(n)}>✕</button>
     </div>`,
   );
 }
