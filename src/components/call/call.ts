@@ -298,7 +298,7 @@ export class RtcCall extends RoomElement {
 
   override connectedCallback(): void {
     const first = !this.hasUpdated;
-    if (first && this.hasAttribute('autojoin')) this.firstRender.hold();
+    if (first && (this.autojoin || this.hasAttribute('autojoin'))) this.firstRender.hold();
     super.connectedCallback();
     // Properties a page set before the element was defined (a password, say) are put in place by
     // the first update: the join waits for it, or it would read the defaults (the open room).
@@ -600,8 +600,13 @@ export class RtcCall extends RoomElement {
    * @internal
    */
   protected override first(): HTMLElement | null | undefined {
-    const part = (name: string) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
-    return this._phase === 'in-call' ? part('controls')?.querySelector<HTMLButtonElement>('button:not(:disabled)') : (part('join-button') ?? part('error'));
+    if (this._phase === 'in-call') return this.partNamed('controls')?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+    return this.partNamed('join-button') ?? this.partNamed('error');
+  }
+
+  /** The first element of the shadow tree with the CSS part `name`. */
+  private partNamed(name: string): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
   }
 
   // Rendering: the parts' templates, given what they show.
@@ -655,8 +660,7 @@ export class RtcCall extends RoomElement {
   private async toggleSettings(): Promise<void> {
     const open = (this._settings = !this._settings);
     await this.updateComplete;
-    const part = (name: string) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
-    (open ? part('settings')?.querySelector('select') : part('settings-button'))?.focus();
+    (open ? this.partNamed('settings')?.querySelector('select') : this.partNamed('settings-button'))?.focus();
   }
 
   /** What the stage shows: the others, this page, and what the visitor arranged. */
