@@ -1,95 +1,13 @@
 // Two rtc-server instances sharing one Redis (--redis), each its own process on 127.0.0.1, with
-// a real redis-server started here on a free port. Skipped when redis-server is not installed
-// (Debian: apt-get install redis-server; CI installs it).
+// a real redis-server started here on a free port (test/redis-fixture.mjs). Skipped when
+// redis-server is not installed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { connectPeer, until } from '../test/peer-client.mjs';
-
-const serverDir = path.dirname(fileURLToPath(import.meta.url));
-const REDIS = ['/usr/bin/redis-server', 'redis-server'].find((bin) => spawnSync(bin, ['--version']).status === 0);
-const skip = REDIS ? false : 'redis-server is not installed (Debian: apt-get install redis-server)';
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * A redis-server of its own on a free port of 127.0.0.1, nothing saved; stopped after the test.
- * @param {import('node:test').TestContext} t
- */
-async function startRedis(t, port = 0) {
-  port ||= await freePort();
-  const child = spawn(/** @type {string} */ (REDIS), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-    stdio: 'ignore',
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  t.after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  await until(
-    () =>
-      new Promise((resolve) => {
-        const socket = net.connect(port, '127.0.0.1');
-        socket.once('error', () => resolve(false));
-        socket.once('data', (data) => {
-          socket.destroy();
-          resolve(String(data).startsWith('+PONG'));
-        });
-        socket.write('PING\r\n');
-      }),
-    'redis-server to answer',
-  );
-  return { url: `redis://127.0.0.1:${port}`, port };
-}
-
-/**
- * One rtc-server process.
- * @param {import('node:test').TestContext} t
- * @param {string[]} args
- */
-async function startInstance(t, args) {
-  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, PORT: '', HOST: '', RTC_REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  const port = await until(() => {
-    if (child.exitCode !== null) throw new Error(`rtc-server exited: ${stderr}`);
-    return Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
-  }, 'rtc-server to start', 15000);
-  return {
-    port,
-    output: () => ({ stdout, stderr }),
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
+import { skip, startInstance, startRedis } from '../test/redis-fixture.mjs';
 
 /** @param {import('node:test').TestContext} t */
 async function twoInstances(t, extra = /** @type {string[]} */ ([])) {

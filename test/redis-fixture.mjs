@@ -1,0 +1,98 @@
+// A real redis-server and rtc-server processes for the server's cluster tests (server/cluster*.test.js),
+// each stopped after its test. Without redis-server installed, `skip` says why and the tests are
+// skipped (Debian: apt-get install redis-server; CI installs it).
+
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { until } from './peer-client.mjs';
+
+const serverDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server');
+
+export const REDIS = ['/usr/bin/redis-server', 'redis-server'].find((bin) => spawnSync(bin, ['--version']).status === 0);
+export const skip = REDIS ? false : 'redis-server is not installed (Debian: apt-get install redis-server)';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A redis-server of its own on 127.0.0.1 (a free port unless given), nothing saved; stopped
+ * after the test.
+ * @param {import('node:test').TestContext} t
+ * @param {number} [port]
+ * @param {string[]} [args] more redis-server options
+ */
+export async function startRedis(t, port = 0, args = []) {
+  port ||= await freePort();
+  const child = spawn(
+    /** @type {string} */ (REDIS),
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  const password = args[args.indexOf('--requirepass') + 1];
+  await until(
+    () =>
+      new Promise((resolve) => {
+        const socket = net.connect(port, '127.0.0.1');
+        socket.once('error', () => resolve(false));
+        socket.once('data', (data) => {
+          socket.destroy();
+          resolve(/^\+(PONG|OK)/.test(String(data)));
+        });
+        socket.write(args.includes('--requirepass') ? `AUTH ${password}\r\n` : 'PING\r\n');
+      }),
+    'redis-server to answer',
+  );
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+  };
+}
+
+/**
+ * One rtc-server process on 127.0.0.1, a free port.
+ * @param {import('node:test').TestContext} t
+ * @param {string[]} args
+ */
+export async function startInstance(t, args) {
+  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, PORT: '', HOST: '', RTC_REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  const port = await until(() => {
+    if (child.exitCode !== null) throw new Error(`rtc-server exited: ${stderr}`);
+    return Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+  }, 'rtc-server to start', 15000);
+  return {
+    port,
+    output: () => ({ stdout, stderr }),
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
