@@ -44,7 +44,7 @@ try {
   process.stdout.write(
     `rtc-server listening on ${url} (PeerServer at ${config.path}, bundle at /rtc-elements.js` +
       `${config.turnUrls.length ? `, TURN credentials for ${config.turnUrls.join(' ')} at /ice-servers` : ''}` +
-      `${server.cluster ? `, one of the instances sharing ${redactedUrl(config.redisUrl)}` : ''})\n`,
+      `${server.cluster ? `, ${server.cluster.up ? 'one of the instances sharing' : 'alone until it reaches'} ${redactedUrl(config.redisUrl)}` : ''})\n`,
   );
 } catch (error) {
   await server.close();

@@ -17,6 +17,7 @@ import { ClusterKept } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
 import { INSTANCE, KEPT_TYPES, RELAYED_TYPES, hashToken, keys, readRelayed } from './cluster-wire.js';
 import { HANDED_OVER } from './id-claims.js';
+import { openConnection } from './redis-connection.js';
 
 /** How long a held beacon id outlives its instance; the heartbeat renews held ids at a third of it. */
 export const HELD_TTL = 15_000;
@@ -102,37 +103,35 @@ export class Cluster {
 
   /**
    * Connects to Redis (the client is loaded only now). Resolves once it answers or after
-   * `wait` ms; the instance starts either way and joins the others when Redis comes.
+   * `wait` ms; the instance starts either way and joins the others when Redis comes. Rejects
+   * when Redis refuses the user, the password or the database meanwhile.
    * @param {number} [wait]
    */
   async start(wait = 3000) {
     const { Redis } = await import('ioredis');
-    const options = {
-      lazyConnect: true,
-      // Fail at once while Redis is away, rather than queue commands for later.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 2000,
-      connectTimeout: 3000,
-      autoResubscribe: false,
-      // 100 ms doubling to 10 s, with jitter, for as long as it takes.
-      retryStrategy: (/** @type {number} */ times) => Math.min(10_000, 100 * 2 ** Math.min(times, 7)) * (0.75 + Math.random() / 2),
+    /** @type {((reason: string) => void) | undefined} */
+    let refusedAtStart;
+    const refused = new Promise((resolve) => (refusedAtStart = resolve));
+    /** @type {import('./redis-connection.js').ConnectionEvents} */
+    const on = {
+      ready: () => void this.#ready(),
+      down: (reason, refusal) => (refusal && refusedAtStart ? refusedAtStart(reason) : this.#down(reason)),
     };
-    this.#redis = new Redis(this.#url, options);
-    this.#sub = new Redis(this.#url, options);
+    this.#redis = openConnection(Redis, this.#url, on);
+    this.#sub = openConnection(Redis, this.#url, on);
     for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) this.#redis.defineCommand(name, { lua, numberOfKeys });
-    for (const connection of [this.#redis, this.#sub]) {
-      connection.on('error', (/** @type {Error} */ error) => this.#down(error.message));
-      connection.on('close', () => this.#down('connection closed'));
-      connection.on('ready', () => void this.#ready());
-    }
     this.#sub.on('message', (/** @type {unknown} */ channel, /** @type {unknown} */ text) => this.#received(channel, text));
     this.#beat = setInterval(() => void this.#heartbeat(), HEARTBEAT);
     this.#beat.unref();
-    const connected = Promise.all([this.#redis.connect(), this.#sub.connect()]).then(() => this.#ready());
+    const connected = Promise.all([this.#redis.connect(), this.#sub.connect()]);
     let timer;
-    await Promise.race([connected.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+    const refusal = await Promise.race([connected.catch(() => {}), refused, new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
     clearTimeout(timer);
+    refusedAtStart = undefined;
+    if (typeof refusal !== 'string') return;
+    // Another attempt would be refused too: a wrong user, password or database in the URL.
+    await this.close();
+    throw new Error(`Redis refused this server (${refusal}): check the user, the password and the database in the Redis URL`);
   }
 
   /**

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { connectPeer, until } from '../test/peer-client.mjs';
-import { skip, startInstance, startRedis } from '../test/redis-fixture.mjs';
+import { skip, spawnInstance, startInstance, startRedis } from '../test/redis-fixture.mjs';
 
 /** @param {import('node:test').TestContext} t */
 async function twoInstances(t, extra = /** @type {string[]} */ ([])) {
@@ -185,4 +185,38 @@ test('messages in Redis that rtc-server did not write never reach a client', { s
   await client.publish(channel, 'm{"type":"OFFER","src":"x","dst":"alice","payload":1,"extra":true}');
   assert.deepEqual(await alice.next(), { type: 'OFFER', src: 'x', dst: 'alice', payload: 1 });
   assert.equal(alice.socket.readyState, WebSocket.OPEN);
+});
+
+test('a Redis that refuses the password or the database stops the start with one line; one not reached is not called shared', { skip }, async (t) => {
+  const redis = await startRedis(t, 9630, ['--requirepass', 'right']);
+  const url = (/** @type {string} */ auth, db = '') => `redis://${auth}127.0.0.1:${redis.port}${db}`;
+  for (const [given, reply] of [
+    [url(':wrong@'), /WRONGPASS/],
+    [url(''), /NOAUTH/],
+    // Redis has 16 databases: it refuses the 100th, and the client would go on in database 0.
+    [url(':right@', '/99'), /DB index is out of range/],
+  ]) {
+    const instance = spawnInstance(t, ['--redis', given]);
+    assert.equal(await instance.exit(), 1, given);
+    const { stdout, stderr } = instance.output();
+    assert.equal(stdout, '');
+    assert.match(stderr, /^rtc-server: Redis refused this server \(.*\): check the user, the password and the database in the Redis URL\n$/);
+    assert.match(stderr, reply);
+    assert.doesNotMatch(stderr, /right|wrong/, 'no password in the message');
+  }
+
+  // The database asked for is the one used.
+  const a = await startInstance(t, ['--redis', url(':right@', '/3')]);
+  assert.match(a.output().stdout, /one of the instances sharing redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/3\)/);
+  const alice = connectPeer(t, a.port, { id: 'alice' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  const { Redis } = await import('ioredis');
+  const [db0, db3] = [new Redis(url(':right@', '/0')), new Redis(url(':right@', '/3'))];
+  t.after(() => [db0, db3].forEach((client) => client.disconnect()));
+  assert.equal((await db3.keys('rtc:id:*')).length, 1);
+  assert.deepEqual(await db0.keys('*'), []);
+
+  // Nothing listens on 9631.
+  const nobody = await startInstance(t, ['--redis', 'redis://127.0.0.1:9631']);
+  assert.match(nobody.output().stdout, /, alone until it reaches redis:\/\/127\.0\.0\.1:\d+\)\n$/);
 });

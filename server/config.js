@@ -307,9 +307,7 @@ function validate(config, source) {
   if (turnUrls.length === 0 && config.turnSecret !== undefined) {
     throw new ConfigError(`A TURN secret given${from('turnSecret')} without a URL: set --turn-url or RTC_TURN_URL`);
   }
-  if (config.redisUrl !== undefined && !isRedisUrl(config.redisUrl)) {
-    throw new ConfigError(`Invalid Redis URL${from('redisUrl')}: expected something like redis://127.0.0.1:6379 or rediss://user:password@redis.example.com:6380/0`);
-  }
+  if (config.redisUrl !== undefined) checkRedisUrl(config.redisUrl, from('redisUrl'));
   for (const name of /** @type {const} */ (['distDir', 'demoDir'])) {
     if (typeof config[name] !== 'string' || config[name] === '') {
       throw new ConfigError(`Invalid ${name}: expected a folder path`);
@@ -351,15 +349,24 @@ function checkTurnUrls(given, from) {
 }
 
 /**
+ * A redis:// or rediss:// URL with a host, and a database only as a number after it: anything
+ * else there would have the Redis client select no database, or fail later. Errors name the
+ * source, not the URL, which may hold a password.
  * @param {unknown} url
- * @returns {boolean}
+ * @param {string} from
  */
-function isRedisUrl(url) {
-  if (typeof url !== 'string' || url.length > 2048) return false;
+function checkRedisUrl(url, from) {
+  /** @type {URL | undefined} */
+  let parsed;
   try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') && parsed.hostname !== '';
+    if (typeof url === 'string' && url.length <= 2048) parsed = new URL(url);
   } catch {
-    return false;
+    // Not a URL: refused below.
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw new ConfigError(`Invalid Redis URL${from}: expected something like redis://127.0.0.1:6379 or rediss://user:password@redis.example.com:6380/0`);
+  }
+  if (!/^(\/(\d{1,9})?)?$/.test(parsed.pathname) || parsed.searchParams.has('db')) {
+    throw new ConfigError(`Invalid Redis URL${from}: the database is a number after the host, as in redis://127.0.0.1:6379/2, or nothing for database 0`);
   }
 }

@@ -165,3 +165,17 @@ test('a Redis URL comes from --redis or RTC_REDIS_URL, is checked, and is absent
   }
   assert.throws(() => resolveConfig({ env: { RTC_REDIS_URL: 'tcp://x' } }), /RTC_REDIS_URL/);
 });
+
+test('a Redis URL names its database as a number after the host, or none', () => {
+  for (const url of ['redis://h:6379', 'redis://h:6379/', 'redis://h:6379/0', 'redis://h/15', 'rediss://u:p@h:6380/123456789']) {
+    assert.equal(resolveConfig({ argv: ['--redis', url] }).redisUrl, url);
+  }
+  for (const url of ['redis://h:6379/abc', 'redis://h:6379/1x', 'redis://h:6379/-1', 'redis://h:6379/1/2', 'redis://h:6379/%31', 'redis://h:6379/1234567890', 'redis://h:6379?db=abc', 'redis://u:secret@h:6379/x']) {
+    assert.throws(
+      () => resolveConfig({ argv: ['--redis', url] }),
+      (/** @type {any} */ error) =>
+        error instanceof ConfigError && /^Invalid Redis URL \(from --redis\): the database is a number after the host/.test(error.message) && !/secret/.test(error.message),
+      url,
+    );
+  }
+});

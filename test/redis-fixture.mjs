@@ -65,11 +65,11 @@ export async function startRedis(t, port = 0, args = []) {
 }
 
 /**
- * One rtc-server process on 127.0.0.1, a free port.
+ * One rtc-server process on 127.0.0.1, a free port, as it starts.
  * @param {import('node:test').TestContext} t
  * @param {string[]} args
  */
-export async function startInstance(t, args) {
+export function spawnInstance(t, args) {
   const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', ...args], {
     env: { ...process.env, PORT: '', HOST: '', RTC_REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,18 +78,36 @@ export async function startInstance(t, args) {
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  /** @type {number | null | undefined} */
+  let code;
+  const exited = new Promise((resolve) => child.once('close', (exitCode) => resolve((code = exitCode))));
   t.after(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   });
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    /** Its exit code, once it has exited and its output is all read; fails after `ms`. */
+    exit: (ms = 10_000) => until(() => code !== undefined, 'rtc-server to exit', ms).then(() => code),
+  };
+}
+
+/**
+ * One rtc-server process on 127.0.0.1, a free port, once it listens.
+ * @param {import('node:test').TestContext} t
+ * @param {string[]} args
+ */
+export async function startInstance(t, args) {
+  const { child, exited, output } = spawnInstance(t, args);
   const port = await until(() => {
-    if (child.exitCode !== null) throw new Error(`rtc-server exited: ${stderr}`);
-    return Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+    if (child.exitCode !== null) throw new Error(`rtc-server exited: ${output().stderr}`);
+    return Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output().stdout)?.[1]);
   }, 'rtc-server to start', 15000);
   return {
     port,
-    output: () => ({ stdout, stderr }),
+    output,
     async kill() {
       child.kill('SIGKILL');
       await exited;
