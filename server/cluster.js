@@ -18,6 +18,7 @@ import { SCRIPTS } from './cluster-scripts.js';
 import { INSTANCE, KEPT_TYPES, RELAYED_TYPES, hashToken, keys, readRelayed } from './cluster-wire.js';
 import { HANDED_OVER } from './id-claims.js';
 import { openConnection } from './redis-connection.js';
+import { throttledWarnings } from './warnings.js';
 
 /** How long a held beacon id outlives its instance; the heartbeat renews held ids at a third of it. */
 export const HELD_TTL = 15_000;
@@ -69,7 +70,8 @@ export class Cluster {
   #beat;
   #beating = false;
   #maxEntryBytes;
-  #lastWarning = /** @type {Record<string, number>} */ ({});
+  /** @type {(kind: string, message: string) => void} */
+  #warn;
 
   /**
    * @param {object} options
@@ -86,6 +88,8 @@ export class Cluster {
     this.#logger = logger;
     this.#now = now;
     this.#kept = new ClusterKept(config, now);
+    // Redis going away is worth a line a minute, not more.
+    this.#warn = throttledWarnings(logger, now, 60_000);
     // A client's message plus the src, dst and type the server writes around it.
     this.#maxEntryBytes = config.maxMessageBytes + 1024;
   }
@@ -432,16 +436,5 @@ export class Cluster {
     this.#up = false;
     // Logged once per outage.
     this.#logger.warn?.(`Redis lost (${reason}): serving this instance's peers alone until it is back, retrying`);
-  }
-
-  /**
-   * @param {string} kind
-   * @param {string} message
-   */
-  #warn(kind, message) {
-    const now = this.#now();
-    if (now - (this.#lastWarning[kind] ?? -Infinity) < 60_000) return;
-    this.#lastWarning[kind] = now;
-    this.#logger.warn?.(message);
   }
 }

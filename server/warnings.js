@@ -8,15 +8,16 @@ export const WARN_INTERVAL = 10_000;
 /**
  * @param {{ warn?: (message: string) => void }} logger
  * @param {() => number} [now]
+ * @param {number} [interval] the shortest time between two warnings of one kind (ms)
  * @returns {(kind: string, message: string) => void}
  */
-export function throttledWarnings(logger, now = Date.now) {
+export function throttledWarnings(logger, now = Date.now, interval = WARN_INTERVAL) {
   /** @type {Map<string, { at: number, left: number }>} */
   const last = new Map();
   return (kind, message) => {
     const t = now();
     const seen = last.get(kind);
-    if (seen && t - seen.at < WARN_INTERVAL) {
+    if (seen && t - seen.at < interval) {
       seen.left++;
       return;
     }
