@@ -5,6 +5,16 @@
 
 /** Pairs (sender, absent destination) with messages kept in Redis, per instance. */
 const MAX_PAIRS = 10_000;
+/** Most pairs whose EXPIRE one heartbeat (a second) works out: more than MAX_PAIRS in 5 s. */
+const DUE_PER_BEAT = 2500;
+/** Pairs taken out of Redis in one script call. */
+const BATCH = 500;
+/**
+ * How long Redis keeps a list past `expireTimeout`: until the beats have reached every pair of
+ * a full table, and 2 s more. A list that lapsed first would pass for one a claim had taken,
+ * and its senders would never hear EXPIRE.
+ */
+export const KEPT_MARGIN = 2000 + Math.ceil(MAX_PAIRS / DUE_PER_BEAT) * 1000;
 
 /**
  * @typedef {object} KeptPair messages this instance kept in Redis from one sender for one absent id
@@ -105,18 +115,45 @@ export class ClusterKept {
   }
 
   /**
-   * The pairs whose time is up, oldest first, each forgotten as it is taken (so one that gets
-   * another message while the caller handles an earlier one still has it counted).
-   * @returns {Generator<KeptPair>}
+   * Answers EXPIRE for the pairs whose time is up and whose messages nobody took, oldest first,
+   * at most DUE_PER_BEAT a call. Their messages are taken out of Redis in script calls of BATCH
+   * pairs; a pair Redis did not answer for counts as not taken.
+   * @param {() => any} commands the Redis connection for commands, or undefined while Redis is away
+   * @param {(src: string, dst: string) => void} expire
    */
-  *takeDue() {
+  async expireDue(commands, expire) {
+    const due = this.#takeDue(DUE_PER_BEAT);
+    for (let i = 0; i < due.length; i += BATCH) {
+      const batch = due.slice(i, i + BATCH);
+      /** @type {unknown} */
+      let left;
+      const redis = commands();
+      if (redis) {
+        const args = batch.flatMap((pair) => [String(pair.entries.length), ...pair.entries]);
+        left = await redis.rtcUnkeep(batch.length, ...batch.map((pair) => pair.queue), ...args).catch(() => undefined);
+      }
+      batch.forEach((pair, j) => {
+        if (!Array.isArray(left) || Number(left[j]) > 0) expire(pair.src, pair.dst);
+      });
+    }
+  }
+
+  /**
+   * Up to `most` pairs whose time is up, oldest first, each forgotten as it is taken (so one
+   * that gets another message while the caller handles an earlier one still has it counted).
+   * @param {number} most
+   */
+  #takeDue(most) {
     const now = this.#now();
+    /** @type {KeptPair[]} */
+    const due = [];
     for (const [pairKey, pair] of this.#pairs) {
-      if (pair.until > now) return;
+      if (pair.until > now || due.length >= most) break;
       this.#pairs.delete(pairKey);
       this.#count(pair, -pair.bytes);
-      yield pair;
+      due.push(pair);
     }
+    return due;
   }
 
   clear() {

@@ -57,11 +57,18 @@ return 0`,
 redis.call('DEL', KEYS[1])
 return l`,
   },
-  // KEYS: queue. ARGV: messages. How many of them were still kept (not taken by a claim).
+  // KEYS: queues. ARGV: per queue, how many of its messages follow, then those messages. Per
+  // queue, how many of them were still kept (not taken by a claim); they are taken out.
   rtcUnkeep: {
-    numberOfKeys: 1,
-    lua: `local n = 0
-for _, m in ipairs(ARGV) do n = n + redis.call('LREM', KEYS[1], 0, m) end
-return n`,
+    lua: `local left = {}
+local at = 1
+for i, k in ipairs(KEYS) do
+  local last = at + tonumber(ARGV[at])
+  local n = 0
+  for j = at + 1, last do n = n + redis.call('LREM', k, 0, ARGV[j]) end
+  left[i] = n
+  at = last + 1
+end
+return left`,
   },
 };

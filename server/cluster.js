@@ -13,7 +13,7 @@
 // PeerServer would, and tries again with a backoff.
 
 import { randomBytes } from 'node:crypto';
-import { ClusterKept } from './cluster-kept.js';
+import { ClusterKept, KEPT_MARGIN } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
 import { INSTANCE, KEPT_TYPES, RELAYED_TYPES, hashToken, keys, readRelayed } from './cluster-wire.js';
 import { HANDED_OVER } from './id-claims.js';
@@ -68,7 +68,8 @@ export class Cluster {
   #kept;
   /** @type {NodeJS.Timeout | undefined} */
   #beat;
-  #beating = false;
+  /** The heartbeat's tasks still running. */
+  #busy = /** @type {Set<string>} */ (new Set());
   #maxEntryBytes;
   /** @type {(kind: string, message: string) => void} */
   #warn;
@@ -355,7 +356,7 @@ export class Cluster {
         entry,
         room ? '1' : '0',
         this.#config.maxQueuedPerId,
-        this.#config.expireTimeout + 2000,
+        this.#config.expireTimeout + KEPT_MARGIN,
       );
     } catch (error) {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
@@ -378,27 +379,35 @@ export class Cluster {
     if (this.up) void this.#send({ type: 'EXPIRE', src: dst, dst: src }, false);
   }
 
-  /** Renews the TTLs of held ids, and answers EXPIRE for kept messages nobody took. */
-  async #heartbeat() {
-    if (this.#beating) return;
-    this.#beating = true;
+  /**
+   * Renews the TTLs of held ids, and answers EXPIRE for kept messages nobody took: each on its
+   * own, so that many of the latter never hold up the former.
+   */
+  #heartbeat() {
+    void this.#alone('renew', () => this.#renewDue());
+    void this.#alone('expire', () => this.#kept.expireDue(() => (this.up ? this.#redis : undefined), (src, dst) => this.#expire(src, dst)));
+  }
+
+  /**
+   * Runs `task` unless the last one of its kind is still running.
+   * @param {'renew' | 'expire'} kind
+   * @param {() => Promise<void>} task
+   */
+  async #alone(kind, task) {
+    if (this.#busy.has(kind)) return;
+    this.#busy.add(kind);
     try {
-      await this.#beatOnce();
+      await task();
     } finally {
-      this.#beating = false;
+      this.#busy.delete(kind);
     }
   }
 
-  async #beatOnce() {
-    const now = this.#now();
-    for (const pair of this.#kept.takeDue()) {
-      let stillKept = 1;
-      if (this.up) stillKept = await this.#redis.rtcUnkeep(pair.queue, ...pair.entries).catch(() => 1);
-      if (typeof stillKept === 'number' && stillKept > 0) this.#expire(pair.src, pair.dst);
-    }
+  /** Renews the TTLs of held ids that are due. */
+  async #renewDue() {
     if (!this.up) return;
-    const due = [...this.#local.values()].filter((local) => now - local.refreshed >= local.ttl / 3);
-    await this.#refresh(due);
+    const now = this.#now();
+    await this.#refresh([...this.#local.values()].filter((local) => now - local.refreshed >= local.ttl / 3));
   }
 
   /** @param {LocalId[]} locals */

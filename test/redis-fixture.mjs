@@ -114,3 +114,37 @@ export async function startInstance(t, args) {
     },
   };
 }
+
+/**
+ * A TCP relay on 127.0.0.1:`port` to `target` that holds every chunk `ms` in each direction, in
+ * order: a Redis further away than loopback. Closed after the test.
+ * @param {import('node:test').TestContext} t
+ * @param {number} port
+ * @param {number} target
+ * @param {number} ms
+ */
+export async function slowRelay(t, port, target, ms) {
+  /** @type {Set<net.Socket>} */
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const [from, to] of [[client, upstream], [upstream, client]]) {
+      sockets.add(from);
+      from.on('error', () => {});
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+      from.on('data', (data) => setTimeout(() => to.write(data), ms));
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(undefined));
+  });
+  t.after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { url: `redis://127.0.0.1:${port}` };
+}
