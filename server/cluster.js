@@ -9,14 +9,15 @@
 //
 // <h> is the SHA-256 of the id (base64url): keys and channels have a fixed size whatever a
 // client sends. Everything read from Redis is checked (size, type, shape) before a client sees
-// it. Without Redis (down, unreachable) the instance serves its own peers alone, as one
-// PeerServer would, and tries again with a backoff.
+// it. Without Redis (down, unreachable, not answering: server/redis-backlog.js) the instance
+// serves its own peers alone, as one PeerServer would, and tries again with a backoff.
 
 import { randomBytes } from 'node:crypto';
 import { ClusterKept, KEPT_MARGIN } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
 import { INSTANCE, KEPT_TYPES, RELAYED_TYPES, hashToken, keys, readRelayed } from './cluster-wire.js';
 import { HANDED_OVER } from './id-claims.js';
+import { RedisBacklog } from './redis-backlog.js';
 import { openConnection } from './redis-connection.js';
 import { throttledWarnings } from './warnings.js';
 
@@ -66,6 +67,8 @@ export class Cluster {
   #byChannel = /** @type {Map<string, string>} */ (new Map());
   /** @type {ClusterKept} */
   #kept;
+  /** @type {RedisBacklog} what awaits Redis's answer */
+  #backlog;
   /** @type {NodeJS.Timeout | undefined} */
   #beat;
   /** The heartbeat's tasks still running. */
@@ -100,10 +103,10 @@ export class Cluster {
     return this.#up && !this.#closed;
   }
 
-  /** Ids held here and message pairs kept in Redis: for tests and diagnostics. */
+  /** Ids held here, message pairs kept in Redis, bytes Redis has not answered: for tests and diagnostics. */
   get size() {
     const kept = this.#kept.size;
-    return { held: this.#local.size, pending: kept.pairs, pendingBytes: kept.bytes };
+    return { held: this.#local.size, pending: kept.pairs, pendingBytes: kept.bytes, unanswered: this.#backlog?.bytes ?? 0 };
   }
 
   /**
@@ -124,6 +127,10 @@ export class Cluster {
     };
     this.#redis = openConnection(Redis, this.#url, on);
     this.#sub = openConnection(Redis, this.#url, on);
+    this.#backlog = new RedisBacklog({
+      connections: [this.#redis, this.#sub],
+      on: { stalled: (reason) => this.#down(reason), answered: () => void this.#ready() },
+    });
     for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) this.#redis.defineCommand(name, { lua, numberOfKeys });
     this.#sub.on('message', (/** @type {unknown} */ channel, /** @type {unknown} */ text) => this.#received(channel, text));
     this.#beat = setInterval(() => void this.#heartbeat(), HEARTBEAT);
@@ -347,24 +354,19 @@ export class Cluster {
     const room = keep && this.#kept.hasRoom(message.src, message.dst, entry.length);
     // Counted before Redis answers, so that a burst meets the caps; taken back if not kept.
     if (room) this.#kept.add(message.src, message.dst, key.queue, entry);
-    let result;
-    try {
-      result = await this.#redis.rtcSend(
-        key.channel,
-        key.queue,
-        `m${entry}`,
-        entry,
-        room ? '1' : '0',
-        this.#config.maxQueuedPerId,
-        this.#config.expireTimeout + KEPT_MARGIN,
-      );
-    } catch (error) {
+    const args = [key.channel, key.queue, `m${entry}`, entry, room ? '1' : '0', this.#config.maxQueuedPerId, this.#config.expireTimeout + KEPT_MARGIN];
+    // Published and kept: the entry goes twice.
+    let result = await this.#backlog.send(this.#redis, 2 * Buffer.byteLength(entry), () => this.#redis.rtcSend(...args)).catch((error) => {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
+      return -1;
+    });
+    if (result === undefined) {
+      this.#warn('backlog', `Redis: ${this.#backlog.bytes} bytes passed on and not answered yet; messages for other instances are refused meanwhile`);
       result = -1;
     }
     if (room && result !== 0) this.#kept.remove(message.src, message.dst, entry);
     if (typeof result !== 'number' || result > 0 || !keep || (result === 0 && room)) return;
-    // No room to keep it: the sender hears at once what it would have heard later.
+    // Not passed on, or no room to keep it: the sender hears at once what it would have heard later.
     this.#expire(message.src, message.dst);
   }
 
@@ -384,6 +386,7 @@ export class Cluster {
    * own, so that many of the latter never hold up the former.
    */
   #heartbeat() {
+    this.#backlog.beat();
     void this.#alone('renew', () => this.#renewDue());
     void this.#alone('expire', () => this.#kept.expireDue(() => (this.up ? this.#redis : undefined), (src, dst) => this.#expire(src, dst)));
   }
@@ -427,7 +430,7 @@ export class Cluster {
   }
 
   async #ready() {
-    if (this.#closed || this.#up || this.#redis.status !== 'ready' || this.#sub.status !== 'ready') return;
+    if (this.#closed || this.#up || this.#redis.status !== 'ready' || this.#sub.status !== 'ready' || this.#backlog.stalled) return;
     this.#up = true;
     this.#logger.warn?.(`Redis: connected as instance ${this.instance}`);
     // Back after an outage: say again which ids are held here, and listen for them.

@@ -9,12 +9,15 @@
  *   refused the user, the password or the database, which another attempt will not mend
  */
 
+/** After this long without an answer, a command fails ("Command timed out"). */
+export const COMMAND_TIMEOUT = 2000;
+
 const OPTIONS = {
   lazyConnect: true,
   // Fail at once while Redis is away, rather than queue commands for later.
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
-  commandTimeout: 2000,
+  commandTimeout: COMMAND_TIMEOUT,
   connectTimeout: 3000,
   autoResubscribe: false,
 };

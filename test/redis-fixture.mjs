@@ -27,7 +27,7 @@ export function freePort() {
 
 /**
  * A redis-server of its own on 127.0.0.1 (a free port unless given), nothing saved; stopped
- * after the test.
+ * after the test, woken first if the test paused it.
  * @param {import('node:test').TestContext} t
  * @param {number} [port]
  * @param {string[]} [args] more redis-server options
@@ -41,7 +41,10 @@ export async function startRedis(t, port = 0, args = []) {
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+    }
     await exited;
   });
   const password = args[args.indexOf('--requirepass') + 1];
@@ -61,6 +64,9 @@ export async function startRedis(t, port = 0, args = []) {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    /** Stops (SIGSTOP) or wakes (SIGCONT) the server: its connections stay open, unanswered. */
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
   };
 }
 

@@ -1,0 +1,73 @@
+// A Redis that stops answering while its connections stay open (SIGSTOP here: a paused VM, a long
+// fork, a network that drops packets without a reset). The instances run in this process, so
+// that what they have waiting on Redis can be read. Skipped when redis-server is not installed
+// (test/redis-fixture.mjs).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectPeer, until } from '../test/peer-client.mjs';
+import { skip, startRedis } from '../test/redis-fixture.mjs';
+import { createRtcServer } from './index.js';
+import { MAX_BACKLOG_BYTES } from './redis-backlog.js';
+
+/**
+ * An rtc-server sharing `redisUrl`, its warnings collected.
+ * @param {import('node:test').TestContext} t
+ * @param {string} redisUrl
+ * @param {Partial<import('./config.js').RtcServerConfig>} [overrides]
+ */
+async function instance(t, redisUrl, overrides = {}) {
+  /** @type {string[]} */
+  const log = [];
+  const server = createRtcServer({ port: 0, host: '127.0.0.1', redisUrl, ...overrides }, { logger: { warn: (message) => log.push(message) } });
+  t.after(() => server.close());
+  const { port } = await server.listen();
+  const cluster = /** @type {import('./cluster.js').Cluster} */ (server.cluster);
+  const count = (/** @type {RegExp} */ pattern) => log.filter((line) => pattern.test(line)).length;
+  return { port, cluster, count };
+}
+
+test('a Redis that stops answering holds only a bounded backlog: the sender hears EXPIRE, the link is lost once, then back', { skip, timeout: 60_000 }, async (t) => {
+  const redis = await startRedis(t, 9620);
+  const a = await instance(t, redis.url);
+  // Bob is sent at once whatever waited in Redis: not cut off as a slow reader for it.
+  const b = await instance(t, redis.url, { maxBufferedBytes: 2 * MAX_BACKLOG_BYTES });
+  const alice = connectPeer(t, a.port, { id: 'alice' });
+  const bob = connectPeer(t, b.port, { id: 'bob' });
+  assert.deepEqual(await alice.next(), { type: 'OPEN' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  alice.send({ type: 'OFFER', dst: 'bob', payload: { n: 'before' } });
+  assert.deepEqual(await bob.next(), { type: 'OFFER', src: 'alice', dst: 'bob', payload: { n: 'before' } });
+
+  redis.pause();
+  // 60 KB candidates for bob, held on the other instance: three times what may wait on Redis.
+  const big = 'x'.repeat(60_000);
+  const fits = Math.floor(MAX_BACKLOG_BYTES / (2 * big.length));
+  const flood = 3 * fits;
+  for (let i = 0; i < flood; i++) alice.send({ type: 'CANDIDATE', dst: 'bob', payload: { i, big } });
+  let most = 0;
+  const expired = () => alice.received.filter((m) => m.type === 'EXPIRE').length;
+  // Those past the bound are refused at once, then all once the link counts as lost; the rest
+  // may wait in Redis's socket.
+  await until(
+    () => {
+      most = Math.max(most, a.cluster.size.unanswered);
+      assert.ok(most <= MAX_BACKLOG_BYTES, `${most} bytes waiting on Redis`);
+      return expired() >= flood - fits && a.count(/^Redis lost \(no answer in 2 s\)/) === 1;
+    },
+    'EXPIRE for the messages that could not wait on Redis, and the link to count as lost',
+    20_000,
+  );
+  assert.ok(most > 0);
+  assert.equal(a.cluster.up, false);
+
+  redis.resume();
+  await until(() => a.cluster.up && a.count(/^Redis: connected/) === 2, 'the link to be back', 15_000);
+  assert.equal(a.count(/^Redis lost/), 1);
+  // Redis answers in order: once this arrives, everything sent before it has.
+  alice.send({ type: 'OFFER', dst: 'bob', payload: { n: 'after' } });
+  await until(() => bob.received.some((m) => m.type === 'OFFER' && m.payload.n === 'after'), 'the offer sent after Redis came back', 15_000);
+  const passed = bob.received.filter((m) => m.type === 'CANDIDATE').length;
+  assert.ok(passed <= fits, `${passed} candidates went through Redis, at most ${fits} may wait on it`);
+  assert.equal(a.cluster.size.unanswered, 0);
+});
