@@ -32,7 +32,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {string[]} turnUrls TURN (and STUN) server URLs handed out at `GET /ice-servers`; empty
  *   hands out none.
  * @property {string | undefined} turnSecret coturn's `static-auth-secret`, which signs the credentials.
- * @property {number} turnTtl Seconds the credentials from `GET /ice-servers` stay valid.
+ * @property {number} turnTtl Seconds the credentials from `GET /ice-servers` stay valid: 60 to
+ *   172800 (2 days) from `--turn-ttl`, 1 to 172800 here.
  * @property {number} iceServersPerMinute Most `GET /ice-servers` requests per minute from one address.
  * @property {string | undefined} redisUrl Redis shared with other instances (server/cluster.js):
  *   `redis://[user:password@]host:port[/db]` or `rediss://…`; undefined runs alone.
@@ -41,6 +42,10 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {string} distDir Folder holding the build (`rtc-elements.js`).
  * @property {string} demoDir Folder served at `/`.
  */
+
+/** The shortest and longest `--turn-ttl` (seconds). */
+const MIN_TURN_TTL = 60;
+const MAX_TURN_TTL = 2 * 24 * 60 * 60;
 
 /** @type {Readonly<RtcServerConfig>} */
 export const defaultConfig = Object.freeze({
@@ -98,7 +103,7 @@ TURN credentials at GET /ice-servers (docs/hosting.md):
                     with commas (env RTC_TURN_URL)
   --turn-secret S   coturn's static-auth-secret (env RTC_TURN_SECRET, which other users of the
                     machine cannot read in the process list)
-  --turn-ttl S      seconds the credentials stay valid [${defaultConfig.turnTtl}]
+  --turn-ttl S      seconds the credentials stay valid, ${MIN_TURN_TTL} to ${MAX_TURN_TTL} (2 days) [${defaultConfig.turnTtl}]
 
 Limits (defaults in brackets):
   --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
@@ -282,6 +287,12 @@ function validate(config, source) {
       throw new ConfigError(`Invalid ${name} ${JSON.stringify(given)}${from(name)}: expected a positive integer`);
     }
     integers[name] = value;
+  }
+  // A credential must outlast a join, and not outlive any call by much: a leaked one stays valid
+  // until it expires. Code that embeds the server may go shorter (tests that watch one expire).
+  const minTurnTtl = source.turnTtl === '--turn-ttl' ? MIN_TURN_TTL : 1;
+  if (integers.turnTtl < minTurnTtl || integers.turnTtl > MAX_TURN_TTL) {
+    throw new ConfigError(`Invalid turnTtl ${integers.turnTtl}${from('turnTtl')}: expected ${minTurnTtl} to ${MAX_TURN_TTL} seconds (2 days)`);
   }
   // Below this even one PeerJS offer would not fit.
   if (integers.maxMessageBytes < 4096) {

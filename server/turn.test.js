@@ -49,6 +49,20 @@ test('TURN settings come from flags, the environment or overrides, and are check
   assert.throws(() => resolveConfig({ argv: ['--turn-url', 'turn:a', '--turn-secret', 'x', '--turn-ttl', '0'] }), /turnTtl/);
 });
 
+test('--turn-ttl takes 60 s to 2 days; code that embeds the server may go shorter', () => {
+  const turn = ['--turn-url', 'turn:a', '--turn-secret', 'x'];
+  assert.equal(resolveConfig({ argv: [...turn, '--turn-ttl', '60'] }).turnTtl, 60);
+  assert.equal(resolveConfig({ argv: [...turn, '--turn-ttl', '172800'] }).turnTtl, 172800);
+  for (const ttl of ['1', '59', '172801', '99999999999']) {
+    assert.throws(() => resolveConfig({ argv: [...turn, '--turn-ttl', ttl] }), {
+      name: 'ConfigError',
+      message: `Invalid turnTtl ${ttl} (from --turn-ttl): expected 60 to 172800 seconds (2 days)`,
+    });
+  }
+  assert.equal(resolveConfig({ overrides: { turnTtl: 4 } }).turnTtl, 4);
+  assert.throws(() => resolveConfig({ overrides: { turnTtl: 172801 } }), { name: 'ConfigError', message: /turnTtl 172801 \(from turnTtl\): expected 1 to 172800/ });
+});
+
 test('credentials are what coturn use-auth-secret expects, and expire after the TTL', () => {
   const now = Date.UTC(2030, 0, 1);
   const { iceServers, ttl } = turnCredentials({ urls: ['turn:t:3478', 'turns:t:5349', 'stun:t:3478'], secret: 'S', ttl: 60 }, now);
@@ -119,7 +133,7 @@ test('GET /ice-servers is limited per address, with Retry-After, and the count i
 });
 
 test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET', { timeout: 15_000 }, async (t) => {
-  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', '--turn-ttl', '30'], {
+  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', '--turn-ttl', '60'], {
     env: { ...process.env, PORT: '', HOST: '', RTC_TURN_URL: 'turn:127.0.0.1:3478', RTC_TURN_SECRET: 'from-env' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -135,6 +149,6 @@ test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET', { timeout: 15_000 }, asyn
   assert.doesNotMatch(stdout, /from-env/, 'the secret is never printed');
   const url = /listening on (\S+)/.exec(stdout)?.[1];
   const body = await (await fetch(`${url}/ice-servers`)).json();
-  assert.equal(body.ttl, 30);
+  assert.equal(body.ttl, 60);
   assert.ok(coturnAccepts('from-env', body.iceServers[0]));
 });
