@@ -34,6 +34,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {string | undefined} turnSecret coturn's `static-auth-secret`, which signs the credentials.
  * @property {number} turnTtl Seconds the credentials from `GET /ice-servers` stay valid: 60 to
  *   172800 (2 days) from `--turn-ttl`, 1 to 172800 here.
+ * @property {string[]} turnOrigins Origins of the pages that `GET /ice-servers` answers
+ *   (`https://app.example.com`); empty answers any page.
  * @property {number} iceServersPerMinute Most `GET /ice-servers` requests per minute from one address.
  * @property {string | undefined} redisUrl Redis shared with other instances (server/cluster.js):
  *   `redis://[user:password@]host:port[/db]` or `rediss://…`; undefined runs alone.
@@ -70,6 +72,7 @@ export const defaultConfig = Object.freeze({
   stateFile: undefined,
   turnUrls: Object.freeze([]),
   turnSecret: undefined,
+  turnOrigins: Object.freeze([]),
   // Long enough that a page refreshes rarely (at half of it), short enough that a leaked
   // credential soon expires.
   turnTtl: 6 * 60 * 60,
@@ -104,6 +107,8 @@ TURN credentials at GET /ice-servers (docs/hosting.md):
   --turn-secret S   coturn's static-auth-secret (env RTC_TURN_SECRET, which other users of the
                     machine cannot read in the process list)
   --turn-ttl S      seconds the credentials stay valid, ${MIN_TURN_TTL} to ${MAX_TURN_TTL} (2 days) [${defaultConfig.turnTtl}]
+  --turn-origin O   answer only pages on this origin, e.g. https://app.example.com; repeat it or
+                    separate origins with commas (default: pages on any origin)
 
 Limits (defaults in brackets):
   --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
@@ -142,6 +147,7 @@ const CONFIG_FLAGS = /** @type {const} */ ({
   'turn-url': 'turnUrls',
   'turn-secret': 'turnSecret',
   'turn-ttl': 'turnTtl',
+  'turn-origin': 'turnOrigins',
   redis: 'redisUrl',
 });
 
@@ -197,6 +203,7 @@ export function parseFlags(argv) {
         'turn-url': { type: 'string', multiple: true },
         'turn-secret': { type: 'string' },
         'turn-ttl': { type: 'string' },
+        'turn-origin': { type: 'string', multiple: true },
         redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'build-if-stale': { type: 'boolean' },
@@ -318,6 +325,7 @@ function validate(config, source) {
   if (turnUrls.length === 0 && config.turnSecret !== undefined) {
     throw new ConfigError(`A TURN secret given${from('turnSecret')} without a URL: set --turn-url or RTC_TURN_URL`);
   }
+  const turnOrigins = checkTurnOrigins(config.turnOrigins, from('turnOrigins'));
   if (config.redisUrl !== undefined) checkRedisUrl(config.redisUrl, from('redisUrl'));
   for (const name of /** @type {const} */ (['distDir', 'demoDir'])) {
     if (typeof config[name] !== 'string' || config[name] === '') {
@@ -329,6 +337,7 @@ function validate(config, source) {
     ...integers,
     port,
     turnUrls,
+    turnOrigins,
     stateFile: config.stateFile === undefined ? undefined : path.resolve(config.stateFile),
     allowDiscovery: Boolean(config.allowDiscovery),
     proxied: Boolean(config.proxied),
@@ -344,10 +353,7 @@ function validate(config, source) {
  * @returns {string[]}
  */
 function checkTurnUrls(given, from) {
-  const list = (Array.isArray(given) ? given : [given])
-    .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
-    .map((item) => (typeof item === 'string' ? item.trim() : item))
-    .filter((item) => item !== '');
+  const list = listOf(given);
   for (const url of list) {
     // turn:host[:port][?transport=udp|tcp], as RTCIceServer takes them.
     if (typeof url !== 'string' || url.length > 256 || !/^(turns?|stuns?):[^\s/?#,]+(\?transport=(udp|tcp))?$/i.test(url)) {
@@ -357,6 +363,42 @@ function checkTurnUrls(given, from) {
     }
   }
   return list;
+}
+
+/**
+ * Page origins from repeated flags, comma-separated strings or an array, each as a browser
+ * sends it in `Origin` (scheme, host in lower case, port unless the default).
+ * @param {unknown} given
+ * @param {string} from
+ * @returns {string[]}
+ */
+function checkTurnOrigins(given, from) {
+  return listOf(given).map((origin) => {
+    /** @type {URL | undefined} */
+    let url;
+    try {
+      if (typeof origin === 'string' && origin.length <= 256) url = new URL(origin);
+    } catch {
+      // Not a URL: refused below.
+    }
+    const bare = url && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+    if (!url || !bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new ConfigError(`Invalid TURN origin ${JSON.stringify(origin)}${from}: expected a page's origin, such as https://app.example.com (no path)`);
+    }
+    return url.origin;
+  });
+}
+
+/**
+ * The items of a list given as repeated flags, comma-separated strings or an array; strings trimmed.
+ * @param {unknown} given
+ * @returns {unknown[]}
+ */
+function listOf(given) {
+  return (Array.isArray(given) ? given : [given])
+    .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
+    .map((item) => (typeof item === 'string' ? item.trim() : item))
+    .filter((item) => item !== '');
 }
 
 /**

@@ -70,16 +70,37 @@ export class RequestLimit {
 /**
  * The route's handler. Without TURN URLs it answers an empty list (200, not 404), so that the
  * elements' fetch succeeds quietly and they connect directly.
+ *
+ * With `turnOrigins`, a request from a page on another origin is answered only when the browser
+ * names a listed one in `Origin` (the answer names it back), else 403. A request without
+ * `Origin` is answered: a browser leaves it out of a page's requests to its own origin, and
+ * another site's page cannot read an answer without CORS, which needs it. A client outside a
+ * browser can send any `Origin`: the list keeps other sites from using the relay through their
+ * visitors' browsers, not a determined client (coturn's quotas bound that).
  * @param {Readonly<import('./config.js').RtcServerConfig>} config
  * @returns {import('express').RequestHandler}
  */
 export function iceServersHandler(config) {
   const limit = new RequestLimit({ perMinute: config.iceServersPerMinute });
   const turn = { urls: config.turnUrls, secret: config.turnSecret ?? '', ttl: config.turnTtl };
+  const origins = config.turnOrigins.length ? new Set(config.turnOrigins) : undefined;
   return (req, res) => {
-    // Any page may embed the elements, which fetch this cross-origin; no cookies are read. A
-    // cross-origin page sees Retry-After only when it is exposed.
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After', 'Cache-Control': 'no-store' });
+    // A cross-origin page sees Retry-After only when it is exposed.
+    res.set({ 'Cache-Control': 'no-store', 'Access-Control-Expose-Headers': 'Retry-After' });
+    const origin = req.get('Origin');
+    if (!origins) {
+      // Any page may embed the elements, which fetch this cross-origin; no cookies are read.
+      res.set('Access-Control-Allow-Origin', '*');
+    } else if (origin !== undefined) {
+      // The page may read the answer, a refusal too, so that it can say why.
+      res.vary('Origin').set('Access-Control-Allow-Origin', origin);
+      if (!origins.has(origin)) {
+        res.status(403).type('text/plain; charset=utf-8').send('Pages on this origin get no TURN credentials here\n');
+        return;
+      }
+    } else {
+      res.vary('Origin');
+    }
     const wait = limit.take(clientAddress(req, config.proxied));
     if (wait) {
       res.set('Retry-After', String(wait)).status(429).type('text/plain; charset=utf-8').send('Too many requests\n');

@@ -96,6 +96,49 @@ test('GET /ice-servers answers any origin, uncached, with fresh credentials', as
   assert.ok(expiry >= Math.floor(before / 1000) + 120 && expiry <= Math.ceil(Date.now() / 1000) + 120);
 });
 
+test('--turn-origin lists the page origins GET /ice-servers answers, as browsers send them', () => {
+  const turn = ['--turn-url', 'turn:a', '--turn-secret', 'x'];
+  assert.deepEqual(
+    resolveConfig({ argv: [...turn, '--turn-origin', 'https://App.example:443/, http://localhost:8080', '--turn-origin', 'https://b.example'] }).turnOrigins,
+    ['https://app.example', 'http://localhost:8080', 'https://b.example'],
+  );
+  assert.deepEqual(resolveConfig().turnOrigins, []);
+  for (const origin of ['https://a.example/page', 'app.example', 'ftp://a.example', 'https://user@a.example', 'https://a.example/?x=1', 'null', '*']) {
+    assert.throws(() => resolveConfig({ argv: [...turn, '--turn-origin', origin] }), {
+      name: 'ConfigError',
+      message: `Invalid TURN origin ${JSON.stringify(origin)} (from --turn-origin): expected a page's origin, such as https://app.example.com (no path)`,
+    });
+  }
+});
+
+test('with --turn-origin, GET /ice-servers answers only pages on those origins, and names the origin back', async (t) => {
+  const url = await startServer(t, { turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'S', turnOrigins: ['https://app.example', 'http://localhost:8080'] });
+  const ask = (/** @type {Record<string, string>} */ headers) => fetch(`${url}/ice-servers`, { headers });
+
+  for (const origin of ['https://app.example', 'http://localhost:8080']) {
+    const response = await ask({ Origin: origin });
+    assert.equal(response.status, 200, origin);
+    assert.equal(response.headers.get('access-control-allow-origin'), origin);
+    assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.ok(coturnAccepts('S', (await response.json()).iceServers[0]));
+  }
+  for (const origin of ['https://elsewhere.example', 'https://app.example.evil.example', 'http://app.example', 'null']) {
+    const response = await ask({ Origin: origin });
+    assert.equal(response.status, 403, origin);
+    // The page may read why; it gets nothing else.
+    assert.equal(response.headers.get('access-control-allow-origin'), origin);
+    assert.match(response.headers.get('vary') ?? '', /\bOrigin\b/);
+    assert.equal(await response.text(), 'Pages on this origin get no TURN credentials here\n');
+  }
+  // A page on the server's own origin: browsers send no Origin with its GET.
+  const own = await ask({});
+  assert.equal(own.status, 200);
+  assert.equal(own.headers.get('access-control-allow-origin'), null);
+  assert.match(own.headers.get('vary') ?? '', /\bOrigin\b/);
+  assert.equal((await own.json()).iceServers.length, 1);
+});
+
 test('without TURN URLs, GET /ice-servers answers an empty list', async (t) => {
   const url = await startServer(t, {});
   const response = await fetch(`${url}/ice-servers`);
