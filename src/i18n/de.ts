@@ -89,6 +89,8 @@ export default (f: Format): Strings => ({
   tileFullscreen: (name) => `${name} im Vollbild zeigen`,
   pictureInPicture: (name) => `${name} in einem schwebenden Fenster zeigen`,
   youreMuted: 'Sie sind stummgeschaltet. Drücken Sie „Stummschaltung aufheben“, um gehört zu werden.',
+  startPlayback: 'Ton und Bild abspielen',
+  playbackBlocked: 'Der Browser hält Ton und Bild der anderen zurück, bis Sie „Ton und Bild abspielen“ drücken.',
   qualityGood: 'Gute Verbindung',
   qualityWeak: 'Schwache Verbindung',
   qualityBad: 'Schlechte Verbindung',

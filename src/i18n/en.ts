@@ -97,6 +97,8 @@ export const en = (f: Format) => ({
   tileFullscreen: (name: string) => `Show ${name} full screen`,
   pictureInPicture: (name: string) => `Show ${name} in a floating window`,
   youreMuted: "You're muted. Press Unmute to be heard.",
+  startPlayback: 'Play sound and video',
+  playbackBlocked: "The browser holds back the others' sound and video until you press Play sound and video.",
   qualityGood: 'Good connection',
   qualityWeak: 'Weak connection',
   qualityBad: 'Bad connection',

@@ -90,6 +90,8 @@ export default (f: Format): Strings => ({
   tileFullscreen: (name) => `Afficher ${name} en plein écran`,
   pictureInPicture: (name) => `Afficher ${name} dans une fenêtre flottante`,
   youreMuted: 'Votre micro est coupé. Appuyez sur « Réactiver le micro » pour être entendu·e.',
+  startPlayback: 'Lire le son et la vidéo',
+  playbackBlocked: 'Le navigateur retient le son et la vidéo des autres jusqu’à ce que vous appuyiez sur « Lire le son et la vidéo ».',
   qualityGood: 'Bonne connexion',
   qualityWeak: 'Connexion faible',
   qualityBad: 'Mauvaise connexion',

@@ -231,6 +231,55 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await bob.context.close();
   });
 
+  it("Chromium covers a Firefox camera that stops sending, though Firefox sends its last picture again once a second", async () => {
+    const room = `e2e-ff-frozen-back-${Date.now()}`;
+    const ada = await visitor(chromium, room, 'Ada');
+    const bob = await visitor(firefox, room, 'Bob');
+    await until(ada.page, seesVideoOf('Bob'), "Chromium does not see Firefox's video", 30_000);
+    await bob.page.evaluate(() => document.querySelector('rtc-call').localStream.getVideoTracks()[0].stop());
+    await until(ada.page, (s) => s.tiles.some((t) => t.name === 'Bob' && t.placeholder), 'frozen video: no placeholder', 5_000);
+    await ada.context.close();
+    await bob.context.close();
+  });
+
+  // Firefox plays sound on its own only after a press, or while it captures a device. A page that
+  // joins by itself with no device allowed shows a button that plays the others. The page reports
+  // through its console: puppeteer's evaluate() in Firefox counts as a press.
+  it('a Firefox visitor who joins on their own with no device allowed gets a button that plays the others', async () => {
+    const blocked = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: firefoxPath,
+      headless: true,
+      extraPrefsFirefox: { ...firefoxPrefs, 'media.navigator.permission.disabled': false, 'permissions.default.camera': 2, 'permissions.default.microphone': 2 },
+    });
+    try {
+      const room = `e2e-ff-autoplay-${Date.now()}`;
+      const ada = await visitor(chromium, room, 'Ada');
+      const page = await (await blocked.createBrowserContext()).newPage();
+      let state = {};
+      page.on('console', (m) => m.text().startsWith('STATE ') && (state = JSON.parse(m.text().slice(6))));
+      await page.evaluateOnNewDocument(() =>
+        setInterval(() => {
+          const root = document.querySelector('rtc-call')?.shadowRoot;
+          const video = root?.querySelector('video[part~="remote-video"]');
+          console.info(`STATE ${JSON.stringify({ phase: root?.host.phase, button: !!root?.querySelector('[part~="play-button"]'), playing: !!video && !video.paused && video.currentTime > 0 })}`);
+        }, 250),
+      );
+      await page.goto(hostUrl(room, 'Bob'));
+      const wait = async (check, what, timeout = 20_000) => {
+        for (const end = Date.now() + timeout; !check(state); await new Promise((r) => setTimeout(r, 100))) {
+          if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(state)}`);
+        }
+      };
+      await wait((s) => s.phase === 'in-call' && s.button && !s.playing, 'no button while the browser holds the others back');
+      await page.click('rtc-call >>> [part~="play-button"]');
+      await wait((s) => s.playing && !s.button, "pressing it does not play Ada's video");
+      await ada.context.close();
+    } finally {
+      await blocked.close();
+    }
+  });
+
   /** Runs in the page: what the chat shows, and the files it received (name, size and SHA-256). */
   function chatState() {
     const chat = document.querySelector('rtc-chat');

@@ -25,6 +25,7 @@ import { pressShortcut } from './keyboard.js';
 import { Lobby } from './lobby.js';
 import { Notices } from '../notices.js';
 import { renderError, renderNotices } from './notice-panels.js';
+import { Playback } from './playback.js';
 import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 import { SpeakerCues } from './speaker-cues.js';
@@ -90,11 +91,12 @@ export type CallTheme = 'light' | 'dark';
  * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`.
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
+ * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).
  * @csspart controls - The button bar.
  * @csspart settings - The panel of device pickers opened by `settings-button`.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`, `play-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -241,6 +243,7 @@ export class RtcCall extends RoomElement {
     this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
   );
   private readonly stage = new StageState(this, () => this.announce(this.t.copied));
+  private readonly playback = new Playback(this, () => this.announce(this.t.playbackBlocked));
   /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
   private failedSetting: { field?: string; value: string } = { value: '' };
   private readonly joins = new JoinAttempt();
@@ -674,6 +677,7 @@ export class RtcCall extends RoomElement {
       state: this.stage,
       cues: this.cues,
       quality: this.quality.shown,
+      playback: this.playback,
     };
   }
 }

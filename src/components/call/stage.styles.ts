@@ -207,6 +207,13 @@ export const stageStyles = css`
     color: var(--_notice-fg);
     transform: translateX(-50%);
   }
+  .play-button {
+    position: absolute;
+    top: 50%;
+    left: 50%;
+    z-index: 2;
+    transform: translate(-50%, -50%);
+  }
   .settings {
     display: flex;
     flex: none;

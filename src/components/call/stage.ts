@@ -39,9 +39,11 @@ export interface StageView {
   cues: { readonly speaker: string | null; readonly lastSpeaker: string | null; readonly mutedHint: boolean };
   /** Each remote tile's connection quality (QualitySigns). */
   quality: ReadonlyMap<string, Quality>;
+  /** Whether the browser holds the others' sound and video back until a press, and the press (Playback). */
+  playback: { readonly blocked: boolean; start(): void };
 }
 
-/** The stage: every tile, placed by the grid or the speaker layout, and "You're muted". */
+/** The stage: every tile, placed by the grid or the speaker layout, "You're muted", and the button that plays what the browser held back. */
 export function renderStage(v: StageView) {
   const tiles = tilesOf(v);
   const rects = v.state.box.width > 0 ? layout(v, tiles) : [];
@@ -55,6 +57,9 @@ export function renderStage(v: StageView) {
       )}
     </ul>
     ${v.cues.mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${v.t.youreMuted}</p>` : nothing}
+    ${v.playback.blocked
+      ? html`<button part="button play-button" class="primary play-button" @click=${() => v.playback.start()}>${icon('sound')}<span>${v.t.startPlayback}</span></button>`
+      : nothing}
   </div>`;
 }
 
