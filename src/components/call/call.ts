@@ -251,6 +251,8 @@ export class RtcCall extends RoomElement {
   private ending: Promise<void> | null = null;
   /** The people whose tile says "Reconnecting…", as read out. */
   private readonly reconnecting = new Set<string>();
+  /** Counts the page's leave() calls: a move to another room started before one does not join. */
+  private leaves = 0;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
   private generation = 0;
   /** The room the call under way was joining, for its events before the session has it (a move to another room while joining). */
@@ -328,8 +330,10 @@ export class RtcCall extends RoomElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Moving to another room (or server) while in a call: leave, then join the new one.
     // Not for an element no longer on the page (removed just after the change): its call ends there.
+    // Nor once the page called leave(), before the change or while its leave goes on.
     if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
-      void this.endCall('user').then(() => void (this.isConnected && this.join().catch(() => {})));
+      const leaves = this.leaves;
+      void this.endCall('user').then(() => void (this.isConnected && leaves === this.leaves && this.join().catch(() => {})));
     }
     // Switched off during the call: what they would control stops, as its button goes.
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
@@ -363,6 +367,13 @@ export class RtcCall extends RoomElement {
    * on audio-only or receive-only and says so.
    */
   join(): Promise<void> {
+    // Off the page, nothing would ever end the call (the element's removal does): refused.
+    if (!this.isConnected) return Promise.reject(new DOMException('<rtc-call> is not on the page: add it to the page, then join.', 'InvalidStateError'));
+    // Joined again while the last call's goodbyes still go out: once they went, unless the page left again meanwhile.
+    if (this.ending) {
+      const leaves = this.leaves;
+      return this.ending.then(() => (leaves === this.leaves ? this.join() : undefined));
+    }
     if (this._phase === 'in-call') return Promise.resolve();
     return this.joins.of(this.generation, () => {
       // Focus follows the visitor who pressed Join (not a page that calls join()): to Mute.
@@ -375,6 +386,7 @@ export class RtcCall extends RoomElement {
 
   /** Leaves the room, stops the camera and microphone, and closes every connection. */
   async leave(): Promise<void> {
+    this.leaves++;
     const focused = this.hasFocus();
     await this.endCall('user');
     if (focused) await this.focusFirst();
@@ -519,9 +531,11 @@ export class RtcCall extends RoomElement {
     if (generation !== this.generation) return;
     if (this.controller.holdsBeacon) this.firstRender.release(); // alone in the room: nothing to wait for
     this._phase = 'in-call';
-    // Switched off (the lobby's choice, or the page's toggle) after the devices were asked for.
-    if (this._cam && !this.lobby.joinCam) void this.toggleCamera(false);
+    // Switched (the lobby's choice, the page's toggle or audio-only) after the devices were asked for.
+    if (this._cam && (!this.lobby.joinCam || this.audioOnly)) void this.toggleCamera(false);
+    else if (!video && this.lobby.joinCam && !this.audioOnly) void this.toggleCamera(true);
     if (this._mic && !this.lobby.joinMic) void this.toggleMicrophone(false);
+    else if (!this._mic && this.lobby.joinMic && this.devices.track('audio')) void this.toggleMicrophone(true);
     void this.devices.refresh();
     const current = () => generation === this.generation && this._phase === 'in-call';
     void this.cues.start(current);
@@ -543,6 +557,9 @@ export class RtcCall extends RoomElement {
   private async runEnd(reason: RtcLeftDetail['reason']): Promise<void> {
     const wasActive = this._phase === 'in-call' || this._phase === 'joining';
     this.generation++;
+    // Over at once for whatever the page or the visitor does next (a toggle, a move, Join); the
+    // goodbyes go out meanwhile, and rtc-left follows them.
+    if (wasActive) this._phase = 'left';
     this.devices.stop();
     this.screen.drop();
     this.lobby.close();
@@ -558,7 +575,6 @@ export class RtcCall extends RoomElement {
     this.controller.disableMedia();
     await this.controller.detach();
     if (!wasActive) return;
-    this._phase = 'left';
     this.announce(this.t.youLeft);
     this.dispatchEvent(new RtcLeftEvent({ room, reason }));
   }
