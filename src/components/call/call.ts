@@ -364,7 +364,9 @@ export class RtcCall extends RoomElement {
    * Joins the room: asks for the camera and microphone (unless the lobby's preview has them)
    * and connects to the others. Resolves when joined; rejects with the error also shown in the
    * element and sent as `rtc-error`. Missing or blocked devices do not fail the join: it goes
-   * on audio-only or receive-only and says so.
+   * on audio-only or receive-only and says so. Called while the last call's goodbyes still go
+   * out, it joins once they went; on an element that is not on the page, it rejects with an
+   * `InvalidStateError` (nothing would end that call).
    */
   join(): Promise<void> {
     // Off the page, nothing would ever end the call (the element's removal does): refused.
