@@ -47,6 +47,26 @@ describe('<rtc-call> lobby', () => {
     localStorage.removeItem(NAME_KEY);
   });
 
+  it('offers the system default speaker where the browser lists only some outputs (Firefox), and shows it chosen', async () => {
+    const enumerate = navigator.mediaDevices.enumerateDevices;
+    navigator.mediaDevices.enumerateDevices = async () => [
+      ...(await enumerate.call(navigator.mediaDevices)).filter((d) => d.kind !== 'audiooutput'),
+      { kind: 'audiooutput', deviceId: 'usb-headset', label: 'USB Headset', groupId: 'g', toJSON: () => ({}) } as MediaDeviceInfo,
+    ];
+    try {
+      const el = await lobby();
+      await checkDevices(el);
+      await until(() => part(el, 'speaker-select').length === 1, 'no speaker picker');
+      const select = part(el, 'speaker-select')[0] as HTMLSelectElement;
+      expect([...select.options].map((o) => [o.textContent, o.selected])).to.deep.equal([
+        ['System default', true],
+        ['USB Headset', false],
+      ]);
+    } finally {
+      navigator.mediaDevices.enumerateDevices = enumerate;
+    }
+  });
+
   it('turns the camera off when the page switches to audio-only while the preview shows it', async () => {
     const el = await lobby();
     await checkDevices(el);

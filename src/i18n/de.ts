@@ -70,6 +70,7 @@ export default (f: Format): Strings => ({
   microphone: 'Mikrofon',
   camera: 'Kamera',
   speaker: 'Lautsprecher',
+  systemDefault: 'Systemstandard',
   device: (label, index) => `${label} ${f.number(index)}`,
   microphoneOn: 'Mikrofon an',
   microphoneOff: 'Mikrofon aus',

@@ -76,6 +76,7 @@ export const en = (f: Format) => ({
   microphone: 'Microphone',
   camera: 'Camera',
   speaker: 'Speaker',
+  systemDefault: 'System default',
   device: (label: string, index: number) => `${label} ${f.number(index)}`,
   microphoneOn: 'Microphone on',
   microphoneOff: 'Microphone off',

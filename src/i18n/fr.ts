@@ -71,6 +71,7 @@ export default (f: Format): Strings => ({
   microphone: 'Micro',
   camera: 'Caméra',
   speaker: 'Haut-parleur',
+  systemDefault: 'Par défaut du système',
   device: (label, index) => `${label} ${f.number(index)}`,
   microphoneOn: 'Micro activé',
   microphoneOff: 'Micro coupé',

@@ -41,12 +41,16 @@ export function deviceSelects(p: DevicePickers, lobby: boolean) {
 /** A device picker: in the lobby as soon as there is one to show, in the call from two on. */
 function deviceSelect(p: DevicePickers, kind: DeviceKind, label: string, lobby: boolean) {
   const devices = p.devices.devices.filter((d) => d.kind === kind && d.deviceId);
-  if (devices.length < (lobby ? 1 : 2)) return nothing;
-  const current = kind === 'audiooutput' ? p.devices.speaker || 'default' : p.devices.deviceOf(kind === 'audioinput' ? 'audio' : 'video');
+  // Chromium lists the system's default output as `default`; Firefox lists only some outputs,
+  // none of them the default: the picker offers it itself (an empty sink id plays there).
+  const systemDefault = kind === 'audiooutput' && !devices.some((d) => d.deviceId === 'default');
+  if (devices.length + (systemDefault ? 1 : 0) < (lobby ? 1 : 2)) return nothing;
+  const current = kind === 'audiooutput' ? p.devices.speaker || (systemDefault ? '' : 'default') : p.devices.deviceOf(kind === 'audioinput' ? 'audio' : 'video');
   const name = kind === 'audioinput' ? 'microphone-select' : kind === 'videoinput' ? 'camera-select' : 'speaker-select';
   return html`<label class="field"
     ><span>${label}</span
     ><select part="device-select ${name}" @change=${(e: Event) => p.choose(kind, (e.target as HTMLSelectElement).value)}>
+      ${systemDefault ? html`<option value="" ?selected=${current === ''}>${p.t.systemDefault}</option>` : nothing}
       ${devices.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || p.t.device(label, i + 1)}</option>`)}
     </select></label
   >`;
