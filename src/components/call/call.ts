@@ -357,7 +357,10 @@ export class RtcCall extends RoomElement {
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
       states.add(this._phase);
     }
-    for (const media of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) this.devices.applySpeaker(media);
+    // The others' videos: through the chosen speaker, and playing.
+    const remote = [...this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')];
+    for (const media of remote) this.devices.applySpeaker(media);
+    this.playback.play(remote);
   }
 
   /**

@@ -11,16 +11,20 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export class Playback implements ReactiveController {
   /** Whether the browser refused to play the others until the visitor presses something. */
   blocked = false;
+  /** The others' videos as of the last render. */
+  #videos: Iterable<HTMLVideoElement> = [];
 
   constructor(
-    private readonly host: ReactiveControllerHost & { readonly renderRoot: ParentNode },
+    private readonly host: ReactiveControllerHost,
     /** Told once when the browser refuses: the element says so. */
     private readonly refused: () => void,
   ) {
     host.addController(this);
   }
 
-  hostUpdated(): void {
+  /** After each render: plays the others' videos (`videos`) that are paused, unless the browser refused until a press. */
+  play(videos: Iterable<HTMLVideoElement>): void {
+    this.#videos = videos;
     if (!this.blocked) this.#playAll();
   }
 
@@ -38,7 +42,7 @@ export class Playback implements ReactiveController {
   };
 
   #playAll(): void {
-    for (const video of this.host.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) {
+    for (const video of this.#videos) {
       if (!video.paused || !video.srcObject) continue;
       video.play().catch((error: unknown) => {
         if ((error as DOMException)?.name !== 'NotAllowedError' || this.blocked) return;

@@ -42,12 +42,15 @@ export class ChatAnnouncements {
     this.#announcer.say(t.fileFrom(`${file.fromName}${this.tag(file.from)}`, file.name, t.fileSize(file.size)), true);
   }
 
-  /** A transfer changed: the end of this page's own, once, with how it went for each recipient. */
-  progressed(file: ChatFile, over: boolean, status: string): void {
+  /**
+   * A transfer changed: the end of this page's own, once, with how it went for each recipient
+   * (`status`, worked out only then: this runs at every step of every transfer).
+   */
+  progressed(file: ChatFile, over: boolean, status: () => string): void {
     if (!file.mine || !over || this.#told.has(file.id)) return;
     this.#told.add(file.id);
     if (this.#told.size > MAX_TOLD) this.#told.delete(this.#told.values().next().value!);
-    this.#announcer.say(`${file.name}: ${status}`, true);
+    this.#announcer.say(`${file.name}: ${status()}`, true);
   }
 
   render() {

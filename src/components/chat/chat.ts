@@ -331,7 +331,7 @@ export class RtcChat extends RoomElement {
       },
       progress: (file) => {
         this.dispatchEvent(new RtcFileProgressEvent({ file }));
-        this.#announcer.progressed(file, parts.isOver(file.state), parts.fileStatus(this.t, file));
+        this.#announcer.progressed(file, parts.isOver(file.state), () => parts.fileStatus(this.t, file));
       },
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
       problem: (type, message) => this.#notices.notice({ type, message, fatal: false }, this.#problemOf(type)),
