@@ -103,7 +103,12 @@ const ENDED: Record<TransferReason, string> = {
   error: 'failed',
 };
 
-/** A transfer's state in words, as the element shows it and errors report it. */
+/**
+ * A transfer's state in English words, for the message of the `rtc-error` a failed transfer
+ * fires. The element shows it in its own language (`fileStatus`, chat-parts.ts, with the same
+ * English in src/i18n/en.ts): the chat's chunk cannot import the first load's texts without
+ * rollup moving them, and all their imports, into the chunk.
+ */
 export function describe(f: ChatFile): string {
   if (!isOver(f.state)) return f.state === 'waiting' && f.mine ? 'Waiting for an answer…' : `${f.mine ? 'Sending' : 'Receiving'}… ${f.size ? Math.floor((f.bytes / f.size) * 100) : 0}%`;
   // A sent file: who has it, who does not and why.

@@ -9,7 +9,6 @@ import type { Strings } from '../../i18n/en.js';
 
 export { ChatRoom } from '../../chat/chat-room.js';
 export { formatBytes } from '../../chat/format.js';
-export { describe } from '../../chat/transfer.js';
 export { checkLimits } from '../../chat/limits.js';
 export { linkify } from '../../chat/linkify.js';
 export { isOver };
