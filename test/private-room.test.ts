@@ -1,9 +1,38 @@
 // Password rooms between real pages: real Chromium, a real rtc-server and a stock PeerServer on
 // 127.0.0.1. The same password meets and sees video; another password finds a room of its own.
 import { expect } from '@open-wc/testing';
+import type { Peer } from 'peerjs';
 import { rtcServer, stockServer } from './env.js';
 import { closeAll, joinAll, part, uniqueRoom, untilEveryoneSeesEveryone, until } from './helpers.js';
+import { Attacker, destroyAttackers, lowId } from './fixtures/attacker.js';
 import { RtcCall } from '../src/index.js';
+import { RoomSession, createPeer, parseServerUrl, type PeerFactory } from '../src/session/index.js';
+
+type Relayed = { type?: string; payload?: { type?: string; metadata?: Record<string, unknown> } };
+
+/**
+ * A PeerServer that rewrites what it relays to the page: `rewrite` sees every message before
+ * the page's own gate does (the gate wraps the socket's `emit`; this wraps the gate).
+ */
+function behindServer(rewrite: (message: Relayed) => void): PeerFactory {
+  return (id, options) => {
+    const peer: Peer = createPeer(id, options);
+    const socket = peer.socket as unknown as { emit: (event: string, ...args: unknown[]) => boolean };
+    const own = socket.emit;
+    let gated: typeof own | null = null;
+    Object.defineProperty(socket, 'emit', {
+      configurable: true,
+      get: () => gated ?? own,
+      set: (gate: typeof own) => {
+        gated = (event, ...args) => {
+          if (event === 'message') rewrite(args[0] as Relayed);
+          return gate.call(socket, event, ...args);
+        };
+      },
+    });
+    return peer;
+  };
+}
 
 describe('<rtc-call password>', () => {
   afterEach(closeAll);
@@ -27,6 +56,40 @@ describe('<rtc-call password>', () => {
     await until(() => part(eve.call, 'status')[0]?.textContent?.includes('same room name and password') ?? false, 'no hint for the wrong password');
     expect(eve.call.participants).to.have.length(0);
     expect(ada.call.participants.map((p) => p.name)).to.deep.equal(['Bob']);
+  });
+
+  it('takes a welcome\'s members from its sealed list only, not from fields the server adds beside it', async () => {
+    const room = uniqueRoom('private');
+    const password = 'a long shared passphrase';
+    await joinAll(room, rtcServer, ['Ada'], { password });
+    // An id the server holds itself, which it names to the newcomer as a member. Ids sort by age:
+    // this one sorts below the newcomer's, so the newcomer would dial it.
+    const ghost = await Attacker.open(rtcServer, lowId());
+    let rewritten = 0;
+    const bob = new RoomSession({
+      room,
+      password,
+      name: 'Bob',
+      server: parseServerUrl(rtcServer),
+      peerFactory: behindServer((m) => {
+        const meta = m?.payload?.metadata;
+        if (m?.type !== 'OFFER' || m.payload?.type !== 'data' || typeof meta?.sealed !== 'string' || meta.nonce === undefined) return;
+        meta.welcome = [{ id: ghost.id, name: 'Ghost', media: true }];
+        rewritten++;
+      }),
+    });
+    try {
+      await bob.join();
+      await until(() => bob.participants.length === 1, 'Bob did not link up with Ada');
+      expect(rewritten, 'welcomes the server rewrote').to.equal(1);
+      // The newcomer dials the members its welcome names as soon as it has it, before any hello.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(ghost.connections.map((c) => c.peer), 'dials of the id the server named').to.deep.equal([]);
+      expect(bob.participants.map((p) => p.name)).to.deep.equal(['Ada']);
+    } finally {
+      bob.destroy();
+      destroyAttackers();
+    }
   });
 });
 

@@ -47,14 +47,18 @@ export class PrivateRoom {
     return { proto, kind, sealed: await seal(this.key, content, signalAad(kind, from, to)) };
   }
 
-  /** Opens a sealed signal or connection metadata into the plain form; null when it does not open. */
+  /**
+   * Opens a sealed signal or connection metadata into the plain form; null when it does not open.
+   * Only what the seal covers is taken, besides a welcome's nonce, which the gate reads in the
+   * clear: the server relays the metadata and could add any other field beside the seal.
+   */
   async openSignal(what: unknown, from: string, to: string): Promise<object | null> {
     if (typeof what !== 'object' || what === null) return null;
-    const { proto, kind, sealed, ...clear } = what as Record<string, unknown>;
+    const { proto, kind, sealed, nonce } = what as Record<string, unknown>;
     if (typeof kind !== 'string') return null;
     const content = await open(this.key, sealed, signalAad(kind, from, to));
     if (typeof content !== 'object' || content === null || Array.isArray(content)) return null;
-    return { ...content, ...clear, proto, kind };
+    return { ...(nonce !== undefined && { nonce }), ...content, proto, kind };
   }
 
   /** The pair proof, as the pair links run it on each new connection of the member `self()`. */
