@@ -538,6 +538,32 @@ describe('hostile peers in a room', () => {
     await untilEveryoneSeesEveryone([ada, bob]);
   });
 
+  it('candidates that waited with an offer held a moment count towards the 100 its connection takes through the server', async () => {
+    const room = uniqueRoom('held');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const adaId = ada.call.peerId!;
+    const mallory = await Attacker.open(rtcServer);
+    const connectionId = 'dc_held';
+    const sdp = await dataOfferSdp();
+    const payload = { type: 'data', connectionId, sdp: { type: 'offer', sdp }, metadata: { proto: PROTOCOL, kind: 'mesh' }, serialization: 'raw', reliable: true, label: connectionId, browser: 'chrome' };
+    const candidate = (i: number) => mallory.raw({ type: 'CANDIDATE', dst: adaId, payload: { type: 'data', connectionId, candidate: junkCandidate(i) } });
+    // Ada has not heard of Mallory: the offer and the 31 candidates after it are held.
+    mallory.raw({ type: 'OFFER', dst: adaId, payload });
+    for (let i = 0; i < 31; i++) candidate(i);
+    await mallory.flush();
+    // Ada holds the beacon and lets Mallory in: the held offer goes to PeerJS with its candidates.
+    mallory.intro(beaconOf(room));
+    await until(() => mallory.connections.length > 0, 'Mallory was not welcomed');
+    await wait(600);
+    expect(errorTypes(ada), 'rtc-error types before the 101st candidate').to.not.include('protocol');
+    for (let i = 31; i < 101; i++) candidate(i);
+    await until(
+      () => eventsOf(ada, 'rtc-error').some((e) => e.detail.message === 'Ignored a flood of messages from Mallory.'),
+      () => `Ada took 101 candidates for one connection: ${JSON.stringify(eventsOf(ada, 'rtc-error').map((e) => e.detail.message))}`,
+      5_000,
+    );
+  });
+
   it('a linked member that says hello over and over gets at most 3 hellos back', async () => {
     const { holder, conn, others } = await malloryLinked(uniqueRoom('hellos'));
     let hellos = 0;

@@ -336,7 +336,15 @@ export class ServerLink {
         return this.host.admits(src, payload.type, payload.metadata);
       },
       deliver: (messages) => {
-        for (const [event, ...args] of messages) emit(String(event), ...args);
+        for (const [event, ...args] of messages) {
+          const { type, src, payload } = args[0] as ServerMessage;
+          // What waited with the offer counts towards its connection's handshake, as what follows it does.
+          if (type === 'ANSWER' || type === 'CANDIDATE') {
+            const conn = peer.getConnection(String(src), String(payload?.connectionId));
+            if (!conn || !this.hands(conn, type, String(src))) continue;
+          }
+          emit(String(event), ...args);
+        }
       },
     });
     return this.held;
