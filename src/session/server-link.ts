@@ -1,30 +1,19 @@
 /**
  * The PeerServer link (docs/protocol.md, "Signals" and "What the PeerServer sees"): this page's
- * member peer and, while it holds the room's beacon, the beacon peer. The only code that touches
- * PeerJS's internals (`peer.socket`, `peer._connections`) or reads its error texts.
- *
- * Every message the server relays passes a gate before PeerJS sees it. PeerJS builds an
- * RTCPeerConnection for every OFFER and keeps every CANDIDATE for a connection it does not know,
- * so a stranger could make a page build hundreds of connections or fill its memory. The gate
- * lets through only offers the session admits, candidates and answers for connections that
- * exist, and the server's own messages; the protocol's signals go to the session, never PeerJS.
+ * member peer and, while it holds the room's beacon, the beacon peer. With the gate (gate.ts),
+ * which every message the server relays passes before PeerJS sees it, the only code that
+ * touches PeerJS's internals (`peer.socket`, `peer._connections`) or reads its error texts.
  */
 import type { DataConnection, Peer, PeerError, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
-import { HeldOffers } from './held-offers.js';
-import { PROTOCOL, isFitSdp } from './protocol.js';
+import { Gate, type GateHost, type PeerRole, socketOf } from './gate.js';
+import { PROTOCOL } from './protocol.js';
 import { type PeerFactory, SessionError, Timers } from './types.js';
 
-export type PeerRole = 'member' | 'beacon';
+export type { PeerRole };
 
-export interface ServerLinkHost {
-  /** A protocol signal reached this page's member id or the beacon id it holds. */
-  signal(to: PeerRole, from: string, what: unknown): void;
-  /**
-   * Whether a PeerJS offer from `from` may build a peer connection on the member peer; 'later'
-   * when `from` is not known yet (the offer is held a moment: held-offers.ts).
-   */
-  admits(from: string, kind: 'data' | 'media', metadata: unknown): boolean | 'later';
+/** What the gate asks (signals, admission, floods), and what becomes of the peers and their connections. */
+export interface ServerLinkHost extends GateHost {
   /** A mesh connection offered by `conn.peer`, admitted by the gate. */
   connection(conn: DataConnection): void;
   /** The server says `id` is not connected (it expired a dial or a signal to it). */
@@ -35,55 +24,17 @@ export interface ServerLinkHost {
   beaconLost(): void;
   /** Whether this page takes part in the call: its connections then come with room for audio and video. */
   media(): boolean;
-  /** `from` sent more candidates for one connection than its handshake takes; the rest were dropped. */
-  flooded(from: string): void;
 }
 
 /** The server gave the id to someone else. */
 export class IdTakenError extends Error {}
 
-/** The largest signal accepted, in characters of its JSON (an intro or a refusal is far smaller; sealed ones are padded). */
-const MAX_SIGNAL = 32 * 1024;
-
-/**
- * What the gate hands PeerJS for one connection that exists, at most: its handshake takes one
- * answer (none when the connection was offered to this page) and a candidate per address,
- * transport and server. After it, the pair negotiates over its own link (negotiation.ts, which
- * has its own bounds); more is a flood, and a browser slows with every remote candidate it pairs.
- */
-const HANDSHAKE: Record<'ANSWER' | 'CANDIDATE', number> = { ANSWER: 1, CANDIDATE: 100 };
-
-interface ServerMessage {
-  type?: unknown;
-  src?: unknown;
-  payload?: OfferPayload | null;
-}
-
-type OfferPayload = { type?: unknown; metadata?: unknown; connectionId?: unknown; sdp?: unknown; candidate?: unknown; serialization?: unknown };
-
-/**
- * An offer of a kind the session judges: a PeerJS media call (refused, but an older version's
- * says so), or a data connection in the one serialization the room speaks. PeerJS builds the
- * connection's serializer from that field as it is: an unknown one throws in its socket
- * handler, and the others fail on every frame.
- */
-function isOurKind(payload: OfferPayload): payload is OfferPayload & { type: 'data' | 'media' } {
-  return payload.type === 'media' || (payload.type === 'data' && payload.serialization === 'raw');
-}
-
-interface GatedSocket {
-  emit(event: string, ...args: unknown[]): boolean;
-  send(message: object): void;
-}
-
 export class ServerLink {
   private member: Peer | null = null;
   private beacon: Peer | null = null;
   private readonly timers = new Timers();
-  /** Offers to the member peer from ids not known yet. */
-  private held: HeldOffers | null = null;
-  /** Answers and candidates handed to PeerJS, per connection. */
-  private readonly handed = new WeakMap<object, Record<'ANSWER' | 'CANDIDATE', number>>();
+  /** The member peer's gate, which holds offers from ids not known yet. */
+  private gate: Gate | null = null;
   /** Peers still opening, each by the way to give it up (destroy() does, so none opens after it). */
   private readonly opening = new Set<() => void>();
 
@@ -233,7 +184,7 @@ export class ServerLink {
   destroy(): void {
     for (const abandon of [...this.opening]) abandon();
     this.timers.clear();
-    this.held?.clear();
+    this.gate?.clear();
     this.dropBeacon();
     const member = this.member;
     this.member = null;
@@ -250,7 +201,12 @@ export class ServerLink {
         reject(new SessionError('browser-incompatible', `This browser cannot make calls: ${(err as Error).message}`));
         return;
       }
-      this.gate(peer, role);
+      const gate = new Gate(this.host, peer, role);
+      if (role === 'member') {
+        // The last member peer's held offers are dropped.
+        this.gate?.clear();
+        this.gate = gate;
+      }
       const fail = (error: Error) => {
         this.opening.delete(abandon);
         this.timers.cancel(timer);
@@ -275,79 +231,6 @@ export class ServerLink {
       peer.on('open', onOpen);
       peer.on('error', onError);
     });
-  }
-
-  /** Puts the gate between the server's socket and PeerJS (see the file's comment). */
-  private gate(peer: Peer, role: PeerRole): void {
-    const socket = socketOf(peer);
-    const emit = socket.emit.bind(socket);
-    const held = role === 'member' ? this.holdFor(peer, emit) : null;
-    socket.emit = (event: string, ...args: unknown[]) => {
-      if (event !== 'message') return emit(event, ...args);
-      const message = args[0] as ServerMessage | null;
-      const src = message?.src;
-      const payload = message?.payload;
-      const type = message?.type;
-      if (type !== 'OFFER' && type !== 'ANSWER' && type !== 'CANDIDATE') {
-        // The server's own messages: OPEN, ERROR, ID-TAKEN, EXPIRE, LEAVE, HEARTBEAT.
-        return emit(event, ...args);
-      }
-      if (typeof src !== 'string' || !payload || typeof payload !== 'object') return false;
-      const connectionId = String(payload.connectionId);
-      const conn = peer.getConnection(src, connectionId);
-      if (type !== 'OFFER') {
-        if (conn) return this.hands(conn, type, src) && emit(event, ...args);
-        // Never stored for later, unless it follows an offer held a moment.
-        held?.follow(src, connectionId, [event, ...args], () => holdSize(payload));
-        return false;
-      }
-      // Signals of another version reach the session too, which tells the page's user.
-      if (payload.type === PROTOCOL || (typeof payload.type === 'string' && payload.type.startsWith('rtc-room/'))) {
-        if (signalSize(payload.metadata) <= MAX_SIGNAL) this.host.signal(role, src, payload.metadata);
-        return false;
-      }
-      // An offer for a connection that exists would make PeerJS close it.
-      if (role === 'beacon' || conn || !isOurKind(payload)) return false;
-      // An offer with hundreds of media sections would have PeerJS's connection build a
-      // transceiver for each, whoever sent it.
-      if (!isFitSdp(sdpOf(payload))) return false;
-      const verdict = this.host.admits(src, payload.type, payload.metadata);
-      if (verdict === 'later') held?.offer(src, connectionId, [event, ...args], holdSize(payload));
-      return verdict === true && emit(event, ...args);
-    };
-  }
-
-  /** Whether an answer or a candidate from `src` for `conn` is still within its handshake. */
-  private hands(conn: object, type: 'ANSWER' | 'CANDIDATE', src: string): boolean {
-    let handed = this.handed.get(conn);
-    if (!handed) this.handed.set(conn, (handed = { ANSWER: 0, CANDIDATE: 0 }));
-    if (++handed[type] <= HANDSHAKE[type]) return true;
-    if (type === 'CANDIDATE' && handed[type] === HANDSHAKE[type] + 1) this.host.flooded(src);
-    return false;
-  }
-
-  /** The held offers of a new member peer (the last one's are dropped): let through as the gate would, once admitted. */
-  private holdFor(peer: Peer, emit: GatedSocket['emit']): HeldOffers {
-    this.held?.clear();
-    this.held = new HeldOffers({
-      admits: (src, [, message]) => {
-        const payload = (message as ServerMessage).payload;
-        if (peer.destroyed || !payload || !isOurKind(payload) || peer.getConnection(src, String(payload.connectionId))) return false;
-        return this.host.admits(src, payload.type, payload.metadata);
-      },
-      deliver: (messages) => {
-        for (const [event, ...args] of messages) {
-          const { type, src, payload } = args[0] as ServerMessage;
-          // What waited with the offer counts towards its connection's handshake, as what follows it does.
-          if (type === 'ANSWER' || type === 'CANDIDATE') {
-            const conn = peer.getConnection(String(src), String(payload?.connectionId));
-            if (!conn || !this.hands(conn, type, String(src))) continue;
-          }
-          emit(String(event), ...args);
-        }
-      },
-    });
-    return this.held;
   }
 
   private openError(err: PeerError<string>): Error {
@@ -406,32 +289,8 @@ function answerWithMedia(pc: RTCPeerConnection | undefined): void {
   });
 }
 
-/** PeerJS's link to the server: typed in its public .d.ts, documented as internal. */
-function socketOf(peer: Peer): GatedSocket {
-  return peer.socket as unknown as GatedSocket;
-}
-
 /** PeerJS's connections by the id at the other end (`_connections`, private): null where it has none. */
 function connectionsOf(peer: Peer): Map<string, unknown> | null {
   const lists = (peer as unknown as { _connections?: unknown })._connections;
   return lists instanceof Map ? lists : null;
-}
-
-/** The description text of an OFFER or ANSWER (PeerJS sends `{ sdp: { type, sdp } }`), unchecked. */
-function sdpOf(payload: { sdp?: unknown }): unknown {
-  return (payload.sdp as { sdp?: unknown } | undefined)?.sdp;
-}
-
-/** The size of a message to hold: read only when its SDP or candidate is small, so that a stranger's huge one costs nothing. */
-function holdSize(payload: { sdp?: unknown; candidate?: unknown }): number {
-  const text = sdpOf(payload) ?? (payload.candidate as { candidate?: unknown } | undefined)?.candidate;
-  return typeof text === 'string' && text.length <= MAX_SIGNAL ? signalSize(payload) : Infinity;
-}
-
-function signalSize(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return Infinity;
-  }
 }

@@ -3,7 +3,7 @@
  * sealed in a private room ("Private rooms"): questions and refusals, a pair's negotiation while
  * its own path is broken, and the welcome in the holder's first connection's metadata. Outgoing
  * ones are sealed here; incoming ones are opened, checked and handed to the part they are for.
- * The server link carries them and keeps them from PeerJS (server-link.ts, the gate).
+ * The server link carries them and keeps them from PeerJS (server-link.ts, gate.ts).
  */
 import { type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, PROTOCOL, metadata, otherVersion, parseNegotiation, parseWelcome } from './protocol.js';
 import { Serial } from './serial.js';
