@@ -326,11 +326,13 @@ export class Membership {
    */
   remove(id: string, reason: LeaveReason): void {
     const last = this.roster.isLinked(id) ? this.shown.of(id) : null;
+    const namesakes = this.shown.namesakes(id);
+    // Out of the roster first: its link closed and its tracks taken off, a member that timed out
+    // would otherwise be told as connected, without its media, on its way out.
+    this.roster.remove(id, reason === 'timeout' ? clock() + this.host.keepOut() : undefined);
     this.host.links.close(id);
     this.host.media.detach(id);
     this.states.forget(id);
-    const namesakes = this.shown.namesakes(id);
-    this.roster.remove(id, reason === 'timeout' ? clock() + this.host.keepOut() : undefined);
     this.shown.changed(id);
     this.remark(namesakes, id);
     this.host.reports.forget(id);

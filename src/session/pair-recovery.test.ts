@@ -2,7 +2,7 @@
 // fails or goes silent, a hello lost on the way, connections slow to open. Each test says what a
 // person in the room would notice: who is shown, as connected or reconnecting.
 import { expect } from '@open-wc/testing';
-import { FakeNetwork } from '../../test/fakes/peerjs.js';
+import { FakeNetwork, fakeCamera } from '../../test/fakes/peerjs.js';
 import { loggedSessions, openLinks, shown } from '../../test/fixtures/logged-sessions.js';
 import { until } from '../../test/helpers.js';
 import type { SessionTiming } from './room-session.js';
@@ -173,6 +173,26 @@ describe("RoomSession recovery of a pair's path over a fake PeerServer", () => {
     await until(() => a.s.participants.length === 0 && b.s.participants.length === 0, () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
     expect(a.log).to.deep.equal(['joined B', 'left B timeout']);
     expect(b.log).to.deep.equal(['joined A', 'left A timeout']);
+  });
+
+  it('never shows a member that went silent as connected again on its way out', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'A', { silence: 600 });
+    const b = make(net, 'B', { silence: 600 });
+    for (const x of [a, b]) x.s.enableMedia(fakeCamera());
+    await a.s.join();
+    await b.s.join();
+    await until(() => !!a.s.participants[0]?.stream?.getTracks().length, () => `A: ${shown(a.s)}, no media from B`);
+    // What A's page is told of B, in order: each update's connection, then the departure.
+    const told: string[] = [];
+    a.s.on('participant-updated', (p) => told.push(p.connection));
+    a.s.on('participant-left', (_p, reason) => told.push(`left ${reason}`));
+    net.failingDials = 1_000;
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => told.includes('left timeout'), () => `A was told ${told}`);
+    const last = told.indexOf('reconnecting');
+    expect(last, 'B shown as reconnecting').to.be.at.least(0);
+    expect(told.slice(last), 'B is not said to be back before it is gone').not.to.include('connected');
   });
 
   it('lets a member whose path broke go after the deadline, though the wall clock was set back an hour meanwhile', async () => {
