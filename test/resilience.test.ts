@@ -254,11 +254,19 @@ describe('calls that survive what breaks calls', () => {
       this.timeout(60_000);
       const [ada, bob] = await joinAll(uniqueRoom('silent'), rtcServer, ['Ada', 'Bob']);
       await untilEveryoneSeesEveryone([ada, bob]);
+      const live = ada.call.shadowRoot!.querySelector('[aria-live="polite"]')!;
+      const said: string[] = [];
+      const observer = new MutationObserver(() => said.push(live.textContent!.trim()));
+      observer.observe(live, { childList: true, subtree: true, characterData: true });
       await executeServerCommand('loopback-udp', { action: 'drop' });
       const start = performance.now();
       await until(() => remoteNames(ada.call).length === 0, 'the silent peer was not removed', 30_000);
       expect(performance.now() - start).to.be.below(30_000);
       expect(eventsOf(ada, 'rtc-participant-left').map((e) => e.detail.reason)).to.deep.equal(['timeout']);
+      // Ada's screen reader hears that the connection was lost, not that Bob chose to leave.
+      await until(() => said.some((t) => t.includes('Bob left (connection lost)')), () => `said: ${JSON.stringify(said)}`, 5_000);
+      expect(said.join(' '), 'never said to be back').not.to.include('restored');
+      observer.disconnect();
     });
   });
 });

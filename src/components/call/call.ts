@@ -194,7 +194,8 @@ export class RtcCall extends RoomElement {
       },
       participantLeft: (participant, reason) => {
         this.reconnecting.delete(participant.id);
-        this.announce(this.t.left(shownName(participant)));
+        // As the chat says it: only a goodbye is leaving; a link that went silent or closed was lost.
+        this.announce((reason === 'left' ? this.t.left : this.t.leftLost)(shownName(participant)));
         if (this.stage.pinned === participant.id) this.stage.pin(null);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
