@@ -171,3 +171,31 @@ describe('call layout: four people on a phone, in a box, on a wide screen', () =
     expect(ada.call.getBoundingClientRect().height).to.equal(inCall);
   });
 });
+
+describe('call layout: a phone on its side', () => {
+  afterEach(closeAll);
+
+  it('fits a page less than 360 px high that gives it the whole height, in the lobby and in the call', async function () {
+    this.timeout(60_000);
+    const [ada] = await joinAll(uniqueRoom('landscape'), rtcServer, ['Ada']);
+    const join = () => part(ada.call, 'join-button')[0];
+    for (const [w, h] of [
+      [568, 320],
+      [740, 300],
+    ] as const) {
+      const label = `a ${w} × ${h} page`;
+      await resize(ada, w, h, true);
+      expect(Math.round(ada.call.getBoundingClientRect().height), `${label}: the element's height`).to.equal(h);
+      expect(spills(ada), label).to.deep.equal([]);
+      await ada.call.leave();
+      await until(() => !!join(), 'no Join button after leaving');
+      const r = join().getBoundingClientRect();
+      expect(r.bottom, `${label}: the Join button is on the screen`).to.be.at.most(h);
+      await ada.call.join();
+    }
+    // Turned upright again: the element fills the taller page.
+    await resize(ada, 320, 568, true);
+    expect(Math.round(ada.call.getBoundingClientRect().height)).to.equal(568);
+    expect(spills(ada)).to.deep.equal([]);
+  });
+});

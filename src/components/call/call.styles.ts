@@ -54,12 +54,20 @@ const base = css`
     width: 100%;
     height: 100%;
     aspect-ratio: var(--rtc-call-aspect-ratio, 4 / 3);
-    min-height: var(--rtc-call-min-height, 360px);
+    /* The floor never makes it taller than the screen: a phone on its side has less than 360 px,
+       and what the floor pushed below the screen's edge (the controls) could not be reached. */
+    min-height: min(var(--rtc-call-min-height, 360px), 100vh);
     overflow: hidden;
     color: var(--_fg);
     background: var(--_bg);
     border-radius: var(--rtc-call-radius, 10px);
     font: var(--rtc-call-font, 14px/1.4 system-ui, sans-serif);
+  }
+  /* Without the browser's bars: what a phone shows while they are in view. */
+  @supports (height: 100svh) {
+    :host {
+      min-height: min(var(--rtc-call-min-height, 360px), 100svh);
+    }
   }
   :host([theme='light']) {
     ${light}

@@ -44,8 +44,9 @@ export type CallTheme = 'light' | 'dark';
  * `<rtc-call>` with the same `room` and `server` sees and hears everyone else.
  *
  * It fills the box the page gives it (unsized, it is as wide as its container and 3/4 as tall,
- * at least 360 px) and never overflows it: the tiles are arranged in the columns and rows that
- * make them largest, or one large with the others in a strip (speaker view, or a pinned tile).
+ * at least 360 px or the screen's height if less) and never overflows it: the tiles are
+ * arranged in the columns and rows that make them largest, or one large with the others in a
+ * strip (speaker view, or a pinned tile).
  *
  * Keyboard shortcuts, in a call, while focus is inside the element (not in a text field or a
  * picker, so they never take a key from the page): **M** mutes or unmutes, **V** turns the
@@ -129,7 +130,7 @@ export type CallTheme = 'light' | 'dark';
  * @cssprop [--rtc-call-gap=8px] - Space between tiles, and around them.
  * @cssprop [--rtc-call-font=14px/1.4 system-ui, sans-serif] - The font (the `font` shorthand).
  * @cssprop [--rtc-call-aspect-ratio=4 / 3] - The element's shape when the page gives it no height.
- * @cssprop [--rtc-call-min-height=360px] - The least height the element takes when the page gives it none.
+ * @cssprop [--rtc-call-min-height=360px] - The least height the element takes when the page gives it none; never more than the screen's height (a phone on its side has less).
  *
  * @cssstate idle - Before joining: the lobby shows.
  * @cssstate joining - Asking for devices and connecting.
