@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import { chooseGrid, gridLayout, speakerLayout, type Rect } from '../src/components/call/layout.js';
 import { rtcServer } from './env.js';
 import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
@@ -197,5 +198,29 @@ describe('call layout: a phone on its side', () => {
     await resize(ada, 320, 568, true);
     expect(Math.round(ada.call.getBoundingClientRect().height)).to.equal(568);
     expect(spills(ada)).to.deep.equal([]);
+  });
+});
+
+describe('call layout: a tile full screen on a phone', () => {
+  afterEach(async () => {
+    for (const frame of document.querySelectorAll('iframe')) await frame.contentDocument?.exitFullscreen().catch(() => {});
+    closeAll();
+  });
+
+  it('shows the whole picture, not a slice of it cut to the upright screen', async function () {
+    this.timeout(60_000);
+    const [ada, bob] = await joinAll(uniqueRoom('full'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    await resize(ada, 390, 844, true);
+    const tile = part(ada.call, 'tile').find((t) => t.textContent?.includes('Bob'))!;
+    const button = tile.querySelector<HTMLElement>('[part~="fullscreen-button"]')!;
+    const frame = ada.frame.getBoundingClientRect();
+    const r = button.getBoundingClientRect();
+    // A press, as the browser wants one before it fills the screen.
+    await sendMouse({ type: 'click', position: [Math.round(frame.left + r.left + r.width / 2), Math.round(frame.top + r.top + r.height / 2)] });
+    await until(() => ada.call.shadowRoot!.fullscreenElement === tile, 'the tile did not fill the screen');
+    const video = tile.querySelector('video')!;
+    expect(video.videoWidth / video.videoHeight, 'a landscape camera').to.be.above(1);
+    expect(getComputedStyle(video).objectFit).to.equal('contain');
   });
 });

@@ -71,8 +71,10 @@ export const stageStyles = css`
   [part~='local-video'] {
     transform: scaleX(-1);
   }
-  /* A screen is read, not framed: the whole of it, letterboxed. */
-  [part~='screen-video'] {
+  /* A screen is read, not framed: the whole of it, letterboxed; so is a tile looked at full
+     screen (cropped to fill, a landscape camera on an upright phone would show a third of its width). */
+  [part~='screen-video'],
+  .tile:fullscreen video {
     object-fit: contain;
     background: #000;
   }
