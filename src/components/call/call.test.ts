@@ -252,6 +252,32 @@ describe('<rtc-call> element', () => {
     el.remove();
   });
 
+  it("keeps a phone's screen on during the call, again when the page shows after it was hidden, and lets it go on leaving", async () => {
+    // A phone turns its screen off when nobody touches it, and its browser then stops the page.
+    const locks: WakeLockSentinel[] = [];
+    const { request } = navigator.wakeLock;
+    navigator.wakeLock.request = async (type) => {
+      const lock = await request.call(navigator.wakeLock, type);
+      locks.push(lock);
+      return lock;
+    };
+    try {
+      const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('awake')} server=${rtcServer}></rtc-call>`);
+      expect(locks, 'not in the lobby').to.have.length(0);
+      await el.join();
+      await until(() => locks.length === 1 && !locks[0].released, 'no screen wake lock in the call');
+      // Hidden, the browser lets the lock go; shown again, the element takes another.
+      await locks[0].release();
+      document.dispatchEvent(new Event('visibilitychange'));
+      await until(() => locks.length === 2 && !locks[1].released, 'no screen wake lock once the page shows again');
+      await el.leave();
+      await until(() => locks[1].released, 'the lock is kept after leaving');
+      expect(locks).to.have.length(2);
+    } finally {
+      delete (navigator.wakeLock as Partial<WakeLock>).request;
+    }
+  });
+
   it('joins audio-only when asked, without touching the camera', async () => {
     const el = await fixture<RtcCall>(html`<rtc-call autojoin audio-only room=${uniqueRoom()} server=${rtcServer}></rtc-call>`);
     await until(() => el.phase === 'in-call', 'did not join');

@@ -32,6 +32,7 @@ import { SpeakerCues } from './speaker-cues.js';
 import { CameraSizes } from './camera-sizes.js';
 import { renderStage, shownName, type StageView } from './stage.js';
 import { StageState } from './stage-state.js';
+import { ScreenWakeLock } from './wake-lock.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
 export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
@@ -270,6 +271,8 @@ export class RtcCall extends RoomElement {
       view: () => (this._phase === 'in-call' ? this.stageView() : null),
       show: (heights, newcomer) => this.controller.showVideos(heights, newcomer),
     });
+    // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
+    new ScreenWakeLock(this, () => this._phase === 'in-call');
     this.addEventListener('keydown', (e) => pressShortcut(e, this, !this.noScreenShare && canShareScreen));
   }
 
