@@ -278,6 +278,38 @@ describe('<rtc-call> element', () => {
     }
   });
 
+  it("mirrors the picture of a camera that faces the visitor, not of one that faces away (a phone's back camera)", async () => {
+    // The fake camera says no facing; a phone's back camera says `environment`.
+    let facing: string | undefined;
+    const { getUserMedia } = navigator.mediaDevices;
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia.call(navigator.mediaDevices, constraints);
+      for (const track of stream.getVideoTracks()) {
+        const settings = track.getSettings();
+        track.getSettings = () => ({ ...settings, facingMode: facing });
+      }
+      return stream;
+    };
+    const mirrored = (video: HTMLElement) => getComputedStyle(video).transform === 'matrix(-1, 0, 0, 1, 0, 0)';
+    try {
+      const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('facing')} server=${rtcServer} name="Ada"></rtc-call>`);
+      facing = 'environment';
+      part(el, 'check-button')[0].click();
+      await until(() => part(el, 'preview-video').length === 1, 'no preview');
+      expect(mirrored(part(el, 'preview-video')[0]), 'the lobby: the back camera').to.equal(false);
+      await el.join();
+      await el.updateComplete;
+      expect(mirrored(part(el, 'local-video')[0]), 'the call: the back camera').to.equal(false);
+      facing = 'user';
+      await el.switchDevice('videoinput', el.localStream!.getVideoTracks()[0].getSettings().deviceId!);
+      await el.updateComplete;
+      expect(mirrored(part(el, 'local-video')[0]), 'the call: the front camera').to.equal(true);
+      await el.leave();
+    } finally {
+      delete (navigator.mediaDevices as Partial<MediaDevices>).getUserMedia;
+    }
+  });
+
   it('joins audio-only when asked, without touching the camera', async () => {
     const el = await fixture<RtcCall>(html`<rtc-call autojoin audio-only room=${uniqueRoom()} server=${rtcServer}></rtc-call>`);
     await until(() => el.phase === 'in-call', 'did not join');

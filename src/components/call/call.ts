@@ -68,7 +68,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart error - The panel shown when the call failed.
  * @csspart lobby - The panel shown before joining and after leaving.
  * @csspart preview - The lobby's camera preview, or the button that starts it.
- * @csspart preview-video - The lobby's live camera picture (mirrored).
+ * @csspart preview-video - The lobby's live camera picture (mirrored, unless the camera faces away: a phone's back camera).
  * @csspart check-button - The lobby's "Check camera and microphone" button.
  * @csspart permission-hint - The lobby's line about the browser's permission prompt.
  * @csspart mic-level - The lobby's microphone level meter; its bar is `mic-level-bar`.
@@ -81,7 +81,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart speaking-tile - The active speaker's tile.
  * @csspart pinned-tile - The pinned tile.
  * @csspart video - A tile's video; also `local-video` or `remote-video`.
- * @csspart local-video - The local preview (mirrored).
+ * @csspart local-video - The local preview (mirrored, unless the camera faces away: a phone's back camera).
  * @csspart remote-video - A remote participant's video.
  * @csspart placeholder - Shown instead of a video that is off, missing, ended or frozen.
  * @csspart avatar - The initials on a placeholder.

@@ -33,6 +33,9 @@ export const lobbyStyles = css`
     inset: 0;
     transform: scaleX(-1);
   }
+  [part~='preview-video'].facing-away {
+    transform: none;
+  }
   .preview-bar {
     position: absolute;
     right: 8px;

@@ -3,6 +3,7 @@ import { live } from 'lit/directives/live.js';
 import type { DevicesController } from '../../controllers/devices.js';
 import { AudioLevels } from '../../media/audio-level.js';
 import { blockedByEmbedder, type MediaProblem } from '../../media/local-media.js';
+import { facesAway } from './facing.js';
 import { deviceSelects, toggleButton, type DevicePickers } from './device-buttons.js';
 import { avatar, icon } from './icons.js';
 
@@ -188,7 +189,7 @@ export class Lobby implements ReactiveController {
     return html`<div part="lobby" class="lobby">
       <div part="preview" class="preview">
         ${video
-          ? html`<video part="video preview-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+          ? html`<video part="video preview-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
           : html`<div part="placeholder" class="placeholder">
               ${this.preview === 'starting'
                 ? html`<p>${t.starting}</p>`

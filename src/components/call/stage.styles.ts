@@ -68,8 +68,12 @@ export const stageStyles = css`
     height: 100%;
     object-fit: cover;
   }
+  /* Mirrored, as a mirror shows the visitor; a camera facing away (facing.ts) is not. */
   [part~='local-video'] {
     transform: scaleX(-1);
+  }
+  [part~='local-video'].facing-away {
+    transform: none;
   }
   /* A screen is read, not framed: the whole of it, letterboxed; so is a tile looked at full
      screen (cropped to fill, a landscape camera on an upright phone would show a third of its width). */

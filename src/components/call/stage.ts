@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
+import { facesAway } from './facing.js';
 import { avatar, icon, signal } from './icons.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
 import { place as placeAt } from './place.js';
@@ -149,7 +150,7 @@ function renderTile(v: StageView, t: Tile, at: Place) {
   return html`<li part=${parts} class="tile" ${at} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
     ${showVideo
       ? local
-        ? html`<video part="video local-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+        ? html`<video part="video local-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
         : html`<video part="video remote-video" .srcObject=${live(stream)} autoplay playsinline></video>`
       : nothing}
     ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}

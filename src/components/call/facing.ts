@@ -1,0 +1,8 @@
+/**
+ * Whether the camera of a stream faces away from the visitor (a phone's back camera). The
+ * picture of a camera that faces the visitor is mirrored, as a mirror would show them; one
+ * that faces away is shown as it is, or what it films would read backwards.
+ */
+export function facesAway(stream: MediaStream | null): boolean {
+  return stream?.getVideoTracks()[0]?.getSettings().facingMode === 'environment';
+}
