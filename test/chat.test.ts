@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../src/index.js';
-import type { RtcChat, RtcFileReceivedEvent } from '../src/index.js';
+import type { RtcChat, RtcFileProgressEvent, RtcFileReceivedEvent } from '../src/index.js';
 import { RoomSession, createPeer, parseServerUrl } from '../src/session/index.js';
 import { rtcServer, stockServer } from './env.js';
 import { addChatParticipant, closeAll, part, shownMessages, uniqueRoom, until, type ChatParticipant } from './helpers.js';
@@ -305,6 +305,31 @@ describe('<rtc-chat> files', () => {
       await until(() => bob.chat.messages.some((m) => m.text === 'after the file'), 'a message after the cancel did not arrive', 5_000);
     });
   }
+
+  it('sends six files picked together, four at a time, and each arrives, one canceled mid-way aside', async () => {
+    const [ada, bob] = await joinChats(uniqueRoom('six-files'), rtcServer, ['Ada', 'Bob']);
+    await greet([ada, bob]);
+    // Bob takes four files at a time from one sender; the rest wait their turn on Ada's page.
+    const picked = new DataTransfer();
+    for (let i = 1; i <= 6; i++) picked.items.add(ada.makeFile(2_000_000, `photo ${i}.jpg`, i));
+    const input = ada.chat.renderRoot.querySelector<HTMLInputElement>('input[type="file"]')!;
+    input.files = picked.files;
+    input.dispatchEvent(new Event('change'));
+    // The first is canceled once under way: the fifth's offer must not overtake that cancel.
+    const progress = () => eventsOfChat<RtcFileProgressEvent>(ada, 'rtc-file-progress');
+    const first = () => progress().find((e) => e.detail.file.name === 'photo 1.jpg' && e.detail.file.bytes > 0);
+    await until(() => !!first(), 'the first file did not start');
+    ada.chat.cancelFile(first()!.detail.file.id);
+    const ended = () => progress().filter((e) => ['done', 'canceled', 'failed'].includes(e.detail.file.state));
+    await until(() => ended().length === 6, () => `${ended().length} of 6 ended`, 30_000);
+    expect(ended().map((e) => `${e.detail.file.name}: ${e.detail.file.state} ${e.detail.file.recipients.map((r) => r.reason)}`).sort()).to.deep.equal([
+      'photo 1.jpg: canceled canceled',
+      ...[2, 3, 4, 5, 6].map((i) => `photo ${i}.jpg: done `),
+    ]);
+    const received = eventsOfChat<RtcFileReceivedEvent>(bob, 'rtc-file-received').map((e) => e.detail.file.name);
+    expect(received.sort()).to.deep.equal([2, 3, 4, 5, 6].map((i) => `photo ${i}.jpg`));
+    expect(eventsOfChat(ada, 'rtc-error'), 'nothing refused').to.have.length(0);
+  });
 
   it('ends a transfer cleanly on the sender when the recipient leaves mid-way', async () => {
     const [ada, bob] = await joinChats(uniqueRoom('leaving'), rtcServer, ['Ada', 'Bob']);

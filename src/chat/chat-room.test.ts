@@ -516,6 +516,16 @@ describe('ChatRoom', () => {
     expect(ada.room.entries.filter((e) => e.kind === 'local' && e.data.type === 'file')).to.have.length(4);
   });
 
+  it('sends files four at a time, so that a recipient takes six sent at once', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    const sent = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => ada.room.sendFile(randomBlob(100_000), `f${i}.bin`)));
+    expect(sent.map((f) => `${f!.name} ${f!.state}`)).to.deep.equal([1, 2, 3, 4, 5, 6].map((i) => `f${i}.bin done`));
+    expect(bob.received.map((r) => r.file.name)).to.have.members([1, 2, 3, 4, 5, 6].map((i) => `f${i}.bin`));
+    expect(net.rejects).to.equal(0);
+  });
+
   it('keeps received files up to a total size, the oldest released first, and releases them all when it stops', async () => {
     const net = new Net();
     const ada = net.add('rtc-a', 'Ada');

@@ -19,6 +19,11 @@ import { chatFrame, cleanFileName, cleanMime, cleanPeerName, decodeChunk, type C
 const MAX_INCOMING_PER_PEER = 4;
 /** …and all members together. */
 const MAX_INCOMING = 32;
+/**
+ * Most files this page sends at once: a recipient refuses more from one sender as busy, so six
+ * files picked together go four at a time, the others waiting their turn.
+ */
+const MAX_SENDING = MAX_INCOMING_PER_PEER;
 /** Ended transfers remembered (so their late chunks are dropped quietly); older ones are forgotten. */
 const MAX_ENDED = 64;
 /** Progress is told at most this often (ms), and at every change of state. */
@@ -44,6 +49,8 @@ export class FileTransfers {
   #nextTransfer = 1;
   /** Outgoing transfers by their number on this page. */
   readonly #outgoing = new Map<number, OutgoingFile>();
+  /** Outgoing transfers not started yet, in the order they were sent (see MAX_SENDING). */
+  readonly #queued: OutgoingFile[] = [];
   /** Incoming transfers by id (`sender/number`), the last MAX_ENDED ended ones included: their late chunks are dropped without a report. */
   readonly #incoming = new Map<string, IncomingFile>();
   /** Ids of ended incoming transfers, oldest first. */
@@ -75,6 +82,7 @@ export class FileTransfers {
    * received files are released (their lines stay, saying so).
    */
   stop(): void {
+    this.#queued.length = 0;
     for (const out of this.#outgoing.values()) out.cancel();
     for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
     this.#incoming.clear();
@@ -104,7 +112,8 @@ export class FileTransfers {
       const out = new OutgoingFile(this.#nextTransfer++, file, clean, cleanMime(file.type), sender, recipients, this.#transport, (f) => this.#changed(f), this.idle);
       this.#outgoing.set(out.n, out);
       this.#addLine(out);
-      out.start();
+      this.#queued.push(out);
+      this.#startQueued();
       await out.finished;
       return out.snapshot();
     }
@@ -178,8 +187,12 @@ export class FileTransfers {
     line.entry.data = { type: 'file', file: snap };
     if (over) {
       this.#lines.delete(file);
-      if (file instanceof OutgoingFile) this.#outgoing.delete(file.n);
-      else this.#endedIncoming(file);
+      if (file instanceof OutgoingFile) {
+        this.#outgoing.delete(file.n);
+        // One canceled (or left without recipients) before its turn leaves the queue too.
+        if (this.#queued.includes(file)) this.#queued.splice(this.#queued.indexOf(file), 1);
+        this.#startQueued();
+      } else this.#endedIncoming(file);
     }
     this.host.progress(snap);
     if (snap.blob) {
@@ -193,6 +206,11 @@ export class FileTransfers {
       this.host.problem(snap.mine ? null : { id: snap.from, name: snap.fromName }, type, message);
     }
     this.host.changed();
+  }
+
+  /** Starts waiting transfers, oldest first, while fewer than MAX_SENDING run. */
+  #startQueued(): void {
+    while (this.#queued.length && this.#outgoing.size - this.#queued.length < MAX_SENDING) this.#queued.shift()!.start();
   }
 
   /** Remembers an ended incoming transfer; the oldest beyond MAX_ENDED are forgotten. */

@@ -47,7 +47,8 @@ export class OutgoingFile {
   }
 
   start(): void {
-    for (const s of this.#streams) void s.run();
+    // A recipient may have left while the file waited its turn.
+    for (const s of this.#streams) if (!isOver(s.state)) void s.run();
   }
 
   get state(): TransferState {
@@ -126,9 +127,10 @@ class OutgoingStream {
   ) {}
 
   #send(frame: ChatFrame | ArrayBuffer): boolean {
-    if (frame instanceof ArrayBuffer) return this.file.transport.send(this.peer, frame);
-    // The end of the file (or its cancelling) must not overtake the last chunks.
-    return this.file.transport.send(this.peer, chatFrame(frame), frame.t === 'file-end' || frame.t === 'file-cancel');
+    // Everything about the file rides with its chunks, in order: its end and its cancelling must
+    // not overtake the last chunks, nor its offer an earlier file's cancelling (the recipient
+    // would still count that one under way, and refuse this one as busy).
+    return this.file.transport.send(this.peer, frame instanceof ArrayBuffer ? frame : chatFrame(frame), true);
   }
 
   /** Ends this recipient's transfer (once); `tell` sends the recipient a cancel. */
