@@ -408,6 +408,28 @@ describe('<rtc-chat> in a page, with a peer', () => {
     expect(el.matches(':state(unread)')).to.equal(false);
   });
 
+  it('keeps text pasted over the length limit, says so on Send, and sends it once short enough', async () => {
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('too-long')} server=${rtcServer} name="Ada" max-message-length="50"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    await el.updateComplete;
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    const enter = () => input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    const pasted = `${'a'.repeat(40)} ${'b'.repeat(39)}`;
+    input.focus();
+    // As a paste or a drop of text lands: the browser's own insertion.
+    document.execCommand('insertText', false, pasted);
+    expect(input.value, 'nothing cut off').to.equal(pasted);
+    enter();
+    await until(() => part(el, 'notice').length === 1, 'no notice');
+    expect(part(el, 'notice')[0].textContent).to.contain('at most 50 characters');
+    expect(input.value, 'the text stays to be shortened').to.equal(pasted);
+    expect(el.messages).to.have.length(0);
+    input.value = 'a'.repeat(50);
+    enter();
+    expect(el.messages.map((m) => m.text.length), 'exactly the limit goes').to.deep.equal([50]);
+    expect(input.value).to.equal('');
+  });
+
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
     const room = uniqueRoom('ui-files');
     const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);

@@ -441,7 +441,6 @@ export class RtcChat extends RoomElement {
             ${this.#composer.render({
               t,
               joined,
-              maxLength: this.#limits?.maxMessageLength,
               files: !!(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize)),
             })}`}
     </div>`;

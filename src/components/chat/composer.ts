@@ -14,8 +14,6 @@ export interface ComposerActions {
 export interface ComposerView {
   t: Strings;
   joined: boolean;
-  /** The longest message, once the limits are known. */
-  maxLength?: number;
   /** Whether files can be sent at all (the file button shows). */
   files: boolean;
 }
@@ -52,9 +50,11 @@ export class Composer {
     if (e.type === 'drop') for (const file of e.dataTransfer!.files) this.actions.sendFile(file);
   };
 
-  render({ t, joined, maxLength, files }: ComposerView) {
+  render({ t, joined, files }: ComposerView) {
+    // No maxlength: the browser would cut a paste short without a word. A message too long is
+    // refused on Send, with a notice, and stays in the box to be shortened.
     return html`<form part="composer" @submit=${this.#onSubmit}>
-      <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" maxlength=${maxLength ?? nothing} @keydown=${this.#onKeyDown}></textarea>
+      <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" @keydown=${this.#onKeyDown}></textarea>
       ${files
         ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${this.#pick}>${t.attach}</button>
             <input type="file" multiple hidden @change=${this.#onPicked} />`
