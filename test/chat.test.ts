@@ -430,6 +430,25 @@ describe('<rtc-chat> in a page, with a peer', () => {
     expect(input.value).to.equal('');
   });
 
+  it('grows the message box with the lines written, up to a limit, and back after sending', async () => {
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('grow')} server=${rtcServer} name="Ada" style="width: 320px"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    await el.updateComplete;
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    const composer = part(el, 'composer')[0];
+    const oneLine = input.offsetHeight;
+    input.focus();
+    document.execCommand('insertText', false, 'one\ntwo\nthree');
+    expect(input.scrollHeight - input.clientHeight, 'three lines in view').to.be.at.most(1);
+    expect(input.offsetHeight).to.be.greaterThan(oneLine * 2);
+    document.execCommand('insertText', false, `\n${'x'.repeat(500)}\n`.repeat(3));
+    expect(input.offsetHeight, 'up to a limit, then it scrolls').to.be.below(el.offsetHeight / 2);
+    expect(composer.scrollWidth, 'a long word does not widen it').to.equal(composer.clientWidth);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    expect(el.messages).to.have.length(1);
+    expect(input.offsetHeight, 'one line again').to.equal(oneLine);
+  });
+
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
     const room = uniqueRoom('ui-files');
     const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
