@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { RtcChat, RtcFileProgressEvent, RtcFileReceivedEvent } from '../src/index.js';
 import { RoomSession, createPeer, parseServerUrl } from '../src/session/index.js';
@@ -447,6 +448,22 @@ describe('<rtc-chat> in a page, with a peer', () => {
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
     expect(el.messages).to.have.length(1);
     expect(input.offsetHeight, 'one line again').to.equal(oneLine);
+  });
+
+  it('keeps the writer in the message box after pressing Send', async () => {
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('send-focus')} server=${rtcServer} name="Ada"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    await el.updateComplete;
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    input.focus();
+    input.value = 'first';
+    const send = part(el, 'send-button')[0].getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(send.x + send.width / 2), Math.round(send.y + send.height / 2)] });
+    expect(el.messages.map((m) => m.text)).to.deep.equal(['first']);
+    expect(el.shadowRoot!.activeElement?.getAttribute('part'), 'typing goes on in the box').to.equal('input');
+    await sendKeys({ type: 'second' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.messages.map((m) => m.text)).to.deep.equal(['first', 'second']);
   });
 
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {

@@ -72,7 +72,10 @@ export class Composer {
 
   readonly #onSubmit = (e: SubmitEvent): void => {
     e.preventDefault();
-    this.#submit((e.currentTarget as HTMLFormElement).querySelector('textarea'));
+    const input = (e.currentTarget as HTMLFormElement).querySelector('textarea');
+    this.#submit(input);
+    // Pressing Send leaves the writer in the box, to go on typing (or to shorten what was refused).
+    input?.focus();
   };
 
   #submit(input: HTMLTextAreaElement | null): void {
