@@ -466,6 +466,24 @@ describe('<rtc-chat> in a page, with a peer', () => {
     expect(el.messages.map((m) => m.text)).to.deep.equal(['first', 'second']);
   });
 
+  it('writes and shows a right-to-left message right to left, beside left-to-right ones', async () => {
+    const room = uniqueRoom('rtl');
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    await until(() => el.participants.length === 1, 'Bob did not link up');
+    bob.chat.send('مرحبا بالجميع!');
+    bob.chat.send('hello!');
+    await until(() => el.messages.length === 2, 'the messages did not arrive');
+    await el.updateComplete;
+    // The "!" ends the sentence where its reader reads it last: on the left of Arabic.
+    expect(part(el, 'text').map((t) => getComputedStyle(t).direction)).to.deep.equal(['rtl', 'ltr']);
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    input.focus();
+    document.execCommand('insertText', false, 'שלום לכולם!');
+    expect(input.matches(':dir(rtl)'), 'the box follows what is written').to.equal(true);
+  });
+
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
     const room = uniqueRoom('ui-files');
     const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);

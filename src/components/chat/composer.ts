@@ -54,7 +54,7 @@ export class Composer {
     // No maxlength: the browser would cut a paste short without a word. A message too long is
     // refused on Send, with a notice, and stays in the box to be shortened.
     return html`<form part="composer" @submit=${this.#onSubmit}>
-      <textarea part="input" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" @keydown=${this.#onKeyDown}></textarea>
+      <textarea part="input" dir="auto" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" @keydown=${this.#onKeyDown}></textarea>
       ${files
         ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${this.#pick}>${t.attach}</button>
             <input type="file" multiple hidden @change=${this.#onPicked} />`

@@ -40,7 +40,7 @@ export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: Entry
       ${m?.relayedBy ? html`<span part="relayed">${t.relayedBy(m.relayedBy.name)}</span>` : nothing}
     </div>
     ${m
-      ? html`<div part="text">${(linked.get(m) ?? linked.set(m, linkify(m.text)).get(m)!).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
+      ? html`<div part="text" dir="auto">${(linked.get(m) ?? linked.set(m, linkify(m.text)).get(m)!).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
       : html`<div class="row">
             ${f!.blob ? html`<a part="download" href=${link(f!.blob)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
             <span part="file-size">${t.fileSize(f!.size)}</span>
