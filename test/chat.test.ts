@@ -484,6 +484,17 @@ describe('<rtc-chat> in a page, with a peer', () => {
     expect(input.matches(':dir(rtl)'), 'the box follows what is written').to.equal(true);
   });
 
+  it('sends what is written without the blank lines and spaces around it, indentation kept', async () => {
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('blank-lines')} server=${rtcServer} name="Ada"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    await el.updateComplete;
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    // Shift+Enter pressed once too often, before and after.
+    input.value = '\n \n  if (x) {\n    y();\n  }  \n\n\n';
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    expect(el.messages.map((m) => m.text)).to.deep.equal(['  if (x) {\n    y();\n  }']);
+  });
+
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
     const room = uniqueRoom('ui-files');
     const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);

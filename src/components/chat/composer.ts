@@ -79,8 +79,11 @@ export class Composer {
   };
 
   #submit(input: HTMLTextAreaElement | null): void {
-    // An empty box sends nothing and says nothing: only send('') from a script is a mistake.
-    if (input?.value.trim() && this.actions.send(input.value)) input.value = '';
+    // Blank lines and spaces around what is written go (a Shift+Enter too many); the first
+    // line's indentation stays. An empty box sends nothing and says nothing: only send('') from
+    // a script is a mistake.
+    const text = input?.value.replace(/^\s*\n/, '').trimEnd();
+    if (text && this.actions.send(text)) input!.value = '';
   }
 
   readonly #pick = (e: Event): void => {
