@@ -495,6 +495,30 @@ describe('<rtc-chat> in a page, with a peer', () => {
     expect(el.messages.map((m) => m.text)).to.deep.equal(['  if (x) {\n    y();\n  }']);
   });
 
+  it('sends a file pasted into the message box, and pastes text that comes with a picture as text', async () => {
+    const room = uniqueRoom('paste-file');
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    await until(() => el.participants.length === 1, 'Bob did not link up');
+    bob.chat.send('hi');
+    await until(() => el.messages.length === 1, 'no hello from Bob');
+    const input = part(el, 'input')[0] as HTMLTextAreaElement;
+    const paste = (data: DataTransfer) => input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, composed: true, cancelable: true }));
+    // A screenshot: only a picture on the clipboard.
+    const shot = new DataTransfer();
+    shot.items.add(new File([new Uint8Array(3_000)], 'image.png', { type: 'image/png' }));
+    expect(paste(shot), 'not pasted as text').to.equal(false);
+    await until(() => eventsOfChat(bob, 'rtc-file-received').length === 1, 'the pasted file did not arrive');
+    expect(eventsOfChat<RtcFileReceivedEvent>(bob, 'rtc-file-received')[0].detail.file.name).to.equal('image.png');
+    // Cells copied from a spreadsheet carry a picture of themselves beside their text.
+    const cells = new DataTransfer();
+    cells.setData('text/plain', 'a\tb');
+    cells.items.add(new File([new Uint8Array(10)], 'image.png', { type: 'image/png' }));
+    expect(paste(cells), 'the browser pastes the text').to.equal(true);
+    expect(part(el, 'file').length).to.equal(1);
+  });
+
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
     const room = uniqueRoom('ui-files');
     const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);

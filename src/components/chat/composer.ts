@@ -19,9 +19,9 @@ export interface ComposerView {
 }
 
 /**
- * The chat's composer: the message box (Enter sends, Shift+Enter is a new line), the file
- * picker, and files dropped anywhere on the element, which is a drop target (`dragging`) while
- * they are over it.
+ * The chat's composer: the message box (Enter sends, Shift+Enter is a new line; a file pasted
+ * into it is sent), the file picker, and files dropped anywhere on the element, which is a drop
+ * target (`dragging`) while they are over it.
  */
 export class Composer {
   #dragging = false;
@@ -54,7 +54,7 @@ export class Composer {
     // No maxlength: the browser would cut a paste short without a word. A message too long is
     // refused on Send, with a notice, and stays in the box to be shortened.
     return html`<form part="composer" @submit=${this.#onSubmit}>
-      <textarea part="input" dir="auto" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" @keydown=${this.#onKeyDown}></textarea>
+      <textarea part="input" dir="auto" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" @keydown=${this.#onKeyDown} @paste=${this.#onPaste}></textarea>
       ${files
         ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${this.#pick}>${t.attach}</button>
             <input type="file" multiple hidden @change=${this.#onPicked} />`
@@ -85,6 +85,14 @@ export class Composer {
     const text = input?.value.replace(/^\s*\n/, '').trimEnd();
     if (text && this.actions.send(text)) input!.value = '';
   }
+
+  /** A pasted screenshot or copied file goes as a file; anything that comes with text pastes as text. */
+  readonly #onPaste = (e: ClipboardEvent): void => {
+    const data = e.clipboardData;
+    if (!data?.files.length || data.types.includes('text/plain') || !this.actions.takesFiles()) return;
+    e.preventDefault();
+    for (const file of data.files) this.actions.sendFile(file);
+  };
 
   readonly #pick = (e: Event): void => {
     (e.currentTarget as HTMLButtonElement).form?.querySelector<HTMLInputElement>('input[type="file"]')?.click();
