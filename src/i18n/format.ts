@@ -16,7 +16,7 @@ export interface Format {
   bytes(n: number): string;
   /** A fraction (0 to 1) as a whole percentage, rounded down so that 100 % means done. */
   percent(fraction: number): string;
-  /** A time of day, hours and minutes. */
+  /** A time of day, hours and minutes; with its day when that is not today. */
   time(ms: number): string;
 }
 
@@ -49,6 +49,7 @@ export function formatFor(locale: string): Format {
   };
   let rules: Intl.PluralRules | undefined;
   let clock: Intl.DateTimeFormat | undefined;
+  let dated: Intl.DateTimeFormat | undefined;
   let plain: boolean | undefined;
   const number = (n: number) =>
     Number.isInteger(n) && n >= 0 && n < 1000 && (plain ??= plainCounts(locale)) ? String(n) : numbers('n', {}).format(n);
@@ -69,6 +70,11 @@ export function formatFor(locale: string): Format {
     percent: (fraction) => numbers('%', { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' } as Intl.NumberFormatOptions).format(fraction),
     // One formatter for every message: toLocaleTimeString builds a new Intl.DateTimeFormat per
     // call, which the benchmark found taking most of a render of a long chat.
-    time: (ms) => (clock ??= new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })).format(ms),
+    // A time of another day (history from a room left open overnight) says its day too.
+    time: (ms) =>
+      (new Date(ms).toDateString() === new Date().toDateString()
+        ? (clock ??= new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }))
+        : (dated ??= new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }))
+      ).format(ms),
   };
 }
