@@ -351,9 +351,18 @@ describe('ChatRoom', () => {
     raw({ t: 'chat-msg', seq: 2, clock: 1, time: 0, text: 'x'.repeat(101) });
     eve.send(ada.id, new ArrayBuffer(3));
     for (let i = 0; i < 50; i++) raw({ t: 'chat-msg', seq: 10 + i, clock: 2 + i, time: 0, text: `flood ${i}` });
-    // Eve's chat-hello took one of the five.
-    await until(() => ada.room.messages.length === 4 && ada.problems.length === 3, () => `${ada.room.messages.length} messages, problems ${ada.problems}`);
+    await until(() => ada.room.messages.length === 5 && ada.problems.length === 3, () => `${ada.room.messages.length} messages, problems ${ada.problems}`);
     expect([...ada.problems].sort()).to.deep.equal(['message-too-long', 'protocol', 'rate-limited']);
+  });
+
+  it('takes a burst of as many messages as the rate allows, sent as soon as the chat starts', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    // Bob's own bucket lets all of them go: none may be dropped at Ada's, where his chat-hello came first.
+    for (let i = 1; i <= DEFAULT_LIMITS.maxMessageRate; i++) expect(bob.room.send(`message ${i}`), `message ${i} not sent`).to.not.equal(null);
+    await until(() => texts(ada).length === DEFAULT_LIMITS.maxMessageRate, () => `Ada has ${texts(ada).length} messages, problems ${ada.problems}`);
+    expect(ada.problems).to.deep.equal([]);
   });
 
   it('counts a message sent again with its sender\'s history only once against the sender\'s rate', async () => {

@@ -59,6 +59,12 @@ export class ChatRoom {
   /** A bucket per sender (members, and this page under each of its ids). */
   readonly #limiter = new RateLimiter(0, 10_000, MAX_SENDERS);
   /**
+   * The `chat-hello`s that ask for history, per sender, at the same rate: a bucket of their own,
+   * so that a member who writes as soon as the chat starts has the whole rate for messages, as
+   * its own bucket lets them go.
+   */
+  readonly #hellos = new RateLimiter(0, 10_000, MAX_SENDERS);
+  /**
    * The kinds of trouble reported for each sender: each kind once, until that sender leaves
    * (or the chat starts again), so 10,000 bad frames make one report, not 10,000.
    */
@@ -105,7 +111,7 @@ export class ChatRoom {
 
   setLimits(limits: ChatLimits): void {
     this.limits = limits;
-    this.#limiter.limit = limits.maxMessageRate;
+    this.#limiter.limit = this.#hellos.limit = limits.maxMessageRate;
     this.#files.maxFileSize = limits.maxFileSize;
   }
 
@@ -178,6 +184,7 @@ export class ChatRoom {
   left(p: ChatPeer, reason: 'left' | 'closed' | 'timeout'): void {
     if (!this.#peers.delete(p.id)) return;
     this.#limiter.forget(p.id);
+    this.#hellos.forget(p.id);
     this.#files.left(p.id);
     // After the transfers' reports: what is recorded about a sender goes with it.
     this.#reported.delete(p.id);
@@ -249,8 +256,8 @@ export class ChatRoom {
         const known = state.chat;
         state.chat = true;
         if (!f.reply) {
-          // Answered with the history: counted like a message, so it cannot amplify a flood.
-          if (!this.#allow(from)) return;
+          // Answered with the history: counted, so that it cannot amplify a flood.
+          if (!this.#hellos.allow(from.id)) return void this.#allow(from, true);
           this.#sendTo(from.id, { t: 'chat-hello', reply: true });
         } else if (known) return;
         return this.#sendHistory(from.id);
