@@ -40,6 +40,7 @@ describe('the call and the chat of one room', () => {
     await call.updateComplete;
     expect(call.participants).to.have.length(0);
     expect(part(call, 'status')[0].textContent).to.equal('1 in call');
+    expect(part(call, 'alone')[0]?.querySelector('h2')?.textContent, 'alone again, not the first one here').to.equal("You're the only one here now");
     expect(seen).to.deep.equal(['joined Bob', 'left Bob (left)']);
     expect(ada.chat.participants.map((p) => p.name).sort()).to.deep.equal(['Bob', 'Cy']);
 

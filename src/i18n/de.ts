@@ -44,6 +44,7 @@ export default (f: Format): Strings => ({
   lobbyHint: 'Niemand sieht oder hört Sie, bevor Sie beitreten.',
 
   firstHere: 'Sie sind als Erste*r hier',
+  onlyOneHere: 'Sie sind jetzt allein hier',
   shareLink: 'Teilen Sie den Link dieser Seite mit den Menschen, mit denen Sie sprechen möchten.',
   copyLink: 'Link kopieren',
   copied: 'Link kopiert',

@@ -49,6 +49,8 @@ export const en = (f: Format) => ({
 
   // Alone in the call.
   firstHere: "You're the first one here",
+  /** Alone again: the others left, or their connections were lost. */
+  onlyOneHere: "You're the only one here now",
   shareLink: 'Share the link of this page with the people you want to talk to.',
   copyLink: 'Copy link',
   copied: 'Link copied',

@@ -45,6 +45,7 @@ export default (f: Format): Strings => ({
   lobbyHint: 'Personne ne vous voit ni ne vous entend avant que vous rejoigniez.',
 
   firstHere: 'Vous êtes la première personne ici',
+  onlyOneHere: 'Vous êtes maintenant seul·e ici',
   shareLink: 'Partagez le lien de cette page avec les personnes à qui vous voulez parler.',
   copyLink: 'Copier le lien',
   copied: 'Lien copié',

@@ -181,6 +181,7 @@ export class RtcCall extends RoomElement {
       // Events for people met while joining wait for rtc-joined, which is followed by one for each still here.
       participantJoined: (participant) => {
         this.firstRender.release(); // the first person is here: the render no longer delays them
+        this.stage.met = true;
         this.notices.met();
         // Those already in the call when this page joined are here, not joining.
         this.announce((participant.arrived === false ? this.t.isHere : this.t.joined)(shownName(participant)));

@@ -26,6 +26,8 @@ export class StageState implements ReactiveController {
   fullscreen = false;
   /** Whether the invitation's link was copied, or copying failed. */
   copied: '' | 'copied' | 'failed' = '';
+  /** Whether someone else was in this call: alone again, the visitor is not the first one here. */
+  met = false;
   readonly #videoWatch = new VideoWatch(1_500);
   #videoCheck: ReturnType<typeof setInterval> | null = null;
   readonly #resizeObserver = new ResizeObserver((entries) => {
@@ -94,8 +96,9 @@ export class StageState implements ReactiveController {
     }
   }
 
-  /** The call is over: nothing pinned, nothing copied. */
+  /** The call is over: nothing pinned, nothing copied, nobody met. */
   reset(): void {
+    this.met = false;
     this.#set({ pinned: null, copied: '' });
   }
 

@@ -32,6 +32,7 @@ export interface StageView {
     readonly pinned: string | null;
     readonly view: 'grid' | 'speaker';
     readonly copied: '' | 'copied' | 'failed';
+    readonly met: boolean;
     pin(id: string | null): void;
     toggleFullscreen(target: Element): void;
     copyLink(): unknown;
@@ -122,7 +123,7 @@ function renderScreen(v: StageView, t: Tile, at: Place) {
 function renderAlone(v: StageView, at: Place) {
   return html`<li part="alone" class="alone" ${at}>
     <div class="alone-inner">
-      <h2>${v.t.firstHere}</h2>
+      <h2>${v.state.met ? v.t.onlyOneHere : v.t.firstHere}</h2>
       <p>${v.password ? v.t.alonePrivate : v.t.shareLink}</p>
       <button part="button copy-link-button" class="primary" @click=${() => v.state.copyLink()}>
         ${icon('copy')}<span>${v.state.copied === 'copied' ? v.t.copied : v.t.copyLink}</span>
