@@ -156,7 +156,8 @@ function turnRelay() {
 /**
  * Fault injection for the resilience tests, as test-runner commands (executeServerCommand):
  * - `signalling-server` starts rtc-server as a child process on a fixed port, or kills it with
- *   SIGKILL, as a crash or a deploy would;
+ *   SIGKILL, as a crash or a deploy would, or freezes it (SIGSTOP) and thaws it (SIGCONT): its
+ *   sockets stay open and answer nothing, as when a page's network goes without a word;
  * - `loopback-udp` drops or restores UDP on the loopback interface (every peer-to-peer packet,
  *   while the PeerServer's TCP keeps working). It needs the loopback-only network namespace
  *   that .ci/run creates (RTC_TEST_NETNS=1); elsewhere it reports itself unavailable.
@@ -195,6 +196,10 @@ function faultInjection() {
         if (payload.action === 'kill') {
           await kill();
           return { killed: true };
+        }
+        if (payload.action === 'freeze' || payload.action === 'thaw') {
+          child?.kill(payload.action === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+          return { done: true };
         }
       }
       if (command === 'loopback-udp') {

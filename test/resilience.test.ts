@@ -63,6 +63,31 @@ describe('calls that survive what breaks calls', () => {
     await executeServerCommand('signalling-server', { action: 'kill' });
   });
 
+  it('notices a PeerServer that stopped answering without closing once the others go quiet, and says it is back', async () => {
+    const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
+    const room = uniqueRoom('frozen');
+    const [ada, bob] = await joinAll(room, url, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    // The network goes without a word: the server's sockets stay open and answer nothing, and
+    // the path between the two is lost.
+    await executeServerCommand('signalling-server', { action: 'freeze' });
+    const { available } = (await executeServerCommand('loopback-udp', { action: 'drop' })) as { available: boolean };
+    try {
+      if (!available) return;
+      for (const p of [ada, bob]) {
+        await until(() => noticeText(p).includes('reconnecting'), () => `${p.name} does not show that it is reconnecting: ${noticeText(p)}`, 15_000);
+      }
+    } finally {
+      await executeServerCommand('loopback-udp', { action: 'restore' });
+      await executeServerCommand('signalling-server', { action: 'thaw' });
+    }
+    for (const p of [ada, bob]) {
+      await until(() => !noticeText(p).includes('reconnecting'), `${p.name} still shows the server as lost`, 30_000);
+    }
+    await untilEveryoneSeesEveryone([ada, bob], 30_000);
+    await executeServerCommand('signalling-server', { action: 'kill' });
+  });
+
   it('says so when Join is pressed while the PeerServer is down, and joins on Try again once it is back', async () => {
     const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
     const room = uniqueRoom('join-down');

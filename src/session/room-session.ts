@@ -166,7 +166,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         replaced: (id, hello, said) => this.members.replaced(id, hello, this.own.since(said)),
         frame: (id, frame) => this.members.frame(id, frame),
         malformed: (id) => this.reports.malformed(id),
-        health: (id, changed, restored) => this.members.health(id, changed, restored),
+        health: (id, changed, restored) => {
+          this.members.health(id, changed, restored);
+          // A member gone quiet may be this page's network gone: is the server still there?
+          if (this.links.connection(id) === 'reconnecting') this.serverLink.check(this.timing.echoTimeout);
+        },
         restartIce: (id) => this.media.restartIce(id),
         ended: (id, reason) => this.members.remove(id, reason),
         lapsed: (id) => this.members.lapsed(id),

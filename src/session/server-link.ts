@@ -5,6 +5,7 @@
  * touches PeerJS's internals (`peer.socket`, `peer._connections`) or reads its error texts.
  */
 import type { DataConnection, Peer, PeerError, PeerOptions } from 'peerjs';
+import { clock } from './clock.js';
 import type { ServerEndpoint } from './config.js';
 import { Gate, type GateHost, type PeerRole, socketOf } from './gate.js';
 import { PROTOCOL } from './protocol.js';
@@ -37,6 +38,16 @@ export class ServerLink {
   private gate: Gate | null = null;
   /** Peers still opening, each by the way to give it up (destroy() does, so none opens after it). */
   private readonly opening = new Set<() => void>();
+  /** The echo on its way (see check), and when the last one came back (clock ms). */
+  private echo: { n: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  private echoes = 0;
+  private echoedAt = Number.NEGATIVE_INFINITY;
+  /** What the gates ask: the host's, but this page's own echoes stay here. */
+  private readonly gateHost: GateHost = {
+    signal: (to, from, what) => this.echoed(from, what) || this.host.signal(to, from, what),
+    admits: (from, kind, metadata) => this.host.admits(from, kind, metadata),
+    flooded: (from) => this.host.flooded(from),
+  };
 
   constructor(
     private readonly host: ServerLinkHost,
@@ -119,6 +130,37 @@ export class ServerLink {
   }
 
   /**
+   * Checks that the server still relays for the member peer (docs/protocol.md, "The server link
+   * stalled"): a socket that stalled without closing (this page's network gone, a server frozen)
+   * takes what is sent without an error, and would go unnoticed until TCP gives up, minutes
+   * later. A signal to this page's own id comes back through the server; none within `wait` ms,
+   * and the member peer is disconnected, to be reconnected as after any loss. One at a time,
+   * and not again within `wait` of one that came back.
+   */
+  check(wait: number): void {
+    const member = this.member;
+    if (!member?.open || this.echo || clock() - this.echoedAt < wait) return;
+    const n = ++this.echoes;
+    const timer = this.timers.after(wait, () => {
+      this.echo = null;
+      if (this.member === member && member.open) member.disconnect();
+    });
+    this.echo = { n, timer };
+    this.signal('member', member.id, { proto: PROTOCOL, kind: 'echo', n });
+  }
+
+  /** Whether a signal is this page's own echo (taken here, the others' are never relayed as from this id). */
+  private echoed(from: string, what: unknown): boolean {
+    if (from !== this.member?.id || (what as { kind?: unknown } | null)?.kind !== 'echo') return false;
+    if (this.echo && (what as { n?: unknown }).n === this.echo.n) {
+      this.timers.cancel(this.echo.timer);
+      this.echo = null;
+      this.echoedAt = clock();
+    }
+    return true;
+  }
+
+  /**
    * Opens a mesh data connection to a member. While this page takes part in the call, its first
    * offer also carries an audio and a video transceiver without tracks (PeerJS builds the peer
    * connection, its data channel and that offer in one call, so they are added as it makes the
@@ -184,6 +226,7 @@ export class ServerLink {
   destroy(): void {
     for (const abandon of [...this.opening]) abandon();
     this.timers.clear();
+    this.echo = null;
     this.gate?.clear();
     this.dropBeacon();
     const member = this.member;
@@ -201,7 +244,7 @@ export class ServerLink {
         reject(new SessionError('browser-incompatible', `This browser cannot make calls: ${(err as Error).message}`));
         return;
       }
-      const gate = new Gate(this.host, peer, role);
+      const gate = new Gate(this.gateHost, peer, role);
       if (role === 'member') {
         // The last member peer's held offers are dropped.
         this.gate?.clear();

@@ -23,6 +23,37 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     expect(a.log).to.deep.equal(['joined B']);
   });
 
+  it('finds a server link that stalled without closing once a member goes quiet, says it is lost, and back once it relays again', async function () {
+    this.timeout(20_000);
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { openTimeout: 300, echoTimeout: 300, silence: 10_000 });
+    const [idA, idB] = [a.s.id!, b.s.id!];
+    // B's network goes: its socket to the server takes everything and answers nothing, without
+    // closing, and its path to A breaks.
+    net.stalled.add(idB);
+    net.breakPath(idA, idB);
+    await until(() => b.log.includes('signalling reconnecting'), () => `B: ${b.log}`, 5_000);
+    expect(a.log.filter((l) => l.startsWith('signalling')), 'A, whose server relays, was not told').to.deep.equal([]);
+    net.stalled.delete(idB);
+    net.healPath(idA, idB);
+    await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 10_000);
+    await until(() => shown(b.s) === 'A:connected' && shown(a.s) === 'B:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
+    expect(a.log.filter((l) => !l.startsWith('reconnected')), 'B never left A').to.deep.equal(['joined B']);
+  });
+
+  it('keeps a server link that relays while a member is quiet, asking it again now and then', async () => {
+    const net = new FakeNetwork();
+    const [a, b] = await pair(net, { echoTimeout: 300, silence: 10_000 });
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => shown(b.s) === 'A:reconnecting', () => `B: ${shown(b.s)}`);
+    // Each page asks its server while A or B is quiet: past two answered echoes each, a lost one
+    // would have been judged.
+    const echoes = (id: string) => net.relayed.filter((m) => m.src === id && m.dst === id).length;
+    await until(() => echoes(a.s.id!) >= 3 && echoes(b.s.id!) >= 3, () => `echoes: A ${echoes(a.s.id!)}, B ${echoes(b.s.id!)}`, 5_000);
+    expect([...a.log, ...b.log].filter((l) => l.startsWith('signalling'))).to.deep.equal([]);
+    expect(net.reconnects, 'reconnects').to.equal(0);
+  });
+
   it('goes on saying the server link is down while reconnects hang, and says it is back only once it is', async function () {
     this.timeout(20_000);
     const net = new FakeNetwork();

@@ -169,6 +169,11 @@ export interface SessionTiming {
   dialRetry: number;
   /** How often every member tells its links whom it is linked to again (`peers`), so that a pair that missed each other meets. */
   gossip: number;
+  /**
+   * How long the PeerServer may take to relay a signal back to this page, asked while a member
+   * is quiet, before the link to it counts as stalled (lost, though its socket never closed).
+   */
+  echoTimeout: number;
 }
 
 export const DEFAULT_TIMING: SessionTiming = {
@@ -185,6 +190,7 @@ export const DEFAULT_TIMING: SessionTiming = {
   claimAfter: 100,
   dialRetry: 1_000,
   gossip: 10_000,
+  echoTimeout: 5_000,
 };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -251,13 +251,15 @@ class FakeSocket extends Events {
   }
   send(message: { type: string; dst: string; payload: unknown }) {
     const { owner } = this;
-    if (owner.destroyed) return;
+    if (owner.destroyed || owner.network.stalled.has(owner.id)) return;
     owner.network.relayed.push({ ...message, src: owner.id });
     if (owner.network.relayed.length > 1_000) owner.network.relayed.shift();
     later(() => {
       const relayed = { ...message, src: owner.id };
       const target = owner.network.peers.get(message.dst);
-      if (target) target.socket.emit('message', relayed);
+      if (target) {
+        if (!owner.network.stalled.has(target.id)) target.socket.emit('message', relayed);
+      }
       else owner.network.hold(relayed, owner);
     });
   }
@@ -415,7 +417,7 @@ export class FakePeer extends Events {
     later(() => {
       if (this.destroyed || attempt !== this.attempt) return;
       // A network that swallows the socket: no open, no error, no close.
-      if (this.network.blackHole) return;
+      if (this.network.blackHole || this.network.stalled.has(this.id)) return;
       if (this.network.down) {
         this.disconnected = true;
         this.emit('error', Object.assign(new Error('Lost connection to server.'), { type: 'network' }));
@@ -480,6 +482,11 @@ export class FakeNetwork {
   down = false;
   /** A network that swallows sockets: reconnects neither open nor fail (see FakePeer.reconnect). */
   blackHole = false;
+  /**
+   * Ids whose socket to the server stalled without closing (their network gone): what they send
+   * and what is sent to them is lost without an error, and their reconnects hang.
+   */
+  readonly stalled = new Set<string>();
   /** Reconnect attempts made by all peers. */
   reconnects = 0;
   /** How long a socket message for an absent id waits for it (a real PeerServer: 5 s). */
