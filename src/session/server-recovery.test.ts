@@ -9,6 +9,11 @@ import type { SessionTiming } from './room-session.js';
 
 describe('RoomSession recovery of the server link and the beacon over a fake PeerServer', () => {
   const { make, pair } = loggedSessions('recovery room');
+  /**
+   * What a page was told of the others, but a link judged quiet and back: with a heartbeat of
+   * 25 ms, a machine busy for 150 ms makes one, which says nothing about the server.
+   */
+  const comings = (log: string[]) => log.filter((l) => !l.startsWith('reconnected'));
 
   it('says the server link is lost and back, while the members stay connected', async () => {
     const net = new FakeNetwork();
@@ -16,11 +21,11 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     net.down = true;
     (net.peers.get(b.s.id!) as unknown as { loseServer(): void }).loseServer();
     await until(() => b.log.includes('signalling reconnecting'), 'B was not told');
-    expect(shown(b.s)).to.equal('A:connected');
+    await until(() => shown(b.s) === 'A:connected', () => `B: ${shown(b.s)}`);
     net.down = false;
     await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 5_000);
-    expect(shown(b.s)).to.equal('A:connected');
-    expect(a.log).to.deep.equal(['joined B']);
+    await until(() => shown(b.s) === 'A:connected', () => `B: ${shown(b.s)}`);
+    expect(comings(a.log), 'B never left A').to.deep.equal(['joined B']);
   });
 
   it('finds a server link that stalled without closing once a member goes quiet, says it is lost, and back once it relays again', async function () {
@@ -38,7 +43,7 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     net.healPath(idA, idB);
     await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 10_000);
     await until(() => shown(b.s) === 'A:connected' && shown(a.s) === 'B:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
-    expect(a.log.filter((l) => !l.startsWith('reconnected')), 'B never left A').to.deep.equal(['joined B']);
+    expect(comings(a.log), 'B never left A').to.deep.equal(['joined B']);
   });
 
   it('keeps a server link that relays while a member is quiet, asking it again now and then', async () => {
@@ -67,8 +72,8 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     net.blackHole = false;
     await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 10_000);
     expect(peer.open, 'B is on the server').to.equal(true);
-    expect(shown(b.s)).to.equal('A:connected');
-    expect(a.log).to.deep.equal(['joined B']);
+    await until(() => shown(b.s) === 'A:connected', () => `B: ${shown(b.s)}`);
+    expect(comings(a.log), 'B never left A').to.deep.equal(['joined B']);
   });
 
   it('leaves no peer on the server when the page leaves while it is still connecting', async () => {
@@ -98,8 +103,8 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     window.dispatchEvent(new Event('online'));
     await until(() => b.log.includes('signalling connected'), () => `B: ${b.log}`, 2_000);
     expect(net.reconnects, 'one attempt, made at once').to.equal(tried + 1);
-    expect(shown(b.s)).to.equal('A:connected');
-    expect(a.log).to.deep.equal(['joined B']);
+    await until(() => shown(b.s) === 'A:connected', () => `B: ${shown(b.s)}`);
+    expect(comings(a.log), 'B never left A').to.deep.equal(['joined B']);
   });
 
   it('joins again under a fresh id when the server gave its id to someone else meanwhile', async () => {
