@@ -25,8 +25,9 @@ try {
 
 if (flags.buildIfStale) await buildIfStale(path.join(config.distDir, 'rtc-elements.js'));
 
-// With Redis, what happens to the link (lost, back) goes to stderr; stdout carries the start line.
-const logger = config.redisUrl ? { warn: (/** @type {string} */ message) => process.stderr.write(`rtc-server: ${message}\n`) } : {};
+// Warnings (a state file not restored or not saved, refused connections, the Redis link lost and
+// back) go to stderr, one line each; stdout carries the start line.
+const logger = { warn: (/** @type {string} */ message) => process.stderr.write(`rtc-server: ${logLine(message)}\n`) };
 const server = createRtcServer(config, { logger });
 
 let stopping = false;
@@ -128,6 +129,19 @@ function redactedUrl(url) {
   const parsed = new URL(url ?? '');
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+/**
+ * A warning as one line of the log: a warning may quote what a client sent (the PeerServer's
+ * error for a message that is not JSON does), which must not start a line of its own or steer
+ * the terminal. Control characters are written as escapes.
+ * @param {string} message
+ */
+function logLine(message) {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const START_LINE =
@@ -196,4 +197,33 @@ appendFileSync('builds.log', 'built\\n');
   await utimes(source, later, later);
   await startAndFetchBundle();
   assert.equal(await builds(), 2, 'a newer source file triggers a build');
+});
+
+test('warnings reach stderr without --redis, one line each, with what a client wrote escaped', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rtc-server-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const stateFile = path.join(dir, 'ids.json');
+  await writeFile(stateFile, 'not a state file\n');
+  const cli = runCli(t, ['--port', '0', '--host', '127.0.0.1', '--state-file', stateFile]);
+  const { port } = await cli.started();
+
+  // A message that is not JSON: the PeerServer's warning quotes it, newline and all.
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=a&token=t`);
+  t.after(() => socket.terminate());
+  await within(new Promise((resolve) => socket.once('message', resolve)), 'OPEN', 5000);
+  socket.send('x\nrtc-server: forged');
+  const warned = new Promise((resolve) => {
+    const check = () => /PeerServer/.test(cli.output.stderr) && resolve(undefined);
+    cli.child.stderr.on('data', check);
+    check();
+  });
+  await within(warned, `the PeerServer's warning (stderr: ${cli.output.stderr})`, 5000);
+
+  cli.child.kill('SIGTERM');
+  const { code, stderr } = await cli.exit();
+  assert.equal(code, 0);
+  assert.match(stderr, /^rtc-server: id bindings not restored: .*ids\.json is not an rtc-server state file$/m);
+  assert.match(stderr, /^rtc-server: PeerServer: .*x\\nrtc-server: forged/m);
+  assert.doesNotMatch(stderr, /^rtc-server: forged/m);
+  assert.ok(stderr.split('\n').slice(0, -1).every((line) => line.startsWith('rtc-server: ')), stderr);
 });

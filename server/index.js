@@ -92,7 +92,10 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   // The PeerServer re-emits socket errors and unparsable messages as 'error';
   // with no listener, one misbehaving client would crash the process.
   const warn = throttledWarnings(logger);
-  peerServer.on('error', (/** @type {Error} */ error) => warn('peer', `PeerServer: ${error.message}`));
+  // ws passes the HTTP server's errors on as its own: a failed listen is listen()'s to report.
+  peerServer.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+    if (error.syscall !== 'listen') warn('peer', `PeerServer: ${error.message}`);
+  });
   peerServer.on('connection', (client) => {
     guard.connected(client);
     logger.debug?.(`peer connected: ${client.getId()}`);
