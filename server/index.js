@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
+import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
 import { IdClaims } from './id-claims.js';
 import { pageHeaders } from './page-policy.js';
@@ -21,9 +22,6 @@ export { defaultConfig, resolveConfig, ConfigError } from './config.js';
 const WebSocket = createRequire(import.meta.resolve('peer'))('ws');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-
-const BUNDLE_MISSING =
-  'rtc-elements.js has not been built yet. Run `npm run build` (or start the server with `npm start`), then reload.\n';
 
 /**
  * Optional sink for diagnostics; `console` fits. Nothing is logged without one.
@@ -112,15 +110,16 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
 
   // The bundle is loaded by pages on other origins as <script type="module">,
   // which is a CORS request. no-cache: embedders revalidate (ETag) after an upgrade.
-  app.get('/rtc-elements.js', sendBuildFile(config.distDir, 'rtc-elements.js', 'text/javascript; charset=utf-8'));
-  app.get('/rtc-elements.js.map', sendBuildFile(config.distDir, 'rtc-elements.js.map', 'application/json; charset=utf-8'));
+  const sendBuildFile = buildFiles(config.distDir);
+  app.get('/rtc-elements.js', sendBuildFile('rtc-elements.js', 'text/javascript; charset=utf-8'));
+  app.get('/rtc-elements.js.map', sendBuildFile('rtc-elements.js.map', 'application/json; charset=utf-8'));
   // The chunks the bundle imports, beside it (rollup's rtc-elements-[name]-[hash].js): their
   // names change with their content, so they may be cached for good.
   app.get(/^\/(rtc-elements-[\w.-]+\.js)(\.map)?$/, (req, res, next) => {
     const [fileName, map] = [req.params[0], req.params[1]];
     const send = map
-      ? sendBuildFile(config.distDir, `${fileName}.map`, 'application/json; charset=utf-8', IMMUTABLE)
-      : sendBuildFile(config.distDir, fileName, 'text/javascript; charset=utf-8', IMMUTABLE);
+      ? sendBuildFile(`${fileName}.map`, 'application/json; charset=utf-8', IMMUTABLE)
+      : sendBuildFile(fileName, 'text/javascript; charset=utf-8', IMMUTABLE);
     send(req, res, next);
   });
 
@@ -218,33 +217,6 @@ function corkForATick(_req, socket) {
 /** @param {import('node:stream').Duplex} socket */
 function uncork(socket) {
   socket.uncork();
-}
-
-/**
- * @param {string} distDir
- * @param {string} fileName
- * @param {string} contentType
- * @param {string} [cacheControl]
- * @returns {import('express').RequestHandler}
- */
-function sendBuildFile(distDir, fileName, contentType, cacheControl = 'no-cache') {
-  return (_req, res, next) => {
-    res.set({
-      'Access-Control-Allow-Origin': '*',
-      'Content-Type': contentType,
-      'Cache-Control': cacheControl,
-    });
-    res.sendFile(fileName, { root: distDir, cacheControl: false }, (error) => {
-      if (!error || res.headersSent) return;
-      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return next(error);
-      res.removeHeader('ETag');
-      res.set('Cache-Control', 'no-store');
-      res.type('text/plain; charset=utf-8');
-      if (fileName === 'rtc-elements.js') res.status(503).send(BUNDLE_MISSING);
-      else res.status(404).send(`${fileName} not found\n`);
-    });
-  };
 }
 
 /**

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,7 +106,9 @@ test('serves the bundle to any origin as a revalidated JavaScript module', async
   // node:http rather than fetch(), which marks conditional requests no-cache.
   const revalidated = await new Promise((resolve, reject) => {
     http
-      .get(`${url}/rtc-elements.js`, { headers: { 'If-None-Match': etag } }, (res) => res.resume().on('end', () => resolve(res)))
+      .get(`${url}/rtc-elements.js`, { headers: { 'If-None-Match': etag, 'Accept-Encoding': response.headers.get('content-encoding') ?? 'identity' } }, (res) =>
+        res.resume().on('end', () => resolve(res)),
+      )
       .on('error', reject);
   });
   assert.equal(revalidated.statusCode, 304);
@@ -127,6 +130,78 @@ test('serves the chunks beside the bundle to any origin, cached for good', async
   assert.equal((await fetch(`${url}/rtc-elements-missing.js`)).status, 404);
   assert.equal((await fetch(`${url}/rtc-elements-session-AbC_12-x.js.map`)).status, 404);
   assert.equal((await fetch(`${url}/rtc-elements-%2e%2e%2fserver.js`)).status, 404);
+});
+
+/**
+ * A GET or HEAD with node:http, which, unlike fetch(), neither decompresses nor adds headers.
+ * @param {string} url
+ * @param {Record<string, string>} headers
+ * @param {string} [method]
+ * @returns {Promise<{ status: number | undefined, headers: http.IncomingHttpHeaders, body: Buffer }>}
+ */
+function rawRequest(url, headers, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    http
+      .request(url, { method, headers }, (res) => {
+        /** @type {Buffer[]} */
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject)
+      .end();
+  });
+}
+
+test('the bundle and its chunks go out compressed to a browser that takes it, as the README counts their size', async (t) => {
+  const { server, url } = await startServer(t);
+  const chunk = `export const chunk = "${'a chunk of code '.repeat(200)}";\n`;
+  await writeFile(path.join(server.config.distDir, 'rtc-elements-session-AbC_12-x.js'), chunk);
+
+  for (const [file, text] of [['rtc-elements.js', BUNDLE], ['rtc-elements-session-AbC_12-x.js', chunk]]) {
+    const gzip = await rawRequest(`${url}/${file}`, { 'Accept-Encoding': 'gzip, deflate' });
+    assert.equal(gzip.status, 200);
+    assert.equal(gzip.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gzip.body).toString(), text);
+    assert.equal(gzip.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal(gzip.headers['access-control-allow-origin'], '*');
+    assert.match(gzip.headers.vary ?? '', /Accept-Encoding/);
+
+    const br = await rawRequest(`${url}/${file}`, { 'Accept-Encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(br.body).toString(), text);
+
+    const plain = await rawRequest(`${url}/${file}`, {});
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.body.toString(), text);
+    assert.match(plain.headers.vary ?? '', /Accept-Encoding/);
+
+    // Each encoding is its own representation: its own ETag, revalidated on its own.
+    assert.ok(gzip.headers.etag && br.headers.etag && plain.headers.etag);
+    assert.equal(new Set([gzip.headers.etag, br.headers.etag, plain.headers.etag]).size, 3);
+    const again = await rawRequest(`${url}/${file}`, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(gzip.headers.etag) });
+    assert.equal(again.status, 304);
+
+    const head = await rawRequest(`${url}/${file}`, { 'Accept-Encoding': 'gzip' }, 'HEAD');
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-length'], String(gzip.body.length));
+    assert.equal(head.body.length, 0);
+  }
+  assert.equal(
+    (await rawRequest(`${url}/rtc-elements-session-AbC_12-x.js`, { 'Accept-Encoding': 'gzip' })).headers['cache-control'],
+    'public, max-age=31536000, immutable',
+  );
+
+  // A range is of the file itself.
+  const range = await rawRequest(`${url}/rtc-elements.js`, { 'Accept-Encoding': 'gzip', Range: 'bytes=0-5' });
+  assert.equal(range.status, 206);
+  assert.equal(range.headers['content-encoding'], undefined);
+  assert.equal(range.body.toString(), BUNDLE.slice(0, 6));
+
+  // A new build is served at once.
+  const rebuilt = 'export const rebuilt = true;\n';
+  await writeFile(path.join(server.config.distDir, 'rtc-elements.js'), rebuilt);
+  assert.equal(gunzipSync((await rawRequest(`${url}/rtc-elements.js`, { 'Accept-Encoding': 'gzip' })).body).toString(), rebuilt);
 });
 
 test('answers 503 with a hint to build when the bundle is missing', async (t) => {
