@@ -64,9 +64,15 @@ export class DevicesController implements ReactiveController {
     return this._stream?.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
   }
 
-  /** The deviceId of the device a live track of this kind comes from. */
+  /** The deviceId of the device a live track of this kind comes from; without one, the device picked for it. */
   deviceOf(kind: Kind): string | undefined {
-    return this.track(kind)?.getSettings().deviceId;
+    return this.track(kind)?.getSettings().deviceId ?? this.picked[kind];
+  }
+
+  /** Remembers the device to use for a kind that is off, without starting it: it is the one asked for when that kind comes on. */
+  pick(kind: Kind, deviceId: string): void {
+    this.picked[kind] = deviceId;
+    this.host.requestUpdate();
   }
 
   /**

@@ -454,13 +454,18 @@ export class RtcCall extends RoomElement {
    * Uses another microphone, camera or speaker, by its `deviceId` from
    * `navigator.mediaDevices.enumerateDevices()`. In a call, the new track replaces the old one
    * in every connection, without renegotiation. A speaker (`audiooutput`) is chosen only where
-   * the browser supports `HTMLMediaElement.setSinkId`.
+   * the browser supports `HTMLMediaElement.setSinkId`. A microphone or camera that is off stays
+   * off: the device chosen is the one its button switches on.
    */
   async switchDevice(kind: 'audioinput' | 'videoinput' | 'audiooutput', deviceId: string): Promise<void> {
     if (kind === 'audiooutput') return this.devices.setSpeaker(deviceId);
     const media = kind === 'audioinput' ? 'audio' : 'video';
-    if (this._phase === 'in-call') return this.media.replace(media, deviceId);
-    if (this.lobby.preview === 'on') await this.devices.replace(media, deviceId);
+    // A device chosen for a microphone or camera that is off and has no track (joined with the
+    // camera off, unplugged while muted) does not switch it on: it comes on with the button.
+    const used = (media === 'audio' ? this._mic : this._cam) || !!this.devices.track(media);
+    if (used && this._phase === 'in-call') return this.media.replace(media, deviceId);
+    if (used && this.lobby.preview === 'on') await this.devices.replace(media, deviceId);
+    else this.devices.pick(media, deviceId);
   }
 
   // The parts' state by the names the API's defaults were written with (custom-elements.json):
