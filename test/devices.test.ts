@@ -48,4 +48,36 @@ describe('<rtc-call> devices during a call', () => {
     expect(bob.call.localStream!.getVideoTracks()[0].getSettings().deviceId, 'the camera that came on').to.equal(camera.deviceId);
     await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
   });
+
+  it("says so when the camera or microphone stops in the lobby's preview, shows it off, and joins as the buttons then say", async () => {
+    const room = uniqueRoom('lobby-ended');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob' });
+    part(bob.call, 'check-button')[0]?.click(); // the preview starts by itself where the devices were allowed before
+    await until(() => part(bob.call, 'preview-video').length === 1, 'no preview');
+    const button = (kind: 'mic' | 'camera') => part(bob.call, `${kind}-button`)[0];
+    const preview = (bob.call as unknown as { devices: { stream: MediaStream } }).devices.stream;
+
+    // The camera is unplugged: Bob is told, and its button says it is off.
+    const camera = preview.getVideoTracks()[0];
+    camera.stop();
+    camera.dispatchEvent(new Event('ended'));
+    await until(() => part(bob.call, 'notice').some((n) => n.textContent!.includes('camera stopped')), 'Bob is not told his camera stopped');
+    expect(button('camera').hasAttribute('data-off'), 'the camera button shows it off').to.equal(true);
+
+    // So is the microphone; Bob switches it on again, which asks for one.
+    const mic = preview.getAudioTracks()[0];
+    mic.stop();
+    mic.dispatchEvent(new Event('ended'));
+    await until(() => button('mic').hasAttribute('data-off'), 'the microphone button does not show it off');
+    button('mic').click();
+    await until(() => !button('mic').hasAttribute('data-off') && !!(bob.call as unknown as { devices: { track(k: string): unknown } }).devices.track('audio'), 'no microphone again');
+
+    await bob.call.join();
+    expect([bob.call.microphoneOn, bob.call.cameraOn], 'microphone and camera in the call').to.deep.equal([true, false]);
+    await until(() => ada.call.participants.some((p) => p.name === 'Bob' && p.mic), 'Ada does not hear Bob');
+    expect(ada.call.participants.find((p) => p.name === 'Bob')!.cam, "Bob's camera at Ada").to.equal(false);
+    button('camera').click();
+    await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
+  });
 });

@@ -103,13 +103,17 @@ export class CallMedia {
     this.#switched(kind, track.enabled);
   }
 
-  /** A device was unplugged or taken by another program (not a stop() of ours: that fires no event). */
+  /**
+   * A device was unplugged or taken by another program (not a stop() of ours: that fires no
+   * event), in the call or in the lobby's preview: it is off, and the visitor is told.
+   */
   trackEnded(track: MediaStreamTrack): void {
     this.devices.forget(track);
-    if (this.host.phase !== 'in-call') return;
     const device = track.kind === 'audio' ? 'microphone' : 'camera';
-    this.out.room.setLocalStream(this.devices.stream);
-    this.#switched(track.kind === 'audio' ? 'audio' : 'video', false);
+    if (this.host.phase === 'in-call') {
+      this.out.room.setLocalStream(this.devices.stream);
+      this.#switched(track.kind === 'audio' ? 'audio' : 'video', false);
+    }
     this.out.notices.notice({ type: 'media-ended', message: english.deviceStopped(device), fatal: false }, { type: 'media-ended', device });
   }
 

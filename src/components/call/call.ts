@@ -215,7 +215,10 @@ export class RtcCall extends RoomElement {
     // one typed in the lobby.
     { roster: (p) => p.media, name: () => this.displayName },
   );
-  private readonly devices = new DevicesController(this, { trackEnded: (track) => this.media.trackEnded(track) });
+  // A device that ends before the call is off, as the lobby's button then says: the call starts without it.
+  private readonly devices = new DevicesController(this, {
+    trackEnded: (track) => (this._phase !== 'in-call' && this.lobby.ended(track.kind), this.media.trackEnded(track)),
+  });
   private readonly announcer = new Announcer(this, (count) => this.t.more(count));
   private readonly notices = new Notices(this, { strings: () => this.t, announce: (text) => this.announce(text), focusBelow: () => this.focusFirst() });
   private readonly media = new CallMedia(this, this.devices, {

@@ -138,22 +138,25 @@ export class Lobby implements ReactiveController {
   }
 
   async #toggle(kind: 'audio' | 'video'): Promise<void> {
-    if (kind === 'audio') {
-      this.joinMic = !this.joinMic;
-      this.host.requestUpdate();
-      const track = this.devices.track('audio');
-      if (track) track.enabled = this.joinMic;
-      return;
-    }
-    this.joinCam = !this.joinCam;
+    const on = kind === 'audio' ? (this.joinMic = !this.joinMic) : (this.joinCam = !this.joinCam);
     this.host.requestUpdate();
+    const track = this.devices.track(kind);
+    if (kind === 'audio' && track) track.enabled = on;
     // Off means off: the camera's light goes out, not just the picture.
-    if (!this.joinCam) this.devices.drop('video');
+    else if (!on) this.devices.drop(kind);
+    // On again with none (unplugged during the preview, say): asked for again.
     else if (this.preview === 'on') {
-      const replacing = this.devices.replace('video');
+      const replacing = this.devices.replace(kind);
       this.#starting = replacing.catch(() => {});
       this.problems((await replacing).problems);
     }
+  }
+
+  /** A device of the preview ended (unplugged, taken by another program): off, as the camera's button switches it off. */
+  ended(kind: string): void {
+    if (kind === 'audio') this.joinMic = false;
+    else this.joinCam = false;
+    this.host.requestUpdate();
   }
 
   /** Resolves once a camera switched on in the preview is on: a join pressed meanwhile starts with it. */
@@ -208,7 +211,7 @@ export class Lobby implements ReactiveController {
                     <span part="mic-level-bar" class="meter-bar"></span>
                   </div>`
                 : nothing}
-              ${toggleButton(t, 'audio', this.joinMic, !audio, () => this.#toggle('audio'))}
+              ${toggleButton(t, 'audio', this.joinMic, !audio && !this.devices.devices.some((d) => d.kind === 'audioinput'), () => this.#toggle('audio'))}
               ${audioOnly ? nothing : toggleButton(t, 'video', this.joinCam, false, () => this.#toggle('video'))}
             </div>`
           : nothing}
