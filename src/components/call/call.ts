@@ -217,7 +217,10 @@ export class RtcCall extends RoomElement {
   );
   // A device that ends before the call is off, as the lobby's button then says: the call starts without it.
   private readonly devices = new DevicesController(this, {
-    trackEnded: (track) => (this._phase !== 'in-call' && this.lobby.ended(track.kind), this.media.trackEnded(track)),
+    trackEnded: (track) => {
+      if (this._phase !== 'in-call') this.lobby.ended(track.kind);
+      this.media.trackEnded(track);
+    },
   });
   private readonly announcer = new Announcer(this, (count) => this.t.more(count));
   private readonly notices = new Notices(this, { strings: () => this.t, announce: (text) => this.announce(text), focusBelow: () => this.focusFirst() });
