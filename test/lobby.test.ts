@@ -155,6 +155,22 @@ describe('<rtc-call> lobby', () => {
     await el.leave();
   }
 
+  it('says before the call what it starts with, as the lobby buttons and the toggles set it', async () => {
+    const el = await lobby();
+    expect({ mic: el.microphoneOn, cam: el.cameraOn }, 'nothing switched off yet').to.deep.equal({ mic: true, cam: true });
+    await checkDevices(el);
+    expect({ mic: el.microphoneOn, cam: el.cameraOn }, 'the preview has both').to.deep.equal({ mic: true, cam: true });
+    part(el, 'mic-button')[0].click();
+    await el.toggleCamera(false);
+    expect({ mic: el.microphoneOn, cam: el.cameraOn }, 'switched off in the lobby').to.deep.equal({ mic: false, cam: false });
+    await el.toggleMicrophone();
+    expect(el.microphoneOn, 'toggled back on').to.equal(true);
+    el.audioOnly = true;
+    await el.updateComplete;
+    await el.toggleCamera(true);
+    expect(el.cameraOn, 'audio-only').to.equal(false);
+  });
+
   it('joins with the camera switched back on in the lobby just before Join', async () => {
     const el = await previewCameraOff();
     part(el, 'camera-button')[0].click();

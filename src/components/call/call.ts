@@ -303,14 +303,20 @@ export class RtcCall extends RoomElement {
     return this._phase === 'in-call' || this._phase === 'joining' ? this.devices.stream : null;
   }
 
-  /** Whether the microphone is on. */
+  /**
+   * Whether the microphone is on; before the call (and while joining), whether the call starts
+   * with it, as the lobby's button and `toggleMicrophone()` set it.
+   */
   get microphoneOn(): boolean {
-    return this.media.mic;
+    return this._mic;
   }
 
-  /** Whether the camera is on. */
+  /**
+   * Whether the camera is on; before the call (and while joining), whether the call starts with
+   * it, as the lobby's button, `toggleCamera()` and `audio-only` set it.
+   */
   get cameraOn(): boolean {
-    return this.media.cam;
+    return this._cam;
   }
 
   override connectedCallback(): void {
