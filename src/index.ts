@@ -6,8 +6,9 @@
  * browser. Pages that drive the session themselves get it with `loadSession()`, or import
  * `rtc-elements/session` (session/index.ts). The script-tag bundle's entry is bundle.ts.
  */
-export { RtcCall, type CallPhase } from './components/call/call.js';
+export { RtcCall, type CallPhase, type CallTheme } from './components/call/call.js';
 export { RtcChat, type ChatPhase } from './components/chat/chat.js';
+export type { Strings } from './i18n/en.js';
 export * from './events/index.js';
 export { loadSession, LoadError, type SessionModule } from './controllers/lazy.js';
 export type { RoomSession, SessionError, ConfigError } from './session/index.js';

@@ -2,8 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { rtcServer } from './env.js';
 import { addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
-import type { RtcCall, RtcChat } from '../src/index.js';
-import type { Strings } from '../src/i18n/en.js';
+// A page types its own table with the package's `Strings`.
+import type { RtcCall, RtcChat, Strings } from '../src/index.js';
 import { english } from '../src/i18n/localizer.js';
 import { formatFor } from '../src/i18n/format.js';
 import type { TransferReason } from '../src/chat/transfer.js';

@@ -92,8 +92,8 @@ export class RoomElement extends LitElement {
   peerFactory?: PeerFactory;
 
   /**
-   * Texts of the page's own, laid over the element's table: a partial table of `Strings`
-   * (src/i18n/en.ts), such as `{ joinCall: 'Enter the meeting' }`; a text with parameters is a
+   * Texts of the page's own, laid over the element's table: a partial table of `Strings` (a
+   * type the package exports; the English table is src/i18n/en.ts), such as `{ joinCall: 'Enter the meeting' }`; a text with parameters is a
    * function, such as `{ joined: (name) => \`Say hello to ${name}\` }`. The element speaks the
    * language of its `lang` attribute, else of the closest ancestor with one, else of the
    * document (`<html lang>`): English, German (`de`) or French (`fr`), region subtags included
