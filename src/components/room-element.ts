@@ -14,6 +14,8 @@ import { FocusKeeper } from './focus-keeper.js';
  *
  * Reactive properties are declared in `static properties` rather than with decorators: each
  * decorated field costs bundle bytes that every visitor of every embedding page pays for.
+ *
+ * @attr {string} lang - The language of the element's texts (`en`, `de`, `fr`, region subtags included); unset, the closest ancestor's `lang`, else the document's. A change switches the texts at once; see `strings`.
  */
 export class RoomElement extends LitElement {
   static override properties: PropertyDeclarations = {
