@@ -140,7 +140,7 @@ export type CallTheme = 'light' | 'dark';
  * @cssstate error - The call failed; the message shows.
  *
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
- * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
+ * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page; heard on the element, or an ancestor that left with it, not on `document`) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
