@@ -17,7 +17,7 @@ const documentedEventsOnly = {
 
 /**
  * Internal reactive state (`_phase`, `_notices`, …, declared with `state: true`) is not API: the
- * analyzer lists it as attributes, so it goes, and the members are marked private.
+ * analyzer lists it as attributes, so they go, and the members are marked private, with no attribute.
  */
 const noInternalState = {
   name: 'no-internal-state',
@@ -25,7 +25,11 @@ const noInternalState = {
     for (const mod of customElementsManifest.modules) {
       for (const decl of mod.declarations ?? []) {
         if (decl.attributes) decl.attributes = decl.attributes.filter((a) => !a.name?.startsWith('_'));
-        for (const m of decl.members ?? []) if (m.name?.startsWith('_')) m.privacy = 'private';
+        for (const m of decl.members ?? []) {
+          if (!m.name?.startsWith('_')) continue;
+          m.privacy = 'private';
+          delete m.attribute;
+        }
       }
     }
   },

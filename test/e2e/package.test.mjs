@@ -24,6 +24,16 @@ describe('the npm package', () => {
     assert.deepEqual(missing, []);
   });
 
+  it('names in custom-elements.json only attributes the elements have', () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'custom-elements.json'), 'utf8'));
+    const stray = [];
+    for (const decl of manifest.modules.flatMap((m) => m.declarations ?? [])) {
+      const attributes = new Set((decl.attributes ?? []).map((a) => a.name));
+      for (const member of decl.members ?? []) if (member.attribute && !attributes.has(member.attribute)) stray.push(`${decl.name}.${member.name}: ${member.attribute}`);
+    }
+    assert.deepEqual(stray, []);
+  });
+
   it('holds the sources that its source maps and declaration maps name', () => {
     const missing = new Set();
     for (const map of [...files].filter((f) => f.startsWith('dist/lib/') && f.endsWith('.map'))) {
