@@ -744,6 +744,33 @@ describe('ChatRoom', () => {
     await until(() => texts(bob).includes('after the file'), 'a message after the file did not arrive');
   });
 
+  it('says a file was cut off on the fresh connection, when the old one closed before that came (as Firefox closes a failed one)', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    const pairs = [
+      [ada, bob],
+      [bob, ada],
+    ];
+    net.onFirstChunk(bob, () => {
+      for (const [x, y] of pairs) {
+        const old = x.channels.get(y.id)!;
+        x.channels.delete(y.id);
+        old.readyState = 'closed';
+        old.dispatchEvent(new Event('close'));
+      }
+    });
+    const sent = await ada.room.sendFile(randomBlob(4_000_000), 'x.bin');
+    expect(sent!.recipients[0]).to.include({ state: 'failed', reason: 'interrupted' });
+    expect(bob.lastFile().state, 'its cancel had no connection to go on').to.equal('receiving');
+    // The fresh connection.
+    for (const [x, y] of pairs) x.channels.set(y.id, new FakeChannel());
+    ada.room.reconnected({ id: bob.id, name: bob.name });
+    bob.room.reconnected({ id: ada.id, name: ada.name });
+    await until(() => bob.lastFile().state !== 'receiving', 'Bob\'s side still receives', IDLE_TIMEOUT / 6);
+    expect(bob.lastFile()).to.include({ state: 'failed', reason: 'interrupted', blob: null });
+  });
+
   it('ends the sender\'s transfer cleanly when the recipient leaves mid-way', async () => {
     const net = new Net();
     const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];

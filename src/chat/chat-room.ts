@@ -153,10 +153,13 @@ export class ChatRoom {
 
   /**
    * A member's connection was restored or replaced: what was sent meanwhile may be lost, so
-   * the chats greet each other again and exchange history (copies are dropped on arrival).
+   * the chats greet each other again and exchange history (copies are dropped on arrival), and
+   * files the old connection cut off are said to be (FileTransfers.reconnected).
    */
   reconnected(p: ChatPeer): void {
-    if (this.#peers.has(p.id)) this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+    if (!this.#peers.has(p.id)) return;
+    this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+    this.#files.reconnected(p.id);
   }
 
   /**

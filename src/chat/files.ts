@@ -55,6 +55,8 @@ export class FileTransfers {
   readonly #incoming = new Map<string, IncomingFile>();
   /** Ids of ended incoming transfers, oldest first. */
   readonly #ended: string[] = [];
+  /** Ended outgoing transfers a replaced connection cut off, as [recipient, number], oldest first (see OutgoingFile.cut). */
+  #cut: [string, number][] = [];
   /** Received files kept for download. */
   readonly #kept: KeptFiles;
   /** Each transfer's line in the list, and when its progress was last told. */
@@ -87,6 +89,7 @@ export class FileTransfers {
     for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
     this.#incoming.clear();
     this.#ended.length = 0;
+    this.#cut = [];
     this.#kept.releaseAll();
     this.#transport = null;
   }
@@ -118,6 +121,17 @@ export class FileTransfers {
       return out.snapshot();
     }
     return null;
+  }
+
+  /**
+   * A member's connection was restored or replaced: what a broken connection cut off on its way
+   * to it is canceled again on the fresh one, in case the first cancel found none to go on.
+   */
+  reconnected(id: string): void {
+    const cut = [...this.#outgoing.values()].filter((out) => out.cut.delete(id)).map((out) => out.n);
+    for (const [peer, n] of this.#cut) if (peer === id) cut.push(n);
+    this.#cut = this.#cut.filter(([peer]) => peer !== id);
+    for (const n of cut) this.#transport?.send(id, chatFrame({ t: 'file-cancel', id: n, reason: 'interrupted' }), true);
   }
 
   /** Cancels a transfer, sent or received, by its id. */
@@ -189,6 +203,8 @@ export class FileTransfers {
       this.#lines.delete(file);
       if (file instanceof OutgoingFile) {
         this.#outgoing.delete(file.n);
+        for (const peer of file.cut) this.#cut.push([peer, file.n]);
+        this.#cut.splice(0, this.#cut.length - MAX_ENDED);
         // One canceled (or left without recipients) before its turn leaves the queue too.
         if (this.#queued.includes(file)) this.#queued.splice(this.#queued.indexOf(file), 1);
         this.#startQueued();

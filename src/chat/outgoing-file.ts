@@ -26,6 +26,12 @@ export class OutgoingFile {
   /** Chunk digests, shared by the streams: every stream cuts the file at the same places. */
   readonly #digests: Promise<ArrayBuffer>[] = [];
   #canceled = false;
+  /**
+   * Recipients whose stream a replaced connection cut off. The cancel that tells them may have
+   * found no connection to go on (Firefox closes a failed one before the fresh one exists), so it
+   * goes again when the fresh one comes (FileTransfers.reconnected).
+   */
+  readonly cut = new Set<string>();
   #settle!: () => void;
   /** Settles when every recipient has the file or dropped out. */
   readonly finished = new Promise<void>((resolve) => (this.#settle = resolve));
@@ -139,6 +145,7 @@ class OutgoingStream {
     this.state = state;
     this.reason = reason;
     this.#reader?.cancel();
+    if (reason === 'interrupted') this.file.cut.add(this.peer);
     if (tell) this.#send({ t: 'file-cancel', id: this.file.n, ...(reason === 'interrupted' && { reason }) });
     this.#wake?.();
     this.file.update();

@@ -5,7 +5,8 @@
 // remote camera is checked too. And in one chat: messages both ways, and a file each way at
 // once, checked byte for byte, with a message that arrives while they are on their way; in a
 // room with a password, which a page with another password does not meet; and a call whose
-// path is down for 10 s (nft drops UDP in the test's namespace), which comes back whole.
+// path is down for 10 s (nft drops UDP in the test's namespace), which comes back whole, and a
+// file from Firefox that such an outage cuts off, which ends as interrupted on both sides.
 //
 // Firefox gathers no usable ICE candidate in a namespace with only loopback. The test runs only
 // where the caller says the network is fit for it, RTC_TEST_FIREFOX_NET=1, as .ci/run sets in a
@@ -289,12 +290,17 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       participants: chat.participants.map((p) => p.name),
       texts: chat.messages.map((m) => m.text),
       received: window.received ?? [],
+      ended: window.ended ?? [],
     };
   }
 
-  /** Runs in the page: records each file received as its name, size and SHA-256. */
+  /** Runs in the page: records each file received as its name, size and SHA-256, and each transfer that ended, with its state and reason. */
   function recordFiles() {
     window.received = [];
+    window.ended = [];
+    addEventListener('rtc-file-progress', ({ detail: { file } }) => {
+      if (['done', 'canceled', 'failed'].includes(file.state)) window.ended.push(`${file.name} ${file.state} ${file.reason}`);
+    });
     addEventListener('rtc-file-received', async (e) => {
       const bytes = await e.detail.blob.arrayBuffer();
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -413,6 +419,36 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await until(a.page, (s) => connection('Firefox')(s) === 'connected' && seesVideoOf('Firefox')(s), 'Firefox does not come back on Chromium', 30_000);
     await until(b.page, (s) => connection('Chromium')(s) === 'connected' && seesVideoOf('Chromium')(s), 'Chromium does not come back on Firefox', 30_000);
     for (const v of [a, b]) assert.deepEqual(await v.page.evaluate(() => window.rtcLeft.map((p) => p.name)), [], 'someone was shown leaving');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  // Firefox closes the channels of a connection whose ICE failed: a file it was sending ends
+  // there as interrupted before the fresh connection exists, and the file-cancel that says so
+  // has no connection to go on. It must reach the recipient on the fresh connection, so that
+  // Chromium ends the transfer as interrupted too, not as stalled 30 s after its last chunk.
+  it("a file from Firefox cut off by a broken path ends as interrupted in Chromium as soon as they are back", { skip: spawnSync('nft', ['list', 'tables']).status !== 0 && 'needs nft and CAP_NET_ADMIN' }, async () => {
+    const room = `e2e-ff-cut-file-${Date.now()}`;
+    const a = await chatter(chromium, room, 'Chromium');
+    const b = await chatter(firefox, room, 'Firefox');
+    await untilChat(a.page, (s) => s.participants.join() === 'Firefox', 'Chromium does not see Firefox in the chat', 30_000);
+    await untilChat(b.page, (s) => s.participants.join() === 'Chromium', 'Firefox does not see Chromium in the chat', 30_000);
+    // 95 MiB: far more than goes in the seconds before the path is cut.
+    void b.page.evaluate(() => document.querySelector('rtc-chat').sendFile(new File([new Uint8Array(95 * 1024 * 1024)], 'big.bin')));
+    const receiving = () => document.querySelector('rtc-chat').shadowRoot.querySelector('progress')?.value ?? 0;
+    await untilSeen(a.page, (bytes) => bytes > 0, 'Chromium receives nothing', 20_000, receiving);
+    try {
+      udp('drop');
+      // Down until Firefox gives the file up (its connection failed), or 15 s at most.
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && !(await b.page.evaluate(chatState)).ended.length) await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      udp('restore');
+    }
+    await untilChat(b.page, (s) => s.ended.join() === 'big.bin failed interrupted', 'Firefox does not end the file as interrupted', 15_000);
+    await untilChat(a.page, (s) => s.ended.length > 0, 'Chromium still receives the file Firefox gave up', 10_000);
+    assert.deepEqual((await a.page.evaluate(chatState)).ended, ['big.bin failed interrupted']);
     assert.deepEqual([...a.errors, ...b.errors], []);
     await a.context.close();
     await b.context.close();
