@@ -375,12 +375,18 @@ describe('<rtc-chat> beside <rtc-call>', () => {
 describe('<rtc-chat> in a page, with a peer', () => {
   afterEach(closeAll);
 
-  it('does not fight a reader who scrolled up, and marks what is unread', async () => {
-    const room = uniqueRoom('scroll');
-    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada" style="height: 320px"></rtc-chat>`);
+  /** Ada's element in this page (with `style`, if any), joined, and Bob's in a frame, linked to it. */
+  async function adaWithBob(name: string, style = ''): Promise<{ el: RtcChat; bob: ChatParticipant }> {
+    const room = uniqueRoom(name);
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada" style=${style}></rtc-chat>`);
     await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
     const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
     await until(() => el.participants.length === 1, 'Bob did not link up');
+    return { el, bob };
+  }
+
+  it('does not fight a reader who scrolled up, and marks what is unread', async () => {
+    const { el, bob } = await adaWithBob('scroll', 'height: 320px');
     for (let i = 0; i < 14; i++) bob.chat.send(`message ${i} ${'with some words '.repeat(3)}`);
     await until(() => el.messages.length === 14, () => `${el.messages.length} messages`);
     await el.updateComplete;
@@ -467,11 +473,7 @@ describe('<rtc-chat> in a page, with a peer', () => {
   });
 
   it('writes and shows a right-to-left message right to left, beside left-to-right ones', async () => {
-    const room = uniqueRoom('rtl');
-    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
-    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
-    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
-    await until(() => el.participants.length === 1, 'Bob did not link up');
+    const { el, bob } = await adaWithBob('rtl');
     bob.chat.send('مرحبا بالجميع!');
     bob.chat.send('hello!');
     await until(() => el.messages.length === 2, 'the messages did not arrive');
@@ -496,11 +498,7 @@ describe('<rtc-chat> in a page, with a peer', () => {
   });
 
   it('sends a file pasted into the message box, and pastes text that comes with a picture as text', async () => {
-    const room = uniqueRoom('paste-file');
-    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
-    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
-    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
-    await until(() => el.participants.length === 1, 'Bob did not link up');
+    const { el, bob } = await adaWithBob('paste-file');
     bob.chat.send('hi');
     await until(() => el.messages.length === 1, 'no hello from Bob');
     const input = part(el, 'input')[0] as HTMLTextAreaElement;
@@ -520,11 +518,7 @@ describe('<rtc-chat> in a page, with a peer', () => {
   });
 
   it('sends dropped and picked files, shows progress and cancel, and offers what arrives, accessibly', async () => {
-    const room = uniqueRoom('ui-files');
-    const el = await fixture<RtcChat>(html`<rtc-chat room=${room} server=${rtcServer} name="Ada"></rtc-chat>`);
-    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
-    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
-    await until(() => el.participants.length === 1, 'Bob did not link up');
+    const { el, bob } = await adaWithBob('ui-files');
     bob.chat.send('hi');
     await until(() => el.messages.length === 1, 'no hello from Bob');
     el.send('hi Bob');
