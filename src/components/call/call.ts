@@ -2,7 +2,6 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { RoomController, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
-import { Announcer } from '../announcer.js';
 import { JoinAttempt } from '../join-attempt.js';
 import { RoomElement } from '../room-element.js';
 import { define } from '../define.js';
@@ -16,6 +15,7 @@ import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats } from '../../media/quality.js';
+import { CallAnnouncements } from './call-announcements.js';
 import { CallMedia } from './call-media.js';
 import { callStyles } from './call.styles.js';
 import { FirstRender } from './first-render.js';
@@ -30,7 +30,7 @@ import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 import { SpeakerCues } from './speaker-cues.js';
 import { CameraSizes } from './camera-sizes.js';
-import { renderStage, shownName, type StageView } from './stage.js';
+import { renderStage, type StageView } from './stage.js';
 import { StageState } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
@@ -183,22 +183,12 @@ export class RtcCall extends RoomElement {
         this.firstRender.release(); // the first person is here: the render no longer delays them
         this.stage.met = true;
         this.notices.met();
-        // Those already in the call when this page joined are here, not joining.
-        this.announce((participant.arrived === false ? this.t.isHere : this.t.joined)(shownName(participant)));
+        this.announcer.joined(participant);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
-      // A tile's "Reconnecting…" and its end are read out, once each.
-      participantUpdated: (participant) => {
-        const was = this.reconnecting.has(participant.id);
-        if ((participant.connection === 'reconnecting') === was) return;
-        if (was) this.reconnecting.delete(participant.id);
-        else this.reconnecting.add(participant.id);
-        this.announce((was ? this.t.reconnectedTo : this.t.reconnectingTo)(shownName(participant)));
-      },
+      participantUpdated: (participant) => this.announcer.updated(participant),
       participantLeft: (participant, reason) => {
-        this.reconnecting.delete(participant.id);
-        // As the chat says it: only a goodbye is leaving; a link that went silent or closed was lost.
-        this.announce((reason === 'left' ? this.t.left : this.t.leftLost)(shownName(participant)));
+        this.announcer.left(participant, reason);
         if (this.stage.pinned === participant.id) this.stage.pin(null);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
@@ -222,7 +212,7 @@ export class RtcCall extends RoomElement {
       this.media.trackEnded(track);
     },
   });
-  private readonly announcer = new Announcer(this, (count) => this.t.more(count));
+  private readonly announcer = new CallAnnouncements(this, () => this.t);
   private readonly notices = new Notices(this, { strings: () => this.t, announce: (text) => this.announce(text), focusBelow: () => this.focusFirst() });
   private readonly media = new CallMedia(this, this.devices, {
     room: this.controller,
@@ -259,8 +249,6 @@ export class RtcCall extends RoomElement {
   private readonly joins = new JoinAttempt();
   /** The end of the call under way: a second leave (or the element's removal) waits for it. */
   private ending: Promise<void> | null = null;
-  /** The people whose tile says "Reconnecting…", as read out. */
-  private readonly reconnecting = new Set<string>();
   /** Counts the page's leave() calls: a move to another room started before one does not join. */
   private leaves = 0;
   /** Bumped by every leave, so that a join still under way knows it was overtaken. */
@@ -596,7 +584,7 @@ export class RtcCall extends RoomElement {
     this.media.off();
     this.cues.forget();
     this.stage.reset();
-    this.reconnecting.clear();
+    this.announcer.clear();
     this._settings = false;
     const room = this.controller.room ?? this.joining;
     // Another element (a chat) may keep the session: stop only this element's media.

@@ -1,0 +1,60 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { LeaveReason, Participant } from '../../session/room-session.js';
+import type { Strings } from '../../i18n/en.js';
+import { Announcer } from '../announcer.js';
+import { shownName } from './stage.js';
+
+/**
+ * What `<rtc-call>` reads out to screen readers (its polite live region): people coming, already
+ * here, reconnecting and back, leaving or lost; and, through `say`, what the element tells of
+ * itself (a device switched, the link to the server, a notice).
+ */
+export class CallAnnouncements {
+  readonly #announcer: Announcer;
+  /** The people whose tile says "Reconnecting…", as read out. */
+  readonly #reconnecting = new Set<string>();
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly t: () => Strings,
+  ) {
+    this.#announcer = new Announcer(host, (count) => t().more(count));
+  }
+
+  /** Reads a text out; `again` for answers to the visitor's own presses (see Announcer). */
+  say(text: string, again = false): void {
+    this.#announcer.say(text, again);
+  }
+
+  /** Someone is in the call: those already there when this page joined are here, not joining. */
+  joined(participant: Participant): void {
+    const t = this.t();
+    this.say((participant.arrived === false ? t.isHere : t.joined)(shownName(participant)));
+  }
+
+  /** Someone's link changed: a tile's "Reconnecting…" and its end are read out, once each. */
+  updated(participant: Participant): void {
+    const was = this.#reconnecting.has(participant.id);
+    if ((participant.connection === 'reconnecting') === was) return;
+    if (was) this.#reconnecting.delete(participant.id);
+    else this.#reconnecting.add(participant.id);
+    const t = this.t();
+    this.say((was ? t.reconnectedTo : t.reconnectingTo)(shownName(participant)));
+  }
+
+  /** Someone went. As the chat says it: only a goodbye is leaving; a link that went silent or closed was lost. */
+  left(participant: Participant, reason: LeaveReason): void {
+    this.#reconnecting.delete(participant.id);
+    const t = this.t();
+    this.say((reason === 'left' ? t.left : t.leftLost)(shownName(participant)));
+  }
+
+  /** The call is over: nobody is reconnecting any more. */
+  clear(): void {
+    this.#reconnecting.clear();
+  }
+
+  render() {
+    return this.#announcer.render();
+  }
+}
