@@ -2,10 +2,11 @@
 // session, so the room holds everyone with either. The call shows, counts and announces the
 // people in the call only; the chat, everyone.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { RtcParticipantJoinedEvent, RtcParticipantLeftEvent } from '../src/events/index.js';
 import { rtcServer } from './env.js';
 import type { RtcCall } from '../src/components/call/call.js';
-import { addChatParticipant, closeAll, namesWithVideo, part, remoteNames, shownMessages, uniqueRoom, until, type ChatParticipant } from './helpers.js';
+import { addChatParticipant, addParticipant, closeAll, namesWithVideo, part, remoteNames, shownMessages, uniqueRoom, until, type ChatParticipant } from './helpers.js';
 
 describe('the call and the chat of one room', () => {
   afterEach(closeAll);
@@ -148,5 +149,42 @@ describe('the call and the chat of one room', () => {
     const said = () => part(ada.call!, 'notice').map((n) => n.textContent!.trim());
     await until(() => said().length > 0, "Ada's call says nothing");
     expect(said().join(' | ')).to.contain('Two people here are called ada');
+  });
+  it('a newcomer is connecting to those already here until it meets them: never told it is alone, in the chat or in the call', async () => {
+    for (const password of ['', 'secret']) {
+      const room = uniqueRoom('meeting');
+      const extra: Record<string, string> = password ? { password } : {};
+      const ada = await addChatParticipant({ room, server: rtcServer, name: 'Ada', ...extra }, { withCall: true });
+      await until(() => ada.call?.phase === 'in-call', 'Ada did not join');
+      // Everything the newcomers' pages say while they meet Ada, from the first render on.
+      const said = new Set<string>();
+      const watch = (el: HTMLElement) => {
+        const note = () => {
+          for (const p of [...part(el, 'status'), ...part(el, 'alone')]) said.add(p.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+        };
+        new MutationObserver(note).observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+        note();
+      };
+      // No peer-to-peer packet goes through: the welcome does (it rides the server), the links do not open.
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      try {
+        const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob', ...extra });
+        const cy = await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '', ...extra });
+        watch(bob.chat);
+        watch(cy.call);
+        await until(() => bob.chat.phase === 'joined' && cy.call.phase === 'in-call', 'Bob and Cy were not let in');
+        await until(() => part(bob.chat, 'status')[0]?.textContent === 'Connecting…', () => `Bob's chat says "${part(bob.chat, 'status')[0]?.textContent}"`);
+        await until(() => part(cy.call, 'status')[0]?.textContent === 'Connecting…', () => `Cy's call says "${part(cy.call, 'status')[0]?.textContent}"`);
+        expect(bob.chat.participants, 'Bob has not met Ada yet').to.have.length(0);
+        await executeServerCommand('loopback-udp', { action: 'restore' });
+        await until(() => part(bob.chat, 'status')[0]?.textContent === '3 people here', () => `Bob's chat says "${part(bob.chat, 'status')[0]?.textContent}"`, 30_000);
+        await until(() => part(cy.call, 'status')[0]?.textContent === '2 in call', () => `Cy's call says "${part(cy.call, 'status')[0]?.textContent}"`, 30_000);
+      } finally {
+        await executeServerCommand('loopback-udp', { action: 'restore' });
+      }
+      const alone = [...said].filter((s) => /only you|first one here|only one here|1 in call/i.test(s));
+      expect(alone, `${password ? 'a private' : 'an open'} room: what the newcomers were told`).to.deep.equal([]);
+      closeAll();
+    }
   });
 });

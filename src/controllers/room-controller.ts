@@ -33,7 +33,7 @@ export interface RoomControllerOptions {
    * own joins and leaves. A page's `<rtc-call>` and `<rtc-chat>` share one session, whose
    * members are everyone with either.
    */
-  roster?: (participant: Participant) => boolean;
+  roster?: (participant: Pick<Participant, 'media'>) => boolean;
   /**
    * The name the element gives its page in the room (empty: none of its own). It is the page's
    * name from the element's join on, and again whenever it changes: a page's call and chat share
@@ -71,6 +71,7 @@ export class RoomController implements ReactiveController {
   private lib: SessionModule | null = null;
   private _session: RoomSession | null = null;
   private _participants: Participant[] = [];
+  private _awaiting = false;
   private unsubscribe: (() => void)[] = [];
   private readonly ice = new IceServers();
   /** The name this element last gave the session (options.name). */
@@ -88,6 +89,14 @@ export class RoomController implements ReactiveController {
   /** The other members (those of the roster, with one), in the order they linked up. */
   get participants(): readonly Participant[] {
     return this._participants;
+  }
+
+  /**
+   * Whether people already in the room when this page joined (of the roster, with one) are still
+   * being connected to: the page is not alone, only not linked with them yet.
+   */
+  get awaiting(): boolean {
+    return this._awaiting;
   }
 
   /** The name the others see this page by, once joining has begun ('' before). */
@@ -209,6 +218,7 @@ export class RoomController implements ReactiveController {
     let leaving: { participant: Participant; reason: LeaveReason } | null = null;
     const refresh = () => {
       const everyone = session.participants;
+      this._awaiting = session.awaited.some(roster ?? (() => true));
       if (!roster) {
         this._participants = everyone;
         return this.host.requestUpdate();
@@ -227,6 +237,7 @@ export class RoomController implements ReactiveController {
     const on = <K extends keyof RoomSessionEvents>(event: K, fn: RoomSessionEvents[K]) =>
       this.unsubscribe.push(session.on(event, fn));
     on('phase', refresh);
+    on('awaiting', refresh);
     on('participant-joined', (p) => {
       refresh();
       if (!roster) this.handlers.participantJoined?.(p);
@@ -274,6 +285,7 @@ export class RoomController implements ReactiveController {
     this.unsubscribe = [];
     this._session = null;
     this._participants = [];
+    this._awaiting = false;
     return session;
   }
 

@@ -90,6 +90,8 @@ export class Membership {
   readonly shown: Participants;
   private readonly gossip: Gossip;
   private readonly states = new Paced<StateFrame>(STATE_EVERY, (id, state) => this.changed(id, state));
+  /** How many members the page was last told it still waits for (awaited()). */
+  private awaiting = 0;
 
   constructor(private readonly host: MembershipHost) {
     this.shown = new Participants({
@@ -112,6 +114,22 @@ export class Membership {
       broadcast: (frame) => host.links.broadcast(frame),
       every: () => host.gossipEvery(),
     });
+  }
+
+  /**
+   * Those already in the room when this page was let in (named in the welcome) whose links have
+   * not said hello yet, their places not lapsed: the page is still meeting them, and is not alone.
+   */
+  awaited(): MemberInfo[] {
+    return this.roster.awaited().map(({ id, name, media }) => ({ id, name, media }));
+  }
+
+  /** Tells the page when the members it waits for changed in number (met, lapsed or gone). */
+  private recount(): void {
+    const n = this.roster.awaited().length;
+    if (n === this.awaiting) return;
+    this.awaiting = n;
+    this.host.emit('awaiting');
   }
 
   /** Linked members' ids, in the order they linked. */
@@ -166,6 +184,7 @@ export class Membership {
     for (const m of welcome) if (m.id !== selfId) this.roster.know(m, until, 'known', this.host.phase() === 'joining');
     this.host.door()?.welcomed(holder, welcome);
     this.gossip.learn(welcome.map((m) => m.id).filter((m) => m !== holder));
+    this.recount();
   }
 
   /** As the holder: holds a place for a newcomer and tells the members; false when no room is left. */
@@ -201,6 +220,7 @@ export class Membership {
     // Namesakes' marks change with a newcomer of the same name.
     this.remark(this.shown.namesakes(id), id);
     this.host.emit('participant-joined', this.shown.of(id));
+    this.recount();
     if (twin) this.host.reports.duplicateName(id);
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.gossip.tell();
@@ -246,6 +266,7 @@ export class Membership {
   /** The server says the id is not there: a member not linked is gone. */
   unavailable(id: string): void {
     if (!this.roster.isLinked(id) && this.roster.get(id)) this.roster.remove(id);
+    this.recount();
   }
 
   /** A frame other than hello from a linked member. */
@@ -337,6 +358,7 @@ export class Membership {
     this.remark(namesakes, id);
     this.host.reports.forget(id);
     if (last) this.host.emit('participant-left', last, reason);
+    this.recount();
     this.host.door()?.holderGone(id);
   }
 
@@ -350,6 +372,7 @@ export class Membership {
     this.states.clear();
     this.roster.clear();
     this.shown.clear();
+    this.awaiting = 0;
   }
 
   /** Members enforce max-participants themselves: this page, its links, at most the limit. */
@@ -360,6 +383,7 @@ export class Membership {
   /** On the heartbeat: places that lapsed are forgotten, waiting dials made, and now and then the links told whom this page is linked to. */
   beat(): void {
     this.roster.prune();
+    this.recount();
     this.gossip.beat();
   }
 

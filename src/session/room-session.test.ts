@@ -58,6 +58,32 @@ describe('RoomSession over a fake PeerServer', () => {
     expect(all.filter((s) => s.holdsBeacon)).to.have.length(1);
   });
 
+  it('a newcomer waits for those its welcome names until it meets them, or until their places lapse', async () => {
+    const net = new FakeNetwork();
+    const quick = { dialRetry: 20, dialTimeout: 300, admitHold: 100 };
+    const [a, b] = ['A', 'B'].map((n) => make(net, n, { timing: quick }));
+    await joinInTurn([a, b]);
+    const awaited = (s: RoomSession) => s.awaited.map((m) => m.name).sort();
+
+    // C meets both: it waited for them from its join until it was linked with each.
+    const c = make(net, 'C', { timing: quick });
+    await c.join();
+    expect(awaited(c).length, 'C was let in, its links not up yet').to.be.greaterThan(0);
+    await untilMesh([a, b, c]);
+    expect(awaited(c)).to.deep.equal([]);
+
+    // D reaches nobody: it waits for all three, and not for ever.
+    const d = make(net, 'D', { timing: quick });
+    let told = 0;
+    d.on('awaiting', () => told++);
+    net.failingDials = 100;
+    await d.join();
+    expect(awaited(d)).to.deep.equal(['A', 'B', 'C']);
+    await until(() => awaited(d).length === 0, () => `D still waits for [${awaited(d)}]`, 5_000);
+    expect(d.participants).to.have.length(0);
+    expect(told, 'D was told when the waiting changed').to.be.greaterThan(1);
+  });
+
   it('dials again a member whose first connection failed to open, and says so when it never does', async () => {
     const net = new FakeNetwork();
     const [a, b] = ['A', 'B'].map((n) => make(net, n, { timing: { dialRetry: 20 } }));

@@ -17,7 +17,7 @@ import { MAX_PENDING, PairLinks } from './pair-links.js';
 import { PairMedia } from './pair-media.js';
 import { peerOptionsFor, useIceServers } from './peer-config.js';
 import { PrivateRoom } from './private-room.js';
-import { type CoreFrame, type ExtensionFrame, cleanName, metadata } from './protocol.js';
+import { type CoreFrame, type ExtensionFrame, type MemberInfo, cleanName, metadata } from './protocol.js';
 import { ServerLink } from './server-link.js';
 import { ServerRecovery } from './server-recovery.js';
 import { Signals } from './signals.js';
@@ -248,6 +248,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** The other members linked to this page, in the order they linked up. */
   get participants(): Participant[] {
     return this.members.roster.linked().map((m) => this.members.shown.of(m.id));
+  }
+
+  /** Those already in the room when this page was let in that it is still meeting (their links not up yet). */
+  get awaited(): MemberInfo[] {
+    return this.members.awaited();
   }
 
   // ---------------------------------------------------------------- joining

@@ -67,6 +67,11 @@ export class Roster {
     return [...this.members.values()].filter((m) => m.stage === 'admitted' && m.until >= now);
   }
 
+  /** Named in the welcome that let this page in, not linked yet and their places not lapsed: the page is still meeting them. */
+  awaited(now = clock()): Member[] {
+    return [...this.members.values()].filter((m) => m.preexisting && m.stage !== 'linked' && m.until >= now);
+  }
+
   isLinked(id: string): boolean {
     return this.members.get(id)?.stage === 'linked';
   }
@@ -107,6 +112,9 @@ export class Roster {
         m.until = Math.max(m.until, until);
         if (stage === 'admitted') m.stage = stage;
         m.preexisting ||= preexisting;
+        // Known by its id alone until then (the holder calling, gossip): the welcome says more.
+        m.name ||= info.name;
+        m.media ||= info.media;
       }
       return true;
     }

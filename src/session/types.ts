@@ -95,6 +95,8 @@ export type SignallingState = 'connected' | 'reconnecting';
 export interface RoomSessionEvents {
   /** The session moved to another phase. */
   phase: (phase: SessionPhase) => void;
+  /** The number of members this page still waits to meet (RoomSession.awaited) changed. */
+  awaiting: () => void;
   /** A member is now linked to this page. */
   'participant-joined': (participant: Participant) => void;
   /** A member left, closed the page or stopped answering. */

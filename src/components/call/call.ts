@@ -650,6 +650,7 @@ export class RtcCall extends RoomElement {
   private statusLine(t: Strings): string {
     if (this._phase === 'in-call') {
       const count = this.participants.length + 1;
+      if (count === 1 && this.controller.awaiting) return t.connecting;
       return count === 1 && this.password ? t.alonePrivate : t.inCall(count);
     }
     return this._phase === 'joining' ? t.joining : this._phase === 'left' ? t.youLeft : '';
@@ -704,6 +705,7 @@ export class RtcCall extends RoomElement {
       t,
       participants: this.participants,
       inCall: this._phase === 'in-call',
+      awaiting: this.controller.awaiting,
       password: this.password,
       local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic, cam: this._cam },
       state: this.stage,

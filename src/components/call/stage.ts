@@ -21,6 +21,8 @@ export interface StageView {
   /** The others in the call. */
   participants: readonly Participant[];
   inCall: boolean;
+  /** Those already in the call are still being connected to: the page is not alone. */
+  awaiting: boolean;
   /** A private room: the alone card does not invite with the link. */
   password: string;
   /** This page: its camera and microphone, the screen it shares, its name, and whether they are on. */
@@ -86,7 +88,7 @@ function tilesOf(v: StageView): Tile[] {
   const screens: Tile[] = v.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
   if (v.local.screen) screens.push({ id: 'local/screen', screen: v.local.screen });
   const tiles: Tile[] = [...screens, { id: 'local' }, ...v.participants.map((p) => ({ id: p.id, participant: p }))];
-  if (v.participants.length === 0 && v.inCall) tiles.push({ id: 'alone' });
+  if (v.participants.length === 0 && v.inCall && !v.awaiting) tiles.push({ id: 'alone' });
   return tiles;
 }
 

@@ -432,7 +432,7 @@ export class RtcChat extends RoomElement {
       ${this.#announcer.render()}
       <div part="header">
         <span>${this.room}</span>
-        <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? t.connecting : ''}</span>
+        <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.#controller.awaiting ? t.connecting : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? t.connecting : ''}</span>
       </div>
       ${renderNotices(this.#notices, t)}
       ${this._phase === 'error'
