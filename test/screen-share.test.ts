@@ -73,6 +73,27 @@ describe('screen sharing', () => {
     expect(ada.call.localStream?.getVideoTracks().filter((t) => t.readyState === 'live' && t.enabled) ?? []).to.have.length(0);
   });
 
+  it("reads out to the others who started sharing a screen, and when they stopped", async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('screen-said'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    // What Bob's screen reader is told, from his element's live region.
+    const region = bob.call.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    const said: string[] = [];
+    const observer = new MutationObserver(() => said.push(region.textContent!.trim()));
+    observer.observe(region, { childList: true, subtree: true, characterData: true });
+    try {
+      await ada.call.toggleScreenShare(true);
+      await until(() => playing(screenTile(bob.call)?.querySelector('video')), "Bob does not see Ada's screen");
+      await until(() => said.some((t) => t.includes('Ada is sharing a screen')), () => `Bob is not told: ${JSON.stringify(said)}`, 5_000);
+      await ada.call.toggleScreenShare(false);
+      await until(() => !screenTile(bob.call), "Ada's screen is still shown");
+      await until(() => said.some((t) => t.includes('Ada stopped sharing a screen')), () => `Bob is not told: ${JSON.stringify(said)}`, 5_000);
+      expect(said.filter((t) => t.includes('Ada is sharing a screen')), 'said once').to.have.length(1);
+    } finally {
+      observer.disconnect();
+    }
+  });
+
   it('offers no screen sharing with no-screen-share', async () => {
     const [ada] = await joinAll(uniqueRoom('no-screen'), rtcServer, ['Ada'], { 'no-screen-share': '' });
     expect(part(ada.call, 'screen-button')).to.have.length(0);

@@ -61,6 +61,8 @@ export default (f: Format): Strings => ({
   yourScreen: 'Ihr Bildschirm',
   screenShared: 'Sie teilen Ihren Bildschirm',
   screenStopped: 'Sie teilen Ihren Bildschirm nicht mehr',
+  sharesScreen: (name) => `${name} teilt einen Bildschirm`,
+  stoppedSharing: (name) => `${name} teilt keinen Bildschirm mehr`,
   screenDenied: 'Bildschirmfreigabe wurde nicht erlaubt, oder der Browser kann hier keinen Bildschirm teilen.',
   settings: 'Geräte',
   speakerView: 'Sprecheransicht',

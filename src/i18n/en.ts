@@ -68,6 +68,8 @@ export const en = (f: Format) => ({
   yourScreen: 'Your screen',
   screenShared: 'You are sharing your screen',
   screenStopped: 'You stopped sharing your screen',
+  sharesScreen: (name: string) => `${name} is sharing a screen`,
+  stoppedSharing: (name: string) => `${name} stopped sharing a screen`,
   screenDenied: 'Screen sharing was not allowed, or the browser cannot share a screen here.',
   settings: 'Devices',
   speakerView: 'Speaker view',

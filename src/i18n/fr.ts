@@ -62,6 +62,8 @@ export default (f: Format): Strings => ({
   yourScreen: 'Votre écran',
   screenShared: 'Vous partagez votre écran',
   screenStopped: 'Vous ne partagez plus votre écran',
+  sharesScreen: (name) => `${name} partage un écran`,
+  stoppedSharing: (name) => `${name} ne partage plus d’écran`,
   screenDenied: 'Le partage d’écran n’a pas été autorisé, ou le navigateur ne peut pas partager d’écran ici.',
   settings: 'Appareils',
   speakerView: 'Vue intervenant',

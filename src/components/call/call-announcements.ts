@@ -6,13 +6,16 @@ import { shownName } from './stage.js';
 
 /**
  * What `<rtc-call>` reads out to screen readers (its polite live region): people coming, already
- * here, reconnecting and back, leaving or lost; and, through `say`, what the element tells of
- * itself (a device switched, the link to the server, a notice).
+ * here, reconnecting and back, leaving or lost, starting and stopping to share a screen; and,
+ * through `say`, what the element tells of itself (a device switched, the link to the server, a
+ * notice).
  */
 export class CallAnnouncements {
   readonly #announcer: Announcer;
   /** The people whose tile says "Reconnecting…", as read out. */
   readonly #reconnecting = new Set<string>();
+  /** The people whose shared screen is shown, as read out. */
+  readonly #sharing = new Set<string>();
 
   constructor(
     host: ReactiveControllerHost,
@@ -49,9 +52,29 @@ export class CallAnnouncements {
     this.say((reason === 'left' ? t.left : t.leftLost)(shownName(participant)));
   }
 
-  /** The call is over: nobody is reconnecting any more. */
+  /**
+   * The others as the stage shows them now: a screen that appears or goes (a large tile that
+   * changes the whole stage) is read out. Someone who left took their screen along unsaid.
+   */
+  screens(participants: readonly Participant[]): void {
+    const t = this.t();
+    const now = new Set<string>();
+    for (const p of participants) {
+      if (!p.screen) {
+        if (this.#sharing.has(p.id)) this.say(t.stoppedSharing(shownName(p)));
+      } else {
+        now.add(p.id);
+        if (!this.#sharing.has(p.id)) this.say(t.sharesScreen(shownName(p)));
+      }
+    }
+    this.#sharing.clear();
+    for (const id of now) this.#sharing.add(id);
+  }
+
+  /** The call is over: nobody is reconnecting or sharing any more. */
   clear(): void {
     this.#reconnecting.clear();
+    this.#sharing.clear();
   }
 
   render() {

@@ -363,6 +363,7 @@ export class RtcCall extends RoomElement {
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
       states.add(this._phase);
     }
+    if (this._phase === 'in-call') this.announcer.screens(this.participants);
     // The others' videos: through the chosen speaker, and playing.
     const remote = [...this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')];
     for (const media of remote) this.devices.applySpeaker(media);
