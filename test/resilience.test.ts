@@ -209,11 +209,14 @@ describe('calls that survive what breaks calls', () => {
     });
     afterEach(() => executeServerCommand('loopback-udp', { action: 'restore' }));
 
-    it('shows "reconnecting" while the path is down and recovers when it returns', async function () {
+    it('shows "reconnecting" while the path is down, on the camera and on the shared screen, and recovers when it returns', async function () {
       if (!available) this.skip(); // needs the loopback-only namespace of .ci/run
       this.timeout(60_000);
       const [ada, bob] = await joinAll(uniqueRoom('net'), rtcServer, ['Ada', 'Bob']);
       await untilEveryoneSeesEveryone([ada, bob]);
+      await bob.call.toggleScreenShare(true);
+      const screen = () => part(ada.call, 'screen-tile')[0];
+      await until(() => !!screen(), "Ada does not see Bob's screen");
       // What Ada's screen reader is told, from her element's live region.
       const said: string[] = [];
       const observer = new MutationObserver(() => said.push(ada.call.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent!.trim()));
@@ -221,11 +224,17 @@ describe('calls that survive what breaks calls', () => {
       await executeServerCommand('loopback-udp', { action: 'drop' });
       await until(() => tile(ada, 'Bob')?.dataset.connection === 'reconnecting', 'Ada does not show Bob reconnecting', 10_000);
       expect(tile(ada, 'Bob')!.querySelector('[part~="tile-status"]')!.textContent).to.contain('Reconnecting');
+      // His screen's last picture stays up: it says so too, not passing for live.
+      await ada.call.updateComplete;
+      expect(screen()?.querySelector('[part~="tile-status"]')?.textContent ?? '', "on Bob's screen").to.contain('Reconnecting');
       await until(() => said.some((t) => t.includes('Reconnecting to Bob')), () => `said: ${JSON.stringify(said)}`);
+      expect(said.filter((t) => t.includes('Reconnecting to Bob')), 'read out once').to.have.length(1);
       await executeServerCommand('loopback-udp', { action: 'restore' });
       await until(() => tile(ada, 'Bob')?.dataset.connection === 'connected', 'Bob does not come back', 20_000);
       await until(() => said.some((t) => t.includes('Connection to Bob restored')), () => `said: ${JSON.stringify(said)}`);
+      await until(() => !screen()?.querySelector('[part~="tile-status"]'), "Bob's screen still says it is reconnecting");
       observer.disconnect();
+      await bob.call.toggleScreenShare(false);
       await untilEveryoneSeesEveryone([ada, bob], 20_000);
       expect(eventsOf(ada, 'rtc-participant-left'), 'nobody was dropped').to.have.length(0);
     });

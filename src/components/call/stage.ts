@@ -115,8 +115,11 @@ export function shownName(p: Participant): string {
 /** A shared screen: the whole picture (not cropped), named. */
 function renderScreen(v: StageView, t: Tile, at: Place) {
   const name = t.participant ? v.t.screenOf(shownName(t.participant)) : v.t.yourScreen;
-  return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id}>
+  // Its last picture stays while the path to its sharer is broken: said on it, as on their camera (read out once, there).
+  const reconnecting = t.participant?.connection === 'reconnecting';
+  return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id} data-connection=${t.participant ? t.participant.connection : nothing}>
     <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
+    ${reconnecting ? html`<span part="tile-status" class="tile-status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"><span part="name" class="name">${name}</span></span>
     ${renderActions(v, t.id, name, false)}
   </li>`;
