@@ -17,13 +17,26 @@ export class LoadError extends Error {
 }
 
 /**
- * Wraps a dynamic import: every caller shares one load, and a failed load is forgotten so that
- * the next join tries again.
+ * How long a chunk may take before the join reports it as not loaded. A server or proxy that
+ * holds the request, or a network gone mid-fetch, would otherwise leave "Joining…" up for as
+ * long as the browser waits (minutes). 20 s fetches the session chunk (about 31 KB gzip) at
+ * 13 kbit/s; the fetch goes on, and Try again gets the chunk at once if it came meanwhile.
+ */
+const LOAD_TIMEOUT = 20_000;
+
+/**
+ * Wraps a dynamic import: every caller shares one load, and a load that failed or timed out is
+ * forgotten so that the next join tries again.
  */
 export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | null = null;
   return () =>
-    (loading ??= load().catch((cause: unknown) => {
+    (loading ??= new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Not loaded within ${LOAD_TIMEOUT / 1000} s`)), LOAD_TIMEOUT);
+      load()
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
+    }).catch((cause: unknown) => {
       loading = null;
       throw new LoadError(cause);
     }));

@@ -17,6 +17,7 @@ describe('loading the script-tag bundle', () => {
   let peerServer;
   let bundleServer;
   let bundleBase;
+  let hold;
   let pages;
   let pagesBase;
   let browser;
@@ -25,7 +26,7 @@ describe('loading the script-tag bundle', () => {
   before(async () => {
     rtc = createRtcServer({ host: '127.0.0.1', port: 0 });
     ({ url: peerServer } = await rtc.listen());
-    ({ server: bundleServer, base: bundleBase } = await serveBundle());
+    ({ server: bundleServer, base: bundleBase, hold } = await serveBundle());
     ({ server: pages, base: pagesBase } = await servePages(html));
     browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] });
   });
@@ -33,6 +34,7 @@ describe('loading the script-tag bundle', () => {
   after(async () => {
     await browser?.close();
     pages?.close();
+    bundleServer?.closeAllConnections();
     bundleServer?.close();
     await rtc?.close();
   });
@@ -121,6 +123,36 @@ describe('loading the script-tag bundle', () => {
       await context.close();
     });
   }
+
+  it('a chunk that does not come (a server that stalls) is an error within 20 s, not an endless "Joining…"; Try again joins once it comes', async () => {
+    const release = hold(/^rtc-elements-session-/);
+    const { page, context } = await open(
+      '/stalled',
+      `<rtc-call room="e2e-stalled" server="${peerServer}/peerjs" audio-only autojoin></rtc-call>
+      <rtc-chat room="e2e-stalled" server="${peerServer}/peerjs"></rtc-chat>`,
+    );
+    const both = () =>
+      ['rtc-call', 'rtc-chat'].map((tag) => {
+        const el = document.querySelector(tag);
+        return { phase: el?.phase, error: el?.shadowRoot?.querySelector('[part~="error"]')?.textContent.trim(), errors: window.rtcErrors.map((e) => [e.type, e.fatal]) };
+      });
+    try {
+      const started = Date.now();
+      const [call, chat] = await until(page, (s) => s.every((e) => e.phase === 'error'), 'still joining', 30_000, both);
+      assert.ok(Date.now() - started >= 15_000, 'a slow chunk has time to come');
+      assert.match(call.error, /Could not load/);
+      assert.match(chat.error, /Could not load/);
+      assert.deepEqual(call.errors, [['network', true], ['network', true]], 'one rtc-error from each element');
+    } finally {
+      release();
+    }
+    await page.evaluate(() => {
+      for (const el of document.querySelectorAll('rtc-call, rtc-chat')) el.shadowRoot.querySelector('[part~="join-button"], [part~="retry-button"]').click();
+    });
+    const [call] = await until(page, ([c, h]) => c.phase === 'in-call' && h.phase === 'joined', 'Try again did not join', 20_000, both);
+    assert.equal(call.errors.length, 2, 'no further rtc-error');
+    await context.close();
+  });
 });
 
 describe('the npm entry', () => {

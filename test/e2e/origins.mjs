@@ -12,15 +12,30 @@ async function listen(server, host) {
   return { server, base: `http://${host}:${server.address().port}` };
 }
 
-/** Serves dist/'s rtc-elements*.js on 127.0.0.1, readable from any origin. */
-export function serveBundle() {
+/**
+ * Serves dist/'s rtc-elements*.js on 127.0.0.1, readable from any origin. `hold(pattern)` keeps
+ * the requests for the files it matches waiting (a server or proxy that stalls) until the
+ * function it returns is called.
+ */
+export async function serveBundle() {
+  const held = new Set();
   const server = http.createServer(async (req, res) => {
     const file = /^\/(rtc-elements(?:-[\w-]+)?\.js)(?:\?.*)?$/.exec(req.url)?.[1];
+    const stall = file && [...held].find((h) => h.pattern.test(file));
+    if (stall) await new Promise((resolve) => stall.waiting.push(resolve));
     const code = file && (await readFile(new URL(file, dist)).catch(() => null));
     res.writeHead(code ? 200 : 404, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
     res.end(code ?? '');
   });
-  return listen(server, '127.0.0.1');
+  const hold = (pattern) => {
+    const stall = { pattern, waiting: [] };
+    held.add(stall);
+    return () => {
+      held.delete(stall);
+      for (const go of stall.waiting) go();
+    };
+  };
+  return { ...(await listen(server, '127.0.0.1')), hold };
 }
 
 /** Serves the pages of `html` (path → markup) as `localhost`: another origin than the bundle's. */
