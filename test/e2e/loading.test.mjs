@@ -12,6 +12,8 @@ import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
 import { serveBundle, servePages } from './origins.mjs';
 import { until } from './page.mjs';
 
+const NONCE = 'bm9uY2U';
+
 describe('loading the script-tag bundle', () => {
   let rtc;
   let peerServer;
@@ -39,10 +41,17 @@ describe('loading the script-tag bundle', () => {
     await rtc?.close();
   });
 
-  /** Opens a page with `body` after the script tag; counts RTCPeerConnections and rtc-error types. */
-  async function open(path, body, { block } = {}) {
-    html.set(path, `<!doctype html><html lang="en"><title>Embedder</title>
-      <script type="module" src="${bundleBase}/rtc-elements.js"></script>${body}</html>`);
+  /**
+   * Opens a page with `body` after the script tag; counts RTCPeerConnections, rtc-error types and
+   * Content-Security-Policy violations. With `csp`, the page is served with that policy, and the
+   * script tag carries the nonce `NONCE`.
+   */
+  async function open(path, body, { block, csp, lang = 'en' } = {}) {
+    html.set(path, {
+      body: `<!doctype html><html lang="${lang}"><title>Embedder</title>
+      <script type="module" nonce="${NONCE}" src="${bundleBase}/rtc-elements.js"></script>${body}</html>`,
+      headers: csp ? { 'Content-Security-Policy': csp } : {},
+    });
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     const requests = [];
@@ -54,6 +63,8 @@ describe('loading the script-tag bundle', () => {
     await page.evaluateOnNewDocument(() => {
       window.rtcErrors = [];
       addEventListener('rtc-error', (e) => window.rtcErrors.push(e.detail), true);
+      window.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
       window.peerConnections = 0;
       const Native = window.RTCPeerConnection;
       window.RTCPeerConnection = class extends Native {
@@ -123,6 +134,44 @@ describe('loading the script-tag bundle', () => {
       await context.close();
     });
   }
+
+  it('joins a call and a chat on a page with the strict Content-Security-Policy that docs/hosting.md gives', async () => {
+    // docs/hosting.md, "Your page's Content-Security-Policy", with default-src 'none' so that
+    // anything else the elements needed would show as a violation.
+    const rtcServer = new URL(peerServer);
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${NONCE}' ${bundleBase}`,
+      "style-src 'self'",
+      `connect-src ${rtcServer.origin} ws://${rtcServer.host}`,
+      "require-trusted-types-for 'script'",
+      'trusted-types lit-html',
+    ].join('; ');
+    const room = `room="e2e-csp" server="${peerServer}/peerjs"`;
+    const strict = await open('/csp', `<rtc-call ${room} name="Ada" autojoin></rtc-call><rtc-chat ${room} name="Ada"></rtc-chat>`, { csp, lang: 'de' });
+    const plain = await open('/plain', `<rtc-call ${room} name="Bob" autojoin></rtc-call><rtc-chat ${room} name="Bob"></rtc-chat>`);
+    const seenHere = () => {
+      const call = document.querySelector('rtc-call');
+      const chat = document.querySelector('rtc-chat');
+      return {
+        call: call.phase,
+        chat: chat.phase,
+        videos: [...call.shadowRoot.querySelectorAll('video[part~="remote-video"]')].filter((v) => v.videoWidth > 0).length,
+        messages: [...chat.shadowRoot.querySelectorAll('[part~="message"]')].map((m) => m.textContent),
+        german: call.shadowRoot.textContent.includes('im Anruf'),
+        errors: window.rtcErrors.map((e) => e.type),
+        violations: window.violations,
+      };
+    };
+    await until(strict.page, (s) => s.call === 'in-call' && s.videos === 1 && s.chat === 'joined', 'the strict page did not join and see Bob', 20_000, seenHere);
+    await until(plain.page, (s) => s.chat === 'joined', 'Bob did not join the chat', 20_000, seenHere);
+    await plain.page.evaluate(() => document.querySelector('rtc-chat').send('hello under a policy'));
+    const s = await until(strict.page, (s) => s.messages.some((m) => m.includes('hello under a policy')) && s.german, 'the message or the German texts did not come', 20_000, seenHere);
+    assert.deepEqual(s.violations, [], 'nothing the policy refused');
+    assert.deepEqual(s.errors, []);
+    await strict.context.close();
+    await plain.context.close();
+  });
 
   it('a chunk that does not come (a server that stalls) is an error within 20 s, not an endless "Joining…"; Try again joins once it comes', async () => {
     const release = hold(/^rtc-elements-session-/);

@@ -38,11 +38,16 @@ export async function serveBundle() {
   return { ...(await listen(server, '127.0.0.1')), hold };
 }
 
-/** Serves the pages of `html` (path → markup) as `localhost`: another origin than the bundle's. */
+/**
+ * Serves the pages of `html` (path → markup, or { body, headers }) as `localhost`: another
+ * origin than the bundle's.
+ */
 export function servePages(html) {
   const server = http.createServer((req, res) => {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(html.get(req.url) ?? '');
+    const page = html.get(req.url) ?? '';
+    const { body, headers } = typeof page === 'string' ? { body: page, headers: {} } : page;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
+    res.end(body);
   });
   return listen(server, 'localhost');
 }
