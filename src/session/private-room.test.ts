@@ -5,6 +5,7 @@ import { FakeNetwork, fakeCamera } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
 import { beaconIdFor } from './ids.js';
+import { PrivateRoom } from './private-room.js';
 import { RoomSession, type SessionError, type SessionTiming } from './room-session.js';
 
 describe('RoomSession in a private room', () => {
@@ -97,5 +98,16 @@ describe('RoomSession in a private room', () => {
     await a.join();
     await b.join();
     await until(() => !!a.participants[0]?.stream && !!b.participants[0]?.stream, 'no media');
+  });
+});
+
+describe('PrivateRoom signals', () => {
+  it('reads only what the seal holds, besides a welcome\'s nonce: a nonce the server adds beside it counts for nothing else', async () => {
+    const room = (await PrivateRoom.derive('board meeting', 'pw', 'peerjs'))!;
+    const [from, to] = ['rtc-0mh8kq3a1aaaaaaaaaaaa', room.beaconId];
+    const sealed = await room.sealSignal({ proto: 'rtc-room/2', kind: 'intro', name: 'Ada', media: true }, from, to);
+    expect(await room.openSignal({ ...sealed, nonce: 'added-by-the-server' }, from, to)).to.deep.equal({ proto: 'rtc-room/2', kind: 'intro', name: 'Ada', media: true });
+    const welcome = await room.sealSignal({ proto: 'rtc-room/2', kind: 'mesh', welcome: [] }, from, 'rtc-0mh8kq3b2bbbbbbbbbbbb');
+    expect(await room.openSignal({ ...welcome, nonce: 'in-the-clear' }, from, 'rtc-0mh8kq3b2bbbbbbbbbbbb')).to.deep.equal({ proto: 'rtc-room/2', kind: 'mesh', welcome: [], nonce: 'in-the-clear' });
   });
 });

@@ -58,7 +58,8 @@ export class PrivateRoom {
     if (typeof kind !== 'string') return null;
     const content = await open(this.key, sealed, signalAad(kind, from, to));
     if (typeof content !== 'object' || content === null || Array.isArray(content)) return null;
-    return { ...(nonce !== undefined && { nonce }), ...content, proto, kind };
+    // Only a welcome (a `mesh` connection's metadata) keeps a field in the clear: its nonce.
+    return { ...(kind === 'mesh' && nonce !== undefined && { nonce }), ...content, proto, kind };
   }
 
   /** The pair proof, as the pair links run it on each new connection of the member `self()`. */
