@@ -52,6 +52,21 @@ describe('room keys', () => {
   });
 
   describe('deriveRoomKey', () => {
+    it("gives the known answers of docs/protocol.md (another client's test vectors)", async () => {
+      const doc = (await deriveRoomKey('team standup', 'correct horse', 'peerjs'))!;
+      expect(doc.beacon).to.equal('rtc-room-f58cf679e410d11f6ad6cfd4786f9947');
+      const params: ProofParams = {
+        fromId: 'rtc-0mh8kq3a1aaaaaaaaaaaa',
+        toId: 'rtc-0mh8kq3b2bbbbbbbbbbbb',
+        fromNonce: 'AAAAAAAAAAAAAAAAAAAAAA',
+        toNonce: 'BBBBBBBBBBBBBBBBBBBBBB',
+        fromFingerprint: 'sha-256 0A:1B',
+        toFingerprint: 'sha-256 2C:3D',
+      };
+      expect(await proof(doc, params)).to.equal('27hTn65rzv9R2Ta8RA3xmaYYb3kjlaXoJfm0yh0GhSs');
+      expect(signalAad('intro', params.fromId, doc.beacon)).to.equal(`["rtc-room-key/1","intro","rtc-0mh8kq3a1aaaaaaaaaaaa","${doc.beacon}"]`);
+    });
+
     it('gives an open room no key', async () => {
       expect(await deriveRoomKey('team', '', 'peerjs')).to.equal(null);
     });
