@@ -151,6 +151,7 @@ export default (f: Format): Strings => ({
   time: (ms) => f.time(ms),
 
   errorNetwork: 'Der Anrufserver ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung und die Serveradresse und versuchen Sie es erneut.',
+  errorConnectPolicy: 'Die Content-Security-Policy dieser Seite erlaubt keine Verbindung zum Anrufserver (connect-src). Sagen Sie es dem Betreiber der Website.',
   errorLoad: 'Der Code für die Verbindung konnte nicht vom Server geladen werden. Prüfen Sie die Netzwerkverbindung und versuchen Sie es erneut.',
   errorInvalidKey: 'Der Anrufserver hat den Schlüssel dieser Website abgelehnt.',
   errorServer: 'Der Anrufserver hat einen Fehler gemeldet. Versuchen Sie es später erneut.',

@@ -170,6 +170,7 @@ export const en = (f: Format) => ({
 
   // Errors, by type (the rtc-error event keeps the English message of the layer that found it).
   errorNetwork: 'Cannot reach the call server. Check the network connection and the server address, then try again.',
+  errorConnectPolicy: "This page's Content-Security-Policy does not allow connecting to the call server (connect-src). Tell the site's owner.",
   errorLoad: 'Could not load the code for connecting from the server. Check the network connection and try again.',
   errorInvalidKey: 'The call server refused the key this site gave it.',
   errorServer: 'The call server reported an error. Try again later.',

@@ -74,7 +74,7 @@ export function problemText(t: Strings, p: Problem): string {
     case 'invalid-config':
       return configText(t, p);
     case 'network':
-      return p.load ? t.errorLoad : t.errorNetwork;
+      return p.load ? t.errorLoad : p.policy ? t.errorConnectPolicy : t.errorNetwork;
     case 'invalid-key':
       return t.errorInvalidKey;
     case 'server-error':

@@ -152,6 +152,7 @@ export default (f: Format): Strings => ({
   time: (ms) => f.time(ms),
 
   errorNetwork: 'Impossible de joindre le serveur d’appel. Vérifiez la connexion réseau et l’adresse du serveur, puis réessayez.',
+  errorConnectPolicy: 'La Content-Security-Policy de cette page n’autorise pas la connexion au serveur d’appel (connect-src). Prévenez le responsable du site.',
   errorLoad: 'Impossible de charger depuis le serveur le code de connexion. Vérifiez la connexion réseau et réessayez.',
   errorInvalidKey: 'Le serveur d’appel a refusé la clé de ce site.',
   errorServer: 'Le serveur d’appel a signalé une erreur. Réessayez plus tard.',

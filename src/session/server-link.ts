@@ -8,6 +8,7 @@ import type { DataConnection, Peer, PeerError, PeerOptions } from 'peerjs';
 import { clock } from './clock.js';
 import type { ServerEndpoint } from './config.js';
 import { Gate, type GateHost, type PeerRole, socketOf } from './gate.js';
+import { watchPolicyBlock } from './policy-block.js';
 import { PROTOCOL } from './protocol.js';
 import { type PeerFactory, SessionError, Timers } from './types.js';
 
@@ -253,6 +254,7 @@ export class ServerLink {
       const fail = (error: Error) => {
         this.opening.delete(abandon);
         this.timers.cancel(timer);
+        unwatch();
         peer.off('open', onOpen);
         peer.off('error', onError);
         peer.destroy();
@@ -261,6 +263,7 @@ export class ServerLink {
       const onOpen = () => {
         this.opening.delete(abandon);
         this.timers.cancel(timer);
+        unwatch();
         peer.off('error', onError);
         resolve(peer);
       };
@@ -270,6 +273,9 @@ export class ServerLink {
       const seconds = this.openTimeout() / 1000;
       const timer = this.timers.after(this.openTimeout(), () =>
         fail(new SessionError('network', `The call server at ${this.server.url} did not answer within ${seconds} s.`)),
+      );
+      const unwatch = watchPolicyBlock(this.server, () =>
+        fail(new SessionError('network', `This page's Content-Security-Policy does not allow connecting to the call server at ${this.server.url} (connect-src).`, true, { policy: true })),
       );
       peer.on('open', onOpen);
       peer.on('error', onError);

@@ -42,6 +42,8 @@ export interface SessionErrorFacts {
   relay?: 'unavailable' | 'refused';
   /** 'duplicate-name': the name two people here share, as shown. */
   name?: string;
+  /** 'network': the page's Content-Security-Policy refuses the call server (`connect-src`). */
+  policy?: boolean;
 }
 
 export class SessionError extends Error {

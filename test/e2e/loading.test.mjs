@@ -173,6 +173,22 @@ describe('loading the script-tag bundle', () => {
     await plain.context.close();
   });
 
+  it('a Content-Security-Policy that leaves the call server out of connect-src is named at once, not "did not answer" after 10 s', async () => {
+    const rtcServer = new URL(peerServer);
+    // The ICE servers may be fetched; the WebSocket is refused.
+    const csp = `connect-src ${rtcServer.origin}/ice-servers`;
+    const { page, context } = await open('/csp-server', `<rtc-chat room="e2e-csp-server" server="${peerServer}/peerjs"></rtc-chat>`, { csp });
+    const started = Date.now();
+    const s = await until(page, (s) => s.phase === 'error', 'no error shown', 20_000, state);
+    assert.ok(Date.now() - started < 8_000, `the policy was named after ${Date.now() - started} ms`);
+    assert.match(s.error, /Content-Security-Policy does not allow connecting to the call server \(connect-src\)/);
+    assert.deepEqual(
+      s.errors.map((e) => [e.type, e.fatal]),
+      [['network', true]],
+    );
+    await context.close();
+  });
+
   it('a chunk that does not come (a server that stalls) is an error within 20 s, not an endless "Joining…"; Try again joins once it comes', async () => {
     const release = hold(/^rtc-elements-session-/);
     const { page, context } = await open(
