@@ -56,6 +56,26 @@ describe('<rtc-chat> element', () => {
     el.remove();
   });
 
+  it('keeps what the visitor was writing while an error takes the message box away, and gives it back on joining again', async () => {
+    const el = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('draft')} server=${rtcServer}></rtc-chat>`);
+    await until(() => el.phase === 'joined', () => `phase ${el.phase}`);
+    const box = () => el.shadowRoot!.querySelector('textarea');
+    box()!.value = 'half a thought';
+    box()!.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    el.setAttribute('server', 'chat.example.com');
+    await until(() => el.phase === 'error' && !box(), () => `phase ${el.phase}`);
+    el.setAttribute('server', rtcServer);
+    await until(() => el.phase === 'joined' && !!box(), () => `phase ${el.phase}`);
+    expect(box()!.value).to.equal('half a thought');
+    // Sent, it is gone from the box for good.
+    box()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await until(() => box()!.value === '', () => `the box holds "${box()!.value}"`);
+    await el.requestUpdate();
+    await el.updateComplete;
+    expect(box()!.value).to.equal('');
+    el.remove();
+  });
+
   it('joins alone without camera or microphone, and sends with Enter but not Shift+Enter', async () => {
     const gum = navigator.mediaDevices.getUserMedia;
     let asked = 0;

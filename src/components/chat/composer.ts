@@ -25,6 +25,8 @@ export interface ComposerView {
  */
 export class Composer {
   #dragging = false;
+  /** What is written and not sent: it outlasts the box (an error panel in its place, then Try again). */
+  #draft = '';
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -54,7 +56,17 @@ export class Composer {
     // No maxlength: the browser would cut a paste short without a word. A message too long is
     // refused on Send, with a notice, and stays in the box to be shortened.
     return html`<form part="composer" @submit=${this.#onSubmit}>
-      <textarea part="input" dir="auto" aria-label=${t.message} placeholder=${t.writeMessage} rows="1" @keydown=${this.#onKeyDown} @paste=${this.#onPaste}></textarea>
+      <textarea
+        part="input"
+        dir="auto"
+        aria-label=${t.message}
+        placeholder=${t.writeMessage}
+        rows="1"
+        .value=${this.#draft}
+        @input=${this.#onInput}
+        @keydown=${this.#onKeyDown}
+        @paste=${this.#onPaste}
+      ></textarea>
       ${files
         ? html`<button part="button file-button" type="button" ?disabled=${!joined} @click=${this.#pick}>${t.attach}</button>
             <input type="file" multiple hidden @change=${this.#onPicked} />`
@@ -62,6 +74,10 @@ export class Composer {
       <button part="button send-button" class="primary" ?disabled=${!joined}>${t.send}</button>
     </form>`;
   }
+
+  readonly #onInput = (e: Event): void => {
+    this.#draft = (e.target as HTMLTextAreaElement).value;
+  };
 
   readonly #onKeyDown = (e: KeyboardEvent): void => {
     // Enter sends, Shift+Enter is a new line; Enter that confirms an IME composition is neither.
@@ -83,7 +99,7 @@ export class Composer {
     // line's indentation stays. An empty box sends nothing and says nothing: only send('') from
     // a script is a mistake.
     const text = input?.value.replace(/^\s*\n/, '').trimEnd();
-    if (text && this.actions.send(text)) input!.value = '';
+    if (text && this.actions.send(text)) input!.value = this.#draft = '';
   }
 
   /** A pasted screenshot or copied file goes as a file; anything that comes with text pastes as text. */
