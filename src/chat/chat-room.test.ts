@@ -6,6 +6,9 @@ import type { ChatLimits, ChatOptions, ChatPeer, ChatTransport } from './types.j
 import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
 import { describe as describeFile, type ChatFile } from './transfer.js';
+import { fileStatus } from '../components/chat/chat-parts.js';
+import { en } from '../i18n/en.js';
+import { formatFor } from '../i18n/format.js';
 import { MIN_WINDOW } from './send-window.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
 import { CHUNK_FRAME, CHUNK_HEADER, MAX_COUNTER, encodeChunk } from './wire.js';
@@ -533,6 +536,23 @@ describe('ChatRoom', () => {
     expect(sent.map((f) => `${f!.name} ${f!.state}`)).to.deep.equal([1, 2, 3, 4, 5, 6].map((i) => `f${i}.bin done`));
     expect(bob.received.map((r) => r.file.name)).to.have.members([1, 2, 3, 4, 5, 6].map((i) => `f${i}.bin`));
     expect(net.rejects).to.equal(0);
+  });
+
+  it('says of a file waiting its turn that it waits to be sent, not that it waits for an answer', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    await net.linkChats(ada, bob);
+    // Bob's answers are held back: the four files offered first wait for them.
+    net.tamper = (from, _to, data) => (from === bob && typeof data === 'string' && data.includes('"file-accept"') ? null : data);
+    for (let i = 1; i <= 6; i++) void ada.room.sendFile(randomBlob(1_000), `f${i}.bin`);
+    const files = () => ada.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' ? [e.data.file] : []));
+    await until(() => files().length === 6 && files().filter((f) => f.state === 'waiting').length === 4, () => files().map((f) => `${f.name} ${f.state}`).join(', '));
+    expect(files().map((f) => f.state)).to.deep.equal(['waiting', 'waiting', 'waiting', 'waiting', 'queued', 'queued']);
+    const t = en(formatFor('en'));
+    expect(fileStatus(t, files()[4])).to.equal('Waiting to be sent…');
+    expect(fileStatus(t, files()[0])).to.equal('Waiting for an answer…');
+    expect(describeFile(files()[4]), "the rtc-error's words").to.equal('Waiting to be sent…');
+    for (const f of files()) ada.room.cancelFile(f.id);
   });
 
   it('keeps received files up to a total size, the oldest released first, and releases them all when it stops', async () => {

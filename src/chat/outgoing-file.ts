@@ -26,6 +26,8 @@ export class OutgoingFile {
   /** Chunk digests, shared by the streams: every stream cuts the file at the same places. */
   readonly #digests: Promise<ArrayBuffer>[] = [];
   #canceled = false;
+  /** Offered: its turn came (files.ts sends a few at a time). */
+  #started = false;
   /**
    * Recipients whose stream a replaced connection cut off. The cancel that tells them may have
    * found no connection to go on (Firefox closes a failed one before the fresh one exists), so it
@@ -53,13 +55,16 @@ export class OutgoingFile {
   }
 
   start(): void {
+    this.#started = true;
     // A recipient may have left while the file waited its turn.
     for (const s of this.#streams) if (!isOver(s.state)) void s.run();
+    // Offered now: waiting for the answers.
+    this.update();
   }
 
   get state(): TransferState {
     const streams = this.#streams;
-    if (!streams.every((s) => isOver(s.state))) return streams.some((s) => s.state !== 'waiting') ? 'sending' : 'waiting';
+    if (!streams.every((s) => isOver(s.state))) return !this.#started ? 'queued' : streams.some((s) => s.state !== 'waiting') ? 'sending' : 'waiting';
     return streams.some((s) => s.state === 'done') ? 'done' : this.#canceled || streams.some((s) => s.state === 'canceled') ? 'canceled' : 'failed';
   }
 

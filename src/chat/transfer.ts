@@ -20,7 +20,11 @@ export interface TransferTransport {
   channel(id: string): RTCDataChannel | null;
 }
 
-export type TransferState = 'waiting' | 'sending' | 'receiving' | 'done' | 'canceled' | 'failed';
+/**
+ * `queued`: a sent file waiting its turn, not offered yet (a page sends a few at a time);
+ * `waiting`: offered, not answered yet (a received one: not accepted yet).
+ */
+export type TransferState = 'queued' | 'waiting' | 'sending' | 'receiving' | 'done' | 'canceled' | 'failed';
 export type RecipientState = 'waiting' | 'sending' | 'sent' | 'done' | 'canceled' | 'failed';
 
 /**
@@ -110,6 +114,7 @@ const ENDED: Record<TransferReason, string> = {
  * rollup moving them, and all their imports, into the chunk.
  */
 export function describe(f: ChatFile): string {
+  if (f.state === 'queued') return 'Waiting to be sent…';
   if (!isOver(f.state)) return f.state === 'waiting' && f.mine ? 'Waiting for an answer…' : `${f.mine ? 'Sending' : 'Receiving'}… ${f.size ? Math.floor((f.bytes / f.size) * 100) : 0}%`;
   // A sent file: who has it, who does not and why.
   if (f.mine && f.reason !== 'canceled') return f.recipients.map((r) => `${r.name}: ${ENDED[r.reason]}`).join('; ');

@@ -124,6 +124,7 @@ export default (f: Format): Strings => ({
   leftLost: (name) => `${name} ist gegangen (Verbindung verloren)`,
   relayedBy: (name) => `weitergegeben von ${name}`,
 
+  waitingToSend: 'Wartet auf den Versand…',
   waitingForAnswer: 'Warten auf Antwort…',
   sendingFile: (fraction) => `Senden… ${f.percent(fraction)}`,
   receivingFile: (fraction) => `Empfangen… ${f.percent(fraction)}`,

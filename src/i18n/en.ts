@@ -142,6 +142,7 @@ export const en = (f: Format) => ({
   relayedBy: (name: string) => `relayed by ${name}`,
 
   // File transfers.
+  waitingToSend: 'Waiting to be sent…',
   waitingForAnswer: 'Waiting for an answer…',
   sendingFile: (fraction: number) => `Sending… ${f.percent(fraction)}`,
   receivingFile: (fraction: number) => `Receiving… ${f.percent(fraction)}`,

@@ -125,6 +125,7 @@ export default (f: Format): Strings => ({
   leftLost: (name) => `${name} est parti·e (connexion perdue)`,
   relayedBy: (name) => `transmis par ${name}`,
 
+  waitingToSend: 'En attente d’envoi…',
   waitingForAnswer: 'En attente d’une réponse…',
   sendingFile: (fraction) => `Envoi… ${f.percent(fraction)}`,
   receivingFile: (fraction) => `Réception… ${f.percent(fraction)}`,

@@ -16,6 +16,7 @@ export { isOver };
 /** A transfer's state in the element's language: how far it got, or how it ended and why. */
 export function fileStatus(t: Strings, f: ChatFile): string {
   if (!isOver(f.state)) {
+    if (f.state === 'queued') return t.waitingToSend;
     if (f.state === 'waiting' && f.mine) return t.waitingForAnswer;
     const fraction = f.size ? f.bytes / f.size : 0;
     return f.mine ? t.sendingFile(fraction) : t.receivingFile(fraction);
