@@ -26,6 +26,20 @@ describe('linkify', () => {
     expect(linkify(nested)[0].text).to.equal(nested.slice(0, -100));
   });
 
+  it('links an address that starts with www. as https, and not a www inside a word or another address', () => {
+    expect(linkify('on www.example.org/docs, or WWW.Example.org.')).to.deep.equal([
+      { text: 'on ' },
+      { text: 'www.example.org/docs', href: 'https://www.example.org/docs' },
+      { text: ', or ' },
+      { text: 'WWW.Example.org', href: 'https://www.example.org/' },
+      { text: '.' },
+    ]);
+    expect(linkify('see https://www.example.org/x')[1]).to.deep.equal({ text: 'https://www.example.org/x', href: 'https://www.example.org/x' });
+    for (const text of ['www. is short', 'www.localhost', 'mail ada@www.example.org', 'foo.www.example.org', 'a/www.example.org', 'awww.example.org']) {
+      expect(linkify(text).filter((p) => p.href), text).to.deep.equal([]);
+    }
+  });
+
   it('never links other schemes or markup', () => {
     for (const text of [
       'javascript:alert(1)',

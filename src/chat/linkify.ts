@@ -1,10 +1,11 @@
-/** A run of message text; `href` is set for a web link (http or https only). */
+/** A run of message text; `href` is set for a web link (http or https only; `www.` ones get https). */
 export interface TextPart {
   text: string;
   href?: string;
 }
 
-const CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+/** A web address with its scheme, or one that starts `www.` (not inside an address or a word). */
+const CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+|(?<![\w.@/:-])www\.[^\s<>"'`]+/gi;
 /** Punctuation that ends a sentence rather than a link. */
 const TRAILING = new Set('.,;:!?\'"*_~');
 /** The opening bracket of each closing one. */
@@ -32,7 +33,7 @@ function trimLink(link: string): string {
 
 /**
  * Splits message text into plain runs and web links. Only `http:` and `https:` URLs that the
- * URL parser accepts become links; everything else stays text, so no peer can smuggle in a
+ * URL parser accepts become links, and addresses that start `www.` (as https); everything else stays text, so no peer can smuggle in a
  * `javascript:` or `data:` link. The element renders the parts with text bindings only.
  */
 export function linkify(text: string): TextPart[] {
@@ -41,9 +42,12 @@ export function linkify(text: string): TextPart[] {
   for (const match of text.matchAll(CANDIDATE)) {
     const link = trimLink(match[0]);
     if (link.length > 2048) continue;
+    // `www.example.org` is meant as the web address: https, as browsers take it when typed.
+    const bare = !/^https?:/i.test(link);
+    if (bare && !/^www\.[^.]+\.[^.]/i.test(link)) continue;
     let href: string;
     try {
-      const url = new URL(link);
+      const url = new URL(bare ? `https://${link}` : link);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
       href = url.href;
     } catch {

@@ -39,8 +39,8 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * Alone on a page it joins the room without camera or microphone; beside an `<rtc-call>` with
  * the same `room` and `server` it shares that element's connections.
  *
- * Everything from other people is shown as text: only `http:` and `https:` links become
- * anchors. Late joiners get the recent history from those already there. Like the room
+ * Everything from other people is shown as text: only `http:` and `https:` links, and
+ * addresses that start `www.` (as `https:`), become anchors. Late joiners get the recent history from those already there. Like the room
  * settings, the limits (`max-message-length`, `max-message-rate`, `max-file-size`, `history`)
  * are read when the element joins its room.
  *
