@@ -472,6 +472,35 @@ describe('<rtc-chat> in a page, with a peer', () => {
     expect(el.messages.map((m) => m.text)).to.deep.equal(['first', 'second']);
   });
 
+  it('shows a received picture above its name, read from its bytes; never an SVG or a file that only says it is a picture', async () => {
+    const { el, bob } = await adaWithBob('pictures');
+    const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
+    const png = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
+    for (const file of [
+      new File([png], 'photo.png', { type: 'image/png' }),
+      new File(['not a picture at all, only words in a file that says it is one'], 'fake.png', { type: 'image/png' }),
+      new File([svg], 'drawing.svg', { type: 'image/svg+xml' }),
+    ]) {
+      expect((await bob.chat.sendFile(file))?.state, file.name).to.equal('done');
+    }
+    await until(() => part(el, 'download').length === 3, () => `${part(el, 'download').length} files arrived`);
+    const previews = () => part(el, 'preview') as HTMLImageElement[];
+    await until(() => previews().length === 1 && previews()[0].complete && previews()[0].naturalWidth > 0, () => `${previews().length} pictures shown`);
+    const [shown] = previews();
+    expect([shown.naturalWidth, shown.naturalHeight]).to.deep.equal([64, 48]);
+    expect(shown.closest('[part~="file"]')!.querySelector('[part~="download"]')!.textContent).to.equal('photo.png');
+    // Nothing more came of the others, however long their lines are looked at.
+    await el.updateComplete;
+    expect(previews()).to.have.length(1);
+    await expect(el).to.be.accessible();
+    // A picture that does not load (a page whose policy refuses blob: images) leaves the name, not a broken picture.
+    shown.dispatchEvent(new Event('error'));
+    await until(() => previews().length === 0, 'the picture that failed is still there');
+    expect(part(el, 'download').map((a) => a.textContent)).to.deep.equal(['photo.png', 'fake.png', 'drawing.svg']);
+  });
+
   it('writes and shows a right-to-left message right to left, beside left-to-right ones', async () => {
     const { el, bob } = await adaWithBob('rtl');
     bob.chat.send('مرحبا بالجميع!');

@@ -6,7 +6,7 @@ import type { ChatLimits, ChatOptions, ChatPeer, ChatTransport } from './types.j
 import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
 import { describe as describeFile, type ChatFile } from './transfer.js';
-import { fileStatus } from '../components/chat/chat-parts.js';
+import { fileStatus } from '../components/chat/file-status.js';
 import { en } from '../i18n/en.js';
 import { formatFor } from '../i18n/format.js';
 import { MIN_WINDOW } from './send-window.js';

@@ -109,7 +109,7 @@ const ENDED: Record<TransferReason, string> = {
 
 /**
  * A transfer's state in English words, for the message of the `rtc-error` a failed transfer
- * fires. The element shows it in its own language (`fileStatus`, chat-parts.ts, with the same
+ * fires. The element shows it in its own language (`fileStatus`, file-status.ts, with the same
  * English in src/i18n/en.ts): the chat's chunk cannot import the first load's texts without
  * rollup moving them, and all their imports, into the chunk.
  */

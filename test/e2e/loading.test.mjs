@@ -144,6 +144,7 @@ describe('loading the script-tag bundle', () => {
       `script-src 'nonce-${NONCE}' ${bundleBase}`,
       "style-src 'self'",
       `connect-src ${rtcServer.origin} ws://${rtcServer.host}`,
+      "img-src blob:",
       "require-trusted-types-for 'script'",
       'trusted-types lit-html',
     ].join('; ');

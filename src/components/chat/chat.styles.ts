@@ -70,6 +70,7 @@ export const chatStyles = css`
   [part~='text'] { white-space: pre-wrap; }
   a { color: var(--_link); }
   [part~='progress'] { width: 100%; accent-color: var(--_accent); }
+  [part~='preview'] { display: block; max-width: 100%; max-height: 240px; width: auto; height: auto; margin: 4px 0; border-radius: 6px; }
   [part~='composer'] { display: flex; gap: 8px; align-items: end; }
   /* The box grows with its lines up to max-height, then scrolls. */
   textarea { flex: 1; min-width: 0; field-sizing: content; max-height: 8em; padding: 8px 10px; border: 1px solid var(--_border); border-radius: 8px; background: var(--_field); color: inherit; font: inherit; }

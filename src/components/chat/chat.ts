@@ -1,4 +1,6 @@
-import { html, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { ChatRoom } from '../../chat/chat-room.js';
 import type { ChatLimits } from '../../chat/types.js';
 import type { ChatMessage } from '../../chat/store.js';
@@ -18,7 +20,7 @@ import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { ChatAnnouncements } from './chat-announcements.js';
 import { chatStyles } from './chat.styles.js';
-import type { EntryContext } from './entry.js';
+import type { EntryContext, Lit } from './entry.js';
 import { Composer } from './composer.js';
 import { renderError, renderNotices } from './notice-panels.js';
 import { JoinAttempt } from '../join-attempt.js';
@@ -31,6 +33,8 @@ export type ChatPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
 
 /** The chat core, loaded on the first join beside the session layer. */
 const loadChatParts = lazy(() => import('./chat-parts.js'));
+/** What the chat's lines, rendered in its chunk, take of lit from here (entry.ts says why). */
+const LIT: Lit = { html, nothing, repeat, guard };
 type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
 
 /**
@@ -69,6 +73,8 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @csspart file - A file transfer; also `mine` or `theirs`.
  * @csspart file-name - The name of a file not (yet) available.
  * @csspart download - The download link of a received, verified file.
+ * @csspart preview - A received picture (PNG, JPEG, GIF or WebP, as its bytes say), above its name.
+ * @csspart preview-link - The picture's download link.
  * @csspart file-size - A file's size.
  * @csspart progress - A transfer's progress bar.
  * @csspart file-status - A transfer's state in words.
@@ -155,6 +161,8 @@ export class RtcChat extends RoomElement {
     },
   );
   readonly #links = new FileLinks();
+  /** Received pictures shown in place of their names (from the chat's chunk, once it is loaded). */
+  #previews: InstanceType<ChatParts['ImagePreviews']> | null = null;
   readonly #composer = new Composer(this, {
     send: (text) => this.send(text),
     sendFile: (file) => void this.sendFile(file),
@@ -313,6 +321,7 @@ export class RtcChat extends RoomElement {
     if (this.#follower.unread) states.add('unread');
     if (this.#composer.dragging) states.add('drop-target');
     this.#links.keepListed(this.#chat?.entries ?? []);
+    this.#previews?.keepListed(this.#chat?.entries ?? []);
   }
 
   /** A new message list for a new room, and no notices; the old one's transfers are canceled. */
@@ -368,6 +377,7 @@ export class RtcChat extends RoomElement {
       return this.#fail(...failure(this, err));
     }
     this.#parts = parts;
+    this.#previews ??= new parts.ImagePreviews(() => this.requestUpdate());
     this.#limits = limits;
     // Another password is another room: what was said in this one must not go to that one as history.
     const target = `${options.server.url}\n${options.server.key}\n${options.room}\n${options.password ?? ''}`;
@@ -418,8 +428,10 @@ export class RtcChat extends RoomElement {
     const t = this.t;
     const joined = this._phase === 'joined';
     const count = this.participants.length + 1;
-    // Entries exist only once the chat core is loaded.
-    const entryContext: EntryContext = { t, parts: this.#parts!, tag: (id) => this.#tag(id), link: (blob) => this.#links.urlFor(blob), cancel: (id) => this.cancelFile(id) };
+    const parts = this.#parts;
+    const previews = this.#previews;
+    // Entries exist only once the chat core is loaded, with what renders them.
+    const context: EntryContext | null = parts && previews && { lit: LIT, t, tag: (id) => this.#tag(id), link: (blob) => this.#links.urlFor(blob), previews, cancel: (id) => this.cancelFile(id) };
     return html`<div
       part="base"
       class="base"
@@ -437,7 +449,7 @@ export class RtcChat extends RoomElement {
       ${renderNotices(this.#notices, t)}
       ${this._phase === 'error'
         ? renderError(this.#notices, t, () => this.#join())
-        : html`${renderMessageList(this.#chat?.entries ?? [], entryContext, this.#follower)}
+        : html`${renderMessageList(t, this.#follower, context && parts!.renderEntries(this.#chat?.entries ?? [], context))}
             ${this.#composer.render({
               t,
               joined,

@@ -1,19 +1,36 @@
-import { html, nothing } from 'lit';
+import type { html, nothing } from 'lit';
+import type { guard } from 'lit/directives/guard.js';
+import type { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatEntry } from '../../chat/types.js';
-import type { TextPart } from '../../chat/linkify.js';
+import { linkify, type TextPart } from '../../chat/linkify.js';
+import { isOver } from '../../chat/transfer.js';
+import { fileStatus } from './file-status.js';
 import type { Strings } from '../../i18n/en.js';
-import type * as ChatParts from './chat-parts.js';
+import type { ImagePreviews } from './image-previews.js';
+
+/**
+ * lit's template tag and directives, as the element has them: this module is in the chat's
+ * chunk, and a chunk that imported lit would take lit out of the first load along with it
+ * (rollup puts a lazy chunk's dependencies in it), leaving the first load to import the chunk.
+ */
+export interface Lit {
+  html: typeof html;
+  nothing: typeof nothing;
+  repeat: typeof repeat;
+  guard: typeof guard;
+}
 
 /** What a line of the message list needs from the element. */
 export interface EntryContext {
+  lit: Lit;
   t: Strings;
-  /** The chat core's helpers (loaded with it: entries exist only once it is). */
-  parts: Pick<typeof ChatParts, 'fileStatus' | 'isOver' | 'linkify'>;
   /** The mark that tells two people of the same name apart (` #2`), for someone here. */
   tag(id: string): string;
   /** A received file's download link. */
   link(blob: Blob): string;
+  /** Received pictures, shown in place of their names. */
+  previews: Pick<ImagePreviews, 'previewOf' | 'refused'>;
   cancel(id: string): void;
 }
 
@@ -21,8 +38,8 @@ export interface EntryContext {
 const linked = new WeakMap<ChatMessage, TextPart[]>();
 
 /** One line of the message list: a message, a file on its way or received, or who came or went. */
-export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: EntryContext) {
-  const { fileStatus, isOver, linkify } = parts;
+export function renderEntry(e: ChatEntry, { lit, t, tag, link, previews, cancel }: EntryContext) {
+  const { html, nothing } = lit;
   const line = e.kind === 'local' ? e.data : null;
   if (line?.type === 'system') {
     if (line.event === 'renamed') return line.to === line.name ? nothing : html`<div part="system-line">${t.renamed(line.name, line.to)}</div>`;
@@ -41,7 +58,8 @@ export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: Entry
     </div>
     ${m
       ? html`<div part="text" dir="auto">${(linked.get(m) ?? linked.set(m, linkify(m.text)).get(m)!).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</div>`
-      : html`<div class="row">
+      : html`${f!.blob ? renderPreview(lit, f!.blob, f!.name, link, previews) : nothing}
+          <div class="row">
             ${f!.blob ? html`<a part="download" href=${link(f!.blob)} download=${f!.name}>${f!.name}</a>` : html`<span part="file-name">${f!.name}</span>`}
             <span part="file-size">${t.fileSize(f!.size)}</span>
           </div>
@@ -53,4 +71,14 @@ export function renderEntry(e: ChatEntry, { t, parts, tag, link, cancel }: Entry
               : nothing}
           </div>`}
   </div>`;
+}
+
+/** A received picture, downloaded by a click as its name is; nothing until (or unless) its first bytes say it is one. */
+function renderPreview({ html, nothing }: Lit, blob: Blob, name: string, link: EntryContext['link'], previews: EntryContext['previews']) {
+  const shown = previews.previewOf(blob);
+  if (!shown) return nothing;
+  const { width, height } = shown.kind;
+  return html`<a part="preview-link" class="preview" href=${link(blob)} download=${name} tabindex="-1" aria-hidden="true"
+    ><img part="preview" src=${shown.url} alt="" width=${width} height=${height} loading="lazy" decoding="async" @error=${() => previews.refused()}
+  /></a>`;
 }
