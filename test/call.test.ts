@@ -170,6 +170,24 @@ describe('<rtc-call> failures', () => {
     expect(cy.call.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('This room is full');
   });
 
+  it('leaves a failed join behind when its room changes: joins the new room with autojoin, else shows its lobby', async () => {
+    // A single-page app's route moves the element to another room after it found one full.
+    const room = uniqueRoom('full-then-moved');
+    await joinAll(room, rtcServer, ['Ada', 'Bob'], { 'max-participants': '2' });
+    const [cy, dee] = await Promise.all(['Cy', 'Dee'].map((name) => addParticipant({ room, server: rtcServer, name, 'max-participants': '2', ...(name === 'Cy' ? { autojoin: '' } : {}) })));
+    void dee.call.join().catch(() => {});
+    await until(() => cy.call.phase === 'error' && dee.call.phase === 'error', () => `phases ${cy.call.phase}, ${dee.call.phase}`, 20_000);
+    const other = uniqueRoom('not-full');
+    const [eve] = await joinAll(other, rtcServer, ['Eve']);
+    cy.call.room = other;
+    dee.call.room = uniqueRoom('elsewhere');
+    await until(() => sameMembers(remoteNames(eve.call), ['Cy']), () => `Eve sees [${remoteNames(eve.call)}]; Cy is ${cy.call.phase}`);
+    expect(cy.call.phase).to.equal('in-call');
+    await until(() => dee.call.phase === 'idle', () => `Dee is ${dee.call.phase}`);
+    const shown = (call: HTMLElement, name: string) => call.shadowRoot!.querySelectorAll(`[part~="${name}"]`).length;
+    expect({ error: shown(dee.call, 'error'), join: shown(dee.call, 'join-button') }, "Dee: the new room's lobby, not the full room's error").to.deep.equal({ error: 0, join: 1 });
+  });
+
   it('reports an unreachable server in the element and as rtc-error', async () => {
     const p = await addParticipant({ room: uniqueRoom(), server: 'http://127.0.0.1:9/peerjs', name: 'Ada', autojoin: '' });
     await until(() => p.call.phase === 'error', () => `phase is ${p.call.phase}`, 20_000);

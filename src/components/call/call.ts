@@ -348,8 +348,9 @@ export class RtcCall extends RoomElement {
         if (this._cam) void this.toggleCamera(false);
       } else if (this._phase !== 'joining') this.devices.drop('video'); // the lobby's preview: the camera's light goes out
     }
-    // A bad setting, corrected: back to the lobby (or straight in, with autojoin).
-    if (this._phase === 'error' && this.notices.error?.type === 'invalid-config' && this.setting(this.failedSetting.field) !== this.failedSetting.value) {
+    // A bad setting, corrected, or another room (or server) after any failure: back to the lobby
+    // (or straight in, with autojoin). The old room's error says nothing about the new one.
+    if (this._phase === 'error' && (this.movesRoom(changed) || (this.notices.error?.type === 'invalid-config' && this.setting(this.failedSetting.field) !== this.failedSetting.value))) {
       this._phase = 'idle';
       this.notices.clearError();
       if (this.autojoin && this.isConnected) void this.join().catch(() => {});
