@@ -61,14 +61,15 @@ export class RoomElement extends LitElement {
   name = '';
 
   /**
-   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute. When empty,
+   * STUN and TURN servers, as a JSON array of RTCIceServer objects in the attribute (the property
+   * takes the array itself too). When empty,
    * the element asks its own server (`ice-servers` beside `server`'s path, so `/ice-servers`
    * for `…/peerjs`; without `server`, at the root of the script's origin)
    * when it joins; an rtc-server with TURN configured hands out short-lived TURN credentials
    * there, and renews them while the call lasts. Without any, only direct connections work
    * (same machine or network). `[]` switches the asking off. Read when the element joins.
    */
-  iceServers = '';
+  iceServers: string | readonly RTCIceServer[] = '';
 
   /**
    * `all` (default) or `relay`: with `relay` every connection goes through the TURN server,
@@ -140,13 +141,13 @@ export class RoomElement extends LitElement {
    */
   protected sessionOptions(lib: SessionModule): SessionRequest {
     return {
-      room: lib.checkRoom(this.room),
-      server: lib.parseServerUrl(this.server || lib.defaultServerUrl(), this.key || lib.DEFAULT_KEY),
-      name: this.name.trim() || this.t.guest,
+      room: lib.checkRoom(text(this.room)),
+      server: lib.parseServerUrl(text(this.server) || lib.defaultServerUrl(), text(this.key) || lib.DEFAULT_KEY),
+      name: text(this.name).trim() || this.t.guest,
       iceServers: lib.parseIceServers(this.iceServers),
       iceTransportPolicy: checkIceTransportPolicy(lib, this.iceTransportPolicy),
-      maxParticipants: lib.checkMaxParticipants(this.maxParticipants),
-      password: this.password,
+      maxParticipants: lib.checkMaxParticipants(this.maxParticipants ?? 8),
+      password: text(this.password),
       peerFactory: this.peerFactory,
     };
   }
@@ -157,7 +158,8 @@ export class RoomElement extends LitElement {
    * @internal
    */
   iceServersSource(): string | null {
-    return this.iceServers.trim() ? null : iceServersUrl(this.server);
+    const given = this.iceServers;
+    return (typeof given === 'string' ? given.trim() : given) ? null : iceServersUrl(text(this.server));
   }
 
   /**
@@ -172,6 +174,14 @@ export class RoomElement extends LitElement {
   protected movesRoom(changed: PropertyValues): boolean {
     return (['room', 'server', 'key', 'password'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
   }
+}
+
+/**
+ * A text setting as a string: a framework removes an attribute bound to null (Lit then sets the
+ * property to null), or sets the property to a number (a route's id); neither may break the element.
+ */
+export function text(value: unknown): string {
+  return value == null ? '' : String(value);
 }
 
 /** `all` or `relay` (RTCIceTransportPolicy); anything else is an invalid-config error. */

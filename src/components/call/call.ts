@@ -3,7 +3,7 @@ import { RoomController, type Participant, type SessionError, type SessionReques
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
 import { JoinAttempt } from '../join-attempt.js';
-import { RoomElement } from '../room-element.js';
+import { RoomElement, text } from '../room-element.js';
 import { define } from '../define.js';
 import type { Strings } from '../../i18n/en.js';
 import { failure, type Problem } from '../../i18n/errors.js';
@@ -486,7 +486,7 @@ export class RtcCall extends RoomElement {
 
   /** The name shown and sent: the page's `name`, else the one typed in the lobby. */
   private get displayName(): string {
-    return (this.name || this.lobby.typedName).trim();
+    return text(this.name || this.lobby.typedName).trim();
   }
 
   /**

@@ -8,7 +8,7 @@ import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
 import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
 import { Notices } from '../notices.js';
-import { RoomElement } from '../room-element.js';
+import { RoomElement, text } from '../room-element.js';
 import { define } from '../define.js';
 import { failure, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
@@ -211,7 +211,7 @@ export class RtcChat extends RoomElement {
       binary: (from, data) => this.#chat?.binary(from, data),
     },
     () => this.#stop(),
-    { name: () => this.name },
+    { name: () => text(this.name) },
   );
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */

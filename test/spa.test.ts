@@ -1,0 +1,74 @@
+// What a single-page app does to the elements: it binds attributes to values that come and go
+// (a framework removes an attribute bound to null), and hands properties its own types (a
+// route's numeric id, an array).
+import { expect } from '@open-wc/testing';
+import { rtcServer } from './env.js';
+import { addChatParticipant, addParticipant, closeAll, remoteNames, uniqueRoom, until } from './helpers.js';
+import '../src/index.js';
+import type { RtcCall, RtcChat, RtcErrorEvent } from '../src/index.js';
+
+function errorsOf(el: HTMLElement): string[] {
+  const errors: string[] = [];
+  el.addEventListener('rtc-error', (e: RtcErrorEvent) => errors.push(`${e.detail.type}: ${e.detail.message}`));
+  return errors;
+}
+
+describe('the elements in a single-page app', () => {
+  afterEach(() => {
+    for (const el of document.querySelectorAll('rtc-call, rtc-chat')) el.remove();
+    closeAll();
+  });
+
+  it('<rtc-call> takes a removed attribute for its default, a number for its text and an array of ICE servers as given', async () => {
+    const room = Date.now() * 1000 + Math.floor(Math.random() * 1000); // a route's numeric id
+    const bob = await addParticipant({ room: String(room), server: rtcServer, name: 'Bob', autojoin: '' });
+    const ada = document.createElement('rtc-call');
+    for (const [name, value] of Object.entries({ server: rtcServer, name: 'Ada', 'max-participants': '4', 'ice-transport-policy': 'all', password: 'p' })) ada.setAttribute(name, value);
+    document.body.append(ada);
+    const errors = errorsOf(ada);
+    Object.assign(ada, { room });
+    for (const name of ['max-participants', 'ice-transport-policy', 'password']) ada.removeAttribute(name);
+    await ada.join();
+    await until(() => remoteNames(bob.call).includes('Ada'), () => `Bob sees [${remoteNames(bob.call)}]`);
+    expect(errors).to.deep.equal([]);
+    await ada.leave();
+
+    // ICE servers as an array, then the attribute bound to nothing.
+    Object.assign(ada, { iceServers: [{ urls: 'stun:127.0.0.1:9' }] });
+    await ada.join();
+    await ada.leave();
+    ada.setAttribute('ice-servers', '[]');
+    ada.removeAttribute('ice-servers');
+    await ada.join();
+    await until(() => remoteNames(bob.call).includes('Ada'), () => `Bob sees [${remoteNames(bob.call)}]`);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('<rtc-chat> goes on under the default name when its name attribute is removed, and takes a number as a name', async () => {
+    const room = uniqueRoom('spa-chat');
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    const ada = document.createElement('rtc-chat') as RtcChat;
+    for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada' })) ada.setAttribute(name, value);
+    document.body.append(ada);
+    const errors = errorsOf(ada);
+    await until(() => bob.chat.participants.some((p) => p.name === 'Ada'), 'Bob does not meet Ada');
+    ada.removeAttribute('name');
+    await ada.updateComplete;
+    Object.assign(ada, { name: 42 });
+    await until(() => bob.chat.participants.some((p) => p.name === '42'), () => `Bob knows [${bob.chat.participants.map((p) => p.name)}]`);
+    await ada.send('hello');
+    await until(() => bob.chat.shadowRoot!.textContent!.includes('hello'), 'Bob does not get the message');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('<rtc-call> takes a number for its name', async () => {
+    const room = uniqueRoom('spa-name');
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    const ada = document.createElement('rtc-call') as RtcCall;
+    for (const [name, value] of Object.entries({ room, server: rtcServer })) ada.setAttribute(name, value);
+    Object.assign(ada, { name: 7 });
+    document.body.append(ada);
+    await ada.join();
+    await until(() => remoteNames(bob.call).includes('7'), () => `Bob sees [${remoteNames(bob.call)}]`);
+  });
+});
