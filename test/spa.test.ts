@@ -71,4 +71,23 @@ describe('the elements in a single-page app', () => {
     await ada.join();
     await until(() => remoteNames(bob.call).includes('7'), () => `Bob sees [${remoteNames(bob.call)}]`);
   });
+
+  it('<rtc-call> joins when autojoin is switched on while its lobby shows, not once the visitor left', async () => {
+    // A page that shows its own screen first, then renders autojoin={ready}.
+    const room = uniqueRoom('spa-autojoin');
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    const ada = document.createElement('rtc-call') as RtcCall;
+    for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada' })) ada.setAttribute(name, value);
+    document.body.append(ada);
+    await ada.updateComplete;
+    expect(ada.phase).to.equal('idle');
+    ada.autojoin = true;
+    await until(() => ada.phase === 'in-call' && remoteNames(bob.call).includes('Ada'), () => `Ada is ${ada.phase}; Bob sees [${remoteNames(bob.call)}]`);
+    await ada.leave();
+    ada.autojoin = false;
+    await ada.updateComplete;
+    ada.autojoin = true;
+    await ada.updateComplete;
+    expect(ada.phase, 'the visitor left: the lobby stays').to.equal('left');
+  });
 });

@@ -158,7 +158,7 @@ export class RtcCall extends RoomElement {
     _settings: { state: true },
   };
 
-  /** Join as soon as the element is on the page, without the lobby. */
+  /** Join as soon as the element is on the page, without the lobby; switched on while the lobby waits for the first join, it joins then. */
   autojoin = false;
 
   /** Join without the camera (the microphone only); set during a call, the camera goes off. */
@@ -341,6 +341,9 @@ export class RtcCall extends RoomElement {
       const leaves = this.leaves;
       void this.endCall('user').then(() => void (this.isConnected && leaves === this.leaves && this.join().catch(() => {})));
     }
+    // Switched on while the lobby waits for the first join (a page that rendered it off): in now.
+    // Not once the visitor left, nor on the first update, which arrived() answers.
+    if (changed.get('autojoin') === false && this.autojoin && this._phase === 'idle' && this.isConnected) void this.join().catch(() => {});
     // Switched off during the call: what they would control stops, as its button goes.
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
     if (changed.has('audioOnly') && this.audioOnly) {
