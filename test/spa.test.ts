@@ -3,7 +3,7 @@
 // route's numeric id, an array).
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { addChatParticipant, addParticipant, closeAll, remoteNames, uniqueRoom, until } from './helpers.js';
+import { addChatParticipant, addParticipant, closeAll, eventsOf, namesWithVideo, remoteNames, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall, RtcChat, RtcErrorEvent } from '../src/index.js';
 
@@ -89,5 +89,36 @@ describe('the elements in a single-page app', () => {
     ada.autojoin = true;
     await ada.updateComplete;
     expect(ada.phase, 'the visitor left: the lobby stays').to.equal('left');
+  });
+
+  it("<rtc-call>: a route's new call for the room, added before the old one goes, keeps the visitor seen and heard", async () => {
+    // A route transition shows the incoming page beside the outgoing one for a moment: for a
+    // while the page has two calls of the room, which share its one place in the room.
+    const room = uniqueRoom('spa-transition');
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    const call = () => {
+      const el = document.createElement('rtc-call') as RtcCall;
+      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada', autojoin: '' })) el.setAttribute(name, value);
+      document.body.append(el);
+      return el;
+    };
+    const outgoing = call();
+    await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
+    const incoming = call();
+    await until(() => incoming.phase === 'in-call', () => `the new call is ${incoming.phase}`);
+    outgoing.remove();
+    await until(() => outgoing.phase === 'left', 'the old call did not end');
+    // Ada's picture keeps coming to Bob, from the new call's camera.
+    const firstCount = new Map<HTMLVideoElement, number>();
+    const newFrames = () => {
+      const video = bob.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]');
+      if (!video) return 0;
+      const count = video.getVideoPlaybackQuality().totalVideoFrames;
+      if (!firstCount.has(video)) firstCount.set(video, count);
+      return count - firstCount.get(video)!;
+    };
+    await until(() => newFrames() > 10, () => `Bob sees [${remoteNames(bob.call)}], ${newFrames()} new frames`);
+    expect(eventsOf(bob, 'rtc-participant-left').map((e) => e.detail.participant.name), 'Bob saw Ada leave').to.deep.equal([]);
+    expect(incoming.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
   });
 });

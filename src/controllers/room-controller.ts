@@ -59,6 +59,13 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
 };
 
 /**
+ * Whose camera and microphone each session sends: the element that took part in its call last.
+ * A route's new call for a room can come onto the page before the old one goes (a transition);
+ * both share the page's session, and the old one's end must not take the page out of the call.
+ */
+const sending = new WeakMap<RoomSession, RoomController>();
+
+/**
  * The bridge from the session layer to an element: loads the session layer on the first join,
  * holds the page's shared session for the element's room, keeps the roster the element
  * renders, and asks the host to update when the session changes. The element's commands to the
@@ -162,29 +169,36 @@ export class RoomController implements ReactiveController {
     return this._session?.holdsBeacon ?? false;
   }
 
-  /** Takes part in the call with `stream` (null: receive-only). */
+  /** Takes part in the call with `stream` (null: receive-only), in place of the page's other call of the room, if any. */
   enableMedia(stream: MediaStream | null): void {
-    this._session?.enableMedia(stream);
+    if (this._session) sending.set(this._session, this);
+    this.sender?.enableMedia(stream);
   }
 
   /** Stops taking part in the call; the data connections (a chat's) stay. */
   disableMedia(): void {
-    this._session?.disableMedia();
+    this.sender?.disableMedia();
+    if (this.sender) sending.delete(this.sender);
   }
 
   /** The camera and microphone stream sent, after a device changed. */
   setLocalStream(stream: MediaStream | null): void {
-    this._session?.setLocalStream(stream);
+    this.sender?.setLocalStream(stream);
   }
 
   /** Tells the others that the microphone or camera was switched on or off. */
   setMediaState(state: { mic: boolean; cam: boolean }): void {
-    this._session?.setMediaState(state);
+    this.sender?.setMediaState(state);
   }
 
   /** Shares a screen with everyone in the call, or stops with null. */
   setScreen(stream: MediaStream | null): void {
-    this._session?.setScreen(stream);
+    this.sender?.setScreen(stream);
+  }
+
+  /** The session, when this element's media is what it sends (see `sending`). */
+  private get sender(): RoomSession | null {
+    return this._session && sending.get(this._session) === this ? this._session : null;
   }
 
   /** How high the page shows each member's camera, and would show a newcomer's, in device pixels: each sends it no larger. */
