@@ -121,4 +121,25 @@ describe('the elements in a single-page app', () => {
     expect(eventsOf(bob, 'rtc-participant-left').map((e) => e.detail.participant.name), 'Bob saw Ada leave').to.deep.equal([]);
     expect(incoming.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
   });
+
+  it("<rtc-chat>: a route's new chat for the room, added before the old one goes, reaches the others", async () => {
+    const room = uniqueRoom('spa-chat-transition');
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    const chat = () => {
+      const el = document.createElement('rtc-chat') as RtcChat;
+      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada' })) el.setAttribute(name, value);
+      document.body.append(el);
+      return el;
+    };
+    const outgoing = chat();
+    await until(() => outgoing.participants.length === 1, 'Ada does not meet Bob');
+    await outgoing.send('before');
+    await until(() => bob.chat.messages.length === 1, 'Bob does not get the first message');
+    const incoming = chat();
+    await until(() => incoming.phase === 'joined', () => `the new chat is ${incoming.phase}`);
+    outgoing.remove();
+    await incoming.send('after');
+    await until(() => bob.chat.messages.length === 2, () => `Bob has [${bob.chat.messages.map((m) => m.text)}]`);
+    expect(bob.chat.messages.map((m) => m.text)).to.deep.equal(['before', 'after']);
+  });
 });

@@ -43,6 +43,14 @@ export const KEEP_FILES = 100;
 const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
+/**
+ * How many messages this page has sent on each transport (its member in the room), whichever
+ * chat sent them: a page's two chats of one room share the member (a route's transition shows
+ * the new one beside the old one), and a seq each counted from 1 would give the new one's
+ * messages the ids of the old one's, which the others drop as copies.
+ */
+const sent = new WeakMap<ChatTransport, number>();
+
 /** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
@@ -73,7 +81,6 @@ export class ChatRoom {
   readonly #unconfirmed = new Map<string, string>();
   /** This page's own mistakes reported (an empty message): each kind once, until a message goes out. */
   readonly #mine = new Set<ChatProblemType>();
-  #seq = 0;
   readonly #files: FileTransfers;
   limits!: ChatLimits;
 
@@ -207,7 +214,8 @@ export class ChatRoom {
     else if (!clean.trim()) this.#mistake('empty-message', 'Nothing was sent: the message is empty.');
     else if (this.#mayPost(id) && this.host.beforeSend(clean)) {
       this.#mine.clear();
-      const seq = ++this.#seq;
+      const seq = (sent.get(t) ?? 0) + 1;
+      sent.set(t, seq);
       const clock = this.#store.tick();
       const time = Date.now();
       const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true, relayedBy: null };
