@@ -2,11 +2,15 @@
 // either order, and see each other's video (a playing video, not covered by its placeholder,
 // for longer than the element's stall check takes to give up on a video), and each is in the
 // other's `participants`; each shares a screen with the other. Firefox's stand-in for a frozen
-// remote camera is checked too. And in one chat: messages both ways, and a file each way at
-// once, checked byte for byte, with a message that arrives while they are on their way; in a
-// room with a password, which a page with another password does not meet; and a call whose
-// path is down for 10 s (nft drops UDP in the test's namespace), which comes back whole, and a
-// file from Firefox that such an outage cuts off, which ends as interrupted on both sides.
+// remote camera is checked too. A call of three and four with two and three Firefox pages:
+// everyone sees everyone, a Firefox newcomer, a microphone and camera switched off and on, the
+// Firefox page holding the beacon leaving, one closed, and the newcomer after them. And in one
+// chat: messages both ways, and a file each way at once, checked byte for byte, with a message
+// that arrives while they are on their way; in a room with a password, with two Firefox pages,
+// a file from Firefox to both others, and a page with another password that does not meet
+// them; and a call whose path is down for 10 s (nft drops UDP in the test's namespace), which
+// comes back whole, and a file from Firefox that such an outage cuts off, which ends as
+// interrupted on both sides.
 //
 // Firefox gathers no usable ICE candidate in a namespace with only loopback. The test runs only
 // where the caller says the network is fit for it, RTC_TEST_FIREFOX_NET=1, as .ci/run sets in a
@@ -43,6 +47,10 @@ const firefoxPrefs = {
   'media.navigator.permission.disabled': true,
   'media.peerconnection.ice.loopback': true,
   'media.peerconnection.ice.obfuscate_host_addresses': false,
+  // A page that captures the camera or microphone may play sound on its own, in Firefox as in
+  // Chromium; Firefox counts a fake device's capture only with this. Without it a page plays the
+  // others only because puppeteer's evaluate() counts as a press, or shows its play button.
+  'media.navigator.permission.fake': true,
 };
 
 /** Runs in the page: the remote tiles, each with whether its video plays uncovered and for how long. */
@@ -50,6 +58,7 @@ function remotes() {
   const call = document.querySelector('rtc-call');
   return {
     phase: call.phase,
+    status: call.shadowRoot.querySelector('[part~="status"]')?.textContent.trim(),
     errors: (window.rtcErrors ?? []).map((e) => e.type),
     participants: call.participants.map((p) => p.name).sort(),
     tiles: [...call.shadowRoot.querySelectorAll('[part~="tile"]:not([part~="local-tile"])')].map((t) => {
@@ -61,6 +70,7 @@ function remotes() {
         playedFor: v ? v.currentTime : 0,
         placeholder: !!t.querySelector('[part~="placeholder"]'),
         speaking: t.matches('[part~="speaking-tile"]'),
+        micOff: !!t.querySelector('[part~="mic-off"]'),
         connection: t.dataset.connection,
       };
     }),
@@ -133,9 +143,13 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await server?.close();
   });
 
+  // Each visitor in a window of their own: a page in a background tab shows nobody's video (it
+  // draws no frames) and may not start playing, as no visitor's page in front of them would.
+  const newPage = (browser, context) => context.newPage(browser === firefox ? { type: 'window' } : undefined);
+
   async function visitor(browser, room, name) {
     const context = await browser.createBrowserContext();
-    const page = await context.newPage();
+    const page = await newPage(browser, context);
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
     await page.goto(hostUrl(room, name));
@@ -161,6 +175,62 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       await b.context.close();
     });
   }
+
+  // A group with more than one Firefox: Firefox pairs with Firefox as well as with Chromium. A
+  // Firefox page holds the beacon (it came first); a Firefox page and a Chromium page join at
+  // once, a Firefox newcomer joins the running call of three; a Firefox page's microphone and
+  // camera go off and on; then the beacon holder leaves, a Firefox page is closed, and the next
+  // newcomer still gets in. Everyone sees everyone's video, and the status line agrees.
+  it('two and three Firefox pages with Chromium in one call: everyone sees everyone, leaves are seen, the room heals', async () => {
+    const room = `e2e-ff-group-${Date.now()}`;
+    const people = [];
+    const came = [];
+    const seesAll = (v) => (s) =>
+      s.errors.length === 0 &&
+      s.status === `${people.length} in call` &&
+      s.participants.join() === people.filter((o) => o !== v).map((o) => o.name).sort().join() &&
+      s.tiles.filter((t) => !t.screen && t.playing && !t.placeholder && t.playedFor >= 2.5).length === people.length - 1;
+    const everyone = (what) => Promise.all(people.map((v) => until(v.page, seesAll(v), `${v.name} ${what}`, 30_000)));
+    const come = async (browser, name) => {
+      const v = { name, ...(await visitor(browser, room, name)) };
+      people.push(v);
+      came.push(v);
+      return v;
+    };
+    const go = (v) => people.splice(people.indexOf(v), 1);
+    const ada = await come(firefox, 'Ada');
+    const [bob] = await Promise.all([come(firefox, 'Bob'), come(chromium, 'Cyd')]);
+    await everyone('does not see the other two');
+    const dan = await come(firefox, 'Dan');
+    await everyone('does not see the Firefox newcomer, or is not seen by all');
+
+    const toggle = (on) => bob.page.evaluate(async (on) => {
+      const call = document.querySelector('rtc-call');
+      await call.toggleMicrophone(on);
+      await call.toggleCamera(on);
+    }, on);
+    await toggle(false);
+    const others = people.filter((v) => v !== bob);
+    await Promise.all(others.map((v) =>
+      until(v.page, (s) => s.tiles.some((t) => t.name === 'Bob' && t.placeholder && t.micOff), `${v.name} does not show Bob's microphone and camera off`, 10_000),
+    ));
+    await toggle(true);
+    await everyone("does not see Bob's camera back");
+
+    // The beacon holder leaves, and a page is closed: both are gone for everyone left.
+    await ada.page.evaluate(() => document.querySelector('rtc-call').leave());
+    go(ada);
+    await dan.page.close();
+    go(dan);
+    await Promise.all(people.map((v) =>
+      until(v.page, (s) => s.status === '2 in call' && s.participants.length === 1, `${v.name} still shows Ada or Dan`, 10_000),
+    ));
+    for (const v of people) assert.deepEqual((await v.page.evaluate(() => window.rtcLeft.map((l) => l.participant.name))).sort(), ['Ada', 'Dan']);
+    await come(chromium, 'Eve');
+    await everyone('does not see the newcomer who came after the beacon holder left');
+    assert.deepEqual(came.flatMap((v) => v.errors), []);
+    for (const v of came) await v.context.close();
+  });
 
   // Who speaks is read from the level each audio packet carries (RFC 6464): each browser's
   // packets must carry it, and each must read it from the other's. A visitor with the microphone
@@ -324,7 +394,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
 
   async function chatter(browser, room, name, password = '') {
     const context = await browser.createBrowserContext();
-    const page = await context.newPage();
+    const page = await newPage(browser, context);
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
     await page.goto(hostUrl(room, name, true, password));
@@ -368,23 +438,29 @@ describe('Chromium and Firefox in one room', { skip }, () => {
 
   // A private room's key derivation and each pair's proof of the password run in each browser's
   // own WebCrypto and libraries: both browsers must derive the same keys and accept each other's
-  // proofs, and a page with another password must not meet them.
-  it('Chromium and Firefox meet in a room with a password; Firefox with another password does not', async () => {
+  // proofs (Firefox's of Firefox's too), and a page with another password must not meet them.
+  // A file from Firefox goes to both others at once, each on its own pair.
+  it('Chromium and two Firefox pages meet in a room with a password, a file from Firefox reaches both; Firefox with another password does not meet them', async () => {
     const room = `e2e-ff-private-${Date.now()}`;
     const a = await chatter(chromium, room, 'Chromium', 'correct-horse');
-    const b = await chatter(firefox, room, 'Firefox', 'correct-horse');
-    await untilChat(a.page, (s) => s.participants.join() === 'Firefox', 'Chromium does not see Firefox in the private room', 30_000);
-    await untilChat(b.page, (s) => s.participants.join() === 'Chromium', 'Firefox does not see Chromium in the private room', 30_000);
-    await b.page.evaluate(() => document.querySelector('rtc-chat').send('only for the two of us'));
-    await untilChat(a.page, (s) => s.texts.includes('only for the two of us'), 'Chromium did not get the message', 10_000);
+    const [b, c] = await Promise.all([chatter(firefox, room, 'Firefox', 'correct-horse'), chatter(firefox, room, 'Fennec', 'correct-horse')]);
+    const names = new Map([[a, 'Fennec,Firefox'], [b, 'Chromium,Fennec'], [c, 'Chromium,Firefox']]);
+    for (const [v, others] of names) {
+      await untilChat(v.page, (s) => [...s.participants].sort().join() === others, `${others} do not both see the third in the private room`, 30_000);
+    }
+    const { record, state } = await b.page.evaluate(sendRandomFile, 'private.bin', 3_000_000);
+    assert.equal(state, 'done', "Firefox's file was not delivered to both");
+    for (const v of [a, c]) {
+      await untilChat(v.page, (s) => s.received.includes(record) && s.texts.includes('private.bin is on its way'), `${v === a ? 'Chromium' : 'Fennec'} did not get Firefox's file intact`, 10_000);
+    }
     // Another password is another beacon id: Eve claims her own and is alone, and told why that may be.
     const eve = await chatter(firefox, room, 'Eve', 'wrong-horse');
     const status = () => document.querySelector('rtc-chat').shadowRoot.querySelector('[part~="status"]').textContent;
     await untilChat(eve.page, (s) => s.phase === 'joined' && s.participants.length === 0, 'Eve did not end up alone', 20_000);
     assert.match(await eve.page.evaluate(status), /same room name and password/);
-    for (const v of [a, b]) assert.deepEqual((await v.page.evaluate(chatState)).participants, [v === a ? 'Firefox' : 'Chromium']);
-    assert.deepEqual([...a.errors, ...b.errors, ...eve.errors], []);
-    for (const v of [a, b, eve]) await v.context.close();
+    for (const [v, others] of names) assert.equal([...(await v.page.evaluate(chatState)).participants].sort().join(), others);
+    assert.deepEqual([a, b, c, eve].flatMap((v) => v.errors), []);
+    for (const v of [a, b, c, eve]) await v.context.close();
   });
 
   /** Drops every UDP packet this namespace receives (the pair's path; the PeerServer's TCP goes on), or lets them through again. */
