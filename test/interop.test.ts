@@ -207,13 +207,13 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
     await until(() => part(ada.chat, 'system-line').some((l) => l.textContent === 'Doc is now Dot'), () => `Ada's chat says [${part(ada.chat, 'system-line').map((l) => l.textContent).join('; ')}]`);
   });
 
-  it("asks an <rtc-call> for a smaller camera with a view frame, and is asked for its own", async () => {
+  it("asks an <rtc-call> for a smaller camera in its hello and view frames, and is asked for its own", async () => {
     const room = uniqueRoom('interop view');
     const ada = await addParticipant({ room, server: rtcServer, name: 'Ada', autojoin: '' });
     await until(() => ada.call.phase === 'in-call', 'Ada did not get into the call');
     const camera = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
     streams.push(camera);
-    const doc = await docClient(rtcServer, room, 'Doc', { camera });
+    const doc = await docClient(rtcServer, room, 'Doc', { camera, view: 135 });
     await until(() => namesWithVideo(ada.call).includes('Doc'), "Ada does not show the client's camera");
     // Ada's tile of the client is at most 360 device pixels high: it asks for that, or less.
     await until(() => !!doc.viewOf('Ada'), 'Ada did not say at what height it shows the camera');
@@ -229,7 +229,10 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
     document.body.append(video);
     try {
       await video.play();
-      await until(() => video.videoHeight >= 480, () => `Ada's camera arrives at ${video.videoHeight} pixels`);
+      // 135 pixels, as its hello asked; full size (480) when it asks for that; 90 when it asks for less.
+      await until(() => video.videoHeight > 0 && video.videoHeight <= 135, () => `Ada's camera arrives at ${video.videoHeight} pixels`);
+      doc.view('Ada', 480);
+      await until(() => video.videoHeight >= 480, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
       doc.view('Ada', 90);
       await until(() => video.videoHeight > 0 && video.videoHeight <= 90, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
     } finally {
