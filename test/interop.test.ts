@@ -293,6 +293,22 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
     await until(() => theirs(cy).includes('Doc: from the client') && theirs(cy).includes('Ada: before the client'), () => `Cy shows [${theirs(cy).join(', ')}]`);
     const relayed = part(cy.chat, 'theirs').find((m) => m.querySelector('[part~="text"]')?.textContent === 'before the client');
     expect(relayed?.querySelector('[part~="relayed"]')?.textContent).to.match(/relayed by (Doc|Bob)/);
-    expect(bob.chat.participants.map((p) => p.name).sort()).to.deep.equal(['Cy', 'Doc']);
+    await until(() => bob.chat.participants.map((p) => p.name).sort().join() === 'Cy,Doc', () => `Bob lists [${bob.chat.participants.map((p) => p.name).join(', ')}]`);
+  });
+
+  it('leaves the beacon to an older <rtc-chat> when the holder leaves, and meets the newcomer it lets in', async () => {
+    const room = uniqueRoom('interop takeover younger');
+    const ada = await chatJoined(room, rtcServer, 'Ada');
+    const bob = await chatJoined(room, rtcServer, 'Bob');
+    const doc = await docClient(rtcServer, room, 'Doc');
+    await until(() => doc.linkedNames.sort().join() === 'Ada,Bob', () => `the client is linked with [${doc.linkedNames.join(', ')}]`);
+
+    // Bob's id is older: it asks first and claims; the client's question is answered over their link.
+    ada.close();
+    await until(() => doc.holder === bob.chat.peerId, () => `the client takes ${doc.holder} for the holder`, 20_000);
+    expect(doc.beaconPeer).to.equal(null);
+    const cy = await chatJoined(room, rtcServer, 'Cy');
+    await until(() => cy.chat.participants.map((p) => p.name).sort().join() === 'Bob,Doc', () => `Cy lists [${cy.chat.participants.map((p) => p.name).join(', ')}]`);
+    await until(() => doc.linkedNames.sort().join() === 'Bob,Cy', () => `the client is linked with [${doc.linkedNames.join(', ')}]`);
   });
 });
