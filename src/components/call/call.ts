@@ -421,9 +421,12 @@ export class RtcCall extends RoomElement {
   /**
    * Switches the camera on or off (toggles without an argument). Switching on a camera that
    * was missing, blocked or unplugged asks for one again. Before the call (and while joining)
-   * it sets what the call starts with, as the lobby's button does.
+   * it sets what the call starts with, as the lobby's button does. With `audio-only` it does
+   * not switch the camera on.
    */
   async toggleCamera(on: boolean = !this._cam): Promise<void> {
+    // Audio-only: the button is disabled and V does nothing; nor does a script turn it on.
+    if (this._phase === 'in-call' && on && this.audioOnly) return;
     if (this._phase === 'in-call') await this.media.setOn('video', on);
     else await this.lobby.choose('video', on);
   }

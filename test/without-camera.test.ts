@@ -1,0 +1,29 @@
+// People without a camera, or without any device: audio-only by the page's choice, no camera
+// plugged in, nothing plugged in. What they and the others see must be what is sent.
+import { expect } from '@open-wc/testing';
+import { rtcServer } from './env.js';
+import { closeAll, joinAll, namesWithVideo, part, uniqueRoom, until } from './helpers.js';
+
+describe('<rtc-call> without a camera', () => {
+  afterEach(closeAll);
+
+  it('keeps the camera off in an audio-only call, whatever the page asks', async () => {
+    const room = uniqueRoom('audio-only');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const [bob] = await joinAll(room, rtcServer, ['Bob'], { 'audio-only': '' });
+    await until(() => ada.call.participants.some((p) => p.name === 'Bob'), 'Ada does not have Bob in the call');
+    await bob.call.toggleCamera(true);
+    await bob.call.toggleCamera();
+    expect(bob.call.cameraOn, 'cameraOn').to.equal(false);
+    expect(bob.call.localStream?.getVideoTracks() ?? [], "Bob's camera tracks").to.have.length(0);
+    const button = part(bob.call, 'camera-button')[0] as HTMLButtonElement;
+    expect([button.disabled, button.hasAttribute('data-off')], 'the camera button: disabled, showing it off').to.deep.equal([true, true]);
+    expect(ada.call.participants.find((p) => p.name === 'Bob')!.cam, "Bob's camera at Ada").to.equal(false);
+    expect(namesWithVideo(ada.call), 'videos at Ada').to.deep.equal([]);
+
+    // The page lets the camera be used again: it comes on as asked.
+    bob.call.audioOnly = false;
+    await bob.call.toggleCamera(true);
+    await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
+  });
+});
