@@ -2,7 +2,7 @@
 // plugged in, nothing plugged in. What they and the others see must be what is sent.
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, namesWithVideo, part, uniqueRoom, until } from './helpers.js';
+import { addParticipant, closeAll, joinAll, namesWithVideo, part, uniqueRoom, until } from './helpers.js';
 
 describe('<rtc-call> without a camera', () => {
   afterEach(closeAll);
@@ -26,4 +26,25 @@ describe('<rtc-call> without a camera', () => {
     await bob.call.toggleCamera(true);
     await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
   });
+
+  for (const [label, attributes, disabled] of [
+    ['with no camera plugged in', { devices: 'microphone' }, true],
+    ['with the camera blocked', { deny: 'camera' }, false],
+  ] as const) {
+    it(`shows the camera off in the lobby ${label}, and joins as it says`, async () => {
+      const room = uniqueRoom('lobby-no-camera');
+      const [ada] = await joinAll(room, rtcServer, ['Ada']);
+      const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', ...attributes });
+      part(bob.call, 'check-button')[0]?.click(); // the preview starts by itself where the devices were allowed before
+      const button = () => part(bob.call, 'camera-button')[0] as HTMLButtonElement | undefined;
+      await until(() => !!button() && part(bob.call, 'notice').length > 0, 'no preview, or no notice of the camera');
+      // The device lists come just after the preview.
+      await until(() => button()!.disabled === disabled, `the camera button is ${disabled ? 'enabled' : 'disabled'}`);
+      expect([button()!.hasAttribute('data-off'), button()!.textContent!.trim()], 'the camera button').to.deep.equal([true, 'Turn camera on']);
+      expect(bob.call.cameraOn, 'cameraOn before the call').to.equal(false);
+      await bob.call.join();
+      expect([bob.call.microphoneOn, bob.call.cameraOn], 'microphone and camera in the call').to.deep.equal([true, false]);
+      await until(() => ada.call.participants.some((p) => p.name === 'Bob' && p.mic && !p.cam), 'Ada does not hear Bob, or sees his camera on');
+    });
+  }
 });

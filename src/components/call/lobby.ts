@@ -103,7 +103,9 @@ export class Lobby implements ReactiveController {
     if (this.preview !== 'starting') return; // joined or removed meanwhile
     this.preview = 'on';
     this.problems(problems);
+    // A device that could not be had (missing, blocked) is off, as its button then says: the call starts without it.
     if (!this.devices.track('audio')) this.joinMic = false;
+    if (!this.host.audioOnly && !this.devices.track('video')) this.joinCam = false;
     this.host.requestUpdate();
     this.#startMeter();
   }
@@ -212,7 +214,7 @@ export class Lobby implements ReactiveController {
                   </div>`
                 : nothing}
               ${toggleButton(t, 'audio', this.joinMic, !audio && !this.devices.devices.some((d) => d.kind === 'audioinput'), () => this.#toggle('audio'))}
-              ${audioOnly ? nothing : toggleButton(t, 'video', this.joinCam, false, () => this.#toggle('video'))}
+              ${audioOnly ? nothing : toggleButton(t, 'video', this.joinCam, !video && !this.devices.devices.some((d) => d.kind === 'videoinput'), () => this.#toggle('video'))}
             </div>`
           : nothing}
       </div>
