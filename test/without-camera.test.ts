@@ -47,4 +47,20 @@ describe('<rtc-call> without a camera', () => {
       await until(() => ada.call.participants.some((p) => p.name === 'Bob' && p.mic && !p.cam), 'Ada does not hear Bob, or sees his camera on');
     });
   }
+
+  it('says on a disabled camera or microphone button why it cannot be pressed', async () => {
+    const room = uniqueRoom('disabled-reason');
+    const [bob] = await joinAll(room, rtcServer, ['Bob'], { 'audio-only': '' });
+    const [cy] = await joinAll(room, rtcServer, ['Cy'], { devices: 'microphone' });
+    const [dee] = await joinAll(room, rtcServer, ['Dee'], { devices: '' });
+    const button = (p: typeof bob, kind: 'mic' | 'camera') => part(p.call, `${kind}-button`)[0] as HTMLButtonElement | undefined;
+    const reason = (p: typeof bob, kind: 'mic' | 'camera') => [button(p, kind)?.disabled, button(p, kind)?.title];
+    // The device lists come just after the join.
+    await until(() => !!button(dee, 'mic')?.disabled && !!button(cy, 'camera')?.disabled, 'the buttons of missing devices are enabled');
+    expect(reason(bob, 'camera'), "Bob's camera button").to.deep.equal([true, 'This call is audio-only']);
+    expect(reason(cy, 'camera'), "Cy's camera button").to.deep.equal([true, 'No camera found: plug one in']);
+    expect(reason(cy, 'mic'), "Cy's microphone button").to.deep.equal([false, 'Mute (M)']);
+    expect(reason(dee, 'mic'), "Dee's microphone button").to.deep.equal([true, 'No microphone found: plug one in']);
+    expect(reason(dee, 'camera'), "Dee's camera button").to.deep.equal([true, 'No camera found: plug one in']);
+  });
 });

@@ -61,6 +61,10 @@ export const en = (f: Format) => ({
   unmute: 'Unmute',
   cameraOff: 'Turn camera off',
   cameraOn: 'Turn camera on',
+  /** Why the microphone or camera button cannot be pressed. */
+  noMicrophone: 'No microphone found: plug one in',
+  noCamera: 'No camera found: plug one in',
+  audioOnlyCall: 'This call is audio-only',
   leave: 'Leave',
   shareScreen: 'Share screen',
   stopSharing: 'Stop sharing',

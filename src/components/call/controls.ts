@@ -34,14 +34,14 @@ export function renderControls(v: ControlsView) {
   const stream = v.devices.stream;
   const all = v.devices.devices;
   const canMic = !!stream?.getAudioTracks().length || all.some((d) => d.kind === 'audioinput');
-  const canCam = !v.audioOnly && (!!stream?.getVideoTracks().length || all.some((d) => d.kind === 'videoinput'));
+  const hasCam = !!stream?.getVideoTracks().length || all.some((d) => d.kind === 'videoinput');
   const pickers = deviceSelects(v, false);
   // Escape closes the panel, and focus goes back to its button.
   const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings());
   return html`${v.settings ? html`<div part="settings" id="settings" class="settings" @keydown=${escape}>${pickers}</div>` : nothing}
     <div part="controls" class="controls" role="group" aria-label=${t.controls}>
-      ${toggleButton(t, 'audio', call.microphoneOn, !canMic, () => call.toggleMicrophone(), SHORTCUTS.mic)}
-      ${toggleButton(t, 'video', call.cameraOn, !canCam, () => call.toggleCamera(), SHORTCUTS.camera)}
+      ${toggleButton(t, 'audio', call.microphoneOn, canMic ? '' : t.noMicrophone, () => call.toggleMicrophone(), SHORTCUTS.mic)}
+      ${toggleButton(t, 'video', call.cameraOn, v.audioOnly ? t.audioOnlyCall : hasCam ? '' : t.noCamera, () => call.toggleCamera(), SHORTCUTS.camera)}
       ${v.screenShare
         ? html`<button
             part="button screen-button"

@@ -14,17 +14,20 @@ export interface DevicePickers {
   choose(kind: DeviceKind, deviceId: string): unknown;
 }
 
-/** A microphone or camera button; its words say what pressing it does, its tooltip the shortcut (`keys`, in a call). */
-export function toggleButton(t: Strings, kind: 'audio' | 'video', isOn: boolean, disabled: boolean, toggle: () => unknown, keys?: string) {
+/**
+ * A microphone or camera button; its words say what pressing it does, its tooltip the shortcut
+ * (`keys`, in a call), or, when it cannot be pressed, why (`unavailable`).
+ */
+export function toggleButton(t: Strings, kind: 'audio' | 'video', isOn: boolean, unavailable: string, toggle: () => unknown, keys?: string) {
   const mic = kind === 'audio';
   const label = mic ? (isOn ? t.mute : t.unmute) : isOn ? t.cameraOff : t.cameraOn;
   return html`<button
     part="button ${mic ? 'mic-button' : 'camera-button'}"
     class="control"
     data-off=${isOn ? nothing : ''}
-    title=${keys ? t.withShortcut(label, keys) : label}
+    title=${unavailable || (keys ? t.withShortcut(label, keys) : label)}
     aria-keyshortcuts=${keys ?? nothing}
-    ?disabled=${disabled}
+    ?disabled=${!!unavailable}
     @click=${toggle}
   >
     ${icon(mic ? (isOn ? 'mic' : 'micOff') : isOn ? 'cam' : 'camOff')}<span class="text">${label}</span>

@@ -213,8 +213,8 @@ export class Lobby implements ReactiveController {
                     <span part="mic-level-bar" class="meter-bar"></span>
                   </div>`
                 : nothing}
-              ${toggleButton(t, 'audio', this.joinMic, !audio && !this.devices.devices.some((d) => d.kind === 'audioinput'), () => this.#toggle('audio'))}
-              ${audioOnly ? nothing : toggleButton(t, 'video', this.joinCam, !video && !this.devices.devices.some((d) => d.kind === 'videoinput'), () => this.#toggle('video'))}
+              ${toggleButton(t, 'audio', this.joinMic, !audio && !this.devices.devices.some((d) => d.kind === 'audioinput') ? t.noMicrophone : '', () => this.#toggle('audio'))}
+              ${audioOnly ? nothing : toggleButton(t, 'video', this.joinCam, !video && !this.devices.devices.some((d) => d.kind === 'videoinput') ? t.noCamera : '', () => this.#toggle('video'))}
             </div>`
           : nothing}
       </div>
