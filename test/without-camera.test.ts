@@ -63,4 +63,38 @@ describe('<rtc-call> without a camera', () => {
     expect(reason(dee, 'mic'), "Dee's microphone button").to.deep.equal([true, 'No microphone found: plug one in']);
     expect(reason(dee, 'camera'), "Dee's camera button").to.deep.equal([true, 'No camera found: plug one in']);
   });
+
+  it('takes a receive-only visitor at their word once they plug in a microphone and a camera', async () => {
+    const room = uniqueRoom('plugged-in');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const [dee] = await joinAll(room, rtcServer, ['Dee'], { devices: '' });
+    const notices = () => part(dee.call, 'notice').map((n) => n.textContent!.replace(/\s+/g, ' ').trim());
+    await until(() => notices().some((n) => n.includes('No camera and microphone was found')), () => `Dee is not told: ${notices()}`);
+    const plug = (dee.frame.contentWindow as unknown as { rtcPlug(device: string): void }).rtcPlug;
+    const button = (kind: 'mic' | 'camera') => part(dee.call, `${kind}-button`)[0] as HTMLButtonElement;
+
+    plug('microphone');
+    await until(() => !button('mic').disabled, 'the microphone button stays disabled');
+    button('mic').click();
+    await until(() => ada.call.participants.some((p) => p.name === 'Dee' && p.mic), 'Ada does not hear Dee');
+    plug('camera');
+    await until(() => !button('camera').disabled, 'the camera button stays disabled');
+    button('camera').click();
+    await until(() => namesWithVideo(ada.call).join() === 'Dee', "Dee's camera does not reach Ada");
+    expect([dee.call.microphoneOn, dee.call.cameraOn], "Dee's microphone and camera").to.deep.equal([true, true]);
+    expect(notices(), "Dee's notices, both devices on").to.deep.equal([]);
+  });
+
+  it('takes away the notice of a missing camera once one is plugged in and on', async () => {
+    const room = uniqueRoom('camera-plugged-in');
+    const [cy] = await joinAll(room, rtcServer, ['Cy'], { devices: 'microphone' });
+    const notices = () => part(cy.call, 'notice').map((n) => n.textContent!.replace(/\s+/g, ' ').trim());
+    await until(() => notices().some((n) => n.includes('No camera was found')), () => `Cy is not told: ${notices()}`);
+    (cy.frame.contentWindow as unknown as { rtcPlug(device: string): void }).rtcPlug('camera');
+    const button = part(cy.call, 'camera-button')[0] as HTMLButtonElement;
+    await until(() => !button.disabled, 'the camera button stays disabled');
+    button.click();
+    await until(() => cy.call.cameraOn, 'the camera does not come on');
+    expect(notices(), "Cy's notices, the camera on").to.deep.equal([]);
+  });
 });

@@ -39,6 +39,8 @@ export class CallMedia {
   cam = false;
   /** Bumped by `off()`, so that a device change still under way knows the call ended. */
   #generation = 0;
+  /** The device each problem shown concerns: its notice goes once that device works. */
+  readonly #devices = new WeakMap<RtcErrorDetail, MediaProblem['device']>();
 
   constructor(
     private readonly host: ReactiveControllerHost & { readonly phase: string },
@@ -99,7 +101,11 @@ export class CallMedia {
     for (const problem of problems) this.#notice(problem, mediaProblem(problem, (t) => t.pressAgain(kind)));
     if (!track) return;
     this.out.room.setLocalStream(this.devices.stream);
-    this.out.notices.clear((n) => n.type === 'media-ended' && n.message.includes(kind === 'audio' ? 'microphone' : 'camera'));
+    // Missing, blocked or unplugged no more: the notices of this device go (of both, once both work).
+    this.out.notices.clear((n) => {
+      const device = this.#devices.get(n);
+      return !!device && (device === 'microphone' || !!this.devices.track('video')) && (device === 'camera' || !!this.devices.track('audio'));
+    });
     this.#switched(kind, track.enabled);
   }
 
@@ -114,7 +120,9 @@ export class CallMedia {
       this.out.room.setLocalStream(this.devices.stream);
       this.#switched(track.kind === 'audio' ? 'audio' : 'video', false);
     }
-    this.out.notices.notice({ type: 'media-ended', message: english.deviceStopped(device), fatal: false }, { type: 'media-ended', device });
+    const detail: RtcErrorDetail = { type: 'media-ended', message: english.deviceStopped(device), fatal: false };
+    this.#devices.set(detail, device);
+    this.out.notices.notice(detail, { type: 'media-ended', device });
   }
 
   #switched(kind: Kind, on: boolean): void {
@@ -127,6 +135,8 @@ export class CallMedia {
 
   /** A device problem as a notice: the event keeps the English message (and what follows it, `more`). */
   #notice(problem: MediaProblem, said: Problem, more = ''): void {
-    this.out.notices.notice({ type: problem.type, message: problem.message + more, fatal: false }, said);
+    const detail: RtcErrorDetail = { type: problem.type, message: problem.message + more, fatal: false };
+    this.#devices.set(detail, problem.device);
+    this.out.notices.notice(detail, said);
   }
 }
