@@ -97,4 +97,18 @@ describe('<rtc-call> without a camera', () => {
     await until(() => cy.call.cameraOn, 'the camera does not come on');
     expect(notices(), "Cy's notices, the camera on").to.deep.equal([]);
   });
+
+  it('stops the camera, its light going out, when the page switches to audio-only during the call', async () => {
+    const room = uniqueRoom('audio-only-later');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
+    const camera = bob.call.localStream!.getVideoTracks()[0];
+    bob.call.audioOnly = true;
+    await until(() => !bob.call.cameraOn, 'the camera stays on');
+    await until(() => camera.readyState === 'ended', 'the camera is still running, its light on');
+    expect(bob.call.localStream!.getVideoTracks(), "Bob's camera tracks").to.have.length(0);
+    const bobsTile = () => part(ada.call, 'tile').find((t) => t.querySelector('[part~="name"]')?.textContent?.trim() === 'Bob');
+    await until(() => !!bobsTile()?.querySelector('[part~="placeholder"]'), "Ada still sees Bob's camera, not his name");
+    expect(ada.call.participants.find((p) => p.name === 'Bob')!.cam, "Bob's camera at Ada").to.equal(false);
+  });
 });

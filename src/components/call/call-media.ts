@@ -92,6 +92,14 @@ export class CallMedia {
     this.#switched(kind, on);
   }
 
+  /** The page switched to audio-only: the camera is stopped, not only off (its light goes out), and taken from the calls. */
+  dropCamera(): void {
+    if (this.host.phase !== 'in-call' || !this.devices.stream?.getVideoTracks().length) return;
+    this.devices.drop('video');
+    this.out.room.setLocalStream(this.devices.stream);
+    if (this.cam) this.#switched('video', false);
+  }
+
   /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
   async replace(kind: Kind, deviceId?: string): Promise<void> {
     const generation = this.#generation;

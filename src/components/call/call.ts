@@ -161,7 +161,7 @@ export class RtcCall extends RoomElement {
   /** Join as soon as the element is on the page, without the lobby; switched on while the lobby waits for the first join, it joins then. */
   autojoin = false;
 
-  /** Join without the camera (the microphone only); set during a call, the camera goes off. */
+  /** Join without the camera (the microphone only); set during a call, the camera stops (its light goes out). While set, the camera does not come on. */
   audioOnly = false;
 
   /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing; set during a share, the share stops. */
@@ -347,9 +347,8 @@ export class RtcCall extends RoomElement {
     // Switched off during the call: what they would control stops, as its button goes.
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
     if (changed.has('audioOnly') && this.audioOnly) {
-      if (this._phase === 'in-call') {
-        if (this._cam) void this.toggleCamera(false);
-      } else if (this._phase !== 'joining') this.devices.drop('video'); // the lobby's preview: the camera's light goes out
+      if (this._phase === 'in-call') this.media.dropCamera();
+      else if (this._phase !== 'joining') this.devices.drop('video'); // the lobby's preview: the camera's light goes out
     }
     // A bad setting, corrected, or another room (or server) after any failure: back to the lobby
     // (or straight in, with autojoin). The old room's error says nothing about the new one.
