@@ -111,4 +111,17 @@ describe('<rtc-call> without a camera', () => {
     await until(() => !!bobsTile()?.querySelector('[part~="placeholder"]'), "Ada still sees Bob's camera, not his name");
     expect(ada.call.participants.find((p) => p.name === 'Bob')!.cam, "Bob's camera at Ada").to.equal(false);
   });
+
+  it('offers a camera plugged in while the lobby shows none, and takes its notice away once it is on', async () => {
+    const bob = await addParticipant({ room: uniqueRoom('lobby-plugged-in'), server: rtcServer, name: 'Bob', devices: 'microphone' });
+    part(bob.call, 'check-button')[0]?.click(); // the preview starts by itself where the devices were allowed before
+    const notices = () => part(bob.call, 'notice').map((n) => n.textContent!.replace(/\s+/g, ' ').trim());
+    const button = () => part(bob.call, 'camera-button')[0] as HTMLButtonElement | undefined;
+    await until(() => !!button()?.disabled && notices().some((n) => n.includes('No camera was found')), () => `no disabled camera button, or no notice: ${notices()}`);
+    (bob.frame.contentWindow as unknown as { rtcPlug(device: string): void }).rtcPlug('camera');
+    await until(() => !button()!.disabled, 'the camera button stays disabled');
+    button()!.click();
+    await until(() => part(bob.call, 'preview-video').length === 1 && bob.call.cameraOn, 'the camera does not come on in the preview');
+    expect(notices(), "Bob's notices, the camera on").to.deep.equal([]);
+  });
 });

@@ -76,8 +76,9 @@ export class CallMedia {
     this.host.requestUpdate();
   }
 
-  /** Shows device problems (the lobby's) as notices, and `rtc-error`. */
+  /** Shows device problems (the lobby's) as notices, and `rtc-error`; those of devices that work now go. */
   report(problems: MediaProblem[]): void {
+    this.#working();
     for (const problem of problems) this.#notice(problem, mediaProblem(problem));
   }
 
@@ -109,11 +110,7 @@ export class CallMedia {
     for (const problem of problems) this.#notice(problem, mediaProblem(problem, (t) => t.pressAgain(kind)));
     if (!track) return;
     this.out.room.setLocalStream(this.devices.stream);
-    // Missing, blocked or unplugged no more: the notices of this device go (of both, once both work).
-    this.out.notices.clear((n) => {
-      const device = this.#devices.get(n);
-      return !!device && (device === 'microphone' || !!this.devices.track('video')) && (device === 'camera' || !!this.devices.track('audio'));
-    });
+    this.#working();
     this.#switched(kind, track.enabled);
   }
 
@@ -131,6 +128,14 @@ export class CallMedia {
     const detail: RtcErrorDetail = { type: 'media-ended', message: english.deviceStopped(device), fatal: false };
     this.#devices.set(detail, device);
     this.out.notices.notice(detail, { type: 'media-ended', device });
+  }
+
+  /** Missing, blocked or unplugged no more: the notices of a device that works go (of both, once both work). */
+  #working(): void {
+    this.out.notices.clear((n) => {
+      const device = this.#devices.get(n);
+      return !!device && (device === 'microphone' || !!this.devices.track('video')) && (device === 'camera' || !!this.devices.track('audio'));
+    });
   }
 
   #switched(kind: Kind, on: boolean): void {
