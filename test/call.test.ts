@@ -25,10 +25,11 @@ for (const [label, server] of [
     it('two participants see and hear each other', async () => {
       const [ada, bob] = await joinAll(uniqueRoom(), server, ['Ada', 'Bob']);
       await untilEveryoneSeesEveryone([ada, bob]);
-      const video = ada.call.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!;
-      const stream = video.srcObject as MediaStream;
-      expect(stream.getAudioTracks(), 'remote audio').to.have.length(1);
-      expect(video.muted, 'remote video plays its sound').to.equal(false);
+      // The sound plays in an audio element of its own; the video is muted.
+      const sound = ada.call.shadowRoot!.querySelector<HTMLAudioElement>('audio[part~="remote-audio"]')!;
+      expect((sound.srcObject as MediaStream).getAudioTracks(), 'remote audio').to.have.length(1);
+      expect(sound.muted, 'the remote sound is not muted').to.equal(false);
+      await until(() => !sound.paused && sound.currentTime > 0, 'the remote sound does not play');
       expect(eventsOf(ada, 'rtc-participant-joined').map((e) => e.detail.participant.name)).to.deep.equal(['Bob']);
       expect(eventsOf(bob, 'rtc-participant-joined').map((e) => e.detail.participant.name)).to.deep.equal(['Ada']);
     });

@@ -39,9 +39,9 @@ describe('rooms across two rtc-server instances sharing one Redis', function () 
       ['Bob', cluster!.b],
     ]);
     await untilEveryoneSeesEveryone([ada, bob]);
-    const video = ada.call.shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!;
-    expect((video.srcObject as MediaStream).getAudioTracks(), 'remote audio').to.have.length(1);
-    expect(video.muted, 'remote video plays its sound').to.equal(false);
+    const sound = ada.call.shadowRoot!.querySelector<HTMLAudioElement>('audio[part~="remote-audio"]')!;
+    expect((sound.srcObject as MediaStream).getAudioTracks(), 'remote audio').to.have.length(1);
+    expect(sound.muted, 'the remote sound is not muted').to.equal(false);
     expect(eventsOf(ada, 'rtc-participant-joined').map((e) => e.detail.participant.name)).to.deep.equal(['Bob']);
     expect(eventsOf(bob, 'rtc-participant-joined').map((e) => e.detail.participant.name)).to.deep.equal(['Ada']);
     expect(eventsOf(ada, 'rtc-error').concat(eventsOf(bob, 'rtc-error')).map((e) => e.detail.type), 'errors').to.deep.equal([]);

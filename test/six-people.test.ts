@@ -16,7 +16,7 @@ function namesHeard(p: ChatParticipant): string[] {
   return part(p.call!, 'tile')
     .filter((tile) => !tile.matches('[part~="local-tile"]'))
     .filter((tile) => {
-      const stream = tile.querySelector<HTMLVideoElement>('[part~="remote-video"]')?.srcObject as MediaStream | null | undefined;
+      const stream = tile.querySelector<HTMLAudioElement>('audio[part~="remote-audio"]')?.srcObject as MediaStream | null | undefined;
       return !!stream?.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
     })
     .map((tile) => tile.querySelector('[part~="name"]')?.textContent?.trim() ?? '');

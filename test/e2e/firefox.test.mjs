@@ -117,7 +117,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       const password = q.get('password') ? ` password="${q.get('password')}"` : '';
       const element = q.get('chat')
         ? `<rtc-chat room="${q.get('room')}" name="${q.get('name')}"${password}></rtc-chat>`
-        : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin></rtc-call>`;
+        : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin${q.has('audio-only') ? ' audio-only' : ''}></rtc-call>`;
       res.end(`<!doctype html><html lang="en"><title>Call</title>
         <script>
           window.rtcErrors = []; addEventListener('rtc-error', (e) => rtcErrors.push(e.detail));
@@ -128,8 +128,8 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     });
     host.listen(0, '127.0.0.1');
     await once(host, 'listening');
-    hostUrl = (room, name, chat = false, password = '') =>
-      `http://localhost:${host.address().port}/?room=${room}&name=${name}${chat ? '&chat=1' : ''}${password ? `&password=${password}` : ''}`;
+    hostUrl = (room, name, chat = false, password = '', extra = '') =>
+      `http://localhost:${host.address().port}/?room=${room}&name=${name}${chat ? '&chat=1' : ''}${password ? `&password=${password}` : ''}${extra}`;
     [chromium, firefox] = await Promise.all([
       puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] }),
       puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath, headless: true, extraPrefsFirefox: firefoxPrefs }),
@@ -147,12 +147,12 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   // draws no frames) and may not start playing, as no visitor's page in front of them would.
   const newPage = (browser, context) => context.newPage(browser === firefox ? { type: 'window' } : undefined);
 
-  async function visitor(browser, room, name) {
+  async function visitor(browser, room, name, extra = '') {
     const context = await browser.createBrowserContext();
     const page = await newPage(browser, context);
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(hostUrl(room, name));
+    await page.goto(hostUrl(room, name, false, '', extra));
     // Generous deadlines, which a passing run does not wait out: the first case missed the
     // earlier 10 and 15 s ones once in 22 runs, for a reason its output did not keep.
     await until(page, (s) => s.phase === 'in-call', `${name} did not join`, 20_000);
@@ -175,6 +175,35 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       await b.context.close();
     });
   }
+
+  // Firefox plays a video element whose stream has a video track only once that track has a
+  // frame: the sound of someone without a camera must not ride on it.
+  it('Firefox hears someone who joined without a camera, and Chromium hears Firefox', async () => {
+    const room = `e2e-ff-sound-${Date.now()}`;
+    const ada = await visitor(chromium, room, 'Ada', '&audio-only');
+    const bob = await visitor(firefox, room, 'Bob');
+    /** Runs in the page: whether the sound of the remote tile named `name` plays, and how far it got (s). */
+    const heard = (name) => {
+      const tile = [...document.querySelector('rtc-call').shadowRoot.querySelectorAll('[part~="tile"]')].find((t) => t.querySelector('[part~="name"]')?.textContent.trim() === name);
+      const playing = [...(tile?.querySelectorAll('audio, video') ?? [])].filter(
+        (m) => !m.muted && !m.paused && m.srcObject?.getAudioTracks().some((t) => t.readyState === 'live'),
+      );
+      return Math.max(0, ...playing.map((m) => m.currentTime));
+    };
+    for (const [page, name] of [
+      [bob.page, 'Ada'],
+      [ada.page, 'Bob'],
+    ]) {
+      const deadline = Date.now() + 20_000;
+      while ((await page.evaluate(heard, name)) < 1.5) {
+        if (Date.now() > deadline) assert.fail(`${name}'s sound does not play (${await page.evaluate(heard, name)} s)`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    assert.deepEqual([...ada.errors, ...bob.errors], []);
+    await ada.context.close();
+    await bob.context.close();
+  });
 
   // A group with more than one Firefox: Firefox pairs with Firefox as well as with Chromium. A
   // Firefox page holds the beacon (it came first); a Firefox page and a Chromium page join at
@@ -332,8 +361,8 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       await page.evaluateOnNewDocument(() =>
         setInterval(() => {
           const root = document.querySelector('rtc-call')?.shadowRoot;
-          const video = root?.querySelector('video[part~="remote-video"]');
-          console.info(`STATE ${JSON.stringify({ phase: root?.host.phase, button: !!root?.querySelector('[part~="play-button"]'), playing: !!video && !video.paused && video.currentTime > 0 })}`);
+          const sound = root?.querySelector('audio[part~="remote-audio"]');
+          console.info(`STATE ${JSON.stringify({ phase: root?.host.phase, button: !!root?.querySelector('[part~="play-button"]'), playing: !!sound && !sound.paused && sound.currentTime > 0 })}`);
         }, 250),
       );
       await page.goto(hostUrl(room, 'Bob'));
@@ -344,7 +373,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       };
       await wait((s) => s.phase === 'in-call' && s.button && !s.playing, 'no button while the browser holds the others back');
       await page.click('rtc-call >>> [part~="play-button"]');
-      await wait((s) => s.playing && !s.button, "pressing it does not play Ada's video");
+      await wait((s) => s.playing && !s.button, "pressing it does not play Ada's sound");
       await ada.context.close();
     } finally {
       await blocked.close();

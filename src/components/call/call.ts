@@ -82,7 +82,8 @@ export type CallTheme = 'light' | 'dark';
  * @csspart pinned-tile - The pinned tile.
  * @csspart video - A tile's video; also `local-video` or `remote-video`.
  * @csspart local-video - The local preview (mirrored, unless the camera faces away: a phone's back camera).
- * @csspart remote-video - A remote participant's video.
+ * @csspart remote-video - A remote participant's video (muted: their sound plays in `remote-audio`).
+ * @csspart remote-audio - A remote participant's sound (an `<audio>` element, not shown).
  * @csspart placeholder - Shown instead of a video that is off, missing, ended or frozen.
  * @csspart avatar - The initials on a placeholder.
  * @csspart tile-status - "Reconnecting…" on a tile whose connection is being restored.
@@ -368,7 +369,7 @@ export class RtcCall extends RoomElement {
     }
     if (this._phase === 'in-call') this.announcer.screens(this.participants);
     // The others' videos: through the chosen speaker, and playing.
-    const remote = [...this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')];
+    const remote = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('video[part~="remote-video"], audio[part~="remote-audio"]')];
     for (const media of remote) this.devices.applySpeaker(media);
     this.playback.play(remote);
   }

@@ -1,18 +1,18 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /**
- * Plays the others' videos, their sound included. A browser lets a page play sound on its own
- * only after the visitor pressed something on it (or while it captures the camera or
- * microphone): a call that joined by itself (autojoin) with no device allowed would show
- * everyone still and silent, the `autoplay` attribute failing without a word. So each remote
- * video that is paused is played; when the browser refuses, `blocked` is set, the element shows
- * a button, and the visitor's first press, on it or anywhere on the page, plays them.
+ * Plays the others' videos (muted) and their sound (an audio element each). A browser lets a
+ * page play sound on its own only after the visitor pressed something on it (or while it
+ * captures the camera or microphone): a call that joined by itself (autojoin) with no device
+ * allowed would be silent, the `autoplay` attribute failing without a word. So each remote video
+ * and sound that is paused is played; when the browser refuses, `blocked` is set, the element
+ * shows a button, and the visitor's first press, on it or anywhere on the page, plays them.
  */
 export class Playback implements ReactiveController {
   /** Whether the browser refused to play the others until the visitor presses something. */
   blocked = false;
-  /** The others' videos as of the last render. */
-  #videos: Iterable<HTMLVideoElement> = [];
+  /** The others' videos and sound as of the last render. */
+  #videos: Iterable<HTMLMediaElement> = [];
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -22,8 +22,8 @@ export class Playback implements ReactiveController {
     host.addController(this);
   }
 
-  /** After each render: plays the others' videos (`videos`) that are paused, unless the browser refused until a press. */
-  play(videos: Iterable<HTMLVideoElement>): void {
+  /** After each render: plays the others' videos and sound (`videos`) that are paused, unless the browser refused until a press. */
+  play(videos: Iterable<HTMLMediaElement>): void {
     this.#videos = videos;
     if (!this.blocked) this.#playAll();
   }

@@ -83,6 +83,24 @@ export function cameraHeights(v: StageView): { heights: Map<string, number>; new
   return { heights, newcomer: drawn(layout(v, next).at(-1)) };
 }
 
+/** Each member's sound, as a stream of its own (by the member's camera-and-microphone stream, which changes with its tracks). */
+const sounds = new WeakMap<MediaStream, MediaStream | null>();
+
+/**
+ * A member's microphone, for the tile's audio element. The sound does not ride the video element:
+ * Firefox plays a video element whose stream has a video track only once that track has a frame,
+ * so someone without a camera (audio-only, none, blocked) would never be heard there.
+ */
+function soundOf(stream: MediaStream | null): MediaStream | null {
+  if (!stream) return null;
+  let sound = sounds.get(stream);
+  if (sound === undefined) {
+    const tracks = stream.getAudioTracks();
+    sounds.set(stream, (sound = tracks.length ? new MediaStream(tracks) : null));
+  }
+  return sound;
+}
+
 /** The tiles of the stage: shared screens first, this page, the others, and while alone the invitation. */
 function tilesOf(v: StageView): Tile[] {
   const screens: Tile[] = v.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
@@ -157,8 +175,9 @@ function renderTile(v: StageView, t: Tile, at: Place) {
     ${showVideo
       ? local
         ? html`<video part="video local-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
-        : html`<video part="video remote-video" .srcObject=${live(stream)} autoplay playsinline></video>`
+        : html`<video part="video remote-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
       : nothing}
+    ${p && soundOf(p.stream) ? html`<audio part="remote-audio" .srcObject=${live(soundOf(p.stream))} autoplay></audio>` : nothing}
     ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}
     ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"
