@@ -89,6 +89,13 @@ export class CallMedia {
     if (on && tracks.length === 0) return this.replace(kind, undefined);
     // Off while one is still starting: it is stopped as it comes.
     if (!on && tracks.length === 0) this.devices.drop(kind);
+    // The camera off is off, as in the lobby: stopped (its light goes out) and taken from the
+    // calls; on again, it is asked for again. The microphone is only muted: it comes back at once.
+    if (!on && kind === 'video' && tracks.length) {
+      this.devices.drop('video');
+      this.out.room.setLocalStream(this.devices.stream);
+      return this.#switched(kind, false);
+    }
     for (const t of tracks) t.enabled = on;
     this.#switched(kind, on);
   }

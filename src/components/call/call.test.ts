@@ -196,16 +196,23 @@ describe('<rtc-call> element', () => {
     expect(part(el, 'local-tile')[0].querySelector('[part~="mic-off"]'), 'your own tile shows you are muted').to.exist;
     const camera = part(el, 'camera-button')[0];
     expect(camera.textContent!.trim()).to.equal('Turn camera off');
+    const first = stream.getVideoTracks()[0];
     camera.click();
     await el.updateComplete;
     expect(camera.textContent!.trim()).to.equal('Turn camera on');
-    expect(stream.getVideoTracks()[0].enabled).to.equal(false);
+    expect(first.readyState, 'the camera is stopped: its light goes out').to.equal('ended');
     expect(part(el, 'local-video'), 'a placeholder replaces the preview').to.have.length(0);
+    // On again: asked for again, and shown.
+    camera.click();
+    await until(() => part(el, 'local-video').length === 1 && el.cameraOn, 'the camera did not come back');
+    expect(camera.textContent!.trim()).to.equal('Turn camera off');
+    expect(el.localStream!.getVideoTracks().filter((t) => t.readyState === 'live' && t.enabled)).to.have.length(1);
 
+    const tracks = [...stream.getTracks(), ...el.localStream!.getTracks()];
     const left = oneEvent(el, 'rtc-left');
     part(el, 'leave-button')[0].click();
     expect((await left).detail.reason).to.equal('user');
-    expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+    expect(tracks.every((t) => t.readyState === 'ended')).to.equal(true);
     await el.updateComplete;
     expect(el.matches(':state(left)')).to.equal(true);
     expect(part(el, 'join-button')[0].textContent).to.contain('Join again');

@@ -419,10 +419,11 @@ export class RtcCall extends RoomElement {
   }
 
   /**
-   * Switches the camera on or off (toggles without an argument). Switching on a camera that
-   * was missing, blocked or unplugged asks for one again. Before the call (and while joining)
-   * it sets what the call starts with, as the lobby's button does. With `audio-only` it does
-   * not switch the camera on.
+   * Switches the camera on or off (toggles without an argument). Off, the camera is stopped
+   * (its light goes out) and the others see the name; on again, it is asked for again, as is one
+   * that was missing, blocked or unplugged. Before the call (and while joining) it sets what the
+   * call starts with, as the lobby's button does. With `audio-only` it does not switch the
+   * camera on.
    */
   async toggleCamera(on: boolean = !this._cam): Promise<void> {
     // Audio-only: the button is disabled and V does nothing; nor does a script turn it on.
