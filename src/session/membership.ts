@@ -372,7 +372,11 @@ export class Membership {
     this.states.clear();
     this.roster.clear();
     this.shown.clear();
-    this.awaiting = 0;
+    // Joining again afresh (or leaving): nobody is waited for any more, and the page is told.
+    if (this.awaiting) {
+      this.awaiting = 0;
+      this.host.emit('awaiting');
+    }
   }
 
   /** Members enforce max-participants themselves: this page, its links, at most the limit. */

@@ -74,14 +74,16 @@ describe('RoomSession over a fake PeerServer', () => {
 
     // D reaches nobody: it waits for all three, and not for ever.
     const d = make(net, 'D', { timing: quick });
-    let told = 0;
-    d.on('awaiting', () => told++);
+    // What D's page is told, each time: how many it still waits for.
+    const told: number[] = [];
+    d.on('awaiting', () => told.push(d.awaited.length));
     net.failingDials = 100;
     await d.join();
     expect(awaited(d)).to.deep.equal(['A', 'B', 'C']);
     await until(() => awaited(d).length === 0, () => `D still waits for [${awaited(d)}]`, 5_000);
     expect(d.participants).to.have.length(0);
-    expect(told, 'D was told when the waiting changed').to.be.greaterThan(1);
+    expect(told[0], 'D was told it waits for three').to.equal(3);
+    expect(told.at(-1), 'D was told when the waiting ended').to.equal(0);
   });
 
   it('dials again a member whose first connection failed to open, and says so when it never does', async () => {
