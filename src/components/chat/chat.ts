@@ -24,7 +24,7 @@ import type { EntryContext, Lit } from './entry.js';
 import { Composer } from './composer.js';
 import { renderError, renderNotices } from './notice-panels.js';
 import { JoinAttempt } from '../join-attempt.js';
-import { FileLinks } from './file-links.js';
+import { FileLinks, listedBlobs } from './file-links.js';
 import { LogFollower } from './log-follower.js';
 import { renderMessageList } from './message-list.js';
 
@@ -320,8 +320,12 @@ export class RtcChat extends RoomElement {
     states.add(this._phase);
     if (this.#follower.unread) states.add('unread');
     if (this.#composer.dragging) states.add('drop-target');
-    this.#links.keepListed(this.#chat?.entries ?? []);
-    this.#previews?.keepListed(this.#chat?.entries ?? []);
+    // Object URLs of files no longer listed (or kept) go, download links and pictures alike.
+    if (this.#links.size || this.#previews?.size) {
+      const listed = listedBlobs(this.#chat?.entries ?? []);
+      this.#links.keepListed(listed);
+      this.#previews?.keepListed(listed);
+    }
   }
 
   /** A new message list for a new room, and no notices; the old one's transfers are canceled. */

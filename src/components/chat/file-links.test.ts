@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { ChatEntry } from '../../chat/types.js';
-import { FileLinks } from './file-links.js';
+import { FileLinks, listedBlobs } from './file-links.js';
 
 /** A received file's line, as the chat lists it. */
 const line = (id: string, blob: Blob) => ({ kind: 'local', key: id, clock: 0, from: '', seq: 0, data: { type: 'file', file: { id, blob } } }) as unknown as ChatEntry;
@@ -18,7 +18,7 @@ describe('FileLinks', () => {
     // Binary, whatever the sender declared.
     expect((await fetch(b)).headers.get('content-type')).to.equal('application/octet-stream');
 
-    links.keepListed([line('rtc-e/1', second)]);
+    links.keepListed(listedBlobs([line('rtc-e/1', second)]));
     let revoked = false;
     await fetch(a).catch(() => (revoked = true));
     expect(revoked, 'the first file\'s link let go').to.equal(true);

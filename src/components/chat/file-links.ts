@@ -21,10 +21,13 @@ export class FileLinks {
     return url;
   }
 
-  /** Lets go of the links of files that `entries` no longer list with their data. */
-  keepListed(entries: readonly ChatEntry[]): void {
-    if (!this.#urls.size) return;
-    const listed = new Set(entries.map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.blob : null)));
+  /** Whether any link is held (nothing to let go of otherwise). */
+  get size(): number {
+    return this.#urls.size;
+  }
+
+  /** Lets go of the links of files no longer listed with their data (`listed`: listedBlobs()). */
+  keepListed(listed: ReadonlySet<Blob | null>): void {
     for (const [blob, url] of this.#urls) {
       if (!listed.has(blob)) {
         URL.revokeObjectURL(url);
@@ -32,4 +35,9 @@ export class FileLinks {
       }
     }
   }
+}
+
+/** The data of the received files that `entries` list, for FileLinks and the pictures to keep theirs. */
+export function listedBlobs(entries: readonly ChatEntry[]): Set<Blob | null> {
+  return new Set(entries.map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.blob : null)));
 }

@@ -1,4 +1,3 @@
-import type { ChatEntry } from '../../chat/types.js';
 import { HEAD_BYTES, imageKind, type ImageKind } from '../../chat/image-kind.js';
 
 /** The most pictures read at once: each read is a slice of a Blob, freed once looked at. */
@@ -36,10 +35,13 @@ export class ImagePreviews {
     this.changed();
   }
 
-  /** Lets go of the pictures of files that `entries` no longer list with their data. */
-  keepListed(entries: readonly ChatEntry[]): void {
-    if (!this.#shown.size && !this.#waiting.length) return;
-    const listed = new Set(entries.map((e) => (e.kind === 'local' && e.data.type === 'file' ? e.data.file.blob : null)));
+  /** Whether any picture is held or waits to be read (nothing to let go of otherwise). */
+  get size(): number {
+    return this.#shown.size + this.#waiting.length;
+  }
+
+  /** Lets go of the pictures of files no longer listed with their data (`listed`, as FileLinks takes it). */
+  keepListed(listed: ReadonlySet<Blob | null>): void {
     for (const [blob, shown] of this.#shown) {
       if (listed.has(blob)) continue;
       if (shown) URL.revokeObjectURL(shown.url);
