@@ -91,16 +91,12 @@ export class CallMedia {
     if (!on && tracks.length === 0) this.devices.drop(kind);
     // The camera off is off, as in the lobby: stopped (its light goes out) and taken from the
     // calls; on again, it is asked for again. The microphone is only muted: it comes back at once.
-    if (!on && kind === 'video' && tracks.length) {
-      this.devices.drop('video');
-      this.out.room.setLocalStream(this.devices.stream);
-      return this.#switched(kind, false);
-    }
+    if (!on && kind === 'video' && tracks.length) return this.dropCamera();
     for (const t of tracks) t.enabled = on;
     this.#switched(kind, on);
   }
 
-  /** The page switched to audio-only: the camera is stopped, not only off (its light goes out), and taken from the calls. */
+  /** The camera off (its button, or the page switched to audio-only): stopped, not only off (its light goes out), and taken from the calls. */
   dropCamera(): void {
     if (this.host.phase !== 'in-call' || !this.devices.stream?.getVideoTracks().length) return;
     this.devices.drop('video');
