@@ -86,17 +86,7 @@ describe('another client written from docs/protocol.md', () => {
       await until(() => remoteNames(ada.call).includes('Doc'), 'Ada does not show the client');
       await until(() => namesWithVideo(ada.call).includes('Doc'), () => `Ada does not show the client's camera (${doc.log.join(', ')})`);
 
-      await until(() => doc.tracks.some((t) => t.kind === 'video'), 'no video track arrived');
-      const video = document.createElement('video');
-      video.muted = true;
-      video.srcObject = new MediaStream(doc.tracks.filter((t) => t.kind === 'video'));
-      document.body.append(video);
-      try {
-        await video.play();
-        await until(() => video.videoWidth > 0, "Ada's camera does not play at the client");
-      } finally {
-        video.remove();
-      }
+      await playing(doc, (video) => until(() => video.videoWidth > 0, "Ada's camera does not play at the client"));
     });
   }
 
@@ -111,6 +101,21 @@ describe('another client written from docs/protocol.md', () => {
 });
 
 /** Pseudo-random bytes, the same for the same seed. */
+/** Plays the video the client receives in a muted element of this page while `check` looks at it. */
+async function playing(doc: DocClient, check: (video: HTMLVideoElement) => Promise<void>): Promise<void> {
+  await until(() => doc.tracks.some((t) => t.kind === 'video'), 'no video track arrived');
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = new MediaStream(doc.tracks.filter((t) => t.kind === 'video'));
+  document.body.append(video);
+  try {
+    await video.play();
+    await check(video);
+  } finally {
+    video.remove();
+  }
+}
+
 function bytesOf(size: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(size);
   let x = seed;
@@ -226,13 +231,7 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
     const shown = () => tileOf(ada, 'Doc')?.querySelector('video')?.videoHeight ?? 0;
     await until(() => shown() > 0 && shown() <= doc.viewOf('Ada')!, () => `Ada shows the client's camera ${shown()} pixels high, asked for ${doc.viewOf('Ada')}`);
 
-    await until(() => doc.tracks.some((t) => t.kind === 'video'), 'no video track arrived');
-    const video = document.createElement('video');
-    video.muted = true;
-    video.srcObject = new MediaStream(doc.tracks.filter((t) => t.kind === 'video'));
-    document.body.append(video);
-    try {
-      await video.play();
+    await playing(doc, async (video) => {
       // 135 pixels, as its hello asked; larger when it asks for full size (480: the browser's own
       // adaptation may still hold it lower on a busy machine); 90 when it asks for less.
       await until(() => video.videoHeight > 0 && video.videoHeight <= 135, () => `Ada's camera arrives at ${video.videoHeight} pixels`);
@@ -240,9 +239,7 @@ describe('another client written from docs/protocol.md, beyond joining', () => {
       await until(() => video.videoHeight > 135, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
       doc.view('Ada', 90);
       await until(() => video.videoHeight > 0 && video.videoHeight <= 90, () => `Ada's camera still arrives at ${video.videoHeight} pixels`);
-    } finally {
-      video.remove();
-    }
+    });
   });
 
   it("is refused by a room at the <rtc-chat>s' max-participants, and refuses one itself when it holds the beacon", async () => {
