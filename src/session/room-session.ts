@@ -6,17 +6,15 @@
  * Session verbs follow PeerJS: `join`, `leave`, `call`, `connect`, `destroy`.
  */
 import type { ServerEndpoint } from './config.js';
-import { Doorkeeper } from './doorkeeper.js';
 import { Emitter } from './emitter.js';
+import { Entrance } from './entrance.js';
 import { Reports } from './errors.js';
-import { beaconIdFor, newMemberId } from './ids.js';
 import { Lifecycle } from './lifecycle.js';
 import { MediaState } from './media-state.js';
 import { Membership } from './membership.js';
 import { MAX_PENDING, PairLinks } from './pair-links.js';
 import { PairMedia } from './pair-media.js';
 import { peerOptionsFor, useIceServers } from './peer-config.js';
-import { PrivateRoom } from './private-room.js';
 import { type CoreFrame, type ExtensionFrame, type MemberInfo, cleanName, metadata } from './protocol.js';
 import { ServerLink } from './server-link.js';
 import { ServerRecovery } from './server-recovery.js';
@@ -40,8 +38,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   private readonly timing: SessionTiming;
   private readonly life: Lifecycle;
-  /** This page's member id; kept here because PeerJS forgets `peer.id` while disconnected. */
-  private selfId = '';
   private readonly serverLink: ServerLink;
   private readonly recovery: ServerRecovery;
   private readonly signals: Signals;
@@ -51,11 +47,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly sizes = new ShownSizes((id, frame) => this.links.send(id, frame));
   private readonly members: Membership;
   private readonly reports: Reports;
-  private door: Doorkeeper | null = null;
-  private readonly password: string;
-  /** The password's part of the protocol; null in an open room. */
-  private privateRoom: PrivateRoom | null = null;
-  private beaconId = '';
+  private readonly entrance: Entrance;
   /** The configuration PeerJS gives every new peer connection. */
   private readonly peerConfig: RTCConfiguration;
 
@@ -64,15 +56,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.room = options.room;
     this.server = options.server;
     this.maxParticipants = options.maxParticipants ?? 0;
-    this.password = options.password ?? '';
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     const peerOptions = peerOptionsFor(options);
     this.peerConfig = peerOptions.config;
-    const self = () => this.selfId;
+    const self = () => this.entrance.selfId;
     const isOver = () => this.life.over;
     this.life = new Lifecycle(
       {
-        enter: () => this.enter(),
+        enter: () => this.entrance.enter(),
         // Ping every member and judge every link; forget places that lapsed, gossip now and then.
         beat: () => {
           this.links.beat();
@@ -109,7 +100,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           this.members.unavailable(id);
         },
         lost: () => this.recovery.lost(),
-        beaconLost: () => this.door?.holderGone(this.selfId),
+        beaconLost: () => this.entrance.door?.holderGone(self()),
         media: () => this.media.wantsMedia,
         flooded: (from) => this.reports.flooded(from),
       },
@@ -123,20 +114,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       reconnect: () => this.serverLink.reconnect(),
       reset: () => this.reset(),
       enter: async () => {
-        await this.enter();
-        if (!this.life.over) this.emit('rejoined', this.selfId);
+        await this.entrance.enter();
+        if (!this.life.over) this.emit('rejoined', this.entrance.selfId);
       },
       fail: (error) => this.life.fail(error),
       signalling: (state) => {
         this.emit('signalling', state);
-        if (state === 'connected') this.door?.holderGone();
+        if (state === 'connected') this.entrance.door?.holderGone();
       },
     });
     this.signals = new Signals({
       selfId: self,
-      beaconId: () => this.beaconId,
+      beaconId: () => this.entrance.beaconId,
       isOver,
-      sealing: () => this.privateRoom,
+      sealing: () => this.entrance.privateRoom,
       send: (from, dst, what) => this.serverLink.signal(from, dst, what),
       sendOnLink: (id, frame) => this.links.connection(id) === 'connected' && this.links.send(id, frame),
       dial: (newcomer, extra) => {
@@ -149,8 +140,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       otherVersion: (from, what) => this.reports.otherVersion(from, what),
       isLinked: (id) => this.members.roster.isLinked(id),
       negotiation: (from, frame) => this.media.receive(from, frame),
-      toBeacon: (from, what) => this.door?.beaconSignal(from, what),
-      toMember: (from, what) => this.door?.memberSignal(from, what),
+      toBeacon: (from, what) => this.entrance.door?.beaconSignal(from, what),
+      toMember: (from, what) => this.entrance.door?.memberSignal(from, what),
       holderCalling: (holder) => this.members.holderCalling(holder),
       welcomed: (holder, welcome) => this.members.welcomed(holder, welcome),
     });
@@ -177,7 +168,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         progressed: (id) => this.members.progressed(id),
         unreachable: (id) => this.reports.unreachable(id),
         retry: (id) => this.members.expects(id) && this.links.dial(id, {}),
-        proofs: () => this.privateRoom?.proofs(self) ?? null,
+        proofs: () => this.entrance.privateRoom?.proofs(self) ?? null,
         unproven: (id) => this.reports.unproven(id),
         flooded: (id) => this.reports.flooded(id),
         notReading: (id) => this.reports.notReading(id),
@@ -211,10 +202,25 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       keepOut: () => this.timing.keepOut,
       links: this.links,
       media: this.media,
-      door: () => this.door,
+      door: () => this.entrance.door,
       reports: this.reports,
       emit: (event, ...args) => this.emit(event, ...args),
     });
+    this.entrance = new Entrance(
+      {
+        server: this.serverLink,
+        signals: this.signals,
+        members: this.members,
+        links: this.links,
+        introduction: () => ({ name: this.name, media: this.media.wantsMedia }),
+        notice: (error) => this.emit('error', error),
+        rejoin: () => this.recovery.rejoinIfDue(),
+        isOver,
+      },
+      { room: this.room, password: options.password ?? '', serverKey: this.server.key },
+      this.maxParticipants,
+      this.timing,
+    );
   }
 
   get phase(): SessionPhase {
@@ -237,7 +243,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** This page's member id, once joining has begun. */
   get id(): string | null {
-    return this.selfId || null;
+    return this.entrance.selfId || null;
   }
 
   /** Whether this page currently holds the room's beacon (introduces newcomers). */
@@ -262,49 +268,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.life.join();
   }
 
-  /** Opens the member peer with a fresh id and asks to be let in (or claims the room). */
-  private async enter(): Promise<void> {
-    const [id, privateRoom] = await Promise.all([
-      this.serverLink.openMember(newMemberId()),
-      PrivateRoom.derive(this.room, this.password, this.server.key),
-    ]);
-    if (this.life.over) return;
-    this.privateRoom = privateRoom;
-    this.beaconId = privateRoom?.beaconId ?? beaconIdFor(this.room, this.server.key);
-    this.selfId = id;
-    const door: Doorkeeper = new Doorkeeper(
-      {
-        selfId: () => this.selfId,
-        introduction: () => ({ name: this.name, media: this.media.wantsMedia }),
-        claimBeacon: () => this.serverLink.claimBeacon(this.beaconId),
-        holdsBeacon: () => this.serverLink.holdsBeacon,
-        signal: (from, dst, what) => void this.signals.send(from, dst, what),
-        serverDown: () => this.serverLink.disconnected,
-        isLinked: (m) => this.members.roster.isLinked(m),
-        isPending: (m) => this.links.knows(m) && !this.links.has(m),
-        places: (except) => this.members.places(except),
-        admit: (newcomer, info) => this.members.admit(newcomer, info),
-        welcomeList: (newcomer) => this.members.welcomeList(newcomer, { id: this.selfId, name: this.name, media: this.media.wantsMedia }),
-        welcome: (newcomer, welcome, nonce) => void this.signals.welcome(newcomer, welcome, nonce),
-        tellHolder: (m, nonce) => void this.links.send(m, { t: 'beacon', ...(nonce && { nonce }) }),
-        linkedIds: () => this.members.linkedIds(),
-        notice: (error) => this.emit('error', error),
-        rejoin: () => this.recovery.rejoinIfDue(),
-        isOver: (): boolean => this.life.over || this.door !== door,
-      },
-      this.beaconId,
-      this.maxParticipants,
-      this.timing,
-    );
-    this.door = door;
-    await door.enter();
-  }
-
   /** Before joining again under a fresh id: the room as joined under the old one is let go; this page's media stay. */
   private reset(): void {
     this.members.leaveAll();
     this.teardown(true);
-    this.selfId = '';
+    this.entrance.forget();
   }
 
   // ---------------------------------------------------------------- media
@@ -429,8 +397,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** Stops asking and admitting, closes every connection and destroys both peers; this page's media go too, unless `keepMedia`. */
   private teardown(keepMedia = false): void {
-    this.door?.stop();
-    this.door = null;
+    this.entrance.stop();
     this.media.closeAll(keepMedia);
     this.links.closeAll();
     this.sizes.clear();
