@@ -126,12 +126,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   // TURN credentials for the elements (an empty list without --turn-url): server/turn.js.
   app.get('/ice-servers', iceServersHandler(config));
 
-  // Mounting starts the PeerServer's timers and attaches its WebSocket server.
-  const stopPeerTimers = runTrackingTimeouts(() => app.use(config.path, peerServer));
-
+  // Files before the PeerServer: mounted at `--path /`, its description at `/` (and its CORS
+  // headers on every response) would take the demo's place. No file lies where the PeerServer
+  // answers (`{path}/{key}/id`), so a miss falls through to it.
   const setHeaders = pageHeaders();
   app.use('/dist', express.static(config.distDir, { setHeaders }));
   app.use('/', express.static(config.demoDir, { setHeaders }));
+
+  // Mounting starts the PeerServer's timers and attaches its WebSocket server.
+  const stopPeerTimers = runTrackingTimeouts(() => app.use(config.path, peerServer));
   // A request no handler could read (a malformed escape in the URL, a bad Range): its status,
   // without the stack trace Express's own last handler prints for each one.
   app.use((/** @type {any} */ err, /** @type {import('express').Request} */ req, /** @type {import('express').Response} */ res, /** @type {import('express').NextFunction} */ next) => {

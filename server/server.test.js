@@ -271,6 +271,19 @@ test('the PeerServer answers over HTTP at its path', async (t) => {
   assert.equal((await fetch(`${url}/peerjs/peerjs/peers`)).status, 401, 'discovery is off by default');
 });
 
+test('with the PeerServer at / the demo is still served at /, and peers still connect', async (t) => {
+  const { port, url } = await startServer(t, { path: '/' });
+  const page = await fetch(`${url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.equal(page.headers.get('access-control-allow-origin'), null, 'the page is not shared with every origin');
+  assert.equal(await page.text(), DEMO_PAGE);
+
+  assert.match(await (await fetch(`${url}/peerjs/id`)).text(), /^[\w-]{8,}$/);
+  const heidi = connectPeer(t, port, { id: 'heidi', path: '' });
+  assert.deepEqual(await heidi.next(), { type: 'OPEN' });
+});
+
 /** Two peers, alice and bob, on the server at `port`, each once it is told OPEN. */
 async function openPair(t, port) {
   const alice = connectPeer(t, port, { id: 'alice' });
