@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,10 +17,14 @@ const START_LINE =
  * Runs the CLI with `args` and collects its output.
  * @param {import('node:test').TestContext} t
  * @param {string[]} args
- * @param {{ env?: Record<string, string>, cli?: string }} [options]
+ * @param {{ env?: Record<string, string>, cli?: string, descriptors?: number }} [options]
  */
-function runCli(t, args, { env = {}, cli = path.join(serverDir, 'cli.js') } = {}) {
-  const child = spawn(process.execPath, [cli, ...args], {
+function runCli(t, args, { env = {}, cli = path.join(serverDir, 'cli.js'), descriptors } = {}) {
+  // With `descriptors`, under that limit on open files, as `ulimit -n` sets it.
+  const [command, commandArgs] = descriptors
+    ? ['sh', ['-c', `ulimit -n ${descriptors} && exec "$0" "$@"`, process.execPath, cli, ...args]]
+    : [process.execPath, [cli, ...args]];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, PORT: '', HOST: '', npm_config_update_notifier: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,6 +44,18 @@ function runCli(t, args, { env = {}, cli = path.join(serverDir, 'cli.js') } = {}
     async exit(ms = 10000) {
       const { code } = await within(exited, `rtc-server to exit (stderr: ${output.stderr})`, ms);
       return { code, ...output };
+    },
+    /**
+     * Resolves once stderr matches `pattern`.
+     * @param {RegExp} pattern
+     */
+    logged(pattern, ms = 5000) {
+      const seen = new Promise((resolve) => {
+        const check = () => pattern.test(output.stderr) && resolve(undefined);
+        child.stderr.on('data', check);
+        check();
+      });
+      return within(seen, `${pattern} on stderr (stderr: ${output.stderr})`, ms);
     },
     /** Resolves with the URL and port from the start line. */
     async started() {
@@ -226,4 +243,41 @@ test('warnings reach stderr without --redis, one line each, with what a client w
   assert.match(stderr, /^rtc-server: PeerServer: .*x\\nrtc-server: forged/m);
   assert.doesNotMatch(stderr, /^rtc-server: forged/m);
   assert.ok(stderr.split('\n').slice(0, -1).every((line) => line.startsWith('rtc-server: ')), stderr);
+});
+
+test('out of file descriptors, a connection is refused with a line in the log, and served again once they are free', async (t) => {
+  const cli = runCli(t, ['--port', '0', '--host', '127.0.0.1'], { descriptors: 64 });
+  const { url, port } = await cli.started();
+  // A visitor whose connection was open before the rush.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const get = (/** @type {http.Agent | undefined} */ via) =>
+    within(
+      new Promise((resolve, reject) => {
+        http.get(`${url}/`, { agent: via }, (res) => res.resume().on('end', () => resolve(res.statusCode))).on('error', reject);
+      }),
+      'an answer for the demo page',
+      5000,
+    );
+  assert.equal(await get(agent), 200);
+
+  /** @type {net.Socket[]} */
+  const rush = [];
+  t.after(() => rush.forEach((socket) => socket.destroy()));
+  for (let i = 0; i < 100; i++) rush.push(net.connect(port, '127.0.0.1').on('error', () => {}));
+  await cli.logged(/^rtc-server: connection refused: \d+ connections are open, as many as the limit of 64 file descriptors leaves room for; raise it/m);
+  assert.equal(await get(agent), 200, 'a connection already open is still served, files and all');
+
+  rush.forEach((socket) => socket.destroy());
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const status = await get(undefined).catch((/** @type {Error} */ error) => error.message);
+    if (status === 200) break;
+    assert.ok(Date.now() < deadline, `new connections served again (last: ${status})`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  cli.child.kill('SIGTERM');
+  const { code, stderr } = await cli.exit();
+  assert.equal(code, 0);
+  assert.equal(stderr.match(/file descriptors/g)?.length, 1, `one line for the whole rush: ${stderr}`);
 });

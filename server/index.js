@@ -7,6 +7,7 @@ import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
+import { limitConnectionsToDescriptors } from './descriptor-limit.js';
 import { IdClaims } from './id-claims.js';
 import { pageHeaders } from './page-policy.js';
 import { SocketGuard } from './socket-guard.js';
@@ -42,7 +43,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * @property {import('./cluster.js').Cluster | undefined} cluster the link to other instances through
  *   Redis, with `redisUrl`, once `listen()` has started it
  * @property {() => Promise<{ url: string, port: number }>} listen restores the id bindings from
- *   `stateFile`, if set, then listens
+ *   `stateFile`, if set, then listens, taking no more connections than file descriptors allow
  * @property {() => Promise<void>} close closes the PeerServer, every open connection and the HTTP
  *   server, and writes `stateFile`, if set
  */
@@ -179,7 +180,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
         const onListening = () => {
           httpServer.off('error', onError);
           const { port } = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
-          resolve({ url: `http://${urlHost(config.host)}:${port}`, port });
+          const started = { url: `http://${urlHost(config.host)}:${port}`, port };
+          limitConnectionsToDescriptors(httpServer, warn).then(() => resolve(started), reject);
         };
         httpServer.once('error', onError);
         httpServer.once('listening', onListening);
