@@ -163,12 +163,22 @@ test('--help prints usage and exits 0', async (t) => {
   assert.match(stdout, /--port/);
 });
 
-test('--build-if-stale builds only when src/ is newer than the bundle', async (t) => {
-  // A copy of the package whose build script writes a known bundle and counts its runs.
+/**
+ * A copy of the package's server, removed when the test ends: dist/ and the rest are the test's.
+ * @param {import('node:test').TestContext} t
+ * @returns {Promise<string>} its root
+ */
+async function packageCopy(t) {
   const root = await mkdtemp(path.join(tmpdir(), 'rtc-server-cli-'));
   t.after(() => rm(root, { recursive: true, force: true }));
   await cp(serverDir, path.join(root, 'server'), { recursive: true, filter: (file) => !file.endsWith('.test.js') });
   await symlink(path.join(serverDir, '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+test('--build-if-stale builds only when src/ is newer than the bundle', async (t) => {
+  // A copy of the package whose build script writes a known bundle and counts its runs.
+  const root = await packageCopy(t);
   await writeFile(
     path.join(root, 'package.json'),
     JSON.stringify({ name: 'rtc-build-check', type: 'module', private: true, scripts: { build: 'node build.mjs' } }),
@@ -280,4 +290,42 @@ test('out of file descriptors, a connection is refused with a line in the log, a
   const { code, stderr } = await cli.exit();
   assert.equal(code, 0);
   assert.equal(stderr.match(/file descriptors/g)?.length, 1, `one line for the whole rush: ${stderr}`);
+});
+
+test('SIGTERM lets a response under way finish, and takes no new connection', async (t) => {
+  // A bundle far larger than the sockets' buffers, to a reader that has stopped reading.
+  const root = await packageCopy(t);
+  const size = 16 * 1024 * 1024;
+  await mkdir(path.join(root, 'dist'));
+  await writeFile(path.join(root, 'dist', 'rtc-elements.js'), Buffer.alloc(size, 'x'));
+  const cli = runCli(t, ['--port', '0', '--host', '127.0.0.1'], { cli: path.join(root, 'server', 'cli.js') });
+  const { port } = await cli.started();
+
+  const reader = net.connect(port, '127.0.0.1');
+  t.after(() => reader.destroy());
+  reader.write('GET /rtc-elements.js HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  /** @type {Buffer[]} */
+  const received = [];
+  await within(new Promise((resolve) => reader.once('data', (chunk) => resolve(received.push(chunk)))), 'the response to start', 5000);
+  reader.pause();
+
+  cli.child.kill('SIGTERM');
+  const refused = async () => {
+    for (;;) {
+      const code = await new Promise((resolve) => {
+        const probe = net.connect(port, '127.0.0.1');
+        probe.once('connect', () => resolve(probe.destroy() && 'connected')).once('error', (error) => resolve(/** @type {NodeJS.ErrnoException} */ (error).code));
+      });
+      if (code === 'ECONNREFUSED') return;
+    }
+  };
+  await within(refused(), 'new connections to be refused', 5000);
+
+  reader.on('data', (chunk) => received.push(chunk)).resume();
+  await within(new Promise((resolve) => reader.once('end', resolve)), 'the whole response', 15000);
+  const response = Buffer.concat(received);
+  const bodyStart = response.indexOf('\r\n\r\n') + 4;
+  assert.match(response.subarray(0, bodyStart).toString(), new RegExp(`^HTTP/1.1 200 OK\r\n[^]*content-length: ${size}\r\n`, 'i'));
+  assert.equal(response.length - bodyStart, size, 'the whole bundle arrived');
+  assert.equal((await cli.exit()).code, 0);
 });

@@ -39,6 +39,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {number} iceServersPerMinute Most `GET /ice-servers` requests per minute from one address.
  * @property {string | undefined} redisUrl Redis shared with other instances (server/cluster.js):
  *   `redis://[user:password@]host:port[/db]` or `rediss://…`; undefined runs alone.
+ * @property {number} shutdownGrace Ms that responses under way may take to finish once the server
+ *   is told to stop (SIGTERM, SIGINT, `close()`); then their connections are cut.
  * @property {boolean} allowDiscovery Whether `GET {path}/{key}/peers` lists peer ids.
  * @property {boolean} proxied Whether the server runs behind a reverse proxy (trust X-Forwarded-*).
  * @property {string} distDir Folder holding the build (`rtc-elements.js`).
@@ -79,6 +81,8 @@ export const defaultConfig = Object.freeze({
   // A page asks once per join and per half TTL; an office behind one NAT joins in bursts.
   iceServersPerMinute: 60,
   redisUrl: undefined,
+  // The bundle to a visitor on a slow link; short enough for a supervisor's stop timeout.
+  shutdownGrace: 10_000,
   allowDiscovery: false,
   proxied: false,
   distDir: path.join(packageRoot, 'dist'),
@@ -118,6 +122,7 @@ Limits (defaults in brackets):
   --max-queued-per-id N             messages kept for one absent peer id [${defaultConfig.maxQueuedPerId}]
   --max-queued-bytes N              bytes kept for all absent peer ids [${defaultConfig.maxQueuedBytes}]
   --id-grace-timeout MS             how long a lost peer's id stays reserved for its token [${defaultConfig.idGraceTimeout}]
+  --shutdown-grace MS               on SIGTERM/SIGINT, how long responses under way may take [${defaultConfig.shutdownGrace}]
 
 Other:
   --build-if-stale  run "npm run build" first when dist/rtc-elements.js is older than src/
@@ -144,6 +149,7 @@ const CONFIG_FLAGS = /** @type {const} */ ({
   'max-queued-per-id': 'maxQueuedPerId',
   'max-queued-bytes': 'maxQueuedBytes',
   'id-grace-timeout': 'idGraceTimeout',
+  'shutdown-grace': 'shutdownGrace',
   'turn-url': 'turnUrls',
   'turn-secret': 'turnSecret',
   'turn-ttl': 'turnTtl',
@@ -162,6 +168,7 @@ const INTEGER_SETTINGS = /** @type {const} */ ([
   'maxQueuedPerId',
   'maxQueuedBytes',
   'idGraceTimeout',
+  'shutdownGrace',
   'turnTtl',
   'iceServersPerMinute',
 ]);
@@ -200,6 +207,7 @@ export function parseFlags(argv) {
         'max-queued-per-id': { type: 'string' },
         'max-queued-bytes': { type: 'string' },
         'id-grace-timeout': { type: 'string' },
+        'shutdown-grace': { type: 'string' },
         'turn-url': { type: 'string', multiple: true },
         'turn-secret': { type: 'string' },
         'turn-ttl': { type: 'string' },

@@ -8,6 +8,7 @@ import { ExpressPeerServer } from 'peer';
 import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
 import { limitConnectionsToDescriptors } from './descriptor-limit.js';
+import { httpDrain } from './http-drain.js';
 import { IdClaims } from './id-claims.js';
 import { pageHeaders } from './page-policy.js';
 import { SocketGuard } from './socket-guard.js';
@@ -44,8 +45,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  *   Redis, with `redisUrl`, once `listen()` has started it
  * @property {() => Promise<{ url: string, port: number }>} listen restores the id bindings from
  *   `stateFile`, if set, then listens, taking no more connections than file descriptors allow
- * @property {() => Promise<void>} close closes the PeerServer, every open connection and the HTTP
- *   server, and writes `stateFile`, if set
+ * @property {() => Promise<void>} close closes the PeerServer and its WebSockets, refuses new
+ *   requests, lets the responses under way finish for up to `shutdownGrace` ms, then closes every
+ *   connection and the HTTP server, and writes `stateFile`, if set
  */
 
 /**
@@ -104,6 +106,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     logger.debug?.(`peer disconnected: ${client.getId()}`);
   });
 
+  const drain = httpDrain(httpServer);
+  app.use(drain.middleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
@@ -200,9 +204,7 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
         // upgrade ws refuses (another path, a bad handshake) it ends at once.
         guard.terminateAll();
         webSocketServer?.close();
-        // Settles with ERR_SERVER_NOT_RUNNING when listen() never succeeded: closed either way.
-        const closed = new Promise((closedHttp) => httpServer.close(() => closedHttp(undefined)));
-        httpServer.closeAllConnections();
+        const closed = drain.close(config.shutdownGrace);
         resolve(Promise.all([saved, closed, left]).then(() => {}));
       });
       return closing;

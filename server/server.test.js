@@ -5,6 +5,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -381,6 +382,22 @@ test('close() ends open connections and frees the port', async (t) => {
   const successor = createRtcServer({ port, host: '127.0.0.1' });
   t.after(() => successor.close());
   assert.equal((await successor.listen()).port, port);
+});
+
+test('close() waits for a response under way no longer than shutdownGrace', async (t) => {
+  const distDir = await mkdtemp(path.join(tmpdir(), 'rtc-server-test-'));
+  t.after(() => rm(distDir, { recursive: true, force: true }));
+  await writeFile(path.join(distDir, 'rtc-elements-big-0.js'), Buffer.alloc(16 * 1024 * 1024, 'x'));
+  const { server, port } = await startServer(t, { distDir, shutdownGrace: 300 });
+  // A reader that takes the first bytes and never another.
+  const stalled = new net.Socket();
+  t.after(() => stalled.destroy());
+  stalled.connect(port, '127.0.0.1').write('GET /rtc-elements-big-0.js HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  await within(new Promise((resolve) => stalled.once('data', resolve)), 'the response to start');
+  stalled.pause();
+
+  await within(server.close(), 'close() past the grace');
+  assert.equal(server.httpServer.listening, false);
 });
 
 test('after close() nothing keeps the process alive', async () => {
