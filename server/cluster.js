@@ -11,21 +11,22 @@
 // client sends. Everything read from Redis is checked (size, type, shape) before a client sees
 // it. Without Redis (down, unreachable, not answering: server/redis-backlog.js) the instance
 // serves its own peers alone, as one PeerServer would, and tries again with a backoff.
+//
+// This file holds the link to Redis and the messages passed on; the ids held here are
+// server/cluster-held.js's, the messages kept for absent ids server/cluster-kept.js's.
 
 import { randomBytes } from 'node:crypto';
+import { ClusterHeld, ttl } from './cluster-held.js';
 import { ClusterKept, KEPT_MARGIN } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
-import { INSTANCE, KEPT_TYPES, RELAYED_TYPES, hashToken, keys, readRelayed } from './cluster-wire.js';
-import { HANDED_OVER } from './id-claims.js';
+import { KEPT_TYPES, RELAYED_TYPES, hashToken, keys } from './cluster-wire.js';
 import { RedisBacklog } from './redis-backlog.js';
 import { openConnection } from './redis-connection.js';
 import { throttledWarnings } from './warnings.js';
 
-/** How long a held beacon id outlives its instance; the heartbeat renews held ids at a third of it. */
-export const HELD_TTL = 15_000;
+export { HELD_TTL } from './cluster-held.js';
+
 const HEARTBEAT = 1_000;
-/** Most keys in one refresh or release script call. */
-const BATCH = 500;
 
 /**
  * What the cluster needs from the instance's sockets.
@@ -36,19 +37,6 @@ const BATCH = 500;
  *   local connection is stale
  */
 
-/**
- * @typedef {object} LocalId an id held by a client of this instance
- * @property {string} key
- * @property {string} channel
- * @property {string} queue
- * @property {string} value `<instance>:<token hash>`
- * @property {string} tokenHash
- * @property {boolean} reserve whether it stays reserved for its token after a lost connection
- * @property {number} ttl
- * @property {number} refreshed when its TTL was last renewed
- * @property {string[] | null} early messages that came through the channel before the queue was drained
- */
-
 export class Cluster {
   /** This instance's name in Redis; a new one on every start. */
   instance = randomBytes(8).toString('hex');
@@ -56,15 +44,14 @@ export class Cluster {
   #config;
   #host;
   #logger;
-  #now;
   /** @type {any} commands */
   #redis;
   /** @type {any} the subscriber connection */
   #sub;
   #up = false;
   #closed = false;
-  #local = /** @type {Map<string, LocalId>} */ (new Map());
-  #byChannel = /** @type {Map<string, string>} */ (new Map());
+  /** @type {ClusterHeld} the ids this instance's clients hold */
+  #held;
   /** @type {ClusterKept} */
   #kept;
   /** @type {RedisBacklog} what awaits Redis's answer */
@@ -73,7 +60,6 @@ export class Cluster {
   #beat;
   /** The heartbeat's tasks still running. */
   #busy = /** @type {Set<string>} */ (new Set());
-  #maxEntryBytes;
   /** @type {(kind: string, message: string) => void} */
   #warn;
 
@@ -90,12 +76,10 @@ export class Cluster {
     this.#config = config;
     this.#host = host;
     this.#logger = logger;
-    this.#now = now;
     this.#kept = new ClusterKept(config, now);
     // Redis going away is worth a line a minute, not more.
     this.#warn = throttledWarnings(logger, now, 60_000);
-    // A client's message plus the src, dst and type the server writes around it.
-    this.#maxEntryBytes = config.maxMessageBytes + 1024;
+    this.#held = new ClusterHeld({ instance: this.instance, config, host, up: () => this.up, warn: this.#warn, now });
   }
 
   /** Whether Redis answers now; when not, the instance serves its own peers alone. */
@@ -106,7 +90,7 @@ export class Cluster {
   /** Ids held here, message pairs kept in Redis, bytes Redis has not answered: for tests and diagnostics. */
   get size() {
     const kept = this.#kept.size;
-    return { held: this.#local.size, pending: kept.pairs, pendingBytes: kept.bytes, unanswered: this.#backlog?.bytes ?? 0 };
+    return { held: this.#held.size, pending: kept.pairs, pendingBytes: kept.bytes, unanswered: this.#backlog?.bytes ?? 0 };
   }
 
   /**
@@ -132,7 +116,8 @@ export class Cluster {
       on: { stalled: (reason) => this.#down(reason), answered: () => void this.#ready() },
     });
     for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) this.#redis.defineCommand(name, { lua, numberOfKeys });
-    this.#sub.on('message', (/** @type {unknown} */ channel, /** @type {unknown} */ text) => this.#received(channel, text));
+    this.#held.connect(this.#redis, this.#sub);
+    this.#sub.on('message', (/** @type {unknown} */ channel, /** @type {unknown} */ text) => this.#held.received(channel, text));
     this.#beat = setInterval(() => void this.#heartbeat(), HEARTBEAT);
     this.#beat.unref();
     const connected = Promise.all([this.#redis.connect(), this.#sub.connect()]);
@@ -158,7 +143,7 @@ export class Cluster {
     const key = keys(id);
     const tokenHash = hashToken(id, token);
     try {
-      const result = await this.#redis.rtcClaim(key.id, this.instance, tokenHash, this.#ttl(id));
+      const result = await this.#redis.rtcClaim(key.id, this.instance, tokenHash, ttl(id, this.#config));
       if (result === 0) return false;
       if (result === 2) await this.#redis.publish(key.channel, `v${this.instance}`);
       return true;
@@ -174,7 +159,7 @@ export class Cluster {
    * @param {string} token
    */
   unclaim(id, token) {
-    if (!this.up || this.#local.has(id)) return;
+    if (!this.up || this.#held.has(id)) return;
     const key = keys(id);
     this.#redis.rtcRelease(1, key.id, `${this.instance}:${hashToken(id, token)}`, '', '0').catch(() => {});
   }
@@ -186,26 +171,7 @@ export class Cluster {
    * @param {string} token
    */
   held(id, token) {
-    if (this.#closed) return;
-    const tokenHash = hashToken(id, token);
-    const existing = this.#local.get(id);
-    if (existing?.tokenHash === tokenHash) return;
-    const key = keys(id);
-    /** @type {LocalId} */
-    const local = {
-      key: key.id,
-      channel: key.channel,
-      queue: key.queue,
-      value: `${this.instance}:${tokenHash}`,
-      tokenHash,
-      reserve: !HANDED_OVER.test(id),
-      ttl: this.#ttl(id),
-      refreshed: this.#now(),
-      early: [],
-    };
-    this.#local.set(id, local);
-    this.#byChannel.set(key.channel, id);
-    if (this.up) void this.#listen(id, local);
+    if (!this.#closed) this.#held.hold(id, token);
   }
 
   /**
@@ -216,13 +182,7 @@ export class Cluster {
    * @param {boolean} givenUp
    */
   dropped(id, token, givenUp) {
-    const local = this.#local.get(id);
-    if (!local || local.tokenHash !== hashToken(id, token)) return;
-    this.#local.delete(id);
-    this.#byChannel.delete(local.channel);
-    if (!this.up) return;
-    this.#sub.unsubscribe(local.channel).catch(() => {});
-    this.#redis.rtcRelease(1, ...this.#release(local, givenUp)).catch(() => {});
+    this.#held.drop(id, token, givenUp);
   }
 
   /**
@@ -245,103 +205,13 @@ export class Cluster {
     clearInterval(this.#beat);
     const wasUp = this.up;
     this.#closed = true;
-    if (wasUp) {
-      // The server is going: every id held now is one its owner will want back.
-      const locals = [...this.#local.values()];
-      for (let i = 0; i < locals.length; i += BATCH) {
-        const batch = locals.slice(i, i + BATCH);
-        const args = batch.flatMap((local) => this.#release(local, false));
-        await this.#redis.rtcRelease(batch.length, ...batch.map((l) => l.key), ...args.filter((_, j) => j % 4 !== 0)).catch(() => {});
-      }
-    }
-    this.#local.clear();
-    this.#byChannel.clear();
+    await this.#held.releaseAll(wasUp);
     this.#kept.clear();
     await Promise.all(
       [this.#redis, this.#sub].map((connection) =>
         connection?.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection?.disconnect(),
       ),
     );
-  }
-
-  /**
-   * The release script's arguments for one id: key, our value, the reservation, its ttl.
-   * @param {LocalId} local
-   * @param {boolean} givenUp
-   */
-  #release(local, givenUp) {
-    const reserve = local.reserve && !givenUp;
-    return [local.key, local.value, reserve ? `-:${local.tokenHash}` : '', String(this.#config.idGraceTimeout)];
-  }
-
-  /** @param {string} id */
-  #ttl(id) {
-    return HANDED_OVER.test(id) ? HELD_TTL : Math.max(HELD_TTL, this.#config.idGraceTimeout);
-  }
-
-  /**
-   * Subscribes to a local id's channel, then delivers what was kept for it, then what came
-   * through the channel meanwhile, in that order.
-   * @param {string} id
-   * @param {LocalId} local
-   */
-  async #listen(id, local) {
-    local.early = [];
-    /** @type {unknown} */
-    let kept = [];
-    try {
-      await this.#sub.subscribe(local.channel);
-      kept = await this.#redis.rtcDrain(local.queue, this.#config.maxQueuedPerId);
-    } catch (error) {
-      this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}`);
-    }
-    if (this.#local.get(id) !== local) return;
-    const early = local.early ?? [];
-    local.early = null;
-    for (const text of [...(Array.isArray(kept) ? kept.slice(0, this.#config.maxQueuedPerId) : []), ...early]) {
-      const message = this.#check(text, id);
-      if (message !== undefined) this.#host.deliver(id, message);
-    }
-  }
-
-  /**
-   * A message through a channel we subscribed to.
-   * @param {unknown} channel
-   * @param {unknown} text
-   */
-  #received(channel, text) {
-    if (typeof channel !== 'string' || typeof text !== 'string') return;
-    const id = this.#byChannel.get(channel);
-    if (id === undefined) return;
-    const local = /** @type {LocalId} */ (this.#local.get(id));
-    if (text[0] === 'v') {
-      const by = text.slice(1);
-      if (INSTANCE.test(by) && by !== this.instance) {
-        this.#local.delete(id);
-        this.#byChannel.delete(channel);
-        this.#sub.unsubscribe(channel).catch(() => {});
-        this.#host.moved(id);
-      }
-      return;
-    }
-    if (text[0] !== 'm') return;
-    if (local.early) {
-      if (local.early.length < this.#config.maxQueuedPerId) local.early.push(text.slice(1));
-      return;
-    }
-    const message = this.#check(text.slice(1), id);
-    if (message !== undefined) this.#host.deliver(id, message);
-  }
-
-  /**
-   * A message from Redis as the client may see it (cluster-wire.js), or undefined, warned of.
-   * @param {unknown} text
-   * @param {string} dst
-   */
-  #check(text, dst) {
-    const message = readRelayed(text, dst, this.#maxEntryBytes);
-    if (message === undefined) this.#warn('rejected', 'dropped a message from Redis that is not one rtc-server writes');
-    return message;
   }
 
   /**
@@ -387,7 +257,7 @@ export class Cluster {
    */
   #heartbeat() {
     this.#backlog.beat();
-    void this.#alone('renew', () => this.#renewDue());
+    void this.#alone('renew', () => this.#held.renewDue());
     void this.#alone('expire', () => this.#kept.expireDue(() => (this.up ? this.#redis : undefined), (src, dst) => this.#expire(src, dst)));
   }
 
@@ -406,37 +276,11 @@ export class Cluster {
     }
   }
 
-  /** Renews the TTLs of held ids that are due. */
-  async #renewDue() {
-    if (!this.up) return;
-    const now = this.#now();
-    await this.#refresh([...this.#local.values()].filter((local) => now - local.refreshed >= local.ttl / 3));
-  }
-
-  /** @param {LocalId[]} locals */
-  async #refresh(locals) {
-    const now = this.#now();
-    for (let i = 0; i < locals.length; i += BATCH) {
-      const batch = locals.slice(i, i + BATCH);
-      for (const local of batch) local.refreshed = now;
-      try {
-        const others = await this.#redis.rtcRefresh(batch.length, ...batch.map((l) => l.key), ...batch.flatMap((l) => [l.value, String(l.ttl)]));
-        if (others > 0) this.#warn('split', `${others} ids held here were claimed on another instance while Redis was away`);
-      } catch (error) {
-        this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}`);
-        return;
-      }
-    }
-  }
-
   async #ready() {
     if (this.#closed || this.#up || this.#redis.status !== 'ready' || this.#sub.status !== 'ready' || this.#backlog.stalled) return;
     this.#up = true;
     this.#logger.warn?.(`Redis: connected as instance ${this.instance}`);
-    // Back after an outage: say again which ids are held here, and listen for them.
-    const locals = [...this.#local.entries()];
-    await this.#refresh(locals.map(([, local]) => local));
-    for (const [id, local] of locals) void this.#listen(id, local);
+    await this.#held.rejoin();
   }
 
   /** @param {string} reason */
