@@ -3,7 +3,7 @@
 // route's numeric id, an array).
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { addChatParticipant, addParticipant, closeAll, eventsOf, namesWithVideo, remoteNames, uniqueRoom, until } from './helpers.js';
+import { addChatParticipant, addParticipant, closeAll, eventsOf, namesWithVideo, part, remoteNames, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall, RtcChat, RtcErrorEvent } from '../src/index.js';
 
@@ -89,6 +89,26 @@ describe('the elements in a single-page app', () => {
     ada.autojoin = true;
     await ada.updateComplete;
     expect(ada.phase, 'the visitor left: the lobby stays').to.equal('left');
+  });
+
+  it('<rtc-call> shows the lobby of a new room, not "Join again", when its room changes after the visitor left', async () => {
+    // A route component kept by the framework: the visitor left one room, then opens another.
+    const first = uniqueRoom('spa-left');
+    const second = uniqueRoom('spa-next');
+    const bob = await addParticipant({ room: second, server: rtcServer, name: 'Bob', autojoin: '' });
+    const ada = document.createElement('rtc-call') as RtcCall;
+    for (const [name, value] of Object.entries({ room: first, server: rtcServer, name: 'Ada' })) ada.setAttribute(name, value);
+    document.body.append(ada);
+    await ada.join();
+    await ada.leave();
+    expect(ada.phase).to.equal('left');
+    ada.setAttribute('room', second);
+    await ada.updateComplete;
+    expect(ada.phase, 'the new room was never joined').to.equal('idle');
+    expect(part(ada, 'join-button')[0]?.textContent?.trim()).to.equal('Join call');
+    expect(part(ada, 'status')[0]?.textContent?.trim(), 'the status line').to.equal('');
+    part(ada, 'join-button')[0].click();
+    await until(() => ada.phase === 'in-call' && remoteNames(bob.call).includes('Ada'), () => `Ada is ${ada.phase}; Bob sees [${remoteNames(bob.call)}]`);
   });
 
   it("<rtc-call>: a route's new call for the room, added before the old one goes, keeps the visitor seen and heard", async () => {

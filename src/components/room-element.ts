@@ -39,8 +39,8 @@ export class RoomElement extends LitElement {
   /**
    * The room to join. People in the same room on the same server are together. A change while
    * in the room (or joining) leaves it and joins the new one; so does a change of `server`,
-   * `key` or `password`. After a failed join (a full room, say), a change starts afresh in
-   * the new room (`<rtc-call>` shows its lobby, or joins it with `autojoin`).
+   * `key` or `password`. After a failed join (a full room, say) or a leave, a change starts
+   * afresh in the new room (`<rtc-call>` shows its lobby with Join, or joins it with `autojoin`).
    */
   room = '';
 

@@ -335,6 +335,7 @@ export class RtcCall extends RoomElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    const phase = this._phase; // before a move below ends the call
     // Moving to another room (or server) while in a call: leave, then join the new one.
     // Not for an element no longer on the page (removed just after the change): its call ends there.
     // Nor once the page called leave(), before the change or while its leave goes on.
@@ -351,9 +352,11 @@ export class RtcCall extends RoomElement {
       if (this._phase === 'in-call') this.media.dropCamera();
       else if (this._phase !== 'joining') this.devices.drop('video'); // the lobby's preview: the camera's light goes out
     }
-    // A bad setting, corrected, or another room (or server) after any failure: back to the lobby
-    // (or straight in, with autojoin). The old room's error says nothing about the new one.
-    if (this._phase === 'error' && (this.movesRoom(changed) || (this.notices.error?.type === 'invalid-config' && this.setting(this.failedSetting.field) !== this.failedSetting.value))) {
+    // A bad setting, corrected, or another room (or server) after any failure or a leave: back to
+    // the lobby (or straight in, with autojoin), as a new element for that room would show. The
+    // old room's error or leave says nothing about the new one, which was never joined.
+    const corrected = phase === 'error' && this.notices.error?.type === 'invalid-config' && this.setting(this.failedSetting.field) !== this.failedSetting.value;
+    if ((phase === 'error' || phase === 'left') && (this.movesRoom(changed) || corrected)) {
       this._phase = 'idle';
       this.notices.clearError();
       if (this.autojoin && this.isConnected) void this.join().catch(() => {});
