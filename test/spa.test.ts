@@ -142,6 +142,40 @@ describe('the elements in a single-page app', () => {
     expect(incoming.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
   });
 
+  it("<rtc-call>: when a route's new call for the room goes before the old one, the old one's camera goes on reaching the others", async () => {
+    // A transition cancelled half-way (the visitor went back): the incoming page goes first.
+    const room = uniqueRoom('spa-back');
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    const call = () => {
+      const el = document.createElement('rtc-call') as RtcCall;
+      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada', autojoin: '' })) el.setAttribute(name, value);
+      document.body.append(el);
+      return el;
+    };
+    const staying = call();
+    await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
+    const going = call();
+    await until(() => going.phase === 'in-call', () => `the new call is ${going.phase}`);
+    going.remove();
+    await until(() => going.phase === 'left', 'the new call did not end');
+    expect(staying.phase).to.equal('in-call');
+    // Bob keeps seeing Ada, and her picture keeps coming (from the call that stays).
+    const firstCount = new Map<HTMLVideoElement, number>();
+    const newFrames = () => {
+      const video = bob.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]');
+      if (!video) return 0;
+      const count = video.getVideoPlaybackQuality().totalVideoFrames;
+      if (!firstCount.has(video)) firstCount.set(video, count);
+      return count - firstCount.get(video)!;
+    };
+    await until(() => newFrames() > 10 && remoteNames(bob.call).includes('Ada'), () => `Bob sees [${remoteNames(bob.call)}], ${newFrames()} new frames`);
+    expect(eventsOf(bob, 'rtc-participant-left').map((e) => e.detail.participant.name), 'Bob saw Ada leave').to.deep.equal([]);
+    expect(staying.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
+    // The last call to go ends it.
+    staying.remove();
+    await until(() => !remoteNames(bob.call).includes('Ada'), () => `Bob still sees [${remoteNames(bob.call)}]`);
+  });
+
   it("<rtc-chat>: a route's new chat for the room, added before the old one goes, reaches the others", async () => {
     const room = uniqueRoom('spa-chat-transition');
     const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });

@@ -59,11 +59,13 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
 };
 
 /**
- * Whose camera and microphone each session sends: the element that took part in its call last.
- * A route's new call for a room can come onto the page before the old one goes (a transition);
- * both share the page's session, and the old one's end must not take the page out of the call.
+ * The page's elements that take part in each session's call, in the order they joined: the last
+ * one's camera and microphone are sent. A route's new call for a room can come onto the page
+ * before the old one goes (a transition), and either can go first: both share the page's
+ * session. When the one sending ends, the one before it sends its own again; the last one to end
+ * takes the page out of the call. One entry per element on the page at most.
  */
-const sending = new WeakMap<RoomSession, RoomController>();
+const sending = new WeakMap<RoomSession, RoomController[]>();
 
 /**
  * The bridge from the session layer to an element: loads the session layer on the first join,
@@ -83,6 +85,8 @@ export class RoomController implements ReactiveController {
   private readonly ice = new IceServers();
   /** The name this element last gave the session (options.name). */
   private named = '';
+  /** What this element's call sends, or would if it were the one sending (see `sending`). */
+  private sends: { stream: MediaStream | null; screen: MediaStream | null } = { stream: null, screen: null };
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -171,18 +175,36 @@ export class RoomController implements ReactiveController {
 
   /** Takes part in the call with `stream` (null: receive-only), in place of the page's other call of the room, if any. */
   enableMedia(stream: MediaStream | null): void {
-    if (this._session) sending.set(this._session, this);
-    this.sender?.enableMedia(stream);
+    const session = this._session;
+    if (!session) return;
+    this.sends = { stream, screen: null };
+    sending.set(session, [...this.others(session), this]);
+    session.enableMedia(stream);
   }
 
-  /** Stops taking part in the call; the data connections (a chat's) stay. */
+  /**
+   * Stops taking part in the call; the data connections (a chat's) stay. The page stays in the
+   * call while another of its elements takes part: that one's media is sent again.
+   */
   disableMedia(): void {
-    this.sender?.disableMedia();
-    if (this.sender) sending.delete(this.sender);
+    const session = this.sender;
+    const rest = this._session ? this.others(this._session) : [];
+    if (this._session) sending.set(this._session, rest);
+    const next = rest.at(-1);
+    if (!session) return;
+    if (!next) return session.disableMedia();
+    session.enableMedia(next.sends.stream);
+    session.setScreen(next.sends.screen);
+  }
+
+  /** The session's other elements in the call (see `sending`). */
+  private others(session: RoomSession): RoomController[] {
+    return (sending.get(session) ?? []).filter((c) => c !== this);
   }
 
   /** The camera and microphone stream sent, after a device changed. */
   setLocalStream(stream: MediaStream | null): void {
+    this.sends.stream = stream;
     this.sender?.setLocalStream(stream);
   }
 
@@ -193,12 +215,13 @@ export class RoomController implements ReactiveController {
 
   /** Shares a screen with everyone in the call, or stops with null. */
   setScreen(stream: MediaStream | null): void {
+    this.sends.screen = stream;
     this.sender?.setScreen(stream);
   }
 
   /** The session, when this element's media is what it sends (see `sending`). */
   private get sender(): RoomSession | null {
-    return this._session && sending.get(this._session) === this ? this._session : null;
+    return this._session && sending.get(this._session)?.at(-1) === this ? this._session : null;
   }
 
   /** How high the page shows each member's camera, and would show a newcomer's, in device pixels: each sends it no larger. */
