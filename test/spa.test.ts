@@ -3,7 +3,7 @@
 // route's numeric id, an array).
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { addChatParticipant, addParticipant, closeAll, eventsOf, namesWithVideo, part, remoteNames, uniqueRoom, until } from './helpers.js';
+import { addChatParticipant, addParticipant, closeAll, eventsOf, namesWithVideo, part, remoteNames, shownMessages, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall, RtcChat, RtcErrorEvent } from '../src/index.js';
 
@@ -195,5 +195,33 @@ describe('the elements in a single-page app', () => {
     await incoming.send('after');
     await until(() => bob.chat.messages.length === 2, () => `Bob has [${bob.chat.messages.map((m) => m.text)}]`);
     expect(bob.chat.messages.map((m) => m.text)).to.deep.equal(['before', 'after']);
+  });
+
+  it("<rtc-chat>: a route's new chat for the room shows the visitor's own earlier lines with the others'", async () => {
+    const room = uniqueRoom('spa-chat-own');
+    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
+    const chat = () => {
+      const el = document.createElement('rtc-chat') as RtcChat;
+      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada' })) el.setAttribute(name, value);
+      document.body.append(el);
+      return el;
+    };
+    const outgoing = chat();
+    await until(() => outgoing.participants.length === 1, 'Ada does not meet Bob');
+    await outgoing.send('mine, first');
+    await until(() => bob.chat.messages.length === 1, 'Bob does not get the first message');
+    await bob.chat.send('his');
+    await until(() => outgoing.messages.length === 2, 'Ada does not get the answer');
+    await outgoing.send('mine, second');
+    await until(() => bob.chat.messages.length === 3, 'Bob does not get the second message');
+    const incoming = chat();
+    await until(() => shownMessages(incoming).includes('his'), () => `the new chat shows [${shownMessages(incoming)}]`);
+    outgoing.remove();
+    expect(shownMessages(incoming)).to.deep.equal(['mine, first', 'his', 'mine, second']);
+    expect(incoming.messages.map((m) => m.mine)).to.deep.equal([true, false, true]);
+    expect(part(incoming, 'relayed'), 'nothing is relayed').to.deep.equal([]);
+    await incoming.send('after');
+    await until(() => bob.chat.messages.length === 4, () => `Bob has [${bob.chat.messages.map((m) => m.text)}]`);
+    expect(shownMessages(incoming)).to.deep.equal(['mine, first', 'his', 'mine, second', 'after']);
   });
 });

@@ -44,12 +44,14 @@ const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
 /**
- * How many messages this page has sent on each transport (its member in the room), whichever
- * chat sent them: a page's two chats of one room share the member (a route's transition shows
- * the new one beside the old one), and a seq each counted from 1 would give the new one's
- * messages the ids of the old one's, which the others drop as copies.
+ * What this page has sent on each transport (its member in the room), whichever chat sent it: a
+ * page's two chats of one room share the member (a route's transition shows the new one beside
+ * the old one). `count` numbers the messages: a seq each counted from 1 would give the new one's
+ * messages the ids of the old one's, which the others drop as copies. `lines` are the last
+ * MAX_HISTORY messages, which a chat that starts on the transport shows as its own: the others'
+ * history never speaks for this page, and this record is the page's own, not a peer's word.
  */
-const sent = new WeakMap<ChatTransport, number>();
+const sent = new WeakMap<ChatTransport, { count: number; lines: { message: ChatMessage; clock: number; seq: number }[] }>();
 
 /** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
@@ -129,7 +131,10 @@ export class ChatRoom {
     this.#transport = transport;
     this.#files.start(transport);
     this.#noteMyId();
+    // This page's own lines, sent by the page's other chat of the room (copies change nothing).
+    for (const { message, clock, seq } of sent.get(transport)?.lines ?? []) this.#store.add(message, clock, seq);
     for (const p of transport.participants) this.joined(p);
+    this.host.changed();
   }
 
   /**
@@ -214,12 +219,14 @@ export class ChatRoom {
     else if (!clean.trim()) this.#mistake('empty-message', 'Nothing was sent: the message is empty.');
     else if (this.#mayPost(id) && this.host.beforeSend(clean)) {
       this.#mine.clear();
-      const seq = (sent.get(t) ?? 0) + 1;
-      sent.set(t, seq);
+      const own = sent.get(t) ?? { count: 0, lines: [] };
+      sent.set(t, own);
+      const seq = ++own.count;
       const clock = this.#store.tick();
       const time = Date.now();
       const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true, relayedBy: null };
       this.#store.add(message, clock, seq);
+      if (own.lines.push({ message, clock, seq }) > MAX_HISTORY) own.lines.shift();
       t.broadcast(chatFrame({ t: 'chat-msg', seq, clock, time, text: clean }));
       this.host.changed();
       return message;
