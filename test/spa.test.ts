@@ -13,6 +13,26 @@ function errorsOf(el: HTMLElement): string[] {
   return errors;
 }
 
+/** An element of a route, put on the page as a framework mounts it: Ada's, in `room`. */
+function mount<K extends 'rtc-call' | 'rtc-chat'>(tag: K, room: string, extra: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada', ...extra })) el.setAttribute(name, value);
+  document.body.append(el);
+  return el;
+}
+
+/** How many frames `call`'s remote video showed since it was first asked (0 without one). */
+function framesSince(call: HTMLElement): () => number {
+  const firstCount = new Map<HTMLVideoElement, number>();
+  return () => {
+    const video = call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]');
+    if (!video) return 0;
+    const count = video.getVideoPlaybackQuality().totalVideoFrames;
+    if (!firstCount.has(video)) firstCount.set(video, count);
+    return count - firstCount.get(video)!;
+  };
+}
+
 describe('the elements in a single-page app', () => {
   afterEach(() => {
     for (const el of document.querySelectorAll('rtc-call, rtc-chat')) el.remove();
@@ -111,101 +131,37 @@ describe('the elements in a single-page app', () => {
     await until(() => ada.phase === 'in-call' && remoteNames(bob.call).includes('Ada'), () => `Ada is ${ada.phase}; Bob sees [${remoteNames(bob.call)}]`);
   });
 
-  it("<rtc-call>: a route's new call for the room, added before the old one goes, keeps the visitor seen and heard", async () => {
-    // A route transition shows the incoming page beside the outgoing one for a moment: for a
-    // while the page has two calls of the room, which share its one place in the room.
-    const room = uniqueRoom('spa-transition');
-    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
-    const call = () => {
-      const el = document.createElement('rtc-call') as RtcCall;
-      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada', autojoin: '' })) el.setAttribute(name, value);
-      document.body.append(el);
-      return el;
-    };
-    const outgoing = call();
-    await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
-    const incoming = call();
-    await until(() => incoming.phase === 'in-call', () => `the new call is ${incoming.phase}`);
-    outgoing.remove();
-    await until(() => outgoing.phase === 'left', 'the old call did not end');
-    // Ada's picture keeps coming to Bob, from the new call's camera.
-    const firstCount = new Map<HTMLVideoElement, number>();
-    const newFrames = () => {
-      const video = bob.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]');
-      if (!video) return 0;
-      const count = video.getVideoPlaybackQuality().totalVideoFrames;
-      if (!firstCount.has(video)) firstCount.set(video, count);
-      return count - firstCount.get(video)!;
-    };
-    await until(() => newFrames() > 10, () => `Bob sees [${remoteNames(bob.call)}], ${newFrames()} new frames`);
-    expect(eventsOf(bob, 'rtc-participant-left').map((e) => e.detail.participant.name), 'Bob saw Ada leave').to.deep.equal([]);
-    expect(incoming.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
-  });
+  // A route transition shows the incoming page beside the outgoing one for a moment: for a
+  // while the page has two calls of the room, which share its one place in the room. Most often
+  // the old one goes first; a transition cancelled half-way (the visitor went back) removes the new one.
+  for (const first of ['old', 'new'] as const) {
+    it(`<rtc-call>: a route's new call for the room, added before the old one goes, keeps the visitor seen and heard when the ${first} one goes first`, async () => {
+      const room = uniqueRoom('spa-transition');
+      const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+      const call = () => mount('rtc-call', room, { autojoin: '' });
+      const outgoing = call();
+      await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
+      const incoming = call();
+      await until(() => incoming.phase === 'in-call', () => `the new call is ${incoming.phase}`);
+      const [going, staying] = first === 'old' ? [outgoing, incoming] : [incoming, outgoing];
+      going.remove();
+      await until(() => going.phase === 'left', `the ${first} call did not end`);
+      expect(staying.phase).to.equal('in-call');
+      // Ada's picture keeps coming to Bob, from the camera of the call that stays.
+      const newFrames = framesSince(bob.call);
+      await until(() => newFrames() > 10 && remoteNames(bob.call).includes('Ada'), () => `Bob sees [${remoteNames(bob.call)}], ${newFrames()} new frames`);
+      expect(eventsOf(bob, 'rtc-participant-left').map((e) => e.detail.participant.name), 'Bob saw Ada leave').to.deep.equal([]);
+      expect(staying.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
+      // The last call to go ends it.
+      staying.remove();
+      await until(() => !remoteNames(bob.call).includes('Ada'), () => `Bob still sees [${remoteNames(bob.call)}]`);
+    });
+  }
 
-  it("<rtc-call>: when a route's new call for the room goes before the old one, the old one's camera goes on reaching the others", async () => {
-    // A transition cancelled half-way (the visitor went back): the incoming page goes first.
-    const room = uniqueRoom('spa-back');
-    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
-    const call = () => {
-      const el = document.createElement('rtc-call') as RtcCall;
-      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada', autojoin: '' })) el.setAttribute(name, value);
-      document.body.append(el);
-      return el;
-    };
-    const staying = call();
-    await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
-    const going = call();
-    await until(() => going.phase === 'in-call', () => `the new call is ${going.phase}`);
-    going.remove();
-    await until(() => going.phase === 'left', 'the new call did not end');
-    expect(staying.phase).to.equal('in-call');
-    // Bob keeps seeing Ada, and her picture keeps coming (from the call that stays).
-    const firstCount = new Map<HTMLVideoElement, number>();
-    const newFrames = () => {
-      const video = bob.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]');
-      if (!video) return 0;
-      const count = video.getVideoPlaybackQuality().totalVideoFrames;
-      if (!firstCount.has(video)) firstCount.set(video, count);
-      return count - firstCount.get(video)!;
-    };
-    await until(() => newFrames() > 10 && remoteNames(bob.call).includes('Ada'), () => `Bob sees [${remoteNames(bob.call)}], ${newFrames()} new frames`);
-    expect(eventsOf(bob, 'rtc-participant-left').map((e) => e.detail.participant.name), 'Bob saw Ada leave').to.deep.equal([]);
-    expect(staying.localStream!.getTracks().map((t) => t.readyState)).to.deep.equal(['live', 'live']);
-    // The last call to go ends it.
-    staying.remove();
-    await until(() => !remoteNames(bob.call).includes('Ada'), () => `Bob still sees [${remoteNames(bob.call)}]`);
-  });
-
-  it("<rtc-chat>: a route's new chat for the room, added before the old one goes, reaches the others", async () => {
+  it("<rtc-chat>: a route's new chat for the room, added before the old one goes, shows the visitor's own earlier lines and reaches the others", async () => {
     const room = uniqueRoom('spa-chat-transition');
     const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
-    const chat = () => {
-      const el = document.createElement('rtc-chat') as RtcChat;
-      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada' })) el.setAttribute(name, value);
-      document.body.append(el);
-      return el;
-    };
-    const outgoing = chat();
-    await until(() => outgoing.participants.length === 1, 'Ada does not meet Bob');
-    await outgoing.send('before');
-    await until(() => bob.chat.messages.length === 1, 'Bob does not get the first message');
-    const incoming = chat();
-    await until(() => incoming.phase === 'joined', () => `the new chat is ${incoming.phase}`);
-    outgoing.remove();
-    await incoming.send('after');
-    await until(() => bob.chat.messages.length === 2, () => `Bob has [${bob.chat.messages.map((m) => m.text)}]`);
-    expect(bob.chat.messages.map((m) => m.text)).to.deep.equal(['before', 'after']);
-  });
-
-  it("<rtc-chat>: a route's new chat for the room shows the visitor's own earlier lines with the others'", async () => {
-    const room = uniqueRoom('spa-chat-own');
-    const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });
-    const chat = () => {
-      const el = document.createElement('rtc-chat') as RtcChat;
-      for (const [name, value] of Object.entries({ room, server: rtcServer, name: 'Ada' })) el.setAttribute(name, value);
-      document.body.append(el);
-      return el;
-    };
+    const chat = () => mount('rtc-chat', room);
     const outgoing = chat();
     await until(() => outgoing.participants.length === 1, 'Ada does not meet Bob');
     await outgoing.send('mine, first');
@@ -222,6 +178,7 @@ describe('the elements in a single-page app', () => {
     expect(part(incoming, 'relayed'), 'nothing is relayed').to.deep.equal([]);
     await incoming.send('after');
     await until(() => bob.chat.messages.length === 4, () => `Bob has [${bob.chat.messages.map((m) => m.text)}]`);
+    expect(bob.chat.messages.map((m) => m.text)).to.deep.equal(['mine, first', 'his', 'mine, second', 'after']);
     expect(shownMessages(incoming)).to.deep.equal(['mine, first', 'his', 'mine, second', 'after']);
   });
 });
