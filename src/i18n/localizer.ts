@@ -21,11 +21,21 @@ const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Table }>
   fr: () => import('./fr.js'),
 };
 
+/**
+ * How long a language whose chunk did not load (a network blip, a moment offline) is left in
+ * English before its elements ask again: soon enough to come back by itself, seldom enough that
+ * a call's many renders do not each fetch it.
+ */
+const RETRY_AFTER = 5_000;
+
 const tables = new Map<Language, Table | Promise<Table | null>>([['en', en]]);
 /** Built tables by locale (`de-AT`), shared by every element of the page. */
 const built = new Map<string, Strings>();
 
-/** The table of a language: at once when it is here, else a promise of it (null when it failed to load). */
+/**
+ * The table of a language: at once when it is here, else a promise of it. A chunk that failed
+ * to load gives null after RETRY_AFTER, when the next element that asks tries again.
+ */
 function tableOf(language: Language): Table | Promise<Table | null> {
   let table = tables.get(language);
   if (!table) {
@@ -34,10 +44,15 @@ function tableOf(language: Language): Table | Promise<Table | null> {
         tables.set(language, module.default);
         return module.default;
       })
-      .catch(() => {
-        tables.delete(language); // the next element that asks tries again
-        return null;
-      });
+      .catch(
+        () =>
+          new Promise<null>((resolve) =>
+            setTimeout(() => {
+              tables.delete(language);
+              resolve(null);
+            }, RETRY_AFTER),
+          ),
+      );
     tables.set(language, table);
   }
   return table;
@@ -74,7 +89,9 @@ function watch(localizer: Localizer, on: boolean): void {
  * Gives an element its texts in the language `lang` chooses (see lang.ts), with the page's own
  * `strings` laid over them. Resolved before each render, so a change of the element's `lang`,
  * an ancestor's or the document's shows at once. Until another language's chunk
- * arrives the element speaks English, never nothing; then it renders again.
+ * arrives the element speaks English, never nothing; then it renders again. A chunk that did
+ * not load is asked for again a few seconds later, so a network blip costs the language only
+ * until then, not until the page is reloaded.
  */
 export class Localizer implements ReactiveController {
   private tag = '';
@@ -127,8 +144,13 @@ export class Localizer implements ReactiveController {
     // English meanwhile (numbers and dates in English too, matching the words).
     this.use('en', 'en', en);
     void table.then((loaded) => {
-      if (!loaded || this.tag !== tag) return;
-      this.use(language, locale, loaded);
+      if (this.tag !== tag) return;
+      if (loaded) this.use(language, locale, loaded);
+      else {
+        // Asked for again by the render this requests, or once the element is back on the page.
+        this.tag = '';
+        if (!this.host.isConnected) return;
+      }
       this.host.requestUpdate();
     });
   }

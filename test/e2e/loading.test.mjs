@@ -20,6 +20,7 @@ describe('loading the script-tag bundle', () => {
   let bundleServer;
   let bundleBase;
   let hold;
+  let spoil;
   let pages;
   let pagesBase;
   let browser;
@@ -28,7 +29,7 @@ describe('loading the script-tag bundle', () => {
   before(async () => {
     rtc = createRtcServer({ host: '127.0.0.1', port: 0 });
     ({ url: peerServer } = await rtc.listen());
-    ({ server: bundleServer, base: bundleBase, hold } = await serveBundle());
+    ({ server: bundleServer, base: bundleBase, hold, spoil } = await serveBundle());
     ({ server: pages, base: pagesBase } = await servePages(html));
     browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] });
   });
@@ -218,6 +219,30 @@ describe('loading the script-tag bundle', () => {
     const [call] = await until(page, ([c, h]) => c.phase === 'in-call' && h.phase === 'joined', 'Try again did not join', 20_000, both);
     assert.equal(call.errors.length, 2, 'no further rtc-error');
     await context.close();
+  });
+
+  // A chunk that fails once and comes the next time (a network blip, a 503): a language's chunk
+  // is asked for again by itself. Nothing here reloads the page.
+  describe('a chunk that fails once loads the next time', () => {
+    /** Runs in the page: each element's phase, error panel, main button's words, and the rtc-errors. */
+    const seen = () =>
+      [...document.querySelectorAll('rtc-call, rtc-chat')].map((el) => ({
+        phase: el.phase,
+        error: el.shadowRoot?.querySelector('[part~="error"]')?.textContent.trim(),
+        button: el.shadowRoot?.querySelector('[part~="join-button"]')?.textContent.trim(),
+        errors: window.rtcErrors.map((e) => [e.type, e.fatal]),
+      }));
+
+    for (const how of ['unavailable']) {
+      it(`a German page whose German texts came as ${how === 'html' ? 'a login page' : 'a 503'} speaks German a few seconds later, without a reload`, async () => {
+        spoil(/^\/rtc-elements-lang-de-/, how);
+        const { page, context, requests } = await open(`/de-${how}`, `<rtc-call room="e2e-again-de" server="${peerServer}/peerjs" audio-only></rtc-call>`, { lang: 'de' });
+        await until(page, ([call]) => call.button === 'Join call', 'the lobby did not show (in English meanwhile)', 10_000, seen);
+        await until(page, ([call]) => call.button === 'Anruf beitreten', 'the German texts never came', 20_000, seen);
+        assert.equal(requests.filter((u) => u.startsWith(`${bundleBase}/rtc-elements-lang-de-`)).length, 2, 'asked for twice');
+        await context.close();
+      });
+    }
   });
 });
 
