@@ -12,12 +12,15 @@
 //   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
 // Every chunk name starts with "rtc-elements-", so a server can route them with one pattern.
 // The content hash changes with the code, so a page holding an older rtc-elements.js gets an
-// error it can report (a missing chunk), never the chunk of another version.
+// error it can report (a missing chunk), never the chunk of another version. A chunk that came
+// as something other than JavaScript is asked for again as rtc-elements-[name]-[hash].js?retry=1
+// (scripts/retry-imports.mjs).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 import { peerjsSlim } from './scripts/peerjs-slim.mjs';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
+import { retryImports } from './scripts/retry-imports.mjs';
 
 /** Which lazy chunk a module belongs to; undefined leaves it to rollup (the entry, for lit and the elements). */
 export function chunkOf(id) {
@@ -48,6 +51,8 @@ export default {
   plugins: [
     peerjsSlim(),
     minifyTemplates(),
+    // A chunk that once came as a login page loads on the next try, under another URL.
+    retryImports(),
     nodeResolve({ browser: true, exportConditions: ['production'] }),
     // peerjs pulls in webrtc-adapter, which depends on the CommonJS package `sdp`.
     commonjs(),

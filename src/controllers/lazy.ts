@@ -26,7 +26,8 @@ const LOAD_TIMEOUT = 20_000;
 
 /**
  * Wraps a dynamic import: every caller shares one load, and a load that failed or timed out is
- * forgotten so that the next join tries again.
+ * forgotten so that the next join tries again. (In the script-tag bundle, a chunk that came as
+ * something other than JavaScript is asked for under another URL then: scripts/retry-imports.mjs.)
  */
 export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | null = null;

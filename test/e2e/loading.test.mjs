@@ -221,8 +221,10 @@ describe('loading the script-tag bundle', () => {
     await context.close();
   });
 
-  // A chunk that fails once and comes the next time (a network blip, a 503): a language's chunk
-  // is asked for again by itself. Nothing here reloads the page.
+  // A chunk that fails once and comes the next time: a network blip (a 503), or a Wi-Fi login page
+  // or proxy that answers in its place with HTML labelled as JavaScript. The browser keeps a module
+  // that failed to parse for the page's lifetime, so the next try must ask for the chunk under
+  // another URL; a language's chunk is asked for again by itself. Nothing here reloads the page.
   describe('a chunk that fails once loads the next time', () => {
     /** Runs in the page: each element's phase, error panel, main button's words, and the rtc-errors. */
     const seen = () =>
@@ -233,7 +235,12 @@ describe('loading the script-tag bundle', () => {
         errors: window.rtcErrors.map((e) => [e.type, e.fatal]),
       }));
 
-    for (const how of ['unavailable']) {
+    const tryAgain = (page) =>
+      page.evaluate(() => {
+        for (const el of document.querySelectorAll('rtc-call, rtc-chat')) el.shadowRoot.querySelector('[part~="join-button"], [part~="retry-button"]').click();
+      });
+
+    for (const how of ['unavailable', 'html']) {
       it(`a German page whose German texts came as ${how === 'html' ? 'a login page' : 'a 503'} speaks German a few seconds later, without a reload`, async () => {
         spoil(/^\/rtc-elements-lang-de-/, how);
         const { page, context, requests } = await open(`/de-${how}`, `<rtc-call room="e2e-again-de" server="${peerServer}/peerjs" audio-only></rtc-call>`, { lang: 'de' });
@@ -243,6 +250,44 @@ describe('loading the script-tag bundle', () => {
         await context.close();
       });
     }
+
+    it('<rtc-call> whose session chunk came as a login page joins with Try again, without a reload', async () => {
+      spoil(/^\/rtc-elements-session-/, 'html');
+      const { page, context, requests } = await open('/call-login', `<rtc-call room="e2e-again-call" server="${peerServer}/peerjs" audio-only autojoin></rtc-call>`);
+      const [failed] = await until(page, ([call]) => call.phase === 'error', 'no error shown', 20_000, seen);
+      assert.match(failed.error, /Could not load/);
+      await tryAgain(page);
+      const [call] = await until(page, ([call]) => call.phase === 'in-call', 'Try again did not join', 20_000, seen);
+      assert.deepEqual(call.errors, [['network', true]], 'one rtc-error, for the first try');
+      assert.deepEqual(
+        requests.filter((u) => u.startsWith(`${bundleBase}/rtc-elements-session-`)).map((u) => u.slice(bundleBase.length + 1).replace(/-[\w-]{8}\.js/, '.js')),
+        ['rtc-elements-session.js', 'rtc-elements-session.js?retry=1'],
+      );
+      await context.close();
+    });
+
+    it('<rtc-chat> whose chat chunk came as a login page joins with Try again', async () => {
+      spoil(/^\/rtc-elements-chat-/, 'html');
+      const { page, context } = await open('/chat-login', `<rtc-chat room="e2e-again-chat" server="${peerServer}/peerjs"></rtc-chat>`);
+      const [failed] = await until(page, ([chat]) => chat.phase === 'error', 'no error shown', 20_000, seen);
+      assert.match(failed.error, /Could not load/);
+      await tryAgain(page);
+      const [chat] = await until(page, ([chat]) => chat.phase === 'joined', 'Try again did not join', 20_000, seen);
+      assert.deepEqual(chat.errors, [['network', true]]);
+      await context.close();
+    });
+
+    it('a login page in place of a retry is not the end: the next Try again asks anew', async () => {
+      spoil(/^\/rtc-elements-session-[\w-]+\.js$/, 'html');
+      spoil(/^\/rtc-elements-session-[\w-]+\.js\?retry=1$/, 'html');
+      const { page, context } = await open('/call-login-twice', `<rtc-call room="e2e-again-twice" server="${peerServer}/peerjs" audio-only autojoin></rtc-call>`);
+      await until(page, ([call]) => call.phase === 'error', 'no error shown', 20_000, seen);
+      await tryAgain(page);
+      await until(page, ([call]) => call.phase === 'error' && call.errors.length === 2, 'the second try did not fail', 20_000, seen);
+      await tryAgain(page);
+      await until(page, ([call]) => call.phase === 'in-call', 'the third try did not join', 20_000, seen);
+      await context.close();
+    });
   });
 });
 
