@@ -24,9 +24,14 @@ const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Table }>
 /**
  * How long a language whose chunk did not load (a network blip, a moment offline) is left in
  * English before its elements ask again: soon enough to come back by itself, seldom enough that
- * a call's many renders do not each fetch it.
+ * a call's many renders do not each fetch it. The pause doubles with each failure in a row, up to
+ * MAX_RETRY_AFTER: a chunk that is gone for good (the server was upgraded) costs a request a few
+ * minutes, not every 5 s.
  */
 const RETRY_AFTER = 5_000;
+const MAX_RETRY_AFTER = 320_000;
+/** Failed loads in a row, per language. */
+const failures = new Map<Language, number>();
 
 const tables = new Map<Language, Table | Promise<Table | null>>([['en', en]]);
 /** Built tables by locale (`de-AT`), shared by every element of the page. */
@@ -34,7 +39,7 @@ const built = new Map<string, Strings>();
 
 /**
  * The table of a language: at once when it is here, else a promise of it. A chunk that failed
- * to load gives null after RETRY_AFTER, when the next element that asks tries again.
+ * to load gives null after a pause (RETRY_AFTER, doubling), when the next element that asks tries again.
  */
 function tableOf(language: Language): Table | Promise<Table | null> {
   let table = tables.get(language);
@@ -42,17 +47,22 @@ function tableOf(language: Language): Table | Promise<Table | null> {
     table = loaders[language as Exclude<Language, 'en'>]()
       .then((module) => {
         tables.set(language, module.default);
+        failures.delete(language);
         return module.default;
       })
-      .catch(
-        () =>
-          new Promise<null>((resolve) =>
-            setTimeout(() => {
+      .catch(() => {
+        const failed = (failures.get(language) ?? 0) + 1;
+        failures.set(language, failed);
+        return new Promise<null>((resolve) =>
+          setTimeout(
+            () => {
               tables.delete(language);
               resolve(null);
-            }, RETRY_AFTER),
+            },
+            Math.min(MAX_RETRY_AFTER, RETRY_AFTER * 2 ** (failed - 1)),
           ),
-      );
+        );
+      });
     tables.set(language, table);
   }
   return table;
