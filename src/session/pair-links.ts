@@ -300,9 +300,10 @@ export class PairLinks {
     }
     if ('core' in parsed && parsed.core.t === 'hello') return this.onHello(conn, parsed.core);
     // Nothing but a hello counts before the link is up. A frame before it means that the other
-    // end has linked and its hello was lost: this page's goes again, to be answered.
+    // end has linked and its hello was lost: this page's goes again, to be answered. So on a
+    // fresh connection replacing a broken link, too: the other end took it as the link at once.
     if (current) this.host.frame(id, 'core' in parsed ? parsed.core : parsed.extension);
-    else if (this.pending.get(id) === conn) this.repeats.say(conn, this.hello(id));
+    else if (this.pending.get(id) === conn || link?.redial === conn) this.repeats.say(conn, this.hello(id));
   }
 
   private onHello(conn: DataConnection, hello: HelloFrame): void {

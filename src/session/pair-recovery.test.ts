@@ -156,6 +156,24 @@ describe("RoomSession recovery of a pair's path over a fake PeerServer", () => {
     await until(() => got.includes('chat-test'), 'nothing arrived over the new connection');
   });
 
+  it("links a fresh connection whose other end's hello was lost on the way, before the member would time out", async () => {
+    const net = new FakeNetwork();
+    // The fresh connection is given dialTimeout + admitHold (1 s) to say hello: by then the
+    // member, silent since the path broke, is nearly past `silence`.
+    const [a, b] = await pair(net, { admitHold: 500, silence: 1_200 });
+    const old = new Set(openLinks(net, a.s, b.s).map((c) => c.connectionId));
+    // B, whose turn it is to dial, replaces the broken connection; A's hello on the fresh one
+    // reaches nobody, its next frames do (as the first hello of a join, now and then).
+    let lost = 0;
+    net.loses = (from, _to, data, connectionId) =>
+      from === a.s.id && !old.has(connectionId) && !lost && typeof data === 'string' && data.includes('"hello"') && ++lost > 0;
+    net.breakPath(a.s.id!, b.s.id!);
+    await until(() => lost === 1, 'no fresh connection said hello');
+    await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)} ${a.log}; B: ${shown(b.s)} ${b.log}`, 1_000);
+    expect([...a.log, ...b.log].filter((l) => l.startsWith('left')), 'nobody shown leaving').to.deep.equal([]);
+    expect(b.log).to.include('reconnected A');
+  });
+
   it('replaces a connection whose ICE failed instead of removing the member', async () => {
     const net = new FakeNetwork();
     const [a, b] = await pair(net);
