@@ -413,6 +413,36 @@ describe('ChatRoom', () => {
     expect(texts(ada)).to.deep.equal(['Zed, gone']);
   });
 
+  it('shows what a member wrote just before it joined again under a fresh id, once its old id is gone', async () => {
+    const net = new Net();
+    const [ada, cy] = [net.add('rtc-a', 'Ada'), net.add('rtc-c', 'Cy')];
+    await net.linkChats(ada, cy);
+    // Their path is down: what Ada writes now is lost on the way.
+    let lost = 0;
+    net.tamper = (from, _to, data) => (from === ada ? (lost++, null) : data);
+    ada.room.send('written while the path was down');
+    await until(() => lost === 1, 'the message was not on its way');
+    // Ada's page joins again under a fresh id (the server gave its old one away, or it timed Cy
+    // out) while Cy still waits for Ada's old id to come back.
+    net.tamper = null;
+    ada.participants = [];
+    ada.room.left({ id: cy.id, name: cy.name }, 'closed');
+    ada.channels.delete(cy.id);
+    (ada as { id: string }).id = 'rtc-a2';
+    net.members.set(ada.id, ada);
+    await net.linkChats(ada, cy);
+    await until(() => ada.channels.get(cy.id)!.bufferedAmount === 0 && cy.channels.get(ada.id)!.bufferedAmount === 0, 'the history did not cross');
+    expect(texts(cy), 'nobody speaks for a member present').to.deep.equal([]);
+    // Ada's old id never comes back.
+    cy.participants = cy.participants.filter((p) => p.id !== 'rtc-a');
+    cy.room.left({ id: 'rtc-a', name: 'Ada' }, 'timeout');
+    expect(texts(cy)).to.deep.equal(['written while the path was down']);
+    expect(cy.room.messages[0]).to.include({ id: 'rtc-a:1', from: 'rtc-a' });
+    expect(cy.room.messages[0].relayedBy).to.deep.equal({ id: 'rtc-a2', name: 'Ada' });
+    expect(cy.announced.map((m) => m.text)).to.deep.equal(['written while the path was down']);
+    expect([ada, cy].flatMap((m) => m.problems)).to.deep.equal([]);
+  });
+
   it('drops relayed lines in a member\'s name once it is here: its own lines take their place', async () => {
     const net = new Net();
     const [bob, eve] = [net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
