@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
 import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
 import { ChatRoom } from './chat-room.js';
-import type { ChatLimits, ChatOptions, ChatPeer, ChatTransport } from './types.js';
+import type { ChatLimits, ChatOptions, ChatPeer, ChatProblemFacts, ChatTransport } from './types.js';
 import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
 import { describe as describeFile, type ChatFile } from './transfer.js';
@@ -37,6 +37,8 @@ class Member implements ChatTransport {
   readonly problems: string[] = [];
   /** The problems' messages, as the page shows them. */
   readonly notices: string[] = [];
+  /** The facts that came with problems, for the page's own words. */
+  readonly facts: ChatProblemFacts[] = [];
   /** Every text frame this member sent, as sent. */
   readonly sent: ExtensionFrame[] = [];
   readonly progress: ChatFile[] = [];
@@ -63,9 +65,10 @@ class Member implements ChatTransport {
         },
         progress: (f) => this.progress.push(f),
         received: (file, blob) => this.received.push({ file, blob }),
-        problem: (type, message) => {
+        problem: (type, message, facts) => {
           this.problems.push(type);
           this.notices.push(message);
+          if (facts) this.facts.push(facts);
         },
         beforeSend: () => true,
         acceptFile: () => true,
@@ -583,6 +586,62 @@ describe('ChatRoom', () => {
     expect(fileStatus(t, files()[0])).to.equal('Waiting for an answer…');
     expect(describeFile(files()[4]), "the rtc-error's words").to.equal('Waiting to be sent…');
     for (const f of files()) ada.room.cancelFile(f.id);
+  });
+
+  it('lets files sent past its rate wait their turn, at most 100, a message still going at once, and drops them and their timer when it stops', async () => {
+    // Timers with a delay, while they are pending: none may be left once the chats stop.
+    const pending = new Map<ReturnType<typeof setTimeout>, number>();
+    const { setTimeout: set, clearTimeout: clear } = globalThis;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      const id = set(() => {
+        pending.delete(id);
+        fn();
+      }, ms);
+      if (ms) pending.set(id, ms);
+      return id;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = (id) => {
+      pending.delete(id as ReturnType<typeof setTimeout>);
+      clear(id);
+    };
+    try {
+      const net = new Net();
+      // 5 messages and files per 10 s: offers leave 2 of them to messages.
+      const [ada, bob] = [net.add('rtc-a', 'Ada', { maxMessageRate: 5 }), net.add('rtc-b', 'Bob', { maxMessageRate: 5 })];
+      await net.linkChats(ada, bob);
+      const files = () => ada.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' ? [e.data.file] : []));
+      const sending = Array.from({ length: 107 }, (_, i) => ada.room.sendFile(new Blob([`file ${i + 1}`]), `f${i + 1}.txt`));
+      expect(files().map((f) => f.state)).to.deep.equal([...Array<string>(3).fill('waiting'), ...Array<string>(100).fill('queued')]);
+      expect(ada.problems, 'told once every file sent together was added or not').to.deep.equal([]);
+      expect(await Promise.all(sending.slice(103))).to.deep.equal([null, null, null, null]);
+      expect(ada.notices).to.deep.equal(['4 files were not added: at most 100 files can wait to be sent. Send them again when fewer are waiting.']);
+      expect(ada.facts).to.deep.equal([{ notAdded: 4, max: 100 }]);
+
+      // The three offered arrive; the next waits for the rate, and a message goes at once.
+      await until(() => bob.received.length === 3, () => `Bob has ${bob.received.length} files`);
+      expect(ada.room.send('still here')).to.not.equal(null);
+      await until(() => texts(bob).includes('still here'), 'the message did not arrive');
+      expect(files()[3].state).to.equal('queued');
+
+      // A waiting file canceled: Bob, never offered it, is told nothing.
+      const waiting = files()[10];
+      ada.room.cancelFile(waiting.id);
+      expect(files()[10].state).to.equal('canceled');
+      const n = Number(waiting.id.split('/')[1]);
+      expect(ada.sent.filter((f) => String(f.t).startsWith('file-') && f.id === n)).to.deep.equal([]);
+
+      // Leaving ends every file still waiting, and leaves nothing to wake.
+      expect(pending.size, 'the next offer waits for the rate').to.be.above(0);
+      ada.room.stop();
+      bob.room.stop();
+      expect(files().filter((f) => f.state === 'queued')).to.deep.equal([]);
+      expect((await sending[50])!.state).to.equal('canceled');
+      await until(() => pending.size === 0, () => `timers left: ${[...pending.values()].join(', ')} ms`, 1_000);
+      expect(ada.sent.filter((f) => f.t === 'file-offer')).to.have.length(3);
+      expect([...ada.problems, ...bob.problems]).to.deep.equal(['rate-limited']);
+    } finally {
+      Object.assign(globalThis, { setTimeout: set, clearTimeout: clear });
+    }
   });
 
   it('keeps received files up to a total size, the oldest released first, and releases them all when it stops', async () => {

@@ -59,6 +59,15 @@ const sent = new WeakMap<ChatTransport, { count: number; lines: { message: ChatM
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
 
+/**
+ * The tokens of this page's own rate that its files' offers leave to its messages: a quarter,
+ * rounded up (5 of the default 20; none at a rate of 1). Files picked past the rate then go
+ * at the rate, while messages written meanwhile go at once. It is a margin at the receivers
+ * too: offers that reach one closer together than they left (behind file data) still fit its
+ * bucket, which follows this one.
+ */
+export const messageReserve = (rate: number): number => Math.min(rate - 1, Math.ceil(rate / 4));
+
 export class ChatRoom {
   readonly #store = new MessageStore<ChatLine>();
   #transport: ChatTransport | null = null;
@@ -109,8 +118,9 @@ export class ChatRoom {
         received: (f, blob) => host.received(f, blob),
         acceptFile: (f) => host.acceptFile(f),
         addLine: (data) => this.#store.addLocal(data),
-        problem: (from, type, message) => (from ? this.#report(from, type, message) : host.problem(type, message)),
+        problem: (from, type, message, facts) => (from ? this.#report(from, type, message) : host.problem(type, message, facts)),
         allow: (from) => this.#allow(from),
+        offer: () => this.#mayOffer(),
         invalid: (from) => this.#invalid(from),
       },
       { bytes: options.keepBytes ?? KEEP_BYTES, files: options.keepFiles ?? KEEP_FILES },
@@ -260,7 +270,8 @@ export class ChatRoom {
 
   /**
    * Sends a file to every member (with a chat) present now. Resolves with the transfer's end
-   * state once every recipient has it or dropped out; null when it was refused outright.
+   * state once every recipient has it or dropped out; null when it was refused outright. Past
+   * this page's rate it is not refused: it waits its turn (FileTransfers, `#mayOffer`).
    */
   async sendFile(file: Blob, name = (file as File).name): Promise<ChatFile | null> {
     const t = this.#transport;
@@ -270,7 +281,7 @@ export class ChatRoom {
       return null;
     }
     const recipients = t.participants.filter((p) => this.#peers.get(p.id)?.chat);
-    return this.#files.send(file, name, { id, name: t.name }, recipients, () => this.#mayPost(id));
+    return this.#files.send(file, name, { id, name: t.name }, recipients);
   }
 
   /** Cancels a transfer, sent or received, by its id. */
@@ -424,11 +435,21 @@ export class ChatRoom {
     this.host.problem(type, message);
   }
 
-  /** This page's own rate, checked before it sends a message or a file. */
+  /** This page's own rate, checked before it sends a message. */
   #mayPost(id: string): boolean {
     if (this.#limiter.allow(id)) return true;
     this.host.problem('rate-limited', `Too fast: at most ${this.limits.maxMessageRate} messages and files per 10 seconds. Wait a moment.`);
     return false;
+  }
+
+  /**
+   * This page's own rate, asked before a file's offer goes: 0 when it took a token, else how
+   * long (ms) the offer waits. It leaves `messageReserve` tokens, so that what the visitor
+   * writes while many files wait goes at once.
+   */
+  #mayOffer(): number {
+    const id = this.#transport?.id;
+    return id ? this.#limiter.take(id, messageReserve(this.limits.maxMessageRate)) : 0;
   }
 
   /** Counts a message or offer against the sender's rate; reports (once) when over, or when `over`. */

@@ -12,7 +12,7 @@ import { KeptFiles } from './kept-files.js';
 import { OutgoingFile } from './outgoing-file.js';
 import type { LocalEntry } from './store.js';
 import { describe, isOver, transferId, type ChatFile, type TransferTransport } from './transfer.js';
-import type { ChatHost, ChatLine, ChatPeer, ChatProblemType } from './types.js';
+import type { ChatHost, ChatLine, ChatPeer, ChatProblemFacts, ChatProblemType } from './types.js';
 import { chatFrame, cleanFileName, cleanMime, cleanPeerName, decodeChunk, type ChatFrame, type RejectReason } from './wire.js';
 
 /** Most files one member may be sending this page at once… */
@@ -24,6 +24,12 @@ const MAX_INCOMING = 32;
  * files picked together go four at a time, the others waiting their turn.
  */
 const MAX_SENDING = MAX_INCOMING_PER_PEER;
+/**
+ * Most files waiting their turn (not offered yet): picked together past that, the rest are not
+ * added, and one notice says how many. So the wait is bounded too: at the default rate, the
+ * last of 100 is offered within a minute.
+ */
+export const MAX_WAITING = 100;
 /** Ended transfers remembered (so their late chunks are dropped quietly); older ones are forgotten. */
 const MAX_ENDED = 64;
 /** Progress is told at most this often (ms), and at every change of state. */
@@ -37,9 +43,14 @@ export interface FilesHost extends Pick<ChatHost, 'changed' | 'progress' | 'rece
   /** Adds a line to the chat's list, after everything in it. */
   addLine(data: ChatLine): LocalEntry<ChatLine>;
   /** Trouble with a file: of this page's own sending (`from` null) or from a sender, told once per kind and sender. */
-  problem(from: ChatPeer | null, type: ChatProblemType, message: string): void;
+  problem(from: ChatPeer | null, type: ChatProblemType, message: string, facts?: ChatProblemFacts): void;
   /** Counts an offer against the sender's rate of messages and files; false (and reported) when over. */
   allow(from: ChatPeer): boolean;
+  /**
+   * Takes a token of this page's own rate for an offer of its own, leaving some to messages:
+   * 0 when taken, else how long (ms) until one can be.
+   */
+  offer(): number;
   /** A malformed or misplaced frame or chunk from a member. */
   invalid(from: ChatPeer): void;
 }
@@ -49,8 +60,12 @@ export class FileTransfers {
   #nextTransfer = 1;
   /** Outgoing transfers by their number on this page. */
   readonly #outgoing = new Map<number, OutgoingFile>();
-  /** Outgoing transfers not started yet, in the order they were sent (see MAX_SENDING). */
+  /** Outgoing transfers not offered yet, in the order they were sent (see MAX_SENDING, MAX_WAITING). */
   readonly #queued: OutgoingFile[] = [];
+  /** Wakes the queue when this page's rate lets the next offer go. */
+  #wake: ReturnType<typeof setTimeout> | undefined;
+  /** Files not added since the last notice, the queue being full: told once, after the calls that sent them together. */
+  #notAdded = 0;
   /** Incoming transfers by id (`sender/number`), the last MAX_ENDED ended ones included: their late chunks are dropped without a report. */
   readonly #incoming = new Map<string, IncomingFile>();
   /** Ids of ended incoming transfers, oldest first. */
@@ -85,6 +100,7 @@ export class FileTransfers {
    */
   stop(): void {
     this.#queued.length = 0;
+    clearTimeout(this.#wake);
     for (const out of this.#outgoing.values()) out.cancel();
     for (const inc of this.#incoming.values()) inc.fail('canceled', 'canceled');
     this.#incoming.clear();
@@ -102,16 +118,18 @@ export class FileTransfers {
 
   /**
    * Sends a file to `recipients` (members with a chat). Resolves with the transfer's end state
-   * once every recipient has it or dropped out; null when it was refused outright (`mayPost`
-   * is asked last, to count it against this page's rate).
+   * once every recipient has it or dropped out; null when it was refused outright. Its offer
+   * waits its turn (`queued`) while MAX_SENDING files are under way, or while this page's rate
+   * has no token to spare for it (`FilesHost.offer`).
    */
-  async send(file: Blob, name: string, sender: ChatPeer, recipients: readonly ChatPeer[], mayPost: () => boolean): Promise<ChatFile | null> {
+  async send(file: Blob, name: string, sender: ChatPeer, recipients: readonly ChatPeer[]): Promise<ChatFile | null> {
     const clean = cleanFileName(name);
     const max = this.maxFileSize;
     if (!max) this.host.problem(null, 'file-too-large', 'Sending files is switched off here.');
     else if (file.size > max) this.host.problem(null, 'file-too-large', `"${clean}" is ${formatBytes(file.size)}; files can be at most ${formatBytes(max)}.`);
     else if (!recipients.length || !this.#transport) this.host.problem(null, 'file-failed', `Nobody here can receive "${clean}" yet.`);
-    else if (mayPost()) {
+    else if (this.#queued.length >= MAX_WAITING) this.#refuseWaiting();
+    else {
       const out = new OutgoingFile(this.#nextTransfer++, file, clean, cleanMime(file.type), sender, recipients, this.#transport, (f) => this.#changed(f), this.idle);
       this.#outgoing.set(out.n, out);
       this.#addLine(out);
@@ -224,9 +242,39 @@ export class FileTransfers {
     this.host.changed();
   }
 
-  /** Starts waiting transfers, oldest first, while fewer than MAX_SENDING run. */
+  /**
+   * Offers waiting transfers, oldest first, while fewer than MAX_SENDING run and this page's
+   * rate has a token to spare; when it has none, again once it will.
+   */
   #startQueued(): void {
-    while (this.#queued.length && this.#outgoing.size - this.#queued.length < MAX_SENDING) this.#queued.shift()!.start();
+    clearTimeout(this.#wake);
+    while (this.#queued.length && this.#outgoing.size - this.#queued.length < MAX_SENDING) {
+      const wait = this.host.offer();
+      if (wait) {
+        // Cleared again: a transfer that ended as it started has run this too.
+        clearTimeout(this.#wake);
+        this.#wake = setTimeout(() => this.#startQueued(), wait);
+        return;
+      }
+      this.#queued.shift()!.start();
+    }
+  }
+
+  /**
+   * A file not added, MAX_WAITING already waiting. Files picked or dropped together are sent in
+   * one go: one notice names how many of them were not added, once the last has been refused.
+   */
+  #refuseWaiting(): void {
+    if (this.#notAdded++) return;
+    queueMicrotask(() => {
+      const n = this.#notAdded;
+      this.#notAdded = 0;
+      const files = n === 1 ? '1 file was' : `${n} files were`;
+      this.host.problem(null, 'rate-limited', `${files} not added: at most ${MAX_WAITING} files can wait to be sent. Send ${n === 1 ? 'it' : 'them'} again when fewer are waiting.`, {
+        notAdded: n,
+        max: MAX_WAITING,
+      });
+    });
   }
 
   /** Remembers an ended incoming transfer; the oldest beyond MAX_ENDED are forgotten. */

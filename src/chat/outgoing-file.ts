@@ -68,10 +68,10 @@ export class OutgoingFile {
     return streams.some((s) => s.state === 'done') ? 'done' : this.#canceled || streams.some((s) => s.state === 'canceled') ? 'canceled' : 'failed';
   }
 
-  /** Stops sending to everyone. */
+  /** Stops sending to everyone; those it was offered to are told. */
   cancel(): void {
     this.#canceled = true;
-    for (const s of this.#streams) s.end('canceled', 'canceled', true);
+    for (const s of this.#streams) s.end('canceled', 'canceled', this.#started);
   }
 
   /** A recipient left the room. */

@@ -14,6 +14,15 @@ export class RateLimiter {
 
   /** Takes a token for `key`; false when its bucket is empty. */
   allow(key: string, now = performance.now()): boolean {
+    return this.take(key, 0, now) === 0;
+  }
+
+  /**
+   * Takes a token for `key` only while its bucket then still holds `keep` (left for other
+   * uses; at most `limit` − 1 is kept). Returns 0 when it took one, else how long (ms) until
+   * it could, if nothing else takes one meanwhile.
+   */
+  take(key: string, keep: number, now = performance.now()): number {
     let bucket = this.buckets.get(key);
     if (bucket) this.buckets.delete(key);
     else {
@@ -24,9 +33,10 @@ export class RateLimiter {
     this.buckets.set(key, bucket);
     bucket.tokens = Math.min(this.limit, bucket.tokens + ((now - bucket.at) * this.limit) / this.window);
     bucket.at = now;
-    if (bucket.tokens < 1) return false;
+    const needed = 1 + Math.max(0, Math.min(keep, this.limit - 1));
+    if (bucket.tokens < needed) return Math.max(1, Math.ceil(((needed - bucket.tokens) * this.window) / this.limit));
     bucket.tokens -= 1;
-    return true;
+    return 0;
   }
 
   forget(key: string): void {

@@ -21,7 +21,8 @@ export interface TransferTransport {
 }
 
 /**
- * `queued`: a sent file waiting its turn, not offered yet (a page sends a few at a time);
+ * `queued`: a sent file waiting its turn, not offered yet (a page sends a few at a time, and
+ * offers them no faster than its rate of messages and files);
  * `waiting`: offered, not answered yet (a received one: not accepted yet).
  */
 export type TransferState = 'queued' | 'waiting' | 'sending' | 'receiving' | 'done' | 'canceled' | 'failed';

@@ -47,6 +47,15 @@ export interface ChatOptions {
   idleTimeout?: number;
 }
 
+/**
+ * What a problem's message says, for the page to say it in its own words: files this page sent
+ * together that were not added, `max` already waiting to be sent (a `rate-limited` of its own).
+ */
+export interface ChatProblemFacts {
+  notAdded: number;
+  max: number;
+}
+
 export type ChatProblemType = 'empty-message' | 'message-too-long' | 'rate-limited' | 'file-too-large' | 'file-corrupt' | 'file-failed' | 'protocol' | 'disconnected' | 'negotiation-failed';
 
 /** A line of the list that is not a chat message: a join or leave, a new name, or a file transfer. */
@@ -68,7 +77,7 @@ export interface ChatHost {
   /** A file arrived whole and verified. */
   received(file: ChatFile, blob: Blob): void;
   /** Something was refused or dropped; the chat goes on. */
-  problem(type: ChatProblemType, message: string): void;
+  problem(type: ChatProblemType, message: string, facts?: ChatProblemFacts): void;
   /** Asked before a message goes out; false keeps it back. */
   beforeSend(text: string): boolean;
   /** Asked when someone offers a file; false declines it. */

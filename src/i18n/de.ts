@@ -197,6 +197,11 @@ export default (f: Format): Strings => ({
   errorTooLongFrom: (max) => `Eine Nachricht von jemandem im Raum mit über ${f.number(max)} Zeichen wurde verworfen.`,
   errorRate: (count) => f.plural(count, { one: 'Zu schnell: höchstens # Nachricht oder Datei pro 10 Sekunden. Warten Sie einen Moment.', other: 'Zu schnell: höchstens # Nachrichten und Dateien pro 10 Sekunden. Warten Sie einen Moment.' }),
   errorRateFrom: 'Jemand im Raum sendet zu viel, zu schnell; einige Nachrichten wurden verworfen.',
+  errorFilesNotAdded: (count, max) =>
+    f.plural(count, {
+      one: `# Datei wurde nicht hinzugefügt: höchstens ${f.number(max)} Dateien können auf das Senden warten. Senden Sie sie erneut, wenn weniger warten.`,
+      other: `# Dateien wurden nicht hinzugefügt: höchstens ${f.number(max)} Dateien können auf das Senden warten. Senden Sie sie erneut, wenn weniger warten.`,
+    }),
   errorFilesOff: 'Das Senden von Dateien ist hier abgeschaltet.',
   errorFileTooLarge: (name, size, max) => `„${name}“ ist ${bytes(f, size)} groß; Dateien dürfen höchstens ${bytes(f, max)} groß sein.`,
   errorFileTooLargeFrom: (max) => `Eine Datei über der Grenze von ${bytes(f, max)} wurde abgewiesen.`,

@@ -221,6 +221,11 @@ export const en = (f: Format) => ({
   errorTooLongFrom: (max: number) => `Dropped a message over ${f.number(max)} characters from someone in the room.`,
   errorRate: (count: number) => f.plural(count, { one: 'Too fast: at most # message or file per 10 seconds. Wait a moment.', other: 'Too fast: at most # messages and files per 10 seconds. Wait a moment.' }),
   errorRateFrom: 'Someone in the room sends too much, too fast; some messages were dropped.',
+  errorFilesNotAdded: (count: number, max: number) =>
+    f.plural(count, {
+      one: `# file was not added: at most ${f.number(max)} files can wait to be sent. Send it again when fewer are waiting.`,
+      other: `# files were not added: at most ${f.number(max)} files can wait to be sent. Send them again when fewer are waiting.`,
+    }),
   errorFilesOff: 'Sending files is switched off here.',
   errorFileTooLarge: (name: string, size: number, max: number) => `"${name}" is ${bytes(f, size)}; files can be at most ${bytes(f, max)}.`,
   errorFileTooLargeFrom: (max: number) => `Refused a file over the ${bytes(f, max)} limit.`,

@@ -198,6 +198,11 @@ export default (f: Format): Strings => ({
   errorTooLongFrom: (max) => `Un message de plus de ${f.number(max)} caractères venant de quelqu’un dans la salle a été ignoré.`,
   errorRate: (count) => f.plural(count, { one: 'Trop rapide : au plus # message ou fichier par 10 secondes. Patientez un instant.', other: 'Trop rapide : au plus # messages et fichiers par 10 secondes. Patientez un instant.' }),
   errorRateFrom: 'Quelqu’un dans la salle envoie trop, trop vite ; des messages ont été ignorés.',
+  errorFilesNotAdded: (count, max) =>
+    f.plural(count, {
+      one: `# fichier n’a pas été ajouté : au plus ${f.number(max)} fichiers peuvent attendre d’être envoyés. Renvoyez-le quand moins de fichiers attendent.`,
+      other: `# fichiers n’ont pas été ajoutés : au plus ${f.number(max)} fichiers peuvent attendre d’être envoyés. Renvoyez-les quand moins de fichiers attendent.`,
+    }),
   errorFilesOff: 'L’envoi de fichiers est désactivé ici.',
   errorFileTooLarge: (name, size, max) => `« ${name} » fait ${bytes(f, size)} ; les fichiers peuvent faire au plus ${bytes(f, max)}.`,
   errorFileTooLargeFrom: (max) => `Un fichier au-delà de la limite de ${bytes(f, max)} a été refusé.`,

@@ -258,7 +258,9 @@ export class RtcChat extends RoomElement {
   /**
    * Sends a file to everyone in the room now. Resolves when every recipient has it or dropped
    * out, with the transfer's final state; resolves null when it was refused before starting
-   * (too large, files off, nobody to send to; reported as `rtc-error`).
+   * (too large, files off, nobody to send to, or 100 files already waiting to be sent; reported
+   * as `rtc-error`). Past `max-message-rate`, or while four files are under way, it waits its
+   * turn (state `queued`) and goes as soon as it may.
    */
   sendFile(file: File | Blob): Promise<ChatFile | null> {
     if (!this.#chat) return Promise.resolve(this.#notJoined());
@@ -347,7 +349,12 @@ export class RtcChat extends RoomElement {
         this.#announcer.progressed(file, parts.isOver(file.state), () => parts.fileStatus(this.t, file));
       },
       received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
-      problem: (type, message) => this.#notices.notice({ type, message, fatal: false }, this.#problemOf(type)),
+      problem: (type, message, facts) =>
+        this.#notices.notice(
+          { type, message, fatal: false },
+          // Told after the calls that sent the files: the facts say whose they were.
+          facts ? { type, fatal: false, own: true, text: (t) => t.errorFilesNotAdded(facts.notAdded, facts.max) } : this.#problemOf(type),
+        ),
       beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
       acceptFile: (file) => {
         const accepted = this.dispatchEvent(new RtcFileOfferedEvent({ file }));
