@@ -158,6 +158,23 @@ describe('the elements in a single-page app', () => {
     });
   }
 
+  it("<rtc-call>: a screen shared from a route's old call stops reaching the others once the new call takes over and the old one goes", async () => {
+    const room = uniqueRoom('spa-screen');
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+    const call = () => mount('rtc-call', room, { autojoin: '' });
+    const outgoing = call();
+    await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
+    await outgoing.toggleScreenShare(true);
+    await until(() => part(bob.call, 'screen-tile').length === 1, "Bob does not see Ada's screen");
+    const incoming = call();
+    await until(() => incoming.phase === 'in-call', () => `the new call is ${incoming.phase}`);
+    outgoing.remove();
+    await until(() => outgoing.phase === 'left', 'the old call did not end');
+    // The new call shares no screen: Bob is not left with the old call's, stopped.
+    await until(() => part(bob.call, 'screen-tile').length === 0 && !bob.call.participants[0]?.screen, "Bob still shows Ada's screen");
+    await until(() => namesWithVideo(bob.call).includes('Ada'), () => `Bob sees [${namesWithVideo(bob.call)}]`);
+  });
+
   it("<rtc-chat>: a route's new chat for the room, added before the old one goes, shows the visitor's own earlier lines and reaches the others", async () => {
     const room = uniqueRoom('spa-chat-transition');
     const bob = await addChatParticipant({ room, server: rtcServer, name: 'Bob' });

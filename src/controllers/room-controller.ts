@@ -173,13 +173,18 @@ export class RoomController implements ReactiveController {
     return this._session?.holdsBeacon ?? false;
   }
 
-  /** Takes part in the call with `stream` (null: receive-only), in place of the page's other call of the room, if any. */
+  /**
+   * Takes part in the call with `stream` (null: receive-only), in place of the page's other call
+   * of the room, if any: its camera, microphone and shared screen are no longer sent.
+   */
   enableMedia(stream: MediaStream | null): void {
     const session = this._session;
     if (!session) return;
     this.sends = { stream, screen: null };
     sending.set(session, [...this.others(session), this]);
     session.enableMedia(stream);
+    // Another element's screen, shared before this one took over, goes with its camera.
+    if (session.sharedScreen) session.setScreen(null);
   }
 
   /**
