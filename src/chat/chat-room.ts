@@ -41,8 +41,10 @@ export const KEEP_BYTES = 100 * 1024 * 1024;
 export const KEEP_FILES = 100;
 /** Relayed lines removed when their author linked, remembered (oldest forgotten first) so that the author's own copy is announced again only if it differs. */
 const MAX_UNCONFIRMED = 1_000;
-/** Relayed lines held for authors present when they came (see ChatRoom.#held), at most. */
+/** Relayed lines held for authors present when they came (see ChatRoom.#held), at most… */
 const MAX_HELD = MAX_HISTORY;
+/** …and from one relayer, so that one member's flood cannot push out what the others relayed. */
+const MAX_HELD_PER_RELAYER = MAX_HELD / 5;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
 /**
@@ -386,6 +388,8 @@ export class ChatRoom {
   #hold(relayer: string, entry: HistoryEntry): void {
     const id = `${entry.from}:${entry.seq}`;
     if (this.#held.has(id) || this.#store.get(id)) return;
+    let mine = 0;
+    for (const held of this.#held.values()) if (held.relayer === relayer && ++mine >= MAX_HELD_PER_RELAYER) return;
     this.#held.set(id, { relayer, entry });
     if (this.#held.size > MAX_HELD) this.#held.delete(this.#held.keys().next().value!);
   }
