@@ -224,6 +224,25 @@ function faultInjection() {
 }
 
 /**
+ * `touch-screen` `{ enabled }`: the page's pointer is a finger, as on a phone (`pointer: coarse`),
+ * by Chromium's touch emulation.
+ */
+function touchScreen() {
+  // One DevTools session per page, kept: an emulation ends with the session that set it.
+  const sessions = new WeakMap();
+  return {
+    name: 'rtc-touch-screen',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'touch-screen') return undefined;
+      const page = session.browser.getPage(session.id);
+      if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
+      await sessions.get(page).send('Emulation.setTouchEmulationEnabled', { enabled: Boolean(payload.enabled), maxTouchPoints: 5 });
+      return { done: true };
+    },
+  };
+}
+
+/**
  * Two rtc-server instances sharing one Redis (--redis), each its own process on 127.0.0.1, and a
  * redis-server of their own on a free port with nothing saved. Given to the pages as
  * `rtcTestEnv.cluster = { a, b }` (their PeerServer URLs), or `null` when redis-server is not
@@ -330,7 +349,7 @@ export default {
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] } })],
-  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), redisCluster(), faultInjection(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), redisCluster(), faultInjection(), touchScreen(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>
       <script>globalThis.rtcTestEnv = ${JSON.stringify(testEnv)};</script>

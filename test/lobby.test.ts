@@ -1,8 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
 import { closeAll, part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
-import type { RtcCall } from '../src/index.js';
+import type { RtcCall, RtcChat } from '../src/index.js';
 
 // Every RTCPeerConnection this page builds, counted from the start: the lobby must build none.
 let peerConnections = 0;
@@ -279,5 +280,23 @@ describe('<rtc-call> lobby', () => {
     } finally {
       document.documentElement.style.removeProperty('--rtc-call-background');
     }
+  });
+});
+
+describe('the fields on a phone', () => {
+  afterEach(() => executeServerCommand('touch-screen', { enabled: false }));
+
+  const fontSize = (field: Element) => parseFloat(getComputedStyle(field).fontSize);
+
+  it('sets the name field, the device pickers and the message field in at least 16 px where the pointer is a finger, so that the page does not zoom into them', async () => {
+    const el = await lobby();
+    const chat = await fixture<RtcChat>(html`<rtc-chat room=${uniqueRoom('lobby-chat')} server=${rtcServer}></rtc-chat>`);
+    await checkDevices(el);
+    const fields = () => [part(el, 'name-input')[0], part(el, 'device-select')[0], chat.shadowRoot!.querySelector('textarea')];
+    await until(() => fields().every(Boolean), 'the name field, a device picker and the message field are not there');
+    for (const field of fields()) expect(fontSize(field!), `${field!.localName} with a mouse`).to.equal(14);
+    await executeServerCommand('touch-screen', { enabled: true });
+    await until(() => matchMedia('(pointer: coarse)').matches, 'the pointer is not a finger');
+    for (const field of fields()) expect(fontSize(field!), `${field!.localName} with a finger`).to.equal(16);
   });
 });

@@ -113,4 +113,11 @@ export const lobbyStyles = css`
     color: var(--_fg);
     font: inherit;
   }
+  /* Safari on a phone zooms the page into a field whose text is under 16px. */
+  @media (pointer: coarse) {
+    input,
+    select {
+      font-size: max(16px, 1em);
+    }
+  }
 `;

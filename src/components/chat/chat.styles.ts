@@ -74,6 +74,8 @@ export const chatStyles = css`
   [part~='composer'] { display: flex; gap: 8px; align-items: end; }
   /* The box grows with its lines up to max-height, then scrolls. */
   textarea { flex: 1; min-width: 0; field-sizing: content; max-height: 8em; padding: 8px 10px; border: 1px solid var(--_border); border-radius: 8px; background: var(--_field); color: inherit; font: inherit; }
+  /* Safari on a phone zooms the page into a field whose text is under 16px. */
+  @media (pointer: coarse) { textarea { font-size: max(16px, 1em); } }
   button { min-width: 44px; min-height: 40px; padding: 8px 14px; border: 0; border-radius: 999px; background: var(--_button); color: inherit; font: inherit; cursor: pointer; }
   .primary { background: var(--_accent); color: #fff; }
   .small { min-height: 32px; padding: 4px 10px; }
