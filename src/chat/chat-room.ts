@@ -1,6 +1,7 @@
 /**
  * A room's chat, without UI: the message list in its agreed order, history for late joiners,
- * limits and the handling of hostile peers; its file transfers are `FileTransfers` (files.ts).
+ * limits and the handling of hostile peers; its file transfers are `FileTransfers` (files.ts),
+ * relayed lines held for authors who are here `HeldLines` (held-lines.ts).
  * `<rtc-chat>` renders it; the session it runs on is anything with the `ChatTransport` shape (a
  * `RoomSession`).
  *
@@ -8,6 +9,7 @@
  */
 import type { ExtensionFrame } from '../session/protocol.js';
 import { FileTransfers } from './files.js';
+import { HeldLines } from './held-lines.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, type ChatMessage, type LocalEntry } from './store.js';
@@ -41,10 +43,6 @@ export const KEEP_BYTES = 100 * 1024 * 1024;
 export const KEEP_FILES = 100;
 /** Relayed lines removed when their author linked, remembered (oldest forgotten first) so that the author's own copy is announced again only if it differs. */
 const MAX_UNCONFIRMED = 1_000;
-/** Relayed lines held for authors present when they came (see ChatRoom.#held), at most… */
-const MAX_HELD = MAX_HISTORY;
-/** …and from one relayer, so that one member's flood cannot push out what the others relayed. */
-const MAX_HELD_PER_RELAYER = MAX_HELD / 5;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
 /**
@@ -92,15 +90,8 @@ export class ChatRoom {
    * (or the chat starts again), so 10,000 bad frames make one report, not 10,000.
    */
   readonly #reported = new Map<string, Set<ChatProblemType>>();
-  /**
-   * Relayed lines whose author was present when they came (message id → the line and who relayed
-   * it), the oldest forgotten first. Nobody speaks for someone present; but an author can leave
-   * without its own copy ever coming: a page that joined again under a fresh id while this one
-   * still waited for its old id to come back relays, under the new id, what it wrote under the
-   * old one just before, which never got here. Once the author has left, they are taken as any
-   * relayed line of someone gone.
-   */
-  readonly #held = new Map<string, { relayer: string; entry: HistoryEntry }>();
+  /** Relayed lines whose author was present when they came, in case it leaves without its own copy. */
+  readonly #held = new HeldLines();
   /** Relayed lines removed when their author linked: id → the text announced. */
   readonly #unconfirmed = new Map<string, string>();
   /** This page's own mistakes reported (an empty message): each kind once, until a message goes out. */
@@ -228,17 +219,8 @@ export class ChatRoom {
     // After the transfers' reports: what is recorded about a sender goes with it.
     this.#reported.delete(p.id);
     this.#line(reason === 'left' ? 'left' : 'lost', p);
-    this.#release(p.id);
-  }
-
-  /** Takes the lines held for an author that left, from relayers still here; drops those the one that left relayed. */
-  #release(gone: string): void {
-    const taken = new Map<string, HistoryEntry[]>();
-    for (const [id, { relayer, entry }] of this.#held) {
-      if (entry.from !== gone && relayer !== gone) continue;
-      this.#held.delete(id);
-      if (entry.from === gone && this.#peers.has(relayer)) taken.set(relayer, [...(taken.get(relayer) ?? []), entry]);
-    }
+    // The lines held in its name are taken from relayers still here; those it relayed go.
+    const taken = this.#held.release(p.id, (relayer) => this.#peers.has(relayer));
     for (const [relayer, entries] of taken) this.#receive({ id: relayer, name: this.#peers.get(relayer)!.name }, entries, true);
   }
 
@@ -358,7 +340,7 @@ export class ChatRoom {
       // (held, in case the author leaves without sending them: #held).
       if (this.#myIds.has(e.from)) continue;
       if (!authored && this.#present(e.from)) {
-        this.#hold(from.id, e);
+        if (!this.#store.get(`${e.from}:${e.seq}`)) this.#held.hold(from.id, e);
         continue;
       }
       const message: ChatMessage = {
@@ -382,16 +364,6 @@ export class ChatRoom {
     }
     for (const m of added) this.host.message(m, history);
     if (changed) this.host.changed();
-  }
-
-  /** Holds a relayed line of an author present now (#held). */
-  #hold(relayer: string, entry: HistoryEntry): void {
-    const id = `${entry.from}:${entry.seq}`;
-    if (this.#held.has(id) || this.#store.get(id)) return;
-    let mine = 0;
-    for (const held of this.#held.values()) if (held.relayer === relayer && ++mine >= MAX_HELD_PER_RELAYER) return;
-    this.#held.set(id, { relayer, entry });
-    if (this.#held.size > MAX_HELD) this.#held.delete(this.#held.keys().next().value!);
   }
 
   /** Whether a member is in the room as far as this page knows: linked, or listed by the session. */
