@@ -1,7 +1,8 @@
 /**
  * A room's chat, without UI: the message list in its agreed order, history for late joiners,
- * limits and the handling of hostile peers; its file transfers are `FileTransfers` (files.ts),
- * relayed lines held for authors who are here `HeldLines` (held-lines.ts).
+ * limits and the handling of hostile peers. Its parts: the file transfers (`FileTransfers`,
+ * files.ts), the relayed lines held for authors who are here (`HeldLines`, held-lines.ts), and
+ * what this page sent on each session, for its next chat of the room (own-lines.ts).
  * `<rtc-chat>` renders it; the session it runs on is anything with the `ChatTransport` shape (a
  * `RoomSession`).
  *
@@ -11,6 +12,7 @@ import type { ExtensionFrame } from '../session/protocol.js';
 import { FileTransfers } from './files.js';
 import { HeldLines } from './held-lines.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
+import { nextOwnSeq, ownLines, recordOwnLine } from './own-lines.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, type ChatMessage, type LocalEntry } from './store.js';
 import type { ChatFile } from './transfer.js';
@@ -45,16 +47,6 @@ export const KEEP_FILES = 100;
 const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
-/**
- * What this page has sent on each transport (its member in the room), whichever chat sent it: a
- * page's two chats of one room share the member (a route's transition shows the new one beside
- * the old one). `count` numbers the messages: a seq each counted from 1 would give the new one's
- * messages the ids of the old one's, which the others drop as copies. `lines` are the last
- * MAX_HISTORY messages, which a chat that starts on the transport shows as its own: the others'
- * history never speaks for this page, and this record is the page's own, not a peer's word.
- */
-const sent = new WeakMap<ChatTransport, { count: number; lines: { message: ChatMessage; clock: number; seq: number }[] }>();
-
 /** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
@@ -146,7 +138,7 @@ export class ChatRoom {
     this.#files.start(transport);
     this.#noteMyId();
     // This page's own lines, sent by the page's other chat of the room (copies change nothing).
-    for (const { message, clock, seq } of sent.get(transport)?.lines ?? []) this.#store.add(message, clock, seq);
+    for (const { message, clock, seq } of ownLines(transport)) this.#store.add(message, clock, seq);
     for (const p of transport.participants) this.joined(p);
     this.host.changed();
   }
@@ -237,14 +229,12 @@ export class ChatRoom {
     else if (!clean.trim()) this.#mistake('empty-message', 'Nothing was sent: the message is empty.');
     else if (this.#mayPost(id) && this.host.beforeSend(clean)) {
       this.#mine.clear();
-      const own = sent.get(t) ?? { count: 0, lines: [] };
-      sent.set(t, own);
-      const seq = ++own.count;
+      const seq = nextOwnSeq(t);
       const clock = this.#store.tick();
       const time = Date.now();
       const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true, relayedBy: null };
       this.#store.add(message, clock, seq);
-      if (own.lines.push({ message, clock, seq }) > MAX_HISTORY) own.lines.shift();
+      recordOwnLine(t, { message, clock, seq });
       t.broadcast(chatFrame({ t: 'chat-msg', seq, clock, time, text: clean }));
       this.host.changed();
       return message;
