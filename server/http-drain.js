@@ -34,6 +34,12 @@ export function httpDrain(httpServer) {
      */
     close(graceMs) {
       draining = true;
+      // With no 'upgrade' listener, Node hands an Upgrade request to the app as an ordinary one,
+      // which the middleware refuses. A listener left in place (ws's is gone by now, the one that
+      // corks is not) takes the socket out of the server's hands, unanswered and out of reach of
+      // closeAllConnections(): close() would never settle, and a response under way on that
+      // keep-alive connection would stall.
+      httpServer.removeAllListeners('upgrade');
       // Settles with ERR_SERVER_NOT_RUNNING when listen() never succeeded: closed either way.
       const closed = new Promise((resolve) => httpServer.close(() => resolve(undefined)));
       httpServer.closeIdleConnections();

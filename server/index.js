@@ -46,7 +46,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * @property {() => Promise<{ url: string, port: number }>} listen restores the id bindings from
  *   `stateFile`, if set, then listens, taking no more connections than file descriptors allow
  * @property {() => Promise<void>} close closes the PeerServer and its WebSockets, refuses new
- *   requests, lets the responses under way finish for up to `shutdownGrace` ms, then closes every
+ *   requests (503), WebSocket upgrades too (it removes every 'upgrade' listener of `httpServer`),
+ *   lets the responses under way finish for up to `shutdownGrace` ms, then closes every
  *   connection and the HTTP server, and writes `stateFile`, if set
  */
 

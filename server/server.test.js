@@ -384,20 +384,86 @@ test('close() ends open connections and frees the port', async (t) => {
   assert.equal((await successor.listen()).port, port);
 });
 
-test('close() waits for a response under way no longer than shutdownGrace', async (t) => {
+const BIG_CHUNK = { name: 'rtc-elements-big-0.js', size: 16 * 1024 * 1024 };
+
+/**
+ * A dist/ folder that holds a chunk far larger than the sockets' buffers.
+ * @param {import('node:test').TestContext} t
+ */
+async function distWithBigChunk(t) {
   const distDir = await mkdtemp(path.join(tmpdir(), 'rtc-server-test-'));
   t.after(() => rm(distDir, { recursive: true, force: true }));
-  await writeFile(path.join(distDir, 'rtc-elements-big-0.js'), Buffer.alloc(16 * 1024 * 1024, 'x'));
-  const { server, port } = await startServer(t, { distDir, shutdownGrace: 300 });
+  await writeFile(path.join(distDir, BIG_CHUNK.name), Buffer.alloc(BIG_CHUNK.size, 'x'));
+  return distDir;
+}
+
+test('close() waits for a response under way no longer than shutdownGrace', async (t) => {
+  const { server, port } = await startServer(t, { distDir: await distWithBigChunk(t), shutdownGrace: 300 });
   // A reader that takes the first bytes and never another.
   const stalled = new net.Socket();
   t.after(() => stalled.destroy());
-  stalled.connect(port, '127.0.0.1').write('GET /rtc-elements-big-0.js HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  stalled.connect(port, '127.0.0.1').write(`GET /${BIG_CHUNK.name} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
   await within(new Promise((resolve) => stalled.once('data', resolve)), 'the response to start');
   stalled.pause();
 
   await within(server.close(), 'close() past the grace');
   assert.equal(server.httpServer.listening, false);
+});
+
+/**
+ * A raw connection to the server that keeps all it receives.
+ * @param {import('node:test').TestContext} t
+ * @param {number} port
+ */
+async function rawConnection(t, port) {
+  const socket = net.connect(port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  await within(new Promise((resolve) => socket.once('connect', resolve)), 'a connection');
+  /** @type {Buffer[]} */
+  const received = [];
+  const started = new Promise((resolve) => socket.once('data', resolve));
+  socket.on('data', (chunk) => received.push(chunk));
+  /** @type {Promise<Buffer>} all the server sent, once it has closed the connection */
+  const ended = new Promise((resolve) => socket.once('close', () => resolve(Buffer.concat(received))));
+  return { socket, started, ended };
+}
+
+test('close() refuses a WebSocket upgrade that arrives while it drains, and does not wait for it', async (t) => {
+  const { server, port } = await startServer(t, { distDir: await distWithBigChunk(t), shutdownGrace: 30_000 });
+  const upgrade = (/** @type {string} */ id) =>
+    `GET /peerjs/peerjs?key=peerjs&id=${id}&token=t HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n` +
+    'Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+  // A keep-alive connection with a large response under way, to a reader that has paused.
+  const busy = await rawConnection(t, port);
+  busy.socket.write(`GET /${BIG_CHUNK.name} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+  await within(busy.started, 'the response to start');
+  busy.socket.pause();
+  // Connections open before the shutdown that have sent nothing yet, or half a request.
+  const fresh = await rawConnection(t, port);
+  const halfway = await rawConnection(t, port);
+  halfway.socket.write(upgrade('halfway').slice(0, 40));
+
+  const closed = server.close();
+  busy.socket.write(upgrade('busy'));
+  fresh.socket.write(upgrade('fresh'));
+  halfway.socket.write(upgrade('halfway').slice(40));
+  busy.socket.resume();
+  try {
+    for (const [name, connection] of Object.entries({ fresh, halfway })) {
+      const answer = (await within(connection.ended, `an answer on the ${name} connection`)).toString();
+      assert.match(answer, /^HTTP\/1\.1 503 Service Unavailable\r\n[^]*connection: close\r\n/i, name);
+    }
+    const response = await within(busy.ended, 'the response under way, and then the end of its connection', 10_000);
+    const bodyStart = response.indexOf('\r\n\r\n') + 4;
+    assert.match(response.subarray(0, bodyStart).toString(), /^HTTP\/1\.1 200 OK\r\n/);
+    const after = response.subarray(bodyStart + BIG_CHUNK.size).toString();
+    assert.ok(response.length >= bodyStart + BIG_CHUNK.size, `the whole chunk arrived (${response.length - bodyStart} bytes)`);
+    assert.match(after, /^(HTTP\/1\.1 503 Service Unavailable\r\n[^]*)?$/, 'then a refusal, or nothing');
+    await within(closed, 'close() to settle long before the grace', 5000);
+  } finally {
+    // A connection the server has lost track of would keep the close() that ends the test waiting.
+    for (const connection of [busy, fresh, halfway]) connection.socket.destroy();
+  }
 });
 
 test('after close() nothing keeps the process alive', async () => {
