@@ -77,6 +77,11 @@ export class RequestLimit {
  * another site's page cannot read an answer without CORS, which needs it. A client outside a
  * browser can send any `Origin`: the list keeps other sites from using the relay through their
  * visitors' browsers, not a determined client (coturn's quotas bound that).
+ *
+ * A request that a browser marks as coming from another site (`Sec-Fetch-Site`) without `Origin`,
+ * or not in CORS mode, is refused (403) before it counts against its address's rate: an `<img>`,
+ * a no-cors fetch or a navigation from another site's page, which could not read the answer
+ * anyway, would otherwise use up the rate of everyone behind that address.
  * @param {Readonly<import('./config.js').RtcServerConfig>} config
  * @returns {import('express').RequestHandler}
  */
@@ -101,6 +106,10 @@ export function iceServersHandler(config) {
     } else {
       res.vary('Origin');
     }
+    if (unreadableFromAnotherSite(req, origin)) {
+      res.status(403).type('text/plain; charset=utf-8').send('Pages on other sites get TURN credentials only through CORS\n');
+      return;
+    }
     const wait = limit.take(clientAddress(req, config.proxied));
     if (wait) {
       res.set('Retry-After', String(wait)).status(429).type('text/plain; charset=utf-8').send('Too many requests\n');
@@ -108,4 +117,17 @@ export function iceServersHandler(config) {
     }
     res.json(turn.urls.length ? turnCredentials(turn) : { iceServers: [], ttl: config.turnTtl });
   };
+}
+
+/**
+ * Whether a browser says that a page on another site sent the request in a way that cannot read
+ * the answer. The elements' fetch is a CORS request, which carries `Origin`. Without
+ * `Sec-Fetch-Site` (a program, an older browser, a page on plain http) nothing is known.
+ * @param {import('express').Request} req
+ * @param {string | undefined} origin
+ */
+function unreadableFromAnotherSite(req, origin) {
+  const site = req.get('Sec-Fetch-Site');
+  if (site !== 'cross-site' && site !== 'same-site') return false;
+  return origin === undefined || (req.get('Sec-Fetch-Mode') ?? 'cors') !== 'cors';
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createRtcServer, resolveConfig } from './index.js';
@@ -173,6 +174,50 @@ test('GET /ice-servers is limited per address, with Retry-After, and the count i
   assert.equal(limit.take('a'), 30);
   now = 60_000;
   assert.equal(limit.take('a'), 0, 'a new minute');
+});
+
+/**
+ * GET /ice-servers with exactly these headers (fetch() adds Sec-Fetch-Mode of its own).
+ * @param {string} url
+ * @param {Record<string, string>} headers
+ * @returns {Promise<number | undefined>} the status
+ */
+function askAsBrowser(url, headers) {
+  return new Promise((resolve, reject) => {
+    http.get(`${url}/ice-servers`, { headers }, (res) => res.resume().on('end', () => resolve(res.statusCode))).on('error', reject);
+  });
+}
+
+test("another site's page cannot use up its visitors' GET /ice-servers rate with requests it cannot read", async (t) => {
+  const url = await startServer(t, { turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'S', iceServersPerMinute: 3 });
+  // What browsers send for an <img>, a no-cors fetch, a link or a frame on another site, and a
+  // no-cors request from a sibling subdomain: none carries Origin, and none can read the answer.
+  const unreadable = [
+    { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' },
+    { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'empty' },
+    { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' },
+    { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' },
+    { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', Origin: 'https://elsewhere.example' },
+  ];
+  for (let i = 0; i < 4; i++) {
+    for (const headers of unreadable) assert.equal(await askAsBrowser(url, headers), 403, JSON.stringify(headers));
+  }
+  // The visitors' own requests: a page on the server's origin, a page on another origin that
+  // embeds the elements, a program; the rate is still whole, and counts them.
+  assert.equal(await askAsBrowser(url, { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' }), 200);
+  assert.equal(await askAsBrowser(url, { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'cors', Origin: 'https://embedder.example' }), 200);
+  assert.equal(await askAsBrowser(url, {}), 200);
+  assert.equal(await askAsBrowser(url, {}), 429);
+});
+
+test('with --turn-origin, a listed page on another site still gets credentials; an unreadable request from it does not', async (t) => {
+  const url = await startServer(t, { turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'S', turnOrigins: ['https://app.example'] });
+  const fromApp = { Origin: 'https://app.example', 'Sec-Fetch-Mode': 'cors' };
+  assert.equal(await askAsBrowser(url, { ...fromApp, 'Sec-Fetch-Site': 'cross-site' }), 200);
+  assert.equal(await askAsBrowser(url, { ...fromApp, 'Sec-Fetch-Site': 'same-site' }), 200);
+  assert.equal(await askAsBrowser(url, { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors' }), 403);
+  assert.equal(await askAsBrowser(url, { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors', Origin: 'https://other.app.example' }), 403);
+  assert.equal(await askAsBrowser(url, { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' }), 200, 'the address typed into the browser');
 });
 
 test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET', { timeout: 15_000 }, async (t) => {
