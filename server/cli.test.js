@@ -292,6 +292,109 @@ test('out of file descriptors, a connection is refused with a line in the log, a
   assert.equal(stderr.match(/file descriptors/g)?.length, 1, `one line for the whole rush: ${stderr}`);
 });
 
+const BIG_REQUEST = 'GET /rtc-elements.js HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+/**
+ * Sends `request` and pauses the socket once the answer begins, as a slow reader would.
+ * @param {net.Socket} socket
+ * @param {string} request
+ * @returns {Promise<string>} the status line, or 'refused' when the connection closed first
+ */
+function statusLine(socket, request) {
+  socket.write(request);
+  const answer = new Promise((resolve) => {
+    socket.once('data', (chunk) => resolve(chunk.toString('latin1').split('\r\n')[0]));
+    socket.once('error', () => resolve('refused')).once('close', () => resolve('refused'));
+  });
+  return within(answer.finally(() => socket.pause()), 'an answer or a refusal', 5000);
+}
+
+/**
+ * A copy of the package whose bundle is far larger than the sockets' buffers, so that each slow
+ * reader holds it open, and a small chunk beside it, under a limit of `limit` file descriptors.
+ * @param {import('node:test').TestContext} t
+ * @param {number} limit
+ */
+async function startWithBigBundle(t, limit) {
+  const root = await packageCopy(t);
+  await mkdir(path.join(root, 'dist'));
+  await writeFile(path.join(root, 'dist', 'rtc-elements.js'), Buffer.alloc(16 * 1024 * 1024, 'x'));
+  await writeFile(path.join(root, 'dist', 'rtc-elements-small-0.js'), 'export const small = 1;\n');
+  const cli = runCli(t, ['--port', '0', '--host', '127.0.0.1'], { cli: path.join(root, 'server', 'cli.js'), descriptors: limit });
+  return { cli, ...(await cli.started()) };
+}
+
+test('files sent to slow readers count against the file descriptors: connections are refused with a line in the log, and one already open is served', async (t) => {
+  const limit = 200;
+  const { cli, url, port } = await startWithBigBundle(t, limit);
+  // A visitor whose connection was open before the slow readers came; no Accept-Encoding, so
+  // that the file is read from disk.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const getSmall = () =>
+    within(
+      new Promise((resolve, reject) => {
+        http.get(`${url}/rtc-elements-small-0.js`, { agent }, (res) => res.resume().on('end', () => resolve(res.statusCode))).on('error', reject);
+      }),
+      'an answer for a small file',
+      5000,
+    );
+  assert.equal(await getSmall(), 200);
+
+  /** @type {net.Socket[]} */
+  const readers = [];
+  t.after(() => readers.forEach((socket) => socket.destroy()));
+  /** @type {string[]} */
+  const answers = [];
+  while (readers.length < limit) {
+    const reader = net.connect(port, '127.0.0.1');
+    readers.push(reader);
+    const answer = await statusLine(reader, BIG_REQUEST);
+    if (answer === 'refused') break;
+    answers.push(answer);
+  }
+  assert.ok(answers.length > 10, `slow readers were served (${answers.length})`);
+  assert.deepEqual(new Set(answers), new Set(['HTTP/1.1 200 OK']), 'every accepted reader gets the file, none a 500');
+  await cli.logged(/^rtc-server: connection refused: \d+ connections are open and \d+ files are being sent, as many as the limit of 200 file descriptors leaves room for; raise it/m);
+  assert.equal(await getSmall(), 200, 'a connection already open still gets its file');
+
+  readers.forEach((socket) => socket.destroy());
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const status = await fetch(`${url}/rtc-elements-small-0.js`).then((response) => response.status, (/** @type {Error} */ error) => error.message);
+    if (status === 200) break;
+    assert.ok(Date.now() < deadline, `new connections served again (last: ${status})`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.doesNotMatch(cli.output.stderr, /EMFILE/);
+});
+
+test('connections already open that all start files at once get 503 before the file descriptors run out', async (t) => {
+  const limit = 200;
+  const { cli, port } = await startWithBigBundle(t, limit);
+  /** @type {net.Socket[]} */
+  const open = [];
+  t.after(() => open.forEach((socket) => socket.destroy()));
+  // As many idle connections as the server takes; a small file on each keeps it alive.
+  for (;;) {
+    const socket = net.connect(port, '127.0.0.1');
+    open.push(socket);
+    if ((await statusLine(socket, 'GET /rtc-elements-small-0.js HTTP/1.1\r\nHost: localhost\r\n\r\n')) === 'refused') break;
+    assert.ok(open.length < limit, 'connections are capped');
+    socket.resume();
+  }
+  open.pop();
+  /** @type {Record<string, number>} */
+  const answers = {};
+  for (const socket of open) {
+    const answer = await statusLine(socket, BIG_REQUEST);
+    answers[answer] = (answers[answer] ?? 0) + 1;
+  }
+  assert.deepEqual(Object.keys(answers).sort(), ['HTTP/1.1 200 OK', 'HTTP/1.1 503 Service Unavailable'], JSON.stringify(answers));
+  await cli.logged(/^rtc-server: request refused: \d+ connections are open and \d+ files are being sent, as many as the limit of 200 file descriptors/m);
+  assert.doesNotMatch(cli.output.stderr, /EMFILE/);
+});
+
 test('SIGTERM lets a response under way finish, and takes no new connection', async (t) => {
   // A bundle far larger than the sockets' buffers, to a reader that has stopped reading.
   const root = await packageCopy(t);

@@ -1,34 +1,90 @@
-// Running out of file descriptors: every connection holds one. Past the process's limit
-// (`ulimit -n`), libuv accepts each new connection and closes it at once, and Node is never
-// told: clients are cut off and nothing is logged. Instead the HTTP server takes connections
-// only up to what the limit leaves room for, says so in the log when it refuses one, and keeps
-// a reserve for the files it sends, the state file and the Redis link.
+// Running out of file descriptors: every connection holds one, and so does every file being
+// sent. Past the process's limit (`ulimit -n`), libuv accepts each new connection and closes it
+// at once, and Node is never told: clients are cut off and nothing is logged; a file that cannot
+// be opened is answered 500. Instead the HTTP server takes connections only up to what the limit
+// leaves room for, less the files being sent (a slow reader holds its file as long as its
+// connection), says so in the log when it refuses one, and keeps a reserve for the state file,
+// the Redis link and the files that connections already open ask for.
 
+import { ReadStream } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 
 /** Descriptors left over for everything but connections. */
 export const RESERVE = 32;
 
 /**
- * Caps `httpServer.maxConnections` by the descriptor limit, where the system tells it (Linux);
- * elsewhere it leaves the server as it is. Call once the server listens.
+ * How far files may take connections and files together past the budget, out of `RESERVE`:
+ * a connection already open still gets its page when new ones are refused.
+ */
+const FILE_OVERDRAFT = RESERVE / 2;
+
+/**
+ * Keeps connections and the files sent on them within the descriptor limit, where the system
+ * tells it (Linux); elsewhere it leaves the server as it is.
  * @param {import('node:http').Server} httpServer
  * @param {(kind: string, message: string) => void} warn throttled: see warnings.js
- * @returns {Promise<number | undefined>} the connections allowed, if capped
  */
-export async function limitConnectionsToDescriptors(httpServer, warn) {
-  const [limit, inUse] = await Promise.all([descriptorLimit(), descriptorsInUse()]);
-  if (limit === undefined || inUse === undefined) return undefined;
-  const allowed = Math.max(1, limit - inUse - RESERVE);
-  httpServer.maxConnections = allowed;
-  httpServer.on('drop', () => {
+export function descriptorBudget(httpServer, warn) {
+  /** Descriptors for connections and files, once known. @type {number | undefined} */
+  let budget;
+  /** @type {number | undefined} */
+  let limit;
+  let connections = 0;
+  let files = 0;
+
+  const update = () => {
+    if (budget !== undefined) httpServer.maxConnections = Math.max(1, budget - files);
+  };
+  /** @param {string} refused */
+  const full = (refused) =>
     warn(
-      'descriptors',
-      `connection refused: ${allowed} connections are open, as many as the limit of ${limit} file ` +
-        'descriptors leaves room for; raise it (ulimit -n, or LimitNOFILE= in a systemd unit)',
+      `descriptors: ${refused}`,
+      `${refused} refused: ${connections} connections are open${files ? ` and ${files} files are being sent` : ''}, ` +
+        `as many as the limit of ${limit} file descriptors leaves room for; raise it (ulimit -n, or LimitNOFILE= in a systemd unit)`,
     );
+  httpServer.on('connection', (socket) => {
+    connections++;
+    socket.once('close', () => connections--);
   });
-  return allowed;
+
+  return {
+    /**
+     * Counts the files that responses stream from disk (express.static, res.sendFile), and
+     * refuses a request (503) once connections and files would leave no reserve.
+     * @type {import('express').RequestHandler}
+     */
+    middleware(_req, res, next) {
+      if (budget !== undefined && connections + files >= budget + FILE_OVERDRAFT) {
+        full('request');
+        res.set('Retry-After', '1').status(503).end();
+        return;
+      }
+      res.on('pipe', (source) => {
+        if (!(source instanceof ReadStream)) return;
+        files++;
+        update();
+        source.once('close', () => {
+          files--;
+          update();
+        });
+      });
+      next();
+    },
+
+    /**
+     * Reads the limit and what the process holds; call once the server listens.
+     * @returns {Promise<number | undefined>} the connections allowed, if capped
+     */
+    async start() {
+      const [found, inUse] = await Promise.all([descriptorLimit(), descriptorsInUse()]);
+      if (found === undefined || inUse === undefined) return undefined;
+      limit = found;
+      budget = Math.max(1, limit - inUse - RESERVE);
+      update();
+      httpServer.on('drop', () => full('connection'));
+      return budget;
+    },
+  };
 }
 
 /** The soft limit on open files, from /proc (Linux). */

@@ -7,7 +7,7 @@ import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
-import { limitConnectionsToDescriptors } from './descriptor-limit.js';
+import { descriptorBudget } from './descriptor-limit.js';
 import { httpDrain } from './http-drain.js';
 import { IdClaims } from './id-claims.js';
 import { pageHeaders } from './page-policy.js';
@@ -109,6 +109,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
 
   const drain = httpDrain(httpServer);
   app.use(drain.middleware);
+  const descriptors = descriptorBudget(httpServer, warn);
+  app.use(descriptors.middleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
@@ -186,7 +188,7 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
           httpServer.off('error', onError);
           const { port } = /** @type {import('node:net').AddressInfo} */ (httpServer.address());
           const started = { url: `http://${urlHost(config.host)}:${port}`, port };
-          limitConnectionsToDescriptors(httpServer, warn).then(() => resolve(started), reject);
+          descriptors.start().then(() => resolve(started), reject);
         };
         httpServer.once('error', onError);
         httpServer.once('listening', onListening);
