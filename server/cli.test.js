@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -393,6 +393,29 @@ test('connections already open that all start files at once get 503 before the f
   assert.deepEqual(Object.keys(answers).sort(), ['HTTP/1.1 200 OK', 'HTTP/1.1 503 Service Unavailable'], JSON.stringify(answers));
   await cli.logged(/^rtc-server: request refused: \d+ connections are open and \d+ files are being sent, as many as the limit of 200 file descriptors/m);
   assert.doesNotMatch(cli.output.stderr, /EMFILE/);
+});
+
+test('a file descriptor limit lowered under the running server (prlimit) is followed, with a line in the log', async (t) => {
+  const { cli, port } = await startWithBigBundle(t, 200);
+  execFileSync('prlimit', ['--pid', String(cli.child.pid), '--nofile=100:200']);
+  await cli.logged(/^rtc-server: the file descriptor limit is now 100 \(was 200\)$/m, 10_000);
+
+  /** @type {net.Socket[]} */
+  const open = [];
+  t.after(() => open.forEach((socket) => socket.destroy()));
+  /** @type {string[]} */
+  const answers = [];
+  while (open.length < 200) {
+    const socket = net.connect(port, '127.0.0.1');
+    open.push(socket);
+    const answer = await statusLine(socket, 'GET /rtc-elements-small-0.js HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    if (answer === 'refused') break;
+    answers.push(answer);
+    socket.resume();
+  }
+  assert.ok(answers.length > 10 && answers.length < 100, `connections were capped below the new limit (${answers.length})`);
+  assert.deepEqual(new Set(answers), new Set(['HTTP/1.1 200 OK']), 'every accepted connection gets its file, none a 500');
+  await cli.logged(/^rtc-server: connection refused: \d+ connections are open, as many as the limit of 100 file descriptors leaves room for/m);
 });
 
 test('SIGTERM lets a response under way finish, and takes no new connection', async (t) => {

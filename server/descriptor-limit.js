@@ -13,6 +13,13 @@ import { readFile, readdir } from 'node:fs/promises';
 export const RESERVE = 32;
 
 /**
+ * How often the limit is read again (ms): `prlimit --nofile` changes it under a running process,
+ * which would otherwise cut connections off unlogged past a lowered limit, or go on refusing
+ * them under a raised one.
+ */
+export const LIMIT_RECHECK = 5000;
+
+/**
  * How far files may take connections and files together past the budget, out of `RESERVE`:
  * a connection already open still gets its page when new ones are refused.
  */
@@ -31,6 +38,9 @@ export function descriptorBudget(httpServer, warn) {
   let limit;
   let connections = 0;
   let files = 0;
+  /** @type {NodeJS.Timeout | undefined} */
+  let recheck;
+  let stopped = false;
 
   const update = () => {
     if (budget !== undefined) httpServer.maxConnections = Math.max(1, budget - files);
@@ -77,12 +87,28 @@ export function descriptorBudget(httpServer, warn) {
      */
     async start() {
       const [found, inUse] = await Promise.all([descriptorLimit(), descriptorsInUse()]);
-      if (found === undefined || inUse === undefined) return undefined;
-      limit = found;
-      budget = Math.max(1, limit - inUse - RESERVE);
-      update();
+      if (found === undefined || inUse === undefined || stopped) return undefined;
+      const apply = (/** @type {number} */ newLimit) => {
+        limit = newLimit;
+        budget = Math.max(1, limit - inUse - RESERVE);
+        update();
+      };
+      apply(found);
       httpServer.on('drop', () => full('connection'));
+      recheck = setInterval(async () => {
+        const now = await descriptorLimit();
+        if (now === undefined || now === limit || stopped) return;
+        warn('descriptors: limit', `the file descriptor limit is now ${now} (was ${limit})`);
+        apply(now);
+      }, LIMIT_RECHECK);
+      recheck.unref();
       return budget;
+    },
+
+    /** Stops reading the limit again. */
+    stop() {
+      stopped = true;
+      clearInterval(recheck);
     },
   };
 }

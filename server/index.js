@@ -199,6 +199,7 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     close() {
       closing ??= new Promise((resolve) => {
         stopPeerTimers();
+        descriptors.stop();
         // Before the sockets go: every id held now is one its owner will want back.
         const saved = claims.close();
         const left = cluster?.close();
