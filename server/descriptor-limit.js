@@ -49,7 +49,7 @@ export function descriptorBudget(httpServer, warn) {
   const full = (refused) =>
     warn(
       `descriptors: ${refused}`,
-      `${refused} refused: ${connections} connections are open${files ? ` and ${files} files are being sent` : ''}, ` +
+      `${refused} refused: ${connections} connections are open${files ? ` and ${files} file${files === 1 ? ' is' : 's are'} being sent` : ''}, ` +
         `as many as the limit of ${limit} file descriptors leaves room for; raise it (ulimit -n, or LimitNOFILE= in a systemd unit)`,
     );
   httpServer.on('connection', (socket) => {
