@@ -6,14 +6,15 @@
 // import() resolves against the importing module's URL, so a page on any origin fetches them
 // from wherever it loaded rtc-elements.js, with nothing to configure:
 //   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join)
-//   rtc-elements-chat-[hash].js     src/chat/** and the chat's lines (<rtc-chat> only; imports the session chunk)
+//   rtc-elements-chat-[hash].js     src/chat/** and the chat's lines (<rtc-chat> only; needs the session chunk)
 //   rtc-elements-lang-de-[hash].js  src/i18n/de.ts, the German texts (an element whose lang is de)
 //   rtc-elements-lang-fr-[hash].js  src/i18n/fr.ts, the French texts (English is in the first load)
 //   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
 // Every chunk name starts with "rtc-elements-", so a server can route them with one pattern.
 // The content hash changes with the code, so a page holding an older rtc-elements.js gets an
 // error it can report (a missing chunk), never the chunk of another version. A chunk that came
-// as something other than JavaScript is asked for again as rtc-elements-[name]-[hash].js?retry=1
+// as something other than JavaScript is asked for again as rtc-elements-[name]-[hash].js?retry=1,
+// and a chunk takes another one through that same retried import, never statically
 // (scripts/retry-imports.mjs).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';

@@ -268,12 +268,70 @@ describe('loading the script-tag bundle', () => {
 
     it('<rtc-chat> whose chat chunk came as a login page joins with Try again', async () => {
       spoil(/^\/rtc-elements-chat-/, 'html');
-      const { page, context } = await open('/chat-login', `<rtc-chat room="e2e-again-chat" server="${peerServer}/peerjs"></rtc-chat>`);
+      const { page, context, requests } = await open('/chat-login', `<rtc-chat room="e2e-again-chat" server="${peerServer}/peerjs"></rtc-chat>`);
       const [failed] = await until(page, ([chat]) => chat.phase === 'error', 'no error shown', 20_000, seen);
       assert.match(failed.error, /Could not load/);
       await tryAgain(page);
       const [chat] = await until(page, ([chat]) => chat.phase === 'joined', 'Try again did not join', 20_000, seen);
       assert.deepEqual(chat.errors, [['network', true]]);
+      // The session's chunk loaded the first time: the chat's, under its new URL, takes that one.
+      assert.equal(requests.filter((u) => u.startsWith(`${bundleBase}/rtc-elements-session-`)).length, 1, 'one session layer');
+      await context.close();
+    });
+
+    // The chat's chunk needs the session's: it must take the one the page has (under whichever URL
+    // loaded), never the plain URL that failed to parse, nor a second copy of one that ran.
+    it('<rtc-chat> and <rtc-call> whose session chunk came as a login page both join with Try again, without a reload', async () => {
+      spoil(/^\/rtc-elements-session-/, 'html');
+      const { page, context, requests } = await open(
+        '/chat-session-login',
+        `<rtc-call room="e2e-again-session" server="${peerServer}/peerjs" audio-only autojoin></rtc-call>
+        <rtc-chat room="e2e-again-session" server="${peerServer}/peerjs"></rtc-chat>`,
+      );
+      const failed = await until(page, (els) => els.every((el) => el.phase === 'error'), 'no error shown', 20_000, seen);
+      failed.forEach((el) => assert.match(el.error, /Could not load/));
+      await tryAgain(page);
+      const [, chat] = await until(page, ([call, chat]) => call.phase === 'in-call' && chat.phase === 'joined', 'Try again did not join both', 20_000, seen);
+      assert.deepEqual(chat.errors, [['network', true], ['network', true]], 'one rtc-error from each element, for the first try');
+      assert.deepEqual(
+        requests.filter((u) => u.startsWith(`${bundleBase}/rtc-elements-session-`)).map((u) => u.slice(bundleBase.length + 1).replace(/-[\w-]{8}\.js/, '.js')),
+        ['rtc-elements-session.js', 'rtc-elements-session.js?retry=1'],
+        'one session layer',
+      );
+      await context.close();
+    });
+
+    it('<rtc-chat> whose session chunk came as a login page joins with Try again, without a reload', async () => {
+      spoil(/^\/rtc-elements-session-/, 'html');
+      const { page, context } = await open('/chat-alone-session-login', `<rtc-chat room="e2e-again-chat-session" server="${peerServer}/peerjs"></rtc-chat>`);
+      await until(page, ([chat]) => chat.phase === 'error', 'no error shown', 20_000, seen);
+      await tryAgain(page);
+      await until(page, ([chat]) => chat.phase === 'joined', 'Try again did not join', 20_000, seen);
+      await context.close();
+    });
+
+    it('<rtc-chat> whose chat chunk could not fetch the session\'s (a 503) joins with Try again', async () => {
+      // The browser keeps a module whose own import() failed as failed, whatever the failure was.
+      // The session's chunk fails for the element; fetched again by the chat's chunk, held until then, it fails there too.
+      spoil(/^\/rtc-elements-session-/, 'unavailable');
+      spoil(/^\/rtc-elements-session-/, 'unavailable');
+      const release = hold(/^rtc-elements-chat-/);
+      const { page, context, requests } = await open('/chat-session-503', `<rtc-chat room="e2e-again-chat-503" server="${peerServer}/peerjs"></rtc-chat>`);
+      const sessionAsked = () => requests.filter((u) => u.includes('/rtc-elements-session-')).length;
+      try {
+        await until(page, ([chat]) => chat.phase === 'error', 'no error shown', 20_000, seen);
+      } finally {
+        release();
+      }
+      await until(page, () => sessionAsked() === 2, "the chat's chunk did not ask for the session's", 20_000, () => null);
+      // A Try again that comes while the chat's chunk is still failing meets that failure too: a second one may be needed.
+      for (let tries = 1; ; tries++) {
+        await tryAgain(page);
+        const [chat] = await until(page, ([chat]) => chat.phase === 'joined' || chat.phase === 'error', 'Try again did not end', 20_000, seen);
+        if (chat.phase === 'joined') break;
+        assert.ok(tries < 3, `still "${chat.error}" after ${tries} tries`);
+      }
+      assert.equal(sessionAsked(), 3, 'the session chunk under its plain URL: one session layer');
       await context.close();
     });
 
