@@ -7,12 +7,25 @@
  * (scripts/peerjs-slim.mjs), so the chunk can load while the visitor points at Join.
  */
 
+/**
+ * How long something whose chunk did not load (a network blip, a moment offline) goes without it
+ * before it is asked for again, where nobody presses Try again (a language, a call's speaker
+ * highlight): soon enough to come back by itself, seldom enough that a call's many renders do not
+ * each fetch it. The pause doubles with each failure in a row, up to MAX_RETRY_AFTER: a chunk that
+ * is gone for good (the server was upgraded) costs a request every few minutes, not every 5 s.
+ */
+const RETRY_AFTER = 5_000;
+const MAX_RETRY_AFTER = 320_000;
+
 /** A chunk that did not load: reported as `rtc-error` of type `network`. */
 export class LoadError extends Error {
   readonly type = 'network';
-  constructor(cause: unknown) {
+  /** When to ask again, in ms, for those that ask by themselves: RETRY_AFTER, doubled for each earlier failure in a row. */
+  readonly retryAfter: number;
+  constructor(cause: unknown, failures = 1) {
     super('Could not load the code for connecting from the server. Check the network connection and try again.', { cause });
     this.name = 'LoadError';
+    this.retryAfter = Math.min(MAX_RETRY_AFTER, RETRY_AFTER * 2 ** (failures - 1));
   }
 }
 
@@ -31,6 +44,8 @@ const LOAD_TIMEOUT = 20_000;
  */
 export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | null = null;
+  /** Failed loads in a row (none follow one that succeeded). */
+  let failures = 0;
   return () =>
     (loading ??= new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Not loaded within ${LOAD_TIMEOUT / 1000} s`)), LOAD_TIMEOUT);
@@ -39,8 +54,29 @@ export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
         .finally(() => clearTimeout(timer));
     }).catch((cause: unknown) => {
       loading = null;
-      throw new LoadError(cause);
+      throw new LoadError(cause, ++failures);
     }));
+}
+
+/**
+ * Gives `use` what `load` (a `lazy` loader) gives: now, or, when it did not load, from a later
+ * try (`LoadError.retryAfter`), for a part that a call can go without meanwhile. Returns what
+ * ends the tries (and any waiting timer).
+ */
+export function loadSoon<T>(load: () => Promise<T>, use: (module: T) => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wanted = true;
+  const attempt = (): void => {
+    load().then(
+      (module) => wanted && use(module),
+      (error: LoadError) => wanted && (timer = setTimeout(attempt, error.retryAfter)),
+    );
+  };
+  attempt();
+  return () => {
+    wanted = false;
+    clearTimeout(timer);
+  };
 }
 
 /** The session layer: rooms, mesh, PeerJS, configuration checks. */

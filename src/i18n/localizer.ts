@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { lazy, type LoadError } from '../controllers/lazy.js';
 import { en, type Strings } from './en.js';
 import { formatFor, type Format } from './format.js';
 import { langOf, languageOf, localeOf, type Language } from './lang.js';
@@ -17,21 +18,9 @@ export interface LocalizedHost extends ReactiveControllerHost, HTMLElement {
  * so the bundler and the size check can follow them.
  */
 const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Table }>> = {
-  de: () => import('./de.js'),
-  fr: () => import('./fr.js'),
+  de: lazy(() => import('./de.js')),
+  fr: lazy(() => import('./fr.js')),
 };
-
-/**
- * How long a language whose chunk did not load (a network blip, a moment offline) is left in
- * English before its elements ask again: soon enough to come back by itself, seldom enough that
- * a call's many renders do not each fetch it. The pause doubles with each failure in a row, up to
- * MAX_RETRY_AFTER: a chunk that is gone for good (the server was upgraded) costs a request a few
- * minutes, not every 5 s.
- */
-const RETRY_AFTER = 5_000;
-const MAX_RETRY_AFTER = 320_000;
-/** Failed loads in a row, per language. */
-const failures = new Map<Language, number>();
 
 const tables = new Map<Language, Table | Promise<Table | null>>([['en', en]]);
 /** Built tables by locale (`de-AT`), shared by every element of the page. */
@@ -39,30 +28,25 @@ const built = new Map<string, Strings>();
 
 /**
  * The table of a language: at once when it is here, else a promise of it. A chunk that failed
- * to load gives null after a pause (RETRY_AFTER, doubling), when the next element that asks tries again.
+ * to load gives null after a pause (`LoadError.retryAfter`: 5 s, doubling with each failure in a
+ * row, up to about 5 minutes), when the next element that asks tries again; English meanwhile.
  */
 function tableOf(language: Language): Table | Promise<Table | null> {
   let table = tables.get(language);
   if (!table) {
-    table = loaders[language as Exclude<Language, 'en'>]()
-      .then((module) => {
+    table = loaders[language as Exclude<Language, 'en'>]().then(
+      (module) => {
         tables.set(language, module.default);
-        failures.delete(language);
         return module.default;
-      })
-      .catch(() => {
-        const failed = (failures.get(language) ?? 0) + 1;
-        failures.set(language, failed);
-        return new Promise<null>((resolve) =>
-          setTimeout(
-            () => {
-              tables.delete(language);
-              resolve(null);
-            },
-            Math.min(MAX_RETRY_AFTER, RETRY_AFTER * 2 ** (failed - 1)),
-          ),
-        );
-      });
+      },
+      (error: LoadError) =>
+        new Promise<null>((resolve) =>
+          setTimeout(() => {
+            tables.delete(language);
+            resolve(null);
+          }, error.retryAfter),
+        ),
+    );
     tables.set(language, table);
   }
   return table;

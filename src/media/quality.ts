@@ -312,4 +312,35 @@ export class QualityWatch {
   keep(ids: ReadonlySet<string>): void {
     for (const id of this.people.keys()) if (!ids.has(id)) this.people.delete(id);
   }
+
+  /**
+   * A poll of everyone: forgets those no longer `here`, judges the others' fresh reports (null:
+   * none this time). Gives the quality each shows, the last one where this poll gave no verdict
+   * (no report, or a first one), or null when that is what `before` shows; and the verdicts that
+   * changed, by index in `peers`.
+   */
+  poll(
+    peers: readonly WatchedPeer[],
+    reports: readonly (StatsLike | null)[],
+    here: ReadonlySet<string>,
+    before: ReadonlyMap<string, Quality>,
+  ): { shown: Map<string, Quality> | null; changes: [number, ConnectionStats][] } {
+    this.keep(here);
+    const shown = new Map<string, Quality>();
+    const changes: [number, ConnectionStats][] = [];
+    peers.forEach((peer, i) => {
+      const report = reports[i];
+      if (!here.has(peer.id)) return;
+      const verdict = report && this.update(peer, report);
+      if (!verdict) {
+        const last = this.shown(peer.id);
+        if (last) shown.set(peer.id, last);
+        return;
+      }
+      shown.set(peer.id, verdict.stats.quality);
+      if (verdict.changed) changes.push([i, verdict.stats]);
+    });
+    const same = shown.size === before.size && [...shown].every(([id, q]) => before.get(id) === q);
+    return { shown: same ? null : shown, changes };
+  }
 }

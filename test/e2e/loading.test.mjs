@@ -335,6 +335,38 @@ describe('loading the script-tag bundle', () => {
       await context.close();
     });
 
+    it('a call whose speaker detection and quality judge did not load gets them a few seconds later, and goes on meanwhile', async () => {
+      const room = `room="e2e-again-parts" server="${peerServer}/peerjs" autojoin`;
+      const bob = await open('/parts-bob', `<rtc-call ${room} name="Bob"></rtc-call>`);
+      const chunk = (name) => (u) => u.startsWith(`${bundleBase}/rtc-elements-${name}-`);
+      await until(bob.page, () => bob.requests.some(chunk('speaker')) && bob.requests.some(chunk('quality')), 'Bob did not load them', 20_000, () => null);
+      spoil(/^\/rtc-elements-speaker-/, 'html');
+      spoil(/^\/rtc-elements-quality-/, 'unavailable');
+      const ada = await open('/parts-ada', `<rtc-call ${room} name="Ada"></rtc-call>`);
+      /** Runs in the page: the call's phase, whom it shows speaking, and the quality sign on Bob's tile. */
+      const parts = () => {
+        const call = document.querySelector('rtc-call');
+        const tile = [...call.shadowRoot.querySelectorAll('[part~="tile"]')].find((t) => t.querySelector('[part~="name"]')?.textContent.trim() === 'Bob');
+        return {
+          phase: call.phase,
+          withBob: Boolean(tile),
+          speaking: call.shadowRoot.querySelector('[part~="speaking-tile"] [part~="name"]')?.textContent.trim() ?? null,
+          quality: tile?.querySelector('[part~="quality"]')?.dataset.quality ?? null,
+          errors: window.rtcErrors.map((e) => e.type),
+        };
+      };
+      await until(ada.page, (s) => s.phase === 'in-call' && s.withBob, 'Ada did not meet Bob', 20_000, parts);
+      await until(ada.page, () => ada.requests.filter(chunk('speaker')).length === 1 && ada.requests.filter(chunk('quality')).length === 1, 'Ada did not ask for them', 20_000, () => null);
+      // The fake microphones beep: Ada's page shows who speaks, and how Bob's connection is.
+      const s = await until(ada.page, (s) => s.speaking !== null && s.quality !== null, 'no speaker or quality sign came', 30_000, parts);
+      assert.equal(s.phase, 'in-call');
+      assert.deepEqual(s.errors, []);
+      assert.equal(ada.requests.filter(chunk('speaker')).length, 2);
+      assert.equal(ada.requests.filter(chunk('quality')).length, 2);
+      await ada.context.close();
+      await bob.context.close();
+    });
+
     it('a login page in place of a retry is not the end: the next Try again asks anew', async () => {
       spoil(/^\/rtc-elements-session-[\w-]+\.js$/, 'html');
       spoil(/^\/rtc-elements-session-[\w-]+\.js\?retry=1$/, 'html');

@@ -566,8 +566,8 @@ export class RtcCall extends RoomElement {
     else if (!this._mic && this.lobby.joinMic && this.devices.track('audio')) void this.toggleMicrophone(true);
     void this.devices.refresh();
     const current = () => generation === this.generation && this._phase === 'in-call';
-    void this.cues.start(current);
-    void this.quality.start(current);
+    this.cues.start(current);
+    this.quality.start(current);
     this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.joining, id: this.controller.id ?? '' }));
     for (const participant of this.participants) if (current()) this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
   }

@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { lazy } from '../../controllers/lazy.js';
+import { lazy, loadSoon } from '../../controllers/lazy.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { ConnectionStats, ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
 import { hasLiveVideo } from './video-watch.js';
@@ -25,6 +25,8 @@ export class QualitySigns {
   /** The connection quality shown on each remote tile, by peer id. */
   shown: ReadonlyMap<string, Quality> = new Map();
   #polls: { watch: QualityWatch; timer: ReturnType<typeof setInterval> } | null = null;
+  /** Ends the tries to load the judge. */
+  #loading: (() => void) | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -32,27 +34,29 @@ export class QualitySigns {
     private readonly changed: (participant: Participant, stats: ConnectionStats) => void,
   ) {}
 
-  /** Starts the polls, unless `stillWanted()` says no once the judge has loaded. */
-  async start(stillWanted: () => boolean): Promise<void> {
-    let judge: typeof import('../../media/quality.js');
-    try {
-      judge = await loadQuality();
-    } catch {
-      return; // no quality signs: the call goes on without them
-    }
-    if (!stillWanted() || this.#polls) return;
-    const watch = new judge.QualityWatch();
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return; // a slow poll is not stacked on by the next
-      busy = true;
-      void this.#poll(watch).finally(() => (busy = false));
-    }, STATS_INTERVAL);
-    this.#polls = { watch, timer };
+  /**
+   * Starts the polls once the judge has loaded, unless `stillWanted()` says no then. A judge that
+   * did not load is asked for again a few seconds later: no signs until it comes, the call goes on.
+   */
+  start(stillWanted: () => boolean): void {
+    this.#loading?.();
+    this.#loading = loadSoon(loadQuality, (judge) => {
+      if (!stillWanted() || this.#polls) return;
+      const watch = new judge.QualityWatch();
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return; // a slow poll is not stacked on by the next
+        busy = true;
+        void this.#poll(watch).finally(() => (busy = false));
+      }, STATS_INTERVAL);
+      this.#polls = { watch, timer };
+    });
   }
 
-  /** Stops the polls; the signs go. */
+  /** Stops the polls (or the tries to load the judge); the signs go. */
   stop(): void {
+    this.#loading?.();
+    this.#loading = null;
     if (this.#polls) clearInterval(this.#polls.timer);
     this.#polls = null;
     this.#show(new Map());
@@ -74,24 +78,9 @@ export class QualitySigns {
     const people = [...this.source.participants];
     const reports = await Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null)));
     if (this.#polls?.watch !== watch) return; // left meanwhile
-    const here = new Set(this.source.participants.map((p) => p.id));
-    watch.keep(here);
-    const shown = new Map<string, Quality>();
-    people.forEach((p, i) => {
-      const report = reports[i];
-      if (!here.has(p.id)) return;
-      const verdict = report && watch.update(watched(p), report);
-      if (!verdict) {
-        // No report this time, or a first one (judged from the next poll on, with rates).
-        const before = watch.shown(p.id);
-        if (before) shown.set(p.id, before);
-        return;
-      }
-      const { stats, changed } = verdict;
-      shown.set(p.id, stats.quality);
-      if (changed) this.changed(p, stats);
-    });
-    if (shown.size !== this.shown.size || [...shown].some(([id, q]) => this.shown.get(id) !== q)) this.#show(shown);
+    const { shown, changes } = watch.poll(people.map(watched), reports, new Set(this.source.participants.map((p) => p.id)), this.shown);
+    for (const [i, stats] of changes) this.changed(people[i], stats);
+    if (shown) this.#show(shown);
   }
 
   #show(shown: ReadonlyMap<string, Quality>): void {

@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import { lazy, loadSoon } from '../../controllers/lazy.js';
 import { AudioLevels } from '../../media/audio-level.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { CallAudio } from './speaker.js';
@@ -20,6 +21,9 @@ const SPEAKER_INTERVAL = 100;
 const OWN_MIC_AFTER = 1_500;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
+
+/** The speaker detection (speaker.ts): a chunk of its own, loaded after the join. */
+const loadSpeaker = lazy(() => import('./speaker.js'));
 
 /** What the cues listen to. */
 export interface CuesSource {
@@ -47,22 +51,27 @@ export class SpeakerCues {
   mutedHint = false;
   #mutedHintUntil = 0;
   #running: { ears: CallAudio; timer: ReturnType<typeof setTimeout> | undefined } | null = null;
+  /** Ends the tries to load the detection. */
+  #loading: (() => void) | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly source: CuesSource,
   ) {}
 
-  /** Starts listening, unless `stillWanted()` says no once the detection has loaded. */
-  async start(stillWanted: () => boolean): Promise<void> {
-    let CallAudioClass: typeof CallAudio;
-    try {
-      ({ CallAudio: CallAudioClass } = await import('./speaker.js'));
-    } catch {
-      return; // no highlight: the call goes on without it
-    }
-    if (!stillWanted() || this.#running) return;
-    const ears = new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id));
+  /**
+   * Starts listening once the detection has loaded, unless `stillWanted()` says no then. A
+   * detection that did not load is asked for again a few seconds later: no highlight until it
+   * comes, the call goes on.
+   */
+  start(stillWanted: () => boolean): void {
+    this.#loading?.();
+    this.#loading = loadSoon(loadSpeaker, ({ CallAudio: CallAudioClass }) => {
+      if (stillWanted() && !this.#running) this.#listen(new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id)));
+    });
+  }
+
+  #listen(ears: CallAudio): void {
     const ownMicFrom = performance.now() + OWN_MIC_AFTER;
     const decide = () => {
       // Someone whose microphone is off sends silence: their level is not read.
@@ -91,8 +100,10 @@ export class SpeakerCues {
     next();
   }
 
-  /** Stops listening; what was heard stays shown until `forget()`. */
+  /** Stops listening (or the tries to load the detection); what was heard stays shown until `forget()`. */
   stop(): void {
+    this.#loading?.();
+    this.#loading = null;
     if (!this.#running) return;
     clearTimeout(this.#running.timer);
     this.#running.ears.close();
