@@ -6,7 +6,7 @@
 // import() resolves against the importing module's URL, so a page on any origin fetches them
 // from wherever it loaded rtc-elements.js, with nothing to configure:
 //   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join)
-//   rtc-elements-chat-[hash].js     src/chat/** and the chat's lines (<rtc-chat> only; needs the session chunk)
+//   rtc-elements-chat-[hash].js     src/chat/**, the chat's lines and what tells <rtc-chat> of them (<rtc-chat> only; needs the session chunk)
 //   rtc-elements-lang-de-[hash].js  src/i18n/de.ts, the German texts (an element whose lang is de)
 //   rtc-elements-lang-fr-[hash].js  src/i18n/fr.ts, the French texts (English is in the first load)
 //   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
@@ -31,7 +31,7 @@ export function chunkOf(id) {
   if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
   // The chat core, and what renders its lines (loaded with it: lines exist only once it is; they
   // are given lit's html by the element, as a chunk that imported lit would take lit along).
-  if (/\/dist\/lib\/(chat\/|components\/chat\/(chat-parts|entries|entry|file-status|image-previews)\.js$)/.test(path)) return 'chat';
+  if (/\/dist\/lib\/(chat\/|components\/chat\/(chat-parts|chat-host|entries|entry|file-status|image-previews)\.js$)/.test(path)) return 'chat';
   const language = /\/dist\/lib\/i18n\/(de|fr)\.js$/.exec(path);
   if (language) return `lang-${language[1]}`;
   if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';

@@ -6,19 +6,19 @@ import type { ChatLimits } from '../../chat/types.js';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
-import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
+import { RoomController, type Participant, type RoomControllerHandlers, type SessionRequest } from '../../controllers/room-controller.js';
 import { Notices } from '../notices.js';
 import { RoomElement, text } from '../room-element.js';
 import { define } from '../define.js';
-import { failure, type Problem } from '../../i18n/errors.js';
+import { failure } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import type { RtcErrorDetail } from '../../events/error.js';
 import { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import { RtcFileProgressEvent } from '../../events/file-progress.js';
 import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { ChatAnnouncements } from './chat-announcements.js';
+import type { ChatElementHost } from './chat-host.js';
 import { chatStyles } from './chat.styles.js';
 import type { EntryContext, Lit } from './entry.js';
 import { Composer } from './composer.js';
@@ -140,6 +140,8 @@ export class RtcChat extends RoomElement {
   /** The chat core's code, once loaded; the chat itself exists from the first join on. */
   #parts: ChatParts | null = null;
   #chat: ChatRoom | null = null;
+  /** What tells the element of the chat and the room: from the chat's chunk, on the first join. */
+  #host: ChatElementHost | null = null;
   /** The (server, key, room) the current message list belongs to. */
   #target = '';
   /** The limits checked at the last join (the attributes are read when joining). */
@@ -168,8 +170,6 @@ export class RtcChat extends RoomElement {
     sendFile: (file) => void this.sendFile(file),
     takesFiles: () => this._phase === 'joined' && (this.#limits?.maxFileSize ?? 0) > 0,
   });
-  /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
-  #own: { name?: string; size?: number } | null = null;
   readonly #announcer = new ChatAnnouncements(this, () => this.t, (id) => this.#tag(id));
   /** The latest three notices: a burst of trouble must not bury the chat. */
   readonly #notices = new Notices(
@@ -182,37 +182,9 @@ export class RtcChat extends RoomElement {
     3,
   );
 
-  readonly #controller = new RoomController(
-    this,
-    {
-      participantJoined: (p) => {
-        // Those already here when this page joined are listed, not announced one by one.
-        if (p.arrived !== false && this._phase === 'joined') this.#announcer.say(this.t.joined(p.name));
-        this.#chat?.joined(p);
-        this.#notices.met();
-      },
-      participantReconnected: (p) => this.#chat?.reconnected(p),
-      participantUpdated: (p) => {
-        const before = this.#chat?.updated(p);
-        if (before && this._phase === 'joined') this.#announcer.say(this.t.renamed(before, p.name));
-      },
-      participantLeft: (p, reason) => {
-        if (this._phase === 'joined') this.#announcer.say(this.t.left(p.name));
-        this.#chat?.left(p, reason);
-      },
-      // The session reports each kind of trouble once per sender; a fatal one ends the join, which
-      // says it, or (joining again after a sleep found the room full, say) the joined chat.
-      error: (e) => {
-        if (!e.fatal || this._phase !== 'joined') return this.#notices.sessionError(e);
-        this.#stop();
-        this.#fail(...failure(this, e));
-      },
-      frame: (from, frame) => this.#chat?.frame(from, frame),
-      binary: (from, data) => this.#chat?.binary(from, data),
-    },
-    () => this.#stop(),
-    { name: () => text(this.name) },
-  );
+  /** The session's news of the room: filled in by #host, which the first join loads before the session speaks. */
+  readonly #handlers: RoomControllerHandlers = {};
+  readonly #controller = new RoomController(this, this.#handlers, () => this.#stop(), { name: () => text(this.name) });
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
   get phase(): ChatPhase {
@@ -240,14 +212,9 @@ export class RtcChat extends RoomElement {
    * or kept back by a listener of `rtc-message-send`.
    */
   send(text: string): ChatMessage | null {
-    if (!this.#chat) return this.#notJoined();
-    this.#own = {};
-    let message;
-    try {
-      message = this.#chat.send(text);
-    } finally {
-      this.#own = null;
-    }
+    const chat = this.#chat;
+    if (!chat) return this.#notJoined();
+    const message = this.#host!.own({}, () => chat.send(text));
     if (message) {
       this.#sent = true;
       this.#follower.jump();
@@ -263,15 +230,11 @@ export class RtcChat extends RoomElement {
    * turn (state `queued`) and goes as soon as it may.
    */
   sendFile(file: File | Blob): Promise<ChatFile | null> {
-    if (!this.#chat) return Promise.resolve(this.#notJoined());
+    const chat = this.#chat;
+    if (!chat) return Promise.resolve(this.#notJoined());
     this.#follower.jump();
     // The refusals come before the first await: while the call runs, they are this page's own.
-    this.#own = { name: (file as File).name ?? '', size: file.size };
-    try {
-      return this.#chat.sendFile(file);
-    } finally {
-      this.#own = null;
-    }
+    return this.#host!.own({ name: (file as File).name ?? '', size: file.size }, () => chat.sendFile(file));
   }
 
   /** Cancels a transfer, sent or received, by its `id`. */
@@ -331,37 +294,10 @@ export class RtcChat extends RoomElement {
   }
 
   /** A new message list for a new room, and no notices; the old one's transfers are canceled. */
-  #reset(parts: ChatParts, limits: ChatLimits): void {
+  #reset(host: ChatElementHost, limits: ChatLimits): void {
     this.#chat?.stop();
     this.#notices.reset();
-    this.#chat = new parts.ChatRoom(limits, {
-      changed: () => this.requestUpdate(),
-      message: (message, history) => {
-        // The page's script hears of it first; the element's own bookkeeping (which reads the
-        // list's layout) comes after.
-        this.dispatchEvent(new RtcMessageEvent({ ...message, history }));
-        if (history) return;
-        this.#follower.arrived();
-        this.#announcer.message(message);
-      },
-      progress: (file) => {
-        this.dispatchEvent(new RtcFileProgressEvent({ file }));
-        this.#announcer.progressed(file, parts.isOver(file.state), () => parts.fileStatus(this.t, file));
-      },
-      received: (file, blob) => this.dispatchEvent(new RtcFileReceivedEvent({ file, blob })),
-      problem: (type, message, facts) =>
-        this.#notices.notice(
-          { type, message, fatal: false },
-          // Told after the calls that sent the files: the facts say whose they were.
-          facts ? { type, fatal: false, own: true, text: (t) => t.errorFilesNotAdded(facts.notAdded, facts.max) } : this.#problemOf(type),
-        ),
-      beforeSend: (text) => this.dispatchEvent(new RtcMessageSendEvent({ text })),
-      acceptFile: (file) => {
-        const accepted = this.dispatchEvent(new RtcFileOfferedEvent({ file }));
-        if (accepted) this.#announcer.fileOffered(file);
-        return accepted;
-      },
-    });
+    this.#chat = host.room(limits);
     this.#follower.reset();
   }
 
@@ -385,16 +321,33 @@ export class RtcChat extends RoomElement {
       limits = parts.checkLimits(this);
     } catch (err) {
       if (generation !== this.#generation) return;
-      return this.#fail(...failure(this, err));
+      return this.#fail(err);
     }
     this.#parts = parts;
+    this.#host ??= new parts.ChatElementHost(
+      {
+        el: this,
+        events: { RtcMessageEvent, RtcMessageSendEvent, RtcFileOfferedEvent, RtcFileProgressEvent, RtcFileReceivedEvent },
+        announcer: this.#announcer,
+        notices: this.#notices,
+        follower: this.#follower,
+        t: () => this.t,
+        chat: () => this.#chat,
+        limits: () => this.#limits,
+        end: (e) => {
+          this.#stop();
+          this.#fail(e);
+        },
+      },
+      this.#handlers,
+    );
     this.#previews ??= new parts.ImagePreviews(() => this.requestUpdate());
     this.#limits = limits;
     // Another password is another room: what was said in this one must not go to that one as history.
     const target = `${options.server.url}\n${options.server.key}\n${options.room}\n${options.password ?? ''}`;
     if (target !== this.#target || !this.#chat) {
       this.#target = target;
-      this.#reset(parts, limits);
+      this.#reset(this.#host, limits);
     }
     this.#chat!.setLimits(limits);
     const joined = this.#controller.join(options);
@@ -404,7 +357,7 @@ export class RtcChat extends RoomElement {
     } catch (err) {
       if (generation !== this.#generation) return;
       await this.#controller.detach();
-      return this.#fail(...failure(this, err));
+      return this.#fail(err);
     }
     if (generation !== this.#generation) return;
     this.#controller.startChat(this.#chat!);
@@ -419,20 +372,12 @@ export class RtcChat extends RoomElement {
     if (this._phase === 'joined' || this._phase === 'joining') this._phase = 'left';
   }
 
-  /** The join failed: the chat shows why, with Try again unless a setting is wrong. */
-  #fail(detail: RtcErrorDetail, problem: Problem): void {
+  /** The join failed (or a joined chat ended) on `err`: the chat shows why, with Try again unless a setting is wrong. */
+  #fail(err: unknown): void {
+    const [detail, problem] = failure(this, err);
     this.#failed = problem.field ? { field: problem.field, value: this.settingOf(problem.field) } : null;
     this._phase = 'error';
     this.#notices.fail(detail, problem);
-  }
-
-  /** What the element knows about a chat problem: whether this page's own sending met it, and the limit. */
-  #problemOf(type: Problem['type']): Problem {
-    const own = this.#own;
-    const limits = this.#limits;
-    const max =
-      type === 'message-too-long' ? limits?.maxMessageLength : type === 'rate-limited' ? limits?.maxMessageRate : type === 'file-too-large' ? limits?.maxFileSize : undefined;
-    return { type, fatal: false, own: !!own, name: own?.name, size: own?.size, max };
   }
 
   protected override render() {
