@@ -31,7 +31,7 @@ export function chunkOf(id) {
   if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
   // The chat core, and what renders its lines (loaded with it: lines exist only once it is; they
   // are given lit's html by the element, as a chunk that imported lit would take lit along).
-  if (/\/dist\/lib\/(chat\/|components\/chat\/(chat-parts|chat-host|entries|entry|file-status|image-previews)\.js$)/.test(path)) return 'chat';
+  if (/\/dist\/lib\/(chat\/|components\/chat\/(chat-parts|chat-host|chat-announcements|entries|entry|file-status|image-previews)\.js$)/.test(path)) return 'chat';
   const language = /\/dist\/lib\/i18n\/(de|fr)\.js$/.exec(path);
   if (language) return `lang-${language[1]}`;
   if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';

@@ -76,9 +76,3 @@ export class Announcer implements ReactiveController {
     this.#pending = [];
   }
 }
-
-/** A long message is read out in part: the beginning says enough to decide whether to read on. */
-export function excerpt(text: string, max = 140): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}

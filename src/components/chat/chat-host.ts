@@ -11,7 +11,8 @@ import type { RtcMessageSendEvent } from '../../events/message-send.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Problem } from '../../i18n/errors.js';
 import type { Notices } from '../notices.js';
-import type { ChatAnnouncements } from './chat-announcements.js';
+import type { Announcer } from '../announcer.js';
+import { ChatAnnouncements } from './chat-announcements.js';
 import type { ChatPhase } from './chat.js';
 import { fileStatus } from './file-status.js';
 import type { LogFollower } from './log-follower.js';
@@ -34,11 +35,14 @@ export interface ChatElement {
   /** The element: the events are fired from it. */
   readonly el: HTMLElement & ReactiveControllerHost & { readonly phase: ChatPhase };
   readonly events: ChatEvents;
-  readonly announcer: ChatAnnouncements;
+  /** The element's polite live region. */
+  readonly announcer: Announcer;
   readonly notices: Notices;
   readonly follower: LogFollower;
   /** The texts in the element's language. */
   t(): Strings;
+  /** The mark that tells two people of the same name apart (` #2`), for someone here. */
+  tag(id: string): string;
   /** The chat core of the element's room, once it has one. */
   chat(): ChatRoom | null;
   /** The limits checked at the last join. */
@@ -61,6 +65,7 @@ interface Own {
  */
 export class ChatElementHost {
   readonly #el: ChatElement;
+  readonly #says: ChatAnnouncements;
   /** While this page's own send() or sendFile() runs: what it sends (see #problemOf). */
   #own: Own | null = null;
 
@@ -71,6 +76,7 @@ export class ChatElementHost {
   constructor(el: ChatElement, handlers: RoomControllerHandlers) {
     this.#el = el;
     const { announcer, notices, t, chat } = el;
+    this.#says = new ChatAnnouncements(announcer, t, el.tag);
     const joined = () => el.el.phase === 'joined';
     Object.assign(handlers, {
       participantJoined: (p) => {
@@ -98,7 +104,8 @@ export class ChatElementHost {
 
   /** A chat core for a new room, whose messages, transfers and problems the element tells. */
   room(limits: ChatLimits): ChatRoom {
-    const { el, events, announcer, notices, follower, t } = this.#el;
+    const { el, events, notices, follower, t } = this.#el;
+    const says = this.#says;
     return new ChatRoom(limits, {
       changed: () => el.requestUpdate(),
       message: (message, history) => {
@@ -107,11 +114,11 @@ export class ChatElementHost {
         el.dispatchEvent(new events.RtcMessageEvent({ ...message, history }));
         if (history) return;
         follower.arrived();
-        announcer.message(message);
+        says.message(message);
       },
       progress: (file) => {
         el.dispatchEvent(new events.RtcFileProgressEvent({ file }));
-        announcer.progressed(file, isOver(file.state), () => fileStatus(t(), file));
+        says.progressed(file, isOver(file.state), () => fileStatus(t(), file));
       },
       received: (file, blob) => el.dispatchEvent(new events.RtcFileReceivedEvent({ file, blob })),
       problem: (type, message, facts) =>
@@ -123,7 +130,7 @@ export class ChatElementHost {
       beforeSend: (text) => el.dispatchEvent(new events.RtcMessageSendEvent({ text })),
       acceptFile: (file) => {
         const accepted = el.dispatchEvent(new events.RtcFileOfferedEvent({ file }));
-        if (accepted) announcer.fileOffered(file);
+        if (accepted) says.fileOffered(file);
         return accepted;
       },
     });

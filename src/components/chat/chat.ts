@@ -7,6 +7,7 @@ import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
 import { RoomController, type Participant, type RoomControllerHandlers, type SessionRequest } from '../../controllers/room-controller.js';
+import { Announcer } from '../announcer.js';
 import { Notices } from '../notices.js';
 import { RoomElement, text } from '../room-element.js';
 import { define } from '../define.js';
@@ -17,7 +18,6 @@ import { RtcFileProgressEvent } from '../../events/file-progress.js';
 import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
-import { ChatAnnouncements } from './chat-announcements.js';
 import type { ChatElementHost } from './chat-host.js';
 import { chatStyles } from './chat.styles.js';
 import type { EntryContext, Lit } from './entry.js';
@@ -170,7 +170,8 @@ export class RtcChat extends RoomElement {
     sendFile: (file) => void this.sendFile(file),
     takesFiles: () => this._phase === 'joined' && (this.#limits?.maxFileSize ?? 0) > 0,
   });
-  readonly #announcer = new ChatAnnouncements(this, () => this.t, (id) => this.#tag(id));
+  /** The polite live region: people coming and going, others' messages and files, problems (see chat-host.ts). */
+  readonly #announcer = new Announcer(this, (count) => this.t.more(count));
   /** The latest three notices: a burst of trouble must not bury the chat. */
   readonly #notices = new Notices(
     this,
@@ -332,6 +333,7 @@ export class RtcChat extends RoomElement {
         notices: this.#notices,
         follower: this.#follower,
         t: () => this.t,
+        tag: (id) => this.#tag(id),
         chat: () => this.#chat,
         limits: () => this.#limits,
         end: (e) => {
