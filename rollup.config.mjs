@@ -5,7 +5,7 @@
 // What a join needs comes in chunks beside it, which the elements import() when they join; an
 // import() resolves against the importing module's URL, so a page on any origin fetches them
 // from wherever it loaded rtc-elements.js, with nothing to configure:
-//   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join)
+//   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join); reading and refreshing the ICE servers
 //   rtc-elements-chat-[hash].js     src/chat/**, the chat's lines and what tells <rtc-chat> of them (<rtc-chat> only; needs the session chunk)
 //   rtc-elements-lang-de-[hash].js  src/i18n/de.ts, the German texts (an element whose lang is de)
 //   rtc-elements-lang-fr-[hash].js  src/i18n/fr.ts, the French texts (English is in the first load)
@@ -27,6 +27,9 @@ import { retryImports } from './scripts/retry-imports.mjs';
 export function chunkOf(id) {
   const path = id.replace(/\\/g, '/');
   if (/\/dist\/lib\/session\/|\/scripts\/shims\//.test(path)) return 'session';
+  // Reading and refreshing the ICE servers: no request of its own (the first request for the
+  // servers leaves from the first load at once, src/controllers/ice-servers-url.ts).
+  if (/\/dist\/lib\/controllers\/(ice-servers|refresh-schedule)\.js$/.test(path)) return 'session';
   // PeerJS and what it depends on.
   if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
   // The chat core, and what renders its lines (loaded with it: lines exist only once it is; they

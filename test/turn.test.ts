@@ -101,6 +101,17 @@ describe('TURN credentials from rtc-server', function () {
     expect(eventsOf(ada, 'rtc-error').filter((e) => e.detail.type === 'server-error')).to.deep.equal([]);
   });
 
+  it("uses the page's own ice-servers given between pointing at Join (which asks the server) and joining", async () => {
+    const ada = await addParticipant({ room: uniqueRoom('own ice late'), server: turn!.server, name: 'Ada', ...relay });
+    // A fresh page: the code that reads the server's answer is still on its way when the page names its own.
+    part(ada.call, 'join-button')[0].dispatchEvent(new PointerEvent('pointerenter'));
+    ada.call.setAttribute('ice-servers', '[]');
+    await ada.call.join();
+    const bob = await addParticipant({ room: ada.call.getAttribute('room')!, server: turn!.server, name: 'Bob', autojoin: '', ...relay, 'ice-servers': '[]' });
+    await until(() => peerConnections(ada).length > 0 && peerConnections(bob).length > 0, 'no peer connection made');
+    for (const pc of [...peerConnections(ada), ...peerConnections(bob)]) expect(pc.getConfiguration().iceServers).to.deep.equal([]);
+  });
+
   it('says once that nobody can be reached when relay-only and the server gives no credentials', async () => {
     // The stock PeerServer has no /ice-servers: the fetch fails, the join goes on.
     const stock = (globalThis as unknown as { rtcTestEnv: { stockServer: string } }).rtcTestEnv.stockServer;

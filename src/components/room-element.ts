@@ -1,5 +1,5 @@
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { iceServersUrl } from '../controllers/ice-servers.js';
+import { iceServersUrl } from '../controllers/ice-servers-url.js';
 import type { SessionModule } from '../controllers/lazy.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { PeerFactory } from '../session/room-session.js';

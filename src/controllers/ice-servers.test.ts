@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
-import { IceServers, iceServersUrl } from './ice-servers.js';
+import { IceServers } from './ice-servers.js';
+import { askAhead, askIceServers, iceServersUrl } from './ice-servers-url.js';
 import { RETRY_AFTER_MAX, RETRY_MAX, retryAfter, retryDelay, type Timing } from './refresh-schedule.js';
 
 /** Answers every fetch with `respond()`, counting the requests. */
@@ -83,10 +84,27 @@ describe('IceServers', () => {
     expect(iceServersUrl('not a url')).to.equal(null);
   });
 
+  it('asked ahead, while its code loads, is asked once: the first fetch takes that answer', async () => {
+    stub = stubFetch(() => grant(600, 1));
+    const url = freshUrl();
+    askAhead(url);
+    askAhead(url);
+    expect(stub.count, 'asked at once, and once').to.equal(1);
+    const ice = new IceServers(askIceServers);
+    await ice.prepare(url);
+    expect(usernames(ice.iceServers)).to.deep.equal(['1:x']);
+    expect(stub.count, 'the answer asked ahead was used').to.equal(1);
+    // Asked ahead of another URL: not the answer for this one.
+    askAhead(freshUrl());
+    const other = new IceServers(askIceServers);
+    await other.prepare(freshUrl());
+    expect(stub.count).to.equal(3);
+  });
+
   it('takes a good answer, and refuses hostile ones without asking again', async () => {
     const good = { iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: '1:x', credential: 'c' }], ttl: 600 };
     stub = stubFetch(() => json(good));
-    const ice = new IceServers();
+    const ice = new IceServers(askIceServers);
     await ice.prepare(freshUrl());
     expect(ice.iceServers).to.deep.equal(good.iceServers);
     stub.restore();
@@ -105,7 +123,7 @@ describe('IceServers', () => {
       stub = stubFetch(() => json(body));
       const failed: string[] = [];
       const target = { setIceServers: () => failed.push('applied') };
-      const other = new IceServers();
+      const other = new IceServers(askIceServers);
       await other.prepare(freshUrl());
       other.start(target, (reason) => failed.push(reason));
       await new Promise((resolve) => queueMicrotask(() => resolve(undefined)));
@@ -130,7 +148,7 @@ describe('IceServers', () => {
     });
     stub = stubFetch(() => new Response(endless));
     const failed: string[] = [];
-    const ice = new IceServers();
+    const ice = new IceServers(askIceServers);
     await ice.prepare(freshUrl());
     ice.start({ setIceServers: () => failed.push('applied') }, (reason) => failed.push(reason));
     await until(() => failed.length > 0, 'no verdict');
@@ -147,14 +165,14 @@ describe('IceServers', () => {
       pull: (controller) => (at < bytes.length ? controller.enqueue(bytes.slice(at, ++at)) : controller.close()),
     });
     stub = stubFetch(() => new Response(trickle));
-    const other = new IceServers();
+    const other = new IceServers(askIceServers);
     await other.prepare(freshUrl());
     expect(other.iceServers).to.deep.equal(good.iceServers);
   });
 
   it('a page that gives its own servers fetches nothing', async () => {
     stub = stubFetch(() => json({ iceServers: [], ttl: 60 }));
-    const ice = new IceServers();
+    const ice = new IceServers(askIceServers);
     await ice.prepare(null);
     expect(ice.active).to.equal(false);
     expect(stub.count).to.equal(0);
@@ -164,7 +182,7 @@ describe('IceServers', () => {
     const fake = fakeTiming();
     let answer = () => grant(600, 1);
     stub = stubFetch(() => answer());
-    const ice = new IceServers(fake.timing);
+    const ice = new IceServers(askIceServers, fake.timing);
     const applied: (string | undefined)[][] = [];
     const failed: string[] = [];
     await ice.prepare(freshUrl());
@@ -203,7 +221,7 @@ describe('IceServers', () => {
     const fake = fakeTiming();
     let answer: () => Response | Promise<Response> = () => grant(60, 1);
     stub = stubFetch(() => answer());
-    const ice = new IceServers(fake.timing);
+    const ice = new IceServers(askIceServers, fake.timing);
     await ice.prepare(freshUrl());
     ice.start({ setIceServers: () => {} }, null);
     let release = () => {};
@@ -222,16 +240,16 @@ describe('IceServers', () => {
     let id = 1;
     stub = stubFetch(() => grant(3600, id++));
     const url = freshUrl();
-    const first = new IceServers(fake.timing);
+    const first = new IceServers(askIceServers, fake.timing);
     await first.prepare(url);
     first.stop();
-    const second = new IceServers(fake.timing);
+    const second = new IceServers(askIceServers, fake.timing);
     await second.prepare(url);
     expect(stub.count, 'while fresh, the page asks once').to.equal(1);
     second.stop();
     // Asleep for two hours: the browser's monotonic clock and its timers stood still.
     fake.sleep(7_200_000);
-    const again = new IceServers(fake.timing);
+    const again = new IceServers(askIceServers, fake.timing);
     await again.prepare(url);
     expect(stub.count, 'the expired credential is not reused').to.equal(2);
     expect(usernames(again.iceServers)).to.deep.equal(['2:x']);
@@ -242,7 +260,7 @@ describe('IceServers', () => {
     const fake = fakeTiming();
     let id = 1;
     stub = stubFetch(() => grant(3600, id++));
-    const call = new IceServers(fake.timing);
+    const call = new IceServers(askIceServers, fake.timing);
     await call.prepare(freshUrl());
     const applied: (string | undefined)[][] = [];
     call.start({ setIceServers: (s) => applied.push(usernames(s)) }, null);
@@ -255,7 +273,7 @@ describe('IceServers', () => {
   it('keeps to the lifetime when the wall clock is set back', async () => {
     const fake = fakeTiming();
     stub = stubFetch(() => grant(600, 1));
-    const ice = new IceServers(fake.timing);
+    const ice = new IceServers(askIceServers, fake.timing);
     await ice.prepare(freshUrl());
     ice.start({ setIceServers: () => {} }, null);
     fake.sleep(-3_600_000);

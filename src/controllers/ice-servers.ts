@@ -5,10 +5,15 @@
  * connection already has them) and again at half their lifetime, and handed to the running
  * session; a failed fetch is tried again for as long as the session runs (refresh-schedule.ts).
  * Never anyone else's servers: a failed fetch means no ICE servers (direct connections only),
- * not a public fallback.
+ * not a public fallback. Loaded on join, with the session layer (lazy.ts), when the page names no
+ * servers; the URL, and the requests themselves, are the first load's (ice-servers-url.ts), so
+ * that the first request leaves at once rather than after this code came.
  */
 
 import { CHECK_EVERY, now, realTiming, retryAfter, retryDelay, since, type Moment, type Timing } from './refresh-schedule.js';
+
+/** Requests the ICE servers from a URL. */
+export type Ask = (url: string) => Promise<Response>;
 
 /** What the fetched servers are given to: the running session. */
 export interface IceServersTarget {
@@ -45,31 +50,8 @@ const MAX_URLS = 8;
 const MAX_STRING = 512;
 const MIN_TTL = 2;
 const MAX_TTL = 7 * 24 * 3600;
-/** How long a fetch may take. */
-const FETCH_TIMEOUT = 10_000;
 /** How long a join waits for the first answer before it goes on without (and applies it later). */
 const JOIN_WAIT = 3_000;
-
-/**
- * The `ice-servers` URL beside a PeerServer (the `server` attribute): `…/calls/peerjs` asks
- * `…/calls/ice-servers`, so that an rtc-server behind a path prefix is found; `…/peerjs`, the
- * usual, asks `/ice-servers`. Without a server, that of the origin this script came from, as the
- * default PeerServer is found. Null for a URL that does not parse: the join fails on it anyway.
- */
-export function iceServersUrl(server: string): string | null {
-  try {
-    const given = server.trim();
-    const base = new URL(given || import.meta.url);
-    if (base.protocol === 'ws:' || base.protocol === 'wss:') base.protocol = base.protocol === 'ws:' ? 'http:' : 'https:';
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') return null;
-    if (!given) return new URL('/ice-servers', base.origin).href;
-    base.pathname = base.pathname.replace(/\/+$/, '') || '/';
-    base.search = base.hash = '';
-    return new URL('ice-servers', base).href;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The page's latest answer per URL, and the fetch under way, so that a `<rtc-call>` and an
@@ -85,12 +67,12 @@ function fresh(grant: Grant | undefined, timing: Timing): grant is Grant {
 }
 
 /** The servers from `url`, from the page's cache while fresh. */
-function obtain(url: string, timing: Timing): Promise<Grant> {
+function obtain(url: string, timing: Timing, ask: Ask): Promise<Grant> {
   const cached = grants.get(url);
   if (fresh(cached, timing)) return Promise.resolve(cached);
   let pending = inFlight.get(url);
   if (!pending) {
-    pending = fetchGrant(url, timing).then(
+    pending = fetchGrant(url, timing, ask).then(
       (grant) => {
         inFlight.delete(url);
         grants.delete(url);
@@ -108,15 +90,10 @@ function obtain(url: string, timing: Timing): Promise<Grant> {
   return pending;
 }
 
-async function fetchGrant(url: string, timing: Timing): Promise<Grant> {
+async function fetchGrant(url: string, timing: Timing, ask: Ask): Promise<Grant> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      credentials: 'omit',
-      cache: 'no-store',
-      referrerPolicy: 'no-referrer',
-      signal: AbortSignal.timeout(FETCH_TIMEOUT),
-    });
+    response = await ask(url);
   } catch (error) {
     throw new FetchError(`no answer (${(error as Error).name})`);
   }
@@ -245,7 +222,11 @@ export class IceServers {
   private failures = 0;
   private generation = 0;
 
-  constructor(private readonly timing: Timing = realTiming) {}
+  /** `ask` makes the request (askIceServers, in the first load: it may have been made already). */
+  constructor(
+    private readonly ask: Ask,
+    private readonly timing: Timing = realTiming,
+  ) {}
 
   /** Whether this element takes its ICE servers from its server (the page named none). */
   get active(): boolean {
@@ -269,7 +250,7 @@ export class IceServers {
     this.firstError = null;
     if (!url) return (this.first = Promise.resolve());
     // Not this.generation: stop() (before the session starts) does not cancel the first fetch.
-    const first: Promise<unknown> = obtain(url, this.timing).then(
+    const first: Promise<unknown> = obtain(url, this.timing, this.ask).then(
       (grant) => {
         if (this.first === first) this.grant = grant;
       },
@@ -332,7 +313,7 @@ export class IceServers {
 
   private refresh(): void {
     const generation = this.generation;
-    obtain(this.url!, this.timing).then(
+    obtain(this.url!, this.timing, this.ask).then(
       (grant) => {
         if (generation !== this.generation) return;
         // The page's copy, still fresh by a hair (a timer may fire a little early): wait on.

@@ -1,5 +1,6 @@
 /**
- * Code an element needs only once it joins (the session layer with PeerJS, the chat core) is
+ * Code an element needs only once it joins (the session layer with PeerJS, the fetching of ICE
+ * servers, the chat core) is
  * loaded then, with `import()`: in the script-tag bundle each is a chunk next to
  * rtc-elements.js, fetched from the script's own URL. The lobby shows without it, and no
  * RTCPeerConnection exists before a join: PeerJS's probe of the browser (a throwaway
@@ -32,8 +33,8 @@ export class LoadError extends Error {
 /**
  * How long a chunk may take before the join reports it as not loaded. A server or proxy that
  * holds the request, or a network gone mid-fetch, would otherwise leave "Joining…" up for as
- * long as the browser waits (minutes). 20 s fetches the session chunk (about 31 KB gzip) at
- * 13 kbit/s; the fetch goes on, and Try again gets the chunk at once if it came meanwhile.
+ * long as the browser waits (minutes). 20 s fetches the session chunk (about 33 KB gzip) at
+ * 14 kbit/s; the fetch goes on, and Try again gets the chunk at once if it came meanwhile.
  */
 const LOAD_TIMEOUT = 20_000;
 
@@ -84,3 +85,13 @@ export type SessionModule = typeof import('../session/index.js');
 
 /** Loads the session layer (and PeerJS with it). */
 export const loadSession: () => Promise<SessionModule> = lazy(() => import('../session/index.js'));
+
+/** Fetching and refreshing the ICE servers from the element's server (ice-servers.ts). */
+export type IceServersModule = typeof import('./ice-servers.js');
+
+/**
+ * Loads what reads and refreshes the ICE servers. In the script-tag bundle it is part of the
+ * session chunk: no request of its own, while the first request for the servers leaves from the
+ * first load at once (askAhead in ice-servers-url.ts).
+ */
+export const loadIceServers: () => Promise<IceServersModule> = lazy(() => import('./ice-servers.js'));

@@ -3,8 +3,9 @@ import type { ChatTransport } from '../chat/types.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { LeaveReason, Participant, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';
-import { IceServers, type NoRelayReason } from './ice-servers.js';
-import { loadSession, type SessionModule } from './lazy.js';
+import type { IceServers, NoRelayReason } from './ice-servers.js';
+import { askAhead, askIceServers } from './ice-servers-url.js';
+import { loadIceServers, loadSession, type IceServersModule, type SessionModule } from './lazy.js';
 
 // The session layer's types an element needs, so that it imports nothing from session/.
 export type { ConfigError } from '../session/config.js';
@@ -67,6 +68,9 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
  */
 const sending = new WeakMap<RoomSession, RoomController[]>();
 
+/** The code that reads and refreshes the ICE servers, once loaded. */
+let iceCode: IceServersModule | null = null;
+
 /**
  * The bridge from the session layer to an element: loads the session layer on the first join,
  * holds the page's shared session for the element's room, keeps the roster the element
@@ -82,7 +86,10 @@ export class RoomController implements ReactiveController {
   private _participants: Participant[] = [];
   private _awaiting = false;
   private unsubscribe: (() => void)[] = [];
-  private readonly ice = new IceServers();
+  /** Fetches the ICE servers; made on the first join whose page names none (its code is loaded then). */
+  private ice: IceServers | null = null;
+  /** Where the latest load asked for them. */
+  private iceSource: string | null = null;
   /** The name this element last gave the session (options.name). */
   private named = '';
   /** What this element's call sends, or would if it were the one sending (see `sending`). */
@@ -137,8 +144,20 @@ export class RoomController implements ReactiveController {
    */
   async load(): Promise<SessionModule> {
     const source = (this.host as Partial<IceServersHost>).iceServersSource?.() ?? null;
-    const [lib] = await Promise.all([loadSession(), this.ice.prepare(source)]);
+    const [lib] = await Promise.all([loadSession(), this.prepareIce(source)]);
     return (this.lib = lib);
+  }
+
+  /** Starts fetching the ICE servers from `source`; null (the page names its own) loads nothing. */
+  private async prepareIce(source: string | null): Promise<void> {
+    this.iceSource = source;
+    if (!source) return this.ice?.prepare(null);
+    // Until that code is here, nothing on the page has asked: ask now, not after it came.
+    if (!iceCode) askAhead(source);
+    iceCode ??= await loadIceServers();
+    // A later load, while the code came, asked for other servers (or the page's own): it decides.
+    if (source !== this.iceSource) return;
+    await (this.ice ??= new iceCode.IceServers(askIceServers)).prepare(source);
   }
 
   /**
@@ -244,7 +263,7 @@ export class RoomController implements ReactiveController {
     if (!lib) throw new Error('RoomController.join() before load()');
     const previous = this.detachNow();
     if (previous) void lib.releaseSession(previous, this);
-    if (this.ice.active) options = { ...options, iceServers: this.ice.iceServers };
+    if (this.ice?.active) options = { ...options, iceServers: this.ice.iceServers };
     const session = lib.acquireSession(options, this);
     this._session = session;
     // The session may be the page's other element's, joined under another name (or none).
@@ -254,7 +273,7 @@ export class RoomController implements ReactiveController {
     // Otherwise direct connections still work, and the page is not bothered.
     const relayOnly = options.iceTransportPolicy === 'relay';
     const noRelay = (reason: NoRelayReason) => this.handlers.error?.(new lib.SessionError('server-error', NO_RELAY_MESSAGES[reason], false, { relay: reason }));
-    this.ice.start(session, relayOnly ? noRelay : null);
+    this.ice?.start(session, relayOnly ? noRelay : null);
     const { roster } = this.options;
     /** The reason of the room's participant-left under way, for the roster's own left. */
     let leaving: { participant: Participant; reason: LeaveReason } | null = null;
@@ -321,7 +340,7 @@ export class RoomController implements ReactiveController {
   }
 
   private detachNow(): RoomSession | null {
-    this.ice.stop();
+    this.ice?.stop();
     const session = this._session;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
@@ -348,7 +367,7 @@ export class RoomController implements ReactiveController {
   hostDisconnected(): void {
     queueMicrotask(() => {
       if (this.host.isConnected) return;
-      this.ice.stop();
+      this.ice?.stop();
       this.onRemoved();
     });
   }

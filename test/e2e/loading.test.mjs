@@ -103,6 +103,13 @@ describe('loading the script-tag bundle', () => {
     await context.close();
   });
 
+  it('a call whose page names its own ICE servers joins without asking its server for them', async () => {
+    const { page, context, requests } = await open('/own-ice', `<rtc-call room="e2e-own-ice" server="${peerServer}/peerjs" ice-servers="[]" audio-only autojoin></rtc-call>`);
+    await until(page, (s) => s.phase === 'in-call', 'the call did not join', 20_000, state);
+    assert.ok(!requests.some((u) => u.endsWith('/ice-servers')), 'the ICE servers were asked for');
+    await context.close();
+  });
+
   it('loaded twice (the script tag and a copy that a bundle imports) keeps the first, and the page\'s own script runs on', async () => {
     const { page, context } = await open(
       '/twice',
