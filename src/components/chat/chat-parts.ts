@@ -4,8 +4,6 @@
  * bundle, beside the session's): a page with only a call never downloads it.
  */
 export { ChatElementHost } from './chat-host.js';
-export { formatBytes } from '../../chat/format.js';
 export { checkLimits } from '../../chat/limits.js';
-export { linkify } from '../../chat/linkify.js';
 export { ImagePreviews } from './image-previews.js';
 export { renderEntries } from './entries.js';
