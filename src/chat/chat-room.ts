@@ -14,7 +14,7 @@ import { HeldLines } from './held-lines.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
 import { nextOwnSeq, ownLines, recordOwnLine } from './own-lines.js';
 import { RateLimiter } from './rate-limit.js';
-import { MessageStore, type ChatMessage, type LocalEntry } from './store.js';
+import { MessageStore, messageId, type ChatMessage, type LocalEntry } from './store.js';
 import type { ChatFile } from './transfer.js';
 import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatProblemType, ChatTransport } from './types.js';
 import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
@@ -232,7 +232,7 @@ export class ChatRoom {
       const seq = nextOwnSeq(t);
       const clock = this.#store.tick();
       const time = Date.now();
-      const message: ChatMessage = { id: `${id}:${seq}`, from: id, name: t.name, text: clean, time, mine: true, relayedBy: null };
+      const message: ChatMessage = { id: messageId(id, seq), from: id, name: t.name, text: clean, time, mine: true, relayedBy: null };
       this.#store.add(message, clock, seq);
       recordOwnLine(t, { message, clock, seq });
       t.broadcast(chatFrame({ t: 'chat-msg', seq, clock, time, text: clean }));
@@ -292,7 +292,7 @@ export class ChatRoom {
       case 'chat-msg': {
         // The sender's own message again: a chat answering a hello late sends its recent
         // messages once more. Known here, it costs nothing: it changes nothing.
-        const had = this.#store.get(`${from.id}:${f.seq}`);
+        const had = this.#store.get(messageId(from.id, f.seq));
         if (had && !had.relayedBy) return;
         if (this.#allow(from)) this.#receive(from, [{ ...f, from: from.id, name: from.name }], false);
         return;
@@ -330,11 +330,11 @@ export class ChatRoom {
       // (held, in case the author leaves without sending them: #held).
       if (this.#myIds.has(e.from)) continue;
       if (!authored && this.#present(e.from)) {
-        if (!this.#store.get(`${e.from}:${e.seq}`)) this.#held.hold(from.id, e);
+        if (!this.#store.get(messageId(e.from, e.seq))) this.#held.hold(from.id, e);
         continue;
       }
       const message: ChatMessage = {
-        id: `${e.from}:${e.seq}`,
+        id: messageId(e.from, e.seq),
         from: e.from,
         name: authored ? name : e.name,
         text: e.text,

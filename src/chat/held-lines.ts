@@ -5,6 +5,7 @@
  * what it wrote under the old one just before, which never got here. Once the author has left,
  * its held lines are taken as any relayed line of someone gone (`ChatRoom` takes them).
  */
+import { messageId } from './store.js';
 import { MAX_HISTORY, type HistoryEntry } from './wire.js';
 
 /** Lines held in all, the oldest forgotten first… */
@@ -30,7 +31,7 @@ export class HeldLines {
 
   /** Holds a line relayed by `relayer`, unless it is held already or the relayer has its share. */
   hold(relayer: string, entry: HistoryEntry): void {
-    const id = `${entry.from}:${entry.seq}`;
+    const id = messageId(entry.from, entry.seq);
     const mine = this.#counts.get(relayer) ?? 0;
     if (this.#lines.has(id) || mine >= MAX_HELD_PER_RELAYER) return;
     this.#lines.set(id, { relayer, entry });
@@ -47,7 +48,10 @@ export class HeldLines {
     for (const [id, { relayer, entry }] of this.#lines) {
       if (entry.from !== gone && relayer !== gone) continue;
       this.#drop(id);
-      if (entry.from === gone && here(relayer)) taken.set(relayer, [...(taken.get(relayer) ?? []), entry]);
+      if (entry.from !== gone || !here(relayer)) continue;
+      const lines = taken.get(relayer);
+      if (lines) lines.push(entry);
+      else taken.set(relayer, [entry]);
     }
     return taken;
   }

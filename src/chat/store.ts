@@ -30,6 +30,9 @@ export interface Relayer {
   readonly name: string;
 }
 
+/** A message's id: its author's member id and the author's number for it. */
+export const messageId = (from: string, seq: number): string => `${from}:${seq}`;
+
 /** A chat message as the page sees it. */
 export interface ChatMessage {
   /** Unique in the room: the sender's peer id, `:`, and the sender's message number. */
