@@ -31,19 +31,24 @@ const ASK_TIMEOUT = 10_000;
 /** The request made ahead (askAhead), until the code that reads it takes it. */
 let ahead: { url: string; at: number; answer: Promise<Response> } | null = null;
 
+/** Whether `url` was asked ahead recently enough for its answer to be read within its time limit. */
+function askedAhead(url: string): boolean {
+  return ahead?.url === url && performance.now() - ahead.at < ASK_TIMEOUT / 2;
+}
+
 /**
  * Asks `url` for the ICE servers, or takes the answer to `askAhead(url)` when it was asked
  * recently enough to be read within its time limit.
  */
 export function askIceServers(url: string): Promise<Response> {
-  const early = ahead?.url === url && performance.now() - ahead.at < ASK_TIMEOUT / 2 ? ahead.answer : null;
+  const early = askedAhead(url) ? ahead!.answer : null;
   ahead = null;
   return early ?? fetch(url, { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', signal: AbortSignal.timeout(ASK_TIMEOUT) });
 }
 
 /** Asks `url` now, while the code that reads the answer loads; its first ask takes the answer. */
 export function askAhead(url: string): void {
-  if (ahead?.url === url && performance.now() - ahead.at < ASK_TIMEOUT / 2) return;
+  if (askedAhead(url)) return;
   const answer = askIceServers(url);
   // Read (or dropped) later; a failure is the reader's to report.
   answer.catch(() => {});
