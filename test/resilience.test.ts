@@ -24,6 +24,7 @@ interface ParticipantWindow extends Window {
   rtcControl: { denyMedia: boolean };
   rtcPeers: Peer[];
   rtcPendingTimers: () => number;
+  rtcTimersStarted: () => number;
 }
 const win = (p: TestParticipant) => p.frame.contentWindow as unknown as ParticipantWindow;
 
@@ -50,8 +51,16 @@ describe('calls that survive what breaks calls', () => {
     // Media goes on peer to peer: frames keep coming while the server is away.
     const video = tile(ada, 'Bob')!.querySelector('video')!;
     const before = video.currentTime;
+    const timersBefore = [ada, bob].map((p) => win(p).rtcTimersStarted());
+    const downSince = performance.now();
     await until(() => video.currentTime > before + 1, 'Bob\'s video stopped with the server', 10_000);
     expect(namesWithVideo(ada.call)).to.deep.equal(['Bob']);
+    // Nothing to ask for while the server is away: the pages wait on it without spinning.
+    const seconds = (performance.now() - downSince) / 1000;
+    for (const [i, p] of [ada, bob].entries()) {
+      const perSecond = Math.round((win(p).rtcTimersStarted() - timersBefore[i]) / seconds);
+      expect(perSecond, `${p.name} starts ${perSecond} timers a second while the server is down`).to.be.below(40);
+    }
 
     await executeServerCommand('signalling-server', { action: 'start' });
     for (const p of [ada, bob]) {

@@ -250,7 +250,13 @@ export class Doorkeeper {
         attempt = 0;
         continue;
       }
-      if (this.host.serverDown() || (this.candidate !== null && this.host.isPending(this.candidate))) continue;
+      if (this.host.serverDown()) {
+        // Nothing to ask while off the server, and the rank delay may be 0: the next look waits
+        // a backoff. The member peer's return wakes the loop at once.
+        attempt++;
+        continue;
+      }
+      if (this.candidate !== null && this.host.isPending(this.candidate)) continue;
       if (this.host.holdsBeacon()) {
         this.holder = this.host.selfId();
         attempt = 0;
