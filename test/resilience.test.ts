@@ -37,7 +37,8 @@ const noticeText = (p: TestParticipant) => part(p.call, 'notice').map((n) => n.t
 describe('calls that survive what breaks calls', () => {
   afterEach(closeAll);
 
-  it('keeps the call going while the PeerServer is down, and lets newcomers in once it is back', async () => {
+  it('keeps the call going while the PeerServer is down, and lets newcomers in once it is back', async function () {
+    this.timeout(90_000); // each step has its own deadline, which names what did not happen
     const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
     const room = uniqueRoom('restart');
     const [ada, bob] = await joinAll(room, url, ['Ada', 'Bob']);
@@ -72,7 +73,8 @@ describe('calls that survive what breaks calls', () => {
     await executeServerCommand('signalling-server', { action: 'kill' });
   });
 
-  it('notices a PeerServer that stopped answering without closing once the others go quiet, and says it is back', async () => {
+  it('notices a PeerServer that stopped answering without closing once the others go quiet, and says it is back', async function () {
+    this.timeout(90_000); // each step has its own deadline, which names what did not happen
     const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
     const room = uniqueRoom('frozen');
     const [ada, bob] = await joinAll(room, url, ['Ada', 'Bob']);
@@ -97,7 +99,8 @@ describe('calls that survive what breaks calls', () => {
     await executeServerCommand('signalling-server', { action: 'kill' });
   });
 
-  it('says so when Join is pressed while the PeerServer is down, and joins on Try again once it is back', async () => {
+  it('says so when Join is pressed while the PeerServer is down, and joins on Try again once it is back', async function () {
+    this.timeout(90_000); // each step has its own deadline, which names what did not happen
     const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
     const room = uniqueRoom('join-down');
     const [ada] = await joinAll(room, url, ['Ada']);
@@ -121,7 +124,8 @@ describe('calls that survive what breaks calls', () => {
     await executeServerCommand('signalling-server', { action: 'kill' });
   });
 
-  it('merges a newcomer who arrives before the others are back on the restarted PeerServer', async () => {
+  it('merges a newcomer who arrives before the others are back on the restarted PeerServer', async function () {
+    this.timeout(90_000); // each step has its own deadline, which names what did not happen
     const { url } = (await executeServerCommand('signalling-server', { action: 'start' })) as { url: string };
     const room = uniqueRoom('restart-race');
     const [ada, bob] = await joinAll(room, url, ['Ada', 'Bob']);
