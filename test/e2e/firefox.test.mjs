@@ -18,7 +18,7 @@
 //   unshare -n sh -c 'ip link set lo up; ip link add v0 type veth peer name v1;
 //     ip addr add 10.213.0.1/24 dev v0; ip link set v0 up; ip link set v1 up;
 //     ip route add default dev v0; RTC_TEST_FIREFOX_NET=1 node --test test/e2e/firefox.test.mjs'
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -143,12 +143,25 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await server?.close();
   });
 
+  // A test that fails half-way leaves its pages open: they would go on sending video, and load
+  // the machine for every test after it until they too miss their deadlines.
+  const contexts = new Set();
+  const openContext = async (browser) => {
+    const context = await browser.createBrowserContext();
+    contexts.add(context);
+    return context;
+  };
+  afterEach(async () => {
+    await Promise.all([...contexts].filter((c) => !c.closed).map((c) => c.close().catch(() => {})));
+    contexts.clear();
+  });
+
   // Each visitor in a window of their own: a page in a background tab shows nobody's video (it
   // draws no frames) and may not start playing, as no visitor's page in front of them would.
   const newPage = (browser, context) => context.newPage(browser === firefox ? { type: 'window' } : undefined);
 
   async function visitor(browser, room, name, extra = '') {
-    const context = await browser.createBrowserContext();
+    const context = await openContext(browser);
     const page = await newPage(browser, context);
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
@@ -355,7 +368,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     try {
       const room = `e2e-ff-autoplay-${Date.now()}`;
       const ada = await visitor(chromium, room, 'Ada');
-      const page = await (await blocked.createBrowserContext()).newPage();
+      const page = await (await openContext(blocked)).newPage();
       let state = {};
       page.on('console', (m) => m.text().startsWith('STATE ') && (state = JSON.parse(m.text().slice(6))));
       await page.evaluateOnNewDocument(() =>
@@ -422,7 +435,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   const untilChat = (page, check, what, timeout) => untilSeen(page, check, what, timeout, chatState);
 
   async function chatter(browser, room, name, password = '') {
-    const context = await browser.createBrowserContext();
+    const context = await openContext(browser);
     const page = await newPage(browser, context);
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
