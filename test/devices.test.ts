@@ -8,6 +8,15 @@ import { addParticipant, closeAll, joinAll, namesWithVideo, part, uniqueRoom, un
 const showsMuted = (p: TestParticipant, name: string) =>
   part(p.call, 'tile').some((t) => t.querySelector('[part~="name"]')?.textContent?.trim() === name && !!t.querySelector('[part~="mic-off"]'));
 
+/**
+ * What the browser does when the system or another program pauses a device (and resumes it): the
+ * track is muted (not ended, not disabled) and fires `mute` (`unmute`).
+ */
+function pause(track: MediaStreamTrack, muted: boolean): void {
+  Object.defineProperty(track, 'muted', { configurable: true, get: () => muted });
+  track.dispatchEvent(new Event(muted ? 'mute' : 'unmute'));
+}
+
 describe('<rtc-call> devices during a call', () => {
   afterEach(closeAll);
 
@@ -58,8 +67,14 @@ describe('<rtc-call> devices during a call', () => {
     const button = (kind: 'mic' | 'camera') => part(bob.call, `${kind}-button`)[0];
     const preview = (bob.call as unknown as { devices: { stream: MediaStream } }).devices.stream;
 
-    // The camera is unplugged: Bob is told, and its button says it is off.
+    // The camera is paused by the system: the preview shows Bob's name meanwhile, and says why.
     const camera = preview.getVideoTracks()[0];
+    pause(camera, true);
+    await until(() => part(bob.call, 'preview-video').length === 0 && part(bob.call, 'notice').some((n) => n.textContent!.includes('camera is paused')), 'the preview still shows the paused camera, or does not say why');
+    pause(camera, false);
+    await until(() => part(bob.call, 'preview-video').length === 1 && !part(bob.call, 'notice').length, 'the preview does not show the camera again');
+
+    // The camera is unplugged: Bob is told, and its button says it is off.
     camera.stop();
     camera.dispatchEvent(new Event('ended'));
     await until(() => part(bob.call, 'notice').some((n) => n.textContent!.includes('camera stopped')), 'Bob is not told his camera stopped');
@@ -79,5 +94,38 @@ describe('<rtc-call> devices during a call', () => {
     expect(ada.call.participants.find((p) => p.name === 'Bob')!.cam, "Bob's camera at Ada").to.equal(false);
     button('camera').click();
     await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
+  });
+
+  it('shows a camera and microphone paused by the system as off to everyone, says why, and shows them again once they resume', async () => {
+    const room = uniqueRoom('paused');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await until(() => namesWithVideo(ada.call).join() === 'Bob' && !showsMuted(ada, 'Bob'), "Ada does not see and hear Bob");
+    const errors: string[] = [];
+    bob.call.addEventListener('rtc-error', (e) => errors.push(`${e.detail.type} ${e.detail.fatal}`));
+    const tileOfBob = () => part(ada.call, 'tile').find((t) => t.querySelector('[part~="name"]')?.textContent?.trim() === 'Bob');
+    const ownTile = () => part(bob.call, 'local-tile')[0];
+    const notices = () => part(bob.call, 'notice').map((n) => n.textContent!);
+    const [camera] = bob.call.localStream!.getVideoTracks();
+    const [mic] = bob.call.localStream!.getAudioTracks();
+
+    pause(camera, true);
+    await until(() => !!tileOfBob()?.querySelector('[part~="placeholder"]'), "Ada still shows Bob's paused camera");
+    expect(ownTile().querySelector('[part~="local-video"]'), "Bob's own tile shows his paused camera").to.equal(null);
+    expect(notices().some((n) => n.includes('camera is paused')), 'Bob is not told his camera is paused').to.equal(true);
+    pause(mic, true);
+    await until(() => showsMuted(ada, 'Bob'), 'Ada does not see that Bob cannot be heard');
+    expect(ownTile().querySelector('[part~="mic-off"]'), "Bob's own tile does not show his microphone off").to.exist;
+    expect(notices().some((n) => n.includes('microphone is paused')), 'Bob is not told his microphone is paused').to.equal(true);
+    // What Bob chose stays: the buttons still say on.
+    expect([bob.call.microphoneOn, bob.call.cameraOn], "Bob's microphone and camera, as he set them").to.deep.equal([true, true]);
+    expect(part(bob.call, 'mic-button')[0].hasAttribute('data-off'), 'the microphone button shows it off').to.equal(false);
+
+    pause(camera, false);
+    pause(mic, false);
+    await until(() => namesWithVideo(ada.call).join() === 'Bob' && !tileOfBob()?.querySelector('[part~="placeholder"]') && !showsMuted(ada, 'Bob'), 'Ada does not see and hear Bob again');
+    await until(() => !notices().some((n) => n.includes('paused')), 'the notices stay after the devices resumed');
+    expect(ownTile().querySelector('[part~="local-video"]'), "Bob's own tile does not show his camera again").to.exist;
+    expect(ownTile().querySelector('[part~="mic-off"]'), "Bob's own tile still shows his microphone off").to.equal(null);
+    expect(errors, 'rtc-error, once for each device').to.deep.equal(['media-paused false', 'media-paused false']);
   });
 });

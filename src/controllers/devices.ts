@@ -7,6 +7,8 @@ export type DevicePermission = 'granted' | 'denied' | 'prompt' | 'unknown';
 export interface DevicesHandlers {
   /** A local track ended without being stopped here: its device was unplugged or taken. */
   trackEnded?(track: MediaStreamTrack): void;
+  /** A local track was paused or resumed by the browser or the system (`track.muted` says which). */
+  trackPaused?(track: MediaStreamTrack): void;
 }
 
 type Kind = 'audio' | 'video';
@@ -62,6 +64,15 @@ export class DevicesController implements ReactiveController {
   /** The live track of a kind, if any. */
   track(kind: Kind): MediaStreamTrack | undefined {
     return this._stream?.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
+  }
+
+  /**
+   * Whether the live track of a kind is paused by the browser or the system, not by the visitor:
+   * another program took the device, the system's privacy switch, a phone's OS while the page is
+   * in the background. It gives no picture or sound until it is resumed.
+   */
+  paused(kind: Kind): boolean {
+    return !!this.track(kind)?.muted;
   }
 
   /** The deviceId of the device a live track of this kind comes from; without one, the device picked for it. */
@@ -216,6 +227,12 @@ export class DevicesController implements ReactiveController {
         },
         { once: true },
       );
+      const paused = () => {
+        if (this._stream?.getTracks().includes(track)) this.handlers.trackPaused?.(track);
+        this.host.requestUpdate();
+      };
+      track.addEventListener('mute', paused);
+      track.addEventListener('unmute', paused);
     }
     this.host.requestUpdate();
   }

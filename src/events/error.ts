@@ -21,6 +21,7 @@ export type RtcErrorType =
   | 'media-constraints'
   | 'media-failed'
   | 'media-ended'
+  | 'media-paused'
   | 'empty-message'
   | 'message-too-long'
   | 'rate-limited'

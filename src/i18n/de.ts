@@ -24,6 +24,10 @@ export default (f: Format): Strings => ({
     device === 'camera'
       ? 'Ihre Kamera wurde beendet: Sie wurde getrennt oder von einem anderen Programm übernommen. Drücken Sie „Kamera einschalten“, um es erneut zu versuchen.'
       : 'Ihr Mikrofon wurde beendet: Es wurde getrennt oder von einem anderen Programm übernommen. Drücken Sie „Stummschaltung aufheben“, um es erneut zu versuchen.',
+  devicePaused: (device) =>
+    device === 'camera'
+      ? 'Ihre Kamera wurde von Ihrem System oder einem anderen Programm angehalten: Die anderen sehen Ihren Namen, bis sie zurück ist.'
+      : 'Ihr Mikrofon wurde von Ihrem System oder einem anderen Programm angehalten: Die anderen hören Sie nicht, bis es zurück ist.',
   joinedWithout: ' Sie sind ohne Kamera und Mikrofon beigetreten: Sie sehen und hören die anderen trotzdem.',
   joinedMicOnly: ' Sie sind nur mit Ihrem Mikrofon beigetreten.',
   dismiss: 'Schließen',

@@ -110,6 +110,8 @@ export function problemText(t: Strings, p: Problem): string {
       return mediaText(t, p, (t) => t.mediaFailed);
     case 'media-ended':
       return t.deviceStopped(p.device === 'microphone' ? 'microphone' : 'camera');
+    case 'media-paused':
+      return t.devicePaused(p.device === 'microphone' ? 'microphone' : 'camera');
     case 'empty-message':
       return t.errorEmpty;
     case 'message-too-long':

@@ -25,6 +25,10 @@ export default (f: Format): Strings => ({
     device === 'camera'
       ? 'Votre caméra s’est arrêtée : elle a été débranchée ou un autre programme l’a prise. Appuyez sur « Activer la caméra » pour réessayer.'
       : 'Votre micro s’est arrêté : il a été débranché ou un autre programme l’a pris. Appuyez sur « Réactiver le micro » pour réessayer.',
+  devicePaused: (device) =>
+    device === 'camera'
+      ? 'Votre caméra est mise en pause par votre système ou un autre programme : les autres voient votre nom jusqu’à son retour.'
+      : 'Votre micro est mis en pause par votre système ou un autre programme : les autres ne vous entendent pas jusqu’à son retour.',
   joinedWithout: ' Vous avez rejoint sans caméra ni micro : vous voyez et entendez quand même les autres.',
   joinedMicOnly: ' Vous avez rejoint avec votre micro seulement.',
   dismiss: 'Fermer',

@@ -92,7 +92,7 @@ describe('translations', () => {
   it('say every name, room and text that English says, in every text', () => {
     const MARK = '\u0001';
     // Parameters that choose among words (a device, a kind, a reason) get a real value; the others MARK.
-    const chosen: Record<string, string[]> = { deviceStopped: ['camera'], pressAgain: ['audio'], fileEnded: ['busy'] };
+    const chosen: Record<string, string[]> = { deviceStopped: ['camera'], devicePaused: ['camera'], pressAgain: ['audio'], fileEnded: ['busy'] };
     const marks = (key: string, value: unknown, arity: number) => {
       try {
         const args = chosen[key] ?? (key.startsWith('media') ? ['camera', MARK] : Array<string>(arity).fill(MARK));

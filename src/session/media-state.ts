@@ -15,7 +15,8 @@ export interface MediaStateHost {
   broadcast(frame: StateFrame): void;
 }
 
-const on = (tracks: MediaStreamTrack[] = []) => tracks.some((t) => t.enabled && t.readyState === 'live');
+/** On: enabled by the visitor, live, and not paused by the browser or the system (`muted`: no picture or sound comes). */
+const on = (tracks: MediaStreamTrack[] = []) => tracks.some((t) => t.enabled && t.readyState === 'live' && !t.muted);
 
 export class MediaState {
   private mic = false;
@@ -66,7 +67,7 @@ export class MediaState {
     return { t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name };
   }
 
-  /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live and enabled. */
+  /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live, enabled and not paused. */
   adopt(stream: MediaStream | null): void {
     this.mic = on(stream?.getAudioTracks());
     this.cam = on(stream?.getVideoTracks());

@@ -133,11 +133,26 @@ export class CallMedia {
     this.out.notices.notice(detail, { type: 'media-ended', device });
   }
 
-  /** Missing, blocked or unplugged no more: the notices of a device that works go (of both, once both work). */
+  /**
+   * The browser or the system paused a device, or resumed it (see DevicesController.paused), in
+   * the call or in the lobby's preview. While it is paused, the others see it off and a notice
+   * says why; the visitor's own choice (the button) stays as it was.
+   */
+  trackPaused(track: MediaStreamTrack): void {
+    const device = track.kind === 'audio' ? 'microphone' : 'camera';
+    if (this.host.phase === 'in-call') this.out.room.setMediaState(this.#sent());
+    if (!track.muted) return this.#working();
+    const detail: RtcErrorDetail = { type: 'media-paused', message: english.devicePaused(device), fatal: false };
+    this.#devices.set(detail, device);
+    this.out.notices.notice(detail, { type: 'media-paused', device });
+  }
+
+  /** Missing, blocked, unplugged or paused no more: the notices of a device that works go (of both, once both work). */
   #working(): void {
+    const works = (kind: Kind) => !!this.devices.track(kind) && !this.devices.paused(kind);
     this.out.notices.clear((n) => {
       const device = this.#devices.get(n);
-      return !!device && (device === 'microphone' || !!this.devices.track('video')) && (device === 'camera' || !!this.devices.track('audio'));
+      return !!device && (device === 'microphone' || works('video')) && (device === 'camera' || works('audio'));
     });
   }
 
@@ -145,8 +160,13 @@ export class CallMedia {
     if (kind === 'audio') this.mic = on;
     else this.cam = on;
     this.host.requestUpdate();
-    this.out.room.setMediaState({ mic: this.mic, cam: this.cam });
+    this.out.room.setMediaState(this.#sent());
     this.out.switched(kind, on);
+  }
+
+  /** What the others are told: a device on and not paused. */
+  #sent(): { mic: boolean; cam: boolean } {
+    return { mic: this.mic && !this.devices.paused('audio'), cam: this.cam && !this.devices.paused('video') };
   }
 
   /** A device problem as a notice: the event keeps the English message (and what follows it, `more`). */

@@ -212,6 +212,7 @@ export class RtcCall extends RoomElement {
       if (this._phase !== 'in-call') this.lobby.ended(track.kind);
       this.media.trackEnded(track);
     },
+    trackPaused: (track) => this.media.trackPaused(track),
   });
   private readonly announcer = new CallAnnouncements(this, () => this.t);
   private readonly notices = new Notices(this, { strings: () => this.t, announce: (text) => this.announce(text), focusBelow: () => this.focusFirst() });
@@ -719,7 +720,7 @@ export class RtcCall extends RoomElement {
       inCall: this._phase === 'in-call',
       awaiting: this.controller.awaiting,
       password: this.password,
-      local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic, cam: this._cam },
+      local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video') },
       state: this.stage,
       cues: this.cues,
       quality: this.quality.shown,

@@ -193,7 +193,7 @@ export class Lobby implements ReactiveController {
           : t.promptComing;
     return html`<div part="lobby" class="lobby">
       <div part="preview" class="preview">
-        ${video
+        ${video && !video.muted
           ? html`<video part="video preview-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
           : html`<div part="placeholder" class="placeholder">
               ${this.preview === 'starting'
