@@ -243,6 +243,30 @@ function touchScreen() {
 }
 
 /**
+ * `permission` `{ camera, microphone }`: what the browser's settings say of the page's camera and
+ * microphone (`granted`, `denied` or `prompt`), as when the visitor changes them there. The page's
+ * `PermissionStatus` objects hear of it; `getUserMedia` does not (the fake devices are granted
+ * without a prompt), so a test that blocks the devices also makes `getUserMedia` refuse.
+ */
+function permissions() {
+  // One DevTools session per page, kept: the settings go back when the session that set them ends.
+  const sessions = new WeakMap();
+  return {
+    name: 'rtc-permissions',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'permission') return undefined;
+      const page = session.browser.getPage(session.id);
+      if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
+      const origin = new URL(page.url()).origin;
+      for (const name of ['camera', 'microphone']) {
+        if (payload[name]) await sessions.get(page).send('Browser.setPermission', { permission: { name }, setting: payload[name], origin });
+      }
+      return { done: true };
+    },
+  };
+}
+
+/**
  * Two rtc-server instances sharing one Redis (--redis), each its own process on 127.0.0.1, and a
  * redis-server of their own on a free port with nothing saved. Given to the pages as
  * `rtcTestEnv.cluster = { a, b }` (their PeerServer URLs), or `null` when redis-server is not
@@ -349,7 +373,7 @@ export default {
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] } })],
-  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), redisCluster(), faultInjection(), touchScreen(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
+  plugins: [peerjsAsEsm(), peerServers(), turnRelay(), redisCluster(), faultInjection(), touchScreen(), permissions(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>
       <script>globalThis.rtcTestEnv = ${JSON.stringify(testEnv)};</script>

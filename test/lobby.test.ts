@@ -300,3 +300,49 @@ describe('the fields on a phone', () => {
     for (const field of fields()) expect(fontSize(field!), `${field!.localName} with a finger`).to.equal(16);
   });
 });
+
+describe('<rtc-call> lobby with the devices blocked, then allowed in the browser', () => {
+  const getUserMedia = navigator.mediaDevices.getUserMedia;
+  /** How often the page asked for the devices while they were blocked. */
+  let refused = 0;
+
+  /** The browser's settings for this page, as the visitor changes them there; getUserMedia follows. */
+  async function permit(setting: 'denied' | 'granted'): Promise<void> {
+    navigator.mediaDevices.getUserMedia =
+      setting === 'denied' ? () => (refused++, Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))) : getUserMedia;
+    await executeServerCommand('permission', { camera: setting, microphone: setting });
+  }
+
+  afterEach(async () => {
+    closeAll();
+    await permit('granted');
+  });
+
+  const blockedNotice = (el: RtcCall) => part(el, 'notice').some((n) => n.textContent!.includes('is blocked'));
+  const off = (el: RtcCall, kind: 'mic' | 'camera') => part(el, `${kind}-button`)[0]?.hasAttribute('data-off');
+
+  it('asks again by itself once the visitor allows the camera and microphone it was refused, and shows them on', async () => {
+    await permit('denied');
+    const el = await lobby();
+    part(el, 'check-button')[0].click();
+    await until(() => blockedNotice(el) && off(el, 'mic') && off(el, 'camera'), 'the lobby does not show the devices blocked and off');
+    // Pressing the microphone's button asks again, is refused again, and the button says off.
+    const before = refused;
+    part(el, 'mic-button')[0].click();
+    await until(() => refused > before && off(el, 'mic'), 'the microphone button does not say off after it was refused again');
+
+    await permit('granted');
+    await until(() => part(el, 'preview-video').length === 1 && !off(el, 'mic') && !off(el, 'camera'), 'the lobby does not show the camera and microphone once allowed');
+    await until(() => !blockedNotice(el), 'the notice of the blocked devices stays');
+    expect([el.microphoneOn, el.cameraOn], 'what the call starts with').to.deep.equal([true, true]);
+  });
+
+  it('starts the preview by itself when the devices are allowed before the visitor asked for them', async () => {
+    await permit('denied');
+    const el = await lobby();
+    // Blocked: the lobby does not say that the browser will ask.
+    await until(() => part(el, 'check-button').length === 1 && part(el, 'permission-hint').length === 0, 'the lobby says a prompt will come');
+    await permit('granted');
+    await until(() => part(el, 'preview-video').length === 1, 'no preview once the devices are allowed');
+  });
+});

@@ -9,6 +9,8 @@ export interface DevicesHandlers {
   trackEnded?(track: MediaStreamTrack): void;
   /** A local track was paused or resumed by the browser or the system (`track.muted` says which). */
   trackPaused?(track: MediaStreamTrack): void;
+  /** The browser's permission changed (see `permission`): the visitor answered in its settings. */
+  permissionChanged?(permission: DevicePermission): void;
 }
 
 type Kind = 'audio' | 'video';
@@ -33,6 +35,8 @@ export class DevicesController implements ReactiveController {
   /** The microphone and camera the visitor picked: asked for again whenever that kind comes back on. */
   private readonly picked: { audio?: string; video?: string } = {};
   private listening = false;
+  /** The Permissions API's answers of the last query, each of which tells of a change. */
+  private statuses: PermissionStatus[] = [];
   private readonly watched = new WeakSet<MediaStreamTrack>();
 
   constructor(
@@ -93,9 +97,13 @@ export class DevicesController implements ReactiveController {
    */
   async queryPermission(audioOnly: boolean): Promise<DevicePermission> {
     const names = audioOnly ? ['microphone'] : ['camera', 'microphone'];
+    this.unwatch();
     try {
-      const states = await Promise.all(names.map((name) => navigator.permissions.query({ name: name as PermissionName }).then((s) => s.state)));
-      this._permission = states.includes('denied') ? 'denied' : states.every((s) => s === 'granted') ? 'granted' : 'prompt';
+      const statuses = await Promise.all(names.map((name) => navigator.permissions.query({ name: name as PermissionName })));
+      this.unwatch(); // a query started meanwhile is overtaken by this one
+      this.statuses = statuses;
+      for (const status of statuses) status.addEventListener('change', this.onPermissionChange);
+      this.readPermission();
     } catch {
       this._permission = 'unknown';
     }
@@ -188,6 +196,7 @@ export class DevicesController implements ReactiveController {
     this._stream = null;
     if (this.listening) navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     this.listening = false;
+    this.unwatch();
     this.host.requestUpdate();
   }
 
@@ -207,6 +216,22 @@ export class DevicesController implements ReactiveController {
   }
 
   private readonly onDeviceChange = () => void this.refresh();
+
+  private readonly onPermissionChange = () => {
+    this.readPermission();
+    this.host.requestUpdate();
+    this.handlers.permissionChanged?.(this._permission);
+  };
+
+  private readPermission(): void {
+    const states = this.statuses.map((s) => s.state);
+    this._permission = states.includes('denied') ? 'denied' : states.every((s) => s === 'granted') ? 'granted' : 'prompt';
+  }
+
+  private unwatch(): void {
+    for (const status of this.statuses) status.removeEventListener('change', this.onPermissionChange);
+    this.statuses = [];
+  }
 
   private listen(): void {
     if (this.listening) return;

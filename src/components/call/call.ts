@@ -213,6 +213,10 @@ export class RtcCall extends RoomElement {
       this.media.trackEnded(track);
     },
     trackPaused: (track) => this.media.trackPaused(track),
+    // Allowed in the browser's settings after being blocked: the lobby asks again by itself.
+    permissionChanged: (permission) => {
+      if (permission === 'granted') void this.lobby.allowed();
+    },
   });
   private readonly announcer = new CallAnnouncements(this, () => this.t);
   private readonly notices = new Notices(this, { strings: () => this.t, announce: (text) => this.announce(text), focusBelow: () => this.focusFirst() });

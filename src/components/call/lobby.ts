@@ -58,6 +58,8 @@ export class Lobby implements ReactiveController {
   #starting: Promise<unknown> = Promise.resolve();
   /** The name typed in the lobby's field; read from storage when first needed. */
   #typed: string | null = null;
+  /** The kinds the browser blocked at the last ask: asked for again once the visitor allows them. */
+  readonly #blocked = new Set<'audio' | 'video'>();
   /** The microphone meter. */
   #meter: { levels: AudioLevels; timer: ReturnType<typeof setInterval> } | null = null;
 
@@ -102,7 +104,7 @@ export class Lobby implements ReactiveController {
     const problems = await this.devices.start({ audio: true, video: !this.host.audioOnly && this.joinCam });
     if (this.preview !== 'starting') return; // joined or removed meanwhile
     this.preview = 'on';
-    this.problems(problems);
+    this.#asked(problems);
     // A device that could not be had (missing, blocked) is off, as its button then says: the call starts without it.
     if (!this.devices.track('audio')) this.joinMic = false;
     if (!this.host.audioOnly && !this.devices.track('video')) this.joinCam = false;
@@ -113,6 +115,7 @@ export class Lobby implements ReactiveController {
   /** The lobby closes (a join, a leave, the element removed): no meter, no preview. */
   close(): void {
     this.preview = 'off';
+    this.#blocked.clear();
     this.host.requestUpdate();
     if (!this.#meter) return;
     clearInterval(this.#meter.timer);
@@ -150,8 +153,34 @@ export class Lobby implements ReactiveController {
     else if (this.preview === 'on') {
       const replacing = this.devices.replace(kind);
       this.#starting = replacing.catch(() => {});
-      this.problems((await replacing).problems);
+      const { track, problems } = await replacing;
+      // None could be had (missing, blocked): off, as its button then says.
+      if (!track && problems.length && this.preview === 'on') this.ended(kind);
+      this.#asked(problems);
     }
+  }
+
+  /**
+   * The browser's permission changed to allowed (the visitor unblocked the devices in its
+   * settings, where no prompt comes again): the preview starts, or asks again for what was
+   * blocked, switched on, as pressing its button would.
+   */
+  async allowed(): Promise<void> {
+    if (this.host.phase !== 'idle' || !this.host.isConnected) return;
+    if (this.preview === 'off') return this.startPreview();
+    const kinds = [...this.#blocked].filter((kind) => !this.devices.track(kind));
+    this.#blocked.clear();
+    for (const kind of kinds) if (this.preview === 'on') await this.choose(kind, true);
+  }
+
+  /** Shows what the devices answered, and remembers what the browser blocked. */
+  #asked(problems: MediaProblem[]): void {
+    for (const p of problems) {
+      if (p.type !== 'media-denied' || p.framed) continue;
+      if (p.device !== 'camera') this.#blocked.add('audio');
+      if (p.device !== 'microphone') this.#blocked.add('video');
+    }
+    this.problems(problems);
   }
 
   /** A device of the preview ended (unplugged, taken by another program): off, as the camera's button switches it off. */
