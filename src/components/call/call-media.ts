@@ -8,6 +8,14 @@ import type { MediaProblem } from '../../media/local-media.js';
 
 type Kind = 'audio' | 'video';
 
+/**
+ * How long a device stays paused before the visitor is told: a camera that skips a second on a
+ * busy machine (Chromium pauses a camera track that gives no frame for about a second), or a
+ * phone's OS that pauses it while the visitor is in another app, says nothing. The others are
+ * told at once: they would see a still picture meanwhile.
+ */
+const PAUSE_NOTICE_AFTER = 3_000;
+
 /** What a visitor in the call presses to try a device again (they are in: not "join again"). */
 const pressAgain = (device: MediaProblem['device'], t: Strings = english) =>
   device === 'microphone' ? t.pressAgain('audio') : device === 'camera' ? t.pressAgain('video') : t.pressBothAgain;
@@ -39,6 +47,8 @@ export class CallMedia {
   cam = false;
   /** Bumped by `off()`, so that a device change still under way knows the call ended. */
   #generation = 0;
+  /** The notice of a device paused, waiting for PAUSE_NOTICE_AFTER, per kind. */
+  readonly #pausing: Partial<Record<Kind, ReturnType<typeof setTimeout>>> = {};
   /** The device each problem shown concerns: its notice goes once that device works. */
   readonly #devices = new WeakMap<RtcErrorDetail, MediaProblem['device']>();
 
@@ -139,12 +149,19 @@ export class CallMedia {
    * says why; the visitor's own choice (the button) stays as it was.
    */
   trackPaused(track: MediaStreamTrack): void {
-    const device = track.kind === 'audio' ? 'microphone' : 'camera';
-    if (this.host.phase === 'in-call') this.out.room.setMediaState(this.#sent());
+    const kind = track.kind as Kind;
+    const device = kind === 'audio' ? 'microphone' : 'camera';
+    // While joining too: one that resumes as the call starts (a slow camera's first picture) is
+    // told; what is told before the call has the stream is overwritten by what the stream says.
+    if (this.host.phase === 'in-call' || this.host.phase === 'joining') this.out.room.setMediaState(this.#sent());
+    clearTimeout(this.#pausing[kind]);
     if (!track.muted) return this.#working();
-    const detail: RtcErrorDetail = { type: 'media-paused', message: english.devicePaused(device), fatal: false };
-    this.#devices.set(detail, device);
-    this.out.notices.notice(detail, { type: 'media-paused', device });
+    this.#pausing[kind] = setTimeout(() => {
+      if (!this.devices.paused(kind)) return; // resumed, or stopped meanwhile
+      const detail: RtcErrorDetail = { type: 'media-paused', message: english.devicePaused(device), fatal: false };
+      this.#devices.set(detail, device);
+      this.out.notices.notice(detail, { type: 'media-paused', device });
+    }, PAUSE_NOTICE_AFTER);
   }
 
   /** Missing, blocked, unplugged or paused no more: the notices of a device that works go (of both, once both work). */
