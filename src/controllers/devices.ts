@@ -102,7 +102,8 @@ export class DevicesController implements ReactiveController {
       const statuses = await Promise.all(names.map((name) => navigator.permissions.query({ name: name as PermissionName })));
       this.unwatch(); // a query started meanwhile is overtaken by this one
       this.statuses = statuses;
-      for (const status of statuses) status.addEventListener('change', this.onPermissionChange);
+      // `?.`: a page or an extension that stands in for the Permissions API may answer plain objects.
+      for (const status of statuses) status.addEventListener?.('change', this.onPermissionChange);
       this.readPermission();
     } catch {
       this._permission = 'unknown';
@@ -229,7 +230,7 @@ export class DevicesController implements ReactiveController {
   }
 
   private unwatch(): void {
-    for (const status of this.statuses) status.removeEventListener('change', this.onPermissionChange);
+    for (const status of this.statuses) status.removeEventListener?.('change', this.onPermissionChange);
     this.statuses = [];
   }
 
