@@ -247,6 +247,9 @@ function touchScreen() {
  * microphone (`granted`, `denied` or `prompt`), as when the visitor changes them there. The page's
  * `PermissionStatus` objects hear of it; `getUserMedia` does not (the fake devices are granted
  * without a prompt), so a test that blocks the devices also makes `getUserMedia` refuse.
+ * `{ reset: true }` puts the browser's own answers back. A test file that sets any must reset
+ * them: they outlive it (the next file runs in the same browser), and one set to `granted` also
+ * answers for frames that the page's permissions policy does not allow the devices.
  */
 function permissions() {
   // One DevTools session per page, kept: the settings go back when the session that set them ends.
@@ -257,6 +260,10 @@ function permissions() {
       if (command !== 'permission') return undefined;
       const page = session.browser.getPage(session.id);
       if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
+      if (payload.reset) {
+        await sessions.get(page).send('Browser.resetPermissions');
+        return { done: true };
+      }
       const origin = new URL(page.url()).origin;
       for (const name of ['camera', 'microphone']) {
         if (payload[name]) await sessions.get(page).send('Browser.setPermission', { permission: { name }, setting: payload[name], origin });

@@ -315,7 +315,8 @@ describe('<rtc-call> lobby with the devices blocked, then allowed in the browser
 
   afterEach(async () => {
     closeAll();
-    await permit('granted');
+    navigator.mediaDevices.getUserMedia = getUserMedia;
+    await executeServerCommand('permission', { reset: true });
   });
 
   const blockedNotice = (el: RtcCall) => part(el, 'notice').some((n) => n.textContent!.includes('is blocked'));
