@@ -28,9 +28,7 @@ export const en = (f: Format) => ({
   deviceStopped: (device: 'camera' | 'microphone') =>
     `Your ${device} stopped: it was unplugged or another program took it. Press ${device === 'camera' ? 'Turn camera on' : 'Unmute'} to try again.`,
   devicePaused: (device: 'camera' | 'microphone') =>
-    device === 'camera'
-      ? 'Your camera is paused by your system or another program: the others see your name until it is back.'
-      : 'Your microphone is paused by your system or another program: the others cannot hear you until it is back.',
+    `Your ${device} is paused by your system or another program: the others ${device === 'camera' ? 'see your name' : 'cannot hear you'} until it is back.`,
   joinedWithout: ' You joined without camera and microphone: you can still see and hear the others.',
   joinedMicOnly: ' You joined with your microphone only.',
   dismiss: 'Dismiss',

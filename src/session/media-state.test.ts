@@ -1,0 +1,40 @@
+import { expect } from '@open-wc/testing';
+import { MediaState } from './media-state.js';
+import type { StateFrame } from './protocol.js';
+
+/** What the browser does when the system or another program pauses a device, or resumes it. */
+function pause(track: MediaStreamTrack, muted: boolean): void {
+  Object.defineProperty(track, 'muted', { configurable: true, get: () => muted });
+}
+
+describe('media state', () => {
+  it('says a camera or microphone is on only while it is live, switched on and not paused by the system', () => {
+    const sent: StateFrame[] = [];
+    const state = new MediaState({ wantsMedia: () => true, sharedScreen: () => null, broadcast: (frame) => sent.push(frame) }, 'Ada');
+    const canvas = document.createElement('canvas');
+    canvas.getContext('2d');
+    const [camera] = canvas.captureStream().getVideoTracks();
+    const audio = new AudioContext();
+    const [mic] = audio.createMediaStreamDestination().stream.getAudioTracks();
+    const said = () => ({ mic: sent.at(-1)!.mic, cam: sent.at(-1)!.cam });
+    try {
+      state.adopt(new MediaStream([camera, mic]));
+      expect(said(), 'both on').to.deep.equal({ mic: true, cam: true });
+      pause(camera, true);
+      state.adopt(new MediaStream([camera, mic]));
+      expect(said(), 'the camera paused').to.deep.equal({ mic: true, cam: false });
+      pause(camera, false);
+      mic.enabled = false;
+      state.adopt(new MediaStream([camera, mic]));
+      expect(said(), 'the microphone switched off').to.deep.equal({ mic: false, cam: true });
+      expect(state.hello(false, [], undefined), 'the hello says the same').to.include({ mic: false, cam: true });
+      camera.stop();
+      state.adopt(new MediaStream([camera, mic]));
+      expect(said(), 'the camera ended').to.deep.equal({ mic: false, cam: false });
+    } finally {
+      camera.stop();
+      mic.stop();
+      void audio.close();
+    }
+  });
+});
