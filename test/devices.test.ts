@@ -1,6 +1,7 @@
 // Devices that change during a call: chosen, unplugged, switched on and off. What each page
 // shows must be what it sends.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
 import { addParticipant, closeAll, joinAll, namesWithVideo, part, uniqueRoom, until, type TestParticipant } from './helpers.js';
 
@@ -128,5 +129,21 @@ describe('<rtc-call> devices during a call', () => {
     expect(ownTile().querySelector('[part~="local-video"]'), "Bob's own tile does not show his camera again").to.exist;
     expect(ownTile().querySelector('[part~="mic-off"]'), "Bob's own tile still shows his microphone off").to.equal(null);
     expect(errors, 'rtc-error, once for each device').to.deep.equal(['media-paused false', 'media-paused false']);
+  });
+
+  it('says the camera is blocked, not unplugged, when the visitor blocks it in the browser during the call', async () => {
+    const room = uniqueRoom('revoked');
+    const [bob] = await joinAll(room, rtcServer, ['Bob']);
+    const [camera] = bob.call.localStream!.getVideoTracks();
+    try {
+      // The browser ends the camera's track (and here the microphone's, which shares its capture).
+      await executeServerCommand('permission', { camera: 'denied' });
+      await until(() => camera.readyState === 'ended' && !bob.call.cameraOn, 'the camera stays on after it was blocked');
+      const notices = () => part(bob.call, 'notice').map((n) => n.textContent!);
+      await until(() => notices().some((n) => n.includes('Access to the camera is blocked') && n.includes('press Turn camera on again')), () => `Bob is not told his camera is blocked: ${notices().join(' | ')}`);
+      expect(notices().some((n) => n.includes('camera stopped')), 'the camera said unplugged').to.equal(false);
+    } finally {
+      await executeServerCommand('permission', { reset: true });
+    }
   });
 });

@@ -112,6 +112,15 @@ export class DevicesController implements ReactiveController {
     return this._permission;
   }
 
+  /** Whether the browser's settings block a kind now, where the Permissions API can say. */
+  async blocked(kind: Kind): Promise<boolean> {
+    try {
+      return (await navigator.permissions.query({ name: (kind === 'audio' ? 'microphone' : 'camera') as PermissionName })).state === 'denied';
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Gets the devices the wish names, in place of any held now; resolves with the problems met
    * (the stream holds whatever could be had).

@@ -4,7 +4,7 @@ import type { RtcErrorDetail } from '../../events/error.js';
 import type { Strings } from '../../i18n/en.js';
 import { problemText, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
-import type { MediaProblem } from '../../media/local-media.js';
+import { describeMediaError, type MediaProblem } from '../../media/local-media.js';
 
 type Kind = 'audio' | 'video';
 
@@ -128,19 +128,31 @@ export class CallMedia {
   }
 
   /**
-   * A device was unplugged or taken by another program (not a stop() of ours: that fires no
-   * event), in the call or in the lobby's preview: it is off, and the visitor is told.
+   * A device was unplugged, taken by another program or blocked in the browser's settings (not a
+   * stop() of ours: that fires no event), in the call or in the lobby's preview: it is off, and
+   * the visitor is told which.
    */
   trackEnded(track: MediaStreamTrack): void {
     this.devices.forget(track);
-    const device = track.kind === 'audio' ? 'microphone' : 'camera';
-    if (this.host.phase === 'in-call') {
+    const kind: Kind = track.kind === 'audio' ? 'audio' : 'video';
+    const device = kind === 'audio' ? 'microphone' : 'camera';
+    const inCall = this.host.phase === 'in-call';
+    if (inCall) {
       this.out.room.setLocalStream(this.devices.stream);
-      this.#switched(track.kind === 'audio' ? 'audio' : 'video', false);
+      this.#switched(kind, false);
     }
-    const detail: RtcErrorDetail = { type: 'media-ended', message: english.deviceStopped(device), fatal: false };
-    this.#devices.set(detail, device);
-    this.out.notices.notice(detail, { type: 'media-ended', device });
+    const generation = this.#generation;
+    void this.devices.blocked(kind).then((blocked) => {
+      if (generation !== this.#generation) return; // the call ended meanwhile
+      // The browser ends the tracks of a device blocked in its settings: said as blocked, with what to do.
+      if (blocked) {
+        const problem = describeMediaError({ name: 'NotAllowedError' }, device, inCall ? english.pressAgain(kind) : undefined);
+        return this.#notice(problem, mediaProblem(problem, inCall ? (t) => t.pressAgain(kind) : undefined));
+      }
+      const detail: RtcErrorDetail = { type: 'media-ended', message: english.deviceStopped(device), fatal: false };
+      this.#devices.set(detail, device);
+      this.out.notices.notice(detail, { type: 'media-ended', device });
+    });
   }
 
   /**
