@@ -224,19 +224,27 @@ function faultInjection() {
 }
 
 /**
+ * The DevTools session of a test page, one per page, kept: what a session set (an emulation,
+ * a permission) ends with it.
+ */
+const devtoolsSessions = new WeakMap();
+async function devtools(session) {
+  const page = session.browser.getPage(session.id);
+  if (!devtoolsSessions.has(page)) devtoolsSessions.set(page, await page.createCDPSession());
+  return { page, cdp: devtoolsSessions.get(page) };
+}
+
+/**
  * `touch-screen` `{ enabled }`: the page's pointer is a finger, as on a phone (`pointer: coarse`),
  * by Chromium's touch emulation.
  */
 function touchScreen() {
-  // One DevTools session per page, kept: an emulation ends with the session that set it.
-  const sessions = new WeakMap();
   return {
     name: 'rtc-touch-screen',
     async executeCommand({ command, payload, session }) {
       if (command !== 'touch-screen') return undefined;
-      const page = session.browser.getPage(session.id);
-      if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
-      await sessions.get(page).send('Emulation.setTouchEmulationEnabled', { enabled: Boolean(payload.enabled), maxTouchPoints: 5 });
+      const { cdp } = await devtools(session);
+      await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: Boolean(payload.enabled), maxTouchPoints: 5 });
       return { done: true };
     },
   };
@@ -245,28 +253,26 @@ function touchScreen() {
 /**
  * `permission` `{ camera, microphone }`: what the browser's settings say of the page's camera and
  * microphone (`granted`, `denied` or `prompt`), as when the visitor changes them there. The page's
- * `PermissionStatus` objects hear of it; `getUserMedia` does not (the fake devices are granted
- * without a prompt), so a test that blocks the devices also makes `getUserMedia` refuse.
- * `{ reset: true }` puts the browser's own answers back. A test file that sets any must reset
- * them: they outlive it (the next file runs in the same browser), and one set to `granted` also
- * answers for frames that the page's permissions policy does not allow the devices.
+ * `PermissionStatus` objects hear of it, and a device blocked now ends its tracks; `getUserMedia`
+ * does not follow (the fake devices are granted without a prompt), so a test that blocks the
+ * devices also makes `getUserMedia` refuse. `{ reset: true }` puts the browser's own answers
+ * back. A test file that sets any must reset them: they outlive it (the next file runs in the
+ * same browser), and one set to `granted` also answers for frames that the page's permissions
+ * policy does not allow the devices.
  */
 function permissions() {
-  // One DevTools session per page, kept: the settings go back when the session that set them ends.
-  const sessions = new WeakMap();
   return {
     name: 'rtc-permissions',
     async executeCommand({ command, payload, session }) {
       if (command !== 'permission') return undefined;
-      const page = session.browser.getPage(session.id);
-      if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
+      const { page, cdp } = await devtools(session);
       if (payload.reset) {
-        await sessions.get(page).send('Browser.resetPermissions');
+        await cdp.send('Browser.resetPermissions');
         return { done: true };
       }
       const origin = new URL(page.url()).origin;
       for (const name of ['camera', 'microphone']) {
-        if (payload[name]) await sessions.get(page).send('Browser.setPermission', { permission: { name }, setting: payload[name], origin });
+        if (payload[name]) await cdp.send('Browser.setPermission', { permission: { name }, setting: payload[name], origin });
       }
       return { done: true };
     },
