@@ -45,7 +45,8 @@ describe('loading the script-tag bundle', () => {
   /**
    * Opens a page with `body` after the script tag; counts RTCPeerConnections, rtc-error types and
    * Content-Security-Policy violations. With `csp`, the page is served with that policy, and the
-   * script tag carries the nonce `NONCE`.
+   * script tag carries the nonce `NONCE`. `log` keeps what became of the page's requests for the
+   * chunks, and its errors, with the time since it opened: for the message of a test that fails.
    */
   async function open(path, body, { block, csp, lang = 'en' } = {}) {
     html.set(path, {
@@ -57,6 +58,15 @@ describe('loading the script-tag bundle', () => {
     const page = await context.newPage();
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
+    const opened = Date.now();
+    const log = [];
+    const note = (what) => log.push(`${Date.now() - opened} ms ${what}`);
+    const chunk = (r) => r.url().startsWith(bundleBase) && r.url().slice(bundleBase.length);
+    page.on('request', (r) => chunk(r) && note(`asked ${chunk(r)}`));
+    page.on('requestfinished', (r) => chunk(r) && note(`came ${chunk(r)} ${r.response()?.status()}`));
+    page.on('requestfailed', (r) => chunk(r) && note(`failed ${chunk(r)} ${r.failure()?.errorText}`));
+    page.on('pageerror', (e) => note(`page error ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && note(`console ${m.text()}`));
     if (block) {
       await page.setRequestInterception(true);
       page.on('request', (r) => (block.test(r.url()) ? r.abort('internetdisconnected') : r.continue()));
@@ -76,7 +86,7 @@ describe('loading the script-tag bundle', () => {
       };
     });
     await page.goto(`${pagesBase}${path}`);
-    return { page, context, requests };
+    return { page, context, requests, log };
   }
 
   /** Runs in the page (serialised: no closure). */
@@ -200,7 +210,7 @@ describe('loading the script-tag bundle', () => {
 
   it('a chunk that does not come (a server that stalls) is an error within 20 s, not an endless "Joining…"; Try again joins once it comes', async () => {
     const release = hold(/^rtc-elements-session-/);
-    const { page, context } = await open(
+    const { page, context, log } = await open(
       '/stalled',
       `<rtc-call room="e2e-stalled" server="${peerServer}/peerjs" audio-only autojoin></rtc-call>
       <rtc-chat room="e2e-stalled" server="${peerServer}/peerjs"></rtc-chat>`,
@@ -223,7 +233,7 @@ describe('loading the script-tag bundle', () => {
     await page.evaluate(() => {
       for (const el of document.querySelectorAll('rtc-call, rtc-chat')) el.shadowRoot.querySelector('[part~="join-button"], [part~="retry-button"]').click();
     });
-    const [call] = await until(page, ([c, h]) => c.phase === 'in-call' && h.phase === 'joined', 'Try again did not join', 20_000, both);
+    const [call] = await until(page, ([c, h]) => c.phase === 'in-call' && h.phase === 'joined', () => `Try again did not join (${log.join('; ')})`, 20_000, both);
     assert.equal(call.errors.length, 2, 'no further rtc-error');
     await context.close();
   });

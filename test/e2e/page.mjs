@@ -23,7 +23,7 @@ export function seen() {
 
 /**
  * Polls `probe` (run in the page; `seen()` by default) until `check` holds, failing after
- * `timeout` ms with what the page showed.
+ * `timeout` ms with `what` (a text, or a function that gives it then) and what the page showed.
  */
 export async function until(page, check, what, timeout = 20_000, probe = seen) {
   const deadline = Date.now() + timeout;
@@ -33,7 +33,7 @@ export async function until(page, check, what, timeout = 20_000, probe = seen) {
     if (check(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  assert.fail(`${what}; the page shows ${JSON.stringify(last)}`);
+  assert.fail(`${typeof what === 'function' ? what() : what}; the page shows ${JSON.stringify(last)}`);
 }
 
 /** Presses the call's join button. */
