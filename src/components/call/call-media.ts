@@ -149,9 +149,7 @@ export class CallMedia {
         const problem = describeMediaError({ name: 'NotAllowedError' }, device, inCall ? english.pressAgain(kind) : undefined);
         return this.#notice(problem, mediaProblem(problem, inCall ? (t) => t.pressAgain(kind) : undefined));
       }
-      const detail: RtcErrorDetail = { type: 'media-ended', message: english.deviceStopped(device), fatal: false };
-      this.#devices.set(detail, device);
-      this.out.notices.notice(detail, { type: 'media-ended', device });
+      this.#notice({ type: 'media-ended', device, message: english.deviceStopped(device) }, { type: 'media-ended', device });
     });
   }
 
@@ -170,9 +168,7 @@ export class CallMedia {
     if (!track.muted) return this.#working();
     this.#pausing[kind] = setTimeout(() => {
       if (!this.devices.paused(kind)) return; // resumed, or stopped meanwhile
-      const detail: RtcErrorDetail = { type: 'media-paused', message: english.devicePaused(device), fatal: false };
-      this.#devices.set(detail, device);
-      this.out.notices.notice(detail, { type: 'media-paused', device });
+      this.#notice({ type: 'media-paused', device, message: english.devicePaused(device) }, { type: 'media-paused', device });
     }, PAUSE_NOTICE_AFTER);
   }
 
@@ -198,8 +194,8 @@ export class CallMedia {
     return { mic: this.mic && !this.devices.paused('audio'), cam: this.cam && !this.devices.paused('video') };
   }
 
-  /** A device problem as a notice: the event keeps the English message (and what follows it, `more`). */
-  #notice(problem: MediaProblem, said: Problem, more = ''): void {
+  /** A device's problem as a notice: the event keeps the English message (and what follows it, `more`). */
+  #notice(problem: { type: RtcErrorDetail['type']; device: MediaProblem['device']; message: string }, said: Problem, more = ''): void {
     const detail: RtcErrorDetail = { type: problem.type, message: problem.message + more, fatal: false };
     this.#devices.set(detail, problem.device);
     this.out.notices.notice(detail, said);
