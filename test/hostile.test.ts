@@ -28,6 +28,7 @@ import {
   countPeerConnections,
   destroyAttackers,
   hello,
+  highId,
   junkCandidate,
   lowId,
   nonce,
@@ -444,9 +445,10 @@ async function malloryLinked(room: string, server = rtcServer) {
   const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
   const mallory = await Attacker.open(server);
   const { conn } = await mallory.link(beaconOf(room));
-  const others = [holder === ada ? 'Bob' : 'Ada', 'Mallory'];
+  const other = holder === ada ? bob : ada;
+  const others = [other.name, 'Mallory'];
   await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
-  return { holder, mallory, conn, others };
+  return { holder, other, mallory, conn, others };
 }
 
 /** Waits until Mallory's channel holds less than `below` bytes unsent, so that a flood goes out in bursts. */
@@ -538,6 +540,71 @@ describe('hostile peers in a room', () => {
     }
     expect(bob.call.phase, 'Bob is in once the knocks stopped').to.equal('in-call');
     await untilEveryoneSeesEveryone([ada, bob]);
+  });
+
+  it('intros flooding in from one stranger are answered 3 times in 10 s, and a newcomer joins meanwhile', async () => {
+    const room = uniqueRoom('asks');
+    const [ada] = await joinAll(room, rtcServer, ['Ada']);
+    const beacon = beaconOf(room);
+    const mallory = await Attacker.open(rtcServer);
+    const start = Date.now();
+    let sent = 0;
+    // 50 questions a second from one id, more than the holder handles from everyone together.
+    const flood = setInterval(() => {
+      for (let i = 0; i < 5; i++, sent++) mallory.intro(beacon, 'Knocker');
+    }, 100);
+    try {
+      const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+      await until(
+        () => showsOnly(ada, ['Bob']) && showsOnly(bob, ['Ada']) && sameMembers(namesWithVideo(bob.call), ['Ada']),
+        () => `Bob did not get in during the flood: ${seen(ada)}; ${seen(bob)}, phase ${bob.call.phase}`,
+        20_000,
+      );
+      const seconds = (Date.now() - start) / 1000;
+      expect(sent, 'questions sent').to.be.above(40 * seconds);
+      // Each question answered is a welcome dialled to the knocker.
+      expect(mallory.connections.length, `welcomes to the knocker in ${seconds.toFixed(1)} s`).to.be.within(1, 3 * Math.ceil(seconds / 10));
+    } finally {
+      clearInterval(flood);
+    }
+  });
+
+  it('admit frames naming invented ids, to the holder and to another member, keep no newcomer out', async () => {
+    const room = uniqueRoom('admits');
+    const { holder, other, mallory, conn } = await malloryLinked(room);
+    const toOther = await mallory.dial(other.call.peerId!);
+    await until(() => showsOnly(other, [holder.name, 'Mallory']), () => `Mallory is not linked to ${other.name}: ${seen(other)}`, 10_000);
+    let flooding = true;
+    // 64 invented ids a round to each, as many as a page keeps of what others name, renewed
+    // well before their places lapse.
+    const flood = (async () => {
+      while (flooding) {
+        const ids = Array.from({ length: 64 }, highId);
+        for (const c of [conn, toOther]) for (const id of ids) send(c, { v: 1, t: 'admit', id, name: 'x', media: false });
+        await wait(3_000);
+      }
+    })();
+    try {
+      await allRead(holder, conn);
+      await allRead(other, toOther);
+      const cy = await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '' });
+      const members = [holder, other];
+      // Mallory's id sorts above Cy's: it is Mallory's to dial Cy, and it does not.
+      await until(
+        () =>
+          members.every((p) => showsOnly(p, [...members.filter((o) => o !== p).map((o) => o.name), 'Mallory', 'Cy'])) &&
+          sameMembers(namesWithVideo(cy.call), [holder.name, other.name]) &&
+          sameMembers(
+            cy.call.participants.map((x) => x.name),
+            [holder.name, other.name],
+          ),
+        () => `Cy did not meet everyone during the flood: ${[...members, cy].map(seen).join('; ')}`,
+        20_000,
+      );
+    } finally {
+      flooding = false;
+      await flood;
+    }
   });
 
   it('candidates that waited with an offer held a moment count towards the 100 its connection takes through the server', async () => {

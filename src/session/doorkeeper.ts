@@ -11,7 +11,7 @@
  */
 import { admits, backoff, takeoverDelay } from './mesh.js';
 import { type MemberInfo, type IntroSignal, metadata, parseIntro, parseFull } from './protocol.js';
-import { RecentEvents } from './recent-events.js';
+import { RecentEvents, RecentEventsBySender } from './recent-events.js';
 import type { PeerRole } from './server-link.js';
 import { SessionError, type SessionTiming, sleep } from './types.js';
 
@@ -53,6 +53,14 @@ type Answer = { welcome: MemberInfo[]; holder: string } | { full: number } | { h
 
 /** Intros handled per 10 s by a holder; the rest are dropped (a newcomer asks again). */
 const INTRO_RATE = 20;
+/**
+ * Intros handled per 10 s from one sender, before they count towards INTRO_RATE: a newcomer asks
+ * at most every 4.5 s or so (introTimeout, then a claim and a backoff), so one sender can no
+ * longer spend the whole window and keep everyone else out.
+ */
+const INTRO_RATE_PER_SENDER = 3;
+/** Senders whose intros are counted, the latest this many. */
+const INTRO_SENDERS = 256;
 /** How often a room with a proved holder checks that it still answers (15 to 45 s). */
 const RECHECK = 30_000;
 
@@ -65,8 +73,9 @@ export class Doorkeeper {
   private waiter: ((answer: Answer | null) => void) | null = null;
   private healing = false;
   private wake: (() => void) | null = null;
-  /** Questions handled in the last 10 s, INTRO_RATE at most. */
+  /** Questions handled in the last 10 s, INTRO_RATE at most, INTRO_RATE_PER_SENDER from each sender. */
   private readonly intros = new RecentEvents(INTRO_RATE, 10_000);
+  private readonly introsBySender = new RecentEventsBySender(INTRO_RATE_PER_SENDER, 10_000, INTRO_SENDERS);
   private warned = false;
   /** Whether a member's link said hello to this page under this id: the others may have timed it out since. */
   private member = false;
@@ -165,7 +174,7 @@ export class Doorkeeper {
       this.host.tellHolder(newcomer, intro.nonce);
       return;
     }
-    if (!this.intros.take()) return;
+    if (!this.introsBySender.take(newcomer) || !this.intros.take()) return;
     if (!admits(this.host.places(newcomer), 0, this.maxParticipants)) {
       // From the beacon id, so that the newcomer knows who says it.
       this.host.signal('beacon', newcomer, { ...metadata('full'), max: this.maxParticipants, nonce: intro.nonce });

@@ -19,8 +19,11 @@ export interface GossipHost {
   isOver(): boolean;
   /** Whether an id is not to be learnt: linked, dialled or pending already, or gone. */
   known(id: string): boolean;
-  /** Takes an id into the roster as known; false when it takes no more members that are not linked. */
-  know(id: string): boolean;
+  /**
+   * Takes an id into the roster as known, named by `by` ('' for the welcome); false when it takes
+   * no more members that are not linked from that namer.
+   */
+  know(id: string, by: string): boolean;
   /** Whether a member learnt earlier is still expected, and the page has room. */
   expects(id: string): boolean;
   hasRoom(): boolean;
@@ -40,16 +43,19 @@ export class Gossip {
 
   constructor(private readonly host: GossipHost) {}
 
-  /** Handles ids learnt from a welcome (`gossip` false), a hello or a `peers` frame: dials those it is ours to dial. */
-  learn(ids: Iterable<string>, gossip = false): void {
+  /**
+   * Handles ids learnt from a welcome (`from` omitted), or from a linked member's hello or `peers`
+   * frame (gossip, `from` that member): dials those it is ours to dial.
+   */
+  learn(ids: Iterable<string>, from?: string): void {
     const selfId = this.host.selfId();
     if (this.host.isOver() || !selfId) return;
     for (const id of ids) {
       if (id === selfId || this.host.known(id)) continue;
       // Bounded: the roster takes only so many members that are not linked yet.
-      if (!this.host.know(id)) break;
+      if (!this.host.know(id, from ?? '')) break;
       if (!shouldDial(selfId, id) || !this.host.hasRoom()) continue;
-      if (!gossip || this.dials.take()) this.host.dial(id);
+      if (from === undefined || this.dials.take()) this.host.dial(id);
       else this.waiting.add(id);
     }
   }

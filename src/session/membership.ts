@@ -106,7 +106,7 @@ export class Membership {
       selfId: () => host.selfId(),
       isOver: () => this.isOver(),
       known: (id) => this.roster.isLinked(id) || host.links.knows(id) || this.roster.isGone(id),
-      know: (id) => this.roster.know({ id, name: '', media: false }, this.placeDeadline()),
+      know: (id, by) => this.roster.know({ id, name: '', media: false }, this.placeDeadline(), 'known', false, by),
       expects: (id) => this.expects(id),
       hasRoom: () => this.hasRoom(),
       dial: (id) => host.links.dial(id, {}),
@@ -224,7 +224,7 @@ export class Membership {
     if (twin) this.host.reports.duplicateName(id);
     // Gossip: everyone linked to us hears of the newcomer, and the newcomer of everyone.
     this.gossip.tell();
-    this.gossip.learn(hello.peers, true);
+    this.gossip.learn(hello.peers, id);
     this.attachMedia(id, hello.view);
   }
 
@@ -275,7 +275,7 @@ export class Membership {
     const core = frame as CoreFrame;
     switch (core.t) {
       case 'peers':
-        return this.gossip.learn(core.ids, true);
+        return this.gossip.learn(core.ids, id);
       case 'state':
         return this.states.offer(id, core);
       case 'view':
@@ -287,7 +287,7 @@ export class Membership {
       case 'beacon':
         return this.host.door()?.beaconFrame(id, core.nonce);
       case 'admit':
-        if (core.id !== this.host.selfId() && !this.roster.isLinked(core.id)) this.roster.know(core, this.placeDeadline());
+        if (core.id !== this.host.selfId() && !this.roster.isLinked(core.id)) this.roster.know(core, this.placeDeadline(), 'known', false, id);
         return;
       case 'bye':
         return this.remove(id, 'left');

@@ -6,7 +6,7 @@
  * until a deadline; one that does not link by then lapses. Ids of members that left are never
  * taken back in; those that timed out, only once a while has passed (a path between two members
  * that broke for a time, while both stayed in the room). Every collection here is bounded: a
- * member can name only so many others.
+ * member can name only so many others, and names from one member cannot crowd out another's.
  */
 import { clock } from './clock.js';
 import type { MemberInfo } from './protocol.js';
@@ -31,9 +31,14 @@ export interface Member {
   arrived: boolean;
   /** Named in the welcome that let this page in: in the room before it. */
   preexisting: boolean;
+  /** The linked member that named it ('' when this page took it in itself: admitted, welcomed, calling). */
+  by: string;
 }
 
-/** The most members known but not linked, at once; more are not taken in. */
+/**
+ * The most members not linked at once that linked members named (gossip, `admit` frames); as many
+ * again that this page took in itself (admitted, named in its welcome, the holder calling).
+ */
 export const MAX_UNLINKED = 64;
 /** How many departed ids are remembered (never reused, so a few hundred is plenty). */
 const MAX_GONE = 512;
@@ -101,16 +106,19 @@ export class Roster {
   }
 
   /**
-   * Takes in a member named by someone linked (or by the welcome), holding its place until
-   * `until`. False when it is gone or the roster has no room for more unlinked members.
+   * Takes in a member named by the linked member `by` (or by this page itself: ''), holding its
+   * place until `until`. False when it is gone or the roster has no room for more unlinked members
+   * from that namer.
    */
-  know(info: MemberInfo, until: number, stage: 'known' | 'admitted' = 'known', preexisting = false): boolean {
+  know(info: MemberInfo, until: number, stage: 'known' | 'admitted' = 'known', preexisting = false, by = ''): boolean {
     if (this.isGone(info.id)) return false;
     const m = this.members.get(info.id);
     if (m) {
       if (m.stage !== 'linked') {
         m.until = Math.max(m.until, until);
         if (stage === 'admitted') m.stage = stage;
+        // This page's own word outweighs a member's: the entry is no longer that member's to lose.
+        if (!by) m.by = '';
         m.preexisting ||= preexisting;
         // Known by its id alone until then (the holder calling, gossip): the welcome says more.
         m.name ||= info.name;
@@ -119,8 +127,36 @@ export class Roster {
       return true;
     }
     this.prune();
-    if (this.members.size - this.linked().length >= MAX_UNLINKED) return false;
-    this.members.set(info.id, { ...info, mic: false, cam: false, screen: '', stage, until, since: 0, arrived: false, preexisting });
+    if (!this.roomFor(by)) return false;
+    this.members.set(info.id, { ...info, mic: false, cam: false, screen: '', stage, until, since: 0, arrived: false, preexisting, by });
+    return true;
+  }
+
+  /**
+   * Whether one more unlinked member named by `by` fits. Named by linked members, MAX_UNLINKED in
+   * all, shared: when they are full, the member that named the most gives up its oldest name to
+   * one that named fewer, so that a member naming invented ids (gossip, `admit` frames) crowds out
+   * nobody but itself. This page's own, MAX_UNLINKED of their own.
+   */
+  private roomFor(by: string): boolean {
+    const named = new Map<string, number>();
+    let count = 0;
+    for (const m of this.members.values()) {
+      if (m.stage === 'linked' || (m.by === '') !== (by === '')) continue;
+      count++;
+      named.set(m.by, (named.get(m.by) ?? 0) + 1);
+    }
+    if (count < MAX_UNLINKED) return true;
+    if (!by) return false;
+    let most = '';
+    for (const [namer, n] of named) if (n > (named.get(most) ?? 0)) most = namer;
+    if ((named.get(most) ?? 0) <= (named.get(by) ?? 0) + 1) return false;
+    for (const m of this.members.values()) {
+      if (m.stage !== 'linked' && m.by === most) {
+        this.members.delete(m.id);
+        break;
+      }
+    }
     return true;
   }
 
@@ -135,6 +171,7 @@ export class Roster {
       since: Date.now(),
       arrived: arrived && !before?.preexisting,
       preexisting: before?.preexisting ?? false,
+      by: '',
     };
     // Re-inserted, so that linked members come in the order they linked.
     this.members.delete(id);
