@@ -25,6 +25,9 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  *   off as a slow reader.
  * @property {number} maxQueuedPerId Most messages kept for one absent peer id until expireTimeout.
  * @property {number} maxQueuedBytes Most bytes of messages kept for absent peer ids, all together.
+ * @property {number} maxQueuedBytesPerSender Most bytes of messages kept for absent peer ids from
+ *   one sender: from one peer id, and from all peer ids of one client address (as counted for
+ *   maxConnectionsPerAddress), so that one client cannot take all of maxQueuedBytes.
  * @property {number} idGraceTimeout Ms a peer id stays bound to the token that held it after its
  *   connection was lost (not closed by the client), or after a restart with `stateFile`.
  * @property {string | undefined} stateFile Where the id bindings are kept across restarts;
@@ -69,6 +72,8 @@ export const defaultConfig = Object.freeze({
   // One PeerJS connection attempt is an OFFER and a few CANDIDATEs.
   maxQueuedPerId: 64,
   maxQueuedBytes: 4 * 1024 * 1024,
+  // An eighth of the above: a client filling its share leaves room for everyone else's offers.
+  maxQueuedBytesPerSender: 512 * 1024,
   // Covers a restart or a network change plus the elements' reconnect backoff (30 s at most).
   idGraceTimeout: 5 * 60 * 1000,
   stateFile: undefined,
@@ -121,6 +126,8 @@ Limits (defaults in brackets):
   --max-buffered-bytes N            unsent bytes before a slow reader is cut off [${defaultConfig.maxBufferedBytes}]
   --max-queued-per-id N             messages kept for one absent peer id [${defaultConfig.maxQueuedPerId}]
   --max-queued-bytes N              bytes kept for all absent peer ids [${defaultConfig.maxQueuedBytes}]
+  --max-queued-bytes-per-sender N   bytes kept for absent peer ids from one peer id, and from one
+                                    address (IPv6: one /64) [${defaultConfig.maxQueuedBytesPerSender}]
   --id-grace-timeout MS             how long a lost peer's id stays reserved for its token [${defaultConfig.idGraceTimeout}]
   --shutdown-grace MS               on SIGTERM/SIGINT, how long responses under way may take [${defaultConfig.shutdownGrace}]
 
@@ -148,6 +155,7 @@ const CONFIG_FLAGS = /** @type {const} */ ({
   'max-buffered-bytes': 'maxBufferedBytes',
   'max-queued-per-id': 'maxQueuedPerId',
   'max-queued-bytes': 'maxQueuedBytes',
+  'max-queued-bytes-per-sender': 'maxQueuedBytesPerSender',
   'id-grace-timeout': 'idGraceTimeout',
   'shutdown-grace': 'shutdownGrace',
   'turn-url': 'turnUrls',
@@ -167,6 +175,7 @@ const INTEGER_SETTINGS = /** @type {const} */ ([
   'maxBufferedBytes',
   'maxQueuedPerId',
   'maxQueuedBytes',
+  'maxQueuedBytesPerSender',
   'idGraceTimeout',
   'shutdownGrace',
   'turnTtl',
@@ -206,6 +215,7 @@ export function parseFlags(argv) {
         'max-buffered-bytes': { type: 'string' },
         'max-queued-per-id': { type: 'string' },
         'max-queued-bytes': { type: 'string' },
+        'max-queued-bytes-per-sender': { type: 'string' },
         'id-grace-timeout': { type: 'string' },
         'shutdown-grace': { type: 'string' },
         'turn-url': { type: 'string', multiple: true },
@@ -313,7 +323,7 @@ function validate(config, source) {
   if (integers.maxMessageBytes < 4096) {
     throw new ConfigError(`Invalid maxMessageBytes ${integers.maxMessageBytes}${from('maxMessageBytes')}: expected 4096 or more`);
   }
-  for (const name of ['maxBufferedBytes', 'maxQueuedBytes']) {
+  for (const name of ['maxBufferedBytes', 'maxQueuedBytes', 'maxQueuedBytesPerSender']) {
     if (integers[name] < integers.maxMessageBytes) {
       throw new ConfigError(
         `Invalid ${name} ${integers[name]}${from(name)}: expected at least maxMessageBytes (${integers.maxMessageBytes})`,

@@ -102,6 +102,7 @@ test('the limits have flags, defaults, and are checked', () => {
   assert.equal(defaultConfig.maxConnectionsPerAddress, 50);
   assert.equal(defaultConfig.maxMessageBytes, 65536);
   assert.equal(defaultConfig.maxBufferedBytes, 1048576);
+  assert.equal(defaultConfig.maxQueuedBytesPerSender, defaultConfig.maxQueuedBytes / 8);
   assert.equal(defaultConfig.stateFile, undefined);
   const config = resolveConfig({
     argv: [
@@ -110,6 +111,7 @@ test('the limits have flags, defaults, and are checked', () => {
       '--max-buffered-bytes', '100000',
       '--max-queued-per-id', '3',
       '--max-queued-bytes', '9000',
+      '--max-queued-bytes-per-sender', '8500',
       '--id-grace-timeout', '1000',
       '--concurrent-limit', '20',
       '--state-file', 'ids.json',
@@ -123,6 +125,7 @@ test('the limits have flags, defaults, and are checked', () => {
       maxBufferedBytes: config.maxBufferedBytes,
       maxQueuedPerId: config.maxQueuedPerId,
       maxQueuedBytes: config.maxQueuedBytes,
+      maxQueuedBytesPerSender: config.maxQueuedBytesPerSender,
       idGraceTimeout: config.idGraceTimeout,
       concurrentLimit: config.concurrentLimit,
       stateFile: config.stateFile,
@@ -134,6 +137,7 @@ test('the limits have flags, defaults, and are checked', () => {
       maxBufferedBytes: 100000,
       maxQueuedPerId: 3,
       maxQueuedBytes: 9000,
+      maxQueuedBytesPerSender: 8500,
       idGraceTimeout: 1000,
       concurrentLimit: 20,
       stateFile: path.resolve('ids.json'),
@@ -149,6 +153,10 @@ test('the limits have flags, defaults, and are checked', () => {
   assert.throws(() => resolveConfig({ overrides: { maxBufferedBytes: 5000 } }), {
     name: 'ConfigError',
     message: /maxBufferedBytes 5000 \(from maxBufferedBytes\): expected at least maxMessageBytes/,
+  });
+  assert.throws(() => resolveConfig({ argv: ['--max-queued-bytes-per-sender', '4000'] }), {
+    name: 'ConfigError',
+    message: /maxQueuedBytesPerSender 4000 \(from --max-queued-bytes-per-sender\): expected at least maxMessageBytes/,
   });
   assert.throws(() => resolveConfig({ argv: ['--state-file', ''] }), { name: 'ConfigError', message: /stateFile/ });
 });

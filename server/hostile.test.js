@@ -152,7 +152,7 @@ test('messages kept for an absent id are capped per id and in total; the sender 
 
   for (let i = 0; i < 20; i++) attacker.send({ type: 'OFFER', dst: 'absent', payload: { n: i } });
   for (let i = 5; i < 20; i++) assert.deepEqual(await attacker.next(), { type: 'EXPIRE', src: 'absent', dst: 'attacker' });
-  assert.deepEqual(server.guard.kept, { ids: 1, count: 5, bytes: server.guard.kept.bytes });
+  assert.deepEqual(server.guard.kept, { ids: 1, count: 5, bytes: server.guard.kept.bytes, senders: 1, addresses: 1 });
 
   // In total: big messages to many ids fill the server's share, and then nothing more is kept.
   const big = 'x'.repeat(10 * 1024);
@@ -205,6 +205,47 @@ test('messages kept for an absent id are counted as the server will send them, n
   // Half the slow-reader limit per destination: what it gets when it connects never cuts it off.
   assert.ok(server.guard.kept.bytes <= 512 * 1024, `${server.guard.kept.bytes} bytes kept`);
   assert.equal(server.guard.kept.count, 1);
+});
+
+test('one address cannot fill what is kept for free ids: past its share it hears EXPIRE, a newcomer\'s intro is still kept', async (t) => {
+  // A long expireTimeout: nothing lapses while the test runs, however slow the machine.
+  const { server, port } = await startServer(t, { expireTimeout: 60_000 });
+  // The default share of one sender: an eighth of maxQueuedBytes.
+  const share = 512 * 1024;
+  // Eight peer ids from one address, each sending 64 KiB offers to ten ids nobody holds, then
+  // small candidates to ten more to fill the gaps: more than maxQueuedBytes in all, and within
+  // the caps per destination.
+  const bots = Array.from({ length: 8 }, (_, i) => connectPeer(t, port, { id: `bot-${i}`, from: ATTACKER }));
+  for (const bot of bots) assert.deepEqual(await bot.next(), { type: 'OPEN' });
+  const sdp = 'x'.repeat(64 * 1024 - 100);
+  for (let n = 0; n < 80; n++) bots[n % 8].send({ type: 'OFFER', dst: `free-${n % 20}`, payload: { sdp } });
+  for (const candidate of ['x'.repeat(2048), 'x'.repeat(256)]) {
+    for (let n = 0; n < 40; n++) bots[n % 8].send({ type: 'CANDIDATE', dst: `free-${10 + (n % 10)}`, payload: { candidate } });
+  }
+  const refused = () => bots.reduce((sum, bot) => sum + bot.received.filter((m) => m.type === 'EXPIRE').length, 0);
+  await until(() => server.guard.kept.count + refused() === 160, 'every message to be kept or refused');
+  const kept = server.guard.kept;
+  assert.ok(kept.bytes <= share, `${kept.bytes} bytes kept from one address, its share is ${share}`);
+  assert.ok(refused() > 140, `only ${refused()} refused`);
+
+  // A newcomer's intro to a room's beacon id, which nobody holds at this moment.
+  const newcomer = connectPeer(t, port, { id: 'newcomer' });
+  assert.deepEqual(await newcomer.next(), { type: 'OPEN' });
+  // An SDP offer is a few KiB.
+  const intro = { sdp: 'x'.repeat(2048) };
+  newcomer.send({ type: 'OFFER', dst: 'beacon', payload: intro });
+  await until(() => server.guard.kept.count === kept.count + 1 || newcomer.received.length > 1, 'the intro to be kept or refused');
+  assert.deepEqual(newcomer.received.slice(1), [], 'the newcomer heard EXPIRE for its intro');
+
+  // Whoever claims the beacon id gets it.
+  const beacon = connectPeer(t, port, { id: 'beacon' });
+  assert.deepEqual(await beacon.next(), { type: 'OPEN' });
+  assert.deepEqual(await beacon.next(), { type: 'OFFER', src: 'newcomer', dst: 'beacon', payload: intro });
+
+  // Counts per sender go with their messages.
+  for (let i = 0; i < 20; i++) assert.deepEqual(await connectPeer(t, port, { id: `free-${i}` }).next(), { type: 'OPEN' });
+  await until(() => server.guard.kept.ids === 0, 'the free ids to be given what was kept for them');
+  assert.deepEqual(server.guard.kept, { ids: 0, count: 0, bytes: 0, senders: 0, addresses: 0 });
 });
 
 test('an id stays bound to its token after its owner lost the connection: a squatter is refused, the owner gets it back', async (t) => {

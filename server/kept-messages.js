@@ -1,6 +1,9 @@
 // What `peer` keeps for peer ids that are not connected (OFFER, ANSWER and CANDIDATE, until
 // expireTimeout), as counted by the guard around it (server/socket-guard.js): `peer` keeps without
-// limit, so the guard refuses a message that would not fit and needs to know what is kept.
+// limit, so the guard refuses a message that would not fit and needs to know what is kept. Each
+// sender, by peer id and by client address, has a share of the total: one client filling it
+// would otherwise have every other message for a free id refused (a newcomer's intro to a room's
+// beacon id among them).
 
 /** Message types that `peer` keeps for a destination that is not connected. */
 const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
@@ -8,10 +11,18 @@ const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 const KEPT_SLACK = 2000;
 
 /**
+ * @typedef {object} Sender who sent a message
+ * @property {string} id its peer id
+ * @property {string} address its client address, as server/client-address.js makes it
+ */
+
+/**
  * @typedef {object} Kept messages kept by `peer` for one absent destination, as counted here
  * @property {number} count
  * @property {number} bytes
  * @property {number} until when `peer` has surely dropped them
+ * @property {Map<string, number>} byId their bytes by sender id (at most `count` entries)
+ * @property {Map<string, number>} byAddress their bytes by sender address
  */
 
 export class KeptMessages {
@@ -23,6 +34,9 @@ export class KeptMessages {
   #nearlyFull = /** @type {Set<string>} */ (new Set());
   #bytes = 0;
   #bytesPerId;
+  /** Bytes kept from each sender id and each sender address; one with none has no entry. */
+  #byId = /** @type {Map<string, number>} */ (new Map());
+  #byAddress = /** @type {Map<string, number>} */ (new Map());
 
   /**
    * @param {Readonly<import('./config.js').RtcServerConfig>} config
@@ -37,14 +51,30 @@ export class KeptMessages {
   }
 
   /**
-   * Whether a message of `size` bytes (as `peer` will send it) might not fit, whatever its
-   * destination: only then does the guard need to look into it before `peer` does. One larger
-   * than a client may send (`peer`'s JSON of it is longer) always needs a look.
+   * Whether a message of `size` bytes (as `peer` will send it) from `from` might not fit,
+   * whatever its destination: only then does the guard need to look into it before `peer` does.
+   * One larger than a client may send (`peer`'s JSON of it is longer) always needs a look.
+   * @param {number} size
+   * @param {Sender} from
+   */
+  mayNotFit(size, from) {
+    if (this.#kept.size > 0) this.#sweep();
+    return (
+      this.#nearlyFull.size > 0 ||
+      size > this.#config.maxMessageBytes ||
+      this.#bytes + size > this.#config.maxQueuedBytes ||
+      !this.withinShare(from, size)
+    );
+  }
+
+  /**
+   * Whether one more message of `size` bytes from `from` stays within its share.
+   * @param {Sender} from
    * @param {number} size
    */
-  mayNotFit(size) {
-    if (this.#kept.size > 0) this.#sweep();
-    return this.#nearlyFull.size > 0 || size > this.#config.maxMessageBytes || this.#bytes + size > this.#config.maxQueuedBytes;
+  withinShare(from, size) {
+    const share = this.#config.maxQueuedBytesPerSender;
+    return (this.#byId.get(from.id) ?? 0) + size <= share && (this.#byAddress.get(from.address) ?? 0) + size <= share;
   }
 
   /**
@@ -70,15 +100,20 @@ export class KeptMessages {
   }
 
   /**
-   * `peer` kept a message of `size` bytes for `to`.
+   * `peer` kept a message of `size` bytes from `from` for `to`.
    * @param {string} to
+   * @param {Sender} from
    * @param {number} size
    */
-  add(to, size) {
-    const kept = this.#kept.get(to) ?? { count: 0, bytes: 0, until: 0 };
+  add(to, from, size) {
+    const kept = this.#kept.get(to) ?? { count: 0, bytes: 0, until: 0, byId: new Map(), byAddress: new Map() };
     this.#kept.delete(to);
     kept.count += 1;
     kept.bytes += size;
+    kept.byId.set(from.id, (kept.byId.get(from.id) ?? 0) + size);
+    kept.byAddress.set(from.address, (kept.byAddress.get(from.address) ?? 0) + size);
+    this.#byId.set(from.id, (this.#byId.get(from.id) ?? 0) + size);
+    this.#byAddress.set(from.address, (this.#byAddress.get(from.address) ?? 0) + size);
     kept.until = this.#now() + this.#config.expireTimeout + KEPT_SLACK;
     this.#kept.set(to, kept);
     this.#bytes += size;
@@ -97,14 +132,16 @@ export class KeptMessages {
     this.#kept.delete(to);
     this.#nearlyFull.delete(to);
     this.#bytes -= kept.bytes;
+    for (const [id, bytes] of kept.byId) uncount(this.#byId, id, bytes);
+    for (const [address, bytes] of kept.byAddress) uncount(this.#byAddress, address, bytes);
   }
 
-  /** Kept messages now: for tests and diagnostics. */
+  /** Kept messages now, and how many senders (ids, addresses) they came from: for tests and diagnostics. */
   get stats() {
     this.#sweep();
     let count = 0;
     for (const kept of this.#kept.values()) count += kept.count;
-    return { ids: this.#kept.size, count, bytes: this.#bytes };
+    return { ids: this.#kept.size, count, bytes: this.#bytes, senders: this.#byId.size, addresses: this.#byAddress.size };
   }
 
   /** Forgets counts whose messages `peer` has dropped; they lapse in the order they were last added to. */
@@ -115,4 +152,16 @@ export class KeptMessages {
       this.forget(to);
     }
   }
+}
+
+/**
+ * Takes `bytes` off `key`'s count, and its entry once none are left.
+ * @param {Map<string, number>} counts
+ * @param {string} key
+ * @param {number} bytes
+ */
+function uncount(counts, key, bytes) {
+  const left = (counts.get(key) ?? 0) - bytes;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
 }

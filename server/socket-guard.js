@@ -278,8 +278,8 @@ export class SocketGuard {
 
   /**
    * A message from a client: held while the cluster checks its claim, else passed to `peer`
-   * unless it would be kept for an absent id with no room left; afterwards counted if `peer`
-   * kept it.
+   * unless it would be kept for an absent id with no room left, or past its sender's share;
+   * afterwards counted if `peer` kept it.
    * @param {GuardedSocket} socket
    * @param {Buffer} data
    * @param {boolean} isBinary
@@ -322,9 +322,13 @@ export class SocketGuard {
     const keptSize = () => Buffer.byteLength(JSON.stringify(message));
     const absent = to !== undefined && !(typeof message.dst === 'string' && this.#present(message.dst));
     const size = absent ? keptSize() : 0;
-    if (absent && this.#kept.mayNotFit(size)) {
-      if (!this.#kept.fits(to, size)) {
-        this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
+    const from = { id: client.getId(), address: socket.address };
+    if (absent && this.#kept.mayNotFit(size, from)) {
+      // A sender past its share is refused its own message; other senders' are still kept.
+      const fits = this.#kept.fits(to, size);
+      if (!fits || !this.#kept.withinShare(from, size)) {
+        if (fits) this.#warn('kept-share', `dropped a message for absent id from ${from.address}: its sender has its share kept already`);
+        else this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
         // What `peer` says when a kept message lapses, so that the sender stops waiting at once.
         if (typeof message.dst === 'string') {
           socket.send(JSON.stringify({ type: 'EXPIRE', src: message.dst, dst: client.getId() }));
@@ -335,7 +339,7 @@ export class SocketGuard {
     this.#sent = false;
     const result = this.#emit.call(socket, 'message', data, isBinary);
     if (this.#sent) return result;
-    if (to !== undefined) this.#kept.add(to, size || keptSize());
+    if (to !== undefined) this.#kept.add(to, from, size || keptSize());
     // `peer` drops the sender of a LEAVE without destination from its list, socket or not: the
     // socket, which nobody would time out any more, is closed, and the id let go.
     else if (message && message.type === 'LEAVE' && !message.dst) {
