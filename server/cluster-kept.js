@@ -1,7 +1,8 @@
 // The messages one rtc-server instance kept in Redis for ids nobody held (see cluster.js,
 // `rtc:q:<h>`), counted here so that they stay bounded and their senders hear EXPIRE when
 // nobody takes them: per pair (sender, absent destination), as `peer` keeps them, the messages
-// lapsing `expireTimeout` after the first.
+// lapsing `expireTimeout` after the first. Each sender, by peer id and by client address, has a
+// share of what this instance keeps, as on one instance (server/kept-messages.js).
 
 /** Pairs (sender, absent destination) with messages kept in Redis, per instance. */
 const MAX_PAIRS = 10_000;
@@ -19,6 +20,7 @@ export const KEPT_MARGIN = 2000 + Math.ceil(MAX_PAIRS / DUE_PER_BEAT) * 1000;
 /**
  * @typedef {object} KeptPair messages this instance kept in Redis from one sender for one absent id
  * @property {string} src
+ * @property {string} address the sender's client address (server/client-address.js)
  * @property {string} dst
  * @property {string} queue
  * @property {string[]} entries
@@ -29,11 +31,14 @@ export const KEPT_MARGIN = 2000 + Math.ceil(MAX_PAIRS / DUE_PER_BEAT) * 1000;
 export class ClusterKept {
   #config;
   #now;
-  /** By `src\ndst`, oldest first. */
+  /** By `src\naddress\ndst` (an id that moved to another address has a pair from each), oldest first. */
   #pairs = /** @type {Map<string, KeptPair>} */ (new Map());
   #bytes = 0;
   /** Bytes kept per destination, from every sender: what it is sent at once when it connects. */
   #byDst = /** @type {Map<string, number>} */ (new Map());
+  /** Bytes kept per sender id and per sender address, for their shares. */
+  #bySrc = /** @type {Map<string, number>} */ (new Map());
+  #byAddress = /** @type {Map<string, number>} */ (new Map());
   /** The most kept for one destination: half the slow-reader limit, as on one instance. */
   #bytesPerDst;
 
@@ -47,39 +52,44 @@ export class ClusterKept {
     this.#bytesPerDst = Math.max(config.maxMessageBytes, Math.floor(config.maxBufferedBytes / 2));
   }
 
-  /** Pairs with messages kept, and their bytes. */
+  /** Pairs with messages kept, their bytes, and the senders (ids, addresses) they came from. */
   get size() {
-    return { pairs: this.#pairs.size, bytes: this.#bytes };
+    return { pairs: this.#pairs.size, bytes: this.#bytes, senders: this.#bySrc.size, addresses: this.#byAddress.size };
   }
 
   /**
-   * Whether one more entry of `length` characters from `src` for `dst` may be kept.
+   * Whether one more entry of `length` characters from `src` at `address` for `dst` may be kept.
    * @param {string} src
+   * @param {string} address
    * @param {string} dst
    * @param {number} length
    */
-  hasRoom(src, dst, length) {
-    const pair = this.#pairs.get(`${src}\n${dst}`);
+  hasRoom(src, address, dst, length) {
+    const pair = this.#pairs.get(`${src}\n${address}\n${dst}`);
+    const share = this.#config.maxQueuedBytesPerSender;
     return (
       this.#bytes + length <= this.#config.maxQueuedBytes &&
       (this.#byDst.get(dst) ?? 0) + length <= this.#bytesPerDst &&
+      (this.#bySrc.get(src) ?? 0) + length <= share &&
+      (this.#byAddress.get(address) ?? 0) + length <= share &&
       (pair ? pair.entries.length < this.#config.maxQueuedPerId : this.#pairs.size < MAX_PAIRS)
     );
   }
 
   /**
-   * An entry from `src` for `dst` was kept in the Redis list `queue`.
+   * An entry from `src` at `address` for `dst` was kept in the Redis list `queue`.
    * @param {string} src
+   * @param {string} address
    * @param {string} dst
    * @param {string} queue
    * @param {string} entry
    */
-  add(src, dst, queue, entry) {
-    const pairKey = `${src}\n${dst}`;
+  add(src, address, dst, queue, entry) {
+    const pairKey = `${src}\n${address}\n${dst}`;
     let pair = this.#pairs.get(pairKey);
     if (!pair) {
       // As `peer` does: the messages for an absent id lapse expireTimeout after the first.
-      pair = { src, dst, queue, entries: [], bytes: 0, until: this.#now() + this.#config.expireTimeout };
+      pair = { src, address, dst, queue, entries: [], bytes: 0, until: this.#now() + this.#config.expireTimeout };
       this.#pairs.set(pairKey, pair);
     }
     pair.entries.push(entry);
@@ -89,11 +99,12 @@ export class ClusterKept {
   /**
    * An entry counted by `add` before Redis answered was not kept after all: taken back.
    * @param {string} src
+   * @param {string} address
    * @param {string} dst
    * @param {string} entry
    */
-  remove(src, dst, entry) {
-    const pairKey = `${src}\n${dst}`;
+  remove(src, address, dst, entry) {
+    const pairKey = `${src}\n${address}\n${dst}`;
     const pair = this.#pairs.get(pairKey);
     const at = pair?.entries.lastIndexOf(entry) ?? -1;
     if (!pair || at < 0) return;
@@ -109,9 +120,9 @@ export class ClusterKept {
   #count(pair, bytes) {
     pair.bytes += bytes;
     this.#bytes += bytes;
-    const left = (this.#byDst.get(pair.dst) ?? 0) + bytes;
-    if (left > 0) this.#byDst.set(pair.dst, left);
-    else this.#byDst.delete(pair.dst);
+    add(this.#byDst, pair.dst, bytes);
+    add(this.#bySrc, pair.src, bytes);
+    add(this.#byAddress, pair.address, bytes);
   }
 
   /**
@@ -159,6 +170,20 @@ export class ClusterKept {
   clear() {
     this.#pairs.clear();
     this.#byDst.clear();
+    this.#bySrc.clear();
+    this.#byAddress.clear();
     this.#bytes = 0;
   }
+}
+
+/**
+ * Adds `bytes` (or takes them off, when negative) to `key`'s count; a key with none left goes.
+ * @param {Map<string, number>} counts
+ * @param {string} key
+ * @param {number} bytes
+ */
+function add(counts, key, bytes) {
+  const left = (counts.get(key) ?? 0) + bytes;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
 }

@@ -189,13 +189,14 @@ export class Cluster {
    * Passes on a message from the local client `src` for an id not held here. False when Redis
    * is away: then `peer` handles it as one PeerServer would.
    * @param {string} src
+   * @param {string} address the client address of `src`, whose share of kept messages it counts to
    * @param {{ type: string, dst: string, payload?: unknown }} message
    * @returns {boolean}
    */
-  relay(src, message) {
+  relay(src, address, message) {
     if (!this.up || !RELAYED_TYPES.has(message.type) || typeof message.dst !== 'string' || message.dst === '') return false;
     const { type, dst, payload } = message;
-    void this.#send({ type, src, dst, payload }, KEPT_TYPES.has(type));
+    void this.#send({ type, src, dst, payload }, KEPT_TYPES.has(type) ? address : undefined);
     return true;
   }
 
@@ -216,14 +217,16 @@ export class Cluster {
 
   /**
    * @param {{ type: string, src: string, dst: string, payload?: unknown }} message
-   * @param {boolean} keep whether to keep it for an absent id, as `peer` keeps these types
+   * @param {string} [keptFrom] to keep it for an absent id, as `peer` keeps these types: the
+   *   sender's client address
    */
-  async #send(message, keep) {
+  async #send(message, keptFrom) {
+    const keep = keptFrom !== undefined;
     const key = keys(message.dst);
     const entry = JSON.stringify(message);
-    const room = keep && this.#kept.hasRoom(message.src, message.dst, entry.length);
+    const room = keep && this.#kept.hasRoom(message.src, keptFrom, message.dst, entry.length);
     // Counted before Redis answers, so that a burst meets the caps; taken back if not kept.
-    if (room) this.#kept.add(message.src, message.dst, key.queue, entry);
+    if (room) this.#kept.add(message.src, keptFrom, message.dst, key.queue, entry);
     const args = [key.channel, key.queue, `m${entry}`, entry, room ? '1' : '0', this.#config.maxQueuedPerId, this.#config.expireTimeout + KEPT_MARGIN];
     // Published and kept: the entry goes twice.
     let result = await this.#backlog.send(this.#redis, 2 * Buffer.byteLength(entry), () => this.#redis.rtcSend(...args)).catch((error) => {
@@ -234,7 +237,7 @@ export class Cluster {
       this.#warn('backlog', `Redis: ${this.#backlog.bytes} bytes passed on and not answered yet; messages for other instances are refused meanwhile`);
       result = -1;
     }
-    if (room && result !== 0) this.#kept.remove(message.src, message.dst, entry);
+    if (room && result !== 0) this.#kept.remove(message.src, keptFrom, message.dst, entry);
     if (typeof result !== 'number' || result > 0 || !keep || (result === 0 && room)) return;
     // Not passed on, or no room to keep it: the sender hears at once what it would have heard later.
     this.#expire(message.src, message.dst);
@@ -248,7 +251,7 @@ export class Cluster {
   #expire(src, dst) {
     const text = JSON.stringify({ type: 'EXPIRE', src: dst, dst: src });
     if (this.#host.deliver(src, text)) return;
-    if (this.up) void this.#send({ type: 'EXPIRE', src: dst, dst: src }, false);
+    if (this.up) void this.#send({ type: 'EXPIRE', src: dst, dst: src });
   }
 
   /**

@@ -310,7 +310,7 @@ export class SocketGuard {
         typeof message.dst === 'string' &&
         !this.#present(message.dst) &&
         this.#present(client.getId())?.getSocket() === socket &&
-        cluster.relay(client.getId(), message)
+        cluster.relay(client.getId(), socket.address, message)
       ) {
         return true;
       }
