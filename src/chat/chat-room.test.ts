@@ -11,7 +11,8 @@ import { en } from '../i18n/en.js';
 import { formatFor } from '../i18n/format.js';
 import { MIN_WINDOW } from './send-window.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
-import { CHUNK_FRAME, CHUNK_HEADER, MAX_COUNTER, encodeChunk } from './wire.js';
+import { CHUNK_FRAME, CHUNK_HEADER, MAX_COUNTER, MAX_HISTORY, encodeChunk, historyFrames } from './wire.js';
+import { MAX_CLOCK_STEP } from './store.js';
 
 /** The element's defaults. */
 const DEFAULT_LIMITS: ChatLimits = { maxMessageLength: 2000, maxMessageRate: 20, maxFileSize: 104857600, history: 100 };
@@ -512,6 +513,41 @@ describe('ChatRoom', () => {
     await until(() => texts(ada).includes('Cy speaks'), 'Cy\'s message did not arrive');
     expect(ada.notices).to.deep.equal(['Ignored invalid data from Eve.']);
     expect(texts(cy)).to.not.include('poison');
+  });
+
+  it('shows what a linked member says after another flooded it with relayed history from invented authors, under two ids', async () => {
+    const net = new Net();
+    const [ada, bob, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-e', 'Eve')];
+    await net.linkChats(ada, bob);
+    ada.room.send('hi Bob');
+    bob.room.send('hi Ada');
+    await until(() => texts(ada).length === 2 && texts(bob).length === 2, 'the first messages did not arrive');
+    // Eve relays, on each of two links, as many lines as a link takes, from an author who is
+    // not here, each clock 2^16 past the one before: a thousand lines, as many as Ada keeps.
+    let clock = 10;
+    for (const id of ['rtc-e', 'rtc-e2']) {
+      (eve as { id: string }).id = id;
+      net.members.set(id, eve);
+      await net.linkChats(ada, eve);
+      const flood = Array.from({ length: MAX_HISTORY }, (_, i) => ({ from: 'rtc-z', name: 'Zed', seq: clock + i, clock: (clock += 2 ** 16), time: 0, text: `flood ${i}` }));
+      for (const frame of historyFrames(flood)) eve.send(ada.id, frame);
+      await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0, 'the flood did not cross');
+      net.unlink(ada, eve);
+    }
+    expect(texts(ada).filter((t) => t.startsWith('flood')).length, 'the flood was taken, as relayed lines').to.be.above(900);
+
+    bob.room.send('still here');
+    await until(() => texts(ada).includes('still here'), () => `Ada shows ${JSON.stringify(texts(ada).slice(-3))}`);
+    ada.room.send('me too');
+    await until(() => texts(bob).includes('me too'), 'Ada\'s answer did not arrive');
+    bob.room.send('good');
+    await until(() => texts(ada).includes('good'), () => `Ada shows ${JSON.stringify(texts(ada).slice(-3))}`);
+    expect(texts(ada).slice(-3), 'in the order they were said').to.deep.equal(['still here', 'me too', 'good']);
+    expect(texts(bob).slice(-3), 'the same order as Ada\'s').to.deep.equal(['still here', 'me too', 'good']);
+    // Ada's clock stayed near the room's: her answer brought Bob's up in one message.
+    const sent = ada.sent.filter((f) => f.t === 'chat-msg' && f.text === 'me too')[0];
+    expect(sent.clock as number).to.be.below(10 + 2 * MAX_HISTORY + MAX_CLOCK_STEP);
+    expect([...ada.problems, ...bob.problems]).to.deep.equal([]);
   });
 
   it('reports trouble once per kind and sender, however many frames carry it, and again after the sender is back', async () => {

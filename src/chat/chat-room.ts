@@ -344,7 +344,8 @@ export class ChatRoom {
       };
       // A message already announced as relayed is announced again only if its author's copy differs.
       const announced = this.#store.get(message.id)?.text ?? this.#unconfirmed.get(message.id);
-      const result = this.#store.add(message, e.clock, e.seq);
+      // A live message is placed after what this page had when its author linked (store.ts).
+      const result = this.#store.add(message, e.clock, e.seq, history ? { history } : { after: state.since });
       if (result !== 'added' && result !== 'replaced') continue;
       // Only what is taken costs budget: a link mended again and again resends copies, not news.
       if (history) state.budget--;

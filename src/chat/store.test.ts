@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MAX_CLOCK_STEP, MessageStore, type ChatMessage } from './store.js';
+import { MAX_CLOCK_STEP, MessageStore, RELAYED_CLOCK_STEP, type ChatMessage } from './store.js';
 import { MAX_CLOCK } from './wire.js';
 
 const msg = (from: string, seq: number, text = `${from}${seq}`): ChatMessage => ({ id: `${from}:${seq}`, from, name: from, text, time: 0, mine: false, relayedBy: null });
@@ -45,10 +45,34 @@ describe('MessageStore', () => {
     const store = new MessageStore(3);
     for (let i = 1; i <= 5; i++) store.add(msg('a', i), i, i);
     expect(store.messages.map((m) => m.id)).to.deep.equal(['a:3', 'a:4', 'a:5']);
-    expect(store.add(msg('a', 1), 1, 1)).to.equal('old');
-    expect(store.add(msg('b', 1), 1, 1)).to.equal('old');
+    expect(store.add(msg('a', 1), 1, 1), 'a copy, even live').to.equal('old');
+    expect(store.add(msg('b', 1), 1, 1, { history: true }), 'history from before what is kept').to.equal('old');
     expect(store.add(msg('b', 1), 9, 1), 'a new message').to.equal('added');
     expect(store.messages.map((m) => m.id)).to.deep.equal(['a:4', 'a:5', 'b:1']);
+    expect(store.add(msg('c', 1), 1, 1), 'a live message from before what is kept shows, at the end').to.equal('added');
+    expect(store.messages.map((m) => m.id)).to.deep.equal(['a:5', 'b:1', 'c:1']);
+  });
+
+  it('moves its clock one step per relayed message, keeping relayed lines in their order', () => {
+    const store = new MessageStore();
+    store.add(msg('a', 1), 10, 1);
+    const lines = [relayed('g', 1, 'one'), relayed('h', 1, 'two'), relayed('g', 2, 'three')];
+    lines.forEach((m, i) => store.add(m, 1_000 + i * MAX_CLOCK_STEP, m.id.endsWith(':2') ? 2 : 1, { history: true }));
+    expect(store.clock).to.equal(10 + lines.length * RELAYED_CLOCK_STEP);
+    expect(store.messages.map((m) => m.text)).to.deep.equal(['a1', 'one', 'two', 'three']);
+  });
+
+  it('places a live message that sorts among history after everything, however far ahead the history\'s clocks were', () => {
+    const store = new MessageStore(4);
+    store.add(msg('b', 1, 'before'), 1, 1);
+    for (let i = 1; i <= 4; i++) store.add(msg('x', i), i * MAX_CLOCK_STEP, i, { history: true });
+    expect(store.add(msg('b', 2, 'now'), 2, 2)).to.equal('added');
+    expect(store.messages.map((m) => m.text).at(-1)).to.equal('now');
+    // Its author linked when this page's clock was 500: what it says later comes after that.
+    const late = new MessageStore();
+    late.add(msg('a', 1, 'old news'), 500, 1);
+    late.add(msg('c', 1, 'hello, I am new'), 3, 1, { after: 500 });
+    expect(late.messages.map((m) => m.text)).to.deep.equal(['old news', 'hello, I am new']);
   });
 
   it('gives the most recent messages as history, oldest first', () => {

@@ -9,7 +9,13 @@
  *
  * A received clock moves this page's clock by at most MAX_CLOCK_STEP: a clock further ahead is
  * taken as that much ahead (the message is placed there), so no single message can spend the
- * clock's range, and the next message this page sends is always valid.
+ * clock's range, and the next message this page sends is always valid. A relayed message (its
+ * author gone, its clock nobody's word but the relayer's) moves it by at most
+ * RELAYED_CLOCK_STEP.
+ *
+ * What came in history never pushes out what members say now: a live message that would sort
+ * at or below the history taken, or among what was trimmed, is placed after everything this
+ * page has instead (`add`).
  */
 import { MAX_CLOCK, type HistoryEntry } from './wire.js';
 
@@ -21,6 +27,15 @@ import { MAX_CLOCK, type HistoryEntry } from './wire.js';
  * 2^31 messages to push the clock to MAX_CLOCK this way.
  */
 export const MAX_CLOCK_STEP = 2 ** 16;
+
+/**
+ * How far one relayed message can move the clock. Honest history moves one step per message
+ * (each author had seen the one before), so a page still takes relayed lines at their own
+ * clocks, in their order; but a member relaying invented lines from an invented author moves
+ * the clock by at most the lines it may relay (500 per link, `MAX_HISTORY`), not 2^16 each,
+ * and this page's next message brings the others' clocks that far at once.
+ */
+export const RELAYED_CLOCK_STEP = 1;
 
 /** Who relayed a message that came in someone else's history. */
 export interface Relayer {
@@ -83,6 +98,18 @@ export type Entry<T = unknown> = MessageEntry | LocalEntry<T>;
  */
 export type AddResult = 'added' | 'duplicate' | 'old' | 'replaced';
 
+/** How a message came: from its author as it was sent (the default), or in history. */
+export interface Arrival {
+  /** It came in a member's history (the member's own or relayed), not live from its author. */
+  readonly history?: boolean;
+  /**
+   * For a live message: the clock below which it is placed after everything instead (this
+   * page's clock when its author linked: what the author sends later follows what this page
+   * had, even if the author's clock has not caught up with the room's yet).
+   */
+  readonly after?: number;
+}
+
 function compare(a: Key, b: Key): number {
   return a.clock - b.clock || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0) || a.seq - b.seq;
 }
@@ -93,8 +120,15 @@ export class MessageStore<T = unknown> {
   private readonly byId = new Map<string, MessageEntry>();
   private _clock = 0;
   private localSeq = 0;
-  /** Entries that sort at or before this were trimmed; copies of them are not taken back. */
+  /** Entries that sort at or before this were trimmed: history there is not taken. */
   private floor: Key | null = null;
+  /**
+   * The ids of the messages trimmed (the latest `limit`): a copy of one, even live, is not taken
+   * back, where it would now be placed at the end.
+   */
+  private readonly trimmed = new Set<string>();
+  /** The highest clock a message that came in history was placed at. */
+  private historyTop = 0;
 
   /** @param limit The most messages and local lines kept (oldest go first). */
   constructor(private readonly limit = 1_000) {}
@@ -114,7 +148,11 @@ export class MessageStore<T = unknown> {
       const excess = this.list.length - this.limit;
       if (excess > 0) {
         for (const e of this.list.splice(0, excess)) {
-          if (e.kind === 'message') this.byId.delete(e.key);
+          if (e.kind === 'message') {
+            this.byId.delete(e.key);
+            this.trimmed.add(e.key);
+            if (this.trimmed.size > this.limit) this.trimmed.delete(this.trimmed.values().next().value!);
+          }
           this.floor = e;
         }
       }
@@ -133,16 +171,26 @@ export class MessageStore<T = unknown> {
   }
 
   /**
-   * Adds a message at `clock`, or MAX_CLOCK_STEP ahead of this page's clock if that is less. A
-   * second copy of a message (same id) changes nothing, unless the kept one was relayed and the
-   * new one is not: the author's copy replaces it.
+   * Adds a message at `clock`, or MAX_CLOCK_STEP ahead of this page's clock if that is less
+   * (RELAYED_CLOCK_STEP for a relayed one). A second copy of a message (same id) changes nothing,
+   * unless the kept one was relayed and the new one is not: the author's copy replaces it.
+   *
+   * A live message (not `arrival.history`) that would sort at or below any message taken from
+   * history, at or below `arrival.after`, or among what was trimmed, is placed after everything
+   * instead: history is everyone's word about the past, and however its clocks were made up,
+   * what a linked member says now shows, at the end, as it came.
    */
-  add(message: ChatMessage, clock: number, seq: number): AddResult {
-    const key: Key = { clock: Math.min(clock, this._clock + MAX_CLOCK_STEP), from: message.from, seq };
-    if (this.floor && compare(key, this.floor) <= 0) return 'old';
+  add(message: ChatMessage, clock: number, seq: number, arrival: Arrival = {}): AddResult {
+    if (this.trimmed.has(message.id)) return 'old';
     const known = this.byId.get(message.id);
+    const step = message.relayedBy ? RELAYED_CLOCK_STEP : MAX_CLOCK_STEP;
+    let key: Key = { clock: Math.min(clock, this._clock + step), from: message.from, seq };
+    const below = !!this.floor && compare(key, this.floor) <= 0;
+    if (below && (arrival.history || known)) return 'old';
+    if (!arrival.history && !known && (below || key.clock <= Math.max(this.historyTop, arrival.after ?? 0))) key = { ...key, clock: this._clock + 1 };
     if (known && (message.relayedBy || !known.message.relayedBy)) return 'duplicate';
     this._clock = Math.max(this._clock, key.clock);
+    if (arrival.history) this.historyTop = Math.max(this.historyTop, key.clock);
     if (known) this.list.splice(this.list.indexOf(known), 1);
     this.insert({ kind: 'message', key: message.id, ...key, message });
     return known ? 'replaced' : 'added';
