@@ -550,6 +550,31 @@ describe('ChatRoom', () => {
     expect([...ada.problems, ...bob.problems]).to.deep.equal([]);
   });
 
+  it('sends a member who asks again and again its history once per link, and once more after the link is mended', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 1_000 });
+    for (let i = 0; i < 100; i++) ada.room.send(`${i} ${'中'.repeat(1_990)}`);
+    const eve = net.add('rtc-e', 'Eve');
+    let history = 0;
+    net.delivered = (from, to, data) => {
+      if (from === ada && to === eve && typeof data === 'string' && data.includes('"chat-history"')) history += data.length;
+    };
+    await net.linkChats(ada, eve);
+    await until(() => texts(eve).length === 100, () => `Eve has ${texts(eve).length} messages`);
+    const one = history;
+    expect(one, 'one history').to.be.above(100 * 1_990);
+    const ask = async () => {
+      for (let i = 0; i < 20; i++) eve.send(ada.id, { t: 'chat-hello', cv: 1, reply: false });
+      await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0 && ada.channels.get(eve.id)!.bufferedAmount === 0, 'the hellos were not answered');
+    };
+    await ask();
+    expect(history, 'no history again for 20 hellos').to.equal(one);
+    // The link is mended: the two exchange history again, once.
+    ada.room.reconnected({ id: eve.id, name: eve.name });
+    await ask();
+    expect(history, 'one history more after the link was mended').to.equal(2 * one);
+  });
+
   it('reports trouble once per kind and sender, however many frames carry it, and again after the sender is back', async () => {
     const net = new Net();
     const [ada, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-e', 'Eve')];

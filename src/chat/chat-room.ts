@@ -29,6 +29,11 @@ interface PeerState {
    * them, even when it reaches them only with the history (their chat was not listening yet).
    */
   since: number;
+  /**
+   * When this page last sent the member its history (`performance.now()`), or null while the
+   * next request gets it at once: on a new link, and again after each `reconnected`.
+   */
+  historySent: number | null;
   /** The name the member is shown by. */
   name: string;
   /** The line that said the member's last new name. */
@@ -50,6 +55,13 @@ const MAX_MY_IDS = 64;
 /** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
+/**
+ * How soon a member that asks again (a `chat-hello` without `reply`) gets the history again
+ * (ms). A history is up to 500 messages, megabytes at most; answered at the hello rate, one
+ * member could draw about 1 MB/s of this page's upload. A link's first request, and the first
+ * after the connection was restored or replaced, are answered at once.
+ */
+export const HISTORY_INTERVAL = 30_000;
 
 /**
  * The tokens of this page's own rate that its files' offers leave to its messages: a quarter,
@@ -161,7 +173,7 @@ export class ChatRoom {
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
     this.#noteMyId();
-    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, name: cleanPeerName(p.name), renamed: null });
+    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, historySent: null, name: cleanPeerName(p.name), renamed: null });
     for (const m of this.#store.dropRelayed(p.id)) {
       this.#unconfirmed.set(m.id, m.text);
       if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(this.#unconfirmed.keys().next().value!);
@@ -176,7 +188,11 @@ export class ChatRoom {
    * files the old connection cut off are said to be (FileTransfers.reconnected).
    */
   reconnected(p: ChatPeer): void {
-    if (!this.#peers.has(p.id)) return;
+    const state = this.#peers.get(p.id);
+    if (!state) return;
+    // Its first request on the mended link is answered, however many came before.
+    state.historySent = null;
+    this.#hellos.forget(p.id);
     this.#sendTo(p.id, { t: 'chat-hello', reply: false });
     this.#files.reconnected(p.id);
   }
@@ -280,6 +296,7 @@ export class ChatRoom {
       case 'chat-hello': {
         // A hello that is not a reply comes from a chat that just started: it wants an answer
         // and the history. A reply from a member not yet known as a chat gets the history too.
+        // Either way the history goes at most once per HISTORY_INTERVAL (#sendHistory).
         const known = state.chat;
         state.chat = true;
         if (!f.reply) {
@@ -384,10 +401,15 @@ export class ChatRoom {
   /**
    * Sends a member the recent messages. This page's own messages sent since the member linked go
    * as the live messages they are (a copy already received is dropped there): the member's chat
-   * may have started after they were broadcast, and they are not history to it.
+   * may have started after they were broadcast, and they are not history to it. Sent again only
+   * after HISTORY_INTERVAL, unless the link is new or was mended since (`historySent`).
    */
   #sendHistory(id: string): void {
-    const since = this.#peers.get(id)?.since ?? Infinity;
+    const state = this.#peers.get(id);
+    const now = performance.now();
+    if (!state || (state.historySent !== null && now - state.historySent < HISTORY_INTERVAL)) return;
+    state.historySent = now;
+    const since = state.since;
     const me = this.#transport?.id;
     const recent = this.#store.recent(Math.min(this.limits.history, MAX_HISTORY));
     const live = recent.filter((e) => e.from === me && e.clock > since);
