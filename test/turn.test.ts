@@ -124,6 +124,19 @@ describe('TURN credentials from rtc-server', function () {
     await until(() => part(ada.call, 'notice').some((n) => /relay server/.test(n.textContent ?? '')), 'the element does not say it');
   });
 
+  it("says once, in the page's language, that nobody can be reached when relay-only and the server offers no TURN", async () => {
+    // An rtc-server without --turn-url answers /ice-servers with no servers at all.
+    const plain = (globalThis as unknown as { rtcTestEnv: { rtcServer: string } }).rtcTestEnv.rtcServer;
+    const [ada] = await joinAll(uniqueRoom('no relay'), plain, ['Ada'], { ...relay, lang: 'de' });
+    await until(() => eventsOf(ada, 'rtc-error').length > 0, 'no rtc-error');
+    const [error] = eventsOf(ada, 'rtc-error');
+    expect(error.detail).to.include({ type: 'server-error', fatal: false });
+    expect(error.detail.message).to.match(/offers no relay server/);
+    expect(ada.call.phase).to.equal('in-call');
+    await until(() => part(ada.call, 'notice').some((n) => /bietet keinen Relay-Server/.test(n.textContent ?? '')), 'the element does not say it');
+    expect(eventsOf(ada, 'rtc-error'), 'said once').to.have.length(1);
+  });
+
   it('with a secret coturn does not know, the pair never connects and both pages say why at once', async () => {
     const room = uniqueRoom('wrong secret');
     const [ada, bob] = await joinAll(room, turn!.wrongSecretServer, ['Ada', 'Bob'], relay);

@@ -170,7 +170,7 @@ function parseGrant(text: string, timing: Timing): Grant | null {
 }
 
 /** Why a relay-only page cannot connect: no credentials, or the TURN server refused them. */
-export type NoRelayReason = 'unavailable' | 'refused';
+export type NoRelayReason = 'unavailable' | 'refused' | 'none';
 
 /** How long the probe of a relay-only page's credentials may take. */
 const PROBE_TIMEOUT = 5_000;
@@ -305,9 +305,13 @@ export class IceServers {
   }
 
   private async probe(generation: number): Promise<void> {
-    const servers = this.grant?.iceServers.filter((s) => s.credential) ?? [];
-    if (!servers.length || (await probeRelay(servers)) !== 'refused' || generation !== this.generation) return;
-    this.onFailed?.('refused');
+    if (!this.grant) return;
+    // A server without TURN answers with no relay at all (rtc-server without --turn-url): a page
+    // that connects only through one reaches nobody, and is told at once.
+    const servers = this.grant.iceServers.filter((s) => s.credential);
+    const verdict = servers.length ? await probeRelay(servers) : 'none';
+    if ((verdict !== 'refused' && verdict !== 'none') || generation !== this.generation) return;
+    this.onFailed?.(verdict);
     this.onFailed = null;
   }
 

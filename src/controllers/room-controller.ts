@@ -57,6 +57,7 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
     'Could not get access to the relay server from the call server, and this page connects only through it: nobody can be reached. Try again later.',
   refused:
     "The relay server refused this page's access, and this page connects only through it: nobody can be reached. Tell the site's owner.",
+  none: "The call server offers no relay server, and this page connects only through one: nobody can be reached. Tell the site's owner.",
 };
 
 /**

@@ -164,6 +164,7 @@ export default (f: Format): Strings => ({
   errorInvalidKey: 'Der Anrufserver hat den Schlüssel dieser Website abgelehnt.',
   errorServer: 'Der Anrufserver hat einen Fehler gemeldet. Versuchen Sie es später erneut.',
   errorRelayRefused: 'Der Relay-Server hat dieser Seite den Zugang verweigert, und diese Seite verbindet sich nur über ihn: Niemand ist erreichbar. Informieren Sie die Betreiber der Website.',
+  errorRelayNone: 'Der Anrufserver bietet keinen Relay-Server an, und diese Seite verbindet sich nur über einen: Niemand ist erreichbar. Informieren Sie die Betreiber der Website.',
   errorNoRelay: 'Der Relay-Server ist nicht verfügbar, und diese Seite verbindet sich nur über ihn: Niemand ist erreichbar. Versuchen Sie es später erneut.',
   errorBrowser: 'Mit diesem Browser sind keine Anrufe möglich.',
   errorRoomFull: 'Dieser Raum ist voll.',

@@ -183,6 +183,7 @@ export const en = (f: Format) => ({
   errorServer: 'The call server reported an error. Try again later.',
   errorNoRelay: 'Could not get access to the relay server from the call server, and this page connects only through it: nobody can be reached. Try again later.',
   errorRelayRefused: "The relay server refused this page's access, and this page connects only through it: nobody can be reached. Tell the site's owner.",
+  errorRelayNone: "The call server offers no relay server, and this page connects only through one: nobody can be reached. Tell the site's owner.",
   errorBrowser: 'This browser cannot make calls.',
   errorRoomFull: 'This room is full.',
   errorRoomUnreachable: 'Someone holds this room but has not let anyone in yet (they may be reconnecting, or use an older version). Still trying.',

@@ -80,6 +80,7 @@ export function problemText(t: Strings, p: Problem): string {
     case 'server-error':
       // Non-fatal: the relay server this page must use cannot be had (RoomController).
       if (p.relay === 'refused') return t.errorRelayRefused;
+      if (p.relay === 'none') return t.errorRelayNone;
       return p.fatal === false ? t.errorNoRelay : t.errorServer;
     case 'browser-incompatible':
       return t.errorBrowser;

@@ -165,6 +165,7 @@ export default (f: Format): Strings => ({
   errorInvalidKey: 'Le serveur d’appel a refusé la clé de ce site.',
   errorServer: 'Le serveur d’appel a signalé une erreur. Réessayez plus tard.',
   errorRelayRefused: 'Le serveur relais a refusé l’accès à cette page, et cette page ne se connecte que par lui : personne n’est joignable. Prévenez le responsable du site.',
+  errorRelayNone: 'Le serveur d’appel ne propose aucun serveur relais, et cette page ne se connecte que par l’un d’eux : personne n’est joignable. Prévenez le responsable du site.',
   errorNoRelay: 'Impossible d’utiliser le serveur relais, et cette page ne se connecte que par lui : personne n’est joignable. Réessayez plus tard.',
   errorBrowser: 'Ce navigateur ne permet pas de passer des appels.',
   errorRoomFull: 'Cette salle est pleine.',

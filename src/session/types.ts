@@ -38,8 +38,8 @@ export type SessionErrorType =
 export interface SessionErrorFacts {
   /** 'protocol', from a page of another version: its version and this page's. */
   versions?: readonly [theirs: string, ours: string];
-  /** 'server-error', the relay this page must use cannot be had: refused, or not reached. */
-  relay?: 'unavailable' | 'refused';
+  /** 'server-error', the relay this page must use cannot be had: refused, not reached, or none offered. */
+  relay?: 'unavailable' | 'refused' | 'none';
   /** 'duplicate-name': the name two people here share, as shown. */
   name?: string;
   /** 'network': the page's Content-Security-Policy refuses the call server (`connect-src`). */
