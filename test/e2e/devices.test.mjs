@@ -64,4 +64,32 @@ describe('visitors whose camera and microphone cannot be used', () => {
       assert.deepEqual(names, ['Visitor']);
     });
   }
+
+  it('tells a visitor on a page that is not a secure context that a room with a password cannot open there, and only that', async () => {
+    const browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs, '--host-resolver-rules=MAP insecure.test 127.0.0.1'] });
+    browsers.push(browser);
+    const page = await browser.newPage();
+    await page.evaluateOnNewDocument(() => {
+      window.rtcErrors = [];
+      addEventListener('rtc-error', (e) => window.rtcErrors.push(e.detail), true);
+    });
+    await page.goto(`http://insecure.test:${port}/?room=devices-password`);
+    await page.evaluate(() => (document.querySelector('rtc-call').password = 'secret'));
+    await pressJoin(page);
+    const shown = () => {
+      const call = document.querySelector('rtc-call');
+      return {
+        phase: call.phase,
+        notices: [...call.shadowRoot.querySelectorAll('[part~="notice"]')].map((n) => n.textContent.trim()),
+        errors: window.rtcErrors.map((e) => e.type),
+        fatal: window.rtcErrors.map((e) => e.fatal),
+        error: call.shadowRoot.querySelector('[part~="error"]')?.textContent.trim() ?? '',
+      };
+    };
+    const state = await until(page, (s) => s.phase === 'error', 'the join is not refused', 20_000, shown);
+    assert.match(state.error, /password need a secure page/);
+    assert.deepEqual(state.errors, ['insecure-context']);
+    assert.deepEqual(state.fatal, [true]);
+    assert.ok(!state.notices.some((n) => n.includes('see and hear the others')), `notices: ${state.notices}`);
+  });
 });

@@ -535,7 +535,10 @@ export class RtcCall extends RoomElement {
     await this.lobby.settled();
     if (generation !== this.generation) return;
     const video = !this.audioOnly && this.lobby.joinCam;
-    const media = this.media.acquire(video);
+    // A room with a password cannot open on a page that is not secure, and no device can be had
+    // there: the devices are asked for once the room let this page in, so that the session's
+    // refusal is said alone, not after a notice about the devices.
+    const early = this.password && globalThis.isSecureContext === false ? null : this.media.acquire(video);
     let joined: Promise<void>;
     try {
       const lib = await loading;
@@ -549,7 +552,7 @@ export class RtcCall extends RoomElement {
     }
     joined.catch(() => {}); // awaited below, unless a leave overtakes this join
     try {
-      const problems = await media;
+      const problems = await (early ?? joined.then(() => this.media.acquire(video)));
       if (generation !== this.generation) return;
       this.media.joined(problems, video, this.lobby.joinMic);
       this.controller.enableMedia(this.devices.stream);
