@@ -151,6 +151,11 @@ test('invalid settings give a message without a stack trace and exit code 2', as
   assert.equal(badPath.code, 2);
   assert.match(badPath.stderr, /must start with "\/"/);
 
+  // A key the elements refuse would start a server every page fails on.
+  const badKey = await runCli(t, ['--key', 'team.key'], { env: { PORT: '0' } }).exit();
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /^rtc-server: Invalid key "team\.key" \(from --key\): expected 1 to 64 letters, digits, "-" or "_"/);
+
   const badEnv = await runCli(t, [], { env: { PORT: '99999' } }).exit();
   assert.equal(badEnv.code, 2);
   assert.match(badEnv.stderr, /\(from PORT\)/);
@@ -161,6 +166,7 @@ test('--help prints usage and exits 0', async (t) => {
   assert.equal(code, 0);
   assert.match(stdout, /^Usage: rtc-server/);
   assert.match(stdout, /--port/);
+  assert.match(stdout, /--key K +PeerServer API key, 1 to 64 letters, digits, "-" or "_"/);
 });
 
 /**

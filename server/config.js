@@ -13,7 +13,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {number} port TCP port; 0 picks a free one.
  * @property {string | undefined} host Interface to bind; undefined means all interfaces.
  * @property {string} path Where the PeerServer is mounted (a PeerJS client's `path`).
- * @property {string} key PeerServer API key (a PeerJS client's `key`).
+ * @property {string} key PeerServer API key (a PeerJS client's `key`): 1 to 64 letters, digits,
+ *   "-" or "_", as the elements accept.
  * @property {number} aliveTimeout Ms without a heartbeat before a peer is dropped.
  * @property {number} expireTimeout Ms a message for an absent peer is kept before EXPIRE.
  * @property {number} concurrentLimit Most peers connected at once.
@@ -53,6 +54,9 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 /** The shortest and longest `--turn-ttl` (seconds). */
 const MIN_TURN_TTL = 60;
 const MAX_TURN_TTL = 2 * 24 * 60 * 60;
+
+/** A PeerServer key the elements take: the same rule as theirs, in src/session/config.ts. */
+const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** @type {Readonly<RtcServerConfig>} */
 export const defaultConfig = Object.freeze({
@@ -102,7 +106,7 @@ Options:
   --port N          port to listen on (env PORT, default ${defaultConfig.port}; 0 picks a free port)
   --host H          interface to bind (env HOST, default: all interfaces)
   --path P          where the PeerServer is mounted (default ${defaultConfig.path})
-  --key K           PeerServer API key (default ${defaultConfig.key})
+  --key K           PeerServer API key, 1 to 64 letters, digits, "-" or "_" (default ${defaultConfig.key})
   --proxied         behind a reverse proxy: take client addresses from X-Forwarded-For
   --state-file F    keep the peer id bindings in F across restarts (default: memory only)
 
@@ -297,8 +301,12 @@ function validate(config, source) {
   if (typeof config.path !== 'string' || !config.path.startsWith('/')) {
     throw new ConfigError(`Invalid path ${JSON.stringify(config.path)}${from('path')}: it must start with "/"`);
   }
-  if (typeof config.key !== 'string' || config.key === '') {
-    throw new ConfigError('Invalid key: expected a non-empty string');
+  // The elements refuse any other key (src/session/config.ts): a server that took it would start,
+  // and every page would fail with invalid-config.
+  if (typeof config.key !== 'string' || !KEY_PATTERN.test(config.key)) {
+    throw new ConfigError(
+      `Invalid key ${JSON.stringify(config.key)}${from('key')}: expected 1 to 64 letters, digits, "-" or "_", as the elements accept`,
+    );
   }
   if (config.host !== undefined && (typeof config.host !== 'string' || config.host === '')) {
     throw new ConfigError('Invalid host: expected a host name or address');

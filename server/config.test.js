@@ -93,6 +93,23 @@ test('unknown flags, unknown settings and an empty key are rejected', () => {
   assert.throws(() => resolveConfig({ overrides: { expireTimeout: 0 } }), { name: 'ConfigError', message: /expireTimeout/ });
 });
 
+test('a key is what the elements accept: 1 to 64 letters, digits, "-" or "_"', () => {
+  const rule = 'expected 1 to 64 letters, digits, "-" or "_", as the elements accept';
+  for (const [sources, message] of /** @type {const} */ ([
+    [{ argv: ['--key', 'team.key'] }, `Invalid key "team.key" (from --key): ${rule}`],
+    [{ argv: ['--key', 'a b'] }, `Invalid key "a b" (from --key): ${rule}`],
+    [{ argv: ['--key', 'k'.repeat(65)] }, `Invalid key "${'k'.repeat(65)}" (from --key): ${rule}`],
+    [{ argv: ['--key', 'clé'] }, `Invalid key "clé" (from --key): ${rule}`],
+    [{ overrides: { key: 'team/key' } }, `Invalid key "team/key" (from key): ${rule}`],
+    [{ overrides: /** @type {any} */ ({ key: 42 }) }, `Invalid key 42 (from key): ${rule}`],
+  ])) {
+    assert.throws(() => resolveConfig(sources), { name: 'ConfigError', message });
+  }
+  for (const key of ['k', 'Team_Key-2', 'k'.repeat(64)]) {
+    assert.equal(resolveConfig({ argv: ['--key', key] }).key, key);
+  }
+});
+
 /** @param {import('./config.js').RtcServerConfig} config */
 function pick({ port, host, path, key }) {
   return { port, host, path, key };
