@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, helpText, packageRoot, parseFlags, resolveConfig } from './config.js';
 import { createRtcServer } from './index.js';
+import { iceServersPathBeside } from './turn.js';
 
 const argv = process.argv.slice(2);
 
@@ -44,12 +45,21 @@ try {
   const { url } = await server.listen();
   process.stdout.write(
     `rtc-server listening on ${url} (PeerServer at ${config.path}, bundle at /rtc-elements.js` +
-      `${config.turnUrls.length ? `, TURN credentials for ${config.turnUrls.join(' ')} at /ice-servers` : ''}` +
+      `${config.turnUrls.length ? `, TURN credentials for ${config.turnUrls.join(' ')} at ${iceServersPaths(config.path)}` : ''}` +
       `${server.cluster ? `, ${server.cluster.up ? 'one of the instances sharing' : 'alone until it reaches'} ${redactedUrl(config.redisUrl)}` : ''})\n`,
   );
 } catch (error) {
   await server.close();
   fail(1, listenErrorMessage(/** @type {NodeJS.ErrnoException} */ (error), config));
+}
+
+/**
+ * Where TURN credentials are served: at the root, and beside the PeerServer when that differs.
+ * @param {string} peerPath
+ */
+function iceServersPaths(peerPath) {
+  const beside = iceServersPathBeside(peerPath);
+  return beside === '/ice-servers' ? beside : `/ice-servers and ${beside}`;
 }
 
 /**

@@ -33,8 +33,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  *   connection was lost (not closed by the client), or after a restart with `stateFile`.
  * @property {string | undefined} stateFile Where the id bindings are kept across restarts;
  *   undefined keeps them in memory only.
- * @property {string[]} turnUrls TURN (and STUN) server URLs handed out at `GET /ice-servers`; empty
- *   hands out none.
+ * @property {string[]} turnUrls TURN (and STUN) server URLs handed out at `GET /ice-servers`, and
+ *   at `ice-servers` beside `path` (`/rtc/ice-servers` for `/rtc/peerjs`); empty hands out none.
  * @property {string | undefined} turnSecret coturn's `static-auth-secret`, which signs the credentials.
  * @property {number} turnTtl Seconds the credentials from `GET /ice-servers` stay valid: 60 to
  *   172800 (2 days) from `--turn-ttl`, 1 to 172800 here.
@@ -114,7 +114,7 @@ Several instances as one (docs/hosting.md):
   --redis URL       share peer ids and relay messages through Redis, e.g. redis://127.0.0.1:6379
                     (env RTC_REDIS_URL)
 
-TURN credentials at GET /ice-servers (docs/hosting.md):
+TURN credentials at GET /ice-servers, and beside --path: /rtc/ice-servers for /rtc/peerjs (docs/hosting.md):
   --turn-url URL    a turn:, turns: (or stun:) URL of your coturn; repeat it or separate URLs
                     with commas (env RTC_TURN_URL)
   --turn-secret S   coturn's static-auth-secret (env RTC_TURN_SECRET, which other users of the

@@ -13,7 +13,7 @@ import { IdClaims } from './id-claims.js';
 import { pageHeaders } from './page-policy.js';
 import { SocketGuard } from './socket-guard.js';
 import { runTrackingTimeouts } from './timer-scope.js';
-import { iceServersHandler } from './turn.js';
+import { iceServersHandler, iceServersPathBeside } from './turn.js';
 import { throttledWarnings } from './warnings.js';
 
 export { defaultConfig, resolveConfig, ConfigError } from './config.js';
@@ -131,8 +131,14 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     send(req, res, next);
   });
 
-  // TURN credentials for the elements (an empty list without --turn-url): server/turn.js.
-  app.get('/ice-servers', iceServersHandler(config));
+  // TURN credentials for the elements (an empty list without --turn-url): server/turn.js. At the
+  // root, and beside the PeerServer, where an element whose `server` names it asks
+  // (`/rtc/ice-servers` for `--path /rtc/peerjs`). One handler: one rate per address for both.
+  const iceServersBeside = iceServersPathBeside(config.path);
+  app.get(
+    iceServersBeside === '/ice-servers' ? '/ice-servers' : ['/ice-servers', literalRoute(iceServersBeside)],
+    iceServersHandler(config),
+  );
 
   // Files before the PeerServer: mounted at `--path /`, its description at `/` (and its CORS
   // headers on every response) would take the demo's place. No file lies where the PeerServer
@@ -228,6 +234,15 @@ function corkForATick(_req, socket) {
 /** @param {import('node:stream').Duplex} socket */
 function uncork(socket) {
   socket.uncork();
+}
+
+/**
+ * A route that matches `urlPath` as it is, whatever characters `--path` gave it (a string route is
+ * a pattern to Express), with Express's defaults for string routes: any case, a trailing "/" or not.
+ * @param {string} urlPath
+ */
+function literalRoute(urlPath) {
+  return new RegExp(`^${urlPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\/?$`, 'i');
 }
 
 /**

@@ -7,6 +7,19 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { clientAddress } from './client-address.js';
 
 /**
+ * Where an element whose `server` names the PeerServer at `peerPath` asks for its ICE servers:
+ * `ice-servers` beside that path, by the rule of src/controllers/ice-servers-url.ts
+ * (`/rtc/peerjs` → `/rtc/ice-servers`; `/peerjs` and `/` → `/ice-servers`).
+ * @param {string} peerPath the PeerServer's `--path`
+ * @returns {string} a URL path, percent-encoded as a browser sends it
+ */
+export function iceServersPathBeside(peerPath) {
+  const base = new URL('http://localhost/');
+  base.pathname = peerPath.replace(/\/+$/, '') || '/';
+  return new URL('ice-servers', base).pathname;
+}
+
+/**
  * Credentials for one caller.
  * @param {{ urls: readonly string[], secret: string, ttl: number }} turn ttl in seconds
  * @param {number} [now] ms since the epoch

@@ -7,7 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createRtcServer, resolveConfig } from './index.js';
-import { RequestLimit, turnCredentials } from './turn.js';
+import { RequestLimit, iceServersPathBeside, turnCredentials } from './turn.js';
 
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -95,6 +95,44 @@ test('GET /ice-servers answers any origin, uncached, with fresh credentials', as
   assert.ok(coturnAccepts('S', body.iceServers[0], before));
   const expiry = Number(body.iceServers[0].username.split(':')[0]);
   assert.ok(expiry >= Math.floor(before / 1000) + 120 && expiry <= Math.ceil(Date.now() / 1000) + 120);
+});
+
+test('with a --path under a folder, GET /ice-servers answers beside it too, where the elements ask', async (t) => {
+  const url = await startServer(t, { path: '/rtc/peerjs', turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'S', iceServersPerMinute: 3 });
+  // An element with server="…/rtc/peerjs" asks …/rtc/ice-servers (src/controllers/ice-servers-url.ts,
+  // which this test cannot import).
+  for (const at of ['/rtc/ice-servers', '/ice-servers']) {
+    const before = Date.now();
+    const response = await fetch(`${url}${at}`, { headers: { Origin: 'https://elsewhere.example' } });
+    assert.equal(response.status, 200, at);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*', at);
+    assert.equal(response.headers.get('access-control-expose-headers'), 'Retry-After', at);
+    assert.equal(response.headers.get('cache-control'), 'no-store', at);
+    const body = await response.json();
+    assert.deepEqual(body.iceServers[0].urls, ['turn:127.0.0.1:3478'], at);
+    assert.ok(coturnAccepts('S', body.iceServers[0], before), at);
+  }
+  // One rate per address for both, not one each.
+  assert.equal((await fetch(`${url}/rtc/ice-servers`).then((r) => r.arrayBuffer().then(() => r.status))), 200);
+  assert.equal((await fetch(`${url}/rtc/ice-servers`).then((r) => r.arrayBuffer().then(() => r.status))), 429);
+  assert.equal((await fetch(`${url}/ice-servers`).then((r) => r.arrayBuffer().then(() => r.status))), 429);
+  // Nothing else beside it: the PeerServer still answers at --path only.
+  assert.equal((await fetch(`${url}/rtc/peerjs`)).status, 200);
+  assert.equal((await fetch(`${url}/rtc/peerjs/ice-servers`).then((r) => r.arrayBuffer().then(() => r.status))), 404);
+});
+
+test('ice-servers beside --path is where the elements look for it', () => {
+  // What src/controllers/ice-servers-url.ts makes of server="https://host<path>", by path.
+  for (const [peerPath, expected] of [
+    ['/peerjs', '/ice-servers'],
+    ['/', '/ice-servers'],
+    ['/rtc/peerjs', '/rtc/ice-servers'],
+    ['/rtc/peerjs/', '/rtc/ice-servers'],
+    ['/a/b/peerjs//', '/a/b/ice-servers'],
+    ['/rtc/', '/ice-servers'],
+  ]) {
+    assert.equal(iceServersPathBeside(peerPath), expected, peerPath);
+  }
 });
 
 test('--turn-origin lists the page origins GET /ice-servers answers, as browsers send them', () => {
@@ -220,8 +258,8 @@ test('with --turn-origin, a listed page on another site still gets credentials; 
   assert.equal(await askAsBrowser(url, { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' }), 200, 'the address typed into the browser');
 });
 
-test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET', { timeout: 15_000 }, async (t) => {
-  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', '--turn-ttl', '60'], {
+test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET, and says where the credentials are', { timeout: 15_000 }, async (t) => {
+  const child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--port', '0', '--host', '127.0.0.1', '--turn-ttl', '60', '--path', '/rtc/peerjs'], {
     env: { ...process.env, PORT: '', HOST: '', RTC_TURN_URL: 'turn:127.0.0.1:3478', RTC_TURN_SECRET: 'from-env' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -233,10 +271,10 @@ test('the CLI reads RTC_TURN_URL and RTC_TURN_SECRET', { timeout: 15_000 }, asyn
     assert.ok(Date.now() < deadline && child.exitCode === null, `rtc-server did not start: ${stdout}`);
     await once(child.stdout, 'data');
   }
-  assert.match(stdout, /TURN credentials for turn:127\.0\.0\.1:3478 at \/ice-servers/);
+  assert.match(stdout, /TURN credentials for turn:127\.0\.0\.1:3478 at \/ice-servers and \/rtc\/ice-servers\)/);
   assert.doesNotMatch(stdout, /from-env/, 'the secret is never printed');
   const url = /listening on (\S+)/.exec(stdout)?.[1];
-  const body = await (await fetch(`${url}/ice-servers`)).json();
+  const body = await (await fetch(`${url}/rtc/ice-servers`)).json();
   assert.equal(body.ttl, 60);
   assert.ok(coturnAccepts('from-env', body.iceServers[0]));
 });
