@@ -69,6 +69,20 @@ function watchDials(p: TestParticipant, ids: Set<string>) {
   };
 }
 
+/**
+ * Holds every frame `p` gets from `id` on their links for `ms` before its session reads it, in
+ * order, as a slow path would. Reaches into PeerJS's DataConnection (`_handleDataMessage`, which
+ * its channel's message listener calls), here only. Frames on the files channel pass as they come.
+ */
+function delayFrames(p: TestParticipant, id: string, ms: number): void {
+  type Conn = { open: boolean; _handleDataMessage: (e: MessageEvent) => void };
+  const peers = win(p).rtcPeers as unknown as { connections?: Record<string, Conn[]> }[];
+  for (const conn of peers.flatMap((peer) => peer.connections?.[id] ?? []).filter((c) => c.open)) {
+    const read = conn._handleDataMessage.bind(conn);
+    conn._handleDataMessage = (e) => win(p).setTimeout(() => read(e), ms);
+  }
+}
+
 const statusText = (p: TestParticipant) => part(p.call, 'status')[0]?.textContent?.trim() ?? '';
 const notices = (p: TestParticipant) => part(p.call, 'notice').map((n) => n.textContent ?? '');
 const errorTypes = (p: TestParticipant) => eventsOf(p, 'rtc-error').map((e) => e.detail.type as string);
@@ -187,6 +201,54 @@ for (const [label, server] of [
 
       const cy = await addParticipant({ room, server, name: 'Cy', autojoin: '' });
       await untilEveryoneSeesEveryone([ada, bob, cy]);
+    });
+
+    it("strangers re-sending mesh offers to a member keep no newcomer's dial out while the holder's word of it is on its way", async () => {
+      const room = uniqueRoom('squat');
+      const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
+      await untilEveryoneSeesEveryone([ada, bob]);
+      const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
+      const member = holder === ada ? bob : ada;
+      const memberId = idOf(holder, member.name);
+      // The holder's word of the newcomer (its admit frame, then gossip) reaches the member 2 s
+      // late, so the newcomer's dial comes first and is held.
+      delayFrames(member, idOf(member, holder.name), 2_000);
+      // More strangers than the member holds offers, each offering 10 times a second, each time
+      // for a new connection, as a newcomer's dial would.
+      const strangers = await Promise.all(Array.from({ length: 6 }, () => Attacker.open(server)));
+      let sent = 0;
+      const offer = () => {
+        for (const stranger of strangers) {
+          const connectionId = `dc_squat${sent++}`;
+          stranger.raw({
+            type: 'OFFER',
+            dst: memberId,
+            payload: {
+              type: 'data',
+              connectionId,
+              sdp: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' },
+              metadata: { proto: PROTOCOL, kind: 'mesh' },
+              serialization: 'raw',
+              reliable: true,
+              label: connectionId,
+              browser: 'chrome',
+            },
+          });
+        }
+      };
+      offer();
+      const flood = setInterval(offer, 100);
+      try {
+        const cy = await addParticipant({ room, server, name: 'Cy', autojoin: '' });
+        await untilEveryoneSeesEveryone([ada, bob, cy]);
+        // Cy dials the member as soon as the holder's welcome comes, before it links the holder.
+        // A dial dropped would cost dialTimeout (10 s) and a retry.
+        const linkedAt = (name: string) => eventsOf(cy, 'rtc-participant-joined').find((e) => e.detail.participant.name === name)!.timeStamp;
+        const took = linkedAt(member.name) - linkedAt(holder.name);
+        expect(took, `ms from Cy linking ${holder.name} (the holder) to linking ${member.name}`).to.be.below(6_000);
+      } finally {
+        clearInterval(flood);
+      }
     });
 
     it('a flood of CANDIDATEs for unknown connections is not kept, and the call goes on', async () => {
