@@ -616,6 +616,8 @@ describe('hostile peers in a room', () => {
       for (let i = 0; i < 5; i++, sent++) mallory.intro(beacon, 'Knocker');
     }, 100);
     try {
+      // Twice as many as the holder handles from everyone in 10 s, and the holder answers them.
+      await until(() => sent >= 40 && mallory.connections.length > 0, () => `the flood is not answered: ${sent} sent`, 10_000);
       const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
       await until(
         () => showsOnly(ada, ['Bob']) && showsOnly(bob, ['Ada']) && sameMembers(namesWithVideo(bob.call), ['Ada']),
@@ -623,9 +625,8 @@ describe('hostile peers in a room', () => {
         20_000,
       );
       const seconds = (Date.now() - start) / 1000;
-      expect(sent, 'questions sent').to.be.above(40 * seconds);
       // Each question answered is a welcome dialled to the knocker.
-      expect(mallory.connections.length, `welcomes to the knocker in ${seconds.toFixed(1)} s`).to.be.within(1, 3 * Math.ceil(seconds / 10));
+      expect(mallory.connections.length, `welcomes to the knocker in ${seconds.toFixed(1)} s, ${sent} questions`).to.be.at.most(3 * Math.ceil(seconds / 10));
     } finally {
       clearInterval(flood);
     }
