@@ -5,7 +5,7 @@ import { ChatRoom } from './chat-room.js';
 import type { ChatLimits, ChatOptions, ChatPeer, ChatProblemFacts, ChatTransport } from './types.js';
 import type { ChatMessage } from './store.js';
 import { HIGH_WATER } from './outgoing-file.js';
-import { describe as describeFile, type ChatFile } from './transfer.js';
+import { describe as describeFile, rootDigest, sha256, type ChatFile } from './transfer.js';
 import { fileStatus } from '../components/chat/file-status.js';
 import { en } from '../i18n/en.js';
 import { formatFor } from '../i18n/format.js';
@@ -618,6 +618,41 @@ describe('ChatRoom', () => {
     expect(ada.notices).to.deep.equal(['"f1" from Eve: Stopped: the sender sent invalid data.']);
     // Eve was told each time.
     await until(() => net.rejects === 3, () => `${net.rejects} rejects`);
+  });
+
+  it('checks a received file once however many end frames its sender repeats', async () => {
+    const net = new Net();
+    const [ada, eve] = [net.add('rtc-a', 'Ada'), net.add('rtc-e', 'Eve')];
+    await net.linkChats(ada, eve);
+    const chunks = Array.from({ length: 64 }, (_, i) => new Uint8Array(4096).fill(i));
+    const sha = await rootDigest(chunks.map((c) => sha256(c)));
+    eve.send(ada.id, { t: 'file-offer', cv: 1, id: 1, name: 'f.bin', size: 64 * 4096, type: '' });
+    const line = () => ada.room.entries.flatMap((e) => (e.kind === 'local' && e.data.type === 'file' ? [e.data.file] : []))[0];
+    await until(() => line()?.state === 'receiving', () => `the offer was not taken: ${line()?.state}`);
+    chunks.forEach((c, i) => eve.send(ada.id, encodeChunk(1, i, c)));
+    // Each check hashes the 64 chunks' digests together: a 2,048-byte digest. It takes its
+    // time here, as the check of a big file does, so that the end frames come during it.
+    const subtle = crypto.subtle;
+    const digest = subtle.digest.bind(subtle);
+    let checks = 0;
+    Object.defineProperty(subtle, 'digest', {
+      configurable: true,
+      value: async (algorithm: AlgorithmIdentifier, data: BufferSource) => {
+        if (data.byteLength !== 64 * 32) return digest(algorithm, data);
+        checks++;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return digest(algorithm, data);
+      },
+    });
+    try {
+      for (let i = 0; i < 200; i++) eve.send(ada.id, { t: 'file-end', cv: 1, id: 1, size: 64 * 4096, chunks: 64, sha256: sha });
+      await until(() => line().state === 'done', () => `the file is ${line().state}`);
+      await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0, 'the end frames did not cross');
+    } finally {
+      delete (subtle as { digest?: unknown }).digest;
+    }
+    expect(checks, 'checks of the file').to.equal(1);
+    expect(ada.sent.filter((f) => f.t === 'file-done'), 'answers').to.have.length(1);
   });
 
   it('bounds the transfers one member may have under way', async () => {

@@ -12,9 +12,9 @@ import type { ExtensionFrame } from '../session/protocol.js';
 import { FileTransfers } from './files.js';
 import { HeldLines } from './held-lines.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
-import { nextOwnSeq, ownLines, recordOwnLine } from './own-lines.js';
+import { nextOwnSeq, ownLines, recordOwnLine, startOn } from './own-lines.js';
 import { RateLimiter } from './rate-limit.js';
-import { MessageStore, messageId, type ChatMessage, type LocalEntry } from './store.js';
+import { MessageStore, messageId, type ChatMessage, type LocalEntry, type MessageEntry } from './store.js';
 import type { ChatFile } from './transfer.js';
 import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatProblemType, ChatTransport } from './types.js';
 import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
@@ -75,6 +75,8 @@ export const messageReserve = (rate: number): number => Math.min(rate - 1, Math.
 export class ChatRoom {
   readonly #store = new MessageStore<ChatLine>();
   #transport: ChatTransport | null = null;
+  /** Says that this chat no longer runs on its transport (own-lines.ts). */
+  #leaveTransport: (() => void) | null = null;
   /**
    * Every id this page has had in the room (it joins again under a fresh one when the others
    * timed it out): history claiming to be from them is not taken.
@@ -151,6 +153,11 @@ export class ChatRoom {
     this.#noteMyId();
     // This page's own lines, sent by the page's other chat of the room (copies change nothing).
     for (const { message, clock, seq } of ownLines(transport)) this.#store.add(message, clock, seq);
+    // What the page's other chat of the room has (a route's new chat beside the old one): the
+    // others answer this chat's hello without history when they sent it to this member lately.
+    const { others, stop } = startOn(transport, () => this.#store.entries.filter((e): e is MessageEntry => e.kind === 'message'));
+    this.#leaveTransport = stop;
+    for (const { message, clock, seq } of others) this.#store.add(message, clock, seq, { history: true });
     for (const p of transport.participants) this.joined(p);
     this.host.changed();
   }
@@ -161,6 +168,8 @@ export class ChatRoom {
    */
   stop(): void {
     this.#files.stop();
+    this.#leaveTransport?.();
+    this.#leaveTransport = null;
     this.#transport = null;
     this.#peers.clear();
     this.#held.clear();

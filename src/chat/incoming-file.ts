@@ -43,6 +43,8 @@ export class IncomingFile {
   #released = false;
   #next = 0;
   readonly #maxChunks: number;
+  /** The end frame came: the file is being checked, and nothing more is taken. */
+  #ending = false;
   #parts: Blob[] = [];
   #pending: Uint8Array<ArrayBuffer>[] = [];
   #pendingBytes = 0;
@@ -101,7 +103,8 @@ export class IncomingFile {
    * chunk, more bytes than offered or more than ceil(size / MIN_CHUNK) chunks end it as invalid.
    */
   chunk(index: number, payload: Uint8Array<ArrayBuffer>): void {
-    if (this.state !== 'receiving') return;
+    // A chunk after the end frame changes nothing: the file is checked as that frame said.
+    if (this.state !== 'receiving' || this.#ending) return;
     if (index !== this.#next) return this.fail('interrupted', 'error');
     if (!payload.length || this.bytes + payload.length > this.base.size || this.#next >= this.#maxChunks) return this.fail('invalid', 'error');
     this.#heard();
@@ -127,7 +130,10 @@ export class IncomingFile {
 
   /** The sender's end frame: verify size, chunk count and hash; offer the file only if all agree. */
   async end(size: number, chunks: number, sha: string): Promise<void> {
-    if (this.state !== 'receiving') return;
+    // Once: each check hashes every chunk's digest again, so a sender repeating its end frame
+    // while the first is checked would have this page do that work, and hold its memory, each time.
+    if (this.state !== 'receiving' || this.#ending) return;
+    this.#ending = true;
     this.#heard();
     const ok = size === this.base.size && this.bytes === size && chunks === this.#next && (await rootDigest(this.#digests)) === sha;
     if (this.state !== 'receiving') return;

@@ -1,9 +1,10 @@
 /**
- * What this page has sent on each transport (its member in the room), whichever chat sent it: a
- * page's two chats of one room share the member (a route's transition shows the new one beside
- * the old one). The record is the page's own, never a peer's word, and goes with the transport.
+ * What this page has sent on each transport (its member in the room), whichever chat sent it, and
+ * the chats running on it: a page's two chats of one room share the member (a route's transition
+ * shows the new one beside the old one). The record is the page's own, never a peer's word, and
+ * goes with the transport.
  */
-import type { ChatMessage } from './store.js';
+import type { ChatMessage, MessageEntry } from './store.js';
 import type { ChatTransport } from './types.js';
 import { MAX_HISTORY } from './wire.js';
 
@@ -39,3 +40,19 @@ export function recordOwnLine(transport: ChatTransport, line: OwnLine): void {
 
 /** The last messages this page sent on `transport`, oldest first. */
 export const ownLines = (transport: ChatTransport): readonly OwnLine[] => records.get(transport)?.lines ?? [];
+
+/** The messages each chat running on a transport has, as a function of that chat's. */
+const running = new WeakMap<ChatTransport, Set<() => readonly MessageEntry[]>>();
+
+/**
+ * A chat starts on `transport`, with its messages read by `messages`: returns the messages the
+ * page's other chats there have (the others sent them their history once, and do not again for
+ * a while, chat-room.ts), and the function that says this chat stopped.
+ */
+export function startOn(transport: ChatTransport, messages: () => readonly MessageEntry[]): { others: MessageEntry[]; stop: () => void } {
+  let chats = running.get(transport);
+  if (!chats) running.set(transport, (chats = new Set()));
+  const others = [...chats].flatMap((read) => read());
+  chats.add(messages);
+  return { others, stop: () => void chats.delete(messages) };
+}
