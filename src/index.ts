@@ -17,6 +17,7 @@ export type {
   LeaveReason,
   Participant,
   PeerFactory,
+  ReconnectKind,
   RoomSessionEvents,
   RoomSessionOptions,
   ServerEndpoint,

@@ -265,8 +265,8 @@ describe('ChatRoom', () => {
     net.tamper = null;
     expect(texts(bob)).to.deep.equal(['before']);
     // A fresh connection replaces it (the session's participant-reconnected, on both sides).
-    ada.room.reconnected({ id: bob.id, name: bob.name });
-    bob.room.reconnected({ id: ada.id, name: ada.name });
+    ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
+    bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
     await until(() => texts(bob).includes('on the old connection'), () => `Bob has ${JSON.stringify(texts(bob))}`);
     expect(texts(bob)).to.deep.equal(['before', 'on the old connection']);
     expect(bob.announced.map((m) => m.text), 'each announced once').to.deep.equal(['before', 'on the old connection']);
@@ -288,8 +288,8 @@ describe('ChatRoom', () => {
       bob.room.send(text);
       await until(() => bob.sent.some((f) => f.text === text), 'not sent');
       net.tamper = null;
-      ada.room.reconnected({ id: bob.id, name: bob.name });
-      bob.room.reconnected({ id: ada.id, name: ada.name });
+      ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
+      bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
       await until(() => texts(ada).includes(text), () => `round ${round}: ${text} did not come back`);
     }
     expect(ada.problems, 'Bob is not said to send too much').to.deep.equal([]);
@@ -550,7 +550,7 @@ describe('ChatRoom', () => {
     expect([...ada.problems, ...bob.problems]).to.deep.equal([]);
   });
 
-  it('sends a member who asks again and again its history once per link, and once more after the link is mended', async () => {
+  it('sends a member who asks again and again its history once per link, and once more after its connection is replaced', async () => {
     const net = new Net();
     const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 1_000 });
     for (let i = 0; i < 100; i++) ada.room.send(`${i} ${'中'.repeat(1_990)}`);
@@ -569,10 +569,76 @@ describe('ChatRoom', () => {
     };
     await ask();
     expect(history, 'no history again for 20 hellos').to.equal(one);
-    // The link is mended: the two exchange history again, once.
-    ada.room.reconnected({ id: eve.id, name: eve.name });
+    // A fresh connection replaced the link: what was on the old one may be lost, so the history goes again, once.
+    ada.room.reconnected({ id: eve.id, name: eve.name }, 'replaced');
     await ask();
-    expect(history, 'one history more after the link was mended').to.equal(2 * one);
+    expect(history, 'one history more after the connection was replaced').to.equal(2 * one);
+  });
+
+  it('sends a member whose link is restored again and again, asking each time, one history and what is new, not a history each time', async () => {
+    const net = new Net();
+    const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 1_000 });
+    for (let i = 0; i < 100; i++) ada.room.send(`${i} ${'中'.repeat(1_990)}`);
+    const eve = net.add('rtc-e', 'Eve');
+    // Everything Ada sends Eve that carries messages: history, and her own messages sent again.
+    let drawn = 0;
+    net.delivered = (from, to, data) => {
+      if (from === ada && to === eve && typeof data === 'string' && /"chat-(history|msg)"/.test(data)) drawn += data.length;
+    };
+    await net.linkChats(ada, eve);
+    await until(() => texts(eve).length === 100, () => `Eve has ${texts(eve).length} messages`);
+    const one = drawn;
+    expect(one, 'one history').to.be.above(100 * 1_990);
+    const ask = async () => {
+      for (let i = 0; i < 20; i++) eve.send(ada.id, { t: 'chat-hello', cv: 1, reply: false });
+      await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0 && ada.channels.get(eve.id)!.bufferedAmount === 0, 'the hellos were not answered');
+    };
+    // Eve goes quiet for 3.5 s and speaks again, ten times: each time the session reports her
+    // link restored (the same connection, which lost nothing), and she asks for the history.
+    for (let round = 0; round < 10; round++) {
+      ada.room.reconnected({ id: eve.id, name: eve.name }, 'restored');
+      await ask();
+    }
+    expect(drawn, 'nothing more for ten restored links and 200 hellos').to.equal(one);
+    // What is new goes: live, and once more with the next request (it is not history to Eve).
+    const before = drawn;
+    ada.room.send(`new ${'中'.repeat(1_990)}`);
+    for (let round = 0; round < 10; round++) {
+      ada.room.reconnected({ id: eve.id, name: eve.name }, 'restored');
+      await ask();
+    }
+    expect(texts(eve).at(-1)).to.match(/^new /);
+    expect(texts(eve), 'each message once').to.have.length(101);
+    expect(drawn - before, 'the new message, live and once again').to.be.within(2 * 1_990, 3 * 1_990);
+  });
+
+  it('sends a member whose connection was replaced while messages were sent every message, history included', async () => {
+    const net = new Net();
+    const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
+    for (let i = 0; i < 5; i++) ada.room.send(`before ${i}`);
+    // The connection breaks as it comes up: Ada's history, and what she says next, are lost with it.
+    net.tamper = (from, _to, data) => (from === ada && typeof data === 'string' && /"chat-(history|msg)"/.test(data) ? null : data);
+    await net.linkChats(ada, bob);
+    ada.room.send('while it broke');
+    await until(() => ada.channels.get(bob.id)!.bufferedAmount === 0, 'Ada\'s frames did not leave');
+    expect(texts(bob), 'all lost').to.deep.equal([]);
+    // A fresh connection replaces it, within HISTORY_INTERVAL of the history that was lost.
+    for (const [x, y] of [
+      [ada, bob],
+      [bob, ada],
+    ]) {
+      const old = x.channels.get(y.id)!;
+      x.channels.set(y.id, new FakeChannel());
+      old.readyState = 'closed';
+      old.dispatchEvent(new Event('close'));
+    }
+    net.tamper = null;
+    ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
+    bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
+    await until(() => texts(bob).length === 6, () => `Bob has ${JSON.stringify(texts(bob))}`);
+    expect(texts(bob)).to.deep.equal(texts(ada));
+    expect(bob.announced.map((m) => m.text), 'each announced once').to.deep.equal(texts(ada));
+    expect([ada, bob].flatMap((m) => m.problems)).to.deep.equal([]);
   });
 
   it('reports trouble once per kind and sender, however many frames carry it, and again after the sender is back', async () => {
@@ -943,8 +1009,8 @@ describe('ChatRoom', () => {
         old.readyState = 'closed';
         old.dispatchEvent(new Event('close'));
       }
-      ada.room.reconnected({ id: bob.id, name: bob.name });
-      bob.room.reconnected({ id: ada.id, name: ada.name });
+      ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
+      bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
     });
     const sent = await ada.room.sendFile(randomBlob(4_000_000), 'x.bin');
     expect(sent!.recipients[0]).to.include({ state: 'failed', reason: 'interrupted' });
@@ -977,8 +1043,8 @@ describe('ChatRoom', () => {
     expect(bob.lastFile().state, 'its cancel had no connection to go on').to.equal('receiving');
     // The fresh connection.
     for (const [x, y] of pairs) x.channels.set(y.id, new FakeChannel());
-    ada.room.reconnected({ id: bob.id, name: bob.name });
-    bob.room.reconnected({ id: ada.id, name: ada.name });
+    ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
+    bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
     await until(() => bob.lastFile().state !== 'receiving', 'Bob\'s side still receives', IDLE_TIMEOUT / 6);
     expect(bob.lastFile()).to.include({ state: 'failed', reason: 'interrupted', blob: null });
   });

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatTransport } from '../chat/types.js';
 import type { SessionRequest } from '../session/registry.js';
-import type { LeaveReason, Participant, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
+import type { LeaveReason, Participant, ReconnectKind, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame } from '../session/protocol.js';
 import type { IceServers, NoRelayReason } from './ice-servers.js';
 import { askAhead, askIceServers } from './ice-servers-url.js';
@@ -15,7 +15,7 @@ export type { Participant, SessionError, SessionErrorFacts } from '../session/ro
 export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
   participantLeft?(participant: Participant, reason: LeaveReason): void;
-  participantReconnected?(participant: Participant): void;
+  participantReconnected?(participant: Participant, how: ReconnectKind): void;
   /** A member's name, media or connection changed. */
   participantUpdated?(participant: Participant): void;
   error?(error: SessionError): void;
@@ -315,9 +315,9 @@ export class RoomController implements ReactiveController {
       this.handlers.participantUpdated?.(p);
     });
     on('renamed', refresh);
-    on('participant-reconnected', (p) => {
+    on('participant-reconnected', (p, how) => {
       refresh();
-      this.handlers.participantReconnected?.(p);
+      this.handlers.participantReconnected?.(p, how);
     });
     on('error', (e) => this.handlers.error?.(e));
     on('rejoined', (id) => {

@@ -6,6 +6,7 @@ export type {
   LeaveReason,
   Participant,
   PeerFactory,
+  ReconnectKind,
   RoomSessionEvents,
   RoomSessionOptions,
   SessionErrorType,

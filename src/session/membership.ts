@@ -236,13 +236,13 @@ export class Membership {
     this.update(id, hello);
     this.attachMedia(id, hello.view);
     // Whatever was under way on the old connection (a message, a file) may be lost.
-    this.host.emit('participant-reconnected', this.shown.of(id));
+    this.host.emit('participant-reconnected', this.shown.of(id), 'replaced');
   }
 
   /** The link was judged: whether it changed between connected and reconnecting, and whether it came back. */
   health(id: string, changed: boolean, restored: boolean): void {
     if (changed) this.update(id, {});
-    if (restored) this.host.emit('participant-reconnected', this.shown.of(id));
+    if (restored) this.host.emit('participant-reconnected', this.shown.of(id), 'restored');
   }
 
   /** A connection to a member that was not linked went away without a hello. */

@@ -18,8 +18,8 @@ describe("RoomSession recovery of a pair's path over a fake PeerServer", () => {
     await until(() => shown(a.s) === 'B:reconnecting' && shown(b.s) === 'A:reconnecting', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
     net.healPath(a.s.id!, b.s.id!);
     await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}`);
-    expect(a.log).to.deep.equal(['joined B', 'reconnected B']);
-    expect(b.log).to.deep.equal(['joined A', 'reconnected A']);
+    expect(a.log).to.deep.equal(['joined B', 'reconnected B restored']);
+    expect(b.log).to.deep.equal(['joined A', 'reconnected A restored']);
     expect(openLinks(net, a.s, b.s), 'no new connection').to.deep.equal(before);
   });
 
@@ -148,7 +148,7 @@ describe("RoomSession recovery of a pair's path over a fake PeerServer", () => {
     expect(old.every((c) => c.closed), 'the broken one is closed').to.equal(true);
     expect(a.log.filter((l) => l.startsWith('left'))).to.deep.equal([]);
     expect(b.log.filter((l) => l.startsWith('left'))).to.deep.equal([]);
-    expect(a.log).to.include('reconnected B');
+    expect(a.log).to.include('reconnected B replaced');
     // The replaced link carries frames.
     const got: string[] = [];
     b.s.on('frame', (_from, frame) => got.push(frame.t));
@@ -171,7 +171,7 @@ describe("RoomSession recovery of a pair's path over a fake PeerServer", () => {
     await until(() => lost === 1, 'no fresh connection said hello');
     await until(() => shown(a.s) === 'B:connected' && shown(b.s) === 'A:connected', () => `A: ${shown(a.s)} ${a.log}; B: ${shown(b.s)} ${b.log}`, 1_000);
     expect([...a.log, ...b.log].filter((l) => l.startsWith('left')), 'nobody shown leaving').to.deep.equal([]);
-    expect(b.log).to.include('reconnected A');
+    expect(b.log).to.include('reconnected A replaced');
   });
 
   it('replaces a connection whose ICE failed instead of removing the member', async () => {

@@ -15,6 +15,13 @@ export type SessionPhase = 'idle' | 'joining' | 'joined' | 'left' | 'failed';
 export type LeaveReason = 'left' | 'closed' | 'timeout';
 
 /**
+ * How a member's broken connection came back: `restored`, the same connection works again (its
+ * data channels are reliable, so what was sent meanwhile arrives); `replaced`, a fresh
+ * connection took its place (what was on the old one may be lost).
+ */
+export type ReconnectKind = 'restored' | 'replaced';
+
+/**
  * Error types: PeerJS's own strings where one fits, ours in the same style. The elements pass
  * them on as `rtc-error`'s `detail.type` unchanged.
  */
@@ -103,8 +110,8 @@ export interface RoomSessionEvents {
   'participant-joined': (participant: Participant) => void;
   /** A member left, closed the page or stopped answering. */
   'participant-left': (participant: Participant, reason: LeaveReason) => void;
-  /** A member whose connection was broken (or replaced) is connected again. */
-  'participant-reconnected': (participant: Participant) => void;
+  /** A member whose connection was broken is connected again: the same connection, or a fresh one (`how`). */
+  'participant-reconnected': (participant: Participant, how: ReconnectKind) => void;
   /** A member's stream, name, media state or connection changed. */
   'participant-updated': (participant: Participant) => void;
   /** This page took another name (given by either of the page's elements). */

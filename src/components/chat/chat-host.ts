@@ -85,7 +85,7 @@ export class ChatElementHost {
         chat()?.joined(p);
         notices.met();
       },
-      participantReconnected: (p) => chat()?.reconnected(p),
+      participantReconnected: (p, how) => chat()?.reconnected(p, how),
       participantUpdated: (p) => {
         const before = chat()?.updated(p);
         if (before && joined()) announcer.say(t().renamed(before, p.name));
