@@ -52,7 +52,9 @@ function peerServers() {
   return {
     name: 'rtc-peer-servers',
     async serverStart() {
-      rtc = createRtcServer({ host: '127.0.0.1', port: 0 });
+      // test/hostile.test.ts floods pages through it to test the pages' own defences: the
+      // relay rate per socket would stop those floods first (server/hostile.test.js tests it).
+      rtc = createRtcServer({ host: '127.0.0.1', port: 0, maxRelayedBytesPerSecond: 1024 ** 3 });
       const { port } = await rtc.listen();
       const stockPort = await freePort();
       stock = spawn(

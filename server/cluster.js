@@ -244,6 +244,16 @@ export class Cluster {
   }
 
   /**
+   * A message from `src` for the local client `dst` was dropped here (its queue is full):
+   * `src` hears EXPIRE, wherever it is.
+   * @param {string} src
+   * @param {string} dst
+   */
+  expire(src, dst) {
+    this.#expire(src, dst);
+  }
+
+  /**
    * Tells `src` that `dst` did not take its messages: EXPIRE, from `dst`, wherever `src` is.
    * @param {string} src
    * @param {string} dst

@@ -23,7 +23,14 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {number} maxMessageBytes Largest WebSocket message accepted; a larger one closes the
  *   connection before it is read.
  * @property {number} maxBufferedBytes Bytes waiting to be sent to one client after which it is cut
- *   off as a slow reader.
+ *   off as a slow reader. Messages from other clients stop at half of it: past that they are
+ *   dropped, and their senders get EXPIRE.
+ * @property {number} stalledReaderTimeout Ms a client's queue may stay past half of
+ *   maxBufferedBytes, messages for it being dropped, before it is cut off as a reader that reads
+ *   nothing.
+ * @property {number} maxRelayedBytesPerSecond Bytes of messages for other peer ids one WebSocket
+ *   may send per second, a second's worth at once; past it they are dropped, and the sender gets
+ *   EXPIRE. At least maxMessageBytes.
  * @property {number} maxQueuedPerId Most messages kept for one absent peer id until expireTimeout.
  * @property {number} maxQueuedBytes Most bytes of messages kept for absent peer ids, all together.
  * @property {number} maxQueuedBytesPerSender Most bytes of messages kept for absent peer ids from
@@ -73,6 +80,11 @@ export const defaultConfig = Object.freeze({
   // An SDP offer with many candidates is a few KiB; the elements' own signals are smaller.
   maxMessageBytes: 64 * 1024,
   maxBufferedBytes: 1024 * 1024,
+  // A client on any working link reads a message in that time; one that does not, reads nothing.
+  stalledReaderTimeout: 30_000,
+  // A page joining a room sends each member an offer (a few KiB) and some candidates: a few
+  // hundred KiB at once is a big room. One flooding socket takes about 4 Mbit/s of a downlink.
+  maxRelayedBytesPerSecond: 512 * 1024,
   // One PeerJS connection attempt is an OFFER and a few CANDIDATEs.
   maxQueuedPerId: 64,
   maxQueuedBytes: 4 * 1024 * 1024,
@@ -127,7 +139,12 @@ Limits (defaults in brackets):
   --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
   --max-connections-per-address N   PeerServer WebSockets from one address (IPv6: one /64) [${defaultConfig.maxConnectionsPerAddress}]
   --max-message-bytes N             largest WebSocket message [${defaultConfig.maxMessageBytes}]
-  --max-buffered-bytes N            unsent bytes before a slow reader is cut off [${defaultConfig.maxBufferedBytes}]
+  --max-buffered-bytes N            unsent bytes before a slow reader is cut off; past half of it,
+                                    messages from other clients are dropped instead [${defaultConfig.maxBufferedBytes}]
+  --stalled-reader-timeout MS       how long a client's queue may stay past that half, unread,
+                                    before it is cut off [${defaultConfig.stalledReaderTimeout}]
+  --max-relayed-bytes-per-second N  bytes of messages for others one WebSocket may send per second,
+                                    a second's worth at once [${defaultConfig.maxRelayedBytesPerSecond}]
   --max-queued-per-id N             messages kept for one absent peer id [${defaultConfig.maxQueuedPerId}]
   --max-queued-bytes N              bytes kept for all absent peer ids [${defaultConfig.maxQueuedBytes}]
   --max-queued-bytes-per-sender N   bytes kept for absent peer ids from one peer id, and from one
@@ -157,6 +174,8 @@ const CONFIG_FLAGS = /** @type {const} */ ({
   'max-connections-per-address': 'maxConnectionsPerAddress',
   'max-message-bytes': 'maxMessageBytes',
   'max-buffered-bytes': 'maxBufferedBytes',
+  'stalled-reader-timeout': 'stalledReaderTimeout',
+  'max-relayed-bytes-per-second': 'maxRelayedBytesPerSecond',
   'max-queued-per-id': 'maxQueuedPerId',
   'max-queued-bytes': 'maxQueuedBytes',
   'max-queued-bytes-per-sender': 'maxQueuedBytesPerSender',
@@ -177,6 +196,8 @@ const INTEGER_SETTINGS = /** @type {const} */ ([
   'maxConnectionsPerAddress',
   'maxMessageBytes',
   'maxBufferedBytes',
+  'stalledReaderTimeout',
+  'maxRelayedBytesPerSecond',
   'maxQueuedPerId',
   'maxQueuedBytes',
   'maxQueuedBytesPerSender',
@@ -217,6 +238,8 @@ export function parseFlags(argv) {
         'max-connections-per-address': { type: 'string' },
         'max-message-bytes': { type: 'string' },
         'max-buffered-bytes': { type: 'string' },
+        'stalled-reader-timeout': { type: 'string' },
+        'max-relayed-bytes-per-second': { type: 'string' },
         'max-queued-per-id': { type: 'string' },
         'max-queued-bytes': { type: 'string' },
         'max-queued-bytes-per-sender': { type: 'string' },
@@ -331,7 +354,8 @@ function validate(config, source) {
   if (integers.maxMessageBytes < 4096) {
     throw new ConfigError(`Invalid maxMessageBytes ${integers.maxMessageBytes}${from('maxMessageBytes')}: expected 4096 or more`);
   }
-  for (const name of ['maxBufferedBytes', 'maxQueuedBytes', 'maxQueuedBytesPerSender']) {
+  // maxRelayedBytesPerSecond: a second's worth must hold the largest message, or it never passes.
+  for (const name of ['maxBufferedBytes', 'maxQueuedBytes', 'maxQueuedBytesPerSender', 'maxRelayedBytesPerSecond']) {
     if (integers[name] < integers.maxMessageBytes) {
       throw new ConfigError(
         `Invalid ${name} ${integers[name]}${from(name)}: expected at least maxMessageBytes (${integers.maxMessageBytes})`,

@@ -119,6 +119,8 @@ test('the limits have flags, defaults, and are checked', () => {
   assert.equal(defaultConfig.maxConnectionsPerAddress, 50);
   assert.equal(defaultConfig.maxMessageBytes, 65536);
   assert.equal(defaultConfig.maxBufferedBytes, 1048576);
+  assert.equal(defaultConfig.stalledReaderTimeout, 30000);
+  assert.equal(defaultConfig.maxRelayedBytesPerSecond, 524288);
   assert.equal(defaultConfig.maxQueuedBytesPerSender, defaultConfig.maxQueuedBytes / 8);
   assert.equal(defaultConfig.stateFile, undefined);
   const config = resolveConfig({
@@ -126,6 +128,8 @@ test('the limits have flags, defaults, and are checked', () => {
       '--max-connections-per-address=7',
       '--max-message-bytes', '8192',
       '--max-buffered-bytes', '100000',
+      '--stalled-reader-timeout', '2000',
+      '--max-relayed-bytes-per-second', '10000',
       '--max-queued-per-id', '3',
       '--max-queued-bytes', '9000',
       '--max-queued-bytes-per-sender', '8500',
@@ -140,6 +144,8 @@ test('the limits have flags, defaults, and are checked', () => {
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
       maxMessageBytes: config.maxMessageBytes,
       maxBufferedBytes: config.maxBufferedBytes,
+      stalledReaderTimeout: config.stalledReaderTimeout,
+      maxRelayedBytesPerSecond: config.maxRelayedBytesPerSecond,
       maxQueuedPerId: config.maxQueuedPerId,
       maxQueuedBytes: config.maxQueuedBytes,
       maxQueuedBytesPerSender: config.maxQueuedBytesPerSender,
@@ -152,6 +158,8 @@ test('the limits have flags, defaults, and are checked', () => {
       maxConnectionsPerAddress: 7,
       maxMessageBytes: 8192,
       maxBufferedBytes: 100000,
+      stalledReaderTimeout: 2000,
+      maxRelayedBytesPerSecond: 10000,
       maxQueuedPerId: 3,
       maxQueuedBytes: 9000,
       maxQueuedBytesPerSender: 8500,
@@ -174,6 +182,10 @@ test('the limits have flags, defaults, and are checked', () => {
   assert.throws(() => resolveConfig({ argv: ['--max-queued-bytes-per-sender', '4000'] }), {
     name: 'ConfigError',
     message: /maxQueuedBytesPerSender 4000 \(from --max-queued-bytes-per-sender\): expected at least maxMessageBytes/,
+  });
+  assert.throws(() => resolveConfig({ argv: ['--max-relayed-bytes-per-second', '60000'] }), {
+    name: 'ConfigError',
+    message: /maxRelayedBytesPerSecond 60000 \(from --max-relayed-bytes-per-second\): expected at least maxMessageBytes/,
   });
   assert.throws(() => resolveConfig({ argv: ['--state-file', ''] }), { name: 'ConfigError', message: /stateFile/ });
 });

@@ -1,6 +1,6 @@
 // The WebSocket class the guarded server hands its connections to (server/socket-guard.js):
 // every socket the server accepts is one of these. The guard's checks are its methods, shared by
-// all sockets, and what the guard keeps per socket is four fields of the socket itself (the
+// all sockets, and what the guard keeps per socket is six fields of the socket itself (the
 // flags below among them): no per-socket closure, wrapper or side table, so that a socket costs
 // about what it costs `peer`.
 
@@ -50,6 +50,10 @@ export function guardedSocketClass(WebSocket, { sending, checkBacklog, message, 
       this.client = undefined;
       /** @type {import('./socket-guard.js').Pending | undefined} */
       this.pending = undefined;
+      /** When what it relays is paid off at the relay rate (ms, as the guard's clock). */
+      this.relayedUntil = 0;
+      /** Since when messages for it have been dropped, its queue full; 0 while they are not. */
+      this.stalledSince = 0;
     }
 
     /**

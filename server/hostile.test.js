@@ -111,9 +111,25 @@ test('a 16 MiB message is refused before it is read and its connection closed', 
   assert.equal((await receiver.next()).src, 'witness');
 });
 
-test('a client that stops reading is cut off before the server holds more than the limit for it', async (t) => {
+/**
+ * Records the most the server holds for `serverSide` after each message sent to it.
+ * @param {import('ws').WebSocket} serverSide
+ */
+function watchQueue(serverSide) {
+  const watch = { most: 0 };
+  const send = serverSide.send;
+  serverSide.send = (/** @type {any[]} */ ...args) => {
+    send.apply(serverSide, /** @type {any} */ (args));
+    watch.most = Math.max(watch.most, serverSide.bufferedAmount);
+  };
+  return watch;
+}
+
+test('a client that stops reading is cut off once nothing reaches it for stalledReaderTimeout, never holding more than the limit; the sender hears EXPIRE', async (t) => {
   const maxBufferedBytes = 1024 * 1024;
-  const { server, port } = await startServer(t, { maxBufferedBytes });
+  const stalledReaderTimeout = 1000;
+  // The relay rate is not what this test is about.
+  const { server, port } = await startServer(t, { maxBufferedBytes, stalledReaderTimeout, maxRelayedBytesPerSecond: 1024 ** 3 });
   const slow = connectPeer(t, port, { id: 'slow', from: ATTACKER });
   const opened = peerEvent(server, 'connection', 'slow');
   assert.deepEqual(await slow.next(), { type: 'OPEN' });
@@ -124,25 +140,99 @@ test('a client that stops reading is cut off before the server holds more than t
 
   const sender = connectPeer(t, port, { id: 'flooder', from: ATTACKER });
   assert.deepEqual(await sender.next(), { type: 'OPEN' });
-  // What the server holds for the slow reader, after every message it passes on.
-  let mostBuffered = 0;
-  const send = serverSide.send;
-  serverSide.send = (/** @type {any[]} */ ...args) => {
-    send.apply(serverSide, /** @type {any} */ (args));
-    mostBuffered = Math.max(mostBuffered, serverSide.bufferedAmount);
-  };
+  const queue = watchQueue(serverSide);
   const message = JSON.stringify({ type: 'OFFER', dst: 'slow', payload: { sdp: 'x'.repeat(60 * 1024) } });
+  const started = Date.now();
   let sent = 0;
-  // 60 MiB at most, until the server cuts the reader off.
-  for (; sent < 1000 && serverSide.readyState === WebSocket.OPEN; sent++) {
+  // For 10 s at most, until the server cuts the reader off.
+  for (; Date.now() - started < 10_000 && serverSide.readyState === WebSocket.OPEN; sent++) {
     await new Promise((resolve) => sender.socket.send(message, resolve));
     await new Promise((resolve) => setImmediate(resolve));
   }
   await gone;
   assert.ok(serverSide.readyState !== WebSocket.OPEN, `still open after ${sent} messages`);
-  assert.ok(mostBuffered <= maxBufferedBytes + message.length, `${mostBuffered} bytes held for the slow reader`);
-  // The sender is not punished for it.
+  assert.ok(Date.now() - started >= stalledReaderTimeout, 'cut off before stalledReaderTimeout');
+  // Messages from other clients stop at half the limit: the limit itself is never reached.
+  assert.ok(queue.most <= maxBufferedBytes, `${queue.most} bytes held for the slow reader`);
+  // The sender heard that its messages were not delivered, and is not punished for them.
+  assert.ok(sender.received.some((m) => m.type === 'EXPIRE' && m.src === 'slow'), 'no EXPIRE for the dropped messages');
   assert.equal(sender.socket.readyState, WebSocket.OPEN);
+});
+
+test('a flood at a member on a slower link drops the flood, not the member: it stays connected and hears others', async (t) => {
+  const maxBufferedBytes = 1024 * 1024;
+  // The queue alone must hold: the relay rate would otherwise slow this flood down first.
+  const { server, port } = await startServer(t, { maxBufferedBytes, maxRelayedBytesPerSecond: 1024 ** 3 });
+  // The holder of a room's beacon id, which any stranger to the room may know.
+  const victim = connectPeer(t, port, { id: 'rtc-room-0123456789abcdef0123456789abcdef' });
+  const opened = peerEvent(server, 'connection', 'rtc-room-0123456789abcdef0123456789abcdef');
+  assert.deepEqual(await victim.next(), { type: 'OPEN' });
+  const serverSide = /** @type {import('ws').WebSocket} */ ((await opened).getSocket());
+  // An honest client on a slower downlink than the attacker's uplink: it reads in short bursts,
+  // 20 a second, through a small receive buffer.
+  const raw = /** @type {any} */ (victim.socket)._socket;
+  raw.setRecvBufferSize?.(64 * 1024);
+  raw.pause();
+  /** @type {NodeJS.Timeout | undefined} */
+  let pausing;
+  const reading = setInterval(() => {
+    raw.resume();
+    pausing = setTimeout(() => raw.pause(), 1);
+  }, 50);
+  const readAtFullSpeed = () => {
+    clearInterval(reading);
+    clearTimeout(pausing);
+    raw.resume();
+  };
+  t.after(readAtFullSpeed);
+
+  const attacker = connectPeer(t, port, { id: 'attacker', from: ATTACKER });
+  assert.deepEqual(await attacker.next(), { type: 'OPEN' });
+  const queue = watchQueue(serverSide);
+  const offer = JSON.stringify({
+    type: 'OFFER',
+    dst: 'rtc-room-0123456789abcdef0123456789abcdef',
+    payload: { type: 'data', connectionId: 'dc_x', serialization: 'raw', sdp: { type: 'offer', sdp: 'x'.repeat(60 * 1024) } },
+  });
+  // 24 MiB as fast as the attacker can send them.
+  for (let sent = 0; sent < 400 && serverSide.readyState === WebSocket.OPEN; sent++) {
+    await new Promise((resolve) => attacker.socket.send(offer, resolve));
+  }
+  assert.equal(serverSide.readyState, WebSocket.OPEN, 'the victim was cut off');
+  assert.ok(queue.most <= maxBufferedBytes, `${queue.most} bytes held for the victim`);
+  await until(() => attacker.received.some((m) => m.type === 'EXPIRE'), 'the attacker to hear EXPIRE');
+  assert.equal(attacker.socket.readyState, WebSocket.OPEN);
+
+  // The flood over, the victim reads what it was sent, and then a member's message.
+  readAtFullSpeed();
+  await until(() => serverSide.bufferedAmount === 0, 'the victim to read its queue', 10_000);
+  const member = connectPeer(t, port, { id: 'member' });
+  assert.deepEqual(await member.next(), { type: 'OPEN' });
+  member.send({ type: 'OFFER', dst: 'rtc-room-0123456789abcdef0123456789abcdef', payload: { sdp: 'intro' } });
+  await until(() => victim.received.some((m) => m.src === 'member'), 'the member\'s offer to reach the victim');
+  assert.equal(victim.socket.readyState, WebSocket.OPEN);
+});
+
+test('one WebSocket sends at most maxRelayedBytesPerSecond to others, a second\'s worth at once; past it, it hears EXPIRE', async (t) => {
+  const { port } = await startServer(t);
+  const sender = connectPeer(t, port, { id: 'sender', from: ATTACKER });
+  const receiver = connectPeer(t, port, { id: 'receiver' });
+  assert.deepEqual(await sender.next(), { type: 'OPEN' });
+  assert.deepEqual(await receiver.next(), { type: 'OPEN' });
+  // 1.2 MB at once, in 60 KB candidates; the default is 512 KiB per second.
+  const big = 'x'.repeat(60 * 1024);
+  for (let i = 0; i < 20; i++) sender.send({ type: 'CANDIDATE', dst: 'receiver', payload: { i, big } });
+  const expired = () => sender.received.filter((m) => m.type === 'EXPIRE').length;
+  const passed = () => receiver.received.filter((m) => m.src === 'sender').length;
+  await until(() => expired() + passed() === 20, 'every candidate to be passed on or refused');
+  // A second's worth, and what the next few milliseconds add, however slow the machine.
+  assert.ok(passed() >= 8 && passed() <= 12, `${passed()} passed`);
+  assert.deepEqual(sender.received.at(-1), { type: 'EXPIRE', src: 'receiver', dst: 'sender' });
+  // Paid off, the sender is heard again.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  sender.send({ type: 'CANDIDATE', dst: 'receiver', payload: { i: 'later' } });
+  await until(() => receiver.received.some((m) => m.payload?.i === 'later'), 'the later candidate');
+  assert.equal(receiver.socket.readyState, WebSocket.OPEN);
 });
 
 test('messages kept for an absent id are capped per id and in total; the sender hears EXPIRE', async (t) => {
@@ -208,8 +298,9 @@ test('messages kept for an absent id are counted as the server will send them, n
 });
 
 test('one address cannot fill what is kept for free ids: past its share it hears EXPIRE, a newcomer\'s intro is still kept', async (t) => {
-  // A long expireTimeout: nothing lapses while the test runs, however slow the machine.
-  const { server, port } = await startServer(t, { expireTimeout: 60_000 });
+  // A long expireTimeout: nothing lapses while the test runs, however slow the machine. Each
+  // bot sends more than a second's worth of the relay rate, which is not what this test is about.
+  const { server, port } = await startServer(t, { expireTimeout: 60_000, maxRelayedBytesPerSecond: 1024 ** 3 });
   // The default share of one sender: an eighth of maxQueuedBytes.
   const share = 512 * 1024;
   // Eight peer ids from one address, each sending 64 KiB offers to ten ids nobody holds, then
