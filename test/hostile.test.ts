@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import type { DataConnection, Peer } from 'peerjs';
 import { STATE_EVERY } from '../src/session/membership.js';
+import { RESTART_BURST, RESTART_EVERY } from '../src/session/negotiation.js';
 import { MAX_FRESH } from '../src/session/roster.js';
 import { rtcServer, stockServer } from './env.js';
 import {
@@ -794,6 +795,45 @@ describe('hostile peers in a room', () => {
     const types = errorTypes(holder).slice(before);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(notices(holder), 'notices').to.have.length(1);
+    await offerAnswered(mallory, conn, 'link');
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+  });
+
+  it('a linked member that sends offer after offer, each an ICE restart, is answered a few times, said to flood once, and still answered', async function () {
+    this.timeout(60_000);
+    const { holder, other, mallory, conn, others } = await malloryLinked(uniqueRoom('offers'));
+    const before = eventsOf(holder, 'rtc-error').length;
+    // The holder's answers, over the link or through the server.
+    let onLink = 0;
+    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && onLink++);
+    const answers = () => onLink + mallory.signals.filter((x) => x.metadata.kind === 'negotiation' && (x.metadata.frame as { t?: unknown } | undefined)?.t === 'sdp').length;
+    // One real offer of Mallory's connection, sent 200 times in 3 s, each copy with new ICE
+    // credentials: an ICE restart that makes the holder gather again.
+    const base = (await conn.peerConnection.createOffer()).sdp!;
+    const sdp = (k: number) => base.replace(/^a=ice-ufrag:[^\r\n]*/gm, `a=ice-ufrag:flood${k}`).replace(/^a=ice-pwd:[^\r\n]*/gm, `a=ice-pwd:${'p'.repeat(22)}${k}`);
+    const start = performance.now();
+    for (let k = 0; k < 200; k++) {
+      send(conn, { v: 1, t: 'sdp', description: { type: 'offer', sdp: sdp(k) } });
+      if (k % 20 === 19) await wait(300);
+    }
+    // The latest is applied in its turn. (PeerJS's connection of the holder to Mallory, looked at here only.)
+    type Conn = { peerConnection: RTCPeerConnection | null };
+    const remote = () =>
+      (win(holder).rtcPeers as unknown as { connections?: Record<string, Conn[]> }[]).flatMap((peer) => peer.connections?.[mallory.id] ?? []).map((c) => c.peerConnection?.remoteDescription?.sdp ?? '');
+    await until(
+      () => remote().some((x) => x.includes('a=ice-ufrag:flood199\r')),
+      () => `the latest offer was not applied: ${answers()} answered, ${remote().map((x) => x.match(/a=ice-ufrag:\S+/g)?.join()).join('; ')}, ${JSON.stringify(eventsOf(holder, 'rtc-error').map((e) => e.detail.message))}`,
+      RESTART_EVERY + 5_000,
+    );
+    // Its answer is on its way.
+    await wait(500);
+    const seconds = (performance.now() - start) / 1000;
+    expect(answers(), `offers answered in ${seconds.toFixed(1)} s`).to.be.at.most(RESTART_BURST + Math.ceil((seconds * 1000) / RESTART_EVERY));
+    const said = eventsOf(holder, 'rtc-error').slice(before).map((e) => `${e.detail.type}: ${e.detail.message}`);
+    expect(said, 'rtc-error').to.deep.equal(['protocol: Ignored a flood of messages from Mallory.']);
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+    // The call with the others goes on, and Mallory's next offer is still answered.
+    await until(() => namesWithVideo(holder.call).includes(other.name), () => `${other.name}'s video is not shown: ${seen(holder)}`);
     await offerAnswered(mallory, conn, 'link');
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
   });

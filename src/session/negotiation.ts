@@ -14,12 +14,18 @@
  * collide).
  *
  * What the other side sends is bounded: at most MAX_WAITING frames wait to be applied, and at
- * most MAX_CANDIDATES candidates are applied per ICE generation (a browser's ICE agent slows with
- * every remote candidate it pairs). The rest are dropped and the host told once: a member whose
- * frames are dropped is not one that follows the protocol.
+ * most MAX_CANDIDATES candidates are applied per ICE generation and CANDIDATES_PER_MINUTE in any
+ * minute (a browser's ICE agent slows with every remote candidate it pairs, and checks every
+ * address it is given). What it makes this page do is paced (NegotiationBudget): the offers it
+ * answers, the ICE restarts among them, and the offers it makes on request. The rest are
+ * dropped and the host told once: a member whose frames are dropped is not one that follows the
+ * protocol.
  */
+import { clock } from './clock.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import { RecentEvents } from './recent-events.js';
 import { Serial } from './serial.js';
+import { TokenBucket } from './token-bucket.js';
 
 export interface NegotiationHost {
   /** Sends a description, a candidate or a request to the other side. */
@@ -38,8 +44,32 @@ const MAX_TRANSCEIVERS = 8;
  * dozen (a description, a candidate per address, transport and server).
  */
 export const MAX_WAITING = 64;
-/** Candidates applied per ICE generation of the other side (its ufrag), at most. */
+/** Candidates applied per ICE generation of the other side (the ICE credentials of its description), at most. */
 export const MAX_CANDIDATES = 100;
+/**
+ * Candidates applied in any minute, at most, whatever their generation: an ICE restart is a new
+ * generation, so MAX_CANDIDATES alone would let each offer bring 100 more addresses for this
+ * page's browser to send connectivity checks to. A restart of a real browser brings a few dozen.
+ */
+export const CANDIDATES_PER_MINUTE = 300;
+/**
+ * Negotiations the other side makes this page take part in, per connection: the offers it
+ * answers, or (as the offerer) the offers it makes on request. A burst of NEGOTIATION_BURST
+ * passes at once (a call's start, a camera and a screen added, two ICE restarts), then one per
+ * NEGOTIATION_EVERY ms. One over the rate waits for its turn, blocking the frames behind it,
+ * and only the latest of those that wait is taken: the offerer never has two offers out, and
+ * an asker's latest request names every track it still needs placed.
+ */
+export const NEGOTIATION_BURST = 4;
+export const NEGOTIATION_EVERY = 2_500;
+/**
+ * ICE restarts (offers with new ICE credentials) among those, per connection: each makes this
+ * page's browser gather again (STUN queries, TURN allocations with this page's credentials). A
+ * break is mended with two restarts 3 s apart (pair-links.ts, then a fresh connection), so a
+ * burst of RESTART_BURST, then one per RESTART_EVERY ms.
+ */
+export const RESTART_BURST = 3;
+export const RESTART_EVERY = 10_000;
 /**
  * An offer unanswered this long (ms) is sent again: its answer may have been lost (sent on a
  * path that had broken, or dropped from a full queue), and until an answer comes, no other
@@ -49,6 +79,59 @@ export const OFFER_RESEND = 4_000;
 /** Times an offer is sent again, at most; past that, the pair's recovery (a fresh connection) is the way out. */
 const MAX_RESENDS = 3;
 
+/**
+ * What the other side may make this page do on one connection, as a pure decision of the time
+ * (`now`, in the session clock's ms): how many negotiations and ICE restarts it starts, how many
+ * of its candidates are applied.
+ */
+export class NegotiationBudget {
+  private readonly negotiations: TokenBucket;
+  private readonly restarts: TokenBucket;
+  private readonly recentCandidates = new RecentEvents(CANDIDATES_PER_MINUTE, 60_000);
+  /** The other side's ICE generation (the credentials of its description) and the candidates applied of it. */
+  private generation = { credentials: '', candidates: 0 };
+
+  constructor(now = clock()) {
+    this.negotiations = new TokenBucket(NEGOTIATION_BURST, NEGOTIATION_EVERY, now);
+    this.restarts = new TokenBucket(RESTART_BURST, RESTART_EVERY, now);
+  }
+
+  /** How long (ms) a negotiation (an ICE restart, if `restart`) must wait for its turn; 0: it may start now. */
+  wait(restart: boolean, now = clock()): number {
+    return Math.max(this.negotiations.wait(now), restart ? this.restarts.wait(now) : 0);
+  }
+
+  /** Counts a negotiation at `now`; false, and nothing is counted, when it must wait. */
+  take(restart: boolean, now = clock()): boolean {
+    if (this.wait(restart, now) > 0) return false;
+    this.negotiations.take(now);
+    if (restart) this.restarts.take(now);
+    return true;
+  }
+
+  /** A description of the other side was applied: its ICE credentials (iceCredentials) start a generation if they are new. */
+  described(credentials: string): void {
+    if (credentials !== this.generation.credentials) this.generation = { credentials, candidates: 0 };
+  }
+
+  /** Whether a candidate of the other side may be applied at `now` (and it is counted); false: dropped. */
+  candidate(now = clock()): boolean {
+    // Only candidates applied count towards the minute's, so that a flood of one generation
+    // does not keep the next restart's candidates out.
+    if (this.generation.candidates >= MAX_CANDIDATES || !this.recentCandidates.take(now)) return false;
+    this.generation.candidates++;
+    return true;
+  }
+}
+
+/**
+ * A description's ICE credentials, every media section's: its distinct `a=ice-ufrag` and
+ * `a=ice-pwd` lines, sorted. Browsers restart ICE when either changes in any section.
+ */
+export function iceCredentials(sdp: string): string {
+  return [...new Set(sdp.match(/^a=ice-(?:ufrag|pwd):\S+/gm) ?? [])].sort().join(' ');
+}
+
 export class Negotiation {
   private closed = false;
   private offering = false;
@@ -56,8 +139,16 @@ export class Negotiation {
   private again = false;
   /** Descriptions, candidates and requests are taken one after another, in the order they came. */
   private readonly queue = new Serial(MAX_WAITING);
-  /** The other side's ICE generation (the ufrag of its description) and the candidates applied of it. */
-  private generation: { ufrag: string; candidates: number } = { ufrag: '', candidates: 0 };
+  private readonly budget = new NegotiationBudget();
+  /**
+   * The negotiation the other side started (an offer to the answerer, a request to the offerer)
+   * that waits in the queue and has not started yet: a later one takes its place instead of
+   * queueing behind it, so that a flood of them holds one place in the queue and only the latest
+   * is taken.
+   */
+  private waiting: { frame: SdpFrame | RenegotiateFrame } | null = null;
+  /** A negotiation waiting for its turn: cut short when the connection closes. */
+  private pause: { timer: ReturnType<typeof setTimeout>; done: () => void } | null = null;
   private floodSaid = false;
   private resend: ReturnType<typeof setTimeout> | undefined;
 
@@ -87,13 +178,35 @@ export class Negotiation {
 
   /** A description, a candidate or a request from the other side (already checked for shape). */
   receive(frame: SdpFrame | IceFrame | RenegotiateFrame): void {
-    // In order: a request that follows an answer is taken once that answer is applied.
+    if (frame.t !== 'ice' && this.starts(frame)) {
+      const waiting = this.waiting;
+      if (!waiting) {
+        const slot = { frame };
+        if (!this.queue.add(() => this.inTurn(slot))) return this.flooded();
+        this.waiting = slot;
+        return;
+      }
+      // An offer that takes the place of another while it waits for its turn: the other side
+      // offers faster than the budget, and not a copy of the same offer (sent again after 4 s).
+      // The offerer has one offer out at a time, so a page of the room never does this. Requests
+      // take each other's place silently: an asker's requests change as its tracks come.
+      if (this.pause && frame.t === 'sdp' && waiting.frame.t === 'sdp' && frame.description.sdp !== waiting.frame.description.sdp) this.flooded();
+      waiting.frame = frame;
+      return;
+    }
+    // In order: a request that follows an answer is taken once that answer is applied (a request
+    // taken while an offer is under way makes no room). Only the offerer applies answers.
+    if (frame.t === 'sdp' && this.offerer) this.waiting = null;
     if (!this.queue.add(() => (frame.t === 'renegotiate' ? this.onRequest(frame.kinds) : this.apply(frame)))) this.flooded();
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.resend);
+    if (this.pause) {
+      clearTimeout(this.pause.timer);
+      this.pause.done();
+    }
     const pc = this.pc;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = null;
   }
@@ -144,11 +257,38 @@ export class Negotiation {
     }
   }
 
+  /** Whether the frame starts a negotiation here: offers to the offerer and requests to the answerer are ignored, and cost nothing. */
+  private starts(frame: SdpFrame | RenegotiateFrame): boolean {
+    return frame.t === 'renegotiate' ? this.offerer : frame.t === 'sdp' && frame.description.type === 'offer' && !this.offerer;
+  }
+
+  /**
+   * Takes the negotiation the other side started (the latest frame in `slot`) once the budget
+   * allows it, waiting for its turn meanwhile; the frames behind it wait too (a restart's
+   * candidates need its offer applied first). Only the latest counts: the offerer has one offer
+   * out at a time, and an asker's latest request names every track it still needs placed.
+   */
+  private async inTurn(slot: { frame: SdpFrame | RenegotiateFrame }): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const frame = slot.frame;
+      const remote = this.pc.remoteDescription;
+      const restart = frame.t === 'sdp' && !!remote && iceCredentials(frame.description.sdp) !== iceCredentials(remote.sdp);
+      if (this.budget.take(restart)) {
+        if (this.waiting === slot) this.waiting = null;
+        return frame.t === 'renegotiate' ? this.onRequest(frame.kinds) : this.apply(frame);
+      }
+      const wait = this.budget.wait(restart);
+      await new Promise<void>((done) => (this.pause = { timer: setTimeout(done, wait), done }));
+      this.pause = null;
+    }
+  }
+
   private async apply(frame: SdpFrame | IceFrame): Promise<void> {
     if (this.closed) return;
     const pc = this.pc;
     if (frame.t === 'ice') {
-      if (++this.generation.candidates > MAX_CANDIDATES) return this.flooded();
+      if (!this.budget.candidate()) return this.flooded();
       await pc.addIceCandidate(frame.candidate).catch(() => {});
       return;
     }
@@ -157,8 +297,7 @@ export class Negotiation {
     if ((description.type === 'offer') === this.offerer) return;
     if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
     await pc.setRemoteDescription(description);
-    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(description.sdp)?.[1] ?? '';
-    if (ufrag !== this.generation.ufrag) this.generation = { ufrag, candidates: 0 };
+    this.budget.described(iceCredentials(description.sdp));
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendDescription();
