@@ -155,6 +155,19 @@ class Net {
     };
   }
 
+  /** The session replaced the pair's connection: fresh channels, and what was on the old ones is gone. */
+  replaceConnection(a: Member, b: Member): void {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const old = x.channels.get(y.id)!;
+      x.channels.set(y.id, new FakeChannel());
+      old.readyState = 'closed';
+      old.dispatchEvent(new Event('close'));
+    }
+  }
+
   unlink(a: Member, b: Member): void {
     for (const [x, y] of [
       [a, b],
@@ -623,15 +636,7 @@ describe('ChatRoom', () => {
     await until(() => ada.channels.get(bob.id)!.bufferedAmount === 0, 'Ada\'s frames did not leave');
     expect(texts(bob), 'all lost').to.deep.equal([]);
     // A fresh connection replaces it, within HISTORY_INTERVAL of the history that was lost.
-    for (const [x, y] of [
-      [ada, bob],
-      [bob, ada],
-    ]) {
-      const old = x.channels.get(y.id)!;
-      x.channels.set(y.id, new FakeChannel());
-      old.readyState = 'closed';
-      old.dispatchEvent(new Event('close'));
-    }
+    net.replaceConnection(ada, bob);
     net.tamper = null;
     ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
     bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
@@ -999,16 +1004,7 @@ describe('ChatRoom', () => {
     const [ada, bob] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob')];
     await net.linkChats(ada, bob);
     net.onFirstChunk(bob, () => {
-      // The session replaced the connection: fresh channels, and what was on the old ones is gone.
-      for (const [x, y] of [
-        [ada, bob],
-        [bob, ada],
-      ]) {
-        const old = x.channels.get(y.id)!;
-        x.channels.set(y.id, new FakeChannel());
-        old.readyState = 'closed';
-        old.dispatchEvent(new Event('close'));
-      }
+      net.replaceConnection(ada, bob);
       ada.room.reconnected({ id: bob.id, name: bob.name }, 'replaced');
       bob.room.reconnected({ id: ada.id, name: ada.name }, 'replaced');
     });
