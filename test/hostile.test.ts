@@ -84,6 +84,14 @@ function delayFrames(p: TestParticipant, id: string, ms: number): void {
   }
 }
 
+/** Ada and Bob in a room, seeing each other: the one that holds the beacon, and the other. */
+async function twoInRoom(room: string, server: string) {
+  const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
+  await untilEveryoneSeesEveryone([ada, bob]);
+  const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
+  return { ada, bob, holder, member: holder === ada ? bob : ada };
+}
+
 const statusText = (p: TestParticipant) => part(p.call, 'status')[0]?.textContent?.trim() ?? '';
 const notices = (p: TestParticipant) => part(p.call, 'notice').map((n) => n.textContent ?? '');
 const errorTypes = (p: TestParticipant) => eventsOf(p, 'rtc-error').map((e) => e.detail.type as string);
@@ -158,11 +166,8 @@ for (const [label, server] of [
 
     it('600 junk offers from a stranger build no peer connection, and a newcomer still joins', async () => {
       const room = uniqueRoom('junk');
-      const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
-      await untilEveryoneSeesEveryone([ada, bob]);
+      const { ada, bob, holder, member } = await twoInRoom(room, server);
       const counts = [ada, bob].map((p) => countPeerConnections(p.frame));
-      const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-      const member = holder === ada ? bob : ada;
       const memberId = idOf(holder, member.name);
       const beacon = beaconOf(room);
       const stranger = await Attacker.open(server);
@@ -206,10 +211,7 @@ for (const [label, server] of [
 
     it("strangers re-sending mesh offers to a member keep no newcomer's dial out while the holder's word of it is on its way", async () => {
       const room = uniqueRoom('squat');
-      const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
-      await untilEveryoneSeesEveryone([ada, bob]);
-      const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-      const member = holder === ada ? bob : ada;
+      const { ada, bob, holder, member } = await twoInRoom(room, server);
       const memberId = idOf(holder, member.name);
       // The holder's word of the newcomer (its admit frame, then gossip) reaches the member 2 s
       // late, so the newcomer's dial comes first and is held.
@@ -254,10 +256,7 @@ for (const [label, server] of [
 
     it('a flood of CANDIDATEs for unknown connections is not kept, and the call goes on', async () => {
       const room = uniqueRoom('candidates');
-      const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
-      await untilEveryoneSeesEveryone([ada, bob]);
-      const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-      const member = holder === ada ? bob : ada;
+      const { ada, bob, holder, member } = await twoInRoom(room, server);
       const memberId = idOf(holder, member.name);
       const beacon = beaconOf(room);
       // rtc-server closes a socket that sends more than 64 KiB at once; the stock server takes more.
@@ -445,15 +444,12 @@ for (const [label, server] of [
 
     it('a false beacon frame from a linked attacker changes nothing: after the holder leaves a newcomer still joins', async () => {
       const room = uniqueRoom('false-beacon');
-      const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
-      await untilEveryoneSeesEveryone([ada, bob]);
-      const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
-      const rest = holder === ada ? bob : ada;
+      const { holder, member: rest } = await twoInRoom(room, server);
       const mallory = await Attacker.open(server);
       const { conn, members } = await mallory.link(beaconOf(room));
       const toRest = await mallory.dial(members.find((m) => m.name === rest.name)!.id);
       for (const p of [holder, rest]) {
-        await until(() => showsOnly(p, [p === ada ? 'Bob' : 'Ada', 'Mallory']), () => `Mallory is not linked: ${seen(p)}`, 10_000);
+        await until(() => showsOnly(p, [p === holder ? rest.name : holder.name, 'Mallory']), () => `Mallory is not linked: ${seen(p)}`, 10_000);
       }
       for (const c of [conn, toRest]) {
         send(c, { v: 1, t: 'beacon' });
@@ -503,12 +499,9 @@ for (const [label, server] of [
 // These attacks go through data channels and the holder's admissions: the PeerServer only relays.
 /** Ada and Bob in a room, and Mallory linked to its holder: the holder, Mallory's link, and whom the holder shows. */
 async function malloryLinked(room: string, server = rtcServer) {
-  const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
-  await untilEveryoneSeesEveryone([ada, bob]);
-  const holder = win(ada).rtcHoldsBeacon() ? ada : bob;
+  const { holder, member: other } = await twoInRoom(room, server);
   const mallory = await Attacker.open(server);
   const { conn } = await mallory.link(beaconOf(room));
-  const other = holder === ada ? bob : ada;
   const others = [other.name, 'Mallory'];
   await until(() => showsOnly(holder, others), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
   return { holder, other, mallory, conn, others };
