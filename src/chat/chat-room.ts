@@ -1,8 +1,9 @@
 /**
  * A room's chat, without UI: the message list in its agreed order, history for late joiners,
  * limits and the handling of hostile peers. Its parts: the file transfers (`FileTransfers`,
- * files.ts), the relayed lines held for authors who are here (`HeldLines`, held-lines.ts), and
- * what this page sent on each session, for its next chat of the room (own-lines.ts).
+ * files.ts), the relayed lines held for authors who are here (`HeldLines`, held-lines.ts), what
+ * each member is sent when it asks for history (`HistoryPacing`, history-pacing.ts), and what
+ * this page sent on each session, for its next chat of the room (own-lines.ts).
  * `<rtc-chat>` renders it; the session it runs on is anything with the `ChatTransport` shape (a
  * `RoomSession`).
  *
@@ -11,13 +12,14 @@
 import type { ExtensionFrame } from '../session/protocol.js';
 import { FileTransfers } from './files.js';
 import { HeldLines } from './held-lines.js';
+import { HistoryPacing } from './history-pacing.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
 import { nextOwnSeq, ownLines, recordOwnLine, startOn } from './own-lines.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, messageId, type ChatMessage, type LocalEntry, type MessageEntry } from './store.js';
 import type { ChatFile } from './transfer.js';
 import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatProblemType, ChatTransport } from './types.js';
-import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, historyFrames, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
+import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
 
 interface PeerState {
   /** Whether the member runs a chat (its chat-hello arrived). */
@@ -29,16 +31,8 @@ interface PeerState {
    * them, even when it reaches them only with the history (their chat was not listening yet).
    */
   since: number;
-  /**
-   * When this page last sent the member its whole history (`performance.now()`), or null while
-   * the next request gets it at once: on a new link, and again after a replaced connection.
-   */
-  historySent: number | null;
-  /**
-   * The ids of the recent messages sent to the member since `historySent` (at most MAX_HISTORY):
-   * until HISTORY_INTERVAL has passed, a request gets only the others.
-   */
-  sent: Set<string>;
+  /** What the member is sent when it asks for history, and when. */
+  history: HistoryPacing;
   /** The name the member is shown by. */
   name: string;
   /** The line that said the member's last new name. */
@@ -60,14 +54,6 @@ const MAX_MY_IDS = 64;
 /** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
-/**
- * How soon a member that asks again (a `chat-hello` without `reply`) gets the whole history
- * again (ms); until then a request gets only the recent messages it was not sent yet. A history
- * is up to 500 messages, megabytes at most; answered at the hello rate, one member could draw
- * about 1 MB/s of this page's upload. A link's first request, and the first after its
- * connection was replaced, get the whole history at once.
- */
-export const HISTORY_INTERVAL = 30_000;
 
 /**
  * The tokens of this page's own rate that its files' offers leave to its messages: a quarter,
@@ -188,7 +174,7 @@ export class ChatRoom {
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
     this.#noteMyId();
-    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, historySent: null, sent: new Set(), name: cleanPeerName(p.name), renamed: null });
+    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, history: new HistoryPacing(), name: cleanPeerName(p.name), renamed: null });
     for (const m of this.#store.dropRelayed(p.id)) {
       this.#unconfirmed.set(m.id, m.text);
       if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(this.#unconfirmed.keys().next().value!);
@@ -200,21 +186,16 @@ export class ChatRoom {
   /**
    * A member's connection was restored or replaced: the chats greet each other again and
    * exchange what the other may lack (copies are dropped on arrival), and files the old
-   * connection cut off are said to be (FileTransfers.reconnected).
-   *
-   * Only a `replaced` connection may have lost what was sent on it, so only then does the
-   * member's next request get the whole history at once (fresh connections are at most 6 a
-   * minute). A `restored` one is the same reliable channel, which delivers what waited on it:
-   * the member gets only the messages it was not sent yet. A member can have its link restored
-   * every few seconds (by going quiet for 3.5 s), which once drew the whole history each time.
+   * connection cut off are said to be (FileTransfers.reconnected). Only a `replaced`
+   * connection may have lost what was sent on it, so only then does the member's next request
+   * get the whole history at once (HistoryPacing.replaced).
    */
   reconnected(p: ChatPeer, how: 'restored' | 'replaced'): void {
     const state = this.#peers.get(p.id);
     if (!state) return;
     if (how === 'replaced') {
       // Its first request on the fresh connection is answered in full, however many came before.
-      state.historySent = null;
-      state.sent.clear();
+      state.history.replaced();
       this.#hellos.forget(p.id);
     }
     this.#sendTo(p.id, { t: 'chat-hello', reply: false });
@@ -320,7 +301,7 @@ export class ChatRoom {
       case 'chat-hello': {
         // A hello that is not a reply comes from a chat that just started: it wants an answer
         // and the history. A reply from a member not yet known as a chat gets the history too.
-        // Either way each message of it goes at most once per HISTORY_INTERVAL (#sendHistory).
+        // Either way each message of it goes at most once per HISTORY_INTERVAL (history-pacing.ts).
         const known = state.chat;
         state.chat = true;
         if (!f.reply) {
@@ -328,7 +309,9 @@ export class ChatRoom {
           if (!this.#hellos.allow(from.id)) return void this.#allow(from, true);
           this.#sendTo(from.id, { t: 'chat-hello', reply: true });
         } else if (known) return;
-        return this.#sendHistory(from.id);
+        const recent = this.#store.recent(Math.min(this.limits.history, MAX_HISTORY));
+        for (const frame of state.history.answer(recent, this.#transport?.id, state.since)) this.#transport?.send(from.id, frame);
+        return;
       }
       case 'chat-msg': {
         // The sender's own message again: a chat answering a hello late sends its recent
@@ -420,37 +403,6 @@ export class ChatRoom {
 
   #sendTo(id: string, frame: ChatFrame): void {
     this.#transport?.send(id, chatFrame(frame));
-  }
-
-  /**
-   * Sends a member the recent messages. This page's own messages sent since the member linked go
-   * as the live messages they are (a copy already received is dropped there): the member's chat
-   * may have started after they were broadcast, and they are not history to it.
-   *
-   * Each recent message goes at most once per HISTORY_INTERVAL: within it, a request gets only
-   * those not sent since the last whole history (`sent`), so that a member asking again and again
-   * draws one history and what is new. A new link, or a replaced connection, starts afresh
-   * (`historySent` null). What this page broadcast is not counted as sent: it may have been lost
-   * with a replaced connection, and goes again with the next request.
-   */
-  #sendHistory(id: string): void {
-    const state = this.#peers.get(id);
-    if (!state) return;
-    const now = performance.now();
-    if (state.historySent === null || now - state.historySent >= HISTORY_INTERVAL) {
-      state.historySent = now;
-      state.sent.clear();
-    }
-    const recent = this.#store.recent(Math.min(this.limits.history, MAX_HISTORY));
-    const ids = recent.map((e) => messageId(e.from, e.seq));
-    const unsent = recent.filter((_, i) => !state.sent.has(ids[i]));
-    // Those that left the recent ones are not asked for again: the set stays at MAX_HISTORY.
-    state.sent = new Set(ids);
-    const since = state.since;
-    const me = this.#transport?.id;
-    const live = unsent.filter((e) => e.from === me && e.clock > since);
-    for (const frame of historyFrames(unsent.filter((e) => !live.includes(e)))) this.#transport?.send(id, frame);
-    for (const { seq, clock, time, text } of live) this.#sendTo(id, { t: 'chat-msg', seq, clock, time, text });
   }
 
   /** Reports a mistake of this page's own (not a peer's) once per kind, until a message goes out. */
