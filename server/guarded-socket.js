@@ -50,7 +50,7 @@ export function guardedSocketClass(WebSocket, { sending, checkBacklog, message, 
       this.client = undefined;
       /** @type {import('./socket-guard.js').Pending | undefined} */
       this.pending = undefined;
-      /** When what it relays is paid off at the relay rate (ms, as the guard's clock). */
+      /** When what it relays is paid off at the relay rate (ms, as the guard's clock): RelayPace. */
       this.relayedUntil = 0;
       /** Since when messages for it have been dropped, its queue full; 0 while they are not. */
       this.stalledSince = 0;

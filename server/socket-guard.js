@@ -1,8 +1,8 @@
 // Limits on the PeerServer's WebSockets, applied around the `ws` server that `peer` is given:
 // connections per client address, message size, slow readers, what one client may send the
-// others, messages kept for absent ids, and which token may claim an id (IdClaims). `peer`
-// itself is not modified: a connection is checked before `peer` sees it, a message before and
-// after `peer` handles it; a signal for an id connected here is passed on without it
+// others (RelayPace), messages kept for absent ids, and which token may claim an id (IdClaims).
+// `peer` itself is not modified: a connection is checked before `peer` sees it, a message before
+// and after `peer` handles it; a signal for an id connected here is passed on without it
 // (server/pass-on.js). What is sent to a socket in one tick leaves in one write.
 
 import { clientAddress } from './client-address.js';
@@ -11,6 +11,7 @@ import { CLAIMED, COUNTED, GIVEN_UP, LEFT, SERVER_CLOSING, guardedSocketClass } 
 import { KeptMessages } from './kept-messages.js';
 import { passOn, parseMessage } from './pass-on.js';
 import { peerQuery } from './peer-query.js';
+import { RelayPace, refuse } from './relay-pace.js';
 import { throttledWarnings } from './warnings.js';
 
 /** Messages a client may send while the cluster checks its claim (server/cluster.js). */
@@ -51,13 +52,8 @@ export class SocketGuard {
   #warn;
   /** @type {import('./cluster.js').Cluster | undefined} */
   #cluster;
-  /** @type {() => number} */
-  #now;
-  /**
-   * What others may queue for a socket: past half of maxBufferedBytes their messages are
-   * dropped, so that the other half is left for what the server itself must send it.
-   */
-  #highWater;
+  /** What one client may send the others, and what the others may queue for it. */
+  #pace;
   /** The `emit` of the `ws` WebSocket class: passes an event on to `peer`'s listeners. */
   #emit = /** @type {(this: any, event: string, ...args: any[]) => boolean} */ (() => false);
 
@@ -71,9 +67,8 @@ export class SocketGuard {
   constructor({ config, claims, logger = {}, now = Date.now }) {
     this.#config = config;
     this.#claims = claims;
-    this.#now = now;
-    this.#highWater = Math.floor(config.maxBufferedBytes / 2);
     this.#warn = throttledWarnings(logger, now);
+    this.#pace = new RelayPace({ config, warn: this.#warn, now });
     this.#kept = new KeptMessages(config, now);
   }
 
@@ -174,7 +169,7 @@ export class SocketGuard {
       deliver: (id, text) => {
         const socket = this.#present(id)?.getSocket();
         if (!socket) return false;
-        if (this.#mayQueue(socket, Buffer.byteLength(text))) {
+        if (this.#pace.mayQueue(socket, Buffer.byteLength(text))) {
           socket.send(text);
           return true;
         }
@@ -285,7 +280,7 @@ export class SocketGuard {
 
   /**
    * Cuts off a client that does not read what it is sent, before the server holds more of it.
-   * Messages from other clients stop at half of the limit (#mayQueue), so only what the server
+   * Messages from other clients stop at half of the limit (RelayPace), so only what the server
    * itself sends a client (kept messages, EXPIREs, pongs) takes it past: a flood from another
    * client never cuts off its destination.
    * @param {import('ws')} socket
@@ -320,9 +315,9 @@ export class SocketGuard {
     // `peer` keeps a message for an absent `dst` and later makes a string of that `dst` in a
     // timer: an object there (`{"toString":0}`) threw uncaught and took the process down.
     if (message !== null && typeof message === 'object' && message.dst !== undefined && typeof message.dst !== 'string') return true;
-    if (typeof message?.dst === 'string' && !this.#withinRate(socket, data.length)) {
+    if (typeof message?.dst === 'string' && !this.#pace.withinRate(socket, data.length)) {
       this.#warn('relay-rate', `dropped a message from ${socket.address}: its sender is past ${this.#config.maxRelayedBytesPerSecond} bytes per second`);
-      this.#refuse(socket, client, message);
+      refuse(socket, client, message);
       return true;
     }
     if (this.#relay(socket, client, text, message)) return true;
@@ -354,7 +349,7 @@ export class SocketGuard {
       if (!fits || !this.#kept.withinShare(from, size)) {
         if (fits) this.#warn('kept-share', `dropped a message for absent id from ${from.address}: its sender has its share kept already`);
         else this.#warn('kept', `dropped a message for absent id: no room left to keep it`);
-        if (typeof message.dst === 'string') this.#refuse(socket, client, message);
+        if (typeof message.dst === 'string') refuse(socket, client, message);
         return true;
       }
     }
@@ -374,7 +369,7 @@ export class SocketGuard {
 
   /**
    * Passes a signal for an id connected here straight to its socket (server/pass-on.js), or
-   * drops it when that socket's queue is full (#mayQueue); false when it is neither, and `peer`
+   * drops it when that socket's queue is full (RelayPace); false when it is neither, and `peer`
    * is to handle it. A socket its client has moved on from goes the long way, through `peer`,
    * which relays to the same socket: its queue is checked all the same.
    * @param {GuardedSocket} socket the sender's
@@ -390,67 +385,13 @@ export class SocketGuard {
     // `peer` sends its own JSON of the message, which can be five times the client's (`1e20`).
     const size = out !== null ? Buffer.byteLength(out) : Buffer.byteLength(JSON.stringify({ ...message, src }));
     // A client writing to itself fills only its own queue, as before.
-    if (to !== socket && !this.#mayQueue(to, size)) {
+    if (to !== socket && !this.#pace.mayQueue(to, size)) {
       this.#warn('relay-backlog', `dropped a message from ${socket.address} for a WebSocket from ${to.address}: ${to.bufferedAmount} bytes unread`);
-      this.#refuse(socket, client, message);
+      refuse(socket, client, message);
       return true;
     }
     if (out === null) return false;
     to.send(out);
     return true;
-  }
-
-  /**
-   * Whether a message from another client may be queued for `to`: not once its queue is past
-   * the high-water mark, or would pass maxBufferedBytes with it. The destination was cut off
-   * here before, though it is the sender that chooses how much to send: a client flooding
-   * another with 64 KiB offers got a member on a slower link cut off again after every
-   * reconnect. A reader that does not drain below the mark for stalledReaderTimeout, while
-   * messages for it keep being dropped, is cut off: it reads nothing, and nothing reaches it.
-   * @param {GuardedSocket} to
-   * @param {number} size the message as it will be sent
-   */
-  #mayQueue(to, size) {
-    const queued = to.bufferedAmount;
-    if (queued <= this.#highWater && queued + size <= this.#config.maxBufferedBytes) {
-      to.stalledSince = 0;
-      return true;
-    }
-    const now = this.#now();
-    // 0 is "not stalled", whatever the clock says.
-    if (!to.stalledSince) to.stalledSince = now || 1;
-    else if (now - to.stalledSince >= this.#config.stalledReaderTimeout) {
-      this.#warn('stalled', `cut off a WebSocket from ${to.address}: ${queued} bytes unread for ${now - to.stalledSince} ms`);
-      to.terminate();
-    }
-    return false;
-  }
-
-  /**
-   * Whether `socket` may send `size` more bytes to others: at most maxRelayedBytesPerSecond,
-   * with a second's worth at once (a page's offers to a whole room when it joins). One field
-   * per socket, the time at which what it sent is paid off (GCRA); refused messages cost nothing.
-   * @param {GuardedSocket} socket
-   * @param {number} size
-   */
-  #withinRate(socket, size) {
-    const now = this.#now();
-    const until = Math.max(now, socket.relayedUntil) + (size * 1000) / this.#config.maxRelayedBytesPerSecond;
-    if (until - now > 1000) return false;
-    socket.relayedUntil = until;
-    return true;
-  }
-
-  /**
-   * Answers a message that was dropped as `peer` answers one whose destination never took it:
-   * EXPIRE, so that the sender (PeerJS: `peer-unavailable`) stops waiting at once. An EXPIRE
-   * itself gets no answer.
-   * @param {GuardedSocket} socket the sender's
-   * @param {PeerClient} client the sender
-   * @param {any} message
-   */
-  #refuse(socket, client, message) {
-    if (message.type === 'EXPIRE') return;
-    socket.send(JSON.stringify({ type: 'EXPIRE', src: message.dst, dst: client.getId() }));
   }
 }
