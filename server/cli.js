@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, helpText, packageRoot, parseFlags, resolveConfig } from './config.js';
+import { ConfigError, packageRoot, resolveConfig } from './config.js';
+import { helpText, parseFlags } from './flags.js';
 import { createRtcServer } from './index.js';
 import { iceServersPathBeside } from './turn.js';
 
@@ -15,7 +16,7 @@ let config;
 try {
   flags = parseFlags(argv);
   if (flags.help) {
-    process.stdout.write(helpText);
+    process.stdout.write(helpText());
     process.exit(0);
   }
   config = resolveConfig({ argv, env: process.env });

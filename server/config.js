@@ -1,9 +1,12 @@
 // Configuration for the rtc-elements server: frozen defaults, merged with the
-// environment, command-line flags and programmatic overrides, then validated.
+// environment, command-line flags (server/flags.js) and programmatic overrides, then validated.
 
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { flagFor, parseFlags } from './flags.js';
+
+// The command line is one of the sources merged here; its parser is offered with the rest.
+export { parseFlags };
 
 /** Root of the package: the folder that holds `server/`, `dist/` and `demo/`. */
 export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -59,8 +62,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  */
 
 /** The shortest and longest `--turn-ttl` (seconds). */
-const MIN_TURN_TTL = 60;
-const MAX_TURN_TTL = 2 * 24 * 60 * 60;
+export const MIN_TURN_TTL = 60;
+export const MAX_TURN_TTL = 2 * 24 * 60 * 60;
 
 /** A PeerServer key the elements take: the same rule as theirs, in src/session/config.ts. */
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -110,83 +113,10 @@ export const defaultConfig = Object.freeze({
   demoDir: path.join(packageRoot, 'demo'),
 });
 
-export const helpText = `Usage: rtc-server [options]
-
-Serves the rtc-elements bundle, the demo pages and a PeerServer.
-
-Options:
-  --port N          port to listen on (env PORT, default ${defaultConfig.port}; 0 picks a free port)
-  --host H          interface to bind (env HOST, default: all interfaces)
-  --path P          where the PeerServer is mounted (default ${defaultConfig.path})
-  --key K           PeerServer API key, 1 to 64 letters, digits, "-" or "_" (default ${defaultConfig.key})
-  --proxied         behind a reverse proxy: take client addresses from X-Forwarded-For
-  --state-file F    keep the peer id bindings in F across restarts (default: memory only)
-
-Several instances as one (docs/hosting.md):
-  --redis URL       share peer ids and relay messages through Redis, e.g. redis://127.0.0.1:6379
-                    (env RTC_REDIS_URL)
-
-TURN credentials at GET /ice-servers, and beside --path: /rtc/ice-servers for /rtc/peerjs (docs/hosting.md):
-  --turn-url URL    a turn:, turns: (or stun:) URL of your coturn; repeat it or separate URLs
-                    with commas (env RTC_TURN_URL)
-  --turn-secret S   coturn's static-auth-secret (env RTC_TURN_SECRET, which other users of the
-                    machine cannot read in the process list)
-  --turn-ttl S      seconds the credentials stay valid, ${MIN_TURN_TTL} to ${MAX_TURN_TTL} (2 days) [${defaultConfig.turnTtl}]
-  --turn-origin O   answer only pages on this origin, e.g. https://app.example.com; repeat it or
-                    separate origins with commas (default: pages on any origin)
-
-Limits (defaults in brackets):
-  --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
-  --max-connections-per-address N   PeerServer WebSockets from one address (IPv6: one /64) [${defaultConfig.maxConnectionsPerAddress}]
-  --max-message-bytes N             largest WebSocket message [${defaultConfig.maxMessageBytes}]
-  --max-buffered-bytes N            unsent bytes before a slow reader is cut off; past half of it,
-                                    messages from other clients are dropped instead [${defaultConfig.maxBufferedBytes}]
-  --stalled-reader-timeout MS       how long a client's queue may stay past that half, unread,
-                                    before it is cut off [${defaultConfig.stalledReaderTimeout}]
-  --max-relayed-bytes-per-second N  bytes of messages for others one WebSocket may send per second,
-                                    a second's worth at once [${defaultConfig.maxRelayedBytesPerSecond}]
-  --max-queued-per-id N             messages kept for one absent peer id [${defaultConfig.maxQueuedPerId}]
-  --max-queued-bytes N              bytes kept for all absent peer ids [${defaultConfig.maxQueuedBytes}]
-  --max-queued-bytes-per-sender N   bytes kept for absent peer ids from one peer id, and from one
-                                    address (IPv6: one /64) [${defaultConfig.maxQueuedBytesPerSender}]
-  --id-grace-timeout MS             how long a lost peer's id stays reserved for its token [${defaultConfig.idGraceTimeout}]
-  --shutdown-grace MS               on SIGTERM/SIGINT, how long responses under way may take [${defaultConfig.shutdownGrace}]
-
-Other:
-  --build-if-stale  run "npm run build" first when dist/rtc-elements.js is older than src/
-  --help            show this help
-`;
-
 /** An invalid setting; its message is meant for the person who gave it. */
 export class ConfigError extends Error {
   name = 'ConfigError';
 }
-
-/** Flags that set a config value, by flag name. */
-const CONFIG_FLAGS = /** @type {const} */ ({
-  port: 'port',
-  host: 'host',
-  path: 'path',
-  key: 'key',
-  proxied: 'proxied',
-  'state-file': 'stateFile',
-  'concurrent-limit': 'concurrentLimit',
-  'max-connections-per-address': 'maxConnectionsPerAddress',
-  'max-message-bytes': 'maxMessageBytes',
-  'max-buffered-bytes': 'maxBufferedBytes',
-  'stalled-reader-timeout': 'stalledReaderTimeout',
-  'max-relayed-bytes-per-second': 'maxRelayedBytesPerSecond',
-  'max-queued-per-id': 'maxQueuedPerId',
-  'max-queued-bytes': 'maxQueuedBytes',
-  'max-queued-bytes-per-sender': 'maxQueuedBytesPerSender',
-  'id-grace-timeout': 'idGraceTimeout',
-  'shutdown-grace': 'shutdownGrace',
-  'turn-url': 'turnUrls',
-  'turn-secret': 'turnSecret',
-  'turn-ttl': 'turnTtl',
-  'turn-origin': 'turnOrigins',
-  redis: 'redisUrl',
-});
 
 /** Settings that are positive integers; from flags they arrive as strings. */
 const INTEGER_SETTINGS = /** @type {const} */ ([
@@ -206,66 +136,6 @@ const INTEGER_SETTINGS = /** @type {const} */ ([
   'turnTtl',
   'iceServersPerMinute',
 ]);
-
-/**
- * @typedef {object} CliFlags
- * @property {Partial<Record<keyof RtcServerConfig, string | string[] | boolean>>} config
- *   values as given; `resolveConfig` validates the ones that take effect
- * @property {boolean} help
- * @property {boolean} buildIfStale
- */
-
-/**
- * Parses command-line arguments (without the node and script paths).
- * @param {readonly string[]} argv
- * @returns {CliFlags}
- */
-export function parseFlags(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        path: { type: 'string' },
-        key: { type: 'string' },
-        proxied: { type: 'boolean' },
-        'state-file': { type: 'string' },
-        'concurrent-limit': { type: 'string' },
-        'max-connections-per-address': { type: 'string' },
-        'max-message-bytes': { type: 'string' },
-        'max-buffered-bytes': { type: 'string' },
-        'stalled-reader-timeout': { type: 'string' },
-        'max-relayed-bytes-per-second': { type: 'string' },
-        'max-queued-per-id': { type: 'string' },
-        'max-queued-bytes': { type: 'string' },
-        'max-queued-bytes-per-sender': { type: 'string' },
-        'id-grace-timeout': { type: 'string' },
-        'shutdown-grace': { type: 'string' },
-        'turn-url': { type: 'string', multiple: true },
-        'turn-secret': { type: 'string' },
-        'turn-ttl': { type: 'string' },
-        'turn-origin': { type: 'string', multiple: true },
-        redis: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        'build-if-stale': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(/** @type {Error} */ (error).message);
-  }
-  const { help, 'build-if-stale': buildIfStale } = parsed.values;
-  /** @type {CliFlags['config']} */
-  const config = {};
-  for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
-    const value = /** @type {Record<string, string | boolean | undefined>} */ (parsed.values)[flag];
-    if (value !== undefined) config[name] = value;
-  }
-  return { config, help: help === true, buildIfStale: buildIfStale === true };
-}
 
 /**
  * Builds the server configuration. Later sources win:
@@ -299,8 +169,7 @@ export function resolveConfig({ argv = [], env = {}, overrides = {} } = {}) {
   apply({ turnUrls: env.RTC_TURN_URL || undefined }, () => 'RTC_TURN_URL');
   apply({ turnSecret: env.RTC_TURN_SECRET || undefined }, () => 'RTC_TURN_SECRET');
   apply({ redisUrl: env.RTC_REDIS_URL || undefined }, () => 'RTC_REDIS_URL');
-  const flagOf = Object.fromEntries(Object.entries(CONFIG_FLAGS).map(([flag, name]) => [name, flag]));
-  apply(parseFlags(argv).config, (name) => `--${flagOf[name]}`);
+  apply(parseFlags(argv).config, flagFor);
   for (const name of Object.keys(overrides)) {
     if (!(name in defaultConfig)) throw new ConfigError(`Unknown setting "${name}"`);
   }
