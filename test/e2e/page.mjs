@@ -36,6 +36,8 @@ export async function until(page, check, what, timeout = 20_000, probe = seen) {
   assert.fail(`${typeof what === 'function' ? what() : what}; the page shows ${JSON.stringify(last)}`);
 }
 
-/** Presses the call's join button. */
-export const pressJoin = (page) =>
-  page.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="join-button"]').click());
+/** Presses the call's join button, once the lobby shows it (the element may still be loading). */
+export async function pressJoin(page) {
+  const button = await page.waitForFunction(() => document.querySelector('rtc-call')?.shadowRoot?.querySelector('[part~="join-button"]'), { timeout: 20_000 });
+  await button.evaluate((b) => b.click());
+}
