@@ -15,6 +15,12 @@ export interface DevicesHandlers {
 
 type Kind = 'audio' | 'video';
 
+/** What a replace() got: the new track (null when none) and the problems met. */
+export interface Replaced {
+  track: MediaStreamTrack | null;
+  problems: MediaProblem[];
+}
+
 /** Whether this browser lets a page choose the speaker a media element plays through. */
 export const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
@@ -146,21 +152,67 @@ export class DevicesController implements ReactiveController {
    * with the new track (null when none) and the problems met; `again` ends their messages
    * (what the visitor does to try again, see MediaWish).
    */
-  async replace(kind: Kind, deviceId?: string, again?: MediaWish['again']): Promise<{ track: MediaStreamTrack | null; problems: MediaProblem[] }> {
+  replace(kind: Kind, deviceId?: string, again?: MediaWish['again']): Promise<Replaced> {
+    return this.#replace(kind, { deviceId }, again);
+  }
+
+  /**
+   * Turns to another camera: on a phone or a tablet (whose camera says which way it faces) the
+   * one facing the other way, elsewhere the next one in the list. Resolves as replace() does;
+   * with no other camera, with no track and no problem.
+   */
+  async switchCamera(again?: MediaWish['again']): Promise<Replaced> {
+    const facing = this.track('video')?.getSettings().facingMode;
+    if (facing === 'user' || facing === 'environment') {
+      const turned = await this.#replace('video', { facing: facing === 'user' ? 'environment' : 'user' }, again);
+      // No camera faces the other way: the next one in the list, as elsewhere.
+      if (turned.track || !turned.problems.some((p) => p.type === 'media-constraints')) return turned;
+    }
+    const cameras = this._devices.filter((d) => d.kind === 'videoinput' && d.deviceId).map((d) => d.deviceId);
+    const next = cameras[(cameras.indexOf(this.deviceOf('video') ?? '') + 1) % cameras.length];
+    if (!next || next === this.deviceOf('video')) return { track: null, problems: [] };
+    return this.#replace('video', { deviceId: next }, again);
+  }
+
+  async #replace(kind: Kind, to: { deviceId?: string; facing?: MediaWish['videoFacing'] }, again?: MediaWish['again']): Promise<Replaced> {
     const generation = this.generation;
     const turn = ++this.turns[kind];
+    const current = () => generation === this.generation && turn === this.turns[kind];
+    const { deviceId, facing } = to;
     if (deviceId) this.picked[kind] = deviceId;
-    const wish = kind === 'audio' ? { audio: true, video: false, audioDevice: deviceId, again } : { audio: false, video: true, videoDevice: deviceId, again };
-    const { stream, problems } = await acquireLocalMedia({ ...wish, preferred: this.picked });
+    const acquire = (device: string | undefined, videoFacing?: MediaWish['videoFacing']) =>
+      acquireLocalMedia({
+        ...(kind === 'audio' ? { audio: true, video: false, audioDevice: device } : { audio: false, video: true, videoDevice: device, videoFacing }),
+        again,
+        preferred: this.picked,
+      });
+    const previous = this._stream?.getTracks() ?? [];
+    const old = previous.find((t) => t.kind === kind);
+    const switching = !!(deviceId || facing) && !!old;
+    let { stream, problems } = await acquire(deviceId, facing);
+    if (!stream && old && switching && old.readyState === 'live' && current() && problems.some((p) => p.type === 'media-in-use')) {
+      // A phone opens one camera at a time: the old one goes first, and comes back when the
+      // new one does not start either (the others see the last picture meanwhile).
+      const oldDevice = old.getSettings().deviceId;
+      old.stop();
+      ({ stream } = await acquire(deviceId, facing));
+      if (stream) problems = [];
+      else if (oldDevice && current()) {
+        ({ stream } = await acquire(oldDevice));
+        if (stream) this.picked[kind] = oldDevice;
+      }
+    }
     const track = stream?.getTracks()[0] ?? null;
-    if (generation !== this.generation || turn !== this.turns[kind]) {
+    if (!current()) {
       stopStream(stream);
       return { track: null, problems: [] };
     }
-    if (!track) return { track: null, problems };
-    const previous = this._stream?.getTracks() ?? [];
-    const old = previous.find((t) => t.kind === kind);
-    track.enabled = deviceId && old ? old.enabled : true;
+    if (!track) {
+      if (old?.readyState === 'ended') this.forget(old);
+      return { track: null, problems };
+    }
+    if (facing) this.picked[kind] = track.getSettings().deviceId;
+    track.enabled = switching ? old!.enabled : true;
     this.use(new MediaStream([...previous.filter((t) => t.kind !== kind), track]));
     for (const t of previous) if (t.kind === kind) t.stop();
     this.listen();

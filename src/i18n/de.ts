@@ -58,6 +58,7 @@ export default (f: Format): Strings => ({
   unmute: 'Stummschaltung aufheben',
   cameraOff: 'Kamera ausschalten',
   cameraOn: 'Kamera einschalten',
+  switchCamera: 'Kamera wechseln',
   noMicrophone: 'Kein Mikrofon gefunden: Schließen Sie eines an',
   noCamera: 'Keine Kamera gefunden: Schließen Sie eine an',
   audioOnlyCall: 'Dieser Anruf ist nur mit Ton',

@@ -63,6 +63,7 @@ export const en = (f: Format) => ({
   unmute: 'Unmute',
   cameraOff: 'Turn camera off',
   cameraOn: 'Turn camera on',
+  switchCamera: 'Switch camera',
   /** Why the microphone or camera button cannot be pressed. */
   noMicrophone: 'No microphone found: plug one in',
   noCamera: 'No camera found: plug one in',

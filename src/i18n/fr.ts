@@ -59,6 +59,7 @@ export default (f: Format): Strings => ({
   unmute: 'Réactiver le micro',
   cameraOff: 'Désactiver la caméra',
   cameraOn: 'Activer la caméra',
+  switchCamera: 'Changer de caméra',
   noMicrophone: 'Aucun micro trouvé : branchez-en un',
   noCamera: 'Aucune caméra trouvée : branchez-en une',
   audioOnlyCall: 'Cet appel est audio uniquement',

@@ -34,6 +34,8 @@ export interface MediaWish {
   /** A particular microphone or camera (`MediaDeviceInfo.deviceId`). */
   audioDevice?: string;
   videoDevice?: string;
+  /** A camera by the way it faces (a phone's front camera faces the `user`, its back camera the `environment`), where no particular one is named. */
+  videoFacing?: 'user' | 'environment';
   /** Devices picked earlier, asked for where no particular one is: as `ideal`, so that one unplugged since gives way to another. */
   preferred?: { audio?: string; video?: string };
   /**
@@ -148,7 +150,9 @@ export async function acquireLocalMedia(
   const audioConstraints: MediaTrackConstraints | boolean = wish.audioDevice ? { deviceId: { exact: wish.audioDevice } } : audioPick ? { deviceId: { ideal: audioPick } } : true;
   const videoConstraints: MediaTrackConstraints = wish.videoDevice
     ? { ...VIDEO, deviceId: { exact: wish.videoDevice } }
-    : videoPick
+    : wish.videoFacing
+      ? { ...VIDEO, facingMode: { exact: wish.videoFacing } }
+      : videoPick
       ? { ...VIDEO, deviceId: { ideal: videoPick } }
       : VIDEO;
   const started = performance.now();

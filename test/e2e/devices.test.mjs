@@ -1,30 +1,17 @@
 // Real Chromium launches without the fake camera, with camera and microphone permission denied,
 // and on a page that is not a secure context: each visitor still joins (receive-only), sees the
 // others, and is told why, in the element and as rtc-error.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import puppeteer from 'puppeteer-core';
-import { createRtcServer } from '../../server/index.js';
-import { chromeArgs, chromePath, fakeDeviceArgs } from '../chrome.mjs';
+import { fakeDeviceArgs } from '../chrome.mjs';
+import { localServer } from './local-server.mjs';
 import { pressJoin, seen, until } from './page.mjs';
 
 describe('visitors whose camera and microphone cannot be used', () => {
-  let server;
-  let port;
-  const browsers = [];
-
-  before(async () => {
-    server = createRtcServer({ host: '127.0.0.1', port: 0 });
-    ({ port } = await server.listen());
-  });
-  after(async () => {
-    await Promise.all(browsers.map((b) => b.close()));
-    await server.close();
-  });
+  const local = localServer();
 
   async function open(args, url, name) {
-    const browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...args] });
-    browsers.push(browser);
+    const browser = await local.launch(args);
     const page = await browser.newPage();
     await page.evaluateOnNewDocument((n) => {
       localStorage.setItem('rtc-demo-name', n);
@@ -50,8 +37,8 @@ describe('visitors whose camera and microphone cannot be used', () => {
   for (const [label, args, host, type, text] of cases) {
     it(`lets a visitor who ${label} join receive-only and says why`, async () => {
       const room = `devices-${type}`;
-      const host1 = await open(fakeDeviceArgs, `http://localhost:${port}/?room=${room}`, 'Camera');
-      const visitor = await open(args, `http://${host}:${port}/?room=${room}`, 'Visitor');
+      const host1 = await open(fakeDeviceArgs, `http://localhost:${local.port}/?room=${room}`, 'Camera');
+      const visitor = await open(args, `http://${host}:${local.port}/?room=${room}`, 'Visitor');
       const state = await until(visitor, (s) => s.phase === 'in-call' && s.withVideo.includes('Camera'), 'the visitor does not see the other participant');
       assert.ok(state.errors.includes(type), `rtc-error types ${state.errors}`);
       assert.ok(state.notices.some((n) => n.includes(text) && n.includes('see and hear the others')), `notices: ${state.notices}`);
@@ -66,14 +53,13 @@ describe('visitors whose camera and microphone cannot be used', () => {
   }
 
   it('tells a visitor on a page that is not a secure context that a room with a password cannot open there, and only that', async () => {
-    const browser = await puppeteer.launch({ executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs, '--host-resolver-rules=MAP insecure.test 127.0.0.1'] });
-    browsers.push(browser);
+    const browser = await local.launch([...fakeDeviceArgs, '--host-resolver-rules=MAP insecure.test 127.0.0.1']);
     const page = await browser.newPage();
     await page.evaluateOnNewDocument(() => {
       window.rtcErrors = [];
       addEventListener('rtc-error', (e) => window.rtcErrors.push(e.detail), true);
     });
-    await page.goto(`http://insecure.test:${port}/?room=devices-password`);
+    await page.goto(`http://insecure.test:${local.port}/?room=devices-password`);
     await page.evaluate(() => (document.querySelector('rtc-call').password = 'secret'));
     await pressJoin(page);
     const shown = () => {

@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { DevicesController } from '../../controllers/devices.js';
+import type { DevicesController, Replaced } from '../../controllers/devices.js';
 import type { RtcErrorDetail } from '../../events/error.js';
 import type { Strings } from '../../i18n/en.js';
 import { problemText, type Problem } from '../../i18n/errors.js';
@@ -115,13 +115,30 @@ export class CallMedia {
   }
 
   /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
-  async replace(kind: Kind, deviceId?: string): Promise<void> {
-    const generation = this.#generation;
+  replace(kind: Kind, deviceId?: string): Promise<void> {
     // In the call, a problem's message ends with what to press, not "join again".
-    const { track, problems } = await this.devices.replace(kind, deviceId, () => english.pressAgain(kind));
+    return this.#use(kind, this.devices.replace(kind, deviceId, () => english.pressAgain(kind)));
+  }
+
+  /** Turns to another camera (DevicesController.switchCamera), in the preview and the calls. */
+  switchCamera(): Promise<void> {
+    return this.#use('video', this.devices.switchCamera(() => english.pressAgain('video')));
+  }
+
+  /** What a replace got goes to the calls; its problems are shown; a device lost on the way is off. */
+  async #use(kind: Kind, replacing: Promise<Replaced>): Promise<void> {
+    const generation = this.#generation;
+    const { track, problems } = await replacing;
     if (generation !== this.#generation || this.host.phase !== 'in-call') return;
     for (const problem of problems) this.#notice(problem, mediaProblem(problem, (t) => t.pressAgain(kind)));
-    if (!track) return;
+    if (!track) {
+      // A phone's camera that had to go first for the new one, and came back neither.
+      if ((kind === 'audio' ? this.mic : this.cam) && !this.devices.track(kind)) {
+        this.out.room.setLocalStream(this.devices.stream);
+        this.#switched(kind, false);
+      }
+      return;
+    }
     this.out.room.setLocalStream(this.devices.stream);
     this.#working();
     this.#switched(kind, track.enabled);

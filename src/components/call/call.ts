@@ -99,7 +99,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart settings - The panel of device pickers opened by `settings-button`.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`, `play-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`, `play-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -438,6 +438,17 @@ export class RtcCall extends RoomElement {
     if (this._phase === 'in-call' && on && this.audioOnly) return;
     if (this._phase === 'in-call') await this.media.setOn('video', on);
     else await this.lobby.choose('video', on);
+  }
+
+  /**
+   * Turns to another camera: on a phone or a tablet from the front camera to the back one and
+   * back, as its Switch camera button does; elsewhere to the next camera in the list. In a
+   * call, the new camera replaces the old one in every connection; before it, in the lobby's
+   * preview. Does nothing while the camera is off.
+   */
+  async switchCamera(): Promise<void> {
+    if (this._phase === 'in-call') return this._cam ? this.media.switchCamera() : undefined;
+    if (this.lobby.preview === 'on' && this.devices.track('video')) this.media.report((await this.devices.switchCamera()).problems);
   }
 
   /**

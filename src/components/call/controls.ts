@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { deviceSelects, toggleButton, type DevicePickers } from './device-buttons.js';
+import { facing } from './facing.js';
 import { icon } from './icons.js';
 import { SHORTCUTS } from './keyboard.js';
 
@@ -10,6 +11,7 @@ export interface ControlsCall extends Element {
   readonly participants: readonly unknown[];
   toggleMicrophone(): unknown;
   toggleCamera(): unknown;
+  switchCamera(): unknown;
   toggleScreenShare(): unknown;
   leave(): unknown;
 }
@@ -35,6 +37,9 @@ export function renderControls(v: ControlsView) {
   const all = v.devices.devices;
   const canMic = !!stream?.getAudioTracks().length || all.some((d) => d.kind === 'audioinput');
   const hasCam = !!stream?.getVideoTracks().length || all.some((d) => d.kind === 'videoinput');
+  // A phone or a tablet (its camera says which way it faces) gets a button for its other
+  // camera; elsewhere the settings' picker chooses.
+  const flip = call.cameraOn && all.filter((d) => d.kind === 'videoinput').length > 1 && facing(stream) !== undefined;
   const pickers = deviceSelects(v, false);
   // Escape closes the panel, and focus goes back to its button.
   const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings());
@@ -42,6 +47,11 @@ export function renderControls(v: ControlsView) {
     <div part="controls" class="controls" role="group" aria-label=${t.controls}>
       ${toggleButton(t, 'audio', call.microphoneOn, canMic ? '' : t.noMicrophone, () => call.toggleMicrophone(), SHORTCUTS.mic)}
       ${toggleButton(t, 'video', call.cameraOn, v.audioOnly ? t.audioOnlyCall : hasCam ? '' : t.noCamera, () => call.toggleCamera(), SHORTCUTS.camera)}
+      ${flip
+        ? html`<button part="button switch-camera-button" class="control" title=${t.switchCamera} @click=${() => call.switchCamera()}>
+            ${icon('switchCamera')}<span class="text">${t.switchCamera}</span>
+          </button>`
+        : nothing}
       ${v.screenShare
         ? html`<button
             part="button screen-button"

@@ -10,6 +10,7 @@ const paths = {
   micOff: 'M9 9v3a3 3 0 0 0 5.1 2.1M15 9.3V6a3 3 0 0 0-5.9-.8M5 11a7 7 0 0 0 11.9 5M19 11a7 7 0 0 1-.6 2.8M12 18v3M8 21h8M3 3l18 18',
   cam: 'M3 7h12v10H3zM15 10.5 21 7v10l-6-3.5',
   camOff: 'M15 10.5 21 7v10l-6-3.5M9 7h6v6M3 7h2v10h10M3 3l18 18',
+  switchCamera: 'M4 8h3l2-3h6l2 3h3v11H4zM9 13a3 3 0 0 1 5-2.2M14 9v2h-2M15 13a3 3 0 0 1-5 2.2M10 17v-2h2',
   leave: 'M16 17l5-5-5-5M21 12H9M12 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h7',
   pin: 'M9 3h6M10 3v6l-3 4h10l-3-4V3M12 13v8',
   fullscreen: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
