@@ -110,6 +110,7 @@ export default (f: Format): Strings => ({
   withShortcut: (label, keys) => `${label} (${keys})`,
   pressAgain: (kind) => (kind === 'audio' ? 'drücken Sie erneut „Stummschaltung aufheben“' : 'drücken Sie erneut „Kamera einschalten“'),
   pressBothAgain: 'drücken Sie erneut „Stummschaltung aufheben“ und „Kamera einschalten“',
+  tryOnceMore: 'versuchen Sie es erneut',
   more: (count) => `und ${f.number(count)} weitere`,
   messageFrom: (name, text) => `${name}: ${text}`,
   fileFrom: (name, file, size) => `${name} sendet ${file} (${size})`,

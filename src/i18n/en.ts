@@ -121,6 +121,8 @@ export const en = (f: Format) => ({
   /** How a device problem met in a call ends: what to press to try again. */
   pressAgain: (kind: 'audio' | 'video'): string => (kind === 'audio' ? 'press Unmute again' : 'press Turn camera on again'),
   pressBothAgain: 'press Unmute and Turn camera on again',
+  /** How a device problem's message ends when a switch to another device failed and the one in use stays. */
+  tryOnceMore: 'try again',
   /** What a burst of announcements read out as one leaves out. */
   more: (count: number) => `and ${f.number(count)} more`,
   /** A chat message read out as it arrives. */

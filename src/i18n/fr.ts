@@ -111,6 +111,7 @@ export default (f: Format): Strings => ({
   withShortcut: (label, keys) => `${label} (${keys})`,
   pressAgain: (kind) => (kind === 'audio' ? 'appuyez de nouveau sur « Réactiver le micro »' : 'appuyez de nouveau sur « Activer la caméra »'),
   pressBothAgain: 'appuyez de nouveau sur « Réactiver le micro » et « Activer la caméra »',
+  tryOnceMore: 'réessayez',
   more: (count) => `et ${f.number(count)} de plus`,
   messageFrom: (name, text) => `${name} : ${text}`,
   fileFrom: (name, file, size) => `${name} envoie ${file} (${size})`,

@@ -35,6 +35,8 @@ function phoneCameras() {
       video = { ...video, facingMode: undefined, deviceId: { exact: camera.deviceId } };
     }
     if (video && opened.some((t) => t.readyState === 'live')) throw new DOMException('Could not start video source', 'NotReadableError');
+    // A back camera that is broken (`window.backCameraBroken`) never starts.
+    if (window.backCameraBroken && wanted === 'environment') throw new DOMException('Could not start video source', 'NotReadableError');
     const stream = await getUserMedia.call(this, { ...constraints, video });
     opened.push(...stream.getVideoTracks());
     return stream;
@@ -106,5 +108,17 @@ describe("a phone's two cameras", () => {
       await until(desk, (frames) => frames > shown + 10, 'the desk sees no new frames of the phone', 10_000, framesOfPhone);
       assert.ok((await desk.evaluate(seen)).withVideo.includes('Phone'));
     }
+
+    // With its back camera broken, the phone keeps its front camera, says why, and the desk
+    // goes on seeing it.
+    await phone.evaluate(() => (window.backCameraBroken = true));
+    await phone.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="switch-camera-button"]').click());
+    const kept = await until(phone, (s) => s.notices.length > 0, 'the phone does not say that the back camera did not start', 10_000, ownCamera);
+    assert.deepEqual(kept.notices, ['The camera could not be started; another program may be using it. Close it and try again.']);
+    assert.deepEqual(kept.errors, ['media-in-use']);
+    assert.equal(kept.camera, 'fake_device_0');
+    assert.ok(kept.live && kept.button);
+    const shown = await desk.evaluate(framesOfPhone);
+    await until(desk, (frames) => frames > shown + 10, 'the desk sees no new frames of the phone', 10_000, framesOfPhone);
   });
 });

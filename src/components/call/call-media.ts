@@ -116,21 +116,26 @@ export class CallMedia {
 
   /** Gets a (new) track of one kind and puts it in place of the old one, in the preview and the calls. */
   replace(kind: Kind, deviceId?: string): Promise<void> {
-    // In the call, a problem's message ends with what to press, not "join again".
-    return this.#use(kind, this.devices.replace(kind, deviceId, () => english.pressAgain(kind)));
+    return this.#use(kind, (again) => this.devices.replace(kind, deviceId, again));
   }
 
   /** Turns to another camera (DevicesController.switchCamera), in the preview and the calls. */
   switchCamera(): Promise<void> {
-    return this.#use('video', this.devices.switchCamera(() => english.pressAgain('video')));
+    return this.#use('video', (again) => this.devices.switchCamera(again));
   }
 
   /** What a replace got goes to the calls; its problems are shown; a device lost on the way is off. */
-  async #use(kind: Kind, replacing: Promise<Replaced>): Promise<void> {
+  async #use(kind: Kind, replace: (again: () => string) => Promise<Replaced>): Promise<void> {
     const generation = this.#generation;
-    const { track, problems } = await replacing;
+    // In the call, a problem's message ends with what to press, not "join again"; a device that
+    // fails to take over from one that works (which stays) is simply tried again.
+    const again = this.devices.track(kind) ? (t: Strings) => t.tryOnceMore : (t: Strings) => t.pressAgain(kind);
+    const { track, problems } = await replace(() => again(english));
     if (generation !== this.#generation || this.host.phase !== 'in-call') return;
-    for (const problem of problems) this.#notice(problem, mediaProblem(problem, (t) => t.pressAgain(kind)));
+    // The notices of earlier problems go once the device works; this attempt's own come after
+    // (a phone's camera that came back after the new one failed works, and the visitor is told).
+    if (track) this.#working();
+    for (const problem of problems) this.#notice(problem, mediaProblem(problem, again));
     if (!track) {
       // A phone's camera that had to go first for the new one, and came back neither.
       if ((kind === 'audio' ? this.mic : this.cam) && !this.devices.track(kind)) {
@@ -140,7 +145,6 @@ export class CallMedia {
       return;
     }
     this.out.room.setLocalStream(this.devices.stream);
-    this.#working();
     this.#switched(kind, track.enabled);
   }
 
