@@ -44,6 +44,8 @@ export class DevicesController implements ReactiveController {
   /** The Permissions API's answers of the last query, each of which tells of a change. */
   private statuses: PermissionStatus[] = [];
   private readonly watched = new WeakSet<MediaStreamTrack>();
+  /** Tracks being replaced by another device of their kind: one that ends meanwhile (a phone whose new camera takes the old one's place) is not a device lost. */
+  private readonly outgoing = new WeakSet<MediaStreamTrack>();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -189,6 +191,7 @@ export class DevicesController implements ReactiveController {
     const previous = this._stream?.getTracks() ?? [];
     const old = previous.find((t) => t.kind === kind);
     const switching = !!(deviceId || facing) && !!old;
+    if (old && switching) this.outgoing.add(old);
     let { stream, problems } = await acquire(deviceId, facing);
     if (!stream && old && switching && old.readyState === 'live' && current() && problems.some((p) => p.type === 'media-in-use')) {
       // A phone opens one camera at a time: the old one goes first, and comes back when the
@@ -202,6 +205,7 @@ export class DevicesController implements ReactiveController {
         if (stream) this.picked[kind] = oldDevice;
       }
     }
+    if (old) this.outgoing.delete(old);
     const track = stream?.getTracks()[0] ?? null;
     if (!current()) {
       stopStream(stream);
@@ -310,7 +314,7 @@ export class DevicesController implements ReactiveController {
         'ended',
         () => {
           // stop() fires no `ended`: this is the browser's doing.
-          if (this._stream?.getTracks().includes(track)) this.handlers.trackEnded?.(track);
+          if (this._stream?.getTracks().includes(track) && !this.outgoing.has(track)) this.handlers.trackEnded?.(track);
         },
         { once: true },
       );

@@ -34,7 +34,14 @@ function phoneCameras() {
       if (!camera) throw new DOMException('No camera faces that way', 'OverconstrainedError');
       video = { ...video, facingMode: undefined, deviceId: { exact: camera.deviceId } };
     }
-    if (video && opened.some((t) => t.readyState === 'live')) throw new DOMException('Could not start video source', 'NotReadableError');
+    const open = opened.filter((t) => t.readyState === 'live');
+    // Other phones end the old camera's track when another camera opens (`window.endsOldCamera`).
+    if (video && window.endsOldCamera) {
+      for (const t of open) {
+        t.stop();
+        t.dispatchEvent(new Event('ended'));
+      }
+    } else if (video && open.length) throw new DOMException('Could not start video source', 'NotReadableError');
     // A back camera that is broken (`window.backCameraBroken`) never starts.
     if (window.backCameraBroken && wanted === 'environment') throw new DOMException('Could not start video source', 'NotReadableError');
     const stream = await getUserMedia.call(this, { ...constraints, video });
@@ -118,7 +125,18 @@ describe("a phone's two cameras", () => {
     assert.deepEqual(kept.errors, ['media-in-use']);
     assert.equal(kept.camera, 'fake_device_0');
     assert.ok(kept.live && kept.button);
-    const shown = await desk.evaluate(framesOfPhone);
-    await until(desk, (frames) => frames > shown + 10, 'the desk sees no new frames of the phone', 10_000, framesOfPhone);
+    const still = await desk.evaluate(framesOfPhone);
+    await until(desk, (frames) => frames > still + 10, 'the desk sees no new frames of the phone', 10_000, framesOfPhone);
+
+    // A phone that ends the old camera's track as the new one opens: a switch, not a camera lost.
+    await phone.evaluate(() => Object.assign(window, { backCameraBroken: false, endsOldCamera: true }));
+    await phone.evaluate(() => document.querySelector('rtc-call').shadowRoot.querySelector('[part~="switch-camera-button"]').click());
+    await until(phone, (s) => s.camera === 'fake_device_2' && s.live && s.notices.length === 0, 'the phone does not turn to its back camera', 10_000, ownCamera);
+    // Long enough for a notice of a camera lost to show, which would come within a few ms.
+    await until(desk, (frames) => frames > still + 30, 'the desk sees no new frames of the phone', 10_000, framesOfPhone);
+    const last = await phone.evaluate(ownCamera);
+    assert.deepEqual(last.notices, []);
+    assert.deepEqual(last.errors, ['media-in-use']);
+    assert.ok(last.button && last.facingAway);
   });
 });
