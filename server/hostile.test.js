@@ -10,7 +10,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { connectPeer, until } from '../test/peer-client.mjs';
 import { createRtcServer } from './index.js';
-import { TOO_MANY_CONNECTIONS } from './socket-guard.js';
+import { INVALID_ID, TOO_MANY_CONNECTIONS } from './socket-guard.js';
 
 const ATTACKER = '127.0.0.2';
 
@@ -233,6 +233,34 @@ test('one WebSocket sends at most maxRelayedBytesPerSecond to others, a second\'
   sender.send({ type: 'CANDIDATE', dst: 'receiver', payload: { i: 'later' } });
   await until(() => receiver.received.some((m) => m.payload?.i === 'later'), 'the later candidate');
   assert.equal(receiver.socket.readyState, WebSocket.OPEN);
+});
+
+test('an id that would multiply what its holder relays is refused: at most 64 characters, as PeerJS writes ids', async (t) => {
+  const { server, port } = await startServer(t);
+  const receiver = connectPeer(t, port, { id: 'receiver' });
+  assert.deepEqual(await receiver.next(), { type: 'OPEN' });
+  // The server adds the sender's id to every message it relays: with this one, a candidate of
+  // 46 bytes arrived as 10 KB, 210 times what the relay rate counted.
+  const long = connectPeer(t, port, { id: 'a'.repeat(10_000), token: 'token', from: ATTACKER });
+  const tiny = { type: 'CANDIDATE', dst: 'receiver', payload: 1 };
+  const first = await long.next();
+  if (first.type === 'OPEN') for (let i = 0; i < 100; i++) long.send(tiny);
+  assert.deepEqual(first, { type: 'ERROR', payload: { msg: INVALID_ID } });
+  assert.equal((await within(long.closed, 'the long id to be closed')).code, 1008);
+  // Nor one PeerJS would not send, nor a token past 64 characters.
+  for (const options of [{ id: 'a\u0001b' }, { id: 'a--b' }, { id: 'ok', token: 't'.repeat(65) }]) {
+    const odd = connectPeer(t, port, { ...options, from: ATTACKER });
+    assert.equal((await odd.next()).type, 'ERROR', JSON.stringify(options));
+  }
+  // The longest id taken adds at most 73 bytes to a message.
+  const longest = connectPeer(t, port, { id: `${'a'.repeat(31)} ${'b'.repeat(32)}`, token: 'token', from: ATTACKER });
+  assert.deepEqual(await longest.next(), { type: 'OPEN' });
+  for (let i = 0; i < 100; i++) longest.send(tiny);
+  const candidates = () => receiver.received.filter((m) => m.type === 'CANDIDATE');
+  await until(() => candidates().length === 100, 'the 100 candidates');
+  const received = candidates().reduce((sum, m) => sum + JSON.stringify(m).length, 0);
+  assert.ok(received <= 100 * (JSON.stringify(tiny).length + 73), `${received} bytes received`);
+  assert.equal(server.claims.size.held, 2);
 });
 
 test('messages kept for an absent id are capped per id and in total; the sender hears EXPIRE', async (t) => {

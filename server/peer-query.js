@@ -1,4 +1,5 @@
-// The id, token and key of a PeerServer WebSocket URL, read as `peer` reads them.
+// The id, token and key of a PeerServer WebSocket URL, read as `peer` reads them, and whether
+// the id and token are ones this server takes.
 
 /** A query of these characters reads the same split by hand as through the URL parser: nothing to decode. */
 const PLAIN_QUERY = /^[\w.~=&-]*$/;
@@ -37,4 +38,22 @@ export function peerQuery(url) {
     else if (name === 'key') key = value;
   }
   return { id, token, key };
+}
+
+/** The longest id and token taken, as long as the longest key (config.js). */
+export const MAX_ID_LENGTH = 64;
+
+/** The ids PeerJS itself takes (its `util.validateId`): no client of the elements sends another. */
+const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+
+/**
+ * Whether the server takes a claim of `id` with `token`. `peer` takes any id and sends it with
+ * every message its holder relays: a 15,000-character id made each message of a few dozen bytes
+ * arrive 320 times as large, past the relay rate. Absent ones are `peer`'s to refuse.
+ * @param {string | undefined} id
+ * @param {string | undefined} token
+ */
+export function acceptableClaim(id, token) {
+  if (id && (id.length > MAX_ID_LENGTH || !PEER_ID.test(id))) return false;
+  return !token || token.length <= MAX_ID_LENGTH;
 }

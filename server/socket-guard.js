@@ -10,7 +10,7 @@ import { RELAYED_TYPES } from './cluster-wire.js';
 import { CLAIMED, COUNTED, GIVEN_UP, LEFT, SERVER_CLOSING, guardedSocketClass } from './guarded-socket.js';
 import { KeptMessages } from './kept-messages.js';
 import { passOn, parseMessage } from './pass-on.js';
-import { peerQuery } from './peer-query.js';
+import { MAX_ID_LENGTH, peerQuery, acceptableClaim } from './peer-query.js';
 import { RelayPace, refuse } from './relay-pace.js';
 import { throttledWarnings } from './warnings.js';
 
@@ -21,6 +21,8 @@ const MAX_HELD_MESSAGES = 64;
 const CLOSE_TIMEOUT = 2000;
 
 export const TOO_MANY_CONNECTIONS = 'Too many connections from your address';
+
+export const INVALID_ID = `Invalid id or token: an id is up to ${MAX_ID_LENGTH} letters and digits, with single "-", "_" or " " between them; a token up to ${MAX_ID_LENGTH} characters`;
 
 /**
  * @typedef {object} Pending a claim the cluster checks or has granted
@@ -229,6 +231,11 @@ export class SocketGuard {
       return false;
     }
     const { id, token, key } = peerQuery(req.url ?? '');
+    if (!acceptableClaim(id, token)) {
+      socket.send(JSON.stringify({ type: 'ERROR', payload: { msg: INVALID_ID } }));
+      socket.close(1008, 'invalid id');
+      return false;
+    }
     if (id && token && key === this.#config.key && !this.#claims.mayClaim(id, token)) {
       // As `peer` answers a claim of an id held with another token: PeerJS reports `unavailable-id`.
       socket.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
