@@ -298,6 +298,32 @@ test('out of file descriptors, a connection is refused with a line in the log, a
   assert.equal(stderr.match(/file descriptors/g)?.length, 1, `one line for the whole rush: ${stderr}`);
 });
 
+test('one address that opens connections and sends nothing cannot take them all: past twice the WebSocket limit it is refused, others are served', async (t) => {
+  const cli = runCli(t, ['--port', '0', '--host', '127.0.0.1', '--max-connections-per-address', '10'], { descriptors: 200 });
+  const { url, port } = await cli.started();
+  // Slowloris: each connection would stay open for Node's headersTimeout (60 s) and more.
+  /** @type {net.Socket[]} */
+  const silent = [];
+  t.after(() => silent.forEach((socket) => socket.destroy()));
+  const opened = [];
+  for (let i = 0; i < 200; i++) {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }).on('error', () => {});
+    silent.push(socket);
+    opened.push(new Promise((resolve) => socket.once('connect', resolve).once('close', resolve)));
+  }
+  await Promise.all(opened);
+  const status = await within(
+    new Promise((resolve) => {
+      http.get(`${url}/`, (res) => res.resume().on('end', () => resolve(res.statusCode))).on('error', (error) => resolve(error.message));
+    }),
+    'an answer for the demo page',
+    5000,
+  );
+  assert.equal(status, 200);
+  assert.equal(silent.filter((socket) => !socket.destroyed).length, 20);
+  await cli.logged(/^rtc-server: refused a connection from 127\.0\.0\.2: 20 open, the most from one address$/m);
+});
+
 const BIG_REQUEST = 'GET /rtc-elements.js HTTP/1.1\r\nHost: localhost\r\n\r\n';
 
 /**

@@ -10,15 +10,21 @@ import net from 'node:net';
  * @returns {string}
  */
 export function clientAddress(req, proxied) {
-  let address = req.socket.remoteAddress ?? '';
+  if (!proxied) return socketAddress(req.socket);
+  const forwarded = req.headers['x-forwarded-for'];
+  const last = typeof forwarded === 'string' ? forwarded.slice(forwarded.lastIndexOf(',') + 1).trim() : '';
+  return addressKey(net.isIP(last) ? last : req.socket.remoteAddress ?? '');
+}
+
+/**
+ * The address a per-address limit counts a connection against, by its peer alone.
+ * @param {import('node:net').Socket} socket
+ * @returns {string}
+ */
+export function socketAddress(socket) {
+  const address = socket.remoteAddress ?? '';
   // The common case needs no parsing: a direct IPv4 peer is its own key.
-  if (!proxied && req.socket.remoteFamily === 'IPv4') return address;
-  if (proxied) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const last = typeof forwarded === 'string' ? forwarded.slice(forwarded.lastIndexOf(',') + 1).trim() : '';
-    if (net.isIP(last)) address = last;
-  }
-  return addressKey(address);
+  return socket.remoteFamily === 'IPv4' ? address : addressKey(address);
 }
 
 /**

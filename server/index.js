@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
+import { capConnectionsPerAddress } from './address-connections.js';
 import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
 import { descriptorBudget } from './descriptor-limit.js';
@@ -107,6 +108,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     logger.debug?.(`peer disconnected: ${client.getId()}`);
   });
 
+  // An address's WebSockets, and as many again for its pages and files.
+  if (!config.proxied) capConnectionsPerAddress(httpServer, { max: 2 * config.maxConnectionsPerAddress, warn });
   const drain = httpDrain(httpServer);
   app.use(drain.middleware);
   const descriptors = descriptorBudget(httpServer, warn);
