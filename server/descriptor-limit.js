@@ -26,6 +26,15 @@ export const LIMIT_RECHECK = 5000;
 const FILE_OVERDRAFT = RESERVE / 2;
 
 /**
+ * Requests one connection may have in flight at once. Browsers send one at a time (none
+ * pipelines); without a cap, 1,000 requests written at once on one connection that read nothing
+ * opened 1,000 files and held 123 MB of them.
+ */
+export const MAX_IN_FLIGHT = 4;
+
+const IN_FLIGHT = Symbol('requests in flight');
+
+/**
  * Keeps connections and the files sent on them within the descriptor limit, where the system
  * tells it (Linux); elsewhere it leaves the server as it is.
  * @param {import('node:http').Server} httpServer
@@ -60,10 +69,21 @@ export function descriptorBudget(httpServer, warn) {
   return {
     /**
      * Counts the files that responses stream from disk (express.static, res.sendFile), and
-     * refuses a request (503) once connections and files would leave no reserve.
+     * refuses a request (503) once connections and files would leave no reserve, or once its
+     * connection has MAX_IN_FLIGHT requests before it unanswered (503, and the connection closes).
      * @type {import('express').RequestHandler}
      */
-    middleware(_req, res, next) {
+    middleware(req, res, next) {
+      const socket = /** @type {import('node:net').Socket & { [IN_FLIGHT]?: number }} */ (req.socket);
+      const inFlight = (socket[IN_FLIGHT] ?? 0) + 1;
+      if (inFlight > MAX_IN_FLIGHT) {
+        res.set({ Connection: 'close', 'Retry-After': '1' }).status(503).end();
+        return;
+      }
+      socket[IN_FLIGHT] = inFlight;
+      res.once('close', () => {
+        socket[IN_FLIGHT] = (socket[IN_FLIGHT] ?? 1) - 1;
+      });
       if (budget !== undefined && connections + files >= budget + FILE_OVERDRAFT) {
         full('request');
         res.set('Retry-After', '1').status(503).end();
@@ -76,6 +96,12 @@ export function descriptorBudget(httpServer, warn) {
         source.once('close', () => {
           files--;
           update();
+        });
+        // A response queued behind another on its connection (pipelined requests) gets the
+        // connection only when those before it are sent, and `send` closes its file only once it
+        // has it: when the connection closes first, the file stayed open for good.
+        req.once('close', () => {
+          if (req.socket.destroyed) source.destroy();
         });
       });
       next();

@@ -4,11 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { connectPeer, until } from '../test/peer-client.mjs';
+import { MAX_IN_FLIGHT } from './descriptor-limit.js';
 import { createRtcServer } from './index.js';
 import { INVALID_ID, TOO_MANY_CONNECTIONS } from './socket-guard.js';
 
@@ -365,6 +367,40 @@ test('one address cannot fill what is kept for free ids: past its share it hears
   for (let i = 0; i < 20; i++) assert.deepEqual(await connectPeer(t, port, { id: `free-${i}` }).next(), { type: 'OPEN' });
   await until(() => server.guard.kept.ids === 0, 'the free ids to be given what was kept for them');
   assert.deepEqual(server.guard.kept, { ids: 0, count: 0, bytes: 0, senders: 0, addresses: 0 });
+});
+
+test('requests written at once on a connection that reads nothing open a few files, and none stays open once it closes', async (t) => {
+  // A bundle larger than the sockets' buffers: each response waits for the one before it.
+  const distDir = await mkdtemp(path.join(tmpdir(), 'rtc-server-dist-'));
+  t.after(() => rm(distDir, { recursive: true, force: true }));
+  await mkdir(distDir, { recursive: true });
+  await writeFile(path.join(distDir, 'rtc-elements.js'), 'x'.repeat(8 * 1024 * 1024));
+  const { port } = await startServer(t, { distDir });
+  const openFiles = async () => (await readdir('/proc/self/fd')).length;
+  const before = await openFiles();
+
+  /** @type {net.Socket[]} */
+  const connections = [];
+  t.after(() => connections.forEach((socket) => socket.destroy()));
+  const pipelined = (/** @type {number} */ requests) => {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: ATTACKER }).on('error', () => {});
+    socket.pause();
+    socket.write('GET /rtc-elements.js HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(requests));
+    connections.push(socket);
+  };
+  // One connection, 300 requests: each one opened the bundle (and read 128 KiB of it) at once.
+  pipelined(300);
+  // Twenty more with a few each, closed while their answers wait.
+  for (let i = 0; i < 20; i++) pipelined(MAX_IN_FLIGHT);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Each connection (the client's end and the server's) and the files its answers read.
+  const most = 2 * connections.length + connections.length * MAX_IN_FLIGHT;
+  assert.ok((await openFiles()) - before <= most, `${(await openFiles()) - before} descriptors for ${connections.length} connections`);
+  connections.forEach((socket) => socket.destroy());
+  // Queued behind another, an answer's file stayed open for good once its connection closed.
+  await until(async () => (await openFiles()) <= before, 'every file to be closed', 2000).catch(async () =>
+    assert.fail(`${(await openFiles()) - before} descriptors still open`),
+  );
 });
 
 test('an id stays bound to its token after its owner lost the connection: a squatter is refused, the owner gets it back', async (t) => {
