@@ -64,7 +64,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
 
   const app = express();
   app.disable('x-powered-by');
-  if (config.proxied) app.set('trust proxy', true);
+  // One proxy in front, as clientAddress() reads it: a client's own X-Forwarded-For entries are not trusted.
+  if (config.proxied) app.set('trust proxy', 1);
   const httpServer = http.createServer(app);
   // ws answers a PeerServer upgrade and `peer` sends OPEN in the same tick: corked until the
   // next one, both leave in one write instead of two.
