@@ -84,6 +84,20 @@ function delayFrames(p: TestParticipant, id: string, ms: number): void {
   }
 }
 
+/** The peer connections of `p`'s PeerJS connections to `id` (PeerJS's own, looked at here only). */
+function pairConnections(p: TestParticipant, id: string): RTCPeerConnection[] {
+  type Conn = { peerConnection: RTCPeerConnection | null };
+  const peers = win(p).rtcPeers as unknown as { connections?: Record<string, Conn[]> }[];
+  return peers.flatMap((peer) => peer.connections?.[id] ?? []).flatMap((c) => (c.peerConnection ? [c.peerConnection] : []));
+}
+
+/** The stats of `p`'s peer connections to `id`. */
+async function pairStats(p: TestParticipant, id: string): Promise<(RTCStats & Record<string, unknown>)[]> {
+  const all: (RTCStats & Record<string, unknown>)[] = [];
+  for (const pc of pairConnections(p, id)) (await pc.getStats()).forEach((s: RTCStats & Record<string, unknown>) => all.push(s));
+  return all;
+}
+
 /** Ada and Bob in a room, seeing each other: the one that holds the beacon, and the other. */
 async function twoInRoom(room: string, server: string) {
   const [ada, bob] = await joinAll(room, server, ['Ada', 'Bob']);
@@ -809,10 +823,8 @@ describe('hostile peers in a room', () => {
       send(conn, { v: 1, t: 'sdp', description: { type: 'offer', sdp: sdp(k) } });
       if (k % 20 === 19) await wait(300);
     }
-    // The latest is applied in its turn. (PeerJS's connection of the holder to Mallory, looked at here only.)
-    type Conn = { peerConnection: RTCPeerConnection | null };
-    const remote = () =>
-      (win(holder).rtcPeers as unknown as { connections?: Record<string, Conn[]> }[]).flatMap((peer) => peer.connections?.[mallory.id] ?? []).map((c) => c.peerConnection?.remoteDescription?.sdp ?? '');
+    // The latest is applied in its turn.
+    const remote = () => pairConnections(holder, mallory.id).map((pc) => pc.remoteDescription?.sdp ?? '');
     await until(
       () => remote().some((x) => x.includes('a=ice-ufrag:flood199\r')),
       () => `the latest offer was not applied: ${answers()} answered, ${remote().map((x) => x.match(/a=ice-ufrag:\S+/g)?.join()).join('; ')}, ${JSON.stringify(eventsOf(holder, 'rtc-error').map((e) => e.detail.message))}`,
@@ -857,6 +869,27 @@ describe('hostile peers in a room', () => {
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
     video.srcObject = null;
   });
+
+  it('data channels a linked member opens on the pair\'s connection are closed, and its link goes on on its own channel', async () => {
+    const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('channels'));
+    let pings = 0;
+    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"ping"') && pings++);
+    // 300 more channels on the connection the pair shares; what the holder says on them is counted.
+    let said = 0;
+    const channels = Array.from({ length: 300 }, (_, i) => conn.peerConnection.createDataChannel(`extra${i}`));
+    for (const channel of channels) channel.onmessage = () => said++;
+    // One of them may get the stream id agreed for the files channel (100), which the holder
+    // opened itself: that one is the files channel.
+    const open = () => channels.filter((c) => c.readyState !== 'closed' && c.id !== 100).length;
+    await until(() => open() === 0, () => `${open()} of Mallory's 300 channels are open at the holder`, 10_000);
+    const opened = (await pairStats(holder, mallory.id)).reduce((n, s) => (s.type === 'peer-connection' ? n + Number(s.dataChannelsOpened) - Number(s.dataChannelsClosed) : n), 0);
+    // The link's own channel and the files channel.
+    expect(opened, 'channels open at the holder').to.be.at.most(2);
+    expect(said, 'frames the holder sent on them').to.equal(0);
+    // The holder still reads Mallory's frames, and still sends on the link's own channel.
+    await allRead(holder, conn);
+    const before = pings;
+    await until(() => pings > before, 'the holder sends nothing on the link\'s own channel', 5_000);
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+  });
 });
-
-

@@ -259,7 +259,12 @@ export class PairLinks {
 
   private attach(conn: DataConnection): void {
     const id = conn.peer;
-    conn.peerConnection?.addEventListener('iceconnectionstatechange', () => {
+    // PeerJS takes every channel the other end opens as the connection's own (the newest takes
+    // its place, and says `open` again): only the first is, and the others are closed.
+    const pc = conn.peerConnection;
+    const peerjs = pc?.ondatachannel;
+    if (pc && peerjs) pc.ondatachannel = (e) => (conn.dataChannel ? e.channel.close() : peerjs.call(pc, e));
+    pc?.addEventListener('iceconnectionstatechange', () => {
       const link = this.links.get(id);
       if (link?.conn !== conn) return;
       link.meshIce = conn.peerConnection.iceConnectionState;
