@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import type { DataConnection, Peer } from 'peerjs';
 import { STATE_EVERY } from '../src/session/membership.js';
-import { RESTART_BURST, RESTART_EVERY } from '../src/session/negotiation.js';
+import { MAX_CANDIDATES, RESTART_BURST, RESTART_EVERY } from '../src/session/negotiation.js';
 import { MAX_FRESH } from '../src/session/roster.js';
 import { rtcServer, stockServer } from './env.js';
 import {
@@ -96,6 +96,15 @@ async function pairStats(p: TestParticipant, id: string): Promise<(RTCStats & Re
   const all: (RTCStats & Record<string, unknown>)[] = [];
   for (const pc of pairConnections(p, id)) (await pc.getStats()).forEach((s: RTCStats & Record<string, unknown>) => all.push(s));
   return all;
+}
+
+/** The addresses `p`'s browser was given for its connections to `id`, and sends checks to. */
+const remoteCandidates = async (p: TestParticipant, id: string) => (await pairStats(p, id)).filter((s) => s.type === 'remote-candidate').length;
+
+/** A description with `n` junk candidates (addresses nobody has) added to its first media section. */
+function withJunkCandidates(sdp: string, n: number): string {
+  const lines = Array.from({ length: n }, (_, i) => `a=${junkCandidate(i).candidate}\r\n`).join('');
+  return sdp.replace(/^a=mid:[^\r\n]*\r\n/m, (mid) => mid + lines);
 }
 
 /** Ada and Bob in a room, seeing each other: the one that holds the beacon, and the other. */
@@ -891,5 +900,40 @@ describe('hostile peers in a room', () => {
     const before = pings;
     await until(() => pings > before, 'the holder sends nothing on the link\'s own channel', 5_000);
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+  });
+
+  it('candidates in a linked member\'s offer count as those it sends in ice frames: of 400 in one offer, the holder takes 100, and says so once', async () => {
+    const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('sdp-candidates'));
+    const before = eventsOf(holder, 'rtc-error').length;
+    let answered = false;
+    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && (answered = true));
+    const pc = conn.peerConnection;
+    await pc.setLocalDescription();
+    send(conn, { v: 1, t: 'sdp', description: { type: 'offer', sdp: withJunkCandidates(pc.localDescription!.sdp, 400) } });
+    await until(() => answered, 'the offer is not answered', 15_000);
+    // The pair's own candidates, and 100 of the offer's.
+    expect(await remoteCandidates(holder, mallory.id), 'addresses the holder checks').to.be.at.most(MAX_CANDIDATES + 4);
+    expect(errorTypes(holder).slice(before), 'rtc-error types').to.deep.equal(['protocol']);
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+  });
+
+  it('candidates in the descriptions of a newcomer\'s handshakes through the server count towards them: of 400, a page takes 100', async () => {
+    const room = uniqueRoom('answer-candidates');
+    const { holder, member: other } = await twoInRoom(room, rtcServer);
+    const mallory = await Attacker.open(rtcServer);
+    // Mallory's PeerJS answers the holder's welcoming dial, and offers its dial of the other
+    // member, with 400 more candidates in each description.
+    const socket = mallory.peer.socket as unknown as { send(message: { payload?: { sdp?: { sdp: string } } }): void };
+    const sendOn = socket.send.bind(socket);
+    socket.send = (message) => {
+      if (message.payload?.sdp) message.payload.sdp.sdp = withJunkCandidates(message.payload.sdp.sdp, 400);
+      sendOn(message);
+    };
+    await mallory.link(beaconOf(room));
+    await until(() => showsOnly(holder, [other.name, 'Mallory']), () => `Mallory is not linked: ${seen(holder)}`, 10_000);
+    await mallory.dial(other.call.peerId!);
+    await until(() => showsOnly(other, [holder.name, 'Mallory']), () => `Mallory is not linked to ${other.name}: ${seen(other)}`, 10_000);
+    expect(await remoteCandidates(holder, mallory.id), 'addresses the holder checks').to.be.at.most(MAX_CANDIDATES + 4);
+    expect(await remoteCandidates(other, mallory.id), `addresses ${other.name} checks`).to.be.at.most(MAX_CANDIDATES + 4);
   });
 });

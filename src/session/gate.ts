@@ -10,7 +10,7 @@
  */
 import type { Peer } from 'peerjs';
 import { HeldOffers } from './held-offers.js';
-import { PROTOCOL, isFitSdp } from './protocol.js';
+import { PROTOCOL, isFitSdp, keepCandidates } from './protocol.js';
 
 /** Which of this page's peers a message reached: its member id's, or the beacon id's it holds. */
 export type PeerRole = 'member' | 'beacon';
@@ -33,7 +33,8 @@ const MAX_SIGNAL = 32 * 1024;
 /**
  * What the gate hands PeerJS for one connection that exists, at most: its handshake takes one
  * answer (none when the connection was offered to this page) and a candidate per address,
- * transport and server. After it, the pair negotiates over its own link (negotiation.ts, which
+ * transport and server, whether in a CANDIDATE or in the offer's or the answer's description
+ * (the lines past it are cut from the description). After it, the pair negotiates over its own link (negotiation.ts, which
  * has its own bounds); more is a flood, and a browser slows with every remote candidate it pairs.
  */
 const HANDSHAKE: Record<'ANSWER' | 'CANDIDATE', number> = { ANSWER: 1, CANDIDATE: 100 };
@@ -95,7 +96,7 @@ export class Gate {
     const connectionId = String(payload.connectionId);
     const conn = this.peer.getConnection(src, connectionId);
     if (type !== 'OFFER') {
-      if (conn) return this.hands(conn, type, src) && emit('message', ...args);
+      if (conn) return this.hands(conn, type, src, payload) && emit('message', ...args);
       // Never stored for later, unless it follows an offer held a moment.
       this.held?.follow(src, connectionId, ['message', ...args], () => holdSize(payload));
       return false;
@@ -112,16 +113,42 @@ export class Gate {
     if (!isFitSdp(sdpOf(payload))) return false;
     const verdict = this.host.admits(src, payload.type, payload.metadata);
     if (verdict === 'later') this.held?.offer(src, connectionId, ['message', ...args], holdSize(payload));
-    return verdict === true && emit('message', ...args);
+    return verdict === true && this.handOffer(emit, args);
   }
 
-  /** Whether an answer or a candidate from `src` for `conn` is still within its handshake. */
-  private hands(conn: object, type: 'ANSWER' | 'CANDIDATE', src: string): boolean {
+  /** Hands PeerJS an admitted offer, its description's candidates counting towards its connection's handshake. */
+  private handOffer(emit: Emit, args: unknown[]): boolean {
+    const { src, payload } = args[0] as ServerMessage;
+    const handed = { ANSWER: 0, CANDIDATE: 0 };
+    this.cutCandidates(payload, handed, String(src));
+    const passed = emit('message', ...args);
+    const conn = this.peer.getConnection(String(src), String(payload?.connectionId));
+    if (conn) this.handed.set(conn, handed);
+    return passed;
+  }
+
+  /** Whether an answer or a candidate from `src` for `conn` is still within its handshake (an answer's candidates past it are cut). */
+  private hands(conn: object, type: 'ANSWER' | 'CANDIDATE', src: string, payload: OfferPayload | null | undefined): boolean {
     let handed = this.handed.get(conn);
     if (!handed) this.handed.set(conn, (handed = { ANSWER: 0, CANDIDATE: 0 }));
+    if (type === 'ANSWER' && !isFitSdp(sdpOf(payload ?? {}))) return false;
+    if (!this.take(handed, type, src)) return false;
+    if (type === 'ANSWER') this.cutCandidates(payload, handed, src);
+    return true;
+  }
+
+  /** Counts one answer or candidate of a handshake; false when it is past what the handshake takes. */
+  private take(handed: Record<'ANSWER' | 'CANDIDATE', number>, type: 'ANSWER' | 'CANDIDATE', src: string): boolean {
     if (++handed[type] <= HANDSHAKE[type]) return true;
     if (type === 'CANDIDATE' && handed[type] === HANDSHAKE[type] + 1) this.host.flooded(src);
     return false;
+  }
+
+  /** Cuts the candidates of an offer's or an answer's description to what its handshake has left, counting them. */
+  private cutCandidates(payload: OfferPayload | null | undefined, handed: Record<'ANSWER' | 'CANDIDATE', number>, src: string): void {
+    const description = payload?.sdp as { sdp?: unknown } | undefined;
+    if (typeof description?.sdp !== 'string') return;
+    description.sdp = keepCandidates(description.sdp, () => this.take(handed, 'CANDIDATE', src)).sdp;
   }
 
   /** The held offers: let through as the gate would, once admitted. */
@@ -139,7 +166,10 @@ export class Gate {
           // What waited with the offer counts towards its connection's handshake, as what follows it does.
           if (type === 'ANSWER' || type === 'CANDIDATE') {
             const conn = peer.getConnection(String(src), String(payload?.connectionId));
-            if (!conn || !this.hands(conn, type, String(src))) continue;
+            if (!conn || !this.hands(conn, type, String(src), payload)) continue;
+          } else if (type === 'OFFER') {
+            this.handOffer(emit, args);
+            continue;
           }
           emit(String(event), ...args);
         }

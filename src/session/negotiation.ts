@@ -22,7 +22,7 @@
  * protocol.
  */
 import { clock } from './clock.js';
-import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import { type IceFrame, type RenegotiateFrame, type SdpFrame, keepCandidates } from './protocol.js';
 import { RecentEvents } from './recent-events.js';
 import { Serial } from './serial.js';
 import { TokenBucket } from './token-bucket.js';
@@ -44,7 +44,10 @@ const MAX_TRANSCEIVERS = 8;
  * dozen (a description, a candidate per address, transport and server).
  */
 export const MAX_WAITING = 64;
-/** Candidates applied per ICE generation of the other side (the ICE credentials of its description), at most. */
+/**
+ * Candidates applied per ICE generation of the other side (the ICE credentials of its
+ * description), at most, whether they come in `ice` frames or in its descriptions.
+ */
 export const MAX_CANDIDATES = 100;
 /**
  * Candidates applied in any minute, at most, whatever their generation: an ICE restart is a new
@@ -296,8 +299,12 @@ export class Negotiation {
     // Offers come only from the offerer, answers only to it.
     if ((description.type === 'offer') === this.offerer) return;
     if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
-    await pc.setRemoteDescription(description);
+    // Its candidates count as those of `ice` frames do (those the connection has already pass).
     this.budget.described(iceCredentials(description.sdp));
+    const known = new Set(pc.remoteDescription?.sdp.match(/^a=candidate:[^\r\n]*/gm));
+    const { sdp, cut } = keepCandidates(description.sdp, (line) => known.has(line) || this.budget.candidate());
+    if (cut) this.flooded();
+    await pc.setRemoteDescription({ type: description.type, sdp });
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendDescription();

@@ -186,6 +186,17 @@ export function isFitSdp(sdp: unknown): sdp is string {
   return sections <= MAX_MEDIA_SECTIONS;
 }
 
+/**
+ * `sdp` with only the candidate lines (`a=candidate:`) that `keep` takes, in order; `cut`: some
+ * were left out. A description's candidates are addresses the browser sends checks to, as those
+ * of `ice` frames are, and count with them.
+ */
+export function keepCandidates(sdp: string, keep: (line: string) => boolean): { sdp: string; cut: boolean } {
+  let cut = false;
+  const kept = sdp.replace(/^a=candidate:[^\r\n]*(?:\r?\n|$)/gm, (line) => (keep(line.trimEnd()) ? line : ((cut = true), '')));
+  return { sdp: kept, cut };
+}
+
 /** A short string field of at most `max` characters. */
 function isText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= max;
