@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import type { DataConnection, Peer } from 'peerjs';
 import { STATE_EVERY } from '../src/session/membership.js';
+import { MAX_TRACKS } from '../src/session/pair-media.js';
 import { MAX_CANDIDATES, RESTART_BURST, RESTART_EVERY } from '../src/session/negotiation.js';
 import { MAX_FRESH } from '../src/session/roster.js';
 import { rtcServer, stockServer } from './env.js';
@@ -100,6 +101,22 @@ async function pairStats(p: TestParticipant, id: string): Promise<(RTCStats & Re
 
 /** The addresses `p`'s browser was given for its connections to `id`, and sends checks to. */
 const remoteCandidates = async (p: TestParticipant, id: string) => (await pairStats(p, id)).filter((s) => s.type === 'remote-candidate').length;
+
+/** How many of the videos `p` receives from `id` it decodes frames of, over `ms`. */
+async function decodedVideos(p: TestParticipant, id: string, ms = 2_000): Promise<number> {
+  const frames = async () => new Map((await pairStats(p, id)).filter((s) => s.type === 'inbound-rtp' && s.kind === 'video').map((s) => [s.id, Number(s.framesDecoded)]));
+  const before = await frames();
+  await wait(ms);
+  return [...(await frames())].filter(([stat, n]) => n > (before.get(stat) ?? 0)).length;
+}
+
+/** The test page's camera. */
+const camera = async () => (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+
+/** `n` transceivers that send copies of `video`, each in a stream of its own, added to `pc`. */
+function addCameras(pc: RTCPeerConnection, video: MediaStreamTrack, n: number): void {
+  for (let i = 0; i < n; i++) pc.addTransceiver(video.clone(), { direction: 'sendonly', streams: [new MediaStream()] });
+}
 
 /** A description with `n` junk candidates (addresses nobody has) added to its first media section. */
 function withJunkCandidates(sdp: string, n: number): string {
@@ -935,5 +952,39 @@ describe('hostile peers in a room', () => {
     await until(() => showsOnly(other, [holder.name, 'Mallory']), () => `Mallory is not linked to ${other.name}: ${seen(other)}`, 10_000);
     expect(await remoteCandidates(holder, mallory.id), 'addresses the holder checks').to.be.at.most(MAX_CANDIDATES + 4);
     expect(await remoteCandidates(other, mallory.id), `addresses ${other.name} checks`).to.be.at.most(MAX_CANDIDATES + 4);
+  });
+
+  it('videos a linked member sends past the tracks a page keeps of it are not received: of 13, the holder decodes the 8 it keeps', async () => {
+    const { holder, mallory, conn, others } = await malloryLinked(uniqueRoom('tracks'));
+    let answer: RTCSessionDescriptionInit | null = null;
+    conn.on('data', (data) => typeof data === 'string' && data.includes('"t":"sdp"') && (answer = JSON.parse(data).description));
+    const pc = conn.peerConnection;
+    addCameras(pc, await camera(), 13);
+    await pc.setLocalDescription();
+    send(conn, { v: 1, t: 'sdp', description: { type: 'offer', sdp: pc.localDescription!.sdp } });
+    await until(() => !!answer, 'the offer is not answered', 15_000);
+    await pc.setRemoteDescription(answer!);
+    // The tracks the holder keeps of Mallory, and no more.
+    await until(() => holder.call.participants.some((x) => x.name === 'Mallory' && !!x.stream), 'no video of Mallory arrives', 10_000);
+    await wait(1_000);
+    expect(await decodedVideos(holder, mallory.id), 'videos the holder decodes').to.be.at.most(MAX_TRACKS);
+    expect(showsOnly(holder, others), seen(holder)).to.equal(true);
+  });
+
+  it('videos a newcomer offers in its first offer past one audio and one video are not received', async () => {
+    const { holder, other, mallory } = await malloryLinked(uniqueRoom('first-offer'));
+    // Mallory's dial of the other member: 13 more cameras in PeerJS's first offer.
+    const video = await camera();
+    const proto = RTCPeerConnection.prototype;
+    const createDataChannel = proto.createDataChannel;
+    proto.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection['createDataChannel']>) {
+      proto.createDataChannel = createDataChannel;
+      addCameras(this, video, 13);
+      return createDataChannel.apply(this, args);
+    };
+    await mallory.dial(other.call.peerId!).finally(() => (proto.createDataChannel = createDataChannel));
+    await until(() => showsOnly(other, [holder.name, 'Mallory']), () => `Mallory is not linked to ${other.name}: ${seen(other)}`, 10_000);
+    await wait(1_000);
+    expect(await decodedVideos(other, mallory.id), `videos ${other.name} decodes`).to.be.at.most(1);
   });
 });

@@ -56,7 +56,7 @@ interface Pair {
 }
 
 /** Tracks kept from one member at most: a microphone, a camera and a screen, with room to spare. */
-const MAX_TRACKS = 8;
+export const MAX_TRACKS = 8;
 
 export class PairMedia {
   private readonly pairs = new Map<string, Pair>();
@@ -300,7 +300,16 @@ export class PairMedia {
   private onTrack(id: string, e: RTCTrackEvent): void {
     const pair = this.pairs.get(id);
     const track = e.track;
-    if (!pair || (!pair.sources.has(track) && pair.sources.size >= MAX_TRACKS)) return;
+    if (!pair) return;
+    if (!pair.sources.has(track) && pair.sources.size >= MAX_TRACKS) {
+      // Not kept, so not received either (it would be decoded for nothing), unless this page sends on it.
+      try {
+        if (![...pair.senders.values()].includes(e.transceiver.sender)) e.transceiver.direction = 'inactive';
+      } catch {
+        // Stopped already.
+      }
+      return;
+    }
     const from = e.streams[0];
     pair.sources.set(track, from?.id ?? '');
     // The sender took the track off or stopped sending it: it leaves the stream it came in. (A

@@ -63,7 +63,7 @@ export class ServerLink {
     const peer = await this.open(id, 'member');
     this.member = peer;
     peer.on('connection', (conn) => {
-      if (this.host.media()) answerWithMedia(conn.peerConnection);
+      answerFirstOffer(conn.peerConnection, this.host.media());
       this.host.connection(conn);
     });
     peer.on('error', (err: PeerError<string>) => {
@@ -326,15 +326,17 @@ function withMediaRoom<T>(dial: () => T): T {
 }
 
 /**
- * The other side of withMediaRoom: a connection offered with audio and video transceivers is
- * answered with them open for sending too (still without tracks), so that this page's camera
- * and microphone need no renegotiation either. Only the first offer's, before the first answer.
+ * The other side of withMediaRoom: of a connection's first offer, one audio and one video
+ * transceiver are taken, answered open for sending too when this page takes part in the call
+ * (still without tracks), so that its camera and microphone need no renegotiation either. Any
+ * more are answered inactive: what they carry would be received, and decoded, for nothing.
  */
-function answerWithMedia(pc: RTCPeerConnection | undefined): void {
+function answerFirstOffer(pc: RTCPeerConnection | undefined, media: boolean): void {
   pc?.addEventListener('track', ({ transceiver }) => {
     if (pc.currentLocalDescription || transceiver.direction !== 'recvonly') return;
     const kind = transceiver.receiver.track.kind;
-    if (kind === 'audio' || kind === 'video') transceiver.direction = 'sendrecv';
+    if (pc.getTransceivers().find((t) => t.receiver.track.kind === kind) !== transceiver) transceiver.direction = 'inactive';
+    else if (media) transceiver.direction = 'sendrecv';
   });
 }
 
