@@ -7,6 +7,14 @@
 import { socketAddress } from './client-address.js';
 
 /**
+ * TCP connections an address may hold for each WebSocket it may hold: the pages behind one NAT
+ * (an office, whose size maxConnectionsPerAddress is set for) each open a WebSocket and, while
+ * they load, a few connections for the page, the bundle and its chunks (a browser opens up to
+ * six per site, and closes them 5 s after their last request).
+ */
+export const CONNECTIONS_PER_WEBSOCKET = 4;
+
+/**
  * Refuses a connection at once, with a line in the log, when its address already holds `max`.
  * @param {import('node:http').Server} httpServer
  * @param {{ max: number, warn: (kind: string, message: string) => void }} options

@@ -23,7 +23,7 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
  * @property {number} concurrentLimit Most peers connected at once.
  * @property {number} maxConnectionsPerAddress Most PeerServer WebSockets open at once from one
  *   client address (an IPv6 client's /64); with `proxied`, the address the proxy reports. Without
- *   `proxied`, an address also holds at most twice as many TCP connections of any kind.
+ *   `proxied`, an address also holds at most four times as many TCP connections of any kind.
  * @property {number} maxMessageBytes Largest WebSocket message accepted; a larger one closes the
  *   connection before it is read.
  * @property {number} maxBufferedBytes Bytes waiting to be sent to one client after which it is cut

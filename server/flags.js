@@ -124,7 +124,7 @@ TURN credentials at GET /ice-servers, and beside --path: /rtc/ice-servers for /r
 Limits (defaults in brackets):
   --concurrent-limit N              peers connected at once [${defaultConfig.concurrentLimit}]
   --max-connections-per-address N   PeerServer WebSockets from one address (IPv6: one /64); without
-                                    --proxied, twice as many connections of any kind [${defaultConfig.maxConnectionsPerAddress}]
+                                    --proxied, 4 times as many connections of any kind [${defaultConfig.maxConnectionsPerAddress}]
   --max-message-bytes N             largest WebSocket message [${defaultConfig.maxMessageBytes}]
   --max-buffered-bytes N            unsent bytes before a slow reader is cut off; past half of it,
                                     messages from other clients are dropped instead [${defaultConfig.maxBufferedBytes}]

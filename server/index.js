@@ -5,7 +5,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
-import { capConnectionsPerAddress } from './address-connections.js';
+import { CONNECTIONS_PER_WEBSOCKET, capConnectionsPerAddress } from './address-connections.js';
 import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
 import { descriptorBudget } from './descriptor-limit.js';
@@ -110,7 +110,7 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
   });
 
   // An address's WebSockets, and as many again for its pages and files.
-  if (!config.proxied) capConnectionsPerAddress(httpServer, { max: 2 * config.maxConnectionsPerAddress, warn });
+  if (!config.proxied) capConnectionsPerAddress(httpServer, { max: CONNECTIONS_PER_WEBSOCKET * config.maxConnectionsPerAddress, warn });
   const drain = httpDrain(httpServer);
   app.use(drain.middleware);
   const descriptors = descriptorBudget(httpServer, warn);
