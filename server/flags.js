@@ -2,11 +2,11 @@
 // The values are checked with the other sources, in resolveConfig (server/config.js).
 
 import { parseArgs } from 'node:util';
-import { ConfigError, MAX_TURN_TTL, MIN_TURN_TTL, defaultConfig } from './config.js';
+import { ConfigError, MAX_TURN_TTL, MIN_TURN_TTL, defaultConfig } from './defaults.js';
 
 /**
  * The flags that set a setting, by flag name.
- * @type {Readonly<Record<string, keyof import('./config.js').RtcServerConfig>>}
+ * @type {Readonly<Record<string, keyof import('./defaults.js').RtcServerConfig>>}
  */
 const SETTING_FLAGS = Object.freeze({
   port: 'port',
@@ -53,7 +53,7 @@ const FLAG_OF = /** @type {Record<string, string>} */ (
 
 /**
  * @typedef {object} CliFlags
- * @property {Partial<Record<keyof import('./config.js').RtcServerConfig, string | string[] | boolean>>} config
+ * @property {Partial<Record<keyof import('./defaults.js').RtcServerConfig, string | string[] | boolean>>} config
  *   values as given; `resolveConfig` validates the ones that take effect
  * @property {boolean} help
  * @property {boolean} buildIfStale
@@ -90,11 +90,7 @@ export function flagFor(setting) {
   return `--${FLAG_OF[setting]}`;
 }
 
-/**
- * What `rtc-server --help` prints, with the defaults of `defaultConfig`. Built when asked:
- * config.js and this file import each other, and while this one loads, the defaults may not be
- * there yet.
- */
+/** What `rtc-server --help` prints, with the defaults of `defaultConfig`. */
 export function helpText() {
   return `Usage: rtc-server [options]
 
