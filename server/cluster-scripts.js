@@ -38,6 +38,13 @@ return others`,
 end
 return 0`,
   },
+  // KEYS: id key. Frees it if it is reserved (not held): its instance let the reservation go.
+  rtcUnreserve: {
+    numberOfKeys: 1,
+    lua: `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 2) == '-:' then redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
   // KEYS: channel, queue. ARGV: what to publish, what to keep, keep (1/0), most kept, ttl.
   // Publishing and keeping are one step, so a claim that drains the queue after subscribing
   // misses nothing. -1: the queue is full.

@@ -17,7 +17,15 @@ export const INSTANCE = /^[0-9a-f]{16}$/;
  */
 export function keys(id) {
   const h = createHash('sha256').update(id).digest('base64url');
-  return { id: `rtc:id:${h}`, channel: `rtc:to:${h}`, queue: `rtc:q:${h}` };
+  return { id: idKey(h), channel: `rtc:to:${h}`, queue: `rtc:q:${h}` };
+}
+
+/**
+ * The key of an id from its hash (IdClaims names its reservations by the same hash).
+ * @param {string} h
+ */
+export function idKey(h) {
+  return `rtc:id:${h}`;
 }
 
 /**

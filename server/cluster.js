@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { ClusterHeld, ttl } from './cluster-held.js';
 import { ClusterKept, KEPT_MARGIN } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
-import { KEPT_TYPES, RELAYED_TYPES, hashToken, keys } from './cluster-wire.js';
+import { KEPT_TYPES, RELAYED_TYPES, hashToken, idKey, keys } from './cluster-wire.js';
 import { RedisBacklog } from './redis-backlog.js';
 import { openConnection } from './redis-connection.js';
 import { throttledWarnings } from './warnings.js';
@@ -162,6 +162,16 @@ export class Cluster {
     if (!this.up || this.#held.has(id)) return;
     const key = keys(id);
     this.#redis.rtcRelease(1, key.id, `${this.instance}:${hashToken(id, token)}`, '', '0').catch(() => {});
+  }
+
+  /**
+   * This instance let a reservation go before its time (IdClaims: too many from one address, or
+   * in all): it goes in Redis too, unless the id is held again meanwhile. So one address
+   * reserves no more across the cluster than on one instance.
+   * @param {string} hash the SHA-256 of the id, base64url
+   */
+  unreserve(hash) {
+    if (this.up) this.#redis.rtcUnreserve(idKey(hash)).catch(() => {});
   }
 
   /**

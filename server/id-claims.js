@@ -46,6 +46,7 @@ export class IdClaims {
   #maxReleasedPerAddress;
   #stateFile;
   #logger;
+  #evicted;
   #now;
   /** @type {NodeJS.Timeout | undefined} */
   #saveTimer;
@@ -62,14 +63,17 @@ export class IdClaims {
    * @param {number} options.maxReleasedPerAddress most of those from one address
    * @param {string} [options.stateFile]
    * @param {{ warn?: (message: string) => void }} [options.logger]
+   * @param {(key: string) => void} [options.evicted] a reservation was let go before its time, there
+   *   being too many: the SHA-256 of its id (base64url), as the cluster's keys name it
    * @param {() => number} [options.now]
    */
-  constructor({ graceTimeout, maxReleased, maxReleasedPerAddress, stateFile, logger = {}, now = Date.now }) {
+  constructor({ graceTimeout, maxReleased, maxReleasedPerAddress, stateFile, logger = {}, evicted = () => {}, now = Date.now }) {
     this.#graceTimeout = graceTimeout;
     this.#maxReleased = maxReleased;
     this.#maxReleasedPerAddress = maxReleasedPerAddress;
     this.#stateFile = stateFile;
     this.#logger = logger;
+    this.#evicted = evicted;
     this.#now = now;
   }
 
@@ -242,9 +246,18 @@ export class IdClaims {
       if (!keys) this.#releasedByAddress.set(address, (keys = new Set()));
       keys.add(key);
       // One address churning through connections evicts its own reservations, no one else's.
-      if (keys.size > this.#maxReleasedPerAddress) this.#unrelease(/** @type {string} */ (keys.values().next().value));
+      if (keys.size > this.#maxReleasedPerAddress) this.#evict(/** @type {string} */ (keys.values().next().value));
     }
-    if (this.#released.size > this.#maxReleased) this.#unrelease(this.#evictable());
+    if (this.#released.size > this.#maxReleased) this.#evict(this.#evictable());
+  }
+
+  /**
+   * Lets a reservation go before its time, here and wherever else it is kept (Redis).
+   * @param {string} key
+   */
+  #evict(key) {
+    this.#unrelease(key);
+    this.#evicted(key);
   }
 
   /**

@@ -77,6 +77,8 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     maxReleasedPerAddress: 2 * config.maxConnectionsPerAddress,
     stateFile: config.stateFile,
     logger,
+    // Redis keeps what an instance reserves no longer than the instance does.
+    evicted: (key) => cluster?.unreserve(key),
   });
   const guard = new SocketGuard({ config, claims, logger });
 
