@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { connectPeer, until } from '../test/peer-client.mjs';
-import { skip, spawnInstance, startInstance, startRedis } from '../test/redis-fixture.mjs';
+import { freePort, skip, slowRelay, spawnInstance, startInstance, startRedis } from '../test/redis-fixture.mjs';
 
 /** @param {import('node:test').TestContext} t */
 async function twoInstances(t, extra = /** @type {string[]} */ ([])) {
@@ -220,4 +220,33 @@ test('a Redis that refuses the password or the database stops the start with one
   // Nothing listens on 9631.
   const nobody = await startInstance(t, ['--redis', 'redis://127.0.0.1:9631']);
   assert.match(nobody.output().stdout, /, alone until it reaches redis:\/\/127\.0\.0\.1:\d+\)\n$/);
+});
+
+test('while its claim is checked, a client may send a second of its relay rate; past that it is cut off, holding nothing', { skip }, async (t) => {
+  const redis = await startRedis(t);
+  // Redis 200 ms away each way: every claim waits at least 400 ms for its answer.
+  const far = await slowRelay(t, await freePort(), redis.port, 200);
+  const a = await startInstance(t, ['--redis', far.url]);
+  // A PeerJS client that signals before the server's OPEN: held, then passed on in order.
+  const bob = connectPeer(t, a.port, { id: 'bob' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  const early = connectPeer(t, a.port, { id: 'early' });
+  early.socket.once('open', () => {
+    for (let i = 0; i < 3; i++) early.send({ type: 'CANDIDATE', dst: 'bob', payload: { i } });
+  });
+  assert.deepEqual(await early.next(), { type: 'OPEN' });
+  for (let i = 0; i < 3; i++) assert.deepEqual(await bob.next(), { type: 'CANDIDATE', src: 'early', dst: 'bob', payload: { i } });
+
+  // 64 messages of 60 KB before the claim is answered: 3.8 MB the server would hold, where
+  // 512 KiB (a second at the relay rate) is all it would pass on once the claim is granted.
+  const flooder = connectPeer(t, a.port, { id: 'flooder' });
+  const big = 'x'.repeat(60_000);
+  flooder.socket.once('open', () => {
+    for (let i = 0; i < 64; i++) flooder.send({ type: 'CANDIDATE', dst: 'bob', payload: { i, big } });
+  });
+  /** @type {number | undefined} */
+  let code;
+  void flooder.closed.then((closed) => (code = closed.code));
+  await until(() => code !== undefined || flooder.received.length > 0, 'the flooder to be cut off or let in');
+  assert.deepEqual([code, flooder.received.map((m) => m.type)], [1006, []]);
 });

@@ -14,7 +14,10 @@ import { MAX_ID_LENGTH, peerQuery, acceptableClaim } from './peer-query.js';
 import { RelayPace, refuse } from './relay-pace.js';
 import { throttledWarnings } from './warnings.js';
 
-/** Messages a client may send while the cluster checks its claim (server/cluster.js). */
+/**
+ * Messages a client may send while the cluster checks its claim (server/cluster.js); their
+ * bytes are bounded too, by a second at the relay rate (RelayPace lets no more through at once).
+ */
 const MAX_HELD_MESSAGES = 64;
 
 /** Closing handshakes with clients that do not answer end after this long. */
@@ -29,6 +32,7 @@ export const INVALID_ID = `Invalid id or token: an id is up to ${MAX_ID_LENGTH} 
  * @property {string} id
  * @property {string} token
  * @property {any[][] | undefined} holding messages that came while the cluster checked the claim
+ * @property {number} heldBytes their bytes
  */
 
 /**
@@ -248,7 +252,7 @@ export class SocketGuard {
 
     const cluster = this.#cluster;
     if (!cluster?.up || !id || !token || key !== this.#config.key) return true;
-    const pending = (socket.pending = { id, token, holding: /** @type {any[][] | undefined} */ ([]) });
+    const pending = (socket.pending = { id, token, holding: /** @type {any[][] | undefined} */ ([]), heldBytes: 0 });
     return cluster.claim(id, token).then((free) => {
       const held = pending.holding ?? [];
       pending.holding = undefined;
@@ -307,10 +311,15 @@ export class SocketGuard {
    * @param {boolean} isBinary
    */
   #message(socket, data, isBinary) {
-    const holding = socket.pending?.holding;
-    if (holding) {
-      if (holding.length >= MAX_HELD_MESSAGES) socket.terminate();
-      else holding.push([data, isBinary]);
+    const pending = socket.pending;
+    if (pending?.holding) {
+      pending.heldBytes += data.length;
+      if (pending.holding.length < MAX_HELD_MESSAGES && pending.heldBytes <= this.#config.maxRelayedBytesPerSecond) {
+        pending.holding.push([data, isBinary]);
+      } else {
+        pending.holding.length = 0;
+        socket.terminate();
+      }
       return true;
     }
     const client = socket.client;
