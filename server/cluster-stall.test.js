@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectPeer, until } from '../test/peer-client.mjs';
-import { skip, startRedis } from '../test/redis-fixture.mjs';
+import { freePort, skip, slowRelay, startRedis } from '../test/redis-fixture.mjs';
 import { createRtcServer } from './index.js';
 import { MAX_BACKLOG_BYTES } from './redis-backlog.js';
 
@@ -71,4 +71,36 @@ test('a Redis that stops answering holds only a bounded backlog: the sender hear
   const passed = bob.received.filter((m) => m.type === 'CANDIDATE').length;
   assert.ok(passed <= fits, `${passed} candidates went through Redis, at most ${fits} may wait on it`);
   assert.equal(a.cluster.size.unanswered, 0);
+});
+
+test('one address flooding a narrow link to Redis neither holds up other clients there nor has the instance think Redis lost', { skip, timeout: 60_000 }, async (t) => {
+  const redis = await startRedis(t);
+  // 2 MB/s towards Redis: what is written faster waits, as on a link a flood fills.
+  const narrow = await slowRelay(t, await freePort(), redis.port, 1, 2_000_000);
+  const a = await instance(t, narrow.url);
+  const b = await instance(t, redis.url);
+  // 25 WebSockets from one address, each within its relay rate.
+  const flooders = Array.from({ length: 25 }, (_, i) => connectPeer(t, a.port, { id: `flooder-${i}`, from: '127.0.0.2' }));
+  const carol = connectPeer(t, a.port, { id: 'carol' });
+  const bob = connectPeer(t, b.port, { id: 'bob' });
+  for (const peer of [...flooders, carol, bob]) assert.deepEqual(await peer.next(), { type: 'OPEN' });
+
+  // A second's worth from each, 12 MB of candidates for bob: twice that to write to Redis, 12 s
+  // of the link.
+  const big = 'x'.repeat(60_000);
+  for (const flooder of flooders) for (let i = 0; i < 8; i++) flooder.send({ type: 'CANDIDATE', dst: 'bob', payload: { i, big } });
+  await until(() => a.cluster.size.unanswered > 0, 'the flood to wait on Redis');
+  carol.send({ type: 'OFFER', dst: 'bob', payload: { n: 1 } });
+  const sentAt = Date.now();
+  await until(() => bob.received.some((m) => m.type === 'OFFER') || carol.received.length > 1, "carol's offer to arrive", 10_000);
+  const waited = Date.now() - sentAt;
+  assert.deepEqual(carol.received.slice(1), []);
+  // The flooders hear EXPIRE for what did not fit; the link to Redis was never counted as lost.
+  const refused = () => flooders.reduce((sum, flooder) => sum + flooder.received.filter((m) => m.type === 'EXPIRE').length, 0);
+  const passed = () => bob.received.filter((m) => m.type === 'CANDIDATE').length;
+  await until(() => refused() + passed() === 200, 'every candidate passed on or refused', 20_000);
+  assert.equal(a.count(/^Redis lost/), 0);
+  assert.equal(a.cluster.up, true);
+  // Behind the flooders' share of the link at most: a second's worth, twice, at 2 MB/s.
+  assert.ok(waited < 2000, `carol's offer waited ${waited} ms`);
 });

@@ -113,6 +113,8 @@ export class Cluster {
     this.#sub = openConnection(Redis, this.#url, on);
     this.#backlog = new RedisBacklog({
       connections: [this.#redis, this.#sub],
+      // A second's worth of one client at the relay rate, published and kept.
+      maxBytesPerSender: 2 * this.#config.maxRelayedBytesPerSecond,
       on: { stalled: (reason) => this.#down(reason), answered: () => void this.#ready() },
     });
     for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) this.#redis.defineCommand(name, { lua, numberOfKeys });
@@ -206,7 +208,7 @@ export class Cluster {
   relay(src, address, message) {
     if (!this.up || !RELAYED_TYPES.has(message.type) || typeof message.dst !== 'string' || message.dst === '') return false;
     const { type, dst, payload } = message;
-    void this.#send({ type, src, dst, payload }, KEPT_TYPES.has(type) ? address : undefined);
+    void this.#send({ type, src, dst, payload }, address, KEPT_TYPES.has(type));
     return true;
   }
 
@@ -227,27 +229,27 @@ export class Cluster {
 
   /**
    * @param {{ type: string, src: string, dst: string, payload?: unknown }} message
-   * @param {string} [keptFrom] to keep it for an absent id, as `peer` keeps these types: the
-   *   sender's client address
+   * @param {string} [from] the sender's client address, whose share of the backlog it counts
+   *   against; none for the instance's own EXPIREs
+   * @param {boolean} [keep] to keep it for an absent id, as `peer` keeps these types
    */
-  async #send(message, keptFrom) {
-    const keep = keptFrom !== undefined;
+  async #send(message, from, keep = false) {
     const key = keys(message.dst);
     const entry = JSON.stringify(message);
-    const room = keep && this.#kept.hasRoom(message.src, keptFrom, message.dst, entry.length);
+    const room = keep && from !== undefined && this.#kept.hasRoom(message.src, from, message.dst, entry.length);
     // Counted before Redis answers, so that a burst meets the caps; taken back if not kept.
-    if (room) this.#kept.add(message.src, keptFrom, message.dst, key.queue, entry);
+    if (room) this.#kept.add(message.src, from, message.dst, key.queue, entry);
     const args = [key.channel, key.queue, `m${entry}`, entry, room ? '1' : '0', this.#config.maxQueuedPerId, this.#config.expireTimeout + KEPT_MARGIN];
     // Published and kept: the entry goes twice.
-    let result = await this.#backlog.send(this.#redis, 2 * Buffer.byteLength(entry), () => this.#redis.rtcSend(...args)).catch((error) => {
+    let result = await this.#backlog.send(this.#redis, 2 * Buffer.byteLength(entry), () => this.#redis.rtcSend(...args), from).catch((error) => {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
       return -1;
     });
     if (result === undefined) {
-      this.#warn('backlog', `Redis: ${this.#backlog.bytes} bytes passed on and not answered yet; messages for other instances are refused meanwhile`);
+      this.#warn('backlog', `Redis: ${this.#backlog.bytes} bytes passed on and not answered yet; a message past that bound, or past its sender's share of it, was refused`);
       result = -1;
     }
-    if (room && result !== 0) this.#kept.remove(message.src, keptFrom, message.dst, entry);
+    if (room && result !== 0) this.#kept.remove(message.src, /** @type {string} */ (from), message.dst, entry);
     if (typeof result !== 'number' || result > 0 || !keep || (result === 0 && room)) return;
     // Not passed on, or no room to keep it: the sender hears at once what it would have heard later.
     this.#expire(message.src, message.dst);

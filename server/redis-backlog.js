@@ -4,6 +4,8 @@
 // and meanwhile every message passed on would wait in memory for an answer. So the bytes of
 // messages awaiting an answer are bounded, and each connection is pinged once a beat: one that
 // leaves a command unanswered past the command timeout counts as stalled until it answers again.
+// Each sender (a client address) has a share of the bound: on a link to Redis that one client's
+// flood fills, the others' messages wait behind that share only, not behind the whole bound.
 
 import { COMMAND_TIMEOUT } from './redis-connection.js';
 
@@ -23,7 +25,10 @@ export class RedisBacklog {
   #connections;
   #on;
   #max;
+  #maxPerSender;
   #bytes = 0;
+  /** Bytes awaiting an answer per sender; a sender with none has no entry. */
+  #bySender = /** @type {Map<string, number>} */ (new Map());
   /** Per connection, the stream (the TCP connection) on which it stalled. */
   #stalledOn = /** @type {Map<any, unknown>} */ (new Map());
   /** Connections with a ping awaiting its answer: at most one each. */
@@ -34,11 +39,13 @@ export class RedisBacklog {
    * @param {any[]} options.connections the ioredis connections to watch
    * @param {BacklogEvents} options.on
    * @param {number} [options.maxBytes]
+   * @param {number} [options.maxBytesPerSender]
    */
-  constructor({ connections, on, maxBytes = MAX_BACKLOG_BYTES }) {
+  constructor({ connections, on, maxBytes = MAX_BACKLOG_BYTES, maxBytesPerSender = maxBytes }) {
     this.#connections = connections;
     this.#on = on;
     this.#max = maxBytes;
+    this.#maxPerSender = maxBytesPerSender;
   }
 
   /** Bytes of messages written to Redis and not yet answered. */
@@ -52,18 +59,22 @@ export class RedisBacklog {
   }
 
   /**
-   * Sends a message of `bytes` through `command`, on `connection`, if it fits under the bound;
-   * undefined at once, nothing sent, if not. A command left unanswered marks the connection
-   * stalled before its bytes stop counting: nothing more is sent while ioredis still holds it.
+   * Sends a message of `bytes` through `command`, on `connection`, if it fits under the bound
+   * and its sender's share; undefined at once, nothing sent, if not. A command left unanswered
+   * marks the connection stalled before its bytes stop counting: nothing more is sent while
+   * ioredis still holds it.
    * @template T
    * @param {any} connection
    * @param {number} bytes
    * @param {() => Promise<T>} command
+   * @param {string} [sender] whose share it counts against; none for the instance's own
    * @returns {Promise<T | undefined>}
    */
-  async send(connection, bytes, command) {
-    if (this.#bytes + bytes > this.#max) return undefined;
+  async send(connection, bytes, command, sender) {
+    const sent = sender === undefined ? 0 : (this.#bySender.get(sender) ?? 0);
+    if (this.#bytes + bytes > this.#max || sent + bytes > this.#maxPerSender) return undefined;
     this.#bytes += bytes;
+    if (sender !== undefined) this.#bySender.set(sender, sent + bytes);
     const stream = connection.stream;
     try {
       return await command();
@@ -72,6 +83,11 @@ export class RedisBacklog {
       throw error;
     } finally {
       this.#bytes -= bytes;
+      if (sender !== undefined) {
+        const left = /** @type {number} */ (this.#bySender.get(sender)) - bytes;
+        if (left > 0) this.#bySender.set(sender, left);
+        else this.#bySender.delete(sender);
+      }
     }
   }
 

@@ -123,25 +123,39 @@ export async function startInstance(t, args) {
 
 /**
  * A TCP relay on 127.0.0.1:`port` to `target` that holds every chunk `ms` in each direction, in
- * order: a Redis further away than loopback. Closed after the test.
+ * order: a Redis further away than loopback. With `bytesPerSecond`, what goes to `target` passes
+ * at most that fast, as over a narrow link. Closed after the test.
  * @param {import('node:test').TestContext} t
  * @param {number} port
  * @param {number} target
  * @param {number} ms
+ * @param {number} [bytesPerSecond]
  */
-export async function slowRelay(t, port, target, ms) {
+export async function slowRelay(t, port, target, ms, bytesPerSecond = Infinity) {
   /** @type {Set<net.Socket>} */
   const sockets = new Set();
   const server = net.createServer((client) => {
     const upstream = net.connect(target, '127.0.0.1');
     for (const [from, to] of [[client, upstream], [upstream, client]]) {
+      const rate = to === upstream ? bytesPerSecond : Infinity;
+      /** Chunks on their way, each with when it is due; written in order, one timer at a time. */
+      const queue = /** @type {{ data: Buffer, at: number }[]} */ ([]);
+      let free = 0;
+      const pump = () => {
+        while (queue.length > 0 && queue[0].at <= Date.now()) to.write(/** @type {any} */ (queue.shift()).data);
+        if (queue.length > 0) setTimeout(pump, queue[0].at - Date.now());
+      };
       sockets.add(from);
       from.on('error', () => {});
       from.on('close', () => {
         sockets.delete(from);
         to.destroy();
       });
-      from.on('data', (data) => setTimeout(() => to.write(data), ms));
+      from.on('data', (data) => {
+        free = Math.max(free, Date.now()) + (data.length * 1000) / rate;
+        queue.push({ data, at: Math.max(Date.now() + ms, rate === Infinity ? 0 : free + ms) });
+        if (queue.length === 1) setTimeout(pump, queue[0].at - Date.now());
+      });
     }
   });
   await new Promise((resolve, reject) => {
