@@ -4,7 +4,7 @@
 // client goes or the instance stops.
 
 import { HANDED_OVER } from './id-claims.js';
-import { INSTANCE, hashToken, keys, readRelayed } from './cluster-wire.js';
+import { INSTANCE, hashToken, keys, maxEntryBytes, readRelayed } from './cluster-wire.js';
 
 /** How long a held beacon id outlives its instance; the heartbeat renews held ids at a third of it. */
 export const HELD_TTL = 15_000;
@@ -55,8 +55,7 @@ export class ClusterHeld {
     this.#up = up;
     this.#warn = warn;
     this.#now = now;
-    // A client's message plus the src, dst and type the server writes around it.
-    this.#maxEntryBytes = config.maxMessageBytes + 1024;
+    this.#maxEntryBytes = maxEntryBytes(config);
   }
 
   /**

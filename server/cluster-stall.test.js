@@ -1,7 +1,8 @@
-// A Redis that stops answering while its connections stay open (SIGSTOP here: a paused VM, a long
-// fork, a network that drops packets without a reset). The instances run in this process, so
-// that what they have waiting on Redis can be read. Skipped when redis-server is not installed
-// (test/redis-fixture.mjs).
+// What an instance passes to Redis and waits on: a Redis that stops answering while its
+// connections stay open (SIGSTOP here: a paused VM, a long fork, a network that drops packets
+// without a reset), a link to Redis that a flood fills, messages that grow on their way. The
+// instances run in this process, so that what they have waiting on Redis and what they log can
+// be read. Skipped when redis-server is not installed (test/redis-fixture.mjs).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,4 +104,22 @@ test('one address flooding a narrow link to Redis neither holds up other clients
   assert.equal(a.cluster.up, true);
   // Behind the flooders' share of the link at most: a second's worth, twice, at 2 MB/s.
   assert.ok(waited < 2000, `carol's offer waited ${waited} ms`);
+});
+
+test('a message that grows past what the other instance accepts is refused at once, not carried through Redis to be dropped', { skip }, async (t) => {
+  const redis = await startRedis(t);
+  const a = await instance(t, redis.url);
+  const b = await instance(t, redis.url);
+  const sender = connectPeer(t, a.port, { id: 'sender' });
+  const bob = connectPeer(t, b.port, { id: 'bob' });
+  assert.deepEqual(await sender.next(), { type: 'OPEN' });
+  assert.deepEqual(await bob.next(), { type: 'OPEN' });
+  // 65 KB as sent; `1e20` is written back as 21 digits: 286 KB once parsed and written again.
+  const grown = `{"type":"CANDIDATE","dst":"bob","payload":[${Array(13_000).fill('1e20').join(',')}]}`;
+  sender.socket.send(grown);
+  sender.send({ type: 'CANDIDATE', dst: 'bob', payload: { n: 'next' } });
+  assert.deepEqual(await bob.next(), { type: 'CANDIDATE', src: 'sender', dst: 'bob', payload: { n: 'next' } });
+  // Its sender hears at once that it did not arrive; bob's instance had nothing to drop.
+  assert.deepEqual(await sender.next(), { type: 'EXPIRE', src: 'bob', dst: 'sender' });
+  assert.equal(b.count(/not one rtc-server writes/), 0);
 });

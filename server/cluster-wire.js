@@ -11,6 +11,15 @@ export const KEPT_TYPES = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 export const INSTANCE = /^[0-9a-f]{16}$/;
 
 /**
+ * The most a message may be in Redis: a client's message plus the src, dst and type the server
+ * writes around it. A longer one is not passed on, and one read from Redis is dropped.
+ * @param {Readonly<import('./config.js').RtcServerConfig>} config
+ */
+export function maxEntryBytes(config) {
+  return config.maxMessageBytes + 1024;
+}
+
+/**
  * The Redis keys of an id: `<h>` is the SHA-256 of the id, so keys have a fixed size whatever a
  * client sends.
  * @param {string} id

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { ClusterHeld, ttl } from './cluster-held.js';
 import { ClusterKept, KEPT_MARGIN } from './cluster-kept.js';
 import { SCRIPTS } from './cluster-scripts.js';
-import { KEPT_TYPES, RELAYED_TYPES, hashToken, idKey, keys } from './cluster-wire.js';
+import { KEPT_TYPES, RELAYED_TYPES, hashToken, idKey, keys, maxEntryBytes } from './cluster-wire.js';
 import { RedisBacklog } from './redis-backlog.js';
 import { openConnection } from './redis-connection.js';
 import { throttledWarnings } from './warnings.js';
@@ -236,12 +236,20 @@ export class Cluster {
   async #send(message, from, keep = false) {
     const key = keys(message.dst);
     const entry = JSON.stringify(message);
+    const bytes = Buffer.byteLength(entry);
+    // Written again, a client's message can be four times what it sent (`1e20` is 21 digits):
+    // the instance it is for would drop it, so it is not sent there.
+    if (bytes > maxEntryBytes(this.#config)) {
+      this.#warn('grown', `dropped a message for another instance: ${bytes} bytes once written again, past ${maxEntryBytes(this.#config)}`);
+      if (keep) this.#expire(message.src, message.dst);
+      return;
+    }
     const room = keep && from !== undefined && this.#kept.hasRoom(message.src, from, message.dst, entry.length);
     // Counted before Redis answers, so that a burst meets the caps; taken back if not kept.
     if (room) this.#kept.add(message.src, from, message.dst, key.queue, entry);
     const args = [key.channel, key.queue, `m${entry}`, entry, room ? '1' : '0', this.#config.maxQueuedPerId, this.#config.expireTimeout + KEPT_MARGIN];
     // Published and kept: the entry goes twice.
-    let result = await this.#backlog.send(this.#redis, 2 * Buffer.byteLength(entry), () => this.#redis.rtcSend(...args), from).catch((error) => {
+    let result = await this.#backlog.send(this.#redis, 2 * bytes, () => this.#redis.rtcSend(...args), from).catch((error) => {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
       return -1;
     });
