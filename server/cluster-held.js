@@ -16,7 +16,8 @@ const BATCH = 500;
  * @property {string} key
  * @property {string} channel
  * @property {string} queue
- * @property {string} value `<instance>:<token hash>`
+ * @property {string} value `<instance>:<token hash>`, after a `~` when the instance decided the claim
+ *   alone, Redis away: such a claim yields to one Redis granted (cluster-scripts.js, rtcRefresh)
  * @property {string} tokenHash
  * @property {boolean} reserve whether it stays reserved for its token after a lost connection
  * @property {number} ttl
@@ -81,8 +82,9 @@ export class ClusterHeld {
    * A client of this instance holds `id` with `token`.
    * @param {string} id
    * @param {string} token
+   * @param {boolean} alone whether this instance granted the claim without Redis's word
    */
-  hold(id, token) {
+  hold(id, token, alone) {
     const tokenHash = hashToken(id, token);
     if (this.#local.get(id)?.tokenHash === tokenHash) return;
     const key = keys(id);
@@ -91,7 +93,7 @@ export class ClusterHeld {
       key: key.id,
       channel: key.channel,
       queue: key.queue,
-      value: `${this.#instance}:${tokenHash}`,
+      value: `${alone ? '~' : ''}${this.#instance}:${tokenHash}`,
       tokenHash,
       reserve: !HANDED_OVER.test(id),
       ttl: ttl(id, this.#config),
@@ -132,12 +134,7 @@ export class ClusterHeld {
     const local = /** @type {LocalId} */ (this.#local.get(id));
     if (text[0] === 'v') {
       const by = text.slice(1);
-      if (INSTANCE.test(by) && by !== this.#instance) {
-        this.#local.delete(id);
-        this.#byChannel.delete(channel);
-        this.#sub.unsubscribe(channel).catch(() => {});
-        this.#host.moved(id);
-      }
+      if (INSTANCE.test(by) && by !== this.#instance) this.#yield(id, local);
       return;
     }
     if (text[0] !== 'm') return;
@@ -153,14 +150,18 @@ export class ClusterHeld {
   async renewDue() {
     if (!this.#up()) return;
     const now = this.#now();
-    await this.#refresh([...this.#local.values()].filter((local) => now - local.refreshed >= local.ttl / 3));
+    await this.#refresh([...this.#local].filter(([, local]) => now - local.refreshed >= local.ttl / 3));
   }
 
-  /** Redis is back after an outage: says again which ids are held here, and listens for them. */
+  /**
+   * Redis is back after an outage: listens again for the ids held here, then says which they
+   * are. In that order, an instance that takes one of them over from here (a claim decided
+   * here alone meanwhile) is heard.
+   */
   async rejoin() {
-    const locals = [...this.#local.entries()];
-    await this.#refresh(locals.map(([, local]) => local));
-    for (const [id, local] of locals) void this.#listen(id, local);
+    const locals = [...this.#local];
+    await Promise.all(locals.map(([id, local]) => this.#listen(id, local)));
+    await this.#refresh(locals);
   }
 
   /**
@@ -215,18 +216,42 @@ export class ClusterHeld {
     return message;
   }
 
-  /** @param {LocalId[]} locals */
+  /**
+   * The client holding `id` here holds it no more: another instance does.
+   * @param {string} id
+   * @param {LocalId} local
+   */
+  #yield(id, local) {
+    this.#local.delete(id);
+    this.#byChannel.delete(local.channel);
+    this.#sub.unsubscribe(local.channel).catch(() => {});
+    this.#host.moved(id);
+  }
+
+  /**
+   * Renews ids held here in Redis. One that Redis has for another instance (both were claimed
+   * while Redis was away, or a take-over went unheard) is let go here, so that nobody else gets
+   * its messages.
+   * @param {[string, LocalId][]} locals
+   */
   async #refresh(locals) {
     const now = this.#now();
     for (let i = 0; i < locals.length; i += BATCH) {
       const batch = locals.slice(i, i + BATCH);
-      for (const local of batch) local.refreshed = now;
+      for (const [, local] of batch) local.refreshed = now;
+      /** @type {unknown} */
+      let lost;
       try {
-        const others = await this.#redis.rtcRefresh(batch.length, ...batch.map((l) => l.key), ...batch.flatMap((l) => [l.value, String(l.ttl)]));
-        if (others > 0) this.#warn('split', `${others} ids held here were claimed on another instance while Redis was away`);
+        lost = await this.#redis.rtcRefresh(batch.length, ...batch.map(([, l]) => l.key), ...batch.flatMap(([, l]) => [l.value, String(l.ttl)]));
       } catch (error) {
         this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}`);
         return;
+      }
+      if (!Array.isArray(lost) || lost.length === 0) continue;
+      this.#warn('split', `${lost.length} ids held here are another instance's in Redis (claimed there while Redis was away): their connections here are closed`);
+      for (const place of lost) {
+        const [id, local] = batch[Number(place) - 1] ?? [];
+        if (id !== undefined && local !== undefined && this.#local.get(id) === local) this.#yield(id, local);
       }
     }
   }

@@ -17,16 +17,24 @@ if v and v ~= mine then return 2 end
 return 1`,
   },
   // KEYS: id keys. ARGV: per key, its value then its ttl. Renews ours, takes back lapsed ones
-  // (Redis was away longer than their TTL); returns how many are held by others.
+  // (Redis was away longer than their TTL) and ids reserved for the same token. A value that
+  // starts with '~' is a claim its instance decided alone while Redis was away: one Redis granted
+  // takes its place, and the instance that holds it hears so ('v' on the id's channel, as for a
+  // take-over). Returns the places (from 1) of the keys that stay another's.
   rtcRefresh: {
-    lua: `local others = 0
+    lua: `local lost = {}
 for i, k in ipairs(KEYS) do
+  local mine = ARGV[2 * i - 1]
+  local at = string.find(mine, ':', 1, true)
   local v = redis.call('GET', k)
-  if v == ARGV[2 * i - 1] then redis.call('PEXPIRE', k, ARGV[2 * i])
-  elseif not v then redis.call('SET', k, ARGV[2 * i - 1], 'PX', ARGV[2 * i])
-  else others = others + 1 end
+  local alone = v and string.sub(v, 1, 1) == '~'
+  if v == mine then redis.call('PEXPIRE', k, ARGV[2 * i])
+  elseif not v or v == '-' .. string.sub(mine, at) or (alone and string.sub(mine, 1, 1) ~= '~') then
+    redis.call('SET', k, mine, 'PX', ARGV[2 * i])
+    if alone then redis.call('PUBLISH', 'rtc:to:' .. string.sub(k, 8), 'v' .. string.sub(mine, 1, at - 1)) end
+  else lost[#lost + 1] = i end
 end
-return others`,
+return lost`,
   },
   // KEYS: id keys. ARGV: per key, our value, then the reservation ('' to free it) and its ttl.
   rtcRelease: {

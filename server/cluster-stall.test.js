@@ -123,3 +123,27 @@ test('a message that grows past what the other instance accepts is refused at on
   assert.deepEqual(await sender.next(), { type: 'EXPIRE', src: 'bob', dst: 'sender' });
   assert.equal(b.count(/not one rtc-server writes/), 0);
 });
+
+test('a client that takes its reserved id back on another instance while Redis stalls keeps it once Redis answers', { skip, timeout: 30_000 }, async (t) => {
+  const redis = await startRedis(t);
+  const a = await instance(t, redis.url);
+  const b = await instance(t, redis.url);
+  const first = connectPeer(t, a.port, { id: 'owner', token: 'owners-token' });
+  assert.deepEqual(await first.next(), { type: 'OPEN' });
+  // Cut off, not closed: the id stays reserved for its token, in Redis too.
+  first.socket.terminate();
+  await until(() => a.cluster.size.held === 0, 'the id to be reserved');
+  redis.pause();
+  await until(() => !b.cluster.up, 'B to count Redis as lost', 10_000);
+  const back = connectPeer(t, b.port, { id: 'owner', token: 'owners-token' });
+  assert.deepEqual(await back.next(), { type: 'OPEN' });
+  redis.resume();
+  await until(() => b.cluster.up && b.count(/^Redis: connected/) === 2, 'B to be back', 10_000);
+  // The reservation was its own: B writes the id as held, and the connection stays.
+  const friend = connectPeer(t, a.port, { id: 'friend' });
+  assert.deepEqual(await friend.next(), { type: 'OPEN' });
+  friend.send({ type: 'OFFER', dst: 'owner', payload: { n: 1 } });
+  assert.deepEqual(await back.next(), { type: 'OFFER', src: 'friend', dst: 'owner', payload: { n: 1 } });
+  assert.equal(back.socket.readyState, back.socket.OPEN);
+  assert.equal(b.count(/another instance's in Redis/), 0);
+});

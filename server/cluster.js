@@ -1,7 +1,8 @@
 // Several rtc-server instances as one PeerServer, through Redis (`--redis URL`). Each instance
 // keeps its own sockets; Redis holds who has which id and carries messages between instances.
 //
-//   rtc:id:<h>   "<instance>:<token hash>" while held (a reservation after a lost connection is
+//   rtc:id:<h>   "<instance>:<token hash>" while held ("~<instance>:…" when the instance granted
+//                the claim alone, Redis away; a reservation after a lost connection is
 //                "-:<token hash>"), with a TTL refreshed while held: a dead instance's ids lapse.
 //   rtc:to:<h>   a channel per held id, subscribed to by the instance that holds it.
 //   rtc:q:<h>    a list of messages for an id nobody holds, for `expireTimeout`; the instance
@@ -33,8 +34,9 @@ const HEARTBEAT = 1_000;
  * @typedef {object} ClusterHost
  * @property {(id: string, text: string) => boolean} deliver sends a message to the local client
  *   holding `id`; false when there is none
- * @property {(id: string) => void} moved another instance took `id` over with its token: the
- *   local connection is stale
+ * @property {(id: string) => void} moved another instance holds `id` now (it took the id over with
+ *   its token, or Redis granted it there while this instance decided alone): the local
+ *   connection is let go
  */
 
 export class Cluster {
@@ -134,14 +136,14 @@ export class Cluster {
   }
 
   /**
-   * Whether `token` may claim `id` across the cluster; claims it if so. Answers yes while Redis
-   * is away: the instance decides alone then.
+   * Whether `token` may claim `id` across the cluster; claims it if so. Answers 'alone' while
+   * Redis is away: the instance decides alone then.
    * @param {string} id
    * @param {string} token
-   * @returns {Promise<boolean>}
+   * @returns {Promise<boolean | 'alone'>}
    */
   async claim(id, token) {
-    if (!this.up) return true;
+    if (!this.up) return 'alone';
     const key = keys(id);
     const tokenHash = hashToken(id, token);
     try {
@@ -151,7 +153,7 @@ export class Cluster {
       return true;
     } catch (error) {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; the claim of an id was decided here alone`);
-      return true;
+      return 'alone';
     }
   }
 
@@ -181,9 +183,10 @@ export class Cluster {
    * is delivered.
    * @param {string} id
    * @param {string} token
+   * @param {boolean} alone whether this instance granted the claim without Redis's word
    */
-  held(id, token) {
-    if (!this.#closed) this.#held.hold(id, token);
+  held(id, token, alone) {
+    if (!this.#closed) this.#held.hold(id, token, alone);
   }
 
   /**

@@ -250,3 +250,35 @@ test('while its claim is checked, a client may send a second of its relay rate; 
   await until(() => code !== undefined || flooder.received.length > 0, 'the flooder to be cut off or let in');
   assert.deepEqual([code, flooder.received.map((m) => m.type)], [1006, []]);
 });
+
+test('an id claimed with another token while Redis was away yields, once Redis is back, to the one Redis had granted', { skip, timeout: 40_000 }, async (t) => {
+  const redis = await startRedis(t);
+  const [a, b, c] = await Promise.all([1, 2, 3].map(() => startInstance(t, ['--redis', redis.url])));
+  const owner = connectPeer(t, a.port, { id: 'owner', token: 'owners-token' });
+  assert.deepEqual(await owner.next(), { type: 'OPEN' });
+  await new Promise((resolve) => {
+    const socket = net.connect(redis.port, '127.0.0.1', () => socket.write('SHUTDOWN NOSAVE\r\n'));
+    socket.on('error', () => {});
+    socket.once('close', resolve);
+  });
+  await until(() => [a, b].every((instance) => /Redis lost/.test(instance.output().stderr)), 'the instances to notice');
+  // B decides alone: nothing tells it that A's client holds the id.
+  const squatter = connectPeer(t, b.port, { id: 'owner', token: 'squatters-token' });
+  assert.deepEqual(await squatter.next(), { type: 'OPEN' });
+
+  // An empty Redis on the same address, as after a restart.
+  await startRedis(t, redis.port);
+  await until(() => [a, b, c].every((instance) => instance.output().stderr.match(/Redis: connected/g)?.length === 2), 'the instances to reconnect', 20_000);
+  // The id stays with its owner, and the squatter is let go.
+  /** @type {number | undefined} */
+  let code;
+  void squatter.closed.then((closed) => (code = closed.code));
+  await until(() => code !== undefined, 'the squatter to be let go', 5000);
+  assert.equal(code, 1000);
+  const carol = connectPeer(t, c.port, { id: 'carol' });
+  assert.deepEqual(await carol.next(), { type: 'OPEN' });
+  carol.send({ type: 'OFFER', dst: 'owner', payload: { n: 1 } });
+  assert.deepEqual(await owner.next(), { type: 'OFFER', src: 'carol', dst: 'owner', payload: { n: 1 } });
+  assert.deepEqual(squatter.received.slice(1), []);
+  assert.deepEqual(await connectPeer(t, c.port, { id: 'owner', token: 'squatters-token' }).next(), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
+});

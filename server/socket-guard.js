@@ -33,6 +33,7 @@ export const INVALID_ID = `Invalid id or token: an id is up to ${MAX_ID_LENGTH} 
  * @property {string} token
  * @property {any[][] | undefined} holding messages that came while the cluster checked the claim
  * @property {number} heldBytes their bytes
+ * @property {boolean} alone the cluster granted it without Redis's word (Redis away)
  */
 
 /**
@@ -139,7 +140,8 @@ export class SocketGuard {
     if (previous && previous !== socket && previous.client === client) previous.close(1000, 'taken over by a new connection');
     socket.client = client;
     this.#claims.held(id, socket);
-    this.#cluster?.held(id, client.getToken());
+    // Admitted without the cluster (Redis away), or granted by it alone.
+    this.#cluster?.held(id, client.getToken(), !socket.pending || socket.pending.alone);
   }
 
   /**
@@ -186,7 +188,11 @@ export class SocketGuard {
         return true;
       },
       moved: (id) => {
-        this.#present(id)?.getSocket()?.close(1000, 'taken over on another server');
+        const socket = /** @type {GuardedSocket | undefined} */ (this.#present(id)?.getSocket());
+        if (!socket) return;
+        // The id is another instance's now: nothing stays reserved here for this socket's token.
+        socket.flags |= GIVEN_UP;
+        socket.close(1000, 'taken over on another server');
       },
     };
   }
@@ -252,7 +258,7 @@ export class SocketGuard {
 
     const cluster = this.#cluster;
     if (!cluster?.up || !id || !token || key !== this.#config.key) return true;
-    const pending = (socket.pending = { id, token, holding: /** @type {any[][] | undefined} */ ([]), heldBytes: 0 });
+    const pending = (socket.pending = { id, token, holding: /** @type {any[][] | undefined} */ ([]), heldBytes: 0, alone: false });
     return cluster.claim(id, token).then((free) => {
       const held = pending.holding ?? [];
       pending.holding = undefined;
@@ -266,6 +272,7 @@ export class SocketGuard {
         return false;
       }
       socket.flags |= CLAIMED;
+      pending.alone = free === 'alone';
       return held;
     });
   }
