@@ -59,6 +59,23 @@ describe('<rtc-call> devices during a call', () => {
     await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
   });
 
+  it('takes another microphone and camera chosen at the same moment, both, and the other person gets both', async () => {
+    const room = uniqueRoom('both-chosen');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await until(() => namesWithVideo(ada.call).join() === 'Bob', "Bob's camera does not reach Ada");
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const before = bob.call.localStream!.getTracks();
+    const { groupId } = bob.call.localStream!.getAudioTracks()[0].getSettings();
+    const mic = devices.find((d) => d.kind === 'audioinput' && d.deviceId && d.groupId !== groupId)!;
+    const camera = devices.find((d) => d.kind === 'videoinput' && d.deviceId)!;
+    await Promise.all([bob.call.switchDevice('audioinput', mic.deviceId), bob.call.switchDevice('videoinput', camera.deviceId)]);
+    const tracks = bob.call.localStream!.getTracks();
+    expect(tracks.map((t) => t.readyState), 'the tracks of the stream').to.deep.equal(['live', 'live']);
+    expect(tracks.filter((t) => before.includes(t)), 'old tracks left in the stream').to.deep.equal([]);
+    expect(bob.call.localStream!.getAudioTracks()[0].getSettings().deviceId, 'the microphone').to.equal(mic.deviceId);
+    await until(() => namesWithVideo(ada.call).join() === 'Bob' && !showsMuted(ada, 'Bob'), "Ada does not get Bob's new camera and microphone");
+  });
+
   it("says so when the camera or microphone stops in the lobby's preview, shows it off, and joins as the buttons then say", async () => {
     const room = uniqueRoom('lobby-ended');
     const [ada] = await joinAll(room, rtcServer, ['Ada']);

@@ -188,8 +188,7 @@ export class DevicesController implements ReactiveController {
         again,
         preferred: this.picked,
       });
-    const previous = this._stream?.getTracks() ?? [];
-    const old = previous.find((t) => t.kind === kind);
+    const old = this._stream?.getTracks().find((t) => t.kind === kind);
     const switching = !!(deviceId || facing) && !!old;
     if (old && switching) this.outgoing.add(old);
     let { stream, problems } = await acquire(deviceId, facing);
@@ -217,6 +216,8 @@ export class DevicesController implements ReactiveController {
     }
     if (facing) this.picked[kind] = track.getSettings().deviceId;
     track.enabled = switching ? old!.enabled : true;
+    // The stream as it is now: the other kind may have changed meanwhile.
+    const previous = this._stream?.getTracks() ?? [];
     this.use(new MediaStream([...previous.filter((t) => t.kind !== kind), track]));
     for (const t of previous) if (t.kind === kind) t.stop();
     this.listen();
