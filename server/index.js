@@ -111,7 +111,7 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     logger.debug?.(`peer disconnected: ${client.getId()}`);
   });
 
-  // An address's WebSockets, and as many again for its pages and files.
+  // An address's WebSockets, and three times as many for its pages and files (address-connections.js).
   if (!config.proxied) capConnectionsPerAddress(httpServer, { max: CONNECTIONS_PER_WEBSOCKET * config.maxConnectionsPerAddress, warn });
   const drain = httpDrain(httpServer);
   app.use(drain.middleware);
