@@ -45,6 +45,19 @@ function within(promise, what, ms = 5000) {
 }
 
 /**
+ * A client of the attacker's address and another one, both open.
+ * @param {import('node:test').TestContext} t
+ * @param {number} port
+ */
+async function senderAndReceiver(t, port) {
+  const sender = connectPeer(t, port, { id: 'sender', from: ATTACKER });
+  const receiver = connectPeer(t, port, { id: 'receiver' });
+  assert.deepEqual(await sender.next(), { type: 'OPEN' });
+  assert.deepEqual(await receiver.next(), { type: 'OPEN' });
+  return { sender, receiver };
+}
+
+/**
  * Resolves with the client `peer` gives `id` to next.
  * @param {ReturnType<typeof createRtcServer>} server
  * @param {'connection' | 'disconnect'} event
@@ -91,10 +104,7 @@ test('one address cannot fill the PeerServer: past its cap it is refused, others
 
 test('a 16 MiB message is refused before it is read and its connection closed', async (t) => {
   const { port } = await startServer(t);
-  const sender = connectPeer(t, port, { id: 'sender', from: ATTACKER });
-  const receiver = connectPeer(t, port, { id: 'receiver' });
-  assert.deepEqual(await sender.next(), { type: 'OPEN' });
-  assert.deepEqual(await receiver.next(), { type: 'OPEN' });
+  const { sender, receiver } = await senderAndReceiver(t, port);
 
   // The largest message allowed still goes through.
   const fits = { type: 'OFFER', dst: 'receiver', payload: { sdp: 'x'.repeat(64 * 1024 - 100) } };
@@ -217,10 +227,7 @@ test('a flood at a member on a slower link drops the flood, not the member: it s
 
 test('one WebSocket sends at most maxRelayedBytesPerSecond to others, a second\'s worth at once; past it, it hears EXPIRE', async (t) => {
   const { port } = await startServer(t);
-  const sender = connectPeer(t, port, { id: 'sender', from: ATTACKER });
-  const receiver = connectPeer(t, port, { id: 'receiver' });
-  assert.deepEqual(await sender.next(), { type: 'OPEN' });
-  assert.deepEqual(await receiver.next(), { type: 'OPEN' });
+  const { sender, receiver } = await senderAndReceiver(t, port);
   // 1.2 MB at once, in 60 KB candidates; the default is 512 KiB per second.
   const big = 'x'.repeat(60 * 1024);
   for (let i = 0; i < 20; i++) sender.send({ type: 'CANDIDATE', dst: 'receiver', payload: { i, big } });

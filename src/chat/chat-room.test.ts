@@ -222,6 +222,29 @@ async function sameBytes(a: Blob, b: Blob): Promise<boolean> {
 
 const texts = (m: Member) => m.room.messages.map((x) => x.text);
 
+/**
+ * Ada with 100 long messages, and Eve linked to her, who has them all. `drawn()`: the characters
+ * of what Ada has sent Eve that `carries` matches; `ask()`: Eve asks for the history 20 times,
+ * and the answers arrive.
+ */
+async function eveDrawsFromAda(carries: RegExp) {
+  const net = new Net();
+  const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 1_000 });
+  for (let i = 0; i < 100; i++) ada.room.send(`${i} ${'中'.repeat(1_990)}`);
+  const eve = net.add('rtc-e', 'Eve');
+  let drawn = 0;
+  net.delivered = (from, to, data) => {
+    if (from === ada && to === eve && typeof data === 'string' && carries.test(data)) drawn += data.length;
+  };
+  await net.linkChats(ada, eve);
+  await until(() => texts(eve).length === 100, () => `Eve has ${texts(eve).length} messages`);
+  const ask = async () => {
+    for (let i = 0; i < 20; i++) eve.send(ada.id, { t: 'chat-hello', cv: 1, reply: false });
+    await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0 && ada.channels.get(eve.id)!.bufferedAmount === 0, 'the hellos were not answered');
+  };
+  return { ada, eve, drawn: () => drawn, ask };
+}
+
 describe('ChatRoom', () => {
   it('delivers messages, and gives a late joiner the history once, in the agreed order', async () => {
     const net = new Net();
@@ -564,57 +587,31 @@ describe('ChatRoom', () => {
   });
 
   it('sends a member who asks again and again its history once per link, and once more after its connection is replaced', async () => {
-    const net = new Net();
-    const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 1_000 });
-    for (let i = 0; i < 100; i++) ada.room.send(`${i} ${'中'.repeat(1_990)}`);
-    const eve = net.add('rtc-e', 'Eve');
-    let history = 0;
-    net.delivered = (from, to, data) => {
-      if (from === ada && to === eve && typeof data === 'string' && data.includes('"chat-history"')) history += data.length;
-    };
-    await net.linkChats(ada, eve);
-    await until(() => texts(eve).length === 100, () => `Eve has ${texts(eve).length} messages`);
-    const one = history;
+    const { ada, eve, drawn, ask } = await eveDrawsFromAda(/"chat-history"/);
+    const one = drawn();
     expect(one, 'one history').to.be.above(100 * 1_990);
-    const ask = async () => {
-      for (let i = 0; i < 20; i++) eve.send(ada.id, { t: 'chat-hello', cv: 1, reply: false });
-      await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0 && ada.channels.get(eve.id)!.bufferedAmount === 0, 'the hellos were not answered');
-    };
     await ask();
-    expect(history, 'no history again for 20 hellos').to.equal(one);
+    expect(drawn(), 'no history again for 20 hellos').to.equal(one);
     // A fresh connection replaced the link: what was on the old one may be lost, so the history goes again, once.
     ada.room.reconnected({ id: eve.id, name: eve.name }, 'replaced');
     await ask();
-    expect(history, 'one history more after the connection was replaced').to.equal(2 * one);
+    expect(drawn(), 'one history more after the connection was replaced').to.equal(2 * one);
   });
 
   it('sends a member whose link is restored again and again, asking each time, one history and what is new, not a history each time', async () => {
-    const net = new Net();
-    const ada = net.add('rtc-a', 'Ada', { maxMessageRate: 1_000 });
-    for (let i = 0; i < 100; i++) ada.room.send(`${i} ${'中'.repeat(1_990)}`);
-    const eve = net.add('rtc-e', 'Eve');
     // Everything Ada sends Eve that carries messages: history, and her own messages sent again.
-    let drawn = 0;
-    net.delivered = (from, to, data) => {
-      if (from === ada && to === eve && typeof data === 'string' && /"chat-(history|msg)"/.test(data)) drawn += data.length;
-    };
-    await net.linkChats(ada, eve);
-    await until(() => texts(eve).length === 100, () => `Eve has ${texts(eve).length} messages`);
-    const one = drawn;
+    const { ada, eve, drawn, ask } = await eveDrawsFromAda(/"chat-(history|msg)"/);
+    const one = drawn();
     expect(one, 'one history').to.be.above(100 * 1_990);
-    const ask = async () => {
-      for (let i = 0; i < 20; i++) eve.send(ada.id, { t: 'chat-hello', cv: 1, reply: false });
-      await until(() => eve.channels.get(ada.id)!.bufferedAmount === 0 && ada.channels.get(eve.id)!.bufferedAmount === 0, 'the hellos were not answered');
-    };
     // Eve goes quiet for 3.5 s and speaks again, ten times: each time the session reports her
     // link restored (the same connection, which lost nothing), and she asks for the history.
     for (let round = 0; round < 10; round++) {
       ada.room.reconnected({ id: eve.id, name: eve.name }, 'restored');
       await ask();
     }
-    expect(drawn, 'nothing more for ten restored links and 200 hellos').to.equal(one);
+    expect(drawn(), 'nothing more for ten restored links and 200 hellos').to.equal(one);
     // What is new goes: live, and once more with the next request (it is not history to Eve).
-    const before = drawn;
+    const before = drawn();
     ada.room.send(`new ${'中'.repeat(1_990)}`);
     for (let round = 0; round < 10; round++) {
       ada.room.reconnected({ id: eve.id, name: eve.name }, 'restored');
@@ -622,7 +619,7 @@ describe('ChatRoom', () => {
     }
     expect(texts(eve).at(-1)).to.match(/^new /);
     expect(texts(eve), 'each message once').to.have.length(101);
-    expect(drawn - before, 'the new message, live and once again').to.be.within(2 * 1_990, 3 * 1_990);
+    expect(drawn() - before, 'the new message, live and once again').to.be.within(2 * 1_990, 3 * 1_990);
   });
 
   it('sends a member whose connection was replaced while messages were sent every message, history included', async () => {
