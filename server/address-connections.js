@@ -1,8 +1,10 @@
-// TCP connections per client address, of any kind: a page's requests, a file on its way, a
-// WebSocket. Without a cap, one address that opened connections and sent nothing on them (each
-// is dropped only after Node's headersTimeout, 60 s, checked every 30 s) held every connection
-// the file descriptor limit leaves room for, and every other visitor was refused. Behind a
-// reverse proxy (`proxied`) every connection comes from the proxy: the proxy must cap them.
+// The server's open TCP connections, of any kind (a page's requests, a file on its way, a
+// WebSocket): how many in all, for the file descriptor budget (descriptor-limit.js), and how
+// many per client address, with a cap. Without the cap, one address that opened connections and
+// sent nothing on them (each is dropped only after Node's headersTimeout, 60 s, checked every
+// 30 s) held every connection the file descriptor limit leaves room for, and every other visitor
+// was refused. Behind a reverse proxy every connection comes from the proxy: the proxy must cap
+// them, and `max` is Infinity.
 
 import { socketAddress } from './client-address.js';
 
@@ -17,34 +19,46 @@ export const CONNECTIONS_PER_WEBSOCKET = 4;
 const ADDRESS = Symbol('client address');
 
 /**
- * Refuses a connection at once, with a line in the log, when its address already holds `max`.
+ * @typedef {object} OpenConnections
+ * @property {() => number} total the connections open now
+ * @property {Map<string, number>} perAddress the open connections per address, for tests and diagnostics
+ */
+
+/**
+ * Counts the server's connections, and refuses one at once, with a line in the log, when its
+ * address already holds `max`.
  * @param {import('node:http').Server} httpServer
  * @param {{ max: number, warn: (kind: string, message: string) => void }} options
- * @returns {Map<string, number>} the open connections per address, for tests and diagnostics
+ * @returns {OpenConnections}
  */
-export function capConnectionsPerAddress(httpServer, { max, warn }) {
+export function countConnections(httpServer, { max, warn }) {
   /** @type {Map<string, number>} */
-  const open = new Map();
-  // One listener for every socket, and the address on the socket: a closure per connection cost
-  // about 400 bytes of heap per peer (npm run bench, server).
+  const perAddress = new Map();
+  let total = 0;
+  // One listener for every socket, the only one this server adds to its sockets, and the address
+  // on the socket: a closure, a `once` wrapper or a third 'close' listener per connection (which
+  // grows the socket's listener array to 19 slots) cost 150–400 bytes of heap per peer (npm run
+  // bench, server).
   /** @this {import('node:net').Socket & { [ADDRESS]?: string }} */
   function closed() {
+    total--;
     const address = /** @type {string} */ (this[ADDRESS]);
-    const left = (open.get(address) ?? 1) - 1;
-    if (left > 0) open.set(address, left);
-    else open.delete(address);
+    const left = (perAddress.get(address) ?? 1) - 1;
+    if (left > 0) perAddress.set(address, left);
+    else perAddress.delete(address);
   }
   httpServer.on('connection', (/** @type {import('node:net').Socket & { [ADDRESS]?: string }} */ socket) => {
     const address = socketAddress(socket);
-    const count = open.get(address) ?? 0;
+    const count = perAddress.get(address) ?? 0;
     if (count >= max) {
       warn('address-connections', `refused a connection from ${address}: ${count} open, the most from one address`);
       socket.destroy();
       return;
     }
-    open.set(address, count + 1);
+    perAddress.set(address, count + 1);
+    total++;
     socket[ADDRESS] = address;
     socket.on('close', closed);
   });
-  return open;
+  return { total: () => total, perAddress };
 }

@@ -38,14 +38,14 @@ const IN_FLIGHT = Symbol('requests in flight');
  * Keeps connections and the files sent on them within the descriptor limit, where the system
  * tells it (Linux); elsewhere it leaves the server as it is.
  * @param {import('node:http').Server} httpServer
+ * @param {() => number} openConnections the server's connections open now (address-connections.js)
  * @param {(kind: string, message: string) => void} warn throttled: see warnings.js
  */
-export function descriptorBudget(httpServer, warn) {
+export function descriptorBudget(httpServer, openConnections, warn) {
   /** Descriptors for connections and files, once known. @type {number | undefined} */
   let budget;
   /** @type {number | undefined} */
   let limit;
-  let connections = 0;
   let files = 0;
   /** @type {NodeJS.Timeout | undefined} */
   let recheck;
@@ -58,14 +58,9 @@ export function descriptorBudget(httpServer, warn) {
   const full = (refused) =>
     warn(
       `descriptors: ${refused}`,
-      `${refused} refused: ${connections} connections are open${files ? ` and ${files} file${files === 1 ? ' is' : 's are'} being sent` : ''}, ` +
+      `${refused} refused: ${openConnections()} connections are open${files ? ` and ${files} file${files === 1 ? ' is' : 's are'} being sent` : ''}, ` +
         `as many as the limit of ${limit} file descriptors leaves room for; raise it (ulimit -n, or LimitNOFILE= in a systemd unit)`,
     );
-  httpServer.on('connection', (socket) => {
-    connections++;
-    socket.once('close', () => connections--);
-  });
-
   return {
     /**
      * Counts the files that responses stream from disk (express.static, res.sendFile), and
@@ -84,7 +79,7 @@ export function descriptorBudget(httpServer, warn) {
       res.once('close', () => {
         socket[IN_FLIGHT] = (socket[IN_FLIGHT] ?? 1) - 1;
       });
-      if (budget !== undefined && connections + files >= budget + FILE_OVERDRAFT) {
+      if (budget !== undefined && openConnections() + files >= budget + FILE_OVERDRAFT) {
         full('request');
         res.set('Retry-After', '1').status(503).end();
         return;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
-import { CONNECTIONS_PER_WEBSOCKET, capConnectionsPerAddress } from './address-connections.js';
+import { CONNECTIONS_PER_WEBSOCKET, countConnections } from './address-connections.js';
 import { buildFiles } from './build-files.js';
 import { resolveConfig } from './config.js';
 import { descriptorBudget } from './descriptor-limit.js';
@@ -111,11 +111,15 @@ export function createRtcServer(overrides = {}, { logger = {} } = {}) {
     logger.debug?.(`peer disconnected: ${client.getId()}`);
   });
 
-  // An address's WebSockets, and three times as many for its pages and files (address-connections.js).
-  if (!config.proxied) capConnectionsPerAddress(httpServer, { max: CONNECTIONS_PER_WEBSOCKET * config.maxConnectionsPerAddress, warn });
+  // An address's WebSockets, and three times as many for its pages and files (address-connections.js);
+  // behind a proxy, every connection comes from the proxy.
+  const connections = countConnections(httpServer, {
+    max: config.proxied ? Infinity : CONNECTIONS_PER_WEBSOCKET * config.maxConnectionsPerAddress,
+    warn,
+  });
   const drain = httpDrain(httpServer);
   app.use(drain.middleware);
-  const descriptors = descriptorBudget(httpServer, warn);
+  const descriptors = descriptorBudget(httpServer, connections.total, warn);
   app.use(descriptors.middleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
