@@ -1,6 +1,6 @@
 /**
  * Code an element needs only once it joins (the session layer with PeerJS, the fetching of ICE
- * servers, the chat core) is
+ * servers, the chat core, the call's stage and controls) is
  * loaded then, with `import()`: in the script-tag bundle each is a chunk next to
  * rtc-elements.js, fetched from the script's own URL. The lobby shows without it, and no
  * RTCPeerConnection exists before a join: PeerJS's probe of the browser (a throwaway

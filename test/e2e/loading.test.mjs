@@ -283,6 +283,28 @@ describe('loading the script-tag bundle', () => {
       await context.close();
     });
 
+    it('<rtc-call> whose own chunk came as a login page joins with Try again, and shows its stage at the first render in the call', async () => {
+      spoil(/^\/rtc-elements-call-/, 'html');
+      const { page, context, requests } = await open('/call-ui-login', `<rtc-call room="e2e-again-call-ui" server="${peerServer}/peerjs" audio-only autojoin></rtc-call>`);
+      const [failed] = await until(page, ([call]) => call.phase === 'error', 'no error shown', 20_000, seen);
+      assert.match(failed.error, /Could not load/);
+      // rtc-joined comes as the phase turns to in-call: the render that follows is the first in the call.
+      await page.evaluate(() => {
+        const el = document.querySelector('rtc-call');
+        const shown = () => ['grid', 'controls'].map((name) => !!el.shadowRoot.querySelector(`[part~="${name}"]`));
+        el.addEventListener('rtc-joined', () => el.updateComplete.then(() => (window.firstInCall = shown())), { once: true });
+      });
+      await tryAgain(page);
+      const [call] = await until(page, ([call]) => call.phase === 'in-call', 'Try again did not join', 20_000, seen);
+      assert.deepEqual(call.errors, [['network', true]], 'one rtc-error, for the first try');
+      await page.waitForFunction(() => window.firstInCall, { timeout: 5_000 });
+      assert.deepEqual(await page.evaluate(() => window.firstInCall), [true, true], 'the stage and the controls at the first render in the call');
+      const asked = (name) => requests.filter((u) => u.startsWith(`${bundleBase}/rtc-elements-${name}-`)).map((u) => u.slice(bundleBase.length + 1).replace(/-[\w-]{8}\.js/, '.js'));
+      assert.deepEqual(asked('call'), ['rtc-elements-call.js', 'rtc-elements-call.js?retry=1']);
+      assert.deepEqual(asked('session'), ['rtc-elements-session.js'], 'the session chunk, which came, is not asked for again');
+      await context.close();
+    });
+
     it('<rtc-chat> whose chat chunk came as a login page joins with Try again', async () => {
       spoil(/^\/rtc-elements-chat-/, 'html');
       const { page, context, requests } = await open('/chat-login', `<rtc-chat room="e2e-again-chat" server="${peerServer}/peerjs"></rtc-chat>`);
@@ -407,7 +429,8 @@ describe('the npm entry', () => {
     // What a bundler that splits puts in the page's first load.
     const { build } = await import('esbuild');
     const result = await build({ entryPoints: [fileURLToPath(entry)], bundle: true, splitting: true, format: 'esm', outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
-    const first = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+    // The entry's own output: each import() target is an entry point of its own too, in no set order.
+    const first = Object.values(result.metafile.outputs).find((o) => o.entryPoint?.endsWith('dist/lib/index.js'));
     const inputs = Object.keys(first.inputs);
     assert.ok(inputs.some((i) => i.includes('components/call/call.js')), 'the elements are in the first load');
     assert.deepEqual(inputs.filter((i) => /node_modules\/peerjs|\/session\/room-session\.js/.test(i)), [], 'PeerJS and the session layer are not');

@@ -2,7 +2,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { LeaveReason, Participant } from '../../session/room-session.js';
 import type { Strings } from '../../i18n/en.js';
 import { Announcer } from '../announcer.js';
-import { shownName } from './stage.js';
+import { shownName } from './shown-name.js';
 
 /**
  * What `<rtc-call>` reads out to screen readers (its polite live region): people coming, already

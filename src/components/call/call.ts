@@ -19,20 +19,13 @@ import { CallAnnouncements } from './call-announcements.js';
 import { CallMedia } from './call-media.js';
 import { callStyles } from './call.styles.js';
 import { FirstRender } from './first-render.js';
-import { renderControls } from './controls.js';
+import { callKit, loadInCall } from './call-kit.js';
 import type { DeviceKind } from './device-buttons.js';
-import { pressShortcut } from './keyboard.js';
+import type { CallView, InCall } from './in-call.js';
 import { Lobby } from './lobby.js';
 import { Notices } from '../notices.js';
 import { renderError, renderNotices } from './notice-panels.js';
-import { Playback } from './playback.js';
-import { QualitySigns } from './quality-signs.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
-import { SpeakerCues } from './speaker-cues.js';
-import { CameraSizes } from './camera-sizes.js';
-import { renderStage, type StageView } from './stage.js';
-import { StageState } from './stage-state.js';
-import { ScreenWakeLock } from './wake-lock.js';
 
 /** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
 export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
@@ -182,7 +175,7 @@ export class RtcCall extends RoomElement {
       // Events for people met while joining wait for rtc-joined, which is followed by one for each still here.
       participantJoined: (participant) => {
         this.firstRender.release(); // the first person is here: the render no longer delays them
-        this.stage.met = true;
+        this.inCall?.met();
         this.notices.met();
         this.announcer.joined(participant);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
@@ -190,7 +183,7 @@ export class RtcCall extends RoomElement {
       participantUpdated: (participant) => this.announcer.updated(participant),
       participantLeft: (participant, reason) => {
         this.announcer.left(participant, reason);
-        if (this.stage.pinned === participant.id) this.stage.pin(null);
+        this.inCall?.left(participant.id);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
       // A session that ends on its own in a call (joining again after a sleep found the room full,
@@ -224,7 +217,7 @@ export class RtcCall extends RoomElement {
     room: this.controller,
     notices: this.notices,
     switched: (kind, on) => {
-      if (kind === 'audio' && on) this.cues.unmuted();
+      if (kind === 'audio' && on) this.inCall?.unmuted();
       this.announce(kind === 'audio' ? (on ? this.t.microphoneOn : this.t.microphoneOff) : on ? this.t.cameraIsOn : this.t.cameraIsOff, true);
     },
   });
@@ -237,19 +230,8 @@ export class RtcCall extends RoomElement {
     },
     denied: () => this.notices.notice({ type: 'media-denied', message: english.screenDenied, fatal: false }, { type: 'media-denied', text: (t) => t.screenDenied }),
   });
-  private readonly cues = new SpeakerCues(this, {
-    participants: () => this.participants,
-    localAudio: () => this.devices.track('audio') ?? null,
-    audioLevel: (id) => this.controller.audioLevel(id),
-    micOn: () => this.media.mic,
-    // Read out too: a hint that appears already filled is not read by every screen reader.
-    mutedHint: () => this.announce(this.t.youreMuted),
-  });
-  private readonly quality = new QualitySigns(this, this.controller, (participant, stats) =>
-    this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
-  );
-  private readonly stage = new StageState(this, () => this.announce(this.t.copied));
-  private readonly playback = new Playback(this, () => this.announce(this.t.playbackBlocked));
+  /** The stage, the control bar and what they show (in-call.ts): from the first join on. */
+  private inCall: InCall | null = null;
   /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
   private failedSetting: { field?: string; value: string } = { value: '' };
   private readonly joins = new JoinAttempt();
@@ -267,14 +249,6 @@ export class RtcCall extends RoomElement {
   constructor() {
     super();
     this.internals = this.attachInternals();
-    // Each member's camera comes no larger than its tile.
-    new CameraSizes(this, {
-      view: () => (this._phase === 'in-call' ? this.stageView() : null),
-      show: (heights, newcomer) => this.controller.showVideos(heights, newcomer),
-    });
-    // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
-    new ScreenWakeLock(this, () => this._phase === 'in-call');
-    this.addEventListener('keydown', (e) => pressShortcut(e, this, !this.noScreenShare && canShareScreen));
   }
 
   /** The call's phase: `idle`, `joining`, `in-call`, `left` or `error`. */
@@ -334,8 +308,7 @@ export class RtcCall extends RoomElement {
     queueMicrotask(() => {
       if (this.isConnected) return;
       this.lobby.close();
-      this.cues.stop();
-      this.quality.stop();
+      this.inCall?.stop();
     });
   }
 
@@ -379,7 +352,7 @@ export class RtcCall extends RoomElement {
     // The others' videos: through the chosen speaker, and playing.
     const remote = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('video[part~="remote-video"], audio[part~="remote-audio"]')];
     for (const media of remote) this.devices.applySpeaker(media);
-    this.playback.play(remote);
+    this.inCall?.play(remote);
   }
 
   /**
@@ -474,8 +447,8 @@ export class RtcCall extends RoomElement {
    * element's own measurement, taken every 2 s during a call. Empty outside a call.
    */
   async getStats(): Promise<ParticipantStats[]> {
-    if (this._phase !== 'in-call') return [];
-    return this.quality.measure();
+    if (this._phase !== 'in-call' || !this.inCall) return [];
+    return this.inCall.measure();
   }
 
   /**
@@ -524,6 +497,40 @@ export class RtcCall extends RoomElement {
     return this.displayName || (shared === this.t.guest ? '' : shared);
   }
 
+  /** Whether the call offers to share a screen: the browser can, and the page allows it. */
+  private get screenShare(): boolean {
+    return !this.noScreenShare && canShareScreen;
+  }
+
+  /** The visitor points at Join: the session's code and the stage's load ahead of the join. */
+  private preload(): void {
+    this.controller.preload();
+    loadInCall().catch(() => {}); // the join asks again, and reports it
+  }
+
+  /** Sets the in-call parts up from their chunk, the first time the element joins; the stage shows at once. */
+  private useInCall({ InCall }: typeof import('./in-call.js')): void {
+    if (this.inCall) return;
+    this.inCall = new InCall(this, callKit, {
+      cues: {
+        participants: () => this.participants,
+        localAudio: () => this.devices.track('audio') ?? null,
+        audioLevel: (id) => this.controller.audioLevel(id),
+        micOn: () => this.media.mic,
+        // Read out too: a hint that appears already filled is not read by every screen reader.
+        mutedHint: () => this.announce(this.t.youreMuted),
+      },
+      room: this.controller,
+      qualityChanged: (participant, stats) => this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
+      view: () => (this._phase === 'in-call' ? this.stageView() : null),
+      showVideos: (heights, newcomer) => this.controller.showVideos(heights, newcomer),
+      copied: () => this.announce(this.t.copied),
+      playbackBlocked: () => this.announce(this.t.playbackBlocked),
+      screenShare: () => this.screenShare,
+    });
+    this.requestUpdate();
+  }
+
   protected override sessionOptions(lib: SessionModule): SessionRequest {
     return { ...super.sessionOptions(lib), name: this.displayName || this.t.guest };
   }
@@ -540,8 +547,13 @@ export class RtcCall extends RoomElement {
     // prompt overlaps the load and the server's answers, and calls that arrive meanwhile are
     // answered once the devices are there. The lobby's preview, when there is one, is the
     // stream. The load goes first, so that its requests leave before the few milliseconds
-    // that asking for the devices holds the main thread.
+    // that asking for the devices holds the main thread. The stage's code loads once the
+    // session's has come (unless the visitor's pointing at Join loaded both ahead), so that its
+    // parsing takes nothing from the session's start: it runs while the session waits on the
+    // network. The call waits for both, so that its first render shows the stage.
     const loading = this.controller.load();
+    const staging = loading.then(() => loadInCall()).then((parts) => this.useInCall(parts));
+    staging.catch(() => {}); // awaited below, unless the session's load fails first
     // A camera switched on in the lobby just before Join is still starting: the call starts with it.
     await this.lobby.settled();
     if (generation !== this.generation) return;
@@ -567,7 +579,7 @@ export class RtcCall extends RoomElement {
       if (generation !== this.generation) return;
       this.media.joined(problems, video, this.lobby.joinMic);
       this.controller.enableMedia(this.devices.stream);
-      await joined;
+      await Promise.all([joined, staging]);
     } catch (err) {
       if (generation !== this.generation) return;
       this.devices.stop();
@@ -585,8 +597,7 @@ export class RtcCall extends RoomElement {
     else if (!this._mic && this.lobby.joinMic && this.devices.track('audio')) void this.toggleMicrophone(true);
     void this.devices.refresh();
     const current = () => generation === this.generation && this._phase === 'in-call';
-    this.cues.start(current);
-    this.quality.start(current);
+    this.inCall?.start(current);
     this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.joining, id: this.controller.id ?? '' }));
     for (const participant of this.participants) if (current()) this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
   }
@@ -610,11 +621,8 @@ export class RtcCall extends RoomElement {
     this.devices.stop();
     this.screen.drop();
     this.lobby.close();
-    this.cues.stop();
-    this.quality.stop();
+    this.inCall?.end();
     this.media.off();
-    this.cues.forget();
-    this.stage.reset();
     this.announcer.clear();
     this._settings = false;
     const room = this.controller.room ?? this.joining;
@@ -708,19 +716,18 @@ export class RtcCall extends RoomElement {
         return renderError(this.notices, t, () => this.join().catch(() => {}));
       case 'idle':
       case 'left':
-        return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.controller.preload() });
+        return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.preload() });
     }
-    const stage = renderStage(this.stageView(t));
-    const controls = renderControls({
+    // Joining, until the stage's code came (it comes with the session's): the header says so.
+    if (!this.inCall) return nothing;
+    return this.inCall.render(this.stageView(t), {
       ...pickers,
       call: this,
-      state: this.stage,
-      screenShare: !this.noScreenShare && canShareScreen,
+      screenShare: this.screenShare,
       sharing: !!this._screen,
       settings: this._settings,
       toggleSettings: () => void this.toggleSettings(),
     });
-    return html`${stage} ${controls}`;
   }
 
   /** Opens the device pickers, focus going to the first, or closes them, focus going back to their button. */
@@ -730,8 +737,8 @@ export class RtcCall extends RoomElement {
     (open ? this.partNamed('settings')?.querySelector('select') : this.partNamed('settings-button'))?.focus();
   }
 
-  /** What the stage shows: the others, this page, and what the visitor arranged. */
-  private stageView(t = this.t): StageView {
+  /** What the stage shows of the call: the others and this page (the in-call parts add what the visitor arranged). */
+  private stageView(t = this.t): CallView {
     return {
       t,
       participants: this.participants,
@@ -739,10 +746,6 @@ export class RtcCall extends RoomElement {
       awaiting: this.controller.awaiting,
       password: this.password,
       local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video') },
-      state: this.stage,
-      cues: this.cues,
-      quality: this.quality.shown,
-      playback: this.playback,
     };
   }
 }

@@ -1,7 +1,5 @@
-import { html, nothing } from 'lit';
-import { deviceSelects, toggleButton, type DevicePickers } from './device-buttons.js';
-import { facing } from './facing.js';
-import { icon } from './icons.js';
+import type { CallKit } from './call-kit.js';
+import type { DevicePickers } from './device-buttons.js';
 import { SHORTCUTS } from './keyboard.js';
 
 /** The call the bar controls: `<rtc-call>`'s own public API. */
@@ -18,6 +16,8 @@ export interface ControlsCall extends Element {
 
 /** What the control bar shows, and what its buttons do. */
 export interface ControlsView extends DevicePickers {
+  /** lit and the first load's parts (call-kit.ts). */
+  kit: CallKit;
   call: ControlsCall;
   /** Whether the Share screen button shows (the browser can, and the page allows it), and whether this page shares. */
   screenShare: boolean;
@@ -32,6 +32,7 @@ export interface ControlsView extends DevicePickers {
 /** The button bar of a call, and above it the settings panel while open. */
 export function renderControls(v: ControlsView) {
   const { t, call, state } = v;
+  const { html, nothing, icon, deviceSelects, toggleButton, facing } = v.kit;
   const speakerView = state.view === 'speaker';
   const stream = v.devices.stream;
   const all = v.devices.devices;

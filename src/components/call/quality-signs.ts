@@ -1,14 +1,11 @@
 import type { ReactiveControllerHost } from 'lit';
-import { lazy, loadSoon } from '../../controllers/lazy.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { ConnectionStats, ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
+import type { CallKit } from './call-kit.js';
 import { hasLiveVideo } from './video-watch.js';
 
 /** How often the connections' statistics are read for the quality signs. */
 const STATS_INTERVAL = 2_000;
-
-/** The connection-quality judge (media/quality.ts): a chunk of its own, loaded after the join. */
-const loadQuality = lazy(() => import('../../media/quality.js'));
 
 /** The call the signs are about: its people, and the statistics of the connection with each. */
 export interface QualitySource {
@@ -32,6 +29,8 @@ export class QualitySigns {
     private readonly host: ReactiveControllerHost,
     private readonly source: QualitySource,
     private readonly changed: (participant: Participant, stats: ConnectionStats) => void,
+    /** The judge's loader, from the first load (call-kit.ts). */
+    private readonly kit: Pick<CallKit, 'loadSoon' | 'loadQuality'>,
   ) {}
 
   /**
@@ -40,7 +39,7 @@ export class QualitySigns {
    */
   start(stillWanted: () => boolean): void {
     this.#loading?.();
-    this.#loading = loadSoon(loadQuality, (judge) => {
+    this.#loading = this.kit.loadSoon(this.kit.loadQuality, (judge) => {
       if (!stillWanted() || this.#polls) return;
       const watch = new judge.QualityWatch();
       let busy = false;
@@ -66,7 +65,7 @@ export class QualitySigns {
   async measure(): Promise<ParticipantStats[]> {
     const people = [...this.source.participants];
     const [judge, reports] = await Promise.all([
-      loadQuality().catch(() => null),
+      this.kit.loadQuality().catch(() => null),
       Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null))),
     ]);
     if (!judge) return [];

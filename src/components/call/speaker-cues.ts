@@ -1,7 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
-import { lazy, loadSoon } from '../../controllers/lazy.js';
-import { AudioLevels } from '../../media/audio-level.js';
 import type { Participant } from '../../controllers/room-controller.js';
+import type { CallKit } from './call-kit.js';
 import type { CallAudio } from './speaker.js';
 
 /**
@@ -21,9 +20,6 @@ const SPEAKER_INTERVAL = 100;
 const OWN_MIC_AFTER = 1_500;
 /** How long "You're muted" stays after the visitor stopped speaking. */
 const MUTED_HINT_MS = 3_000;
-
-/** The speaker detection (speaker.ts): a chunk of its own, loaded after the join. */
-const loadSpeaker = lazy(() => import('./speaker.js'));
 
 /** What the cues listen to. */
 export interface CuesSource {
@@ -57,6 +53,8 @@ export class SpeakerCues {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly source: CuesSource,
+    /** The detection's loader, and the meter of this page's microphone, from the first load (call-kit.ts). */
+    private readonly kit: Pick<CallKit, 'loadSoon' | 'loadSpeaker' | 'AudioLevels'>,
   ) {}
 
   /**
@@ -66,6 +64,7 @@ export class SpeakerCues {
    */
   start(stillWanted: () => boolean): void {
     this.#loading?.();
+    const { loadSoon, loadSpeaker, AudioLevels } = this.kit;
     this.#loading = loadSoon(loadSpeaker, ({ CallAudio: CallAudioClass }) => {
       if (stillWanted() && !this.#running) this.#listen(new CallAudioClass(new AudioLevels(), (id) => this.source.audioLevel(id)));
     });

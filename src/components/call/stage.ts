@@ -1,22 +1,22 @@
-import { html, nothing } from 'lit';
-import { live } from 'lit/directives/live.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
-import { facesAway } from './facing.js';
-import { avatar, icon, signal } from './icons.js';
+import type { CallKit } from './call-kit.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
-import { place as placeAt } from './place.js';
+import type { Place } from './place.js';
 import { hasLiveVideo } from './video-watch.js';
 
 /** One tile of the stage: a person, or the card that invites others while alone. */
 type Tile = { id: string; participant?: Participant; screen?: MediaStream };
 
-type Place = ReturnType<typeof placeAt>;
+/** A tile's place: the `place` directive given its rectangle. */
+type At = ReturnType<Place>;
 
 /** What the stage shows, and what its buttons do. */
 export interface StageView {
+  /** lit and the first load's parts (call-kit.ts), and the directive that places a tile. */
+  kit: CallKit;
+  place: Place;
   t: Strings;
   /** The others in the call. */
   participants: readonly Participant[];
@@ -49,9 +49,10 @@ export interface StageView {
 
 /** The stage: every tile, placed by the grid or the speaker layout, "You're muted", and the button that plays what the browser held back. */
 export function renderStage(v: StageView) {
+  const { html, nothing, repeat, icon } = v.kit;
   const tiles = tilesOf(v);
   const rects = v.state.box.width > 0 ? layout(v, tiles) : [];
-  const place = (i: number) => placeAt(rects[i]);
+  const place = (i: number) => v.place(rects[i]);
   return html`<div class="stage">
     <ul part="grid" class="grid" aria-label=${v.t.participants}>
       ${repeat(
@@ -125,13 +126,9 @@ function layout(v: StageView, tiles: Tile[]): Rect[] {
   return gridLayout(tiles.length, width, height, gap);
 }
 
-/** A person's name as the call shows it: with the mark that tells namesakes apart (`Ada #2`). */
-export function shownName(p: Participant): string {
-  return p.tag ? `${p.name} ${p.tag}` : p.name;
-}
-
 /** A shared screen: the whole picture (not cropped), named. */
-function renderScreen(v: StageView, t: Tile, at: Place) {
+function renderScreen(v: StageView, t: Tile, at: At) {
+  const { html, nothing, live, shownName } = v.kit;
   const name = t.participant ? v.t.screenOf(shownName(t.participant)) : v.t.yourScreen;
   // Its last picture stays while the path to its sharer is broken: said on it, as on their camera (read out once, there).
   const reconnecting = t.participant?.connection === 'reconnecting';
@@ -143,7 +140,8 @@ function renderScreen(v: StageView, t: Tile, at: Place) {
   </li>`;
 }
 
-function renderAlone(v: StageView, at: Place) {
+function renderAlone(v: StageView, at: At) {
+  const { html, nothing, icon } = v.kit;
   return html`<li part="alone" class="alone" ${at}>
     <div class="alone-inner">
       <h2>${v.state.met ? v.t.onlyOneHere : v.t.firstHere}</h2>
@@ -156,7 +154,8 @@ function renderAlone(v: StageView, at: Place) {
   </li>`;
 }
 
-function renderTile(v: StageView, t: Tile, at: Place) {
+function renderTile(v: StageView, t: Tile, at: At) {
+  const { html, nothing, live, shownName, facesAway, avatar, icon } = v.kit;
   // `live()`: Lit sets an object-valued property again on every render, and setting
   // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
   const p = t.participant;
@@ -181,7 +180,7 @@ function renderTile(v: StageView, t: Tile, at: Place) {
     ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}
     ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"
-      >${quality ? renderQuality(v.t, quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
+      >${quality ? renderQuality(v, quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
         part="name"
         class="name"
         >${shown}</span
@@ -193,6 +192,7 @@ function renderTile(v: StageView, t: Tile, at: Place) {
 
 /** A tile's buttons: Pin, Full screen, and picture-in-picture where the tile's video can. */
 function renderActions(v: StageView, id: string, name: string, pip: boolean) {
+  const { html, nothing, icon } = v.kit;
   const pinned = v.state.pinned === id;
   return html`<span part="tile-actions" class="tile-actions">
     <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name)} title=${v.t.pin(name)} @click=${() => v.state.pin(pinned ? null : id)}>
@@ -212,7 +212,7 @@ function renderActions(v: StageView, id: string, name: string, pip: boolean) {
 }
 
 /** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
-function renderQuality(t: Strings, quality: Quality) {
+function renderQuality({ t, kit: { html, signal } }: StageView, quality: Quality) {
   const label = quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
   return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
 }

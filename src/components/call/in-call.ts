@@ -1,0 +1,138 @@
+/**
+ * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
+ * layouts, the control bar, the speaker and connection-quality signs, playback held back by the
+ * browser, the cameras' sizes, the screen's wake lock and the keyboard shortcuts. It is a chunk
+ * of its own in the script-tag bundle, loaded with the session layer (call.ts, runJoin): the lobby
+ * shows without it, and the call waits for it as it waits for the session, so the first render
+ * in the call has the stage. It takes lit and what it shares with the lobby from the element
+ * (CallKit), never by import.
+ */
+import type { Participant } from '../../controllers/room-controller.js';
+import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
+import type { CallKit } from './call-kit.js';
+import { CameraSizes } from './camera-sizes.js';
+import { renderControls, type ControlsView } from './controls.js';
+import { pressShortcut, type ShortcutTarget } from './keyboard.js';
+import { placeDirective, type Place } from './place.js';
+import { Playback } from './playback.js';
+import { QualitySigns, type QualitySource } from './quality-signs.js';
+import { SpeakerCues, type CuesSource } from './speaker-cues.js';
+import { renderStage, type StageView } from './stage.js';
+import { StageState, type StageHost } from './stage-state.js';
+import { ScreenWakeLock } from './wake-lock.js';
+
+/** What the stage shows of the call; the in-call parts add what they hold. */
+export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback'>;
+
+/** What the control bar shows of the call; the in-call parts add the view and full screen. */
+export type BarView = Omit<ControlsView, 'kit' | 'state'>;
+
+/** The element, as the in-call parts see it. */
+export interface InCallHost extends StageHost, ShortcutTarget {}
+
+/** What the in-call parts ask the element, and tell it. */
+export interface InCallHooks {
+  /** What the speaker cues listen to. */
+  cues: CuesSource;
+  /** The call's people, and the statistics of the connection with each. */
+  room: QualitySource;
+  /** Someone's connection quality changed (or was first judged). */
+  qualityChanged(participant: Participant, stats: ConnectionStats): void;
+  /** What the stage shows now, or null while it shows no call. */
+  view(): CallView | null;
+  /** The heights of the members' cameras now showing, and a newcomer's, in device pixels. */
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number): void;
+  /** The invitation's link was copied. */
+  copied(): void;
+  /** The browser held the others' sound and video back until the visitor presses something. */
+  playbackBlocked(): void;
+  /** Whether S shares the screen (the browser can, and the page allows it). */
+  screenShare(): boolean;
+}
+
+export class InCall {
+  readonly #stage: StageState;
+  readonly #cues: SpeakerCues;
+  readonly #quality: QualitySigns;
+  readonly #playback: Playback;
+  readonly #place: Place;
+
+  /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
+  constructor(
+    host: InCallHost,
+    private readonly kit: CallKit,
+    hooks: InCallHooks,
+  ) {
+    this.#stage = new StageState(host, () => hooks.copied());
+    this.#cues = new SpeakerCues(host, hooks.cues, kit);
+    this.#quality = new QualitySigns(host, hooks.room, (participant, stats) => hooks.qualityChanged(participant, stats), kit);
+    this.#playback = new Playback(host, () => hooks.playbackBlocked());
+    this.#place = placeDirective(kit);
+    // Each member's camera comes no larger than its tile.
+    new CameraSizes(host, {
+      view: () => {
+        const call = hooks.view();
+        return call && this.#view(call);
+      },
+      show: (heights, newcomer) => hooks.showVideos(heights, newcomer),
+    });
+    // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
+    new ScreenWakeLock(host, () => host.phase === 'in-call');
+    host.addEventListener('keydown', (e) => pressShortcut(e, host, hooks.screenShare()));
+  }
+
+  /** The stage and, below it, the control bar. */
+  render(call: CallView, bar: BarView) {
+    const { html } = this.kit;
+    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage })}`;
+  }
+
+  /** Someone joined: alone again later, the visitor is not the first one here. */
+  met(): void {
+    this.#stage.met = true;
+  }
+
+  /** Someone left: their tile is no longer pinned. */
+  left(id: string): void {
+    if (this.#stage.pinned === id) this.#stage.pin(null);
+  }
+
+  /** The microphone is on: "You're muted" goes at once. */
+  unmuted(): void {
+    this.#cues.unmuted();
+  }
+
+  /** In the call: the speaker cues and the quality signs start, while `current()` says the call goes on. */
+  start(current: () => boolean): void {
+    this.#cues.start(current);
+    this.#quality.start(current);
+  }
+
+  /** Stops listening for speakers and measuring the connections (the element left the page). */
+  stop(): void {
+    this.#cues.stop();
+    this.#quality.stop();
+  }
+
+  /** The call is over: nobody speaks, nothing pinned, nothing copied, nobody met. */
+  end(): void {
+    this.stop();
+    this.#cues.forget();
+    this.#stage.reset();
+  }
+
+  /** The connection with each other participant, measured now (`RtcCall.getStats`). */
+  measure(): Promise<ParticipantStats[]> {
+    return this.#quality.measure();
+  }
+
+  /** Plays the others' videos and sounds, unless the browser holds them back until a press. */
+  play(media: Iterable<HTMLMediaElement>): void {
+    this.#playback.play(media);
+  }
+
+  /** What the stage shows: the call, and what the visitor arranged and the parts heard. */
+  #view(call: CallView): StageView {
+    return { ...call, kit: this.kit, place: this.#place, state: this.#stage, cues: this.#cues, quality: this.#quality.shown, playback: this.#playback };
+  }
+}
