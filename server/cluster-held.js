@@ -12,6 +12,13 @@ export const HELD_TTL = 15_000;
 const BATCH = 500;
 
 /**
+ * @typedef {object} LetGo an id let go here: Redis is told again when it comes back
+ * @property {string} held its value in Redis while held here
+ * @property {string} reservation `-:<token hash>` while it stays reserved for its token, '' when freed
+ * @property {number} until when that lapses
+ */
+
+/**
  * @typedef {object} LocalId an id held by a client of this instance
  * @property {string} key
  * @property {string} channel
@@ -28,6 +35,12 @@ const BATCH = 500;
 export class ClusterHeld {
   #local = /** @type {Map<string, LocalId>} */ (new Map());
   #byChannel = /** @type {Map<string, string>} */ (new Map());
+  /**
+   * Ids let go here, by key, oldest first, until they lapse: the reservations (Redis may come
+   * back from an outage empty, having lost them) and what was let go while Redis was away (it
+   * would stay held there until its TTL ran out, 5 minutes by default). At most `concurrentLimit`.
+   */
+  #letGo = /** @type {Map<string, LetGo>} */ (new Map());
   #instance;
   #config;
   #host;
@@ -102,6 +115,7 @@ export class ClusterHeld {
     };
     this.#local.set(id, local);
     this.#byChannel.set(key.channel, id);
+    this.#letGo.delete(key.id);
     if (this.#up()) void this.#listen(id, local);
   }
 
@@ -117,9 +131,24 @@ export class ClusterHeld {
     if (!local || local.tokenHash !== hashToken(id, token)) return;
     this.#local.delete(id);
     this.#byChannel.delete(local.channel);
-    if (!this.#up()) return;
+    const args = releaseArgs(local, givenUp, this.#config);
+    const up = this.#up();
+    if (args[2] !== '' || !up) {
+      this.#letGo.delete(local.key);
+      this.#letGo.set(local.key, { held: local.value, reservation: args[2], until: this.#now() + (args[2] ? this.#config.idGraceTimeout : local.ttl) });
+      if (this.#letGo.size > this.#config.concurrentLimit) this.#letGo.delete(/** @type {string} */ (this.#letGo.keys().next().value));
+    }
+    if (!up) return;
     this.#sub.unsubscribe(local.channel).catch(() => {});
-    this.#redis.rtcRelease(1, ...releaseArgs(local, givenUp, this.#config)).catch(() => {});
+    this.#redis.rtcRelease(1, ...args).catch(() => {});
+  }
+
+  /**
+   * This instance let a reservation go before its time (cluster.js, unreserve).
+   * @param {string} key the id's key
+   */
+  unreserved(key) {
+    if (this.#letGo.get(key)?.reservation) this.#letGo.delete(key);
   }
 
   /**
@@ -148,8 +177,9 @@ export class ClusterHeld {
 
   /** Renews the TTLs of held ids that are due. */
   async renewDue() {
-    if (!this.#up()) return;
     const now = this.#now();
+    for (const [key, { until }] of this.#letGo) if (until <= now) this.#letGo.delete(key);
+    if (!this.#up()) return;
     await this.#refresh([...this.#local].filter(([, local]) => now - local.refreshed >= local.ttl / 3));
   }
 
@@ -162,6 +192,7 @@ export class ClusterHeld {
     const locals = [...this.#local];
     await Promise.all(locals.map(([id, local]) => this.#listen(id, local)));
     await this.#refresh(locals);
+    await this.#restore();
   }
 
   /**
@@ -172,6 +203,7 @@ export class ClusterHeld {
     const locals = [...this.#local.values()];
     this.#local.clear();
     this.#byChannel.clear();
+    this.#letGo.clear();
     if (!reserve) return;
     for (let i = 0; i < locals.length; i += BATCH) {
       const batch = locals.slice(i, i + BATCH);
@@ -226,6 +258,27 @@ export class ClusterHeld {
     this.#byChannel.delete(local.channel);
     this.#sub.unsubscribe(local.channel).catch(() => {});
     this.#host.moved(id);
+  }
+
+  /**
+   * Tells Redis, back after an outage, what was let go here: freed or reserved where Redis still
+   * has them held by this instance, and reservations written again where Redis has nothing (it
+   * came back empty). The freed are then forgotten; the reservations are kept until they lapse.
+   */
+  async #restore() {
+    const now = this.#now();
+    const entries = [...this.#letGo].filter(([, { until }]) => until > now);
+    for (const [key, { reservation }] of entries) if (!reservation) this.#letGo.delete(key);
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const batch = entries.slice(i, i + BATCH);
+      const args = batch.flatMap(([, { held, reservation, until }]) => [held, reservation, String(until - now)]);
+      try {
+        await this.#redis.rtcRestore(batch.length, ...batch.map(([key]) => key), ...args);
+      } catch (error) {
+        this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}`);
+        return;
+      }
+    }
   }
 
   /**

@@ -46,6 +46,21 @@ return lost`,
 end
 return 0`,
   },
+  // KEYS: id keys. ARGV: per key, the value it had while held here, the reservation ('' to free
+  // it) and its ttl. Redis is back after an outage: what was let go here meanwhile is let go there
+  // too, and a reservation Redis lost (it came back empty) is written again; an id held or
+  // reserved anew meanwhile stays as it is.
+  rtcRestore: {
+    lua: `for i, k in ipairs(KEYS) do
+  local v = redis.call('GET', k)
+  local reservation = ARGV[3 * i - 1]
+  if v == ARGV[3 * i - 2] or (not v and reservation ~= '') then
+    if reservation == '' then redis.call('DEL', k)
+    else redis.call('SET', k, reservation, 'PX', ARGV[3 * i]) end
+  end
+end
+return 0`,
+  },
   // KEYS: id key. Frees it if it is reserved (not held): its instance let the reservation go.
   rtcUnreserve: {
     numberOfKeys: 1,

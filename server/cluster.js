@@ -175,6 +175,7 @@ export class Cluster {
    * @param {string} hash the SHA-256 of the id, base64url
    */
   unreserve(hash) {
+    this.#held.unreserved(idKey(hash));
     if (this.up) this.#redis.rtcUnreserve(idKey(hash)).catch(() => {});
   }
 
