@@ -68,16 +68,16 @@ return 0`,
 if v and string.sub(v, 1, 2) == '-:' then redis.call('DEL', KEYS[1]) end
 return 0`,
   },
-  // KEYS: channel, queue. ARGV: what to publish, what to keep, keep (1/0), most kept, ttl.
-  // Publishing and keeping are one step, so a claim that drains the queue after subscribing
-  // misses nothing. -1: the queue is full.
+  // KEYS: channel, queue. ARGV: the message, keep (1/0), most kept, ttl. It is published as
+  // 'm' and the message, and kept as it is. Publishing and keeping are one step, so a claim that
+  // drains the queue after subscribing misses nothing. -1: the queue is full.
   rtcSend: {
     numberOfKeys: 2,
-    lua: `local n = redis.call('PUBLISH', KEYS[1], ARGV[1])
-if n > 0 or ARGV[3] == '0' then return n end
-if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[4]) then return -1 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
+    lua: `local n = redis.call('PUBLISH', KEYS[1], 'm' .. ARGV[1])
+if n > 0 or ARGV[2] == '0' then return n end
+if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[3]) then return -1 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return 0`,
   },
   // KEYS: queue. ARGV: most to take. The kept messages, and the queue is gone.

@@ -251,8 +251,8 @@ export class Cluster {
     const room = keep && from !== undefined && this.#kept.hasRoom(message.src, from, message.dst, entry.length);
     // Counted before Redis answers, so that a burst meets the caps; taken back if not kept.
     if (room) this.#kept.add(message.src, from, message.dst, key.queue, entry);
-    const args = [key.channel, key.queue, `m${entry}`, entry, room ? '1' : '0', this.#config.maxQueuedPerId, this.#config.expireTimeout + KEPT_MARGIN];
-    // Published and kept: the entry goes twice.
+    const args = [key.channel, key.queue, entry, room ? '1' : '0', this.#config.maxQueuedPerId, this.#config.expireTimeout + KEPT_MARGIN];
+    // Sent to Redis once, and counted twice: Redis may hold it published and kept.
     let result = await this.#backlog.send(this.#redis, 2 * bytes, () => this.#redis.rtcSend(...args), from).catch((error) => {
       this.#warn('command', `Redis: ${/** @type {Error} */ (error).message}; a message was not passed on`);
       return -1;
