@@ -21,7 +21,8 @@ const ADDRESS = Symbol('client address');
 /**
  * @typedef {object} OpenConnections
  * @property {() => number} total the connections open now
- * @property {Map<string, number>} perAddress the open connections per address, for tests and diagnostics
+ * @property {Map<string, number>} perAddress the open connections per address (all under '' when
+ *   uncapped), for tests and diagnostics
  */
 
 /**
@@ -47,8 +48,10 @@ export function countConnections(httpServer, { max, warn }) {
     if (left > 0) perAddress.set(address, left);
     else perAddress.delete(address);
   }
+  // Uncapped (behind a proxy), every connection counts under one key: no address is read.
+  const capped = max !== Infinity;
   httpServer.on('connection', (/** @type {import('node:net').Socket & { [ADDRESS]?: string }} */ socket) => {
-    const address = socketAddress(socket);
+    const address = capped ? socketAddress(socket) : '';
     const count = perAddress.get(address) ?? 0;
     if (count >= max) {
       warn('address-connections', `refused a connection from ${address}: ${count} open, the most from one address`);
