@@ -718,7 +718,7 @@ export class RtcCall extends RoomElement {
       case 'left':
         return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.preload() });
     }
-    // Joining, until the stage's code came (it comes with the session's): the header says so.
+    // Joining, until the stage's code came (it comes after the session's): the header says so.
     if (!this.inCall) return nothing;
     return this.inCall.render(this.stageView(t), {
       ...pickers,
