@@ -2,14 +2,16 @@
  * A room's chat, without UI: the message list in its agreed order, history for late joiners,
  * limits and the handling of hostile peers. Its parts: the file transfers (`FileTransfers`,
  * files.ts), the relayed lines held for authors who are here (`HeldLines`, held-lines.ts), what
- * each member is sent when it asks for history (`HistoryPacing`, history-pacing.ts), and what
- * this page sent on each session, for its next chat of the room (own-lines.ts).
+ * each member is sent when it asks for history (`HistoryPacing`, history-pacing.ts), what this
+ * page sent on each session, for its next chat of the room (own-lines.ts), and the problems it
+ * reports, each kind once (`ChatProblems`, chat-problems.ts).
  * `<rtc-chat>` renders it; the session it runs on is anything with the `ChatTransport` shape (a
  * `RoomSession`).
  *
  * Internal members are `#private`: the bundle's minifier shortens those names.
  */
 import type { ExtensionFrame } from '../session/protocol.js';
+import { ChatProblems } from './chat-problems.js';
 import { FileTransfers } from './files.js';
 import { HeldLines } from './held-lines.js';
 import { HistoryPacing } from './history-pacing.js';
@@ -18,7 +20,7 @@ import { nextOwnSeq, ownLines, recordOwnLine, startOn } from './own-lines.js';
 import { RateLimiter } from './rate-limit.js';
 import { MessageStore, messageId, type ChatMessage, type LocalEntry, type MessageEntry } from './store.js';
 import type { ChatFile } from './transfer.js';
-import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatProblemType, ChatTransport } from './types.js';
+import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatTransport } from './types.js';
 import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
 
 interface PeerState {
@@ -51,7 +53,7 @@ export const KEEP_FILES = 100;
 const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
 const MAX_MY_IDS = 64;
-/** Senders whose reports (and rate buckets) are remembered; past it the oldest are forgotten. */
+/** Senders whose problems (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
 
@@ -83,17 +85,11 @@ export class ChatRoom {
    * its own bucket lets them go.
    */
   readonly #hellos = new RateLimiter(0, 10_000, MAX_SENDERS);
-  /**
-   * The kinds of trouble reported for each sender: each kind once, until that sender leaves
-   * (or the chat starts again), so 10,000 bad frames make one report, not 10,000.
-   */
-  readonly #reported = new Map<string, Set<ChatProblemType>>();
   /** Relayed lines whose author was present when they came, in case it leaves without its own copy. */
   readonly #held = new HeldLines();
   /** Relayed lines removed when their author linked: id → the text announced. */
   readonly #unconfirmed = new Map<string, string>();
-  /** This page's own mistakes reported (an empty message): each kind once, until a message goes out. */
-  readonly #mine = new Set<ChatProblemType>();
+  readonly #problems: ChatProblems;
   readonly #files: FileTransfers;
   limits!: ChatLimits;
 
@@ -102,6 +98,7 @@ export class ChatRoom {
     private readonly host: ChatHost,
     options: ChatOptions = {},
   ) {
+    this.#problems = new ChatProblems((type, message) => host.problem(type, message), MAX_SENDERS);
     this.#files = new FileTransfers(
       {
         changed: () => host.changed(),
@@ -109,10 +106,10 @@ export class ChatRoom {
         received: (f, blob) => host.received(f, blob),
         acceptFile: (f) => host.acceptFile(f),
         addLine: (data) => this.#store.addLocal(data),
-        problem: (from, type, message, facts) => (from ? this.#report(from, type, message) : host.problem(type, message, facts)),
+        problem: (from, type, message, facts) => (from ? this.#problems.sender(from, type, message) : host.problem(type, message, facts)),
         allow: (from) => this.#allow(from),
         offer: () => this.#mayOffer(),
-        invalid: (from) => this.#invalid(from),
+        invalid: (from) => this.#problems.invalid(from),
       },
       { bytes: options.keepBytes ?? KEEP_BYTES, files: options.keepFiles ?? KEEP_FILES },
       options.idleTimeout ?? IDLE_TIMEOUT,
@@ -139,7 +136,7 @@ export class ChatRoom {
   /** Starts chatting on a joined session: says hello to everyone already linked. */
   start(transport: ChatTransport): void {
     this.stop();
-    this.#reported.clear();
+    this.#problems.clear();
     this.#transport = transport;
     this.#files.start(transport);
     this.#noteMyId();
@@ -230,7 +227,7 @@ export class ChatRoom {
     this.#hellos.forget(p.id);
     this.#files.left(p.id);
     // After the transfers' reports: what is recorded about a sender goes with it.
-    this.#reported.delete(p.id);
+    this.#problems.forget(p.id);
     this.#line(reason === 'left' ? 'left' : 'lost', p);
     // The lines held in its name are taken from relayers still here; those it relayed go.
     const taken = this.#held.release(p.id, (relayer) => this.#peers.has(relayer));
@@ -247,9 +244,9 @@ export class ChatRoom {
     const max = this.limits.maxMessageLength;
     if (!t || !id) this.host.problem('disconnected', NOT_JOINED);
     else if (clean.length > max) this.host.problem('message-too-long', `Messages can have at most ${max} characters.`);
-    else if (!clean.trim()) this.#mistake('empty-message', 'Nothing was sent: the message is empty.');
+    else if (!clean.trim()) this.#problems.mistake('empty-message', 'Nothing was sent: the message is empty.');
     else if (this.#mayPost(id) && this.host.beforeSend(clean)) {
-      this.#mine.clear();
+      this.#problems.sent();
       const seq = nextOwnSeq(t);
       const clock = this.#store.tick();
       const time = Date.now();
@@ -292,8 +289,8 @@ export class ChatRoom {
     if (!state) return;
     const parsed = parseChatFrame(raw, this.limits.maxMessageLength);
     if ('drop' in parsed) {
-      if (parsed.drop === 'too-long') this.#report(from, 'message-too-long', `Dropped a message from ${cleanPeerName(from.name)}: over ${this.limits.maxMessageLength} characters.`);
-      else this.#invalid(from);
+      if (parsed.drop === 'too-long') this.#problems.sender(from, 'message-too-long', `Dropped a message from ${cleanPeerName(from.name)}: over ${this.limits.maxMessageLength} characters.`);
+      else this.#problems.invalid(from);
       return;
     }
     const f = parsed.frame;
@@ -322,7 +319,7 @@ export class ChatRoom {
         return;
       }
       case 'chat-history':
-        if (parsed.dropped) this.#invalid(from);
+        if (parsed.dropped) this.#problems.invalid(from);
         return this.#receive(from, f.msgs, true);
       default:
         return this.#files.frame(from, f);
@@ -405,13 +402,6 @@ export class ChatRoom {
     this.#transport?.send(id, chatFrame(frame));
   }
 
-  /** Reports a mistake of this page's own (not a peer's) once per kind, until a message goes out. */
-  #mistake(type: ChatProblemType, message: string): void {
-    if (this.#mine.has(type)) return;
-    this.#mine.add(type);
-    this.host.problem(type, message);
-  }
-
   /** This page's own rate, checked before it sends a message. */
   #mayPost(id: string): boolean {
     if (this.#limiter.allow(id)) return true;
@@ -432,25 +422,7 @@ export class ChatRoom {
   /** Counts a message or offer against the sender's rate; reports (once) when over, or when `over`. */
   #allow(from: ChatPeer, over = false): boolean {
     if (!over && this.#limiter.allow(from.id)) return true;
-    this.#report(from, 'rate-limited', `${cleanPeerName(from.name)} sends too much, too fast; some messages were dropped.`);
+    this.#problems.sender(from, 'rate-limited', `${cleanPeerName(from.name)} sends too much, too fast; some messages were dropped.`);
     return false;
-  }
-
-  /** Malformed, unknown or misplaced frames, named after the member who sent them. */
-  #invalid(from: ChatPeer): void {
-    this.#report(from, 'protocol', `Ignored invalid data from ${cleanPeerName(from.name)}.`);
-  }
-
-  /** Reports trouble with a sender once per kind, until the sender leaves or the chat starts again. */
-  #report(from: ChatPeer, type: ChatProblemType, message: string): void {
-    let kinds = this.#reported.get(from.id);
-    if (!kinds) {
-      // Only present members send frames, so this stays small; the bound is a second line.
-      if (this.#reported.size >= MAX_SENDERS) this.#reported.delete(this.#reported.keys().next().value!);
-      this.#reported.set(from.id, (kinds = new Set()));
-    }
-    if (kinds.has(type)) return;
-    kinds.add(type);
-    this.host.problem(type, message);
   }
 }
