@@ -132,10 +132,11 @@ export class ClusterHeld {
     this.#local.delete(id);
     this.#byChannel.delete(local.channel);
     const args = releaseArgs(local, givenUp, this.#config);
+    const [, , reservation] = args;
     const up = this.#up();
-    if (args[2] !== '' || !up) {
+    if (reservation !== '' || !up) {
       this.#letGo.delete(local.key);
-      this.#letGo.set(local.key, { held: local.value, reservation: args[2], until: this.#now() + (args[2] ? this.#config.idGraceTimeout : local.ttl) });
+      this.#letGo.set(local.key, { held: local.value, reservation, until: this.#now() + (reservation ? this.#config.idGraceTimeout : local.ttl) });
       if (this.#letGo.size > this.#config.concurrentLimit) this.#letGo.delete(/** @type {string} */ (this.#letGo.keys().next().value));
     }
     if (!up) return;

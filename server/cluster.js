@@ -175,8 +175,9 @@ export class Cluster {
    * @param {string} hash the SHA-256 of the id, base64url
    */
   unreserve(hash) {
-    this.#held.unreserved(idKey(hash));
-    if (this.up) this.#redis.rtcUnreserve(idKey(hash)).catch(() => {});
+    const key = idKey(hash);
+    this.#held.unreserved(key);
+    if (this.up) this.#redis.rtcUnreserve(key).catch(() => {});
   }
 
   /**
