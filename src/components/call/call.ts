@@ -1,8 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { RoomController, type Participant, type SessionError, type SessionRequest } from '../../controllers/room-controller.js';
+import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
-import { JoinAttempt } from '../join-attempt.js';
 import { RoomElement, text } from '../room-element.js';
 import { define } from '../define.js';
 import type { Strings } from '../../i18n/en.js';
@@ -10,13 +9,13 @@ import { failure, type Problem } from '../../i18n/errors.js';
 import { english } from '../../i18n/localizer.js';
 import type { RtcErrorDetail } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
-import { RtcLeftEvent, type RtcLeftDetail } from '../../events/left.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats } from '../../media/quality.js';
 import { CallAnnouncements } from './call-announcements.js';
 import { CallMedia } from './call-media.js';
+import { CallPhases, type CallPhase } from './call-phases.js';
 import { callStyles } from './call.styles.js';
 import { FirstRender } from './first-render.js';
 import { callKit, loadInCall } from './call-kit.js';
@@ -27,8 +26,7 @@ import { Notices } from '../notices.js';
 import { renderError, renderNotices } from './notice-panels.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 
-/** The phases of a call element, also exposed as custom states (`:state(in-call)`). */
-export type CallPhase = 'idle' | 'joining' | 'in-call' | 'left' | 'error';
+export type { CallPhase };
 
 /** The theme attribute's values; without it the element follows the system's setting. */
 export type CallTheme = 'light' | 'dark';
@@ -188,12 +186,12 @@ export class RtcCall extends RoomElement {
       },
       // A session that ends on its own in a call (joining again after a sleep found the room full,
       // say) ends the call, which says why; while joining, join() says it.
-      error: (error) => (error.fatal && this._phase === 'in-call' ? void this.lost(error) : this.notices.sessionError(error)),
+      error: (error) => (error.fatal && this._phase === 'in-call' ? void this.phases.lost(error) : this.notices.sessionError(error)),
       signalling: (state) => this.notices.signalling(state),
       // The others now know this page by another id: the page is told it, as at the first join.
-      rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.joining, id })),
+      rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.phases.room, id })),
     },
-    () => void this.endCall('removed'),
+    () => void this.phases.end('removed'),
     // The call's people: a member who only has the chat open, or who left the call and kept
     // the chat, shares the page's session but is not in the call. Its name: the page's, or the
     // one typed in the lobby.
@@ -234,17 +232,36 @@ export class RtcCall extends RoomElement {
   private inCall: InCall | null = null;
   /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
   private failedSetting: { field?: string; value: string } = { value: '' };
-  private readonly joins = new JoinAttempt();
-  /** The end of the call under way: a second leave (or the element's removal) waits for it. */
-  private ending: Promise<void> | null = null;
-  /** Counts the page's leave() calls: a move to another room started before one does not join. */
-  private leaves = 0;
-  /** Bumped by every leave, so that a join still under way knows it was overtaken. */
-  private generation = 0;
-  /** The room the call under way was joining, for its events before the session has it (a move to another room while joining). */
-  private joining = '';
   /** Held back, with autojoin, while the join gets going. */
   private readonly firstRender = new FirstRender(() => this.requestUpdate());
+  /** Joining and leaving (call-phases.ts). */
+  private readonly phases = new CallPhases(
+    this,
+    {
+      room: this.controller,
+      devices: this.devices,
+      media: this.media,
+      lobby: this.lobby,
+      screen: this.screen,
+      notices: this.notices,
+      announcer: this.announcer,
+      firstRender: this.firstRender,
+    },
+    {
+      enter: (phase) => (this._phase = phase),
+      strings: () => this.t,
+      options: (lib) => this.sessionOptions(lib),
+      staged: (parts) => this.useInCall(parts),
+      started: (current) => this.inCall?.start(current),
+      ended: () => {
+        this.inCall?.end();
+        this._settings = false;
+      },
+      failed: (err) => this.fail(...failure(this, err)),
+      hasFocus: () => this.hasFocus(),
+      focusFirst: () => this.focusFirst(),
+    },
+  );
 
   constructor() {
     super();
@@ -317,10 +334,7 @@ export class RtcCall extends RoomElement {
     // Moving to another room (or server) while in a call: leave, then join the new one.
     // Not for an element no longer on the page (removed just after the change): its call ends there.
     // Nor once the page called leave(), before the change or while its leave goes on.
-    if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) {
-      const leaves = this.leaves;
-      void this.endCall('user').then(() => void (this.isConnected && leaves === this.leaves && this.join().catch(() => {})));
-    }
+    if (this.movesRoom(changed) && (this._phase === 'in-call' || this._phase === 'joining')) this.phases.move();
     // Switched on while the lobby waits for the first join (a page that rendered it off): in now.
     // Not once the visitor left, nor on the first update, which arrived() answers.
     if (changed.get('autojoin') === false && this.autojoin && this._phase === 'idle' && this.isConnected) void this.join().catch(() => {});
@@ -364,29 +378,12 @@ export class RtcCall extends RoomElement {
    * `InvalidStateError` (nothing would end that call).
    */
   join(): Promise<void> {
-    // Off the page, nothing would ever end the call (the element's removal does): refused.
-    if (!this.isConnected) return Promise.reject(new DOMException('<rtc-call> is not on the page: add it to the page, then join.', 'InvalidStateError'));
-    // Joined again while the last call's goodbyes still go out: once they went, unless the page left again meanwhile.
-    if (this.ending) {
-      const leaves = this.leaves;
-      return this.ending.then(() => (leaves === this.leaves ? this.join() : undefined));
-    }
-    if (this._phase === 'in-call') return Promise.resolve();
-    return this.joins.of(this.generation, () => {
-      // Focus follows the visitor who pressed Join (not a page that calls join()): to Mute.
-      const focused = this.hasFocus();
-      const done = this.runJoin();
-      if (focused) void done.then(() => this.focusFirst(), () => this.focusFirst()).catch(() => {});
-      return done;
-    });
+    return this.phases.join();
   }
 
   /** Leaves the room, stops the camera and microphone, and closes every connection. */
-  async leave(): Promise<void> {
-    this.leaves++;
-    const focused = this.hasFocus();
-    await this.endCall('user');
-    if (focused) await this.focusFirst();
+  leave(): Promise<void> {
+    return this.phases.leave();
   }
 
   /**
@@ -432,8 +429,8 @@ export class RtcCall extends RoomElement {
   async toggleScreenShare(enabled: boolean = !this._screen): Promise<void> {
     if (!enabled) return this.screen.stop();
     if (this._screen || this.noScreenShare || this._phase !== 'in-call' || !navigator.mediaDevices?.getDisplayMedia) return;
-    const generation = this.generation;
-    await this.screen.start(() => generation === this.generation && this._phase === 'in-call');
+    const generation = this.phases.generation;
+    await this.screen.start(() => generation === this.phases.generation && this._phase === 'in-call');
   }
 
   /**
@@ -533,105 +530,6 @@ export class RtcCall extends RoomElement {
 
   protected override sessionOptions(lib: SessionModule): SessionRequest {
     return { ...super.sessionOptions(lib), name: this.displayName || this.t.guest };
-  }
-
-  // Joining and leaving.
-
-  private async runJoin(): Promise<void> {
-    const generation = this.generation;
-    this.joining = this.room;
-    this.notices.reset();
-    this._phase = 'joining';
-    this.lobby.close();
-    // The session layer's code and then signalling, and the devices, in parallel: the camera
-    // prompt overlaps the load and the server's answers, and calls that arrive meanwhile are
-    // answered once the devices are there. The lobby's preview, when there is one, is the
-    // stream. The load goes first, so that its requests leave before the few milliseconds
-    // that asking for the devices holds the main thread. The stage's code loads once the
-    // session's has come (unless the visitor's pointing at Join loaded both ahead), so that its
-    // parsing takes nothing from the session's start: it runs while the session waits on the
-    // network. The call waits for both, so that its first render shows the stage.
-    const loading = this.controller.load();
-    const staging = loading.then(() => loadInCall()).then((parts) => this.useInCall(parts));
-    staging.catch(() => {}); // awaited below, unless the session's load fails first
-    // A camera switched on in the lobby just before Join is still starting: the call starts with it.
-    await this.lobby.settled();
-    if (generation !== this.generation) return;
-    const video = !this.audioOnly && this.lobby.joinCam;
-    // A room with a password cannot open on a page that is not secure, and no device can be had
-    // there: the devices are asked for once the room let this page in, so that the session's
-    // refusal is said alone, not after a notice about the devices.
-    const early = this.password && globalThis.isSecureContext === false ? null : this.media.acquire(video);
-    let joined: Promise<void>;
-    try {
-      const lib = await loading;
-      if (generation !== this.generation) return; // a leave overtook this join (and stopped the devices)
-      joined = this.controller.join(this.sessionOptions(lib), { media: true });
-    } catch (err) {
-      if (generation !== this.generation) return;
-      this.devices.stop();
-      this.fail(...failure(this, err));
-      throw err;
-    }
-    joined.catch(() => {}); // awaited below, unless a leave overtakes this join
-    try {
-      const problems = await (early ?? joined.then(() => this.media.acquire(video)));
-      if (generation !== this.generation) return;
-      this.media.joined(problems, video, this.lobby.joinMic);
-      this.controller.enableMedia(this.devices.stream);
-      await Promise.all([joined, staging]);
-    } catch (err) {
-      if (generation !== this.generation) return;
-      this.devices.stop();
-      await this.controller.detach();
-      this.fail(...failure(this, err));
-      throw err;
-    }
-    if (generation !== this.generation) return;
-    if (this.controller.holdsBeacon) this.firstRender.release(); // alone in the room: nothing to wait for
-    this._phase = 'in-call';
-    // Switched (the lobby's choice, the page's toggle or audio-only) after the devices were asked for.
-    if (this._cam && (!this.lobby.joinCam || this.audioOnly)) void this.toggleCamera(false);
-    else if (!video && this.lobby.joinCam && !this.audioOnly) void this.toggleCamera(true);
-    if (this._mic && !this.lobby.joinMic) void this.toggleMicrophone(false);
-    else if (!this._mic && this.lobby.joinMic && this.devices.track('audio')) void this.toggleMicrophone(true);
-    void this.devices.refresh();
-    const current = () => generation === this.generation && this._phase === 'in-call';
-    this.inCall?.start(current);
-    this.dispatchEvent(new RtcJoinedEvent({ room: this.controller.room ?? this.joining, id: this.controller.id ?? '' }));
-    for (const participant of this.participants) if (current()) this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
-  }
-
-  /** The session ended on its own during the call: the call ends (`rtc-left`, reason `error`) and shows why. */
-  private async lost(error: SessionError): Promise<void> {
-    await this.endCall('error');
-    if (this._phase === 'left') this.fail(...failure(this, error));
-  }
-
-  private endCall(reason: RtcLeftDetail['reason']): Promise<void> {
-    return (this.ending ??= this.runEnd(reason).finally(() => (this.ending = null)));
-  }
-
-  private async runEnd(reason: RtcLeftDetail['reason']): Promise<void> {
-    const wasActive = this._phase === 'in-call' || this._phase === 'joining';
-    this.generation++;
-    // Over at once for whatever the page or the visitor does next (a toggle, a move, Join); the
-    // goodbyes go out meanwhile, and rtc-left follows them.
-    if (wasActive) this._phase = 'left';
-    this.devices.stop();
-    this.screen.drop();
-    this.lobby.close();
-    this.inCall?.end();
-    this.media.off();
-    this.announcer.clear();
-    this._settings = false;
-    const room = this.controller.room ?? this.joining;
-    // Another element (a chat) may keep the session: stop only this element's media.
-    this.controller.disableMedia();
-    await this.controller.detach();
-    if (!wasActive) return;
-    this.announce(this.t.youLeft);
-    this.dispatchEvent(new RtcLeftEvent({ room, reason }));
   }
 
   // Problems and focus.
