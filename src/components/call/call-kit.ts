@@ -1,4 +1,4 @@
-import { html, nothing, noChange } from 'lit';
+import { adoptStyles, css, html, nothing, noChange, supportsAdoptingStyleSheets } from 'lit';
 import { Directive, directive, PartType } from 'lit/directive.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -24,6 +24,9 @@ const loadQuality = lazy(() => import('../../media/quality.js'));
  */
 export interface CallKit {
   html: typeof html;
+  css: typeof css;
+  adoptStyles: typeof adoptStyles;
+  supportsAdoptingStyleSheets: boolean;
   nothing: typeof nothing;
   noChange: typeof noChange;
   Directive: typeof Directive;
@@ -45,7 +48,7 @@ export interface CallKit {
   loadQuality: typeof loadQuality;
 }
 
-export const callKit: CallKit = { html, nothing, noChange, Directive, directive, PartType, live, repeat, icon, avatar, signal, facesAway, facing, shownName, deviceSelects, toggleButton, AudioLevels, loadSoon, loadSpeaker, loadQuality };
+export const callKit: CallKit = { html, css, adoptStyles, supportsAdoptingStyleSheets, nothing, noChange, Directive, directive, PartType, live, repeat, icon, avatar, signal, facesAway, facing, shownName, deviceSelects, toggleButton, AudioLevels, loadSoon, loadSpeaker, loadQuality };
 
 /**
  * The in-call chunk, as nothing of it shows before the call: loaded with the session layer when

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { lobbyStyles } from './lobby.styles.js';
-import { stageStyles } from './stage.styles.js';
+import { sharedStyles } from './shared.styles.js';
 
 /**
  * The light theme's colours. Every colour is read through a private `--_x` property whose value
@@ -161,5 +161,8 @@ const base = css`
   }
 `;
 
-/** The element's styles, in this order (the cascade is as if they were one sheet). */
-export const callStyles = [base, lobbyStyles, stageStyles];
+/**
+ * The element's styles, in this order (the cascade is as if they were one sheet); the stage's
+ * (stage.styles.ts) come last, with its chunk.
+ */
+export const callStyles = [base, lobbyStyles, sharedStyles];

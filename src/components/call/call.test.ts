@@ -259,6 +259,35 @@ describe('<rtc-call> element', () => {
     el.remove();
   });
 
+  it("lays the stage out from its first render (its rules come with the stage's code), and adds them once however often it joins", async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('stage-styles')} server=${rtcServer}></rtc-call>`);
+    const root = el.shadowRoot!;
+    const sheets = root.adoptedStyleSheets.length;
+    // Read as the stage first shows, before the browser paints it.
+    let firstGrid = '';
+    const watch = new MutationObserver(() => {
+      const grid = part(el, 'grid')[0];
+      if (grid && !firstGrid) firstGrid = getComputedStyle(grid).position;
+    });
+    watch.observe(root, { childList: true, subtree: true });
+    try {
+      for (const round of ['first call', 'call after a leave']) {
+        await el.join();
+        await el.updateComplete;
+        // The tiles are placed in the stage, and the buttons lie in a bar below it.
+        expect(getComputedStyle(part(el, 'grid')[0]).position, round).to.equal('absolute');
+        expect(getComputedStyle(part(el, 'local-tile')[0]).position, round).to.equal('absolute');
+        expect(getComputedStyle(part(el, 'controls')[0]).display, round).to.equal('flex');
+        expect(root.adoptedStyleSheets.length, `${round}: the stage's sheet, once`).to.equal(sheets + 1);
+        await el.leave();
+        await el.updateComplete;
+      }
+      expect(firstGrid, "the stage's first render").to.equal('absolute');
+    } finally {
+      watch.disconnect();
+    }
+  });
+
   it("keeps a phone's screen on during the call, again when the page shows after it was hidden, and lets it go on leaving", async () => {
     // A phone turns its screen off when nobody touches it, and its browser then stops the page.
     const locks: WakeLockSentinel[] = [];

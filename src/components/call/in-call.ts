@@ -1,11 +1,12 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
  * layouts, the control bar, the speaker and connection-quality signs, playback held back by the
- * browser, the cameras' sizes, the screen's wake lock and the keyboard shortcuts. It is a chunk
- * of its own in the script-tag bundle, loaded with the session layer (the join, in
- * call-phases.ts): the lobby shows without it, and the call waits for it as it waits for the
- * session, so the first render in the call has the stage. It takes lit and what it shares with the lobby from the element
- * (CallKit), never by import.
+ * browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and the styles of
+ * the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
+ * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
+ * the call waits for it as it waits for the session, so the first render in the call has the
+ * stage. It takes lit and what it shares with the lobby from the element (CallKit), never by
+ * import.
  */
 import type { Participant } from '../../controllers/room-controller.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
@@ -18,6 +19,7 @@ import { Playback } from './playback.js';
 import { QualitySigns, type QualitySource } from './quality-signs.js';
 import { SpeakerCues, type CuesSource } from './speaker-cues.js';
 import { renderStage, type StageView } from './stage.js';
+import { stageStyles } from './stage.styles.js';
 import { StageState, type StageHost } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
@@ -63,6 +65,13 @@ export class InCall {
     private readonly kit: CallKit,
     hooks: InCallHooks,
   ) {
+    // The stage's rules, after the element's own (the cascade as if they were one sheet), before
+    // the stage's first render; once, as the parts are made once. Lit sets the element's sheets
+    // only as it makes its shadow root: these stay for every later render and call. Where
+    // adopted sheets are missing, adoptStyles appends a <style> after Lit's own.
+    const root = host.renderRoot as ShadowRoot;
+    const styles = stageStyles(kit);
+    kit.adoptStyles(root, kit.supportsAdoptingStyleSheets ? [...root.adoptedStyleSheets, styles] : [styles]);
     this.#stage = new StageState(host, () => hooks.copied());
     this.#cues = new SpeakerCues(host, hooks.cues, kit);
     this.#quality = new QualitySigns(host, hooks.room, (participant, stats) => hooks.qualityChanged(participant, stats), kit);

@@ -1,332 +1,223 @@
-import { css } from 'lit';
+import type { CSSResult } from 'lit';
+import type { CallKit } from './call-kit.js';
 
-/** The call itself: the stage and its tiles, the controls, the notices. */
-export const stageStyles = css`
-  /* The call: a stage whose tiles are placed by layout.ts, and the controls below it. */
-  .stage {
-    position: relative;
-    flex: 1 1 0;
-    min-height: 0;
-  }
-  .grid {
-    position: absolute;
-    inset: 0;
-    margin: 0;
-    padding: 0;
-    list-style: none;
-  }
-  .tile,
-  .alone {
-    position: absolute;
-    overflow: hidden;
-    background: var(--_tile);
-    transition:
-      left 0.2s,
-      top 0.2s,
-      width 0.2s,
-      height 0.2s;
-  }
-  .alone {
-    border-radius: var(--_radius);
-  }
-  .tile {
-    container-type: size;
-  }
-  /* A tile is a rectangle with its corners painted over in the element's background. A video
-     clipped to a rounded shape is drawn through a mask on every frame, which costs a software
-     compositor a tenth of a core with nine videos on screen (docs/benchmarks.md); a rectangle
-     and this overlay, drawn once, do not. */
-  .tile::after {
-    content: '';
-    position: absolute;
-    inset: 0;
-    border-radius: var(--_radius);
-    box-shadow: 0 0 0 var(--_radius) var(--_bg);
-    pointer-events: none;
-  }
-  [part~='speaking-tile']::after {
-    box-shadow:
-      0 0 0 var(--_radius) var(--_bg),
-      inset 0 0 0 3px var(--_accent);
-  }
-  /* Forced colours draw no shadows: the speaker keeps an outline there. */
-  @media (forced-colors: active) {
-    [part~='speaking-tile'] {
-      outline: 3px solid Highlight;
-      outline-offset: -3px;
+let styles: CSSResult | undefined;
+
+/**
+ * The stage's own rules: the tiles and what is on them, the card shown while alone, the control
+ * bar and its settings. They come with the in-call chunk, made with the element's lit (the chunk
+ * imports none), and the in-call parts add them after the element's own (in-call.ts).
+ */
+export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
+  return (styles ??= css`
+    /* The call: a stage whose tiles are placed by layout.ts, and the controls below it. */
+    .stage {
+      position: relative;
+      flex: 1 1 0;
+      min-height: 0;
     }
-  }
-  @media (prefers-reduced-motion: reduce) {
+    .grid {
+      position: absolute;
+      inset: 0;
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
     .tile,
     .alone {
-      transition: none;
+      position: absolute;
+      overflow: hidden;
+      background: var(--_tile);
+      transition:
+        left 0.2s,
+        top 0.2s,
+        width 0.2s,
+        height 0.2s;
     }
-  }
-  video {
-    display: block;
-    width: 100%;
-    height: 100%;
-    object-fit: cover;
-  }
-  /* Mirrored, as a mirror shows the visitor; a camera facing away (facing.ts) is not. */
-  [part~='local-video'] {
-    transform: scaleX(-1);
-  }
-  [part~='local-video'].facing-away {
-    transform: none;
-  }
-  /* A screen is read, not framed: the whole of it, letterboxed; so is a tile looked at full
-     screen (cropped to fill, a landscape camera on an upright phone would show a third of its width). */
-  [part~='screen-video'],
-  .tile:fullscreen video {
-    object-fit: contain;
-    background: #000;
-  }
-  .placeholder {
-    position: absolute;
-    inset: 0;
-    display: flex;
-    align-items: center;
-    justify-content: center;
-    background: var(--_tile);
-  }
-  .avatar {
-    display: grid;
-    flex: none;
-    place-items: center;
-    width: 64px;
-    height: 64px;
-    border-radius: 50%;
-    background: var(--_avatar);
-    color: var(--rtc-call-avatar-foreground, #fff);
-    font-size: 24px;
-    font-weight: 600;
-  }
-  @container (max-height: 120px) {
-    .avatar {
-      width: 40px;
-      height: 40px;
-      font-size: 16px;
+    .alone {
+      border-radius: var(--_radius);
     }
-  }
-  .tile-status {
-    position: absolute;
-    top: 6px;
-    left: 6px;
-    padding: 2px 8px;
-    border-radius: 4px;
-    background: var(--rtc-call-status-background, #78350f);
-    color: #fff;
-  }
-  .label {
-    position: absolute;
-    left: 6px;
-    bottom: 6px;
-    display: flex;
-    gap: 4px;
-    align-items: center;
-    max-width: calc(100% - 12px);
-    padding: 2px 8px;
-    border-radius: 4px;
-    background: var(--rtc-call-label-background, rgb(0 0 0 / 70%));
-    color: var(--rtc-call-label-foreground, #fff);
-  }
-  .name {
-    min-width: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .mic-off {
-    display: inline-flex;
-    flex: none;
-  }
-  .mic-off .icon {
-    width: 16px;
-    height: 16px;
-  }
-  /* Connection quality: quiet while good, a coloured sign when weak or bad. */
-  .quality {
-    display: inline-flex;
-    flex: none;
-  }
-  .quality[data-quality='good'] {
-    display: none;
-  }
-  .quality[data-quality='weak'] {
-    color: var(--rtc-call-quality-weak, #fbbf24);
-  }
-  .quality[data-quality='bad'] {
-    color: var(--rtc-call-quality-bad, #f87171);
-  }
-  .quality .icon {
-    width: 16px;
-    height: 16px;
-  }
-  .tile-actions {
-    position: absolute;
-    top: 4px;
-    right: 4px;
-    display: flex;
-    gap: 4px;
-  }
-  .tile-actions .icon-button {
-    background: var(--rtc-call-label-background, rgb(0 0 0 / 70%));
-    color: var(--rtc-call-label-foreground, #fff);
-  }
-  /* A small tile keeps only Pin: the way to make it large. */
-  @container (max-width: 150px) {
-    .tile-actions .icon-button:not([part~='pin-button']) {
+    .tile {
+      container-type: size;
+    }
+    /* A tile is a rectangle with its corners painted over in the element's background. A video
+       clipped to a rounded shape is drawn through a mask on every frame, which costs a software
+       compositor a tenth of a core with nine videos on screen (docs/benchmarks.md); a rectangle
+       and this overlay, drawn once, do not. */
+    .tile::after {
+      content: '';
+      position: absolute;
+      inset: 0;
+      border-radius: var(--_radius);
+      box-shadow: 0 0 0 var(--_radius) var(--_bg);
+      pointer-events: none;
+    }
+    [part~='speaking-tile']::after {
+      box-shadow:
+        0 0 0 var(--_radius) var(--_bg),
+        inset 0 0 0 3px var(--_accent);
+    }
+    /* Forced colours draw no shadows: the speaker keeps an outline there. */
+    @media (forced-colors: active) {
+      [part~='speaking-tile'] {
+        outline: 3px solid Highlight;
+        outline-offset: -3px;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .tile,
+      .alone {
+        transition: none;
+      }
+    }
+    /* Mirrored, as a mirror shows the visitor; a camera facing away (facing.ts) is not. */
+    [part~='local-video'] {
+      transform: scaleX(-1);
+    }
+    [part~='local-video'].facing-away {
+      transform: none;
+    }
+    /* A screen is read, not framed: the whole of it, letterboxed; so is a tile looked at full
+       screen (cropped to fill, a landscape camera on an upright phone would show a third of its width). */
+    [part~='screen-video'],
+    .tile:fullscreen video {
+      object-fit: contain;
+      background: #000;
+    }
+    .tile-status {
+      position: absolute;
+      top: 6px;
+      left: 6px;
+      padding: 2px 8px;
+      border-radius: 4px;
+      background: var(--rtc-call-status-background, #78350f);
+      color: #fff;
+    }
+    .label {
+      position: absolute;
+      left: 6px;
+      bottom: 6px;
+      display: flex;
+      gap: 4px;
+      align-items: center;
+      max-width: calc(100% - 12px);
+      padding: 2px 8px;
+      border-radius: 4px;
+      background: var(--rtc-call-label-background, rgb(0 0 0 / 70%));
+      color: var(--rtc-call-label-foreground, #fff);
+    }
+    .name {
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .mic-off {
+      display: inline-flex;
+      flex: none;
+    }
+    .mic-off .icon {
+      width: 16px;
+      height: 16px;
+    }
+    /* Connection quality: quiet while good, a coloured sign when weak or bad. */
+    .quality {
+      display: inline-flex;
+      flex: none;
+    }
+    .quality[data-quality='good'] {
       display: none;
     }
-  }
-  .alone-inner {
-    display: flex;
-    flex-direction: column;
-    gap: 8px;
-    align-items: center;
-    justify-content: center;
-    min-height: 100%;
-    padding: 12px;
-    text-align: center;
-  }
-  .alone h2 {
-    margin: 0;
-    font-size: 1.1em;
-  }
-  .alone p {
-    margin: 0;
-    overflow-wrap: anywhere;
-  }
-  .alone {
-    overflow-y: auto;
-  }
-  .muted-notice {
-    position: absolute;
-    top: 8px;
-    left: 50%;
-    max-width: calc(100% - 16px);
-    margin: 0;
-    padding: 6px 12px;
-    border-radius: 6px;
-    background: var(--_notice);
-    color: var(--_notice-fg);
-    transform: translateX(-50%);
-  }
-  .play-button {
-    position: absolute;
-    top: 50%;
-    left: 50%;
-    z-index: 2;
-    transform: translate(-50%, -50%);
-  }
-  .settings {
-    display: flex;
-    flex: none;
-    flex-wrap: wrap;
-    gap: 8px;
-    justify-content: center;
-    max-height: 40%;
-    overflow-y: auto;
-  }
-  .settings .field {
-    flex: 1 1 12em;
-    max-width: 18em;
-  }
-  .controls {
-    display: flex;
-    flex: none;
-    flex-wrap: wrap;
-    gap: 6px;
-    justify-content: center;
-  }
-
-  /* Buttons. The controls show their words when the element is wide enough; screen readers
-     always have them. */
-  button {
-    display: inline-flex;
-    gap: 6px;
-    align-items: center;
-    justify-content: center;
-    min-width: 44px;
-    min-height: 44px;
-    padding: 8px 14px;
-    border: 0;
-    border-radius: var(--rtc-call-button-radius, 999px);
-    background: var(--_button);
-    color: var(--_button-fg);
-    font: inherit;
-    cursor: pointer;
-  }
-  .control {
-    position: relative;
-    padding: 8px 10px;
-  }
-  .control .text {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-  @container call (min-width: 640px) {
-    .control {
-      padding: 8px 14px;
+    .quality[data-quality='weak'] {
+      color: var(--rtc-call-quality-weak, #fbbf24);
     }
-    .control .text {
-      position: static;
-      width: auto;
-      height: auto;
-      overflow: visible;
-      clip-path: none;
+    .quality[data-quality='bad'] {
+      color: var(--rtc-call-quality-bad, #f87171);
     }
-  }
-  .icon-button {
-    min-width: 32px;
-    min-height: 32px;
-    padding: 6px;
-  }
-  .icon {
-    flex: none;
-    width: 20px;
-    height: 20px;
-  }
-  button:hover {
-    filter: brightness(1.15);
-  }
-  button:focus-visible,
-  input:focus-visible,
-  select:focus-visible {
-    outline: 3px solid var(--_ring);
-    outline-offset: 2px;
-  }
-  button[data-off] {
-    background: var(--rtc-call-off-background, #991b1b);
-    color: var(--rtc-call-off-foreground, #fff);
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: not-allowed;
-  }
-  .primary {
-    background: var(--_accent);
-    color: var(--rtc-call-accent-foreground, #fff);
-  }
-  .danger {
-    background: var(--rtc-call-danger, #b91c1c);
-    color: var(--rtc-call-danger-foreground, #fff);
-  }
-  .notice .icon-button {
-    background: transparent;
-    color: inherit;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-`;
+    .quality .icon {
+      width: 16px;
+      height: 16px;
+    }
+    .tile-actions {
+      position: absolute;
+      top: 4px;
+      right: 4px;
+      display: flex;
+      gap: 4px;
+    }
+    .tile-actions .icon-button {
+      background: var(--rtc-call-label-background, rgb(0 0 0 / 70%));
+      color: var(--rtc-call-label-foreground, #fff);
+    }
+    /* A small tile keeps only Pin: the way to make it large. */
+    @container (max-width: 150px) {
+      .tile-actions .icon-button:not([part~='pin-button']) {
+        display: none;
+      }
+    }
+    .alone-inner {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      align-items: center;
+      justify-content: center;
+      min-height: 100%;
+      padding: 12px;
+      text-align: center;
+    }
+    .alone h2 {
+      margin: 0;
+      font-size: 1.1em;
+    }
+    .alone p {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .alone {
+      overflow-y: auto;
+    }
+    .muted-notice {
+      position: absolute;
+      top: 8px;
+      left: 50%;
+      max-width: calc(100% - 16px);
+      margin: 0;
+      padding: 6px 12px;
+      border-radius: 6px;
+      background: var(--_notice);
+      color: var(--_notice-fg);
+      transform: translateX(-50%);
+    }
+    .play-button {
+      position: absolute;
+      top: 50%;
+      left: 50%;
+      z-index: 2;
+      transform: translate(-50%, -50%);
+    }
+    .settings {
+      display: flex;
+      flex: none;
+      flex-wrap: wrap;
+      gap: 8px;
+      justify-content: center;
+      max-height: 40%;
+      overflow-y: auto;
+    }
+    .settings .field {
+      flex: 1 1 12em;
+      max-width: 18em;
+    }
+    .controls {
+      display: flex;
+      flex: none;
+      flex-wrap: wrap;
+      gap: 6px;
+      justify-content: center;
+    }
+    .danger {
+      background: var(--rtc-call-danger, #b91c1c);
+      color: var(--rtc-call-danger-foreground, #fff);
+    }
+  `);
+}
