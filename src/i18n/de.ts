@@ -73,6 +73,7 @@ export default (f: Format): Strings => ({
   stoppedSharing: (name) => `${name} teilt keinen Bildschirm mehr`,
   screenDenied: 'Bildschirmfreigabe wurde nicht erlaubt, oder der Browser kann hier keinen Bildschirm teilen.',
   settings: 'Geräte',
+  moreControls: 'Mehr',
   speakerView: 'Sprecheransicht',
   gridView: 'Rasteransicht',
   fullscreen: 'Vollbild',

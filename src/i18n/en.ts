@@ -79,6 +79,8 @@ export const en = (f: Format) => ({
   stoppedSharing: (name: string) => `${name} stopped sharing a screen`,
   screenDenied: 'Screen sharing was not allowed, or the browser cannot share a screen here.',
   settings: 'Devices',
+  /** The control bar's button for what does not fit in it (sharing, devices, the view, full screen). */
+  moreControls: 'More',
   speakerView: 'Speaker view',
   gridView: 'Grid view',
   fullscreen: 'Full screen',

@@ -74,6 +74,7 @@ export default (f: Format): Strings => ({
   stoppedSharing: (name) => `${name} ne partage plus d’écran`,
   screenDenied: 'Le partage d’écran n’a pas été autorisé, ou le navigateur ne peut pas partager d’écran ici.',
   settings: 'Appareils',
+  moreControls: 'Plus',
   speakerView: 'Vue intervenant',
   gridView: 'Vue grille',
   fullscreen: 'Plein écran',

@@ -86,11 +86,12 @@ export type CallTheme = 'light' | 'dark';
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).
- * @csspart controls - The button bar.
+ * @csspart controls - The button bar, in one row: its buttons' words show where they fit, else they are icons, and where even those do not fit, `more-button` holds the less used ones.
+ * @csspart more-panel - The less used buttons (sharing, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them.
  * @csspart settings - The panel of device pickers opened by `settings-button`.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`, `play-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`, `play-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -628,11 +629,15 @@ export class RtcCall extends RoomElement {
     });
   }
 
-  /** Opens the device pickers, focus going to the first, or closes them, focus going back to their button. */
+  /**
+   * Opens the device pickers, focus going to the first, or closes them, focus going back to
+   * their button, or to More when the bar holds it there.
+   */
   private async toggleSettings(): Promise<void> {
     const open = (this._settings = !this._settings);
     await this.updateComplete;
-    (open ? this.partNamed('settings')?.querySelector('select') : this.partNamed('settings-button'))?.focus();
+    const button = ['settings-button', 'more-button'].map((name) => this.partNamed(name)).find((b) => b?.getClientRects().length);
+    (open ? this.partNamed('settings')?.querySelector('select') : button)?.focus();
   }
 
   /** What the stage shows of the call: the others and this page (the in-call parts add what the visitor arranged). */

@@ -1,3 +1,4 @@
+import type { BarForm } from './bar-fit.js';
 import type { CallKit } from './call-kit.js';
 import type { DevicePickers } from './device-buttons.js';
 import { SHORTCUTS } from './keyboard.js';
@@ -27,6 +28,8 @@ export interface ControlsView extends DevicePickers {
   toggleSettings(): void;
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
+  /** The bar's form for the element's width, and its More panel (BarFit). */
+  fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): void; close(): Promise<void> };
 }
 
 /** The button bar of a call, and above it the settings panel while open. */
@@ -42,10 +45,52 @@ export function renderControls(v: ControlsView) {
   // camera; elsewhere the settings' picker chooses.
   const flip = call.cameraOn && all.filter((d) => d.kind === 'videoinput').length > 1 && facing(stream) !== undefined;
   const pickers = deviceSelects(v, false);
-  // Escape closes the panel, and focus goes back to its button.
+  const { form, open } = v.fit;
+  // Escape closes a panel, and focus goes back to its button.
   const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings());
+  const escapeMore = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), void v.fit.close());
+  // A button in the More panel closes it, focus going back to More: what it did shows at once.
+  const fromMore = (act: () => unknown) => () => {
+    if (form === 'more') void v.fit.close();
+    act();
+  };
+  const secondary = html`${v.screenShare
+      ? html`<button
+          part="button screen-button"
+          class=${v.sharing ? 'control primary' : 'control'}
+          title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
+          aria-keyshortcuts=${SHORTCUTS.screen}
+          @click=${fromMore(() => call.toggleScreenShare())}
+        >
+          ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
+        </button>`
+      : nothing}
+    <button
+      part="button settings-button"
+      class="control"
+      aria-expanded=${v.settings}
+      aria-controls="settings"
+      title=${t.settings}
+      @click=${() => {
+        if (form === 'more') v.fit.toggle(false);
+        v.toggleSettings();
+      }}
+    >
+      ${icon('settings')}<span class="text">${t.settings}</span>
+    </button>
+    ${call.participants.length > 0
+      ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${fromMore(() => state.toggleView())}>
+          ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? t.gridView : t.speakerView}</span>
+        </button>`
+      : nothing}
+    ${document.fullscreenEnabled
+      ? html`<button part="button fullscreen-button" class="control" title=${state.fullscreen ? t.exitFullscreen : t.fullscreen} @click=${fromMore(() => state.toggleFullscreen(call))}>
+          ${icon(state.fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${state.fullscreen ? t.exitFullscreen : t.fullscreen}</span>
+        </button>`
+      : nothing}`;
   return html`${v.settings ? html`<div part="settings" id="settings" class="settings" @keydown=${escape}>${pickers}</div>` : nothing}
-    <div part="controls" class="controls" role="group" aria-label=${t.controls}>
+    ${form === 'more' ? html`<div part="more-panel" id="more" class="more-panel" ?hidden=${!open} @keydown=${escapeMore}>${secondary}</div>` : nothing}
+    <div part="controls" class="controls ${form}" role="group" aria-label=${t.controls}>
       ${toggleButton(t, 'audio', call.microphoneOn, canMic ? '' : t.noMicrophone, () => call.toggleMicrophone(), SHORTCUTS.mic)}
       ${toggleButton(t, 'video', call.cameraOn, v.audioOnly ? t.audioOnlyCall : hasCam ? '' : t.noCamera, () => call.toggleCamera(), SHORTCUTS.camera)}
       ${flip
@@ -53,30 +98,11 @@ export function renderControls(v: ControlsView) {
             ${icon('switchCamera')}<span class="text">${t.switchCamera}</span>
           </button>`
         : nothing}
-      ${v.screenShare
-        ? html`<button
-            part="button screen-button"
-            class=${v.sharing ? 'control primary' : 'control'}
-            title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
-            aria-keyshortcuts=${SHORTCUTS.screen}
-            @click=${() => call.toggleScreenShare()}
-          >
-            ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
+      ${form === 'more'
+        ? html`<button part="button more-button" class="control" aria-expanded=${open} aria-controls="more" title=${t.moreControls} @click=${() => v.fit.toggle()}>
+            ${icon('more')}<span class="text">${t.moreControls}</span>
           </button>`
-        : nothing}
-      <button part="button settings-button" class="control" aria-expanded=${v.settings} aria-controls="settings" title=${t.settings} @click=${() => v.toggleSettings()}>
-        ${icon('settings')}<span class="text">${t.settings}</span>
-      </button>
-      ${call.participants.length > 0
-        ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${() => state.toggleView()}>
-            ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? t.gridView : t.speakerView}</span>
-          </button>`
-        : nothing}
-      ${document.fullscreenEnabled
-        ? html`<button part="button fullscreen-button" class="control" title=${state.fullscreen ? t.exitFullscreen : t.fullscreen} @click=${() => state.toggleFullscreen(call)}>
-            ${icon(state.fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${state.fullscreen ? t.exitFullscreen : t.fullscreen}</span>
-          </button>`
-        : nothing}
+        : secondary}
       <button part="button leave-button" class="control danger" title=${t.withShortcut(t.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => call.leave()}>
         ${icon('leave')}<span class="text">${t.leave}</span>
       </button>

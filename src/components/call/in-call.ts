@@ -10,6 +10,7 @@
  */
 import type { Participant } from '../../controllers/room-controller.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
+import { BarFit, type BarFitHost } from './bar-fit.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
 import { renderControls, type ControlsView } from './controls.js';
@@ -27,10 +28,10 @@ import { ScreenWakeLock } from './wake-lock.js';
 export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback'>;
 
 /** What the control bar shows of the call; the in-call parts add the view and full screen. */
-export type BarView = Omit<ControlsView, 'kit' | 'state'>;
+export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit'>;
 
 /** The element, as the in-call parts see it. */
-export interface InCallHost extends StageHost, ShortcutTarget {}
+export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost {}
 
 /** What the in-call parts ask the element, and tell it. */
 export interface InCallHooks {
@@ -58,6 +59,7 @@ export class InCall {
   readonly #quality: QualitySigns;
   readonly #playback: Playback;
   readonly #place: Place;
+  readonly #fit: BarFit;
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -77,6 +79,7 @@ export class InCall {
     this.#quality = new QualitySigns(host, hooks.room, (participant, stats) => hooks.qualityChanged(participant, stats), kit);
     this.#playback = new Playback(host, () => hooks.playbackBlocked());
     this.#place = placeDirective(kit);
+    this.#fit = new BarFit(host);
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {
@@ -93,7 +96,7 @@ export class InCall {
   /** The stage and, below it, the control bar. */
   render(call: CallView, bar: BarView) {
     const { html } = this.kit;
-    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage })}`;
+    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit })}`;
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */
@@ -128,6 +131,7 @@ export class InCall {
     this.stop();
     this.#cues.forget();
     this.#stage.reset();
+    this.#fit.toggle(false);
   }
 
   /** The connection with each other participant, measured now (`RtcCall.getStats`). */

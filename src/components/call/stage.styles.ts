@@ -215,6 +215,40 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       gap: 6px;
       justify-content: center;
     }
+    /* The bar keeps to one row: with words where they fit, else icons, else icons and More
+       (bar-fit.ts measures which). These win over the shared rule that shows a control's words
+       from 640 px, which the lobby's buttons follow. */
+    .controls.words > .control {
+      padding: 8px 14px;
+    }
+    .controls.words > .control .text,
+    .more-panel > .control .text {
+      position: static;
+      width: auto;
+      height: auto;
+      overflow: visible;
+      clip-path: none;
+    }
+    .controls:not(.words) > .control {
+      padding: 8px 10px;
+    }
+    .controls:not(.words) > .control .text {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    .more-panel {
+      display: flex;
+      flex: none;
+      flex-wrap: wrap;
+      gap: 6px;
+      justify-content: center;
+    }
+    .more-panel[hidden] {
+      display: none;
+    }
     .danger {
       background: var(--rtc-call-danger, #b91c1c);
       color: var(--rtc-call-danger-foreground, #fff);

@@ -1,0 +1,127 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/**
+ * How the control bar shows its buttons: with their words, as icons (the words for screen
+ * readers and in tooltips), or as icons with the less used ones (sharing, devices, the view,
+ * full screen) behind a More button.
+ */
+export type BarForm = 'words' | 'icons' | 'more';
+
+/** The widths the bar needs in one row, in CSS pixels, with words and as icons. */
+export interface BarNeeds {
+  words: number;
+  icons: number;
+}
+
+/** The richest form whose buttons fit in one row of `width`. */
+export function barForm(width: number, needs: BarNeeds): BarForm {
+  return needs.words <= width ? 'words' : needs.icons <= width ? 'icons' : 'more';
+}
+
+/** The element, as the bar's fit sees it. */
+export interface BarFitHost extends ReactiveControllerHost, HTMLElement {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+/** The form changes a bar makes in CHANGES_COUNTED_FOR ms at most (a change of words takes two). */
+const MAX_CHANGES = 4;
+const CHANGES_COUNTED_FOR = 250;
+
+/** The buttons of a bar and its More panel that show in the bar unless it is short of room. */
+const BUTTONS = '[part~="controls"] > .control:not([part~="more-button"]), [part~="more-panel"] > .control';
+
+/**
+ * Keeps the control bar in one row: it takes the richest form that fits the element's width
+ * (words, icons, icons with More), never a second row that takes the stage's room. The widths
+ * each form needs are measured on the buttons themselves, in the visitor's language and the
+ * page's styles, whenever their words change (Mute becomes Unmute, Share screen Stop sharing),
+ * and the form is chosen again when the element's width changes; all before the browser paints.
+ */
+export class BarFit implements ReactiveController {
+  /** The form the bar renders in. */
+  form: BarForm = 'icons';
+  /** Whether the More panel is open. */
+  open = false;
+  /** The buttons' words when their needs were measured, and those needs; null: to measure. */
+  #words = '';
+  #needs: BarNeeds | null = null;
+  #resized: ResizeObserver | undefined;
+  /** Changes of form in the last moment: past MAX_CHANGES the form holds (a loop of page styles, say). */
+  #changes = 0;
+
+  constructor(private readonly host: BarFitHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#resized ??= new ResizeObserver(() => this.#fit());
+    this.#resized.observe(this.host);
+  }
+
+  hostDisconnected(): void {
+    this.#resized?.disconnect();
+  }
+
+  hostUpdated(): void {
+    this.#fit();
+  }
+
+  /** Opens or closes the More panel. */
+  toggle(open = !this.open): void {
+    this.open = open;
+    this.host.requestUpdate();
+  }
+
+  /** Closes the More panel, focus going back to its button. */
+  async close(): Promise<void> {
+    this.toggle(false);
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLElement>('[part~="more-button"]')?.focus();
+  }
+
+  #fit(): void {
+    const bar = this.host.renderRoot.querySelector<HTMLElement>('[part~="controls"]');
+    if (!bar) return;
+    const buttons = [...this.host.renderRoot.querySelectorAll<HTMLElement>(BUTTONS)];
+    // In any order: More holds some of them after the others.
+    const words = buttons
+      .map((b) => b.textContent?.trim())
+      .sort()
+      .join('\n');
+    if (words !== this.#words) {
+      this.#words = words;
+      this.#needs = null;
+    }
+    if (!this.#needs) {
+      // Measured with every button in the bar: from More, the bar shows them all once first.
+      if (this.form === 'more') return this.#become('icons');
+      this.#needs = { words: this.#need(bar, buttons, 'words'), icons: this.#need(bar, buttons, 'icons') };
+    }
+    this.#become(barForm(bar.clientWidth, this.#needs), bar);
+  }
+
+  /** The width `buttons` take in one row of `bar` in `form`. */
+  #need(bar: HTMLElement, buttons: HTMLElement[], form: 'words' | 'icons'): number {
+    this.#classes(bar, form);
+    const gap = parseFloat(getComputedStyle(bar).columnGap) || 0;
+    return buttons.reduce((sum, b) => sum + b.getBoundingClientRect().width, 0) + gap * (buttons.length - 1);
+  }
+
+  #become(form: BarForm, bar?: HTMLElement): void {
+    if (form !== this.form) {
+      // Counted over a moment, then the bar is fitted again: a loop cannot hold the page.
+      if (this.#changes++ === 0) setTimeout(() => ((this.#changes = 0), this.#fit()), CHANGES_COUNTED_FOR);
+      if (this.#changes > MAX_CHANGES) form = this.form;
+    }
+    if (bar) this.#classes(bar, form);
+    if (form === this.form) return;
+    this.form = form;
+    if (form !== 'more') this.open = false;
+    this.host.requestUpdate();
+  }
+
+  /** The bar's class for `form` now, before the render that gives it too. */
+  #classes(bar: HTMLElement, form: BarForm): void {
+    for (const f of ['words', 'icons', 'more'] as const) bar.classList.toggle(f, f === form);
+  }
+}

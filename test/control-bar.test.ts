@@ -1,0 +1,93 @@
+// The call's control bar keeps to one row whatever the element's width and language: the
+// buttons' words where they fit, else icons, else icons with the less used buttons behind More.
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { rtcServer } from './env.js';
+import { part, uniqueRoom, until } from './helpers.js';
+import '../src/index.js';
+import type { RtcCall } from '../src/index.js';
+
+/** The buttons in the bar itself. */
+const barButtons = (el: RtcCall) => [...part(el, 'controls')[0].querySelectorAll<HTMLElement>(':scope > button')];
+/** Whether the bar's buttons are all in one row. */
+const oneRow = (el: RtcCall) => new Set(barButtons(el).map((b) => Math.round(b.getBoundingClientRect().top))).size === 1;
+/** The width a button's words take on screen (0 or 1 when only screen readers have them). */
+const wordsWidth = (button: HTMLElement) => button.querySelector('.text')!.getBoundingClientRect().width;
+/** Whether the bar shows its buttons' words. */
+const withWords = (el: RtcCall) => wordsWidth(part(el, 'leave-button')[0]) > 10;
+/** The parts of the bar's buttons, by their own names. */
+const names = (buttons: HTMLElement[]) => buttons.map((b) => b.getAttribute('part')!.replace('button ', ''));
+const shadowFocus = (el: RtcCall) => el.shadowRoot!.activeElement?.getAttribute('part') ?? 'nothing';
+const describeBar = (el: RtcCall) => `the bar (${part(el, 'controls')[0].clientWidth} px) holds ${names(barButtons(el)).join(', ')}, words ${withWords(el)}, one row ${oneRow(el)}`;
+
+async function inCall(width: number, lang = 'en'): Promise<RtcCall> {
+  const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('bar')} server=${rtcServer} name="Ada" lang=${lang} style="width: ${width}px; height: 420px"></rtc-call>`);
+  await el.join();
+  await until(() => part(el, 'controls').length === 1, 'no control bar in the call');
+  return el;
+}
+
+describe('the control bar', () => {
+  it('shows its words where they fit, icons where not, and the less used buttons behind More when even those do not', async () => {
+    const el = await inCall(1100);
+    await until(() => withWords(el) && oneRow(el), () => `wide: ${describeBar(el)}`);
+    expect(part(el, 'more-button')).to.have.length(0);
+    const all = names(barButtons(el));
+    expect(all).to.include.members(['screen-button', 'settings-button', 'leave-button']);
+
+    el.style.width = '560px';
+    await until(() => !withWords(el) && oneRow(el) && part(el, 'more-button').length === 0, () => `medium: ${describeBar(el)}`);
+    expect(names(barButtons(el)), 'every button, as icons').to.deep.equal(all);
+
+    el.style.width = '250px';
+    await until(() => part(el, 'more-button').length === 1 && oneRow(el), () => `narrow: ${describeBar(el)}`);
+    expect(names(barButtons(el))).to.deep.equal(['mic-button', 'camera-button', 'more-button', 'leave-button']);
+    const more = part(el, 'more-button')[0];
+    const panel = part(el, 'more-panel')[0];
+    expect(panel.hidden, 'the More panel is closed at first').to.equal(true);
+    expect(more.getAttribute('aria-expanded')).to.equal('false');
+
+    // More opens the panel, which shows the others with their words; Escape closes it, focus back on More.
+    more.click();
+    await until(() => !panel.hidden, 'More did not open its panel');
+    expect(more.getAttribute('aria-expanded')).to.equal('true');
+    const inPanel = [...panel.querySelectorAll<HTMLElement>('button')];
+    expect(names(inPanel)).to.include.members(['screen-button', 'settings-button']);
+    for (const button of inPanel) expect(wordsWidth(button), `${button.textContent!.trim()} shows its words`).to.be.above(10);
+    inPanel[0].focus();
+    await sendKeys({ press: 'Escape' });
+    await until(() => panel.hidden && shadowFocus(el).includes('more-button'), () => `after Escape, the panel is ${panel.hidden ? 'closed' : 'open'} and focus on ${shadowFocus(el)}`);
+
+    // Devices, from the panel: the panel closes and the device pickers open.
+    more.click();
+    await until(() => !panel.hidden, 'More did not open its panel again');
+    part(el, 'settings-button')[0].click();
+    await until(() => part(el, 'settings').length === 1 && part(el, 'more-panel')[0].hidden === true, 'Devices did not open the pickers, or More stayed open');
+    // Escape closes the pickers; focus goes to More, which holds Devices.
+    await until(() => part(el, 'settings')[0].contains(el.shadowRoot!.activeElement), 'focus did not go to the pickers');
+    await sendKeys({ press: 'Escape' });
+    await until(() => part(el, 'settings').length === 0 && shadowFocus(el).includes('more-button'), () => `after Escape in the pickers, focus is on ${shadowFocus(el)}`);
+
+    el.style.width = '1100px';
+    await until(() => withWords(el) && oneRow(el) && part(el, 'more-button').length === 0, () => `wide again: ${describeBar(el)}`);
+    expect(names(barButtons(el))).to.deep.equal(all);
+    await el.leave();
+  });
+
+  it('measures the words in the element’s language: German words that need more room than English become icons', async () => {
+    const el = await inCall(1100);
+    await until(() => withWords(el) && oneRow(el), () => `English: ${describeBar(el)}`);
+    const bar = part(el, 'controls')[0];
+    const gap = parseFloat(getComputedStyle(bar).columnGap);
+    const english = barButtons(el).reduce((sum, b) => sum + b.getBoundingClientRect().width + gap, -gap);
+    // Just wide enough for the English words.
+    el.style.width = `${Math.ceil(english) + (el.clientWidth - bar.clientWidth) + 2}px`;
+    await until(() => withWords(el) && oneRow(el), () => `English, just wide enough: ${describeBar(el)}`);
+    el.lang = 'de';
+    await until(() => part(el, 'leave-button')[0].textContent!.trim() === 'Verlassen', 'not in German');
+    await until(() => !withWords(el) && oneRow(el), () => `German, where English fits: ${describeBar(el)}`);
+    el.style.width = '1600px';
+    await until(() => withWords(el) && oneRow(el), () => `German, wide: ${describeBar(el)}`);
+    await el.leave();
+  });
+});
