@@ -46,6 +46,8 @@ export class BarFit implements ReactiveController {
   #words = '';
   #needs: BarNeeds | null = null;
   #resized: ResizeObserver | undefined;
+  /** Whether the element's size changed since the bar was last fitted. */
+  #stale = true;
   /** Changes of form in the last moment: past MAX_CHANGES the form holds (a loop of page styles, say). */
   #changes = 0;
 
@@ -54,13 +56,21 @@ export class BarFit implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#resized ??= new ResizeObserver(() => this.#fit());
+    this.#resized ??= new ResizeObserver(() => ((this.#stale = true), this.#fit()));
     this.#resized.observe(this.host);
+    document.fonts?.addEventListener('loadingdone', this.#fontsLoaded);
   }
 
   hostDisconnected(): void {
     this.#resized?.disconnect();
+    document.fonts?.removeEventListener('loadingdone', this.#fontsLoaded);
   }
+
+  /** A font the page loaded may be the words': they are measured again. */
+  readonly #fontsLoaded = () => {
+    this.#needs = null;
+    this.#fit();
+  };
 
   hostUpdated(): void {
     this.#fit();
@@ -91,7 +101,10 @@ export class BarFit implements ReactiveController {
     if (words !== this.#words) {
       this.#words = words;
       this.#needs = null;
+    } else if (!this.#stale && this.#needs && bar.classList.contains(this.form)) {
+      return; // the same words in the same width: no layout to read after this render
     }
+    this.#stale = false;
     if (!this.#needs) {
       // Measured with every button in the bar: from More, the bar shows them all once first.
       if (this.form === 'more') return this.#become('icons');
@@ -110,7 +123,7 @@ export class BarFit implements ReactiveController {
   #become(form: BarForm, bar?: HTMLElement): void {
     if (form !== this.form) {
       // Counted over a moment, then the bar is fitted again: a loop cannot hold the page.
-      if (this.#changes++ === 0) setTimeout(() => ((this.#changes = 0), this.#fit()), CHANGES_COUNTED_FOR);
+      if (this.#changes++ === 0) setTimeout(() => ((this.#changes = 0), (this.#stale = true), this.#fit()), CHANGES_COUNTED_FOR);
       if (this.#changes > MAX_CHANGES) form = this.form;
     }
     if (bar) this.#classes(bar, form);

@@ -32,7 +32,7 @@ export interface ControlsView extends DevicePickers {
   fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): void; close(): Promise<void> };
 }
 
-/** The button bar of a call, and above it the settings panel while open. */
+/** The button bar of a call, and above it the settings panel and the More panel while open. */
 export function renderControls(v: ControlsView) {
   const { t, call, state } = v;
   const { html, nothing, icon, deviceSelects, toggleButton, facing } = v.kit;
