@@ -74,6 +74,14 @@ describe('the control bar', () => {
     await el.leave();
   });
 
+  it('leaves the lobby’s microphone and camera buttons as they were: their words from 640 px wide', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('bar')} server=${rtcServer} name="Ada" style="width: 700px; height: 420px"></rtc-call>`);
+    part(el, 'check-button')[0]?.click();
+    await until(() => part(el, 'mic-button').length === 1 && wordsWidth(part(el, 'mic-button')[0]) > 10, 'the lobby’s microphone button shows no words at 700 px');
+    el.style.width = '560px';
+    await until(() => wordsWidth(part(el, 'mic-button')[0]) <= 1, 'the lobby’s microphone button still shows its words at 560 px');
+  });
+
   it('measures the words in the element’s language: German words that need more room than English become icons', async () => {
     const el = await inCall(1100);
     await until(() => withWords(el) && oneRow(el), () => `English: ${describeBar(el)}`);

@@ -62,7 +62,9 @@ export const sharedStyles = css`
     position: relative;
     padding: 8px 10px;
   }
-  .control .text {
+  /* Words for screen readers only: the read-outs, and a control's shown as an icon. */
+  .control .text,
+  .visually-hidden {
     position: absolute;
     width: 1px;
     height: 1px;
@@ -70,11 +72,13 @@ export const sharedStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* The lobby's microphone and camera buttons show their words from 640 px; the call's bar, where
+     they fit (bar-fit.ts, stage.styles.ts). */
   @container call (min-width: 640px) {
-    .control {
+    .preview-bar .control {
       padding: 8px 14px;
     }
-    .control .text {
+    .preview-bar .control .text {
       position: static;
       width: auto;
       height: auto;
@@ -116,13 +120,5 @@ export const sharedStyles = css`
   .notice .icon-button {
     background: transparent;
     color: inherit;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;

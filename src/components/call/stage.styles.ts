@@ -216,9 +216,9 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       justify-content: center;
     }
     /* The bar keeps to one row: with words where they fit, else icons, else icons and More
-       (bar-fit.ts measures which). These win over the shared rule that shows a control's words
-       from 640 px, which the lobby's buttons follow. */
-    .controls.words > .control {
+       (bar-fit.ts measures which). */
+    .controls.words > .control,
+    .more-panel > .control {
       padding: 8px 14px;
     }
     .controls.words > .control .text,
@@ -228,16 +228,6 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       height: auto;
       overflow: visible;
       clip-path: none;
-    }
-    .controls:not(.words) > .control {
-      padding: 8px 10px;
-    }
-    .controls:not(.words) > .control .text {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
     }
     .more-panel {
       display: flex;
