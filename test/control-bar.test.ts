@@ -1,12 +1,17 @@
 // The call's control bar keeps to one row whatever the element's width and language: the
 // buttons' words where they fit, else icons, else icons with the less used buttons behind More.
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
 import { part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall } from '../src/index.js';
 
+/** The middle of an element, in the page's coordinates, for a real mouse click. */
+const centre = (e: Element): [number, number] => {
+  const r = e.getBoundingClientRect();
+  return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];
+};
 /** The buttons in the bar itself. */
 const barButtons = (el: RtcCall) => [...part(el, 'controls')[0].querySelectorAll<HTMLElement>(':scope > button')];
 /** Whether the bar's buttons are all in one row. */
@@ -57,6 +62,12 @@ describe('the control bar', () => {
     inPanel[0].focus();
     await sendKeys({ press: 'Escape' });
     await until(() => panel.hidden && shadowFocus(el).includes('more-button'), () => `after Escape, the panel is ${panel.hidden ? 'closed' : 'open'} and focus on ${shadowFocus(el)}`);
+
+    // A press elsewhere (on the header) closes it.
+    more.click();
+    await until(() => !panel.hidden, 'More did not open its panel again');
+    await sendMouse({ type: 'click', position: centre(part(el, 'header')[0]) });
+    await until(() => panel.hidden === true, 'a press on the header left the More panel open');
 
     // Devices, from the panel: the panel closes and the device pickers open.
     more.click();

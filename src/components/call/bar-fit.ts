@@ -53,6 +53,11 @@ export class BarFit implements ReactiveController {
 
   constructor(private readonly host: BarFitHost) {
     host.addController(this);
+    // A press elsewhere in the element (the stage, the bar) closes the More panel, as a menu would.
+    host.addEventListener('pointerdown', (e) => {
+      const inside = e.composedPath().some((t) => t instanceof Element && (t.matches('[part~="more-panel"], [part~="more-button"]')));
+      if (this.open && !inside) this.toggle(false);
+    });
   }
 
   hostConnected(): void {
