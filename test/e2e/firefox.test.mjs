@@ -189,6 +189,33 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     });
   }
 
+  it("Firefox keeps the call's control bar in one row: words where they fit, icons, then More", async () => {
+    const v = await visitor(firefox, `e2e-ff-bar-${Date.now()}`, 'Firefox');
+    /** Runs in the page: the bar at `width` px, once the element had a moment to fit it. */
+    const barAt = (width) =>
+      v.page.evaluate(async (width) => {
+        const call = document.querySelector('rtc-call');
+        call.style.width = `${width}px`;
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        const bar = call.shadowRoot.querySelector('[part~="controls"]');
+        const buttons = [...bar.querySelectorAll(':scope > button')];
+        return {
+          rows: new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size,
+          words: buttons[buttons.length - 1].querySelector('.text').getBoundingClientRect().width > 10,
+          more: buttons.some((b) => b.matches('[part~="more-button"]')),
+        };
+      }, width);
+    const wait = async (width, check, what) => {
+      const deadline = Date.now() + 10_000;
+      let seen;
+      while (!check((seen = await barAt(width)))) if (Date.now() > deadline) assert.fail(`${what}: ${JSON.stringify(seen)}`);
+    };
+    await wait(1100, (b) => b.rows === 1 && b.words && !b.more, 'at 1100 px, not one row with words');
+    await wait(560, (b) => b.rows === 1 && !b.words && !b.more, 'at 560 px, not one row of icons');
+    await wait(250, (b) => b.rows === 1 && b.more, 'at 250 px, not one row with More');
+    assert.deepEqual(v.errors, []);
+  });
+
   // Firefox plays a video element whose stream has a video track only once that track has a
   // frame: the sound of someone without a camera must not ride on it.
   it('Firefox hears someone who joined without a camera, and Chromium hears Firefox', async () => {
