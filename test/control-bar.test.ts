@@ -52,14 +52,14 @@ describe('the control bar', () => {
     expect(panel.hidden, 'the More panel is closed at first').to.equal(true);
     expect(more.getAttribute('aria-expanded')).to.equal('false');
 
-    // More opens the panel, which shows the others with their words; Escape closes it, focus back on More.
+    // More opens the panel (before the bar), focus going to its first button; it shows the others
+    // with their words; Escape closes it, focus back on More.
     more.click();
-    await until(() => !panel.hidden, 'More did not open its panel');
+    await until(() => !panel.hidden && panel.contains(el.shadowRoot!.activeElement), () => `More did not open its panel, or focus is on ${shadowFocus(el)}`);
     expect(more.getAttribute('aria-expanded')).to.equal('true');
     const inPanel = [...panel.querySelectorAll<HTMLElement>('button')];
     expect(names(inPanel)).to.include.members(['screen-button', 'settings-button']);
     for (const button of inPanel) expect(wordsWidth(button), `${button.textContent!.trim()} shows its words`).to.be.above(10);
-    inPanel[0].focus();
     await sendKeys({ press: 'Escape' });
     await until(() => panel.hidden && shadowFocus(el).includes('more-button'), () => `after Escape, the panel is ${panel.hidden ? 'closed' : 'open'} and focus on ${shadowFocus(el)}`);
 

@@ -55,8 +55,8 @@ export class BarFit implements ReactiveController {
     host.addController(this);
     // A press elsewhere in the element (the stage, the bar) closes the More panel, as a menu would.
     host.addEventListener('pointerdown', (e) => {
-      const inside = e.composedPath().some((t) => t instanceof Element && (t.matches('[part~="more-panel"], [part~="more-button"]')));
-      if (this.open && !inside) this.toggle(false);
+      const inside = e.composedPath().some((t) => t instanceof Element && t.matches('[part~="more-panel"], [part~="more-button"]'));
+      if (this.open && !inside) void this.toggle(false);
     });
   }
 
@@ -81,15 +81,18 @@ export class BarFit implements ReactiveController {
     this.#fit();
   }
 
-  /** Opens or closes the More panel. */
-  toggle(open = !this.open): void {
+  /** Opens the More panel, focus going to its first button (it comes before the bar), or closes it. */
+  async toggle(open = !this.open): Promise<void> {
     this.open = open;
     this.host.requestUpdate();
+    if (!open) return;
+    await this.host.updateComplete;
+    if (this.open) this.host.renderRoot.querySelector<HTMLElement>('[part~="more-panel"] > button')?.focus();
   }
 
   /** Closes the More panel, focus going back to its button. */
   async close(): Promise<void> {
-    this.toggle(false);
+    void this.toggle(false);
     await this.host.updateComplete;
     this.host.renderRoot.querySelector<HTMLElement>('[part~="more-button"]')?.focus();
   }

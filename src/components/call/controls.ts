@@ -29,7 +29,7 @@ export interface ControlsView extends DevicePickers {
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
-  fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): void; close(): Promise<void> };
+  fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void> };
 }
 
 /** The button bar of a call, and above it the settings panel and the More panel while open. */
@@ -72,7 +72,7 @@ export function renderControls(v: ControlsView) {
       aria-controls="settings"
       title=${t.settings}
       @click=${() => {
-        if (form === 'more') v.fit.toggle(false);
+        if (form === 'more') void v.fit.toggle(false);
         v.toggleSettings();
       }}
     >
@@ -99,7 +99,7 @@ export function renderControls(v: ControlsView) {
           </button>`
         : nothing}
       ${form === 'more'
-        ? html`<button part="button more-button" class="control" aria-expanded=${open} aria-controls="more" title=${t.moreControls} @click=${() => v.fit.toggle()}>
+        ? html`<button part="button more-button" class="control" aria-expanded=${open} aria-controls="more" title=${t.moreControls} @click=${() => void v.fit.toggle()}>
             ${icon('more')}<span class="text">${t.moreControls}</span>
           </button>`
         : secondary}

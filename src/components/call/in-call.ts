@@ -131,7 +131,7 @@ export class InCall {
     this.stop();
     this.#cues.forget();
     this.#stage.reset();
-    this.#fit.toggle(false);
+    void this.#fit.toggle(false);
   }
 
   /** The connection with each other participant, measured now (`RtcCall.getStats`). */
