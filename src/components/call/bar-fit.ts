@@ -91,10 +91,17 @@ export class BarFit implements ReactiveController {
   }
 
   /** Closes the More panel, focus going back to its button. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     void this.toggle(false);
+    return this.refocus('more-button');
+  }
+
+  /** Puts focus back on the button `part` once rendered, or on More while the closed panel holds it. */
+  async refocus(part: string): Promise<void> {
     await this.host.updateComplete;
-    this.host.renderRoot.querySelector<HTMLElement>('[part~="more-button"]')?.focus();
+    const root = this.host.renderRoot;
+    const held = !this.open && root.querySelector(`[part~="more-panel"] > [part~="${part}"]`);
+    root.querySelector<HTMLElement>(held ? '[part~="more-button"]' : `[part~="${part}"]`)?.focus();
   }
 
   #fit(): void {

@@ -629,15 +629,11 @@ export class RtcCall extends RoomElement {
     });
   }
 
-  /**
-   * Opens the device pickers, focus going to the first, or closes them, focus going back to
-   * their button, or to More when the bar holds it there.
-   */
+  /** Opens the device pickers, focus going to the first, or closes them (the bar puts focus back). */
   private async toggleSettings(): Promise<void> {
     const open = (this._settings = !this._settings);
     await this.updateComplete;
-    const button = ['settings-button', 'more-button'].map((name) => this.partNamed(name)).find((b) => b?.getClientRects().length);
-    (open ? this.partNamed('settings')?.querySelector('select') : button)?.focus();
+    if (open) this.partNamed('settings')?.querySelector('select')?.focus();
   }
 
   /** What the stage shows of the call: the others and this page (the in-call parts add what the visitor arranged). */

@@ -29,7 +29,7 @@ export interface ControlsView extends DevicePickers {
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
-  fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void> };
+  fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
 
 /** The button bar of a call, and above it the settings panel and the More panel while open. */
@@ -47,7 +47,7 @@ export function renderControls(v: ControlsView) {
   const pickers = deviceSelects(v, false);
   const { form, open } = v.fit;
   // Escape closes a panel, and focus goes back to its button.
-  const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings());
+  const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings(), void v.fit.refocus('settings-button'));
   const escapeMore = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), void v.fit.close());
   // A button in the More panel closes it, focus going back to More: what it did shows at once.
   const fromMore = (act: () => unknown) => () => {
@@ -74,6 +74,7 @@ export function renderControls(v: ControlsView) {
       @click=${() => {
         if (form === 'more') void v.fit.toggle(false);
         v.toggleSettings();
+        if (v.settings) void v.fit.refocus('settings-button'); // closed: focus stays on Devices
       }}
     >
       ${icon('settings')}<span class="text">${t.settings}</span>
