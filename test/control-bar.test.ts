@@ -85,6 +85,33 @@ describe('the control bar', () => {
     await el.leave();
   });
 
+  it('keeps Stop sharing in the bar while sharing, beside More where it has room', async () => {
+    const el = await inCall(290);
+    await until(() => part(el, 'more-button').length === 1 && oneRow(el), () => `narrow: ${describeBar(el)}`);
+    await el.toggleScreenShare(true);
+    await until(() => names(barButtons(el)).includes('screen-button'), () => `sharing: ${describeBar(el)}`);
+    expect(names(barButtons(el))).to.deep.equal(['mic-button', 'camera-button', 'screen-button', 'more-button', 'leave-button']);
+    expect(oneRow(el), describeBar(el)).to.equal(true);
+    const stop = part(el, 'screen-button')[0];
+    expect(stop.textContent!.trim()).to.equal('Stop sharing');
+    expect(part(el, 'more-panel')[0].querySelector('[part~="screen-button"]'), 'Stop sharing also behind More').to.equal(null);
+    // Pressed, it stops the share and goes back behind More, and focus goes to More.
+    stop.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => !names(barButtons(el)).includes('screen-button') && shadowFocus(el).includes('more-button'), () => `after Stop sharing: ${describeBar(el)}, focus on ${shadowFocus(el)}`);
+    expect(part(el, 'more-panel')[0].querySelector('[part~="screen-button"]')!.textContent!.trim()).to.equal('Share screen');
+
+    // Where it has no room beside More, it stays behind More, the bar in one row; with room again, back in the bar.
+    el.style.width = '250px';
+    await el.toggleScreenShare(true);
+    await until(() => part(el, 'screen-button')[0]?.textContent!.trim() === 'Stop sharing' && oneRow(el), () => `sharing, 250 px: ${describeBar(el)}`);
+    expect(names(barButtons(el))).to.deep.equal(['mic-button', 'camera-button', 'more-button', 'leave-button']);
+    expect(part(el, 'more-panel')[0].querySelector('[part~="screen-button"]'), 'Stop sharing behind More').to.not.equal(null);
+    el.style.width = '290px';
+    await until(() => names(barButtons(el)).includes('screen-button') && oneRow(el), () => `sharing, 290 px again: ${describeBar(el)}`);
+    await el.leave();
+  });
+
   it('leaves the lobby’s microphone and camera buttons as they were: their words from 640 px wide', async () => {
     const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('bar')} server=${rtcServer} name="Ada" style="width: 700px; height: 420px"></rtc-call>`);
     part(el, 'check-button')[0]?.click();

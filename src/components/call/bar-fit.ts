@@ -23,9 +23,15 @@ export interface BarFitHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
-/** The form changes a bar makes in CHANGES_COUNTED_FOR ms at most (a change of words takes two). */
-const MAX_CHANGES = 4;
+/**
+ * The changes a bar makes in CHANGES_COUNTED_FOR ms at most: new words in the form with More take
+ * two (they are measured with every button in the bar), and Stop sharing tried beside More two.
+ */
+const MAX_CHANGES = 8;
 const CHANGES_COUNTED_FOR = 250;
+
+/** Whether the buttons of `bar` take more than one row. */
+const twoRows = (bar: HTMLElement) => new Set([...bar.children].map((b) => (b as HTMLElement).offsetTop)).size > 1;
 
 /** The buttons of a bar and its More panel that show in the bar unless it is short of room. */
 const BUTTONS = '[part~="controls"] > .control:not([part~="more-button"]), [part~="more-panel"] > .control';
@@ -42,6 +48,10 @@ export class BarFit implements ReactiveController {
   form: BarForm = 'icons';
   /** Whether the More panel is open. */
   open = false;
+  /** In the form with More, whether the bar has room for Stop sharing beside More (else it is in the panel). */
+  roomForShare = true;
+  /** The bar's width when Stop sharing last had no room beside More. */
+  #noRoomAt = 0;
   /** The buttons' words when their needs were measured, and those needs; null: to measure. */
   #words = '';
   #needs: BarNeeds | null = null;
@@ -98,7 +108,8 @@ export class BarFit implements ReactiveController {
 
   /** Puts focus back on the button `part` once rendered, or on More while the closed panel holds it. */
   async refocus(part: string): Promise<void> {
-    await this.host.updateComplete;
+    // Once the bar has settled: new words are measured in a render of their own first.
+    for (let i = 0; i < MAX_CHANGES && !(await this.host.updateComplete); i++);
     const root = this.host.renderRoot;
     const held = !this.open && root.querySelector(`[part~="more-panel"] > [part~="${part}"]`);
     root.querySelector<HTMLElement>(held ? '[part~="more-button"]' : `[part~="${part}"]`)?.focus();
@@ -113,19 +124,31 @@ export class BarFit implements ReactiveController {
       .map((b) => b.textContent?.trim())
       .sort()
       .join('\n');
-    if (words !== this.#words) {
+    const changed = words !== this.#words;
+    if (changed) {
       this.#words = words;
       this.#needs = null;
     } else if (!this.#stale && this.#needs && bar.classList.contains(this.form)) {
-      return; // the same words in the same width: no layout to read after this render
+      return this.#checkRoom(bar); // the same words in the same width: little layout to read
     }
     this.#stale = false;
+    // Stop sharing is tried beside More again in a wider bar, or with other words.
+    if (changed || bar.clientWidth > this.#noRoomAt) this.#room(true);
     if (!this.#needs) {
       // Measured with every button in the bar: from More, the bar shows them all once first.
       if (this.form === 'more') return this.#become('icons');
       this.#needs = { words: this.#need(bar, buttons, 'words'), icons: this.#need(bar, buttons, 'icons') };
     }
     this.#become(barForm(bar.clientWidth, this.#needs), bar);
+    this.#checkRoom(bar);
+  }
+
+  /** Gives Stop sharing's place beside More up when, tried there, it broke the bar into two rows. */
+  #checkRoom(bar: HTMLElement): void {
+    const tried = this.form === 'more' && this.roomForShare && bar.querySelector(':scope > [part~="more-button"] ~ [part~="leave-button"]');
+    if (!tried || !bar.querySelector(':scope > [part~="screen-button"]') || !twoRows(bar)) return;
+    this.#noRoomAt = bar.clientWidth;
+    this.#room(false);
   }
 
   /** The width `buttons` take in one row of `bar` in `form`. */
@@ -137,8 +160,7 @@ export class BarFit implements ReactiveController {
 
   #become(form: BarForm, bar?: HTMLElement): void {
     if (form !== this.form) {
-      // Counted over a moment, then the bar is fitted again: a loop cannot hold the page.
-      if (this.#changes++ === 0) setTimeout(() => ((this.#changes = 0), (this.#stale = true), this.#fit()), CHANGES_COUNTED_FOR);
+      this.#count();
       if (this.#changes > MAX_CHANGES) form = this.form;
     }
     if (bar) this.#classes(bar, form);
@@ -146,6 +168,19 @@ export class BarFit implements ReactiveController {
     this.form = form;
     if (form !== 'more') this.open = false;
     this.host.requestUpdate();
+  }
+
+  /** Tries Stop sharing beside More, or gives it up. */
+  #room(room: boolean): void {
+    if (room === this.roomForShare || (this.#changes > MAX_CHANGES && room)) return;
+    this.#count();
+    this.roomForShare = room;
+    this.host.requestUpdate();
+  }
+
+  /** Counts a change over a moment, then fits the bar again: a loop cannot hold the page. */
+  #count(): void {
+    if (this.#changes++ === 0) setTimeout(() => ((this.#changes = 0), (this.#stale = true), this.#fit()), CHANGES_COUNTED_FOR);
   }
 
   /** The bar's class for `form` now, before the render that gives it too. */

@@ -29,7 +29,7 @@ export interface ControlsView extends DevicePickers {
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
-  fit: { readonly form: BarForm; readonly open: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
+  fit: { readonly form: BarForm; readonly open: boolean; readonly roomForShare: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
 
 /** The button bar of a call, and above it the settings panel and the More panel while open. */
@@ -54,17 +54,26 @@ export function renderControls(v: ControlsView) {
     if (form === 'more') void v.fit.close();
     act();
   };
-  const secondary = html`${v.screenShare
-      ? html`<button
-          part="button screen-button"
-          class=${v.sharing ? 'control primary' : 'control'}
-          title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
-          aria-keyshortcuts=${SHORTCUTS.screen}
-          @click=${fromMore(() => call.toggleScreenShare())}
-        >
-          ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
-        </button>`
-      : nothing}
+  // While this page shares, Stop sharing stays in the bar beside More where it has room: what
+  // the others see is one press away. Pressed there, it goes back behind More, and so does focus.
+  const shareInBar = form !== 'more' || (v.sharing && v.fit.roomForShare);
+  const share = v.screenShare
+    ? html`<button
+        part="button screen-button"
+        class=${v.sharing ? 'control primary' : 'control'}
+        title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
+        aria-keyshortcuts=${SHORTCUTS.screen}
+        @click=${shareInBar
+          ? () => {
+              void call.toggleScreenShare();
+              if (form === 'more') void v.fit.refocus('screen-button');
+            }
+          : fromMore(() => call.toggleScreenShare())}
+      >
+        ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
+      </button>`
+    : nothing;
+  const secondary = html`${shareInBar ? nothing : share}
     <button
       part="button settings-button"
       class="control"
@@ -99,6 +108,7 @@ export function renderControls(v: ControlsView) {
             ${icon('switchCamera')}<span class="text">${t.switchCamera}</span>
           </button>`
         : nothing}
+      ${shareInBar ? share : nothing}
       ${form === 'more'
         ? html`<button part="button more-button" class="control" aria-expanded=${open} aria-controls="more" title=${t.moreControls} @click=${() => void v.fit.toggle()}>
             ${icon('more')}<span class="text">${t.moreControls}</span>
