@@ -17,6 +17,12 @@ import { lazySupports, peerjsShims } from './scripts/peerjs-slim.mjs';
 import { chromeArgs, chromePath, fakeDeviceArgs } from './test/chrome.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+/**
+ * A mouse, as on a desktop (`hover: hover`, `pointer: fine`), where headless Chromium has no
+ * pointer at all: the call shows a tile's buttons only while the mouse is on the tile where
+ * there is one. The `touch-screen` command makes it a finger.
+ */
+const MOUSE = '--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4';
 async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -387,7 +393,7 @@ export default {
   files: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
-  browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs] } })],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath, headless: true, args: [...chromeArgs, ...fakeDeviceArgs, MOUSE] } })],
   plugins: [peerjsAsEsm(), peerServers(), turnRelay(), redisCluster(), faultInjection(), touchScreen(), permissions(), esbuildPlugin({ ts: true, tsconfig: `${root}tsconfig.json`, target: 'es2022' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en"><head><title>rtc-elements tests</title></head><body>

@@ -224,3 +224,52 @@ describe('call layout: a tile full screen on a phone', () => {
     expect(getComputedStyle(video).objectFit).to.equal('contain');
   });
 });
+
+describe('call layout: a tile’s buttons', () => {
+  afterEach(closeAll);
+
+  it('show while the mouse is on the tile or one of them has focus, and Pin while the tile is pinned', async function () {
+    this.timeout(60_000);
+    const [ada, bob] = await joinAll(uniqueRoom('actions'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const tile = () => part(ada.call, 'tile').find((t) => t.textContent?.includes('Bob'))!;
+    const buttons = () => [...tile().querySelectorAll<HTMLElement>('[part~="tile-actions"] button')];
+    /** Which of the tile's buttons can be seen, by their parts. */
+    const seen = () =>
+      buttons()
+        .filter((b) => getComputedStyle(b).opacity === '1')
+        .map((b) => b.getAttribute('part')!.replace('button ', ''));
+    /** A point on the top page, inside Ada's frame. */
+    const at = (x: number, y: number): [number, number] => {
+      const frame = ada.frame.getBoundingClientRect();
+      return [Math.round(frame.left + x), Math.round(frame.top + y)];
+    };
+    const away = () => {
+      const r = ada.call.getBoundingClientRect();
+      return at(r.left + 4, r.top + 4);
+    };
+    const onTile = () => {
+      const r = tile().getBoundingClientRect();
+      return at(r.left + r.width / 2, r.top + r.height / 2);
+    };
+    expect(buttons().length, 'the tile has buttons').to.be.above(1);
+    const all = buttons().map((b) => b.getAttribute('part')!.replace('button ', ''));
+
+    await sendMouse({ type: 'move', position: away() });
+    await until(() => seen().length === 0, () => `with the mouse elsewhere, the tile shows ${seen().join(', ')}`);
+    await sendMouse({ type: 'move', position: onTile() });
+    await until(() => seen().length === all.length, () => `with the mouse on the tile, it shows only ${seen().join(', ')}`);
+    await sendMouse({ type: 'move', position: away() });
+    await until(() => seen().length === 0, () => `with the mouse gone again, the tile shows ${seen().join(', ')}`);
+
+    // Focus on one of them (the keyboard's Tab) shows them all.
+    buttons()[0].focus();
+    await until(() => seen().length === all.length, () => `with focus on Pin, the tile shows only ${seen().join(', ')}`);
+    buttons()[0].blur();
+
+    // Pinned, the tile keeps Pin in view: the way back.
+    buttons()[0].click();
+    await until(() => tile().matches('[part~="pinned-tile"]'), 'the tile was not pinned');
+    await until(() => seen().join() === 'pin-button', () => `pinned, with the mouse elsewhere, the tile shows ${seen().join(', ') || 'nothing'}`);
+  });
+});

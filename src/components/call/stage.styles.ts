@@ -149,6 +149,19 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       background: var(--rtc-call-label-background, rgb(0 0 0 / 70%));
       color: var(--rtc-call-label-foreground, #fff);
     }
+    /* With a mouse, a tile's buttons show while it is pointed at or one of them has focus, as
+       on other calls, so that they do not cover the video; Pin stays while the tile is pinned,
+       the way back. On touch screens, with nothing to point, they always show. */
+    @media (hover: hover) {
+      .tile-actions .icon-button:not([aria-pressed='true']) {
+        opacity: 0;
+        transition: opacity 0.15s;
+      }
+      .tile:hover .tile-actions .icon-button,
+      .tile-actions:focus-within .icon-button {
+        opacity: 1;
+      }
+    }
     /* A small tile keeps only Pin: the way to make it large. */
     @container (max-width: 150px) {
       .tile-actions .icon-button:not([part~='pin-button']) {
