@@ -60,6 +60,17 @@ describe('the control bar', () => {
     const inPanel = [...panel.querySelectorAll<HTMLElement>('button')];
     expect(names(inPanel)).to.include.members(['screen-button', 'settings-button']);
     for (const button of inPanel) expect(wordsWidth(button), `${button.textContent!.trim()} shows its words`).to.be.above(10);
+    // The arrow keys, Home and End move among them, round from the last to the first.
+    await sendKeys({ press: 'ArrowDown' });
+    expect(shadowFocus(el), 'after ArrowDown').to.equal(inPanel[1].getAttribute('part'));
+    await sendKeys({ press: 'End' });
+    expect(shadowFocus(el), 'after End').to.equal(inPanel.at(-1)!.getAttribute('part'));
+    await sendKeys({ press: 'ArrowRight' });
+    expect(shadowFocus(el), 'after ArrowRight on the last').to.equal(inPanel[0].getAttribute('part'));
+    await sendKeys({ press: 'ArrowUp' });
+    expect(shadowFocus(el), 'after ArrowUp on the first').to.equal(inPanel.at(-1)!.getAttribute('part'));
+    await sendKeys({ press: 'Home' });
+    expect(shadowFocus(el), 'after Home').to.equal(inPanel[0].getAttribute('part'));
     await sendKeys({ press: 'Escape' });
     await until(() => panel.hidden && shadowFocus(el).includes('more-button'), () => `after Escape, the panel is ${panel.hidden ? 'closed' : 'open'} and focus on ${shadowFocus(el)}`);
 

@@ -32,6 +32,9 @@ export interface ControlsView extends DevicePickers {
   fit: { readonly form: BarForm; readonly open: boolean; readonly roomForShare: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
 
+/** How far a key moves focus in the More panel (wrapping round), or to its first or last button. */
+const MOVES: Record<string, number> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: -Infinity, End: Infinity };
+
 /** The button bar of a call, and above it the settings panel and the More panel while open. */
 export function renderControls(v: ControlsView) {
   const { t, call, state } = v;
@@ -48,7 +51,17 @@ export function renderControls(v: ControlsView) {
   const { form, open } = v.fit;
   // Escape closes a panel, and focus goes back to its button.
   const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings(), void v.fit.refocus('settings-button'));
-  const escapeMore = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), void v.fit.close());
+  // In the More panel, the arrow keys, Home and End move among its buttons too, as in a menu.
+  const moreKeys = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') return e.stopPropagation(), void v.fit.close();
+    const step = MOVES[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll('button')];
+    const at = buttons.indexOf(e.target as HTMLButtonElement);
+    buttons[Math.abs(step) === Infinity ? (step < 0 ? 0 : buttons.length - 1) : (at + step + buttons.length) % buttons.length]?.focus();
+  };
   // A button in the More panel closes it, focus going back to More: what it did shows at once.
   const fromMore = (act: () => unknown) => () => {
     if (form === 'more') void v.fit.close();
@@ -99,7 +112,7 @@ export function renderControls(v: ControlsView) {
         </button>`
       : nothing}`;
   return html`${v.settings ? html`<div part="settings" id="settings" class="settings" @keydown=${escape}>${pickers}</div>` : nothing}
-    ${form === 'more' ? html`<div part="more-panel" id="more" class="more-panel" ?hidden=${!open} @keydown=${escapeMore}>${secondary}</div>` : nothing}
+    ${form === 'more' ? html`<div part="more-panel" id="more" class="more-panel" ?hidden=${!open} @keydown=${moreKeys}>${secondary}</div>` : nothing}
     <div part="controls" class="controls ${form}" role="group" aria-label=${t.controls}>
       ${toggleButton(t, 'audio', call.microphoneOn, canMic ? '' : t.noMicrophone, () => call.toggleMicrophone(), SHORTCUTS.mic)}
       ${toggleButton(t, 'video', call.cameraOn, v.audioOnly ? t.audioOnlyCall : hasCam ? '' : t.noCamera, () => call.toggleCamera(), SHORTCUTS.camera)}
