@@ -111,6 +111,12 @@ describe('the control bar', () => {
     await sendKeys({ press: 'Enter' });
     await until(() => !names(barButtons(el)).includes('screen-button') && shadowFocus(el).includes('more-button'), () => `after Stop sharing: ${describeBar(el)}, focus on ${shadowFocus(el)}`);
     expect(part(el, 'more-panel')[0].querySelector('[part~="screen-button"]')!.textContent!.trim()).to.equal('Share screen');
+    // Stopped with its shortcut (S) while it has focus: the same.
+    await el.toggleScreenShare(true);
+    await until(() => names(barButtons(el)).includes('screen-button'), () => `sharing again: ${describeBar(el)}`);
+    part(el, 'screen-button')[0].focus();
+    await sendKeys({ press: 's' });
+    await until(() => !names(barButtons(el)).includes('screen-button') && shadowFocus(el).includes('more-button'), () => `after S: ${describeBar(el)}, focus on ${shadowFocus(el)}`);
 
     // Where it has no room beside More, it stays behind More, the bar in one row; with room again, back in the bar.
     el.style.width = '250px';

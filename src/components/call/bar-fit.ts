@@ -21,6 +21,7 @@ export function barForm(width: number, needs: BarNeeds): BarForm {
 /** The element, as the bar's fit sees it. */
 export interface BarFitHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly isUpdatePending: boolean;
 }
 
 /**
@@ -52,6 +53,12 @@ export class BarFit implements ReactiveController {
   roomForShare = true;
   /** The bar's width when Stop sharing last had no room beside More. */
   #noRoomAt = 0;
+  /** The part of the bar's button that had focus as a render began. */
+  #focused: string | null = null;
+  /** Whether More is owed focus once the bar settles (see keepFocus). */
+  #owed = false;
+  /** Whether a change was refused (too many in a moment): the bar is fitted again after the moment. */
+  #refused = false;
   /** The buttons' words when their needs were measured, and those needs; null: to measure. */
   #words = '';
   #needs: BarNeeds | null = null;
@@ -87,8 +94,31 @@ export class BarFit implements ReactiveController {
     this.#fit();
   };
 
+  hostUpdate(): void {
+    if (this.#owed) return;
+    const active = (this.host.renderRoot as ShadowRoot).activeElement;
+    this.#focused = active?.matches('[part~="controls"] > button') ? active.getAttribute('part') : null;
+  }
+
   hostUpdated(): void {
     this.#fit();
+    this.#keepFocus();
+  }
+
+  /**
+   * A button of the bar that had focus and went behind More (Stop sharing, once pressed or its
+   * key) hands focus to More: once the bar has settled, as new words are measured in a render
+   * with every button in the bar, More gone.
+   */
+  #keepFocus(): void {
+    const root = this.host.renderRoot;
+    const part = this.#focused;
+    this.#focused = null;
+    if (part && !root.querySelector(`[part~="controls"] > [part="${part}"]`) && root.querySelector(`[part~="more-panel"] > [part="${part}"]`)) this.#owed = true;
+    if (!this.#owed) return;
+    const here = this.host.matches(':focus-within') || !document.activeElement || document.activeElement === document.body;
+    if (here) root.querySelector<HTMLElement>('[part~="more-button"]')?.focus();
+    if (!here || (!this.host.isUpdatePending && !this.#refused)) this.#owed = false;
   }
 
   /** Opens the More panel, focus going to its first button (it comes before the bar), or closes it. */
@@ -161,7 +191,10 @@ export class BarFit implements ReactiveController {
   #become(form: BarForm, bar?: HTMLElement): void {
     if (form !== this.form) {
       this.#count();
-      if (this.#changes > MAX_CHANGES) form = this.form;
+      if (this.#changes > MAX_CHANGES) {
+        form = this.form;
+        this.#refused = true;
+      }
     }
     if (bar) this.#classes(bar, form);
     if (form === this.form) return;
@@ -180,7 +213,13 @@ export class BarFit implements ReactiveController {
 
   /** Counts a change over a moment, then fits the bar again: a loop cannot hold the page. */
   #count(): void {
-    if (this.#changes++ === 0) setTimeout(() => ((this.#changes = 0), (this.#stale = true), this.#fit()), CHANGES_COUNTED_FOR);
+    if (this.#changes++ > 0) return;
+    setTimeout(() => {
+      this.#changes = 0;
+      this.#refused = false;
+      this.#stale = true;
+      this.#fit();
+    }, CHANGES_COUNTED_FOR);
   }
 
   /** The bar's class for `form` now, before the render that gives it too. */

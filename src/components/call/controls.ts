@@ -68,7 +68,8 @@ export function renderControls(v: ControlsView) {
     act();
   };
   // While this page shares, Stop sharing stays in the bar beside More where it has room: what
-  // the others see is one press away. Pressed there, it goes back behind More, and so does focus.
+  // the others see is one press away. Pressed there, it goes back behind More, and so does focus
+  // (bar-fit.ts).
   const shareInBar = form !== 'more' || (v.sharing && v.fit.roomForShare);
   const share = v.screenShare
     ? html`<button
@@ -76,12 +77,7 @@ export function renderControls(v: ControlsView) {
         class=${v.sharing ? 'control primary' : 'control'}
         title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
         aria-keyshortcuts=${SHORTCUTS.screen}
-        @click=${shareInBar
-          ? () => {
-              void call.toggleScreenShare();
-              if (form === 'more') void v.fit.refocus('screen-button');
-            }
-          : fromMore(() => call.toggleScreenShare())}
+        @click=${shareInBar ? () => call.toggleScreenShare() : fromMore(() => call.toggleScreenShare())}
       >
         ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
       </button>`
