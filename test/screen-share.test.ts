@@ -17,7 +17,15 @@ describe('screen sharing', () => {
     // Not sharing is the usual state: the button looks like the others, not like a warning.
     const look = (name: string) => getComputedStyle(part(ada.call, name)[0]).backgroundColor;
     expect(look('screen-button'), 'Share screen, not sharing').to.equal(look('settings-button'));
+    // The browser's picker is asked to leave out the call's own tab (a hall of mirrors), and to
+    // let the visitor switch to another tab while sharing.
+    const asked: unknown[] = [];
+    const devices = ada.frame.contentWindow!.navigator.mediaDevices;
+    const getDisplayMedia = devices.getDisplayMedia.bind(devices);
+    devices.getDisplayMedia = (options) => (asked.push(options), getDisplayMedia(options));
     await ada.call.toggleScreenShare(true);
+    expect(asked).to.have.length(1);
+    expect(asked[0]).to.include({ selfBrowserSurface: 'exclude', surfaceSwitching: 'include', video: true });
     await until(() => playing(screenTile(bob.call)?.querySelector('video')), 'Bob does not see Ada\'s screen');
     await ada.call.updateComplete;
     expect(part(ada.call, 'screen-button')[0].textContent!.trim()).to.equal('Stop sharing');

@@ -21,6 +21,13 @@ function cancelled(err: unknown, waited: number): boolean {
   return !message.includes('by system') && waited > PICKER_SHOWN;
 }
 
+/**
+ * What the browser's picker offers: never the call's own tab, whose capture would show the call
+ * inside itself, over and over; and, while a tab is shared, a button to share another tab instead
+ * (Chromium). Browsers that know neither option ignore them.
+ */
+const PICKER = { video: true, audio: false, selfBrowserSurface: 'exclude', surfaceSwitching: 'include' } as DisplayMediaStreamOptions;
+
 /** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
 export const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
@@ -66,7 +73,7 @@ export class ScreenShare {
     let stream: MediaStream;
     const asked = performance.now();
     try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      stream = await navigator.mediaDevices.getDisplayMedia(PICKER);
     } catch (err) {
       // The visitor pressing Cancel is no error.
       if (!cancelled(err, performance.now() - asked)) this.handlers.denied();
