@@ -38,25 +38,39 @@ export class LoadError extends Error {
  */
 const LOAD_TIMEOUT = 20_000;
 
+/** Runs `fire` after `ms`; returns what cancels it. */
+export type After = (ms: number, fire: () => void) => () => void;
+
+const after: After = (ms, fire) => {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
+};
+
 /**
- * Wraps a dynamic import: every caller shares one load, and a load that failed or timed out is
- * forgotten so that the next join tries again. (In the script-tag bundle, a chunk that came as
- * something other than JavaScript is asked for under another URL then: scripts/retry-imports.mjs.)
+ * Wraps a dynamic import: every caller shares one load, and a load that failed is forgotten so
+ * that the next join tries again. (In the script-tag bundle, a chunk that came as something
+ * other than JavaScript is asked for under another URL then: scripts/retry-imports.mjs.) Each
+ * caller waits LOAD_TIMEOUT from its own ask: a join tried again while an earlier ask still waits
+ * (one of an element's other chunks timed out first) is not failed by the earlier ask's time
+ * running out, a moment before the chunk comes. A load that timed out goes on, and is shared by
+ * the next ask: the browser would wait on the same fetch for a new import() of the same URL.
  */
-export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+export function lazy<T>(load: () => Promise<T>, wait: After = after): () => Promise<T> {
   let loading: Promise<T> | null = null;
-  /** Failed loads in a row (none follow one that succeeded). */
+  /** Failed asks in a row (none follow a load that succeeded). */
   let failures = 0;
-  return () =>
-    (loading ??= new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Not loaded within ${LOAD_TIMEOUT / 1000} s`)), LOAD_TIMEOUT);
-      load()
-        .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
-    }).catch((cause: unknown) => {
+  return () => {
+    const shared = (loading ??= load().catch((cause: unknown) => {
       loading = null;
-      throw new LoadError(cause, ++failures);
+      throw cause;
     }));
+    return new Promise<T>((resolve, reject) => {
+      const cancel = wait(LOAD_TIMEOUT, () => reject(new Error(`Not loaded within ${LOAD_TIMEOUT / 1000} s`)));
+      shared.then(resolve, reject).finally(cancel);
+    }).catch((cause: unknown) => {
+      throw new LoadError(cause, ++failures);
+    });
+  };
 }
 
 /**
