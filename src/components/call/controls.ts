@@ -63,13 +63,13 @@ export function renderControls(v: ControlsView) {
     buttons[Math.abs(step) === Infinity ? (step < 0 ? 0 : buttons.length - 1) : (at + step + buttons.length) % buttons.length]?.focus();
   };
   // A button in the More panel closes it, focus going back to More: what it did shows at once.
+  // (Stop sharing beside More goes behind it when pressed: focus goes to More too.)
   const fromMore = (act: () => unknown) => () => {
     if (form === 'more') void v.fit.close();
     act();
   };
   // While this page shares, Stop sharing stays in the bar beside More where it has room: what
-  // the others see is one press away. Pressed there, it goes back behind More, and so does focus
-  // (bar-fit.ts).
+  // the others see is one press away.
   const shareInBar = form !== 'more' || (v.sharing && v.fit.roomForShare);
   const share = v.screenShare
     ? html`<button
@@ -77,7 +77,7 @@ export function renderControls(v: ControlsView) {
         class=${v.sharing ? 'control primary' : 'control'}
         title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
         aria-keyshortcuts=${SHORTCUTS.screen}
-        @click=${shareInBar ? () => call.toggleScreenShare() : fromMore(() => call.toggleScreenShare())}
+        @click=${fromMore(() => call.toggleScreenShare())}
       >
         ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
       </button>`
