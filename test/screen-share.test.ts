@@ -1,7 +1,9 @@
 // Screen sharing between real pages: the screen travels on the pair's one peer connection (a
 // track added by renegotiation), shows large beside the cameras, and stops from the page or from
 // the browser's own "Stop sharing" bar.
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import '../src/index.js';
+import type { RtcCall } from '../src/index.js';
 import { rtcServer } from './env.js';
 import { closeAll, joinAll, openPeerConnections, part, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
 
@@ -20,9 +22,14 @@ describe('screen sharing', () => {
     // The browser's picker is asked to leave out the call's own tab (a hall of mirrors), and to
     // let the visitor switch to another tab while sharing.
     const asked: unknown[] = [];
+    const captured: MediaStream[] = [];
     const devices = ada.frame.contentWindow!.navigator.mediaDevices;
     const getDisplayMedia = devices.getDisplayMedia.bind(devices);
-    devices.getDisplayMedia = (options) => (asked.push(options), getDisplayMedia(options));
+    devices.getDisplayMedia = async (options) => {
+      asked.push(options);
+      captured.push(await getDisplayMedia(options));
+      return captured.at(-1)!;
+    };
     await ada.call.toggleScreenShare(true);
     expect(asked).to.have.length(1);
     expect(asked[0]).to.include({ selfBrowserSurface: 'exclude', surfaceSwitching: 'include', video: true });
@@ -49,7 +56,7 @@ describe('screen sharing', () => {
     await until(() => width(screenTile(bob.call)) > width(adaCamera()), 'pinning the screen does not make it the large one');
 
     // Stopped from the browser's bar: the track ends.
-    const track = (screenTile(ada.call).querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
+    const track = captured[0].getVideoTracks()[0];
     track.stop();
     track.dispatchEvent(new Event('ended'));
     await until(() => !screenTile(bob.call) && !screenTile(ada.call), 'the screen is still shown');
@@ -67,6 +74,58 @@ describe('screen sharing', () => {
     }
     expect(transceivers(), "the pair's transceivers").to.deep.equal(before);
     await untilEveryoneSeesEveryone([ada, bob]);
+  });
+
+  it('shows the sharer a card instead of their own whole screen, with Stop sharing and Show it here', async () => {
+    const el = await fixture<RtcCall>(html`<rtc-call room=${uniqueRoom('whole')} server=${rtcServer} name="Ada" autojoin style="width: 800px; height: 500px"></rtc-call>`);
+    await until(() => el.phase === 'in-call', 'Ada did not get into the call');
+    const tile = () => screenTile(el);
+    const focused = () => el.shadowRoot!.activeElement;
+    // Chromium's stand-in for the picker shares a whole screen (displaySurface "monitor"): the
+    // screen the call is on, which would show itself inside itself, over and over.
+    await el.toggleScreenShare(true);
+    await el.updateComplete;
+    expect(tile().querySelector('video'), 'a picture of the screen').to.equal(null);
+    expect(tile().querySelector('[part~="sharing-card"]')?.textContent).to.contain('You are sharing your whole screen');
+    expect(tile().querySelector('[part~="name"]')!.textContent).to.equal('Your screen');
+    expect(tile().querySelector('[part~="fullscreen-button"]'), 'Full screen for a card').to.equal(null);
+    expect(tile().querySelector('[part~="pin-button"]'), 'Pin').to.exist;
+
+    // Show it here: its picture after all (a second monitor, say), focus on the tile's Pin.
+    part(el, 'show-screen-button')[0].click();
+    await until(() => playing(tile()?.querySelector('video')), 'the screen is not shown after Show it here');
+    await until(() => focused() === tile().querySelector('[part~="pin-button"]'), () => `focus is on ${focused()?.getAttribute('part')}`);
+    expect(tile().querySelector('[part~="fullscreen-button"]'), 'Full screen for the picture').to.exist;
+    // Shared anew, the card again.
+    await el.toggleScreenShare(false);
+    await el.toggleScreenShare(true);
+    await el.updateComplete;
+    expect(tile().querySelector('[part~="sharing-card"]'), 'the card for a new share').to.exist;
+
+    // The card's Stop sharing: the share stops, focus goes to Share screen.
+    const stop = part(el, 'stop-sharing-button')[0];
+    stop.focus();
+    stop.click();
+    await until(() => !tile() && focused() === part(el, 'screen-button')[0], () => `the screen is still shared (${!!tile()}), or focus is on ${focused()?.getAttribute('part')}`);
+    expect(part(el, 'screen-button')[0].textContent!.trim()).to.equal('Share screen');
+
+    // A window or a tab is shown: it does not hold the call's tab.
+    const devices = navigator.mediaDevices;
+    const getDisplayMedia = devices.getDisplayMedia;
+    devices.getDisplayMedia = async (options) => {
+      const stream = await getDisplayMedia.call(devices, options);
+      const track = stream.getVideoTracks()[0];
+      const settings = track.getSettings.bind(track);
+      track.getSettings = () => ({ ...settings(), displaySurface: 'window' });
+      return stream;
+    };
+    try {
+      await el.toggleScreenShare(true);
+      await until(() => playing(tile()?.querySelector('video')), 'a shared window is not shown');
+      expect(tile().querySelector('[part~="sharing-card"]')).to.equal(null);
+    } finally {
+      devices.getDisplayMedia = getDisplayMedia;
+    }
   });
 
   it('stops the screen shared, and the camera, when the page switches them off during the call', async () => {

@@ -73,6 +73,10 @@ export const en = (f: Format) => ({
   stopSharing: 'Stop sharing',
   screenOf: (name: string) => `${name}'s screen`,
   yourScreen: 'Your screen',
+  /** The sharer's own tile, instead of their whole screen (which would show itself over and over). */
+  sharingWholeScreen: 'You are sharing your whole screen',
+  sharingWholeScreenHint: 'Everyone in the call sees it. It is not shown here, where it would show itself over and over.',
+  showScreenHere: 'Show it here',
   screenShared: 'You are sharing your screen',
   screenStopped: 'You stopped sharing your screen',
   sharesScreen: (name: string) => `${name} is sharing a screen`,

@@ -91,7 +91,8 @@ export type CallTheme = 'light' | 'dark';
  * @csspart settings - The panel of device pickers opened by `settings-button`.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `check-button`, `dismiss-button`, `play-button`.
+ * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -645,6 +646,7 @@ export class RtcCall extends RoomElement {
       awaiting: this.controller.awaiting,
       password: this.password,
       local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video') },
+      stopSharing: () => this.screen.stop(),
     };
   }
 }

@@ -146,6 +146,19 @@ export class InCall {
 
   /** What the stage shows: the call, and what the visitor arranged and the parts heard. */
   #view(call: CallView): StageView {
-    return { ...call, kit: this.kit, place: this.#place, state: this.#stage, cues: this.#cues, quality: this.#quality.shown, playback: this.#playback };
+    return {
+      ...call,
+      // Stop sharing on the sharer's card (stage.ts): the card goes, focus goes to Share screen in the bar (or More that holds it).
+      stopSharing: () => {
+        call.stopSharing();
+        void this.#fit.refocus('screen-button');
+      },
+      kit: this.kit,
+      place: this.#place,
+      state: this.#stage,
+      cues: this.#cues,
+      quality: this.#quality.shown,
+      playback: this.#playback,
+    };
   }
 }

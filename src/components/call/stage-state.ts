@@ -28,6 +28,8 @@ export class StageState implements ReactiveController {
   copied: '' | 'copied' | 'failed' = '';
   /** Whether someone else was in this call: alone again, the visitor is not the first one here. */
   met = false;
+  /** The whole screen this page shares that the visitor asked to see here all the same (stage.ts). */
+  shownScreen: MediaStream | null = null;
   readonly #videoWatch = new VideoWatch(1_500);
   #videoCheck: ReturnType<typeof setInterval> | null = null;
   readonly #resizeObserver = new ResizeObserver((entries) => {
@@ -86,6 +88,13 @@ export class StageState implements ReactiveController {
     }
   }
 
+  /** Shows the whole screen this page shares on its own tile, focus going to the tile's Pin button. */
+  async showScreen(screen: MediaStream): Promise<void> {
+    this.#set({ shownScreen: screen });
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLElement>('[data-peer-id="local/screen"] [part~="pin-button"]')?.focus();
+  }
+
   async copyLink(): Promise<void> {
     try {
       await navigator.clipboard.writeText(location.href);
@@ -96,13 +105,13 @@ export class StageState implements ReactiveController {
     }
   }
 
-  /** The call is over: nothing pinned, nothing copied, nobody met. */
+  /** The call is over: nothing pinned, nothing copied, nobody met, no screen shown. */
   reset(): void {
     this.met = false;
-    this.#set({ pinned: null, copied: '' });
+    this.#set({ pinned: null, copied: '', shownScreen: null });
   }
 
-  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied'>>): void {
+  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen'>>): void {
     Object.assign(this, state);
     this.host.requestUpdate();
   }

@@ -168,7 +168,8 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
         display: none;
       }
     }
-    .alone-inner {
+    /* A card in a tile: the invitation while alone, the sharer's "You are sharing your whole screen". */
+    .card {
       display: flex;
       flex-direction: column;
       gap: 8px;
@@ -178,16 +179,34 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       padding: 12px;
       text-align: center;
     }
-    .alone h2 {
+    .card h2 {
       margin: 0;
       font-size: 1.1em;
     }
-    .alone p {
+    .card p {
       margin: 0;
       overflow-wrap: anywhere;
     }
     .alone {
       overflow-y: auto;
+    }
+    .sharing-card {
+      /* Above the tile's name, which sits at its foot. */
+      padding-bottom: 40px;
+    }
+    .card-buttons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      justify-content: center;
+    }
+    /* A small tile (a strip beside a pinned one) keeps Stop sharing, as an icon; its name says the rest. */
+    @container (max-width: 280px) or (max-height: 200px) {
+      .sharing-card > :not(.card-buttons),
+      [part~='show-screen-button'],
+      [part~='stop-sharing-button'] > span {
+        display: none;
+      }
     }
     .muted-notice {
       position: absolute;

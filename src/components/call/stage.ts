@@ -27,6 +27,8 @@ export interface StageView {
   password: string;
   /** This page: its camera and microphone, the screen it shares, its name, and whether they are on. */
   local: { stream: MediaStream | null; screen: MediaStream | null; name: string; mic: boolean; cam: boolean };
+  /** Stops the screen this page shares. */
+  stopSharing(): void;
   /** The stage's size, the videos that stopped, and what the visitor arranged (StageState). */
   state: {
     readonly box: { width: number; height: number };
@@ -35,7 +37,9 @@ export interface StageView {
     readonly view: 'grid' | 'speaker';
     readonly copied: '' | 'copied' | 'failed';
     readonly met: boolean;
+    readonly shownScreen: MediaStream | null;
     pin(id: string | null): void;
+    showScreen(screen: MediaStream): unknown;
     toggleFullscreen(target: Element): void;
     copyLink(): unknown;
   };
@@ -126,24 +130,48 @@ function layout(v: StageView, tiles: Tile[]): Rect[] {
   return gridLayout(tiles.length, width, height, gap);
 }
 
-/** A shared screen: the whole picture (not cropped), named. */
+/**
+ * Whether `screen` is a whole screen (a monitor), as the browser says. Shown on the screen it
+ * captures, it would show itself inside itself, over and over; a window or a tab would not,
+ * since the picker leaves the call's own tab out. A browser that does not say is taken at its
+ * picture.
+ */
+function wholeScreen(screen: MediaStream): boolean {
+  return screen.getVideoTracks()[0]?.getSettings().displaySurface === 'monitor';
+}
+
+/** A shared screen: the whole picture (not cropped), named; this page's whole screen, a card that says so instead. */
 function renderScreen(v: StageView, t: Tile, at: At) {
   const { html, nothing, live, shownName } = v.kit;
   const name = t.participant ? v.t.screenOf(shownName(t.participant)) : v.t.yourScreen;
   // Its last picture stays while the path to its sharer is broken: said on it, as on their camera (read out once, there).
   const reconnecting = t.participant?.connection === 'reconnecting';
+  const card = !t.participant && wholeScreen(t.screen!) && v.state.shownScreen !== t.screen;
   return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id} data-connection=${t.participant ? t.participant.connection : nothing}>
-    <video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>
+    ${card ? renderSharing(v, t.screen!) : html`<video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>`}
     ${reconnecting ? html`<span part="tile-status" class="tile-status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"><span part="name" class="name">${name}</span></span>
-    ${renderActions(v, t.id, name, false)}
+    ${renderActions(v, t.id, name, false, !card)}
   </li>`;
+}
+
+/** What the sharer sees of their whole screen: that the others see it, Stop sharing, and a way to see it here all the same. */
+function renderSharing(v: StageView, screen: MediaStream) {
+  const { html, icon } = v.kit;
+  return html`<div part="sharing-card" class="card sharing-card">
+    <h2>${v.t.sharingWholeScreen}</h2>
+    <p>${v.t.sharingWholeScreenHint}</p>
+    <span class="card-buttons">
+      <button part="button stop-sharing-button" class="primary" aria-label=${v.t.stopSharing} title=${v.t.stopSharing} @click=${() => v.stopSharing()}>${icon('screenOff')}<span>${v.t.stopSharing}</span></button>
+      <button part="button show-screen-button" @click=${() => v.state.showScreen(screen)}>${icon('screen')}<span>${v.t.showScreenHere}</span></button>
+    </span>
+  </div>`;
 }
 
 function renderAlone(v: StageView, at: At) {
   const { html, nothing, icon } = v.kit;
   return html`<li part="alone" class="alone" ${at}>
-    <div class="alone-inner">
+    <div class="card">
       <h2>${v.state.met ? v.t.onlyOneHere : v.t.firstHere}</h2>
       <p>${v.password ? v.t.alonePrivate : v.t.shareLink}</p>
       <button part="button copy-link-button" class="primary" @click=${() => v.state.copyLink()}>
@@ -190,15 +218,15 @@ function renderTile(v: StageView, t: Tile, at: At) {
   </li>`;
 }
 
-/** A tile's buttons: Pin, Full screen, and picture-in-picture where the tile's video can. */
-function renderActions(v: StageView, id: string, name: string, pip: boolean) {
+/** A tile's buttons: Pin, Full screen (unless the tile is a card), and picture-in-picture where the tile's video can. */
+function renderActions(v: StageView, id: string, name: string, pip: boolean, fullscreen = true) {
   const { html, nothing, icon } = v.kit;
   const pinned = v.state.pinned === id;
   return html`<span part="tile-actions" class="tile-actions">
     <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name)} title=${v.t.pin(name)} @click=${() => v.state.pin(pinned ? null : id)}>
       ${icon('pin')}
     </button>
-    ${document.fullscreenEnabled
+    ${fullscreen && document.fullscreenEnabled
       ? html`<button part="button fullscreen-button" class="icon-button" aria-label=${v.t.tileFullscreen(name)} title=${v.t.tileFullscreen(name)} @click=${(e: Event) => v.state.toggleFullscreen((e.currentTarget as HTMLElement).closest('li')!)}>
           ${icon('fullscreen')}
         </button>`
