@@ -138,7 +138,7 @@ describe('live announcements, files and repeats', () => {
 describe('keyboard', () => {
   afterEach(closeAll);
 
-  it('joins from the keyboard, lands on Mute, and M, V, S and Shift+L work inside the element only', async () => {
+  it('joins from the keyboard, lands on Mute, and M, V, S, H and Shift+L work inside the element only', async () => {
     const room = uniqueRoom('keys');
     const el = await fixture<RtcCall>(html`<div>
       <input aria-label="the page's own field" />
@@ -169,13 +169,21 @@ describe('keyboard', () => {
     await until(() => el.shadowRoot!.querySelectorAll('[part~="screen-tile"]').length === 1, 'S did not share the screen');
     await sendKeys({ press: 's' });
     await until(() => el.shadowRoot!.querySelectorAll('[part~="screen-tile"]').length === 0, 'S did not stop sharing');
+    // Alone, Raise hand shows only once the hand is up (by H): there is nobody to see it.
+    expect(part(el, 'hand-button'), 'Raise hand while alone').to.have.length(0);
+    await sendKeys({ press: 'h' });
+    await until(() => el.handRaised && part(el, 'hand-button')[0]?.getAttribute('aria-keyshortcuts') === 'H', 'H did not raise the hand');
+    expect(part(el, 'hand-button')[0].title).to.equal('Lower hand (H)');
+    await sendKeys({ press: 'h' });
+    await until(() => !el.handRaised, 'H did not lower the hand');
 
     // Focus outside the element: the page's keys are its own.
     const field = el.parentElement!.querySelector('input')!;
     field.focus();
-    await sendKeys({ type: 'mvs' });
+    await sendKeys({ type: 'mvsh' });
     await chord('Shift', 'KeyL');
-    expect(field.value).to.equal('mvsL');
+    expect(field.value).to.equal('mvshL');
+    expect(el.handRaised, 'typing elsewhere does not raise the hand').to.equal(false);
     expect(el.microphoneOn, 'typing elsewhere does not mute').to.equal(true);
     expect(el.phase).to.equal('in-call');
 

@@ -51,7 +51,7 @@ describe('accessibility: <rtc-call> in every state', () => {
   });
 
   for (const [theme, scheme] of THEMES) {
-    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, left (${label(theme, scheme)})`, async () => {
+    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, left (${label(theme, scheme)})`, async () => {
       await emulateMedia({ colorScheme: scheme });
       const room = uniqueRoom('a11y-call');
       // The camera waits (a lobby that previews at once, where the browser allowed it before,
@@ -77,6 +77,10 @@ describe('accessibility: <rtc-call> in every state', () => {
       await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
       await until(() => el.participants.length === 1 && part(el, 'alone').length === 0, 'Bob did not come');
       await accessible(el, 'two in the call');
+      el.toggleHand(true);
+      await until(() => part(el, 'hand').length === 1, 'no raised hand on the own tile');
+      await accessible(el, 'two in the call, a hand raised');
+      el.toggleHand(false);
       part(el, 'settings-button')[0].click();
       await accessible(el, 'two in the call, devices open');
       // Too narrow for every button: the less used ones behind More.

@@ -238,6 +238,11 @@ export class RoomController implements ReactiveController {
     this.sender?.setMediaState(state);
   }
 
+  /** Tells the others that this page raised its hand, or lowered it. */
+  raiseHand(raised: boolean): void {
+    this.sender?.setMediaState({ hand: raised });
+  }
+
   /** Shares a screen with everyone in the call, or stops with null. */
   setScreen(stream: MediaStream | null): void {
     this.sends.screen = stream;

@@ -82,6 +82,13 @@ export const en = (f: Format) => ({
   sharesScreen: (name: string) => `${name} is sharing a screen`,
   stoppedSharing: (name: string) => `${name} stopped sharing a screen`,
   screenDenied: 'Screen sharing was not allowed, or the browser cannot share a screen here.',
+  raiseHand: 'Raise hand',
+  lowerHand: 'Lower hand',
+  /** The sign on the tile of someone whose hand is raised. */
+  handRaised: 'Hand raised',
+  raisedHand: (name: string) => `${name} raised their hand`,
+  youRaisedHand: 'You raised your hand',
+  youLoweredHand: 'You lowered your hand',
   settings: 'Devices',
   /** The control bar's button for what does not fit in it (sharing, devices, the view, full screen). */
   moreControls: 'More',

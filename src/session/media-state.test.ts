@@ -31,6 +31,18 @@ describe('media state', () => {
       camera.stop();
       state.adopt(new MediaStream([camera, mic]));
       expect(said(), 'the camera ended').to.deep.equal({ mic: false, cam: false });
+      // A raised hand goes out at once, is in the hello, and is what a member linked meanwhile missed.
+      const hello = state.hello(false, [], undefined);
+      state.set({ hand: true });
+      expect(sent.at(-1)!.hand, 'the state raises it').to.equal(true);
+      expect(state.hello(false, [], undefined).hand, 'the hello raises it').to.equal(true);
+      expect(state.since(hello)?.hand, 'missed by a member that got the hello before').to.equal(true);
+      expect(state.since(state.hello(false, [], undefined)), 'nothing missed since').to.equal(null);
+      state.set({ hand: false });
+      expect(sent.at(-1)!.hand, 'lowered, it is left out').to.equal(undefined);
+      state.set({ hand: true });
+      state.off();
+      expect(sent.at(-1)!.hand, 'out of the call, lowered').to.equal(undefined);
     } finally {
       camera.stop();
       mic.stop();

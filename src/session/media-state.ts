@@ -1,7 +1,8 @@
 /**
  * What this page says of itself (docs/protocol.md, "Frames" and "Media"): its name, whether it
- * takes part in the call, whether its microphone and camera are on, and the stream id of the
- * screen it shares, in its `hello` and in the `state` frames it sends when any of it changes.
+ * takes part in the call, whether its microphone and camera are on, whether its hand is raised,
+ * and the stream id of the screen it shares, in its `hello` and in the `state` frames it sends
+ * when any of it changes.
  * The tracks themselves are pair-media.ts's.
  */
 import type { HelloFrame, StateFrame } from './protocol.js';
@@ -21,6 +22,7 @@ const on = (tracks: MediaStreamTrack[] = []) => tracks.some((t) => t.enabled && 
 export class MediaState {
   private mic = false;
   private cam = false;
+  private hand = false;
 
   constructor(
     private readonly host: MediaStateHost,
@@ -35,7 +37,7 @@ export class MediaState {
   /** This page's hello: its name, its media state, whether it holds the beacon, its links, and how high it will show the member's camera. */
   hello(beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
     const screen = this.host.sharedScreen();
-    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }) };
+    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...(this.hand && { hand: true }) };
   }
 
   /** This page's name changed (cleaned, not empty): the others are told. */
@@ -59,12 +61,12 @@ export class MediaState {
    */
   since(said: HelloFrame | undefined): StateFrame | null {
     const now = this.frame(this.host.sharedScreen());
-    const same = said && said.media === now.media && said.mic === now.mic && said.cam === now.cam && said.screen === now.screen && said.name === now.name;
+    const same = said && said.media === now.media && said.mic === now.mic && said.cam === now.cam && said.screen === now.screen && said.name === now.name && !!said.hand === !!now.hand;
     return same ? null : now;
   }
 
   private frame(screen: MediaStream | null): StateFrame {
-    return { t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name };
+    return { t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name, ...(this.hand && { hand: true }) };
   }
 
   /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live, enabled and not paused. */
@@ -74,16 +76,17 @@ export class MediaState {
     this.tell();
   }
 
-  /** The microphone or camera was switched on or off. */
-  set(state: { mic?: boolean; cam?: boolean }): void {
+  /** The microphone or camera was switched on or off, or the hand raised or lowered. */
+  set(state: { mic?: boolean; cam?: boolean; hand?: boolean }): void {
     this.mic = state.mic ?? this.mic;
     this.cam = state.cam ?? this.cam;
+    this.hand = state.hand ?? this.hand;
     this.tell();
   }
 
   /** This page no longer takes part in the call. */
   off(): void {
-    this.mic = this.cam = false;
+    this.mic = this.cam = this.hand = false;
     this.tell();
   }
 }

@@ -6,7 +6,7 @@
 import type { Participant } from './types.js';
 
 /** What the roster's record says of a linked member. */
-type MemberView = Pick<Participant, 'id' | 'name' | 'media' | 'mic' | 'cam' | 'since' | 'arrived'>;
+type MemberView = Pick<Participant, 'id' | 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'since' | 'arrived'>;
 
 export interface ParticipantsHost {
   /** This page's own display name. */
@@ -39,6 +39,8 @@ export class Participants {
       media: m.media,
       mic: m.mic,
       cam: m.cam,
+      // A hand is raised in the call: a page not in it (the chat only) raises none.
+      hand: m.media && m.hand,
       stream: this.host.stream(id),
       screen: this.host.screen(id),
       since: m.since,

@@ -13,6 +13,8 @@ describe('room protocol frames', () => {
       { t: 'state', media: true, mic: false, cam: true },
       { t: 'state', media: true, mic: false, cam: true, screen: '{0b1c-screen}' },
       { t: 'state', media: false, mic: false, cam: false, name: 'Ada L.' },
+      { t: 'state', media: true, mic: true, cam: true, name: 'Ada', hand: true },
+      { t: 'hello', name: 'Ada', media: true, mic: true, cam: false, beacon: false, peers: [], hand: true },
       { t: 'view', height: 180 },
       { t: 'hello', name: 'Ada', media: true, mic: true, cam: true, beacon: false, peers: [], view: 240 },
       { t: 'sdp', description: { type: 'offer', sdp: 'v=0\r\n' } },
@@ -55,11 +57,15 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'view', height: 1e9 }),
       JSON.stringify({ v: 1, t: 'view', height: '180' }),
       JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, name: ['Ada'] }),
+      JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: 'yes' }),
+      JSON.stringify({ v: 1, t: 'hello', name: 'x', media: true, mic: true, cam: true, beacon: false, peers: [], hand: 1 }),
       `{"v":1,"t":"ping","pad":"${'x'.repeat(MAX_FRAME_LENGTH)}"}`,
       new ArrayBuffer(8),
       42,
     ];
     for (const data of hostile) expect(parseFrame(data), String(data).slice(0, 60)).to.equal(null);
+    // A hand not raised is said by leaving it out; `false` is read the same.
+    expect(parseFrame(JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: false }))).to.deep.equal({ core: { t: 'state', media: true, mic: true, cam: true } });
     const most = JSON.stringify({ v: 1, t: 'sdp', description: { type: 'offer', sdp: sdpWith(MAX_MEDIA_SECTIONS) } });
     expect(parseFrame(most), 'a description with as many media sections as allowed').to.not.equal(null);
   });

@@ -65,6 +65,8 @@ export interface HelloFrame {
   screen?: string;
   /** How high the sender will show the receiver's camera, in device pixels, as in a `view` frame. */
   view?: number;
+  /** Whether the sender raised its hand: sent only while raised, kept only when true. */
+  hand?: boolean;
 }
 /** The sender's current mesh neighbours, sent whenever it gains one. */
 export interface PeersFrame {
@@ -81,6 +83,8 @@ export interface StateFrame {
   screen?: string;
   /** The sender's display name, as in `hello` (it may have changed since). */
   name?: string;
+  /** As in `hello`. */
+  hand?: boolean;
 }
 /**
  * How high the sender shows the receiver's camera, in device pixels (docs/protocol.md, "Video
@@ -240,6 +244,11 @@ function isBool(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
+/** A `hand` field: absent (not raised) or a boolean. */
+function isHand(value: unknown): boolean {
+  return value === undefined || isBool(value);
+}
+
 export function isConnectionMetadata(value: unknown, kind: ConnectionKind): boolean {
   return (
     typeof value === 'object' &&
@@ -314,7 +323,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;
       }
-      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view))) return null;
+      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isHand(f.hand)) return null;
       return {
         t: 'hello',
         name: cleanName(f.name),
@@ -325,12 +334,13 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         peers: f.peers,
         ...(f.screen !== undefined && { screen: f.screen as string }),
         ...(f.view !== undefined && { view: f.view as number }),
+        ...(f.hand === true && { hand: true }),
       };
     case 'peers':
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;
     case 'state':
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || (f.screen !== undefined && !isText(f.screen, 64))) return null;
-      if (f.name !== undefined && typeof f.name !== 'string') return null;
+      if ((f.name !== undefined && typeof f.name !== 'string') || !isHand(f.hand)) return null;
       return {
         t: 'state',
         media: f.media,
@@ -338,6 +348,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         cam: f.cam,
         ...(f.screen !== undefined && { screen: f.screen as string }),
         ...(typeof f.name === 'string' && { name: cleanName(f.name) }),
+        ...(f.hand === true && { hand: true }),
       };
     case 'view':
       return isViewHeight(f.height) ? { t: 'view', height: f.height } : null;

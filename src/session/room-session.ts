@@ -338,8 +338,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.sizes.show(heights, newcomer);
   }
 
-  /** Tells the others that the microphone or camera was switched on or off. */
-  setMediaState(state: { mic?: boolean; cam?: boolean }): void {
+  /** Tells the others that the microphone or camera was switched on or off, or the hand raised or lowered. */
+  setMediaState(state: { mic?: boolean; cam?: boolean; hand?: boolean }): void {
     this.own.set(state);
   }
 

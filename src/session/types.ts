@@ -76,6 +76,8 @@ export interface Participant {
   readonly mic: boolean;
   /** Whether the participant's camera is on. */
   readonly cam: boolean;
+  /** Whether the participant raised their hand (to speak, say), until they lower it or leave the call. */
+  readonly hand: boolean;
   /** Their audio and video, once it arrives; null before that and for chat-only members. */
   readonly stream: MediaStream | null;
   /** The screen they share, while they share one. */

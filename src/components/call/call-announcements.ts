@@ -6,7 +6,8 @@ import { shownName } from './shown-name.js';
 
 /**
  * What `<rtc-call>` reads out to screen readers (its polite live region): people coming, already
- * here, reconnecting and back, leaving or lost, starting and stopping to share a screen; and,
+ * here, reconnecting and back, leaving or lost, raising a hand, starting and stopping to share a
+ * screen; and,
  * through `say`, what the element tells of itself (a device switched, the link to the server, a
  * notice).
  */
@@ -16,6 +17,8 @@ export class CallAnnouncements {
   readonly #reconnecting = new Set<string>();
   /** The people whose shared screen is shown, as read out. */
   readonly #sharing = new Set<string>();
+  /** The people whose hand is up, as read out (or up as they came). */
+  readonly #hands = new Set<string>();
 
   constructor(
     host: ReactiveControllerHost,
@@ -33,10 +36,15 @@ export class CallAnnouncements {
   joined(participant: Participant): void {
     const t = this.t();
     this.say((participant.arrived === false ? t.isHere : t.joined)(shownName(participant)));
+    if (participant.hand) this.#hands.add(participant.id); // shown on their tile; read out when raised again
   }
 
-  /** Someone's link changed: a tile's "Reconnecting…" and its end are read out, once each. */
+  /**
+   * Someone changed: a tile's "Reconnecting…" and its end are read out, once each, and a hand
+   * raised (not one lowered: the sign goes from the tile).
+   */
   updated(participant: Participant): void {
+    this.#hand(participant);
     const was = this.#reconnecting.has(participant.id);
     if ((participant.connection === 'reconnecting') === was) return;
     if (was) this.#reconnecting.delete(participant.id);
@@ -45,9 +53,17 @@ export class CallAnnouncements {
     this.say((was ? t.reconnectedTo : t.reconnectingTo)(shownName(participant)));
   }
 
+  #hand(participant: Participant): void {
+    if (participant.hand === this.#hands.has(participant.id)) return;
+    if (!participant.hand) return void this.#hands.delete(participant.id);
+    this.#hands.add(participant.id);
+    this.say(this.t().raisedHand(shownName(participant)));
+  }
+
   /** Someone went. As the chat says it: only a goodbye is leaving; a link that went silent or closed was lost. */
   left(participant: Participant, reason: LeaveReason): void {
     this.#reconnecting.delete(participant.id);
+    this.#hands.delete(participant.id);
     const t = this.t();
     this.say((reason === 'left' ? t.left : t.leftLost)(shownName(participant)));
   }
@@ -71,10 +87,11 @@ export class CallAnnouncements {
     for (const id of now) this.#sharing.add(id);
   }
 
-  /** The call is over: nobody is reconnecting or sharing any more. */
+  /** The call is over: nobody is reconnecting, sharing or raising a hand any more. */
   clear(): void {
     this.#reconnecting.clear();
     this.#sharing.clear();
+    this.#hands.clear();
   }
 
   render() {

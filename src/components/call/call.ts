@@ -42,7 +42,8 @@ export type CallTheme = 'light' | 'dark';
  *
  * Keyboard shortcuts, in a call, while focus is inside the element (not in a text field or a
  * picker, so they never take a key from the page): **M** mutes or unmutes, **V** turns the
- * camera off or on, **S** starts or stops sharing the screen, **Shift+L** leaves. The buttons
+ * camera off or on, **S** starts or stops sharing the screen, **H** raises or lowers the hand,
+ * **Shift+L** leaves. The buttons
  * name them in their tooltips and `aria-keyshortcuts`. After joining, focus moves to the
  * Mute button; after leaving, to the Join button. Joins, leaves and problems are read out
  * politely to screen readers (a visually hidden `aria-live` region; bursts come as one).
@@ -67,7 +68,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart lobby-form - The lobby's name field, device pickers and join button.
  * @csspart name-input - The lobby's name field (shown when the page set no `name`).
  * @csspart grid - The stage holding the video tiles.
- * @csspart tile - One participant's tile; also `local-tile` for this page's own, `speaking-tile` while its person speaks, `pinned-tile` when pinned. `data-connection` is `connected` or `reconnecting`.
+ * @csspart tile - One participant's tile; also `local-tile` for this page's own, `speaking-tile` while its person speaks, `pinned-tile` when pinned, `hand-tile` while its person's hand is raised. `data-connection` is `connected` or `reconnecting`.
  * @csspart local-tile - This page's own tile.
  * @csspart speaking-tile - The active speaker's tile.
  * @csspart pinned-tile - The pinned tile.
@@ -81,6 +82,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart label - A tile's label: the name and the muted sign.
  * @csspart name - A tile's name.
  * @csspart mic-off - The sign on a tile whose microphone is off (this page's own included).
+ * @csspart hand - The sign on a tile whose person raised their hand (this page's own included).
  * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`.
  * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`.
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
@@ -92,7 +94,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -117,6 +119,7 @@ export type CallTheme = 'light' | 'dark';
  * @cssprop [--rtc-call-status-background=#78350f] - Background of a tile's "Reconnecting…".
  * @cssprop [--rtc-call-quality-weak=#fbbf24] - Color of the connection-quality sign when weak.
  * @cssprop [--rtc-call-quality-bad=#f87171] - Color of the connection-quality sign when bad.
+ * @cssprop [--rtc-call-hand-color=#fbbf24] - Color of the raised-hand sign on a tile.
  * @cssprop [--rtc-call-field-background=#1f2937 (light: #ffffff)] - Background of the name field and device pickers.
  * @cssprop [--rtc-call-border=#6b7280 (light: #64748b)] - Border color of the name field and device pickers.
  * @cssprop [--rtc-call-radius=10px] - Corner radius of the element.
@@ -150,6 +153,7 @@ export class RtcCall extends RoomElement {
     theme: { reflect: true },
     _phase: { state: true },
     _settings: { state: true },
+    _hand: { state: true },
   };
 
   /** Join as soon as the element is on the page, without the lobby; switched on while the lobby waits for the first join, it joins then. */
@@ -167,6 +171,8 @@ export class RtcCall extends RoomElement {
   private _phase: CallPhase = 'idle';
   /** Whether the settings panel (the device pickers) is open. */
   private _settings = false;
+  /** Whether this page's hand is raised. */
+  private _hand = false;
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
@@ -258,6 +264,7 @@ export class RtcCall extends RoomElement {
       ended: () => {
         this.inCall?.end();
         this._settings = false;
+        this._hand = false;
       },
       failed: (err) => this.fail(...failure(this, err)),
       hasFocus: () => this.hasFocus(),
@@ -433,6 +440,23 @@ export class RtcCall extends RoomElement {
     if (this._screen || this.noScreenShare || this._phase !== 'in-call' || !navigator.mediaDevices?.getDisplayMedia) return;
     const generation = this.phases.generation;
     await this.screen.start(() => generation === this.phases.generation && this._phase === 'in-call');
+  }
+
+  /** Whether this page's hand is raised (`toggleHand()`). */
+  get handRaised(): boolean {
+    return this._hand;
+  }
+
+  /**
+   * Raises the hand, to ask to speak, or lowers it (toggles without an argument), as the Raise
+   * hand button does: the others see it on this page's tile (`participant.hand`), and are told.
+   * It stays up until lowered or the call ends. Does nothing outside a call.
+   */
+  toggleHand(raised: boolean = !this._hand): void {
+    if (this._phase !== 'in-call' || raised === this._hand) return;
+    this._hand = raised;
+    this.controller.raiseHand(raised);
+    this.announce(raised ? this.t.youRaisedHand : this.t.youLoweredHand, true);
   }
 
   /**
@@ -645,7 +669,7 @@ export class RtcCall extends RoomElement {
       inCall: this._phase === 'in-call',
       awaiting: this.controller.awaiting,
       password: this.password,
-      local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video') },
+      local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video'), hand: this._hand },
       stopSharing: () => this.screen.stop(),
     };
   }

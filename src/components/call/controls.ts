@@ -8,10 +8,12 @@ export interface ControlsCall extends Element {
   readonly microphoneOn: boolean;
   readonly cameraOn: boolean;
   readonly participants: readonly unknown[];
+  readonly handRaised: boolean;
   toggleMicrophone(): unknown;
   toggleCamera(): unknown;
   switchCamera(): unknown;
   toggleScreenShare(): unknown;
+  toggleHand(): unknown;
   leave(): unknown;
 }
 
@@ -82,7 +84,19 @@ export function renderControls(v: ControlsView) {
         ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
       </button>`
     : nothing;
-  const secondary = html`${shareInBar ? nothing : share}
+  // Raise hand, once there is someone to see it (and while it is raised).
+  const hand = call.handRaised || call.participants.length > 0
+    ? html`<button
+        part="button hand-button"
+        class=${call.handRaised ? 'control primary' : 'control'}
+        title=${t.withShortcut(call.handRaised ? t.lowerHand : t.raiseHand, SHORTCUTS.hand)}
+        aria-keyshortcuts=${SHORTCUTS.hand}
+        @click=${fromMore(() => call.toggleHand())}
+      >
+        ${icon('hand')}<span class="text">${call.handRaised ? t.lowerHand : t.raiseHand}</span>
+      </button>`
+    : nothing;
+  const secondary = html`${shareInBar ? nothing : share}${hand}
     <button
       part="button settings-button"
       class="control"

@@ -25,6 +25,7 @@ const paths = {
   sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11',
   screen: 'M3 4h18v12H3zM8 20h8M12 16v4M12 7v6M9 10l3-3 3 3',
   screenOff: 'M3 4h18v12H3zM8 20h8M12 16v4M9 8l6 6M15 8l-6 6',
+  hand: 'M8 15V6a2 2 0 0 1 4 0v5M12 11V4a2 2 0 0 1 4 0v7M16 11V6a2 2 0 0 1 4 0v8a7 7 0 0 1-7 7h-1.5a6 6 0 0 1-4.6-2.2L3.7 15.3a1.6 1.6 0 0 1 2.4-2.1L8 15',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -4,13 +4,14 @@
  * someone typing.
  */
 
-export type ShortcutAction = 'mic' | 'camera' | 'screen' | 'leave';
+export type ShortcutAction = 'mic' | 'camera' | 'screen' | 'hand' | 'leave';
 
 /** Each action's keys, in `aria-keyshortcuts` form. Leaving takes Shift, so it is never pressed by chance. */
 export const SHORTCUTS: Record<ShortcutAction, string> = {
   mic: 'M',
   camera: 'V',
   screen: 'S',
+  hand: 'H',
   leave: 'Shift+L',
 };
 
@@ -28,7 +29,7 @@ export function shortcutOf(e: KeyboardEvent): ShortcutAction | null {
   if (typing(e.composedPath()[0])) return null;
   const key = e.key.length === 1 ? e.key.toLowerCase() : '';
   if (e.shiftKey) return key === 'l' ? 'leave' : null;
-  return key === 'm' ? 'mic' : key === 'v' ? 'camera' : key === 's' ? 'screen' : null;
+  return key === 'm' ? 'mic' : key === 'v' ? 'camera' : key === 's' ? 'screen' : key === 'h' ? 'hand' : null;
 }
 
 /** The call the shortcuts press: `<rtc-call>`'s own public API. */
@@ -38,6 +39,7 @@ export interface ShortcutTarget {
   toggleMicrophone(): Promise<void>;
   toggleCamera(): Promise<void>;
   toggleScreenShare(): Promise<void>;
+  toggleHand(): void;
   leave(): Promise<void>;
 }
 
@@ -50,5 +52,6 @@ export function pressShortcut(e: KeyboardEvent, call: ShortcutTarget, screenShar
   if (action === 'mic') void call.toggleMicrophone();
   else if (action === 'camera' && !call.audioOnly) void call.toggleCamera();
   else if (action === 'screen') void call.toggleScreenShare();
+  else if (action === 'hand') call.toggleHand();
   else if (action === 'leave') void call.leave();
 }

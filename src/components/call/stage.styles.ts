@@ -112,13 +112,19 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       text-overflow: ellipsis;
       white-space: nowrap;
     }
-    .mic-off {
+    .mic-off,
+    .hand {
       display: inline-flex;
       flex: none;
     }
-    .mic-off .icon {
+    .mic-off .icon,
+    .hand .icon {
       width: 16px;
       height: 16px;
+    }
+    /* A raised hand stands out on the label's dark ground, in light and dark themes alike. */
+    .hand {
+      color: var(--rtc-call-hand-color, #fbbf24);
     }
     /* Connection quality: quiet while good, a coloured sign when weak or bad. */
     .quality {

@@ -26,7 +26,7 @@ export interface StageView {
   /** A private room: the alone card does not invite with the link. */
   password: string;
   /** This page: its camera and microphone, the screen it shares, its name, and whether they are on. */
-  local: { stream: MediaStream | null; screen: MediaStream | null; name: string; mic: boolean; cam: boolean };
+  local: { stream: MediaStream | null; screen: MediaStream | null; name: string; mic: boolean; cam: boolean; hand: boolean };
   /** Stops the screen this page shares. */
   stopSharing(): void;
   /** The stage's size, the videos that stopped, and what the visitor arranged (StageState). */
@@ -193,7 +193,8 @@ function renderTile(v: StageView, t: Tile, at: At) {
   const shown = local ? (name ? v.t.youNamed(name) : v.t.you) : name;
   const muted = local ? !v.local.mic : p.media && !p.mic;
   const pinned = v.state.pinned === t.id;
-  const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : ''].filter(Boolean).join(' ');
+  const hand = local ? v.local.hand : p.hand;
+  const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : '', hand ? 'hand-tile' : ''].filter(Boolean).join(' ');
   const showVideo = local ? hasLiveVideo(stream) && v.local.cam : !!stream;
   const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
   const pip = !local && !placeholder && document.pictureInPictureEnabled;
@@ -208,7 +209,9 @@ function renderTile(v: StageView, t: Tile, at: At) {
     ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}
     ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"
-      >${quality ? renderQuality(v, quality) : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
+      >${hand ? html`<span part="hand" class="hand" role="img" aria-label=${v.t.handRaised} title=${v.t.handRaised}>${icon('hand')}</span>` : nothing}${quality
+        ? renderQuality(v, quality)
+        : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
         part="name"
         class="name"
         >${shown}</span

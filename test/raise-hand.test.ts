@@ -1,0 +1,60 @@
+// Raising a hand between real pages: the others see it on the raiser's tile and are told, a
+// newcomer sees a hand raised before it came, and a hand lowered or gone with its page goes for
+// everyone.
+import { expect } from '@open-wc/testing';
+import { rtcServer } from './env.js';
+import { addParticipant, closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+
+/** The camera tile of `name` on `p`'s page (its own reads "Ada (you)"). */
+const tileOf = (p: TestParticipant, name: string) =>
+  part(p.call, 'tile').find((t) => !t.matches('[part~="screen-tile"]') && t.querySelector('[part~="name"]')?.textContent?.startsWith(name));
+const handOn = (p: TestParticipant, name: string) => !!tileOf(p, name)?.querySelector('[part~="hand"]');
+
+describe('raising a hand', () => {
+  afterEach(closeAll);
+
+  it('shows a raised hand to everyone on the tile, reads it out, shows it to a newcomer, and lowers it', async () => {
+    const room = uniqueRoom('hand');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    // What Bob's screen reader is told, from his element's live region.
+    const region = bob.call.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    const said: string[] = [];
+    const observer = new MutationObserver(() => said.push(region.textContent!.trim()));
+    observer.observe(region, { childList: true, subtree: true, characterData: true });
+    try {
+      const button = () => part(ada.call, 'hand-button')[0];
+      await until(() => button()?.textContent!.trim() === 'Raise hand', 'no Raise hand in the bar with someone to see it');
+      button().click();
+      await until(() => handOn(bob, 'Ada'), "Bob does not see Ada's hand");
+      expect(tileOf(bob, 'Ada')!.querySelector('[part~="hand"]')!.getAttribute('aria-label')).to.equal('Hand raised');
+      expect(tileOf(bob, 'Ada')!.matches('[part~="hand-tile"]')).to.equal(true);
+      expect(bob.call.participants[0].hand, "Bob's participant for Ada").to.equal(true);
+      expect(handOn(ada, 'Ada'), 'on her own tile').to.equal(true);
+      expect(handOn(ada, 'Bob') || handOn(bob, 'Bob'), "on Bob's").to.equal(false);
+      expect(ada.call.handRaised).to.equal(true);
+      expect(button().textContent!.trim(), 'the button now lowers it').to.equal('Lower hand');
+      await until(() => said.some((t) => t.includes('Ada raised their hand')), () => `Bob is not told: ${JSON.stringify(said)}`, 5_000);
+
+      // Cy comes while the hand is up: Ada's hello says so.
+      const cy = await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '' });
+      await untilEveryoneSeesEveryone([ada, bob, cy]);
+      await until(() => handOn(cy, 'Ada'), "Cy does not see the hand Ada raised before Cy came");
+
+      // Lowered: gone for everyone, and not read out again.
+      button().click();
+      await until(() => !handOn(bob, 'Ada') && !handOn(cy, 'Ada') && !handOn(ada, 'Ada'), 'the hand is still shown');
+      expect(cy.call.participants.find((p) => p.name === 'Ada')!.hand).to.equal(false);
+      expect(said.filter((t) => t.includes('raised their hand')), 'read out once').to.have.length(1);
+
+      // Raised by a script, shown to Ada and Bob; Cy's page leaves the call, and the hand goes with it.
+      cy.call.toggleHand(true);
+      await until(() => handOn(bob, 'Cy') && handOn(ada, 'Cy'), "Cy's hand is not shown");
+      await cy.call.leave();
+      expect(cy.call.handRaised, 'after leaving').to.equal(false);
+      await until(() => !tileOf(bob, 'Cy') && !tileOf(ada, 'Cy'), "Cy's tile is still shown");
+    } finally {
+      observer.disconnect();
+    }
+  });
+});
