@@ -88,11 +88,22 @@ describe('<rtc-call> people', () => {
     // Each page numbers namesakes by the order it met them, its own name first.
     await until(() => tiles(bob) === 'Ada #1, Ada #2' && tiles(ada) === 'Ada #2, Bob' && tiles(ada2) === 'Ada #2, Bob', () => `tiles: ${[ada, bob, ada2].map(tiles).join('; ')}`);
     // The events a script sees: its own join first, then one for each person, already there or arriving.
-    const order = (p: TestParticipant) => p.events.filter((e) => e.type !== 'rtc-error').map((e) => (e.type === 'rtc-joined' ? 'joined' : e.detail.participant.name));
+    const said = ['rtc-joined', 'rtc-participant-joined', 'rtc-participant-left'];
+    const order = (p: TestParticipant) => p.events.filter((e) => said.includes(e.type)).map((e) => (e.type === 'rtc-joined' ? 'joined' : e.detail.participant.name));
     expect(order(ada)).to.deep.equal(['joined', 'Bob', 'Ada']);
     expect(order(bob)).to.deep.equal(['joined', 'Ada', 'Ada']);
     expect(order(ada2).slice(0, 1)).to.deep.equal(['joined']);
     expect(order(ada2).slice(1).sort()).to.deep.equal(['Ada', 'Bob']);
+    // A person's updates (their streams came, say) come only once they were announced.
+    for (const p of [ada, bob, ada2]) {
+      const announced = new Set<string>();
+      const updates = p.events.filter((e) => e.type === 'rtc-participant-updated');
+      expect(updates.length, `${p.name}'s updates`).to.be.greaterThan(0);
+      for (const e of p.events) {
+        if (e.type === 'rtc-participant-joined') announced.add(e.detail.participant.id);
+        if (e.type === 'rtc-participant-updated') expect(announced.has(e.detail.participant.id), `${p.name}: an update for ${e.detail.participant.name} before they joined`).to.equal(true);
+      }
+    }
   });
 });
 

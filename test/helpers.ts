@@ -84,6 +84,15 @@ export function part(call: HTMLElement, name: string): HTMLElement[] {
   return [...(call.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="${name}"]`) ?? [])];
 }
 
+/** What `el`'s screen reader is told from now on, from its polite live region; `stop()` when done. */
+export function readOut(el: HTMLElement): { said: string[]; stop(): void } {
+  const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+  const said: string[] = [];
+  const observer = new MutationObserver(() => said.push(region.textContent!.trim()));
+  observer.observe(region, { childList: true, subtree: true, characterData: true });
+  return { said, stop: () => observer.disconnect() };
+}
+
 /** The names on the remote tiles of a call, as a person reads them. */
 export function remoteNames(call: HTMLElement): string[] {
   return part(call, 'tile')

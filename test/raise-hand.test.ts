@@ -3,7 +3,7 @@
 // everyone.
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { addParticipant, closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addParticipant, closeAll, eventsOf, joinAll, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The camera tile of `name` on `p`'s page (its own reads "Ada (you)"). */
 const tileOf = (p: TestParticipant, name: string) =>
@@ -17,11 +17,8 @@ describe('raising a hand', () => {
     const room = uniqueRoom('hand');
     const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);
-    // What Bob's screen reader is told, from his element's live region.
-    const region = bob.call.shadowRoot!.querySelector('[aria-live="polite"]')!;
-    const said: string[] = [];
-    const observer = new MutationObserver(() => said.push(region.textContent!.trim()));
-    observer.observe(region, { childList: true, subtree: true, characterData: true });
+    // What Bob's screen reader is told.
+    const { said, stop } = readOut(bob.call);
     try {
       const button = () => part(ada.call, 'hand-button')[0];
       await until(() => button()?.textContent!.trim() === 'Raise hand', 'no Raise hand in the bar with someone to see it');
@@ -30,6 +27,9 @@ describe('raising a hand', () => {
       expect(tileOf(bob, 'Ada')!.querySelector('[part~="hand"]')!.getAttribute('aria-label')).to.equal('Hand raised');
       expect(tileOf(bob, 'Ada')!.matches('[part~="hand-tile"]')).to.equal(true);
       expect(bob.call.participants[0].hand, "Bob's participant for Ada").to.equal(true);
+      // A script is told too.
+      const updated = eventsOf(bob, 'rtc-participant-updated').map((e) => e.detail.participant);
+      expect(updated.some((p) => p.name === 'Ada' && p.hand), 'rtc-participant-updated with the hand raised').to.equal(true);
       expect(handOn(ada, 'Ada'), 'on her own tile').to.equal(true);
       expect(handOn(ada, 'Bob') || handOn(bob, 'Bob'), "on Bob's").to.equal(false);
       expect(ada.call.handRaised).to.equal(true);
@@ -54,7 +54,7 @@ describe('raising a hand', () => {
       expect(cy.call.handRaised, 'after leaving').to.equal(false);
       await until(() => !tileOf(bob, 'Cy') && !tileOf(ada, 'Cy'), "Cy's tile is still shown");
     } finally {
-      observer.disconnect();
+      stop();
     }
   });
 });

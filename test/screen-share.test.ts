@@ -5,7 +5,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../src/index.js';
 import type { RtcCall } from '../src/index.js';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, openPeerConnections, part, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
+import { closeAll, joinAll, openPeerConnections, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
 
 const screenTile = (call: HTMLElement) => part(call, 'screen-tile')[0];
 const playing = (video: HTMLVideoElement | null | undefined) => !!video && video.readyState >= 2 && video.videoWidth > 0;
@@ -143,11 +143,8 @@ describe('screen sharing', () => {
   it("reads out to the others who started sharing a screen, and when they stopped", async () => {
     const [ada, bob] = await joinAll(uniqueRoom('screen-said'), rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);
-    // What Bob's screen reader is told, from his element's live region.
-    const region = bob.call.shadowRoot!.querySelector('[aria-live="polite"]')!;
-    const said: string[] = [];
-    const observer = new MutationObserver(() => said.push(region.textContent!.trim()));
-    observer.observe(region, { childList: true, subtree: true, characterData: true });
+    // What Bob's screen reader is told.
+    const { said, stop } = readOut(bob.call);
     try {
       await ada.call.toggleScreenShare(true);
       await until(() => playing(screenTile(bob.call)?.querySelector('video')), "Bob does not see Ada's screen");
@@ -157,7 +154,7 @@ describe('screen sharing', () => {
       await until(() => said.some((t) => t.includes('Ada stopped sharing a screen')), () => `Bob is not told: ${JSON.stringify(said)}`, 5_000);
       expect(said.filter((t) => t.includes('Ada is sharing a screen')), 'said once').to.have.length(1);
     } finally {
-      observer.disconnect();
+      stop();
     }
   });
 

@@ -2,6 +2,7 @@ export * from './joined.js';
 export * from './left.js';
 export * from './participant-joined.js';
 export * from './participant-left.js';
+export * from './participant-updated.js';
 export * from './error.js';
 export * from './message.js';
 export * from './message-send.js';

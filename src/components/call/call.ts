@@ -11,6 +11,7 @@ import type { RtcErrorDetail } from '../../events/error.js';
 import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
+import { RtcParticipantUpdatedEvent } from '../../events/participant-updated.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats } from '../../media/quality.js';
 import { CallAnnouncements } from './call-announcements.js';
@@ -139,6 +140,7 @@ export type CallTheme = 'light' | 'dark';
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page; heard on the element, or an ancestor that left with it, not on `document`) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
+ * @fires {RtcParticipantUpdatedEvent} rtc-participant-updated - Something about someone in the call changed: their name, microphone, camera, raised hand, shared screen, streams or connection. `detail: { participant }`, as they are now. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
  * @fires {RtcConnectionQualityEvent} rtc-connection-quality - The quality of the connection with someone changed (and once when first judged). `detail: { participant, quality, stats }`: `quality` is `good`, `weak` or `bad`, `stats` the figures of a `getStats()` entry.
@@ -186,7 +188,11 @@ export class RtcCall extends RoomElement {
         this.announcer.joined(participant);
         if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
-      participantUpdated: (participant) => this.announcer.updated(participant),
+      participantUpdated: (participant) => {
+        this.announcer.updated(participant);
+        // Someone in the call (not a page with the chat only), once rtc-participant-joined said them.
+        if (this._phase === 'in-call' && this.participants.some((p) => p.id === participant.id)) this.dispatchEvent(new RtcParticipantUpdatedEvent({ participant }));
+      },
       participantLeft: (participant, reason) => {
         this.announcer.left(participant, reason);
         this.inCall?.left(participant.id);
