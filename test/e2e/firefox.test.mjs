@@ -71,6 +71,7 @@ function remotes() {
         placeholder: !!t.querySelector('[part~="placeholder"]'),
         speaking: t.matches('[part~="speaking-tile"]'),
         micOff: !!t.querySelector('[part~="mic-off"]'),
+        hand: !!t.querySelector('[part~="hand"]'),
         connection: t.dataset.connection,
       };
     }),
@@ -304,7 +305,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   // Who speaks is read from the level each audio packet carries (RFC 6464): each browser's
   // packets must carry it, and each must read it from the other's. A visitor with the microphone
   // off is nobody's speaker on their own page, so the other one is all that can be heard there.
-  it('each shows the other speaking while its own microphone is off', async () => {
+  it("each shows the other speaking while its own microphone is off, and the other's raised hand", async () => {
     const room = `e2e-ff-speaking-${Date.now()}`;
     const a = await visitor(chromium, room, 'Chromium');
     const b = await visitor(firefox, room, 'Firefox');
@@ -317,6 +318,14 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await microphone(a, true);
     await microphone(b, false);
     await until(b.page, shows('Chromium'), 'Firefox does not show Chromium speaking', 15_000);
+    const hand = (v, up) => v.page.evaluate((up) => document.querySelector('rtc-call').toggleHand(up), up);
+    const raised = (name) => (s) => s.tiles.some((t) => t.name === name && t.hand);
+    await hand(a, true);
+    await until(b.page, raised('Chromium'), 'Firefox does not show the hand Chromium raised', 10_000);
+    await hand(b, true);
+    await until(a.page, raised('Firefox'), 'Chromium does not show the hand Firefox raised', 10_000);
+    await hand(a, false);
+    await until(b.page, (s) => !raised('Chromium')(s), 'Firefox still shows the hand Chromium lowered', 10_000);
     assert.deepEqual([...a.errors, ...b.errors], []);
     await a.context.close();
     await b.context.close();
