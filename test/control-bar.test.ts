@@ -3,7 +3,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
-import { part, uniqueRoom, until } from './helpers.js';
+import { addParticipant, closeAll, part, uniqueRoom, until } from './helpers.js';
 import '../src/index.js';
 import type { RtcCall } from '../src/index.js';
 
@@ -33,6 +33,8 @@ async function inCall(width: number, lang = 'en'): Promise<RtcCall> {
 }
 
 describe('the control bar', () => {
+  afterEach(closeAll);
+
   it('shows its words where they fit, icons where not, and the less used buttons behind More when even those do not', async () => {
     const el = await inCall(1100);
     await until(() => withWords(el) && oneRow(el), () => `wide: ${describeBar(el)}`);
@@ -126,6 +128,31 @@ describe('the control bar', () => {
     expect(part(el, 'more-panel')[0].querySelector('[part~="screen-button"]'), 'Stop sharing behind More').to.not.equal(null);
     el.style.width = '290px';
     await until(() => names(barButtons(el)).includes('screen-button') && oneRow(el), () => `sharing, 290 px again: ${describeBar(el)}`);
+    await el.leave();
+  });
+
+  it('keeps Lower hand in the bar while the hand is up, beside More where it has room', async () => {
+    const el = await inCall(290);
+    // Raise hand shows once someone else is in the call.
+    await addParticipant({ room: el.room, server: rtcServer, name: 'Bob', autojoin: '' });
+    await until(() => el.participants.length === 1 && part(el, 'more-button').length === 1 && oneRow(el), () => `Bob did not come, or ${describeBar(el)}`);
+    expect(part(el, 'more-panel')[0].querySelector('[part~="hand-button"]')?.textContent!.trim(), 'Raise hand behind More').to.equal('Raise hand');
+    el.toggleHand(true);
+    await until(() => names(barButtons(el)).includes('hand-button'), () => `hand up: ${describeBar(el)}`);
+    expect(names(barButtons(el))).to.deep.equal(['mic-button', 'camera-button', 'hand-button', 'more-button', 'leave-button']);
+    expect(oneRow(el), describeBar(el)).to.equal(true);
+    expect(part(el, 'more-panel')[0].querySelector('[part~="hand-button"]'), 'Lower hand also behind More').to.equal(null);
+    // Pressed, it lowers the hand and goes back behind More, and focus goes to More.
+    const lower = part(el, 'hand-button')[0];
+    expect(lower.textContent!.trim()).to.equal('Lower hand');
+    lower.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => !el.handRaised && !names(barButtons(el)).includes('hand-button') && shadowFocus(el).includes('more-button'), () => `after Lower hand: ${describeBar(el)}, focus on ${shadowFocus(el)}`);
+    // Where it has no room beside More, it stays behind More, the bar in one row.
+    el.style.width = '250px';
+    el.toggleHand(true);
+    await until(() => part(el, 'hand-button')[0]?.textContent!.trim() === 'Lower hand' && oneRow(el), () => `hand up, 250 px: ${describeBar(el)}`);
+    expect(names(barButtons(el))).to.deep.equal(['mic-button', 'camera-button', 'more-button', 'leave-button']);
     await el.leave();
   });
 

@@ -90,7 +90,7 @@ export const en = (f: Format) => ({
   youRaisedHand: 'You raised your hand',
   youLoweredHand: 'You lowered your hand',
   settings: 'Devices',
-  /** The control bar's button for what does not fit in it (sharing, devices, the view, full screen). */
+  /** The control bar's button for what does not fit in it (sharing, the hand, devices, the view, full screen). */
   moreControls: 'More',
   speakerView: 'Speaker view',
   gridView: 'Grid view',

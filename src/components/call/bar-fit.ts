@@ -26,7 +26,7 @@ export interface BarFitHost extends ReactiveControllerHost, HTMLElement {
 
 /**
  * The changes a bar makes in CHANGES_COUNTED_FOR ms at most: new words in the form with More take
- * two (they are measured with every button in the bar), and Stop sharing tried beside More two.
+ * two (they are measured with every button in the bar), and Stop sharing and Lower hand tried beside More two.
  */
 const MAX_CHANGES = 8;
 const CHANGES_COUNTED_FOR = 250;
@@ -49,9 +49,12 @@ export class BarFit implements ReactiveController {
   form: BarForm = 'icons';
   /** Whether the More panel is open. */
   open = false;
-  /** In the form with More, whether the bar has room for Stop sharing beside More (else it is in the panel). */
-  roomForShare = true;
-  /** The bar's width when Stop sharing last had no room beside More. */
+  /**
+   * In the form with More, whether the bar has room beside More for the buttons of what is on:
+   * Stop sharing while the page shares, Lower hand while the hand is up (else they are in the panel).
+   */
+  roomForActive = true;
+  /** The bar's width when those buttons last had no room beside More. */
   #noRoomAt = 0;
   /** The part of the bar's button that had focus as a render began. */
   #focused: string | null = null;
@@ -106,7 +109,7 @@ export class BarFit implements ReactiveController {
   }
 
   /**
-   * A button of the bar that had focus and went behind More (Stop sharing, once pressed or its
+   * A button of the bar that had focus and went behind More (Stop sharing or Lower hand, once pressed or its
    * key) hands focus to More: once the bar has settled, as new words are measured in a render
    * with every button in the bar, More gone.
    */
@@ -162,7 +165,7 @@ export class BarFit implements ReactiveController {
       return this.#checkRoom(bar); // the same words in the same width: little layout to read
     }
     this.#stale = false;
-    // Stop sharing is tried beside More again in a wider bar, or with other words.
+    // Stop sharing and Lower hand are tried beside More again in a wider bar, or with other words.
     if (changed || bar.clientWidth > this.#noRoomAt) this.#room(true);
     if (!this.#needs) {
       // Measured with every button in the bar: from More, the bar shows them all once first.
@@ -173,10 +176,10 @@ export class BarFit implements ReactiveController {
     this.#checkRoom(bar);
   }
 
-  /** Gives Stop sharing's place beside More up when, tried there, it broke the bar into two rows. */
+  /** Gives the place beside More up when Stop sharing or Lower hand, tried there, broke the bar into two rows. */
   #checkRoom(bar: HTMLElement): void {
-    const tried = this.form === 'more' && this.roomForShare && bar.querySelector(':scope > [part~="more-button"] ~ [part~="leave-button"]');
-    if (!tried || !bar.querySelector(':scope > [part~="screen-button"]') || !twoRows(bar)) return;
+    const tried = this.form === 'more' && this.roomForActive && bar.querySelector(':scope > [part~="more-button"] ~ [part~="leave-button"]');
+    if (!tried || !bar.querySelector(':scope > [part~="screen-button"], :scope > [part~="hand-button"]') || !twoRows(bar)) return;
     this.#noRoomAt = bar.clientWidth;
     this.#room(false);
   }
@@ -203,11 +206,11 @@ export class BarFit implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Tries Stop sharing beside More, or gives it up. */
+  /** Tries Stop sharing and Lower hand beside More, or gives their place up. */
   #room(room: boolean): void {
-    if (room === this.roomForShare || (this.#changes > MAX_CHANGES && room)) return;
+    if (room === this.roomForActive || (this.#changes > MAX_CHANGES && room)) return;
     this.#count();
-    this.roomForShare = room;
+    this.roomForActive = room;
     this.host.requestUpdate();
   }
 

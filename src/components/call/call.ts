@@ -90,7 +90,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).
  * @csspart controls - The button bar, in one row: its buttons' words show where they fit, else they are icons, and where even those do not fit, `more-button` holds the less used ones.
- * @csspart more-panel - The less used buttons (sharing, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them; while this page shares, Stop sharing stays in the bar where it has room.
+ * @csspart more-panel - The less used buttons (sharing, the hand, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them; while this page shares or has its hand up, Stop sharing and Lower hand stay in the bar where they have room.
  * @csspart settings - The panel of device pickers opened by `settings-button`.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.

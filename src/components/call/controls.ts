@@ -31,7 +31,7 @@ export interface ControlsView extends DevicePickers {
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
-  fit: { readonly form: BarForm; readonly open: boolean; readonly roomForShare: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
+  fit: { readonly form: BarForm; readonly open: boolean; readonly roomForActive: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
 
 /** How far a key moves focus in the More panel (wrapping round), or to its first or last button. */
@@ -65,14 +65,15 @@ export function renderControls(v: ControlsView) {
     buttons[Math.abs(step) === Infinity ? (step < 0 ? 0 : buttons.length - 1) : (at + step + buttons.length) % buttons.length]?.focus();
   };
   // A button in the More panel closes it, focus going back to More: what it did shows at once.
-  // (Stop sharing beside More goes behind it when pressed: focus goes to More too.)
+  // (Stop sharing or Lower hand beside More goes behind it when pressed: focus goes to More too.)
   const fromMore = (act: () => unknown) => () => {
     if (form === 'more') void v.fit.close();
     act();
   };
-  // While this page shares, Stop sharing stays in the bar beside More where it has room: what
-  // the others see is one press away.
-  const shareInBar = form !== 'more' || (v.sharing && v.fit.roomForShare);
+  // While this page shares, or its hand is up, Stop sharing and Lower hand stay in the bar beside
+  // More where they have room: what the others see is one press away.
+  const shareInBar = form !== 'more' || (v.sharing && v.fit.roomForActive);
+  const handInBar = form !== 'more' || (call.handRaised && v.fit.roomForActive);
   const share = v.screenShare
     ? html`<button
         part="button screen-button"
@@ -96,7 +97,7 @@ export function renderControls(v: ControlsView) {
         ${icon('hand')}<span class="text">${call.handRaised ? t.lowerHand : t.raiseHand}</span>
       </button>`
     : nothing;
-  const secondary = html`${shareInBar ? nothing : share}${hand}
+  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}
     <button
       part="button settings-button"
       class="control"
@@ -131,7 +132,7 @@ export function renderControls(v: ControlsView) {
             ${icon('switchCamera')}<span class="text">${t.switchCamera}</span>
           </button>`
         : nothing}
-      ${shareInBar ? share : nothing}
+      ${shareInBar ? share : nothing}${handInBar ? hand : nothing}
       ${form === 'more'
         ? html`<button part="button more-button" class="control" aria-expanded=${open} aria-controls="more" title=${t.moreControls} @click=${() => void v.fit.toggle()}>
             ${icon('more')}<span class="text">${t.moreControls}</span>
