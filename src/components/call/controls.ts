@@ -1,6 +1,7 @@
 import type { BarForm } from './bar-fit.js';
 import type { CallKit } from './call-kit.js';
 import type { DevicePickers } from './device-buttons.js';
+import type { IconName } from './icons.js';
 import { SHORTCUTS } from './keyboard.js';
 
 /** The call the bar controls: `<rtc-call>`'s own public API. */
@@ -74,29 +75,20 @@ export function renderControls(v: ControlsView) {
   // More where they have room: what the others see is one press away.
   const shareInBar = form !== 'more' || (v.sharing && v.fit.roomForActive);
   const handInBar = form !== 'more' || (call.handRaised && v.fit.roomForActive);
+  // A button for what this page shows the others (its screen, its hand): highlighted while on,
+  // its words saying what a press does, its key in its tooltip.
+  const onOff = (name: string, on: boolean, words: string, key: string, symbol: IconName, act: () => unknown) =>
+    html`<button part="button ${name}" class=${on ? 'control primary' : 'control'} title=${t.withShortcut(words, key)} aria-keyshortcuts=${key} @click=${fromMore(act)}>
+      ${icon(symbol)}<span class="text">${words}</span>
+    </button>`;
   const share = v.screenShare
-    ? html`<button
-        part="button screen-button"
-        class=${v.sharing ? 'control primary' : 'control'}
-        title=${t.withShortcut(v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen)}
-        aria-keyshortcuts=${SHORTCUTS.screen}
-        @click=${fromMore(() => call.toggleScreenShare())}
-      >
-        ${icon(v.sharing ? 'screenOff' : 'screen')}<span class="text">${v.sharing ? t.stopSharing : t.shareScreen}</span>
-      </button>`
+    ? onOff('screen-button', v.sharing, v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen, v.sharing ? 'screenOff' : 'screen', () => call.toggleScreenShare())
     : nothing;
   // Raise hand, once there is someone to see it (and while it is raised).
-  const hand = call.handRaised || call.participants.length > 0
-    ? html`<button
-        part="button hand-button"
-        class=${call.handRaised ? 'control primary' : 'control'}
-        title=${t.withShortcut(call.handRaised ? t.lowerHand : t.raiseHand, SHORTCUTS.hand)}
-        aria-keyshortcuts=${SHORTCUTS.hand}
-        @click=${fromMore(() => call.toggleHand())}
-      >
-        ${icon('hand')}<span class="text">${call.handRaised ? t.lowerHand : t.raiseHand}</span>
-      </button>`
-    : nothing;
+  const hand =
+    call.handRaised || call.participants.length > 0
+      ? onOff('hand-button', call.handRaised, call.handRaised ? t.lowerHand : t.raiseHand, SHORTCUTS.hand, 'hand', () => call.toggleHand())
+      : nothing;
   const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}
     <button
       part="button settings-button"
