@@ -131,6 +131,83 @@ describe('<rtc-chat> with other people\'s data', () => {
     await until(() => senders().join() === 'Alice #1,You,Alice #2', () => `senders: ${senders()}`);
   });
 
+  it('says above the message box who else is writing, until they send or empty their box; a page that switched it off neither says nor shows it', async () => {
+    const room = uniqueRoom('typing');
+    const [ada, bob] = await joinChats(room, rtcServer, ['Ada', 'Bob']);
+    const cy = await addChatParticipant({ room, server: rtcServer, name: 'Cy', 'no-typing': '' });
+    await until(() => [ada, bob, cy].every((p) => p.chat.participants.length === 2), 'Cy is not linked');
+    const people = [ada, bob, cy];
+    await greet(people);
+    const write = (p: ChatParticipant, text: string) => {
+      const input = part(p.chat, 'input')[0] as HTMLTextAreaElement;
+      input.value = text;
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      return input;
+    };
+    const line = (p: ChatParticipant) => part(p.chat, 'typing')[0]?.textContent ?? '';
+
+    write(cy, 'from Cy');
+    write(ada, 'hel');
+    await until(() => line(bob) === 'Ada is typing…', () => `Bob's line: "${line(bob)}"`);
+    write(bob, 'Hi');
+    await until(() => line(ada) === 'Bob is typing…', () => `Ada's line: "${line(ada)}"`);
+    await until(() => line(cy) === '' && line(bob) === 'Ada is typing…', () => `Cy's line: "${line(cy)}", Bob's: "${line(bob)}"`);
+    // Between the list and the box.
+    const [shown] = part(bob.chat, 'typing');
+    expect(shown.getBoundingClientRect().top).to.be.at.least(part(bob.chat, 'message-list')[0].getBoundingClientRect().bottom);
+    expect(shown.getBoundingClientRect().bottom).to.be.at.most(part(bob.chat, 'composer')[0].getBoundingClientRect().top);
+
+    // Ada sends: her message and the end of the sign come together.
+    write(ada, 'hello').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    await until(() => shownMessages(bob.chat).includes('hello'), 'the message did not come');
+    expect(line(bob)).to.equal('');
+    // Bob empties his box: Ada's line goes well before it would fall silent.
+    write(bob, '');
+    await until(() => line(ada) === '', () => `Ada's line: "${line(ada)}"`, 3_000);
+    write(bob, 'again');
+    write(ada, 'too');
+    await until(() => line(cy) === '' && line(ada) === 'Bob is typing…' && line(bob) === 'Ada is typing…', () => `lines: "${line(ada)}", "${line(bob)}", "${line(cy)}"`);
+    // Bob goes: his sign goes with him.
+    bob.close();
+    await until(() => part(ada.chat, 'system-line').some((l) => /^Bob left/.test(l.textContent!)), 'no line for Bob leaving', 5_000);
+    expect(line(ada)).to.equal('');
+  });
+
+  it('shows a member that floods "is typing" switching a few times a second at most, as it last said, and reports the junk once', async () => {
+    const room = uniqueRoom('typing-flood');
+    const [ada] = await joinChats(room, rtcServer, ['Ada']);
+    const eve = new RoomSession({ room, server: parseServerUrl(rtcServer), name: '<b>Eve</b>', peerFactory: createPeer });
+    // The page's nodes are the frame's, not this window's Elements.
+    let shown = 0;
+    const observer = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if ((n as Element).getAttribute?.('part') === 'typing') shown++;
+    });
+    try {
+      await eve.join();
+      await until(() => ada.chat.participants.length === 1, 'Eve did not link up');
+      const to = ada.chat.peerId!;
+      observer.observe(ada.chat.shadowRoot!, { childList: true, subtree: true });
+      const start = performance.now();
+      eve.send(to, { t: 'chat-hello', cv: 1, reply: true, typing: true });
+      for (let i = 0; i < 2_000; i++) eve.send(to, { t: 'chat-typing', cv: 1, typing: i % 2 === 0 || (i % 7 === 0 ? 'yes' : false) });
+      eve.send(to, { t: 'chat-typing', cv: 1, typing: true });
+      // Frames arrive in order: once this one is reported, every one before it was handled.
+      eve.send(to, { t: 'chat-msg', cv: 1, seq: 1, clock: 1, time: Date.now(), text: 'y'.repeat(2_001) });
+      const errors = () => eventsOfChat(ada, 'rtc-error').map((e) => e.detail.type);
+      await until(() => errors().includes('message-too-long'), () => `errors so far: ${errors()}`);
+      const took = performance.now() - start;
+      const line = () => part(ada.chat, 'typing')[0]?.textContent ?? '';
+      await until(() => line() === '<b>Eve</b> is typing…', () => `Ada's line: "${line()}"`);
+      expect(shown, `shown ${shown} times in ${Math.round(took)} ms`).to.be.at.most(3 + Math.ceil(took / 500));
+      expect(errors().sort()).to.deep.equal(['message-too-long', 'protocol']);
+      expect(ada.chat.shadowRoot!.querySelectorAll('b')).to.have.length(0);
+    } finally {
+      observer.disconnect();
+      await eve.leave();
+    }
+    await until(() => part(ada.chat, 'typing').length === 0, 'Eve is still shown writing after she left');
+  });
+
   it('labels history whose author has left with who relayed it', async () => {
     const room = uniqueRoom('relayed');
     const [ada, bob] = await joinChats(room, rtcServer, ['Ada', 'Bob']);

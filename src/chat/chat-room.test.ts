@@ -381,6 +381,45 @@ describe('ChatRoom', () => {
     expect(texts(ada)).to.deep.equal(['keep me']);
   });
 
+  it('tells who is writing only to chats that show it, and shows a member writing until it stops, sends or leaves', async () => {
+    const net = new Net();
+    const [ada, bob, cy] = [net.add('rtc-a', 'Ada'), net.add('rtc-b', 'Bob'), net.add('rtc-c', 'Cy')];
+    // Cy's page switched it off (no-typing): its chat neither says nor shows who writes.
+    cy.room.tellsTyping = false;
+    cy.room.start(cy);
+    const told: string[] = [];
+    net.delivered = (from, to, data) => typeof data === 'string' && data.includes('"chat-typing"') && told.push(`${from.name}>${to.name}`);
+    await Promise.all([net.linkChats(ada, bob), net.linkChats(ada, cy), net.linkChats(bob, cy)]);
+    const hellos = (m: Member) => m.sent.filter((f) => f.t === 'chat-hello').map((f) => f.typing ?? false);
+    expect(new Set(hellos(ada)), "Ada's hellos").to.deep.equal(new Set([true]));
+    expect(new Set(hellos(cy)), "Cy's hellos").to.deep.equal(new Set([false]));
+    const writing = (m: Member) => m.room.writing.map((p) => p.name);
+
+    ada.room.typing(true);
+    await until(() => writing(bob).join() === 'Ada', 'Bob does not see Ada writing');
+    ada.room.typing(true);
+    cy.room.typing(true);
+    bob.room.typing(true);
+    await until(() => writing(ada).join() === 'Bob', 'Ada does not see Bob writing');
+    ada.room.send('hello');
+    await until(() => texts(bob).includes('hello'), 'the message did not arrive');
+    expect(writing(bob), 'her message ends it').to.deep.equal([]);
+    expect(told.sort(), 'nothing for Cy, nor from Cy; one frame per second key').to.deep.equal(['Ada>Bob', 'Bob>Ada']);
+    expect(writing(cy)).to.deep.equal([]);
+
+    // Writing again, then emptying the box: it ends at once (not when it would fall silent).
+    ada.room.typing(true);
+    await until(() => writing(bob).join() === 'Ada', 'Bob does not see Ada writing again');
+    ada.room.typing(false);
+    await until(() => writing(bob).length === 0, 'the box emptied, and Bob still sees Ada writing', 3_000);
+    ada.room.typing(true);
+    await until(() => writing(bob).join() === 'Ada', 'Bob does not see Ada writing a third time');
+    net.unlink(ada, bob);
+    expect(writing(bob), 'she left').to.deep.equal([]);
+    expect(writing(ada), 'he left').to.deep.equal([]);
+    expect([ada, bob, cy].flatMap((m) => m.problems)).to.deep.equal([]);
+  });
+
   it('drops unknown, malformed, over-long and flooding frames and reports each kind once', async () => {
     const net = new Net();
     const ada = net.add('rtc-a', 'Ada', { maxMessageLength: 100, maxMessageRate: 5 });

@@ -3,8 +3,9 @@
  * limits and the handling of hostile peers. Its parts: the file transfers (`FileTransfers`,
  * files.ts), the relayed lines held for authors who are here (`HeldLines`, held-lines.ts), what
  * each member is sent when it asks for history (`HistoryPacing`, history-pacing.ts), what this
- * page sent on each session, for its next chat of the room (own-lines.ts), and the problems it
- * reports, each kind once (`ChatProblems`, chat-problems.ts).
+ * page sent on each session, for its next chat of the room (own-lines.ts), who is writing
+ * (`Typing`, typing.ts), and the problems it reports, each kind once (`ChatProblems`,
+ * chat-problems.ts).
  * `<rtc-chat>` renders it; the session it runs on is anything with the `ChatTransport` shape (a
  * `RoomSession`).
  *
@@ -17,15 +18,19 @@ import { HeldLines } from './held-lines.js';
 import { HistoryPacing } from './history-pacing.js';
 import { IDLE_TIMEOUT } from './incoming-file.js';
 import { nextOwnSeq, ownLines, recordOwnLine, startOn } from './own-lines.js';
-import { RateLimiter } from './rate-limit.js';
+import { KEEP_BYTES, KEEP_FILES } from './kept-files.js';
+import { RateLimiter, messageReserve } from './rate-limit.js';
 import { MessageStore, messageId, type ChatMessage, type LocalEntry, type MessageEntry } from './store.js';
 import type { ChatFile } from './transfer.js';
+import { Typing } from './typing.js';
 import type { ChatEntry, ChatHost, ChatLimits, ChatLine, ChatOptions, ChatPeer, ChatTransport } from './types.js';
 import { MAX_HISTORY, chatFrame, cleanPeerName, cleanText, parseChatFrame, type ChatFrame, type HistoryEntry } from './wire.js';
 
 interface PeerState {
   /** Whether the member runs a chat (its chat-hello arrived). */
   chat: boolean;
+  /** Whether its chat shows who is writing (its chat-hello said `typing: true`). */
+  typing: boolean;
   /** Messages this page did not have that it still takes from this member in history (copies cost nothing). */
   budget: number;
   /**
@@ -41,14 +46,6 @@ interface PeerState {
   renamed: LocalEntry<ChatLine> | null;
 }
 
-/**
- * Received files kept for download, in bytes: as much as one file of the element's default
- * `max-file-size`. Past it the oldest are released (the newest is always kept): five 50 MiB
- * files leave the latest two.
- */
-export const KEEP_BYTES = 100 * 1024 * 1024;
-/** …and in number: however small the files, at most this many are kept (the oldest released first). */
-export const KEEP_FILES = 100;
 /** Relayed lines removed when their author linked, remembered (oldest forgotten first) so that the author's own copy is announced again only if it differs. */
 const MAX_UNCONFIRMED = 1_000;
 /** This page's own ids remembered (one more each time it joins again under a fresh id). */
@@ -56,15 +53,6 @@ const MAX_MY_IDS = 64;
 /** Senders whose problems (and rate buckets) are remembered; past it the oldest are forgotten. */
 const MAX_SENDERS = 256;
 const NOT_JOINED = 'The chat has not joined the room yet.';
-
-/**
- * The tokens of this page's own rate that its files' offers leave to its messages: a quarter,
- * rounded up (5 of the default 20; none at a rate of 1). Files picked past the rate then go
- * at the rate, while messages written meanwhile go at once. It is a margin at the receivers
- * too: offers that reach one closer together than they left (behind file data) still fit its
- * bucket, which follows this one.
- */
-export const messageReserve = (rate: number): number => Math.min(rate - 1, Math.ceil(rate / 4));
 
 export class ChatRoom {
   readonly #store = new MessageStore<ChatLine>();
@@ -91,7 +79,10 @@ export class ChatRoom {
   readonly #unconfirmed = new Map<string, string>();
   readonly #problems: ChatProblems;
   readonly #files: FileTransfers;
+  readonly #typing = new Typing(() => this.host.changed());
   limits!: ChatLimits;
+  /** Whether this page tells who writes and is told (`no-typing` unset); read when the chat starts. */
+  tellsTyping = true;
 
   constructor(
     limits: ChatLimits,
@@ -125,6 +116,11 @@ export class ChatRoom {
   /** The messages, in the agreed order. */
   get messages(): ChatMessage[] {
     return this.#store.messages;
+  }
+
+  /** The members writing now, in the order they started. */
+  get writing(): ChatPeer[] {
+    return this.#typing.ids.map((id) => ({ id, name: this.#peers.get(id)!.name }));
   }
 
   setLimits(limits: ChatLimits): void {
@@ -162,6 +158,7 @@ export class ChatRoom {
     this.#transport = null;
     this.#peers.clear();
     this.#held.clear();
+    this.#typing.clear();
   }
 
   /**
@@ -171,13 +168,13 @@ export class ChatRoom {
   joined(p: ChatPeer): void {
     if (!this.#transport || this.#peers.has(p.id)) return;
     this.#noteMyId();
-    this.#peers.set(p.id, { chat: false, budget: MAX_HISTORY, since: this.#store.clock, history: new HistoryPacing(), name: cleanPeerName(p.name), renamed: null });
+    this.#peers.set(p.id, { chat: false, typing: false, budget: MAX_HISTORY, since: this.#store.clock, history: new HistoryPacing(), name: cleanPeerName(p.name), renamed: null });
     for (const m of this.#store.dropRelayed(p.id)) {
       this.#unconfirmed.set(m.id, m.text);
       if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(this.#unconfirmed.keys().next().value!);
     }
     this.#line(p.arrived === false ? 'here' : 'joined', p);
-    this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+    this.#hello(p.id, false);
   }
 
   /**
@@ -195,7 +192,7 @@ export class ChatRoom {
       state.history.replaced();
       this.#hellos.forget(p.id);
     }
-    this.#sendTo(p.id, { t: 'chat-hello', reply: false });
+    this.#hello(p.id, false);
     this.#files.reconnected(p.id);
   }
 
@@ -225,6 +222,7 @@ export class ChatRoom {
     if (!this.#peers.delete(p.id)) return;
     this.#limiter.forget(p.id);
     this.#hellos.forget(p.id);
+    this.#typing.done(p.id);
     this.#files.left(p.id);
     // After the transfers' reports: what is recorded about a sender goes with it.
     this.#problems.forget(p.id);
@@ -254,10 +252,20 @@ export class ChatRoom {
       this.#store.add(message, clock, seq);
       recordOwnLine(t, { message, clock, seq });
       t.broadcast(chatFrame({ t: 'chat-msg', seq, clock, time, text: clean }));
+      this.#typing.sent();
       this.host.changed();
       return message;
     }
     return null;
+  }
+
+  /**
+   * This page's message box has text (`writing`) or not: the members whose chat shows who is
+   * writing are told, at most every few seconds (typing.ts).
+   */
+  typing(writing: boolean): void {
+    const on = this.tellsTyping && this.#transport ? this.#typing.own(writing) : null;
+    if (on !== null) for (const [id, peer] of this.#peers) if (peer.typing) this.#sendTo(id, { t: 'chat-typing', typing: on });
   }
 
   /**
@@ -301,10 +309,11 @@ export class ChatRoom {
         // Either way each message of it goes at most once per HISTORY_INTERVAL (history-pacing.ts).
         const known = state.chat;
         state.chat = true;
+        state.typing = !!f.typing;
         if (!f.reply) {
           // Answered with the history: counted, so that it cannot amplify a flood.
           if (!this.#hellos.allow(from.id)) return void this.#allow(from, true);
-          this.#sendTo(from.id, { t: 'chat-hello', reply: true });
+          this.#hello(from.id, true);
         } else if (known) return;
         const recent = this.#store.recent(Math.min(this.limits.history, MAX_HISTORY));
         for (const frame of state.history.answer(recent, this.#transport?.id, state.since)) this.#transport?.send(from.id, frame);
@@ -315,9 +324,13 @@ export class ChatRoom {
         // messages once more. Known here, it costs nothing: it changes nothing.
         const had = this.#store.get(messageId(from.id, f.seq));
         if (had && !had.relayedBy) return;
-        if (this.#allow(from)) this.#receive(from, [{ ...f, from: from.id, name: from.name }], false);
-        return;
+        if (!this.#allow(from)) return;
+        this.#typing.done(from.id);
+        return this.#receive(from, [{ ...f, from: from.id, name: from.name }], false);
       }
+      case 'chat-typing':
+        if (this.tellsTyping) this.#typing.heard(from.id, f.typing);
+        return;
       case 'chat-history':
         if (parsed.dropped) this.#problems.invalid(from);
         return this.#receive(from, f.msgs, true);
@@ -400,6 +413,11 @@ export class ChatRoom {
 
   #sendTo(id: string, frame: ChatFrame): void {
     this.#transport?.send(id, chatFrame(frame));
+  }
+
+  /** A `chat-hello`, which says whether this chat shows who is writing. */
+  #hello(id: string, reply: boolean): void {
+    this.#sendTo(id, this.tellsTyping ? { t: 'chat-hello', reply, typing: true } : { t: 'chat-hello', reply });
   }
 
   /** This page's own rate, checked before it sends a message. */

@@ -3,6 +3,15 @@ import type { IncomingFile } from './incoming-file.js';
 import type { LocalEntry } from './store.js';
 
 /**
+ * Received files kept for download, in bytes: as much as one file of the element's default
+ * `max-file-size`. Past it the oldest are released (the newest is always kept): five 50 MiB
+ * files leave the latest two.
+ */
+export const KEEP_BYTES = 100 * 1024 * 1024;
+/** …and in number: however small the files, at most this many are kept (the oldest released first). */
+export const KEEP_FILES = 100;
+
+/**
  * Received files kept for download, oldest first: past `limit.bytes` in all or `limit.files`
  * files the oldest are released (the newest always stays), and their lines say they are no
  * longer kept.

@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { messageReserve } from './chat-room.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, messageReserve } from './rate-limit.js';
 
 describe('RateLimiter', () => {
   it('lets a burst through, then refills at the configured rate, per key', () => {

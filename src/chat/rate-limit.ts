@@ -43,3 +43,12 @@ export class RateLimiter {
     this.buckets.delete(key);
   }
 }
+
+/**
+ * The tokens of this page's own rate that its files' offers leave to its messages: a quarter,
+ * rounded up (5 of the default 20; none at a rate of 1). Files picked past the rate then go
+ * at the rate, while messages written meanwhile go at once. It is a margin at the receivers
+ * too: offers that reach one closer together than they left (behind file data) still fit its
+ * bucket, which follows this one.
+ */
+export const messageReserve = (rate: number): number => Math.min(rate - 1, Math.ceil(rate / 4));

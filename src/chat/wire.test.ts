@@ -22,6 +22,10 @@ describe('chat wire format', () => {
     expect(parse({ t: 'file-offer', id: 3, name: 42, size: 10 })).to.deep.equal({ frame: { t: 'file-offer', id: 3, name: 'file', size: 10, type: '' } });
     expect(parse({ t: 'file-reject', id: 3, reason: 'something-new' })).to.deep.equal({ frame: { t: 'file-reject', id: 3, reason: 'error' } });
     expect(parse({ t: 'chat-hello' })).to.deep.equal({ frame: { t: 'chat-hello', reply: false } });
+    // Showing who writes: only true says so.
+    expect(parse({ t: 'chat-hello', reply: true, typing: true })).to.deep.equal({ frame: { t: 'chat-hello', reply: true, typing: true } });
+    expect(parse({ t: 'chat-hello', typing: 'yes' })).to.deep.equal({ frame: { t: 'chat-hello', reply: false } });
+    expect(parse({ t: 'chat-typing', typing: false })).to.deep.equal({ frame: { t: 'chat-typing', typing: false } });
     // Acknowledgements, asked for by the offer and promised by the answer; anything but true is no.
     expect(parse({ t: 'file-offer', id: 3, name: 'a', size: 10, acks: true })).to.deep.equal({ frame: { t: 'file-offer', id: 3, name: 'a', size: 10, type: '', acks: true } });
     expect(parse({ t: 'file-accept', id: 3, acks: 'yes' })).to.deep.equal({ frame: { t: 'file-accept', id: 3 } });
@@ -47,6 +51,8 @@ describe('chat wire format', () => {
       { t: 'file-ack', id: 1, bytes: -1 },
       { t: 'file-ack', id: 1, bytes: 0.5 },
       { t: 'chat-history', msgs: 'no' },
+      { t: 'chat-typing' },
+      { t: 'chat-typing', typing: 1 },
     ];
     for (const frame of malformed) expect(parse(frame), JSON.stringify(frame)).to.deep.equal({ drop: 'malformed' });
     expect(parseChatFrame({ t: 'chat-msg', cv: 2, seq: 1, clock: 1, time: 1, text: 'x' }, 10)).to.deep.equal({ drop: 'malformed' });

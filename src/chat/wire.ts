@@ -73,7 +73,8 @@ export interface HistoryEntry {
 }
 
 export type ChatFrame =
-  | { t: 'chat-hello'; reply: boolean }
+  | { t: 'chat-hello'; reply: boolean; typing?: boolean }
+  | { t: 'chat-typing'; typing: boolean }
   | { t: 'chat-msg'; seq: number; clock: number; time: number; text: string }
   | { t: 'chat-history'; msgs: HistoryEntry[] }
   | { t: 'file-offer'; id: number; name: string; size: number; type: string; acks?: boolean }
@@ -136,6 +137,7 @@ const any: Check = () => true;
 /** The fields each frame type must have, and what they must be; other fields are ignored. */
 const SHAPES = new Map<string, Record<string, Check>>([
   ['chat-hello', {}],
+  ['chat-typing', { typing: (v) => typeof v === 'boolean' }],
   ['chat-msg', { seq, clock, time, text: string }],
   ['chat-history', { msgs: (v) => Array.isArray(v) && v.length <= MAX_HISTORY }],
   ['file-offer', { id, size, name: any }],
@@ -170,6 +172,7 @@ export function parseChatFrame(f: ExtensionFrame, maxLength: number): ParsedChat
   switch (frame.t) {
     case 'chat-hello':
       frame.reply = f.reply === true;
+      if (f.typing !== true) delete frame.typing;
       break;
     case 'chat-msg': {
       const text = checkText(frame.text, maxLength);

@@ -138,6 +138,7 @@ export default (f: Format): Strings => ({
   cancel: 'Abbrechen',
   cancelFile: (name) => `${name} abbrechen`,
   newMessages: (count) => f.plural(count, { one: '# neue Nachricht ↓', other: '# neue Nachrichten ↓' }),
+  typing: (names) => (names.length > 2 ? 'Mehrere Personen schreiben…' : names.length > 1 ? `${names[0]} und ${names[1]} schreiben…` : `${names[0]} schreibt…`),
   isHere: (name) => `${name} ist da`,
   renamed: (name, to) => `${name} heißt jetzt ${to}`,
   leftLost: (name) => `${name} ist gegangen (Verbindung verloren)`,

@@ -158,6 +158,9 @@ export const en = (f: Format) => ({
   cancel: 'Cancel',
   cancelFile: (name: string) => `Cancel ${name}`,
   newMessages: (count: number) => f.plural(count, { one: '# new message ↓', other: '# new messages ↓' }),
+  /** Who is writing a message now: one or two names, or more. */
+  typing: (names: readonly string[]) =>
+    names.length > 2 ? 'Several people are typing…' : names.length > 1 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} is typing…`,
   isHere: (name: string) => `${name} is here`,
   renamed: (name: string, to: string) => `${name} is now ${to}`,
   leftLost: (name: string) => `${name} left (connection lost)`,

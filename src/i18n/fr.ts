@@ -139,6 +139,7 @@ export default (f: Format): Strings => ({
   cancel: 'Annuler',
   cancelFile: (name) => `Annuler ${name}`,
   newMessages: (count) => f.plural(count, { one: '# nouveau message ↓', other: '# nouveaux messages ↓' }),
+  typing: (names) => (names.length > 2 ? 'Plusieurs personnes écrivent…' : names.length > 1 ? `${names[0]} et ${names[1]} écrivent…` : `${names[0]} écrit…`),
   isHere: (name) => `${name} est là`,
   renamed: (name, to) => `${name} s’appelle désormais ${to}`,
   leftLost: (name) => `${name} est parti·e (connexion perdue)`,

@@ -437,6 +437,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       errors: (window.rtcErrors ?? []).map((e) => `${e.type}: ${e.message}`),
       participants: chat.participants.map((p) => p.name),
       texts: chat.messages.map((m) => m.text),
+      typing: chat.shadowRoot.querySelector('[part~="typing"]')?.textContent ?? '',
       received: window.received ?? [],
       ended: window.ended ?? [],
     };
@@ -484,7 +485,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   // File bytes ride a second, negotiated data channel on the pair's connection, under a window
   // of what the recipient acknowledged: between the two browsers, both ways at once, with chat
   // messages beside them. 3 MB is 46 chunks, many times the smallest window.
-  it('Chromium and Firefox chat, and each sends the other a file at the same time', async () => {
+  it('Chromium and Firefox chat, each sees the other typing, and each sends the other a file at the same time', async () => {
     const room = `e2e-ff-chat-${Date.now()}`;
     const a = await chatter(chromium, room, 'Chromium');
     const b = await chatter(firefox, room, 'Firefox');
@@ -496,6 +497,17 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     const hellos = ['hello from Chromium', 'hello from Firefox'];
     await untilChat(a.page, hasAll(hellos), 'Chromium lacks a message', 10_000);
     await untilChat(b.page, hasAll(hellos), 'Firefox lacks a message', 10_000);
+    // Typed on the keyboard: the other sees it, until the message comes.
+    for (const [writer, reader, name] of [
+      [b, a, 'Firefox'],
+      [a, b, 'Chromium'],
+    ]) {
+      await writer.page.click('rtc-chat >>> textarea');
+      await writer.page.keyboard.type(`typed in ${name}`);
+      await untilChat(reader.page, (s) => s.typing === `${name} is typing…`, `the other does not see ${name} typing`, 10_000);
+      await writer.page.keyboard.press('Enter');
+      await untilChat(reader.page, (s) => s.texts.includes(`typed in ${name}`) && s.typing === '', `${name}'s message did not end the sign`, 10_000);
+    }
 
     const size = 3_000_000;
     const [fromA, fromB] = await Promise.all([

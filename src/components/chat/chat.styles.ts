@@ -55,7 +55,7 @@ export const chatStyles = css`
   [part~='header'], .meta, .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
   [part~='header'] { justify-content: space-between; }
   [part~='header'] :first-child, [part~='sender'] { font-weight: 600; }
-  [part~='status'], [part~='time'], [part~='system-line'], [part~='file-status'], [part~='file-size'] { color: var(--_muted); }
+  [part~='status'], [part~='time'], [part~='system-line'], [part~='file-status'], [part~='file-size'], [part~='typing'] { color: var(--_muted); }
   [part~='notice'] { display: flex; gap: 8px; align-items: start; padding: 6px 10px; border-radius: 6px; background: var(--_notice); color: var(--_notice-fg); }
   p { flex: 1; margin: 0; }
   [part~='error'] { display: grid; flex: 1; place-content: center; justify-items: center; gap: 12px; text-align: center; }
@@ -64,7 +64,8 @@ export const chatStyles = css`
   [part~='message-list'] > * { margin-bottom: 6px; }
   .bubble { width: fit-content; max-width: 85%; padding: 6px 10px; border-radius: var(--rtc-chat-radius, 10px); background: var(--_theirs); overflow-wrap: anywhere; }
   .mine { margin-left: auto; background: var(--_mine); }
-  .meta, [part~='system-line'] { font-size: 12px; }
+  .meta, [part~='system-line'], [part~='typing'] { font-size: 12px; }
+  [part~='typing'] { margin-top: -4px; }
   [part~='system-line'] { text-align: center; }
   [part~='unread-button'] { align-self: center; }
   [part~='text'] { white-space: pre-wrap; }

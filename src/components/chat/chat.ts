@@ -52,6 +52,9 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * problems are read out politely to screen readers (a visually hidden `aria-live` region, bursts
  * read as one); the message list itself stays quiet.
  *
+ * Above the message box a line says who else is writing ("Ada is typing…"), and the others'
+ * chats show it of this page's visitor while their box has text. `no-typing` switches both off.
+ *
  * @summary Room chat and file sharing over WebRTC data channels.
  * @tag rtc-chat
  *
@@ -69,6 +72,7 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @csspart text - A message's text.
  * @csspart relayed - On a message from before this page joined, whose author has left: who passed it on (history is relayed, not signed).
  * @csspart system-line - A line saying who joined or left, or took a new name.
+ * @csspart typing - The line above the message box that says who else is writing.
  * @csspart unread-button - Shown while messages arrived below a reader who scrolled up: how many, and a jump down to them.
  * @csspart file - A file transfer; also `mine` or `theirs`.
  * @csspart file-name - The name of a file not (yet) available.
@@ -114,6 +118,7 @@ export class RtcChat extends RoomElement {
     maxMessageRate: { attribute: 'max-message-rate' },
     maxFileSize: { attribute: 'max-file-size' },
     history: {},
+    noTyping: { type: Boolean, attribute: 'no-typing' },
     theme: { reflect: true },
     _phase: { state: true, attribute: false },
   };
@@ -129,6 +134,9 @@ export class RtcChat extends RoomElement {
 
   /** How many recent messages are handed to someone who joins later (0 to 500). */
   history: number | string = 100;
+
+  /** Neither tells the others when this page's visitor writes nor shows who else is writing; read when the element joins. */
+  noTyping = false;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme, as `<rtc-call>` does. */
   theme?: 'light' | 'dark';
@@ -169,6 +177,7 @@ export class RtcChat extends RoomElement {
     send: (text) => this.send(text),
     sendFile: (file) => void this.sendFile(file),
     takesFiles: () => this._phase === 'joined' && (this.#limits?.maxFileSize ?? 0) > 0,
+    typed: (writing) => this.#chat?.typing(writing),
   });
   /** The polite live region: people coming and going, others' messages and files, problems (see chat-host.ts). */
   readonly #announcer = new Announcer(this, (count) => this.t.more(count));
@@ -362,6 +371,7 @@ export class RtcChat extends RoomElement {
       return this.#fail(err);
     }
     if (generation !== this.#generation) return;
+    this.#chat!.tellsTyping = !this.noTyping;
     this.#controller.startChat(this.#chat!);
     this._phase = 'joined';
   }
@@ -412,6 +422,7 @@ export class RtcChat extends RoomElement {
               t,
               joined,
               files: !!(this.#limits ? this.#limits.maxFileSize : Number(this.maxFileSize)),
+              writing: joined ? this.#writing(t) : '',
             })}`}
     </div>`;
   }
@@ -422,6 +433,12 @@ export class RtcChat extends RoomElement {
    */
   protected override first(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('textarea, [part~="retry-button"]') ?? this.renderRoot.querySelector<HTMLElement>('[part~="error"], [part~="message-list"]');
+  }
+
+  /** Who else is writing now, in a line; empty for no one. */
+  #writing(t: typeof this.t): string {
+    const names = this.#chat?.writing.map((p) => p.name + this.#tag(p.id)) ?? [];
+    return names.length ? t.typing(names) : '';
   }
 
   /** The mark that tells two people of the same name apart (` #2`), for someone here. */

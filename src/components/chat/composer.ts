@@ -8,6 +8,8 @@ export interface ComposerActions {
   sendFile(file: File): void;
   /** Whether files are taken now: joined, and files not switched off. */
   takesFiles(): boolean;
+  /** The box changed: it has text (`writing`) or not. */
+  typed(writing: boolean): void;
 }
 
 /** What the composer shows. */
@@ -16,12 +18,15 @@ export interface ComposerView {
   joined: boolean;
   /** Whether files can be sent at all (the file button shows). */
   files: boolean;
+  /** Who else is writing now, said in a line above the box; empty for no one. */
+  writing: string;
 }
 
 /**
  * The chat's composer: the message box (Enter sends, Shift+Enter is a new line; a file pasted
- * into it is sent), the file picker, and files dropped anywhere on the element, which is a drop
- * target (`dragging`) while they are over it.
+ * into it is sent; writing in it is told to the others), the file picker, files dropped anywhere
+ * on the element, which is a drop target (`dragging`) while they are over it, and above the box
+ * who else is writing.
  */
 export class Composer {
   #dragging = false;
@@ -52,10 +57,10 @@ export class Composer {
     if (e.type === 'drop') for (const file of e.dataTransfer!.files) this.actions.sendFile(file);
   };
 
-  render({ t, joined, files }: ComposerView) {
+  render({ t, joined, files, writing }: ComposerView) {
     // No maxlength: the browser would cut a paste short without a word. A message too long is
     // refused on Send, with a notice, and stays in the box to be shortened.
-    return html`<form part="composer" @submit=${this.#onSubmit}>
+    return html`${writing ? html`<div part="typing">${writing}</div>` : nothing}<form part="composer" @submit=${this.#onSubmit}>
       <textarea
         part="input"
         dir="auto"
@@ -77,6 +82,7 @@ export class Composer {
 
   readonly #onInput = (e: Event): void => {
     this.#draft = (e.target as HTMLTextAreaElement).value;
+    this.actions.typed(!!this.#draft.trim());
   };
 
   readonly #onKeyDown = (e: KeyboardEvent): void => {
