@@ -51,7 +51,7 @@ describe('accessibility: <rtc-call> in every state', () => {
   });
 
   for (const [theme, scheme] of THEMES) {
-    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, left (${label(theme, scheme)})`, async () => {
+    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, reactions, left (${label(theme, scheme)})`, async () => {
       await emulateMedia({ colorScheme: scheme });
       const room = uniqueRoom('a11y-call');
       // The camera waits (a lobby that previews at once, where the browser allowed it before,
@@ -81,7 +81,14 @@ describe('accessibility: <rtc-call> in every state', () => {
       await until(() => part(el, 'hand').length === 1, 'no raised hand on the own tile');
       await accessible(el, 'two in the call, a hand raised');
       el.toggleHand(false);
+      part(el, 'react-button')[0].click();
+      await until(() => part(el, 'reactions-panel').length === 1, 'the reactions did not open');
+      part(el, 'reaction-button')[0].click();
+      await until(() => part(el, 'reaction').length === 1, 'no reaction on the own tile');
+      await accessible(el, 'two in the call, the reactions open, one on a tile');
       part(el, 'settings-button')[0].click();
+      await el.updateComplete;
+      expect(part(el, 'reactions-panel'), 'Devices closes the reactions').to.have.length(0);
       await accessible(el, 'two in the call, devices open');
       // Too narrow for every button: the less used ones behind More.
       el.style.width = '250px';

@@ -757,6 +757,7 @@ describe('hostile peers in a room', () => {
       '{"v":1}',
       '{"v":1,"t":"state","media":"yes","mic":false,"cam":false}',
       '{"v":1,"t":"state","media":true,"mic":false,"cam":false,"hand":"up"}',
+      '{"v":1,"t":"react","emoji":5}',
       '{"v":1,"t":"peers","ids":"everyone"}',
       '{"v":1,"t":"peers","ids":["not an id!"]}',
       '{"v":1,"t":"admit","id":"not an id!","media":true}',

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatTransport } from '../chat/types.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { LeaveReason, Participant, ReconnectKind, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
-import type { ExtensionFrame } from '../session/protocol.js';
+import type { ExtensionFrame, Reaction } from '../session/protocol.js';
 import type { IceServers, NoRelayReason } from './ice-servers.js';
 import { askAhead, askIceServers } from './ice-servers-url.js';
 import { loadIceServers, loadSession, type IceServersModule, type SessionModule } from './lazy.js';
@@ -21,6 +21,8 @@ export interface RoomControllerHandlers {
   error?(error: SessionError): void;
   /** This page is in the room again under the fresh id `id` (its old one was given away or timed out). */
   rejoined?(id: string): void;
+  /** A member in the call reacted. */
+  reaction?(participant: Participant, emoji: string): void;
   signalling?(state: SignallingState): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
   binary?(from: Participant, data: ArrayBuffer): void;
@@ -243,6 +245,11 @@ export class RoomController implements ReactiveController {
     this.sender?.setMediaState({ hand: raised });
   }
 
+  /** Sends a reaction to everyone in the call; false when it did not go (see RoomSession.react). */
+  react(emoji: string): boolean {
+    return this.sender?.react(emoji as Reaction) ?? false;
+  }
+
   /** Shares a screen with everyone in the call, or stops with null. */
   setScreen(stream: MediaStream | null): void {
     this.sends.screen = stream;
@@ -320,6 +327,7 @@ export class RoomController implements ReactiveController {
       this.handlers.participantUpdated?.(p);
     });
     on('renamed', refresh);
+    on('reaction', (p, emoji) => this.handlers.reaction?.(p, emoji));
     on('participant-reconnected', (p, how) => {
       refresh();
       this.handlers.participantReconnected?.(p, how);

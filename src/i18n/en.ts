@@ -89,6 +89,12 @@ export const en = (f: Format) => ({
   raisedHand: (name: string) => `${name} raised their hand`,
   youRaisedHand: 'You raised your hand',
   youLoweredHand: 'You lowered your hand',
+  /** The bar's button that opens the reactions, and the panel's name. */
+  react: 'React',
+  reactions: 'Reactions',
+  /** A reaction's name: its button's, and read out when someone sends it. */
+  reaction: (emoji: string) => ({ '👍': 'Thumbs up', '👏': 'Applause', '😂': 'Laughter', '😮': 'Surprise', '❤️': 'Love', '🎉': 'Celebration' })[emoji] ?? emoji,
+  reacted: (name: string, reaction: string) => `${name} reacted: ${reaction}`,
   settings: 'Devices',
   /** The control bar's button for what does not fit in it (sharing, the hand, devices, the view, full screen). */
   moreControls: 'More',

@@ -27,7 +27,7 @@ describe('media state', () => {
       mic.enabled = false;
       state.adopt(new MediaStream([camera, mic]));
       expect(said(), 'the microphone switched off').to.deep.equal({ mic: false, cam: true });
-      expect(state.hello(false, [], undefined), 'the hello says the same').to.include({ mic: false, cam: true });
+      expect(state.hello(false, [], undefined), 'the hello says the same, and that it takes reactions').to.include({ mic: false, cam: true, react: true });
       camera.stop();
       state.adopt(new MediaStream([camera, mic]));
       expect(said(), 'the camera ended').to.deep.equal({ mic: false, cam: false });

@@ -2,7 +2,7 @@
  * What this page says of itself (docs/protocol.md, "Frames" and "Media"): its name, whether it
  * takes part in the call, whether its microphone and camera are on, whether its hand is raised,
  * and the stream id of the screen it shares, in its `hello` and in the `state` frames it sends
- * when any of it changes.
+ * when any of it changes; and, in the hello, that it takes reactions.
  * The tracks themselves are pair-media.ts's.
  */
 import type { HelloFrame, StateFrame } from './protocol.js';
@@ -34,10 +34,10 @@ export class MediaState {
     return this._name;
   }
 
-  /** This page's hello: its name, its media state, whether it holds the beacon, its links, and how high it will show the member's camera. */
+  /** This page's hello: its name, its media state, whether it holds the beacon, its links, how high it will show the member's camera, and that it takes reactions. */
   hello(beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
     const screen = this.host.sharedScreen();
-    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...(this.hand && { hand: true }) };
+    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...(this.hand && { hand: true }), react: true };
   }
 
   /** This page's name changed (cleaned, not empty): the others are told. */

@@ -10,7 +10,7 @@ import { Gossip } from './gossip.js';
 import { admits } from './mesh.js';
 import { Paced } from './paced.js';
 import { Participants } from './participants.js';
-import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, type StateFrame, isConnectionMetadata, otherVersion } from './protocol.js';
+import { type CoreFrame, type ExtensionFrame, type HelloFrame, type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, type StateFrame, type Reaction, REACTIONS, isConnectionMetadata, otherVersion } from './protocol.js';
 import { Roster } from './roster.js';
 import type { LeaveReason, RoomSessionEvents, SessionPhase } from './types.js';
 
@@ -80,16 +80,19 @@ export interface MembershipHost {
   emit<K extends keyof RoomSessionEvents>(event: K, ...args: Parameters<RoomSessionEvents[K]>): void;
 }
 
-type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'screen'>>;
+type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'>>;
 
 /** A member's `state` frames are applied at most once in this many ms; the latest of those that come sooner waits (paced.ts). */
 export const STATE_EVERY = 100;
+/** A member's reactions are shown at most once in this many ms; of those that come sooner, the latest waits (paced.ts). */
+export const REACT_EVERY = 250;
 
 export class Membership {
   readonly roster = new Roster();
   readonly shown: Participants;
   private readonly gossip: Gossip;
   private readonly states = new Paced<StateFrame>(STATE_EVERY, (id, state) => this.changed(id, state));
+  private readonly reactions = new Paced<string>(REACT_EVERY, (id, emoji) => this.reacted(id, emoji));
   /** How many members the page was last told it still waits for (awaited()). */
   private awaiting = 0;
 
@@ -213,7 +216,7 @@ export class Membership {
     if (missed) this.host.links.send(id, missed);
     // Newcomers this page let in while the member's link came up were announced to linked members only.
     for (const m of this.roster.admitted()) if (m.id !== id) this.host.links.send(id, { t: 'admit', id: m.id, name: m.name, media: m.media });
-    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, hand: !!hello.hand, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
+    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, hand: !!hello.hand, react: !!hello.react, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
     this.shown.changed(id);
     this.host.door()?.linked(id);
     const twin = this.shown.sharesName(id);
@@ -233,7 +236,7 @@ export class Membership {
     if (missed) this.host.links.send(id, missed);
     // A state that waited for its turn was sent before this hello.
     this.states.forget(id);
-    this.update(id, { ...hello, hand: !!hello.hand });
+    this.update(id, { ...hello, hand: !!hello.hand, react: !!hello.react });
     this.attachMedia(id, hello.view);
     // Whatever was under way on the old connection (a message, a file) may be lost.
     this.host.emit('participant-reconnected', this.shown.of(id), 'replaced');
@@ -278,6 +281,8 @@ export class Membership {
         return this.gossip.learn(core.ids, id);
       case 'state':
         return this.states.offer(id, core);
+      case 'react':
+        return this.reactions.offer(id, core.emoji);
       case 'view':
         return this.host.media.viewedAt(id, core.height);
       case 'sdp':
@@ -307,6 +312,11 @@ export class Membership {
     if (state.name && state.name !== this.roster.get(id)?.name) this.renamed(id, state.name);
     this.update(id, { media: state.media, mic: state.mic, cam: state.cam, hand: !!state.hand, screen: state.screen ?? '' });
     this.host.media.update(id);
+  }
+
+  /** A member's reaction, in its turn: shown when the member is in the call and this version knows it. */
+  private reacted(id: string, emoji: string): void {
+    if (this.roster.get(id)?.media && this.roster.isLinked(id) && (REACTIONS as readonly string[]).includes(emoji)) this.host.emit('reaction', this.shown.of(id), emoji as Reaction);
   }
 
   /** Applies a change to a linked member and tells the listeners. */
@@ -354,6 +364,7 @@ export class Membership {
     this.host.links.close(id);
     this.host.media.detach(id);
     this.states.forget(id);
+    this.reactions.forget(id);
     this.shown.changed(id);
     this.remark(namesakes, id);
     this.host.reports.forget(id);
@@ -370,6 +381,7 @@ export class Membership {
   clear(): void {
     this.gossip.clear();
     this.states.clear();
+    this.reactions.clear();
     this.roster.clear();
     this.shown.clear();
     // Joining again afresh (or leaving): nobody is waited for any more, and the page is told.

@@ -67,6 +67,8 @@ export interface HelloFrame {
   view?: number;
   /** Whether the sender raised its hand: sent only while raised, kept only when true. */
   hand?: boolean;
+  /** Whether the sender takes `react` frames: sent only as true, kept only when true. */
+  react?: boolean;
 }
 /** The sender's current mesh neighbours, sent whenever it gains one. */
 export interface PeersFrame {
@@ -85,6 +87,11 @@ export interface StateFrame {
   name?: string;
   /** As in `hello`. */
   hand?: boolean;
+}
+/** The sender reacted, with one of REACTIONS (a reaction this version does not know is not shown). */
+export interface ReactFrame {
+  t: 'react';
+  emoji: string;
 }
 /**
  * How high the sender shows the receiver's camera, in device pixels (docs/protocol.md, "Video
@@ -155,6 +162,7 @@ export type CoreFrame =
   | HelloFrame
   | PeersFrame
   | StateFrame
+  | ReactFrame
   | ViewFrame
   | BeaconFrame
   | AdmitFrame
@@ -168,7 +176,16 @@ export type CoreFrame =
 
 export type ParsedFrame = { core: CoreFrame } | { extension: ExtensionFrame };
 
-const CORE_TYPES = new Set(['hello', 'peers', 'state', 'view', 'beacon', 'admit', 'auth', 'proof', 'sdp', 'ice', 'renegotiate', 'ping', 'bye']);
+const CORE_TYPES = new Set(['hello', 'peers', 'state', 'react', 'view', 'beacon', 'admit', 'auth', 'proof', 'sdp', 'ice', 'renegotiate', 'ping', 'bye']);
+
+/**
+ * The reactions a member can send, in the order the call offers them. A `react` frame with
+ * another emoji (of a later version, up to MAX_REACTION code units) is taken and not shown.
+ */
+export const REACTIONS = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+/** The longest `emoji` a `react` frame may carry. */
+const MAX_REACTION = 16;
 
 /** The tallest video a `view` frame may ask for, in pixels (8K). */
 export const MAX_VIEW_HEIGHT = 4320;
@@ -244,8 +261,8 @@ function isBool(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
-/** A `hand` field: absent (not raised) or a boolean. */
-function isHand(value: unknown): boolean {
+/** A flag such as `hand` or `react`: absent (false) or a boolean. */
+function isFlag(value: unknown): boolean {
   return value === undefined || isBool(value);
 }
 
@@ -323,7 +340,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;
       }
-      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isHand(f.hand)) return null;
+      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isFlag(f.hand) || !isFlag(f.react)) return null;
       return {
         t: 'hello',
         name: cleanName(f.name),
@@ -335,12 +352,13 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         ...(f.screen !== undefined && { screen: f.screen as string }),
         ...(f.view !== undefined && { view: f.view as number }),
         ...(f.hand === true && { hand: true }),
+        ...(f.react === true && { react: true }),
       };
     case 'peers':
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;
     case 'state':
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || (f.screen !== undefined && !isText(f.screen, 64))) return null;
-      if ((f.name !== undefined && typeof f.name !== 'string') || !isHand(f.hand)) return null;
+      if ((f.name !== undefined && typeof f.name !== 'string') || !isFlag(f.hand)) return null;
       return {
         t: 'state',
         media: f.media,
@@ -350,6 +368,8 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         ...(typeof f.name === 'string' && { name: cleanName(f.name) }),
         ...(f.hand === true && { hand: true }),
       };
+    case 'react':
+      return isText(f.emoji, MAX_REACTION) ? { t: 'react', emoji: f.emoji } : null;
     case 'view':
       return isViewHeight(f.height) ? { t: 'view', height: f.height } : null;
     case 'sdp':

@@ -11,11 +11,11 @@ import { Entrance } from './entrance.js';
 import { Reports } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { MediaState } from './media-state.js';
-import { Membership } from './membership.js';
+import { Membership, REACT_EVERY } from './membership.js';
 import { MAX_PENDING, PairLinks } from './pair-links.js';
 import { PairMedia } from './pair-media.js';
 import { peerOptionsFor, useIceServers } from './peer-config.js';
-import { type CoreFrame, type ExtensionFrame, type MemberInfo, cleanName, metadata } from './protocol.js';
+import { type CoreFrame, type ExtensionFrame, type MemberInfo, type Reaction, REACTIONS, cleanName, metadata } from './protocol.js';
 import { ServerLink } from './server-link.js';
 import { ServerRecovery } from './server-recovery.js';
 import { Signals } from './signals.js';
@@ -44,6 +44,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly links: PairLinks;
   private readonly media: PairMedia;
   private readonly own: MediaState;
+  /** When this page last reacted (performance.now()). */
+  private reactedAt = -Infinity;
   private readonly sizes = new ShownSizes((id, frame) => this.links.send(id, frame));
   private readonly members: Membership;
   private readonly reports: Reports;
@@ -341,6 +343,19 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Tells the others that the microphone or camera was switched on or off, or the hand raised or lowered. */
   setMediaState(state: { mic?: boolean; cam?: boolean; hand?: boolean }): void {
     this.own.set(state);
+  }
+
+  /**
+   * Sends a reaction to every linked member that takes them. False when it did not go: this page
+   * is not in the call, or its last reaction went less than REACT_EVERY ms ago (the others would
+   * show only one of the two).
+   */
+  react(emoji: Reaction): boolean {
+    const now = performance.now();
+    if (!REACTIONS.includes(emoji) || !this.media.wantsMedia || now - this.reactedAt < REACT_EVERY) return false;
+    this.reactedAt = now;
+    for (const m of this.members.roster.linked()) if (m.react) this.links.send(m.id, { t: 'react', emoji });
+    return true;
   }
 
   /**

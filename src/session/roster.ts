@@ -22,6 +22,8 @@ export interface Member {
   cam: boolean;
   /** Whether the member raised its hand. */
   hand: boolean;
+  /** Whether the member takes reactions (its hello said `react: true`). */
+  react: boolean;
   /** The id of the stream that carries the member's shared screen ('' for none). */
   screen: string;
   stage: Stage;
@@ -130,7 +132,7 @@ export class Roster {
     }
     this.prune();
     if (!this.roomFor(by)) return false;
-    this.members.set(info.id, { ...info, mic: false, cam: false, hand: false, screen: '', stage, until, since: 0, arrived: false, preexisting, by });
+    this.members.set(info.id, { ...info, mic: false, cam: false, hand: false, react: false, screen: '', stage, until, since: 0, arrived: false, preexisting, by });
     return true;
   }
 
@@ -163,7 +165,7 @@ export class Roster {
   }
 
   /** The member's pair link said hello: it is shown from now on. */
-  link(id: string, info: Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'screen'>, arrived: boolean): Member {
+  link(id: string, info: Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'>, arrived: boolean): Member {
     const before = this.members.get(id);
     const member: Member = {
       id,
@@ -182,7 +184,7 @@ export class Roster {
   }
 
   /** Applies what a linked member's hello or state frame says now; false when it is not linked. */
-  update(id: string, change: Partial<Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'screen'>>): boolean {
+  update(id: string, change: Partial<Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'>>): boolean {
     const m = this.members.get(id);
     if (!m || m.stage !== 'linked') return false;
     if (change.screen !== undefined) m.screen = change.screen;
@@ -191,6 +193,7 @@ export class Roster {
     if (change.mic !== undefined) m.mic = change.mic;
     if (change.cam !== undefined) m.cam = change.cam;
     if (change.hand !== undefined) m.hand = change.hand;
+    if (change.react !== undefined) m.react = change.react;
     return true;
   }
 

@@ -4,7 +4,7 @@
  */
 import type { Peer, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
-import type { ExtensionFrame } from './protocol.js';
+import type { ExtensionFrame, Reaction } from './protocol.js';
 
 /** Creates PeerJS peers; injectable so unit tests can run the session over a fake network. */
 export type PeerFactory = (id: string, options: PeerOptions) => Peer;
@@ -116,6 +116,8 @@ export interface RoomSessionEvents {
   'participant-reconnected': (participant: Participant, how: ReconnectKind) => void;
   /** A member's stream, name, media state or connection changed. */
   'participant-updated': (participant: Participant) => void;
+  /** A member in the call reacted (at most every REACT_EVERY ms, membership.ts). */
+  reaction: (from: Participant, emoji: Reaction) => void;
   /** This page took another name (given by either of the page's elements). */
   renamed: (name: string) => void;
   /**

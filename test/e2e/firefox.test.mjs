@@ -72,6 +72,7 @@ function remotes() {
         speaking: t.matches('[part~="speaking-tile"]'),
         micOff: !!t.querySelector('[part~="mic-off"]'),
         hand: !!t.querySelector('[part~="hand"]'),
+        reactions: [...t.querySelectorAll('[part~="reaction"]')].map((r) => r.textContent),
         connection: t.dataset.connection,
       };
     }),
@@ -305,7 +306,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   // Who speaks is read from the level each audio packet carries (RFC 6464): each browser's
   // packets must carry it, and each must read it from the other's. A visitor with the microphone
   // off is nobody's speaker on their own page, so the other one is all that can be heard there.
-  it("each shows the other speaking while its own microphone is off, and the other's raised hand", async () => {
+  it("each shows the other speaking while its own microphone is off, the other's raised hand and reactions", async () => {
     const room = `e2e-ff-speaking-${Date.now()}`;
     const a = await visitor(chromium, room, 'Chromium');
     const b = await visitor(firefox, room, 'Firefox');
@@ -326,6 +327,12 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await until(a.page, raised('Firefox'), 'Chromium does not show the hand Firefox raised', 10_000);
     await hand(a, false);
     await until(b.page, (s) => !raised('Chromium')(s), 'Firefox still shows the hand Chromium lowered', 10_000);
+    const react = (v, emoji) => v.page.evaluate((emoji) => document.querySelector('rtc-call').react(emoji), emoji);
+    const reacted = (name, emoji) => (s) => s.tiles.some((t) => t.name === name && t.reactions.includes(emoji));
+    assert.equal(await react(a, '👍'), true);
+    await until(b.page, reacted('Chromium', '👍'), 'Firefox does not show the reaction of Chromium', 10_000);
+    assert.equal(await react(b, '🎉'), true);
+    await until(a.page, reacted('Firefox', '🎉'), 'Chromium does not show the reaction of Firefox', 10_000);
     assert.deepEqual([...a.errors, ...b.errors], []);
     await a.context.close();
     await b.context.close();

@@ -6,8 +6,8 @@ import { shownName } from './shown-name.js';
 
 /**
  * What `<rtc-call>` reads out to screen readers (its polite live region): people coming, already
- * here, reconnecting and back, leaving or lost, raising a hand, starting and stopping to share a
- * screen; and,
+ * here, reconnecting and back, leaving or lost, raising a hand, reacting, starting and stopping
+ * to share a screen; and,
  * through `say`, what the element tells of itself (a device switched, the link to the server, a
  * notice).
  */
@@ -58,6 +58,12 @@ export class CallAnnouncements {
     if (!participant.hand) return void this.#hands.delete(participant.id);
     this.#hands.add(participant.id);
     this.say(this.t().raisedHand(shownName(participant)));
+  }
+
+  /** Someone reacted (at most a few times a second: the session paces each member's reactions). */
+  reacted(participant: Participant, emoji: string): void {
+    const t = this.t();
+    this.say(t.reacted(shownName(participant), t.reaction(emoji)));
   }
 
   /** Someone went. As the chat says it: only a goodbye is leaving; a link that went silent or closed was lost. */

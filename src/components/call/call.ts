@@ -12,6 +12,7 @@ import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcParticipantUpdatedEvent } from '../../events/participant-updated.js';
+import { RtcReactionEvent } from '../../events/reaction.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats } from '../../media/quality.js';
 import { CallAnnouncements } from './call-announcements.js';
@@ -84,18 +85,21 @@ export type CallTheme = 'light' | 'dark';
  * @csspart name - A tile's name.
  * @csspart mic-off - The sign on a tile whose microphone is off (this page's own included).
  * @csspart hand - The sign on a tile whose person raised their hand (this page's own included).
+ * @csspart reactions - On a tile, its person's reactions of the last few seconds (at most three), each a `reaction` that rises and fades (without moving where the visitor prefers reduced motion).
+ * @csspart reaction - One reaction on a tile: its emoji, in the system's emoji font.
  * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`.
  * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`.
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).
  * @csspart controls - The button bar, in one row: its buttons' words show where they fit, else they are icons, and where even those do not fit, `more-button` holds the less used ones.
- * @csspart more-panel - The less used buttons (sharing, the hand, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them; while this page shares or has its hand up, Stop sharing and Lower hand stay in the bar where they have room.
+ * @csspart more-panel - The less used buttons (sharing, the hand, reactions, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them; while this page shares or has its hand up, Stop sharing and Lower hand stay in the bar where they have room.
  * @csspart settings - The panel of device pickers opened by `settings-button`.
+ * @csspart reactions-panel - The reactions, opened by `react-button` above the bar: a `reaction-button` for each; it stays open to send several.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -140,6 +144,7 @@ export type CallTheme = 'light' | 'dark';
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page; heard on the element, or an ancestor that left with it, not on `document`) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
+ * @fires {RtcReactionEvent} rtc-reaction - Someone else in the call reacted. `detail: { participant, emoji }`.
  * @fires {RtcParticipantUpdatedEvent} rtc-participant-updated - Something about someone in the call changed: their name, microphone, camera, raised hand, shared screen, streams or connection. `detail: { participant }`, as they are now. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
@@ -192,6 +197,13 @@ export class RtcCall extends RoomElement {
         this.announcer.updated(participant);
         // Someone in the call (not a page with the chat only), once rtc-participant-joined said them.
         if (this._phase === 'in-call' && this.participants.some((p) => p.id === participant.id)) this.dispatchEvent(new RtcParticipantUpdatedEvent({ participant }));
+      },
+      // Shown on their tile and read out; only for someone in the call (the session paces them).
+      reaction: (participant, emoji) => {
+        if (this._phase !== 'in-call' || !this.participants.some((p) => p.id === participant.id)) return;
+        this.inCall?.reacted(participant.id, emoji);
+        this.announcer.reacted(participant, emoji);
+        this.dispatchEvent(new RtcReactionEvent({ participant, emoji }));
       },
       participantLeft: (participant, reason) => {
         this.announcer.left(participant, reason);
@@ -463,6 +475,18 @@ export class RtcCall extends RoomElement {
     this._hand = raised;
     this.controller.raiseHand(raised);
     this.announce(raised ? this.t.youRaisedHand : this.t.youLoweredHand, true);
+  }
+
+  /**
+   * Sends a reaction to everyone in the call, as the React panel does: one of 👍 👏 😂 😮 ❤️ 🎉.
+   * It shows for a few seconds on this page's tile and on the others', and is read out to them.
+   * Returns false when it did not go: outside a call, another emoji, or within a quarter of a
+   * second of the last.
+   */
+  react(emoji: string): boolean {
+    if (this._phase !== 'in-call' || !this.controller.react(emoji)) return false;
+    this.inCall?.reacted('local', emoji);
+    return true;
   }
 
   /**

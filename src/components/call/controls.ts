@@ -3,6 +3,7 @@ import type { CallKit } from './call-kit.js';
 import type { DevicePickers } from './device-buttons.js';
 import type { IconName } from './icons.js';
 import { SHORTCUTS } from './keyboard.js';
+import { OFFERED } from './reactions.js';
 
 /** The call the bar controls: `<rtc-call>`'s own public API. */
 export interface ControlsCall extends Element {
@@ -15,6 +16,7 @@ export interface ControlsCall extends Element {
   switchCamera(): unknown;
   toggleScreenShare(): unknown;
   toggleHand(): unknown;
+  react(emoji: string): unknown;
   leave(): unknown;
 }
 
@@ -31,6 +33,8 @@ export interface ControlsView extends DevicePickers {
   toggleSettings(): void;
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
+  /** Whether the panel of reaction buttons is open (Reactions). */
+  reactions: { readonly open: boolean; toggle(open?: boolean): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
   fit: { readonly form: BarForm; readonly open: boolean; readonly roomForActive: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
@@ -38,7 +42,7 @@ export interface ControlsView extends DevicePickers {
 /** How far a key moves focus in the More panel (wrapping round), or to its first or last button. */
 const MOVES: Record<string, number> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: -Infinity, End: Infinity };
 
-/** The button bar of a call, and above it the settings panel and the More panel while open. */
+/** The button bar of a call, and above it the settings panel, the reactions and the More panel while open. */
 export function renderControls(v: ControlsView) {
   const { t, call, state } = v;
   const { html, nothing, icon, deviceSelects, toggleButton, facing } = v.kit;
@@ -54,9 +58,10 @@ export function renderControls(v: ControlsView) {
   const { form, open } = v.fit;
   // Escape closes a panel, and focus goes back to its button.
   const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings(), void v.fit.refocus('settings-button'));
-  // In the More panel, the arrow keys, Home and End move among its buttons too, as in a menu.
-  const moreKeys = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') return e.stopPropagation(), void v.fit.close();
+  // In the More panel and the reactions, the arrow keys, Home and End move among the buttons too, as in a menu.
+  const moreKeys = (e: KeyboardEvent) => (e.key === 'Escape' ? (e.stopPropagation(), void v.fit.close()) : arrows(e));
+  const reactionKeys = (e: KeyboardEvent) => (e.key === 'Escape' ? (e.stopPropagation(), v.reactions.toggle(false), void v.fit.refocus('react-button')) : arrows(e));
+  const arrows = (e: KeyboardEvent) => {
     const step = MOVES[e.key];
     if (step === undefined) return;
     e.preventDefault();
@@ -89,7 +94,27 @@ export function renderControls(v: ControlsView) {
     call.handRaised || call.participants.length > 0
       ? onOff('hand-button', call.handRaised, call.handRaised ? t.lowerHand : t.raiseHand, SHORTCUTS.hand, 'hand', () => call.toggleHand())
       : nothing;
-  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}
+  // React, once there is someone to see it: the reactions open above the bar, focus on the first.
+  const others = call.participants.length > 0;
+  const react = others
+    ? html`<button
+        part="button react-button"
+        class="control"
+        aria-expanded=${v.reactions.open}
+        aria-controls="reactions"
+        title=${t.react}
+        @click=${() => {
+          if (form === 'more') void v.fit.toggle(false);
+          if (v.settings) v.toggleSettings();
+          v.reactions.toggle();
+          if (v.reactions.open) void v.fit.refocus('reaction-button');
+          else if (form === 'more') void v.fit.refocus('react-button');
+        }}
+      >
+        ${icon('react')}<span class="text">${t.react}</span>
+      </button>`
+    : nothing;
+  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}
     <button
       part="button settings-button"
       class="control"
@@ -98,13 +123,14 @@ export function renderControls(v: ControlsView) {
       title=${t.settings}
       @click=${() => {
         if (form === 'more') void v.fit.toggle(false);
+        v.reactions.toggle(false);
         v.toggleSettings();
         if (v.settings) void v.fit.refocus('settings-button'); // closed: focus stays on Devices
       }}
     >
       ${icon('settings')}<span class="text">${t.settings}</span>
     </button>
-    ${call.participants.length > 0
+    ${others
       ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${fromMore(() => state.toggleView())}>
           ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? t.gridView : t.speakerView}</span>
         </button>`
@@ -115,6 +141,11 @@ export function renderControls(v: ControlsView) {
         </button>`
       : nothing}`;
   return html`${v.settings ? html`<div part="settings" id="settings" class="settings" @keydown=${escape}>${pickers}</div>` : nothing}
+    ${v.reactions.open && others
+      ? html`<div part="reactions-panel" id="reactions" class="reactions-panel" role="group" aria-label=${t.reactions} @keydown=${reactionKeys}>
+          ${OFFERED.map((emoji) => html`<button part="button reaction-button" class="control" title=${t.reaction(emoji)} aria-label=${t.reaction(emoji)} @click=${() => call.react(emoji)}>${emoji}</button>`)}
+        </div>`
+      : nothing}
     ${form === 'more' ? html`<div part="more-panel" id="more" class="more-panel" ?hidden=${!open} @keydown=${moreKeys}>${secondary}</div>` : nothing}
     <div part="controls" class="controls ${form}" role="group" aria-label=${t.controls}>
       ${toggleButton(t, 'audio', call.microphoneOn, canMic ? '' : t.noMicrophone, () => call.toggleMicrophone(), SHORTCUTS.mic)}

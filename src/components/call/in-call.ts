@@ -1,7 +1,7 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
- * layouts, the control bar, the speaker and connection-quality signs, playback held back by the
- * browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and the styles of
+ * layouts, the control bar, the speaker and connection-quality signs, reactions, playback held
+ * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and the styles of
  * the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
  * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
  * the call waits for it as it waits for the session, so the first render in the call has the
@@ -18,6 +18,7 @@ import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
 import { Playback } from './playback.js';
 import { QualitySigns, type QualitySource } from './quality-signs.js';
+import { Reactions } from './reactions.js';
 import { SpeakerCues, type CuesSource } from './speaker-cues.js';
 import { renderStage, type StageView } from './stage.js';
 import { stageStyles } from './stage.styles.js';
@@ -25,10 +26,10 @@ import { StageState, type StageHost } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
 /** What the stage shows of the call; the in-call parts add what they hold. */
-export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback'>;
+export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions'>;
 
 /** What the control bar shows of the call; the in-call parts add the view and full screen. */
-export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit'>;
+export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'reactions'>;
 
 /** The element, as the in-call parts see it. */
 export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost {}
@@ -60,6 +61,7 @@ export class InCall {
   readonly #playback: Playback;
   readonly #place: Place;
   readonly #fit: BarFit;
+  readonly #reactions: Reactions;
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -80,6 +82,7 @@ export class InCall {
     this.#playback = new Playback(host, () => hooks.playbackBlocked());
     this.#place = placeDirective(kit);
     this.#fit = new BarFit(host);
+    this.#reactions = new Reactions(host);
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {
@@ -96,7 +99,7 @@ export class InCall {
   /** The stage and, below it, the control bar. */
   render(call: CallView, bar: BarView) {
     const { html } = this.kit;
-    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit })}`;
+    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, reactions: this.#reactions })}`;
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */
@@ -107,6 +110,11 @@ export class InCall {
   /** Someone left: their tile is no longer pinned. */
   left(id: string): void {
     if (this.#stage.pinned === id) this.#stage.pin(null);
+  }
+
+  /** Someone reacted: their tile (`local` for this page's own) shows it for a few seconds. */
+  reacted(id: string, emoji: string): void {
+    this.#reactions.add(id, emoji);
   }
 
   /** The microphone is on: "You're muted" goes at once. */
@@ -131,6 +139,7 @@ export class InCall {
     this.stop();
     this.#cues.forget();
     this.#stage.reset();
+    this.#reactions.clear();
     void this.#fit.toggle(false);
   }
 
@@ -159,6 +168,7 @@ export class InCall {
       cues: this.#cues,
       quality: this.#quality.shown,
       playback: this.#playback,
+      reactions: this.#reactions,
     };
   }
 }

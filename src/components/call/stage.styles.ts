@@ -242,6 +242,63 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       max-height: 40%;
       overflow-y: auto;
     }
+    .reactions-panel {
+      display: flex;
+      flex: none;
+      flex-wrap: wrap;
+      gap: 6px;
+      justify-content: center;
+    }
+    .reactions-panel > .control {
+      font-size: 20px;
+      line-height: 1;
+    }
+    /* A tile's reactions rise from above its label and fade, over SHOWN ms (reactions.ts). */
+    .reactions {
+      position: absolute;
+      left: 8px;
+      bottom: 40px;
+      display: flex;
+      gap: 4px;
+      font-size: 32px;
+      line-height: 1;
+      pointer-events: none;
+      /* Apart from a bright picture behind. */
+      filter: drop-shadow(0 1px 2px rgb(0 0 0 / 60%));
+    }
+    .reaction {
+      animation: rtc-call-rise 4s ease-out forwards;
+    }
+    @keyframes rtc-call-rise {
+      from {
+        transform: translateY(12px);
+        opacity: 0;
+      }
+      10% {
+        transform: none;
+        opacity: 1;
+      }
+      75% {
+        opacity: 1;
+      }
+      to {
+        transform: translateY(-40px);
+        opacity: 0;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .reaction {
+        animation-name: rtc-call-fade;
+      }
+    }
+    @keyframes rtc-call-fade {
+      75% {
+        opacity: 1;
+      }
+      to {
+        opacity: 0;
+      }
+    }
     .settings .field {
       flex: 1 1 12em;
       max-width: 18em;

@@ -4,6 +4,7 @@ import type { Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
 import { gridLayout, speakerLayout, type Rect } from './layout.js';
 import type { Place } from './place.js';
+import type { ShownReaction } from './reactions.js';
 import { hasLiveVideo } from './video-watch.js';
 
 /** One tile of the stage: a person, or the card that invites others while alone. */
@@ -49,6 +50,8 @@ export interface StageView {
   quality: ReadonlyMap<string, Quality>;
   /** Whether the browser holds the others' sound and video back until a press, and the press (Playback). */
   playback: { readonly blocked: boolean; start(): void };
+  /** The reactions each tile shows now (Reactions). */
+  reactions: { of(id: string): readonly ShownReaction[] };
 }
 
 /** The stage: every tile, placed by the grid or the speaker layout, "You're muted", and the button that plays what the browser held back. */
@@ -217,8 +220,20 @@ function renderTile(v: StageView, t: Tile, at: At) {
         >${shown}</span
       >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
     >
-    ${renderActions(v, t.id, name || v.t.you, pip)}
+    ${renderActions(v, t.id, name || v.t.you, pip)}${renderReactions(v, t.id)}
   </li>`;
+}
+
+/** A tile's reactions, each rising from its label and fading; read out instead (CallAnnouncements). */
+function renderReactions({ kit: { html, nothing, repeat }, reactions }: StageView, id: string) {
+  const shown = reactions.of(id);
+  return shown.length
+    ? html`<span part="reactions" class="reactions" aria-hidden="true">${repeat(
+        shown,
+        (r) => r.key,
+        (r) => html`<span part="reaction" class="reaction">${r.emoji}</span>`,
+      )}</span>`
+    : nothing;
 }
 
 /** A tile's buttons: Pin, Full screen (unless the tile is a card), and picture-in-picture where the tile's video can. */
