@@ -29,6 +29,7 @@ describe('reactions', () => {
     const [ada, bob] = await joinAll(uniqueRoom('react'), rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);
     const { said, stop } = readOut(bob.call);
+    const mine = readOut(ada.call);
     try {
       await openReactions(ada);
       const buttons = part(ada.call, 'reaction-button');
@@ -45,6 +46,7 @@ describe('reactions', () => {
       expect([event.detail.participant.name, event.detail.emoji]).to.deep.equal(['Ada', '👏']);
       expect(eventsOf(ada, 'rtc-reaction'), "Ada's page is not told of her own").to.have.length(0);
       await until(() => said.some((t) => t.includes('Ada reacted: Applause')), () => `Bob is not told: ${JSON.stringify(said)}`, 5_000);
+      await until(() => mine.said.some((t) => t.includes('You reacted: Applause')), () => `Ada is not told: ${JSON.stringify(mine.said)}`, 5_000);
       expect(part(ada.call, 'reactions-panel'), 'the panel stays open for more').to.have.length(1);
 
       // A script reacts too; what the call does not offer does not go.
@@ -64,6 +66,7 @@ describe('reactions', () => {
       expect(bob.call.react('👍')).to.equal(false);
     } finally {
       stop();
+      mine.stop();
     }
   });
 
@@ -76,7 +79,13 @@ describe('reactions', () => {
     // Every time Ada's page shows a reaction (its nodes are the frame's, not this window's Elements).
     let shown = 0;
     const observer = new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) if ((n as Element).getAttribute?.('part') === 'reaction') shown++;
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          const added = n as Element;
+          if (added.nodeType !== 1) continue;
+          shown += (added.matches('[part~="reaction"]') ? 1 : 0) + added.querySelectorAll('[part~="reaction"]').length;
+        }
+      }
     });
     try {
       eve.enableMedia(null);

@@ -85,6 +85,7 @@ export default (f: Format): Strings => ({
   reactions: 'Reaktionen',
   reaction: (emoji) => ({ '👍': 'Daumen hoch', '👏': 'Applaus', '😂': 'Lachen', '😮': 'Überraschung', '❤️': 'Herz', '🎉': 'Feiern' })[emoji] ?? emoji,
   reacted: (name, reaction) => `${name} hat reagiert: ${reaction}`,
+  youReacted: (reaction) => `Sie haben reagiert: ${reaction}`,
   settings: 'Geräte',
   moreControls: 'Mehr',
   speakerView: 'Sprecheransicht',

@@ -95,6 +95,7 @@ export const en = (f: Format) => ({
   /** A reaction's name: its button's, and read out when someone sends it. */
   reaction: (emoji: string) => ({ '👍': 'Thumbs up', '👏': 'Applause', '😂': 'Laughter', '😮': 'Surprise', '❤️': 'Love', '🎉': 'Celebration' })[emoji] ?? emoji,
   reacted: (name: string, reaction: string) => `${name} reacted: ${reaction}`,
+  youReacted: (reaction: string) => `You reacted: ${reaction}`,
   settings: 'Devices',
   /** The control bar's button for what does not fit in it (sharing, the hand, devices, the view, full screen). */
   moreControls: 'More',

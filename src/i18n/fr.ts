@@ -86,6 +86,7 @@ export default (f: Format): Strings => ({
   reactions: 'Réactions',
   reaction: (emoji) => ({ '👍': 'Pouce levé', '👏': 'Applaudissements', '😂': 'Rire', '😮': 'Surprise', '❤️': 'Cœur', '🎉': 'Fête' })[emoji] ?? emoji,
   reacted: (name, reaction) => `${name} a réagi : ${reaction}`,
+  youReacted: (reaction) => `Vous avez réagi : ${reaction}`,
   settings: 'Appareils',
   moreControls: 'Plus',
   speakerView: 'Vue intervenant',

@@ -479,13 +479,14 @@ export class RtcCall extends RoomElement {
 
   /**
    * Sends a reaction to everyone in the call, as the React panel does: one of 👍 👏 😂 😮 ❤️ 🎉.
-   * It shows for a few seconds on this page's tile and on the others', and is read out to them.
+   * It shows for a few seconds on this page's tile and on the others', and is read out to all.
    * Returns false when it did not go: outside a call, another emoji, or within a quarter of a
    * second of the last.
    */
   react(emoji: string): boolean {
     if (this._phase !== 'in-call' || !this.controller.react(emoji)) return false;
     this.inCall?.reacted('local', emoji);
+    this.announce(this.t.youReacted(this.t.reaction(emoji)), true);
     return true;
   }
 

@@ -1,8 +1,8 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
  * layouts, the control bar, the speaker and connection-quality signs, reactions, playback held
- * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and the styles of
- * the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
+ * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and
+ * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
  * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
  * the call waits for it as it waits for the session, so the first render in the call has the
  * stage. It takes lit and what it shares with the lobby from the element (CallKit), never by

@@ -1,8 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../../test/helpers.js';
-import { PER_TILE, Reactions } from './reactions.js';
+import { REACTIONS } from '../../session/protocol.js';
+import { OFFERED, PER_TILE, Reactions } from './reactions.js';
 
 describe('Reactions', () => {
+  it('offers the reactions the room protocol takes, in its order', () => {
+    expect(OFFERED).to.deep.equal(REACTIONS);
+  });
+
   it('shows at most a few reactions per tile, the newest, each for a while', async () => {
     let updates = 0;
     const reactions = new Reactions({ requestUpdate: () => updates++ } as never, 200);
