@@ -149,6 +149,10 @@ describe('<rtc-chat> with other people\'s data', () => {
     write(cy, 'from Cy');
     write(ada, 'hel');
     await until(() => line(bob) === 'Ada is typing…', () => `Bob's line: "${line(bob)}"`);
+    // A script is told, and can ask.
+    const told = () => eventsOfChat(bob, 'rtc-typing').map((e) => e.detail.typing.map((p: { name: string }) => p.name).join());
+    expect(told()).to.deep.equal(['Ada']);
+    expect(bob.chat.typing.map((p) => [p.id, p.name])).to.deep.equal([[ada.chat.peerId, 'Ada']]);
     write(bob, 'Hi');
     await until(() => line(ada) === 'Bob is typing…', () => `Ada's line: "${line(ada)}"`);
     await until(() => line(cy) === '' && line(bob) === 'Ada is typing…', () => `Cy's line: "${line(cy)}", Bob's: "${line(bob)}"`);
@@ -161,6 +165,8 @@ describe('<rtc-chat> with other people\'s data', () => {
     write(ada, 'hello').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
     await until(() => shownMessages(bob.chat).includes('hello'), 'the message did not come');
     expect(line(bob)).to.equal('');
+    expect(told(), "Bob's page is told when it ends").to.deep.equal(['Ada', '']);
+    expect(bob.chat.typing).to.deep.equal([]);
     // Bob empties his box: Ada's line goes well before it would fall silent.
     write(bob, '');
     await until(() => line(ada) === '', () => `Ada's line: "${line(ada)}"`, 3_000);

@@ -60,6 +60,7 @@ class Member implements ChatTransport {
       { ...DEFAULT_LIMITS, ...limits },
       {
         changed: () => {},
+        writing: () => {},
         message: (m, history) => {
           this.announced.push(m);
           if (history) this.historyTexts.push(m.text);

@@ -79,7 +79,10 @@ export class ChatRoom {
   readonly #unconfirmed = new Map<string, string>();
   readonly #problems: ChatProblems;
   readonly #files: FileTransfers;
-  readonly #typing = new Typing(() => this.host.changed());
+  readonly #typing = new Typing(() => {
+    this.host.writing(this.writing);
+    this.host.changed();
+  });
   limits!: ChatLimits;
   /** Whether this page tells who writes and is told (`no-typing` unset); read when the chat starts. */
   tellsTyping = true;

@@ -70,6 +70,8 @@ export type ChatEntry = Entry<ChatLine>;
 export interface ChatHost {
   /** The list, or a transfer's progress, changed. */
   changed(): void;
+  /** Someone started or stopped being shown as writing: `peers` are those writing now. */
+  writing(peers: ChatPeer[]): void;
   /** A message from someone else arrived, live or (`history`) from a member's history. */
   message(message: ChatMessage, history: boolean): void;
   /** A transfer moved on (throttled to a few times a second, every change of state included). */

@@ -7,6 +7,7 @@ export * from './reaction.js';
 export * from './error.js';
 export * from './message.js';
 export * from './message-send.js';
+export * from './typing.js';
 export * from './file-offered.js';
 export * from './file-progress.js';
 export * from './file-received.js';

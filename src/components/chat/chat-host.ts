@@ -8,6 +8,7 @@ import type { RtcFileProgressEvent } from '../../events/file-progress.js';
 import type { RtcFileReceivedEvent } from '../../events/file-received.js';
 import type { RtcMessageEvent } from '../../events/message.js';
 import type { RtcMessageSendEvent } from '../../events/message-send.js';
+import type { RtcTypingEvent } from '../../events/typing.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Problem } from '../../i18n/errors.js';
 import type { Notices } from '../notices.js';
@@ -28,6 +29,7 @@ export interface ChatEvents {
   RtcFileOfferedEvent: typeof RtcFileOfferedEvent;
   RtcFileProgressEvent: typeof RtcFileProgressEvent;
   RtcFileReceivedEvent: typeof RtcFileReceivedEvent;
+  RtcTypingEvent: typeof RtcTypingEvent;
 }
 
 /** What `<rtc-chat>` lends the code that speaks for it once it joins. */
@@ -108,6 +110,7 @@ export class ChatElementHost {
     const says = this.#says;
     return new ChatRoom(limits, {
       changed: () => el.requestUpdate(),
+      writing: (peers) => el.dispatchEvent(new events.RtcTypingEvent({ typing: peers.map(({ id, name }) => ({ id, name })) })),
       message: (message, history) => {
         // The page's script hears of it first; the element's own bookkeeping (which reads the
         // list's layout) comes after.

@@ -18,6 +18,7 @@ import { RtcFileProgressEvent } from '../../events/file-progress.js';
 import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
+import { RtcTypingEvent } from '../../events/typing.js';
 import type { ChatElementHost } from './chat-host.js';
 import { chatStyles } from './chat.styles.js';
 import type { EntryContext, Lit } from './entry.js';
@@ -108,6 +109,7 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @fires {RtcMessageSendEvent} rtc-message-send - A message is about to be sent; cancelable. `detail: { text }`.
  * @fires {RtcFileOfferedEvent} rtc-file-offered - Someone offers a file; cancelable (declines it). `detail: { file }`.
  * @fires {RtcFileProgressEvent} rtc-file-progress - A transfer moved on or ended. `detail: { file }`.
+ * @fires {RtcTypingEvent} rtc-typing - Someone started or stopped being shown as writing. `detail: { typing }`: `{ id, name }` of each person writing now, in the order they started.
  * @fires {RtcFileReceivedEvent} rtc-file-received - A file arrived whole and verified. `detail: { file, blob }`.
  * @fires {RtcErrorEvent} rtc-error - Something failed or was refused. `detail: { type, message, fatal }`.
  */
@@ -204,6 +206,11 @@ export class RtcChat extends RoomElement {
   /** The messages, oldest first, in the order every participant agrees on. */
   get messages(): readonly ChatMessage[] {
     return this.#chat?.messages ?? [];
+  }
+
+  /** Who else is writing now, as the line above the message box says: `{ id, name }` each, in the order they started. */
+  get typing(): readonly { id: string; name: string }[] {
+    return this.#chat?.writing ?? [];
   }
 
   /** The other people in the room, in the order they joined. */
@@ -337,7 +344,7 @@ export class RtcChat extends RoomElement {
     this.#host ??= new parts.ChatElementHost(
       {
         el: this,
-        events: { RtcMessageEvent, RtcMessageSendEvent, RtcFileOfferedEvent, RtcFileProgressEvent, RtcFileReceivedEvent },
+        events: { RtcMessageEvent, RtcMessageSendEvent, RtcFileOfferedEvent, RtcFileProgressEvent, RtcFileReceivedEvent, RtcTypingEvent },
         announcer: this.#announcer,
         notices: this.#notices,
         follower: this.#follower,
