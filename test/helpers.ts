@@ -84,6 +84,11 @@ export function part(call: HTMLElement, name: string): HTMLElement[] {
   return [...(call.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="${name}"]`) ?? [])];
 }
 
+/** The camera tile of `name` on `p`'s page, not a screen's (its own reads "Ada (you)"). */
+export function cameraTileOf(p: TestParticipant, name: string): HTMLElement | undefined {
+  return part(p.call, 'tile').find((t) => !t.matches('[part~="screen-tile"]') && t.querySelector('[part~="name"]')?.textContent?.startsWith(name));
+}
+
 /** What `el`'s screen reader is told from now on, from its polite live region; `stop()` when done. */
 export function readOut(el: HTMLElement): { said: string[]; stop(): void } {
   const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;

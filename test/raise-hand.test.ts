@@ -3,12 +3,9 @@
 // everyone.
 import { expect } from '@open-wc/testing';
 import { rtcServer } from './env.js';
-import { addParticipant, closeAll, eventsOf, joinAll, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addParticipant, cameraTileOf, closeAll, eventsOf, joinAll, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
-/** The camera tile of `name` on `p`'s page (its own reads "Ada (you)"). */
-const tileOf = (p: TestParticipant, name: string) =>
-  part(p.call, 'tile').find((t) => !t.matches('[part~="screen-tile"]') && t.querySelector('[part~="name"]')?.textContent?.startsWith(name));
-const handOn = (p: TestParticipant, name: string) => !!tileOf(p, name)?.querySelector('[part~="hand"]');
+const handOn = (p: TestParticipant, name: string) => !!cameraTileOf(p, name)?.querySelector('[part~="hand"]');
 
 describe('raising a hand', () => {
   afterEach(closeAll);
@@ -24,8 +21,8 @@ describe('raising a hand', () => {
       await until(() => button()?.textContent!.trim() === 'Raise hand', 'no Raise hand in the bar with someone to see it');
       button().click();
       await until(() => handOn(bob, 'Ada'), "Bob does not see Ada's hand");
-      expect(tileOf(bob, 'Ada')!.querySelector('[part~="hand"]')!.getAttribute('aria-label')).to.equal('Hand raised');
-      expect(tileOf(bob, 'Ada')!.matches('[part~="hand-tile"]')).to.equal(true);
+      expect(cameraTileOf(bob, 'Ada')!.querySelector('[part~="hand"]')!.getAttribute('aria-label')).to.equal('Hand raised');
+      expect(cameraTileOf(bob, 'Ada')!.matches('[part~="hand-tile"]')).to.equal(true);
       expect(bob.call.participants[0].hand, "Bob's participant for Ada").to.equal(true);
       // A script is told too.
       const updated = eventsOf(bob, 'rtc-participant-updated').map((e) => e.detail.participant);
@@ -52,7 +49,7 @@ describe('raising a hand', () => {
       await until(() => handOn(bob, 'Cy') && handOn(ada, 'Cy'), "Cy's hand is not shown");
       await cy.call.leave();
       expect(cy.call.handRaised, 'after leaving').to.equal(false);
-      await until(() => !tileOf(bob, 'Cy') && !tileOf(ada, 'Cy'), "Cy's tile is still shown");
+      await until(() => !cameraTileOf(bob, 'Cy') && !cameraTileOf(ada, 'Cy'), "Cy's tile is still shown");
     } finally {
       stop();
     }

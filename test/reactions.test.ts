@@ -5,12 +5,9 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { RoomSession, createPeer, parseServerUrl } from '../src/session/index.js';
 import { rtcServer } from './env.js';
-import { closeAll, eventsOf, joinAll, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { cameraTileOf, closeAll, eventsOf, joinAll, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
-/** The camera tile of `name` on `p`'s page (its own reads "Ada (you)"). */
-const tileOf = (p: TestParticipant, name: string) =>
-  part(p.call, 'tile').find((t) => !t.matches('[part~="screen-tile"]') && t.querySelector('[part~="name"]')?.textContent?.startsWith(name));
-const reactionsOn = (p: TestParticipant, name: string) => [...(tileOf(p, name)?.querySelectorAll('[part~="reaction"]') ?? [])].map((r) => r.textContent);
+const reactionsOn = (p: TestParticipant, name: string) => [...(cameraTileOf(p, name)?.querySelectorAll('[part~="reaction"]') ?? [])].map((r) => r.textContent);
 const focused = (p: TestParticipant) => p.call.shadowRoot!.activeElement;
 
 /** Opens the reactions with React, from More when the bar holds it there. */
