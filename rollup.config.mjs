@@ -39,7 +39,7 @@ export function chunkOf(id) {
   // What <rtc-call> shows and does only in a call (in-call.ts), loaded beside the session; it takes
   // lit and what it shares with the lobby from the element (call-kit.ts), as a chunk that imported
   // them would take them along.
-  if (/\/dist\/lib\/components\/call\/(in-call|stage|stage\.styles|stage-state|controls|bar-fit|keyboard|layout|place|video-watch|camera-sizes|speaker-cues|quality-signs|playback|wake-lock|reactions)\.js$/.test(path)) return 'call';
+  if (/\/dist\/lib\/components\/call\/(in-call|stage|stage\.styles|stage-state|controls|bar-fit|bar-panel|keyboard|layout|place|video-watch|camera-sizes|speaker-cues|quality-signs|playback|wake-lock|reactions)\.js$/.test(path)) return 'call';
   const language = /\/dist\/lib\/i18n\/(de|fr)\.js$/.exec(path);
   if (language) return `lang-${language[1]}`;
   if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';

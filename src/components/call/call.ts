@@ -159,7 +159,6 @@ export class RtcCall extends RoomElement {
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     theme: { reflect: true },
     _phase: { state: true },
-    _settings: { state: true },
     _hand: { state: true },
   };
 
@@ -176,8 +175,6 @@ export class RtcCall extends RoomElement {
   theme?: CallTheme;
 
   private _phase: CallPhase = 'idle';
-  /** Whether the settings panel (the device pickers) is open. */
-  private _settings = false;
   /** Whether this page's hand is raised. */
   private _hand = false;
 
@@ -281,7 +278,6 @@ export class RtcCall extends RoomElement {
       started: (current) => this.inCall?.start(current),
       ended: () => {
         this.inCall?.end();
-        this._settings = false;
         this._hand = false;
       },
       failed: (err) => this.fail(...failure(this, err)),
@@ -680,16 +676,7 @@ export class RtcCall extends RoomElement {
       call: this,
       screenShare: this.screenShare,
       sharing: !!this._screen,
-      settings: this._settings,
-      toggleSettings: () => void this.toggleSettings(),
     });
-  }
-
-  /** Opens the device pickers, focus going to the first, or closes them (the bar puts focus back). */
-  private async toggleSettings(): Promise<void> {
-    const open = (this._settings = !this._settings);
-    await this.updateComplete;
-    if (open) this.partNamed('settings')?.querySelector('select')?.focus();
   }
 
   /** What the stage shows of the call: the others and this page (the in-call parts add what the visitor arranged). */

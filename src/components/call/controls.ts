@@ -1,4 +1,5 @@
 import type { BarForm } from './bar-fit.js';
+import type { BarPanelName } from './bar-panel.js';
 import type { CallKit } from './call-kit.js';
 import type { DevicePickers } from './device-buttons.js';
 import type { IconName } from './icons.js';
@@ -28,13 +29,10 @@ export interface ControlsView extends DevicePickers {
   /** Whether the Share screen button shows (the browser can, and the page allows it), and whether this page shares. */
   screenShare: boolean;
   sharing: boolean;
-  /** Whether the settings panel (the device pickers) is open. */
-  settings: boolean;
-  toggleSettings(): void;
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
-  /** Whether the panel of reaction buttons is open (Reactions). */
-  reactions: { readonly open: boolean; toggle(open?: boolean): void };
+  /** The panel open above the bar, the device pickers' or the reactions' (BarPanel). */
+  panel: { readonly open: BarPanelName | null; toggle(name: BarPanelName, open?: boolean): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
   fit: { readonly form: BarForm; readonly open: boolean; readonly roomForActive: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
@@ -57,10 +55,10 @@ export function renderControls(v: ControlsView) {
   const pickers = deviceSelects(v, false);
   const { form, open } = v.fit;
   // Escape closes a panel, and focus goes back to its button.
-  const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.toggleSettings(), void v.fit.refocus('settings-button'));
+  const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.panel.toggle('settings', false), void v.fit.refocus('settings-button'));
   // In the More panel and the reactions, the arrow keys, Home and End move among the buttons too, as in a menu.
   const moreKeys = (e: KeyboardEvent) => (e.key === 'Escape' ? (e.stopPropagation(), void v.fit.close()) : arrows(e));
-  const reactionKeys = (e: KeyboardEvent) => (e.key === 'Escape' ? (e.stopPropagation(), v.reactions.toggle(false), void v.fit.refocus('react-button')) : arrows(e));
+  const reactionKeys = (e: KeyboardEvent) => (e.key === 'Escape' ? (e.stopPropagation(), v.panel.toggle('reactions', false), void v.fit.refocus('react-button')) : arrows(e));
   const arrows = (e: KeyboardEvent) => {
     const step = MOVES[e.key];
     if (step === undefined) return;
@@ -89,47 +87,32 @@ export function renderControls(v: ControlsView) {
   const share = v.screenShare
     ? onOff('screen-button', v.sharing, v.sharing ? t.stopSharing : t.shareScreen, SHORTCUTS.screen, v.sharing ? 'screenOff' : 'screen', () => call.toggleScreenShare())
     : nothing;
-  // Raise hand, once there is someone to see it (and while it is raised).
+  // Raise hand and React, once there is someone to see them (and Lower hand while the hand is up).
+  const others = call.participants.length > 0;
   const hand =
-    call.handRaised || call.participants.length > 0
+    call.handRaised || others
       ? onOff('hand-button', call.handRaised, call.handRaised ? t.lowerHand : t.raiseHand, SHORTCUTS.hand, 'hand', () => call.toggleHand())
       : nothing;
-  // React, once there is someone to see it: the reactions open above the bar, focus on the first.
-  const others = call.participants.length > 0;
-  const react = others
-    ? html`<button
-        part="button react-button"
-        class="control"
-        aria-expanded=${v.reactions.open}
-        aria-controls="reactions"
-        title=${t.react}
-        @click=${() => {
-          if (form === 'more') void v.fit.toggle(false);
-          if (v.settings) v.toggleSettings();
-          v.reactions.toggle();
-          if (v.reactions.open) void v.fit.refocus('reaction-button');
-          else if (form === 'more') void v.fit.refocus('react-button');
-        }}
-      >
-        ${icon('react')}<span class="text">${t.react}</span>
-      </button>`
-    : nothing;
-  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}
-    <button
-      part="button settings-button"
+  // A button that opens its panel above the bar (closing More and the other panel), focus going to
+  // the panel's first control (`into`); closed, focus stays on the button, or More that holds it.
+  const panelButton = (panel: BarPanelName, name: string, words: string, symbol: IconName, into: string) =>
+    html`<button
+      part="button ${name}"
       class="control"
-      aria-expanded=${v.settings}
-      aria-controls="settings"
-      title=${t.settings}
+      aria-expanded=${v.panel.open === panel}
+      aria-controls=${panel}
+      title=${words}
       @click=${() => {
         if (form === 'more') void v.fit.toggle(false);
-        v.reactions.toggle(false);
-        v.toggleSettings();
-        if (v.settings) void v.fit.refocus('settings-button'); // closed: focus stays on Devices
+        v.panel.toggle(panel);
+        void v.fit.refocus(v.panel.open === panel ? into : name);
       }}
     >
-      ${icon('settings')}<span class="text">${t.settings}</span>
-    </button>
+      ${icon(symbol)}<span class="text">${words}</span>
+    </button>`;
+  const react = others ? panelButton('reactions', 'react-button', t.react, 'react', 'reaction-button') : nothing;
+  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}
+    ${panelButton('settings', 'settings-button', t.settings, 'settings', 'device-select')}
     ${others
       ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${fromMore(() => state.toggleView())}>
           ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? t.gridView : t.speakerView}</span>
@@ -140,8 +123,8 @@ export function renderControls(v: ControlsView) {
           ${icon(state.fullscreen ? 'exitFullscreen' : 'fullscreen')}<span class="text">${state.fullscreen ? t.exitFullscreen : t.fullscreen}</span>
         </button>`
       : nothing}`;
-  return html`${v.settings ? html`<div part="settings" id="settings" class="settings" @keydown=${escape}>${pickers}</div>` : nothing}
-    ${v.reactions.open && others
+  return html`${v.panel.open === 'settings' ? html`<div part="settings" id="settings" class="settings" @keydown=${escape}>${pickers}</div>` : nothing}
+    ${v.panel.open === 'reactions' && others
       ? html`<div part="reactions-panel" id="reactions" class="reactions-panel" role="group" aria-label=${t.reactions} @keydown=${reactionKeys}>
           ${OFFERED.map((emoji) => html`<button part="button reaction-button" class="control" title=${t.reaction(emoji)} aria-label=${t.reaction(emoji)} @click=${() => call.react(emoji)}>${emoji}</button>`)}
         </div>`

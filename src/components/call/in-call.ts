@@ -11,6 +11,7 @@
 import type { Participant } from '../../controllers/room-controller.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
 import { BarFit, type BarFitHost } from './bar-fit.js';
+import { BarPanel } from './bar-panel.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
 import { renderControls, type ControlsView } from './controls.js';
@@ -29,7 +30,7 @@ import { ScreenWakeLock } from './wake-lock.js';
 export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions'>;
 
 /** What the control bar shows of the call; the in-call parts add the view and full screen. */
-export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'reactions'>;
+export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel'>;
 
 /** The element, as the in-call parts see it. */
 export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost {}
@@ -62,6 +63,7 @@ export class InCall {
   readonly #place: Place;
   readonly #fit: BarFit;
   readonly #reactions: Reactions;
+  readonly #panel: BarPanel;
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -83,6 +85,7 @@ export class InCall {
     this.#place = placeDirective(kit);
     this.#fit = new BarFit(host);
     this.#reactions = new Reactions(host);
+    this.#panel = new BarPanel(host);
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {
@@ -99,7 +102,7 @@ export class InCall {
   /** The stage and, below it, the control bar. */
   render(call: CallView, bar: BarView) {
     const { html } = this.kit;
-    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, reactions: this.#reactions })}`;
+    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel })}`;
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */
@@ -134,12 +137,13 @@ export class InCall {
     this.#quality.stop();
   }
 
-  /** The call is over: nobody speaks, nothing pinned, nothing copied, nobody met. */
+  /** The call is over: nobody speaks, nothing pinned, nothing copied, nobody met, no panel open. */
   end(): void {
     this.stop();
     this.#cues.forget();
     this.#stage.reset();
     this.#reactions.clear();
+    this.#panel.close();
     void this.#fit.toggle(false);
   }
 

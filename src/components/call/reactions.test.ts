@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../../test/helpers.js';
 import { REACTIONS } from '../../session/protocol.js';
+import { BarPanel } from './bar-panel.js';
 import { OFFERED, PER_TILE, Reactions } from './reactions.js';
 
 describe('Reactions', () => {
@@ -20,9 +21,26 @@ describe('Reactions', () => {
     expect(updates).to.equal(6);
     await until(() => reactions.of('a').length === 0 && reactions.of('local').length === 0, 'the reactions did not go');
     reactions.add('a', '👍');
-    reactions.toggle(true);
-    expect(reactions.open).to.equal(true);
     reactions.clear();
-    expect([reactions.open, reactions.of('a').length]).to.deep.equal([false, 0]);
+    expect(reactions.of('a').length).to.equal(0);
+  });
+});
+
+describe('BarPanel', () => {
+  it('keeps one panel open above the bar: opening one closes the other', () => {
+    let updates = 0;
+    const panel = new BarPanel({ requestUpdate: () => updates++ } as never);
+    panel.toggle('reactions');
+    expect(panel.open).to.equal('reactions');
+    panel.toggle('settings');
+    expect(panel.open, 'Devices closes the reactions').to.equal('settings');
+    panel.toggle('reactions', false);
+    expect(panel.open, 'closing one that is not open leaves the other').to.equal('settings');
+    panel.toggle('settings');
+    expect(panel.open).to.equal(null);
+    expect(updates).to.equal(3);
+    panel.toggle('reactions', true);
+    panel.close();
+    expect(panel.open).to.equal(null);
   });
 });

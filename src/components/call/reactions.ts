@@ -19,12 +19,10 @@ export interface ShownReaction {
 }
 
 /**
- * Reactions in the call: whether the panel of reaction buttons above the bar is open, and the
- * reactions each tile shows now (by tile id: `local` for this page's own), each for SHOWN ms, at
+ * Reactions in the call: the reactions each tile shows now (by tile id: `local` for this page's own), each for SHOWN ms, at
  * most PER_TILE at once. Bounded by the tiles: a tile's list goes with its last reaction.
  */
 export class Reactions {
-  #open = false;
   #key = 0;
   readonly #shown = new Map<string, (ShownReaction & { timer: ReturnType<typeof setTimeout> })[]>();
 
@@ -33,18 +31,6 @@ export class Reactions {
     private readonly host: ReactiveControllerHost,
     private readonly shown = SHOWN,
   ) {}
-
-  /** Whether the panel of reaction buttons is open. */
-  get open(): boolean {
-    return this.#open;
-  }
-
-  /** Opens or closes the panel (toggles without an argument). */
-  toggle(open = !this.#open): void {
-    if (open === this.#open) return;
-    this.#open = open;
-    this.host.requestUpdate();
-  }
 
   /** The reactions the tile `id` shows now, oldest first. */
   of(id: string): readonly ShownReaction[] {
@@ -61,11 +47,10 @@ export class Reactions {
     this.host.requestUpdate();
   }
 
-  /** The call is over: nothing shows, and the panel is closed. */
+  /** The call is over: nothing shows. */
   clear(): void {
     for (const list of this.#shown.values()) for (const r of list) clearTimeout(r.timer);
     this.#shown.clear();
-    this.#open = false;
   }
 
   #drop(id: string, key: number): void {
