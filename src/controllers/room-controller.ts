@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatTransport } from '../chat/types.js';
 import type { SessionRequest } from '../session/registry.js';
-import type { LeaveReason, Participant, ReconnectKind, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
+import type { Knocker, LeaveReason, Participant, ReconnectKind, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
 import type { ExtensionFrame, Reaction } from '../session/protocol.js';
 import type { IceServers, NoRelayReason } from './ice-servers.js';
 import { askAhead, askIceServers } from './ice-servers-url.js';
@@ -10,7 +10,7 @@ import { loadIceServers, loadSession, type IceServersModule, type SessionModule 
 // The session layer's types an element needs, so that it imports nothing from session/.
 export type { ConfigError } from '../session/config.js';
 export type { SessionRequest } from '../session/registry.js';
-export type { Participant, SessionError, SessionErrorFacts } from '../session/room-session.js';
+export type { Knocker, Participant, SessionError, SessionErrorFacts } from '../session/room-session.js';
 
 export interface RoomControllerHandlers {
   participantJoined?(participant: Participant): void;
@@ -24,6 +24,10 @@ export interface RoomControllerHandlers {
   /** A member in the call reacted. */
   reaction?(participant: Participant, emoji: string): void;
   signalling?(state: SignallingState): void;
+  /** The people asking to be let in changed (in a room that knocks). */
+  knocks?(knocking: readonly Knocker[]): void;
+  /** This page knocked and waits to be let in (true), or no longer waits (false). */
+  waiting?(waiting: boolean): void;
   frame?(from: Participant, frame: ExtensionFrame): void;
   binary?(from: Participant, data: ArrayBuffer): void;
 }
@@ -250,6 +254,21 @@ export class RoomController implements ReactiveController {
     return this.sender?.react(emoji as Reaction) ?? false;
   }
 
+  /** The people asking to be let in, in the order they knocked (in a room that knocks; empty otherwise). */
+  get knocking(): readonly Knocker[] {
+    return this._session?.knocking ?? [];
+  }
+
+  /** Whether this page knocked and waits to be let in. */
+  get waiting(): boolean {
+    return this._session?.waiting ?? false;
+  }
+
+  /** Lets someone who knocks in (`letIn` true) or turns them away; false when they no longer knock. */
+  answerKnock(id: string, letIn: boolean): boolean {
+    return this._session?.answerKnock(id, letIn) ?? false;
+  }
+
   /** Shares a screen with everyone in the call, or stops with null. */
   setScreen(stream: MediaStream | null): void {
     this.sends.screen = stream;
@@ -340,6 +359,14 @@ export class RoomController implements ReactiveController {
     on('signalling', (state) => {
       refresh();
       this.handlers.signalling?.(state);
+    });
+    on('knocks', (knocking) => {
+      this.host.requestUpdate();
+      this.handlers.knocks?.(knocking);
+    });
+    on('waiting', (waiting) => {
+      this.host.requestUpdate();
+      this.handlers.waiting?.(waiting);
     });
     on('frame', (from, frame) => this.handlers.frame?.(from, frame));
     on('binary', (from, data) => this.handlers.binary?.(from, data));

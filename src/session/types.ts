@@ -31,6 +31,7 @@ export type SessionErrorType =
   | 'server-error'
   | 'room-full'
   | 'room-unreachable'
+  | 'not-let-in'
   | 'insecure-context'
   | 'browser-incompatible'
   | 'disconnected'
@@ -51,6 +52,8 @@ export interface SessionErrorFacts {
   name?: string;
   /** 'network': the page's Content-Security-Policy refuses the call server (`connect-src`). */
   policy?: boolean;
+  /** 'not-let-in': someone in the room turned this page away (else nobody let it in in time). */
+  turnedAway?: boolean;
 }
 
 export class SessionError extends Error {
@@ -99,6 +102,13 @@ export interface Participant {
   readonly tag: string;
 }
 
+/** Someone asking to be let into a room that knocks (docs/protocol.md, "Knocking"). */
+export interface Knocker {
+  /** Their member id: what `answerKnock` takes. */
+  readonly id: string;
+  readonly name: string;
+}
+
 /** The state of this page's link to the PeerServer. */
 export type SignallingState = 'connected' | 'reconnecting';
 
@@ -125,6 +135,10 @@ export interface RoomSessionEvents {
    * timed it out): the members saw it leave and come back as `id`.
    */
   rejoined: (id: string) => void;
+  /** The people asking to be let in changed (in a room that knocks; docs/protocol.md, "Knocking"). */
+  knocks: (knocking: readonly Knocker[]) => void;
+  /** This page knocked and waits to be let in (true), or no longer waits (false: let in, turned away, or gave up). */
+  waiting: (waiting: boolean) => void;
   /** The PeerServer link was lost (calls go on) or is back. */
   signalling: (state: SignallingState) => void;
   /** Something failed; `error.fatal` says whether the session ended. Reported once per kind and sender. */
@@ -146,6 +160,11 @@ export interface RoomSessionOptions {
   maxParticipants?: number;
   /** A private room's password; empty or absent for an open room. */
   password?: string;
+  /**
+   * Whether newcomers knock while this page holds the room's beacon: someone in the room lets
+   * each in (or turns them away) before they meet anyone (docs/protocol.md, "Knocking").
+   */
+  knock?: boolean;
   peerFactory: PeerFactory;
   /** Protocol timings, shortened by tests of timeouts. */
   timing?: Partial<SessionTiming>;
