@@ -10,10 +10,10 @@
  * never lets anyone in cannot make being alone final, and when it goes, someone claims the id.
  */
 import { admits, backoff, takeoverDelay } from './mesh.js';
-import { type MemberInfo, type IntroSignal, metadata, parseIntro, parseFull } from './protocol.js';
+import { type MemberInfo, type IntroSignal, metadata, parseIntro, parseFull, parseKnockSignal } from './protocol.js';
 import { RecentEvents, RecentEventsBySender } from './recent-events.js';
 import type { PeerRole } from './server-link.js';
-import { SessionError, type SessionTiming, sleep } from './types.js';
+import { type KnockVerdict, SessionError, type SessionTiming, sleep } from './types.js';
 
 export interface DoorkeeperHost {
   /** This page's member id. */
@@ -47,9 +47,21 @@ export interface DoorkeeperHost {
    */
   rejoin(): boolean;
   isOver(): boolean;
+  /**
+   * In a room that knocks (this page's setting, while it holds the beacon): what to answer a
+   * newcomer's question (knocking.ts). Null when the room does not knock: it is let in.
+   */
+  knock(newcomer: string, intro: IntroSignal): KnockVerdict | null;
+  /** Whether the newcomer knocks at this page now (its questions then skip the room-wide rate limit). */
+  knocks(newcomer: string): boolean;
+  /** This page knocked and waits to be let in, or no longer waits. */
+  waiting(waiting: boolean): void;
+  /** The newcomer gave up knocking (the question `nonce`). */
+  withdrawn(newcomer: string, nonce: string): void;
 }
 
-type Answer = { welcome: MemberInfo[]; holder: string } | { full: number } | { holder: string };
+/** `away`: turned away (true), or nobody let this page in within `knockWait` (false). */
+type Answer = { welcome: MemberInfo[]; holder: string } | { full: number } | { holder: string } | { away: boolean };
 
 /** Intros handled per 10 s by a holder; the rest are dropped (a newcomer asks again). */
 const INTRO_RATE = 20;
@@ -71,6 +83,9 @@ export class Doorkeeper {
   private candidate: string | null = null;
   private nonce = '';
   private waiter: ((answer: Answer | null) => void) | null = null;
+  /** The holder said that the question in flight knocks: it is asked again every `knockAgain` until answered, for `knockWait` at most. */
+  private knocked: (() => void) | null = null;
+  private knockingNow = false;
   private healing = false;
   private wake: (() => void) | null = null;
   /** Questions handled in the last 10 s, INTRO_RATE at most, INTRO_RATE_PER_SENDER from each sender. */
@@ -105,7 +120,8 @@ export class Doorkeeper {
   async enter(): Promise<void> {
     const asked = this.ask();
     const early = await Promise.race([asked, sleep(this.timing.claimAfter).then(() => undefined)]);
-    if (early === undefined && !this.host.isOver()) {
+    // A page that knocks has found a holder: claiming would fail.
+    if (early === undefined && !this.host.isOver() && !this.knocking) {
       if (await this.host.claimBeacon()) {
         this.becameHolder();
         this.waiter?.(null);
@@ -113,6 +129,11 @@ export class Doorkeeper {
     }
     const answer = await asked;
     if (answer && 'full' in answer) throw new SessionError('room-full', `This room is full (${answer.full} people at most).`);
+    if (answer && 'away' in answer) {
+      throw answer.away
+        ? new SessionError('not-let-in', 'Someone in the room turned you away.', true, { turnedAway: true })
+        : new SessionError('not-let-in', 'Nobody let you in. Try again later.');
+    }
     if (!this.holder && !this.candidate && !this.host.isOver()) this.unanswered();
     void this.heal();
   }
@@ -159,13 +180,25 @@ export class Doorkeeper {
 
   /** A signal to this page's member id. */
   memberSignal(from: string, what: unknown): void {
-    const full = parseFull(what);
     // Believed only from the beacon id, whose sender the server vouches for.
-    if (full && from === this.beaconId && this.answers(full.nonce)) this.settle({ full: full.max });
+    if (from !== this.beaconId) return;
+    const full = parseFull(what);
+    if (full && this.answers(full.nonce)) return this.settle({ full: full.max });
+    const knock = parseKnockSignal(what);
+    if (!knock || knock.kind === 'withdrawn' || !this.answers(knock.nonce)) return;
+    if (knock.kind === 'turned-away') this.settle({ away: true });
+    else this.knocked?.();
+  }
+
+  /** Whether this page knocks now: its question in flight waits for someone to let it in. */
+  get knocking(): boolean {
+    return this.knockingNow;
   }
 
   /** Beacon side of an introduction: admit the newcomer and dial it with the roster, or refuse it. */
   beaconSignal(newcomer: string, what: unknown): void {
+    const withdrawn = parseKnockSignal(what);
+    if (withdrawn?.kind === 'withdrawn') return this.host.withdrawn(newcomer, withdrawn.nonce);
     const intro: IntroSignal | null = parseIntro(what);
     const self = this.host.selfId();
     if (!intro || this.host.isOver() || !this.host.holdsBeacon() || newcomer === self) return;
@@ -174,19 +207,39 @@ export class Doorkeeper {
       this.host.tellHolder(newcomer, intro.nonce);
       return;
     }
-    if (!this.introsBySender.take(newcomer) || !this.intros.take()) return;
-    if (!admits(this.host.places(newcomer), 0, this.maxParticipants)) {
-      // From the beacon id, so that the newcomer knows who says it.
-      this.host.signal('beacon', newcomer, { ...metadata('full'), max: this.maxParticipants, nonce: intro.nonce });
-      return;
-    }
-    // Not taken in (an id that left, or too many waiting): no answer; it may ask again.
-    if (!this.host.admit(newcomer, intro)) return;
-    this.host.welcome(newcomer, this.host.welcomeList(newcomer), intro.nonce);
+    // One that knocks asks every `knockAgain`: its own window holds that, the room's is for the others.
+    if (!this.introsBySender.take(newcomer) || (!this.host.knocks(newcomer) && !this.intros.take())) return;
+    if (this.full(newcomer, intro.nonce)) return;
+    const verdict = this.host.knock(newcomer, intro);
+    // Answers from the beacon id, so that the newcomer knows who says it.
+    if (verdict === 'wait') this.host.signal('beacon', newcomer, { ...metadata('knocking'), nonce: intro.nonce });
+    else if (verdict === 'away') this.turnAway(newcomer, intro.nonce);
+    else if (verdict === null || verdict === 'in') this.letIn(newcomer, intro, intro.nonce);
   }
 
-  /** Lets go: no more asking or claiming. */
+  /** Admits a newcomer and dials it with the roster, answering its question (`nonce`); the room may be full by now. */
+  letIn(newcomer: string, info: { name: string; media: boolean }, nonce: string): void {
+    if (this.host.isOver() || !this.host.holdsBeacon() || this.full(newcomer, nonce)) return;
+    // Not taken in (an id that left, or too many waiting): no answer; it may ask again.
+    if (!this.host.admit(newcomer, info)) return;
+    this.host.welcome(newcomer, this.host.welcomeList(newcomer), nonce);
+  }
+
+  /** Tells a newcomer that knocked that it was turned away. */
+  turnAway(newcomer: string, nonce: string): void {
+    this.host.signal('beacon', newcomer, { ...metadata('turned-away'), nonce });
+  }
+
+  /** Whether the room has no place for the newcomer; if so, the newcomer is told. */
+  private full(newcomer: string, nonce: string): boolean {
+    if (admits(this.host.places(newcomer), 0, this.maxParticipants)) return false;
+    this.host.signal('beacon', newcomer, { ...metadata('full'), max: this.maxParticipants, nonce });
+    return true;
+  }
+
+  /** Lets go: no more asking or claiming. A page that knocks says that it goes. */
   stop(): void {
+    if (this.knockingNow) this.host.signal('member', this.beaconId, { ...metadata('withdrawn'), nonce: this.nonce });
     this.waiter?.(null);
     this.wake?.();
   }
@@ -196,23 +249,46 @@ export class Doorkeeper {
     for (const id of this.host.linkedIds()) this.host.tellHolder(id);
   }
 
-  /** Sends a question to the beacon id; resolves with the answer, or null after introTimeout. */
+  /**
+   * Sends a question to the beacon id; resolves with the answer, or null after introTimeout. When
+   * the holder says that the question knocks, it stays in flight (the same nonce) and is sent
+   * again every `knockAgain` until someone lets this page in or turns it away, or `knockWait` passes.
+   */
   private ask(): Promise<Answer | null> {
     this.waiter?.(null);
     return new Promise<Answer | null>((resolve) => {
       const nonce = newNonce();
-      const timer = setTimeout(() => finish(null), this.timing.introTimeout);
+      const question = { ...metadata('intro'), ...this.host.introduction(), nonce };
+      let timer = setTimeout(() => finish(null), this.timing.introTimeout);
+      let again: ReturnType<typeof setInterval> | undefined;
       const finish = (answer: Answer | null) => {
         clearTimeout(timer);
+        clearInterval(again);
         if (this.waiter === finish) {
           this.waiter = null;
+          this.knocked = null;
           this.nonce = '';
+        }
+        if (again !== undefined) {
+          this.knockingNow = false;
+          this.host.waiting(false);
         }
         resolve(answer);
       };
       this.nonce = nonce;
       this.waiter = finish;
-      this.host.signal('member', this.beaconId, { ...metadata('intro'), ...this.host.introduction(), nonce });
+      this.knocked = () => {
+        this.knocked = () => {};
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.host.signal('member', this.beaconId, { ...metadata('withdrawn'), nonce });
+          finish({ away: false });
+        }, this.timing.knockWait);
+        again = setInterval(() => this.host.signal('member', this.beaconId, question), this.timing.knockAgain);
+        this.knockingNow = true;
+        this.host.waiting(true);
+      };
+      this.host.signal('member', this.beaconId, question);
     });
   }
 
@@ -274,6 +350,11 @@ export class Doorkeeper {
       if (this.holder === this.host.selfId()) this.holder = null; // lost it meanwhile
       const answer = await this.ask();
       if (this.host.isOver()) break;
+      // Turned away, or nobody let this page in: the holder is there; claiming would fail.
+      if (answer && 'away' in answer) {
+        attempt++;
+        continue;
+      }
       if (answer && 'holder' in answer) {
         // A beacon frame from a linked member proves a holder; a welcome does once its link forms.
         attempt = 'welcome' in answer ? attempt + 1 : 0;

@@ -7,9 +7,9 @@
 import { Doorkeeper } from './doorkeeper.js';
 import { beaconIdFor, newMemberId } from './ids.js';
 import { PrivateRoom } from './private-room.js';
-import type { CoreFrame, MemberInfo } from './protocol.js';
+import type { CoreFrame, IntroSignal, MemberInfo } from './protocol.js';
 import type { PeerRole } from './server-link.js';
-import type { SessionError, SessionTiming } from './types.js';
+import type { KnockVerdict, SessionError, SessionTiming } from './types.js';
 
 /** What joining needs of the PeerServer link (server-link.ts fits). */
 export interface EntranceServer {
@@ -53,6 +53,15 @@ export interface EntranceHost {
   /** Joins again under a fresh member id, when that is due (see DoorkeeperHost.rejoin). */
   rejoin(): boolean;
   isOver(): boolean;
+  readonly knocking: EntranceKnocking;
+}
+
+/** What joining needs of knocking (knocking.ts fits); see DoorkeeperHost. */
+export interface EntranceKnocking {
+  knock(newcomer: string, intro: IntroSignal): KnockVerdict | null;
+  knocks(newcomer: string): boolean;
+  waiting: boolean;
+  withdraw(newcomer: string, nonce: string): void;
 }
 
 /** Where a room is: its name, its password ('' for an open room), the PeerServer's key. */
@@ -102,7 +111,7 @@ export class Entrance {
     this.#privateRoom = privateRoom;
     this.#beaconId = privateRoom?.beaconId ?? beaconIdFor(room, serverKey);
     this.#selfId = id;
-    const { server, signals, members, links } = this.host;
+    const { server, signals, members, links, knocking } = this.host;
     const self = (): MemberInfo => ({ id: this.#selfId, ...this.host.introduction() });
     const door: Doorkeeper = new Doorkeeper(
       {
@@ -123,6 +132,10 @@ export class Entrance {
         notice: (error) => this.host.notice(error),
         rejoin: () => this.host.rejoin(),
         isOver: (): boolean => this.host.isOver() || this.#door !== door,
+        knock: (newcomer, intro) => knocking.knock(newcomer, intro),
+        knocks: (newcomer) => knocking.knocks(newcomer),
+        waiting: (waiting) => (knocking.waiting = waiting),
+        withdrawn: (newcomer, nonce) => knocking.withdraw(newcomer, nonce),
       },
       this.#beaconId,
       this.maxParticipants,

@@ -34,10 +34,10 @@ export class MediaState {
     return this._name;
   }
 
-  /** This page's hello: its name, its media state, whether it holds the beacon, its links, how high it will show the member's camera, and that it takes reactions. */
+  /** This page's hello: its name, its media state, whether it holds the beacon, its links, how high it will show the member's camera, and that it takes reactions and knocks. */
   hello(beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
     const screen = this.host.sharedScreen();
-    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...(this.hand && { hand: true }), react: true };
+    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...(this.hand && { hand: true }), react: true, knock: true };
   }
 
   /** This page's name changed (cleaned, not empty): the others are told. */

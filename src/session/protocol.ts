@@ -20,7 +20,7 @@ export const MAX_NAME_LENGTH = 64;
 /** The most ids a roster or gossip frame may list. */
 export const MAX_LISTED_IDS = 256;
 
-export type ConnectionKind = 'intro' | 'mesh' | 'media' | 'full' | 'negotiation';
+export type ConnectionKind = 'intro' | 'withdrawn' | 'mesh' | 'media' | 'full' | 'knocking' | 'turned-away' | 'negotiation';
 
 export interface ConnectionMetadata {
   proto: typeof PROTOCOL;
@@ -69,6 +69,8 @@ export interface HelloFrame {
   hand?: boolean;
   /** Whether the sender takes `react` frames: sent only as true, kept only when true. */
   react?: boolean;
+  /** Whether the sender takes `knock` frames (knocking.ts): as `react`. */
+  knock?: boolean;
 }
 /** The sender's current mesh neighbours, sent whenever it gains one. */
 export interface PeersFrame {
@@ -309,6 +311,17 @@ export function parseFull(value: unknown): Full | null {
   return { max: typeof max === 'number' && Number.isFinite(max) ? max : 0, nonce };
 }
 
+/**
+ * Reads a signal of knocking: `knocking` or `turned-away` (the holder's answer to a question), or
+ * `withdrawn` (the newcomer gave its question up).
+ */
+export function parseKnockSignal(value: unknown): { kind: 'knocking' | 'turned-away' | 'withdrawn'; nonce: string } | null {
+  const kinds = ['knocking', 'turned-away', 'withdrawn'] as const;
+  const kind = kinds.find((k) => isConnectionMetadata(value, k));
+  const { nonce } = (value ?? {}) as Record<string, unknown>;
+  return kind && isNonce(nonce) ? { kind, nonce } : null;
+}
+
 /** Serialises a frame with the protocol version. */
 export function encodeFrame(frame: CoreFrame | ExtensionFrame): string {
   return JSON.stringify({ v: 1, ...frame });
@@ -340,7 +353,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;
       }
-      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isFlag(f.hand) || !isFlag(f.react)) return null;
+      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isFlag(f.hand) || !isFlag(f.react) || !isFlag(f.knock)) return null;
       return {
         t: 'hello',
         name: cleanName(f.name),
@@ -353,6 +366,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         ...(f.view !== undefined && { view: f.view as number }),
         ...(f.hand === true && { hand: true }),
         ...(f.react === true && { react: true }),
+        ...(f.knock === true && { knock: true }),
       };
     case 'peers':
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;

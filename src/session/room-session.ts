@@ -8,6 +8,7 @@
 import type { ServerEndpoint } from './config.js';
 import { Emitter } from './emitter.js';
 import { Entrance } from './entrance.js';
+import { Knocking } from './knocking.js';
 import { Reports } from './errors.js';
 import { Lifecycle } from './lifecycle.js';
 import { MediaState } from './media-state.js';
@@ -51,6 +52,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   private readonly members: Membership;
   private readonly reports: Reports;
   private readonly entrance: Entrance;
+  private readonly knocks: Knocking;
   /** The configuration PeerJS gives every new peer connection. */
   private readonly peerConfig: RTCConfiguration;
 
@@ -71,6 +73,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         beat: () => {
           this.links.beat();
           this.members.beat();
+          this.knocks.sweep();
           this.serverLink.sweep();
         },
         // Everyone timed this page out while it slept, and keeps its id out for a while. A page
@@ -156,9 +159,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         connect: (id, extra) => this.serverLink.connect(id, { ...metadata('mesh'), ...extra }),
         hello: (id) => this.own.hello(this.holdsBeacon, this.members.linkedIds(), this.sizes.forHello(id)),
         mayLink: (id) => this.members.mayLink(id),
-        linked: (id, hello, said) => this.members.linked(id, hello, this.own.since(said)),
-        replaced: (id, hello, said) => this.members.replaced(id, hello, this.own.since(said)),
-        frame: (id, frame) => this.members.frame(id, frame),
+        linked: (id, hello, said) => {
+          this.members.linked(id, hello, this.own.since(said));
+          this.knocks.linked(id, !!hello.knock);
+        },
+        replaced: (id, hello, said) => {
+          this.members.replaced(id, hello, this.own.since(said));
+          this.knocks.linked(id, !!hello.knock);
+        },
+        frame: (id, frame) => (!(frame instanceof ArrayBuffer) && (frame.t === 'knock' || frame.t === 'let-in') ? this.knocks.frame(id, frame) : this.members.frame(id, frame)),
         malformed: (id) => this.reports.malformed(id),
         health: (id, changed, restored) => {
           this.members.health(id, changed, restored);
@@ -166,7 +175,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           if (this.links.connection(id) === 'reconnecting') this.serverLink.check(this.timing.echoTimeout);
         },
         restartIce: (id) => this.media.restartIce(id),
-        ended: (id, reason) => this.members.remove(id, reason),
+        ended: (id, reason) => {
+          this.members.remove(id, reason);
+          this.knocks.unlinked(id);
+        },
         lapsed: (id) => this.members.lapsed(id),
         progressed: (id) => this.members.progressed(id),
         unreachable: (id) => this.reports.unreachable(id),
@@ -209,6 +221,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       reports: this.reports,
       emit: (event, ...args) => this.emit(event, ...args),
     });
+    this.knocks = new Knocking(
+      {
+        send: (id, frame) => this.links.send(id, frame),
+        changed: (knocking) => this.emit('knocks', knocking),
+        waitingChanged: (waiting) => this.emit('waiting', waiting),
+        letIn: (id, info, nonce) => this.entrance.door?.letIn(id, info, nonce),
+        turnAway: (id, nonce) => this.entrance.door?.turnAway(id, nonce),
+      },
+      !!options.knock,
+    );
     this.entrance = new Entrance(
       {
         server: this.serverLink,
@@ -219,6 +241,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         notice: (error) => this.emit('error', error),
         rejoin: () => this.recovery.rejoinIfDue(),
         isOver,
+        knocking: this.knocks,
       },
       { room: this.room, password: options.password ?? '', serverKey: this.server.key },
       this.maxParticipants,
@@ -403,12 +426,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** The people asking to be let in, in the order they knocked (docs/protocol.md, "Knocking"). */
   get knocking(): readonly Knocker[] {
-    return [];
+    return this.knocks.list;
   }
 
   /** Whether this page knocked and waits to be let in. */
   get waiting(): boolean {
-    return false;
+    return this.knocks.waiting;
   }
 
   /**
@@ -416,7 +439,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * knock (let in or turned away by someone else meanwhile, or gone).
    */
   answerKnock(id: string, letIn: boolean): boolean {
-    return !!id && letIn && false;
+    return this.life.phase === 'joined' && this.knocks.answer(id, letIn);
   }
 
   // ---------------------------------------------------------------- leaving
@@ -438,6 +461,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.links.closeAll();
     this.sizes.clear();
     this.members.clear();
+    this.knocks.clear();
     this.serverLink.destroy();
   }
 }

@@ -109,6 +109,12 @@ export interface Knocker {
   readonly name: string;
 }
 
+/**
+ * What the holder answers a newcomer's question in a room that knocks: `in`, let it in; `wait`,
+ * it knocks; `away`, it was turned away; `none`, no place to knock (no answer, it asks again).
+ */
+export type KnockVerdict = 'in' | 'wait' | 'away' | 'none';
+
 /** The state of this page's link to the PeerServer. */
 export type SignallingState = 'connected' | 'reconnecting';
 
@@ -208,6 +214,10 @@ export interface SessionTiming {
    * is quiet, before the link to it counts as stalled (lost, though its socket never closed).
    */
   echoTimeout: number;
+  /** How often a page that knocks asks again, so that the holder (or the next one) knows it still waits. */
+  knockAgain: number;
+  /** How long a page knocks before it gives up: nobody let it in. */
+  knockWait: number;
 }
 
 export const DEFAULT_TIMING: SessionTiming = {
@@ -225,6 +235,8 @@ export const DEFAULT_TIMING: SessionTiming = {
   dialRetry: 1_000,
   gossip: 10_000,
   echoTimeout: 5_000,
+  knockAgain: 4_000,
+  knockWait: 180_000,
 };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
