@@ -1,0 +1,119 @@
+// Rooms that knock, between real pages on a real PeerServer: a newcomer meets nobody until
+// someone in the call lets them in; everyone in the call sees who asks, and any of them answers.
+// Strangers who knock by hand learn nothing of the room and crowd the list only so far.
+import { expect } from '@open-wc/testing';
+import { MAX_KNOCKING } from '../src/session/knocking.js';
+import { rtcServer, stockServer } from './env.js';
+import { Attacker, beaconOf, destroyAttackers } from './fixtures/attacker.js';
+import { addParticipant, closeAll, eventsOf, joinAll, part, readOut, remoteNames, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+
+/** The names in the requests a page shows. */
+const requests = (p: TestParticipant) => part(p.call, 'knock-request').map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
+const asks = (p: TestParticipant, name: string) => requests(p).some((r) => r.includes(`${name} asks to join`));
+const buttonFor = (p: TestParticipant, button: string, name: string) => part(p.call, 'knock-request').find((r) => r.textContent!.includes(name))?.querySelector<HTMLElement>(`[part~="${button}"]`);
+const errorTypes = (p: TestParticipant) => eventsOf(p, 'rtc-error').map((e) => e.detail.type);
+
+describe('a room that knocks', () => {
+  afterEach(() => {
+    closeAll();
+    destroyAttackers();
+  });
+
+  for (const [label, server] of [
+    ['rtc-server', rtcServer],
+    ['a stock PeerServer', stockServer],
+  ] as const) {
+    it(`keeps a newcomer waiting until someone in the call lets them in (${label})`, async () => {
+      const room = uniqueRoom('knock');
+      const [ada, bob] = await joinAll(room, server, ['Ada'], { knock: '' }).then(async ([ada]) => {
+        const bob = await addParticipant({ room, server, name: 'Bob', knock: '', autojoin: '' });
+        // The first to come holds the room: Bob knocks at Ada.
+        await until(() => asks(ada, 'Bob'), () => `Ada does not see Bob knock: ${JSON.stringify(requests(ada))}`);
+        buttonFor(ada, 'let-in-button', 'Bob')!.click();
+        await until(() => bob.call.phase === 'in-call', () => `Bob is not let in: ${bob.call.phase}`);
+        return [ada, bob];
+      });
+      await untilEveryoneSeesEveryone([ada, bob]);
+      const heard = readOut(bob.call);
+      try {
+        const cy = await addParticipant({ room, server, name: 'Cy', knock: '', autojoin: '' });
+        // Cy waits, and says so; both in the call see him ask, and their pages are told.
+        await until(() => part(cy.call, 'waiting').length === 1, () => `Cy does not show that he waits: ${cy.call.phase}`);
+        expect(part(cy.call, 'waiting')[0].textContent).to.contain('Asking to join');
+        await until(() => asks(ada, 'Cy') && asks(bob, 'Cy'), () => `Ada sees ${JSON.stringify(requests(ada))}, Bob ${JSON.stringify(requests(bob))}`);
+        expect(eventsOf(ada, 'rtc-knock').map((e) => e.detail.knocker.name)).to.deep.equal(['Bob', 'Cy']);
+        expect(eventsOf(bob, 'rtc-knock').map((e) => e.detail.knocker.name)).to.deep.equal(['Cy']);
+        await until(() => heard.said.some((t) => t.includes('Cy asks to join')), () => `Bob is not told: ${JSON.stringify(heard.said)}`, 5_000);
+        expect(ada.call.knocking.map((k) => k.name)).to.deep.equal(['Cy']);
+        // Waiting, Cy meets nobody, and nobody sees him.
+        expect(cy.call.participants).to.have.length(0);
+        expect(remoteNames(ada.call)).to.deep.equal(['Bob']);
+
+        // Bob (who does not hold the room) lets him in: everyone meets, and the requests go.
+        buttonFor(bob, 'let-in-button', 'Cy')!.click();
+        await untilEveryoneSeesEveryone([ada, bob, cy]);
+        await until(() => requests(ada).length + requests(bob).length === 0, 'the requests stay');
+        expect(part(cy.call, 'waiting')).to.have.length(0);
+      } finally {
+        heard.stop();
+      }
+    });
+  }
+
+  it('turns someone away: their join fails with a clear message, once; asking again is turned away at once; Cancel takes a request back', async () => {
+    const room = uniqueRoom('knock-away');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const dee = await addParticipant({ room, server: rtcServer, name: 'Dee', knock: '', autojoin: '' });
+    await until(() => asks(ada, 'Dee'), 'Ada does not see Dee knock');
+    expect(ada.call.turnAway('nobody-knocks-as-this'), 'an id that does not knock').to.equal(false);
+    expect(ada.call.turnAway(ada.call.knocking[0].id)).to.equal(true);
+    await until(() => dee.call.phase === 'error', () => `Dee is not told: ${dee.call.phase}`);
+    expect(part(dee.call, 'error')[0].textContent).to.contain('turned you away');
+    expect(errorTypes(dee)).to.deep.equal(['not-let-in']);
+    expect(requests(ada)).to.deep.equal([]);
+    expect(remoteNames(ada.call)).to.deep.equal([]);
+    // Asking again, she is told at once (the room remembers), and Ada is not asked again.
+    await dee.call.join().catch(() => {});
+    expect(dee.call.phase).to.equal('error');
+    expect(requests(ada)).to.deep.equal([]);
+
+    // Eve knocks, then thinks better of it: her Cancel takes the request back at once.
+    const eve = await addParticipant({ room, server: rtcServer, name: 'Eve', knock: '', autojoin: '' });
+    await until(() => asks(ada, 'Eve') && part(eve.call, 'cancel-button').length === 1, 'Eve does not knock');
+    part(eve.call, 'cancel-button')[0].click();
+    await until(() => eve.call.phase === 'left' || eve.call.phase === 'idle', () => `Eve is not back in the lobby: ${eve.call.phase}`);
+    // Well before a silent request lapses (10 s): Eve's page said that she went.
+    await until(() => requests(ada).length === 0, "Eve's request stays", 4_000);
+    expect(errorTypes(eve)).to.deep.equal([]);
+  });
+
+  it('strangers knocking by hand learn nothing of the room, get in nowhere, and fill the list only to its limit', async () => {
+    const room = uniqueRoom('knock-strangers');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const beacon = beaconOf(room);
+    const strangers = await Promise.all(Array.from({ length: MAX_KNOCKING + 4 }, () => Attacker.open(rtcServer)));
+    // Each knocks as a page does: the same question every few seconds.
+    const questions = strangers.map((s, i) => ({ s, nonce: s.intro(beacon, `Stranger ${i}`) }));
+    const again = setInterval(() => {
+      for (const { s, nonce } of questions) s.signal(beacon, { proto: 'rtc-room/2', kind: 'intro', name: 'Stranger', media: true, nonce });
+    }, 3_000);
+    try {
+      await until(() => requests(ada).length === MAX_KNOCKING, () => `Ada sees ${requests(ada).length} requests`);
+      await new Promise((r) => setTimeout(r, 4_000)); // the questions asked again meanwhile
+      expect(requests(ada)).to.have.length(MAX_KNOCKING);
+      const answered = strangers.filter((s) => s.signals.some((x) => x.from === beacon && x.metadata.kind === 'knocking'));
+      expect(answered, 'those listed are told to wait').to.have.length(MAX_KNOCKING);
+      // Nothing but that: no welcome, no member's id or name.
+      for (const s of strangers) {
+        expect(s.connections, 'connections offered to a stranger').to.have.length(0);
+        expect(s.signals.every((x) => x.metadata.kind === 'knocking')).to.equal(true);
+        expect(JSON.stringify(s.signals)).not.to.contain('Ada');
+      }
+    } finally {
+      clearInterval(again);
+    }
+    // Once they stop asking, their requests go by themselves.
+    await until(() => requests(ada).length === 0, 'the strangers\' requests stay', 15_000);
+    expect(remoteNames(ada.call)).to.deep.equal([]);
+  });
+});
