@@ -7,7 +7,7 @@
 // from wherever it loaded rtc-elements.js, with nothing to configure:
 //   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join); reading and refreshing the ICE servers
 //   rtc-elements-chat-[hash].js     src/chat/**, the chat's lines and what tells <rtc-chat> of them (<rtc-chat> only; needs the session chunk)
-//   rtc-elements-call-[hash].js     <rtc-call>'s stage, controls, their styles and the parts behind them (in-call.ts; loaded beside the session chunk)
+//   rtc-elements-call-[hash].js     <rtc-call>'s stage, controls, who asks to be let in, their styles and the parts behind them (in-call.ts; loaded beside the session chunk)
 //   rtc-elements-lang-de-[hash].js  src/i18n/de.ts, the German texts (an element whose lang is de)
 //   rtc-elements-lang-fr-[hash].js  src/i18n/fr.ts, the French texts (English is in the first load)
 //   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
@@ -39,7 +39,7 @@ export function chunkOf(id) {
   // What <rtc-call> shows and does only in a call (in-call.ts), loaded beside the session; it takes
   // lit and what it shares with the lobby from the element (call-kit.ts), as a chunk that imported
   // them would take them along.
-  if (/\/dist\/lib\/components\/call\/(in-call|stage|stage\.styles|stage-state|controls|bar-fit|bar-panel|keyboard|layout|place|video-watch|camera-sizes|speaker-cues|quality-signs|playback|wake-lock|reactions)\.js$/.test(path)) return 'call';
+  if (/\/dist\/lib\/components\/call\/(in-call|stage|stage\.styles|stage-state|controls|bar-fit|bar-panel|keyboard|layout|place|video-watch|camera-sizes|speaker-cues|quality-signs|playback|wake-lock|reactions|knock-requests)\.js$/.test(path)) return 'call';
   const language = /\/dist\/lib\/i18n\/(de|fr)\.js$/.exec(path);
   if (language) return `lang-${language[1]}`;
   if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';

@@ -13,6 +13,7 @@ export * from './events/index.js';
 export { loadSession, LoadError, type SessionModule } from './controllers/lazy.js';
 export type { RoomSession, SessionError, ConfigError } from './session/index.js';
 export type { SessionRequest } from './session/registry.js';
+export type { Knocker } from './session/types.js';
 export type {
   LeaveReason,
   Participant,

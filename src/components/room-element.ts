@@ -27,6 +27,7 @@ export class RoomElement extends LitElement {
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
     maxParticipants: { attribute: 'max-participants' },
     password: {},
+    knock: { type: Boolean },
     peerFactory: { attribute: false },
     strings: { attribute: false },
   };
@@ -90,6 +91,14 @@ export class RoomElement extends LitElement {
   password = '';
 
   /**
+   * Makes the room knock: a newcomer waits until someone already in the call lets them in (or
+   * turns them away). Set it on every page of the room: what counts is the setting of the page
+   * that holds the room (the first one in, or whoever took over from it). Read when the element
+   * joins.
+   */
+  knock = false;
+
+  /**
    * Creates PeerJS peers; set it to wrap or instrument PeerJS. Unset, PeerJS itself
    * (`createPeer`), loaded when the element joins.
    */
@@ -148,6 +157,7 @@ export class RoomElement extends LitElement {
       iceTransportPolicy: checkIceTransportPolicy(lib, this.iceTransportPolicy),
       maxParticipants: lib.checkMaxParticipants(this.maxParticipants ?? 8),
       password: text(this.password),
+      knock: !!this.knock,
       peerFactory: this.peerFactory,
     };
   }

@@ -4,6 +4,7 @@ export * from './participant-joined.js';
 export * from './participant-left.js';
 export * from './participant-updated.js';
 export * from './reaction.js';
+export * from './knock.js';
 export * from './error.js';
 export * from './message.js';
 export * from './message-send.js';

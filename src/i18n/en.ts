@@ -89,6 +89,23 @@ export const en = (f: Format) => ({
   raisedHand: (name: string) => `${name} raised their hand`,
   youRaisedHand: 'You raised your hand',
   youLoweredHand: 'You lowered your hand',
+
+  // Knocking (a room with `knock`): the newcomer waits until someone in the call lets them in.
+  /** The newcomer's panel while it waits, read out with `letInSoon`. */
+  askingToJoin: 'Asking to join…',
+  letInSoon: 'Someone in the call will let you in.',
+  /** The status line while waiting. */
+  waitingToBeLetIn: 'Waiting to be let in',
+  /** The chat's status line while its page waits. */
+  chatWaiting: 'Waiting for someone in the call to let you in…',
+  /** The name of the members' list of people asking to be let in, and its rows (a button's name begins with its words). */
+  knockRequests: 'Asking to join',
+  asksToJoin: (name: string) => `${name} asks to join`,
+  letIn: 'Let in',
+  turnAway: 'Turn away',
+  letInNamed: (name: string) => `Let in ${name}`,
+  turnAwayNamed: (name: string) => `Turn away ${name}`,
+
   /** The bar's button that opens the reactions, and the panel's name. */
   react: 'React',
   reactions: 'Reactions',
@@ -213,6 +230,8 @@ export const en = (f: Format) => ({
   errorBrowser: 'This browser cannot make calls.',
   errorRoomFull: 'This room is full.',
   errorRoomUnreachable: 'Someone holds this room but has not let anyone in yet (they may be reconnecting, or use an older version). Still trying.',
+  errorTurnedAway: 'Someone in the call turned you away.',
+  errorNotLetIn: 'Nobody let you in. Try again later.',
   errorInsecure: 'Rooms with a password need a secure page (https:// or localhost).',
   errorEnded: 'The connection to the room has ended. Join again.',
   errorNotJoined: 'The chat has not joined the room yet.',

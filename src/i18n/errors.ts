@@ -88,6 +88,8 @@ export function problemText(t: Strings, p: Problem): string {
       return t.errorRoomFull;
     case 'room-unreachable':
       return t.errorRoomUnreachable;
+    case 'not-let-in':
+      return p.turnedAway ? t.errorTurnedAway : t.errorNotLetIn;
     case 'insecure-context':
       return p.device ? t.mediaInsecure : t.errorInsecure;
     case 'disconnected':

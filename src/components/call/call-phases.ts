@@ -81,12 +81,19 @@ export class CallPhases {
   #generation = 0;
   /** The room the call under way was joining, for its events before the session has it (a move to another room while joining). */
   #joining = '';
+  /** See `pressed`. */
+  #pressed = false;
 
   constructor(
     private readonly host: CallPhasesHost,
     private readonly parts: CallParts,
     private readonly hooks: CallPhasesHooks,
   ) {}
+
+  /** Whether the join under way began with focus inside the element (the visitor pressed Join): focus follows it. */
+  get pressed(): boolean {
+    return this.#pressed;
+  }
 
   /** The call's generation: what a call started is still part of while it is the same. */
   get generation(): number {
@@ -111,7 +118,7 @@ export class CallPhases {
     if (host.phase === 'in-call') return Promise.resolve();
     return this.#joins.of(this.#generation, () => {
       // Focus follows the visitor who pressed Join (not a page that calls join()): to Mute.
-      const focused = this.hooks.hasFocus();
+      const focused = (this.#pressed = this.hooks.hasFocus());
       const done = this.#runJoin();
       if (focused) void done.then(() => this.hooks.focusFirst(), () => this.hooks.focusFirst()).catch(() => {});
       return done;

@@ -151,9 +151,13 @@ const base = css`
     overflow-y: auto;
     text-align: center;
   }
-  .panel p {
+  .panel p,
+  .panel h2 {
     max-width: 40ch;
     margin: 0;
+  }
+  .panel h2 {
+    font-size: 1.2em;
   }
   .hint {
     margin: 0;

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { RoomController, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
+import { RoomController, type Knocker, type Participant, type SessionRequest } from '../../controllers/room-controller.js';
 import { DevicesController } from '../../controllers/devices.js';
 import type { SessionModule } from '../../controllers/lazy.js';
 import { RoomElement, text } from '../room-element.js';
@@ -13,6 +13,7 @@ import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcParticipantUpdatedEvent } from '../../events/participant-updated.js';
 import { RtcReactionEvent } from '../../events/reaction.js';
+import { RtcKnockEvent } from '../../events/knock.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats } from '../../media/quality.js';
 import { CallAnnouncements } from './call-announcements.js';
@@ -25,7 +26,7 @@ import type { DeviceKind } from './device-buttons.js';
 import type { CallView, InCall } from './in-call.js';
 import { Lobby } from './lobby.js';
 import { Notices } from '../notices.js';
-import { renderError, renderNotices } from './notice-panels.js';
+import { renderError, renderNotices, renderWaiting } from './notice-panels.js';
 import { ScreenShare, canShareScreen } from './screen-share.js';
 
 export type { CallPhase };
@@ -50,6 +51,9 @@ export type CallTheme = 'light' | 'dark';
  * Mute button; after leaving, to the Join button. Joins, leaves and problems are read out
  * politely to screen readers (a visually hidden `aria-live` region; bursts come as one).
  *
+ * In a room that knocks (`knock`), a newcomer waits, with Cancel, until someone in the call lets
+ * them in; the people in the call see a row for each person asking, with Let in and Turn away.
+ *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
  *
@@ -60,6 +64,9 @@ export type CallTheme = 'light' | 'dark';
  * @csspart notice - A non-fatal problem, such as a blocked camera.
  * @csspart dismiss-button - The button that closes a notice.
  * @csspart error - The panel shown when the call failed.
+ * @csspart waiting - In a room that knocks, the panel shown while this page waits to be let in: "Asking to join…", with `cancel-button`.
+ * @csspart knock-requests - In a room that knocks, above the stage for the people in the call: a `knock-request` for each person asking to be let in.
+ * @csspart knock-request - One person asking to be let in: "Ada asks to join", with `let-in-button` and `turn-away-button`.
  * @csspart lobby - The panel shown before joining and after leaving.
  * @csspart preview - The lobby's camera preview, or the button that starts it.
  * @csspart preview-video - The lobby's live camera picture (mirrored, unless the camera faces away: a phone's back camera).
@@ -99,7 +106,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -137,6 +144,7 @@ export type CallTheme = 'light' | 'dark';
  *
  * @cssstate idle - Before joining: the lobby shows.
  * @cssstate joining - Asking for devices and connecting.
+ * @cssstate waiting - While joining a room that knocks: waiting for someone in the call to let this page in.
  * @cssstate in-call - In the room.
  * @cssstate left - After leaving: the lobby shows again, with a join-again button.
  * @cssstate error - The call failed; the message shows.
@@ -144,6 +152,7 @@ export type CallTheme = 'light' | 'dark';
  * @fires {RtcJoinedEvent} rtc-joined - Joined the room. `detail: { room, id }`. Fired again, with the new `id`, when the page is back in the room under a fresh id (the others had timed it out, or the server gave its id away).
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page; heard on the element, or an ancestor that left with it, not on `document`) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
+ * @fires {RtcKnockEvent} rtc-knock - In a room that knocks, someone started asking to be let in (once per person and knock). `detail: { knocker }`: `{ id, name }`; `letIn(id)` or `turnAway(id)` answers.
  * @fires {RtcReactionEvent} rtc-reaction - Someone else in the call reacted. `detail: { participant, emoji }`.
  * @fires {RtcParticipantUpdatedEvent} rtc-participant-updated - Something about someone in the call changed: their name, microphone, camera, raised hand, shared screen, streams or connection. `detail: { participant }`, as they are now. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
@@ -211,6 +220,14 @@ export class RtcCall extends RoomElement {
       // say) ends the call, which says why; while joining, join() says it.
       error: (error) => (error.fatal && this._phase === 'in-call' ? void this.phases.lost(error) : this.notices.sessionError(error)),
       signalling: (state) => this.notices.signalling(state),
+      knocks: (knocking) => this.heardKnocks(knocking),
+      // Read out once: the panel that says it is not a live region.
+      waiting: (waiting) => {
+        if (!waiting || this._phase !== 'joining') return;
+        for (const words of [this.t.askingToJoin, this.t.letInSoon]) this.announce(words);
+        // The visitor who pressed Join (whose button went) gets Cancel.
+        if (this.phases.pressed) void this.focusFirst();
+      },
       // The others now know this page by another id: the page is told it, as at the first join.
       rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.phases.room, id })),
     },
@@ -251,6 +268,8 @@ export class RtcCall extends RoomElement {
     },
     denied: () => this.notices.notice({ type: 'media-denied', message: english.screenDenied, fatal: false }, { type: 'media-denied', text: (t) => t.screenDenied }),
   });
+  /** The people asking to be let in who were read out and told to the page (rtc-knock), by id. */
+  private knockers = new Set<string>();
   /** The stage, the control bar and what they show (in-call.ts): from the first join on. */
   private inCall: InCall | null = null;
   /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
@@ -275,9 +294,13 @@ export class RtcCall extends RoomElement {
       strings: () => this.t,
       options: (lib) => this.sessionOptions(lib),
       staged: (parts) => this.useInCall(parts),
-      started: (current) => this.inCall?.start(current),
+      started: (current) => {
+        this.inCall?.start(current);
+        this.heardKnocks(this.controller.knocking); // those who knocked while this page joined
+      },
       ended: () => {
         this.inCall?.end();
+        this.knockers.clear();
         this._hand = false;
       },
       failed: (err) => this.fail(...failure(this, err)),
@@ -385,6 +408,7 @@ export class RtcCall extends RoomElement {
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
       states.add(this._phase);
     }
+    this.internals.states[this.waiting ? 'add' : 'delete']('waiting');
     if (this._phase === 'in-call') this.announcer.screens(this.participants);
     // The others' videos: through the chosen speaker, and playing.
     const remote = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('video[part~="remote-video"], audio[part~="remote-audio"]')];
@@ -487,6 +511,28 @@ export class RtcCall extends RoomElement {
   }
 
   /**
+   * In a call in a room that knocks, the people asking to be let in, in the order they knocked:
+   * `{ id, name }` each. Empty outside a call.
+   */
+  get knocking(): readonly Knocker[] {
+    return this._phase === 'in-call' ? this.controller.knocking : [];
+  }
+
+  /**
+   * Lets someone who asks in (by the `id` of `knocking`, or of `rtc-knock`'s `detail.knocker`),
+   * as their Let in button does. Returns false outside a call, or when that id does not knock
+   * (someone else answered first, or they gave up).
+   */
+  letIn(id: string): boolean {
+    return this.answerKnock(id, true);
+  }
+
+  /** Turns someone who asks away, as their Turn away button does; false as for `letIn()`. */
+  turnAway(id: string): boolean {
+    return this.answerKnock(id, false);
+  }
+
+  /**
    * The connection with each other participant in the call, measured now: one entry per
    * person, `{ id, name, quality, rtt, packetLoss, packetLossOut, jitter, frameRate,
    * frameWidth, frameHeight, bitrateIn, bitrateOut, candidateType, remoteCandidateType }`.
@@ -533,6 +579,11 @@ export class RtcCall extends RoomElement {
     return this.screen.stream;
   }
 
+  /** Whether this page knocked and waits to be let in (a room that knocks, while joining). */
+  private get waiting(): boolean {
+    return this._phase === 'joining' && this.controller.waiting;
+  }
+
   /** The name shown and sent: the page's `name`, else the one typed in the lobby. */
   private get displayName(): string {
     return text(this.name || this.lobby.typedName).trim();
@@ -550,6 +601,21 @@ export class RtcCall extends RoomElement {
   /** Whether the call offers to share a screen: the browser can, and the page allows it. */
   private get screenShare(): boolean {
     return !this.noScreenShare && canShareScreen;
+  }
+
+  private answerKnock(id: string, letIn: boolean): boolean {
+    return this.knocking.some((k) => k.id === id) && this.controller.answerKnock(id, letIn);
+  }
+
+  /** Who asks to be let in changed: in a call, each newcomer among them is read out and told to the page. */
+  private heardKnocks(knocking: readonly Knocker[]): void {
+    const before = this.knockers;
+    this.knockers = new Set(this._phase === 'in-call' ? knocking.map((k) => k.id) : []);
+    for (const knocker of knocking) {
+      if (!this.knockers.has(knocker.id) || before.has(knocker.id)) continue;
+      this.announce(this.t.asksToJoin(knocker.name || this.t.guest));
+      this.dispatchEvent(new RtcKnockEvent({ knocker: { id: knocker.id, name: knocker.name } }));
+    }
   }
 
   /** The visitor points at Join: the session's code and the stage's load ahead of the join. */
@@ -621,11 +687,12 @@ export class RtcCall extends RoomElement {
   }
 
   /**
-   * What comes first in the current phase: Mute in a call, else Join (Try again, or the error).
+   * What comes first in the current phase: Mute in a call, Cancel while waiting to be let in, else Join (Try again, or the error).
    * @internal
    */
   protected override first(): HTMLElement | null | undefined {
     if (this._phase === 'in-call') return this.partNamed('controls')?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+    if (this.waiting) return this.partNamed('cancel-button');
     return this.partNamed('join-button') ?? this.partNamed('error');
   }
 
@@ -643,7 +710,7 @@ export class RtcCall extends RoomElement {
       if (count === 1 && this.controller.awaiting) return t.connecting;
       return count === 1 && this.password ? t.alonePrivate : t.inCall(count);
     }
-    return this._phase === 'joining' ? t.joining : this._phase === 'left' ? t.youLeft : '';
+    return this.waiting ? t.waitingToBeLetIn : this._phase === 'joining' ? t.joining : this._phase === 'left' ? t.youLeft : '';
   }
 
   protected override render() {
@@ -669,14 +736,20 @@ export class RtcCall extends RoomElement {
       case 'left':
         return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.preload() });
     }
+    // Knocked: waiting to be let in, with Cancel (a leave while joining, back to the lobby).
+    if (this.waiting) return renderWaiting(t, () => this.leave());
     // Joining, until the stage's code came (it comes after the session's): the header says so.
     if (!this.inCall) return nothing;
-    return this.inCall.render(this.stageView(t), {
-      ...pickers,
-      call: this,
-      screenShare: this.screenShare,
-      sharing: !!this._screen,
-    });
+    return this.inCall.render(
+      this.stageView(t),
+      {
+        ...pickers,
+        call: this,
+        screenShare: this.screenShare,
+        sharing: !!this._screen,
+      },
+      { knocking: this.knocking, answer: (id, letIn) => this.answerKnock(id, letIn) },
+    );
   }
 
   /** What the stage shows of the call: the others and this page (the in-call parts add what the visitor arranged). */

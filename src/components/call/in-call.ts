@@ -1,6 +1,6 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
- * layouts, the control bar, the speaker and connection-quality signs, reactions, playback held
+ * layouts, the control bar, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
  * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and
  * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
  * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
@@ -15,6 +15,7 @@ import { BarPanel } from './bar-panel.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
 import { renderControls, type ControlsView } from './controls.js';
+import { renderKnockRequests, type KnockView } from './knock-requests.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
 import { Playback } from './playback.js';
@@ -31,6 +32,9 @@ export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'qua
 
 /** What the control bar shows of the call; the in-call parts add the view and full screen. */
 export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel'>;
+
+/** Who asks to be let in, and the answer (the in-call parts add lit). */
+export type KnockList = Omit<KnockView, 'kit' | 't'>;
 
 /** The element, as the in-call parts see it. */
 export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost {}
@@ -99,10 +103,10 @@ export class InCall {
     host.addEventListener('keydown', (e) => pressShortcut(e, host, hooks.screenShare()));
   }
 
-  /** The stage and, below it, the control bar. */
-  render(call: CallView, bar: BarView) {
+  /** Who asks to be let in (a room that knocks), the stage below and, below it, the control bar. */
+  render(call: CallView, bar: BarView, knocks: KnockList) {
     const { html } = this.kit;
-    return html`${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel })}`;
+    return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })} ${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel })}`;
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */

@@ -1,4 +1,4 @@
-/** How `<rtc-call>` draws its notices and the error that ended the call (the problems are notices.ts's). */
+/** How `<rtc-call>` draws its notices, the error that ended the call (the problems are notices.ts's) and the wait to be let in. */
 import { html, nothing } from 'lit';
 import type { Strings } from '../../i18n/en.js';
 import type { Notices } from '../notices.js';
@@ -25,4 +25,16 @@ export function renderError(notices: Notices, t: Strings, retry: () => unknown) 
     <p>${error ? notices.say(error) : ''}</p>
     ${error?.type === 'invalid-config' ? nothing : html`<button part="button join-button" class="primary" @click=${retry}>${t.tryAgain}</button>`}
   </div>`;
+}
+
+/**
+ * While a room that knocks keeps this page waiting: what happens, and Cancel. A region named by
+ * its heading, not a live one: the call reads it out once (its announcer).
+ */
+export function renderWaiting(t: Strings, cancel: () => unknown) {
+  return html`<section part="waiting" class="panel" aria-labelledby="waiting">
+    <h2 id="waiting">${t.askingToJoin}</h2>
+    <p>${t.letInSoon}</p>
+    <button part="button cancel-button" @click=${cancel}>${t.cancel}</button>
+  </section>`;
 }

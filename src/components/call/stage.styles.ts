@@ -233,6 +233,38 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       z-index: 2;
       transform: translate(-50%, -50%);
     }
+    /* Who asks to be let in: rows above the stage (the stage gives up their height, the bar none);
+       many scroll. The words wrap above the buttons where the element is narrow. */
+    .knock-requests {
+      display: flex;
+      flex: none;
+      flex-direction: column;
+      gap: 4px;
+      max-height: 40%;
+      overflow-y: auto;
+    }
+    .knock-request {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px 8px;
+      align-items: center;
+      justify-content: flex-end;
+      padding: 4px 4px 4px 10px;
+      border-radius: var(--_radius);
+      background: var(--_notice);
+      color: var(--_notice-fg);
+    }
+    .knock-request p {
+      flex: 1 1 12em;
+      min-width: 0;
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .knock-buttons {
+      display: flex;
+      flex: none;
+      gap: 6px;
+    }
     .settings {
       display: flex;
       flex: none;

@@ -53,6 +53,10 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * problems are read out politely to screen readers (a visually hidden `aria-live` region, bursts
  * read as one); the message list itself stays quiet.
  *
+ * In a room that knocks (`knock`), a page waits until someone in the call lets it in, and the
+ * status line says so. The chat shows nobody's request: people are let in from `<rtc-call>`, so a
+ * page whose only element is the chat cannot let anyone in.
+ *
  * Above the message box a line says who else is writing ("Ada is typing…"), and the others'
  * chats show it of this page's visitor while their box has text. `no-typing` switches both off.
  *
@@ -61,7 +65,7 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  *
  * @csspart base - The element's frame (also the drop target for files).
  * @csspart header - The bar with the room name and the status line.
- * @csspart status - How many people are here, or what is happening.
+ * @csspart status - How many people are here, or what is happening (in a room that knocks, that this page waits to be let in).
  * @csspart notice - A non-fatal problem, such as a dropped message.
  * @csspart error - The panel shown when joining failed.
  * @csspart message-list - The scrolling list of messages (`role="log"`).
@@ -98,7 +102,7 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @cssprop [--rtc-chat-radius=10px] - Corner radius of the element and messages.
  *
  * @cssstate idle - Not in a room yet.
- * @cssstate joining - Joining the room.
+ * @cssstate joining - Joining the room (in a room that knocks, also while waiting to be let in).
  * @cssstate joined - In the room: messages can be sent.
  * @cssstate left - Removed from the page, out of the room.
  * @cssstate error - Joining failed; the error panel says why.
@@ -194,8 +198,11 @@ export class RtcChat extends RoomElement {
     3,
   );
 
-  /** The session's news of the room: filled in by #host, which the first join loads before the session speaks. */
-  readonly #handlers: RoomControllerHandlers = {};
+  /**
+   * The session's news of the room: filled in by #host, which the first join loads before the
+   * session speaks; the wait to be let in (a room that knocks) is read out from here.
+   */
+  readonly #handlers: RoomControllerHandlers = { waiting: (waiting) => waiting && this.#announcer.say(this.t.chatWaiting) };
   readonly #controller = new RoomController(this, this.#handlers, () => this.#stop(), { name: () => text(this.name) });
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
@@ -419,7 +426,7 @@ export class RtcChat extends RoomElement {
       ${this.#announcer.render()}
       <div part="header">
         <span>${this.room}</span>
-        <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.#controller.awaiting ? t.connecting : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? t.connecting : ''}</span>
+        <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.#controller.awaiting ? t.connecting : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? (this.#controller.waiting ? t.chatWaiting : t.connecting) : ''}</span>
       </div>
       ${renderNotices(this.#notices, t)}
       ${this._phase === 'error'

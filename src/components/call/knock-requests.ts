@@ -1,0 +1,39 @@
+import type { Knocker } from '../../controllers/room-controller.js';
+import type { Strings } from '../../i18n/en.js';
+import type { CallKit } from './call-kit.js';
+
+/** Who asks to be let into the call, and what the buttons do. */
+export interface KnockView {
+  /** lit and the first load's parts (call-kit.ts). */
+  kit: Pick<CallKit, 'html' | 'nothing' | 'repeat'>;
+  t: Strings;
+  /** The people asking to be let in, in the order they knocked. */
+  knocking: readonly Knocker[];
+  /** Lets someone in (`letIn` true) or turns them away. */
+  answer(id: string, letIn: boolean): unknown;
+}
+
+/**
+ * In a room that knocks, above the stage for the people in the call: a row for each person
+ * asking to be let in, with Let in and Turn away (each button names the person for screen
+ * readers). Above the stage, not over it, so that it hides no tile and never the control bar.
+ */
+export function renderKnockRequests({ kit: { html, nothing, repeat }, t, knocking, answer }: KnockView) {
+  if (!knocking.length) return nothing;
+  return html`<section part="knock-requests" class="knock-requests" aria-label=${t.knockRequests}>
+    ${repeat(
+      knocking,
+      (k) => k.id,
+      (k) => {
+        const name = k.name || t.guest;
+        return html`<div part="knock-request" class="knock-request">
+          <p>${t.asksToJoin(name)}</p>
+          <span class="knock-buttons">
+            <button part="button let-in-button" class="primary" aria-label=${t.letInNamed(name)} @click=${() => answer(k.id, true)}>${t.letIn}</button>
+            <button part="button turn-away-button" aria-label=${t.turnAwayNamed(name)} @click=${() => answer(k.id, false)}>${t.turnAway}</button>
+          </span>
+        </div>`;
+      },
+    )}
+  </section>`;
+}
