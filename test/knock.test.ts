@@ -5,7 +5,7 @@ import { expect } from '@open-wc/testing';
 import { MAX_KNOCKING } from '../src/session/knocking.js';
 import { rtcServer, stockServer } from './env.js';
 import { Attacker, beaconOf, destroyAttackers } from './fixtures/attacker.js';
-import { addParticipant, closeAll, eventsOf, joinAll, part, readOut, remoteNames, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addChatParticipant, addParticipant, closeAll, eventsOf, joinAll, part, readOut, remoteNames, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The names in the requests a page shows. */
 const requests = (p: TestParticipant) => part(p.call, 'knock-request').map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
@@ -40,6 +40,8 @@ describe('a room that knocks', () => {
         // Cy waits, and says so; both in the call see him ask, and their pages are told.
         await until(() => part(cy.call, 'waiting').length === 1, () => `Cy does not show that he waits: ${cy.call.phase}`);
         expect(part(cy.call, 'waiting')[0].textContent).to.contain('Asking to join');
+        expect(part(cy.call, 'status')[0].textContent).to.contain('Waiting to be let in');
+        expect(cy.call.matches(':state(waiting)')).to.equal(true);
         await until(() => asks(ada, 'Cy') && asks(bob, 'Cy'), () => `Ada sees ${JSON.stringify(requests(ada))}, Bob ${JSON.stringify(requests(bob))}`);
         expect(eventsOf(ada, 'rtc-knock').map((e) => e.detail.knocker.name)).to.deep.equal(['Bob', 'Cy']);
         expect(eventsOf(bob, 'rtc-knock').map((e) => e.detail.knocker.name)).to.deep.equal(['Cy']);
@@ -54,13 +56,15 @@ describe('a room that knocks', () => {
         await untilEveryoneSeesEveryone([ada, bob, cy]);
         await until(() => requests(ada).length + requests(bob).length === 0, 'the requests stay');
         expect(part(cy.call, 'waiting')).to.have.length(0);
+        expect(cy.call.matches(':state(waiting)')).to.equal(false);
       } finally {
         heard.stop();
       }
     });
   }
 
-  it('turns someone away: their join fails with a clear message, once; asking again is turned away at once; Cancel takes a request back', async () => {
+  it('turns someone away: their join fails with a clear message, once; trying again knocks afresh; Cancel takes a request back', async function () {
+    this.timeout(60_000);
     const room = uniqueRoom('knock-away');
     const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
     const dee = await addParticipant({ room, server: rtcServer, name: 'Dee', knock: '', autojoin: '' });
@@ -72,9 +76,11 @@ describe('a room that knocks', () => {
     expect(errorTypes(dee)).to.deep.equal(['not-let-in']);
     expect(requests(ada)).to.deep.equal([]);
     expect(remoteNames(ada.call)).to.deep.equal([]);
-    // Asking again, she is told at once (the room remembers), and Ada is not asked again.
-    await dee.call.join().catch(() => {});
-    expect(dee.call.phase).to.equal('error');
+    // Try again knocks afresh (a fresh id: nothing tells Dee apart from anyone new), and Ada answers again.
+    part(dee.call, 'error')[0].querySelector<HTMLElement>('[part~="join-button"]')!.click();
+    await until(() => asks(ada, 'Dee') && dee.call.phase === 'joining', () => `Dee does not knock again: ${dee.call.phase}`);
+    buttonFor(ada, 'turn-away-button', 'Dee')!.click();
+    await until(() => dee.call.phase === 'error', () => `Dee is not told again: ${dee.call.phase}`);
     expect(requests(ada)).to.deep.equal([]);
 
     // Eve knocks, then thinks better of it: her Cancel takes the request back at once.
@@ -85,6 +91,20 @@ describe('a room that knocks', () => {
     // Well before a silent request lapses (10 s): Eve's page said that she went.
     await until(() => requests(ada).length === 0, "Eve's request stays", 4_000);
     expect(errorTypes(eve)).to.deep.equal([]);
+  });
+
+  it('a page with only the chat knocks too, says so, and is let in from the call', async () => {
+    const room = uniqueRoom('knock-chat');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const dan = await addChatParticipant({ room, server: rtcServer, name: 'Dan', knock: '' });
+    await until(() => asks(ada, 'Dan'), () => `Ada does not see Dan knock: ${JSON.stringify(requests(ada))}`);
+    const status = () => part(dan.chat, 'status')[0]?.textContent ?? '';
+    await until(() => status().includes('Waiting for someone in the call to let you in'), () => `Dan's chat says "${status()}"`);
+    expect(part(dan.chat, 'knock-requests')).to.have.length(0);
+    buttonFor(ada, 'let-in-button', 'Dan')!.click();
+    await until(() => !status().includes('Waiting') && dan.chat.phase === 'joined', () => `Dan's chat is not in: ${dan.chat.phase}, "${status()}"`);
+    // In the room, not in the call: no tile.
+    expect(remoteNames(ada.call)).to.deep.equal([]);
   });
 
   it('strangers knocking by hand learn nothing of the room, get in nowhere, and fill the list only to its limit', async () => {

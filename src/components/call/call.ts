@@ -707,6 +707,8 @@ export class RtcCall extends RoomElement {
   private statusLine(t: Strings): string {
     if (this._phase === 'in-call') {
       const count = this.participants.length + 1;
+      // Back after being away for long (asleep, offline), the page comes in as a newcomer: it knocks again.
+      if (count === 1 && this.controller.waiting) return t.waitingToBeLetIn;
       if (count === 1 && this.controller.awaiting) return t.connecting;
       return count === 1 && this.password ? t.alonePrivate : t.inCall(count);
     }
