@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { FakeNetwork } from '../../test/fakes/peerjs.js';
 import { until } from '../../test/helpers.js';
 import { parseServerUrl } from './config.js';
-import { KNOCK_LAPSE, Knocking, type KnockingFrame, MAX_KNOCKING } from './knocking.js';
+import { KNOCK_LAPSE, KNOCK_LIST_EVERY, Knocking, type KnockingFrame, MAX_KNOCKING } from './knocking.js';
 import { RoomSession, SessionError, type Knocker, type SessionTiming } from './room-session.js';
 
 /** A holder's Knocking with a host that records what it was asked to do. */
@@ -61,8 +61,8 @@ describe('Knocking', () => {
     expect(knocking.knock('late', intro('Late'), KNOCK_LAPSE + 2)).to.equal('wait');
   });
 
-  it('takes what a link tells as a hint: cleaned, cut short, gone with the link, answered through it', () => {
-    const { knocking, sent } = holder();
+  it('takes what a link tells as a hint: cleaned, cut short, paced, gone with the link, answered through it', async () => {
+    const { knocking, sent, shown } = holder();
     const list = Array.from({ length: 20 }, (_, i) => ({ id: `K${i}`, name: i === 0 ? 'E\u202Eve' : `P${i}` }));
     knocking.frame('H', { t: 'knock', list: [...list, { id: 'bad id!', name: 'x' }, 'junk', null] });
     expect(knocking.list).to.have.length(MAX_KNOCKING);
@@ -73,10 +73,20 @@ describe('Knocking', () => {
     // This page's answer goes to the link that listed them.
     expect(knocking.answer('K1', true)).to.equal(true);
     expect(sent).to.deep.equal([['H', { t: 'let-in', id: 'K1', allow: true }]]);
+
+    // A flood of lists of invented people: shown a few times a second, ending as the link last said.
+    const before = shown.length;
+    const started = performance.now();
+    for (let i = 0; i < 200; i++) knocking.frame('H', { t: 'knock', list: [{ id: `F${i}`, name: `Fake ${i}` }] });
+    await until(() => knocking.list[0]?.id === 'F199', () => `shows ${JSON.stringify(knocking.list)}`);
+    const seconds = (performance.now() - started) / 1000;
+    expect(shown.length - before, `lists shown in ${seconds.toFixed(2)} s`).to.be.at.most(2 * Math.ceil(seconds / (KNOCK_LIST_EVERY / 1000)) + 1);
+
     knocking.frame('H', { t: 'knock', list: 'not a list' });
-    expect(knocking.list).to.deep.equal([]);
-    knocking.frame('H', { t: 'knock', list: [{ id: 'K3', name: 'Cy' }] });
-    knocking.unlinked('H');
+    await until(() => knocking.list.length === 0, 'a list that is not one empties it');
+    knocking.frame('H2', { t: 'knock', list: [{ id: 'K3', name: 'Cy' }] });
+    expect(knocking.list.map((k) => k.name)).to.deep.equal(['Cy']);
+    knocking.unlinked('H2');
     expect(knocking.list).to.deep.equal([]);
   });
 });

@@ -9,6 +9,7 @@
  * only from a linked member and only for someone who knocks at this page.
  */
 import { clock } from './clock.js';
+import { Paced } from './paced.js';
 import { type MemberInfo, cleanName, isValidPeerId } from './protocol.js';
 import type { Knocker, KnockVerdict } from './types.js';
 
@@ -31,6 +32,12 @@ export const MAX_KNOCKING = 8;
 export const KNOCK_LAPSE = 10_000;
 /** How long a page turned away is answered so at once, without asking anyone. */
 export const TURNED_AWAY_FOR = 10 * 60_000;
+/**
+ * A link's lists are taken at most once in this many ms; of those that come sooner, the latest
+ * waits (paced.ts): a member that floods lists of invented people changes what the page shows,
+ * reads out and tells its scripts a few times a second at most.
+ */
+export const KNOCK_LIST_EVERY = 500;
 /** How long one let in is admitted again without knocking, when it asks again (its welcome was lost). */
 const LET_IN_FOR = 30_000;
 /** Ids remembered as turned away or let in, the latest this many each. */
@@ -63,6 +70,7 @@ export class Knocking {
   private readonly letInLately = new Map<string, number>();
   /** The lists this page's links told it, by sender. */
   private readonly told = new Map<string, Knocker[]>();
+  private readonly lists = new Paced<Knocker[]>(KNOCK_LIST_EVERY, (from, list) => this.listed(from, list));
   /** Linked members whose hello said they take `knock` frames. */
   private readonly listeners = new Set<string>();
   private shown: readonly Knocker[] = [];
@@ -152,7 +160,12 @@ export class Knocking {
       const { id, name } = (typeof k === 'object' && k !== null ? k : {}) as Record<string, unknown>;
       if (isValidPeerId(id) && !knockers.some((x) => x.id === id)) knockers.push({ id, name: cleanName(name) || 'Guest' });
     }
-    if (knockers.length) this.told.set(from, knockers);
+    this.lists.offer(from, knockers);
+  }
+
+  /** A link's list, in its turn. */
+  private listed(from: string, list: Knocker[]): void {
+    if (list.length) this.told.set(from, list);
     else this.told.delete(from);
     this.show();
   }
@@ -167,6 +180,7 @@ export class Knocking {
   /** A member's link is gone: what it told goes with it. */
   unlinked(id: string): void {
     this.listeners.delete(id);
+    this.lists.forget(id);
     if (this.told.delete(id)) this.show();
   }
 
@@ -182,6 +196,7 @@ export class Knocking {
   clear(): void {
     this.knockers.clear();
     this.told.clear();
+    this.lists.clear();
     this.listeners.clear();
     this.show();
   }
