@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { MAX_KNOCKING } from '../src/session/knocking.js';
 import { rtcServer, stockServer } from './env.js';
-import { Attacker, beaconOf, destroyAttackers } from './fixtures/attacker.js';
+import { Attacker, beaconOf, destroyAttackers, hello, send } from './fixtures/attacker.js';
 import { addChatParticipant, addParticipant, closeAll, eventsOf, joinAll, part, readOut, remoteNames, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The names in the requests a page shows. */
@@ -105,6 +105,37 @@ describe('a room that knocks', () => {
     await until(() => !status().includes('Waiting') && dan.chat.phase === 'joined', () => `Dan's chat is not in: ${dan.chat.phase}, "${status()}"`);
     // In the room, not in the call: no tile.
     expect(remoteNames(ada.call)).to.deep.equal([]);
+  });
+
+  it('a member let in who floods lists of invented people changes the requests a few times a second, and its answers for nobody do nothing', async () => {
+    const room = uniqueRoom('knock-flood');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const mallory = await Attacker.open(rtcServer);
+    const question = mallory.intro(beaconOf(room), 'Mallory');
+    await until(() => asks(ada, 'Mallory'), 'Ada does not see Mallory knock');
+    buttonFor(ada, 'let-in-button', 'Mallory')!.click();
+    const { conn } = await mallory.welcomed(question);
+    send(conn, hello('Mallory', false));
+    await until(() => ada.call.knocking.length === 0 && eventsOf(ada, 'rtc-knock').length === 1, 'Mallory is not in');
+    const heard = readOut(ada.call);
+    const started = performance.now();
+    try {
+      for (let i = 0; i < 2_000; i++) send(conn, { v: 1, t: 'knock', list: [{ id: `rtc-fake${i}`, name: `Fake ${i}` }] });
+      // Answers for people who knock nowhere, and for Ada herself.
+      for (let i = 0; i < 100; i++) send(conn, { v: 1, t: 'let-in', id: `rtc-fake${i}`, allow: true });
+      await until(() => asks(ada, 'Fake 1999'), () => `Ada shows ${JSON.stringify(requests(ada))}`);
+      const seconds = (performance.now() - started) / 1000;
+      const told = eventsOf(ada, 'rtc-knock').length - 1;
+      expect(told, `rtc-knock in ${seconds.toFixed(1)} s`).to.be.at.most(2 * Math.ceil(seconds) + 2);
+      expect(heard.said.filter((t) => t.includes('asks to join')).length).to.be.at.most(told);
+      expect(requests(ada)).to.have.length(1);
+      expect(remoteNames(ada.call), 'nobody let in by the answers').to.deep.equal([]);
+    } finally {
+      heard.stop();
+    }
+    // Mallory's lists go with Mallory.
+    mallory.destroy();
+    await until(() => requests(ada).length === 0, 'the invented request stays');
   });
 
   it('strangers knocking by hand learn nothing of the room, get in nowhere, and fill the list only to its limit', async () => {
