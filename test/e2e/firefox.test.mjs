@@ -10,7 +10,7 @@
 // a file from Firefox to both others, and a page with another password that does not meet
 // them; and a call whose path is down for 10 s (nft drops UDP in the test's namespace), which
 // comes back whole, and a file from Firefox that such an outage cuts off, which ends as
-// interrupted on both sides.
+// interrupted on both sides. In a room that knocks, each lets the other in.
 //
 // Firefox gathers no usable ICE candidate in a namespace with only loopback. The test runs only
 // where the caller says the network is fit for it, RTC_TEST_FIREFOX_NET=1, as .ci/run sets in a
@@ -61,6 +61,7 @@ function remotes() {
     status: call.shadowRoot.querySelector('[part~="status"]')?.textContent.trim(),
     errors: (window.rtcErrors ?? []).map((e) => e.type),
     participants: call.participants.map((p) => p.name).sort(),
+    knocking: call.knocking.map((k) => k.name),
     tiles: [...call.shadowRoot.querySelectorAll('[part~="tile"]:not([part~="local-tile"])')].map((t) => {
       const v = t.querySelector('video[part~="remote-video"], video[part~="screen-video"]');
       return {
@@ -119,7 +120,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
       const password = q.get('password') ? ` password="${q.get('password')}"` : '';
       const element = q.get('chat')
         ? `<rtc-chat room="${q.get('room')}" name="${q.get('name')}"${password}></rtc-chat>`
-        : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin${q.has('audio-only') ? ' audio-only' : ''}></rtc-call>`;
+        : `<rtc-call room="${q.get('room')}" name="${q.get('name')}" autojoin${q.has('audio-only') ? ' audio-only' : ''}${q.has('knock') ? ' knock' : ''}></rtc-call>`;
       res.end(`<!doctype html><html lang="en"><title>Call</title>
         <script>
           window.rtcErrors = []; addEventListener('rtc-error', (e) => rtcErrors.push(e.detail));
@@ -162,7 +163,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
   // draws no frames) and may not start playing, as no visitor's page in front of them would.
   const newPage = (browser, context) => context.newPage(browser === firefox ? { type: 'window' } : undefined);
 
-  async function visitor(browser, room, name, extra = '') {
+  async function visitor(browser, room, name, extra = '', { wait = true } = {}) {
     const context = await openContext(browser);
     const page = await newPage(browser, context);
     const errors = [];
@@ -170,7 +171,7 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await page.goto(hostUrl(room, name, false, '', extra));
     // Generous deadlines, which a passing run does not wait out: the first case missed the
     // earlier 10 and 15 s ones once in 22 runs, for a reason its output did not keep.
-    await until(page, (s) => s.phase === 'in-call', `${name} did not join`, 20_000);
+    if (wait) await until(page, (s) => s.phase === 'in-call', `${name} did not join`, 20_000);
     return { page, context, errors };
   }
 
@@ -336,6 +337,24 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     assert.deepEqual([...a.errors, ...b.errors], []);
     await a.context.close();
     await b.context.close();
+  });
+
+  it('in a room that knocks, Chromium lets Firefox in, and Firefox lets the next Chromium page in with its button', async () => {
+    const room = `e2e-ff-knock-${Date.now()}`;
+    const a = await visitor(chromium, room, 'Chromium', '&knock');
+    const b = await visitor(firefox, room, 'Firefox', '&knock', { wait: false });
+    await until(b.page, (s) => s.phase === 'joining' && s.status === 'Waiting to be let in', 'Firefox does not say that it waits', 20_000);
+    await until(a.page, (s) => s.knocking.join() === 'Firefox', 'Chromium does not see Firefox knock', 10_000);
+    assert.equal(await a.page.evaluate(() => document.querySelector('rtc-call').letIn(document.querySelector('rtc-call').knocking[0].id)), true);
+    await until(a.page, seesVideoOf('Firefox'), 'Chromium does not see Firefox', 30_000);
+    await until(b.page, seesVideoOf('Chromium'), 'Firefox does not see Chromium', 30_000);
+    const c = await visitor(chromium, room, 'Cy', '&knock', { wait: false });
+    await until(b.page, (s) => s.knocking.join() === 'Cy', 'Firefox does not see Cy knock', 20_000);
+    await b.page.click('rtc-call >>> [part~="let-in-button"]');
+    await until(c.page, (s) => s.participants.join() === 'Chromium,Firefox', 'Cy is not let in', 30_000);
+    await until(b.page, (s) => s.knocking.length === 0 && s.participants.join() === 'Chromium,Cy', 'Firefox does not meet Cy', 30_000);
+    assert.deepEqual([...a.errors, ...b.errors, ...c.errors], []);
+    for (const v of [a, b, c]) await v.context.close();
   });
 
   // A shared screen comes on the pair's one connection by renegotiation, between two browsers
