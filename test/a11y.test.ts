@@ -1,6 +1,6 @@
 // axe-core in every state of both elements (a tile showing a weak connection too), in the
 // default theme (with the system light and dark), and with the theme attribute set to light and
-// to dark; and every button's target size.
+// to dark, a room that knocks too; and every button's target size.
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
@@ -105,6 +105,24 @@ describe('accessibility: <rtc-call> in every state', () => {
       part(el, 'check-button')[0]?.click();
       await until(() => ((part(el, 'preview-video')[0] as HTMLVideoElement | undefined)?.videoWidth ?? 0) > 0, 'no preview');
       await accessible(el, 'the lobby with the preview');
+    });
+
+    it(`has no axe violation and no small target while a room knocks: waiting to be let in, a request in the call (${label(theme, scheme)})`, async () => {
+      await emulateMedia({ colorScheme: scheme });
+      const room = uniqueRoom('a11y-knock');
+      const ada = await addParticipant({ room, server: rtcServer, name: 'Ada', knock: '', autojoin: '' });
+      await until(() => ada.call.phase === 'in-call', 'Ada did not join');
+      const el = await fixture<RtcCall>(html`<rtc-call room=${room} server=${rtcServer} name="Bob" knock style="width: 640px; height: 480px"></rtc-call>`);
+      if (theme) el.setAttribute('theme', theme);
+      const joined = el.join();
+      await until(() => part(el, 'waiting').length === 1, 'Bob does not wait');
+      await accessible(el, 'waiting to be let in');
+      await until(() => ada.call.knocking.length === 1, 'Ada does not see Bob knock');
+      ada.call.letIn(ada.call.knocking[0].id);
+      await joined;
+      await addParticipant({ room, server: rtcServer, name: 'Cy', knock: '', autojoin: '' });
+      await until(() => part(el, 'knock-request').length === 1, 'Bob does not see Cy knock');
+      await accessible(el, 'in the call, someone asking to join');
     });
 
     it(`has no axe violation in its error states (${label(theme, scheme)})`, async () => {
