@@ -93,9 +93,10 @@ describe('Knocking', () => {
 
 describe('Knocking, over a fake PeerServer', () => {
   const sessions: RoomSession[] = [];
-  const make = (net: FakeNetwork, name: string, timing: Partial<SessionTiming> = {}) => {
+  const make = (net: FakeNetwork, name: string, timing: Partial<SessionTiming> = {}, password = '') => {
     const s = new RoomSession({
       room: 'knocking room',
+      password,
       server: parseServerUrl('http://fake.test/peerjs'),
       name,
       knock: true,
@@ -151,6 +152,29 @@ describe('Knocking, over a fake PeerServer', () => {
     expect(error?.type).to.equal('not-let-in');
     expect(error?.facts.turnedAway).to.equal(true);
     expect(names(a)).to.deep.equal(['Bob', 'Cy']);
+  });
+
+  it('knocks in a private room too, where every signal is sealed', async () => {
+    const net = new FakeNetwork();
+    const a = make(net, 'Ada', {}, 'open sesame');
+    await a.join();
+    const b = make(net, 'Bob', {}, 'open sesame');
+    const bobJoined = b.join();
+    await until(() => a.knocking.length === 1 && b.waiting, 'Bob knocks at Ada');
+    a.answerKnock(a.knocking[0].id, true);
+    await bobJoined;
+    await until(() => names(a).join() === 'Bob' && names(b).join() === 'Ada', 'Ada and Bob meet');
+    const c = make(net, 'Cyrano', {}, 'open sesame');
+    const refused = c.join().then(
+      () => null,
+      (e: SessionError) => e,
+    );
+    await until(() => b.knocking.length === 1, 'Bob sees Cyrano knock');
+    b.answerKnock(b.knocking[0].id, false);
+    expect((await refused)?.facts.turnedAway).to.equal(true);
+    // The server saw no name in any signal it relayed.
+    expect(net.relayed.length, 'signals relayed').to.be.greaterThan(0);
+    expect(JSON.stringify(net.relayed)).not.to.contain('Cyrano');
   });
 
   it('a page nobody lets in gives up after knockWait, with not-let-in; one that gives up or leaves is off the list at once', async () => {
