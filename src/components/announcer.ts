@@ -22,6 +22,8 @@ const said = new Map<string, number>();
  */
 export class Announcer implements ReactiveController {
   #pending: string[] = [];
+  /** The texts of the burst under way that are read out first. */
+  #first = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #n = 0;
   #text = '';
@@ -41,23 +43,29 @@ export class Announcer implements ReactiveController {
 
   /**
    * Queues a text to be read out, unless it was read out moments ago. `again`: an answer to
-   * the visitor's own action (Mute, then Unmute, then Mute), read out every time.
+   * the visitor's own action (Mute, then Unmute, then Mute), read out every time. `first`:
+   * something the visitor is asked to act on (someone asking to join), read out ahead of the
+   * rest of its burst, never counted among "and 4 more".
    */
-  say(text: string, again = false): void {
+  say(text: string, again = false, first = false): void {
     text = text.trim();
     if (!text || this.#pending.includes(text)) return;
     const now = performance.now();
     for (const [t, at] of said) if (now - at > REPEAT_MS) said.delete(t);
     if (said.has(text) && !again) return;
     said.set(text, now);
-    this.#pending.push(text);
+    if (first) this.#pending.splice(this.#pending.filter((t) => this.#first.has(t)).length, 0, text);
+    else this.#pending.push(text);
+    if (first) this.#first.add(text);
     this.#timer ??= setTimeout(() => this.#flush(), GATHER_MS);
   }
 
   #flush(): void {
     this.#timer = undefined;
     const items = this.#pending.splice(0);
-    const shown = items.length > MAX_ITEMS ? [...items.slice(0, MAX_ITEMS - 1), this.more(items.length - MAX_ITEMS + 1)] : items;
+    const keep = Math.max(MAX_ITEMS - 1, items.filter((t) => this.#first.has(t)).length);
+    this.#first.clear();
+    const shown = items.length > keep + 1 ? [...items.slice(0, keep), this.more(items.length - keep)] : items;
     this.#text = shown.map((t) => (/[.!?…]$/.test(t) ? t : `${t}.`)).join(' ');
     this.#n++;
     this.host.requestUpdate();
@@ -74,5 +82,6 @@ export class Announcer implements ReactiveController {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending = [];
+    this.#first.clear();
   }
 }

@@ -32,6 +32,11 @@ export class CallAnnouncements {
     this.#announcer.say(text, again);
   }
 
+  /** Someone asks to be let in: read out ahead of the rest of its burst (see Announcer). */
+  knocked(name: string): void {
+    this.#announcer.say(this.t().asksToJoin(name), false, true);
+  }
+
   /** Someone is in the call: those already there when this page joined are here, not joining. */
   joined(participant: Participant): void {
     const t = this.t();

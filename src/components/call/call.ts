@@ -613,7 +613,7 @@ export class RtcCall extends RoomElement {
     this.knockers = new Set(this._phase === 'in-call' ? knocking.map((k) => k.id) : []);
     for (const knocker of knocking) {
       if (!this.knockers.has(knocker.id) || before.has(knocker.id)) continue;
-      this.announce(this.t.asksToJoin(knocker.name || this.t.guest));
+      this.announcer.knocked(knocker.name || this.t.guest);
       this.dispatchEvent(new RtcKnockEvent({ knocker: { id: knocker.id, name: knocker.name } }));
     }
   }
