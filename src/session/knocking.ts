@@ -43,7 +43,6 @@ const LET_IN_FOR = 30_000;
 /** Ids remembered as turned away or let in, the latest this many each. */
 const REMEMBERED = 256;
 
-
 export interface KnockingHost {
   send(id: string, frame: KnockingFrame): void;
   /** The list of people knocking this page shows changed. */
@@ -98,7 +97,7 @@ export class Knocking {
     return this.shown;
   }
 
-  /** Whether `id` knocks at this page (its questions then skip the room-wide rate limit: it asks every KNOCK_AGAIN). */
+  /** Whether `id` knocks at this page (its questions then skip the room-wide rate limit: it asks every `knockAgain`). */
   knocks(id: string): boolean {
     return this.knockers.has(id);
   }
