@@ -266,9 +266,13 @@ export class Membership {
     return this.roster.has(id) && !this.roster.isLinked(id) && !this.host.links.knows(id) && this.hasRoom();
   }
 
-  /** The server says the id is not there: a member not linked is gone. */
+  /**
+   * The server says the id is not there: a member not linked is gone, for `keepOut` only. A
+   * member whose own server link was down a moment (the server restarted) is back under the same
+   * id, and a common neighbour names it again.
+   */
   unavailable(id: string): void {
-    if (!this.roster.isLinked(id) && this.roster.get(id)) this.roster.remove(id);
+    if (!this.roster.isLinked(id) && this.roster.get(id)) this.roster.remove(id, clock() + this.host.keepOut());
     this.recount();
   }
 

@@ -76,6 +76,24 @@ describe('RoomSession recovery of the server link and the beacon over a fake Pee
     expect(comings(a.log), 'B never left A').to.deep.equal(['joined B']);
   });
 
+  it('meets a member whose id the server said was not there while its server link was down, once it is back', async function () {
+    this.timeout(20_000);
+    const net = new FakeNetwork();
+    const quick = { keepOut: 600, gossip: 300, openTimeout: 300, silence: 10_000 };
+    const [a, b] = await pair(net, quick);
+    const idB = b.s.id!;
+    // B's server link drops and its tries to reconnect go unanswered for now; its link to A holds.
+    net.stalled.add(idB);
+    (net.peers.get(idB) as unknown as { loseServer(): void }).loseServer();
+    // C comes meanwhile: A lets it in and names B, whom C dials; the server says B is not there.
+    const c = make(net, 'C', quick);
+    await c.s.join();
+    await until(() => net.unavailable.includes(idB), 'C did not try B', 5_000);
+    net.stalled.delete(idB);
+    // B is back on the server under the same id: C meets it (not kept out for good).
+    await until(() => shown(b.s) === 'A:connected C:connected' && shown(c.s) === 'A:connected B:connected', () => `A: ${shown(a.s)}; B: ${shown(b.s)}; C: ${shown(c.s)}`, 10_000);
+  });
+
   it('leaves no peer on the server when the page leaves while it is still connecting', async () => {
     const net = new FakeNetwork();
     const { s } = make(net, 'A');
