@@ -214,12 +214,16 @@ export class Doorkeeper {
     // Answers from the beacon id, so that the newcomer knows who says it.
     if (verdict === 'wait') this.host.signal('beacon', newcomer, { ...metadata('knocking'), nonce: intro.nonce });
     else if (verdict === 'away') this.turnAway(newcomer, intro.nonce);
-    else if (verdict === null || verdict === 'in') this.letIn(newcomer, intro, intro.nonce);
+    else if (verdict === null || verdict === 'in') this.admit(newcomer, intro, intro.nonce);
   }
 
-  /** Admits a newcomer and dials it with the roster, answering its question (`nonce`); the room may be full by now. */
+  /** Lets in a newcomer that knocked, answering its question (`nonce`); the room may be full by now. */
   letIn(newcomer: string, info: { name: string; media: boolean }, nonce: string): void {
-    if (this.host.isOver() || !this.host.holdsBeacon() || this.full(newcomer, nonce)) return;
+    if (!this.host.isOver() && this.host.holdsBeacon() && !this.full(newcomer, nonce)) this.admit(newcomer, info, nonce);
+  }
+
+  /** Admits a newcomer the room has a place for, and dials it with the roster. */
+  private admit(newcomer: string, info: { name: string; media: boolean }, nonce: string): void {
     // Not taken in (an id that left, or too many waiting): no answer; it may ask again.
     if (!this.host.admit(newcomer, info)) return;
     this.host.welcome(newcomer, this.host.welcomeList(newcomer), nonce);
