@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { LeaveReason, Participant } from '../../session/room-session.js';
+import type { Knocker, LeaveReason, Participant } from '../../session/room-session.js';
 import type { Strings } from '../../i18n/en.js';
 import { Announcer } from '../announcer.js';
 import { shownName } from './shown-name.js';
@@ -7,7 +7,7 @@ import { shownName } from './shown-name.js';
 /**
  * What `<rtc-call>` reads out to screen readers (its polite live region): people coming, already
  * here, reconnecting and back, leaving or lost, raising a hand, reacting, starting and stopping
- * to share a screen; and,
+ * to share a screen, asking to be let in; and,
  * through `say`, what the element tells of itself (a device switched, the link to the server, a
  * notice).
  */
@@ -17,6 +17,8 @@ export class CallAnnouncements {
   readonly #reconnecting = new Set<string>();
   /** The people whose shared screen is shown, as read out. */
   readonly #sharing = new Set<string>();
+  /** The people asking to be let in, as read out. */
+  #knockers = new Set<string>();
   /** The people whose hand is up, as read out (or up as they came). */
   readonly #hands = new Set<string>();
 
@@ -32,9 +34,17 @@ export class CallAnnouncements {
     this.#announcer.say(text, again);
   }
 
-  /** Someone asks to be let in: read out ahead of the rest of its burst (see Announcer). */
-  knocked(name: string): void {
-    this.#announcer.say(this.t().asksToJoin(name), false, true);
+  /**
+   * Who asks to be let in now (none outside a call): each newcomer among them is read out, ahead
+   * of the rest of its burst (see Announcer). Returns those newcomers.
+   */
+  knocks(knocking: readonly Knocker[]): Knocker[] {
+    const before = this.#knockers;
+    this.#knockers = new Set(knocking.map((k) => k.id));
+    const t = this.t();
+    const heard = knocking.filter((k) => !before.has(k.id));
+    for (const k of heard) this.#announcer.say(t.asksToJoin(k.name || t.guest), false, true);
+    return heard;
   }
 
   /** Someone is in the call: those already there when this page joined are here, not joining. */

@@ -268,8 +268,6 @@ export class RtcCall extends RoomElement {
     },
     denied: () => this.notices.notice({ type: 'media-denied', message: english.screenDenied, fatal: false }, { type: 'media-denied', text: (t) => t.screenDenied }),
   });
-  /** The people asking to be let in who were read out and told to the page (rtc-knock), by id. */
-  private knockers = new Set<string>();
   /** The stage, the control bar and what they show (in-call.ts): from the first join on. */
   private inCall: InCall | null = null;
   /** A bad setting, as it was when the call failed on it: the attribute at fault (all of them, when no one is) and its value (see willUpdate). */
@@ -300,7 +298,7 @@ export class RtcCall extends RoomElement {
       },
       ended: () => {
         this.inCall?.end();
-        this.knockers.clear();
+        this.announcer.knocks([]);
         this._hand = false;
       },
       failed: (err) => this.fail(...failure(this, err)),
@@ -609,13 +607,7 @@ export class RtcCall extends RoomElement {
 
   /** Who asks to be let in changed: in a call, each newcomer among them is read out and told to the page. */
   private heardKnocks(knocking: readonly Knocker[]): void {
-    const before = this.knockers;
-    this.knockers = new Set(this._phase === 'in-call' ? knocking.map((k) => k.id) : []);
-    for (const knocker of knocking) {
-      if (!this.knockers.has(knocker.id) || before.has(knocker.id)) continue;
-      this.announcer.knocked(knocker.name || this.t.guest);
-      this.dispatchEvent(new RtcKnockEvent({ knocker: { id: knocker.id, name: knocker.name } }));
-    }
+    for (const { id, name } of this.announcer.knocks(this._phase === 'in-call' ? knocking : [])) this.dispatchEvent(new RtcKnockEvent({ knocker: { id, name } }));
   }
 
   /** The visitor points at Join: the session's code and the stage's load ahead of the join. */
