@@ -13,6 +13,18 @@ const asks = (p: TestParticipant, name: string) => requests(p).some((r) => r.inc
 const buttonFor = (p: TestParticipant, button: string, name: string) => part(p.call, 'knock-request').find((r) => r.textContent!.includes(name))?.querySelector<HTMLElement>(`[part~="${button}"]`);
 const errorTypes = (p: TestParticipant) => eventsOf(p, 'rtc-error').map((e) => e.detail.type);
 
+/** The notes (Hz) a page plays from now on: its oscillators as they start. */
+function notesPlayed(p: TestParticipant): number[] {
+  const notes: number[] = [];
+  const proto = (p.frame.contentWindow as typeof window).OscillatorNode.prototype;
+  const start = proto.start;
+  proto.start = function (this: OscillatorNode, ...args: Parameters<OscillatorNode['start']>) {
+    notes.push(Math.round(this.frequency.value));
+    return start.apply(this, args);
+  };
+  return notes;
+}
+
 describe('a room that knocks', () => {
   afterEach(() => {
     closeAll();
@@ -91,6 +103,47 @@ describe('a room that knocks', () => {
     // Well before a silent request lapses (10 s): Eve's page said that she went.
     await until(() => requests(ada).length === 0, "Eve's request stays", 4_000);
     expect(errorTypes(eve)).to.deep.equal([]);
+  });
+
+  it('lets everyone who asks in at once, as far as the room has places; the others hear that it is full', async function () {
+    this.timeout(60_000);
+    const room = uniqueRoom('knock-all');
+    const limits = { knock: '', 'max-participants': '3' };
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], limits);
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '', ...limits });
+    await until(() => asks(ada, 'Bob'), 'Ada does not see Bob knock');
+    // One asks: no Let everyone in.
+    expect(part(ada.call, 'knock-all')).to.have.length(0);
+    const cy = await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '', ...limits });
+    const dee = await addParticipant({ room, server: rtcServer, name: 'Dee', autojoin: '', ...limits });
+    await until(() => requests(ada).length === 3, () => `Ada sees ${JSON.stringify(requests(ada))}`);
+    const all = () => part(ada.call, 'knock-all')[0];
+    await until(() => all()?.textContent?.includes('3 people ask to join') === true, () => `Ada's first row says "${all()?.textContent}"`);
+    all().querySelector<HTMLElement>('[part~="let-everyone-in-button"]')!.click();
+    // Two places were left: the first two who knocked come in, the third is told the room is full.
+    const knockers = [bob, cy, dee];
+    await until(() => knockers.filter((p) => p.call.phase === 'in-call').length === 2 && knockers.some((p) => p.call.phase === 'error'), () => `phases: ${knockers.map((p) => p.call.phase)}`);
+    const [late] = knockers.filter((p) => p.call.phase === 'error');
+    expect(errorTypes(late)).to.deep.equal(['room-full']);
+    await untilEveryoneSeesEveryone([ada, ...knockers.filter((p) => p !== late)]);
+    expect(requests(ada)).to.deep.equal([]);
+    expect(part(ada.call, 'knock-all')).to.have.length(0);
+  });
+
+  it('chimes in the call when someone comes to knock, except on a page with no-sounds', async () => {
+    const room = uniqueRoom('knock-chime');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const adaHears = notesPlayed(ada);
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', knock: '', autojoin: '', 'no-sounds': '' });
+    await until(() => asks(ada, 'Bob'), 'Ada does not see Bob knock');
+    await until(() => adaHears.length === 2, () => `Ada's page played ${JSON.stringify(adaHears)}`);
+    expect(adaHears).to.deep.equal([659, 880]);
+    ada.call.letIn(ada.call.knocking[0].id);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const bobHears = notesPlayed(bob);
+    await addParticipant({ room, server: rtcServer, name: 'Cy', knock: '', autojoin: '' });
+    await until(() => asks(bob, 'Cy') && eventsOf(bob, 'rtc-knock').length === 1, 'Bob does not see Cy knock');
+    expect(bobHears, 'notes from a page with no-sounds').to.deep.equal([]);
   });
 
   it('a page with only the chat knocks too, says so, and is let in from the call', async () => {

@@ -92,6 +92,8 @@ export default (f: Format): Strings => ({
   turnAway: 'Abweisen',
   letInNamed: (name) => `${name} hereinlassen`,
   turnAwayNamed: (name) => `${name} abweisen`,
+  peopleAskToJoin: (count) => f.plural(count, { other: '# Personen möchten beitreten' }),
+  letEveryoneIn: 'Alle hereinlassen',
 
   react: 'Reagieren',
   reactions: 'Reaktionen',

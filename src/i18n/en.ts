@@ -105,6 +105,9 @@ export const en = (f: Format) => ({
   turnAway: 'Turn away',
   letInNamed: (name: string) => `Let in ${name}`,
   turnAwayNamed: (name: string) => `Turn away ${name}`,
+  /** Above the rows while two or more ask, with a button that lets them all in. */
+  peopleAskToJoin: (count: number) => f.plural(count, { other: '# people ask to join' }),
+  letEveryoneIn: 'Let everyone in',
 
   /** The bar's button that opens the reactions, and the panel's name. */
   react: 'React',

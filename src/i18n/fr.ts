@@ -93,6 +93,8 @@ export default (f: Format): Strings => ({
   turnAway: 'Refuser',
   letInNamed: (name) => `Faire entrer ${name}`,
   turnAwayNamed: (name) => `Refuser ${name}`,
+  peopleAskToJoin: (count) => f.plural(count, { other: '# personnes demandent à rejoindre l’appel' }),
+  letEveryoneIn: 'Faire entrer tout le monde',
 
   react: 'Réagir',
   reactions: 'Réactions',

@@ -52,7 +52,8 @@ export type CallTheme = 'light' | 'dark';
  * politely to screen readers (a visually hidden `aria-live` region; bursts come as one).
  *
  * In a room that knocks (`knock`), a newcomer waits, with Cancel, until someone in the call lets
- * them in; the people in the call see a row for each person asking, with Let in and Turn away.
+ * them in; the people in the call see a row for each person asking, with Let in and Turn away
+ * (and Let everyone in while two or more ask), and hear a short chime unless `no-sounds` is set.
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
@@ -65,7 +66,8 @@ export type CallTheme = 'light' | 'dark';
  * @csspart dismiss-button - The button that closes a notice.
  * @csspart error - The panel shown when the call failed.
  * @csspart waiting - In a room that knocks, the panel shown while this page waits to be let in: "Asking to join…", with `cancel-button`.
- * @csspart knock-requests - In a room that knocks, above the stage for the people in the call: a `knock-request` for each person asking to be let in.
+ * @csspart knock-requests - In a room that knocks, above the stage for the people in the call: a `knock-request` for each person asking to be let in, and while two or more ask, `knock-all` before them.
+ * @csspart knock-all - "3 people ask to join", with `let-everyone-in-button`.
  * @csspart knock-request - One person asking to be let in: "Ada asks to join", with `let-in-button` and `turn-away-button`.
  * @csspart lobby - The panel shown before joining and after leaving.
  * @csspart preview - The lobby's camera preview, or the button that starts it.
@@ -106,7 +108,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -166,6 +168,7 @@ export class RtcCall extends RoomElement {
     autojoin: { type: Boolean, reflect: true },
     audioOnly: { type: Boolean, attribute: 'audio-only' },
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
+    noSounds: { type: Boolean, attribute: 'no-sounds' },
     theme: { reflect: true },
     _phase: { state: true },
     _hand: { state: true },
@@ -179,6 +182,9 @@ export class RtcCall extends RoomElement {
 
   /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing; set during a share, the share stops. */
   noScreenShare = false;
+
+  /** Plays no sounds: no chime when someone asks to be let in (a room that knocks). */
+  noSounds = false;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
   theme?: CallTheme;
@@ -605,9 +611,11 @@ export class RtcCall extends RoomElement {
     return this.knocking.some((k) => k.id === id) && this.controller.answerKnock(id, letIn);
   }
 
-  /** Who asks to be let in changed: in a call, each newcomer among them is read out and told to the page. */
+  /** Who asks to be let in changed: in a call, each newcomer among them is read out and told to the page, and a chime plays. */
   private heardKnocks(knocking: readonly Knocker[]): void {
-    for (const { id, name } of this.announcer.knocks(this._phase === 'in-call' ? knocking : [])) this.dispatchEvent(new RtcKnockEvent({ knocker: { id, name } }));
+    const heard = this.announcer.knocks(this._phase === 'in-call' ? knocking : []);
+    if (heard.length && !this.noSounds) this.inCall?.knocked(this.devices.speaker);
+    for (const { id, name } of heard) this.dispatchEvent(new RtcKnockEvent({ knocker: { id, name } }));
   }
 
   /** The visitor points at Join: the session's code and the stage's load ahead of the join. */

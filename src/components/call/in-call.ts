@@ -14,6 +14,7 @@ import { BarFit, type BarFitHost } from './bar-fit.js';
 import { BarPanel } from './bar-panel.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
+import { chime } from './chime.js';
 import { renderControls, type ControlsView } from './controls.js';
 import { renderKnockRequests, type KnockView } from './knock-requests.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
@@ -122,6 +123,11 @@ export class InCall {
   /** Someone reacted: their tile (`local` for this page's own) shows it for a few seconds. */
   reacted(id: string, emoji: string): void {
     this.#reactions.add(id, emoji);
+  }
+
+  /** Someone came to ask to be let in: a chime, through `speaker`, for a visitor in another tab. */
+  knocked(speaker: string): void {
+    chime(speaker);
   }
 
   /** The microphone is on: "You're muted" goes at once. */

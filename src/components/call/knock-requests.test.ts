@@ -38,6 +38,7 @@ describe('knocking: the elements', () => {
       ]),
       box,
     );
+    expect(box.querySelector('[part~="knock-all"]')!.textContent).to.contain('2 people ask to join');
     const region = box.querySelector<HTMLElement>('[part~="knock-requests"]')!;
     expect(region.getAttribute('aria-label')).to.equal('Asking to join');
     const rows = [...box.querySelectorAll<HTMLElement>('[part~="knock-request"]')];
@@ -56,6 +57,15 @@ describe('knocking: the elements', () => {
       ['b', false],
     ]);
     await expect(box).to.be.accessible();
+    // Let everyone in answers each of them; with one left, the row that offers it goes.
+    answers.length = 0;
+    box.querySelector<HTMLButtonElement>('[part~="let-everyone-in-button"]')!.click();
+    expect(answers).to.deep.equal([
+      ['a', true],
+      ['b', true],
+    ]);
+    render(view([{ id: 'b', name: '' }]), box);
+    expect(box.querySelector('[part~="knock-all"]')).to.equal(null);
   });
 
   it('takes knock as an attribute and a property on both elements, off by default, and asks the session for it', async () => {
@@ -82,7 +92,8 @@ describe('knocking: the elements', () => {
       expect(problemText(t, turned)).to.equal(t.errorTurnedAway);
       expect(problemText(t, late)).to.equal(t.errorNotLetIn);
       expect(t.errorTurnedAway).to.not.equal(t.errorNotLetIn);
-      for (const words of [t.askingToJoin, t.letInSoon, t.waitingToBeLetIn, t.chatWaiting, t.knockRequests, t.letIn, t.turnAway]) expect(words).to.be.a('string').and.not.equal('');
+      for (const words of [t.askingToJoin, t.letInSoon, t.waitingToBeLetIn, t.chatWaiting, t.knockRequests, t.letIn, t.turnAway, t.letEveryoneIn]) expect(words).to.be.a('string').and.not.equal('');
+      expect(t.peopleAskToJoin(3)).to.contain('3');
       for (const said of [t.asksToJoin('Ada'), t.letInNamed('Ada'), t.turnAwayNamed('Ada')]) expect(said).to.contain('Ada');
     }
     expect(de(formatFor('de')).asksToJoin('Ada')).to.not.equal(english.asksToJoin('Ada'));

@@ -16,11 +16,18 @@ export interface KnockView {
 /**
  * In a room that knocks, above the stage for the people in the call: a row for each person
  * asking to be let in, with Let in and Turn away (each button names the person for screen
- * readers). Above the stage, not over it, so that it hides no tile and never the control bar.
+ * readers), and while two or more ask, a first row that lets them all in. Above the stage, not
+ * over it, so that it hides no tile and never the control bar.
  */
 export function renderKnockRequests({ kit: { html, nothing, repeat }, t, knocking, answer }: KnockView) {
   if (!knocking.length) return nothing;
   return html`<section part="knock-requests" class="knock-requests" aria-label=${t.knockRequests}>
+    ${knocking.length > 1
+      ? html`<div part="knock-all" class="knock-request">
+          <p>${t.peopleAskToJoin(knocking.length)}</p>
+          <button part="button let-everyone-in-button" class="primary" @click=${() => knocking.forEach((k) => answer(k.id, true))}>${t.letEveryoneIn}</button>
+        </div>`
+      : nothing}
     ${repeat(
       knocking,
       (k) => k.id,
