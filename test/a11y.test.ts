@@ -51,7 +51,7 @@ describe('accessibility: <rtc-call> in every state', () => {
   });
 
   for (const [theme, scheme] of THEMES) {
-    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, reactions, left (${label(theme, scheme)})`, async () => {
+    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, two hands, reactions, left (${label(theme, scheme)})`, async () => {
       await emulateMedia({ colorScheme: scheme });
       const room = uniqueRoom('a11y-call');
       // The camera waits (a lobby that previews at once, where the browser allowed it before,
@@ -74,12 +74,16 @@ describe('accessibility: <rtc-call> in every state', () => {
       await until(() => part(el, 'notice').length === 1 && part(el, 'alone').length === 1, 'no notice about the camera, or not alone');
       await accessible(el, 'in the call, alone, with a notice');
 
-      await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
+      const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', autojoin: '' });
       await until(() => el.participants.length === 1 && part(el, 'alone').length === 0, 'Bob did not come');
       await accessible(el, 'two in the call');
       el.toggleHand(true);
       await until(() => part(el, 'hand').length === 1, 'no raised hand on the own tile');
       await accessible(el, 'two in the call, a hand raised');
+      bob.call.toggleHand(true);
+      await until(() => part(el, 'hand').map((h) => h.textContent!.trim()).join() === '1,2', () => `the hands show ${part(el, 'hand').map((h) => h.textContent)}`);
+      await accessible(el, 'two in the call, both hands raised and numbered');
+      bob.call.toggleHand(false);
       el.toggleHand(false);
       part(el, 'react-button')[0].click();
       await until(() => part(el, 'reactions-panel').length === 1, 'the reactions did not open');

@@ -54,4 +54,28 @@ describe('raising a hand', () => {
       stop();
     }
   });
+
+  it('numbers the hands in the order they went up, alike on every page, a newcomer’s too', async () => {
+    const room = uniqueRoom('hands');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const label = (p: TestParticipant, name: string) => cameraTileOf(p, name)?.querySelector('[part~="hand"]')?.getAttribute('aria-label') ?? null;
+    bob.call.toggleHand(true);
+    await until(() => handOn(ada, 'Bob'), "Ada does not see Bob's hand");
+    // One hand up: no number.
+    expect(label(ada, 'Bob')).to.equal('Hand raised');
+    ada.call.toggleHand(true);
+    const first = 'Hand raised, number 1';
+    const second = 'Hand raised, number 2';
+    await until(() => label(bob, 'Ada') === second && label(bob, 'Bob') === first, () => `Bob sees Ada "${label(bob, 'Ada')}", Bob "${label(bob, 'Bob')}"`);
+    await until(() => label(ada, 'Ada') === second && label(ada, 'Bob') === first, () => `Ada sees Ada "${label(ada, 'Ada')}", Bob "${label(ada, 'Bob')}"`);
+    expect(cameraTileOf(ada, 'Bob')!.querySelector('[part~="hand"]')!.textContent!.trim()).to.equal('1');
+    // Cy comes, and learns of both hands as each link says hello, most often Ada's (she holds the room) first: Bob's went up first.
+    const cy = await addParticipant({ room, server: rtcServer, name: 'Cy', autojoin: '' });
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+    await until(() => label(cy, 'Ada') === second && label(cy, 'Bob') === first, () => `Cy sees Ada "${label(cy, 'Ada')}", Bob "${label(cy, 'Bob')}"`);
+    // Bob lowers his: Ada's is the only one up, and has no number any more.
+    bob.call.toggleHand(false);
+    await until(() => label(cy, 'Ada') === 'Hand raised' && label(cy, 'Bob') === null, () => `Cy sees Ada "${label(cy, 'Ada')}", Bob "${label(cy, 'Bob')}"`);
+  });
 });

@@ -78,6 +78,7 @@ export default (f: Format): Strings => ({
   raiseHand: 'Hand heben',
   lowerHand: 'Hand senken',
   handRaised: 'Hand gehoben',
+  handRaisedPlace: (place) => `Hand gehoben, Nummer ${f.number(place)}`,
   raisedHand: (name) => `${name} hat die Hand gehoben`,
   youRaisedHand: 'Sie haben die Hand gehoben',
   youLoweredHand: 'Sie haben die Hand gesenkt',

@@ -86,6 +86,8 @@ export const en = (f: Format) => ({
   lowerHand: 'Lower hand',
   /** The sign on the tile of someone whose hand is raised. */
   handRaised: 'Hand raised',
+  /** The sign's name while two or more hands are up: its place in the order they went up. */
+  handRaisedPlace: (place: number) => `Hand raised, number ${f.number(place)}`,
   raisedHand: (name: string) => `${name} raised their hand`,
   youRaisedHand: 'You raised your hand',
   youLoweredHand: 'You lowered your hand',

@@ -79,6 +79,7 @@ export default (f: Format): Strings => ({
   raiseHand: 'Lever la main',
   lowerHand: 'Baisser la main',
   handRaised: 'Main levée',
+  handRaisedPlace: (place) => `Main levée, numéro ${f.number(place)}`,
   raisedHand: (name) => `${name} a levé la main`,
   youRaisedHand: 'Vous avez levé la main',
   youLoweredHand: 'Vous avez baissé la main',

@@ -49,4 +49,23 @@ describe('media state', () => {
       void audio.close();
     }
   });
+
+  it('says how long the hand has been up, from when it went up: raised again, afresh', async () => {
+    const sent: StateFrame[] = [];
+    const state = new MediaState({ wantsMedia: () => true, sharedScreen: () => null, broadcast: (frame) => sent.push(frame) }, 'Ada');
+    state.set({ hand: true });
+    expect(sent.at(-1)!.handFor).to.be.within(0, 20);
+    const raised = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 60)); // time for the hand to be up a while
+    const waited = Date.now() - raised;
+    expect(state.hello(false, [], undefined).handFor).to.be.at.least(waited);
+    state.set({ mic: true });
+    expect(sent.at(-1)!.handFor, 'up still').to.be.at.least(waited);
+    state.set({ hand: true });
+    expect(sent.at(-1)!.handFor, 'raised while up: as it was').to.be.at.least(waited);
+    state.set({ hand: false });
+    expect(sent.at(-1)!.handFor).to.equal(undefined);
+    state.set({ hand: true });
+    expect(sent.at(-1)!.handFor, 'up again').to.be.within(0, 20);
+  });
 });

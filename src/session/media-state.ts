@@ -5,6 +5,7 @@
  * when any of it changes; and, in the hello, that it takes reactions.
  * The tracks themselves are pair-media.ts's.
  */
+import { clock } from './clock.js';
 import type { HelloFrame, StateFrame } from './protocol.js';
 
 export interface MediaStateHost {
@@ -23,6 +24,8 @@ export class MediaState {
   private mic = false;
   private cam = false;
   private hand = false;
+  /** When the hand went up (the session's clock). */
+  private handAt = 0;
 
   constructor(
     private readonly host: MediaStateHost,
@@ -37,7 +40,7 @@ export class MediaState {
   /** This page's hello: its name, its media state, whether it holds the beacon, its links, how high it will show the member's camera, and that it takes reactions and knocks. */
   hello(beacon: boolean, peers: string[], view: number | undefined): HelloFrame {
     const screen = this.host.sharedScreen();
-    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...(this.hand && { hand: true }), react: true, knock: true };
+    return { t: 'hello', name: this._name, media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, beacon, peers, ...(screen && { screen: screen.id }), ...(view && { view }), ...this.handNow(), react: true, knock: true };
   }
 
   /** This page's name changed (cleaned, not empty): the others are told. */
@@ -66,7 +69,12 @@ export class MediaState {
   }
 
   private frame(screen: MediaStream | null): StateFrame {
-    return { t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name, ...(this.hand && { hand: true }) };
+    return { t: 'state', media: this.host.wantsMedia(), mic: this.mic, cam: this.cam, ...(screen && { screen: screen.id }), name: this._name, ...this.handNow() };
+  }
+
+  /** `hand` and `handFor` while the hand is up (how long it has been, so that the others order the hands alike). */
+  private handNow(): Pick<StateFrame, 'hand' | 'handFor'> {
+    return this.hand ? { hand: true, handFor: Math.max(0, Math.round(clock() - this.handAt)) } : {};
   }
 
   /** `stream` is the one sent: its microphone and camera count as on while a track of theirs is live, enabled and not paused. */
@@ -80,6 +88,7 @@ export class MediaState {
   set(state: { mic?: boolean; cam?: boolean; hand?: boolean }): void {
     this.mic = state.mic ?? this.mic;
     this.cam = state.cam ?? this.cam;
+    if (state.hand && !this.hand) this.handAt = clock();
     this.hand = state.hand ?? this.hand;
     this.tell();
   }

@@ -80,7 +80,7 @@ export interface MembershipHost {
   emit<K extends keyof RoomSessionEvents>(event: K, ...args: Parameters<RoomSessionEvents[K]>): void;
 }
 
-type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'>>;
+type Change = Partial<Pick<HelloFrame, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'handFor' | 'react' | 'screen'>>;
 
 /** A member's `state` frames are applied at most once in this many ms; the latest of those that come sooner waits (paced.ts). */
 export const STATE_EVERY = 100;
@@ -216,7 +216,7 @@ export class Membership {
     if (missed) this.host.links.send(id, missed);
     // Newcomers this page let in while the member's link came up were announced to linked members only.
     for (const m of this.roster.admitted()) if (m.id !== id) this.host.links.send(id, { t: 'admit', id: m.id, name: m.name, media: m.media });
-    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, hand: !!hello.hand, react: !!hello.react, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
+    this.roster.link(id, { name: hello.name || 'Guest', media: hello.media, mic: hello.mic, cam: hello.cam, hand: !!hello.hand, handFor: hello.handFor, react: !!hello.react, screen: hello.screen ?? '' }, this.host.phase() === 'joined');
     this.shown.changed(id);
     this.host.door()?.linked(id);
     const twin = this.shown.sharesName(id);
@@ -314,7 +314,7 @@ export class Membership {
   private changed(id: string, state: StateFrame): void {
     if (!this.roster.isLinked(id)) return;
     if (state.name && state.name !== this.roster.get(id)?.name) this.renamed(id, state.name);
-    this.update(id, { media: state.media, mic: state.mic, cam: state.cam, hand: !!state.hand, screen: state.screen ?? '' });
+    this.update(id, { media: state.media, mic: state.mic, cam: state.cam, hand: !!state.hand, handFor: state.handFor, screen: state.screen ?? '' });
     this.host.media.update(id);
   }
 

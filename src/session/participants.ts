@@ -6,7 +6,7 @@
 import type { Participant } from './types.js';
 
 /** What the roster's record says of a linked member. */
-type MemberView = Pick<Participant, 'id' | 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'since' | 'arrived'>;
+type MemberView = Pick<Participant, 'id' | 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'handRaisedAt' | 'since' | 'arrived'>;
 
 export interface ParticipantsHost {
   /** This page's own display name. */
@@ -41,6 +41,7 @@ export class Participants {
       cam: m.cam,
       // A hand is raised in the call: a page not in it (the chat only) raises none.
       hand: m.media && m.hand,
+      handRaisedAt: m.media && m.hand ? m.handRaisedAt : 0,
       stream: this.host.stream(id),
       screen: this.host.screen(id),
       since: m.since,

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MAX_FRAME_LENGTH, MAX_MEDIA_SECTIONS, PROTOCOL, encodeFrame, isValidPeerId, otherVersion, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
+import { MAX_FRAME_LENGTH, MAX_HAND_FOR, MAX_MEDIA_SECTIONS, PROTOCOL, encodeFrame, isValidPeerId, otherVersion, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
 import { beaconIdFor, newMemberId } from './ids.js';
 
 /** A description with `n` media sections. */
@@ -15,6 +15,8 @@ describe('room protocol frames', () => {
       { t: 'state', media: false, mic: false, cam: false, name: 'Ada L.' },
       { t: 'state', media: true, mic: true, cam: true, name: 'Ada', hand: true },
       { t: 'hello', name: 'Ada', media: true, mic: true, cam: false, beacon: false, peers: [], hand: true },
+      { t: 'hello', name: 'Ada', media: true, mic: true, cam: false, beacon: false, peers: [], hand: true, handFor: 0 },
+      { t: 'state', media: true, mic: true, cam: true, hand: true, handFor: MAX_HAND_FOR },
       { t: 'hello', name: 'Ada', media: true, mic: true, cam: false, beacon: false, peers: [], react: true },
       { t: 'react', emoji: '👍' },
       // A reaction of a later version: taken, not shown (membership.ts).
@@ -64,6 +66,10 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: 'yes' }),
       JSON.stringify({ v: 1, t: 'hello', name: 'x', media: true, mic: true, cam: true, beacon: false, peers: [], hand: 1 }),
       JSON.stringify({ v: 1, t: 'hello', name: 'x', media: true, mic: true, cam: true, beacon: false, peers: [], react: 'yes' }),
+      JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: true, handFor: -1 }),
+      JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: true, handFor: 1.5 }),
+      JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: true, handFor: MAX_HAND_FOR + 1 }),
+      JSON.stringify({ v: 1, t: 'hello', name: 'x', media: true, mic: true, cam: true, beacon: false, peers: [], hand: true, handFor: '5' }),
       JSON.stringify({ v: 1, t: 'react' }),
       JSON.stringify({ v: 1, t: 'react', emoji: '' }),
       JSON.stringify({ v: 1, t: 'react', emoji: 1 }),
@@ -75,6 +81,8 @@ describe('room protocol frames', () => {
     for (const data of hostile) expect(parseFrame(data), String(data).slice(0, 60)).to.equal(null);
     // A hand not raised is said by leaving it out; `false` is read the same.
     expect(parseFrame(JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: false }))).to.deep.equal({ core: { t: 'state', media: true, mic: true, cam: true } });
+    // How long a hand has been up means nothing while it is down.
+    expect(parseFrame(JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, handFor: 5 }))).to.deep.equal({ core: { t: 'state', media: true, mic: true, cam: true } });
     const most = JSON.stringify({ v: 1, t: 'sdp', description: { type: 'offer', sdp: sdpWith(MAX_MEDIA_SECTIONS) } });
     expect(parseFrame(most), 'a description with as many media sections as allowed').to.not.equal(null);
   });

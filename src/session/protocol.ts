@@ -67,6 +67,8 @@ export interface HelloFrame {
   view?: number;
   /** Whether the sender raised its hand: sent only while raised, kept only when true. */
   hand?: boolean;
+  /** With `hand`: how long it has been up, in ms (at most MAX_HAND_FOR), so that every page orders the hands alike. */
+  handFor?: number;
   /** Whether the sender takes `react` frames: sent only as true, kept only when true. */
   react?: boolean;
   /** Whether the sender takes `knock` frames (knocking.ts): as `react`. */
@@ -89,6 +91,8 @@ export interface StateFrame {
   name?: string;
   /** As in `hello`. */
   hand?: boolean;
+  /** As in `hello`. */
+  handFor?: number;
 }
 /** The sender reacted, with one of REACTIONS (a reaction this version does not know is not shown). */
 export interface ReactFrame {
@@ -263,6 +267,14 @@ function isBool(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
+/** How long a hand may say it has been up (ms): a day. */
+export const MAX_HAND_FOR = 86_400_000;
+
+/** `handFor`: absent, or whole ms from 0 to MAX_HAND_FOR. */
+function isHandFor(value: unknown): boolean {
+  return value === undefined || (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_HAND_FOR);
+}
+
 /** A flag such as `hand` or `react`: absent (false) or a boolean. */
 function isFlag(value: unknown): boolean {
   return value === undefined || isBool(value);
@@ -353,7 +365,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || !isBool(f.beacon) || !isIdList(f.peers)) {
         return null;
       }
-      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isFlag(f.hand) || !isFlag(f.react) || !isFlag(f.knock)) return null;
+      if ((f.screen !== undefined && !isText(f.screen, 64)) || (f.view !== undefined && !isViewHeight(f.view)) || !isFlag(f.hand) || !isHandFor(f.handFor) || !isFlag(f.react) || !isFlag(f.knock)) return null;
       return {
         t: 'hello',
         name: cleanName(f.name),
@@ -364,7 +376,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         peers: f.peers,
         ...(f.screen !== undefined && { screen: f.screen as string }),
         ...(f.view !== undefined && { view: f.view as number }),
-        ...(f.hand === true && { hand: true }),
+        ...(f.hand === true && { hand: true, ...(f.handFor !== undefined && { handFor: f.handFor as number }) }),
         ...(f.react === true && { react: true }),
         ...(f.knock === true && { knock: true }),
       };
@@ -372,7 +384,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
       return isIdList(f.ids) ? { t: 'peers', ids: f.ids } : null;
     case 'state':
       if (!isBool(f.media) || !isBool(f.mic) || !isBool(f.cam) || (f.screen !== undefined && !isText(f.screen, 64))) return null;
-      if ((f.name !== undefined && typeof f.name !== 'string') || !isFlag(f.hand)) return null;
+      if ((f.name !== undefined && typeof f.name !== 'string') || !isFlag(f.hand) || !isHandFor(f.handFor)) return null;
       return {
         t: 'state',
         media: f.media,
@@ -380,7 +392,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
         cam: f.cam,
         ...(f.screen !== undefined && { screen: f.screen as string }),
         ...(typeof f.name === 'string' && { name: cleanName(f.name) }),
-        ...(f.hand === true && { hand: true }),
+        ...(f.hand === true && { hand: true, ...(f.handFor !== undefined && { handFor: f.handFor as number }) }),
       };
     case 'react':
       return isText(f.emoji, MAX_REACTION) ? { t: 'react', emoji: f.emoji } : null;

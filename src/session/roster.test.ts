@@ -44,4 +44,20 @@ describe('the roster', () => {
     expect(roster.know(named('real'), until, 'known', false, 'holder')).to.equal(true);
     expect(roster.has('newcomer')).to.equal(true);
   });
+
+  it('keeps when a hand went up, from how long its member says it has been up, until it goes down', () => {
+    const roster = new Roster();
+    const info = { name: 'Ada', media: true, mic: true, cam: true, react: true, screen: '' };
+    const up = roster.link('ada', { ...info, hand: true, handFor: 60_000 }, true);
+    expect(Date.now() - up.handRaisedAt, 'raised a minute before the hello').to.be.within(60_000, 61_000);
+    // Later frames of a hand still up leave its time as it was.
+    roster.update('ada', { hand: true, handFor: 5 });
+    expect(roster.get('ada')!.handRaisedAt).to.equal(up.handRaisedAt);
+    roster.update('ada', { hand: false });
+    expect(roster.get('ada')!.handRaisedAt).to.equal(0);
+    // Raised again, by a page that does not say how long: now.
+    roster.update('ada', { hand: true });
+    expect(Date.now() - roster.get('ada')!.handRaisedAt).to.be.within(0, 1_000);
+    expect(roster.link('bob', { ...info, hand: false, handFor: 9 }, true).handRaisedAt, 'a hand down').to.equal(0);
+  });
 });

@@ -22,6 +22,8 @@ export interface Member {
   cam: boolean;
   /** Whether the member raised its hand. */
   hand: boolean;
+  /** When it went up, as the member says (the session's clock: now less its `handFor`); 0 while down. */
+  handRaisedAt: number;
   /** Whether the member takes reactions (its hello said `react: true`). */
   react: boolean;
   /** The id of the stream that carries the member's shared screen ('' for none). */
@@ -132,7 +134,7 @@ export class Roster {
     }
     this.prune();
     if (!this.roomFor(by)) return false;
-    this.members.set(info.id, { ...info, mic: false, cam: false, hand: false, react: false, screen: '', stage, until, since: 0, arrived: false, preexisting, by });
+    this.members.set(info.id, { ...info, mic: false, cam: false, hand: false, handRaisedAt: 0, react: false, screen: '', stage, until, since: 0, arrived: false, preexisting, by });
     return true;
   }
 
@@ -165,11 +167,12 @@ export class Roster {
   }
 
   /** The member's pair link said hello: it is shown from now on. */
-  link(id: string, info: Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'>, arrived: boolean): Member {
+  link(id: string, { handFor, ...info }: Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'> & { handFor?: number }, arrived: boolean): Member {
     const before = this.members.get(id);
     const member: Member = {
       id,
       ...info,
+      handRaisedAt: info.hand ? clock() - (handFor ?? 0) : 0,
       stage: 'linked',
       until: 0,
       since: Date.now(),
@@ -184,7 +187,7 @@ export class Roster {
   }
 
   /** Applies what a linked member's hello or state frame says now; false when it is not linked. */
-  update(id: string, change: Partial<Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'>>): boolean {
+  update(id: string, change: Partial<Pick<Member, 'name' | 'media' | 'mic' | 'cam' | 'hand' | 'react' | 'screen'> & { handFor: number }>): boolean {
     const m = this.members.get(id);
     if (!m || m.stage !== 'linked') return false;
     if (change.screen !== undefined) m.screen = change.screen;
@@ -192,6 +195,8 @@ export class Roster {
     if (change.media !== undefined) m.media = change.media;
     if (change.mic !== undefined) m.mic = change.mic;
     if (change.cam !== undefined) m.cam = change.cam;
+    // A hand keeps the time it went up while it stays up (a later frame's `handFor` moves it no more).
+    if (change.hand !== undefined && change.hand !== m.hand) m.handRaisedAt = change.hand ? clock() - (change.handFor ?? 0) : 0;
     if (change.hand !== undefined) m.hand = change.hand;
     if (change.react !== undefined) m.react = change.react;
     return true;

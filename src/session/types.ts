@@ -81,6 +81,12 @@ export interface Participant {
   readonly cam: boolean;
   /** Whether the participant raised their hand (to speak, say), until they lower it or leave the call. */
   readonly hand: boolean;
+  /**
+   * While the hand is raised, when it went up (ms since the epoch, on this page's clock: the
+   * participant says how long it has been up, so every page orders the hands alike, to within the
+   * time a message takes); 0 while it is down.
+   */
+  readonly handRaisedAt: number;
   /** Their audio and video, once it arrives; null before that and for chat-only members. */
   readonly stream: MediaStream | null;
   /** The screen they share, while they share one. */

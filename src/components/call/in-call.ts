@@ -16,6 +16,7 @@ import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
 import { chime } from './chime.js';
 import { renderControls, type ControlsView } from './controls.js';
+import { HandOrder } from './hand-order.js';
 import { renderKnockRequests, type KnockView } from './knock-requests.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
@@ -29,7 +30,7 @@ import { StageState, type StageHost } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
 /** What the stage shows of the call; the in-call parts add what they hold. */
-export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions'>;
+export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions' | 'hands'>;
 
 /** What the control bar shows of the call; the in-call parts add the view and full screen. */
 export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel'>;
@@ -69,6 +70,7 @@ export class InCall {
   readonly #fit: BarFit;
   readonly #reactions: Reactions;
   readonly #panel: BarPanel;
+  readonly #hands = new HandOrder();
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -183,6 +185,7 @@ export class InCall {
       quality: this.#quality.shown,
       playback: this.#playback,
       reactions: this.#reactions,
+      hands: this.#hands.places(call.local.hand, call.participants),
     };
   }
 }

@@ -126,6 +126,13 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
     .hand {
       color: var(--rtc-call-hand-color, #fbbf24);
     }
+    /* The hand's place in the order they went up, while two or more are up. */
+    .hand-place {
+      margin-inline-start: 1px;
+      font-size: 0.85em;
+      font-weight: 600;
+      font-variant-numeric: tabular-nums;
+    }
     /* Connection quality: quiet while good, a coloured sign when weak or bad. */
     .quality {
       display: inline-flex;

@@ -52,6 +52,8 @@ export interface StageView {
   playback: { readonly blocked: boolean; start(): void };
   /** The reactions each tile shows now (Reactions). */
   reactions: { of(id: string): readonly ShownReaction[] };
+  /** While two or more hands are up, each one's place in the order they went up, by participant id (`local` for this page's; HandOrder). */
+  hands: ReadonlyMap<string, number>;
 }
 
 /** The stage: every tile, placed by the grid or the speaker layout, "You're muted", and the button that plays what the browser held back. */
@@ -197,6 +199,8 @@ function renderTile(v: StageView, t: Tile, at: At) {
   const muted = local ? !v.local.mic : p.media && !p.mic;
   const pinned = v.state.pinned === t.id;
   const hand = local ? v.local.hand : p.hand;
+  const handPlace = v.hands.get(local ? 'local' : p.id);
+  const handLabel = handPlace ? v.t.handRaisedPlace(handPlace) : v.t.handRaised;
   const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : '', hand ? 'hand-tile' : ''].filter(Boolean).join(' ');
   const showVideo = local ? hasLiveVideo(stream) && v.local.cam : !!stream;
   const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
@@ -212,7 +216,9 @@ function renderTile(v: StageView, t: Tile, at: At) {
     ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}
     ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"
-      >${hand ? html`<span part="hand" class="hand" role="img" aria-label=${v.t.handRaised} title=${v.t.handRaised}>${icon('hand')}</span>` : nothing}${quality
+      >${hand
+        ? html`<span part="hand" class="hand" role="img" aria-label=${handLabel} title=${handLabel}>${icon('hand')}${handPlace ? html`<span class="hand-place">${handPlace}</span>` : nothing}</span>`
+        : nothing}${quality
         ? renderQuality(v, quality)
         : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
         part="name"
