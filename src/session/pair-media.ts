@@ -8,6 +8,7 @@
  */
 import { Negotiation } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import { putTrack, trackOf } from './sender-track.js';
 import { fitSender } from './video-sizes.js';
 
 export interface PairMediaHost {
@@ -211,7 +212,7 @@ export class PairMedia {
     this.shown.set(id, height);
     const camera = this.pairs.get(id)?.senders.get('video');
     // Its track may still be on its way (replaceTrack): sized for the camera that goes on.
-    if (camera) fitSender(camera, height, camera.track ?? this.local?.getVideoTracks()[0]);
+    if (camera) fitSender(camera, height, trackOf(camera) ?? this.local?.getVideoTracks()[0]);
   }
 
   /** Restarts ICE on the member's connection (its path broke). False when there is none. */
@@ -264,7 +265,7 @@ export class PairMedia {
         if (sender && pair.ready.has(sender)) {
           this.fill(pc, sender, want?.[0] ?? null, slot === 'screen');
         } else if (sender && want) {
-          if (sender.track !== want[0]) void sender.replaceTrack(want[0]).catch(() => {});
+          void putTrack(sender, want[0]);
         } else if (sender) {
           pair.senders.delete(slot);
           pc.removeTrack(sender);
@@ -294,7 +295,7 @@ export class PairMedia {
     const t = pc.getTransceivers().find((x) => x.sender === sender);
     if (track && t && t.direction !== 'sendrecv' && t.direction !== 'sendonly') t.direction = 'sendrecv';
     if (!track && screen && t && (t.direction === 'sendrecv' || t.direction === 'sendonly')) t.direction = t.direction === 'sendrecv' ? 'recvonly' : 'inactive';
-    if (sender.track !== track) void sender.replaceTrack(track).catch(() => {});
+    void putTrack(sender, track);
   }
 
   private onTrack(id: string, e: RTCTrackEvent): void {
