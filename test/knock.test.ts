@@ -5,7 +5,7 @@ import { expect } from '@open-wc/testing';
 import { MAX_KNOCKING } from '../src/session/knocking.js';
 import { rtcServer, stockServer } from './env.js';
 import { Attacker, beaconOf, destroyAttackers, hello, send } from './fixtures/attacker.js';
-import { addChatParticipant, addParticipant, closeAll, eventsOf, joinAll, part, readOut, remoteNames, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addChatParticipant, addParticipant, cameraTileOf, closeAll, eventsOf, joinAll, namesWithVideo, part, readOut, remoteNames, sameMembers, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The names in the requests a page shows. */
 const requests = (p: TestParticipant) => part(p.call, 'knock-request').map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
@@ -144,6 +144,42 @@ describe('a room that knocks', () => {
     await addParticipant({ room, server: rtcServer, name: 'Cy', knock: '', autojoin: '' });
     await until(() => asks(bob, 'Cy') && eventsOf(bob, 'rtc-knock').length === 1, 'Bob does not see Cy knock');
     expect(bobHears, 'notes from a page with no-sounds').to.deep.equal([]);
+  });
+
+  it('shows the newcomer their own camera while they wait, and comes in with the microphone and camera as they switched them there', async function () {
+    this.timeout(60_000);
+    const room = uniqueRoom('knock-preview');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const [bob, cy] = await Promise.all(['Bob', 'Cy'].map((name) => addParticipant({ room, server: rtcServer, name, knock: '', autojoin: '' })));
+    await until(() => requests(ada).length === 2, () => `Ada sees ${JSON.stringify(requests(ada))}`);
+    const preview = (p: TestParticipant) => part(p.call, 'preview-video')[0] as HTMLVideoElement | undefined;
+    const liveVideo = (p: TestParticipant) => !!p.call.localStream?.getVideoTracks().some((t) => t.readyState === 'live');
+    for (const p of [bob, cy]) {
+      await until(() => part(p.call, 'waiting').length === 1 && !!preview(p)?.videoWidth, () => `${p.name} does not see their camera while waiting`);
+    }
+    // Bob switches his microphone off, and his camera off and on again; Cy switches her camera off (its light goes out).
+    const button = (p: TestParticipant, name: string) => part(p.call, name)[0];
+    button(bob, 'mic-button').click();
+    button(bob, 'camera-button').click();
+    await until(() => !preview(bob) && part(bob.call, 'placeholder').length === 1 && !liveVideo(bob), 'Bob\'s camera is still on');
+    button(bob, 'camera-button').click();
+    await until(() => !!preview(bob)?.videoWidth && liveVideo(bob), 'Bob\'s camera does not come back');
+    button(cy, 'camera-button').click();
+    await until(() => !preview(cy) && !liveVideo(cy), 'Cy\'s camera is still on');
+    expect([bob.call.microphoneOn, bob.call.cameraOn, cy.call.microphoneOn, cy.call.cameraOn]).to.deep.equal([false, true, true, false]);
+
+    part(ada.call, 'let-everyone-in-button')[0].click();
+    const people = [ada, bob, cy];
+    const tiles = (p: TestParticipant) => sameMembers(remoteNames(p.call), people.filter((o) => o !== p).map((o) => o.name));
+    await until(() => people.every(tiles), () => `tiles: ${people.map((p) => `${p.name} [${remoteNames(p.call)}]`).join('; ')}`);
+    // Bob is seen (the camera he switched on again) and muted; Cy is heard, and not seen.
+    await until(() => namesWithVideo(ada.call).includes('Bob'), () => `Ada sees video of [${namesWithVideo(ada.call)}]`);
+    await until(() => !!cameraTileOf(ada, 'Bob')?.querySelector('[part~="mic-off"]'), 'Bob is not shown muted');
+    await until(() => ada.call.participants.find((p) => p.name === 'Cy')?.cam === false, 'Cy is not shown with her camera off');
+    expect(ada.call.participants.find((p) => p.name === 'Cy')!.mic).to.equal(true);
+    expect(namesWithVideo(ada.call)).to.not.include('Cy');
+    expect([bob.call.microphoneOn, bob.call.cameraOn, cy.call.microphoneOn, cy.call.cameraOn], 'in the call').to.deep.equal([false, true, true, false]);
+    expect(liveVideo(cy), "Cy's camera light").to.equal(false);
   });
 
   it('a page with only the chat knocks too, says so, and is let in from the call', async () => {

@@ -178,6 +178,7 @@ export class CallPhases {
     // refusal is said alone, not after a notice about the devices.
     const early = host.password && globalThis.isSecureContext === false ? null : media.acquire(video);
     let joined: Promise<void>;
+    let sent: MediaStream | null;
     try {
       const lib = await loading;
       if (generation !== this.#generation) return; // a leave overtook this join (and stopped the devices)
@@ -193,7 +194,8 @@ export class CallPhases {
       const problems = await (early ?? joined.then(() => media.acquire(video)));
       if (generation !== this.#generation) return;
       media.joined(problems, video, lobby.joinMic);
-      room.enableMedia(devices.stream);
+      sent = devices.stream;
+      room.enableMedia(sent);
       await Promise.all([joined, staging]);
     } catch (err) {
       if (generation !== this.#generation) return;
@@ -205,6 +207,8 @@ export class CallPhases {
     if (generation !== this.#generation) return;
     if (room.holdsBeacon) this.parts.firstRender.release(); // alone in the room: nothing to wait for
     hooks.enter('in-call');
+    // Switched while waiting to be let in (a room that knocks), or lost: the call sends what is there now.
+    if (devices.stream !== sent) room.setLocalStream(devices.stream);
     // Switched (the lobby's choice, the page's toggle or audio-only) after the devices were asked for.
     if (host.cameraOn && (!lobby.joinCam || host.audioOnly)) void host.toggleCamera(false);
     else if (!video && lobby.joinCam && !host.audioOnly) void host.toggleCamera(true);

@@ -152,12 +152,20 @@ const base = css`
     text-align: center;
   }
   .panel p,
-  .panel h2 {
+  .panel h2,
+  .waiting p,
+  .waiting h2 {
     max-width: 40ch;
     margin: 0;
   }
-  .panel h2 {
+  .panel h2,
+  .waiting h2 {
     font-size: 1.2em;
+  }
+  /* Waiting to be let in: beside (or below) the visitor's own camera, as the lobby's form. */
+  .waiting {
+    align-items: center;
+    text-align: center;
   }
   .hint {
     margin: 0;

@@ -65,13 +65,13 @@ export type CallTheme = 'light' | 'dark';
  * @csspart notice - A non-fatal problem, such as a blocked camera.
  * @csspart dismiss-button - The button that closes a notice.
  * @csspart error - The panel shown when the call failed.
- * @csspart waiting - In a room that knocks, the panel shown while this page waits to be let in: "Asking to join…", with `cancel-button`.
+ * @csspart waiting - In a room that knocks, while this page waits to be let in: "Asking to join…", with `cancel-button`, beside the visitor's own `preview` with `mic-button` and `camera-button`.
  * @csspart knock-requests - In a room that knocks, above the stage for the people in the call: a `knock-request` for each person asking to be let in, and while two or more ask, `knock-all` before them.
  * @csspart knock-all - "3 people ask to join", with `let-everyone-in-button`.
  * @csspart knock-request - One person asking to be let in: "Ada asks to join", with `let-in-button` and `turn-away-button`.
  * @csspart lobby - The panel shown before joining and after leaving.
- * @csspart preview - The lobby's camera preview, or the button that starts it.
- * @csspart preview-video - The lobby's live camera picture (mirrored, unless the camera faces away: a phone's back camera).
+ * @csspart preview - The lobby's camera preview, or the button that starts it; the visitor's own camera while they wait to be let in.
+ * @csspart preview-video - The live camera picture of `preview` (mirrored, unless the camera faces away: a phone's back camera).
  * @csspart check-button - The lobby's "Check camera and microphone" button.
  * @csspart permission-hint - The lobby's line about the browser's permission prompt.
  * @csspart mic-level - The lobby's microphone level meter; its bar is `mic-level-bar`.
@@ -739,7 +739,10 @@ export class RtcCall extends RoomElement {
         return this.lobby.render({ ...pickers, name: this.name, displayName: this.displayName, left: this._phase === 'left', join: () => this.join().catch(() => {}), prepare: () => this.preload() });
     }
     // Knocked: waiting to be let in, with Cancel (a leave while joining, back to the lobby).
-    if (this.waiting) return renderWaiting(t, () => this.leave());
+    if (this.waiting) {
+      const toggle = (kind: 'audio' | 'video') => (kind === 'audio' ? this.toggleMicrophone() : this.toggleCamera());
+      return renderWaiting(t, { stream: this.devices.stream, cam: this._cam, mic: this._mic, name: this.ownTileName, audioOnly: this.audioOnly, toggle, cancel: () => this.leave() });
+    }
     // Joining, until the stage's code came (it comes after the session's): the header says so.
     if (!this.inCall) return nothing;
     return this.inCall.render(

@@ -149,13 +149,14 @@ export class Lobby implements ReactiveController {
     if (kind === 'audio' && track) track.enabled = on;
     // Off means off: the camera's light goes out, not just the picture.
     else if (!on) this.devices.drop(kind);
-    // On again with none (unplugged during the preview, say): asked for again.
-    else if (this.preview === 'on') {
+    // On again with none (unplugged during the preview, say; or switched off while waiting to be
+    // let in, when the devices are there): asked for again.
+    else if (this.preview === 'on' || this.#waiting()) {
       const replacing = this.devices.replace(kind);
       this.#starting = replacing.catch(() => {});
       const { track, problems } = await replacing;
       // None could be had (missing, blocked): off, as its button then says.
-      if (!track && problems.length && this.preview === 'on') this.ended(kind);
+      if (!track && problems.length && (this.preview === 'on' || this.#waiting())) this.ended(kind);
       this.#asked(problems);
     }
   }
@@ -188,6 +189,11 @@ export class Lobby implements ReactiveController {
     if (kind === 'audio') this.joinMic = false;
     else this.joinCam = false;
     this.host.requestUpdate();
+  }
+
+  /** Joining, with the devices there (a room that knocks keeps the page waiting; its buttons are shown). */
+  #waiting(): boolean {
+    return this.host.phase === 'joining' && !!this.devices.stream;
   }
 
   /** Resolves once a camera switched on in the preview is on: a join pressed meanwhile starts with it. */
