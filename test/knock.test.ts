@@ -119,7 +119,9 @@ describe('a room that knocks', () => {
     await until(() => requests(ada).length === 3, () => `Ada sees ${JSON.stringify(requests(ada))}`);
     const all = () => part(ada.call, 'knock-all')[0];
     await until(() => all()?.textContent?.includes('3 people ask to join') === true, () => `Ada's first row says "${all()?.textContent}"`);
-    all().querySelector<HTMLElement>('[part~="let-everyone-in-button"]')!.click();
+    const everyone = all().querySelector<HTMLElement>('[part~="let-everyone-in-button"]')!;
+    everyone.focus();
+    everyone.click();
     // Two places were left: the first two who knocked come in, the third is told the room is full.
     const knockers = [bob, cy, dee];
     await until(() => knockers.filter((p) => p.call.phase === 'in-call').length === 2 && knockers.some((p) => p.call.phase === 'error'), () => `phases: ${knockers.map((p) => p.call.phase)}`);
@@ -128,6 +130,8 @@ describe('a room that knocks', () => {
     await untilEveryoneSeesEveryone([ada, ...knockers.filter((p) => p !== late)]);
     expect(requests(ada)).to.deep.equal([]);
     expect(part(ada.call, 'knock-all')).to.have.length(0);
+    // The button pressed went with its row: focus went on to the control bar.
+    expect(ada.call.shadowRoot!.activeElement?.closest('[part~="controls"]'), 'focus after Let everyone in').to.not.equal(null);
   });
 
   it('chimes in the call when someone comes to knock, except on a page with no-sounds', async () => {
@@ -168,7 +172,14 @@ describe('a room that knocks', () => {
     await until(() => !preview(cy) && !liveVideo(cy), 'Cy\'s camera is still on');
     expect([bob.call.microphoneOn, bob.call.cameraOn, cy.call.microphoneOn, cy.call.cameraOn]).to.deep.equal([false, true, true, false]);
 
-    part(ada.call, 'let-everyone-in-button')[0].click();
+    // Ada answers from the keyboard: once Bob's row goes, focus is on Cy's Let in; once hers goes, in the control bar.
+    const focused = () => ada.call.shadowRoot!.activeElement as HTMLElement | null;
+    const letBobIn = buttonFor(ada, 'let-in-button', 'Bob')!;
+    letBobIn.focus();
+    letBobIn.click();
+    await until(() => !asks(ada, 'Bob') && focused() === buttonFor(ada, 'let-in-button', 'Cy'), () => `focus is on ${focused()?.getAttribute('part')}`);
+    focused()!.click();
+    await until(() => requests(ada).length === 0 && !!focused()?.closest('[part~="controls"]'), () => `focus is on ${focused()?.getAttribute('part')}`);
     const people = [ada, bob, cy];
     const tiles = (p: TestParticipant) => sameMembers(remoteNames(p.call), people.filter((o) => o !== p).map((o) => o.name));
     await until(() => people.every(tiles), () => `tiles: ${people.map((p) => `${p.name} [${remoteNames(p.call)}]`).join('; ')}`);

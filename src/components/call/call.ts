@@ -54,6 +54,7 @@ export type CallTheme = 'light' | 'dark';
  * In a room that knocks (`knock`), a newcomer waits, with Cancel, until someone in the call lets
  * them in; the people in the call see a row for each person asking, with Let in and Turn away
  * (and Let everyone in while two or more ask), and hear a short chime unless `no-sounds` is set.
+ * Once a row answered goes, focus goes on to the next Let in, else to the control bar.
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
