@@ -6,10 +6,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
  * starts, Try again once the join starts), or a panel replaced by another (the call by the error
  * that ended it). Without it focus falls to the page's `<body>`: a keyboard user loses their
  * place, and the call's shortcuts, which act only inside the element, stop without a sign.
- * Focus then goes where the element says its current phase begins.
+ * Focus then goes where the element says its current phase begins; or, from a control inside a
+ * group that names its next control (`data-focus-next`, a selector: the Let in of the next person
+ * asking to be let in), to that control while the group is still shown.
  */
 export class FocusKeeper implements ReactiveController {
   #had = false;
+  /** The group that had focus as the render began, if any. */
+  #group: HTMLElement | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -21,6 +25,7 @@ export class FocusKeeper implements ReactiveController {
 
   hostUpdate(): void {
     this.#had = this.host.matches(':focus-within');
+    this.#group = this.#had ? (this.host.shadowRoot?.activeElement?.closest<HTMLElement>('[data-focus-next]') ?? null) : null;
   }
 
   hostUpdated(): void {
@@ -28,6 +33,8 @@ export class FocusKeeper implements ReactiveController {
     // Focus that went somewhere on purpose (the page's own field) stays there.
     const active = document.activeElement;
     if (active && active !== document.body && active !== document.documentElement) return;
-    this.first()?.focus();
+    const group = this.#group;
+    const next = group?.isConnected ? group.querySelector<HTMLElement>(group.dataset.focusNext!) : null;
+    (next ?? this.first())?.focus();
   }
 }

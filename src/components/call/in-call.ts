@@ -17,7 +17,7 @@ import { CameraSizes } from './camera-sizes.js';
 import { chime } from './chime.js';
 import { renderControls, type ControlsView } from './controls.js';
 import { HandOrder } from './hand-order.js';
-import { KnockFocus, renderKnockRequests, type KnockView } from './knock-requests.js';
+import { renderKnockRequests, type KnockView } from './knock-requests.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
 import { Playback } from './playback.js';
@@ -93,7 +93,6 @@ export class InCall {
     this.#fit = new BarFit(host);
     this.#reactions = new Reactions(host);
     this.#panel = new BarPanel(host);
-    new KnockFocus(host);
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {

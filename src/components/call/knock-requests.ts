@@ -1,4 +1,3 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Knocker } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { CallKit } from './call-kit.js';
@@ -22,7 +21,8 @@ export interface KnockView {
  */
 export function renderKnockRequests({ kit: { html, nothing, repeat }, t, knocking, answer }: KnockView) {
   if (!knocking.length) return nothing;
-  return html`<section part="knock-requests" class="knock-requests" aria-label=${t.knockRequests}>
+  // Once a row answered goes, focus goes on to the next Let in (FocusKeeper), else where the call begins.
+  return html`<section part="knock-requests" class="knock-requests" aria-label=${t.knockRequests} data-focus-next='[part~="let-in-button"]'>
     ${knocking.length > 1
       ? html`<div part="knock-all" class="knock-request">
           <p>${t.peopleAskToJoin(knocking.length)}</p>
@@ -44,32 +44,4 @@ export function renderKnockRequests({ kit: { html, nothing, repeat }, t, knockin
       },
     )}
   </section>`;
-}
-
-/**
- * Where focus goes once a Let in, Turn away or Let everyone in button did its work and its row
- * went (at once, or when the holder's list came): to the next Let in while someone still asks.
- * Otherwise the element's FocusKeeper has already put it where the call begins (the control
- * bar's first button), as for any control a render takes away.
- */
-export class KnockFocus implements ReactiveController {
-  /** Whether focus was in the requests as the render began. */
-  #had = false;
-
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment }) {
-    host.addController(this);
-  }
-
-  hostUpdate(): void {
-    this.#had = !!this.#requests()?.matches(':focus-within');
-  }
-
-  hostUpdated(): void {
-    if (!this.#had || this.#requests()?.matches(':focus-within')) return;
-    this.#requests()?.querySelector<HTMLElement>('[part~="let-in-button"]')?.focus();
-  }
-
-  #requests(): HTMLElement | null {
-    return this.host.renderRoot.querySelector<HTMLElement>('[part~="knock-requests"]');
-  }
 }
