@@ -229,7 +229,7 @@ export class Lobby implements ReactiveController {
     return html`<div part="lobby" class="lobby">
       <div part="preview" class="preview">
         ${video && !video.muted
-          ? html`<video part="video preview-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
+          ? previewVideo(stream)
           : html`<div part="placeholder" class="placeholder">
               ${this.preview === 'starting'
                 ? html`<p>${t.starting}</p>`
@@ -268,4 +268,9 @@ export class Lobby implements ReactiveController {
       </div>
     </div>`;
   }
+}
+
+/** The visitor's own camera, in the lobby and while waiting to be let in: mirrored, unless it faces away. */
+export function previewVideo(stream: MediaStream | null) {
+  return html`<video part="video preview-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`;
 }

@@ -1,11 +1,10 @@
 /** How `<rtc-call>` draws its notices, the error that ended the call (the problems are notices.ts's) and the wait to be let in. */
 import { html, nothing } from 'lit';
-import { live } from 'lit/directives/live.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Notices } from '../notices.js';
 import { toggleButton } from './device-buttons.js';
-import { facesAway } from './facing.js';
 import { avatar, icon } from './icons.js';
+import { previewVideo } from './lobby.js';
 
 /** What the visitor sees of themselves while waiting to be let in, and their buttons. */
 export interface WaitingView {
@@ -58,7 +57,7 @@ export function renderWaiting(t: Strings, v: WaitingView) {
   return html`<div class="lobby">
     <div part="preview" class="preview">
       ${video
-        ? html`<video part="video preview-video" class=${facesAway(v.stream) ? 'facing-away' : ''} .srcObject=${live(v.stream)} .muted=${true} autoplay playsinline></video>`
+        ? previewVideo(v.stream)
         : html`<div part="placeholder" class="placeholder">${avatar(v.name || t.you)}</div>`}
       <div class="preview-bar">
         ${toggleButton(t, 'audio', v.mic, '', () => v.toggle('audio'))} ${v.audioOnly ? nothing : toggleButton(t, 'video', v.cam, '', () => v.toggle('video'))}
