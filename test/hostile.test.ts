@@ -757,6 +757,8 @@ describe('hostile peers in a room', () => {
       '{"v":1}',
       '{"v":1,"t":"state","media":"yes","mic":false,"cam":false}',
       '{"v":1,"t":"state","media":true,"mic":false,"cam":false,"hand":"up"}',
+      '{"v":1,"t":"state","media":true,"mic":false,"cam":false,"hand":true,"handFor":-1}',
+      '{"v":1,"t":"state","media":true,"mic":false,"cam":false,"hand":true,"handFor":1e15}',
       '{"v":1,"t":"react","emoji":5}',
       '{"v":1,"t":"peers","ids":"everyone"}',
       '{"v":1,"t":"peers","ids":["not an id!"]}',
