@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
-import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/protocol.js';
+import { encodeFrame, parseFrame, type ExtensionFrame } from '../session/frames.js';
 import { ChatRoom } from './chat-room.js';
 import type { ChatLimits, ChatOptions, ChatPeer, ChatProblemFacts, ChatTransport } from './types.js';
 import type { ChatMessage } from './store.js';

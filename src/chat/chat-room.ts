@@ -11,7 +11,7 @@
  *
  * Internal members are `#private`: the bundle's minifier shortens those names.
  */
-import type { ExtensionFrame } from '../session/protocol.js';
+import type { ExtensionFrame } from '../session/frames.js';
 import { ChatProblems } from './chat-problems.js';
 import { FileTransfers } from './files.js';
 import { HeldLines } from './held-lines.js';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { ExtensionFrame } from '../session/protocol.js';
+import type { ExtensionFrame } from '../session/frames.js';
 import { HISTORY_INTERVAL, HistoryPacing } from './history-pacing.js';
 import type { HistoryEntry } from './wire.js';
 

@@ -4,7 +4,7 @@
  * connection was replaced, and this page's own messages sent since it linked as the live
  * messages they are. `ChatRoom` keeps one per member, with the rest of what it knows of it.
  */
-import type { ExtensionFrame } from '../session/protocol.js';
+import type { ExtensionFrame } from '../session/frames.js';
 import { messageId } from './store.js';
 import { chatFrame, historyFrames, type HistoryEntry } from './wire.js';
 

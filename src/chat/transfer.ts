@@ -9,7 +9,7 @@
  * incremental hash); the receiver computes the same over what arrived and offers the file only
  * when the two agree and the size and chunk count match.
  */
-import type { ExtensionFrame } from '../session/protocol.js';
+import type { ExtensionFrame } from '../session/frames.js';
 import { sha256 as sha256Now } from '../session/sha256.js';
 
 /** What a transfer needs from the session. */

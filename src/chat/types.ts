@@ -3,7 +3,7 @@
  * page it runs in (`ChatHost`), its limits and settings, and the lines of its list. The chat's
  * parts and `<rtc-chat>` share these.
  */
-import type { ExtensionFrame } from '../session/protocol.js';
+import type { ExtensionFrame } from '../session/frames.js';
 import type { ChatMessage, Entry } from './store.js';
 import type { ChatFile, TransferTransport } from './transfer.js';
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { MAX_FRAME_LENGTH, encodeFrame } from '../session/protocol.js';
+import { encodeFrame } from '../session/frames.js';
+import { MAX_FRAME_LENGTH } from '../session/protocol.js';
 import { CHUNK_FRAME, CHUNK_HEADER, CHUNK_PAYLOAD, MAX_CHUNK_FRAME, MAX_CLOCK, chunkHeader, cleanFileName, decodeChunk, encodeChunk, frameReader, historyFrames, parseChatFrame, type HistoryEntry } from './wire.js';
 
 const parse = (frame: Record<string, unknown>, max = 2000) => parseChatFrame({ cv: 1, ...frame } as never, max);

@@ -6,7 +6,8 @@
  * Everything from a peer is untrusted: `parseChatFrame` checks shape, types and sizes and
  * returns a typed frame or the reason it was dropped, never a value of the wrong type.
  */
-import { MAX_FRAME_LENGTH, MAX_NAME_LENGTH, isValidPeerId, type ExtensionFrame } from '../session/protocol.js';
+import { type ExtensionFrame } from '../session/frames.js';
+import { MAX_FRAME_LENGTH, MAX_NAME_LENGTH, isValidPeerId } from '../session/protocol.js';
 import { cleanDisplayText } from '../session/text.js';
 
 /** Chat protocol version, carried as `cv` in every chat frame. */

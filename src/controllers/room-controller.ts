@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatTransport } from '../chat/types.js';
 import type { SessionRequest } from '../session/registry.js';
 import type { Knocker, LeaveReason, Participant, ReconnectKind, RoomSession, RoomSessionEvents, SessionError, SignallingState } from '../session/room-session.js';
-import type { ExtensionFrame, Reaction } from '../session/protocol.js';
+import type { ExtensionFrame, Reaction } from '../session/frames.js';
 import type { IceServers, NoRelayReason } from './ice-servers.js';
 import { askAhead, askIceServers } from './ice-servers-url.js';
 import { loadIceServers, loadSession, type IceServersModule, type SessionModule } from './lazy.js';

@@ -7,7 +7,8 @@
 import { Doorkeeper } from './doorkeeper.js';
 import { beaconIdFor, newMemberId } from './ids.js';
 import { PrivateRoom } from './private-room.js';
-import type { CoreFrame, IntroSignal, MemberInfo } from './protocol.js';
+import type { CoreFrame } from './frames.js';
+import type { IntroSignal, MemberInfo } from './protocol.js';
 import type { PeerRole } from './server-link.js';
 import type { KnockVerdict, SessionError, SessionTiming } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 
 import type { DataConnection } from 'peerjs';
-import { type CoreFrame, type ExtensionFrame, encodeFrame } from './protocol.js';
+import { type CoreFrame, type ExtensionFrame, encodeFrame } from './frames.js';
 
 /** The agreed SCTP stream id (far from the 0 or 1 PeerJS's channel gets). */
 const FILES_CHANNEL = 100;

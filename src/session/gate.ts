@@ -10,7 +10,8 @@
  */
 import type { Peer } from 'peerjs';
 import { HeldOffers } from './held-offers.js';
-import { PROTOCOL, isFitSdp, keepCandidates } from './protocol.js';
+import { isFitSdp, keepCandidates } from './frames.js';
+import { PROTOCOL } from './protocol.js';
 
 /** Which of this page's peers a message reached: its member id's, or the beacon id's it holds. */
 export type PeerRole = 'member' | 'beacon';

@@ -7,7 +7,7 @@
  */
 import { clock } from './clock.js';
 import { DialBudget, shouldDial } from './mesh.js';
-import type { PeersFrame } from './protocol.js';
+import type { PeersFrame } from './frames.js';
 
 /** Ids learnt from gossip are dialled in a burst of this many, then… */
 const GOSSIP_BURST = 16;

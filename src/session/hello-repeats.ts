@@ -11,7 +11,7 @@
  */
 import type { DataConnection } from 'peerjs';
 import { clock } from './clock.js';
-import { type AuthFrame, type HelloFrame, encodeFrame } from './protocol.js';
+import { type AuthFrame, type HelloFrame, encodeFrame } from './frames.js';
 
 /** Frames said again on one connection, at most. */
 export const MAX_REPEATS = 3;

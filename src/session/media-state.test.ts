@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MediaState } from './media-state.js';
-import type { StateFrame } from './protocol.js';
+import type { StateFrame } from './frames.js';
 
 /** What the browser does when the system or another program pauses a device, or resumes it. */
 function pause(track: MediaStreamTrack, muted: boolean): void {

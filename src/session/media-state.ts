@@ -6,7 +6,7 @@
  * The tracks themselves are pair-media.ts's.
  */
 import { clock } from './clock.js';
-import type { HelloFrame, StateFrame } from './protocol.js';
+import type { HelloFrame, StateFrame } from './frames.js';
 
 export interface MediaStateHost {
   /** Whether this page takes part in the call. */

@@ -16,7 +16,7 @@ import {
   RESTART_EVERY,
   iceCredentials,
 } from './negotiation.js';
-import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import type { IceFrame, RenegotiateFrame, SdpFrame } from './frames.js';
 
 type Frame = SdpFrame | IceFrame | RenegotiateFrame;
 

@@ -22,7 +22,7 @@
  * protocol.
  */
 import { clock } from './clock.js';
-import { type IceFrame, type RenegotiateFrame, type SdpFrame, keepCandidates } from './protocol.js';
+import { type IceFrame, type RenegotiateFrame, type SdpFrame, keepCandidates } from './frames.js';
 import { RecentEvents } from './recent-events.js';
 import { Serial } from './serial.js';
 import { TokenBucket } from './token-bucket.js';

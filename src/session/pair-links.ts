@@ -16,7 +16,7 @@ import { openFilesChannel, openOnly, sendFrame } from './files-channel.js';
 import { HelloRepeats } from './hello-repeats.js';
 import { type PairProofs, ProofGate } from './pair-proofs.js';
 import { MAX_PENDING, PendingLinks } from './pending-links.js';
-import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './protocol.js';
+import { type CoreFrame, type ExtensionFrame, type HelloFrame, encodeFrame, parseFrame } from './frames.js';
 import { type LeaveReason, type SessionTiming, Timers } from './types.js';
 
 export type { PairProofs } from './pair-proofs.js';

@@ -7,7 +7,7 @@
  * taking part.
  */
 import { Negotiation } from './negotiation.js';
-import type { IceFrame, RenegotiateFrame, SdpFrame } from './protocol.js';
+import type { IceFrame, RenegotiateFrame, SdpFrame } from './frames.js';
 import { putTrack, trackOf } from './sender-track.js';
 import { fitSender } from './video-sizes.js';
 

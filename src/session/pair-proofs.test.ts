@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import type { DataConnection } from 'peerjs';
 import { until } from '../../test/helpers.js';
 import { MAX_WAITING, type PairProofs, ProofGate } from './pair-proofs.js';
-import { encodeFrame } from './protocol.js';
+import { encodeFrame } from './frames.js';
 
 function fakeConnection() {
   const sent: string[] = [];

@@ -8,7 +8,7 @@
  */
 import type { DataConnection } from 'peerjs';
 import { HelloRepeats } from './hello-repeats.js';
-import { type AuthFrame, type HelloFrame, type ProofFrame, encodeFrame, parseFrame } from './protocol.js';
+import { type AuthFrame, type HelloFrame, type ProofFrame, encodeFrame, parseFrame } from './frames.js';
 import { Serial } from './serial.js';
 
 /**

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { MAX_FRAME_LENGTH, MAX_HAND_FOR, MAX_MEDIA_SECTIONS, PROTOCOL, encodeFrame, isValidPeerId, otherVersion, parseFrame, parseFull, parseIntro, parseWelcome } from './protocol.js';
+import { MAX_HAND_FOR, MAX_MEDIA_SECTIONS, encodeFrame, parseFrame } from './frames.js';
+import { MAX_FRAME_LENGTH, PROTOCOL, isValidPeerId, otherVersion, parseFull, parseIntro, parseWelcome } from './protocol.js';
 import { beaconIdFor, newMemberId } from './ids.js';
 
 /** A description with `n` media sections. */

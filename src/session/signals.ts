@@ -5,7 +5,8 @@
  * ones are sealed here; incoming ones are opened, checked and handed to the part they are for.
  * The server link carries them and keeps them from PeerJS (server-link.ts, gate.ts).
  */
-import { type IceFrame, type MemberInfo, type RenegotiateFrame, type SdpFrame, PROTOCOL, metadata, otherVersion, parseNegotiation, parseWelcome } from './protocol.js';
+import { type IceFrame, type RenegotiateFrame, type SdpFrame, parseNegotiation } from './frames.js';
+import { type MemberInfo, PROTOCOL, metadata, otherVersion, parseWelcome } from './protocol.js';
 import { Serial } from './serial.js';
 import type { PeerRole } from './server-link.js';
 

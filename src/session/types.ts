@@ -4,7 +4,7 @@
  */
 import type { Peer, PeerOptions } from 'peerjs';
 import type { ServerEndpoint } from './config.js';
-import type { ExtensionFrame, Reaction } from './protocol.js';
+import type { ExtensionFrame, Reaction } from './frames.js';
 
 /** Creates PeerJS peers; injectable so unit tests can run the session over a fake network. */
 export type PeerFactory = (id: string, options: PeerOptions) => Peer;

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../test/helpers.js';
-import type { ViewFrame } from './protocol.js';
+import type { ViewFrame } from './frames.js';
 import { ShownSizes, fitSender, scaleFor, stepFor } from './video-sizes.js';
 
 describe('video sizes', () => {

@@ -6,7 +6,7 @@
  * and decode a fraction of the pixels of full-size cameras, and a tile made large (pinned, the
  * speaker) gets the camera's full size again. A shared screen is never scaled.
  */
-import { MAX_VIEW_HEIGHT, type ViewFrame } from './protocol.js';
+import { MAX_VIEW_HEIGHT, type ViewFrame } from './frames.js';
 
 /** The heights asked for: a tile's height is rounded up to one of them, so that small changes of the layout send nothing. */
 const STEPS = [90, 135, 180, 240, 360, 480, 720, 1080, 1440, 2160, MAX_VIEW_HEIGHT];

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { until } from '../../../test/helpers.js';
-import { REACTIONS } from '../../session/protocol.js';
+import { REACTIONS } from '../../session/frames.js';
 import { BarPanel } from './bar-panel.js';
 import { OFFERED, PER_TILE, Reactions } from './reactions.js';
 

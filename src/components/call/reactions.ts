@@ -2,7 +2,7 @@ import type { ReactiveControllerHost } from 'lit';
 
 /**
  * The reactions the call offers, in order: those the room protocol takes (`REACTIONS` in
- * src/session/protocol.ts, which this chunk does not import: it loads beside the session's).
+ * src/session/frames.ts, which this chunk does not import: it loads beside the session's).
  */
 export const OFFERED = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
 
