@@ -164,3 +164,47 @@ describe('<rtc-call> devices during a call', () => {
     }
   });
 });
+
+describe('<rtc-call> start-muted and start-camera-off', () => {
+  afterEach(closeAll);
+
+  it('joins by itself muted and with the camera off where the page says so: its light stays off, the others see both off, and unmuting is at once', async () => {
+    const room = uniqueRoom('start-off');
+    const ada = await addParticipant({ room, server: rtcServer, name: 'Ada', autojoin: '', 'start-muted': '', 'start-camera-off': '' });
+    const [bob] = await joinAll(room, rtcServer, ['Bob']);
+    await until(() => ada.call.phase === 'in-call' && bob.call.participants.some((p) => p.name === 'Ada'), 'Ada and Bob do not meet');
+    expect({ mic: ada.call.microphoneOn, cam: ada.call.cameraOn }, "Ada's own buttons").to.deep.equal({ mic: false, cam: false });
+    expect(ada.call.localStream!.getVideoTracks(), 'a camera asked for (its light on)').to.have.length(0);
+    expect(ada.call.localStream!.getAudioTracks().map((t) => t.enabled), 'the microphone, there and silent').to.deep.equal([false]);
+    await until(() => showsMuted(bob, 'Ada'), 'Bob does not see Ada muted');
+    expect(bob.call.participants.find((p) => p.name === 'Ada')!.cam, "Ada's camera at Bob").to.equal(false);
+    expect(part(ada.call, 'mic-button')[0].textContent!.trim()).to.equal('Unmute');
+    expect(part(ada.call, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
+
+    await ada.call.toggleMicrophone(true);
+    await until(() => !showsMuted(bob, 'Ada'), 'Bob still sees Ada muted');
+    await ada.call.toggleCamera(true);
+    await until(() => namesWithVideo(bob.call).join() === 'Ada', "Ada's camera does not reach Bob");
+  });
+
+  it('shows them off in the lobby until the visitor switches one on, and joins as the buttons then say', async () => {
+    const ada = await addParticipant({ room: uniqueRoom('start-off'), server: rtcServer, name: 'Ada', 'start-muted': '', 'start-camera-off': '' });
+    expect({ mic: ada.call.microphoneOn, cam: ada.call.cameraOn }, 'before any choice').to.deep.equal({ mic: false, cam: false });
+    // The preview (by itself where the browser allowed the devices before): with what the call is to start with.
+    part(ada.call, 'check-button')[0]?.click();
+    await until(() => part(ada.call, 'mic-level').length === 1, 'no microphone meter');
+    // What the page asked the browser for: the camera's light comes on with a video track.
+    const asked = (ada.frame.contentWindow as unknown as { getUserMediaCalls: MediaStreamConstraints[] }).getUserMediaCalls;
+    expect(asked.map((c) => !!c.video), 'cameras asked for').to.deep.equal([false]);
+    expect(part(ada.call, 'mic-button')[0].textContent!.trim()).to.equal('Unmute');
+    expect(part(ada.call, 'camera-button')[0].textContent!.trim()).to.equal('Turn camera on');
+    // The button waits for the device list (a camera to turn on) while the microphone alone was asked for.
+    const cameraButton = () => part(ada.call, 'camera-button')[0] as HTMLButtonElement;
+    await until(() => !cameraButton().disabled, () => `the camera button stays disabled: ${cameraButton().title}`);
+    cameraButton().click();
+    await until(() => ((part(ada.call, 'preview-video')[0] as HTMLVideoElement | undefined)?.videoWidth ?? 0) > 0, 'the camera switched on shows no preview');
+    part(ada.call, 'join-button')[0].click();
+    await until(() => ada.call.phase === 'in-call', 'did not join');
+    expect({ mic: ada.call.microphoneOn, cam: ada.call.cameraOn }, 'in the call').to.deep.equal({ mic: false, cam: true });
+  });
+});

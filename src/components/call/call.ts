@@ -168,6 +168,8 @@ export class RtcCall extends RoomElement {
   static override properties = {
     autojoin: { type: Boolean, reflect: true },
     audioOnly: { type: Boolean, attribute: 'audio-only' },
+    startMuted: { type: Boolean, attribute: 'start-muted' },
+    startCameraOff: { type: Boolean, attribute: 'start-camera-off' },
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     noSounds: { type: Boolean, attribute: 'no-sounds' },
     theme: { reflect: true },
@@ -180,6 +182,19 @@ export class RtcCall extends RoomElement {
 
   /** Join without the camera (the microphone only); set during a call, the camera stops (its light goes out). While set, the camera does not come on. */
   audioOnly = false;
+
+  /**
+   * Starts with the microphone muted: the lobby's button says so until the visitor switches it on,
+   * and a call joined without the lobby (`autojoin`) starts muted. The microphone is still asked
+   * for, so that unmuting is at once.
+   */
+  startMuted = false;
+
+  /**
+   * Starts with the camera off: it is not asked for (its light stays off) until the visitor
+   * switches it on, in the lobby or in the call.
+   */
+  startCameraOff = false;
 
   /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing; set during a share, the share stops. */
   noScreenShare = false;

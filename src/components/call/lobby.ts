@@ -27,6 +27,10 @@ export interface LobbyHost extends ReactiveControllerHost {
   readonly isConnected: boolean;
   readonly phase: string;
   readonly audioOnly: boolean;
+  /** Until the visitor (or a script) chooses, the call starts with the microphone muted. */
+  readonly startMuted: boolean;
+  /** Until the visitor (or a script) chooses, the call starts with the camera off. */
+  readonly startCameraOff: boolean;
 }
 
 /** What the lobby's template needs besides the lobby's own state. */
@@ -50,10 +54,9 @@ export interface LobbyView extends DevicePickers {
 export class Lobby implements ReactiveController {
   /** The preview: not asked for yet, starting, or showing. */
   preview: 'off' | 'starting' | 'on' = 'off';
-  /** Join with the microphone on. */
-  joinMic = true;
-  /** Join with the camera on. */
-  joinCam = true;
+  /** The microphone and camera to join with as chosen (the buttons, the toggles, a device missing); null: not chosen. */
+  #mic: boolean | null = null;
+  #cam: boolean | null = null;
   /** A camera being switched on in the preview, until it is on (or could not be). */
   #starting: Promise<unknown> = Promise.resolve();
   /** The name typed in the lobby's field; read from storage when first needed. */
@@ -83,6 +86,24 @@ export class Lobby implements ReactiveController {
 
   set typedName(name: string) {
     this.#typed = name;
+  }
+
+  /** Join with the microphone on: as chosen, else as the element's `start-muted` says. */
+  get joinMic(): boolean {
+    return this.#mic ?? !this.host.startMuted;
+  }
+
+  set joinMic(on: boolean) {
+    this.#mic = on;
+  }
+
+  /** Join with the camera on: as chosen, else as the element's `start-camera-off` says. */
+  get joinCam(): boolean {
+    return this.#cam ?? !this.host.startCameraOff;
+  }
+
+  set joinCam(on: boolean) {
+    this.#cam = on;
   }
 
   hostUpdated(): void {
