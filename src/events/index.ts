@@ -3,6 +3,7 @@ export * from './left.js';
 export * from './participant-joined.js';
 export * from './participant-left.js';
 export * from './participant-updated.js';
+export * from './local-updated.js';
 export * from './reaction.js';
 export * from './knock.js';
 export * from './error.js';

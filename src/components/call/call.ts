@@ -12,6 +12,7 @@ import { RtcJoinedEvent } from '../../events/joined.js';
 import { RtcParticipantJoinedEvent } from '../../events/participant-joined.js';
 import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcParticipantUpdatedEvent } from '../../events/participant-updated.js';
+import { RtcLocalUpdatedEvent } from '../../events/local-updated.js';
 import { RtcReactionEvent } from '../../events/reaction.js';
 import { RtcKnockEvent } from '../../events/knock.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
@@ -156,6 +157,7 @@ export type CallTheme = 'light' | 'dark';
  * @fires {RtcLeftEvent} rtc-left - Left the room. `detail: { room, reason }`: `user` (leave(), or a move to another room), `removed` (the element left the page; heard on the element, or an ancestor that left with it, not on `document`) or `error` (the room refused to take the page back after a lost link; `rtc-error` follows). Once per call.
  * @fires {RtcParticipantJoinedEvent} rtc-participant-joined - Someone joined. `detail: { participant }`. Right after `rtc-joined`, once for each person already in the call; never before it.
  * @fires {RtcKnockEvent} rtc-knock - In a room that knocks, someone started asking to be let in (once per person and knock). `detail: { knocker }`: `{ id, name }`; `letIn(id)` or `turnAway(id)` answers.
+ * @fires {RtcLocalUpdatedEvent} rtc-local-updated - This page's own microphone, camera, screen sharing or raised hand changed in the call: by its buttons or keys, a method, or the browser (a device unplugged, sharing stopped from the browser's bar). `detail: { microphoneOn, cameraOn, sharingScreen, handRaised }`, as they are now. Not for a change made by setting a property (`audio-only`, `no-screen-share`), nor for the state the call starts with (read the getters at `rtc-joined`).
  * @fires {RtcReactionEvent} rtc-reaction - Someone else in the call reacted. `detail: { participant, emoji }`.
  * @fires {RtcParticipantUpdatedEvent} rtc-participant-updated - Something about someone in the call changed: their name, microphone, camera, raised hand, shared screen, streams or connection. `detail: { participant }`, as they are now. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
@@ -404,7 +406,9 @@ export class RtcCall extends RoomElement {
     // Switched on while the lobby waits for the first join (a page that rendered it off): in now.
     // Not once the visitor left, nor on the first update, which arrived() answers.
     if (changed.get('autojoin') === false && this.autojoin && this._phase === 'idle' && this.isConnected) void this.join().catch(() => {});
-    // Switched off during the call: what they would control stops, as its button goes.
+    // Switched off during the call: what they would control stops, as its button goes. The page
+    // set the property: it is not told of what that changes.
+    if (changed.has('noScreenShare') || changed.has('audioOnly')) this.inCall?.quiet();
     if (changed.has('noScreenShare') && this.noScreenShare) this.screen.stop();
     if (changed.has('audioOnly') && this.audioOnly) {
       if (this._phase === 'in-call') this.media.dropCamera();
@@ -498,6 +502,11 @@ export class RtcCall extends RoomElement {
     if (this._screen || this.noScreenShare || this._phase !== 'in-call' || !navigator.mediaDevices?.getDisplayMedia) return;
     const generation = this.phases.generation;
     await this.screen.start(() => generation === this.phases.generation && this._phase === 'in-call');
+  }
+
+  /** Whether this page shares a screen, a window or a tab (`toggleScreenShare()`). */
+  get sharingScreen(): boolean {
+    return !!this._screen;
   }
 
   /** Whether this page's hand is raised (`toggleHand()`). */
@@ -652,6 +661,7 @@ export class RtcCall extends RoomElement {
         // Read out too: a hint that appears already filled is not read by every screen reader.
         mutedHint: () => this.announce(this.t.youreMuted),
       },
+      localUpdated: (state) => this.dispatchEvent(new RtcLocalUpdatedEvent(state)),
       room: this.controller,
       qualityChanged: (participant, stats) => this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
       view: () => (this._phase === 'in-call' ? this.stageView() : null),

@@ -1,7 +1,8 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
  * layouts, the control bar, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
- * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, and
+ * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, the page
+ * told of the visitor's own microphone, camera, sharing and hand (rtc-local-updated), and
  * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
  * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
  * the call waits for it as it waits for the session, so the first render in the call has the
@@ -9,6 +10,7 @@
  * import.
  */
 import type { Participant } from '../../controllers/room-controller.js';
+import type { RtcLocalUpdatedDetail } from '../../events/local-updated.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
 import { BarFit, type BarFitHost } from './bar-fit.js';
 import { BarPanel } from './bar-panel.js';
@@ -17,6 +19,7 @@ import { CameraSizes } from './camera-sizes.js';
 import { chime } from './chime.js';
 import { renderControls, type ControlsView } from './controls.js';
 import { HandOrder } from './hand-order.js';
+import { LocalUpdates, type LocalUpdatesHost } from './local-updates.js';
 import { renderKnockRequests, type KnockView } from './knock-requests.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
@@ -39,12 +42,14 @@ export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel'>;
 export type KnockList = Omit<KnockView, 'kit' | 't'>;
 
 /** The element, as the in-call parts see it. */
-export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost {}
+export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost, LocalUpdatesHost {}
 
 /** What the in-call parts ask the element, and tell it. */
 export interface InCallHooks {
   /** What the speaker cues listen to. */
   cues: CuesSource;
+  /** This page's own microphone, camera, sharing or hand changed in the call (not by a property the page set). */
+  localUpdated(state: RtcLocalUpdatedDetail): void;
   /** The call's people, and the statistics of the connection with each. */
   room: QualitySource;
   /** Someone's connection quality changed (or was first judged). */
@@ -71,6 +76,7 @@ export class InCall {
   readonly #reactions: Reactions;
   readonly #panel: BarPanel;
   readonly #hands = new HandOrder();
+  readonly #local: LocalUpdates;
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -93,6 +99,7 @@ export class InCall {
     this.#fit = new BarFit(host);
     this.#reactions = new Reactions(host);
     this.#panel = new BarPanel(host);
+    this.#local = new LocalUpdates(host, (state) => hooks.localUpdated(state));
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {
@@ -130,6 +137,11 @@ export class InCall {
   /** Someone came to ask to be let in: a chime, through `speaker`, for a visitor in another tab. */
   knocked(speaker: string): void {
     chime(speaker);
+  }
+
+  /** What changes in this update is the page's own doing (a property it set): the page is not told of it. */
+  quiet(): void {
+    this.#local.quiet();
   }
 
   /** The microphone is on: "You're muted" goes at once. */
