@@ -238,6 +238,29 @@ describe('<rtc-call> lobby', () => {
     }
   });
 
+  it('plays a test tune through the speaker chosen when the visitor tests the speaker', async () => {
+    const el = await lobby();
+    await checkDevices(el);
+    const speakers = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput' && d.deviceId && d.deviceId !== 'default');
+    expect(speakers.length, 'speakers to choose from').to.be.greaterThan(0);
+    await el.switchDevice('audiooutput', speakers[0].deviceId);
+    // The notes as they start, and the speaker each plays through.
+    const played: { note: number; sink: unknown }[] = [];
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (this: OscillatorNode, when?: number) {
+      played.push({ note: Math.round(this.frequency.value), sink: (this.context as AudioContext & { sinkId?: unknown }).sinkId });
+      return start.call(this, when);
+    };
+    try {
+      part(el, 'test-speaker-button')[0].click();
+      await until(() => played.length === 3, () => `played ${JSON.stringify(played)}`);
+      expect(played.map((p) => p.note), 'the tune').to.deep.equal([523, 659, 784]);
+      expect(played.map((p) => p.sink), 'the speaker each note played through').to.deep.equal(Array(3).fill(speakers[0].deviceId));
+    } finally {
+      OscillatorNode.prototype.start = start;
+    }
+  });
+
   it('remembers the name typed in the lobby, and asks for none when the page gives one', async () => {
     const el = await lobby();
     const input = part(el, 'name-input')[0] as HTMLInputElement;

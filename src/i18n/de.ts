@@ -41,6 +41,7 @@ export default (f: Format): Strings => ({
   promptComingAudio: 'Ihr Browser wird fragen, ob diese Seite es verwenden darf.',
   starting: 'Kamera und Mikrofon werden gestartet…',
   previewOff: 'Kamera aus',
+  testSpeaker: 'Lautsprecher testen',
   yourName: 'Ihr Name',
   joinWithCamera: 'Kamera beim Beitreten an',
   joinWithMic: 'Mikrofon beim Beitreten an',

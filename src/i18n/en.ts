@@ -43,6 +43,7 @@ export const en = (f: Format) => ({
   promptComingAudio: 'Your browser will ask whether this page may use it.',
   starting: 'Starting your camera and microphone…',
   previewOff: 'Camera off',
+  testSpeaker: 'Test speaker',
   yourName: 'Your name',
   joinWithCamera: 'Camera on when I join',
   joinWithMic: 'Microphone on when I join',

@@ -42,6 +42,7 @@ export default (f: Format): Strings => ({
   promptComingAudio: 'Votre navigateur va demander si cette page peut l’utiliser.',
   starting: 'Démarrage de votre caméra et de votre micro…',
   previewOff: 'Caméra désactivée',
+  testSpeaker: 'Tester le haut-parleur',
   yourName: 'Votre nom',
   joinWithCamera: 'Caméra activée en rejoignant',
   joinWithMic: 'Micro activé en rejoignant',

@@ -78,7 +78,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart permission-hint - The lobby's line about the browser's permission prompt.
  * @csspart mic-level - The lobby's microphone level meter; its bar is `mic-level-bar`.
  * @csspart mic-level-bar - The filled part of the meter, scaled by the level.
- * @csspart lobby-form - The lobby's name field, device pickers and join button.
+ * @csspart lobby-form - The lobby's name field, device pickers, `test-speaker-button` and join button.
  * @csspart name-input - The lobby's name field (shown when the page set no `name`).
  * @csspart grid - The stage holding the video tiles.
  * @csspart tile - One participant's tile; also `local-tile` for this page's own, `speaking-tile` while its person speaks, `pinned-tile` when pinned, `hand-tile` while its person's hand is raised. `data-connection` is `connected` or `reconnecting`.
@@ -110,7 +110,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).

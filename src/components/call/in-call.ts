@@ -32,6 +32,9 @@ import { stageStyles } from './stage.styles.js';
 import { StageState, type StageHost } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
+/** The lobby's speaker test, loaded with the call's parts. */
+export { testTune } from './chime.js';
+
 /** What the stage shows of the call; the in-call parts add what they hold. */
 export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions' | 'hands'>;
 

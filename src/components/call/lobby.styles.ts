@@ -72,6 +72,10 @@ export const lobbyStyles = css`
   .form .hint {
     font-size: 0.9em;
   }
+  /* Beside the pickers, not a second main button. */
+  .form [part~='test-speaker-button'] {
+    align-self: flex-start;
+  }
   /* In a short box the form scrolls; the join button stays in view. */
   .form [part~='join-button'] {
     position: sticky;

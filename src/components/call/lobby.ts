@@ -1,6 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { DevicesController } from '../../controllers/devices.js';
+import { loadInCall } from './call-kit.js';
 import { AudioLevels } from '../../media/audio-level.js';
 import { blockedByEmbedder, type MediaProblem } from '../../media/local-media.js';
 import { facesAway } from './facing.js';
@@ -205,6 +206,13 @@ export class Lobby implements ReactiveController {
     this.problems(problems);
   }
 
+  /** Plays a short tune through the speaker chosen (its code comes with the call's, which the join needs anyway). */
+  #testSpeaker(): void {
+    loadInCall()
+      .then(({ testTune }) => testTune(this.devices.speaker))
+      .catch(() => {}); // no tune: the chunk could not load, as the join will say
+  }
+
   /** A device of the preview ended (unplugged, taken by another program): off, as the camera's button switches it off. */
   ended(kind: string): void {
     if (kind === 'audio') this.joinMic = false;
@@ -281,7 +289,10 @@ export class Lobby implements ReactiveController {
               ><span>${t.yourName}</span
               ><input part="name-input" name="name" autocomplete="name" maxlength="64" .value=${live(this.typedName)} @input=${(e: Event) => this.#onNameInput(e)}
             /></label>`}
-        ${on ? deviceSelects(v, true) : nothing}
+        ${on
+          ? html`${deviceSelects(v, true)}
+              <button part="button test-speaker-button" @click=${() => this.#testSpeaker()}>${icon('sound')}<span>${t.testSpeaker}</span></button>`
+          : nothing}
         <button part="button join-button" class="primary" @click=${v.join} @pointerenter=${v.prepare} @pointerdown=${v.prepare} @focus=${v.prepare}>
           ${v.left ? t.joinAgain : t.joinCall}
         </button>
