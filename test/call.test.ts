@@ -135,7 +135,9 @@ describe('<rtc-call> videos', () => {
   it('sends each camera no larger than the tile that shows it, and full size again when the tile grows', async () => {
     const [ada, bob] = await joinAll(uniqueRoom('sizes'), rtcServer, ['Ada', 'Bob']);
     await untilEveryoneSeesEveryone([ada, bob]);
-    // The cameras are 640 × 480; each page shows the other's in a tile about 180 pixels high.
+    // The cameras are 640 × 480; in pages 320 × 300 each shows the other's drawn about 230 pixels
+    // high (a call of two: the other person fills the stage).
+    for (const p of [ada, bob]) Object.assign(p.frame.style, { width: '320px', height: '300px' });
     const onPage = (p: typeof ada) => p.call.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]')?.videoHeight ?? 0;
     const tile = (p: typeof ada) => p.call.shadowRoot!.querySelector<HTMLElement>('[part~="tile"]:not([part~="local-tile"])')!.getBoundingClientRect().height;
     const sizes = () => `Bob's camera comes ${onPage(ada)} pixels high for a tile ${tile(ada)} high, Ada's ${onPage(bob)} for ${tile(bob)}`;

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import { chooseGrid, gridLayout, speakerLayout, type Rect } from '../src/components/call/layout.js';
+import { chooseGrid, gridLayout, pairLayout, speakerLayout, type Rect } from '../src/components/call/layout.js';
 import { rtcServer } from './env.js';
 import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
@@ -54,6 +54,32 @@ describe('call layout: the grid choice', () => {
           for (const r of rects) expect(inside(r, w, h), `${n} tiles in ${w}×${h}: ${JSON.stringify(r)}`).to.equal(true);
           for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(overlap(rects[i], rects[j]), `tiles ${i} and ${j} overlap`).to.equal(false);
         }
+      }
+    }
+  });
+
+  it("floats this page's own camera small in the corner of the other person's tile in a call of two, inside the box whatever its shape", () => {
+    for (const [w, h] of [
+      [304, 180],
+      [374, 250],
+      [384, 480],
+      [390, 700],
+      [1000, 560],
+      [120, 90],
+    ]) {
+      for (const self of [0, 1]) {
+        const rects = pairLayout(self, w, h);
+        const [own, other] = [rects[self], rects[1 - self]];
+        const label = `${w}×${h}, own tile ${self}: ${JSON.stringify(rects)}`;
+        expect([own.floating, other.floating], label).to.deep.equal([true, undefined]);
+        for (const r of rects) expect(inside(r, w, h), label).to.equal(true);
+        expect(inside({ ...own, x: own.x - other.x, y: own.y - other.y }, other.width, other.height), `over the other's tile: ${label}`).to.equal(true);
+        expect(own.width * own.height, `small: ${label}`).to.be.at.most((other.width * other.height) / 4);
+        expect(other.x + other.width - (own.x + own.width), `at the right: ${label}`).to.be.below(16);
+        expect(other.y + other.height - (own.y + own.height), `at the bottom: ${label}`).to.be.below(16);
+        expect(own.height > own.width, `upright in an upright box: ${label}`).to.equal(h > w);
+        // The other person as large as one tile alone.
+        expect(other, label).to.deep.equal(gridLayout(1, w, h)[0]);
       }
     }
   });
@@ -272,5 +298,40 @@ describe('call layout: a tile’s buttons', () => {
     buttons()[0].click();
     await until(() => tile().matches('[part~="pinned-tile"]'), 'the tile was not pinned');
     await until(() => seen().join() === 'pin-button', () => `pinned, with the mouse elsewhere, the tile shows ${seen().join(', ') || 'nothing'}`);
+  });
+});
+
+describe('call layout: a call of two', () => {
+  afterEach(closeAll);
+
+  it("shows the other person large with this page's own camera small over their tile's corner, and the grid again once a third comes", async function () {
+    this.timeout(60_000);
+    const room = uniqueRoom('pair');
+    const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const own = () => part(ada.call, 'local-tile')[0];
+    const bobs = () => part(ada.call, 'tile').find((t) => t.textContent?.includes('Bob'))!;
+    const box = (el: Element) => el.getBoundingClientRect();
+    const over = (a: DOMRect, b: DOMRect) => a.left >= b.left && a.top >= b.top && a.right <= b.right && a.bottom <= b.bottom;
+    /** What the visitor sees at the middle of their own tile: their own tile, not Bob's under it. */
+    const onTop = () => {
+      const r = box(own());
+      return own().contains(ada.call.shadowRoot!.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    };
+    await until(() => own().matches('[part~="floating-tile"]') && over(box(own()), box(bobs())) && onTop(), () => `own ${JSON.stringify(box(own()))}, Bob's ${JSON.stringify(box(bobs()))}`);
+    const grid = box(part(ada.call, 'grid')[0]);
+    expect(box(bobs()).width, "Bob's tile fills the stage's width").to.be.above(grid.width - 1);
+    expect(box(own()).width * box(own()).height, 'own tile small').to.be.at.most((box(bobs()).width * box(bobs()).height) / 4);
+
+    const [cy] = await joinAll(room, rtcServer, ['Cy']);
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+    const overlapping = () => {
+      const tiles = part(ada.call, 'tile').map(box);
+      return tiles.some((a, i) => tiles.some((b, j) => i < j && overlap({ x: a.left, y: a.top, width: a.width, height: a.height }, { x: b.left, y: b.top, width: b.width, height: b.height })));
+    };
+    await until(() => part(ada.call, 'tile').length === 3 && !overlapping(), 'three tiles, overlapping');
+    expect(part(ada.call, 'tile').some((t) => t.matches('[part~="floating-tile"]')), 'a floating tile among three').to.equal(false);
+    cy.close();
+    await until(() => part(ada.call, 'tile').length === 2 && over(box(own()), box(bobs())), 'not floating again once Cy left');
   });
 });

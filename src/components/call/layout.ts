@@ -10,6 +10,8 @@ export interface Rect {
   y: number;
   width: number;
   height: number;
+  /** Over another tile (pairLayout), not beside it. */
+  floating?: boolean;
 }
 
 export interface GridChoice {
@@ -101,6 +103,24 @@ export function speakerLayout(count: number, main: number, width: number, height
   const all = rects.map(round);
   all.splice(Math.min(Math.max(main, 0), others), 0, round({ ...big, x: big.x + stage.x, y: big.y + stage.y }));
   return all;
+}
+
+/**
+ * A call of two, nothing shared or pinned: the other person fills the box, and this page's own
+ * camera floats small in the bottom right corner of their tile, as Meet, Zoom and FaceTime show
+ * it. `self` is the index of this page's tile (0 or 1); its rectangle says `floating`. It is a
+ * quarter as wide as the other's tile, from 112 to 240 px (never more than half of it either
+ * way), upright in an upright box.
+ */
+export function pairLayout(self: number, width: number, height: number, gap = 8): Rect[] {
+  const [other] = gridLayout(1, width, height, gap);
+  const upright = height > width;
+  const shape = upright ? 4 / 3 : 3 / 4;
+  const w = Math.min(Math.max(other.width / 4, 112), 240, other.width / 2, other.height / 2 / shape);
+  const h = w * shape;
+  const inset = gap + 4;
+  const floating = { ...round({ x: Math.max(other.x, other.x + other.width - w - inset), y: Math.max(other.y, other.y + other.height - h - inset), width: w, height: h }), floating: true };
+  return self === 0 ? [floating, other] : [other, floating];
 }
 
 /** `count` tiles in one row of a `width` × `height` box, centred. */

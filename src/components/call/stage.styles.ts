@@ -57,6 +57,20 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
         0 0 0 var(--_radius) var(--_bg),
         inset 0 0 0 3px var(--_accent);
     }
+    /* This page's own camera over the other person's, in a call of two (pairLayout): rounded by
+       clipping (one small video), lifted by a shadow, above the tile it floats on. */
+    [part~='floating-tile'] {
+      z-index: 1;
+      overflow: hidden;
+      border-radius: var(--_radius);
+      box-shadow: 0 2px 12px rgb(0 0 0 / 45%);
+    }
+    [part~='floating-tile']::after {
+      box-shadow: none;
+    }
+    [part~='speaking-tile'][part~='floating-tile']::after {
+      box-shadow: inset 0 0 0 3px var(--_accent);
+    }
     /* Forced colours draw no shadows: the speaker keeps an outline there. */
     @media (forced-colors: active) {
       [part~='speaking-tile'] {

@@ -2,7 +2,7 @@ import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
-import { gridLayout, speakerLayout, type Rect } from './layout.js';
+import { gridLayout, pairLayout, speakerLayout, type Rect } from './layout.js';
 import type { Place } from './place.js';
 import type { ShownReaction } from './reactions.js';
 import { hasLiveVideo } from './video-watch.js';
@@ -67,7 +67,7 @@ export function renderStage(v: StageView) {
       ${repeat(
         tiles,
         (t) => t.id,
-        (t, i) => (t.id === 'alone' ? renderAlone(v, place(i)) : t.screen ? renderScreen(v, t, place(i)) : renderTile(v, t, place(i))),
+        (t, i) => (t.id === 'alone' ? renderAlone(v, place(i)) : t.screen ? renderScreen(v, t, place(i)) : renderTile(v, t, place(i), !!rects[i]?.floating)),
       )}
     </ul>
     ${v.cues.mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${v.t.youreMuted}</p>` : nothing}
@@ -132,6 +132,8 @@ function layout(v: StageView, tiles: Tile[]): Rect[] {
   const focus = pinned ?? screen?.id ?? (view === 'speaker' ? (v.cues.lastSpeaker ?? people.find((t) => t.id !== 'local')?.id ?? null) : null);
   const main = focus ? tiles.findIndex((t) => t.id === focus) : -1;
   if (main >= 0 && people.length > 1) return speakerLayout(tiles.length, main, width, height, gap);
+  // Two people: the other fills the stage, this page's own camera floats in its corner.
+  if (people.length === 2 && tiles.length === 2) return pairLayout(tiles.findIndex((t) => t.id === 'local'), width, height, gap);
   return gridLayout(tiles.length, width, height, gap);
 }
 
@@ -187,7 +189,7 @@ function renderAlone(v: StageView, at: At) {
   </li>`;
 }
 
-function renderTile(v: StageView, t: Tile, at: At) {
+function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
   const { html, nothing, live, shownName, facesAway, avatar, icon } = v.kit;
   // `live()`: Lit sets an object-valued property again on every render, and setting
   // `srcObject`, even to the same stream, restarts the video (blank frames, a gap in the sound).
@@ -201,7 +203,7 @@ function renderTile(v: StageView, t: Tile, at: At) {
   const hand = local ? v.local.hand : p.hand;
   const handPlace = v.hands.get(local ? 'local' : p.id);
   const handLabel = handPlace ? v.t.handRaisedPlace(handPlace) : v.t.handRaised;
-  const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : '', hand ? 'hand-tile' : ''].filter(Boolean).join(' ');
+  const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : '', hand ? 'hand-tile' : '', floating ? 'floating-tile' : ''].filter(Boolean).join(' ');
   const showVideo = local ? hasLiveVideo(stream) && v.local.cam : !!stream;
   const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
   const pip = !local && !placeholder && document.pictureInPictureEnabled;
