@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { chooseGrid, gridLayout, pairLayout, speakerLayout, type Rect } from '../src/components/call/layout.js';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { closeAll, joinAll, namesWithVideo, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 const inside = (r: Rect, w: number, h: number) => r.x >= 0 && r.y >= 0 && r.x + r.width <= w && r.y + r.height <= h;
 const overlap = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -304,7 +304,7 @@ describe('call layout: a tile’s buttons', () => {
 describe('call layout: a call of two', () => {
   afterEach(closeAll);
 
-  it("shows the other person large with this page's own camera small over their tile's corner, and the grid again once a third comes", async function () {
+  it("shows the other person large with this page's own camera small over their tile's corner, which the visitor may hide, and the grid again once a third comes", async function () {
     this.timeout(60_000);
     const room = uniqueRoom('pair');
     const [ada, bob] = await joinAll(room, rtcServer, ['Ada', 'Bob']);
@@ -322,6 +322,15 @@ describe('call layout: a call of two', () => {
     const grid = box(part(ada.call, 'grid')[0]);
     expect(box(bobs()).width, "Bob's tile fills the stage's width").to.be.above(grid.width - 1);
     expect(box(own()).width * box(own()).height, 'own tile small').to.be.at.most((box(bobs()).width * box(bobs()).height) / 4);
+
+    // Hidden from the visitor's own view, not from the others'; focus goes to the way back, and back again.
+    part(ada.call, 'hide-self-button')[0].click();
+    await until(() => part(ada.call, 'local-tile').length === 0, 'the own tile stays');
+    const active = () => ada.call.shadowRoot!.activeElement;
+    await until(() => active()?.matches('[part~="show-self-button"]') ?? false, () => `focus on ${active()?.getAttribute('part')}`);
+    expect(namesWithVideo(bob.call), "Ada's camera at Bob").to.deep.equal(['Ada']);
+    (active() as HTMLElement).click();
+    await until(() => part(ada.call, 'local-tile').length === 1 && (active()?.matches('[part~="hide-self-button"]') ?? false), 'the own tile is not back, with focus on its Hide button');
 
     const [cy] = await joinAll(room, rtcServer, ['Cy']);
     await untilEveryoneSeesEveryone([ada, bob, cy]);

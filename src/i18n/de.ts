@@ -131,6 +131,8 @@ export default (f: Format): Strings => ({
   pin: (name) => `${name} anheften`,
   tileFullscreen: (name) => `${name} im Vollbild zeigen`,
   pictureInPicture: (name) => `${name} in einem schwebenden Fenster zeigen`,
+  hideSelf: 'Eigenes Bild ausblenden (die anderen sehen Sie weiter)',
+  showSelf: 'Eigenes Bild einblenden',
   youreMuted: 'Sie sind stummgeschaltet. Drücken Sie „Stummschaltung aufheben“, um gehört zu werden.',
   startPlayback: 'Ton und Bild abspielen',
   playbackBlocked: 'Der Browser hält Ton und Bild der anderen zurück, bis Sie „Ton und Bild abspielen“ drücken.',

@@ -151,6 +151,8 @@ export const en = (f: Format) => ({
   pin: (name: string) => `Pin ${name}`,
   tileFullscreen: (name: string) => `Show ${name} full screen`,
   pictureInPicture: (name: string) => `Show ${name} in a floating window`,
+  hideSelf: 'Hide self view (the others still see you)',
+  showSelf: 'Show self view',
   youreMuted: "You're muted. Press Unmute to be heard.",
   startPlayback: 'Play sound and video',
   playbackBlocked: "The browser holds back the others' sound and video until you press Play sound and video.",

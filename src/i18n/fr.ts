@@ -132,6 +132,8 @@ export default (f: Format): Strings => ({
   pin: (name) => `Épingler ${name}`,
   tileFullscreen: (name) => `Afficher ${name} en plein écran`,
   pictureInPicture: (name) => `Afficher ${name} dans une fenêtre flottante`,
+  hideSelf: 'Masquer votre image (les autres vous voient toujours)',
+  showSelf: 'Afficher votre image',
   youreMuted: 'Votre micro est coupé. Appuyez sur « Réactiver le micro » pour être entendu·e.',
   startPlayback: 'Lire le son et la vidéo',
   playbackBlocked: 'Le navigateur retient le son et la vidéo des autres jusqu’à ce que vous appuyiez sur « Lire le son et la vidéo ».',

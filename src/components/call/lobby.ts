@@ -1,9 +1,9 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { DevicesController } from '../../controllers/devices.js';
-import { loadInCall } from './call-kit.js';
 import { AudioLevels } from '../../media/audio-level.js';
 import { blockedByEmbedder, type MediaProblem } from '../../media/local-media.js';
+import { loadInCall } from './call-kit.js';
 import { facesAway } from './facing.js';
 import { deviceSelects, toggleButton, type DevicePickers } from './device-buttons.js';
 import { avatar, icon } from './icons.js';

@@ -28,6 +28,8 @@ export class StageState implements ReactiveController {
   copied: '' | 'copied' | 'failed' = '';
   /** Whether someone else was in this call: alone again, the visitor is not the first one here. */
   met = false;
+  /** Whether the visitor hid their own tile (the others still see them); shown again while alone. */
+  selfHidden = false;
   /** The whole screen this page shares that the visitor asked to see here all the same (stage.ts). */
   shownScreen: MediaStream | null = null;
   readonly #videoWatch = new VideoWatch(1_500);
@@ -75,6 +77,15 @@ export class StageState implements ReactiveController {
     this.#set({ pinned: id });
   }
 
+  /**
+   * Hides the visitor's own tile, or shows it again. Focus, which was on the button pressed, goes
+   * to the one that undoes it.
+   */
+  hideSelf(hidden: boolean): void {
+    this.#set({ selfHidden: hidden });
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>(hidden ? '[part~="show-self-button"]' : '[part~="hide-self-button"]')?.focus());
+  }
+
   toggleView(): void {
     this.#set({ view: this.view === 'speaker' ? 'grid' : 'speaker' });
   }
@@ -108,10 +119,10 @@ export class StageState implements ReactiveController {
   /** The call is over: nothing pinned, nothing copied, nobody met, no screen shown. */
   reset(): void {
     this.met = false;
-    this.#set({ pinned: null, copied: '', shownScreen: null });
+    this.#set({ pinned: null, copied: '', shownScreen: null, selfHidden: false });
   }
 
-  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen'>>): void {
+  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen' | 'selfHidden'>>): void {
     Object.assign(this, state);
     this.host.requestUpdate();
   }

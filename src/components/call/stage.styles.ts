@@ -191,7 +191,7 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
     }
     /* A small tile keeps only Pin: the way to make it large. */
     @container (max-width: 150px) {
-      .tile-actions .icon-button:not([part~='pin-button']) {
+      .tile-actions .icon-button:not([part~='pin-button'], [part~='hide-self-button']) {
         display: none;
       }
     }
@@ -234,6 +234,13 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       [part~='stop-sharing-button'] > span {
         display: none;
       }
+    }
+    /* The way back to the visitor's own tile, where it floated: the stage's bottom right corner. */
+    .show-self {
+      position: absolute;
+      right: 12px;
+      bottom: 12px;
+      z-index: 1;
     }
     .muted-notice {
       position: absolute;

@@ -39,7 +39,9 @@ export interface StageView {
     readonly copied: '' | 'copied' | 'failed';
     readonly met: boolean;
     readonly shownScreen: MediaStream | null;
+    readonly selfHidden: boolean;
     pin(id: string | null): void;
+    hideSelf(hidden: boolean): void;
     showScreen(screen: MediaStream): unknown;
     toggleFullscreen(target: Element): void;
     copyLink(): unknown;
@@ -70,6 +72,9 @@ export function renderStage(v: StageView) {
         (t, i) => (t.id === 'alone' ? renderAlone(v, place(i)) : t.screen ? renderScreen(v, t, place(i)) : renderTile(v, t, place(i), !!rects[i]?.floating)),
       )}
     </ul>
+    ${v.state.selfHidden && v.participants.length > 0
+      ? html`<button part="button show-self-button" class="show-self" @click=${() => v.state.hideSelf(false)}>${icon('cam')}<span>${v.t.showSelf}</span></button>`
+      : nothing}
     ${v.cues.mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${v.t.youreMuted}</p>` : nothing}
     ${v.playback.blocked
       ? html`<button part="button play-button" class="primary play-button" @click=${() => v.playback.start()}>${icon('sound')}<span>${v.t.startPlayback}</span></button>`
@@ -115,7 +120,9 @@ function soundOf(stream: MediaStream | null): MediaStream | null {
 function tilesOf(v: StageView): Tile[] {
   const screens: Tile[] = v.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
   if (v.local.screen) screens.push({ id: 'local/screen', screen: v.local.screen });
-  const tiles: Tile[] = [...screens, { id: 'local' }, ...v.participants.map((p) => ({ id: p.id, participant: p }))];
+  // The visitor's own tile, unless they hid it while someone else is here.
+  const self: Tile[] = v.state.selfHidden && v.participants.length > 0 ? [] : [{ id: 'local' }];
+  const tiles: Tile[] = [...screens, ...self, ...v.participants.map((p) => ({ id: p.id, participant: p }))];
   if (v.participants.length === 0 && v.inCall && !v.awaiting) tiles.push({ id: 'alone' });
   return tiles;
 }
@@ -228,7 +235,7 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
         >${shown}</span
       >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
     >
-    ${renderActions(v, t.id, name || v.t.you, pip)}${renderReactions(v, t.id)}
+    ${renderActions(v, t.id, name || v.t.you, pip, true, local && v.participants.length > 0)}${renderReactions(v, t.id)}
   </li>`;
 }
 
@@ -245,10 +252,13 @@ function renderReactions({ kit: { html, nothing, repeat }, reactions }: StageVie
 }
 
 /** A tile's buttons: Pin, Full screen (unless the tile is a card), and picture-in-picture where the tile's video can. */
-function renderActions(v: StageView, id: string, name: string, pip: boolean, fullscreen = true) {
+function renderActions(v: StageView, id: string, name: string, pip: boolean, fullscreen = true, hide = false) {
   const { html, nothing, icon } = v.kit;
   const pinned = v.state.pinned === id;
   return html`<span part="tile-actions" class="tile-actions">
+    ${hide
+      ? html`<button part="button hide-self-button" class="icon-button" aria-label=${v.t.hideSelf} title=${v.t.hideSelf} @click=${() => v.state.hideSelf(true)}>${icon('eyeOff')}</button>`
+      : nothing}
     <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name)} title=${v.t.pin(name)} @click=${() => v.state.pin(pinned ? null : id)}>
       ${icon('pin')}
     </button>
