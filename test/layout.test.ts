@@ -324,6 +324,8 @@ describe('call layout: a call of two', () => {
     expect(box(own()).width * box(own()).height, 'own tile small').to.be.at.most((box(bobs()).width * box(bobs()).height) / 4);
 
     // Hidden from the visitor's own view, not from the others'; focus goes to the way back, and back again.
+    // As a keyboard user presses it: focused, then pressed.
+    part(ada.call, 'hide-self-button')[0].focus();
     part(ada.call, 'hide-self-button')[0].click();
     await until(() => part(ada.call, 'local-tile').length === 0, 'the own tile stays');
     const active = () => ada.call.shadowRoot!.activeElement;

@@ -6,14 +6,15 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
  * starts, Try again once the join starts), or a panel replaced by another (the call by the error
  * that ended it). Without it focus falls to the page's `<body>`: a keyboard user loses their
  * place, and the call's shortcuts, which act only inside the element, stop without a sign.
- * Focus then goes where the element says its current phase begins; or, from a control inside a
- * group that names its next control (`data-focus-next`, a selector: the Let in of the next person
- * asking to be let in), to that control while the group is still shown.
+ * Focus then goes where the element says its current phase begins; or, from a control (or a
+ * control inside a group) that names its next one (`data-focus-next`, a selector: the Let in of
+ * the next person asking to be let in, Show self view after Hide self view), to that one where the
+ * element shows it.
  */
 export class FocusKeeper implements ReactiveController {
   #had = false;
-  /** The group that had focus as the render began, if any. */
-  #group: HTMLElement | null = null;
+  /** Where the control (or group) that had focus as the render began said focus goes next, if anywhere. */
+  #next: string | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -25,7 +26,7 @@ export class FocusKeeper implements ReactiveController {
 
   hostUpdate(): void {
     this.#had = this.host.matches(':focus-within');
-    this.#group = this.#had ? (this.host.shadowRoot?.activeElement?.closest<HTMLElement>('[data-focus-next]') ?? null) : null;
+    this.#next = this.#had ? (this.host.shadowRoot?.activeElement?.closest<HTMLElement>('[data-focus-next]')?.dataset.focusNext ?? null) : null;
   }
 
   hostUpdated(): void {
@@ -33,8 +34,7 @@ export class FocusKeeper implements ReactiveController {
     // Focus that went somewhere on purpose (the page's own field) stays there.
     const active = document.activeElement;
     if (active && active !== document.body && active !== document.documentElement) return;
-    const group = this.#group;
-    const next = group?.isConnected ? group.querySelector<HTMLElement>(group.dataset.focusNext!) : null;
+    const next = this.#next ? this.host.shadowRoot?.querySelector<HTMLElement>(this.#next) : null;
     (next ?? this.first())?.focus();
   }
 }

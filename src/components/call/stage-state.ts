@@ -77,13 +77,9 @@ export class StageState implements ReactiveController {
     this.#set({ pinned: id });
   }
 
-  /**
-   * Hides the visitor's own tile, or shows it again. Focus, which was on the button pressed, goes
-   * to the one that undoes it.
-   */
+  /** Hides the visitor's own tile, or shows it again. */
   hideSelf(hidden: boolean): void {
     this.#set({ selfHidden: hidden });
-    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>(hidden ? '[part~="show-self-button"]' : '[part~="hide-self-button"]')?.focus());
   }
 
   toggleView(): void {

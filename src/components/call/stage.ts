@@ -72,8 +72,8 @@ export function renderStage(v: StageView) {
         (t, i) => (t.id === 'alone' ? renderAlone(v, place(i)) : t.screen ? renderScreen(v, t, place(i)) : renderTile(v, t, place(i), !!rects[i]?.floating)),
       )}
     </ul>
-    ${v.state.selfHidden && v.participants.length > 0
-      ? html`<button part="button show-self-button" class="show-self" @click=${() => v.state.hideSelf(false)}>${icon('cam')}<span>${v.t.showSelf}</span></button>`
+    ${ownHidden(v)
+      ? html`<button part="button show-self-button" class="show-self" data-focus-next='[part~="hide-self-button"]' @click=${() => v.state.hideSelf(false)}>${icon('cam')}<span>${v.t.showSelf}</span></button>`
       : nothing}
     ${v.cues.mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${v.t.youreMuted}</p>` : nothing}
     ${v.playback.blocked
@@ -116,12 +116,16 @@ function soundOf(stream: MediaStream | null): MediaStream | null {
   return sound;
 }
 
+/** Whether the visitor's own tile is hidden: they hid it, and someone else is here (alone, it shows). */
+function ownHidden(v: StageView): boolean {
+  return v.state.selfHidden && v.participants.length > 0;
+}
+
 /** The tiles of the stage: shared screens first, this page, the others, and while alone the invitation. */
 function tilesOf(v: StageView): Tile[] {
   const screens: Tile[] = v.participants.filter((p) => p.screen).map((p) => ({ id: `${p.id}/screen`, participant: p, screen: p.screen! }));
   if (v.local.screen) screens.push({ id: 'local/screen', screen: v.local.screen });
-  // The visitor's own tile, unless they hid it while someone else is here.
-  const self: Tile[] = v.state.selfHidden && v.participants.length > 0 ? [] : [{ id: 'local' }];
+  const self: Tile[] = ownHidden(v) ? [] : [{ id: 'local' }];
   const tiles: Tile[] = [...screens, ...self, ...v.participants.map((p) => ({ id: p.id, participant: p }))];
   if (v.participants.length === 0 && v.inCall && !v.awaiting) tiles.push({ id: 'alone' });
   return tiles;
@@ -257,7 +261,7 @@ function renderActions(v: StageView, id: string, name: string, pip: boolean, ful
   const pinned = v.state.pinned === id;
   return html`<span part="tile-actions" class="tile-actions">
     ${hide
-      ? html`<button part="button hide-self-button" class="icon-button" aria-label=${v.t.hideSelf} title=${v.t.hideSelf} @click=${() => v.state.hideSelf(true)}>${icon('eyeOff')}</button>`
+      ? html`<button part="button hide-self-button" class="icon-button" data-focus-next='[part~="show-self-button"]' aria-label=${v.t.hideSelf} title=${v.t.hideSelf} @click=${() => v.state.hideSelf(true)}>${icon('eyeOff')}</button>`
       : nothing}
     <button part="button pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${v.t.pin(name)} title=${v.t.pin(name)} @click=${() => v.state.pin(pinned ? null : id)}>
       ${icon('pin')}
