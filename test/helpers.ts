@@ -56,6 +56,18 @@ export async function addParticipant(attributes: Record<string, string>): Promis
   };
 }
 
+/** The notes (Hz) a participant's page plays from now on: its oscillators as they start. */
+export function notesPlayed(p: TestParticipant): number[] {
+  const notes: number[] = [];
+  const proto = (p.frame.contentWindow as typeof window).OscillatorNode.prototype;
+  const start = proto.start;
+  proto.start = function (this: OscillatorNode, ...args: Parameters<OscillatorNode['start']>) {
+    notes.push(Math.round(this.frequency.value));
+    return start.apply(this, args);
+  };
+  return notes;
+}
+
 /** The peer connections a participant's PeerJS holds that are not closed: one per other member. */
 export function openPeerConnections(p: TestParticipant): RTCPeerConnection[] {
   type Held = { connections?: Record<string, { peerConnection: RTCPeerConnection | null }[]> };

@@ -5,25 +5,13 @@ import { expect } from '@open-wc/testing';
 import { MAX_KNOCKING } from '../src/session/knocking.js';
 import { rtcServer, stockServer } from './env.js';
 import { Attacker, beaconOf, destroyAttackers, hello, send } from './fixtures/attacker.js';
-import { addChatParticipant, addParticipant, cameraTileOf, closeAll, eventsOf, joinAll, namesWithVideo, part, readOut, remoteNames, sameMembers, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addChatParticipant, addParticipant, cameraTileOf, closeAll, eventsOf, joinAll, namesWithVideo, notesPlayed, part, readOut, remoteNames, sameMembers, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The names in the requests a page shows. */
 const requests = (p: TestParticipant) => part(p.call, 'knock-request').map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
 const asks = (p: TestParticipant, name: string) => requests(p).some((r) => r.includes(`${name} asks to join`));
 const buttonFor = (p: TestParticipant, button: string, name: string) => part(p.call, 'knock-request').find((r) => r.textContent!.includes(name))?.querySelector<HTMLElement>(`[part~="${button}"]`);
 const errorTypes = (p: TestParticipant) => eventsOf(p, 'rtc-error').map((e) => e.detail.type);
-
-/** The notes (Hz) a page plays from now on: its oscillators as they start. */
-function notesPlayed(p: TestParticipant): number[] {
-  const notes: number[] = [];
-  const proto = (p.frame.contentWindow as typeof window).OscillatorNode.prototype;
-  const start = proto.start;
-  proto.start = function (this: OscillatorNode, ...args: Parameters<OscillatorNode['start']>) {
-    notes.push(Math.round(this.frequency.value));
-    return start.apply(this, args);
-  };
-  return notes;
-}
 
 describe('a room that knocks', () => {
   afterEach(() => {

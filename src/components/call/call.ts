@@ -35,6 +35,9 @@ export type { CallPhase };
 /** The theme attribute's values; without it the element follows the system's setting. */
 export type CallTheme = 'light' | 'dark';
 
+/** Calls of up to this many people (this page's visitor among them) chime as someone comes or goes. */
+const CHIME_UP_TO = 6;
+
 /**
  * A multi-party audio and video call in a named room: everyone whose page shows an
  * `<rtc-call>` with the same `room` and `server` sees and hears everyone else.
@@ -56,7 +59,9 @@ export type CallTheme = 'light' | 'dark';
  * In a room that knocks (`knock`), a newcomer waits, with Cancel, until someone in the call lets
  * them in; the people in the call see a row for each person asking, with Let in and Turn away
  * (and Let everyone in while two or more ask), and hear a short chime unless `no-sounds` is set.
- * Once a row answered goes, focus goes on to the next Let in, else to the control bar.
+ * Once a row answered goes, focus goes on to the next Let in, else to the control bar. In a call
+ * of up to six people, two rising notes sound as someone comes in and two falling as someone
+ * leaves (unless `no-sounds` is set): heard in another tab too.
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
@@ -202,7 +207,10 @@ export class RtcCall extends RoomElement {
   /** Switches screen sharing off: no Share screen button, and `toggleScreenShare()` does nothing; set during a share, the share stops. */
   noScreenShare = false;
 
-  /** Plays no sounds: no chime when someone asks to be let in (a room that knocks). */
+  /**
+   * Plays no sounds: no chime when someone asks to be let in (a room that knocks), and none when
+   * someone comes into the call or leaves it (calls of up to six people chime for those).
+   */
   noSounds = false;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
@@ -222,7 +230,9 @@ export class RtcCall extends RoomElement {
         this.inCall?.met();
         this.notices.met();
         this.announcer.joined(participant);
-        if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
+        if (this._phase !== 'in-call') return;
+        if (participant.arrived !== false) this.chime('join');
+        this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
       participantUpdated: (participant) => {
         this.announcer.updated(participant);
@@ -239,7 +249,9 @@ export class RtcCall extends RoomElement {
       participantLeft: (participant, reason) => {
         this.announcer.left(participant, reason);
         this.inCall?.left(participant.id);
-        if (this._phase === 'in-call') this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
+        if (this._phase !== 'in-call') return;
+        this.chime('leave');
+        this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));
       },
       // A session that ends on its own in a call (joining again after a sleep found the room full,
       // say) ends the call, which says why; while joining, join() says it.
@@ -640,8 +652,17 @@ export class RtcCall extends RoomElement {
   /** Who asks to be let in changed: in a call, each newcomer among them is read out and told to the page, and a chime plays. */
   private heardKnocks(knocking: readonly Knocker[]): void {
     const heard = this.announcer.knocks(this._phase === 'in-call' ? knocking : []);
-    if (heard.length && !this.noSounds) this.inCall?.knocked(this.devices.speaker);
+    if (heard.length) this.chime('knock');
     for (const { id, name } of heard) this.dispatchEvent(new RtcKnockEvent({ knocker: { id, name } }));
+  }
+
+  /**
+   * A chime for someone asking to be let in, and in a call of at most `CHIME_UP_TO` (counting
+   * this page) for someone coming or going; none with `no-sounds`.
+   */
+  private chime(kind: 'knock' | 'join' | 'leave'): void {
+    if (this.noSounds || (kind !== 'knock' && this.participants.length + (kind === 'leave' ? 2 : 1) > CHIME_UP_TO)) return;
+    this.inCall?.chime(kind, this.devices.speaker);
   }
 
   /** The visitor points at Join: the session's code and the stage's load ahead of the join. */

@@ -16,7 +16,7 @@ import { BarFit, type BarFitHost } from './bar-fit.js';
 import { BarPanel } from './bar-panel.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
-import { chime } from './chime.js';
+import { chime, type ChimeKind } from './chime.js';
 import { renderControls, type ControlsView } from './controls.js';
 import { HandOrder } from './hand-order.js';
 import { LocalUpdates, type LocalUpdatesHost } from './local-updates.js';
@@ -137,9 +137,9 @@ export class InCall {
     this.#reactions.add(id, emoji);
   }
 
-  /** Someone came to ask to be let in: a chime, through `speaker`, for a visitor in another tab. */
-  knocked(speaker: string): void {
-    chime(speaker);
+  /** Someone came to ask to be let in, came in or left: a chime, through `speaker`, for a visitor in another tab. */
+  chime(kind: ChimeKind, speaker: string): void {
+    chime(kind, speaker);
   }
 
   /** What changes in this update is the page's own doing (a property it set): the page is not told of it. */
