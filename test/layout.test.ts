@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import { chooseGrid, gridLayout, pairLayout, speakerLayout, type Rect } from '../src/components/call/layout.js';
+import { chooseGrid, gridLayout, nearestCorner, pairLayout, speakerLayout, type Corner, type Rect } from '../src/components/call/layout.js';
 import { rtcServer } from './env.js';
 import { closeAll, joinAll, namesWithVideo, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
@@ -80,6 +80,26 @@ describe('call layout: the grid choice', () => {
         expect(own.height > own.width, `upright in an upright box: ${label}`).to.equal(h > w);
         // The other person as large as one tile alone.
         expect(other, label).to.deep.equal(gridLayout(1, w, h)[0]);
+      }
+    }
+  });
+
+  it("puts this page's own floating camera in the corner the visitor chose, and takes a point to its nearest corner", () => {
+    for (const [w, h] of [
+      [384, 480],
+      [1000, 560],
+      [120, 90],
+    ]) {
+      const other = gridLayout(1, w, h)[0];
+      for (const corner of ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as Corner[]) {
+        const own = pairLayout(1, w, h, 8, corner)[1];
+        const label = `${w}×${h}, ${corner}: ${JSON.stringify(own)}`;
+        expect(inside({ ...own, x: own.x - other.x, y: own.y - other.y }, other.width, other.height), `over the other's tile: ${label}`).to.equal(true);
+        const gaps = { left: own.x - other.x, right: other.x + other.width - own.x - own.width, top: own.y - other.y, bottom: other.y + other.height - own.y - own.height };
+        const [vertical, horizontal] = corner.split('-') as ['top' | 'bottom', 'left' | 'right'];
+        expect(gaps[vertical], `near the ${vertical}: ${label}`).to.be.below(16);
+        expect(gaps[horizontal], `near the ${horizontal}: ${label}`).to.be.below(16);
+        expect(nearestCorner(own.x + own.width / 2, own.y + own.height / 2, w, h), `its middle's nearest corner: ${label}`).to.equal(corner);
       }
     }
   });
@@ -323,6 +343,20 @@ describe('call layout: a call of two', () => {
     expect(box(bobs()).width, "Bob's tile fills the stage's width").to.be.above(grid.width - 1);
     expect(box(own()).width * box(own()).height, 'own tile small').to.be.at.most((box(bobs()).width * box(bobs()).height) / 4);
 
+    // Dragged with the mouse towards the top left, it goes into that corner, and stays there.
+    const frame = ada.frame.getBoundingClientRect();
+    const onPage = (x: number, y: number): [number, number] => [Math.round(frame.left + x), Math.round(frame.top + y)];
+    const start = box(own());
+    const bobsBox = box(bobs());
+    await sendMouse({ type: 'move', position: onPage(start.left + start.width / 2, start.bottom - 12) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: onPage(start.left + start.width / 2 - 40, start.bottom - 30) });
+    await sendMouse({ type: 'move', position: onPage(bobsBox.left + 40, bobsBox.top + 40) });
+    await sendMouse({ type: 'up' });
+    const inCorner = () => box(own()).left - box(bobs()).left < 16 && box(own()).top - box(bobs()).top < 16 && over(box(own()), box(bobs()));
+    await until(inCorner, () => `own ${JSON.stringify(box(own()))}, Bob's ${JSON.stringify(box(bobs()))}`);
+    expect(own().matches('[part~="floating-tile"]'), 'still floating').to.equal(true);
+
     // Hidden from the visitor's own view, not from the others'; focus goes to the way back, and back again.
     // As a keyboard user presses it: focused, then pressed.
     part(ada.call, 'hide-self-button')[0].focus();
@@ -333,6 +367,7 @@ describe('call layout: a call of two', () => {
     expect(namesWithVideo(bob.call), "Ada's camera at Bob").to.deep.equal(['Ada']);
     (active() as HTMLElement).click();
     await until(() => part(ada.call, 'local-tile').length === 1 && (active()?.matches('[part~="hide-self-button"]') ?? false), 'the own tile is not back, with focus on its Hide button');
+    await until(inCorner, () => `back, not in the corner it was dragged to: own ${JSON.stringify(box(own()))}, Bob's ${JSON.stringify(box(bobs()))}`);
 
     const [cy] = await joinAll(room, rtcServer, ['Cy']);
     await untilEveryoneSeesEveryone([ada, bob, cy]);

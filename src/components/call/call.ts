@@ -46,7 +46,7 @@ const CHIME_UP_TO = 6;
  * at least 360 px or the screen's height if less) and never overflows it: the tiles are
  * arranged in the columns and rows that make them largest, or one large with the others in a
  * strip (speaker view, or a pinned tile); in a call of two, the other person fills the stage and
- * this page's own camera floats small in its corner.
+ * this page's own camera floats small in its corner (dragged, it goes into the nearest one).
  *
  * Keyboard shortcuts, in a call, while focus is inside the element (not in a text field or a
  * picker, so they never take a key from the page): **M** mutes or unmutes, **V** turns the
@@ -87,7 +87,7 @@ const CHIME_UP_TO = 6;
  * @csspart lobby-form - The lobby's name field, device pickers, `test-speaker-button` and join button.
  * @csspart name-input - The lobby's name field (shown when the page set no `name`).
  * @csspart grid - The stage holding the video tiles.
- * @csspart tile - One participant's tile; also `local-tile` for this page's own, `speaking-tile` while its person speaks, `pinned-tile` when pinned, `hand-tile` while its person's hand is raised, `floating-tile` for this page's own over the other person's in a call of two. `data-connection` is `connected` or `reconnecting`.
+ * @csspart tile - One participant's tile; also `local-tile` for this page's own, `speaking-tile` while its person speaks, `pinned-tile` when pinned, `hand-tile` while its person's hand is raised, `floating-tile` for this page's own over the other person's in a call of two (it can be dragged to another corner). `data-connection` is `connected` or `reconnecting`.
  * @csspart local-tile - This page's own tile.
  * @csspart speaking-tile - The active speaker's tile.
  * @csspart pinned-tile - The pinned tile.

@@ -14,6 +14,14 @@ export interface Rect {
   floating?: boolean;
 }
 
+/** A corner of the stage, where this page's own camera floats in a call of two. */
+export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+
+/** The corner of a `width` × `height` box nearest to the point (`x`, `y`). */
+export function nearestCorner(x: number, y: number, width: number, height: number): Corner {
+  return `${y < height / 2 ? 'top' : 'bottom'}-${x < width / 2 ? 'left' : 'right'}`;
+}
+
 export interface GridChoice {
   columns: number;
   rows: number;
@@ -107,19 +115,21 @@ export function speakerLayout(count: number, main: number, width: number, height
 
 /**
  * A call of two, nothing shared or pinned: the other person fills the box, and this page's own
- * camera floats small in the bottom right corner of their tile, as Meet, Zoom and FaceTime show
- * it. `self` is the index of this page's tile (0 or 1); its rectangle says `floating`. It is a
- * quarter as wide as the other's tile, from 112 to 240 px (never more than half of it either
- * way), upright in an upright box.
+ * camera floats small in a corner of their tile (`corner`, the bottom right unless the visitor
+ * moved it), as Meet, Zoom and FaceTime show it. `self` is the index of this page's tile (0 or
+ * 1); its rectangle says `floating`. It is a quarter as wide as the other's tile, from 112 to
+ * 240 px (never more than half of it either way), upright in an upright box.
  */
-export function pairLayout(self: number, width: number, height: number, gap = 8): Rect[] {
+export function pairLayout(self: number, width: number, height: number, gap = 8, corner: Corner = 'bottom-right'): Rect[] {
   const [other] = gridLayout(1, width, height, gap);
   const upright = height > width;
   const shape = upright ? 4 / 3 : 3 / 4;
   const w = Math.min(Math.max(other.width / 4, 112), 240, other.width / 2, other.height / 2 / shape);
   const h = w * shape;
   const inset = gap + 4;
-  const floating = { ...round({ x: Math.max(other.x, other.x + other.width - w - inset), y: Math.max(other.y, other.y + other.height - h - inset), width: w, height: h }), floating: true };
+  const x = corner.endsWith('right') ? Math.max(other.x, other.x + other.width - w - inset) : other.x + Math.min(inset, other.width - w);
+  const y = corner.startsWith('bottom') ? Math.max(other.y, other.y + other.height - h - inset) : other.y + Math.min(inset, other.height - h);
+  const floating = { ...round({ x, y, width: w, height: h }), floating: true };
   return self === 0 ? [floating, other] : [other, floating];
 }
 

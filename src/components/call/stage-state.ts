@@ -1,4 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Corner } from './layout.js';
+import { dragSelf } from './self-drag.js';
 import { VideoWatch } from './video-watch.js';
 
 /** The element whose stage this is. */
@@ -30,6 +32,8 @@ export class StageState implements ReactiveController {
   met = false;
   /** Whether the visitor hid their own tile (the others still see them); shown again while alone. */
   selfHidden = false;
+  /** Where the visitor's own tile floats in a call of two (they drag it); kept from call to call. */
+  corner: Corner = 'bottom-right';
   /** The whole screen this page shares that the visitor asked to see here all the same (stage.ts). */
   shownScreen: MediaStream | null = null;
   readonly #videoWatch = new VideoWatch(1_500);
@@ -82,6 +86,9 @@ export class StageState implements ReactiveController {
     this.#set({ selfHidden: hidden });
   }
 
+  /** The visitor presses on their own floating tile: a drag moves it to another corner. */
+  readonly dragSelf = (e: PointerEvent): void => dragSelf(e, (corner) => this.#set({ corner }));
+
   toggleView(): void {
     this.#set({ view: this.view === 'speaker' ? 'grid' : 'speaker' });
   }
@@ -118,7 +125,7 @@ export class StageState implements ReactiveController {
     this.#set({ pinned: null, copied: '', shownScreen: null, selfHidden: false });
   }
 
-  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen' | 'selfHidden'>>): void {
+  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen' | 'selfHidden' | 'corner'>>): void {
     Object.assign(this, state);
     this.host.requestUpdate();
   }

@@ -58,15 +58,23 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
         inset 0 0 0 3px var(--_accent);
     }
     /* This page's own camera over the other person's, in a call of two (pairLayout): rounded by
-       clipping (one small video), lifted by a shadow, above the tile it floats on. */
+       clipping (one small video), lifted by a shadow, above the tile it floats on; it can be
+       dragged to another corner. */
     [part~='floating-tile'] {
       z-index: 1;
       overflow: hidden;
       border-radius: var(--_radius);
       box-shadow: 0 2px 12px rgb(0 0 0 / 45%);
+      cursor: grab;
+      touch-action: none;
     }
     [part~='floating-tile']::after {
       box-shadow: none;
+    }
+    /* Dragged to another corner (self-drag.ts): it follows the pointer, then glides into place. */
+    .tile.dragging {
+      cursor: grabbing;
+      transition: none;
     }
     [part~='speaking-tile'][part~='floating-tile']::after {
       box-shadow: inset 0 0 0 3px var(--_accent);

@@ -2,7 +2,7 @@ import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
-import { gridLayout, pairLayout, speakerLayout, type Rect } from './layout.js';
+import { gridLayout, pairLayout, speakerLayout, type Corner, type Rect } from './layout.js';
 import type { Place } from './place.js';
 import type { ShownReaction } from './reactions.js';
 import { hasLiveVideo } from './video-watch.js';
@@ -40,7 +40,10 @@ export interface StageView {
     readonly met: boolean;
     readonly shownScreen: MediaStream | null;
     readonly selfHidden: boolean;
+    readonly corner: Corner;
     pin(id: string | null): void;
+    /** A press on the visitor's own floating tile (a drag moves it to another corner). */
+    dragSelf(e: PointerEvent): void;
     hideSelf(hidden: boolean): void;
     showScreen(screen: MediaStream): unknown;
     toggleFullscreen(target: Element): void;
@@ -144,7 +147,7 @@ function layout(v: StageView, tiles: Tile[]): Rect[] {
   const main = focus ? tiles.findIndex((t) => t.id === focus) : -1;
   if (main >= 0 && people.length > 1) return speakerLayout(tiles.length, main, width, height, gap);
   // Two people: the other fills the stage, this page's own camera floats in its corner.
-  if (people.length === 2 && tiles.length === 2) return pairLayout(tiles.findIndex((t) => t.id === 'local'), width, height, gap);
+  if (people.length === 2 && tiles.length === 2) return pairLayout(tiles.findIndex((t) => t.id === 'local'), width, height, gap, v.state.corner);
   return gridLayout(tiles.length, width, height, gap);
 }
 
@@ -219,7 +222,7 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
   const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
   const pip = !local && !placeholder && document.pictureInPictureEnabled;
   const quality = p ? v.quality.get(p.id) : undefined;
-  return html`<li part=${parts} class="tile" ${at} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing}>
+  return html`<li part=${parts} class="tile" ${at} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing} @pointerdown=${floating ? v.state.dragSelf : nothing}>
     ${showVideo
       ? local
         ? html`<video part="video local-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
