@@ -2,6 +2,7 @@
 // someone in the call lets them in; everyone in the call sees who asks, and any of them answers.
 // Strangers who knock by hand learn nothing of the room and crowd the list only so far.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { MAX_KNOCKING } from '../src/session/knocking.js';
 import { rtcServer, stockServer } from './env.js';
 import { Attacker, beaconOf, destroyAttackers, hello, send } from './fixtures/attacker.js';
@@ -62,6 +63,42 @@ describe('a room that knocks', () => {
       }
     });
   }
+
+  it('asks again for a page back in the call after being away (offline), and says so on its stage, not "you are alone"', async function () {
+    this.timeout(90_000);
+    const room = uniqueRoom('knock-away-back');
+    const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });
+    const bob = await addParticipant({ room, server: rtcServer, name: 'Bob', knock: '', autojoin: '' });
+    await until(() => asks(ada, 'Bob'), 'Ada does not see Bob knock');
+    ada.call.letIn(ada.call.knocking[0].id);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const heard = readOut(bob.call);
+    try {
+      // The path between them is lost (the pages' signalling server stays): past the 20 s the
+      // members wait, each lets the other go, and Bob, alone, comes back as a newcomer, knocking.
+      await executeServerCommand('loopback-udp', { action: 'drop' });
+      try {
+        await until(() => asks(ada, 'Bob'), () => `Ada does not see Bob knock again: ${JSON.stringify(requests(ada))}`, 60_000);
+      } finally {
+        await executeServerCommand('loopback-udp', { action: 'restore' });
+      }
+      expect(bob.call.phase, 'still in his call').to.equal('in-call');
+      await until(() => part(bob.call, 'alone').length === 1, () => `no card on the stage: ${JSON.stringify(bob.call.participants.map((p) => [p.name, p.connection]))}`);
+      const card = part(bob.call, 'alone')[0].textContent!;
+      expect(card).to.contain('Asking to join');
+      expect(card).to.contain('Someone in the call will let you in');
+      expect(part(bob.call, 'copy-link-button'), 'an invitation while asking to be let in').to.have.length(0);
+      expect(part(bob.call, 'status')[0].textContent).to.contain('Waiting to be let in');
+      expect(bob.call.matches(':state(waiting)')).to.equal(true);
+      await until(() => heard.said.some((t) => t.includes('Asking to join')), () => `not read out: ${JSON.stringify(heard.said)}`, 5_000);
+
+      buttonFor(ada, 'let-in-button', 'Bob')!.click();
+      await untilEveryoneSeesEveryone([ada, bob], 30_000);
+      await until(() => part(bob.call, 'alone').length === 0 && !bob.call.matches(':state(waiting)'), 'still asking once let in');
+    } finally {
+      heard.stop();
+    }
+  });
 
   it('turns someone away: their join fails with a clear message, once; trying again knocks afresh; Cancel takes a request back', async function () {
     this.timeout(60_000);

@@ -106,7 +106,7 @@ const CHIME_UP_TO = 6;
  * @csspart reaction - One reaction on a tile: its emoji, in the system's emoji font.
  * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`.
  * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`; on this page's own, while someone else is here, `hide-self-button`, which hides it from this page only (the others still see it) until `show-self-button`, in the stage's corner, shows it again.
- * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`.
+ * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`; in a room that knocks, for a page back after being away, "Asking to join…" instead, until it is let in again.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).
  * @csspart controls - The button bar, in one row: its buttons' words show where they fit, else they are icons, and where even those do not fit, `more-button` holds the less used ones.
@@ -154,7 +154,7 @@ const CHIME_UP_TO = 6;
  *
  * @cssstate idle - Before joining: the lobby shows.
  * @cssstate joining - Asking for devices and connecting.
- * @cssstate waiting - While joining a room that knocks: waiting for someone in the call to let this page in.
+ * @cssstate waiting - While joining a room that knocks: waiting for someone in the call to let this page in; also in the call, when the page came back after being away (asleep, offline) and asks again.
  * @cssstate in-call - In the room.
  * @cssstate left - After leaving: the lobby shows again, with a join-again button.
  * @cssstate error - The call failed; the message shows.
@@ -260,10 +260,11 @@ export class RtcCall extends RoomElement {
       knocks: (knocking) => this.heardKnocks(knocking),
       // Read out once: the panel that says it is not a live region.
       waiting: (waiting) => {
-        if (!waiting || this._phase !== 'joining') return;
+        // In a call: back after being away in a room that knocks (the stage's card says it too).
+        if (!waiting || (this._phase !== 'joining' && this._phase !== 'in-call')) return;
         for (const words of [this.t.askingToJoin, this.t.letInSoon]) this.announce(words);
         // The visitor who pressed Join (whose button went) gets Cancel.
-        if (this.phases.pressed) void this.focusFirst();
+        if (this.phases.pressed && this._phase === 'joining') void this.focusFirst();
       },
       // The others now know this page by another id: the page is told it, as at the first join.
       rejoined: (id) => this._phase === 'in-call' && this.dispatchEvent(new RtcJoinedEvent({ room: this.phases.room, id })),
@@ -445,7 +446,7 @@ export class RtcCall extends RoomElement {
       for (const s of ['idle', 'joining', 'in-call', 'left', 'error']) states.delete(s);
       states.add(this._phase);
     }
-    this.internals.states[this.waiting ? 'add' : 'delete']('waiting');
+    this.internals.states[this.waiting || this.waitingAgain ? 'add' : 'delete']('waiting');
     if (this._phase === 'in-call') this.announcer.screens(this.participants);
     // The others' videos: through the chosen speaker, and playing.
     const remote = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('video[part~="remote-video"], audio[part~="remote-audio"]')];
@@ -626,6 +627,11 @@ export class RtcCall extends RoomElement {
     return this._phase === 'joining' && this.controller.waiting;
   }
 
+  /** Whether this page, in a call, was away (asleep, offline) and asks to be let in again. */
+  private get waitingAgain(): boolean {
+    return this._phase === 'in-call' && this.controller.waiting;
+  }
+
   /** The name shown and sent: the page's `name`, else the one typed in the lobby. */
   private get displayName(): string {
     return text(this.name || this.lobby.typedName).trim();
@@ -756,7 +762,7 @@ export class RtcCall extends RoomElement {
     if (this._phase === 'in-call') {
       const count = this.participants.length + 1;
       // Back after being away for long (asleep, offline), the page comes in as a newcomer: it knocks again.
-      if (count === 1 && this.controller.waiting) return t.waitingToBeLetIn;
+      if (count === 1 && this.waitingAgain) return t.waitingToBeLetIn;
       if (count === 1 && this.controller.awaiting) return t.connecting;
       return count === 1 && this.password ? t.alonePrivate : t.inCall(count);
     }
@@ -812,6 +818,7 @@ export class RtcCall extends RoomElement {
       participants: this.participants,
       inCall: this._phase === 'in-call',
       awaiting: this.controller.awaiting,
+      waiting: this.waitingAgain,
       password: this.password,
       local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video'), hand: this._hand },
       stopSharing: () => this.screen.stop(),

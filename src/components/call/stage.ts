@@ -24,6 +24,8 @@ export interface StageView {
   inCall: boolean;
   /** Those already in the call are still being connected to: the page is not alone. */
   awaiting: boolean;
+  /** Back after being away (asleep, offline) in a room that knocks, the page asks to be let in again. */
+  waiting: boolean;
   /** A private room: the alone card does not invite with the link. */
   password: string;
   /** This page: its camera and microphone, the screen it shares, its name, and whether they are on. */
@@ -191,6 +193,12 @@ function renderSharing(v: StageView, screen: MediaStream) {
 
 function renderAlone(v: StageView, at: At) {
   const { html, nothing, icon } = v.kit;
+  // Not alone, but away from the others until someone lets the page in again: no invitation.
+  if (v.waiting) {
+    return html`<li part="alone" class="alone" ${at}>
+      <div class="card"><h2>${v.t.askingToJoin}</h2><p>${v.t.letInSoon}</p></div>
+    </li>`;
+  }
   return html`<li part="alone" class="alone" ${at}>
     <div class="card">
       <h2>${v.state.met ? v.t.onlyOneHere : v.t.firstHere}</h2>
