@@ -5,9 +5,10 @@
 // What a join needs comes in chunks beside it, which the elements import() when they join; an
 // import() resolves against the importing module's URL, so a page on any origin fetches them
 // from wherever it loaded rtc-elements.js, with nothing to configure:
-//   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join); reading and refreshing the ICE servers
+//   rtc-elements-session-[hash].js  src/session/** with PeerJS (every join); reading and refreshing the ICE servers;
+//                                   the rows of people asking to be let in and the chimes (the call's and the chat's)
 //   rtc-elements-chat-[hash].js     src/chat/**, the chat's lines and what tells <rtc-chat> of them (<rtc-chat> only; needs the session chunk)
-//   rtc-elements-call-[hash].js     <rtc-call>'s stage, controls, who asks to be let in, their styles and the parts behind them (in-call.ts; loaded beside the session chunk)
+//   rtc-elements-call-[hash].js     <rtc-call>'s stage, controls, their styles and the parts behind them (in-call.ts; loaded beside the session chunk)
 //   rtc-elements-lang-de-[hash].js  src/i18n/de.ts, the German texts (an element whose lang is de)
 //   rtc-elements-lang-fr-[hash].js  src/i18n/fr.ts, the French texts (English is in the first load)
 //   rtc-elements-quality-[hash].js  src/media/quality.ts (<rtc-call>'s connection-quality judge)
@@ -33,13 +34,16 @@ export function chunkOf(id) {
   if (/\/dist\/lib\/controllers\/(ice-servers|refresh-schedule)\.js$/.test(path)) return 'session';
   // PeerJS and what it depends on.
   if (/\/node_modules\/(peerjs|peerjs-js-binarypack|@msgpack\/msgpack|eventemitter3|webrtc-adapter|sdp)\//.test(path)) return 'session';
+  // Who asks to be let in (their rows) and the chimes: shared by the call's chunk and the chat's,
+  // which both come after the session's; in either of them, one would take the other along.
+  if (/\/dist\/lib\/components\/(knock-requests|chime)\.js$/.test(path)) return 'session';
   // The chat core, and what renders its lines (loaded with it: lines exist only once it is; they
   // are given lit's html by the element, as a chunk that imported lit would take lit along).
-  if (/\/dist\/lib\/(chat\/|components\/chat\/(chat-parts|chat-host|chat-announcements|entries|entry|file-status|image-previews)\.js$)/.test(path)) return 'chat';
+  if (/\/dist\/lib\/(chat\/|components\/chat\/(chat-parts|chat-host|chat-door|chat-announcements|entries|entry|file-status|image-previews)\.js$)/.test(path)) return 'chat';
   // What <rtc-call> shows and does only in a call (in-call.ts), loaded beside the session; it takes
   // lit and what it shares with the lobby from the element (call-kit.ts), as a chunk that imported
   // them would take them along.
-  if (/\/dist\/lib\/components\/call\/(in-call|stage|stage\.styles|stage-state|controls|bar-fit|bar-panel|keyboard|layout|place|video-watch|camera-sizes|speaker-cues|quality-signs|playback|wake-lock|reactions|knock-requests)\.js$/.test(path)) return 'call';
+  if (/\/dist\/lib\/components\/call\/(in-call|stage|stage\.styles|stage-state|controls|bar-fit|bar-panel|keyboard|layout|place|video-watch|camera-sizes|speaker-cues|quality-signs|playback|wake-lock|reactions)\.js$/.test(path)) return 'call';
   const language = /\/dist\/lib\/i18n\/(de|fr)\.js$/.exec(path);
   if (language) return `lang-${language[1]}`;
   if (/\/dist\/lib\/media\/quality\.js$/.test(path)) return 'quality';

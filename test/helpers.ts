@@ -57,7 +57,7 @@ export async function addParticipant(attributes: Record<string, string>): Promis
 }
 
 /** The notes (Hz) a participant's page plays from now on: its oscillators as they start. */
-export function notesPlayed(p: TestParticipant): number[] {
+export function notesPlayed(p: { frame: HTMLIFrameElement }): number[] {
   const notes: number[] = [];
   const proto = (p.frame.contentWindow as typeof window).OscillatorNode.prototype;
   const start = proto.start;

@@ -232,6 +232,51 @@ describe('a room that knocks', () => {
     expect(remoteNames(ada.call)).to.deep.equal([]);
   });
 
+  it('a chat alone on its page lets people in as the call does; beside its own call in the call, it leaves that to the call', async function () {
+    this.timeout(60_000);
+    const room = uniqueRoom('knock-chat-door');
+    const chatRequests = (chat: HTMLElement) => part(chat, 'knock-request').map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
+    const knocksAt = (events: CustomEvent[], el: HTMLElement) => events.filter((e) => e.type === 'rtc-knock' && e.target === el).map((e) => e.detail.knocker.name);
+    // Dan has only the chat open, and holds the room.
+    const dan = await addChatParticipant({ room, server: rtcServer, name: 'Dan', knock: '' });
+    await until(() => dan.chat.phase === 'joined', 'Dan is not in');
+    const danHears = notesPlayed(dan);
+    const heard = readOut(dan.chat);
+    try {
+      const eve = await addChatParticipant({ room, server: rtcServer, name: 'Eve', knock: '' });
+      await until(() => chatRequests(dan.chat).some((r) => r.includes('Eve asks to join')), () => `Dan's chat shows ${JSON.stringify(chatRequests(dan.chat))}`);
+      expect(knocksAt(dan.events, dan.chat), "rtc-knock on Dan's chat").to.deep.equal(['Eve']);
+      expect(dan.chat.knocking.map((k) => k.name)).to.deep.equal(['Eve']);
+      await until(() => danHears.length === 2, () => `Dan's page played ${JSON.stringify(danHears)}`);
+      expect(danHears, 'the chime').to.deep.equal([659, 880]);
+      await until(() => heard.said.some((t) => t.includes('Eve asks to join')), () => `not read out: ${JSON.stringify(heard.said)}`, 5_000);
+      // Let in with the row's button: Eve is in, and the row goes.
+      part(dan.chat, 'knock-request')[0].querySelector<HTMLElement>('[part~="let-in-button"]')!.click();
+      await until(() => eve.chat.phase === 'joined' && dan.chat.participants.some((p) => p.name === 'Eve'), () => `Eve is not in: ${eve.chat.phase}`);
+      await until(() => part(dan.chat, 'knock-requests').length === 0, 'the row stays');
+
+      // Gus comes with a call beside his chat: Dan lets him in by script.
+      const gus = await addChatParticipant({ room, server: rtcServer, name: 'Gus', knock: '' }, { withCall: true });
+      await until(() => dan.chat.knocking.some((k) => k.name === 'Gus'), () => `Dan's chat sees ${JSON.stringify(dan.chat.knocking)}`);
+      expect(dan.chat.letIn('nobody-asks-as-this'), 'an id that does not knock').to.equal(false);
+      expect(dan.chat.letIn(dan.chat.knocking.find((k) => k.name === 'Gus')!.id)).to.equal(true);
+      await until(() => gus.call!.phase === 'in-call' && gus.chat.phase === 'joined', () => `Gus is not in: ${gus.call!.phase}, ${gus.chat.phase}`);
+
+      // Hal knocks: Gus's call shows him and tells the page; Gus's chat, beside it, neither.
+      await addChatParticipant({ room, server: rtcServer, name: 'Hal', knock: '' });
+      await until(() => part(gus.call!, 'knock-request').some((r) => r.textContent!.includes('Hal asks to join')), "Gus's call does not show Hal");
+      await until(() => chatRequests(dan.chat).some((r) => r.includes('Hal asks to join')), "Dan's chat does not show Hal");
+      expect(part(gus.chat, 'knock-requests'), "rows in Gus's chat beside his call").to.have.length(0);
+      expect(knocksAt(gus.events, gus.chat), "rtc-knock on Gus's chat").to.deep.equal([]);
+      await until(() => knocksAt(gus.events, gus.call!).includes('Hal'), "rtc-knock on Gus's call");
+      // Turned away from Dan's chat: the rows go everywhere.
+      expect(dan.chat.turnAway(dan.chat.knocking.find((k) => k.name === 'Hal')!.id)).to.equal(true);
+      await until(() => part(gus.call!, 'knock-requests').length === 0 && part(dan.chat, 'knock-requests').length === 0, 'the rows stay');
+    } finally {
+      heard.stop();
+    }
+  });
+
   it('a member let in who floods lists of invented people changes the requests a few times a second, and its answers for nobody do nothing', async () => {
     const room = uniqueRoom('knock-flood');
     const [ada] = await joinAll(room, rtcServer, ['Ada'], { knock: '' });

@@ -75,6 +75,9 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
  */
 const sending = new WeakMap<RoomSession, RoomController[]>();
 
+/** The page's elements on each session: told (an update) when the page's call starts or stops taking part. */
+const users = new WeakMap<RoomSession, Set<RoomController>>();
+
 /** The code that reads and refreshes the ICE servers, once loaded. */
 let iceCode: IceServersModule | null = null;
 
@@ -207,7 +210,7 @@ export class RoomController implements ReactiveController {
     const session = this._session;
     if (!session) return;
     this.sends = { stream, screen: null };
-    sending.set(session, [...this.others(session), this]);
+    this.setSending(session, [...this.others(session), this]);
     session.enableMedia(stream);
     // Another element's screen, shared before this one took over, goes with its camera.
     if (session.sharedScreen) session.setScreen(null);
@@ -220,12 +223,25 @@ export class RoomController implements ReactiveController {
   disableMedia(): void {
     const session = this.sender;
     const rest = this._session ? this.others(this._session) : [];
-    if (this._session) sending.set(this._session, rest);
+    if (this._session) this.setSending(this._session, rest);
     const next = rest.at(-1);
     if (!session) return;
     if (!next) return session.disableMedia();
     session.enableMedia(next.sends.stream);
     session.setScreen(next.sends.screen);
+  }
+
+  /**
+   * Whether an element of this page (its `<rtc-call>`) takes part in the call of this element's
+   * session: that one shows who asks to be let in, and a chat beside it does not.
+   */
+  get callHere(): boolean {
+    return !!this._session && !!sending.get(this._session)?.length;
+  }
+
+  private setSending(session: RoomSession, elements: RoomController[]): void {
+    sending.set(session, elements);
+    for (const user of users.get(session) ?? []) user.host.requestUpdate();
   }
 
   /** The session's other elements in the call (see `sending`). */
@@ -298,6 +314,7 @@ export class RoomController implements ReactiveController {
     if (this.ice?.active) options = { ...options, iceServers: this.ice.iceServers };
     const session = lib.acquireSession(options, this);
     this._session = session;
+    users.set(session, (users.get(session) ?? new Set()).add(this));
     // The session may be the page's other element's, joined under another name (or none).
     this.named = '';
     this.applyName();
@@ -383,6 +400,7 @@ export class RoomController implements ReactiveController {
   private detachNow(): RoomSession | null {
     this.ice?.stop();
     const session = this._session;
+    if (session) users.get(session)?.delete(this);
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     this._session = null;

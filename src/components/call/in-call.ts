@@ -16,11 +16,11 @@ import { BarFit, type BarFitHost } from './bar-fit.js';
 import { BarPanel } from './bar-panel.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
-import { chime, type ChimeKind } from './chime.js';
+import { chime, testTune as tune, type ChimeKind } from '../chime.js';
 import { renderControls, type ControlsView } from './controls.js';
 import { HandOrder } from './hand-order.js';
 import { LocalUpdates, type LocalUpdatesHost } from './local-updates.js';
-import { renderKnockRequests, type KnockView } from './knock-requests.js';
+import { renderKnockRequests, type KnockView } from '../knock-requests.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
 import { Playback } from './playback.js';
@@ -32,8 +32,8 @@ import { stageStyles } from './stage.styles.js';
 import { StageState, type StageHost } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
-/** The lobby's speaker test, loaded with the call's parts. */
-export { testTune } from './chime.js';
+/** The lobby's speaker test (chime.ts, in the session's chunk: a chunk re-exports nothing of another), loaded with the call's parts. */
+export const testTune = (speaker: string): void => tune(speaker);
 
 /** What the stage shows of the call; the in-call parts add what they hold. */
 export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions' | 'hands'>;

@@ -4,6 +4,7 @@
  * bundle, beside the session's): a page with only a call never downloads it.
  */
 export { ChatElementHost } from './chat-host.js';
+export { ChatDoor } from './chat-door.js';
 export { checkLimits } from '../../chat/limits.js';
 export { ImagePreviews } from './image-previews.js';
 export { renderEntries } from './entries.js';

@@ -6,7 +6,7 @@ import type { ChatLimits } from '../../chat/types.js';
 import type { ChatMessage } from '../../chat/store.js';
 import type { ChatFile } from '../../chat/transfer.js';
 import { lazy } from '../../controllers/lazy.js';
-import { RoomController, type Participant, type RoomControllerHandlers, type SessionRequest } from '../../controllers/room-controller.js';
+import { RoomController, type Knocker, type Participant, type RoomControllerHandlers, type SessionRequest } from '../../controllers/room-controller.js';
 import { Announcer } from '../announcer.js';
 import { Notices } from '../notices.js';
 import { RoomElement, text } from '../room-element.js';
@@ -19,7 +19,9 @@ import { RtcFileReceivedEvent } from '../../events/file-received.js';
 import { RtcMessageEvent } from '../../events/message.js';
 import { RtcMessageSendEvent } from '../../events/message-send.js';
 import { RtcTypingEvent } from '../../events/typing.js';
+import { RtcKnockEvent } from '../../events/knock.js';
 import type { ChatElementHost } from './chat-host.js';
+import type { ChatDoor } from './chat-door.js';
 import { chatStyles } from './chat.styles.js';
 import type { EntryContext, Lit } from './entry.js';
 import { Composer } from './composer.js';
@@ -53,9 +55,12 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * problems are read out politely to screen readers (a visually hidden `aria-live` region, bursts
  * read as one); the message list itself stays quiet.
  *
- * In a room that knocks (`knock`), a page waits until someone in the call lets it in, and the
- * status line says so. The chat shows nobody's request: people are let in from `<rtc-call>`, so a
- * page whose only element is the chat cannot let anyone in.
+ * In a room that knocks (`knock`), a page waits until someone in the room lets it in, and the
+ * status line says so. Once in, while no `<rtc-call>` of the page is in the call (a chat alone on
+ * its page, say), the chat shows a row above the messages for each person asking to be let in,
+ * with Let in and Turn away (and Let everyone in while two or more ask), reads each out, chimes
+ * unless `no-sounds` is set, and fires `rtc-knock`; with the page's call in the call, the call
+ * does that, and the chat none of it.
  *
  * Above the message box a line says who else is writing ("Ada is typing…"), and the others'
  * chats show it of this page's visitor while their box has text. `no-typing` switches both off.
@@ -66,6 +71,9 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @csspart base - The element's frame (also the drop target for files).
  * @csspart header - The bar with the room name and the status line.
  * @csspart status - How many people are here, or what is happening (in a room that knocks, that this page waits to be let in).
+ * @csspart knock-requests - In a room that knocks, with no call of the page in the call: a `knock-request` for each person asking to be let in, and while two or more ask, `knock-all` before them.
+ * @csspart knock-all - "3 people ask to join", with `let-everyone-in-button`.
+ * @csspart knock-request - One person asking to be let in: "Ada asks to join", with `let-in-button` and `turn-away-button`.
  * @csspart notice - A non-fatal problem, such as a dropped message.
  * @csspart error - The panel shown when joining failed.
  * @csspart message-list - The scrolling list of messages (`role="log"`).
@@ -114,6 +122,7 @@ type ChatParts = Awaited<ReturnType<typeof loadChatParts>>;
  * @fires {RtcFileOfferedEvent} rtc-file-offered - Someone offers a file; cancelable (declines it). `detail: { file }`.
  * @fires {RtcFileProgressEvent} rtc-file-progress - A transfer moved on or ended. `detail: { file }`.
  * @fires {RtcTypingEvent} rtc-typing - Someone started or stopped being shown as writing. `detail: { typing }`: `{ id, name }` of each person writing now, in the order they started.
+ * @fires {RtcKnockEvent} rtc-knock - In a room that knocks, with no call of the page in the call, someone started asking to be let in (once per person and knock). `detail: { knocker }`: `{ id, name }`; `letIn(id)` or `turnAway(id)` answers.
  * @fires {RtcFileReceivedEvent} rtc-file-received - A file arrived whole and verified. `detail: { file, blob }`.
  * @fires {RtcErrorEvent} rtc-error - Something failed or was refused. `detail: { type, message, fatal }`.
  */
@@ -125,6 +134,7 @@ export class RtcChat extends RoomElement {
     maxFileSize: { attribute: 'max-file-size' },
     history: {},
     noTyping: { type: Boolean, attribute: 'no-typing' },
+    noSounds: { type: Boolean, attribute: 'no-sounds' },
     theme: { reflect: true },
     _phase: { state: true, attribute: false },
   };
@@ -144,6 +154,9 @@ export class RtcChat extends RoomElement {
   /** Neither tells the others when this page's visitor writes nor shows who else is writing; read when the element joins. */
   noTyping = false;
 
+  /** Plays no sounds: no chime when someone asks to be let in (a room that knocks, with no call of the page in the call). */
+  noSounds = false;
+
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme, as `<rtc-call>` does. */
   theme?: 'light' | 'dark';
 
@@ -156,6 +169,8 @@ export class RtcChat extends RoomElement {
   #chat: ChatRoom | null = null;
   /** What tells the element of the chat and the room: from the chat's chunk, on the first join. */
   #host: ChatElementHost | null = null;
+  /** Who asks to be let in, told and answered here while no call of the page is in the call. */
+  #door: ChatDoor | null = null;
   /** The (server, key, room) the current message list belongs to. */
   #target = '';
   /** The limits checked at the last join (the attributes are read when joining). */
@@ -202,7 +217,10 @@ export class RtcChat extends RoomElement {
    * The session's news of the room: filled in by #host, which the first join loads before the
    * session speaks; the wait to be let in (a room that knocks) is read out from here.
    */
-  readonly #handlers: RoomControllerHandlers = { waiting: (waiting) => waiting && this.#announcer.say(this.t.chatWaiting) };
+  readonly #handlers: RoomControllerHandlers = {
+    waiting: (waiting) => waiting && this.#announcer.say(this.t.chatWaiting),
+    knocks: (knocking) => this.#door?.knocks(knocking),
+  };
   readonly #controller = new RoomController(this, this.#handlers, () => this.#stop(), { name: () => text(this.name) });
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
@@ -223,6 +241,28 @@ export class RtcChat extends RoomElement {
   /** The other people in the room, in the order they joined. */
   get participants(): readonly Participant[] {
     return this.#controller.participants;
+  }
+
+  /**
+   * In a room that knocks, while joined: the people asking to be let in, in the order they
+   * knocked (`{ id, name }` each).
+   */
+  get knocking(): readonly Knocker[] {
+    return this._phase === 'joined' ? this.#controller.knocking : [];
+  }
+
+  /** Lets someone who asks in, by the `id` of `knocking` (or of `rtc-knock`); false when joined not, or when they no longer ask. */
+  letIn(id: string): boolean {
+    return this.#answer(id, true);
+  }
+
+  /** Turns someone who asks away: they are told so. False as for `letIn`. */
+  turnAway(id: string): boolean {
+    return this.#answer(id, false);
+  }
+
+  #answer(id: string, letIn: boolean): boolean {
+    return this.knocking.some((k) => k.id === id) && this.#controller.answerKnock(id, letIn);
   }
 
   /** This page's peer id in the room, while joined. */
@@ -367,6 +407,14 @@ export class RtcChat extends RoomElement {
       this.#handlers,
     );
     this.#previews ??= new parts.ImagePreviews(() => this.requestUpdate());
+    this.#door ??= new parts.ChatDoor({
+      el: this,
+      announcer: this.#announcer,
+      RtcKnockEvent,
+      t: () => this.t,
+      shows: () => this._phase === 'joined' && !this.#controller.callHere,
+      quiet: () => this.noSounds,
+    });
     this.#limits = limits;
     // Another password is another room: what was said in this one must not go to that one as history.
     const target = `${options.server.url}\n${options.server.key}\n${options.room}\n${options.password ?? ''}`;
@@ -429,6 +477,7 @@ export class RtcChat extends RoomElement {
         <span part="status">${joined ? (count > 1 ? t.peopleHere(count) : this.#controller.awaiting ? t.connecting : this.password ? t.alonePrivate : t.onlyYou) : this._phase === 'joining' ? (this.#controller.waiting ? t.chatWaiting : t.connecting) : ''}</span>
       </div>
       ${renderNotices(this.#notices, t)}
+      ${joined && this.#door ? this.#door.render({ kit: LIT, t, knocking: this.knocking, answer: (id, letIn) => this.#answer(id, letIn) }) : nothing}
       ${this._phase === 'error'
         ? renderError(this.#notices, t, () => this.#join())
         : html`${renderMessageList(t, this.#follower, context && parts!.renderEntries(this.#chat?.entries ?? [], context))}

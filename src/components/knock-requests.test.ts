@@ -1,21 +1,21 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { render } from 'lit';
-import { rtcServer } from '../../../test/env.js';
-import { FakeNetwork } from '../../../test/fakes/peerjs.js';
-import { uniqueRoom } from '../../../test/helpers.js';
-import { loadSession, type SessionModule } from '../../controllers/lazy.js';
-import de from '../../i18n/de.js';
-import fr from '../../i18n/fr.js';
-import { problemText, sessionProblem } from '../../i18n/errors.js';
-import { formatFor } from '../../i18n/format.js';
-import { english } from '../../i18n/localizer.js';
-import { SessionError, type Knocker } from '../../session/types.js';
-import type { SessionRequest } from '../../session/registry.js';
-import '../chat/chat.js';
-import type { RtcChat } from '../chat/chat.js';
-import { callKit } from './call-kit.js';
-import './call.js';
-import type { RtcCall } from './call.js';
+import { rtcServer } from '../../test/env.js';
+import { FakeNetwork } from '../../test/fakes/peerjs.js';
+import { uniqueRoom } from '../../test/helpers.js';
+import { loadSession, type SessionModule } from '../controllers/lazy.js';
+import de from '../i18n/de.js';
+import fr from '../i18n/fr.js';
+import { problemText, sessionProblem } from '../i18n/errors.js';
+import { formatFor } from '../i18n/format.js';
+import { english } from '../i18n/localizer.js';
+import { SessionError, type Knocker } from '../session/types.js';
+import type { SessionRequest } from '../session/registry.js';
+import './chat/chat.js';
+import type { RtcChat } from './chat/chat.js';
+import { callKit } from './call/call-kit.js';
+import './call/call.js';
+import type { RtcCall } from './call/call.js';
 import { renderKnockRequests } from './knock-requests.js';
 
 /** The session options an element's attributes describe (its protected `sessionOptions`). */
