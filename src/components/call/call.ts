@@ -62,8 +62,8 @@ const JOIN_CHIME_AFTER = 1_000;
  * them in; the people in the call see a row for each person asking, with Let in and Turn away
  * (and Let everyone in while two or more ask), and hear a short chime unless `no-sounds` is set.
  * Once a row answered goes, focus goes on to the next Let in, else to the control bar. In a call
- * of up to six people, two rising notes sound as someone comes in and two falling as someone
- * leaves (unless `no-sounds` is set): heard in another tab too.
+ * of up to six people, two rising notes sound a second after someone comes in and two falling
+ * ones as someone leaves (unless `no-sounds` is set): heard in another tab too.
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call

@@ -251,7 +251,7 @@ export class RtcChat extends RoomElement {
     return this._phase === 'joined' ? this.#controller.knocking : [];
   }
 
-  /** Lets someone who asks in, by the `id` of `knocking` (or of `rtc-knock`); false when joined not, or when they no longer ask. */
+  /** Lets someone who asks in, by the `id` of `knocking` (or of `rtc-knock`); false when not joined, or when they no longer ask. */
   letIn(id: string): boolean {
     return this.#answer(id, true);
   }
