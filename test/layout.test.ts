@@ -364,6 +364,10 @@ describe('call layout: a call of two', () => {
     await until(() => part(ada.call, 'local-tile').length === 0, 'the own tile stays');
     const active = () => ada.call.shadowRoot!.activeElement;
     await until(() => active()?.matches('[part~="show-self-button"]') ?? false, () => `focus on ${active()?.getAttribute('part')}`);
+    // The way back is where the tile was: the top left corner it was dragged to.
+    const back = box(active()!);
+    const stage = box(part(ada.call, 'grid')[0]);
+    expect([back.left - stage.left < stage.right - back.right, back.top - stage.top < stage.bottom - back.bottom], 'Show self view in the top left').to.deep.equal([true, true]);
     expect(namesWithVideo(bob.call), "Ada's camera at Bob").to.deep.equal(['Ada']);
     (active() as HTMLElement).click();
     await until(() => part(ada.call, 'local-tile').length === 1 && (active()?.matches('[part~="hide-self-button"]') ?? false), 'the own tile is not back, with focus on its Hide button');

@@ -107,7 +107,7 @@ const JOIN_CHIME_AFTER = 1_000;
  * @csspart reactions - On a tile, its person's reactions of the last few seconds (at most three), each a `reaction` that rises and fades (without moving where the visitor prefers reduced motion).
  * @csspart reaction - One reaction on a tile: its emoji, in the system's emoji font.
  * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`.
- * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`; on this page's own, while someone else is here, `hide-self-button`, which hides it from this page only (the others still see it) until `show-self-button`, in the stage's corner, shows it again.
+ * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`; on this page's own, while someone else is here, `hide-self-button`, which hides it from this page only (the others still see it) until `show-self-button`, in the stage's corner where it floated (the bottom right unless dragged), shows it again.
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`; in a room that knocks, for a page back after being away, "Asking to join…" instead, until it is let in again.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).

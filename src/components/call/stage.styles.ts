@@ -243,12 +243,20 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
         display: none;
       }
     }
-    /* The way back to the visitor's own tile, where it floated: the stage's bottom right corner. */
+    /* The way back to the visitor's own tile, in the stage's corner where it floated. */
     .show-self {
       position: absolute;
       right: 12px;
       bottom: 12px;
       z-index: 1;
+    }
+    .show-self[data-corner^='top'] {
+      top: 12px;
+      bottom: auto;
+    }
+    .show-self[data-corner$='left'] {
+      right: auto;
+      left: 12px;
     }
     .muted-notice {
       position: absolute;

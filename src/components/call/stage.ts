@@ -78,7 +78,7 @@ export function renderStage(v: StageView) {
       )}
     </ul>
     ${ownHidden(v)
-      ? html`<button part="button show-self-button" class="show-self" data-focus-next='[part~="hide-self-button"]' @click=${() => v.state.hideSelf(false)}>${icon('cam')}<span>${v.t.showSelf}</span></button>`
+      ? html`<button part="button show-self-button" class="show-self" data-corner=${v.state.corner} data-focus-next='[part~="hide-self-button"]' @click=${() => v.state.hideSelf(false)}>${icon('cam')}<span>${v.t.showSelf}</span></button>`
       : nothing}
     ${v.cues.mutedHint ? html`<p part="muted-notice" class="muted-notice" role="status">${v.t.youreMuted}</p>` : nothing}
     ${v.playback.blocked
