@@ -69,9 +69,10 @@ export const chatStyles = css`
   [part~='system-line'] { text-align: center; }
   [part~='unread-button'] { align-self: center; }
   /* Who asks to be let in (a room that knocks): rows above the messages; many scroll. */
-  .knock-requests { display: flex; flex: none; flex-direction: column; gap: 4px; max-height: 40%; overflow-y: auto; }
-  .knock-request { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; justify-content: flex-end; padding: 4px 4px 4px 10px; border-radius: 6px; background: var(--_notice); color: var(--_notice-fg); }
-  .knock-request p { flex: 1 1 12em; min-width: 0; overflow-wrap: anywhere; }
+  .knock-requests { display: flex; flex: none; flex-direction: column; gap: 4px; max-height: 50%; overflow-y: auto; }
+  .knock-request { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; justify-content: flex-end; padding: 4px 4px 4px 10px; border-radius: 6px; background: var(--_notice); }
+  .knock-request p { flex: 1 1 12em; min-width: 0; color: var(--_notice-fg); overflow-wrap: anywhere; }
+  .knock-request button { min-height: 32px; padding: 4px 12px; }
   .knock-buttons { display: flex; flex: none; gap: 6px; }
   [part~='text'] { white-space: pre-wrap; }
   a { color: var(--_link); }
