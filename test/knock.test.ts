@@ -224,7 +224,7 @@ describe('a room that knocks', () => {
     const dan = await addChatParticipant({ room, server: rtcServer, name: 'Dan', knock: '' });
     await until(() => asks(ada, 'Dan'), () => `Ada does not see Dan knock: ${JSON.stringify(requests(ada))}`);
     const status = () => part(dan.chat, 'status')[0]?.textContent ?? '';
-    await until(() => status().includes('Waiting for someone in the call to let you in'), () => `Dan's chat says "${status()}"`);
+    await until(() => status().includes('Waiting for someone in the room to let you in'), () => `Dan's chat says "${status()}"`);
     expect(part(dan.chat, 'knock-requests')).to.have.length(0);
     buttonFor(ada, 'let-in-button', 'Dan')!.click();
     await until(() => !status().includes('Waiting') && dan.chat.phase === 'joined', () => `Dan's chat is not in: ${dan.chat.phase}, "${status()}"`);

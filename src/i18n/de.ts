@@ -87,7 +87,7 @@ export default (f: Format): Strings => ({
   askingToJoin: 'Bitte um Einlass…',
   letInSoon: 'Jemand im Anruf wird Sie hereinlassen.',
   waitingToBeLetIn: 'Warten auf Einlass',
-  chatWaiting: 'Warten, bis jemand im Anruf Sie hereinlässt…',
+  chatWaiting: 'Warten, bis jemand im Raum Sie hereinlässt…',
   knockRequests: 'Bitten um Einlass',
   asksToJoin: (name) => `${name} möchte beitreten`,
   letIn: 'Hereinlassen',

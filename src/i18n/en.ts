@@ -100,7 +100,7 @@ export const en = (f: Format) => ({
   /** The status line while waiting. */
   waitingToBeLetIn: 'Waiting to be let in',
   /** The chat's status line while its page waits. */
-  chatWaiting: 'Waiting for someone in the call to let you in…',
+  chatWaiting: 'Waiting for someone in the room to let you in…',
   /** The name of the members' list of people asking to be let in, and its rows (a button's name begins with its words). */
   knockRequests: 'Asking to join',
   asksToJoin: (name: string) => `${name} asks to join`,

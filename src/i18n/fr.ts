@@ -88,7 +88,7 @@ export default (f: Format): Strings => ({
   askingToJoin: 'Demande d’accès…',
   letInSoon: 'Quelqu’un dans l’appel va vous faire entrer.',
   waitingToBeLetIn: 'En attente d’admission',
-  chatWaiting: 'En attente que quelqu’un dans l’appel vous fasse entrer…',
+  chatWaiting: 'En attente que quelqu’un dans la salle vous fasse entrer…',
   knockRequests: 'Demandes d’accès',
   asksToJoin: (name) => `${name} demande à rejoindre l’appel`,
   letIn: 'Faire entrer',
