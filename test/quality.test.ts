@@ -96,13 +96,18 @@ describe('connection quality', () => {
     });
     afterEach(() => executeServerCommand('loopback-udp', { action: 'restore' }));
 
-    it('turns weak or bad when packets are lost, says so on the tile and in an event, and good again after', async function () {
+    it("turns weak or bad when packets are lost, says so on the tile and in an event, on the visitor's own tile when every link is, and good again after", async function () {
       if (!available) this.skip(); // needs the loopback-only namespace of .ci/run
       this.timeout(120_000);
-      const [ada, bob] = await joinWatched(uniqueRoom('lossy'), ['Ada', 'Bob']);
-      await untilEveryoneSeesEveryone([ada, bob]);
-      await until(() => lastQuality(ada, 'Bob') === 'good', () => `Bob's connection is not judged good to start with: ${JSON.stringify(ada.qualities.map((e) => e.detail.stats))}`, 30_000);
-      const worse = () => ['weak', 'bad'].includes(lastQuality(ada, 'Bob') ?? '');
+      const [ada, bob, cy] = await joinWatched(uniqueRoom('lossy'), ['Ada', 'Bob', 'Cy']);
+      await untilEveryoneSeesEveryone([ada, bob, cy]);
+      for (const name of ['Bob', 'Cy']) {
+        await until(() => lastQuality(ada, name) === 'good', () => `${name}'s connection is not judged good to start with: ${JSON.stringify(ada.qualities.map((e) => e.detail.stats))}`, 30_000);
+      }
+      const own = () => part(ada.call, 'local-tile')[0]?.querySelector<HTMLElement>('[part~="quality"]') ?? null;
+      expect(own(), "a sign on Ada's own tile while her links are good").to.equal(null);
+      const poor = (name: string) => ['weak', 'bad'].includes(lastQuality(ada, name) ?? '');
+      const worse = () => poor('Bob') && poor('Cy');
 
       await loseUdpUntil(worse, 30_000);
       expect(lastQuality(ada, 'Bob'), 'Ada is told that Bob\'s connection got worse').to.be.oneOf(['weak', 'bad']);
@@ -112,11 +117,15 @@ describe('connection quality', () => {
       const shown = sign(ada, 'Bob')!;
       expect(getComputedStyle(shown).display, 'the sign shows').to.not.equal('none');
       expect(shown.getAttribute('aria-label')).to.match(/^(Weak|Bad) connection$/);
+      // Both of Ada's links are poor: what they share is her network, as her own tile says.
+      await until(() => ['weak', 'bad'].includes(own()?.dataset.quality ?? ''), "Ada's own tile does not show her connection");
+      expect(own()!.getAttribute('aria-label')).to.match(/^(Weak|Bad) connection$/);
 
       // The path is whole again: good, after a few polls.
       await executeServerCommand('loopback-udp', { action: 'restore' });
       await until(() => lastQuality(ada, 'Bob') === 'good', () => `Bob's connection is not judged good again: ${JSON.stringify(ada.qualities.map((e) => e.detail.stats))}`, 40_000);
       await until(() => sign(ada, 'Bob')?.dataset.quality === 'good', 'Bob\'s tile still shows a bad connection');
+      await until(() => own() === null, "Ada's own tile still shows a poor connection");
       expect(bob.call.phase).to.equal('in-call');
     });
   });

@@ -106,7 +106,7 @@ const JOIN_CHIME_AFTER = 1_000;
  * @csspart hand - The sign on a tile whose person raised their hand (this page's own included).
  * @csspart reactions - On a tile, its person's reactions of the last few seconds (at most three), each a `reaction` that rises and fades (without moving where the visitor prefers reduced motion).
  * @csspart reaction - One reaction on a tile: its emoji, in the system's emoji font.
- * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`.
+ * @csspart quality - The connection-quality sign on a remote tile (signal bars named for screen readers); `data-quality` is `good` (not shown), `weak` or `bad`. On this page's own tile, `weak` or `bad` while the connections with two or more others all are (this page's own network, most likely).
  * @csspart tile-actions - A tile's buttons: `pin-button`, `fullscreen-button`, `pip-button`; on this page's own, while someone else is here, `hide-self-button`, which hides it from this page only (the others still see it) until `show-self-button`, in the stage's corner where it floated (the bottom right unless dragged), shows it again.
  * @csspart alone - The card shown while nobody else is in the call, with `copy-link-button`; in a room that knocks, for a page back after being away, "Asking to join…" instead, until it is let in again.
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.

@@ -229,7 +229,7 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
   const showVideo = local ? hasLiveVideo(stream) && v.local.cam : !!stream;
   const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
   const pip = !local && !placeholder && document.pictureInPictureEnabled;
-  const quality = p ? v.quality.get(p.id) : undefined;
+  const quality = p ? v.quality.get(p.id) : ownQuality(v);
   return html`<li part=${parts} class="tile" ${at} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing} @pointerdown=${floating ? v.state.dragSelf : nothing}>
     ${showVideo
       ? local
@@ -290,7 +290,18 @@ function renderActions(v: StageView, id: string, name: string, pip: boolean, ful
   </span>`;
 }
 
-/** A remote tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
+/**
+ * This page's own connection, as its tile shows it: weak, or bad, while the connections with
+ * two or more others all are (what they share is this page's network, as Meet's "Your network
+ * is unstable" reasons), else none.
+ */
+function ownQuality(v: StageView): Quality | undefined {
+  const judged = v.participants.map((p) => v.quality.get(p.id));
+  if (judged.length < 2 || judged.some((q) => !q || q === 'good')) return undefined;
+  return judged.every((q) => q === 'bad') ? 'bad' : 'weak';
+}
+
+/** A tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
 function renderQuality({ t, kit: { html, signal } }: StageView, quality: Quality) {
   const label = quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
   return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
