@@ -292,8 +292,8 @@ function renderActions(v: StageView, id: string, name: string, pip: boolean, ful
 
 /**
  * This page's own connection, as its tile shows it: weak, or bad, while the connections with
- * two or more others all are (what they share is this page's network, as Meet's "Your network
- * is unstable" reasons), else none.
+ * two or more others all are (what they share is this page's network, which Meet and Zoom warn
+ * of too), else none.
  */
 function ownQuality(v: StageView): Quality | undefined {
   const judged = v.participants.map((p) => v.quality.get(p.id));
