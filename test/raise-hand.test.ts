@@ -64,7 +64,11 @@ describe('raising a hand', () => {
     await until(() => handOn(ada, 'Bob'), "Ada does not see Bob's hand");
     // One hand up: no number.
     expect(label(ada, 'Bob')).to.equal('Hand raised');
+    const heard = readOut(bob.call);
     ada.call.toggleHand(true);
+    // Read out with its place: it went up second.
+    await until(() => heard.said.some((t) => t.includes('Ada raised their hand, number 2')), () => `Bob hears ${JSON.stringify(heard.said)}`, 5_000);
+    heard.stop();
     const first = 'Hand raised, number 1';
     const second = 'Hand raised, number 2';
     await until(() => label(bob, 'Ada') === second && label(bob, 'Bob') === first, () => `Bob sees Ada "${label(bob, 'Ada')}", Bob "${label(bob, 'Bob')}"`);

@@ -80,7 +80,7 @@ export default (f: Format): Strings => ({
   lowerHand: 'Hand senken',
   handRaised: 'Hand gehoben',
   handRaisedPlace: (place) => `Hand gehoben, Nummer ${f.number(place)}`,
-  raisedHand: (name) => `${name} hat die Hand gehoben`,
+  raisedHand: (name, place) => `${name} hat die Hand gehoben${place ? `, Nummer ${f.number(place)}` : ''}`,
   youRaisedHand: 'Sie haben die Hand gehoben',
   youLoweredHand: 'Sie haben die Hand gesenkt',
 

@@ -89,7 +89,8 @@ export const en = (f: Format) => ({
   handRaised: 'Hand raised',
   /** The sign's name while two or more hands are up: its place in the order they went up. */
   handRaisedPlace: (place: number) => `Hand raised, number ${f.number(place)}`,
-  raisedHand: (name: string) => `${name} raised their hand`,
+  /** Someone's hand went up; `place` (while two or more are up) is its place in their order. */
+  raisedHand: (name: string, place?: number) => `${name} raised their hand${place ? `, number ${f.number(place)}` : ''}`,
   youRaisedHand: 'You raised your hand',
   youLoweredHand: 'You lowered your hand',
 

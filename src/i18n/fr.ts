@@ -81,7 +81,7 @@ export default (f: Format): Strings => ({
   lowerHand: 'Baisser la main',
   handRaised: 'Main levée',
   handRaisedPlace: (place) => `Main levée, numéro ${f.number(place)}`,
-  raisedHand: (name) => `${name} a levé la main`,
+  raisedHand: (name, place) => `${name} a levé la main${place ? `, numéro ${f.number(place)}` : ''}`,
   youRaisedHand: 'Vous avez levé la main',
   youLoweredHand: 'Vous avez baissé la main',
 

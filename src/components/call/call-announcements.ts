@@ -56,10 +56,11 @@ export class CallAnnouncements {
 
   /**
    * Someone changed: a tile's "Reconnecting…" and its end are read out, once each, and a hand
-   * raised (not one lowered: the sign goes from the tile).
+   * raised (not one lowered: the sign goes from the tile), with its place while `handsUp` (this
+   * page's own among them) are two or more: it went up last.
    */
-  updated(participant: Participant): void {
-    this.#hand(participant);
+  updated(participant: Participant, handsUp: number): void {
+    this.#hand(participant, handsUp);
     const was = this.#reconnecting.has(participant.id);
     if ((participant.connection === 'reconnecting') === was) return;
     if (was) this.#reconnecting.delete(participant.id);
@@ -68,11 +69,11 @@ export class CallAnnouncements {
     this.say((was ? t.reconnectedTo : t.reconnectingTo)(shownName(participant)));
   }
 
-  #hand(participant: Participant): void {
+  #hand(participant: Participant, handsUp: number): void {
     if (participant.hand === this.#hands.has(participant.id)) return;
     if (!participant.hand) return void this.#hands.delete(participant.id);
     this.#hands.add(participant.id);
-    this.say(this.t().raisedHand(shownName(participant)));
+    this.say(this.t().raisedHand(shownName(participant), handsUp > 1 ? handsUp : undefined));
   }
 
   /** Someone reacted (at most a few times a second: the session paces each member's reactions). */

@@ -239,7 +239,7 @@ export class RtcCall extends RoomElement {
         this.dispatchEvent(new RtcParticipantJoinedEvent({ participant }));
       },
       participantUpdated: (participant) => {
-        this.announcer.updated(participant);
+        this.announcer.updated(participant, this.participants.filter((p) => p.hand).length + (this._hand ? 1 : 0));
         // Someone in the call (not a page with the chat only), once rtc-participant-joined said them.
         if (this._phase === 'in-call' && this.participants.some((p) => p.id === participant.id)) this.dispatchEvent(new RtcParticipantUpdatedEvent({ participant }));
       },
