@@ -35,11 +35,6 @@ export type { CallPhase };
 /** The theme attribute's values; without it the element follows the system's setting. */
 export type CallTheme = 'light' | 'dark';
 
-/** Calls of up to this many people (this page's visitor among them) chime as someone comes or goes. */
-const CHIME_UP_TO = 6;
-/** How long after someone comes in their chime plays (ms). */
-const JOIN_CHIME_AFTER = 1_000;
-
 /**
  * A multi-party audio and video call in a named room: everyone whose page shows an
  * `<rtc-call>` with the same `room` and `server` sees and hears everyone else.
@@ -221,8 +216,6 @@ export class RtcCall extends RoomElement {
   private _phase: CallPhase = 'idle';
   /** Whether this page's hand is raised. */
   private _hand = false;
-  /** The chime for someone coming, waiting out the first moments of their join. */
-  private joinChime: ReturnType<typeof setTimeout> | undefined;
 
   private readonly internals: ElementInternals;
   private readonly controller = new RoomController(
@@ -666,20 +659,10 @@ export class RtcCall extends RoomElement {
     for (const { id, name } of heard) this.dispatchEvent(new RtcKnockEvent({ knocker: { id, name } }));
   }
 
-  /**
-   * A chime for someone asking to be let in, and in a call of at most `CHIME_UP_TO` (counting
-   * this page) for someone coming or going; none with `no-sounds`.
-   */
+  /** A chime for someone asking to be let in, coming or going (InCall says when); none with `no-sounds`. */
   private chime(kind: 'knock' | 'join' | 'leave'): void {
-    if (this.noSounds || (kind !== 'knock' && this.participants.length + (kind === 'leave' ? 2 : 1) > CHIME_UP_TO)) return;
-    const play = () => this._phase === 'in-call' && this.inCall?.chime(kind, this.devices.speaker);
-    if (kind !== 'join') return void play();
-    // Someone coming: a second later, once their pictures are on their way. Made at once, the
-    // page's first sound (its audio context) took from the CPU that sends them their first one.
-    this.joinChime ??= setTimeout(() => {
-      this.joinChime = undefined;
-      play();
-    }, JOIN_CHIME_AFTER);
+    // The people in the call, this page's visitor among them, and someone leaving counted still.
+    if (!this.noSounds) this.inCall?.chime(kind, () => this.devices.speaker, this.participants.length + (kind === 'leave' ? 2 : 1));
   }
 
   /** The visitor points at Join: the session's code and the stage's load ahead of the join. */

@@ -32,6 +32,11 @@ import { stageStyles } from './stage.styles.js';
 import { StageState, type StageHost } from './stage-state.js';
 import { ScreenWakeLock } from './wake-lock.js';
 
+/** Calls of up to this many people (this page's visitor among them) chime as someone comes or goes. */
+const CHIME_UP_TO = 6;
+/** How long after someone comes in their chime plays (ms). */
+const JOIN_CHIME_AFTER = 1_000;
+
 /** The lobby's speaker test (chime.ts, in the session's chunk: a chunk re-exports nothing of another), loaded with the call's parts. */
 export const testTune = (speaker: string): void => tune(speaker);
 
@@ -71,6 +76,8 @@ export interface InCallHooks {
 
 export class InCall {
   readonly #stage: StageState;
+  /** The chime for someone coming, waiting out the first moments of their join (see `chime`). */
+  #joinChime: ReturnType<typeof setTimeout> | undefined;
   readonly #cues: SpeakerCues;
   readonly #quality: QualitySigns;
   readonly #playback: Playback;
@@ -137,9 +144,20 @@ export class InCall {
     this.#reactions.add(id, emoji);
   }
 
-  /** Someone came to ask to be let in, came in or left: a chime, through `speaker`, for a visitor in another tab. */
-  chime(kind: ChimeKind, speaker: string): void {
-    chime(kind, speaker);
+  /**
+   * Someone came to ask to be let in, came in or left: a chime through `speaker()`, for a visitor
+   * in another tab; for someone coming or going only while the call has at most `CHIME_UP_TO`
+   * `people` (this page's visitor among them). Someone coming chimes a second later, once their
+   * pictures are on their way: made at once, the page's first sound (its audio context) took from
+   * the CPU that sends them their first one.
+   */
+  chime(kind: ChimeKind, speaker: () => string, people: number): void {
+    if (kind !== 'knock' && people > CHIME_UP_TO) return;
+    if (kind !== 'join') return chime(kind, speaker());
+    this.#joinChime ??= setTimeout(() => {
+      this.#joinChime = undefined;
+      chime(kind, speaker());
+    }, JOIN_CHIME_AFTER);
   }
 
   /** What changes in this update is the page's own doing (a property it set): the page is not told of it. */
@@ -162,6 +180,8 @@ export class InCall {
   stop(): void {
     this.#cues.stop();
     this.#quality.stop();
+    clearTimeout(this.#joinChime);
+    this.#joinChime = undefined;
   }
 
   /** The call is over: nobody speaks, nothing pinned, nothing copied, nobody met, no panel open. */
