@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { sendMouse } from '@web/test-runner-commands';
-import { chooseGrid, gridLayout, nearestCorner, pairLayout, speakerLayout, type Corner, type Rect } from '../src/components/call/layout.js';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { chooseGrid, gridLayout, nearestCorner, nextCorner, pairLayout, speakerLayout, type Corner, type Rect } from '../src/components/call/layout.js';
 import { rtcServer } from './env.js';
 import { closeAll, joinAll, namesWithVideo, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
@@ -102,6 +102,20 @@ describe('call layout: the grid choice', () => {
         expect(nearestCorner(own.x + own.width / 2, own.y + own.height / 2, w, h), `its middle's nearest corner: ${label}`).to.equal(corner);
       }
     }
+  });
+
+  it('moves the floating camera round the corners clockwise, and toward the side an arrow key names', () => {
+    const round: Corner[] = [];
+    let corner: Corner = 'bottom-right';
+    for (let i = 0; i < 4; i++) round.push((corner = nextCorner(corner)));
+    expect(round).to.deep.equal(['bottom-left', 'top-left', 'top-right', 'bottom-right']);
+    expect(nextCorner('bottom-right', 'up')).to.equal('top-right');
+    expect(nextCorner('bottom-right', 'left')).to.equal('bottom-left');
+    expect(nextCorner('top-left', 'down')).to.equal('bottom-left');
+    expect(nextCorner('top-left', 'right')).to.equal('top-right');
+    // Already on that side: it stays.
+    expect(nextCorner('top-left', 'up')).to.equal('top-left');
+    expect(nextCorner('bottom-right', 'right')).to.equal('bottom-right');
   });
 
   it('shows the main tile of the speaker view larger than the strip', () => {
@@ -372,6 +386,33 @@ describe('call layout: a call of two', () => {
     (active() as HTMLElement).click();
     await until(() => part(ada.call, 'local-tile').length === 1 && (active()?.matches('[part~="hide-self-button"]') ?? false), 'the own tile is not back, with focus on its Hide button');
     await until(inCorner, () => `back, not in the corner it was dragged to: own ${JSON.stringify(box(own()))}, Bob's ${JSON.stringify(box(bobs()))}`);
+
+    // Moved without dragging, as a keyboard or a single tap does: Move sends it to the next corner
+    // clockwise, and with focus on it an arrow key toward that side; focus stays on Move.
+    const move = () => part(ada.call, 'move-self-button')[0];
+    /** The corner Ada's own tile has come to rest in (within 16 px of both edges), else where it is. */
+    const corner = () => {
+      const [o, b] = [box(own()), box(bobs())];
+      const [top, bottom, left, right] = [o.top - b.top, b.bottom - o.bottom, o.left - b.left, b.right - o.right];
+      if (Math.min(top, bottom) >= 16 || Math.min(left, right) >= 16) return `on its way: ${JSON.stringify(o)}`;
+      return `${top < bottom ? 'top' : 'bottom'}-${left < right ? 'left' : 'right'}`;
+    };
+    move().focus();
+    move().click();
+    await until(() => corner() === 'top-right', () => `after Move: ${corner()}`);
+    // What it would cover on Bob's tile moves out of its way: his buttons here, his name at the bottom left.
+    const uncovered = (el: Element) => {
+      const r = box(el);
+      return el.contains(ada.call.shadowRoot!.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    };
+    const bobsPart = (name: string) => bobs().querySelector(`[part~="${name}"]`)!;
+    await until(() => uncovered(bobsPart('pin-button')), "Bob's Pin under Ada's own tile");
+    await sendKeys({ press: 'ArrowDown' });
+    await until(() => corner() === 'bottom-right', () => `after the down arrow: ${corner()}`);
+    await sendKeys({ press: 'ArrowLeft' });
+    await until(() => corner() === 'bottom-left' && over(box(own()), box(bobs())), () => `after the left arrow: ${corner()}`);
+    await until(() => uncovered(bobsPart('label')), "Bob's name under Ada's own tile");
+    expect(active()?.matches('[part~="move-self-button"]'), 'focus on Move').to.equal(true);
 
     const [cy] = await joinAll(room, rtcServer, ['Cy']);
     await untilEveryoneSeesEveryone([ada, bob, cy]);

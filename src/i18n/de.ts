@@ -132,6 +132,7 @@ export default (f: Format): Strings => ({
   tileFullscreen: (name) => `${name} im Vollbild zeigen`,
   pictureInPicture: (name) => `${name} in einem schwebenden Fenster zeigen`,
   hideSelf: 'Eigenes Bild ausblenden (die anderen sehen Sie weiter)',
+  moveSelf: 'Eigenes Bild in eine andere Ecke verschieben',
   showSelf: 'Eigenes Bild einblenden',
   youreMuted: 'Sie sind stummgeschaltet. Drücken Sie „Stummschaltung aufheben“, um gehört zu werden.',
   startPlayback: 'Ton und Bild abspielen',

@@ -153,6 +153,7 @@ export const en = (f: Format) => ({
   tileFullscreen: (name: string) => `Show ${name} full screen`,
   pictureInPicture: (name: string) => `Show ${name} in a floating window`,
   hideSelf: 'Hide self view (the others still see you)',
+  moveSelf: 'Move self view to another corner',
   showSelf: 'Show self view',
   youreMuted: "You're muted. Press Unmute to be heard.",
   startPlayback: 'Play sound and video',

@@ -133,6 +133,7 @@ export default (f: Format): Strings => ({
   tileFullscreen: (name) => `Afficher ${name} en plein écran`,
   pictureInPicture: (name) => `Afficher ${name} dans une fenêtre flottante`,
   hideSelf: 'Masquer votre image (les autres vous voient toujours)',
+  moveSelf: 'Déplacer votre image dans un autre coin',
   showSelf: 'Afficher votre image',
   youreMuted: 'Votre micro est coupé. Appuyez sur « Réactiver le micro » pour être entendu·e.',
   startPlayback: 'Lire le son et la vidéo',

@@ -22,6 +22,19 @@ export function nearestCorner(x: number, y: number, width: number, height: numbe
   return `${y < height / 2 ? 'top' : 'bottom'}-${x < width / 2 ? 'left' : 'right'}`;
 }
 
+/** Where an arrow key sends a tile that sits in a corner. */
+export type Toward = 'up' | 'down' | 'left' | 'right';
+
+const CLOCKWISE: Corner[] = ['top-left', 'top-right', 'bottom-right', 'bottom-left'];
+
+/** The corner `toward` one side of the stage from `corner` (the same one when it is there already), or without it the next one clockwise. */
+export function nextCorner(corner: Corner, toward?: Toward): Corner {
+  if (!toward) return CLOCKWISE[(CLOCKWISE.indexOf(corner) + 1) % CLOCKWISE.length];
+  const [vertical, horizontal] = corner.split('-');
+  if (toward === 'up' || toward === 'down') return `${toward === 'up' ? 'top' : 'bottom'}-${horizontal}` as Corner;
+  return `${vertical}-${toward}` as Corner;
+}
+
 export interface GridChoice {
   columns: number;
   rows: number;

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Corner } from './layout.js';
+import { nextCorner, type Corner, type Toward } from './layout.js';
 import { dragSelf } from './self-drag.js';
 import { VideoWatch } from './video-watch.js';
 
@@ -88,6 +88,11 @@ export class StageState implements ReactiveController {
 
   /** The visitor presses on their own floating tile: a drag moves it to another corner. */
   readonly dragSelf = (e: PointerEvent): void => dragSelf(e, (corner) => this.#set({ corner }));
+
+  /** Moves the visitor's own floating tile without dragging: to the next corner clockwise, or `toward` a side with an arrow key. */
+  moveSelf(toward?: Toward): void {
+    this.#set({ corner: nextCorner(this.corner, toward) });
+  }
 
   toggleView(): void {
     this.#set({ view: this.view === 'speaker' ? 'grid' : 'speaker' });

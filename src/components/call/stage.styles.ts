@@ -71,6 +71,16 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
     [part~='floating-tile']::after {
       box-shadow: none;
     }
+    /* What the visitor's own floating tile would cover on the other's moves out of its way: the
+       buttons while it floats at the top right, the name at the bottom left. */
+    [data-self-corner='top-right'] .tile:not([part~='floating-tile']) .tile-actions {
+      right: auto;
+      left: 4px;
+    }
+    [data-self-corner='bottom-left'] .tile:not([part~='floating-tile']) .label {
+      left: auto;
+      right: 6px;
+    }
     /* Dragged to another corner (self-drag.ts): it follows the pointer, then glides into place. */
     .tile.dragging {
       cursor: grabbing;
@@ -199,7 +209,7 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
     }
     /* A small tile keeps only Pin: the way to make it large. */
     @container (max-width: 150px) {
-      .tile-actions .icon-button:not([part~='pin-button'], [part~='hide-self-button']) {
+      .tile-actions .icon-button:not([part~='pin-button'], [part~='hide-self-button'], [part~='move-self-button']) {
         display: none;
       }
     }

@@ -2,7 +2,7 @@ import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
-import { gridLayout, pairLayout, speakerLayout, type Corner, type Rect } from './layout.js';
+import { gridLayout, pairLayout, speakerLayout, type Corner, type Rect, type Toward } from './layout.js';
 import type { Place } from './place.js';
 import type { ShownReaction } from './reactions.js';
 import { hasLiveVideo } from './video-watch.js';
@@ -47,6 +47,7 @@ export interface StageView {
     /** A press on the visitor's own floating tile (a drag moves it to another corner). */
     dragSelf(e: PointerEvent): void;
     hideSelf(hidden: boolean): void;
+    moveSelf(toward?: Toward): void;
     showScreen(screen: MediaStream): unknown;
     toggleFullscreen(target: Element): void;
     copyLink(): unknown;
@@ -70,7 +71,7 @@ export function renderStage(v: StageView) {
   const rects = v.state.box.width > 0 ? layout(v, tiles) : [];
   const place = (i: number) => v.place(rects[i]);
   return html`<div class="stage">
-    <ul part="grid" class="grid" aria-label=${v.t.participants}>
+    <ul part="grid" class="grid" aria-label=${v.t.participants} data-self-corner=${rects.some((r) => r.floating) ? v.state.corner : nothing}>
       ${repeat(
         tiles,
         (t) => t.id,
@@ -250,7 +251,7 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
         >${shown}</span
       >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
     >
-    ${renderActions(v, t.id, name || v.t.you, pip, true, local && v.participants.length > 0)}${renderReactions(v, t.id)}
+    ${renderActions(v, t.id, name || v.t.you, pip, true, local && v.participants.length > 0, floating)}${renderReactions(v, t.id)}
   </li>`;
 }
 
@@ -266,11 +267,27 @@ function renderReactions({ kit: { html, nothing, repeat }, reactions }: StageVie
     : nothing;
 }
 
-/** A tile's buttons: Pin, Full screen (unless the tile is a card), and picture-in-picture where the tile's video can. */
-function renderActions(v: StageView, id: string, name: string, pip: boolean, fullscreen = true, hide = false) {
+/** The arrow keys on Move, and the side of the stage each sends the visitor's own tile to. */
+const ARROWS: Record<string, Toward | undefined> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+
+/**
+ * A tile's buttons: Pin, Full screen (unless the tile is a card), and picture-in-picture where
+ * the tile's video can; on the visitor's own tile Hide self view, and while it floats Move,
+ * the way to another corner without dragging (the next one clockwise, or with the arrow keys).
+ */
+function renderActions(v: StageView, id: string, name: string, pip: boolean, fullscreen = true, hide = false, move = false) {
   const { html, nothing, icon } = v.kit;
   const pinned = v.state.pinned === id;
+  const arrow = (e: KeyboardEvent) => {
+    const toward = ARROWS[e.key];
+    if (!toward) return;
+    e.preventDefault();
+    v.state.moveSelf(toward);
+  };
   return html`<span part="tile-actions" class="tile-actions">
+    ${move
+      ? html`<button part="button move-self-button" class="icon-button" aria-label=${v.t.moveSelf} title=${v.t.moveSelf} aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight" @click=${() => v.state.moveSelf()} @keydown=${arrow}>${icon('move')}</button>`
+      : nothing}
     ${hide
       ? html`<button part="button hide-self-button" class="icon-button" data-focus-next='[part~="show-self-button"]' aria-label=${v.t.hideSelf} title=${v.t.hideSelf} @click=${() => v.state.hideSelf(true)}>${icon('eyeOff')}</button>`
       : nothing}
