@@ -51,7 +51,7 @@ describe('accessibility: <rtc-call> in every state', () => {
   });
 
   for (const [theme, scheme] of THEMES) {
-    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, two hands, reactions, left (${label(theme, scheme)})`, async () => {
+    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, two hands, the people, reactions, left (${label(theme, scheme)})`, async () => {
       await emulateMedia({ colorScheme: scheme });
       const room = uniqueRoom('a11y-call');
       // The camera waits (a lobby that previews at once, where the browser allowed it before,
@@ -83,6 +83,9 @@ describe('accessibility: <rtc-call> in every state', () => {
       bob.call.toggleHand(true);
       await until(() => part(el, 'hand').map((h) => h.textContent!.trim()).join() === '1,2', () => `the hands show ${part(el, 'hand').map((h) => h.textContent)}`);
       await accessible(el, 'two in the call, both hands raised and numbered');
+      part(el, 'people-button')[0].click();
+      await until(() => part(el, 'person').length === 2, 'the people did not open');
+      await accessible(el, "two in the call, both hands raised, the call's people listed");
       bob.call.toggleHand(false);
       el.toggleHand(false);
       part(el, 'react-button')[0].click();

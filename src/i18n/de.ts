@@ -102,6 +102,7 @@ export default (f: Format): Strings => ({
   reaction: (emoji) => ({ '👍': 'Daumen hoch', '👏': 'Applaus', '😂': 'Lachen', '😮': 'Überraschung', '❤️': 'Herz', '🎉': 'Feiern' })[emoji] ?? emoji,
   reacted: (name, reaction) => `${name} hat reagiert: ${reaction}`,
   youReacted: (reaction) => `Sie haben reagiert: ${reaction}`,
+  people: 'Personen',
   settings: 'Geräte',
   moreControls: 'Mehr',
   speakerView: 'Sprecheransicht',

@@ -120,8 +120,10 @@ export const en = (f: Format) => ({
   reaction: (emoji: string) => ({ '👍': 'Thumbs up', '👏': 'Applause', '😂': 'Laughter', '😮': 'Surprise', '❤️': 'Love', '🎉': 'Celebration' })[emoji] ?? emoji,
   reacted: (name: string, reaction: string) => `${name} reacted: ${reaction}`,
   youReacted: (reaction: string) => `You reacted: ${reaction}`,
+  /** The control bar's button for the list of the call's people. */
+  people: 'People',
   settings: 'Devices',
-  /** The control bar's button for what does not fit in it (sharing, the hand, devices, the view, full screen). */
+  /** The control bar's button for what does not fit in it (sharing, the hand, reactions, the people, devices, the view, full screen). */
   moreControls: 'More',
   speakerView: 'Speaker view',
   gridView: 'Grid view',

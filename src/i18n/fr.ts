@@ -103,6 +103,7 @@ export default (f: Format): Strings => ({
   reaction: (emoji) => ({ '👍': 'Pouce levé', '👏': 'Applaudissements', '😂': 'Rire', '😮': 'Surprise', '❤️': 'Cœur', '🎉': 'Fête' })[emoji] ?? emoji,
   reacted: (name, reaction) => `${name} a réagi : ${reaction}`,
   youReacted: (reaction) => `Vous avez réagi : ${reaction}`,
+  people: 'Participants',
   settings: 'Appareils',
   moreControls: 'Plus',
   speakerView: 'Vue intervenant',

@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 
-/** The panels that open above the control bar: the device pickers and the reactions. */
-export type BarPanelName = 'settings' | 'reactions';
+/** The panels that open above the control bar: the device pickers, the reactions and the call's people. */
+export type BarPanelName = 'settings' | 'reactions' | 'people';
 
 /** Which panel is open above the control bar: one at a time, so that opening one closes the other. */
 export class BarPanel {

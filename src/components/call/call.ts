@@ -108,13 +108,17 @@ export type CallTheme = 'light' | 'dark';
  * @csspart muted-notice - "You're muted", shown when the visitor speaks with the microphone off.
  * @csspart play-button - "Play sound and video", over the stage while the browser holds the others back until the visitor presses something (a call that joined on its own with no device allowed).
  * @csspart controls - The button bar, in one row: its buttons' words show where they fit, else they are icons, and where even those do not fit, `more-button` holds the less used ones.
- * @csspart more-panel - The less used buttons (sharing, the hand, reactions, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them; while this page shares or has its hand up, Stop sharing and Lower hand stay in the bar where they have room.
+ * @csspart more-panel - The less used buttons (sharing, the hand, reactions, the people, devices, the view, full screen), opened by `more-button` when the bar is too narrow for them; while this page shares or has its hand up, Stop sharing and Lower hand stay in the bar where they have room.
  * @csspart settings - The panel of device pickers opened by `settings-button`.
  * @csspart reactions-panel - The reactions, opened by `react-button` above the bar: a `reaction-button` for each; it stays open to send several.
+ * @csspart people - The call's people, opened by `people-button` above the bar: a heading with their number, and `people-list`.
+ * @csspart people-list - One `person` for each: this page's visitor first, the raised hands in the order they went up, then the others as they came.
+ * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, and `person-pin-button`. `data-peer-id` is the participant's id (`local` for this page's visitor).
+ * @csspart person-name - The person's name, "(you)" after this page's visitor's.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `hide-self-button`, `move-self-button`, `show-self-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `people-button`, `person-pin-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `hide-self-button`, `move-self-button`, `show-self-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).

@@ -111,7 +111,8 @@ export function renderControls(v: ControlsView) {
       ${icon(symbol)}<span class="text">${words}</span>
     </button>`;
   const react = others ? panelButton('reactions', 'react-button', t.react, 'react', 'reaction-button') : nothing;
-  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}
+  const people = others ? panelButton('people', 'people-button', t.people, 'people', 'people') : nothing;
+  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}${people}
     ${panelButton('settings', 'settings-button', t.settings, 'settings', 'device-select')}
     ${others
       ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${fromMore(() => state.toggleView())}>

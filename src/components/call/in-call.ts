@@ -1,6 +1,6 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
- * layouts, the control bar, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
+ * layouts, the control bar, the list of the call's people, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
  * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, the page
  * told of the visitor's own microphone, camera, sharing and hand (rtc-local-updated), and
  * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
@@ -21,6 +21,8 @@ import { renderControls, type ControlsView } from './controls.js';
 import { HandOrder } from './hand-order.js';
 import { LocalUpdates, type LocalUpdatesHost } from './local-updates.js';
 import { renderKnockRequests, type KnockView } from '../knock-requests.js';
+import { renderPeople } from './people-panel.js';
+import { peopleStyles } from './people.styles.js';
 import { pressShortcut, type ShortcutTarget } from './keyboard.js';
 import { placeDirective, type Place } from './place.js';
 import { Playback } from './playback.js';
@@ -99,8 +101,8 @@ export class InCall {
     // only as it makes its shadow root: these stay for every later render and call. Where
     // adopted sheets are missing, adoptStyles appends a <style> after Lit's own.
     const root = host.renderRoot as ShadowRoot;
-    const styles = stageStyles(kit);
-    kit.adoptStyles(root, kit.supportsAdoptingStyleSheets ? [...root.adoptedStyleSheets, styles] : [styles]);
+    const styles = [stageStyles(kit), peopleStyles(kit)];
+    kit.adoptStyles(root, kit.supportsAdoptingStyleSheets ? [...root.adoptedStyleSheets, ...styles] : styles);
     this.#stage = new StageState(host, () => hooks.copied());
     this.#cues = new SpeakerCues(host, hooks.cues, kit);
     this.#quality = new QualitySigns(host, hooks.room, (participant, stats) => hooks.qualityChanged(participant, stats), kit);
@@ -123,10 +125,21 @@ export class InCall {
     host.addEventListener('keydown', (e) => pressShortcut(e, host, hooks.screenShare()));
   }
 
-  /** Who asks to be let in (a room that knocks), the stage below and, below it, the control bar. */
+  /** Who asks to be let in (a room that knocks), the stage below, the call's people while People is open, and the control bar. */
   render(call: CallView, bar: BarView, knocks: KnockList) {
-    const { html } = this.kit;
-    return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })} ${renderStage(this.#view(call))} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel })}`;
+    const { html, nothing } = this.kit;
+    const stage = this.#view(call);
+    const people =
+      this.#panel.open === 'people' && call.participants.length > 0
+        ? renderPeople({
+            ...stage,
+            close: () => {
+              this.#panel.toggle('people', false);
+              void this.#fit.refocus('people-button');
+            },
+          })
+        : nothing;
+    return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })} ${renderStage(stage)} ${people} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel })}`;
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */

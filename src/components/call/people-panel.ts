@@ -1,0 +1,89 @@
+import type { Participant } from '../../controllers/room-controller.js';
+import type { Strings } from '../../i18n/en.js';
+import type { CallKit } from './call-kit.js';
+
+/** What the list of the call's people shows, and what its buttons do. */
+export interface PeopleView {
+  /** lit and the first load's parts (call-kit.ts). */
+  kit: CallKit;
+  t: Strings;
+  /** The others in the call. */
+  participants: readonly Participant[];
+  /** This page's visitor. */
+  local: { readonly name: string; readonly mic: boolean; readonly cam: boolean; readonly hand: boolean; readonly screen: MediaStream | null };
+  /** While two or more hands are up, each one's place in the order they went up, by participant id (`local` for this page's; HandOrder). */
+  hands: ReadonlyMap<string, number>;
+  /** The tile pinned large (`local` for this page's own), and the way to pin one (StageState). */
+  state: { readonly pinned: string | null; pin(id: string | null): void };
+  /** Escape: the list closes, focus going back to its button. */
+  close(): void;
+}
+
+/** One row: who, and what the others would see on their tile. */
+interface Row {
+  id: string;
+  name: string;
+  mic: boolean;
+  cam: boolean;
+  hand: boolean;
+  screen: boolean;
+  reconnecting: boolean;
+}
+
+/**
+ * The call's people, as a list above the control bar (People): the visitor first, then those
+ * with a raised hand in the order the hands went up, then the others in the order they came, as
+ * Meet and Zoom list them. Each row has the person's initials and name, the signs their tile
+ * shows (hand and its place, sharing a screen, microphone and camera off, reconnecting), and
+ * Pin, which shows their tile large: the way to someone whose tile is small in a large call.
+ */
+export function renderPeople(v: PeopleView) {
+  const { t, kit } = v;
+  const { html, repeat } = kit;
+  const you: Row = { id: 'local', name: v.local.name, mic: v.local.mic, cam: v.local.cam, hand: v.local.hand, screen: !!v.local.screen, reconnecting: false };
+  const place = (row: Row) => (row.hand ? (v.hands.get(row.id) ?? Infinity) : Infinity);
+  const others = v.participants
+    .map((p): Row => ({ id: p.id, name: kit.shownName(p), mic: !p.media || p.mic, cam: p.cam, hand: p.hand, screen: !!p.screen, reconnecting: p.connection === 'reconnecting' }))
+    // Stable: the hands by their place, and everyone else as they came.
+    .sort((a, b) => (a.hand === b.hand ? place(a) - place(b) || 0 : a.hand ? -1 : 1));
+  const escape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    v.close();
+  };
+  return html`<section part="people" id="people" class="people" tabindex="-1" aria-labelledby="people-heading" @keydown=${escape}>
+    <h2 id="people-heading" class="people-heading">${t.inCall(others.length + 1)}</h2>
+    <ul part="people-list" class="people-list">
+      ${repeat(
+        [you, ...others],
+        (row) => row.id,
+        (row) => renderRow(v, row),
+      )}
+    </ul>
+  </section>`;
+}
+
+function renderRow(v: PeopleView, row: Row) {
+  const { t, kit } = v;
+  const { html, nothing, icon, avatar } = kit;
+  const local = row.id === 'local';
+  const shown = local ? (row.name ? t.youNamed(row.name) : t.you) : row.name;
+  const pinned = v.state.pinned === row.id;
+  const place = v.hands.get(row.id);
+  const sign = (symbol: Parameters<typeof icon>[0], words: string, more: unknown = nothing) =>
+    html`<span class="sign" role="img" aria-label=${words} title=${words}>${icon(symbol)}${more}</span>`;
+  return html`<li part="person" class="person" data-peer-id=${row.id}>
+    ${avatar(row.name || t.you)}
+    <span part="person-name" class="person-name">${shown}</span>
+    <span class="signs">
+      ${row.hand ? sign('hand', place ? t.handRaisedPlace(place) : t.handRaised, place ? html`<span class="sign-place">${place}</span>` : nothing) : nothing}
+      ${row.screen ? sign('screen', local ? t.screenShared : t.sharesScreen(row.name)) : nothing}
+      ${row.mic ? nothing : sign('micOff', t.muted)}
+      ${row.cam ? nothing : sign('camOff', t.cameraIsOff)}
+      ${row.reconnecting ? html`<span class="sign reconnecting">${t.reconnecting}</span>` : nothing}
+    </span>
+    <button part="button person-pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${t.pin(shown)} title=${t.pin(shown)} @click=${() => v.state.pin(pinned ? null : row.id)}>
+      ${icon('pin')}
+    </button>
+  </li>`;
+}

@@ -1,0 +1,88 @@
+import type { CSSResult } from 'lit';
+import type { CallKit } from './call-kit.js';
+
+let styles: CSSResult | undefined;
+
+/** The list of the call's people (people-panel.ts), above the control bar while People is open: made with the element's lit, as the stage's rules are. */
+export function peopleStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
+  return (styles ??= css`
+    .people {
+      flex: none;
+      align-self: center;
+      width: min(100%, 26rem);
+      max-height: 40%;
+      overflow-y: auto;
+      border-radius: var(--_radius);
+      background: var(--_tile);
+      color: var(--_fg);
+    }
+    .people:focus-visible {
+      outline: 3px solid var(--_ring);
+      outline-offset: -2px;
+    }
+    .people-heading {
+      margin: 0;
+      padding: 8px 12px 4px;
+      font-size: 14px;
+      font-weight: 600;
+    }
+    .people-list {
+      margin: 0;
+      padding: 0 4px 4px;
+      list-style: none;
+    }
+    .person {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+      min-height: 40px;
+      padding: 2px 8px;
+    }
+    .person .avatar {
+      width: 28px;
+      height: 28px;
+      font-size: 12px;
+    }
+    .person-name {
+      flex: 1 1 auto;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .signs {
+      display: flex;
+      flex: none;
+      gap: 4px;
+      align-items: center;
+    }
+    .sign {
+      display: inline-flex;
+      align-items: center;
+    }
+    /* A raised hand's place in the order they went up, as on the tiles. */
+    .sign-place {
+      margin-inline-start: 1px;
+      font-size: 13px;
+      font-weight: 600;
+      font-variant-numeric: tabular-nums;
+    }
+    .sign .icon {
+      display: block;
+      width: 18px;
+      height: 18px;
+    }
+    .reconnecting {
+      font-size: 12px;
+    }
+    .person .icon-button {
+      flex: none;
+      background: transparent;
+      color: inherit;
+    }
+    .person .icon-button[aria-pressed='true'] {
+      background: var(--_accent);
+      color: var(--rtc-call-accent-foreground, #fff);
+    }
+  `);
+}

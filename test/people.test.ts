@@ -1,0 +1,70 @@
+// The call's people, listed above the bar (People): who is here, what each one's tile shows of
+// them (a raised hand and its place, microphone and camera off), kept up to date as it changes,
+// with Pin to show someone's tile large; Escape closes it, focus going back to People.
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { rtcServer } from './env.js';
+import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+
+/** The list's rows as the visitor reads them: each one's name, and the words of its signs. */
+function rows(p: TestParticipant): string[] {
+  return part(p.call, 'person').map((row) => {
+    const signs = [...row.querySelectorAll('[role="img"]')].map((s) => s.getAttribute('aria-label'));
+    return [row.querySelector('[part~="person-name"]')!.textContent!.trim(), ...signs].join(' | ');
+  });
+}
+
+/** Opens the list with People, from More when the bar holds it there. */
+async function openPeople(p: TestParticipant): Promise<void> {
+  await until(() => part(p.call, 'people-button').length > 0, 'no People with someone else in the call');
+  if (part(p.call, 'more-panel')[0]?.querySelector('[part~="people-button"]')) part(p.call, 'more-button')[0].click();
+  await p.call.updateComplete;
+  part(p.call, 'people-button')[0].focus();
+  part(p.call, 'people-button')[0].click();
+  await until(() => part(p.call, 'people').length === 1, 'the list did not open');
+}
+
+describe("the call's people", () => {
+  afterEach(closeAll);
+
+  it('lists everyone with their hand, microphone and camera, keeps up as they change, pins a tile, and closes with Escape', async function () {
+    this.timeout(60_000);
+    const [ada, bob, cy] = await joinAll(uniqueRoom('people'), rtcServer, ['Ada', 'Bob', 'Cy']);
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+    const focused = () => ada.call.shadowRoot!.activeElement;
+    await openPeople(ada);
+    await until(() => focused()?.matches('[part~="people"]') ?? false, () => `focus on ${focused()?.getAttribute('part')}, not the list`);
+    expect(part(ada.call, 'people-button')[0].getAttribute('aria-expanded')).to.equal('true');
+    await until(() => rows(ada).join('\n') === ['Ada (you)', 'Bob', 'Cy'].join('\n'), () => rows(ada).join('\n'));
+    expect(part(ada.call, 'people')[0].textContent, 'its heading').to.include('3 in call');
+
+    // Cy raises a hand and turns the camera off, then Bob mutes and raises his: the hands come
+    // first, in the order they went up.
+    await cy.call.toggleHand();
+    await cy.call.toggleCamera();
+    await until(() => rows(ada)[1] === 'Cy | Hand raised | Camera off', () => rows(ada).join('\n'));
+    await bob.call.toggleMicrophone();
+    await bob.call.toggleHand();
+    const both = ['Ada (you)', 'Cy | Hand raised, number 1 | Camera off', 'Bob | Hand raised, number 2 | Microphone off'];
+    await until(() => rows(ada).join('\n') === both.join('\n'), () => rows(ada).join('\n'));
+    await cy.call.toggleHand();
+    await until(() => rows(ada).join('\n') === ['Ada (you)', 'Bob | Hand raised | Microphone off', 'Cy | Camera off'].join('\n'), () => rows(ada).join('\n'));
+
+    // Pin from the list: Cy's tile shows large.
+    const pinOf = (name: string) => part(ada.call, 'person').find((r) => r.textContent!.includes(name))!.querySelector<HTMLButtonElement>('[part~="person-pin-button"]')!;
+    pinOf('Cy').click();
+    const cysTile = () => part(ada.call, 'tile').find((t) => t.textContent!.includes('Cy'));
+    await until(() => cysTile()?.matches('[part~="pinned-tile"]') ?? false, "Cy's tile is not pinned");
+    expect(pinOf('Cy').getAttribute('aria-pressed')).to.equal('true');
+
+    // Someone leaving leaves the list.
+    bob.close();
+    await until(() => rows(ada).join('\n') === ['Ada (you)', 'Cy | Camera off'].join('\n'), () => rows(ada).join('\n'));
+
+    // Escape closes it, focus back on People.
+    pinOf('Cy').focus();
+    await sendKeys({ press: 'Escape' });
+    await until(() => part(ada.call, 'people').length === 0, 'the list stays open');
+    await until(() => focused()?.matches('[part~="people-button"], [part~="more-button"]') ?? false, () => `focus on ${focused()?.getAttribute('part')}`);
+  });
+});
