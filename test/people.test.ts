@@ -66,5 +66,14 @@ describe("the call's people", () => {
     await sendKeys({ press: 'Escape' });
     await until(() => part(ada.call, 'people').length === 0, 'the list stays open');
     await until(() => focused()?.matches('[part~="people-button"], [part~="more-button"]') ?? false, () => `focus on ${focused()?.getAttribute('part')}`);
+
+    // Alone again, the list closes with its button, and does not open by itself for the next one.
+    await openPeople(ada);
+    cy.close();
+    await until(() => part(ada.call, 'alone').length === 1 && part(ada.call, 'people-button').length === 0, 'not alone, or People stays');
+    const [dee] = await joinAll(ada.call.room, rtcServer, ['Dee']);
+    await untilEveryoneSeesEveryone([ada, dee]);
+    await until(() => part(ada.call, 'people-button').length === 1, 'no People with Dee');
+    expect(part(ada.call, 'people'), 'the list, open by itself').to.have.length(0);
   });
 });

@@ -250,7 +250,7 @@ export class RtcCall extends RoomElement {
       },
       participantLeft: (participant, reason) => {
         this.announcer.left(participant, reason);
-        this.inCall?.left(participant.id);
+        this.inCall?.left(participant.id, this.participants.length);
         if (this._phase !== 'in-call') return;
         this.chime('leave');
         this.dispatchEvent(new RtcParticipantLeftEvent({ participant, reason }));

@@ -147,9 +147,11 @@ export class InCall {
     this.#stage.met = true;
   }
 
-  /** Someone left: their tile is no longer pinned. */
-  left(id: string): void {
+  /** Someone left: their tile is no longer pinned; with nobody `others` left, the reactions and the people close, as their buttons go. */
+  left(id: string, others: number): void {
     if (this.#stage.pinned === id) this.#stage.pin(null);
+    const open = this.#panel.open;
+    if (!others && (open === 'reactions' || open === 'people')) this.#panel.toggle(open, false);
   }
 
   /** Someone reacted: their tile (`local` for this page's own) shows it for a few seconds. */
