@@ -1,6 +1,7 @@
 // The call's people, listed above the bar (People): who is here, what each one's tile shows of
 // them (a raised hand and its place, microphone and camera off), kept up to date as it changes,
-// with Pin to show someone's tile large; Escape closes it, focus going back to People.
+// with Pin to show someone's tile large and Mute for you to silence someone on this page only;
+// Escape closes it, focus going back to People.
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
@@ -27,7 +28,7 @@ async function openPeople(p: TestParticipant): Promise<void> {
 describe("the call's people", () => {
   afterEach(closeAll);
 
-  it('lists everyone with their hand, microphone and camera, keeps up as they change, pins a tile, and closes with Escape', async function () {
+  it('lists everyone with their hand, microphone and camera, keeps up as they change, mutes someone for the visitor only, pins a tile, and closes with Escape', async function () {
     this.timeout(60_000);
     const [ada, bob, cy] = await joinAll(uniqueRoom('people'), rtcServer, ['Ada', 'Bob', 'Cy']);
     await untilEveryoneSeesEveryone([ada, bob, cy]);
@@ -49,6 +50,20 @@ describe("the call's people", () => {
     await until(() => rows(ada).join('\n') === both.join('\n'), () => rows(ada).join('\n'));
     await cy.call.toggleHand();
     await until(() => rows(ada).join('\n') === ['Ada (you)', 'Bob | Hand raised | Microphone off', 'Cy | Camera off'].join('\n'), () => rows(ada).join('\n'));
+
+    // Muted for Ada only: Bob's sound stops on her page, and his tile says why; Cy still hears him.
+    const rowOf = (p: TestParticipant, name: string) => part(p.call, 'person').find((r) => r.textContent!.includes(name))!;
+    const bobsSound = (p: TestParticipant) => part(p.call, 'tile').find((t) => t.textContent!.includes('Bob'))?.querySelector('audio');
+    expect(rowOf(ada, 'Ada').querySelector('[part~="person-mute-button"]'), 'Mute for you on her own row').to.equal(null);
+    const mute = () => rowOf(ada, 'Bob').querySelector<HTMLButtonElement>('[part~="person-mute-button"]')!;
+    expect([mute().getAttribute('aria-label'), mute().getAttribute('aria-pressed'), bobsSound(ada)?.muted]).to.deep.equal(['Mute Bob for you', 'false', false]);
+    mute().click();
+    await until(() => bobsSound(ada)?.muted === true && mute().getAttribute('aria-pressed') === 'true', "Bob's sound still plays for Ada");
+    const bobsTile = () => part(ada.call, 'tile').find((t) => t.textContent!.includes('Bob'))!;
+    expect(bobsTile().querySelector('[part~="muted-for-you"]')?.getAttribute('aria-label'), "on Bob's tile").to.equal('Muted for you');
+    expect(bobsSound(cy)?.muted, "Bob's sound for Cy").to.equal(false);
+    mute().click();
+    await until(() => bobsSound(ada)?.muted === false && !bobsTile().querySelector('[part~="muted-for-you"]'), "Bob's sound does not play again for Ada");
 
     // Pin from the list: Cy's tile shows large.
     const pinOf = (name: string) => part(ada.call, 'person').find((r) => r.textContent!.includes(name))!.querySelector<HTMLButtonElement>('[part~="person-pin-button"]')!;

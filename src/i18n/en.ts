@@ -122,6 +122,7 @@ export const en = (f: Format) => ({
   youReacted: (reaction: string) => `You reacted: ${reaction}`,
   /** The control bar's button for the list of the call's people. */
   people: 'People',
+  muteForYou: (name: string) => `Mute ${name} for you`,
   settings: 'Devices',
   /** The control bar's button for what does not fit in it (sharing, the hand, reactions, the people, devices, the view, full screen). */
   moreControls: 'More',
@@ -150,6 +151,7 @@ export const en = (f: Format) => ({
   reconnectingTo: (name: string) => `Reconnecting to ${name}…`,
   reconnectedTo: (name: string) => `Connection to ${name} restored`,
   muted: 'Microphone off',
+  mutedForYou: 'Muted for you',
   speaking: 'speaking',
   pin: (name: string) => `Pin ${name}`,
   tileFullscreen: (name: string) => `Show ${name} full screen`,

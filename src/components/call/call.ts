@@ -99,6 +99,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart label - A tile's label: the name and the muted sign.
  * @csspart name - A tile's name.
  * @csspart mic-off - The sign on a tile whose microphone is off (this page's own included).
+ * @csspart muted-for-you - The sign on the tile of someone this page's visitor muted for themselves (`person-mute-button`): their sound does not play here.
  * @csspart hand - The sign on a tile whose person raised their hand (this page's own included).
  * @csspart reactions - On a tile, its person's reactions of the last few seconds (at most three), each a `reaction` that rises and fades (without moving where the visitor prefers reduced motion).
  * @csspart reaction - One reaction on a tile: its emoji, in the system's emoji font.
@@ -113,12 +114,12 @@ export type CallTheme = 'light' | 'dark';
  * @csspart reactions-panel - The reactions, opened by `react-button` above the bar: a `reaction-button` for each; it stays open to send several.
  * @csspart people - The call's people, opened by `people-button` above the bar: a heading with their number, and `people-list`.
  * @csspart people-list - One `person` for each: this page's visitor first, the raised hands in the order they went up, then the others as they came.
- * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, and `person-pin-button`. `data-peer-id` is the participant's id (`local` for this page's visitor).
+ * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, and `person-pin-button`; `person-mute-button` for the others, which stops that person's sound on this page only (pressed) or plays it again. `data-peer-id` is the participant's id (`local` for this page's visitor).
  * @csspart person-name - The person's name, "(you)" after this page's visitor's.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `people-button`, `person-pin-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `hide-self-button`, `move-self-button`, `show-self-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `people-button`, `person-pin-button`, `person-mute-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `hide-self-button`, `move-self-button`, `show-self-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).

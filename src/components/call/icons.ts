@@ -23,6 +23,7 @@ const paths = {
   close: 'M6 6l12 12M18 6 6 18',
   more: 'M4 12a1 1 0 1 0 2 0a1 1 0 1 0-2 0M11 12a1 1 0 1 0 2 0a1 1 0 1 0-2 0M18 12a1 1 0 1 0 2 0a1 1 0 1 0-2 0',
   sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11',
+  soundOff: 'M4 9h4l5-4v14l-5-4H4zM16 9l6 6M22 9l-6 6',
   screen: 'M3 4h18v12H3zM8 20h8M12 16v4M12 7v6M9 10l3-3 3 3',
   screenOff: 'M3 4h18v12H3zM8 20h8M12 16v4M9 8l6 6M15 8l-6 6',
   react: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18zM8 14a4.5 4.5 0 0 0 8 0M9 9.5v.01M15 9.5v.01',

@@ -133,6 +133,7 @@ export class InCall {
       this.#panel.open === 'people' && call.participants.length > 0
         ? renderPeople({
             ...stage,
+            state: this.#stage,
             close: () => {
               this.#panel.toggle('people', false);
               void this.#fit.refocus('people-button');
@@ -147,9 +148,10 @@ export class InCall {
     this.#stage.met = true;
   }
 
-  /** Someone left: their tile is no longer pinned; with nobody `others` left, the reactions and the people close, as their buttons go. */
+  /** Someone left: their tile is no longer pinned nor they muted; with nobody `others` left, the reactions and the people close, as their buttons go. */
   left(id: string, others: number): void {
     if (this.#stage.pinned === id) this.#stage.pin(null);
+    this.#stage.silence(id, false);
     const open = this.#panel.open;
     if (!others && (open === 'reactions' || open === 'people')) this.#panel.toggle(open, false);
   }

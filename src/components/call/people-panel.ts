@@ -13,8 +13,8 @@ export interface PeopleView {
   local: { readonly name: string; readonly mic: boolean; readonly cam: boolean; readonly hand: boolean; readonly screen: MediaStream | null };
   /** While two or more hands are up, each one's place in the order they went up, by participant id (`local` for this page's; HandOrder). */
   hands: ReadonlyMap<string, number>;
-  /** The tile pinned large (`local` for this page's own), and the way to pin one (StageState). */
-  state: { readonly pinned: string | null; pin(id: string | null): void };
+  /** The tile pinned large (`local` for this page's own) and the way to pin one; those the visitor muted for themselves and the way to (StageState). */
+  state: { readonly pinned: string | null; pin(id: string | null): void; readonly silenced: ReadonlySet<string>; silence(id: string, on: boolean): void };
   /** Escape: the list closes, focus going back to its button. */
   close(): void;
 }
@@ -34,8 +34,11 @@ interface Row {
  * The call's people, as a list above the control bar (People): the visitor first, then those
  * with a raised hand in the order the hands went up, then the others in the order they came, as
  * Meet and Zoom list them. Each row has the person's initials and name, the signs their tile
- * shows (hand and its place, sharing a screen, microphone and camera off, reconnecting), and
- * Pin, which shows their tile large: the way to someone whose tile is small in a large call.
+ * shows (hand and its place, sharing a screen, microphone and camera off, reconnecting), Pin,
+ * which shows their tile large (the way to someone whose tile is small in a large call), and for
+ * the others **Mute for you**, which stops their sound on this page only: nobody can mute
+ * someone else in a room without a host, and a visitor can still silence a noisy one for
+ * themselves, as Jitsi Meet's per-person volume does.
  */
 export function renderPeople(v: PeopleView) {
   const { t, kit } = v;
@@ -82,8 +85,19 @@ function renderRow(v: PeopleView, row: Row) {
       ${row.cam ? nothing : sign('camOff', t.cameraIsOff)}
       ${row.reconnecting ? html`<span class="sign reconnecting">${t.reconnecting}</span>` : nothing}
     </span>
+    ${local ? nothing : renderMute(v, row, shown)}
     <button part="button person-pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${t.pin(shown)} title=${t.pin(shown)} @click=${() => v.state.pin(pinned ? null : row.id)}>
       ${icon('pin')}
     </button>
   </li>`;
+}
+
+/** Mute for you: their sound stops on this page only (pressed), or plays again. */
+function renderMute(v: PeopleView, row: Row, shown: string) {
+  const { html, icon } = v.kit;
+  const silenced = v.state.silenced.has(row.id);
+  const words = v.t.muteForYou(shown);
+  return html`<button part="button person-mute-button" class="icon-button" aria-pressed=${silenced} aria-label=${words} title=${words} @click=${() => v.state.silence(row.id, !silenced)}>
+    ${icon(silenced ? 'soundOff' : 'sound')}
+  </button>`;
 }

@@ -34,6 +34,8 @@ export class StageState implements ReactiveController {
   selfHidden = false;
   /** Where the visitor's own tile floats in a call of two (they drag it); kept from call to call. */
   corner: Corner = 'bottom-right';
+  /** The people the visitor muted for themselves (peer ids): their sound does not play on this page; the others still hear them. */
+  silenced: ReadonlySet<string> = new Set();
   /** The whole screen this page shares that the visitor asked to see here all the same (stage.ts). */
   shownScreen: MediaStream | null = null;
   readonly #videoWatch = new VideoWatch(1_500);
@@ -94,6 +96,15 @@ export class StageState implements ReactiveController {
     this.#set({ corner: nextCorner(this.corner, toward) });
   }
 
+  /** Mutes someone's sound on this page only, or plays it again. */
+  silence(id: string, on: boolean): void {
+    if (this.silenced.has(id) === on) return;
+    const silenced = new Set(this.silenced);
+    if (on) silenced.add(id);
+    else silenced.delete(id);
+    this.#set({ silenced });
+  }
+
   toggleView(): void {
     this.#set({ view: this.view === 'speaker' ? 'grid' : 'speaker' });
   }
@@ -124,13 +135,13 @@ export class StageState implements ReactiveController {
     }
   }
 
-  /** The call is over: nothing pinned, nothing copied, nobody met, no screen shown. */
+  /** The call is over: nothing pinned, nothing copied, nobody met or muted, no screen shown. */
   reset(): void {
     this.met = false;
-    this.#set({ pinned: null, copied: '', shownScreen: null, selfHidden: false });
+    this.#set({ pinned: null, copied: '', shownScreen: null, selfHidden: false, silenced: new Set() });
   }
 
-  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen' | 'selfHidden' | 'corner'>>): void {
+  #set(state: Partial<Pick<StageState, 'box' | 'stalled' | 'pinned' | 'view' | 'fullscreen' | 'copied' | 'shownScreen' | 'selfHidden' | 'corner' | 'silenced'>>): void {
     Object.assign(this, state);
     this.host.requestUpdate();
   }

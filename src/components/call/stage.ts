@@ -43,6 +43,7 @@ export interface StageView {
     readonly shownScreen: MediaStream | null;
     readonly selfHidden: boolean;
     readonly corner: Corner;
+    readonly silenced: ReadonlySet<string>;
     pin(id: string | null): void;
     /** A press on the visitor's own floating tile (a drag moves it to another corner). */
     dragSelf(e: PointerEvent): void;
@@ -222,6 +223,8 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
   const name = local ? v.local.name : shownName(p);
   const shown = local ? (name ? v.t.youNamed(name) : v.t.you) : name;
   const muted = local ? !v.local.mic : p.media && !p.mic;
+  // Muted by the visitor for themselves (People): shown, so that they know why they hear nothing.
+  const silenced = !!p && v.state.silenced.has(p.id);
   const pinned = v.state.pinned === t.id;
   const hand = local ? v.local.hand : p.hand;
   const handPlace = v.hands.get(local ? 'local' : p.id);
@@ -237,7 +240,7 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
         ? html`<video part="video local-video" class=${facesAway(stream) ? 'facing-away' : ''} .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
         : html`<video part="video remote-video" .srcObject=${live(stream)} .muted=${true} autoplay playsinline></video>`
       : nothing}
-    ${p && soundOf(p.stream) ? html`<audio part="remote-audio" .srcObject=${live(soundOf(p.stream))} autoplay></audio>` : nothing}
+    ${p && soundOf(p.stream) ? html`<audio part="remote-audio" .srcObject=${live(soundOf(p.stream))} .muted=${silenced} autoplay></audio>` : nothing}
     ${placeholder ? html`<div part="placeholder" class="placeholder">${avatar(name || v.t.you)}</div>` : nothing}
     ${p?.connection === 'reconnecting' ? html`<span part="tile-status" class="tile-status" role="status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"
@@ -245,7 +248,9 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
         ? html`<span part="hand" class="hand" role="img" aria-label=${handLabel} title=${handLabel}>${icon('hand')}${handPlace ? html`<span class="hand-place">${handPlace}</span>` : nothing}</span>`
         : nothing}${quality
         ? renderQuality(v, quality)
-        : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}<span
+        : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}${silenced
+        ? html`<span part="muted-for-you" class="mic-off" role="img" aria-label=${v.t.mutedForYou} title=${v.t.mutedForYou}>${icon('soundOff')}</span>`
+        : nothing}<span
         part="name"
         class="name"
         >${shown}</span
