@@ -43,8 +43,8 @@ export type CallTheme = 'light' | 'dark';
  * at least 360 px or the screen's height if less) and never overflows it: the tiles are
  * arranged in the columns and rows that make them largest, or one large with the others in a
  * strip (speaker view, or a pinned tile); in a call of two, the other person fills the stage and
- * this page's own camera floats small in its corner (dragged, it goes into the nearest one; its Move button moves it
- * without dragging).
+ * this page's own camera floats small in its corner (dragged, it goes into the nearest one; its
+ * Move button moves it without dragging).
  *
  * Keyboard shortcuts, in a call, while focus is inside the element (not in a text field or a
  * picker, so they never take a key from the page): **M** mutes or unmutes, **V** turns the
