@@ -117,6 +117,10 @@ describe('connection quality', () => {
       const shown = sign(ada, 'Bob')!;
       expect(getComputedStyle(shown).display, 'the sign shows').to.not.equal('none');
       expect(shown.getAttribute('aria-label')).to.match(/^(Weak|Bad) connection$/);
+      // Its three bars are drawn (SVG, not elements that draw nothing), as many full as the verdict says.
+      const bars = [...shown.querySelectorAll('path')];
+      expect(bars.map((b) => b.namespaceURI === 'http://www.w3.org/2000/svg' && b.getBoundingClientRect().height > 0), 'the bars drawn').to.deep.equal([true, true, true]);
+      expect(bars.filter((b) => b.getAttribute('opacity') === '1').length, 'full bars').to.equal(shown.dataset.quality === 'weak' ? 2 : 1);
       // Both of Ada's links are poor: what they share is her network, as her own tile says.
       await until(() => ['weak', 'bad'].includes(own()?.dataset.quality ?? ''), "Ada's own tile does not show her connection");
       expect(own()!.getAttribute('aria-label')).to.match(/^(Weak|Bad) connection$/);

@@ -39,10 +39,14 @@ export function icon(name: IconName): TemplateResult {
   return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d=${paths[name]}></path></svg>`;
 }
 
-/** Signal bars for connection quality: `level` of the three (1 to 3) drawn full, the rest faint. */
+/**
+ * Signal bars for connection quality: `level` of the three (1 to 3) drawn full, the rest faint.
+ * One template: a `<path>` in a template of its own, put inside the `<svg>`, would be made as an
+ * HTML element, which draws nothing.
+ */
 export function signal(level: 1 | 2 | 3): TemplateResult {
-  const bar = (n: number, d: string) => html`<path d=${d} opacity=${n <= level ? '1' : '0.3'}></path>`;
-  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round">${bar(1, 'M5 20v-4')}${bar(2, 'M12 20v-9')}${bar(3, 'M19 20V5')}</svg>`;
+  const bar = (n: number) => (n <= level ? '1' : '0.3');
+  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round"><path d="M5 20v-4" opacity=${bar(1)}></path><path d="M12 20v-9" opacity=${bar(2)}></path><path d="M19 20V5" opacity=${bar(3)}></path></svg>`;
 }
 
 /** One letter per word, the first and the last word's ("Ada Lovelace": AL; "Bob": B). */
