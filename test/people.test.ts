@@ -7,10 +7,10 @@ import { sendKeys } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
 import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
-/** The list's rows as the visitor reads them: each one's name, and the words of its signs. */
+/** The list's rows as the visitor reads them: each one's name, and the words of its signs (but the connection's quality, which comes when judged). */
 function rows(p: TestParticipant): string[] {
   return part(p.call, 'person').map((row) => {
-    const signs = [...row.querySelectorAll('[role="img"]')].map((s) => s.getAttribute('aria-label'));
+    const signs = [...row.querySelectorAll('[role="img"]:not([part~="quality"])')].map((s) => s.getAttribute('aria-label'));
     return [row.querySelector('[part~="person-name"]')!.textContent!.trim(), ...signs].join(' | ');
   });
 }
@@ -38,6 +38,16 @@ describe("the call's people", () => {
     expect(part(ada.call, 'people-button')[0].getAttribute('aria-expanded')).to.equal('true');
     await until(() => rows(ada).join('\n') === ['Ada (you)', 'Bob', 'Cy'].join('\n'), () => rows(ada).join('\n'));
     expect(part(ada.call, 'people')[0].textContent, 'its heading').to.include('3 in call');
+    // The connection with each of the others, once judged (every 2 s), good too; none for Ada's own row.
+    const qualityIn = (row: number) => part(ada.call, 'person')[row]?.querySelector('[part~="quality"]');
+    await until(() => !!qualityIn(1) && !!qualityIn(2), 'no connection quality in the rows of Bob and Cy');
+    for (const row of [1, 2]) {
+      expect(['Good connection', 'Weak connection', 'Bad connection']).to.include(qualityIn(row)!.getAttribute('aria-label'));
+      expect(qualityIn(row)!.getBoundingClientRect().width, 'shown').to.be.above(0);
+      const bars = [...qualityIn(row)!.querySelectorAll('path')];
+      expect(bars.map((b) => b.namespaceURI === 'http://www.w3.org/2000/svg' && b.getBoundingClientRect().height > 0), 'its three bars drawn').to.deep.equal([true, true, true]);
+    }
+    expect(qualityIn(0), "on Ada's own row").to.equal(null);
 
     // Cy raises a hand and turns the camera off, then Bob mutes and raises his: the hands come
     // first, in the order they went up.

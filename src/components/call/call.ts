@@ -114,7 +114,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart reactions-panel - The reactions, opened by `react-button` above the bar: a `reaction-button` for each; it stays open to send several.
  * @csspart people - The call's people, opened by `people-button` above the bar: a heading with their number, and `people-list`.
  * @csspart people-list - One `person` for each: this page's visitor first, the raised hands in the order they went up, then the others as they came.
- * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, and `person-pin-button`; `person-mute-button` for the others, which stops that person's sound on this page only (pressed) or plays it again. `data-peer-id` is the participant's id (`local` for this page's visitor).
+ * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, the connection's `quality` (good too), and `person-pin-button`; `person-mute-button` for the others, which stops that person's sound on this page only (pressed) or plays it again. `data-peer-id` is the participant's id (`local` for this page's visitor).
  * @csspart person-name - The person's name, "(you)" after this page's visitor's.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.

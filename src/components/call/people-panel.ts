@@ -1,6 +1,8 @@
 import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
+import type { Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
+import { renderQuality } from './quality-signs.js';
 
 /** What the list of the call's people shows, and what its buttons do. */
 export interface PeopleView {
@@ -11,6 +13,8 @@ export interface PeopleView {
   participants: readonly Participant[];
   /** This page's visitor. */
   local: { readonly name: string; readonly mic: boolean; readonly cam: boolean; readonly hand: boolean; readonly screen: MediaStream | null };
+  /** The connection quality with each of the others, by peer id, once judged (QualitySigns). */
+  quality: ReadonlyMap<string, Quality>;
   /** While two or more hands are up, each one's place in the order they went up, by participant id (`local` for this page's; HandOrder). */
   hands: ReadonlyMap<string, number>;
   /** The tile pinned large (`local` for this page's own) and the way to pin one; those the visitor muted for themselves and the way to (StageState). */
@@ -34,7 +38,8 @@ interface Row {
  * The call's people, as a list above the control bar (People): the visitor first, then those
  * with a raised hand in the order the hands went up, then the others in the order they came, as
  * Meet and Zoom list them. Each row has the person's initials and name, the signs their tile
- * shows (hand and its place, sharing a screen, microphone and camera off, reconnecting), Pin,
+ * shows (hand and its place, sharing a screen, microphone and camera off, reconnecting), the
+ * connection's quality (good too, which a tile leaves out), Pin,
  * which shows their tile large (the way to someone whose tile is small in a large call), and for
  * the others **Mute for you**, which stops their sound on this page only: nobody can mute
  * someone else in a room without a host, and a visitor can still silence a noisy one for
@@ -73,6 +78,8 @@ function renderRow(v: PeopleView, row: Row) {
   const shown = local ? (row.name ? t.youNamed(row.name) : t.you) : row.name;
   const pinned = v.state.pinned === row.id;
   const place = v.hands.get(row.id);
+  // The connection with them, good too: what the tiles show only when it is not.
+  const quality = local ? undefined : v.quality.get(row.id);
   const sign = (symbol: Parameters<typeof icon>[0], words: string, more: unknown = nothing) =>
     html`<span class="sign" role="img" aria-label=${words} title=${words}>${icon(symbol)}${more}</span>`;
   return html`<li part="person" class="person" data-peer-id=${row.id}>
@@ -84,6 +91,7 @@ function renderRow(v: PeopleView, row: Row) {
       ${row.mic ? nothing : sign('micOff', t.muted)}
       ${row.cam ? nothing : sign('camOff', t.cameraIsOff)}
       ${row.reconnecting ? html`<span class="sign reconnecting">${t.reconnecting}</span>` : nothing}
+      ${quality ? renderQuality(v, quality) : nothing}
     </span>
     ${local ? nothing : renderMute(v, row, shown)}
     <button part="button person-pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${t.pin(shown)} title=${t.pin(shown)} @click=${() => v.state.pin(pinned ? null : row.id)}>

@@ -72,6 +72,16 @@ export function peopleStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       width: 18px;
       height: 18px;
     }
+    /* The connection's bars, good too, in the list's own colour (a tile's amber and red are for
+       its dark label). */
+    .people .quality[data-quality] {
+      display: inline-flex;
+      color: inherit;
+    }
+    .people .quality .icon {
+      width: 18px;
+      height: 18px;
+    }
     .reconnecting {
       font-size: 12px;
     }

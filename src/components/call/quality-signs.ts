@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Participant } from '../../controllers/room-controller.js';
 import type { ConnectionStats, ParticipantStats, Quality, QualityWatch, WatchedPeer } from '../../media/quality.js';
+import type { Strings } from '../../i18n/en.js';
 import type { CallKit } from './call-kit.js';
 import { hasLiveVideo } from './video-watch.js';
 
@@ -96,4 +97,10 @@ function watched(p: Participant): WatchedPeer {
     expectVideo: p.cam && hasLiveVideo(p.stream),
     reconnecting: p.connection === 'reconnecting',
   };
+}
+
+/** A connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; a tile leaves good out (its styles), the list of people shows it. */
+export function renderQuality({ t, kit: { html, signal } }: { t: Strings; kit: Pick<CallKit, 'html' | 'signal'> }, quality: Quality) {
+  const label = quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
+  return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
 }

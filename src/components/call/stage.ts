@@ -5,6 +5,7 @@ import type { CallKit } from './call-kit.js';
 import { gridLayout, pairLayout, speakerLayout, type Corner, type Rect, type Toward } from './layout.js';
 import type { Place } from './place.js';
 import type { ShownReaction } from './reactions.js';
+import { renderQuality } from './quality-signs.js';
 import { hasLiveVideo } from './video-watch.js';
 
 /** One tile of the stage: a person, or the card that invites others while alone. */
@@ -323,11 +324,6 @@ function ownQuality(v: StageView): Quality | undefined {
   return judged.every((q) => q === 'bad') ? 'bad' : 'weak';
 }
 
-/** A tile's connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; good is not shown. */
-function renderQuality({ t, kit: { html, signal } }: StageView, quality: Quality) {
-  const label = quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
-  return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
-}
 
 function pictureInPicture(tile: HTMLElement): void {
   const video = tile.querySelector('video');
