@@ -72,12 +72,7 @@ export function peopleStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       width: 18px;
       height: 18px;
     }
-    /* The connection's bars, good too, in the list's own colour (a tile's amber and red are for
-       its dark label). */
-    .people .quality[data-quality] {
-      display: inline-flex;
-      color: inherit;
-    }
+    /* The connection's bars, good too, in the list's colour (the tile's rules are for its label). */
     .people .quality .icon {
       width: 18px;
       height: 18px;

@@ -165,18 +165,19 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       font-weight: 600;
       font-variant-numeric: tabular-nums;
     }
-    /* Connection quality: quiet while good, a coloured sign when weak or bad. */
+    /* Connection quality: on a tile's dark label, quiet while good, a coloured sign when weak or
+       bad (the list of people shows good too, in its own colour). */
     .quality {
       display: inline-flex;
       flex: none;
     }
-    .quality[data-quality='good'] {
+    .label .quality[data-quality='good'] {
       display: none;
     }
-    .quality[data-quality='weak'] {
+    .label .quality[data-quality='weak'] {
       color: var(--rtc-call-quality-weak, #fbbf24);
     }
-    .quality[data-quality='bad'] {
+    .label .quality[data-quality='bad'] {
       color: var(--rtc-call-quality-bad, #f87171);
     }
     .quality .icon {
