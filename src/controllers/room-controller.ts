@@ -41,6 +41,8 @@ export interface RoomControllerOptions {
    * members are everyone with either.
    */
   roster?: (participant: Pick<Participant, 'media'>) => boolean;
+  /** The element is a chat (`<rtc-chat>`): a call of the page leaves its own chat out beside it (`chats`). */
+  chat?: boolean;
   /**
    * The name the element gives its page in the room (empty: none of its own). It is the page's
    * name from the element's join on, and again whenever it changes: a page's call and chat share
@@ -75,7 +77,7 @@ export const NO_RELAY_MESSAGES: Record<NoRelayReason, string> = {
  */
 const sending = new WeakMap<RoomSession, RoomController[]>();
 
-/** The page's elements on each session: told (an update) when the page's call starts or stops taking part. */
+/** The page's elements on each session: told (an update) when the page's call starts or stops taking part, or a chat comes or goes. */
 const users = new WeakMap<RoomSession, Set<RoomController>>();
 
 /** The code that reads and refreshes the ICE servers, once loaded. */
@@ -197,6 +199,15 @@ export class RoomController implements ReactiveController {
     return this._session?.audioLevel(id) ?? 0;
   }
 
+  /**
+   * The page's chats (`<rtc-chat>` elements, a call's own among them) on this element's session,
+   * from their join on: a call shows its own chat only where the page has none of its own.
+   */
+  get chats(): readonly HTMLElement[] {
+    const session = this._session;
+    return session ? [...(users.get(session) ?? [])].filter((c) => c.options.chat).map((c) => c.host) : [];
+  }
+
   /** Whether this page holds the room's beacon (it introduces newcomers: it is alone, or was first). */
   get holdsBeacon(): boolean {
     return this._session?.holdsBeacon ?? false;
@@ -241,6 +252,11 @@ export class RoomController implements ReactiveController {
 
   private setSending(session: RoomSession, elements: RoomController[]): void {
     sending.set(session, elements);
+    this.tellUsers(session);
+  }
+
+  /** The session's elements render again: which of the page's elements take part in it changed. */
+  private tellUsers(session: RoomSession): void {
     for (const user of users.get(session) ?? []) user.host.requestUpdate();
   }
 
@@ -315,6 +331,7 @@ export class RoomController implements ReactiveController {
     const session = lib.acquireSession(options, this);
     this._session = session;
     users.set(session, (users.get(session) ?? new Set()).add(this));
+    if (this.options.chat) this.tellUsers(session);
     // The session may be the page's other element's, joined under another name (or none).
     this.named = '';
     this.applyName();
@@ -400,7 +417,7 @@ export class RoomController implements ReactiveController {
   private detachNow(): RoomSession | null {
     this.ice?.stop();
     const session = this._session;
-    if (session) users.get(session)?.delete(this);
+    if (session && users.get(session)?.delete(this) && this.options.chat) this.tellUsers(session);
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     this._session = null;

@@ -123,6 +123,10 @@ export const en = (f: Format) => ({
   /** The control bar's button for the list of the call's people. */
   people: 'People',
   muteForYou: (name: string) => `Mute ${name} for you`,
+  /** The control bar's button for the call's own chat; with messages that came while it was closed, how many. */
+  chat: 'Chat',
+  closeChat: 'Close chat',
+  chatUnread: (count: number) => f.plural(count, { one: 'Chat, # new message', other: 'Chat, # new messages' }),
   settings: 'Devices',
   /** The control bar's button for what does not fit in it (sharing, the hand, reactions, the people, devices, the view, full screen). */
   moreControls: 'More',

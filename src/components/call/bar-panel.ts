@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 
-/** The panels that open above the control bar: the device pickers, the reactions and the call's people. */
-export type BarPanelName = 'settings' | 'reactions' | 'people';
+/** The panels that the control bar opens: the device pickers, the reactions and the call's people above it, the call's chat beside the stage. */
+export type BarPanelName = 'settings' | 'reactions' | 'people' | 'chat';
 
 /** Which panel is open above the control bar: one at a time, so that opening one closes the other. */
 export class BarPanel {

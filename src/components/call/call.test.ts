@@ -278,7 +278,7 @@ describe('<rtc-call> element', () => {
         expect(getComputedStyle(part(el, 'grid')[0]).position, round).to.equal('absolute');
         expect(getComputedStyle(part(el, 'local-tile')[0]).position, round).to.equal('absolute');
         expect(getComputedStyle(part(el, 'controls')[0]).display, round).to.equal('flex');
-        expect(root.adoptedStyleSheets.length, `${round}: the stage's and the people list's sheets, once`).to.equal(sheets + 2);
+        expect(root.adoptedStyleSheets.length, `${round}: the stage's, the people list's and the chat panel's sheets, once`).to.equal(sheets + 3);
         await el.leave();
         await el.updateComplete;
       }

@@ -25,6 +25,7 @@ import { FirstRender } from './first-render.js';
 import { callKit, loadInCall } from './call-kit.js';
 import type { DeviceKind } from './device-buttons.js';
 import type { CallView, InCall } from './in-call.js';
+import type { ChatSettings } from './call-chat.js';
 import { Lobby } from './lobby.js';
 import { Notices } from '../notices.js';
 import { renderError, renderNotices, renderWaiting } from './notice-panels.js';
@@ -60,6 +61,13 @@ export type CallTheme = 'light' | 'dark';
  * Once a row answered goes, focus goes on to the next Let in, else to the control bar. In a call
  * of up to six people, two rising notes sound a second after someone comes in and two falling
  * ones as someone leaves (unless `no-sounds` is set): heard in another tab too.
+ *
+ * **Chat** (once someone else is in the call) opens the call's own chat beside the stage (over it
+ * where the element is narrower than 600 px): an `<rtc-chat>` of the same room, with messages and
+ * files, which starts a second after someone else comes in and keeps its messages while closed;
+ * Chat counts those that came meanwhile, and they are read out. Its Close button or Escape closes it. Its events stay
+ * inside the call. A page that places its own `<rtc-chat>` for the room gets no second one, and
+ * `no-chat` leaves it out.
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
@@ -119,7 +127,10 @@ export type CallTheme = 'light' | 'dark';
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
  * @csspart sharing-card - On this page's screen tile while it shares a whole screen, instead of its video (which would show itself over and over): says so, with `stop-sharing-button` and `show-screen-button`.
- * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `people-button`, `person-pin-button`, `person-mute-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `hide-self-button`, `move-self-button`, `show-self-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
+ * @csspart chat-panel - The call's own chat beside the stage while Chat is open (see the description).
+ * @csspart chat - The call's own `<rtc-chat>` in it: style it with its custom properties (`--rtc-chat-background`, …).
+ * @csspart badge - On Chat (and on More while it holds Chat): how many messages came while the chat was closed.
+ * @csspart button - Every button; also `join-button`, `leave-button`, `mic-button`, `camera-button`, `switch-camera-button` (a phone's or a tablet's other camera), `screen-button`, `hand-button`, `react-button`, `reaction-button`, `people-button`, `chat-button`, `close-chat-button`, `person-pin-button`, `person-mute-button`, `settings-button`, `view-button`, `fullscreen-button`, `more-button`, `pin-button`, `pip-button`, `hide-self-button`, `move-self-button`, `show-self-button`, `copy-link-button`, `stop-sharing-button`, `show-screen-button`, `check-button`, `test-speaker-button`, `dismiss-button`, `play-button`, `cancel-button`, `let-in-button`, `turn-away-button`, `let-everyone-in-button`.
  * @csspart device-select - A device picker; also `microphone-select`, `camera-select` or `speaker-select`.
  *
  * @cssprop [--rtc-call-background=#101418 (light: #f8fafc)] - Background of the element: a plain colour (the tiles' rounded corners are painted in it; with anything else they are square).
@@ -183,6 +194,7 @@ export class RtcCall extends RoomElement {
     startCameraOff: { type: Boolean, attribute: 'start-camera-off' },
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     noSounds: { type: Boolean, attribute: 'no-sounds' },
+    noChat: { type: Boolean, attribute: 'no-chat' },
     theme: { reflect: true },
     _phase: { state: true },
     _hand: { state: true },
@@ -215,6 +227,12 @@ export class RtcCall extends RoomElement {
    * someone comes into the call or leaves it (calls of up to six people chime for those).
    */
   noSounds = false;
+
+  /**
+   * Leaves the call's own chat out: no Chat in the bar. Without it, a call whose page has no
+   * `<rtc-chat>` of its own for the room has one (see the element's description).
+   */
+  noChat = false;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
   theme?: CallTheme;
@@ -697,8 +715,17 @@ export class RtcCall extends RoomElement {
       copied: () => this.announce(this.t.copied),
       playbackBlocked: () => this.announce(this.t.playbackBlocked),
       screenShare: () => this.screenShare,
+      chat: () => (this.noChat || this.controller.chats.some((chat) => chat.getRootNode() !== this.renderRoot) ? null : this.chatSettings()),
+      theme: () => this.theme,
+      say: (text) => this.announce(text),
     });
     this.requestUpdate();
+  }
+
+  /** What the call's own chat is given: the settings that name the room, so that it shares the call's session, and the page's texts. */
+  private chatSettings(): ChatSettings {
+    const { room, server, key, password, iceServers, iceTransportPolicy, maxParticipants, knock, peerFactory, strings } = this;
+    return { room, server, key, password, iceServers, iceTransportPolicy, maxParticipants, knock, peerFactory, strings };
   }
 
   protected override sessionOptions(lib: SessionModule): SessionRequest {

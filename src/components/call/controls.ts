@@ -31,6 +31,8 @@ export interface ControlsView extends DevicePickers {
   sharing: boolean;
   /** The view and full screen (StageState). */
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
+  /** Whether Chat shows (the call has its own chat), and how many messages came while it was closed (CallChat). */
+  chat: { readonly shown: boolean; readonly unread: number };
   /** The panel open above the bar, the device pickers' or the reactions' (BarPanel). */
   panel: { readonly open: BarPanelName | null; toggle(name: BarPanelName, open?: boolean): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
@@ -95,24 +97,29 @@ export function renderControls(v: ControlsView) {
       : nothing;
   // A button that opens its panel above the bar (closing More and the other panel), focus going to
   // the panel's first control (`into`); closed, focus stays on the button, or More that holds it.
-  const panelButton = (panel: BarPanelName, name: string, words: string, symbol: IconName, into: string) =>
+  // A count on it (Chat's new messages) is in its name too.
+  const panelButton = (panel: BarPanelName, name: string, words: string, symbol: IconName, into: string, count = 0, counted = words) =>
     html`<button
       part="button ${name}"
       class="control"
       aria-expanded=${v.panel.open === panel}
       aria-controls=${panel}
-      title=${words}
+      aria-label=${count ? counted : nothing}
+      title=${count ? counted : words}
       @click=${() => {
         if (form === 'more') void v.fit.toggle(false);
         v.panel.toggle(panel);
         void v.fit.refocus(v.panel.open === panel ? into : name);
       }}
     >
-      ${icon(symbol)}<span class="text">${words}</span>
+      ${icon(symbol)}<span class="text">${words}</span>${badge(count)}
     </button>`;
+  const badge = (count: number) => (count ? html`<span part="badge" class="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing);
+  const unread = v.chat.unread;
+  const chat = v.chat.shown ? panelButton('chat', 'chat-button', t.chat, 'chat', 'chat', unread, t.chatUnread(unread)) : nothing;
   const react = others ? panelButton('reactions', 'react-button', t.react, 'react', 'reaction-button') : nothing;
   const people = others ? panelButton('people', 'people-button', t.people, 'people', 'people') : nothing;
-  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}${people}
+  const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}${people}${chat}
     ${panelButton('settings', 'settings-button', t.settings, 'settings', 'device-select')}
     ${others
       ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${fromMore(() => state.toggleView())}>
@@ -142,7 +149,7 @@ export function renderControls(v: ControlsView) {
       ${shareInBar ? share : nothing}${handInBar ? hand : nothing}
       ${form === 'more'
         ? html`<button part="button more-button" class="control" aria-expanded=${open} aria-controls="more" title=${t.moreControls} @click=${() => void v.fit.toggle()}>
-            ${icon('more')}<span class="text">${t.moreControls}</span>
+            ${icon('more')}<span class="text">${t.moreControls}</span>${badge(open || !v.chat.shown ? 0 : unread)}
           </button>`
         : secondary}
       <button part="button leave-button" class="control danger" title=${t.withShortcut(t.leave, SHORTCUTS.leave)} aria-keyshortcuts=${SHORTCUTS.leave} @click=${() => call.leave()}>

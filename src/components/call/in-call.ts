@@ -14,6 +14,8 @@ import type { RtcLocalUpdatedDetail } from '../../events/local-updated.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
 import { BarFit, type BarFitHost } from './bar-fit.js';
 import { BarPanel } from './bar-panel.js';
+import { CallChat, type ChatSettings } from './call-chat.js';
+import { callChatStyles } from './call-chat.styles.js';
 import type { CallKit } from './call-kit.js';
 import { CameraSizes } from './camera-sizes.js';
 import { chime, testTune as tune, type ChimeKind } from '../chime.js';
@@ -46,7 +48,7 @@ export const testTune = (speaker: string): void => tune(speaker);
 export type CallView = Omit<StageView, 'kit' | 'place' | 'state' | 'cues' | 'quality' | 'playback' | 'reactions' | 'hands'>;
 
 /** What the control bar shows of the call; the in-call parts add the view and full screen. */
-export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel'>;
+export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel' | 'chat'>;
 
 /** Who asks to be let in, and the answer (the in-call parts add lit). */
 export type KnockList = Omit<KnockView, 'kit' | 't'>;
@@ -74,6 +76,12 @@ export interface InCallHooks {
   playbackBlocked(): void;
   /** Whether S shares the screen (the browser can, and the page allows it). */
   screenShare(): boolean;
+  /** The settings the call's own chat is given; null while the page has a chat of its own for the room, or the call has none (`no-chat`). */
+  chat(): ChatSettings | null;
+  /** The call's theme, for its chat's colours. */
+  theme(): 'light' | 'dark' | undefined;
+  /** Reads a text out to screen readers. */
+  say(text: string): void;
 }
 
 export class InCall {
@@ -89,6 +97,8 @@ export class InCall {
   readonly #panel: BarPanel;
   readonly #hands = new HandOrder();
   readonly #local: LocalUpdates;
+  readonly #chat: CallChat;
+  readonly #hooks: InCallHooks;
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -101,7 +111,7 @@ export class InCall {
     // only as it makes its shadow root: these stay for every later render and call. Where
     // adopted sheets are missing, adoptStyles appends a <style> after Lit's own.
     const root = host.renderRoot as ShadowRoot;
-    const styles = [stageStyles(kit), peopleStyles(kit)];
+    const styles = [stageStyles(kit), peopleStyles(kit), callChatStyles(kit)];
     kit.adoptStyles(root, kit.supportsAdoptingStyleSheets ? [...root.adoptedStyleSheets, ...styles] : styles);
     this.#stage = new StageState(host, () => hooks.copied());
     this.#cues = new SpeakerCues(host, hooks.cues, kit);
@@ -112,6 +122,8 @@ export class InCall {
     this.#reactions = new Reactions(host);
     this.#panel = new BarPanel(host);
     this.#local = new LocalUpdates(host, (state) => hooks.localUpdated(state));
+    this.#chat = new CallChat(host, (text) => hooks.say(text));
+    this.#hooks = hooks;
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {
@@ -125,10 +137,26 @@ export class InCall {
     host.addEventListener('keydown', (e) => pressShortcut(e, host, hooks.screenShare()));
   }
 
-  /** Who asks to be let in (a room that knocks), the stage below, the call's people while People is open, and the control bar. */
+  /** Who asks to be let in (a room that knocks), the stage below with the call's chat beside it, the call's people while People is open, and the control bar. */
   render(call: CallView, bar: BarView, knocks: KnockList) {
     const { html, nothing } = this.kit;
     const stage = this.#view(call);
+    const others = call.participants.length > 0;
+    const settings = this.#hooks.chat();
+    const chat = this.#chat.render({
+      kit: this.kit,
+      t: call.t,
+      settings,
+      others,
+      theme: this.#hooks.theme(),
+      open: this.#panel.open === 'chat',
+      close: () => {
+        this.#panel.toggle('chat', false);
+        void this.#fit.refocus('chat-button');
+      },
+    });
+    // Chat stays while the call has its own chat and it started: alone again, the visitor still reads it.
+    if (this.#panel.open === 'chat' && !this.#chat.started) this.#panel.toggle('chat', false);
     const people =
       this.#panel.open === 'people' && call.participants.length > 0
         ? renderPeople({
@@ -140,7 +168,10 @@ export class InCall {
             },
           })
         : nothing;
-    return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })} ${renderStage(stage)} ${people} ${renderControls({ ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel })}`;
+    const controls = { ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel, chat: { shown: !!settings && (others || this.#chat.started), unread: this.#chat.unread } };
+    return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })}
+      <div class="middle">${renderStage(stage)} ${chat}</div>
+      ${people} ${renderControls(controls)}`;
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */
@@ -193,8 +224,9 @@ export class InCall {
     this.#quality.start(current);
   }
 
-  /** Stops listening for speakers and measuring the connections (the element left the page). */
+  /** Stops listening for speakers and measuring the connections, and the call's chat goes (the element left the page). */
   stop(): void {
+    this.#chat.end();
     this.#cues.stop();
     this.#quality.stop();
     clearTimeout(this.#joinChime);
@@ -208,6 +240,7 @@ export class InCall {
     this.#stage.reset();
     this.#reactions.clear();
     this.#panel.close();
+    this.#chat.end();
     void this.#fit.toggle(false);
   }
 

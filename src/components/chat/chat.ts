@@ -221,7 +221,7 @@ export class RtcChat extends RoomElement {
     waiting: (waiting) => waiting && this.#announcer.say(this.t.chatWaiting),
     knocks: (knocking) => this.#door?.knocks(knocking),
   };
-  readonly #controller = new RoomController(this, this.#handlers, () => this.#stop(), { name: () => text(this.name) });
+  readonly #controller = new RoomController(this, this.#handlers, () => this.#stop(), { name: () => text(this.name), chat: true });
 
   /** The chat's phase: `idle`, `joining`, `joined`, `left` or `error`. */
   get phase(): ChatPhase {
@@ -488,6 +488,14 @@ export class RtcChat extends RoomElement {
               writing: joined ? this.#writing(t) : '',
             })}`}
     </div>`;
+  }
+
+  /**
+   * Puts focus where the chat begins: the message box, else Try again (or the error), else the
+   * list (the element itself takes no focus).
+   */
+  override focus(options?: FocusOptions): void {
+    this.first()?.focus(options);
   }
 
   /**
