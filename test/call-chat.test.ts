@@ -4,12 +4,13 @@
 // events, and a page with its own `<rtc-chat>` for the room (or `no-chat`) gets no second one.
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import type { RtcChat } from '../src/index.js';
 import { rtcServer } from './env.js';
 import { addChatParticipant, closeAll, joinAll, part, readOut, shownMessages, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The call's own `<rtc-chat>`, once it started. */
-function chatOf(p: TestParticipant): HTMLElement | undefined {
-  return part(p.call, 'chat')[0];
+function chatOf(p: TestParticipant): RtcChat | undefined {
+  return part(p.call, 'chat')[0] as RtcChat | undefined;
 }
 
 /** Presses Chat, from More when the bar holds it there. */
@@ -81,9 +82,18 @@ describe("the call's own chat", () => {
     // Its Close button closes it too (a phone has no Escape).
     part(bob.call, 'close-chat-button')[0].click();
     await until(() => part(bob.call, 'chat-panel')[0].hidden === true, 'Close did not close the chat');
+    // A file while it is closed counts too.
+    const heardFile = readOut(bob.call);
+    try {
+      void chatOf(ada)!.sendFile(new File(['notes'], 'notes.txt', { type: 'text/plain' }));
+      await until(() => part(bob.call, 'badge')[0]?.textContent === '1', 'no count on Chat for a file');
+      await until(() => heardFile.said.some((s) => s.includes('Ada is sending notes.txt')), () => `read out: ${heardFile.said.join(' / ')}`);
+    } finally {
+      heardFile.stop();
+    }
     await pressChat(ada);
     await until(() => !panel().hidden, 'the chat did not open again');
-    expect(shownMessages(chatOf(ada)!)).to.deep.equal(['Hello Bob']);
+    expect(shownMessages(chatOf(ada)!)).to.include('Hello Bob');
 
     expect(heardByPage, "the chat's events on the pages").to.deep.equal([]);
 

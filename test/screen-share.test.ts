@@ -43,7 +43,8 @@ describe('screen sharing', () => {
     const width = (el: Element) => el.getBoundingClientRect().width;
     const cameras = part(bob.call, 'tile').filter((t) => !t.matches('[part~="screen-tile"]'));
     expect(cameras.length).to.equal(2);
-    for (const c of cameras) expect(width(screenTile(bob.call))).to.be.greaterThan(width(c));
+    // (The tiles glide to their places in 0.2 s.)
+    await until(() => cameras.every((c) => width(screenTile(bob.call)) > width(c)), () => `the screen ${width(screenTile(bob.call))} px wide, the cameras ${cameras.map(width).join(', ')}`);
     expect(ada.call.participants[0].stream, 'the camera still comes').to.not.equal(null);
     // The screen's tile has Pin and Full screen as a camera's has: Ada's camera pinned, then the screen again.
     const pinOf = (tile: Element) => tile.querySelector<HTMLElement>('[part~="pin-button"]')!;

@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import type { RtcFileOfferedEvent } from '../../events/file-offered.js';
 import type { RtcMessageEvent } from '../../events/message.js';
 import type { Strings } from '../../i18n/en.js';
 import type { PeerFactory } from '../../session/room-session.js';
@@ -44,15 +45,15 @@ const START_AFTER = 1_000;
  * The call's own chat (Chat in the bar): an `<rtc-chat>` of the call's room in a panel beside the
  * stage (over it where the call is narrow), as Meet, Whereby and Jitsi Meet have one. It starts a
  * second after someone else comes into the call (at once when Chat is pressed) and stays for the
- * call while closed: messages that come meanwhile are counted on Chat and read out. Where the
- * page has a `<rtc-chat>` of its own for the room, the call leaves its own out, so that nothing
- * shows twice. The chat's code and its messages load only then, from the script's own URL.
+ * call while closed: messages and files that come meanwhile are counted on Chat and read out.
+ * Where the page has a `<rtc-chat>` of its own for the room, the call leaves its own out, so
+ * that nothing shows twice. The chat's code and its messages load only then, from the script's own URL.
  */
 export class CallChat {
   /** Whether the chat is on the page (it keeps its messages while the panel is closed). */
   #started = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Messages from others that came while the panel was closed. */
+  /** Messages and files from others that came while the panel was closed. */
   #unread = 0;
 
   constructor(
@@ -107,12 +108,20 @@ export class CallChat {
     };
     // The chat's events stay in the call: the page hears the call's own (a page that wants the chat's places its own <rtc-chat>).
     const stop = (e: Event) => e.stopPropagation();
+    // What came while closed: counted on Chat, and read out (the chat, hidden, reads nothing out).
+    const came = (said: string) => {
+      this.#unread++;
+      this.announce(said);
+      this.host.requestUpdate();
+    };
     const message = (e: RtcMessageEvent) => {
       stop(e);
-      if (v.open || e.detail.history) return;
-      this.#unread++;
-      this.announce(v.t.messageFrom(e.detail.name, e.detail.text));
-      this.host.requestUpdate();
+      if (!v.open && !e.detail.history) came(v.t.messageFrom(e.detail.name, e.detail.text));
+    };
+    const file = (e: RtcFileOfferedEvent) => {
+      stop(e);
+      const f = e.detail.file;
+      if (!v.open) came(v.t.fileFrom(f.fromName, f.name, v.t.fileSize(f.size)));
     };
     return html`<section
       part="chat-panel"
@@ -123,7 +132,7 @@ export class CallChat {
       @keydown=${escape}
       @rtc-message=${message}
       @rtc-message-send=${stop}
-      @rtc-file-offered=${stop}
+      @rtc-file-offered=${file}
       @rtc-file-progress=${stop}
       @rtc-file-received=${stop}
       @rtc-typing=${stop}

@@ -65,9 +65,9 @@ export type CallTheme = 'light' | 'dark';
  * **Chat** (once someone else is in the call) opens the call's own chat beside the stage (over it
  * where the element is narrower than 600 px): an `<rtc-chat>` of the same room, with messages and
  * files, which starts a second after someone else comes in and keeps its messages while closed;
- * Chat counts those that came meanwhile, and they are read out. Its Close button or Escape closes it. Its events stay
- * inside the call. A page that places its own `<rtc-chat>` for the room gets no second one, and
- * `no-chat` leaves it out.
+ * Chat counts the messages and files that came meanwhile, and they are read out. Its Close
+ * button or Escape closes it. Its events stay inside the call. A page that places its own
+ * `<rtc-chat>` for the room gets no second one, and `no-chat` leaves it out.
  *
  * @summary A video call in a named room, peer to peer over WebRTC.
  * @tag rtc-call
