@@ -426,3 +426,48 @@ describe('call layout: a call of two', () => {
     await until(() => part(ada.call, 'tile').length === 2 && over(box(own()), box(bobs())), 'not floating again once Cy left');
   });
 });
+
+describe('call layout: a long name', () => {
+  afterEach(closeAll);
+
+  /** Where the words "(you)" are drawn, as a box, in `el`'s text. */
+  function youIn(el: Element): DOMRect {
+    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf('(you)');
+      if (at < 0) continue;
+      const range = el.ownerDocument.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + '(you)'.length);
+      return range.getBoundingClientRect();
+    }
+    throw new Error(`no "(you)" in ${el.textContent}`);
+  }
+
+  it('is cut short on the visitor\'s own tile and in the list of people, "(you)" still in view', async function () {
+    this.timeout(40_000);
+    const long = 'Maximiliane Wolkenstein-Hohenberg von Trauttmansdorff';
+    const [ada, bob] = await joinAll(uniqueRoom('long-name'), rtcServer, [long, 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    const name = part(ada.call, 'local-tile')[0].querySelector('[part~="name"]')!;
+    await until(() => name.getBoundingClientRect().width > 0, 'no name on the own tile');
+    expect(name.textContent, 'the whole name, for screen readers').to.equal(`${long} (you)`);
+    const box = name.getBoundingClientRect();
+    const tile = part(ada.call, 'local-tile')[0].getBoundingClientRect();
+    const you = youIn(name);
+    expect(box.right, "the name cut short within the floating tile's width").to.be.at.most(tile.right);
+    expect(you.width, '"(you)" drawn').to.be.above(0);
+    expect(you.left >= box.left - 0.5 && you.right <= box.right + 0.5, `"(you)" at ${you.left}–${you.right}, the name's box ${box.left}–${box.right}`).to.equal(true);
+
+    // The list of people: the visitor's own row.
+    if (part(ada.call, 'more-panel')[0]?.querySelector('[part~="people-button"]')) part(ada.call, 'more-button')[0].click();
+    await ada.call.updateComplete;
+    part(ada.call, 'people-button')[0].click();
+    await until(() => part(ada.call, 'person-name').length === 2, 'the list did not open');
+    const row = part(ada.call, 'person-name')[0];
+    const rowBox = row.getBoundingClientRect();
+    const rowYou = youIn(row);
+    expect(rowBox.right, 'the name cut short within the list').to.be.at.most(part(ada.call, 'people')[0].getBoundingClientRect().right);
+    expect(rowYou.left >= rowBox.left - 0.5 && rowYou.right <= rowBox.right + 0.5, `"(you)" at ${rowYou.left}–${rowYou.right}, the row's name ${rowBox.left}–${rowBox.right}`).to.equal(true);
+  });
+});

@@ -2,6 +2,7 @@ import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
 import type { Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
+import { ownName } from './own-name.js';
 import { renderQuality } from './quality-signs.js';
 
 /** What the list of the call's people shows, and what its buttons do. */
@@ -84,7 +85,7 @@ function renderRow(v: PeopleView, row: Row) {
     html`<span class="sign" role="img" aria-label=${words} title=${words}>${icon(symbol)}${more}</span>`;
   return html`<li part="person" class="person" data-peer-id=${row.id}>
     ${avatar(row.name || t.you)}
-    <span part="person-name" class="person-name">${shown}</span>
+    <span part="person-name" class="person-name">${local ? ownName(kit, t, row.name) : shown}</span>
     <span class="signs">
       ${row.hand ? sign('hand', place ? t.handRaisedPlace(place) : t.handRaised, place ? html`<span class="sign-place">${place}</span>` : nothing) : nothing}
       ${row.screen ? sign('screen', local ? t.screenShared : t.sharesScreen(row.name)) : nothing}

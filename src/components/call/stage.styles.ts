@@ -144,6 +144,17 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       text-overflow: ellipsis;
       white-space: nowrap;
     }
+    /* "Ada (you)" (own-name.ts): a long name is cut short, never "(you)". */
+    .own-name {
+      display: inline-flex;
+      max-width: 100%;
+      white-space: pre;
+    }
+    .own-name-cut {
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
     .mic-off,
     .hand {
       display: inline-flex;

@@ -5,6 +5,7 @@ import type { CallKit } from './call-kit.js';
 import { gridLayout, pairLayout, speakerLayout, type Corner, type Rect, type Toward } from './layout.js';
 import type { Place } from './place.js';
 import type { ShownReaction } from './reactions.js';
+import { ownName } from './own-name.js';
 import { renderQuality } from './quality-signs.js';
 import { hasLiveVideo } from './video-watch.js';
 
@@ -222,7 +223,6 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
   const local = !p;
   const stream = local ? v.local.stream : p.stream;
   const name = local ? v.local.name : shownName(p);
-  const shown = local ? (name ? v.t.youNamed(name) : v.t.you) : name;
   const muted = local ? !v.local.mic : p.media && !p.mic;
   // Muted by the visitor for themselves (People): shown, so that they know why they hear nothing.
   const silenced = !!p && v.state.silenced.has(p.id);
@@ -254,7 +254,7 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
         : nothing}<span
         part="name"
         class="name"
-        >${shown}</span
+        >${local ? ownName(v.kit, v.t, name) : name}</span
       >${v.cues.speaker === t.id ? html`<span class="visually-hidden">, ${v.t.speaking}</span>` : nothing}</span
     >
     ${renderActions(v, t.id, name || v.t.you, pip, true, local && v.participants.length > 0, floating)}${renderReactions(v, t.id)}
