@@ -13,12 +13,12 @@ function chatOf(p: TestParticipant): RtcChat | undefined {
   return part(p.call, 'chat')[0] as RtcChat | undefined;
 }
 
-/** Presses Chat, from More when the bar holds it there. */
-async function pressChat(p: TestParticipant): Promise<void> {
-  await until(() => part(p.call, 'chat-button').length > 0, 'no Chat with someone else in the call');
-  if (part(p.call, 'more-panel')[0]?.querySelector('[part~="chat-button"]')) part(p.call, 'more-button')[0].click();
+/** Presses a button of the bar (Chat unless said), from More when the bar holds it there. */
+async function pressChat(p: TestParticipant, button = 'chat-button'): Promise<void> {
+  await until(() => part(p.call, button).length > 0, `no ${button} with someone else in the call`);
+  if (part(p.call, 'more-panel')[0]?.querySelector(`[part~="${button}"]`)) part(p.call, 'more-button')[0].click();
   await p.call.updateComplete;
-  part(p.call, 'chat-button')[0].click();
+  part(p.call, button)[0].click();
 }
 
 /** The element focus is in, through the shadow roots. */
@@ -94,6 +94,10 @@ describe("the call's own chat", () => {
     await pressChat(ada);
     await until(() => !panel().hidden, 'the chat did not open again');
     expect(shownMessages(chatOf(ada)!)).to.include('Hello Bob');
+    // People opens above the bar, and the chat stays open beside the stage.
+    await pressChat(ada, 'people-button');
+    await until(() => part(ada.call, 'people').length === 1, 'People did not open');
+    expect(panel().hidden, 'the chat beside the list').to.equal(false);
 
     expect(heardByPage, "the chat's events on the pages").to.deep.equal([]);
 

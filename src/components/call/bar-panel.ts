@@ -3,27 +3,38 @@ import type { ReactiveControllerHost } from 'lit';
 /** The panels that the control bar opens: the device pickers, the reactions and the call's people above it, the call's chat beside the stage. */
 export type BarPanelName = 'settings' | 'reactions' | 'people' | 'chat';
 
-/** Which panel is open above the control bar: one at a time, so that opening one closes the other. */
+/**
+ * Which panels are open: one above the control bar at a time, so that opening one closes the
+ * other; the chat beside the stage stays open beside them (a visitor who writes may react, or
+ * look at the list of people).
+ */
 export class BarPanel {
-  #open: BarPanelName | null = null;
+  #open: Exclude<BarPanelName, 'chat'> | null = null;
+  #chat = false;
 
   constructor(private readonly host: ReactiveControllerHost) {}
 
-  /** The panel open now, if any. */
-  get open(): BarPanelName | null {
+  /** The panel open above the bar now, if any. */
+  get open(): Exclude<BarPanelName, 'chat'> | null {
     return this.#open;
   }
 
-  /** Opens `name`, closing the other, or closes it (toggles without `open`). */
-  toggle(name: BarPanelName, open = this.#open !== name): void {
-    const next = open ? name : this.#open === name ? null : this.#open;
-    if (next === this.#open) return;
-    this.#open = next;
+  /** Whether `name` is open. */
+  isOpen(name: BarPanelName): boolean {
+    return name === 'chat' ? this.#chat : this.#open === name;
+  }
+
+  /** Opens `name` (closing the other one above the bar), or closes it (toggles without `open`). */
+  toggle(name: BarPanelName, open = !this.isOpen(name)): void {
+    if (open === this.isOpen(name)) return;
+    if (name === 'chat') this.#chat = open;
+    else this.#open = open ? name : null;
     this.host.requestUpdate();
   }
 
   /** The call is over: no panel is open. */
   close(): void {
     this.#open = null;
+    this.#chat = false;
   }
 }

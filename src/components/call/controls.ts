@@ -33,8 +33,8 @@ export interface ControlsView extends DevicePickers {
   state: { readonly view: 'grid' | 'speaker'; readonly fullscreen: boolean; toggleView(): void; toggleFullscreen(target: Element): void };
   /** Whether Chat shows (the call has its own chat), and how many messages came while it was closed (CallChat). */
   chat: { readonly shown: boolean; readonly unread: number };
-  /** The panel open above the bar, the device pickers' or the reactions' (BarPanel). */
-  panel: { readonly open: BarPanelName | null; toggle(name: BarPanelName, open?: boolean): void };
+  /** The panels open: one above the bar (the device pickers, the reactions or the people), and the chat beside the stage (BarPanel). */
+  panel: { readonly open: BarPanelName | null; isOpen(name: BarPanelName): boolean; toggle(name: BarPanelName, open?: boolean): void };
   /** The bar's form for the element's width, and its More panel (BarFit). */
   fit: { readonly form: BarForm; readonly open: boolean; readonly roomForActive: boolean; toggle(open?: boolean): Promise<void>; close(): Promise<void>; refocus(part: string): Promise<void> };
 }
@@ -102,14 +102,14 @@ export function renderControls(v: ControlsView) {
     html`<button
       part="button ${name}"
       class="control"
-      aria-expanded=${v.panel.open === panel}
+      aria-expanded=${v.panel.isOpen(panel)}
       aria-controls=${panel}
       aria-label=${count ? counted : nothing}
       title=${count ? counted : words}
       @click=${() => {
         if (form === 'more') void v.fit.toggle(false);
         v.panel.toggle(panel);
-        void v.fit.refocus(v.panel.open === panel ? into : name);
+        void v.fit.refocus(v.panel.isOpen(panel) ? into : name);
       }}
     >
       ${icon(symbol)}<span class="text">${words}</span>${badge(count)}

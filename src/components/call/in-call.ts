@@ -149,14 +149,14 @@ export class InCall {
       settings,
       others,
       theme: this.#hooks.theme(),
-      open: this.#panel.open === 'chat',
+      open: this.#panel.isOpen('chat'),
       close: () => {
         this.#panel.toggle('chat', false);
         void this.#fit.refocus('chat-button');
       },
     });
     // Chat stays while the call has its own chat and it started: alone again, the visitor still reads it.
-    if (this.#panel.open === 'chat' && !this.#chat.started) this.#panel.toggle('chat', false);
+    if (this.#panel.isOpen('chat') && !this.#chat.started) this.#panel.toggle('chat', false);
     const people =
       this.#panel.open === 'people' && call.participants.length > 0
         ? renderPeople({

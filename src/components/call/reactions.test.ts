@@ -43,4 +43,18 @@ describe('BarPanel', () => {
     panel.close();
     expect(panel.open).to.equal(null);
   });
+
+  it('keeps the chat beside the stage open beside the panel above the bar', () => {
+    const panel = new BarPanel({ requestUpdate: () => {} } as never);
+    panel.toggle('chat');
+    panel.toggle('people');
+    expect([panel.isOpen('chat'), panel.open], 'People beside the chat').to.deep.equal([true, 'people']);
+    panel.toggle('reactions');
+    expect([panel.isOpen('chat'), panel.isOpen('people'), panel.open]).to.deep.equal([true, false, 'reactions']);
+    panel.toggle('chat');
+    expect([panel.isOpen('chat'), panel.open], 'closing the chat leaves the reactions').to.deep.equal([false, 'reactions']);
+    panel.toggle('chat', true);
+    panel.close();
+    expect([panel.isOpen('chat'), panel.open]).to.deep.equal([false, null]);
+  });
 });
