@@ -75,6 +75,12 @@ describe("the call's own chat", () => {
     await sendKeys({ press: 'Escape' });
     await until(() => panel().hidden === true, 'Escape did not close the chat');
     await until(() => ['chat-button', 'more-button'].some((p) => focusedIn(ada)?.matches(`[part~="${p}"]`)), () => `focus on ${focusedIn(ada)?.outerHTML.slice(0, 60)}`);
+    // C, with focus in the call, opens it again, focus in the message box.
+    expect(part(ada.call, 'chat-button')[0].getAttribute('aria-keyshortcuts')).to.equal('C');
+    await sendKeys({ press: 'c' });
+    await until(() => panel().hidden === false && focusedIn(ada)?.localName === 'textarea', 'C did not open the chat');
+    await sendKeys({ press: 'Escape' });
+    await until(() => panel().hidden === true, 'Escape did not close the chat again');
     await pressChat(bob);
     await until(() => part(bob.call, 'chat-panel')[0]?.hidden === false, "Bob's chat did not open");
     expect(shownMessages(chatOf(bob)!)).to.include('Hello Bob');
@@ -91,8 +97,9 @@ describe("the call's own chat", () => {
     } finally {
       heardFile.stop();
     }
-    await pressChat(ada);
-    await until(() => !panel().hidden, 'the chat did not open again');
+    // A script opens it (toggleChat).
+    ada.call.toggleChat(true);
+    await until(() => panel().hidden === false, 'toggleChat(true) did not open the chat');
     expect(shownMessages(chatOf(ada)!)).to.include('Hello Bob');
     // People opens above the bar, and the chat stays open beside the stage.
     await pressChat(ada, 'people-button');

@@ -50,7 +50,7 @@ export type CallTheme = 'light' | 'dark';
  * Keyboard shortcuts, in a call, while focus is inside the element (not in a text field or a
  * picker, so they never take a key from the page): **M** mutes or unmutes, **V** turns the
  * camera off or on, **S** starts or stops sharing the screen, **H** raises or lowers the hand,
- * **Shift+L** leaves. The buttons
+ * **C** opens or closes the call's own chat, **Shift+L** leaves. The buttons
  * name them in their tooltips and `aria-keyshortcuts`. After joining, focus moves to the
  * Mute button; after leaving, to the Join button. Joins, leaves and problems are read out
  * politely to screen readers (a visually hidden `aria-live` region; bursts come as one).
@@ -547,6 +547,15 @@ export class RtcCall extends RoomElement {
   /** Whether this page's hand is raised (`toggleHand()`). */
   get handRaised(): boolean {
     return this._hand;
+  }
+
+  /**
+   * Opens the call's own chat beside the stage, or closes it (toggles without an argument), as
+   * Chat in the bar and the C key do. Does nothing outside a call, before someone else came into
+   * it, or where the call has no chat of its own (`no-chat`, or the page's own `<rtc-chat>`).
+   */
+  toggleChat(open?: boolean): void {
+    if (this._phase === 'in-call') this.inCall?.toggleChat(open);
   }
 
   /**

@@ -97,15 +97,16 @@ export function renderControls(v: ControlsView) {
       : nothing;
   // A button that opens its panel above the bar (closing More and the other panel), focus going to
   // the panel's first control (`into`); closed, focus stays on the button, or More that holds it.
-  // A count on it (Chat's new messages) is in its name too.
-  const panelButton = (panel: BarPanelName, name: string, words: string, symbol: IconName, into: string, count = 0, counted = words) =>
+  // A count on it (Chat's new messages) is in its name too, and its key (Chat's) in its tooltip.
+  const panelButton = (panel: BarPanelName, name: string, words: string, symbol: IconName, into: string, { count = 0, counted = words, key = '' } = {}) =>
     html`<button
       part="button ${name}"
       class="control"
       aria-expanded=${v.panel.isOpen(panel)}
       aria-controls=${panel}
       aria-label=${count ? counted : nothing}
-      title=${count ? counted : words}
+      aria-keyshortcuts=${key || nothing}
+      title=${key ? t.withShortcut(count ? counted : words, key) : count ? counted : words}
       @click=${() => {
         if (form === 'more') void v.fit.toggle(false);
         v.panel.toggle(panel);
@@ -116,7 +117,7 @@ export function renderControls(v: ControlsView) {
     </button>`;
   const badge = (count: number) => (count ? html`<span part="badge" class="badge" aria-hidden="true">${count > 99 ? '99+' : count}</span>` : nothing);
   const unread = v.chat.unread;
-  const chat = v.chat.shown ? panelButton('chat', 'chat-button', t.chat, 'chat', 'chat', unread, t.chatUnread(unread)) : nothing;
+  const chat = v.chat.shown ? panelButton('chat', 'chat-button', t.chat, 'chat', 'chat', { count: unread, counted: t.chatUnread(unread), key: SHORTCUTS.chat }) : nothing;
   const react = others ? panelButton('reactions', 'react-button', t.react, 'react', 'reaction-button') : nothing;
   const people = others ? panelButton('people', 'people-button', t.people, 'people', 'people') : nothing;
   const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}${people}${chat}

@@ -98,7 +98,10 @@ export class InCall {
   readonly #hands = new HandOrder();
   readonly #local: LocalUpdates;
   readonly #chat: CallChat;
+  /** Whether Chat shows in the bar: the call has its own chat, and someone else came. */
+  #chatShown = false;
   readonly #hooks: InCallHooks;
+  readonly #host: InCallHost;
 
   /** Made once per element, the first time it joins; its parts then follow every call the element makes. */
   constructor(
@@ -124,6 +127,7 @@ export class InCall {
     this.#local = new LocalUpdates(host, (state) => hooks.localUpdated(state));
     this.#chat = new CallChat(host, (text) => hooks.say(text));
     this.#hooks = hooks;
+    this.#host = host;
     // Each member's camera comes no larger than its tile.
     new CameraSizes(host, {
       view: () => {
@@ -168,10 +172,22 @@ export class InCall {
             },
           })
         : nothing;
-    const controls = { ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel, chat: { shown: !!settings && (others || this.#chat.started), unread: this.#chat.unread } };
+    this.#chatShown = !!settings && (others || this.#chat.started);
+    const controls = { ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel, chat: { shown: this.#chatShown, unread: this.#chat.unread } };
     return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })}
       <div class="middle">${renderStage(stage)} ${chat}</div>
       ${people} ${renderControls(controls)}`;
+  }
+
+  /**
+   * Opens or closes the call's own chat (toggles without `open`), where Chat shows. With focus in
+   * the element (the C key), focus goes into the chat's message box, or back to Chat.
+   */
+  toggleChat(open?: boolean): void {
+    if (!this.#chatShown) return;
+    const was = this.#panel.isOpen('chat');
+    this.#panel.toggle('chat', open);
+    if (was !== this.#panel.isOpen('chat') && this.#host.matches(':focus-within')) void this.#fit.refocus(was ? 'chat-button' : 'chat');
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */

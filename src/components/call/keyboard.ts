@@ -4,7 +4,7 @@
  * someone typing.
  */
 
-export type ShortcutAction = 'mic' | 'camera' | 'screen' | 'hand' | 'leave';
+export type ShortcutAction = 'mic' | 'camera' | 'screen' | 'hand' | 'chat' | 'leave';
 
 /** Each action's keys, in `aria-keyshortcuts` form. Leaving takes Shift, so it is never pressed by chance. */
 export const SHORTCUTS: Record<ShortcutAction, string> = {
@@ -12,6 +12,7 @@ export const SHORTCUTS: Record<ShortcutAction, string> = {
   camera: 'V',
   screen: 'S',
   hand: 'H',
+  chat: 'C',
   leave: 'Shift+L',
 };
 
@@ -29,7 +30,7 @@ export function shortcutOf(e: KeyboardEvent): ShortcutAction | null {
   if (typing(e.composedPath()[0])) return null;
   const key = e.key.length === 1 ? e.key.toLowerCase() : '';
   if (e.shiftKey) return key === 'l' ? 'leave' : null;
-  return key === 'm' ? 'mic' : key === 'v' ? 'camera' : key === 's' ? 'screen' : key === 'h' ? 'hand' : null;
+  return key === 'm' ? 'mic' : key === 'v' ? 'camera' : key === 's' ? 'screen' : key === 'h' ? 'hand' : key === 'c' ? 'chat' : null;
 }
 
 /** The call the shortcuts press: `<rtc-call>`'s own public API. */
@@ -40,6 +41,7 @@ export interface ShortcutTarget {
   toggleCamera(): Promise<void>;
   toggleScreenShare(): Promise<void>;
   toggleHand(): void;
+  toggleChat(): void;
   leave(): Promise<void>;
 }
 
@@ -53,5 +55,6 @@ export function pressShortcut(e: KeyboardEvent, call: ShortcutTarget, screenShar
   else if (action === 'camera' && !call.audioOnly) void call.toggleCamera();
   else if (action === 'screen') void call.toggleScreenShare();
   else if (action === 'hand') call.toggleHand();
+  else if (action === 'chat') call.toggleChat();
   else if (action === 'leave') void call.leave();
 }
