@@ -1,6 +1,6 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
- * layouts, the control bar, the list of the call's people, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
+ * layouts, the control bar, the list of the call's people, the call's own chat beside the stage, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
  * back by the browser, the cameras' sizes, the screen's wake lock, the keyboard shortcuts, the page
  * told of the visitor's own microphone, camera, sharing and hand (rtc-local-updated), and
  * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
@@ -256,7 +256,6 @@ export class InCall {
     this.#stage.reset();
     this.#reactions.clear();
     this.#panel.close();
-    this.#chat.end();
     void this.#fit.toggle(false);
   }
 
