@@ -98,8 +98,6 @@ export class InCall {
   readonly #hands = new HandOrder();
   readonly #local: LocalUpdates;
   readonly #chat: CallChat;
-  /** Whether Chat shows in the bar: the call has its own chat, and someone else came. */
-  #chatShown = false;
   readonly #hooks: InCallHooks;
   readonly #host: InCallHost;
 
@@ -172,8 +170,7 @@ export class InCall {
             },
           })
         : nothing;
-    this.#chatShown = !!settings && (others || this.#chat.started);
-    const controls = { ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel, chat: { shown: this.#chatShown, unread: this.#chat.unread } };
+    const controls = { ...bar, kit: this.kit, state: this.#stage, fit: this.#fit, panel: this.#panel, chat: { shown: this.#chatShown(settings, others), unread: this.#chat.unread } };
     return html`${renderKnockRequests({ ...knocks, kit: this.kit, t: call.t })}
       <div class="middle">${renderStage(stage)} ${chat}</div>
       ${people} ${renderControls(controls)}`;
@@ -184,10 +181,15 @@ export class InCall {
    * the element (the C key), focus goes into the chat's message box, or back to Chat.
    */
   toggleChat(open?: boolean): void {
-    if (!this.#chatShown) return;
+    if (!this.#chatShown(this.#hooks.chat(), this.#hooks.room.participants.length > 0)) return;
     const was = this.#panel.isOpen('chat');
     this.#panel.toggle('chat', open);
     if (was !== this.#panel.isOpen('chat') && this.#host.matches(':focus-within')) void this.#fit.refocus(was ? 'chat-button' : 'chat');
+  }
+
+  /** Whether Chat shows in the bar: the call has its own chat, and someone else came (alone again, the visitor still reads it). */
+  #chatShown(settings: ChatSettings | null, others: boolean): boolean {
+    return !!settings && (others || this.#chat.started);
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */
