@@ -6,19 +6,11 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { RtcChat } from '../src/index.js';
 import { rtcServer } from './env.js';
-import { addChatParticipant, closeAll, joinAll, part, readOut, shownMessages, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addChatParticipant, closeAll, joinAll, part, pressInBar, readOut, shownMessages, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The call's own `<rtc-chat>`, once it started. */
 function chatOf(p: TestParticipant): RtcChat | undefined {
   return part(p.call, 'chat')[0] as RtcChat | undefined;
-}
-
-/** Presses a button of the bar (Chat unless said), from More when the bar holds it there. */
-async function pressChat(p: TestParticipant, button = 'chat-button'): Promise<void> {
-  await until(() => part(p.call, button).length > 0, `no ${button} with someone else in the call`);
-  if (part(p.call, 'more-panel')[0]?.querySelector(`[part~="${button}"]`)) part(p.call, 'more-button')[0].click();
-  await p.call.updateComplete;
-  part(p.call, button)[0].click();
 }
 
 /** The element focus is in, through the shadow roots. */
@@ -44,7 +36,7 @@ describe("the call's own chat", () => {
 
     // The keys go to the page (the frame) that has focus.
     ada.frame.focus();
-    await pressChat(ada);
+    await pressInBar(ada, 'chat-button');
     const panel = () => part(ada.call, 'chat-panel')[0];
     await until(() => panel()?.hidden === false && panel().getBoundingClientRect().width > 0, 'the chat did not open');
     expect(part(ada.call, 'chat-button')[0].getAttribute('aria-expanded')).to.equal('true');
@@ -81,7 +73,7 @@ describe("the call's own chat", () => {
     await until(() => panel().hidden === false && focusedIn(ada)?.localName === 'textarea', 'C did not open the chat');
     await sendKeys({ press: 'Escape' });
     await until(() => panel().hidden === true, 'Escape did not close the chat again');
-    await pressChat(bob);
+    await pressInBar(bob, 'chat-button');
     await until(() => part(bob.call, 'chat-panel')[0]?.hidden === false, "Bob's chat did not open");
     expect(shownMessages(chatOf(bob)!)).to.include('Hello Bob');
     await until(() => part(bob.call, 'badge').length === 0, 'the count stays once read');
@@ -102,7 +94,7 @@ describe("the call's own chat", () => {
     await until(() => panel().hidden === false, 'toggleChat(true) did not open the chat');
     expect(shownMessages(chatOf(ada)!)).to.include('Hello Bob');
     // People opens above the bar, and the chat stays open beside the stage.
-    await pressChat(ada, 'people-button');
+    await pressInBar(ada, 'people-button');
     await until(() => part(ada.call, 'people').length === 1, 'People did not open');
     expect(panel().hidden, 'the chat beside the list').to.equal(false);
 
@@ -129,7 +121,7 @@ describe("the call's own chat", () => {
       expect(part(p, 'chat'), `${p.getAttribute('name')}: the call's chat`).to.deep.equal([]);
     }
     // Cy writes in the call's chat; Ada's own chat shows it.
-    await pressChat(cy);
+    await pressInBar(cy, 'chat-button');
     await until(() => part(cy.call, 'chat-panel')[0]?.hidden === false, "Cy's chat did not open");
     await until(() => focusedIn(cy)?.localName === 'textarea', 'focus not in the message box');
     await until(() => part(chatOf(cy)!, 'system-line').length > 0, "Cy's chat shows nothing");

@@ -92,6 +92,15 @@ export function closeAll(): void {
   open.clear();
 }
 
+/** Presses a button of the call's bar (`people-button`, say) as the visitor would: from More when the bar holds it there. */
+export async function pressInBar(p: TestParticipant, button: string): Promise<void> {
+  await until(() => part(p.call, button).length > 0, `no ${button} in the bar`);
+  if (part(p.call, 'more-panel')[0]?.querySelector(`[part~="${button}"]`)) part(p.call, 'more-button')[0].click();
+  await p.call.updateComplete;
+  part(p.call, button)[0].focus();
+  part(p.call, button)[0].click();
+}
+
 export function part(call: HTMLElement, name: string): HTMLElement[] {
   return [...(call.shadowRoot?.querySelectorAll<HTMLElement>(`[part~="${name}"]`) ?? [])];
 }

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { chooseGrid, gridLayout, nearestCorner, nextCorner, pairLayout, speakerLayout, type Corner, type Rect } from '../src/components/call/layout.js';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, namesWithVideo, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { closeAll, joinAll, namesWithVideo, part, pressInBar, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 const inside = (r: Rect, w: number, h: number) => r.x >= 0 && r.y >= 0 && r.x + r.width <= w && r.y + r.height <= h;
 const overlap = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -460,9 +460,7 @@ describe('call layout: a long name', () => {
     expect(you.left >= box.left - 0.5 && you.right <= box.right + 0.5, `"(you)" at ${you.left}–${you.right}, the name's box ${box.left}–${box.right}`).to.equal(true);
 
     // The list of people: the visitor's own row.
-    if (part(ada.call, 'more-panel')[0]?.querySelector('[part~="people-button"]')) part(ada.call, 'more-button')[0].click();
-    await ada.call.updateComplete;
-    part(ada.call, 'people-button')[0].click();
+    await pressInBar(ada, 'people-button');
     await until(() => part(ada.call, 'person-name').length === 2, 'the list did not open');
     const row = part(ada.call, 'person-name')[0];
     const rowBox = row.getBoundingClientRect();

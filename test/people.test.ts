@@ -5,7 +5,7 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { closeAll, joinAll, part, pressInBar, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The list's rows as the visitor reads them: each one's name, and the words of its signs (but the connection's quality, which comes when judged). */
 function rows(p: TestParticipant): string[] {
@@ -17,11 +17,7 @@ function rows(p: TestParticipant): string[] {
 
 /** Opens the list with People, from More when the bar holds it there. */
 async function openPeople(p: TestParticipant): Promise<void> {
-  await until(() => part(p.call, 'people-button').length > 0, 'no People with someone else in the call');
-  if (part(p.call, 'more-panel')[0]?.querySelector('[part~="people-button"]')) part(p.call, 'more-button')[0].click();
-  await p.call.updateComplete;
-  part(p.call, 'people-button')[0].focus();
-  part(p.call, 'people-button')[0].click();
+  await pressInBar(p, 'people-button');
   await until(() => part(p.call, 'people').length === 1, 'the list did not open');
 }
 

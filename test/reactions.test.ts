@@ -5,17 +5,14 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { RoomSession, createPeer, parseServerUrl } from '../src/session/index.js';
 import { rtcServer } from './env.js';
-import { cameraTileOf, closeAll, eventsOf, joinAll, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { cameraTileOf, closeAll, eventsOf, joinAll, part, pressInBar, readOut, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 const reactionsOn = (p: TestParticipant, name: string) => [...(cameraTileOf(p, name)?.querySelectorAll('[part~="reaction"]') ?? [])].map((r) => r.textContent);
 const focused = (p: TestParticipant) => p.call.shadowRoot!.activeElement;
 
 /** Opens the reactions with React, from More when the bar holds it there. */
 async function openReactions(p: TestParticipant): Promise<void> {
-  await until(() => part(p.call, 'react-button').length > 0, 'no React with someone to see it');
-  if (part(p.call, 'more-panel')[0]?.querySelector('[part~="react-button"]')) part(p.call, 'more-button')[0].click();
-  await p.call.updateComplete;
-  part(p.call, 'react-button')[0].click();
+  await pressInBar(p, 'react-button');
   await until(() => part(p.call, 'reactions-panel').length === 1, 'the reactions did not open');
 }
 
