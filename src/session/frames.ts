@@ -58,11 +58,13 @@ export interface ReactFrame {
 }
 /**
  * How high the sender shows the receiver's camera, in device pixels (docs/protocol.md, "Video
- * sizes"): the receiver sends its camera to the sender no larger than that.
+ * sizes"): the receiver sends its camera to the sender no larger than that. `paused`: the sender's
+ * page is in the background, and the receiver sends it no camera until it is told otherwise.
  */
 export interface ViewFrame {
   t: 'view';
   height: number;
+  paused?: true;
 }
 /**
  * The sender holds the room's beacon id. With `nonce`, the answer to the receiver's own question
@@ -261,7 +263,7 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
     case 'react':
       return isText(f.emoji, MAX_REACTION) ? { t: 'react', emoji: f.emoji } : null;
     case 'view':
-      return isViewHeight(f.height) ? { t: 'view', height: f.height } : null;
+      return isViewHeight(f.height) && isFlag(f.paused) ? { t: 'view', height: f.height, ...(f.paused === true && { paused: true }) } : null;
     case 'sdp':
       return parseDescription(f.description);
     case 'ice':

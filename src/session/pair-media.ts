@@ -9,7 +9,7 @@
 import { Negotiation } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './frames.js';
 import { putTrack, trackOf } from './sender-track.js';
-import { fitSender } from './video-sizes.js';
+import { fitSender, type Viewing } from './video-sizes.js';
 
 export interface PairMediaHost {
   selfId(): string;
@@ -66,8 +66,8 @@ export class PairMedia {
   private ready = true;
   private local: MediaStream | null = null;
   private screen: MediaStream | null = null;
-  /** How high each linked member shows this page's camera, in device pixels (its hello or `view` frame); none for full size. */
-  private readonly shown = new Map<string, number>();
+  /** How high each linked member shows this page's camera, in device pixels, and whether it paused it (its hello or `view` frame); none for full size. */
+  private readonly shown = new Map<string, Viewing>();
 
   constructor(private readonly host: PairMediaHost) {}
 
@@ -206,13 +206,15 @@ export class PairMedia {
     this.pairs.get(id)?.negotiation.receive(frame);
   }
 
-  /** The member shows this page's camera `height` device pixels high: the camera it gets is scaled to that. */
-  viewedAt(id: string, height: number): void {
-    if (!this.host.member(id) || this.shown.get(id) === height) return;
-    this.shown.set(id, height);
+  /** The member shows this page's camera `height` device pixels high (or, `paused`, not at all for now): the camera it gets is scaled to that, or stopped. */
+  viewedAt(id: string, height: number, paused = false): void {
+    const was = this.shown.get(id);
+    if (!this.host.member(id) || (was?.height === height && !!was.paused === paused)) return;
+    const shown = { height, paused };
+    this.shown.set(id, shown);
     const camera = this.pairs.get(id)?.senders.get('video');
     // Its track may still be on its way (replaceTrack): sized for the camera that goes on.
-    if (camera) fitSender(camera, height, trackOf(camera) ?? this.local?.getVideoTracks()[0]);
+    if (camera) fitSender(camera, shown, trackOf(camera) ?? this.local?.getVideoTracks()[0]);
   }
 
   /** Restarts ICE on the member's connection (its path broke). False when there is none. */

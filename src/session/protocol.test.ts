@@ -23,6 +23,7 @@ describe('room protocol frames', () => {
       // A reaction of a later version: taken, not shown (membership.ts).
       { t: 'react', emoji: '🦄' },
       { t: 'view', height: 180 },
+      { t: 'view', height: 180, paused: true },
       { t: 'hello', name: 'Ada', media: true, mic: true, cam: true, beacon: false, peers: [], view: 240 },
       { t: 'sdp', description: { type: 'offer', sdp: 'v=0\r\n' } },
       { t: 'ice', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
@@ -63,6 +64,7 @@ describe('room protocol frames', () => {
       JSON.stringify({ v: 1, t: 'view', height: 180.5 }),
       JSON.stringify({ v: 1, t: 'view', height: 1e9 }),
       JSON.stringify({ v: 1, t: 'view', height: '180' }),
+      JSON.stringify({ v: 1, t: 'view', height: 180, paused: 'yes' }),
       JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, name: ['Ada'] }),
       JSON.stringify({ v: 1, t: 'state', media: true, mic: true, cam: true, hand: 'yes' }),
       JSON.stringify({ v: 1, t: 'hello', name: 'x', media: true, mic: true, cam: true, beacon: false, peers: [], hand: 1 }),

@@ -136,10 +136,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /**
    * How high this page shows each member's camera, in device pixels (members not in the map: not
    * shown, or not measured), and a newcomer's: each is asked to send it no larger
-   * (docs/protocol.md, "Video sizes").
+   * (docs/protocol.md, "Video sizes"). Those `paused` (the page is in the background) are asked
+   * to send none until they are shown again.
    */
-  showVideos(heights: ReadonlyMap<string, number>, newcomer: number): void {
-    this.parts.sizes.show(heights, newcomer);
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused?: ReadonlySet<string>): void {
+    this.parts.sizes.show(heights, newcomer, paused);
   }
 
   /** Tells the others that the microphone or camera was switched on or off, or the hand raised or lowered. */

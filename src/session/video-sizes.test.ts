@@ -50,6 +50,26 @@ describe('video sizes', () => {
     expect(sizes.forHello('d'), 'no newcomer size known').to.equal(undefined);
   });
 
+  it('pauses the members it is told to, once, and asks for their cameras again when shown', () => {
+    const sent: [string, ViewFrame][] = [];
+    const sizes = new ShownSizes((id, frame) => sent.push([id, frame]) > 0);
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300);
+    sent.length = 0;
+    // In the background, a watched in a picture-in-picture window.
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(['b']));
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(['b']));
+    expect(sent).to.deep.equal([['b', { t: 'view', height: 720, paused: true }]]);
+    sent.length = 0;
+    // A replaced link's hello asks for the size alone; the next layout pauses it again.
+    expect(sizes.forHello('b')).to.equal(720);
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(['b']));
+    expect(sent).to.deep.equal([['b', { t: 'view', height: 720, paused: true }]]);
+    sent.length = 0;
+    // Back: asked for again, at the same size.
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300);
+    expect(sent).to.deep.equal([['b', { t: 'view', height: 720 }]]);
+  });
+
   it("scales a real sender's camera, and returns it to full size", async () => {
     const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
     canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
@@ -58,14 +78,20 @@ describe('video sizes', () => {
     try {
       const sender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
       const scale = () => sender.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1;
-      fitSender(sender, 180);
+      const active = () => sender.getParameters().encodings[0]?.active ?? true;
+      fitSender(sender, { height: 180 });
       await until(() => Math.abs(scale() - 480 / 180) < 0.01, () => `scaled by ${scale()}`);
       fitSender(sender, undefined);
       await until(() => scale() === 1, () => `scaled by ${scale()}`);
       // A member that sends a thousand view frames at once: the last one counts.
-      for (let i = 0; i < 1000; i++) fitSender(sender, i % 2 ? 90 : 240);
-      fitSender(sender, 90);
-      await until(() => Math.abs(scale() - 480 / 90) < 0.01, () => `scaled by ${scale()}`);
+      for (let i = 0; i < 1000; i++) fitSender(sender, { height: i % 2 ? 90 : 240, paused: i % 3 === 0 });
+      fitSender(sender, { height: 90 });
+      await until(() => Math.abs(scale() - 480 / 90) < 0.01 && active(), () => `scaled by ${scale()}, active: ${active()}`);
+      // Paused (the member's page is in the background): the camera stops for that member alone, and comes back.
+      fitSender(sender, { height: 90, paused: true });
+      await until(() => !active(), 'the camera still goes to a member that paused it');
+      fitSender(sender, { height: 90 });
+      await until(() => active(), 'the camera does not come back');
     } finally {
       pc.close();
       track.stop();

@@ -4,12 +4,19 @@
  * that member's camera (its tile, in device pixels, rounded up to a step); the member scales its
  * camera down for this page's connection alone. Six people in a grid of small tiles then encode
  * and decode a fraction of the pixels of full-size cameras, and a tile made large (pinned, the
- * speaker) gets the camera's full size again. A shared screen is never scaled.
+ * speaker) gets the camera's full size again. A page in the background says its tiles are paused:
+ * the member then sends it no camera until it is back. A shared screen is never scaled nor paused.
  */
 import { MAX_VIEW_HEIGHT, type ViewFrame } from './frames.js';
 
 /** The heights asked for: a tile's height is rounded up to one of them, so that small changes of the layout send nothing. */
 const STEPS = [90, 135, 180, 240, 360, 480, 720, 1080, 1440, 2160, MAX_VIEW_HEIGHT];
+
+/** How a member shows this page's camera: how high (device pixels), and whether not at all for now (its page is in the background). */
+export interface Viewing {
+  height: number;
+  paused?: boolean;
+}
 
 /** A camera is scaled down only when that saves at least this much of its height. */
 const MIN_SCALE = 1.2;
@@ -32,19 +39,21 @@ export function scaleFor(cameraHeight: number, shown: number | undefined): numbe
 const changing = new WeakMap<RTCRtpSender, { next: (() => Promise<void>) | null }>();
 
 /**
- * Scales the camera on `sender` (or `track`, about to be put on it) down for a tile `shown`
- * pixels high (undefined: full size). Changes to one sender are made one after another, and
- * of those asked for while one is under way only the latest is made: however many `view`
- * frames a member sends, at most one change waits.
+ * Scales the camera on `sender` (or `track`, about to be put on it) down for a tile `shown.height`
+ * pixels high (undefined: full size), and stops it while `shown.paused`. Changes to one sender are
+ * made one after another, and of those asked for while one is under way only the latest is made:
+ * however many `view` frames a member sends, at most one change waits.
  */
-export function fitSender(sender: RTCRtpSender, shown: number | undefined, track = sender.track): void {
+export function fitSender(sender: RTCRtpSender, shown: Viewing | undefined, track = sender.track): void {
   if (track?.kind !== 'video') return;
   const apply = async () => {
     const params = sender.getParameters();
     const encoding = params.encodings?.[0];
-    const scale = scaleFor(track.getSettings().height ?? 0, shown);
-    if (!encoding || (encoding.scaleResolutionDownBy ?? 1) === scale) return;
+    const scale = scaleFor(track.getSettings().height ?? 0, shown?.height);
+    const active = !shown?.paused;
+    if (!encoding || ((encoding.scaleResolutionDownBy ?? 1) === scale && (encoding.active ?? true) === active)) return;
     encoding.scaleResolutionDownBy = scale;
+    encoding.active = active;
     await sender.setParameters(params);
   };
   const busy = changing.get(sender);
@@ -70,21 +79,21 @@ export function fitSender(sender: RTCRtpSender, shown: number | undefined, track
 
 /**
  * This page's side: what it told each member. The element reports the heights it shows the
- * members' cameras at whenever its layout may have changed; a member is told in its hello, and
- * then only when its step changes.
+ * members' cameras at whenever its layout may have changed, and which of them it pauses (in the
+ * background); a member is told in its hello, and then only when its step, or its pause, changes.
  */
 export class ShownSizes {
-  /** The latest heights from the element, by member id (only the members it shows). */
-  private wanted = new Map<string, number>();
+  /** The latest heights from the element, by member id (only the members it shows), and whether each is paused. */
+  private wanted = new Map<string, Viewing>();
   /** The step of a newcomer's tile (0: not known). */
   private newcomer = 0;
-  private readonly told = new Map<string, number>();
+  private readonly told = new Map<string, Viewing>();
 
   constructor(private readonly send: (id: string, frame: ViewFrame) => boolean) {}
 
-  /** The heights, in device pixels, at which the page now shows each member's camera, and would show a newcomer's. */
-  show(heights: ReadonlyMap<string, number>, newcomer: number): void {
-    this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, stepFor(h)]));
+  /** The heights, in device pixels, at which the page now shows each member's camera, and would show a newcomer's; the members whose camera it pauses. */
+  show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set()): void {
+    this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, { height: stepFor(h), paused: paused.has(id) }]));
     this.newcomer = newcomer > 0 ? stepFor(newcomer) : 0;
     for (const id of this.told.keys()) if (!this.wanted.has(id)) this.told.delete(id);
     for (const id of this.wanted.keys()) this.tell(id);
@@ -92,12 +101,13 @@ export class ShownSizes {
 
   /**
    * The height for this page's hello to the member: its tile's, or a newcomer's. So the member's
-   * camera starts at that size, rather than at full size and changed a moment later.
+   * camera starts at that size, rather than at full size and changed a moment later. A hello
+   * pauses nothing: a member paused is told so at the next `show`.
    */
   forHello(id: string): number | undefined {
-    const height = this.wanted.get(id) ?? this.newcomer;
+    const height = this.wanted.get(id)?.height ?? this.newcomer;
     if (!height) return undefined;
-    this.told.set(id, height);
+    this.told.set(id, { height });
     return height;
   }
 
@@ -108,8 +118,9 @@ export class ShownSizes {
   }
 
   private tell(id: string): void {
-    const height = this.wanted.get(id);
-    if (height === undefined || this.told.get(id) === height) return;
-    if (this.send(id, { t: 'view', height })) this.told.set(id, height);
+    const want = this.wanted.get(id);
+    const told = this.told.get(id);
+    if (!want || (told?.height === want.height && !!told.paused === want.paused)) return;
+    if (this.send(id, { t: 'view', height: want.height, ...(want.paused && { paused: true }) })) this.told.set(id, want);
   }
 }

@@ -32,6 +32,8 @@ export class QualitySigns {
     private readonly changed: (participant: Participant, stats: ConnectionStats) => void,
     /** The judge's loader, from the first load (call-kit.ts). */
     private readonly kit: Pick<CallKit, 'loadSoon' | 'loadQuality'>,
+    /** Whether the cameras come at their frame rate now: not while they are paused or starting again (background-pause.ts). */
+    private readonly camerasFlowing: () => boolean = () => true,
   ) {}
 
   /**
@@ -71,14 +73,15 @@ export class QualitySigns {
     ]);
     if (!judge) return [];
     const watch = this.#polls?.watch ?? new judge.QualityWatch();
-    return people.map((p, i) => ({ id: p.id, name: p.name, ...watch.peek(watched(p), reports[i]) }));
+    return people.map((p, i) => ({ id: p.id, name: p.name, ...watch.peek(watched(p, this.camerasFlowing()), reports[i]) }));
   }
 
   async #poll(watch: QualityWatch): Promise<void> {
     const people = [...this.source.participants];
     const reports = await Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null)));
     if (this.#polls?.watch !== watch) return; // left meanwhile
-    const { shown, changes } = watch.poll(people.map(watched), reports, new Set(this.source.participants.map((p) => p.id)), this.shown);
+    const flowing = this.camerasFlowing();
+    const { shown, changes } = watch.poll(people.map((p) => watched(p, flowing)), reports, new Set(this.source.participants.map((p) => p.id)), this.shown);
     for (const [i, stats] of changes) this.changed(people[i], stats);
     if (shown) this.#show(shown);
   }
@@ -89,12 +92,12 @@ export class QualitySigns {
   }
 }
 
-/** What the judge needs to know of a person besides the statistics. */
-function watched(p: Participant): WatchedPeer {
+/** What the judge needs to know of a person besides the statistics; a camera is expected to move only while `camerasFlowing`. */
+function watched(p: Participant, camerasFlowing: boolean): WatchedPeer {
   return {
     id: p.id,
     videoTrack: p.stream?.getVideoTracks()[0]?.id ?? null,
-    expectVideo: p.cam && hasLiveVideo(p.stream),
+    expectVideo: camerasFlowing && p.cam && hasLiveVideo(p.stream),
     reconnecting: p.connection === 'reconnecting',
   };
 }

@@ -38,7 +38,7 @@ export class StageState implements ReactiveController {
   silenced: ReadonlySet<string> = new Set();
   /** The whole screen this page shares that the visitor asked to see here all the same (stage.ts). */
   shownScreen: MediaStream | null = null;
-  readonly #videoWatch = new VideoWatch(1_500);
+  #videoWatch = new VideoWatch(1_500);
   #videoCheck: ReturnType<typeof setInterval> | null = null;
   readonly #resizeObserver = new ResizeObserver((entries) => {
     const { width, height } = entries[entries.length - 1].contentRect;
@@ -147,6 +147,16 @@ export class StageState implements ReactiveController {
   }
 
   readonly #onFullscreenChange = () => this.#set({ fullscreen: document.fullscreenElement === this.host });
+
+  /**
+   * The others' cameras were paused (the page was in the background, background-pause.ts) and are
+   * asked for again: each video gets a fresh while to show new frames, its last picture staying
+   * on its tile meanwhile rather than its placeholder.
+   */
+  resumeVideos(): void {
+    this.#videoWatch = new VideoWatch(1_500);
+    if (this.#videoCheck) this.#checkVideos();
+  }
 
   #stopChecks(): void {
     if (this.#videoCheck) clearInterval(this.#videoCheck);

@@ -1,0 +1,87 @@
+import { expect } from '@open-wc/testing';
+import { closeAll, joinAll, part, uniqueRoom, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { rtcServer } from './env.js';
+
+/** The connection from one participant's page to another's (one per pair). */
+function connectionTo(from: TestParticipant, to: TestParticipant): RTCPeerConnection {
+  type Held = { connections?: Record<string, { peerConnection: RTCPeerConnection | null }[]> };
+  const peers = (from.frame.contentWindow as unknown as { rtcPeers: Held[] }).rtcPeers;
+  const pc = peers.flatMap((peer) => peer.connections?.[to.call.peerId!] ?? []).find((c) => c.peerConnection && c.peerConnection.connectionState !== 'closed')?.peerConnection;
+  if (!pc) throw new Error(`${from.name} has no connection to ${to.name}`);
+  return pc;
+}
+
+/** Frames of camera and packets of sound sent so far on a connection. */
+async function sent(pc: RTCPeerConnection): Promise<{ video: number; audio: number }> {
+  const counts = { video: 0, audio: 0 };
+  (await pc.getStats()).forEach((s: { type: string; kind?: string; framesSent?: number; packetsSent?: number }) => {
+    if (s.type !== 'outbound-rtp') return;
+    if (s.kind === 'video') counts.video += s.framesSent ?? 0;
+    else if (s.kind === 'audio') counts.audio += s.packetsSent ?? 0;
+  });
+  return counts;
+}
+
+/** Whether `kind` goes from one page to the other now: more of it sent over 0.8 s. */
+async function flows(from: TestParticipant, to: TestParticipant, kind: 'video' | 'audio'): Promise<boolean> {
+  const pc = connectionTo(from, to);
+  const before = await sent(pc);
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  return (await sent(pc))[kind] > before[kind];
+}
+
+/** Waits until `what` holds, asked again and again, failing after `timeout` ms. */
+async function eventually(what: () => Promise<boolean>, message: string, timeout = 20_000): Promise<void> {
+  const deadline = performance.now() + timeout;
+  while (!(await what())) if (performance.now() > deadline) throw new Error(message);
+}
+
+/** Puts a participant's page in the background, or back (as switching tabs does). */
+function setHidden(p: TestParticipant, hidden: boolean): void {
+  const doc = p.frame.contentDocument!;
+  if (hidden) Object.defineProperty(doc, 'visibilityState', { value: 'hidden', configurable: true });
+  else delete (doc as { visibilityState?: string }).visibilityState;
+  doc.dispatchEvent(new Event('visibilitychange'));
+}
+
+/** How many remote tiles show their placeholder rather than their video. */
+const placeholders = (p: TestParticipant) => part(p.call, 'tile').filter((tile) => !tile.matches('[part~="local-tile"]') && tile.querySelector('[part~="placeholder"]')).length;
+
+describe('<rtc-call> in the background', () => {
+  afterEach(closeAll);
+
+  it("stops the others' cameras to a page in the background, only to it, and has them back with the last pictures kept meanwhile", async () => {
+    const [ada, bob, cy] = await joinAll(uniqueRoom('background'), rtcServer, ['Ada', 'Bob', 'Cy']);
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+    await eventually(() => flows(ada, bob, 'video'), "Ada's camera does not go to Bob to start with");
+    expect(placeholders(bob), "Bob's page shows the others' cameras").to.equal(0);
+
+    // Bob switches to another tab: after a few seconds, nobody sends him their camera.
+    setHidden(bob, true);
+    await eventually(async () => !(await flows(ada, bob, 'video')) && !(await flows(cy, bob, 'video')), "Ada's and Cy's cameras still go to Bob's page in the background");
+    // Only to him: Cy still gets Ada's camera, and everyone still hears everyone and sees Bob.
+    expect(await flows(ada, cy, 'video'), "Ada's camera to Cy").to.equal(true);
+    expect(await flows(ada, bob, 'audio'), "Ada's sound to Bob").to.equal(true);
+    expect(await flows(bob, ada, 'video'), "Bob's camera to Ada").to.equal(true);
+    // Cameras paused on purpose say nothing of the connections: Bob's page does not judge them weak
+    // for it (only for figures that would make any connection weak: a loaded machine's jitter).
+    const stats = await bob.call.getStats();
+    expect(stats.map((s) => s.name).sort()).to.deep.equal(['Ada', 'Cy']);
+    for (const s of stats) {
+      const poorAnyway = (s.rtt ?? 0) > 200 || (s.packetLoss ?? 0) > 0.03 || (s.packetLossOut ?? 0) > 0.03 || (s.jitter ?? 0) > 40;
+      expect(s.quality === 'good' || poorAnyway, `Bob's page judges ${s.name}'s connection ${s.quality}: ${JSON.stringify(s)}`).to.equal(true);
+    }
+
+    // Back: the tiles keep their last pictures, not a placeholder, until the cameras come again.
+    setHidden(bob, false);
+    await bob.call.updateComplete;
+    expect(placeholders(bob), 'placeholders on Bob\'s page as he comes back').to.equal(0);
+    await eventually(async () => (await flows(ada, bob, 'video')) && (await flows(cy, bob, 'video')), "Ada's and Cy's cameras do not come back to Bob's page");
+    const frames = () => part(bob.call, 'remote-video').map((v) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
+    const shown = frames();
+    await eventually(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return frames().every((n, i) => n > shown[i]) && placeholders(bob) === 0;
+    }, "Bob's page does not show the others' cameras moving again");
+  });
+});
