@@ -1,7 +1,7 @@
 /**
  * What `<rtc-call>` shows and does only in a call, as one part: the stage with its tiles and
  * layouts, the control bar, the list of the call's people, the call's own chat beside the stage, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
- * back by the browser, the cameras' sizes and their pause in the background, the screen's wake lock, the keyboard shortcuts, the page
+ * back by the browser, the cameras' sizes and their pause while nobody can see the call, the screen's wake lock, the keyboard shortcuts, the page
  * told of the visitor's own microphone, camera, sharing and hand (rtc-local-updated), and
  * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
  * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
@@ -12,7 +12,7 @@
 import type { Participant } from '../../controllers/room-controller.js';
 import type { RtcLocalUpdatedDetail } from '../../events/local-updated.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
-import { BackgroundPause } from './background-pause.js';
+import { CameraPause } from './camera-pause.js';
 import { BarFit, type BarFitHost } from './bar-fit.js';
 import { BarPanel } from './bar-panel.js';
 import { CallChat, type ChatSettings } from './call-chat.js';
@@ -116,7 +116,7 @@ export class InCall {
     const styles = [stageStyles(kit), peopleStyles(kit), callChatStyles(kit)];
     kit.adoptStyles(root, kit.supportsAdoptingStyleSheets ? [...root.adoptedStyleSheets, ...styles] : styles);
     this.#stage = new StageState(host, () => hooks.copied());
-    const pause = new BackgroundPause(host, () => host.phase === 'in-call', () => this.#stage.resumeVideos());
+    const pause = new CameraPause(host, () => host.phase === 'in-call', () => this.#stage.resumeVideos());
     this.#cues = new SpeakerCues(host, hooks.cues, kit);
     this.#quality = new QualitySigns(host, hooks.room, (participant, stats) => hooks.qualityChanged(participant, stats), kit, () => pause.settled());
     this.#playback = new Playback(host, () => hooks.playbackBlocked());
@@ -128,7 +128,7 @@ export class InCall {
     this.#chat = new CallChat(host, (text) => hooks.say(text));
     this.#hooks = hooks;
     this.#host = host;
-    // Each member's camera comes no larger than its tile, and none while the page is in the background.
+    // Each member's camera comes no larger than its tile, and none while nobody can see the call.
     new CameraSizes(host, {
       view: () => {
         const call = hooks.view();

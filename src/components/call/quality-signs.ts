@@ -32,7 +32,7 @@ export class QualitySigns {
     private readonly changed: (participant: Participant, stats: ConnectionStats) => void,
     /** The judge's loader, from the first load (call-kit.ts). */
     private readonly kit: Pick<CallKit, 'loadSoon' | 'loadQuality'>,
-    /** Whether the cameras come at their frame rate now: not while they are paused or starting again (background-pause.ts). */
+    /** Whether the cameras come at their frame rate now: not while they are paused or starting again (camera-pause.ts). */
     private readonly camerasFlowing: () => boolean = () => true,
   ) {}
 

@@ -149,7 +149,7 @@ export class StageState implements ReactiveController {
   readonly #onFullscreenChange = () => this.#set({ fullscreen: document.fullscreenElement === this.host });
 
   /**
-   * The others' cameras were paused (the page was in the background, background-pause.ts) and are
+   * The others' cameras were paused (nobody could see the call, camera-pause.ts) and are
    * asked for again: each video gets a fresh while to show new frames, its last picture staying
    * on its tile meanwhile rather than its placeholder.
    */

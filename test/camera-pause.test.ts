@@ -47,7 +47,7 @@ function setHidden(p: TestParticipant, hidden: boolean): void {
 /** How many remote tiles show their placeholder rather than their video. */
 const placeholders = (p: TestParticipant) => part(p.call, 'tile').filter((tile) => !tile.matches('[part~="local-tile"]') && tile.querySelector('[part~="placeholder"]')).length;
 
-describe('<rtc-call> in the background', () => {
+describe('<rtc-call> out of sight', () => {
   afterEach(closeAll);
 
   it("stops the others' cameras to a page in the background, only to it, and has them back with the last pictures kept meanwhile", async () => {
@@ -83,5 +83,18 @@ describe('<rtc-call> in the background', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       return frames().every((n, i) => n > shown[i]) && placeholders(bob) === 0;
     }, "Bob's page does not show the others' cameras moving again");
+  });
+
+  it("stops the others' cameras to a call scrolled out of view, and has them back once it is in view", async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('out of view'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    await eventually(() => flows(ada, bob, 'video'), "Ada's camera does not go to Bob to start with");
+    // Bob's page scrolls down past the call (here: the call moves down out of the page's view).
+    bob.call.style.marginTop = `${bob.frame.clientHeight * 3}px`;
+    await eventually(async () => !(await flows(ada, bob, 'video')), "Ada's camera still goes to Bob's call out of view");
+    expect(await flows(ada, bob, 'audio'), "Ada's sound to Bob").to.equal(true);
+    expect(await flows(bob, ada, 'video'), "Bob's camera to Ada").to.equal(true);
+    bob.call.style.marginTop = '';
+    await eventually(() => flows(ada, bob, 'video'), "Ada's camera does not come back to Bob's call in view");
   });
 });

@@ -1,30 +1,35 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-/** How long the page is in the background before the others' cameras pause: a glance at another tab pauses nothing. */
+/** How long the call is out of sight before the others' cameras pause: a glance at another tab, or a scroll past, pauses nothing. */
 export const PAUSE_AFTER = 5_000;
-/** How long after the page is back the cameras' frame rates say nothing of the connections: they are starting again. */
+/** How long after the call is back in sight the cameras' frame rates say nothing of the connections: they are starting again. */
 const SETTLING = 4_000;
 
 /**
- * Pauses the others' cameras while the page is in the background, as LiveKit's adaptive streams
- * do (docs/protocol.md, "Video sizes"): nobody watches them, and each camera sent to this page
- * costs its sender an encoding and both sides the bandwidth, in a mesh where every phone encodes
- * once per person. After PAUSE_AFTER hidden, each member is asked to send this page no camera;
- * as the page shows again, they are asked for it again at once, and the last pictures stay on
- * the tiles until new ones come. A camera the visitor watches in a picture-in-picture window is
- * never paused. Sound, shared screens and chat go on.
+ * Pauses the others' cameras while nobody can see the call, as LiveKit's adaptive streams pause a
+ * video that is not visible (docs/protocol.md, "Video sizes"): the page is in the background
+ * (another tab or app, a minimised window), or the element is out of its page's view (the page
+ * scrolled past it, or it is inside something hidden). Each camera sent to this page costs its sender an
+ * encoding and both sides the bandwidth, in a mesh where every phone encodes once per person.
+ * After PAUSE_AFTER out of sight, each member is asked to send this page no camera; back in sight,
+ * they are asked for it again at once, and the last pictures stay on the tiles until new ones
+ * come. A camera the visitor watches in a picture-in-picture window is never paused. Sound,
+ * shared screens and chat go on.
  */
-export class BackgroundPause implements ReactiveController {
+export class CameraPause implements ReactiveController {
   /** Whether the cameras are paused now. */
   paused = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #resumedAt = -Infinity;
+  /** Whether some of the element is in its page's viewport. */
+  #inView = true;
+  #observer: IntersectionObserver | null = null;
 
   constructor(
-    private readonly host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment },
+    private readonly host: ReactiveControllerHost & Element & { readonly renderRoot: HTMLElement | DocumentFragment },
     /** Whether the page is in a call. */
     private readonly inCall: () => boolean,
-    /** The page is back and the cameras asked for again. */
+    /** The call is back in sight and the cameras asked for again. */
     private readonly resumed: () => void,
   ) {
     host.addController(this);
@@ -34,11 +39,24 @@ export class BackgroundPause implements ReactiveController {
     document.addEventListener('visibilitychange', this.#check);
     // A tile going into or out of its own window changes which cameras are watched.
     for (const type of ['enterpictureinpicture', 'leavepictureinpicture']) this.host.renderRoot.addEventListener(type, this.#changed, true);
+    // In view of its own page: a page that frames the call and scrolls the frame out of view is
+    // not noticed (in its frame, the call is still in view).
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        this.#inView = entries[entries.length - 1].isIntersecting;
+        this.#check();
+      },
+      { root: this.host.ownerDocument },
+    );
+    this.#observer.observe(this.host);
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#check);
     for (const type of ['enterpictureinpicture', 'leavepictureinpicture']) this.host.renderRoot.removeEventListener(type, this.#changed, true);
+    this.#observer?.disconnect();
+    this.#observer = null;
+    this.#inView = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.paused = false;
@@ -47,8 +65,8 @@ export class BackgroundPause implements ReactiveController {
   hostUpdated(): void {
     if (!this.inCall()) {
       if (this.paused) this.#resume();
-    } else if (!this.paused && this.#timer === undefined && document.visibilityState === 'hidden') {
-      this.#check(); // in a call that started in the background
+    } else if (!this.paused && this.#timer === undefined && this.#unseen()) {
+      this.#check(); // in a call that started out of sight
     }
   }
 
@@ -65,17 +83,21 @@ export class BackgroundPause implements ReactiveController {
     return !this.paused && now - this.#resumedAt >= SETTLING;
   }
 
+  #unseen(): boolean {
+    return document.visibilityState === 'hidden' || !this.#inView;
+  }
+
   readonly #changed = () => this.host.requestUpdate();
 
   readonly #check = () => {
-    if (document.visibilityState !== 'hidden') {
+    if (!this.#unseen()) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       if (this.paused) this.#resume();
     } else if (!this.paused && this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (document.visibilityState !== 'hidden' || !this.inCall()) return;
+        if (!this.#unseen() || !this.inCall()) return;
         this.paused = true;
         this.host.requestUpdate();
       }, PAUSE_AFTER);
