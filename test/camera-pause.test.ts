@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { closeAll, joinAll, part, uniqueRoom, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { closeAll, joinAll, part, pressInBar, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 import { rtcServer } from './env.js';
 
 /** The connection from one participant's page to another's (one per pair). */
@@ -96,5 +96,32 @@ describe('<rtc-call> out of sight', () => {
     expect(await flows(bob, ada, 'video'), "Bob's camera to Ada").to.equal(true);
     bob.call.style.marginTop = '';
     await eventually(() => flows(ada, bob, 'video'), "Ada's camera does not come back to Bob's call in view");
+  });
+
+  it("stops the others' cameras to a visitor who turns them off in Devices, says so on their tiles, and has them back when turned on", async () => {
+    const [ada, bob, cy] = await joinAll(uniqueRoom('no incoming video'), rtcServer, ['Ada', 'Bob', 'Cy']);
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+    await eventually(() => flows(ada, bob, 'video'), "Ada's camera does not go to Bob to start with");
+    const offForYou = (p: TestParticipant) => part(p.call, 'video-off-for-you').map((sign) => sign.closest('[part~="tile"]')!.querySelector('[part~="name"]')!.textContent!.trim());
+    expect(offForYou(bob)).to.deep.equal([]);
+    // Bob, on a phone's data plan, unticks "Show the others' video" in Devices.
+    await pressInBar(bob, 'settings-button');
+    const box = () => part(bob.call, 'others-video-checkbox')[0] as HTMLInputElement;
+    await until(() => !!box() && !!part(bob.call, 'settings')[0]?.contains(bob.call.shadowRoot!.activeElement), 'Devices does not open with focus in it');
+    expect(box().checked, 'ticked to start with').to.equal(true);
+    box().click();
+    expect(bob.call.noIncomingVideo).to.equal(true);
+    await until(() => offForYou(bob).sort().join() === 'Ada,Cy' && placeholders(bob) === 2, () => `Bob's tiles say video off for ${offForYou(bob)}, ${placeholders(bob)} placeholders`);
+    expect(part(bob.call, 'video-off-for-you')[0].getAttribute('aria-label')).to.equal('Video off for you');
+    await eventually(async () => !(await flows(ada, bob, 'video')) && !(await flows(cy, bob, 'video')), "Ada's and Cy's cameras still go to Bob");
+    // Only to Bob: everyone hears everyone, and the others still see each other and Bob.
+    expect(await flows(ada, bob, 'audio'), "Ada's sound to Bob").to.equal(true);
+    expect(await flows(ada, cy, 'video'), "Ada's camera to Cy").to.equal(true);
+    expect(await flows(bob, ada, 'video'), "Bob's camera to Ada").to.equal(true);
+    expect(offForYou(ada), 'on the others\' pages').to.deep.equal([]);
+    // Ticked again: the cameras come back, and the tiles show them.
+    box().click();
+    await eventually(async () => (await flows(ada, bob, 'video')) && (await flows(cy, bob, 'video')), "Ada's and Cy's cameras do not come back to Bob");
+    await until(() => offForYou(bob).length === 0 && placeholders(bob) === 0, "Bob's tiles do not show the cameras again");
   });
 });

@@ -128,6 +128,8 @@ export const en = (f: Format) => ({
   closeChat: 'Close chat',
   chatUnread: (count: number) => f.plural(count, { one: 'Chat, # new message', other: 'Chat, # new messages' }),
   settings: 'Devices',
+  /** In Devices: unticked, the others' cameras stop coming, to save data. */
+  othersVideo: "Show the others' video",
   /** The control bar's button for what does not fit in it (sharing, the hand, reactions, the people, devices, the view, full screen). */
   moreControls: 'More',
   speakerView: 'Speaker view',
@@ -156,6 +158,8 @@ export const en = (f: Format) => ({
   reconnectedTo: (name: string) => `Connection to ${name} restored`,
   muted: 'Microphone off',
   mutedForYou: 'Muted for you',
+  /** On a tile while the visitor turned the others' cameras off (Devices, `no-incoming-video`). */
+  videoOffForYou: 'Video off for you',
   speaking: 'speaking',
   pin: (name: string) => `Pin ${name}`,
   tileFullscreen: (name: string) => `Show ${name} full screen`,

@@ -68,6 +68,12 @@ describe('video sizes', () => {
     // Back: asked for again, at the same size.
     sizes.show(new Map([['a', 170], ['b', 500]]), 300);
     expect(sent).to.deep.equal([['b', { t: 'view', height: 720 }]]);
+    sent.length = 0;
+    // A member paused, then no longer shown (its camera went off): told it may send again, once.
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(['a']));
+    sizes.show(new Map([['b', 500]]), 300);
+    sizes.show(new Map([['b', 500]]), 300);
+    expect(sent).to.deep.equal([['a', { t: 'view', height: 180, paused: true }], ['a', { t: 'view', height: 180 }]]);
   });
 
   it("scales a real sender's camera, and returns it to full size", async () => {

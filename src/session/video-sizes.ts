@@ -95,7 +95,13 @@ export class ShownSizes {
   show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set()): void {
     this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, { height: stepFor(h), paused: paused.has(id) }]));
     this.newcomer = newcomer > 0 ? stepFor(newcomer) : 0;
-    for (const id of this.told.keys()) if (!this.wanted.has(id)) this.told.delete(id);
+    for (const [id, told] of this.told) {
+      if (this.wanted.has(id)) continue;
+      // Told to pause, a member would send no camera again: it is told it may, before it is
+      // forgotten (a link that is down says its hello again, which pauses nothing).
+      if (told.paused) this.send(id, { t: 'view', height: told.height });
+      this.told.delete(id);
+    }
     for (const id of this.wanted.keys()) this.tell(id);
   }
 

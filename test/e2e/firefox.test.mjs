@@ -2,7 +2,8 @@
 // either order, and see each other's video (a playing video, not covered by its placeholder,
 // for longer than the element's stall check takes to give up on a video), and each is in the
 // other's `participants`; each shares a screen with the other. Firefox's stand-in for a frozen
-// remote camera is checked too. A call of three and four with two and three Firefox pages:
+// remote camera is checked too, and each stopping its camera to the other's page while that page
+// is in the background. A call of three and four with two and three Firefox pages:
 // everyone sees everyone, a Firefox newcomer, a microphone and camera switched off and on, the
 // Firefox page holding the beacon leaving, one closed, and the newcomer after them. And in one
 // chat: messages both ways, and a file each way at once, checked byte for byte, with a message
@@ -413,6 +414,40 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     await until(ada.page, seesVideoOf('Bob'), "Chromium does not see Firefox's video", 30_000);
     await bob.page.evaluate(() => document.querySelector('rtc-call').localStream.getVideoTracks()[0].stop());
     await until(ada.page, (s) => s.tiles.some((t) => t.name === 'Bob' && t.placeholder), 'frozen video: no placeholder', 5_000);
+    await ada.context.close();
+    await bob.context.close();
+  });
+
+  it('each stops its camera to the other while the other is in the background, and sends it again once it is back', async () => {
+    const room = `e2e-ff-background-${Date.now()}`;
+    const ada = await visitor(chromium, room, 'Ada');
+    const bob = await visitor(firefox, room, 'Bob');
+    await until(ada.page, seesVideoOf('Bob'), "Chromium does not see Firefox's video", 30_000);
+    await until(bob.page, seesVideoOf('Ada'), "Firefox does not see Chromium's video", 30_000);
+    // Runs in the page: puts it in the background, or back, as switching tabs does.
+    const setHidden = (hidden) => {
+      if (hidden) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      else delete document.visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    for (const [away, other] of [
+      [ada, bob],
+      [bob, ada],
+    ]) {
+      const [awayName, otherName] = away === ada ? ['Ada', 'Bob'] : ['Bob', 'Ada'];
+      await away.page.evaluate(setHidden, true);
+      // The other's camera stops coming (its tile is covered), while this page's still goes to the other.
+      await until(away.page, (s) => s.tiles.some((t) => t.name === otherName && t.placeholder), `${otherName}'s camera still comes to ${awayName}'s page in the background`, 20_000);
+      const { tiles } = await other.page.evaluate(remotes);
+      const still = tiles.find((t) => t.name === awayName);
+      assert.ok(still?.playing && !still.placeholder, `${otherName} no longer sees ${awayName}: ${JSON.stringify(still)}`);
+      await away.page.evaluate(setHidden, false);
+      const { tiles: back } = await away.page.evaluate(remotes);
+      const since = back.find((t) => t.name === otherName)?.playedFor ?? 0;
+      // Uncovered for longer than the element's stall check: the camera came back.
+      await until(away.page, (s) => s.tiles.some((t) => t.name === otherName && t.playing && !t.placeholder && t.playedFor >= since + 2.5), `${otherName}'s camera does not come back to ${awayName}`, 15_000);
+    }
+    assert.deepEqual([...ada.errors, ...bob.errors], []);
     await ada.context.close();
     await bob.context.close();
   });

@@ -139,13 +139,17 @@ export class BarFit implements ReactiveController {
     return this.refocus('more-button');
   }
 
-  /** Puts focus back on the button `part` once rendered, or on More while the closed panel holds it. */
+  /**
+   * Puts focus back on the button `part` once rendered, or on More while the closed panel holds it.
+   * Of several parts (`a b`), on the first of them on the page.
+   */
   async refocus(part: string): Promise<void> {
     // Once the bar has settled: new words are measured in a render of their own first.
     for (let i = 0; i < MAX_CHANGES && !(await this.host.updateComplete); i++);
     const root = this.host.renderRoot;
-    const held = !this.open && root.querySelector(`[part~="more-panel"] > [part~="${part}"]`);
-    root.querySelector<HTMLElement>(held ? '[part~="more-button"]' : `[part~="${part}"]`)?.focus();
+    const parts = part.split(' ').map((name) => `[part~="${name}"]`);
+    const held = !this.open && root.querySelector(parts.map((p) => `[part~="more-panel"] > ${p}`).join(', '));
+    root.querySelector<HTMLElement>(held ? '[part~="more-button"]' : parts.join(', '))?.focus();
   }
 
   #fit(): void {

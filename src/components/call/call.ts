@@ -195,6 +195,7 @@ export class RtcCall extends RoomElement {
     noScreenShare: { type: Boolean, attribute: 'no-screen-share' },
     noSounds: { type: Boolean, attribute: 'no-sounds' },
     noChat: { type: Boolean, attribute: 'no-chat' },
+    noIncomingVideo: { type: Boolean, attribute: 'no-incoming-video' },
     theme: { reflect: true },
     _phase: { state: true },
     _hand: { state: true },
@@ -233,6 +234,14 @@ export class RtcCall extends RoomElement {
    * `<rtc-chat>` of its own for the room has one (see the element's description).
    */
   noChat = false;
+
+  /**
+   * Receives none of the others' cameras, to save data (as Zoom's "Stop incoming video"): their
+   * tiles show their initials and say "Video off for you"; sound, shared screens and chat still
+   * come, and the others still see the visitor. The visitor turns it on and off in Devices (it sets
+   * this property).
+   */
+  noIncomingVideo = false;
 
   /** `light` or `dark`; unset (the default), the element follows the system's colour scheme. */
   theme?: CallTheme;
@@ -857,6 +866,7 @@ export class RtcCall extends RoomElement {
       waiting: this.waitingAgain,
       password: this.password,
       local: { stream: this.devices.stream, screen: this._screen, name: this.ownTileName, mic: this._mic && !this.devices.paused('audio'), cam: this._cam && !this.devices.paused('video'), hand: this._hand },
+      incomingVideo: !this.noIncomingVideo,
       stopSharing: () => this.screen.stop(),
     };
   }

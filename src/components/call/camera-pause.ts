@@ -9,16 +9,20 @@ const SETTLING = 4_000;
  * Pauses the others' cameras while nobody can see the call, as LiveKit's adaptive streams pause a
  * video that is not visible (docs/protocol.md, "Video sizes"): the page is in the background
  * (another tab or app, a minimised window), or the element is out of its page's view (the page
- * scrolled past it, or it is inside something hidden). Each camera sent to this page costs its sender an
- * encoding and both sides the bandwidth, in a mesh where every phone encodes once per person.
- * After PAUSE_AFTER out of sight, each member is asked to send this page no camera; back in sight,
- * they are asked for it again at once, and the last pictures stay on the tiles until new ones
- * come. A camera the visitor watches in a picture-in-picture window is never paused. Sound,
- * shared screens and chat go on.
+ * scrolled past it, or it is inside something hidden). Each camera sent to this page costs its
+ * sender an encoding and both sides the bandwidth, in a mesh where every phone encodes once per
+ * person. After PAUSE_AFTER out of sight, each member is asked to send this page no camera; back
+ * in sight, they are asked for it again at once, and the last pictures stay on the tiles until new
+ * ones come. A camera the visitor watches in a picture-in-picture window goes on. Sound, shared
+ * screens and chat go on. The visitor can also turn the others' cameras off themselves
+ * (`no-incoming-video`, to save data, as Zoom's "Stop incoming video"): they are paused for as
+ * long, every one of them.
  */
 export class CameraPause implements ReactiveController {
-  /** Whether the cameras are paused now. */
-  paused = false;
+  /** Whether nobody has seen the call for PAUSE_AFTER. */
+  #away = false;
+  /** Whether the cameras were paused at the last update: their coming back is told once. */
+  #was = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #resumedAt = -Infinity;
   /** Whether some of the element is in its page's viewport. */
@@ -29,10 +33,17 @@ export class CameraPause implements ReactiveController {
     private readonly host: ReactiveControllerHost & Element & { readonly renderRoot: HTMLElement | DocumentFragment },
     /** Whether the page is in a call. */
     private readonly inCall: () => boolean,
-    /** The call is back in sight and the cameras asked for again. */
+    /** Whether the visitor wants the others' cameras (`no-incoming-video` unset). */
+    private readonly wanted: () => boolean,
+    /** The cameras are asked for again (the call back in sight, or the visitor wants them again). */
     private readonly resumed: () => void,
   ) {
     host.addController(this);
+  }
+
+  /** Whether the others' cameras are paused now: nobody sees the call, or the visitor turned them off. */
+  get paused(): boolean {
+    return this.inCall() && (this.#away || !this.wanted());
   }
 
   hostConnected(): void {
@@ -57,24 +68,30 @@ export class CameraPause implements ReactiveController {
     this.#observer?.disconnect();
     this.#observer = null;
     this.#inView = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.paused = false;
+    this.#stopTimer();
+    this.#away = this.#was = false;
   }
 
   hostUpdated(): void {
+    const paused = this.paused;
+    if (this.#was && !paused) {
+      this.#resumedAt = performance.now();
+      this.resumed();
+    }
+    this.#was = paused;
     if (!this.inCall()) {
-      if (this.paused) this.#resume();
-    } else if (!this.paused && this.#timer === undefined && this.#unseen()) {
+      this.#stopTimer();
+      this.#away = false;
+    } else if (!this.#away && this.#timer === undefined && this.#unseen()) {
       this.#check(); // in a call that started out of sight
     }
   }
 
-  /** Of the members whose cameras the page shows, those paused now: all but one watched in a picture-in-picture window. */
+  /** Of the members `ids`, those whose cameras are paused now: all of them, but out of sight one watched in a picture-in-picture window. */
   pausedAmong(ids: Iterable<string>): ReadonlySet<string> {
     if (!this.paused) return new Set();
     // Not where the browser has no Picture-in-Picture API (Firefox): then undefined.
-    const watched = (this.host.renderRoot as ShadowRoot).pictureInPictureElement?.closest('[data-peer-id]')?.getAttribute('data-peer-id');
+    const watched = this.wanted() ? (this.host.renderRoot as ShadowRoot).pictureInPictureElement?.closest('[data-peer-id]')?.getAttribute('data-peer-id') : null;
     return new Set([...ids].filter((id) => id !== watched));
   }
 
@@ -87,27 +104,27 @@ export class CameraPause implements ReactiveController {
     return document.visibilityState === 'hidden' || !this.#inView;
   }
 
+  #stopTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   readonly #changed = () => this.host.requestUpdate();
 
   readonly #check = () => {
     if (!this.#unseen()) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-      if (this.paused) this.#resume();
-    } else if (!this.paused && this.#timer === undefined) {
+      this.#stopTimer();
+      if (this.#away) {
+        this.#away = false;
+        this.host.requestUpdate();
+      }
+    } else if (!this.#away && this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         if (!this.#unseen() || !this.inCall()) return;
-        this.paused = true;
+        this.#away = true;
         this.host.requestUpdate();
       }, PAUSE_AFTER);
     }
   };
-
-  #resume(): void {
-    this.paused = false;
-    this.#resumedAt = performance.now();
-    this.resumed();
-    this.host.requestUpdate();
-  }
 }

@@ -12,6 +12,8 @@ export interface ControlsCall extends Element {
   readonly cameraOn: boolean;
   readonly participants: readonly unknown[];
   readonly handRaised: boolean;
+  /** Set by Devices' "Show the others' video" (unticked: true). */
+  noIncomingVideo: boolean;
   toggleMicrophone(): unknown;
   toggleCamera(): unknown;
   switchCamera(): unknown;
@@ -54,7 +56,16 @@ export function renderControls(v: ControlsView) {
   // A phone or a tablet (its camera says which way it faces) gets a button for its other
   // camera; elsewhere the settings' picker chooses.
   const flip = call.cameraOn && all.filter((d) => d.kind === 'videoinput').length > 1 && facing(stream) !== undefined;
-  const pickers = deviceSelects(v, false);
+  // Devices: the pickers (from two devices of a kind), and whether the others' cameras come.
+  const pickers = html`${deviceSelects(v, false)}
+    <label class="field check"
+      ><input
+        type="checkbox"
+        part="others-video-checkbox"
+        .checked=${!call.noIncomingVideo}
+        @change=${(e: Event) => (call.noIncomingVideo = !(e.target as HTMLInputElement).checked)}
+      /><span>${t.othersVideo}</span></label
+    >`;
   const { form, open } = v.fit;
   // Escape closes a panel, and focus goes back to its button.
   const escape = (e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), v.panel.toggle('settings', false), void v.fit.refocus('settings-button'));
@@ -121,7 +132,7 @@ export function renderControls(v: ControlsView) {
   const react = others ? panelButton('reactions', 'react-button', t.react, 'react', 'reaction-button') : nothing;
   const people = others ? panelButton('people', 'people-button', t.people, 'people', 'people') : nothing;
   const secondary = html`${shareInBar ? nothing : share}${handInBar ? nothing : hand}${react}${people}${chat}
-    ${panelButton('settings', 'settings-button', t.settings, 'settings', 'device-select')}
+    ${panelButton('settings', 'settings-button', t.settings, 'settings', 'device-select others-video-checkbox')}
     ${others
       ? html`<button part="button view-button" class="control" title=${speakerView ? t.gridView : t.speakerView} @click=${fromMore(() => state.toggleView())}>
           ${icon(speakerView ? 'grid' : 'speaker')}<span class="text">${speakerView ? t.gridView : t.speakerView}</span>

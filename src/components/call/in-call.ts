@@ -55,7 +55,10 @@ export type BarView = Omit<ControlsView, 'kit' | 'state' | 'fit' | 'panel' | 'ch
 export type KnockList = Omit<KnockView, 'kit' | 't'>;
 
 /** The element, as the in-call parts see it. */
-export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost, LocalUpdatesHost {}
+export interface InCallHost extends StageHost, ShortcutTarget, BarFitHost, LocalUpdatesHost {
+  /** The visitor turned the others' cameras off (`no-incoming-video`). */
+  readonly noIncomingVideo: boolean;
+}
 
 /** What the in-call parts ask the element, and tell it. */
 export interface InCallHooks {
@@ -116,7 +119,12 @@ export class InCall {
     const styles = [stageStyles(kit), peopleStyles(kit), callChatStyles(kit)];
     kit.adoptStyles(root, kit.supportsAdoptingStyleSheets ? [...root.adoptedStyleSheets, ...styles] : styles);
     this.#stage = new StageState(host, () => hooks.copied());
-    const pause = new CameraPause(host, () => host.phase === 'in-call', () => this.#stage.resumeVideos());
+    const pause = new CameraPause(
+      host,
+      () => host.phase === 'in-call',
+      () => !host.noIncomingVideo,
+      () => this.#stage.resumeVideos(),
+    );
     this.#cues = new SpeakerCues(host, hooks.cues, kit);
     this.#quality = new QualitySigns(host, hooks.room, (participant, stats) => hooks.qualityChanged(participant, stats), kit, () => pause.settled());
     this.#playback = new Playback(host, () => hooks.playbackBlocked());
@@ -128,13 +136,19 @@ export class InCall {
     this.#chat = new CallChat(host, (text) => hooks.say(text));
     this.#hooks = hooks;
     this.#host = host;
-    // Each member's camera comes no larger than its tile, and none while nobody can see the call.
+    // Each member's camera comes no larger than its tile, and none while nobody can see the call or the visitor turned them off.
     new CameraSizes(host, {
       view: () => {
         const call = hooks.view();
         return call && this.#view(call);
       },
-      show: (heights, newcomer) => hooks.showVideos(heights, newcomer, pause.pausedAmong(heights.keys())),
+      show: (heights, newcomer) => {
+        // Paused: those whose video has shown no frame yet too (a newcomer's), sized as a newcomer.
+        const paused = pause.pausedAmong(hooks.room.participants.map((p) => p.id));
+        const sized = new Map(heights);
+        for (const id of paused) if (!sized.has(id)) sized.set(id, newcomer);
+        hooks.showVideos(sized, newcomer, paused);
+      },
     });
     // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
     new ScreenWakeLock(host, () => host.phase === 'in-call');

@@ -401,6 +401,26 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       flex: 1 1 12em;
       max-width: 18em;
     }
+    .settings .check {
+      flex-direction: row;
+      align-items: center;
+      align-self: flex-end;
+      min-height: 40px;
+      gap: 8px;
+    }
+    .settings .check input {
+      flex: none;
+      width: 24px;
+      height: 24px;
+      min-height: 0;
+      margin: 0;
+      padding: 0;
+      accent-color: var(--_accent);
+    }
+    .settings .check > span {
+      font-size: 1em;
+      color: inherit;
+    }
     .controls {
       display: flex;
       flex: none;

@@ -32,6 +32,8 @@ export interface StageView {
   password: string;
   /** This page: its camera and microphone, the screen it shares, its name, and whether they are on. */
   local: { stream: MediaStream | null; screen: MediaStream | null; name: string; mic: boolean; cam: boolean; hand: boolean };
+  /** Whether the others' cameras come to this page (not with `no-incoming-video`). */
+  incomingVideo: boolean;
   /** Stops the screen this page shares. */
   stopSharing(): void;
   /** The stage's size, the videos that stopped, and what the visitor arranged (StageState). */
@@ -232,7 +234,9 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
   const handLabel = handPlace ? v.t.handRaisedPlace(handPlace) : v.t.handRaised;
   const parts = ['tile', local ? 'local-tile' : '', v.cues.speaker === t.id ? 'speaking-tile' : '', pinned ? 'pinned-tile' : '', hand ? 'hand-tile' : '', floating ? 'floating-tile' : ''].filter(Boolean).join(' ');
   const showVideo = local ? hasLiveVideo(stream) && v.local.cam : !!stream;
-  const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id);
+  // The others' cameras turned off by the visitor: each tile says so where a camera would show.
+  const offForYou = !local && p.cam && !v.incomingVideo;
+  const placeholder = local ? !showVideo : !p.stream || !p.cam || !hasLiveVideo(p.stream) || v.state.stalled.has(p.id) || offForYou;
   const pip = !local && !placeholder && document.pictureInPictureEnabled;
   const quality = p ? v.quality.get(p.id) : ownQuality(v);
   return html`<li part=${parts} class="tile" ${at} data-peer-id=${t.id} data-connection=${p ? p.connection : nothing} @pointerdown=${floating ? v.state.dragSelf : nothing}>
@@ -251,6 +255,8 @@ function renderTile(v: StageView, t: Tile, at: At, floating: boolean) {
         ? renderQuality(v, quality)
         : nothing}${muted ? html`<span part="mic-off" class="mic-off" role="img" aria-label=${v.t.muted} title=${v.t.muted}>${icon('micOff')}</span>` : nothing}${silenced
         ? html`<span part="muted-for-you" class="mic-off" role="img" aria-label=${v.t.mutedForYou} title=${v.t.mutedForYou}>${icon('soundOff')}</span>`
+        : nothing}${offForYou
+        ? html`<span part="video-off-for-you" class="mic-off" role="img" aria-label=${v.t.videoOffForYou} title=${v.t.videoOffForYou}>${icon('camOff')}</span>`
         : nothing}<span
         part="name"
         class="name"
