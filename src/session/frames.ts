@@ -58,8 +58,9 @@ export interface ReactFrame {
 }
 /**
  * How high the sender shows the receiver's camera, in device pixels (docs/protocol.md, "Video
- * sizes"): the receiver sends its camera to the sender no larger than that. `paused`: the sender's
- * page is in the background, and the receiver sends it no camera until it is told otherwise.
+ * sizes"): the receiver sends its camera to the sender no larger than that. `paused`: nobody sees the
+ * sender's call, or its visitor turned the others' cameras off; the receiver sends it no camera
+ * until it is told otherwise.
  */
 export interface ViewFrame {
   t: 'view';

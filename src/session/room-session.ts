@@ -136,8 +136,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /**
    * How high this page shows each member's camera, in device pixels (members not in the map: not
    * shown, or not measured), and a newcomer's: each is asked to send it no larger
-   * (docs/protocol.md, "Video sizes"). Those `paused` (the page is in the background) are asked
-   * to send none until they are shown again.
+   * (docs/protocol.md, "Video sizes"). Those `paused` (nobody sees the call, or the visitor turned
+   * the others' cameras off) are asked to send none until they are shown again.
    */
   showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused?: ReadonlySet<string>): void {
     this.parts.sizes.show(heights, newcomer, paused);

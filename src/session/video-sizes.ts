@@ -4,15 +4,16 @@
  * that member's camera (its tile, in device pixels, rounded up to a step); the member scales its
  * camera down for this page's connection alone. Six people in a grid of small tiles then encode
  * and decode a fraction of the pixels of full-size cameras, and a tile made large (pinned, the
- * speaker) gets the camera's full size again. A page in the background says its tiles are paused:
- * the member then sends it no camera until it is back. A shared screen is never scaled nor paused.
+ * speaker) gets the camera's full size again. A page whose call nobody sees (or whose visitor
+ * turned the others' cameras off) says its tiles are paused: the member then sends it no camera
+ * until told otherwise. A shared screen is never scaled nor paused.
  */
 import { MAX_VIEW_HEIGHT, type ViewFrame } from './frames.js';
 
 /** The heights asked for: a tile's height is rounded up to one of them, so that small changes of the layout send nothing. */
 const STEPS = [90, 135, 180, 240, 360, 480, 720, 1080, 1440, 2160, MAX_VIEW_HEIGHT];
 
-/** How a member shows this page's camera: how high (device pixels), and whether not at all for now (its page is in the background). */
+/** How a member shows this page's camera: how high (device pixels), and whether not at all for now (nobody sees its call, or its visitor turned the cameras off). */
 export interface Viewing {
   height: number;
   paused?: boolean;

@@ -93,6 +93,12 @@ describe('the demo, as a newcomer uses it', () => {
     await until(bob.page, (s) => s.names.join() === 'Cy', 'Bob still shows Ada', 30_000);
     await until(cy.page, (s) => s.names.join() === 'Bob', 'Cy still shows Ada', 10_000);
     await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    // Awake, and shown again as a phone's page is when it wakes: Chromium leaves a page it froze
+    // hidden (document.visibilityState) once it runs again, and a hidden call receives no cameras.
+    await ada.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
     await until(ada.page, (s) => s.withVideo.join() === 'Bob,Cy', 'Ada is not back with Bob and Cy', 15_000);
     await until(bob.page, (s) => s.withVideo.join() === 'Ada,Cy', 'Bob does not see Ada again', 5_000);
     await until(cy.page, (s) => s.withVideo.join() === 'Ada,Bob', 'Cy does not see Ada again', 5_000);

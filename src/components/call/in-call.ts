@@ -72,7 +72,7 @@ export interface InCallHooks {
   qualityChanged(participant: Participant, stats: ConnectionStats): void;
   /** What the stage shows now, or null while it shows no call. */
   view(): CallView | null;
-  /** The heights of the members' cameras now showing, and a newcomer's, in device pixels; those paused (the page is in the background). */
+  /** The heights of the members' cameras now showing, and a newcomer's, in device pixels; those paused (nobody sees the call, or the visitor turned them off). */
   showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string>): void;
   /** The invitation's link was copied. */
   copied(): void;
