@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { RtcChat } from '../src/index.js';
 import { rtcServer } from './env.js';
-import { addChatParticipant, closeAll, joinAll, part, pressInBar, readOut, shownMessages, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addChatParticipant, closeAll, eventsOf, joinAll, part, pressInBar, readOut, shownMessages, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 /** The call's own `<rtc-chat>`, once it started. */
 function chatOf(p: TestParticipant): RtcChat | undefined {
@@ -89,6 +89,13 @@ describe("the call's own chat", () => {
     } finally {
       heardFile.stop();
     }
+    // Bob's page heard each change of his call's chat: Ada's message, opened, closed, the file.
+    expect(eventsOf(bob, 'rtc-chat-updated').map((e) => e.detail)).to.deep.equal([
+      { open: false, unread: 1 },
+      { open: true, unread: 0 },
+      { open: false, unread: 0 },
+      { open: false, unread: 1 },
+    ]);
     // A script opens it (toggleChat).
     ada.call.toggleChat(true);
     await until(() => panel().hidden === false, 'toggleChat(true) did not open the chat');

@@ -5,6 +5,7 @@ export * from './participant-left.js';
 export * from './participant-updated.js';
 export * from './local-updated.js';
 export * from './reaction.js';
+export * from './chat-updated.js';
 export * from './knock.js';
 export * from './error.js';
 export * from './message.js';

@@ -14,6 +14,7 @@ import { RtcParticipantLeftEvent } from '../../events/participant-left.js';
 import { RtcParticipantUpdatedEvent } from '../../events/participant-updated.js';
 import { RtcLocalUpdatedEvent } from '../../events/local-updated.js';
 import { RtcReactionEvent } from '../../events/reaction.js';
+import { RtcChatUpdatedEvent } from '../../events/chat-updated.js';
 import { RtcKnockEvent } from '../../events/knock.js';
 import { RtcConnectionQualityEvent } from '../../events/connection-quality.js';
 import type { ParticipantStats } from '../../media/quality.js';
@@ -179,6 +180,7 @@ export type CallTheme = 'light' | 'dark';
  * @fires {RtcKnockEvent} rtc-knock - In a room that knocks, someone started asking to be let in (once per person and knock). `detail: { knocker }`: `{ id, name }`; `letIn(id)` or `turnAway(id)` answers.
  * @fires {RtcLocalUpdatedEvent} rtc-local-updated - This page's own microphone, camera, screen sharing or raised hand changed in the call: by its buttons or keys, a method, or the browser (a device unplugged, sharing stopped from the browser's bar). `detail: { microphoneOn, cameraOn, sharingScreen, handRaised }`, as they are now. Not for a change made by setting a property (`audio-only`, `no-screen-share`), nor for the state the call starts with (read the getters at `rtc-joined`).
  * @fires {RtcReactionEvent} rtc-reaction - Someone else in the call reacted. `detail: { participant, emoji }`.
+ * @fires {RtcChatUpdatedEvent} rtc-chat-updated - The call's own chat opened or closed, or its count of messages and files that came while it was closed changed (as Jitsi's `chatUpdated`). `detail: { open, unread }`. Not while the call has no chat of its own.
  * @fires {RtcParticipantUpdatedEvent} rtc-participant-updated - Something about someone in the call changed: their name, microphone, camera, raised hand, shared screen, streams or connection. `detail: { participant }`, as they are now. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcParticipantLeftEvent} rtc-participant-left - Someone left. `detail: { participant, reason }`. Only for someone announced by `rtc-participant-joined`.
  * @fires {RtcErrorEvent} rtc-error - Something failed. `detail: { type, message, fatal }`.
@@ -726,6 +728,7 @@ export class RtcCall extends RoomElement {
         mutedHint: () => this.announce(this.t.youreMuted),
       },
       localUpdated: (state) => this.dispatchEvent(new RtcLocalUpdatedEvent(state)),
+      chatUpdated: (state) => this.dispatchEvent(new RtcChatUpdatedEvent(state)),
       room: this.controller,
       qualityChanged: (participant, stats) => this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
       view: () => (this._phase === 'in-call' ? this.stageView() : null),

@@ -10,6 +10,7 @@
  * import.
  */
 import type { Participant } from '../../controllers/room-controller.js';
+import type { RtcChatUpdatedDetail } from '../../events/chat-updated.js';
 import type { RtcLocalUpdatedDetail } from '../../events/local-updated.js';
 import type { ConnectionStats, ParticipantStats } from '../../media/quality.js';
 import { CameraPause } from './camera-pause.js';
@@ -80,6 +81,8 @@ export interface InCallHooks {
   playbackBlocked(): void;
   /** Whether S shares the screen (the browser can, and the page allows it). */
   screenShare(): boolean;
+  /** The call's own chat opened or closed, or its count of what came while closed changed. */
+  chatUpdated(state: RtcChatUpdatedDetail): void;
   /** The settings the call's own chat is given; null while the page has a chat of its own for the room, or the call has none (`no-chat`). */
   chat(): ChatSettings | null;
   /** The call's theme, for its chat's colours. */
@@ -102,6 +105,8 @@ export class InCall {
   readonly #hands = new HandOrder();
   readonly #local: LocalUpdates;
   readonly #chat: CallChat;
+  /** The chat's state last told the page (open, count), or null while Chat does not show. */
+  #chatTold: string | null = null;
   readonly #hooks: InCallHooks;
   readonly #host: InCallHost;
 
@@ -153,6 +158,7 @@ export class InCall {
     // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
     new ScreenWakeLock(host, () => host.phase === 'in-call');
     host.addEventListener('keydown', (e) => pressShortcut(e, host, hooks.screenShare()));
+    host.addController({ hostUpdated: () => this.#tellChat() });
   }
 
   /** Who asks to be let in (a room that knocks), the stage below with the call's chat beside it, the call's people while People is open, and the control bar. */
@@ -201,6 +207,16 @@ export class InCall {
     const was = this.#panel.isOpen('chat');
     this.#panel.toggle('chat', open);
     if (was !== this.#panel.isOpen('chat') && this.#host.matches(':focus-within')) void this.#fit.refocus(was ? 'chat-button' : 'chat');
+  }
+
+  /** Tells the page of each change of the call's chat after an update: opened or closed, or another count of what came while closed (not its first showing). */
+  #tellChat(): void {
+    const shown = this.#host.phase === 'in-call' && this.#chatShown(this.#hooks.chat(), this.#hooks.room.participants.length > 0);
+    const state = shown ? { open: this.#panel.isOpen('chat'), unread: this.#chat.unread } : null;
+    const told = state && `${state.open} ${state.unread}`;
+    const before = this.#chatTold;
+    this.#chatTold = told;
+    if (state && before !== null && told !== before) this.#hooks.chatUpdated(state);
   }
 
   /** Whether Chat shows in the bar: the call has its own chat, and someone else came (alone again, the visitor still reads it). */
