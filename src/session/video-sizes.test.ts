@@ -74,6 +74,10 @@ describe('video sizes', () => {
     sizes.show(new Map([['b', 500]]), 300);
     sizes.show(new Map([['b', 500]]), 300);
     expect(sent).to.deep.equal([['a', { t: 'view', height: 180, paused: true }], ['a', { t: 'view', height: 180 }]]);
+    sent.length = 0;
+    // Paused before its camera showed a frame (a newcomer's): at a newcomer's height.
+    sizes.show(new Map([['b', 500]]), 300, new Set(['b', 'c']));
+    expect(sent).to.deep.equal([['b', { t: 'view', height: 720, paused: true }], ['c', { t: 'view', height: 360, paused: true }]]);
   });
 
   it("scales a real sender's camera, and returns it to full size", async () => {

@@ -92,10 +92,12 @@ export class ShownSizes {
 
   constructor(private readonly send: (id: string, frame: ViewFrame) => boolean) {}
 
-  /** The heights, in device pixels, at which the page now shows each member's camera, and would show a newcomer's; the members whose camera it pauses. */
+  /** The heights, in device pixels, at which the page now shows each member's camera, and would show a newcomer's; the members whose camera it pauses, shown yet or not. */
   show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set()): void {
     this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, { height: stepFor(h), paused: paused.has(id) }]));
     this.newcomer = newcomer > 0 ? stepFor(newcomer) : 0;
+    // Paused before its camera showed a frame (a newcomer's): paused at a newcomer's height.
+    for (const id of paused) if (!this.wanted.has(id) && this.newcomer) this.wanted.set(id, { height: this.newcomer, paused: true });
     for (const [id, told] of this.told) {
       if (this.wanted.has(id)) continue;
       // Told to pause, a member would send no camera again: it is told it may, before it is

@@ -147,13 +147,8 @@ export class InCall {
         const call = hooks.view();
         return call && this.#view(call);
       },
-      show: (heights, newcomer) => {
-        // Paused: those whose video has shown no frame yet too (a newcomer's), sized as a newcomer.
-        const paused = pause.pausedAmong(hooks.room.participants.map((p) => p.id));
-        const sized = new Map(heights);
-        for (const id of paused) if (!sized.has(id)) sized.set(id, newcomer);
-        hooks.showVideos(sized, newcomer, paused);
-      },
+      // Paused: everyone's, those whose video has shown no frame yet too (a newcomer's).
+      show: (heights, newcomer) => hooks.showVideos(heights, newcomer, pause.paused ? pause.pausedAmong(hooks.room.participants.map((p) => p.id)) : new Set()),
     });
     // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
     new ScreenWakeLock(host, () => host.phase === 'in-call');
@@ -203,7 +198,7 @@ export class InCall {
    * the element (the C key), focus goes into the chat's message box, or back to Chat.
    */
   toggleChat(open?: boolean): void {
-    if (!this.#chatShown(this.#hooks.chat(), this.#hooks.room.participants.length > 0)) return;
+    if (!this.#chatShownNow()) return;
     const was = this.#panel.isOpen('chat');
     this.#panel.toggle('chat', open);
     if (was !== this.#panel.isOpen('chat') && this.#host.matches(':focus-within')) void this.#fit.refocus(was ? 'chat-button' : 'chat');
@@ -211,7 +206,7 @@ export class InCall {
 
   /** Tells the page of each change of the call's chat after an update: opened or closed, or another count of what came while closed (not its first showing). */
   #tellChat(): void {
-    const shown = this.#host.phase === 'in-call' && this.#chatShown(this.#hooks.chat(), this.#hooks.room.participants.length > 0);
+    const shown = this.#host.phase === 'in-call' && this.#chatShownNow();
     const state = shown ? { open: this.#panel.isOpen('chat'), unread: this.#chat.unread } : null;
     const told = state && `${state.open} ${state.unread}`;
     const before = this.#chatTold;
@@ -222,6 +217,11 @@ export class InCall {
   /** Whether Chat shows in the bar: the call has its own chat, and someone else came (alone again, the visitor still reads it). */
   #chatShown(settings: ChatSettings | null, others: boolean): boolean {
     return !!settings && (others || this.#chat.started);
+  }
+
+  /** Whether Chat shows in the bar now. */
+  #chatShownNow(): boolean {
+    return this.#chatShown(this.#hooks.chat(), this.#hooks.room.participants.length > 0);
   }
 
   /** Someone joined: alone again later, the visitor is not the first one here. */
