@@ -3,7 +3,7 @@
  * layouts, the control bar, the list of the call's people, the call's own chat beside the stage, the people asking to be let in, the speaker and connection-quality signs, reactions, playback held
  * back by the browser, the cameras' sizes and their pause while nobody can see the call, the screen's wake lock, the keyboard shortcuts, the page
  * told of the visitor's own microphone, camera, sharing and hand (rtc-local-updated), and
- * the styles of the stage and the bar (stage.styles.ts). It is a chunk of its own in the script-tag bundle,
+ * the styles of the stage and the bar (stage.styles.ts, bar.styles.ts). It is a chunk of its own in the script-tag bundle,
  * loaded with the session layer (the join, in call-phases.ts): the lobby shows without it, and
  * the call waits for it as it waits for the session, so the first render in the call has the
  * stage. It takes lit and what it shares with the lobby from the element (CallKit), never by

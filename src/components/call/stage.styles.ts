@@ -1,12 +1,14 @@
 import type { CSSResult } from 'lit';
 import type { CallKit } from './call-kit.js';
+import { barStyles } from './bar.styles.js';
 
 let styles: CSSResult | undefined;
 
 /**
- * The stage's own rules: the tiles and what is on them, the card shown while alone, the control
- * bar and its settings. They come with the in-call chunk, made with the element's lit (the chunk
- * imports none), and the in-call parts add them after the element's own (in-call.ts).
+ * The stage's own rules: the tiles and what is on them, the card shown while alone, the panels
+ * above the bar, and last the bar's own (bar.styles.ts), as one sheet. They come with the in-call
+ * chunk, made with the element's lit (the chunk imports none), and the in-call parts add them
+ * after the element's own (in-call.ts).
  */
 export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
   return (styles ??= css`
@@ -397,64 +399,6 @@ export function stageStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
         opacity: 0;
       }
     }
-    .settings .field {
-      flex: 1 1 12em;
-      max-width: 18em;
-    }
-    .settings .check {
-      flex-direction: row;
-      align-items: center;
-      align-self: flex-end;
-      min-height: 40px;
-      gap: 8px;
-    }
-    .settings .check input {
-      flex: none;
-      width: 24px;
-      height: 24px;
-      min-height: 0;
-      margin: 0;
-      padding: 0;
-      accent-color: var(--_accent);
-    }
-    .settings .check > span {
-      font-size: 1em;
-      color: inherit;
-    }
-    .controls {
-      display: flex;
-      flex: none;
-      flex-wrap: wrap;
-      gap: 6px;
-      justify-content: center;
-    }
-    /* The bar keeps to one row: with words where they fit, else icons, else icons and More
-       (bar-fit.ts measures which). */
-    .controls.words > .control,
-    .more-panel > .control {
-      padding: 8px 14px;
-    }
-    .controls.words > .control .text,
-    .more-panel > .control .text {
-      position: static;
-      width: auto;
-      height: auto;
-      overflow: visible;
-      clip-path: none;
-    }
-    .more-panel {
-      display: flex;
-      flex: none;
-      flex-wrap: wrap;
-      gap: 6px;
-      justify-content: center;
-    }
-    .more-panel[hidden] {
-      display: none;
-    }
-    .danger {
-      background: var(--rtc-call-danger, #b91c1c);
-      color: var(--rtc-call-danger-foreground, #fff);
-    }
+    ${barStyles({ css })}
   `);
 }
