@@ -873,8 +873,8 @@ describe('hostile peers in a room', () => {
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
   });
 
-  it('view frames from a linked member change only the size of the camera it gets, however many it sends', async () => {
-    const { holder, conn, others } = await malloryLinked(uniqueRoom('views'));
+  it('view frames from a linked member change only the size of the camera it gets, and whether it gets one, however many it sends', async () => {
+    const { holder, other, conn, others } = await malloryLinked(uniqueRoom('views'));
     const before = eventsOf(holder, 'rtc-error').length;
     // What Mallory receives of the holder's camera (640 × 480), decoded in a video.
     const tracks = conn.peerConnection.getReceivers().flatMap((r) => (r.track.kind === 'video' ? [r.track] : []));
@@ -894,6 +894,32 @@ describe('hostile peers in a room', () => {
     // Asked for more than the camera has, it comes at its own size, no larger.
     send(conn, { v: 1, t: 'view', height: 4320 });
     await until(unscaled, size, 15_000);
+
+    // Paused, the holder sends Mallory no camera, and its pause is Mallory's alone: the others
+    // still see the holder. A thousand pauses and resumes, and some that are no flag at all, end
+    // on a pause.
+    const frames = async () => {
+      let n = 0;
+      (await conn.peerConnection.getStats()).forEach((s: { type: string; kind?: string; framesReceived?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.framesReceived ?? 0;
+      });
+      return n;
+    };
+    const flowing = async () => {
+      const start = await frames();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      return (await frames()) > start;
+    };
+    const notFlags = ['{"v":1,"t":"view","height":90,"paused":"yes"}', '{"v":1,"t":"view","height":90,"paused":1}', '{"v":1,"t":"view","height":90,"paused":null}'];
+    for (let i = 0; i < 1_000; i++) send(conn, i % 50 === 49 ? notFlags[(i / 50) % notFlags.length | 0] : { v: 1, t: 'view', height: 240, ...(i % 2 && { paused: true }) });
+    send(conn, { v: 1, t: 'view', height: 240, paused: true });
+    const deadline = performance.now() + 15_000;
+    while (await flowing()) if (performance.now() > deadline) throw new Error("the holder's camera still goes to Mallory, who asked for none");
+    await until(() => namesWithVideo(other.call).includes(holder.name), () => `${other.name} no longer sees ${holder.name}'s camera`);
+    // Asked for it again, it comes again.
+    send(conn, { v: 1, t: 'view', height: 240 });
+    const again = performance.now() + 15_000;
+    while (!(await flowing())) if (performance.now() > again) throw new Error("the holder's camera does not come back to Mallory");
     const types = errorTypes(holder).slice(before);
     expect(types, 'rtc-error types').to.deep.equal(['protocol']);
     expect(showsOnly(holder, others), seen(holder)).to.equal(true);
