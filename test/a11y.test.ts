@@ -51,7 +51,7 @@ describe('accessibility: <rtc-call> in every state', () => {
   });
 
   for (const [theme, scheme] of THEMES) {
-    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, two hands, the people, the chat, reactions, left (${label(theme, scheme)})`, async () => {
+    it(`has no axe violation and no small target: lobby, joining, a notice, alone, two, a hand, two hands, the people, a connection's figures, the chat, reactions, left (${label(theme, scheme)})`, async () => {
       await emulateMedia({ colorScheme: scheme });
       const room = uniqueRoom('a11y-call');
       // The camera waits (a lobby that previews at once, where the browser allowed it before,
@@ -86,6 +86,10 @@ describe('accessibility: <rtc-call> in every state', () => {
       part(el, 'people-button')[0].click();
       await until(() => part(el, 'person').length === 2, 'the people did not open');
       await accessible(el, "two in the call, both hands raised, the call's people listed");
+      await until(() => part(el, 'person-quality-button').length === 1, 'no connection sign in the list');
+      part(el, 'person-quality-button')[0].click();
+      await until(() => part(el, 'connection-details').length === 1, "the connection's figures did not show");
+      await accessible(el, "the call's people listed, the figures of a connection shown");
       part(el, 'chat-button')[0].click();
       await until(() => part(el, 'chat-panel')[0]?.hidden === false && !!part(el, 'chat')[0]?.shadowRoot?.querySelector('[part~="system-line"]'), 'the chat did not open');
       await accessible(el, "two in the call, the call's chat open");

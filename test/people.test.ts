@@ -97,4 +97,38 @@ describe("the call's people", () => {
     await until(() => part(ada.call, 'people-button').length === 1, 'no People with Dee');
     expect(part(ada.call, 'people'), 'the list, open by itself').to.have.length(0);
   });
+
+  it("shows the figures of the connection with someone under their row, moving with each measure, until pressed again", async function () {
+    this.timeout(60_000);
+    const [ada, bob] = await joinAll(uniqueRoom('figures'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    await openPeople(ada);
+    const button = () => part(ada.call, 'person')[1]?.querySelector<HTMLButtonElement>('[part~="person-quality-button"]');
+    await until(() => !!button(), 'no connection sign to press in the row of Bob');
+    expect(button()!.getAttribute('aria-expanded')).to.equal('false');
+    expect(button()!.getAttribute('aria-label')).to.match(/^(Good|Weak|Bad) connection with Bob: details$/);
+    expect(part(ada.call, 'person')[0].querySelector('[part~="person-quality-button"]'), "on Ada's own row").to.equal(null);
+    button()!.click();
+    const figures = () =>
+      Object.fromEntries(part(ada.call, 'connection-details').flatMap((d) => [...d.querySelectorAll('dt')].map((dt) => [dt.textContent!.trim(), dt.nextElementSibling!.textContent!.trim()])));
+    await until(() => Object.keys(figures()).length >= 5, () => `the figures shown: ${JSON.stringify(figures())}`);
+    expect(button()!.getAttribute('aria-expanded')).to.equal('true');
+    const details = part(ada.call, 'connection-details')[0];
+    expect(details.id, 'what the button controls').to.equal(button()!.getAttribute('aria-controls'));
+    expect(part(ada.call, 'person')[1].contains(details), "under Bob's row").to.equal(true);
+    expect(details.getBoundingClientRect().height, 'shown').to.be.above(0);
+    const first = figures();
+    expect(first['Round trip'], 'the round trip').to.match(/^\d+ ms$/);
+    expect(first['Jitter'], 'the jitter').to.match(/^\d+ ms$/);
+    expect(first['Packets lost'], 'the packets lost each way').to.match(/^\d+\.\d% in, (\d+\.\d%|–) out$/);
+    expect(first['Data'], 'the data each way').to.match(/^\d+(\.\d)? [kM]b\/s in, \d+(\.\d)? [kM]b\/s out$/);
+    expect(first['Their camera'], "Bob's camera as it comes").to.match(/^\d+ × \d+, \d+ fps$/);
+    expect(first['Route'], 'on one machine').to.equal('Direct');
+    // Measured again every 2 s: the rates move.
+    await until(() => figures()['Data'] !== first['Data'], () => `the figures stay ${JSON.stringify(figures())}`, 10_000);
+    // Pressed again, they go.
+    button()!.click();
+    await until(() => part(ada.call, 'connection-details').length === 0, 'the figures stay');
+    expect(button()!.getAttribute('aria-expanded')).to.equal('false');
+  });
 });

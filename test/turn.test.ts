@@ -3,7 +3,7 @@
 // ice-servers attribute and allow relayed connections only, so nothing connects without TURN.
 import { expect } from '@open-wc/testing';
 import type { PeerFactory } from '../src/index.js';
-import { addParticipant, closeAll, eventsOf, joinAll, namesWithVideo, part, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
+import { addParticipant, closeAll, eventsOf, joinAll, namesWithVideo, part, pressInBar, uniqueRoom, until, untilEveryoneSeesEveryone, type TestParticipant } from './helpers.js';
 
 interface TurnEnv {
   turnUrl: string;
@@ -85,6 +85,14 @@ describe('TURN credentials from rtc-server', function () {
     const people = await joinAll(uniqueRoom('turn'), turn!.server, ['Ada', 'Bob'], relay);
     await untilEveryoneSeesEveryone(people);
     await expectAllRelayed(people);
+    // The list of people says so: the connection goes through a relay.
+    const [ada] = people;
+    await pressInBar(ada, 'people-button');
+    const sign = () => part(ada.call, 'person-quality-button')[0];
+    await until(() => !!sign(), 'no connection sign in the list of people');
+    sign().click();
+    const route = () => [...(part(ada.call, 'connection-details')[0]?.querySelectorAll('dt') ?? [])].find((dt) => dt.textContent === 'Route')?.nextElementSibling?.textContent;
+    await until(() => route() === 'Through a relay server (TURN)', () => `the route shown: ${route()}`);
     for (const p of people) {
       const servers = connected(p)[0].getConfiguration().iceServers ?? [];
       expect(servers.flatMap((s) => s.urls)).to.deep.equal([turn!.turnUrl], 'only the server-given TURN URL, nothing public');

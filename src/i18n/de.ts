@@ -10,6 +10,9 @@ const verb = (d: Device, one: string, many: string) => (d === 'camera and microp
 /** A size; under 1 kB with the short sign for bytes, which Intl does not have. */
 const bytes = (f: Format, n: number) => (n < 1000 ? `${f.number(n)} B` : f.bytes(n));
 
+/** A share of packets, to a tenth of a percent; a dash where the browser gave none. */
+const share = (f: Format, n: number | null) => (n === null ? '–' : f.percent(n, 1));
+
 /** German. Loaded as a chunk of its own when an element's `lang` is `de` (or `de-AT`, `de-CH`…). */
 export default (f: Format): Strings => ({
   region: (room) => (room ? `Videoanruf: ${room}` : 'Videoanruf'),
@@ -148,6 +151,19 @@ export default (f: Format): Strings => ({
   qualityGood: 'Gute Verbindung',
   qualityWeak: 'Schwache Verbindung',
   qualityBad: 'Schlechte Verbindung',
+  connectionDetails: (quality, name) => `${quality} mit ${name}: Details`,
+  roundTrip: 'Umlaufzeit',
+  jitter: 'Jitter',
+  packetsLost: 'Verlorene Pakete',
+  dataRate: 'Daten',
+  theirCamera: 'Kamerabild',
+  route: 'Weg',
+  milliseconds: (ms) => f.milliseconds(ms),
+  lossInOut: (incoming, outgoing) => `${share(f, incoming)} eingehend, ${share(f, outgoing)} ausgehend`,
+  rateInOut: (incoming, outgoing) => `${f.bitrate(incoming)} eingehend, ${f.bitrate(outgoing)} ausgehend`,
+  cameraFigures: (width, height, fps) => `${f.number(width)} × ${f.number(height)}${fps === null ? '' : `, ${f.number(Math.round(fps))} Bilder/s`}`,
+  routeDirect: 'Direkt',
+  routeRelayed: 'Über einen Relay-Server (TURN)',
 
   withShortcut: (label, keys) => `${label} (${keys})`,
   pressAgain: (kind) => (kind === 'audio' ? 'drücken Sie erneut „Stummschaltung aufheben“' : 'drücken Sie erneut „Kamera einschalten“'),

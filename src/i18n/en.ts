@@ -8,6 +8,9 @@ export type Device = MediaProblem['device'];
 /** A size; under 1 kB with the short sign for bytes, which Intl does not have. */
 const bytes = (f: Format, n: number) => (n < 1000 ? `${f.number(n)} B` : f.bytes(n));
 
+/** A share of packets, to a tenth of a percent; a dash where the browser gave none. */
+const share = (f: Format, n: number | null) => (n === null ? '–' : f.percent(n, 1));
+
 /**
  * Every text `<rtc-call>` and `<rtc-chat>` show or read out, in English: the table the other
  * languages (de.ts, fr.ts) translate, typed by it (`Strings`), so that a missing key fails the
@@ -173,6 +176,22 @@ export const en = (f: Format) => ({
   qualityGood: 'Good connection',
   qualityWeak: 'Weak connection',
   qualityBad: 'Bad connection',
+  /** The button of a quality sign in the list of people, which shows the connection's figures below (`quality`: the sign's words). */
+  connectionDetails: (quality: string, name: string) => `${quality} with ${name}: details`,
+  /** The figures' names. */
+  roundTrip: 'Round trip',
+  jitter: 'Jitter',
+  packetsLost: 'Packets lost',
+  dataRate: 'Data',
+  theirCamera: 'Their camera',
+  route: 'Route',
+  /** The figures: of what comes from them (in) and what goes to them (out); one the browser did not give is a dash. */
+  milliseconds: (ms: number) => f.milliseconds(ms),
+  lossInOut: (incoming: number | null, outgoing: number | null) => `${share(f, incoming)} in, ${share(f, outgoing)} out`,
+  rateInOut: (incoming: number, outgoing: number) => `${f.bitrate(incoming)} in, ${f.bitrate(outgoing)} out`,
+  cameraFigures: (width: number, height: number, fps: number | null) => `${f.number(width)} × ${f.number(height)}${fps === null ? '' : `, ${f.number(Math.round(fps))} fps`}`,
+  routeDirect: 'Direct',
+  routeRelayed: 'Through a relay server (TURN)',
 
   // Keyboard and screen readers.
   /** A button's tooltip with its keyboard shortcut. */

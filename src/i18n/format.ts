@@ -14,8 +14,12 @@ export interface Format {
   plural(n: number, forms: PluralForms): string;
   /** A byte count in the largest unit that keeps it at least 1 (powers of 1000): `1,2 MB`, `950 byte`. */
   bytes(n: number): string;
-  /** A fraction (0 to 1) as a whole percentage, rounded down so that 100 % means done. */
-  percent(fraction: number): string;
+  /** A fraction (0 to 1) as a percentage with `digits` decimals (none unless given), rounded down so that 100 % means done. */
+  percent(fraction: number, digits?: number): string;
+  /** Bits per second: `850 kb/s` below a megabit, `1.2 Mb/s` from one. */
+  bitrate(bps: number): string;
+  /** A duration in whole milliseconds: `42 ms`. */
+  milliseconds(ms: number): string;
   /** A time of day, hours and minutes; with its day when that is not today. */
   time(ms: number): string;
 }
@@ -67,7 +71,15 @@ export function formatFor(locale: string): Format {
       const digits = unit > 0 && value < 10 ? 1 : 0;
       return numbers(`${unit}/${digits}`, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
     },
-    percent: (fraction) => numbers('%', { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' } as Intl.NumberFormatOptions).format(fraction),
+    percent: (fraction, digits = 0) =>
+      numbers(`%${digits}`, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits, roundingMode: 'floor' } as Intl.NumberFormatOptions).format(fraction),
+    bitrate(bps) {
+      const mega = bps >= 1e6;
+      return numbers(mega ? 'Mb/s' : 'kb/s', { style: 'unit', unit: mega ? 'megabit-per-second' : 'kilobit-per-second', unitDisplay: 'short', maximumFractionDigits: mega ? 1 : 0 }).format(
+        Math.max(0, bps) / (mega ? 1e6 : 1e3),
+      );
+    },
+    milliseconds: (ms) => numbers('ms', { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms),
     // One formatter for every message: toLocaleTimeString builds a new Intl.DateTimeFormat per
     // call, which the benchmark found taking most of a render of a long chat.
     // A time of another day (history from a room left open overnight) says its day too.

@@ -11,6 +11,9 @@ const many = (d: Device, one: string, more: string) => (d === 'camera and microp
 /** A size; under 1 kB with the short sign for bytes, which Intl does not have. */
 const bytes = (f: Format, n: number) => (n < 1000 ? `${f.number(n)} o` : f.bytes(n));
 
+/** A share of packets, to a tenth of a percent; a dash where the browser gave none. */
+const share = (f: Format, n: number | null) => (n === null ? '–' : f.percent(n, 1));
+
 /** French. Loaded as a chunk of its own when an element's `lang` is `fr` (or `fr-CA`, `fr-CH`…). */
 export default (f: Format): Strings => ({
   region: (room) => (room ? `Appel vidéo : ${room}` : 'Appel vidéo'),
@@ -149,6 +152,19 @@ export default (f: Format): Strings => ({
   qualityGood: 'Bonne connexion',
   qualityWeak: 'Connexion faible',
   qualityBad: 'Mauvaise connexion',
+  connectionDetails: (quality, name) => `${quality} avec ${name} : détails`,
+  roundTrip: 'Aller-retour',
+  jitter: 'Gigue',
+  packetsLost: 'Paquets perdus',
+  dataRate: 'Données',
+  theirCamera: 'Sa caméra',
+  route: 'Chemin',
+  milliseconds: (ms) => f.milliseconds(ms),
+  lossInOut: (incoming, outgoing) => `${share(f, incoming)} en entrée, ${share(f, outgoing)} en sortie`,
+  rateInOut: (incoming, outgoing) => `${f.bitrate(incoming)} en entrée, ${f.bitrate(outgoing)} en sortie`,
+  cameraFigures: (width, height, fps) => `${f.number(width)} × ${f.number(height)}${fps === null ? '' : `, ${f.number(Math.round(fps))} images/s`}`,
+  routeDirect: 'Direct',
+  routeRelayed: 'Par un serveur relais (TURN)',
 
   withShortcut: (label, keys) => `${label} (${keys})`,
   pressAgain: (kind) => (kind === 'audio' ? 'appuyez de nouveau sur « Réactiver le micro »' : 'appuyez de nouveau sur « Activer la caméra »'),

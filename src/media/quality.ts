@@ -316,18 +316,19 @@ export class QualityWatch {
   /**
    * A poll of everyone: forgets those no longer `here`, judges the others' fresh reports (null:
    * none this time). Gives the quality each shows, the last one where this poll gave no verdict
-   * (no report, or a first one), or null when that is what `before` shows; and the verdicts that
-   * changed, by index in `peers`.
+   * (no report, or a first one), or null when that is what `before` shows; the verdicts that
+   * changed, by index in `peers`; and every verdict of this poll, by id (the figures shown).
    */
   poll(
     peers: readonly WatchedPeer[],
     reports: readonly (StatsLike | null)[],
     here: ReadonlySet<string>,
     before: ReadonlyMap<string, Quality>,
-  ): { shown: Map<string, Quality> | null; changes: [number, ConnectionStats][] } {
+  ): { shown: Map<string, Quality> | null; changes: [number, ConnectionStats][]; figures: Map<string, ConnectionStats> } {
     this.keep(here);
     const shown = new Map<string, Quality>();
     const changes: [number, ConnectionStats][] = [];
+    const figures = new Map<string, ConnectionStats>();
     peers.forEach((peer, i) => {
       const report = reports[i];
       if (!here.has(peer.id)) return;
@@ -338,9 +339,10 @@ export class QualityWatch {
         return;
       }
       shown.set(peer.id, verdict.stats.quality);
+      figures.set(peer.id, verdict.stats);
       if (verdict.changed) changes.push([i, verdict.stats]);
     });
     const same = shown.size === before.size && [...shown].every(([id, q]) => before.get(id) === q);
-    return { shown: same ? null : shown, changes };
+    return { shown: same ? null : shown, changes, figures };
   }
 }

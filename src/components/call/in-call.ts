@@ -181,6 +181,7 @@ export class InCall {
         ? renderPeople({
             ...stage,
             state: this.#stage,
+            connections: this.#quality,
             close: () => {
               this.#panel.toggle('people', false);
               void this.#fit.refocus('people-button');

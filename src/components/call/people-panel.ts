@@ -1,7 +1,8 @@
 import type { Participant } from '../../controllers/room-controller.js';
 import type { Strings } from '../../i18n/en.js';
-import type { Quality } from '../../media/quality.js';
+import type { ConnectionStats, Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
+import { renderConnectionDetails } from './connection-details.js';
 import { ownName } from './own-name.js';
 import { renderQuality } from './quality-signs.js';
 
@@ -16,6 +17,8 @@ export interface PeopleView {
   local: { readonly name: string; readonly mic: boolean; readonly cam: boolean; readonly hand: boolean; readonly screen: MediaStream | null };
   /** The connection quality with each of the others, by peer id, once judged (QualitySigns). */
   quality: ReadonlyMap<string, Quality>;
+  /** The latest figures of each connection, whose are shown, and the way to show or hide someone's (QualitySigns). */
+  connections: { readonly figures: ReadonlyMap<string, ConnectionStats>; readonly details: string | null; toggleDetails(id: string): void };
   /** While two or more hands are up, each one's place in the order they went up, by participant id (`local` for this page's; HandOrder). */
   hands: ReadonlyMap<string, number>;
   /** The tile pinned large (`local` for this page's own) and the way to pin one; those the visitor muted for themselves and the way to (StageState). */
@@ -40,7 +43,8 @@ interface Row {
  * with a raised hand in the order the hands went up, then the others in the order they came, as
  * Meet and Zoom list them. Each row has the person's initials and name, the signs their tile
  * shows (hand and its place, sharing a screen, microphone and camera off, reconnecting), the
- * connection's quality (good too, which a tile leaves out), Pin,
+ * connection's quality (good too, which a tile leaves out; pressed, the connection's figures
+ * show under the row, connection-details.ts), Pin,
  * which shows their tile large (the way to someone whose tile is small in a large call), and for
  * the others **Mute for you**, which stops their sound on this page only: nobody can mute
  * someone else in a room without a host, and a visitor can still silence a noisy one for
@@ -92,13 +96,36 @@ function renderRow(v: PeopleView, row: Row) {
       ${row.mic ? nothing : sign('micOff', t.muted)}
       ${row.cam ? nothing : sign('camOff', t.cameraIsOff)}
       ${row.reconnecting ? html`<span class="sign reconnecting">${t.reconnecting}</span>` : nothing}
-      ${quality ? renderQuality(v, quality) : nothing}
+      ${quality ? renderQualityButton(v, row.id, shown, quality) : nothing}
     </span>
     ${local ? nothing : renderMute(v, row, shown)}
     <button part="button person-pin-button" class="icon-button" aria-pressed=${pinned} aria-label=${t.pin(shown)} title=${t.pin(shown)} @click=${() => v.state.pin(pinned ? null : row.id)}>
       ${icon('pin')}
     </button>
+    ${quality && v.connections.details === row.id ? renderDetailsOf(v, row.id) : nothing}
   </li>`;
+}
+
+/** The connection's sign, as a button that shows its figures under the row, or hides them. */
+function renderQualityButton(v: PeopleView, id: string, shown: string, quality: Quality) {
+  const open = v.connections.details === id;
+  const words = quality === 'good' ? v.t.qualityGood : quality === 'weak' ? v.t.qualityWeak : v.t.qualityBad;
+  return v.kit.html`<button
+    part="button person-quality-button"
+    class="icon-button quality-button"
+    aria-expanded=${open}
+    aria-controls=${`details-${id}`}
+    aria-label=${v.t.connectionDetails(words, shown)}
+    @click=${() => v.connections.toggleDetails(id)}
+  >
+    ${renderQuality(v, quality)}
+  </button>`;
+}
+
+/** The figures of the latest poll, or nothing before one gave them. */
+function renderDetailsOf(v: PeopleView, id: string) {
+  const figures = v.connections.figures.get(id);
+  return figures ? renderConnectionDetails(v, id, figures) : v.kit.nothing;
 }
 
 /** Mute for you: their sound stops on this page only (pressed), or plays again. */

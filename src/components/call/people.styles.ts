@@ -33,7 +33,8 @@ export function peopleStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
     }
     .person {
       display: flex;
-      gap: 8px;
+      flex-wrap: wrap;
+      gap: 0 8px;
       align-items: center;
       min-height: 40px;
       padding: 2px 8px;
@@ -44,7 +45,7 @@ export function peopleStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
       font-size: 12px;
     }
     .person-name {
-      flex: 1 1 auto;
+      flex: 1 1 0;
       min-width: 0;
       overflow: hidden;
       text-overflow: ellipsis;
@@ -76,6 +77,23 @@ export function peopleStyles({ css }: Pick<CallKit, 'css'>): CSSResult {
     .people .quality .icon {
       width: 18px;
       height: 18px;
+    }
+    /* A connection's figures, on a line of their own under its row, aligned with the name. */
+    .connection-details {
+      display: grid;
+      flex: 1 0 100%;
+      grid-template-columns: auto 1fr;
+      gap: 2px 12px;
+      margin: 0 0 6px;
+      padding-inline-start: 36px;
+      font-size: 13px;
+    }
+    .connection-details div {
+      display: contents;
+    }
+    .connection-details dd {
+      margin: 0;
+      font-variant-numeric: tabular-nums;
     }
     .reconnecting {
       font-size: 12px;

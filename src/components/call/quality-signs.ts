@@ -17,11 +17,15 @@ export interface QualitySource {
 /**
  * The connection-quality signs of the remote tiles: every 2 s, one getStats() per person,
  * judged by media/quality.ts. `changed` hears of each person whose quality changed (and of each
- * first judgement).
+ * first judgement). The list of people shows one person's figures on demand (`details`).
  */
 export class QualitySigns {
   /** The connection quality shown on each remote tile, by peer id. */
   shown: ReadonlyMap<string, Quality> = new Map();
+  /** The figures of the latest poll, by peer id (those judged in it). */
+  figures: ReadonlyMap<string, ConnectionStats> = new Map();
+  /** Whose figures the list of people shows, updated at every poll; null: nobody's. */
+  details: string | null = null;
   #polls: { watch: QualityWatch; timer: ReturnType<typeof setInterval> } | null = null;
   /** Ends the tries to load the judge. */
   #loading: (() => void) | null = null;
@@ -61,7 +65,15 @@ export class QualitySigns {
     this.#loading = null;
     if (this.#polls) clearInterval(this.#polls.timer);
     this.#polls = null;
+    this.figures = new Map();
+    this.details = null;
     this.#show(new Map());
+  }
+
+  /** Shows someone's figures in the list of people (closing the others'), or hides them. */
+  toggleDetails(id: string): void {
+    this.details = this.details === id ? null : id;
+    this.host.requestUpdate();
   }
 
   /** The connection with each person, measured now (see `RtcCall.getStats`). */
@@ -81,9 +93,11 @@ export class QualitySigns {
     const reports = await Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null)));
     if (this.#polls?.watch !== watch) return; // left meanwhile
     const flowing = this.camerasFlowing();
-    const { shown, changes } = watch.poll(people.map((p) => watched(p, flowing)), reports, new Set(this.source.participants.map((p) => p.id)), this.shown);
+    const { shown, changes, figures } = watch.poll(people.map((p) => watched(p, flowing)), reports, new Set(this.source.participants.map((p) => p.id)), this.shown);
+    this.figures = figures;
     for (const [i, stats] of changes) this.changed(people[i], stats);
     if (shown) this.#show(shown);
+    else if (this.details !== null) this.host.requestUpdate(); // the figures shown move
   }
 
   #show(shown: ReadonlyMap<string, Quality>): void {
