@@ -5,7 +5,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../src/index.js';
 import type { RtcCall } from '../src/index.js';
 import { rtcServer } from './env.js';
-import { closeAll, joinAll, openPeerConnections, part, readOut, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
+import { closeAll, joinAll, openPeerConnections, part, pressInBar, readOut, uniqueRoom, until, untilEveryoneSeesEveryone } from './helpers.js';
 
 const screenTile = (call: HTMLElement) => part(call, 'screen-tile')[0];
 const playing = (video: HTMLVideoElement | null | undefined) => !!video && video.readyState >= 2 && video.videoWidth > 0;
@@ -32,7 +32,8 @@ describe('screen sharing', () => {
     };
     await ada.call.toggleScreenShare(true);
     expect(asked).to.have.length(1);
-    expect(asked[0]).to.include({ selfBrowserSurface: 'exclude', surfaceSwitching: 'include', video: true });
+    // A tab's sound too, never the whole system's (which carries the others' voices back to them).
+    expect(asked[0]).to.include({ selfBrowserSurface: 'exclude', surfaceSwitching: 'include', video: true, audio: true, systemAudio: 'exclude' });
     await until(() => playing(screenTile(bob.call)?.querySelector('video')), 'Bob does not see Ada\'s screen');
     await ada.call.updateComplete;
     expect(part(ada.call, 'screen-button')[0].textContent!.trim()).to.equal('Stop sharing');
@@ -75,6 +76,52 @@ describe('screen sharing', () => {
     }
     expect(transceivers(), "the pair's transceivers").to.deep.equal(before);
     await untilEveryoneSeesEveryone([ada, bob]);
+  });
+
+  it("plays a shared tab's sound on the other pages, silenced with its sharer by Mute for you, gone when sharing stops", async () => {
+    const [ada, bob] = await joinAll(uniqueRoom('screen-sound'), rtcServer, ['Ada', 'Bob']);
+    await untilEveryoneSeesEveryone([ada, bob]);
+    // Chromium's fake capture gives a screen with a sound, as a tab shared with its sound does.
+    await ada.call.toggleScreenShare(true);
+    expect(ada.call.localStream, 'Ada shares her microphone as before').to.not.equal(null);
+    const sound = () => screenTile(bob.call)?.querySelector<HTMLAudioElement>('audio[part~="screen-audio"]');
+    const track = () => (sound()?.srcObject as MediaStream | null)?.getAudioTracks()[0];
+    await until(() => track()?.readyState === 'live', "no sound on Ada's screen at Bob's page");
+    // Its own track, not Ada's microphone, and it plays.
+    const microphone = part(bob.call, 'tile').find((t) => t.textContent!.includes('Ada') && !t.matches('[part~="screen-tile"]'))!.querySelector<HTMLAudioElement>('[part~="remote-audio"]')!;
+    expect((microphone.srcObject as MediaStream).getAudioTracks().map((t) => t.id), "Ada's microphone").to.not.include(track()!.id);
+    await until(() => !sound()!.paused && !sound()!.muted, 'the sound does not play');
+    // Its packets come, and carry sound.
+    const pc = openPeerConnections(bob).find((c) => c.getReceivers().some((r) => r.track === track()))!;
+    expect(pc, "the connection it comes on").to.exist;
+    const received = async () => {
+      let energy = 0;
+      (await pc.getStats()).forEach((s: { type: string; trackIdentifier?: string; totalAudioEnergy?: number }) => {
+        if (s.type === 'inbound-rtp' && s.trackIdentifier === track()!.id) energy = s.totalAudioEnergy ?? 0;
+      });
+      return energy;
+    };
+    const first = await received();
+    const deadline = performance.now() + 10_000;
+    while ((await received()) <= first) {
+      if (performance.now() > deadline) throw new Error('no sound comes with the screen');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Not played back on the sharer's own page: the tab plays there already.
+    expect(part(ada.call, 'screen-audio'), "on Ada's page").to.have.length(0);
+
+    // Mute for you silences Ada's screen with her microphone, and both come back.
+    await pressInBar(bob, 'people-button');
+    const mute = () => part(bob.call, 'person-mute-button')[0];
+    await until(() => !!mute(), 'no Mute for you');
+    mute().click();
+    await until(() => sound()!.muted && microphone.muted, "Ada's screen or microphone still heard");
+    mute().click();
+    await until(() => !sound()!.muted && !microphone.muted, "Ada's screen or microphone not heard again");
+
+    // Sharing stops: the sound goes with the screen.
+    await ada.call.toggleScreenShare(false);
+    await until(() => part(bob.call, 'screen-audio').length === 0 && !screenTile(bob.call), "Ada's screen or its sound stays");
   });
 
   it('shows the sharer a card instead of their own whole screen, with Stop sharing and Show it here', async () => {

@@ -1,5 +1,5 @@
 /**
- * The media (docs/protocol.md, "Media"): audio, video and a shared screen on the pair's one peer
+ * The media (docs/protocol.md, "Media"): audio, video and a shared screen (with a shared tab's sound) on the pair's one peer
  * connection, the one its link runs on. Tracks are added only for a linked member (one whose
  * link said hello, and proved the password in a private room) that takes part in the call:
  * media goes only to people this page shows. Tracks come and go by renegotiation on the same
@@ -24,8 +24,9 @@ export interface PairMediaHost {
   flooded(id: string): void;
 }
 
-type Slot = 'audio' | 'video' | 'screen';
-const SLOTS: Slot[] = ['audio', 'video', 'screen'];
+/** The pair's senders: microphone, camera, shared screen, and the shared tab's sound (in the screen's stream). */
+type Slot = 'audio' | 'video' | 'screen' | 'screenAudio';
+const SLOTS: Slot[] = ['audio', 'video', 'screen', 'screenAudio'];
 
 interface Pair {
   negotiation: Negotiation;
@@ -56,7 +57,7 @@ interface Pair {
   heard: { track: MediaStreamTrack; receiver: RTCRtpReceiver | undefined } | null;
 }
 
-/** Tracks kept from one member at most: a microphone, a camera and a screen, with room to spare. */
+/** Tracks kept from one member at most: a microphone, a camera, a screen and its sound, with room to spare. */
 export const MAX_TRACKS = 8;
 
 export class PairMedia {
@@ -257,6 +258,7 @@ export class PairMedia {
       audio: sending && this.local?.getAudioTracks()[0] ? [this.local.getAudioTracks()[0], this.local] : null,
       video: sending && this.local?.getVideoTracks()[0] ? [this.local.getVideoTracks()[0], this.local] : null,
       screen: sending && this.screen?.getVideoTracks()[0] ? [this.screen.getVideoTracks()[0], this.screen] : null,
+      screenAudio: sending && this.screen?.getAudioTracks()[0] ? [this.screen.getAudioTracks()[0], this.screen] : null,
     };
     try {
       for (const slot of SLOTS) {
@@ -265,7 +267,7 @@ export class PairMedia {
         // The camera is sized for the member before it goes on, so that it starts at that size.
         if (slot === 'video' && sender && want) fitSender(sender, this.shown.get(id), want[0]);
         if (sender && pair.ready.has(sender)) {
-          this.fill(pc, sender, want?.[0] ?? null, slot === 'screen');
+          this.fill(pc, sender, want?.[0] ?? null, slot === 'screen' || slot === 'screenAudio');
         } else if (sender && want) {
           void putTrack(sender, want[0]);
         } else if (sender) {

@@ -102,6 +102,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart local-video - The local preview (mirrored, unless the camera faces away: a phone's back camera).
  * @csspart remote-video - A remote participant's video (muted: their sound plays in `remote-audio`).
  * @csspart remote-audio - A remote participant's sound (an `<audio>` element, not shown).
+ * @csspart screen-audio - The sound of a tab someone shares with its sound (an `<audio>` element in their `screen-tile`, not shown).
  * @csspart placeholder - Shown instead of a video that is off, missing, ended or frozen.
  * @csspart avatar - The initials on a placeholder.
  * @csspart tile-status - "Reconnecting…" on a tile whose connection is being restored.
@@ -124,7 +125,7 @@ export type CallTheme = 'light' | 'dark';
  * @csspart people - The call's people, opened by `people-button` above the bar: a heading with their number, and `people-list`.
  * @csspart connection-details - Under a `person` whose `person-quality-button` is pressed, the figures of the connection with them, measured every 2 s: round trip, jitter, packets lost and data each way, their camera as it comes, and whether it goes direct or through a TURN relay (a `dl`).
  * @csspart people-list - One `person` for each: this page's visitor first, the raised hands in the order they went up, then the others as they came.
- * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, the connection's `quality` (good too) in `person-quality-button`, which shows `connection-details` under the row, and `person-pin-button`; `person-mute-button` for the others, which stops that person's sound on this page only (pressed) or plays it again. `data-peer-id` is the participant's id (`local` for this page's visitor).
+ * @csspart person - A row of `people-list`: the `avatar`, `person-name`, the signs of a raised hand (with its place), a shared screen, microphone or camera off, the connection's `quality` (good too) in `person-quality-button`, which shows `connection-details` under the row, and `person-pin-button`; `person-mute-button` for the others, which stops that person's sound (and their shared tab's) on this page only (pressed) or plays it again. `data-peer-id` is the participant's id (`local` for this page's visitor).
  * @csspart person-name - The person's name, "(you)" after this page's visitor's.
  * @csspart screen-tile - A shared screen's tile (also `tile`), shown large beside the cameras.
  * @csspart screen-video - A shared screen's video.
@@ -482,7 +483,7 @@ export class RtcCall extends RoomElement {
     this.internals.states[this.waiting || this.waitingAgain ? 'add' : 'delete']('waiting');
     if (this._phase === 'in-call') this.announcer.screens(this.participants);
     // The others' videos: through the chosen speaker, and playing.
-    const remote = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('video[part~="remote-video"], audio[part~="remote-audio"]')];
+    const remote = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('video[part~="remote-video"], audio[part~="remote-audio"], audio[part~="screen-audio"]')];
     for (const media of remote) this.devices.applySpeaker(media);
     this.inCall?.play(remote);
   }

@@ -24,9 +24,12 @@ function cancelled(err: unknown, waited: number): boolean {
 /**
  * What the browser's picker offers: never the call's own tab, whose capture would show the call
  * inside itself, over and over; and, while a tab is shared, a button to share another tab instead
- * (Chromium). Browsers that know neither option ignore them.
+ * (Chromium). A tab's sound too, as Meet and Zoom share it ("Also share tab audio", Chromium's
+ * picker, ticked for tabs): a video played in a shared tab is heard by everyone. Never the whole
+ * system's sound, which carries the others' voices back to them. Browsers that know none of these
+ * options ignore them (Firefox and Safari share no sound).
  */
-const PICKER = { video: true, audio: false, selfBrowserSurface: 'exclude', surfaceSwitching: 'include' } as DisplayMediaStreamOptions;
+const PICKER = { video: true, audio: true, systemAudio: 'exclude', selfBrowserSurface: 'exclude', surfaceSwitching: 'include' } as DisplayMediaStreamOptions;
 
 /** Screens can be shared where the browser has getDisplayMedia (not on most phones). */
 export const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;

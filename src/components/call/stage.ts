@@ -176,8 +176,11 @@ function renderScreen(v: StageView, t: Tile, at: At) {
   // Its last picture stays while the path to its sharer is broken: said on it, as on their camera (read out once, there).
   const reconnecting = t.participant?.connection === 'reconnecting';
   const card = !t.participant && wholeScreen(t.screen!) && v.state.shownScreen !== t.screen;
+  // A shared tab's sound, from the others (the sharer hears its own tab where it plays); muted with its sharer's microphone by Mute for you.
+  const sound = t.participant && soundOf(t.screen!);
   return html`<li part="tile screen-tile" class="tile screen-tile" ${at} data-peer-id=${t.id} data-connection=${t.participant ? t.participant.connection : nothing}>
     ${card ? renderSharing(v, t.screen!) : html`<video part="video screen-video" .srcObject=${live(t.screen!)} .muted=${true} autoplay playsinline></video>`}
+    ${sound ? html`<audio part="screen-audio" .srcObject=${live(sound)} .muted=${v.state.silenced.has(t.participant!.id)} autoplay></audio>` : nothing}
     ${reconnecting ? html`<span part="tile-status" class="tile-status">${v.t.reconnecting}</span>` : nothing}
     <span part="label" class="label"><span part="name" class="name">${name}</span></span>
     ${renderActions(v, t.id, name, false, !card)}
