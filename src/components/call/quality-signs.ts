@@ -22,7 +22,7 @@ export interface QualitySource {
 export class QualitySigns {
   /** The connection quality shown on each remote tile, by peer id. */
   shown: ReadonlyMap<string, Quality> = new Map();
-  /** The figures of the latest poll, by peer id (those judged in it). */
+  /** The latest figures of each person still here, by peer id. */
   figures: ReadonlyMap<string, ConnectionStats> = new Map();
   /** Whose figures the list of people shows, updated at every poll; null: nobody's. */
   details: string | null = null;
@@ -93,8 +93,10 @@ export class QualitySigns {
     const reports = await Promise.all(people.map((p) => this.source.stats(p.id).catch(() => null)));
     if (this.#polls?.watch !== watch) return; // left meanwhile
     const flowing = this.camerasFlowing();
-    const { shown, changes, figures } = watch.poll(people.map((p) => watched(p, flowing)), reports, new Set(this.source.participants.map((p) => p.id)), this.shown);
-    this.figures = figures;
+    const here = new Set(this.source.participants.map((p) => p.id));
+    const { shown, changes, figures } = watch.poll(people.map((p) => watched(p, flowing)), reports, here, this.shown);
+    // A person this poll gave no figures for (their statistics failed once) keeps the last ones.
+    this.figures = new Map([...[...this.figures].filter(([id]) => here.has(id)), ...figures]);
     for (const [i, stats] of changes) this.changed(people[i], stats);
     if (shown) this.#show(shown);
     else if (this.details !== null) this.host.requestUpdate(); // the figures shown move
