@@ -84,6 +84,27 @@ function remotes() {
   };
 }
 
+/**
+ * Runs in the page: opens People (from More where the bar holds it there), presses the other's
+ * connection sign, and gives the figures shown under their row, once there are five of them.
+ */
+async function connectionFigures() {
+  const root = document.querySelector('rtc-call').shadowRoot;
+  const $ = (part) => root.querySelector(`[part~="${part}"]`);
+  const soon = async (get) => {
+    const deadline = Date.now() + 15_000;
+    let found;
+    while (!(found = get()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    return found;
+  };
+  if (!$('people-button')) $('more-button')?.click();
+  (await soon(() => $('people-button')))?.click();
+  (await soon(() => $('person-quality-button')))?.click();
+  const read = () => Object.fromEntries([...root.querySelectorAll('[part~="connection-details"] dt')].map((dt) => [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()]));
+  await soon(() => Object.keys(read()).length >= 5);
+  return read();
+}
+
 /** Runs in the page: getDisplayMedia gives a 640×360 canvas that changes every frame. */
 function fakeScreen() {
   navigator.mediaDevices.getDisplayMedia = async () => {
@@ -183,13 +204,24 @@ describe('Chromium and Firefox in one room', { skip }, () => {
     ['Chromium', 'Firefox'],
     ['Firefox', 'Chromium'],
   ]) {
-    it(`${first} joins first, ${second} second: each sees the other's video`, async () => {
+    it(`${first} joins first, ${second} second: each sees the other's video, and the figures of their connection`, async () => {
       const room = `e2e-ff-${first}-${Date.now()}`;
       const browsers = { Chromium: chromium, Firefox: firefox };
       const a = await visitor(browsers[first], room, first);
       const b = await visitor(browsers[second], room, second);
       await until(a.page, seesVideoOf(second), `${first} does not see ${second}'s video`, 30_000);
       await until(b.page, seesVideoOf(first), `${second} does not see ${first}'s video`, 30_000);
+      // Each reads the figures of its connection with the other in People: each browser's statistics.
+      for (const [v, name] of [
+        [a, first],
+        [b, second],
+      ]) {
+        const figures = await v.page.evaluate(connectionFigures);
+        assert.match(figures['Round trip'] ?? '', /^\d+ ms$/, `${name}'s round trip: ${JSON.stringify(figures)}`);
+        assert.match(figures['Data'] ?? '', /^\d+(\.\d)? [kM]b\/s in, \d+(\.\d)? [kM]b\/s out$/, `${name}'s data: ${JSON.stringify(figures)}`);
+        assert.match(figures['Their camera'] ?? '', /^\d+ × \d+/, `${name}'s camera figures: ${JSON.stringify(figures)}`);
+        assert.equal(figures['Route'], 'Direct', `${name}'s route: ${JSON.stringify(figures)}`);
+      }
       assert.deepEqual([...a.errors, ...b.errors], []);
       await a.context.close();
       await b.context.close();
