@@ -36,6 +36,24 @@ async function eventually(what: () => Promise<boolean>, message: string, timeout
   while (!(await what())) if (performance.now() > deadline) throw new Error(message);
 }
 
+/** Whether the screen `sharer` shares comes to `viewer`'s page now: more of its frames received over 0.8 s. */
+async function screenFlows(viewer: TestParticipant, sharer: TestParticipant): Promise<boolean> {
+  const track = viewer.call.participants.find((p) => p.id === sharer.call.peerId)?.screen?.getVideoTracks()[0];
+  const pc = track && connectionTo(viewer, sharer);
+  // Not there yet: asked again a moment later (the pages run on this page's thread).
+  if (!track || !pc) return new Promise((resolve) => setTimeout(() => resolve(false), 200));
+  const received = async () => {
+    let frames = 0;
+    (await pc.getStats()).forEach((s: { type: string; trackIdentifier?: string; framesReceived?: number }) => {
+      if (s.type === 'inbound-rtp' && s.trackIdentifier === track.id) frames += s.framesReceived ?? 0;
+    });
+    return frames;
+  };
+  const before = await received();
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  return (await received()) > before;
+}
+
 /** Puts a participant's page in the background, or back (as switching tabs does). */
 function setHidden(p: TestParticipant, hidden: boolean): void {
   const doc = p.frame.contentDocument!;
@@ -123,5 +141,25 @@ describe('<rtc-call> out of sight', () => {
     box().click();
     await eventually(async () => (await flows(ada, bob, 'video')) && (await flows(cy, bob, 'video')), "Ada's and Cy's cameras do not come back to Bob");
     await until(() => offForYou(bob).length === 0 && placeholders(bob) === 0, "Bob's tiles do not show the cameras again");
+  });
+
+  it('stops a shared screen to a page in the background, only to it, and sends it again once back; turning the cameras off leaves it', async () => {
+    const [ada, bob, cy] = await joinAll(uniqueRoom('screen out of sight'), rtcServer, ['Ada', 'Bob', 'Cy']);
+    await untilEveryoneSeesEveryone([ada, bob, cy]);
+    await ada.call.toggleScreenShare(true);
+    await eventually(async () => (await screenFlows(bob, ada)) && (await screenFlows(cy, ada)), "Ada's screen does not reach Bob and Cy");
+    // Bob turns the others' cameras off: a shared screen is not a camera, and still comes.
+    bob.call.noIncomingVideo = true;
+    await eventually(async () => !(await flows(cy, bob, 'video')), "Cy's camera still goes to Bob");
+    expect(await screenFlows(bob, ada), "Ada's screen to Bob with the cameras off").to.equal(true);
+    // In the background: the screen stops going to him, and only to him.
+    setHidden(bob, true);
+    await eventually(async () => !(await screenFlows(bob, ada)), "Ada's screen still goes to Bob's page in the background");
+    expect(await screenFlows(cy, ada), "Ada's screen to Cy").to.equal(true);
+    expect(await flows(ada, bob, 'audio'), "Ada's sound to Bob").to.equal(true);
+    // Back: it comes again.
+    setHidden(bob, false);
+    await eventually(() => screenFlows(bob, ada), "Ada's screen does not come back to Bob's page");
+    expect(part(bob.call, 'screen-tile'), "the screen's tile on Bob's page").to.have.length(1);
   });
 });

@@ -312,9 +312,9 @@ export class RoomController implements ReactiveController {
     return this._session && sending.get(this._session)?.at(-1) === this ? this._session : null;
   }
 
-  /** How high the page shows each member's camera, and would show a newcomer's, in device pixels: each sends it no larger; those `paused` (nobody sees the call, or the visitor turned them off) send none. */
-  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused?: ReadonlySet<string>): void {
-    this._session?.showVideos(heights, newcomer, paused);
+  /** How high the page shows each member's camera, and would show a newcomer's, in device pixels: each sends it no larger; those `paused` (nobody sees the call, or the visitor turned them off) send none; with `screensPaused` (nobody sees the call), none sends its screen. */
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused?: ReadonlySet<string>, screensPaused?: boolean): void {
+    this._session?.showVideos(heights, newcomer, paused, screensPaused);
   }
 
   /** Runs the chat core on the session's data connections. */

@@ -66,6 +66,8 @@ export interface ViewFrame {
   t: 'view';
   height: number;
   paused?: true;
+  /** The sender sees none of the member's shared screen for now: the member sends it none. */
+  screenPaused?: true;
 }
 /**
  * The sender holds the room's beacon id. With `nonce`, the answer to the receiver's own question
@@ -264,7 +266,9 @@ function checkCore(f: Record<string, unknown>): CoreFrame | null {
     case 'react':
       return isText(f.emoji, MAX_REACTION) ? { t: 'react', emoji: f.emoji } : null;
     case 'view':
-      return isViewHeight(f.height) && isFlag(f.paused) ? { t: 'view', height: f.height, ...(f.paused === true && { paused: true }) } : null;
+      return isViewHeight(f.height) && isFlag(f.paused) && isFlag(f.screenPaused)
+        ? { t: 'view', height: f.height, ...(f.paused === true && { paused: true }), ...(f.screenPaused === true && { screenPaused: true }) }
+        : null;
     case 'sdp':
       return parseDescription(f.description);
     case 'ice':

@@ -24,7 +24,7 @@ export interface MemberMedia {
   detach(id: string): void;
   update(id: string): void;
   receive(id: string, frame: SdpFrame | IceFrame | RenegotiateFrame): void;
-  viewedAt(id: string, height: number, paused?: boolean): void;
+  viewedAt(id: string, height: number, paused?: boolean, screenPaused?: boolean): void;
   stream(id: string): MediaStream | null;
   screenOf(id: string): MediaStream | null;
 }

@@ -224,7 +224,7 @@ export class Membership {
       case 'react':
         return this.reactions.offer(id, core.emoji);
       case 'view':
-        return this.host.media.viewedAt(id, core.height, core.paused);
+        return this.host.media.viewedAt(id, core.height, core.paused, core.screenPaused);
       case 'sdp':
       case 'ice':
       case 'renegotiate':

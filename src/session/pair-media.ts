@@ -208,14 +208,17 @@ export class PairMedia {
   }
 
   /** The member shows this page's camera `height` device pixels high (or, `paused`, not at all for now): the camera it gets is scaled to that, or stopped. */
-  viewedAt(id: string, height: number, paused = false): void {
+  viewedAt(id: string, height: number, paused = false, screenPaused = false): void {
     const was = this.shown.get(id);
-    if (!this.host.member(id) || (was?.height === height && !!was.paused === paused)) return;
-    const shown = { height, paused };
+    if (!this.host.member(id) || (was?.height === height && !!was.paused === paused && !!was.screenPaused === screenPaused)) return;
+    const shown = { height, paused, screenPaused };
     this.shown.set(id, shown);
-    const camera = this.pairs.get(id)?.senders.get('video');
+    const senders = this.pairs.get(id)?.senders;
+    const camera = senders?.get('video');
     // Its track may still be on its way (replaceTrack): sized for the camera that goes on.
     if (camera) fitSender(camera, shown, trackOf(camera) ?? this.local?.getVideoTracks()[0]);
+    const screen = senders?.get('screen');
+    if (screen) fitSender(screen, shown, trackOf(screen) ?? this.screen?.getVideoTracks()[0], true);
   }
 
   /** Restarts ICE on the member's connection (its path broke). False when there is none. */
@@ -266,6 +269,7 @@ export class PairMedia {
         const want = wanted[slot];
         // The camera is sized for the member before it goes on, so that it starts at that size.
         if (slot === 'video' && sender && want) fitSender(sender, this.shown.get(id), want[0]);
+        if (slot === 'screen' && sender && want) fitSender(sender, this.shown.get(id), want[0], true);
         if (sender && pair.ready.has(sender)) {
           this.fill(pc, sender, want?.[0] ?? null, slot === 'screen' || slot === 'screenAudio');
         } else if (sender && want) {
@@ -281,6 +285,7 @@ export class PairMedia {
           // every end of a shared screen would leave one more m-line behind for good.
           pair.ready.add(added);
           if (slot === 'video') fitSender(added, this.shown.get(id));
+          if (slot === 'screen') fitSender(added, this.shown.get(id), want[0], true);
         }
       }
     } catch {

@@ -137,10 +137,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    * How high this page shows each member's camera, in device pixels (members not in the map: not
    * shown, or not measured), and a newcomer's: each is asked to send it no larger
    * (docs/protocol.md, "Video sizes"). Those `paused` (nobody sees the call, or the visitor turned
-   * the others' cameras off) are asked to send none until they are shown again.
+   * the others' cameras off) are asked to send none until they are shown again; with
+   * `screensPaused` (nobody sees the call), every member is asked to send no shared screen.
    */
-  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused?: ReadonlySet<string>): void {
-    this.parts.sizes.show(heights, newcomer, paused);
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused?: ReadonlySet<string>, screensPaused?: boolean): void {
+    this.parts.sizes.show(heights, newcomer, paused, screensPaused);
   }
 
   /** Tells the others that the microphone or camera was switched on or off, or the hand raised or lowered. */

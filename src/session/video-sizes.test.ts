@@ -80,6 +80,50 @@ describe('video sizes', () => {
     expect(sent).to.deep.equal([['b', { t: 'view', height: 720, paused: true }], ['c', { t: 'view', height: 360, paused: true }]]);
   });
 
+  it('pauses every shown member\'s screen while nobody sees the call, once, apart from the cameras, and un-pauses one no longer shown', () => {
+    const sent: [string, ViewFrame][] = [];
+    const sizes = new ShownSizes((id, frame) => sent.push([id, frame]) > 0);
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300);
+    sent.length = 0;
+    // Out of sight: cameras and screens; b's camera watched in a picture-in-picture window.
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(['a']), true);
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(['a']), true);
+    expect(sent).to.deep.equal([
+      ['a', { t: 'view', height: 180, paused: true, screenPaused: true }],
+      ['b', { t: 'view', height: 720, screenPaused: true }],
+    ]);
+    sent.length = 0;
+    // Back in sight.
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300);
+    expect(sent).to.deep.equal([['a', { t: 'view', height: 180 }], ['b', { t: 'view', height: 720 }]]);
+    sent.length = 0;
+    // A member whose screen is paused, then no longer shown: told once that it may send again.
+    sizes.show(new Map([['a', 170], ['b', 500]]), 300, new Set(), true);
+    sizes.show(new Map([['a', 170]]), 300, new Set(), true);
+    expect(sent.filter(([id]) => id === 'b')).to.deep.equal([['b', { t: 'view', height: 720, screenPaused: true }], ['b', { t: 'view', height: 720 }]]);
+  });
+
+  it("stops a real sender's shared screen for a member that sees none, never scaled, and sends it again", async () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 1280, height: 720 });
+    canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+    const track = canvas.captureStream(5).getVideoTracks()[0];
+    const pc = new RTCPeerConnection();
+    try {
+      const sender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
+      const encoding = () => sender.getParameters().encodings[0] ?? {};
+      // A small camera tile, and the camera paused: the screen goes on at its full size.
+      fitSender(sender, { height: 90, paused: true }, track, true);
+      fitSender(sender, { height: 90, paused: true, screenPaused: true }, track, true);
+      await until(() => encoding().active === false, 'the screen still goes to a member that sees none');
+      expect(encoding().scaleResolutionDownBy ?? 1, 'the screen scaled').to.equal(1);
+      fitSender(sender, { height: 90 }, track, true);
+      await until(() => encoding().active !== false, 'the screen does not come back');
+    } finally {
+      pc.close();
+      track.stop();
+    }
+  });
+
   it("scales a real sender's camera, and returns it to full size", async () => {
     const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
     canvas.getContext('2d')!.fillRect(0, 0, 10, 10);

@@ -6,7 +6,8 @@
  * and decode a fraction of the pixels of full-size cameras, and a tile made large (pinned, the
  * speaker) gets the camera's full size again. A page whose call nobody sees (or whose visitor
  * turned the others' cameras off) says its tiles are paused: the member then sends it no camera
- * until told otherwise. A shared screen is never scaled nor paused.
+ * until told otherwise. A shared screen is never scaled; it is paused only while nobody sees the
+ * call (`screenPaused`), as LiveKit pauses every video out of sight.
  */
 import { MAX_VIEW_HEIGHT, type ViewFrame } from './frames.js';
 
@@ -17,6 +18,8 @@ const STEPS = [90, 135, 180, 240, 360, 480, 720, 1080, 1440, 2160, MAX_VIEW_HEIG
 export interface Viewing {
   height: number;
   paused?: boolean;
+  /** Whether it sees none of this page's shared screen for now (nobody sees its call). */
+  screenPaused?: boolean;
 }
 
 /** A camera is scaled down only when that saves at least this much of its height. */
@@ -41,17 +44,18 @@ const changing = new WeakMap<RTCRtpSender, { next: (() => Promise<void>) | null 
 
 /**
  * Scales the camera on `sender` (or `track`, about to be put on it) down for a tile `shown.height`
- * pixels high (undefined: full size), and stops it while `shown.paused`. Changes to one sender are
- * made one after another, and of those asked for while one is under way only the latest is made:
- * however many `view` frames a member sends, at most one change waits.
+ * pixels high (undefined: full size), and stops it while `shown.paused`; a shared `screen` is never
+ * scaled, and stops while `shown.screenPaused`. Changes to one sender are made one after another,
+ * and of those asked for while one is under way only the latest is made: however many `view`
+ * frames a member sends, at most one change waits.
  */
-export function fitSender(sender: RTCRtpSender, shown: Viewing | undefined, track = sender.track): void {
+export function fitSender(sender: RTCRtpSender, shown: Viewing | undefined, track = sender.track, screen = false): void {
   if (track?.kind !== 'video') return;
   const apply = async () => {
     const params = sender.getParameters();
     const encoding = params.encodings?.[0];
-    const scale = scaleFor(track.getSettings().height ?? 0, shown?.height);
-    const active = !shown?.paused;
+    const scale = screen ? 1 : scaleFor(track.getSettings().height ?? 0, shown?.height);
+    const active = !(screen ? shown?.screenPaused : shown?.paused);
     if (!encoding || ((encoding.scaleResolutionDownBy ?? 1) === scale && (encoding.active ?? true) === active)) return;
     encoding.scaleResolutionDownBy = scale;
     encoding.active = active;
@@ -92,17 +96,22 @@ export class ShownSizes {
 
   constructor(private readonly send: (id: string, frame: ViewFrame) => boolean) {}
 
-  /** The heights, in device pixels, at which the page now shows each member's camera, and would show a newcomer's; the members whose camera it pauses, shown yet or not. */
-  show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set()): void {
-    this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, { height: stepFor(h), paused: paused.has(id) }]));
+  /**
+   * The heights, in device pixels, at which the page now shows each member's camera, and would
+   * show a newcomer's; the members whose camera it pauses, shown yet or not; and whether it
+   * pauses every member's shared screen (nobody sees the call).
+   */
+  show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set(), screensPaused = false): void {
+    const screenPaused = screensPaused;
+    this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, { height: stepFor(h), paused: paused.has(id), screenPaused }]));
     this.newcomer = newcomer > 0 ? stepFor(newcomer) : 0;
     // Paused before its camera showed a frame (a newcomer's): paused at a newcomer's height.
-    for (const id of paused) if (!this.wanted.has(id) && this.newcomer) this.wanted.set(id, { height: this.newcomer, paused: true });
+    for (const id of paused) if (!this.wanted.has(id) && this.newcomer) this.wanted.set(id, { height: this.newcomer, paused: true, screenPaused });
     for (const [id, told] of this.told) {
       if (this.wanted.has(id)) continue;
-      // Told to pause, a member would send no camera again: it is told it may, before it is
-      // forgotten (a link that is down says its hello again, which pauses nothing).
-      if (told.paused) this.send(id, { t: 'view', height: told.height });
+      // Told to pause, a member would send no camera (or screen) again: it is told it may,
+      // before it is forgotten (a link that is down says its hello again, which pauses nothing).
+      if (told.paused || told.screenPaused) this.send(id, { t: 'view', height: told.height });
       this.told.delete(id);
     }
     for (const id of this.wanted.keys()) this.tell(id);
@@ -129,7 +138,7 @@ export class ShownSizes {
   private tell(id: string): void {
     const want = this.wanted.get(id);
     const told = this.told.get(id);
-    if (!want || (told?.height === want.height && !!told.paused === want.paused)) return;
-    if (this.send(id, { t: 'view', height: want.height, ...(want.paused && { paused: true }) })) this.told.set(id, want);
+    if (!want || (told?.height === want.height && !!told.paused === !!want.paused && !!told.screenPaused === !!want.screenPaused)) return;
+    if (this.send(id, { t: 'view', height: want.height, ...(want.paused && { paused: true }), ...(want.screenPaused && { screenPaused: true }) })) this.told.set(id, want);
   }
 }

@@ -734,7 +734,7 @@ export class RtcCall extends RoomElement {
       room: this.controller,
       qualityChanged: (participant, stats) => this.dispatchEvent(new RtcConnectionQualityEvent({ participant, quality: stats.quality, stats })),
       view: () => (this._phase === 'in-call' ? this.stageView() : null),
-      showVideos: (heights, newcomer, paused) => this.controller.showVideos(heights, newcomer, paused),
+      showVideos: (heights, newcomer, paused, screensPaused) => this.controller.showVideos(heights, newcomer, paused, screensPaused),
       copied: () => this.announce(this.t.copied),
       playbackBlocked: () => this.announce(this.t.playbackBlocked),
       screenShare: () => this.screenShare,

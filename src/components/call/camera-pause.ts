@@ -11,12 +11,12 @@ const SETTLING = 4_000;
  * (another tab or app, a minimised window), or the element is out of its page's view (the page
  * scrolled past it, or it is inside something hidden). Each camera sent to this page costs its
  * sender an encoding and both sides the bandwidth, in a mesh where every phone encodes once per
- * person. After PAUSE_AFTER out of sight, each member is asked to send this page no camera; back
- * in sight, they are asked for it again at once, and the last pictures stay on the tiles until new
- * ones come. A camera the visitor watches in a picture-in-picture window goes on. Sound, shared
- * screens and chat go on. The visitor can also turn the others' cameras off themselves
- * (`no-incoming-video`, to save data, as Zoom's "Stop incoming video"): they are paused for as
- * long, every one of them.
+ * person. After PAUSE_AFTER out of sight, each member is asked to send this page no camera and
+ * no shared screen; back in sight, they are asked for them again at once, and the last pictures
+ * stay on the tiles until new ones come. A camera the visitor watches in a picture-in-picture
+ * window goes on. Sound and chat go on. The visitor can also turn the others' cameras off
+ * themselves (`no-incoming-video`, to save data, as Zoom's "Stop incoming video"): they are
+ * paused for as long, every one of them; shared screens still come.
  */
 export class CameraPause implements ReactiveController {
   /** Whether nobody has seen the call for PAUSE_AFTER. */
@@ -85,6 +85,11 @@ export class CameraPause implements ReactiveController {
     } else if (!this.#away && this.#timer === undefined && this.#unseen()) {
       this.#check(); // in a call that started out of sight
     }
+  }
+
+  /** Whether the others' shared screens are paused now: nobody sees the call (the visitor's choice of cameras leaves screens alone). */
+  get screensPaused(): boolean {
+    return this.inCall() && this.#away;
   }
 
   /** Of the members `ids`, those whose cameras are paused now: all of them, but out of sight one watched in a picture-in-picture window. */

@@ -73,8 +73,8 @@ export interface InCallHooks {
   qualityChanged(participant: Participant, stats: ConnectionStats): void;
   /** What the stage shows now, or null while it shows no call. */
   view(): CallView | null;
-  /** The heights of the members' cameras now showing, and a newcomer's, in device pixels; those paused (nobody sees the call, or the visitor turned them off). */
-  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string>): void;
+  /** The heights of the members' cameras now showing, and a newcomer's, in device pixels; those paused (nobody sees the call, or the visitor turned them off); whether the shared screens are (nobody sees the call). */
+  showVideos(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string>, screensPaused: boolean): void;
   /** The invitation's link was copied. */
   copied(): void;
   /** The browser held the others' sound and video back until the visitor presses something. */
@@ -148,7 +148,7 @@ export class InCall {
         return call && this.#view(call);
       },
       // Paused: everyone's, those whose video has shown no frame yet too (a newcomer's).
-      show: (heights, newcomer) => hooks.showVideos(heights, newcomer, pause.paused ? pause.pausedAmong(hooks.room.participants.map((p) => p.id)) : new Set()),
+      show: (heights, newcomer) => hooks.showVideos(heights, newcomer, pause.paused ? pause.pausedAmong(hooks.room.participants.map((p) => p.id)) : new Set(), pause.screensPaused),
     });
     // The screen stays on in the call: a phone would turn it off, and its browser stop the page.
     new ScreenWakeLock(host, () => host.phase === 'in-call');
