@@ -910,7 +910,7 @@ describe('hostile peers in a room', () => {
       await new Promise((resolve) => setTimeout(resolve, 800));
       return (await frames()) > start;
     };
-    const notFlags = ['{"v":1,"t":"view","height":90,"paused":"yes"}', '{"v":1,"t":"view","height":90,"paused":1}', '{"v":1,"t":"view","height":90,"paused":null}'];
+    const notFlags = ['{"v":1,"t":"view","height":90,"paused":"yes"}', '{"v":1,"t":"view","height":90,"paused":1}', '{"v":1,"t":"view","height":90,"paused":null}', '{"v":1,"t":"view","height":90,"screenPaused":[]}'];
     for (let i = 0; i < 1_000; i++) send(conn, i % 50 === 49 ? notFlags[(i / 50) % notFlags.length | 0] : { v: 1, t: 'view', height: 240, ...(i % 2 && { paused: true }) });
     send(conn, { v: 1, t: 'view', height: 240, paused: true });
     const deadline = performance.now() + 15_000;
