@@ -1,10 +1,10 @@
 /**
- * The media (docs/protocol.md, "Media"): audio, video and a shared screen (with a shared tab's sound) on the pair's one peer
- * connection, the one its link runs on. Tracks are added only for a linked member (one whose
- * link said hello, and proved the password in a private room) that takes part in the call:
- * media goes only to people this page shows. Tracks come and go by renegotiation on the same
- * connection (negotiation.ts): a camera switched on late, a screen shared, a member who stops
- * taking part.
+ * The media (docs/protocol.md, "Media"): audio, video and a shared screen (with a shared tab's
+ * sound) on the pair's one peer connection, the one its link runs on. Tracks are added only for
+ * a linked member (one whose link said hello, and proved the password in a private room) that
+ * takes part in the call: media goes only to people this page shows. Tracks come and go by
+ * renegotiation on the same connection (negotiation.ts): a camera switched on late, a screen
+ * shared, a member who stops taking part.
  */
 import { Negotiation } from './negotiation.js';
 import type { IceFrame, RenegotiateFrame, SdpFrame } from './frames.js';
@@ -207,7 +207,7 @@ export class PairMedia {
     this.pairs.get(id)?.negotiation.receive(frame);
   }
 
-  /** The member shows this page's camera `height` device pixels high (or, `paused`, not at all for now): the camera it gets is scaled to that, or stopped. */
+  /** The member shows this page's camera `height` device pixels high (or, `paused`, not at all for now), and this page's screen (or, `screenPaused`, not for now): the camera it gets is scaled to that, or stopped, and the screen stopped. */
   viewedAt(id: string, height: number, paused = false, screenPaused = false): void {
     const was = this.shown.get(id);
     if (!this.host.member(id) || (was?.height === height && !!was.paused === paused && !!was.screenPaused === screenPaused)) return;

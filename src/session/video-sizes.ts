@@ -101,8 +101,7 @@ export class ShownSizes {
    * show a newcomer's; the members whose camera it pauses, shown yet or not; and whether it
    * pauses every member's shared screen (nobody sees the call).
    */
-  show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set(), screensPaused = false): void {
-    const screenPaused = screensPaused;
+  show(heights: ReadonlyMap<string, number>, newcomer: number, paused: ReadonlySet<string> = new Set(), screenPaused = false): void {
     this.wanted = new Map([...heights].filter(([, h]) => h > 0).map(([id, h]) => [id, { height: stepFor(h), paused: paused.has(id), screenPaused }]));
     this.newcomer = newcomer > 0 ? stepFor(newcomer) : 0;
     // Paused before its camera showed a frame (a newcomer's): paused at a newcomer's height.
