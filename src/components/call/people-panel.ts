@@ -4,7 +4,7 @@ import type { ConnectionStats, Quality } from '../../media/quality.js';
 import type { CallKit } from './call-kit.js';
 import { renderConnectionDetails } from './connection-details.js';
 import { ownName } from './own-name.js';
-import { renderQuality } from './quality-signs.js';
+import { qualityWords, renderQuality } from './quality-signs.js';
 
 /** What the list of the call's people shows, and what its buttons do. */
 export interface PeopleView {
@@ -109,13 +109,12 @@ function renderRow(v: PeopleView, row: Row) {
 /** The connection's sign, as a button that shows its figures under the row, or hides them. */
 function renderQualityButton(v: PeopleView, id: string, shown: string, quality: Quality) {
   const open = v.connections.details === id;
-  const words = quality === 'good' ? v.t.qualityGood : quality === 'weak' ? v.t.qualityWeak : v.t.qualityBad;
   return v.kit.html`<button
     part="button person-quality-button"
     class="icon-button quality-button"
     aria-expanded=${open}
     aria-controls=${`details-${id}`}
-    aria-label=${v.t.connectionDetails(words, shown)}
+    aria-label=${v.t.connectionDetails(qualityWords(v.t, quality), shown)}
     @click=${() => v.connections.toggleDetails(id)}
   >
     ${renderQuality(v, quality)}

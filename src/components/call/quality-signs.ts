@@ -118,8 +118,13 @@ function watched(p: Participant, camerasFlowing: boolean): WatchedPeer {
   };
 }
 
+/** A connection quality in words: "Good connection", "Weak connection", "Bad connection". */
+export function qualityWords(t: Strings, quality: Quality): string {
+  return quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
+}
+
 /** A connection-quality sign: bars (3 good, 2 weak, 1 bad) and their words for screen readers; a tile leaves good out (its styles), the list of people shows it. */
 export function renderQuality({ t, kit: { html, signal } }: { t: Strings; kit: Pick<CallKit, 'html' | 'signal'> }, quality: Quality) {
-  const label = quality === 'good' ? t.qualityGood : quality === 'weak' ? t.qualityWeak : t.qualityBad;
+  const label = qualityWords(t, quality);
   return html`<span part="quality" class="quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>${signal(quality === 'good' ? 3 : quality === 'weak' ? 2 : 1)}</span>`;
 }
